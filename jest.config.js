@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/test/package/'],
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // get-port is ESM-only; let swc turn it into CJS for the suite.
+  transformIgnorePatterns: ['/node_modules/(?!(get-port)/)'],
+  testTimeout: 15000,
+};

@@ -1,0 +1,42 @@
+import { clearTimeout as clearNodeTimeout, setTimeout as setNodeTimeout } from 'node:timers';
+
+/** A timer started by a {@link Clock}; `cancel()` is safe to call twice. */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+/**
+ * Time as the server sees it: delays, autologout, LOGIN-DELAY. Inject one to
+ * drive the mock with fake time. The default takes its timers from
+ * `node:timers`, so a test's `jest.useFakeTimers()` does not freeze the mock
+ * by accident, and unrefs them, so no timer of the mock keeps a process alive.
+ */
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(callback, ms) {
+    const timer = setNodeTimeout(callback, ms);
+    timer.unref();
+    return { cancel: () => clearNodeTimeout(timer) };
+  },
+};
+
+/** Resolves after `ms` on the given clock; `signal` aborts the wait (resolving `false`). */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const onAbort = () => {
+      timer.cancel();
+      resolve(false);
+    };
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

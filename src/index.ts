@@ -1,0 +1,15 @@
+export type { Clock, TimerHandle } from './clock';
+export type { Dialect, ReplyTexts } from './dialects/dialect';
+export { rfcDialect } from './dialects/rfc';
+export type { ComposedMessage, MboxFormat, MessageSource, PathMessage, RawMessage } from './fixtures/types';
+export { FixtureError } from './fixtures/types';
+export type { DeletedMessage, Mailbox, MessageInfo } from './mailbox/mailbox';
+export type { Pop3MockOptions, UserOptions } from './options';
+export type { CapabilitySettings } from './protocol/capabilities';
+export type { Pop3Mock } from './server/pop3-mock';
+export { startPop3Mock } from './server/pop3-mock';
+export type { LockMode } from './session/session-host';
+export type { SessionState } from './session/state';
+export type { EndReason, Pop3Event, Pop3EventType, TlsMode } from './transcript/events';
+export type { RecordedCommand, SessionRecord } from './transcript/session-record';
+export { WaitTimeoutError } from './transcript/waiting';

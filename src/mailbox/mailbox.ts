@@ -1,0 +1,146 @@
+import type { LoadedMessage } from '../fixtures/types';
+import { FixtureError } from '../fixtures/types';
+import { contentUid, createStoredMessage, isValidUid, type StoredMessage } from './message';
+
+/** A message as the mailbox API shows it. `number` is its position in a session opened now. */
+export interface MessageInfo {
+  readonly number: number;
+  readonly uid: string;
+  /** Octets as LIST reports them. */
+  readonly size: number;
+  /** The exact bytes RETR sends (before dot-stuffing). */
+  readonly bytes: Buffer;
+  readonly deliveredAt: Date;
+}
+
+/** A message removed at the UPDATE of a session. */
+export interface DeletedMessage {
+  readonly uid: string;
+  readonly size: number;
+  readonly bytes: Buffer;
+  readonly deletedAt: Date;
+  /** The id of the session whose QUIT removed it. */
+  readonly sessionId: number;
+}
+
+/**
+ * One user's maildrop as it lives between sessions. Sessions take a snapshot
+ * of it at login (RFC 1939 §4), so a delivery shows up from the next session.
+ */
+export class Mailbox {
+  private stored: StoredMessage[] = [];
+  private usedUids = new Set<string>();
+  private removed: DeletedMessage[] = [];
+  private lockHolder: number | undefined;
+  private seed: StoredMessage[] = [];
+
+  constructor(
+    readonly user: string,
+    /** The user's password for USER/PASS. */
+    public password: string,
+    private readonly now: () => number,
+  ) {}
+
+  /** Adds loaded messages at the end; returns what was added. */
+  add(loaded: readonly LoadedMessage[]): MessageInfo[] {
+    const deliveredAt = new Date(this.now());
+    const added = loaded.map((m) => {
+      const stored = createStoredMessage(m.raw, '', deliveredAt);
+      const uid = this.assignUid(m, stored.wire);
+      const message: StoredMessage = { ...stored, uid };
+      this.stored.push(message);
+      return message;
+    });
+    const first = this.stored.length - added.length;
+    return added.map((m, i) => toInfo(m, first + i + 1));
+  }
+
+  /** Makes the current messages the state that {@link Mailbox.reset} returns to. */
+  markAsSeed(): void {
+    this.seed = [...this.stored];
+  }
+
+  /** Back to the seeded messages: deliveries and deletions are forgotten, the lock is kept. */
+  reset(): void {
+    this.stored = [...this.seed];
+    this.usedUids = new Set(this.seed.map((m) => m.uid));
+    this.removed = [];
+  }
+
+  /** Removes every message (they are not reported as deleted). */
+  clear(): void {
+    this.stored = [];
+    this.usedUids.clear();
+    this.removed = [];
+  }
+
+  /** The messages now, numbered as a session opened now would see them. */
+  messages(): MessageInfo[] {
+    return this.stored.map((m, i) => toInfo(m, i + 1));
+  }
+
+  /** Messages removed at UPDATE, oldest first. */
+  deleted(): DeletedMessage[] {
+    return [...this.removed];
+  }
+
+  /** The list a session works on: fixed at login. */
+  snapshot(): readonly StoredMessage[] {
+    return [...this.stored];
+  }
+
+  /** Applies a session's deletions (UPDATE state). */
+  remove(messages: readonly StoredMessage[], sessionId: number): void {
+    const gone = new Set(messages);
+    const deletedAt = new Date(this.now());
+    this.stored = this.stored.filter((m) => !gone.has(m));
+    for (const m of messages) {
+      this.removed.push({ uid: m.uid, size: m.size, bytes: m.wire, deletedAt, sessionId });
+    }
+  }
+
+  /** Takes the maildrop lock for a session; false when another session holds it. */
+  tryLock(sessionId: number): boolean {
+    if (this.lockHolder !== undefined && this.lockHolder !== sessionId) return false;
+    this.lockHolder = sessionId;
+    return true;
+  }
+
+  unlock(sessionId: number): void {
+    if (this.lockHolder === sessionId) this.lockHolder = undefined;
+  }
+
+  /** The id of the session holding the lock, if any. */
+  get lockedBy(): number | undefined {
+    return this.lockHolder;
+  }
+
+  // A content hash keeps uids stable across restarts; a suffix keeps them
+  // unique when the same bytes are delivered twice or after a deletion
+  // (RFC 1939 §7: never reused while the maildrop exists).
+  private assignUid(m: LoadedMessage, wire: Buffer): string {
+    if (m.uid !== undefined) {
+      if (!isValidUid(m.uid)) {
+        throw new FixtureError(
+          `invalid uid ${JSON.stringify(m.uid)} for ${m.origin}: 1-70 characters 0x21-0x7E`,
+        );
+      }
+      if (this.usedUids.has(m.uid)) {
+        throw new FixtureError(
+          `uid ${JSON.stringify(m.uid)} for ${m.origin} is already used in mailbox ${this.user}`,
+        );
+      }
+      this.usedUids.add(m.uid);
+      return m.uid;
+    }
+    const base = contentUid(wire);
+    let uid = base;
+    for (let n = 2; this.usedUids.has(uid); n++) uid = `${base}-${n}`;
+    this.usedUids.add(uid);
+    return uid;
+  }
+}
+
+function toInfo(m: StoredMessage, number: number): MessageInfo {
+  return { number, uid: m.uid, size: m.size, bytes: m.wire, deliveredAt: m.deliveredAt };
+}

@@ -1,0 +1,88 @@
+import type { Mailbox } from './mailbox';
+import type { StoredMessage } from './message';
+
+/** The result of looking up a message number given by the client. */
+export type MessageLookup =
+  | { readonly found: true; readonly number: number; readonly message: StoredMessage }
+  | { readonly found: false; readonly reason: 'no-such-message' | 'deleted'; readonly number: number };
+
+/**
+ * A session's view of a mailbox (RFC 1939 §4-§6): the message list fixed at
+ * login, numbered 1..n for the whole session, with deletion marks that only
+ * UPDATE applies.
+ */
+export class Maildrop {
+  private readonly marked = new Set<number>();
+  private readonly retrievedNumbers = new Set<number>();
+
+  constructor(
+    readonly mailbox: Mailbox,
+    private readonly messages: readonly StoredMessage[],
+    /** Told of every RETR, for the transcript. */
+    private readonly onRetrieve: (number: number, uid: string) => void = () => {},
+  ) {}
+
+  /** Number of messages at login, deleted ones included. */
+  get count(): number {
+    return this.messages.length;
+  }
+
+  lookup(number: number): MessageLookup {
+    const message = this.messages[number - 1];
+    if (message === undefined || number < 1) return { found: false, reason: 'no-such-message', number };
+    if (this.marked.has(number)) return { found: false, reason: 'deleted', number };
+    return { found: true, number, message };
+  }
+
+  /** Non-deleted messages with their session numbers, ascending. */
+  live(): { number: number; message: StoredMessage }[] {
+    const out: { number: number; message: StoredMessage }[] = [];
+    this.messages.forEach((message, i) => {
+      if (!this.marked.has(i + 1)) out.push({ number: i + 1, message });
+    });
+    return out;
+  }
+
+  /** STAT figures: count and octets of non-deleted messages. */
+  stat(): { count: number; octets: number } {
+    let count = 0;
+    let octets = 0;
+    this.messages.forEach((m, i) => {
+      if (this.marked.has(i + 1)) return;
+      count++;
+      octets += m.size;
+    });
+    return { count, octets };
+  }
+
+  markDeleted(number: number): void {
+    this.marked.add(number);
+  }
+
+  markRetrieved(number: number): void {
+    this.retrievedNumbers.add(number);
+    this.onRetrieve(number, this.messages[number - 1]!.uid);
+  }
+
+  unmarkAll(): void {
+    this.marked.clear();
+  }
+
+  /** Numbers marked deleted, ascending. */
+  deletedNumbers(): number[] {
+    return [...this.marked].sort((a, b) => a - b);
+  }
+
+  retrieved(): { number: number; uid: string }[] {
+    return [...this.retrievedNumbers]
+      .sort((a, b) => a - b)
+      .map((n) => ({ number: n, uid: this.messages[n - 1]!.uid }));
+  }
+
+  /** UPDATE: removes the marked messages from the mailbox; returns them. */
+  commit(sessionId: number): StoredMessage[] {
+    const gone = this.deletedNumbers().map((n) => this.messages[n - 1]!);
+    this.mailbox.remove(gone, sessionId);
+    return gone;
+  }
+}

@@ -1,0 +1,42 @@
+import type { Clock } from './clock';
+import type { Dialect } from './dialects/dialect';
+import type { MessageSource } from './fixtures/types';
+import type { CapabilitySettings } from './protocol/capabilities';
+import type { LockMode } from './session/session-host';
+
+/** One user of the mock: a password and the messages the mailbox starts with. */
+export interface UserOptions {
+  password: string;
+  /** Messages in maildrop order; see {@link MessageSource} for what can be given. */
+  messages?: MessageSource | readonly MessageSource[];
+}
+
+/** Options of {@link startPop3Mock}. Every one is optional. */
+export interface Pop3MockOptions {
+  /** Address to bind. Default `127.0.0.1` (loopback only). */
+  host?: string;
+  /**
+   * Preferred port. Default `0`: an ephemeral port chosen by the system, race-free.
+   * A taken preferred port falls back to a free one unless `portFallback` is false.
+   */
+  port?: number;
+  /** When the preferred `port` is taken: `true` (default) picks another, `false` fails with EADDRINUSE. */
+  portFallback?: boolean;
+  /** Users by name. A string is taken as the password of a user with an empty mailbox. */
+  users?: Record<string, UserOptions | string>;
+  /** Base folder for relative fixture paths. Default `process.cwd()`. */
+  baseDir?: string;
+  /** Server personality. Default the RFC dialect. */
+  dialect?: Dialect;
+  /**
+   * `exclusive` (default, RFC 1939 §4): a second login to a maildrop in use gets `-ERR [IN-USE]`.
+   * `none`: concurrent sessions are allowed, as Dovecot does by default.
+   */
+  lock?: LockMode;
+  /** Idle time before a session is closed without UPDATE. Default 600000 (10 minutes, RFC 1939 §3). */
+  autologoutMs?: number;
+  /** Turn optional capabilities on or off; a command whose capability is off is refused. */
+  capabilities?: Partial<CapabilitySettings>;
+  /** Time source for timers and timestamps; default real time with unref'd `node:timers`. */
+  clock?: Clock;
+}

@@ -1,0 +1,36 @@
+import type { ReplyTexts } from '../dialects/dialect';
+import type { Mailbox } from '../mailbox/mailbox';
+import type { Maildrop } from '../mailbox/maildrop';
+import type { SessionState } from '../session/state';
+import type { Reply } from './reply';
+
+/** What a command may see and do in its session. Implemented by the session. */
+export interface CommandContext {
+  readonly state: SessionState;
+  readonly texts: ReplyTexts;
+  /** The session's maildrop; set in TRANSACTION. */
+  readonly maildrop: Maildrop | undefined;
+  /** The name given by the last accepted USER, until PASS uses it up. */
+  pendingUser: string | undefined;
+  /** The capability lines CAPA lists now. */
+  capabilities(): string[];
+  /** Whether an optional command is offered (a server without UIDL or TOP refuses them). */
+  offers(verb: string): boolean;
+  /**
+   * Checks credentials, takes the maildrop lock and enters TRANSACTION.
+   * `verify` is called with the user's mailbox; the reply says how it went.
+   */
+  login(user: string, mechanism: string, verify: (mailbox: Mailbox) => boolean): Reply;
+  /** QUIT: in TRANSACTION applies deletions (UPDATE); the session closes after the reply. */
+  quit(): Reply;
+}
+
+/**
+ * One entry of the command table: the states it is valid in, and what it does.
+ * Argument parsing and reply texts live in the command's own file.
+ */
+export interface CommandSpec {
+  readonly states: readonly SessionState[];
+  /** `args` are the space-separated arguments; `rest` is everything after the verb and one space. */
+  run(ctx: CommandContext, args: readonly string[], rest: string): Reply | Promise<Reply>;
+}

@@ -1,0 +1,31 @@
+import type { Maildrop } from '../mailbox/maildrop';
+import type { StoredMessage } from '../mailbox/message';
+import type { CommandContext } from './command';
+import { err, type Reply } from './reply';
+
+const DIGITS = /^[0-9]+$/;
+
+/** A decimal argument: its value, `Infinity` when too large to matter, or `undefined` when not digits. */
+export function parseDecimal(argument: string): number | undefined {
+  if (!DIGITS.test(argument)) return undefined;
+  // Past 2^53 no maildrop or line count can reach it; never a crash, never wrap-around.
+  return argument.length > 15 ? Number.POSITIVE_INFINITY : Number(argument);
+}
+
+/** Resolves a message-number argument to a live message, or the `-ERR` to send (RFC 1939 §5). */
+export function findMessage(
+  ctx: CommandContext,
+  maildrop: Maildrop,
+  argument: string,
+): { number: number; message: StoredMessage } | Reply {
+  const number = parseDecimal(argument);
+  if (number === undefined) return err(ctx.texts.invalidNumber(argument));
+  const found = maildrop.lookup(number);
+  if (found.found) return { number: found.number, message: found.message };
+  if (found.reason === 'deleted') return err(ctx.texts.messageDeleted(number));
+  return err(ctx.texts.noSuchMessage(argument, maildrop.count));
+}
+
+export function isReply(value: object): value is Reply {
+  return 'kind' in value;
+}

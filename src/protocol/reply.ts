@@ -1,0 +1,25 @@
+/**
+ * What a command answers, before it becomes bytes. The reply writer turns it
+ * into wire form; faults may replace or reshape it on the way.
+ */
+export type Reply =
+  /** One `+OK`/`-ERR` line. */
+  | { readonly kind: 'status'; readonly ok: boolean; readonly text: string }
+  /** `+OK text`, then data lines (dot-stuffed on the way out), then `.`. */
+  | { readonly kind: 'lines'; readonly text: string; readonly lines: readonly string[] }
+  /** `+OK text`, then message bytes with CRLF line ends (dot-stuffed on the way out), then `.`. */
+  | { readonly kind: 'message'; readonly text: string; readonly body: Buffer }
+  /** A SASL continuation: `+ ` and base64 (RFC 5034 §4). */
+  | { readonly kind: 'continue'; readonly base64: string };
+
+export const ok = (text = ''): Reply => ({ kind: 'status', ok: true, text });
+export const err = (text = ''): Reply => ({ kind: 'status', ok: false, text });
+export const lines = (text: string, data: readonly string[]): Reply => ({ kind: 'lines', text, lines: data });
+export const messageReply = (text: string, body: Buffer): Reply => ({ kind: 'message', text, body });
+
+/** The first line of a reply, without CRLF (for transcripts). */
+export function firstLine(reply: Reply): string {
+  if (reply.kind === 'continue') return reply.base64 === '' ? '+ ' : `+ ${reply.base64}`;
+  const status = reply.kind === 'status' && !reply.ok ? '-ERR' : '+OK';
+  return reply.text === '' ? status : `${status} ${reply.text}`;
+}

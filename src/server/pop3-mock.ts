@@ -1,0 +1,207 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { type Clock, systemClock } from '../clock';
+import type { Dialect } from '../dialects/dialect';
+import { rfcDialect } from '../dialects/rfc';
+import { loadMessages } from '../fixtures/load-messages';
+import type { MessageSource } from '../fixtures/types';
+import { Mailbox, type MessageInfo } from '../mailbox/mailbox';
+import type { Pop3MockOptions, UserOptions } from '../options';
+import type { CapabilitySettings } from '../protocol/capabilities';
+import { Connection } from '../session/connection';
+import { Session } from '../session/session';
+import type { LockMode, SessionHost } from '../session/session-host';
+import { EventHub, type EventOf } from '../transcript/event-hub';
+import type { Pop3Event, Pop3EventType } from '../transcript/events';
+import { Recorder } from '../transcript/recorder';
+import type { SessionRecord } from '../transcript/session-record';
+import { waitForEvent } from '../transcript/waiting';
+import { listen } from './listen';
+
+const DEFAULT_WAIT_MS = 5000;
+
+/**
+ * A running mock POP3 server. Create it with {@link startPop3Mock}; always
+ * `await close()` it (in `afterEach`/`afterAll`).
+ */
+export class Pop3Mock {
+  /** The address the server listens on. */
+  readonly host: string;
+  /** The POP3 port. */
+  port = 0;
+
+  private readonly server: Server;
+  private readonly hub = new EventHub();
+  private readonly recorder = new Recorder(this.hub);
+  private readonly mailboxes = new Map<string, Mailbox>();
+  private readonly live = new Set<Session>();
+  private readonly host_: SessionHost;
+  private nextSessionId = 1;
+  private closed = false;
+
+  /** @internal Use {@link startPop3Mock}. */
+  constructor(private readonly options: Pop3MockOptions) {
+    this.host = options.host ?? '127.0.0.1';
+    const dialect: Dialect = options.dialect ?? rfcDialect;
+    const clock: Clock = options.clock ?? systemClock;
+    const capabilities: CapabilitySettings = {
+      top: true,
+      uidl: true,
+      user: true,
+      pipelining: true,
+      respCodes: true,
+      authRespCode: true,
+      implementation: dialect.implementation,
+      ...options.capabilities,
+    };
+    const lockMode: LockMode = options.lock ?? 'exclusive';
+    this.host_ = {
+      dialect,
+      clock,
+      capabilities,
+      lockMode,
+      autologoutMs: options.autologoutMs ?? 600_000,
+      mailbox: (user) => this.mailboxes.get(user),
+      emit: (event) => this.hub.emit(event),
+    };
+    this.server = createServer((socket) => this.accept(socket));
+    this.server.on('error', () => {});
+  }
+
+  /** `pop3://host:port`, for clients that take a URL. */
+  get url(): string {
+    return `pop3://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  }
+
+  /** Every session so far, oldest first, live ones included. */
+  get sessions(): readonly SessionRecord[] {
+    return this.recorder.sessions;
+  }
+
+  /** The mailbox of a user; throws for an unknown user. */
+  mailbox(user: string): Mailbox {
+    const mailbox = this.mailboxes.get(user);
+    if (!mailbox) {
+      const known = [...this.mailboxes.keys()].join(', ') || 'none';
+      throw new Error(`pop3-mock: no user ${JSON.stringify(user)} (users: ${known})`);
+    }
+    return mailbox;
+  }
+
+  /** Adds a user (or replaces one that is not logged in) with its messages. */
+  async addUser(user: string, options: UserOptions | string): Promise<Mailbox> {
+    const { password, messages = [] } = typeof options === 'string' ? { password: options } : options;
+    const loaded = await loadMessages(messages, { baseDir: this.options.baseDir });
+    const mailbox = new Mailbox(user, password, () => this.host_.clock.now());
+    mailbox.add(loaded);
+    mailbox.markAsSeed();
+    this.mailboxes.set(user, mailbox);
+    return mailbox;
+  }
+
+  /** Delivers messages to a user's mailbox; they show from the next session on (RFC 1939 §4). */
+  async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]> {
+    const mailbox = this.mailbox(user);
+    return mailbox.add(await loadMessages(messages, { baseDir: this.options.baseDir }));
+  }
+
+  /** Listens to server events: `'session-start'`, `'command'`, `'reply'`, ..., or `'*'` for all. */
+  on<T extends Pop3EventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
+  on(type: '*', listener: (event: Pop3Event) => void): () => void;
+  on(type: Pop3EventType | '*', listener: (event: never) => void): () => void {
+    return this.hub.on(type as '*', listener as (event: Pop3Event) => void);
+  }
+
+  /** Resolves with the record of the next session to connect. */
+  async nextSession(options: { timeoutMs?: number } = {}): Promise<SessionRecord> {
+    const event = await waitForEvent(
+      this.hub,
+      this.host_.clock,
+      'a new session',
+      (e) => e.type === 'session-start',
+      options.timeoutMs ?? DEFAULT_WAIT_MS,
+    );
+    return this.recorder.get(event.sessionId)!;
+  }
+
+  /**
+   * Resolves when a session has ended (now, if it already has). Without an
+   * argument: the most recent session, or the next one if none started yet.
+   */
+  async sessionEnd(session?: SessionRecord, options: { timeoutMs?: number } = {}): Promise<SessionRecord> {
+    const target = session ?? this.recorder.sessions.at(-1) ?? (await this.nextSession(options));
+    if (target.ended) return target;
+    await waitForEvent(
+      this.hub,
+      this.host_.clock,
+      `the end of session ${target.id}`,
+      (e) => e.type === 'session-end' && e.sessionId === target.id,
+      options.timeoutMs ?? DEFAULT_WAIT_MS,
+    );
+    return target;
+  }
+
+  /** Back to the start: mailboxes as seeded, transcripts forgotten. Live sessions go on. */
+  async reset(): Promise<void> {
+    for (const mailbox of this.mailboxes.values()) mailbox.reset();
+    this.recorder.clear();
+  }
+
+  /**
+   * Stops the server: ends every session (no UPDATE), destroys every socket,
+   * cancels every timer, and resolves when the port is free.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const session of this.live) session.destroy();
+    await stopped;
+  }
+
+  /** @internal */
+  async start(): Promise<void> {
+    for (const [user, options] of Object.entries(this.options.users ?? {})) await this.addUser(user, options);
+    this.port = await listen(
+      this.server,
+      this.host,
+      this.options.port ?? 0,
+      this.options.portFallback ?? true,
+    );
+  }
+
+  private accept(socket: Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    const id = this.nextSessionId++;
+    let session: Session | undefined;
+    const connection = new Connection(socket, (byServer) => {
+      if (!session) return;
+      this.live.delete(session);
+      session.onClosed(byServer);
+    });
+    session = new Session(id, this.host_, connection, 'none');
+    this.live.add(session);
+    session.start().catch(() => connection.destroy());
+  }
+}
+
+/**
+ * Starts a mock POP3 server and resolves once it is listening.
+ *
+ * @example
+ * const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages: ['fixtures/a.eml'] } } });
+ * // ... point the code under test at pop3.host and pop3.port ...
+ * await pop3.close();
+ */
+export async function startPop3Mock(options: Pop3MockOptions = {}): Promise<Pop3Mock> {
+  const mock = new Pop3Mock(options);
+  try {
+    await mock.start();
+  } catch (error) {
+    await mock.close();
+    throw error;
+  }
+  return mock;
+}

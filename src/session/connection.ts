@@ -1,0 +1,128 @@
+import type { Socket } from 'node:net';
+import { type SecureContext, TLSSocket } from 'node:tls';
+
+/** How a connection was ended by the server side. */
+export type CloseMode = 'fin' | 'reset';
+
+/**
+ * The only owner of a client socket: writes with backpressure, closes with
+ * FIN or RST, and upgrades to TLS for STLS. Socket errors end the connection
+ * quietly; they never reach the host process.
+ */
+export class Connection {
+  private closedFlag = false;
+  private readonly closeWaiters: (() => void)[] = [];
+  private onData: (chunk: Buffer) => void = () => {};
+
+  constructor(
+    private socket: Socket,
+    /** Called once when the socket is gone, with whether the server side closed it. */
+    private readonly onClosed: (byServer: boolean) => void,
+  ) {
+    this.attach(socket);
+  }
+
+  get remotePort(): number | undefined {
+    return this.socket.remotePort;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.socket.remoteAddress;
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  /** Starts delivering received bytes to `handler`. */
+  read(handler: (chunk: Buffer) => void): void {
+    this.onData = handler;
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  /** Writes bytes; resolves when the socket can take more (or is gone). */
+  write(chunk: Buffer): Promise<void> {
+    if (this.closedFlag || this.socket.destroyed) return Promise.resolve();
+    if (this.socket.write(chunk)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  /** FIN after everything written so far is flushed. */
+  end(): Promise<void> {
+    if (this.closedFlag) return Promise.resolve();
+    this.serverClosing = true;
+    this.socket.end();
+    // A client that never closes its side must not keep us waiting.
+    this.socket.destroySoon();
+    return this.whenClosed();
+  }
+
+  /** RST: unsent bytes are dropped, the peer sees ECONNRESET. */
+  reset(): void {
+    if (this.closedFlag) return;
+    this.serverClosing = true;
+    this.socket.resetAndDestroy();
+  }
+
+  /** Immediate close without flushing (server shutdown). */
+  destroy(): void {
+    if (this.closedFlag) return;
+    this.serverClosing = true;
+    this.socket.destroy();
+  }
+
+  whenClosed(): Promise<void> {
+    if (this.closedFlag) return Promise.resolve();
+    return new Promise((resolve) => this.closeWaiters.push(resolve));
+  }
+
+  /**
+   * Switches to TLS at the current point of the byte stream. The plaintext
+   * reader is detached first, so nothing the client pipelined in plaintext
+   * after STLS is ever read as a command (RFC 2595 §4, CVE-2011-0411 family).
+   */
+  upgradeToTls(secureContext: SecureContext): Promise<boolean> {
+    const plain = this.socket;
+    plain.removeAllListeners('data');
+    plain.removeAllListeners('close');
+    const secure = new TLSSocket(plain, { isServer: true, secureContext });
+    this.socket = secure;
+    this.attach(secure);
+    return new Promise((resolve) => {
+      secure.once('secure', () => resolve(true));
+      secure.once('close', () => resolve(false));
+    });
+  }
+
+  private serverClosing = false;
+
+  private attach(socket: Socket): void {
+    socket.on('data', (chunk: Buffer) => {
+      if (!this.closedFlag) this.onData(chunk);
+    });
+    socket.on('error', () => {
+      // Resets and TLS failures end the session; 'close' follows.
+    });
+    socket.on('close', () => {
+      if (this.closedFlag) return;
+      this.closedFlag = true;
+      this.onClosed(this.serverClosing);
+      for (const w of this.closeWaiters.splice(0)) w();
+    });
+  }
+}

@@ -1,0 +1,73 @@
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** What the line reader hands on: a complete line (without CRLF or LF), or notice of an over-long one. */
+export type InputLine = { readonly kind: 'line'; readonly bytes: Buffer } | { readonly kind: 'too-long' };
+
+/**
+ * Splits the byte stream into lines ending in LF (CRLF or bare LF). Holds at
+ * most `limit` octets: a longer line is reported once as `too-long` as soon
+ * as it passes the limit, and its remaining bytes up to the next LF are
+ * dropped, so a 10 MB line without CRLF costs no more than the limit.
+ */
+export class LineReader {
+  private pending: Buffer[] = [];
+  private pendingLength = 0;
+  private discarding = false;
+
+  constructor(
+    private readonly emit: (line: InputLine) => void,
+    /** Longest line accepted, line end included. */
+    public limit: number,
+  ) {}
+
+  feed(chunk: Buffer): void {
+    let start = 0;
+    while (start < chunk.length) {
+      const lf = chunk.indexOf(LF, start);
+      if (lf === -1) {
+        this.hold(chunk.subarray(start));
+        return;
+      }
+      const piece = chunk.subarray(start, lf + 1);
+      start = lf + 1;
+      if (this.discarding) {
+        this.discarding = false;
+        continue;
+      }
+      if (this.pendingLength + piece.length > this.limit) {
+        this.dropPending();
+        this.emit({ kind: 'too-long' });
+        continue;
+      }
+      const line = this.pendingLength === 0 ? piece : Buffer.concat([...this.pending, piece]);
+      this.dropPending();
+      const end = line.length >= 2 && line[line.length - 2] === CR ? line.length - 2 : line.length - 1;
+      this.emit({ kind: 'line', bytes: line.subarray(0, end) });
+    }
+  }
+
+  /** Forgets buffered input (after STLS: nothing sent in plaintext may run). */
+  clear(): void {
+    this.dropPending();
+    this.discarding = false;
+  }
+
+  private hold(rest: Buffer): void {
+    if (this.discarding) return;
+    if (this.pendingLength + rest.length > this.limit) {
+      this.dropPending();
+      this.discarding = true;
+      this.emit({ kind: 'too-long' });
+      return;
+    }
+    // Copy: a view would keep the whole socket chunk alive.
+    this.pending.push(Buffer.from(rest));
+    this.pendingLength += rest.length;
+  }
+
+  private dropPending(): void {
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+}

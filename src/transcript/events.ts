@@ -1,0 +1,66 @@
+import type { SessionState } from '../session/state';
+
+/** How a session ended. */
+export type EndReason =
+  /** QUIT in TRANSACTION: UPDATE ran and deletions were applied. */
+  | 'quit-update'
+  /** QUIT in AUTHORIZATION: nothing to apply. */
+  | 'quit-authorization'
+  /** The client closed or reset the connection without QUIT. */
+  | 'client-closed'
+  /** The server closed it: shutdown, too many bad commands, over-long line. */
+  | 'server-closed'
+  /** The autologout timer fired (RFC 1939 §3). */
+  | 'autologout'
+  /** A fault rule closed or reset the connection. */
+  | 'fault';
+
+/** How the connection is protected. */
+export type TlsMode = 'none' | 'implicit' | 'stls';
+
+interface EventBase {
+  readonly sessionId: number;
+  /** Milliseconds since the epoch, from the server's clock. */
+  readonly at: number;
+}
+
+/** Everything a session reports, in order. The transcript and the event emitter read these. */
+export type Pop3Event =
+  | (EventBase & {
+      readonly type: 'session-start';
+      readonly remoteAddress: string;
+      readonly remotePort: number;
+      readonly tls: TlsMode;
+    })
+  | (EventBase & {
+      readonly type: 'command';
+      readonly verb: string;
+      readonly args: readonly string[];
+      /** The line as received, without CRLF. Holds secrets: print it only through redaction. */
+      readonly raw: string;
+      readonly state: SessionState;
+    })
+  | (EventBase & {
+      readonly type: 'reply';
+      readonly status: '+OK' | '-ERR' | '+';
+      /** The first line without CRLF. */
+      readonly line: string;
+      /** Octets written for the whole reply. */
+      readonly bytes: number;
+    })
+  | (EventBase & {
+      readonly type: 'auth';
+      readonly user: string;
+      readonly mechanism: string;
+      readonly result: 'ok' | 'failed' | 'in-use';
+    })
+  | (EventBase & { readonly type: 'state'; readonly from: SessionState; readonly to: SessionState })
+  | (EventBase & { readonly type: 'tls'; readonly mode: 'implicit' | 'stls' })
+  | (EventBase & { readonly type: 'retrieve'; readonly number: number; readonly uid: string })
+  | (EventBase & {
+      readonly type: 'update';
+      readonly deleted: readonly { readonly number: number; readonly uid: string }[];
+    })
+  | (EventBase & { readonly type: 'session-end'; readonly reason: EndReason });
+
+export type Pop3EventType = Pop3Event['type'];
