@@ -12,4 +12,5 @@ export type { LockMode } from './session/session-host';
 export type { SessionState } from './session/state';
 export type { EndReason, Pop3Event, Pop3EventType, TlsMode } from './transcript/events';
 export type { RecordedCommand, SessionRecord } from './transcript/session-record';
+export type { CommandPattern, SessionFilter } from './transcript/transcript-api';
 export { WaitTimeoutError } from './transcript/waiting';

@@ -13,7 +13,8 @@ import type { LockMode, SessionHost } from '../session/session-host';
 import { EventHub, type EventOf } from '../transcript/event-hub';
 import type { Pop3Event, Pop3EventType } from '../transcript/events';
 import { Recorder } from '../transcript/recorder';
-import type { SessionRecord } from '../transcript/session-record';
+import type { RecordedCommand, SessionRecord } from '../transcript/session-record';
+import { type CommandPattern, type SessionFilter, TranscriptApi } from '../transcript/transcript-api';
 import { waitForEvent } from '../transcript/waiting';
 import { listen } from './listen';
 
@@ -35,6 +36,7 @@ export class Pop3Mock {
   private readonly mailboxes = new Map<string, Mailbox>();
   private readonly live = new Set<Session>();
   private readonly host_: SessionHost;
+  private readonly transcripts: TranscriptApi;
   private nextSessionId = 1;
   private closed = false;
 
@@ -63,6 +65,7 @@ export class Pop3Mock {
       mailbox: (user) => this.mailboxes.get(user),
       emit: (event) => this.hub.emit(event),
     };
+    this.transcripts = new TranscriptApi(this.hub, this.recorder, clock);
     this.server = createServer((socket) => this.accept(socket));
     this.server.on('error', () => {});
   }
@@ -109,6 +112,24 @@ export class Pop3Mock {
   on(type: '*', listener: (event: Pop3Event) => void): () => void;
   on(type: Pop3EventType | '*', listener: (event: never) => void): () => void {
     return this.hub.on(type as '*', listener as (event: Pop3Event) => void);
+  }
+
+  /** Commands received by every session (or those matching `filter`), as `'RETR 1'`; secrets masked. */
+  commands(filter?: SessionFilter): string[] {
+    return this.transcripts.commands(filter);
+  }
+
+  /** Resolves with the first event matching `predicate`; the timeout error lists what was seen instead. */
+  waitFor(predicate: (event: Pop3Event) => boolean, options?: { timeoutMs?: number }): Promise<Pop3Event> {
+    return this.transcripts.waitFor(predicate, options);
+  }
+
+  /** Resolves with the next command that matches: `'RETR 1'` (case-insensitive) or a RegExp over the line. */
+  waitForCommand(
+    pattern: CommandPattern,
+    options?: { timeoutMs?: number },
+  ): Promise<RecordedCommand & { sessionId: number }> {
+    return this.transcripts.waitForCommand(pattern, options);
   }
 
   /** Resolves with the record of the next session to connect. */
