@@ -2,6 +2,7 @@ import type { Clock } from './clock';
 import type { Dialect } from './dialects/dialect';
 import type { MessageSource } from './fixtures/types';
 import type { CapabilitySettings } from './protocol/capabilities';
+import type { TlsOptions } from './server/tls/tls-material';
 import type { LockMode } from './session/session-host';
 
 /** One user of the mock: a password and the messages the mailbox starts with. */
@@ -9,6 +10,8 @@ export interface UserOptions {
   password: string;
   /** Messages in maildrop order; see {@link MessageSource} for what can be given. */
   messages?: MessageSource | readonly MessageSource[];
+  /** OAuth bearer token for XOAUTH2 and OAUTHBEARER: the one valid token, or a function that checks one. */
+  oauthToken?: string | ((token: string) => boolean);
 }
 
 /** Options of {@link startPop3Mock}. Every one is optional. */
@@ -39,4 +42,19 @@ export interface Pop3MockOptions {
   capabilities?: Partial<CapabilitySettings>;
   /** Time source for timers and timestamps; default real time with unref'd `node:timers`. */
   clock?: Clock;
+  /**
+   * TLS for STLS and `tlsPort`. Default: a certificate for localhost,
+   * 127.0.0.1 and ::1, generated on first use and signed by a CA exposed as
+   * `pop3.tls.ca`. Pass your own key and certificate, or `false` for no TLS
+   * (then no STLS).
+   */
+  tls?: TlsOptions | false;
+  /** Also listen for implicit TLS (POP3S, RFC 8314) on this port; `0` for an ephemeral one. Default: off. */
+  tlsPort?: number;
+  /** Refuse USER/PASS and plaintext SASL mechanisms until TLS is active (RFC 2595 §2.3). Default false. */
+  requireTls?: boolean;
+  /** Offer APOP: a timestamp in the greeting and the APOP command (RFC 1939 §7). Default false. */
+  apop?: boolean;
+  /** Host name used in APOP timestamps and CRAM-MD5 challenges. Default `localhost`. */
+  hostname?: string;
 }

@@ -40,6 +40,26 @@ export interface ReplyTexts {
   /** Sent before closing an idle session; `undefined` closes silently as RFC 1939 §3 does. */
   autologout: string | undefined;
   internalError: string;
+  /** APOP on a connection whose greeting had no timestamp. */
+  apopNotEnabled: string;
+  unknownMechanism(name: string): string;
+  authCancelled: string;
+  /** Invalid base64 or a message the mechanism cannot parse. */
+  authMalformed: string;
+  /** USER/PASS or a plaintext mechanism before TLS when TLS is required. */
+  plaintextDisallowed: string;
+  /** `[LOGIN-DELAY]`: a login too soon after the last one (RFC 2449 §8.1.1). */
+  loginDelay: string;
+  stlsBegin: string;
+  tlsAlreadyActive: string;
+  utf8Enabled: string;
+  /** `[UTF8]`: the message needs UTF-8 mode (RFC 6856 §5). */
+  utf8Required: string;
+  langChosen(tag: string, description: string): string;
+  langUnknown(range: string): string;
+  langHeader: string;
+  /** `+OK` header of the mechanism list some servers send for a bare `AUTH`. */
+  authMechanismList: string;
 }
 
 /**
@@ -57,4 +77,8 @@ export interface Dialect {
   readonly closeOnLongLine: boolean;
   /** Consecutive bad commands after which the session is closed; `undefined` never closes. */
   readonly maxBadCommands: number | undefined;
+  /** Leave USER and SASL out of CAPA after login (Dovecot does, against RFC 5034 §3). */
+  readonly omitAuthAfterLogin: boolean;
+  /** Answer a bare `AUTH` with the mechanism list (Dovecot, wildduck) instead of `-ERR`. */
+  readonly authListsMechanisms: boolean;
 }

@@ -10,6 +10,8 @@ export const rfcDialect: Dialect = {
   maxLineLength: 8192,
   closeOnLongLine: false,
   maxBadCommands: undefined,
+  omitAuthAfterLogin: false,
+  authListsMechanisms: false,
   texts: {
     greeting: 'pop3-mock ready',
     userAccepted: (user) => `send PASS for ${user}`,
@@ -22,7 +24,7 @@ export const rfcDialect: Dialect = {
     quitUpdate: (deleted, left) =>
       left === 0
         ? `pop3-mock signing off (${deleted} deleted, maildrop empty)`
-        : `pop3-mock signing off (${deleted} deleted, ${left} messages left)`,
+        : `pop3-mock signing off (${deleted} deleted, ${left} ${left === 1 ? 'message' : 'messages'} left)`,
     listHeader: (count, octets) => `${count} messages (${octets} octets)`,
     noSuchMessage: (number, count) => `no such message ${number}, only ${count} messages in maildrop`,
     messageDeleted: (number) => `message ${number} is deleted`,
@@ -44,5 +46,19 @@ export const rfcDialect: Dialect = {
     tooManyBadCommands: 'too many bad commands, closing',
     autologout: undefined,
     internalError: '[SYS/TEMP] internal error in pop3-mock',
+    apopNotEnabled: 'APOP is not enabled on this server',
+    unknownMechanism: (name) => `unsupported SASL mechanism: ${name}`,
+    authCancelled: 'authentication cancelled by client',
+    authMalformed: 'invalid authentication data',
+    plaintextDisallowed: '[AUTH] plaintext authentication is not allowed before STLS',
+    loginDelay: '[LOGIN-DELAY] too soon after the last login',
+    stlsBegin: 'Begin TLS negotiation',
+    tlsAlreadyActive: 'TLS is already active',
+    utf8Enabled: 'UTF8 enabled',
+    utf8Required: '[UTF8] message needs UTF8 mode',
+    langChosen: (tag, description) => `${tag} ${description}`,
+    langUnknown: (range) => `unsupported language: ${range}`,
+    langHeader: 'Language listing follows',
+    authMechanismList: 'supported SASL mechanisms follow',
   },
 };

@@ -33,6 +33,10 @@ export class Mailbox {
   private removed: DeletedMessage[] = [];
   private lockHolder: number | undefined;
   private seed: StoredMessage[] = [];
+  /** OAuth bearer token for XOAUTH2/OAUTHBEARER: a fixed token, or a function that checks one. */
+  oauthToken: string | ((token: string) => boolean) | undefined;
+  /** When the last successful login happened (for LOGIN-DELAY). */
+  lastLoginAt: number | undefined;
 
   constructor(
     readonly user: string,
@@ -65,6 +69,12 @@ export class Mailbox {
     this.stored = [...this.seed];
     this.usedUids = new Set(this.seed.map((m) => m.uid));
     this.removed = [];
+  }
+
+  acceptsToken(token: string): boolean {
+    const expected = this.oauthToken;
+    if (expected === undefined) return false;
+    return typeof expected === 'string' ? expected === token : expected(token);
   }
 
   /** Removes every message (they are not reported as deleted). */

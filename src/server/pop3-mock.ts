@@ -7,16 +7,18 @@ import type { MessageSource } from '../fixtures/types';
 import { Mailbox, type MessageInfo } from '../mailbox/mailbox';
 import type { Pop3MockOptions, UserOptions } from '../options';
 import type { CapabilitySettings } from '../protocol/capabilities';
+import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
 import { Connection } from '../session/connection';
 import { Session } from '../session/session';
 import type { LockMode, SessionHost } from '../session/session-host';
 import { EventHub, type EventOf } from '../transcript/event-hub';
-import type { Pop3Event, Pop3EventType } from '../transcript/events';
+import type { Pop3Event, Pop3EventType, TlsMode } from '../transcript/events';
 import { Recorder } from '../transcript/recorder';
 import type { RecordedCommand, SessionRecord } from '../transcript/session-record';
 import { type CommandPattern, type SessionFilter, TranscriptApi } from '../transcript/transcript-api';
 import { waitForEvent } from '../transcript/waiting';
 import { listen } from './listen';
+import { ServerTls } from './tls/tls-material';
 
 const DEFAULT_WAIT_MS = 5000;
 
@@ -29,8 +31,12 @@ export class Pop3Mock {
   readonly host: string;
   /** The POP3 port. */
   port = 0;
+  /** The implicit-TLS (POP3S) port, when `tlsPort` was given. */
+  tlsPort: number | undefined;
 
   private readonly server: Server;
+  private readonly tlsServer: Server | undefined;
+  private readonly serverTls: ServerTls | undefined;
   private readonly hub = new EventHub();
   private readonly recorder = new Recorder(this.hub);
   private readonly mailboxes = new Map<string, Mailbox>();
@@ -53,8 +59,15 @@ export class Pop3Mock {
       respCodes: true,
       authRespCode: true,
       implementation: dialect.implementation,
+      sasl: ALL_MECHANISMS,
+      stls: options.tls !== false,
+      loginDelay: undefined,
+      expire: undefined,
+      utf8: false,
+      lang: false,
       ...options.capabilities,
     };
+    this.serverTls = options.tls === false ? undefined : new ServerTls(options.tls);
     const lockMode: LockMode = options.lock ?? 'exclusive';
     this.host_ = {
       dialect,
@@ -62,12 +75,32 @@ export class Pop3Mock {
       capabilities,
       lockMode,
       autologoutMs: options.autologoutMs ?? 600_000,
+      tls: this.serverTls,
+      requireTls: options.requireTls ?? false,
+      apop: options.apop ?? false,
+      hostname: options.hostname ?? 'localhost',
+      port: () => this.port,
       mailbox: (user) => this.mailboxes.get(user),
       emit: (event) => this.hub.emit(event),
     };
     this.transcripts = new TranscriptApi(this.hub, this.recorder, clock);
-    this.server = createServer((socket) => this.accept(socket));
+    this.server = createServer((socket) => this.accept(socket, 'none'));
     this.server.on('error', () => {});
+    if (options.tlsPort !== undefined) {
+      if (!this.serverTls) throw new Error('pop3-mock: tlsPort needs TLS; do not pass tls: false');
+      this.tlsServer = createServer((socket) => this.accept(socket, 'implicit'));
+      this.tlsServer.on('error', () => {});
+    }
+  }
+
+  /**
+   * The server's TLS material: `ca` is the certificate a client should
+   * trust (e.g. `tls.connect({ ca: pop3.tls.ca })`, `curl --cacert`).
+   * Throws when TLS is off.
+   */
+  get tls(): { ca: string; cert: string; key: string } {
+    if (!this.serverTls) throw new Error('pop3-mock: TLS is off (tls: false)');
+    return this.serverTls.material;
   }
 
   /** `pop3://host:port`, for clients that take a URL. */
@@ -95,6 +128,7 @@ export class Pop3Mock {
     const { password, messages = [] } = typeof options === 'string' ? { password: options } : options;
     const loaded = await loadMessages(messages, { baseDir: this.options.baseDir });
     const mailbox = new Mailbox(user, password, () => this.host_.clock.now());
+    if (typeof options !== 'string') mailbox.oauthToken = options.oauthToken;
     mailbox.add(loaded);
     mailbox.markAsSeed();
     this.mailboxes.set(user, mailbox);
@@ -174,23 +208,24 @@ export class Pop3Mock {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const stopped = [this.server, this.tlsServer].map(
+      (server) =>
+        new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve())),
+    );
     for (const session of this.live) session.destroy();
-    await stopped;
+    await Promise.all(stopped);
   }
 
   /** @internal */
   async start(): Promise<void> {
     for (const [user, options] of Object.entries(this.options.users ?? {})) await this.addUser(user, options);
-    this.port = await listen(
-      this.server,
-      this.host,
-      this.options.port ?? 0,
-      this.options.portFallback ?? true,
-    );
+    const fallback = this.options.portFallback ?? true;
+    this.port = await listen(this.server, this.host, this.options.port ?? 0, fallback);
+    if (this.tlsServer)
+      this.tlsPort = await listen(this.tlsServer, this.host, this.options.tlsPort ?? 0, fallback);
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, tls: TlsMode): void {
     if (this.closed) {
       socket.destroy();
       return;
@@ -202,7 +237,7 @@ export class Pop3Mock {
       this.live.delete(session);
       session.onClosed(byServer);
     });
-    session = new Session(id, this.host_, connection, 'none');
+    session = new Session(id, this.host_, connection, tls);
     this.live.add(session);
     session.start().catch(() => connection.destroy());
   }

@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import type { Dialect } from '../dialects/dialect';
 import type { Mailbox } from '../mailbox/mailbox';
 import type { CapabilitySettings } from '../protocol/capabilities';
+import type { ServerTls } from '../server/tls/tls-material';
 import type { Pop3Event } from '../transcript/events';
 
 /** Whether a second session may open a maildrop that is in use. */
@@ -15,6 +16,16 @@ export interface SessionHost {
   /** Idle time after which a session is closed without UPDATE. */
   readonly autologoutMs: number;
   readonly lockMode: LockMode;
+  /** The server's certificate; `undefined` when TLS is off. */
+  readonly tls: ServerTls | undefined;
+  /** Refuse USER/PASS and plaintext SASL mechanisms until TLS is active. */
+  readonly requireTls: boolean;
+  /** Put an APOP timestamp in the greeting and accept APOP. */
+  readonly apop: boolean;
+  /** Host name for APOP timestamps and CRAM-MD5 challenges. */
+  readonly hostname: string;
+  /** The port clients connect to (OAUTHBEARER checks it). */
+  port(): number;
   mailbox(user: string): Mailbox | undefined;
   emit(event: Pop3Event): void;
 }

@@ -1,10 +1,14 @@
 import type { TimerHandle } from '../clock';
 import type { Mailbox } from '../mailbox/mailbox';
 import { Maildrop } from '../mailbox/maildrop';
-import { capabilityLines, offersVerb } from '../protocol/capabilities';
+import { type CapabilityView, capabilityLines, offersVerb, usableMechanisms } from '../protocol/capabilities';
 import type { CommandContext } from '../protocol/command';
 import { commandTable } from '../protocol/command-table';
+import { stepReply } from '../protocol/commands/auth';
 import { err, firstLine, ok, type Reply } from '../protocol/reply';
+import { decodeBase64 } from '../protocol/sasl/base64';
+import type { SaslEnvironment, SaslExchange } from '../protocol/sasl/mechanism';
+import type { SaslMechanismName } from '../protocol/sasl/mechanisms';
 import type { EndReason, TlsMode } from '../transcript/events';
 import type { Connection } from './connection';
 import { type InputLine, LineReader } from './line-reader';
@@ -14,7 +18,13 @@ import type { SessionState } from './state';
 
 /** Queued lines above which the socket is paused (pipelining with input backpressure). */
 const PAUSE_AT = 64;
-const CONTROL_CHARS = /[\x00-\x08\x0a-\x1f\x7f]/;
+// RFC 1939 §3: commands are printable ASCII. In UTF-8 mode credentials may be UTF-8 (RFC 6856 §2.2).
+const NOT_PRINTABLE = /[^\x20-\x7e]/;
+const NOT_TEXT = /[\x00-\x1f\x7f]/;
+const CREDENTIAL_VERBS = new Set(['USER', 'PASS', 'APOP']);
+/** Longest reply text: the first line stays within 512 octets with CRLF (RFC 2449 §4). */
+const MAX_TEXT = 512 - '-ERR '.length - 2;
+let greetingCounter = 0;
 
 /**
  * One client connection: the POP3 state machine of RFC 1939. Lines arrive
@@ -27,6 +37,9 @@ export class Session implements CommandContext {
   pendingUser: string | undefined;
   maildrop: Maildrop | undefined;
   user: string | undefined;
+  utf8Mode = false;
+  tlsActive: boolean;
+  readonly greetingTimestamp: string | undefined;
 
   private readonly reader: LineReader;
   private readonly writer: ReplyWriter;
@@ -37,6 +50,8 @@ export class Session implements CommandContext {
   private badCommands = 0;
   private idleTimer: TimerHandle | undefined;
   private lockedMailbox: Mailbox | undefined;
+  private sasl: { mechanism: SaslMechanismName; exchange: SaslExchange } | undefined;
+  private upgradeRequested = false;
 
   constructor(
     readonly id: number,
@@ -46,10 +61,27 @@ export class Session implements CommandContext {
   ) {
     this.reader = new LineReader((line) => this.enqueue(line), host.dialect.maxLineLength);
     this.writer = new ReplyWriter(connection);
+    this.tlsActive = tls !== 'none';
+    // RFC 1939 §7: a msg-id-like timestamp, different for every greeting.
+    this.greetingTimestamp = host.apop
+      ? `<${process.pid}.${++greetingCounter}.${host.clock.now()}@${host.hostname}>`
+      : undefined;
   }
 
   get texts() {
     return this.host.dialect.texts;
+  }
+
+  get dialect() {
+    return this.host.dialect;
+  }
+
+  get tlsAvailable(): boolean {
+    return this.host.tls !== undefined;
+  }
+
+  get plaintextAllowed(): boolean {
+    return !this.host.requireTls || this.tlsActive;
   }
 
   /** Sends the greeting and starts reading commands. */
@@ -63,7 +95,16 @@ export class Session implements CommandContext {
       tls: this.tls,
     });
     this.touch();
-    await this.send(ok(this.texts.greeting));
+    if (this.tls === 'implicit') {
+      // RFC 8314 §3.1: the handshake comes first, the greeting after it.
+      const secured = await this.connection.upgradeToTls(this.host.tls!.secureContext());
+      if (!secured) return;
+      this.host.emit({ type: 'tls', sessionId: this.id, at: this.host.clock.now(), mode: 'implicit' });
+    }
+    const greeting = this.greetingTimestamp
+      ? `${this.texts.greeting} ${this.greetingTimestamp}`
+      : this.texts.greeting;
+    await this.send(ok(greeting));
     this.connection.read((chunk) => this.reader.feed(chunk));
   }
 
@@ -79,7 +120,28 @@ export class Session implements CommandContext {
   // CommandContext
 
   capabilities(): string[] {
-    return capabilityLines(this.host.capabilities, this.state);
+    return capabilityLines(this.host.capabilities, this.capabilityView());
+  }
+
+  mechanisms(): SaslMechanismName[] {
+    return usableMechanisms(this.host.capabilities, this.capabilityView());
+  }
+
+  saslEnvironment(): SaslEnvironment {
+    return {
+      password: (user) => this.host.mailbox(user)?.password,
+      acceptsToken: (user, token) => this.host.mailbox(user)?.acceptsToken(token) ?? false,
+      hostname: this.host.hostname,
+      port: this.host.port(),
+    };
+  }
+
+  continueSasl(mechanism: SaslMechanismName, exchange: SaslExchange): void {
+    this.sasl = { mechanism, exchange };
+  }
+
+  startTlsAfterReply(): void {
+    this.upgradeRequested = true;
   }
 
   offers(verb: string): boolean {
@@ -93,6 +155,11 @@ export class Session implements CommandContext {
       this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'failed' });
       return err(this.texts.authFailed);
     }
+    const delay = this.host.capabilities.loginDelay;
+    if (delay !== undefined && mailbox.lastLoginAt !== undefined && at - mailbox.lastLoginAt < delay * 1000) {
+      this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'failed' });
+      return err(this.texts.loginDelay);
+    }
     if (this.host.lockMode === 'exclusive') {
       if (!mailbox.tryLock(this.id)) {
         this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'in-use' });
@@ -101,6 +168,7 @@ export class Session implements CommandContext {
       this.lockedMailbox = mailbox;
     }
     this.user = user;
+    mailbox.lastLoginAt = at;
     this.maildrop = new Maildrop(mailbox, mailbox.snapshot(), (number, uid) =>
       this.host.emit({ type: 'retrieve', sessionId: this.id, at: this.host.clock.now(), number, uid }),
     );
@@ -117,6 +185,10 @@ export class Session implements CommandContext {
       return ok(this.texts.quitAuthorization);
     }
     this.setState('UPDATE');
+    // EXPIRE 0 (RFC 2449 §6.7): no mail may stay, so what was retrieved goes too.
+    if (this.host.capabilities.expire === 0) {
+      for (const { number } of this.maildrop.retrieved()) this.maildrop.markDeleted(number);
+    }
     const numbers = this.maildrop.deletedNumbers();
     const gone = this.maildrop.commit(this.id);
     this.host.emit({
@@ -171,6 +243,7 @@ export class Session implements CommandContext {
       return this.countBad();
     }
     const raw = input.bytes.toString('utf8');
+    if (this.sasl) return this.handleSaslLine(raw);
     const space = raw.indexOf(' ');
     const keyword = space === -1 ? raw : raw.slice(0, space);
     const rest = space === -1 ? '' : raw.slice(space + 1);
@@ -187,7 +260,9 @@ export class Session implements CommandContext {
     });
 
     const spec = Object.hasOwn(commandTable, verb) ? commandTable[verb] : undefined;
-    if (CONTROL_CHARS.test(raw)) return this.refuse(err(this.texts.badCharacters));
+    if ((this.utf8Mode && CREDENTIAL_VERBS.has(verb) ? NOT_TEXT : NOT_PRINTABLE).test(raw)) {
+      return this.refuse(err(this.texts.badCharacters));
+    }
     if (!spec || !this.offers(verb)) return this.refuse(err(this.texts.unknownCommand(printable(keyword))));
     if (!spec.states.includes(this.state)) return this.refuse(err(this.texts.wrongState(verb, this.state)));
 
@@ -195,6 +270,47 @@ export class Session implements CommandContext {
     await this.send(reply);
     if (reply.kind !== 'status' || reply.ok) this.badCommands = 0;
     if (this.closing) await this.connection.end();
+    if (this.upgradeRequested) await this.upgrade();
+  }
+
+  /** A client line inside an AUTH exchange (RFC 5034 §4): base64, or `*` to cancel. */
+  private async handleSaslLine(raw: string): Promise<void> {
+    const { mechanism, exchange } = this.sasl!;
+    this.host.emit({ type: 'sasl-response', sessionId: this.id, at: this.host.clock.now(), mechanism, raw });
+    this.sasl = undefined;
+    if (raw === '*') return this.send(err(this.texts.authCancelled));
+    const decoded = decodeBase64(raw);
+    if (decoded === undefined) return this.send(err(this.texts.authMalformed));
+    const step = exchange.next(decoded);
+    if (step.kind === 'challenge') this.sasl = { mechanism, exchange };
+    await this.send(stepReply(this, mechanism, step));
+  }
+
+  /**
+   * STLS: everything read so far in plaintext is dropped, then the handshake
+   * runs on the same socket. A failed handshake closes the connection; it
+   * never falls back to plaintext (RFC 2595 §2.5).
+   */
+  private async upgrade(): Promise<void> {
+    this.upgradeRequested = false;
+    this.queue.length = 0;
+    this.reader.clear();
+    const secured = await this.connection.upgradeToTls(this.host.tls!.secureContext());
+    if (!secured) return;
+    this.tlsActive = true;
+    // Nothing learned before TLS carries over (session-fixation class).
+    this.pendingUser = undefined;
+    this.host.emit({ type: 'tls', sessionId: this.id, at: this.host.clock.now(), mode: 'stls' });
+    this.connection.read((chunk) => this.reader.feed(chunk));
+  }
+
+  private capabilityView(): CapabilityView {
+    return {
+      state: this.state,
+      tlsActive: this.tlsActive,
+      plaintextAllowed: this.plaintextAllowed,
+      omitAuthAfterLogin: this.host.dialect.omitAuthAfterLogin,
+    };
   }
 
   private async refuse(reply: Reply): Promise<void> {
@@ -218,6 +334,7 @@ export class Session implements CommandContext {
   }
 
   private async send(reply: Reply): Promise<void> {
+    reply = safeText(reply, this.host.capabilities.respCodes);
     const bytes = await this.writer.send(reply);
     const line = firstLine(reply);
     const status = reply.kind === 'continue' ? '+' : reply.kind === 'status' && !reply.ok ? '-ERR' : '+OK';
@@ -249,6 +366,20 @@ export class Session implements CommandContext {
     if (text !== undefined) await this.send(err(text)).catch(() => {});
     await this.connection.end();
   }
+}
+
+/**
+ * The last guard before the wire: reply text is printable and short whatever
+ * client text a reply echoes, and without RESP-CODES it never starts with
+ * `[` (RFC 2449 §8).
+ */
+function safeText(reply: Reply, respCodes: boolean): Reply {
+  if (reply.kind === 'continue') return reply;
+  let text = reply.text;
+  if (!respCodes) text = text.replace(/^\[[^\]]*\] ?/, '');
+  if (NOT_PRINTABLE.test(text)) text = text.replace(/[^\x20-\x7e]/g, '?');
+  if (Buffer.byteLength(text) > MAX_TEXT) text = text.slice(0, MAX_TEXT);
+  return text === reply.text ? reply : { ...reply, text };
 }
 
 /** Client text echoed in a reply: printable ASCII only, and short (replies stay under 512 octets). */

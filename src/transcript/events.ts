@@ -54,6 +54,12 @@ export type Pop3Event =
       readonly mechanism: string;
       readonly result: 'ok' | 'failed' | 'in-use';
     })
+  | (EventBase & {
+      readonly type: 'sasl-response';
+      readonly mechanism: string;
+      /** The client's line during an AUTH exchange. A secret: print it only through redaction. */
+      readonly raw: string;
+    })
   | (EventBase & { readonly type: 'state'; readonly from: SessionState; readonly to: SessionState })
   | (EventBase & { readonly type: 'tls'; readonly mode: 'implicit' | 'stls' })
   | (EventBase & { readonly type: 'retrieve'; readonly number: number; readonly uid: string })

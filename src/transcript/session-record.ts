@@ -1,31 +1,50 @@
+import { inspect } from 'node:util';
 import type { SessionState } from '../session/state';
 import type { EndReason, Pop3Event, TlsMode } from './events';
-import { redactCommand } from './redact';
+import { type JsonOptions, type SessionJSON, sessionToJSON } from './json-export';
+import { type LocatedCommand, locateCommands, printedCommand, type RecordedCommand } from './pattern';
+import { assertNever } from './redact';
+import { type RenderOptions, renderSession, type SessionView } from './render';
 
-/** A command as recorded: when it arrived, in which state. */
-export interface RecordedCommand {
-  readonly verb: string;
-  readonly args: readonly string[];
-  readonly raw: string;
-  readonly state: SessionState;
+export type { LocatedCommand, RecordedCommand } from './pattern';
+
+/** A reply as recorded: status, first line, octets written for the whole reply. */
+export interface RecordedReply {
+  readonly status: '+OK' | '-ERR' | '+';
+  readonly line: string;
+  readonly bytes: number;
+  readonly at: number;
+}
+
+/** One login attempt: USER/PASS, APOP or a SASL mechanism, and how it went. */
+export interface AuthAttempt {
+  readonly user: string;
+  readonly mechanism: string;
+  readonly result: 'ok' | 'failed' | 'in-use';
   readonly at: number;
 }
 
 /**
  * Everything one session did, built from its events. Read it after the
- * session, or while it runs.
+ * session, or while it runs. The structured fields hold real values
+ * (passwords included, so tests can match them); every printed form
+ * (`render()`, `toString()`, `toJSON()`, `console.log`) masks them.
  */
-export class SessionRecord {
+export class SessionRecord implements SessionView {
+  /** Every event of the session, in order, with real values. */
   readonly events: Pop3Event[] = [];
+  /** The user the session logged in as; undefined until a login succeeds. */
   user: string | undefined;
+  /** How the connection is protected: `implicit` (POP3S) or `stls` once upgraded. */
   tls: TlsMode;
+  /** The state now (or when the session ended). */
   state: SessionState = 'AUTHORIZATION';
   readonly startedAt: Date;
   endedAt: Date | undefined;
   endReason: EndReason | undefined;
-  /** Messages RETRieved (number and uid in that session). */
+  /** Messages RETRieved: number and uid in that session, in order (repeats included). */
   readonly retrieved: { number: number; uid: string }[] = [];
-  /** Messages removed at UPDATE. */
+  /** Messages removed at UPDATE: number in that session and uid. */
   deleted: readonly { number: number; uid: string }[] = [];
 
   constructor(
@@ -43,19 +62,65 @@ export class SessionRecord {
     return this.endReason !== undefined;
   }
 
+  /** Milliseconds from connect to close; undefined while the session runs. */
+  get durationMs(): number | undefined {
+    return this.endedAt && this.endedAt.getTime() - this.startedAt.getTime();
+  }
+
   /** Commands received, as `'RETR 1'`; PASS, APOP and AUTH secrets masked. */
   commands(): string[] {
-    return this.commandEvents().map((c) => redactCommand(c.verb, c.args));
+    return this.commandEvents().map((c) => printedCommand(c));
   }
 
   /** Commands received, with their real arguments and the state they arrived in. */
   commandEvents(): RecordedCommand[] {
-    const out: RecordedCommand[] = [];
+    return locateCommands(this).map(({ verb, args, raw, state, at }) => ({ verb, args, raw, state, at }));
+  }
+
+  /** Commands with their position, the user logged in at the time and the first line of their reply. */
+  locatedCommands(): LocatedCommand[] {
+    return locateCommands(this);
+  }
+
+  /** Replies sent, the greeting first. */
+  replies(): RecordedReply[] {
+    const out: RecordedReply[] = [];
     for (const e of this.events) {
-      if (e.type === 'command')
-        out.push({ verb: e.verb, args: e.args, raw: e.raw, state: e.state, at: e.at });
+      if (e.type === 'reply') out.push({ status: e.status, line: e.line, bytes: e.bytes, at: e.at });
     }
     return out;
+  }
+
+  /** Login attempts and their results, in order. */
+  authAttempts(): AuthAttempt[] {
+    const out: AuthAttempt[] = [];
+    for (const e of this.events) {
+      if (e.type === 'auth') out.push({ user: e.user, mechanism: e.mechanism, result: e.result, at: e.at });
+    }
+    return out;
+  }
+
+  /** The session as `C:`/`S:` text; secrets masked unless `{ secrets: true }`. */
+  render(options?: RenderOptions): string {
+    return renderSession(this, options);
+  }
+
+  /** Redacted `C:`/`S:` text. */
+  toString(): string {
+    return this.render();
+  }
+
+  /**
+   * Plain data for `JSON.stringify`, secrets masked unless `{ secrets: true }`.
+   * (`JSON.stringify` passes a key string, which is ignored.)
+   */
+  toJSON(options?: JsonOptions | string): SessionJSON {
+    return sessionToJSON(this, typeof options === 'object' ? options : {});
+  }
+
+  /** `console.log` and `util.inspect` print the redacted form. */
+  [inspect.custom](_depth: number, options: object): string {
+    return `SessionRecord ${inspect(this.toJSON(), options)}`;
   }
 
   /** Applies one event of this session. */
@@ -81,8 +146,13 @@ export class SessionRecord {
       case 'retrieve':
         this.retrieved.push({ number: event.number, uid: event.uid });
         break;
-      default:
+      case 'session-start':
+      case 'command':
+      case 'sasl-response':
+      case 'reply':
         break;
+      default:
+        assertNever(event);
     }
   }
 }

@@ -1,79 +1,245 @@
 import type { Clock } from '../clock';
-import type { EventHub } from './event-hub';
 import type { Pop3Event } from './events';
-import type { Recorder } from './recorder';
-import type { RecordedCommand } from './session-record';
-import { waitForEvent } from './waiting';
+import { exportSessions, type JsonOptions, type TranscriptExport } from './json-export';
+import { describeLocated } from './near-miss';
+import {
+  type CommandPattern,
+  describePattern,
+  type LocatedCommand,
+  matchesCommand,
+} from './pattern';
+import { filterSessions, type SessionFilter } from './query';
+import { type RenderOptions, renderSessions } from './render';
+import type { SessionRecord } from './session-record';
+import { verifyReceived, type VerifyOptions } from './verify';
+import { type EventSource, WaitSet, waitForEvent } from './waiting';
 
-/** Which sessions a query looks at. */
-export interface SessionFilter {
-  /** Only sessions that logged in as this user. */
-  user?: string;
-  /** Only this session id. */
-  sessionId?: number;
+export type { CommandPattern } from './pattern';
+export type { SessionFilter } from './query';
+
+const DEFAULT_WAIT_MS = 5000;
+
+/** Options of every wait. */
+export interface WaitTimeout {
+  /** Default 5000 ms. */
+  timeoutMs?: number;
 }
 
-/** A command as matched by a query: the string form (`'RETR 1'`, secrets masked) or a pattern. */
-export type CommandPattern = string | RegExp;
+/** Options of `waitForCommand`. */
+export interface WaitForCommandOptions extends WaitTimeout, SessionFilter {
+  /** Also accept a command that arrived before the wait began (the earliest such). Default false. */
+  includePast?: boolean;
+}
+
+/** A user's mailbox after the sessions so far. */
+export interface MailboxOutcome {
+  readonly user: string;
+  /** What is left, numbered as a session opened now would see it. */
+  readonly remaining: readonly { number: number; uid: string; size: number }[];
+  /** What UPDATE removed, oldest first, with the session and the number it had there. */
+  readonly deleted: readonly {
+    uid: string;
+    size: number;
+    sessionId: number;
+    number: number | undefined;
+    deletedAt: Date;
+  }[];
+  /** What was RETRieved, in order, by session. */
+  readonly retrieved: readonly { sessionId: number; number: number; uid: string }[];
+}
+
+/** What {@link TranscriptApi.outcome} needs of a mailbox. */
+export interface MailboxView {
+  readonly user: string;
+  messages(): readonly { number: number; uid: string; size: number }[];
+  deleted(): readonly { uid: string; size: number; sessionId: number; deletedAt: Date }[];
+}
 
 /**
- * Queries, waits and verification over recorded sessions; `Pop3Mock`
- * exposes these as its own methods.
+ * Queries, waits, verification, rendering and export over recorded sessions;
+ * `Pop3Mock` exposes these as its own methods.
  */
 export class TranscriptApi {
+  private readonly waits = new WaitSet();
+
   constructor(
-    private readonly hub: EventHub,
-    private readonly recorder: Recorder,
+    private readonly hub: EventSource,
+    private readonly recorder: { readonly sessions: readonly SessionRecord[] },
     private readonly clock: Clock,
   ) {}
 
-  /** Commands of every matching session, in arrival order, as `'RETR 1'` (secrets masked). */
-  commands(filter: SessionFilter = {}): string[] {
-    return this.recorder.sessions
-      .filter(
-        (s) =>
-          (filter.user === undefined || s.user === filter.user) &&
-          (filter.sessionId === undefined || s.id === filter.sessionId),
-      )
-      .flatMap((s) => s.commands());
+  /** Recorded sessions matching `filter`, oldest first. */
+  sessions(filter: SessionFilter = {}): SessionRecord[] {
+    return filterSessions(this.recorder.sessions, filter);
   }
 
-  /** Resolves with the first event matching `predicate`. */
+  /** Commands of every matching session, in arrival order, as `'RETR 1'` (secrets masked). */
+  commands(filter: SessionFilter = {}): string[] {
+    return this.sessions(filter).flatMap((s) => s.commands());
+  }
+
+  /** Resolves with the first event matching `predicate`; the timeout error lists what was seen instead. */
   waitFor(
     predicate: (event: Pop3Event) => boolean,
-    options: { timeoutMs?: number; what?: string } = {},
+    options: WaitTimeout & { what?: string } = {},
   ): Promise<Pop3Event> {
     return waitForEvent(
       this.hub,
       this.clock,
       options.what ?? 'a matching event',
       predicate,
-      options.timeoutMs ?? 5000,
+      options.timeoutMs ?? DEFAULT_WAIT_MS,
+      { waits: this.waits },
     );
   }
 
-  /** Resolves with the next command received that matches. */
+  /**
+   * Resolves with the next command that matches (see {@link CommandPattern}).
+   * The command is recorded on arrival, so this resolves before its reply is sent.
+   */
   async waitForCommand(
     pattern: CommandPattern,
-    options: { timeoutMs?: number } = {},
-  ): Promise<RecordedCommand & { sessionId: number }> {
-    const event = await this.waitFor((e) => e.type === 'command' && matches(pattern, e.verb, e.args), {
-      timeoutMs: options.timeoutMs,
-      what: `command ${String(pattern)}`,
-    });
-    if (event.type !== 'command') throw new Error('unreachable');
+    options: WaitForCommandOptions = {},
+  ): Promise<LocatedCommand> {
+    const past = this.sessions(options).flatMap((s) => s.locatedCommands());
+    if (options.includePast) {
+      const earlier = past.find((c) => matchesCommand(pattern, c));
+      if (earlier) return earlier;
+    }
+    const event = await waitForEvent(
+      this.hub,
+      this.clock,
+      `the command ${describePattern(pattern)}${options.user !== undefined ? ` from user ${JSON.stringify(options.user)}` : ''}`,
+      (e) => e.type === 'command' && this.matchesLive(pattern, e, options),
+      options.timeoutMs ?? DEFAULT_WAIT_MS,
+      {
+        waits: this.waits,
+        context: () => {
+          const before = past.filter((c) => matchesCommand(pattern, c));
+          if (before.length === 0) return '';
+          return [
+            'It had been received before the wait began (pass { includePast: true } to accept that):',
+            ...before.slice(0, 5).map((c) => `  ${describeLocated(c)}`),
+          ].join('\n');
+        },
+      },
+    );
+    return this.locate(event)!;
+  }
+
+  /** Resolves with the record of the next session to connect. */
+  async nextSession(options: WaitTimeout = {}): Promise<SessionRecord> {
+    const event = await waitForEvent(
+      this.hub,
+      this.clock,
+      'a new session',
+      (e) => e.type === 'session-start',
+      options.timeoutMs ?? DEFAULT_WAIT_MS,
+      {
+        waits: this.waits,
+        context: () => {
+          const all = this.recorder.sessions;
+          if (all.length === 0) return 'No client has connected since the start (or the last reset).';
+          const last = all.at(-1)!;
+          return `${all.length} session(s) had started before; the last, session ${last.id}, is ${
+            last.ended ? `ended (${last.endReason})` : `open in ${last.state}`
+          }. Use sessionEnd() or pop3.sessions to look at it.`;
+        },
+      },
+    );
+    return this.find(event.sessionId)!;
+  }
+
+  /**
+   * Resolves when a session has ended (now, if it already has). Without an
+   * argument: the most recent session, or the next one if none started yet.
+   */
+  async sessionEnd(session?: SessionRecord, options: WaitTimeout = {}): Promise<SessionRecord> {
+    const target = session ?? this.recorder.sessions.at(-1) ?? (await this.nextSession(options));
+    if (target.ended) return target;
+    await waitForEvent(
+      this.hub,
+      this.clock,
+      `the end of session ${target.id}`,
+      (e) => e.type === 'session-end' && e.sessionId === target.id,
+      options.timeoutMs ?? DEFAULT_WAIT_MS,
+      {
+        waits: this.waits,
+        context: () => {
+          const last = target.locatedCommands().at(-1);
+          const doing =
+            last === undefined
+              ? 'no command received yet'
+              : `last command ${describeLocated(last)}`;
+          return `Session ${target.id} is still open in ${target.state}; ${doing}.`;
+        },
+      },
+    );
+    return target;
+  }
+
+  /**
+   * Throws a `VerificationError` unless the command was received (at least
+   * once, or `times`); the message lists the closest commands seen.
+   */
+  verify(pattern: CommandPattern, options: VerifyOptions = {}): void {
+    verifyReceived(this.recorder.sessions, pattern, options);
+  }
+
+  /** The matching sessions as `C:`/`S:` text, secrets masked unless `{ secrets: true }`. */
+  render(options: RenderOptions & SessionFilter = {}): string {
+    return renderSessions(this.sessions(options), options);
+  }
+
+  /** Every matching session as plain data for a JSON file, secrets masked unless `{ secrets: true }`. */
+  exportJSON(options: JsonOptions & SessionFilter = {}): TranscriptExport {
+    return exportSessions(this.sessions(options), options);
+  }
+
+  /** A user's mailbox now, what UPDATE removed from it and what its sessions retrieved. */
+  outcome(mailbox: MailboxView): MailboxOutcome {
+    const sessions = this.sessions({ user: mailbox.user });
+    const numberOf = (sessionId: number, uid: string) =>
+      this.find(sessionId)?.deleted.find((d) => d.uid === uid)?.number;
     return {
-      verb: event.verb,
-      args: event.args,
-      raw: event.raw,
-      state: event.state,
-      at: event.at,
-      sessionId: event.sessionId,
+      user: mailbox.user,
+      remaining: mailbox.messages().map(({ number, uid, size }) => ({ number, uid, size })),
+      deleted: mailbox.deleted().map(({ uid, size, sessionId, deletedAt }) => ({
+        uid,
+        size,
+        sessionId,
+        number: numberOf(sessionId, uid),
+        deletedAt,
+      })),
+      retrieved: sessions.flatMap((s) => s.retrieved.map(({ number, uid }) => ({ sessionId: s.id, number, uid }))),
     };
   }
-}
 
-function matches(pattern: CommandPattern, verb: string, args: readonly string[]): boolean {
-  const text = [verb, ...args].join(' ');
-  return typeof pattern === 'string' ? text.toUpperCase() === pattern.toUpperCase() : pattern.test(text);
+  /** Rejects every pending wait (server closing): `reason` goes into the error message. */
+  cancelWaits(reason: string): void {
+    this.waits.cancelAll(reason);
+  }
+
+  private find(id: number): SessionRecord | undefined {
+    return this.recorder.sessions.find((s) => s.id === id);
+  }
+
+  private matchesLive(pattern: CommandPattern, event: Pop3Event, filter: SessionFilter): boolean {
+    const located = this.locate(event);
+    if (!located) return false;
+    if (filter.sessionId !== undefined && located.sessionId !== filter.sessionId) return false;
+    if (filter.user !== undefined && located.user !== filter.user) return false;
+    return matchesCommand(pattern, located);
+  }
+
+  /** A command event as a {@link LocatedCommand}, whether or not its record has applied it yet. */
+  private locate(event: Pop3Event): LocatedCommand | undefined {
+    if (event.type !== 'command') return undefined;
+    const record = this.find(event.sessionId);
+    const events = record?.events ?? [];
+    const applied = events.includes(event);
+    const index = events.filter((e) => e.type === 'command').length + (applied ? 0 : 1);
+    const { verb, args, raw, state, at, sessionId } = event;
+    return { verb, args, raw, state, at, sessionId, index, user: record?.user, reply: undefined };
+  }
 }

@@ -1,51 +1,108 @@
 import type { Clock } from '../clock';
-import type { EventHub } from './event-hub';
 import type { Pop3Event } from './events';
+import { eventLines, type LineContext, newLineContext } from './render';
 
-/** A wait that timed out; the message says what was seen instead. */
-export class WaitTimeoutError extends Error {
-  override readonly name = 'WaitTimeoutError';
+/** Anything events can be listened to on: the server's event hub, or a `Pop3Mock`. */
+export interface EventSource {
+  on(type: '*', listener: (event: Pop3Event) => void): () => void;
 }
+
+/** A wait that timed out; the message says what was seen instead (secrets masked). */
+export class WaitTimeoutError extends Error {
+  override readonly name: string = 'WaitTimeoutError';
+
+  constructor(
+    message: string,
+    /** Transcript lines of the events seen during the wait, secrets masked. */
+    readonly seen: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** A wait ended early because the server closed (or was reset) first. */
+export class WaitCancelledError extends WaitTimeoutError {
+  override readonly name: string = 'WaitCancelledError';
+}
+
+/** Pending waits, so the server can end them all at `close()`. */
+export class WaitSet {
+  private readonly cancels = new Set<(reason: string) => void>();
+
+  add(cancel: (reason: string) => void): () => void {
+    this.cancels.add(cancel);
+    return () => this.cancels.delete(cancel);
+  }
+
+  /** Rejects every pending wait with a {@link WaitCancelledError} naming `reason`. */
+  cancelAll(reason: string): void {
+    for (const cancel of [...this.cancels]) cancel(reason);
+  }
+
+  get size(): number {
+    return this.cancels.size;
+  }
+}
+
+export interface WaitOptions {
+  /** Pending waits of the server; a wait in it can be cancelled. */
+  waits?: WaitSet;
+  /** More to say on a timeout, computed then (e.g. the state of the session waited on). */
+  context?: () => string;
+}
+
+const MAX_SEEN = 30;
 
 /**
  * Resolves with the first event matching `predicate`, or rejects after
- * `timeoutMs` with a report of the events seen meanwhile.
+ * `timeoutMs` with a report of the events seen meanwhile, as transcript
+ * lines with secrets masked.
  */
 export function waitForEvent(
-  hub: EventHub,
+  source: EventSource,
   clock: Clock,
   what: string,
   predicate: (event: Pop3Event) => boolean,
   timeoutMs: number,
+  options: WaitOptions = {},
 ): Promise<Pop3Event> {
   return new Promise((resolve, reject) => {
     const seen: string[] = [];
-    const stop = hub.on('*', (event) => {
+    let dropped = 0;
+    const contexts = new Map<number, LineContext>();
+    const finish = () => {
+      stop();
+      timer.cancel();
+      forget();
+    };
+    const stop = source.on('*', (event) => {
       if (predicate(event)) {
-        stop();
-        timer.cancel();
+        finish();
         resolve(event);
-      } else if (seen.length < 20) {
-        seen.push(describe(event));
+        return;
+      }
+      let ctx = contexts.get(event.sessionId);
+      if (!ctx) contexts.set(event.sessionId, (ctx = newLineContext()));
+      for (const line of eventLines(event, ctx)) {
+        if (seen.length < MAX_SEEN) seen.push(`#${event.sessionId} ${line}`);
+        else dropped++;
       }
     });
-    const timer = clock.setTimeout(() => {
-      stop();
-      const report = seen.length === 0 ? 'no events at all' : seen.join('\n  ');
-      reject(new WaitTimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}; saw:\n  ${report}`));
-    }, timeoutMs);
+    const fail = (ErrorType: typeof WaitTimeoutError, headline: string) => {
+      finish();
+      const lines = seen.length === 0 ? ['  nothing'] : seen.map((l) => `  ${l}`);
+      if (dropped > 0) lines.push(`  ... and ${dropped} more lines`);
+      const context = options.context?.();
+      const message = [`${headline}; saw meanwhile:`, ...lines, ...(context ? [context] : [])].join('\n');
+      reject(new ErrorType(message, [...seen]));
+    };
+    const timer = clock.setTimeout(
+      () => fail(WaitTimeoutError, `pop3-mock: timed out after ${timeoutMs} ms waiting for ${what}`),
+      timeoutMs,
+    );
+    const forget =
+      options.waits?.add((reason) =>
+        fail(WaitCancelledError, `pop3-mock: ${reason} while waiting for ${what}`),
+      ) ?? (() => {});
   });
-}
-
-function describe(event: Pop3Event): string {
-  switch (event.type) {
-    case 'command':
-      return `session ${event.sessionId} C: ${event.verb} (${event.state})`;
-    case 'reply':
-      return `session ${event.sessionId} S: ${event.status}`;
-    case 'session-end':
-      return `session ${event.sessionId} ended: ${event.reason}`;
-    default:
-      return `session ${event.sessionId} ${event.type}`;
-  }
 }

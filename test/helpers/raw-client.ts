@@ -16,14 +16,16 @@ export interface MultiLineReply {
  * stuffing and sizes octet by octet.
  */
 export class RawClient {
-  private buffer = Buffer.alloc(0);
+  private joined: Buffer = Buffer.alloc(0);
+  // Received chunks are joined lazily, so a large reply costs one copy, not one per chunk.
+  private chunks: Buffer[] = [];
   private waiter: (() => void) | undefined;
   private ended = false;
   greeting = '';
 
   private constructor(readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.chunks.push(chunk);
       this.wake();
     });
     socket.on('close', () => {
@@ -124,6 +126,18 @@ export class RawClient {
   /** RST instead of FIN. */
   reset(): void {
     this.socket.resetAndDestroy();
+  }
+
+  private get buffer(): Buffer {
+    if (this.chunks.length > 0) {
+      this.joined = Buffer.concat([this.joined, ...this.chunks]);
+      this.chunks = [];
+    }
+    return this.joined;
+  }
+
+  private set buffer(value: Buffer) {
+    this.joined = value;
   }
 
   private async waitFor(find: (b: Buffer) => number, allowEnd = false): Promise<number> {

@@ -10,6 +10,7 @@ import { err } from '../reply';
 export const pass: CommandSpec = {
   states: ['AUTHORIZATION'],
   run(ctx, _args, rest) {
+    if (!ctx.plaintextAllowed) return err(ctx.texts.plaintextDisallowed);
     const name = ctx.pendingUser;
     if (name === undefined) return err(ctx.texts.passWithoutUser);
     if (rest === '') return err(ctx.texts.missingArgument('PASS'));

@@ -2,6 +2,7 @@ import { checkArity } from '../arguments';
 import type { CommandSpec } from '../command';
 import { findMessage, isReply } from '../message-number';
 import { messageReply } from '../reply';
+import { utf8Refusal } from '../utf8-mode';
 
 /** RETR msg (RFC 1939 §5): the whole message, dot-stuffed. Does not mark it deleted. */
 export const retr: CommandSpec = {
@@ -12,6 +13,8 @@ export const retr: CommandSpec = {
     const maildrop = ctx.maildrop!;
     const found = findMessage(ctx, maildrop, args[0]!);
     if (isReply(found)) return found;
+    const refused = utf8Refusal(ctx, found.message);
+    if (refused) return refused;
     maildrop.markRetrieved(found.number);
     return messageReply(ctx.texts.retrieved(found.message.size), found.message.wire);
   },

@@ -3,6 +3,7 @@ import { checkArity } from '../arguments';
 import type { CommandSpec } from '../command';
 import { findMessage, isReply, parseDecimal } from '../message-number';
 import { err, messageReply } from '../reply';
+import { utf8Refusal } from '../utf8-mode';
 
 /**
  * TOP msg n (RFC 1939 §7): the header section, the blank line, and the first
@@ -18,6 +19,8 @@ export const top: CommandSpec = {
     if (lineCount === undefined) return err(ctx.texts.invalidLineCount(args[1]!));
     const found = findMessage(ctx, ctx.maildrop!, args[0]!);
     if (isReply(found)) return found;
+    const refused = utf8Refusal(ctx, found.message);
+    if (refused) return refused;
     return messageReply(ctx.texts.top, topOf(found.message, lineCount));
   },
 };

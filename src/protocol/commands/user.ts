@@ -1,6 +1,6 @@
 import { checkArity } from '../arguments';
 import type { CommandSpec } from '../command';
-import { ok } from '../reply';
+import { err, ok } from '../reply';
 
 /**
  * USER name (RFC 1939 §7). Always `+OK`, known user or not, so the reply
@@ -9,6 +9,7 @@ import { ok } from '../reply';
 export const user: CommandSpec = {
   states: ['AUTHORIZATION'],
   run(ctx, args) {
+    if (!ctx.plaintextAllowed) return err(ctx.texts.plaintextDisallowed);
     const bad = checkArity(ctx, 'USER', args, 1, 1);
     if (bad) return bad;
     ctx.pendingUser = args[0]!;

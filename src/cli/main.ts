@@ -1,0 +1,51 @@
+import { buildStartPlan } from './build-options';
+import { CliError, ExitCode } from './errors';
+import { loadConfig } from './load-config';
+import { parseCliArgs } from './parse-args';
+import { type CliIo, run } from './run';
+import { packageVersion, USAGE } from './usage';
+
+/** The real process streams. */
+export const processIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/**
+ * The whole `pop3-mock` command: resolves with the exit code. Expected
+ * failures (bad flags, config, fixtures, a port in use) are reported as one
+ * stderr line; anything else is a bug and is printed with its stack (code 1).
+ */
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  cwd = process.cwd(),
+): Promise<number> {
+  try {
+    const args = parseCliArgs(argv);
+    if (args.help) {
+      io.out(USAGE.trimEnd());
+      return ExitCode.ok;
+    }
+    if (args.version) {
+      io.out(packageVersion());
+      return ExitCode.ok;
+    }
+    // TODO(CLI issue): serve implicit TLS and the HTTP control API once those features land.
+    if (args.tlsPort !== undefined) throw new CliError('--tls-port is not available yet', ExitCode.usage);
+    if (args.controlPort !== undefined)
+      throw new CliError('--control-port is not available yet', ExitCode.usage);
+    const config = args.config === undefined ? undefined : loadConfig(args.config, cwd);
+    return await run(buildStartPlan(args, config, cwd), io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`pop3-mock: ${error.message}`);
+      if (error.exitCode === ExitCode.usage) io.err('Run pop3-mock --help for usage.');
+      return error.exitCode;
+    }
+    io.err(
+      `pop3-mock: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return ExitCode.unexpected;
+  }
+}

@@ -1,0 +1,108 @@
+import { FixtureError } from '../fixtures/types';
+import { type Pop3Mock, startPop3Mock } from '../server/pop3-mock';
+import type { StartPlan } from './build-options';
+import { CliError, ExitCode } from './errors';
+
+/** Where the CLI writes: stdout carries only the ready line, stderr everything else. */
+export interface CliIo {
+  /** Writes one line to stdout. */
+  out(line: string): void;
+  /** Writes one log line to stderr. */
+  err(line: string): void;
+}
+
+/** The line a parent process waits for; `null` marks a feature that is off. */
+export interface ReadyLine {
+  host: string;
+  port: number;
+  tlsPort: number | null;
+  controlUrl: string | null;
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Starts the server, prints the ready line, logs sessions to stderr and
+ * resolves with exit code 0 once a SIGINT/SIGTERM has closed it. A signal
+ * that arrives while the server is starting stops it as soon as it listens.
+ *
+ * @throws CliError when the server cannot start (port in use: 3, bad fixture: 4).
+ */
+export async function run(plan: StartPlan, io: CliIo): Promise<number> {
+  let onSignal: (signal: NodeJS.Signals) => void = () => {};
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+    onSignal = resolve;
+  });
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  try {
+    const pop3 = await start(plan);
+    // TODO(CLI issue): tlsPort and controlUrl once implicit TLS and the control API exist.
+    const ready: ReadyLine = { host: pop3.host, port: pop3.port, tlsPort: null, controlUrl: null };
+    io.out(JSON.stringify(ready));
+    logStartup(pop3, plan, io);
+    const stopLogging = logSessions(pop3, io);
+    const signal = await stopRequested;
+    io.err(`pop3-mock: ${signal} received, closing`);
+    stopLogging();
+    await pop3.close();
+    io.err('pop3-mock: closed');
+    return ExitCode.ok;
+  } finally {
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+  }
+}
+
+async function start(plan: StartPlan): Promise<Pop3Mock> {
+  const { host = '127.0.0.1', port = 0 } = plan.options;
+  try {
+    return await startPop3Mock(plan.options);
+  } catch (error) {
+    if (error instanceof FixtureError) throw new CliError(error.message, ExitCode.badInput);
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    if (code === 'EADDRINUSE') throw new CliError(`port ${port} on ${host} is in use`, ExitCode.portInUse);
+    if (code === 'EACCES') {
+      throw new CliError(`no permission to listen on port ${port} on ${host}`, ExitCode.unexpected);
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      throw new CliError(`cannot listen on ${host}: no such local address`, ExitCode.unexpected);
+    }
+    throw error;
+  }
+}
+
+function logStartup(pop3: Pop3Mock, plan: StartPlan, io: CliIo): void {
+  io.err(`pop3-mock: listening on ${pop3.url} (dialect ${plan.dialectName})`);
+  if (plan.users.length === 0) {
+    io.err('pop3-mock: no users yet: every login fails. Add --user NAME:PASSWORD[:PATH] or --config FILE');
+  }
+  for (const user of plan.users) {
+    const messages = pop3.mailbox(user.name).messages();
+    const octets = messages.reduce((sum, m) => sum + m.size, 0);
+    io.err(
+      `pop3-mock: user ${user.name}: ${messages.length} messages (${octets} octets), password: ${user.passwordSource}`,
+    );
+  }
+  const example = plan.users[0]?.name ?? 'NAME';
+  // Never the real password: logs end up in CI output and transcripts.
+  io.err(
+    `pop3-mock: try: curl ${pop3.url}/ -u ${example}:<password>   (lists messages; ${pop3.url}/1 fetches one)`,
+  );
+  io.err('pop3-mock: stop with Ctrl-C or SIGTERM');
+}
+
+/** One stderr line per login result and per session end; no command arguments, so no secrets. */
+function logSessions(pop3: Pop3Mock, io: CliIo): () => void {
+  const offAuth = pop3.on('auth', (event) => {
+    const outcome = { ok: 'logged in', failed: 'login failed', 'in-use': 'maildrop in use' }[event.result];
+    io.err(`pop3-mock: session ${event.sessionId}: ${event.user}: ${outcome}`);
+  });
+  const offEnd = pop3.on('session-end', (event) => {
+    const record = pop3.sessions.find((s) => s.id === event.sessionId);
+    const counts = record ? `, ${record.retrieved.length} retrieved, ${record.deleted.length} deleted` : '';
+    io.err(`pop3-mock: session ${event.sessionId} ended (${event.reason}${counts})`);
+  });
+  return () => {
+    offAuth();
+    offEnd();
+  };
+}

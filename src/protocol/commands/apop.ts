@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import { checkArity } from '../arguments';
+import type { CommandSpec } from '../command';
+import { err } from '../reply';
+
+const DIGEST = /^[0-9a-fA-F]{32}$/;
+
+/**
+ * APOP name digest (RFC 1939 §7): MD5 over this connection's greeting
+ * timestamp followed by the shared secret, as 32 hex digits. A digest from
+ * another connection fails, since its timestamp differs.
+ */
+export const apop: CommandSpec = {
+  states: ['AUTHORIZATION'],
+  run(ctx, args) {
+    const bad = checkArity(ctx, 'APOP', args, 2, 2);
+    if (bad) return bad;
+    const timestamp = ctx.greetingTimestamp;
+    if (timestamp === undefined) return err(ctx.texts.apopNotEnabled);
+    const [user, digest] = args as [string, string];
+    if (!DIGEST.test(digest)) return err(ctx.texts.authMalformed);
+    ctx.pendingUser = undefined;
+    return ctx.login(user, 'APOP', (mailbox) => {
+      const expected = createHash('md5')
+        .update(timestamp + mailbox.password)
+        .digest('hex');
+      return expected === digest.toLowerCase();
+    });
+  },
+};

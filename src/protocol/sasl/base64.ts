@@ -1,0 +1,12 @@
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Decodes a client's base64 line strictly (RFC 5034 §4): characters outside
+ * the alphabet or misplaced `=` give `undefined`. A lone `=` is an empty
+ * initial response.
+ */
+export function decodeBase64(text: string): Buffer | undefined {
+  if (text === '=') return Buffer.alloc(0);
+  if (!BASE64.test(text)) return undefined;
+  return Buffer.from(text, 'base64');
+}

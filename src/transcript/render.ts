@@ -1,0 +1,145 @@
+import type { SessionState } from '../session/state';
+import type { EndReason, Pop3Event, TlsMode } from './events';
+import { assertNever, MASK, redactLine } from './redact';
+
+/** Options of the `C:`/`S:` text rendering. */
+export interface RenderOptions {
+  /**
+   * Output that does not change from run to run, for snapshots: no times or
+   * ports, sessions numbered 1, 2, ... in the order rendered, APOP greeting
+   * timestamps and timestamp-bearing SASL challenges replaced by placeholders.
+   */
+  stable?: boolean;
+  /** Print PASS, APOP digests and SASL data as sent. Default false: masked. */
+  secrets?: boolean;
+  /** `--` lines for login results, TLS, UPDATE and how the session ended. Default true. */
+  notes?: boolean;
+  /** A `#` line naming the session before its lines. Default true. */
+  header?: boolean;
+  /** Prefix lines with the time since the session started, `[+12ms]`. Ignored when `stable`. Default false. */
+  timestamps?: boolean;
+}
+
+/** What rendering needs of a session: a `SessionRecord` has all of it. */
+export interface SessionView {
+  readonly id: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly tls: TlsMode;
+  readonly user: string | undefined;
+  readonly state: SessionState;
+  readonly startedAt: Date;
+  readonly endedAt: Date | undefined;
+  readonly endReason: EndReason | undefined;
+  readonly events: readonly Pop3Event[];
+}
+
+/** Per-session state of a line renderer: whether the greeting has gone out yet. */
+export interface LineContext {
+  commands: number;
+  replies: number;
+}
+
+export const newLineContext = (): LineContext => ({ commands: 0, replies: 0 });
+
+/**
+ * The transcript lines of one event: `C:` for what the client sent, `S:` for
+ * what the server sent, `--` for notes. Updates `ctx`.
+ */
+export function eventLines(event: Pop3Event, ctx: LineContext, options: RenderOptions = {}): string[] {
+  const notes = options.notes ?? true;
+  switch (event.type) {
+    case 'session-start': {
+      const from = options.stable ? event.remoteAddress : `${event.remoteAddress}:${event.remotePort}`;
+      return notes ? [`-- connected from ${from}${event.tls === 'implicit' ? ' (implicit TLS)' : ''}`] : [];
+    }
+    case 'command':
+      ctx.commands++;
+      return [`C: ${printable(options.secrets ? event.raw : redactLine(event.raw))}`];
+    case 'sasl-response':
+      return [`C: ${options.secrets ? printable(event.raw) : MASK}`];
+    case 'reply':
+      return replyLines(event, ctx, options);
+    case 'auth':
+      return notes ? [`-- login ${event.result}: ${printable(event.user)} via ${event.mechanism}`] : [];
+    case 'tls':
+      return notes ? [`-- TLS established (${event.mode === 'stls' ? 'STLS' : 'implicit'})`] : [];
+    case 'update': {
+      if (!notes) return [];
+      const gone = event.deleted.map((m) => `${m.number} (${m.uid})`).join(', ');
+      return [`-- UPDATE: ${gone === '' ? 'nothing deleted' : `deleted ${gone}`}`];
+    }
+    case 'session-end':
+      return notes ? [`-- ended: ${event.reason}`] : [];
+    case 'state':
+    case 'retrieve':
+      // Visible already from the commands and replies around them.
+      return [];
+    default:
+      return assertNever(event);
+  }
+}
+
+function replyLines(event: Extract<Pop3Event, { type: 'reply' }>, ctx: LineContext, options: RenderOptions) {
+  const greeting = ctx.commands === 0 && ctx.replies === 0;
+  ctx.replies++;
+  let line = event.line;
+  if (options.stable && greeting) line = line.replace(/<[^<>]*>/g, '<timestamp>');
+  if (options.stable && event.status === '+' && /<[^<>]*>/.test(decodeChallenge(line)))
+    line = '+ <challenge>';
+  const out = [`S: ${printable(line)}`];
+  // Bytes after the first line: data lines (dot-stuffed) and the `.` CRLF terminator.
+  const extra = event.bytes - (Buffer.byteLength(event.line) + 2);
+  if (extra >= 3) {
+    if (extra > 3) out.push(`S: [${extra - 3} octets of data]`);
+    out.push('S: .');
+  } else if (extra > 0) {
+    out.push(`S: [${extra} octets]`);
+  }
+  return out;
+}
+
+function decodeChallenge(line: string): string {
+  return Buffer.from(line.slice(2), 'base64').toString('latin1');
+}
+
+/** Control characters shown as `\xNN`, so a line always prints as one line. */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** One session as `C:`/`S:` text, RFC 1939 example style. */
+export function renderSession(record: SessionView, options: RenderOptions = {}, ordinal?: number): string {
+  const lines: string[] = [];
+  if (options.header ?? true) lines.push(header(record, options, ordinal));
+  const ctx = newLineContext();
+  const start = record.startedAt.getTime();
+  const stamp = options.timestamps && !options.stable;
+  for (const event of record.events) {
+    if (event.type === 'session-start') continue;
+    for (const line of eventLines(event, ctx, options)) {
+      lines.push(stamp ? `[+${event.at - start}ms] ${line}` : line);
+    }
+  }
+  if (!record.endReason && (options.notes ?? true)) lines.push(`-- still open (${record.state})`);
+  return lines.join('\n');
+}
+
+/** Several sessions, separated by a blank line; with `stable`, numbered 1, 2, ... in this order. */
+export function renderSessions(records: readonly SessionView[], options: RenderOptions = {}): string {
+  return records.map((r, i) => renderSession(r, options, i + 1)).join('\n\n');
+}
+
+function header(record: SessionView, options: RenderOptions, ordinal: number | undefined): string {
+  const who = record.user === undefined ? 'not logged in' : printable(record.user);
+  const tls = record.tls === 'none' ? 'no TLS' : record.tls === 'stls' ? 'TLS via STLS' : 'implicit TLS';
+  if (options.stable) return `# session ${ordinal ?? 1} (${who}), ${tls}`;
+  const parts = [
+    `# session ${record.id} (${who})`,
+    `from ${record.remoteAddress}:${record.remotePort}`,
+    tls,
+    `started ${record.startedAt.toISOString()}`,
+  ];
+  if (record.endedAt) parts.push(`lasted ${record.endedAt.getTime() - record.startedAt.getTime()} ms`);
+  return parts.join(', ');
+}

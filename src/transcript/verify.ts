@@ -1,0 +1,201 @@
+import { describeLocated, describeNearMiss, nearMisses } from './near-miss';
+import {
+  type CommandPattern,
+  describePattern,
+  type LocatedCommand,
+  locateCommands,
+  matchesCommand,
+} from './pattern';
+import { describeFilter, filterSessions, listSessions, type SessionFilter } from './query';
+import { renderSession, type SessionView } from './render';
+
+/** How many times a command must have been received: exactly `n`, or a range. */
+export type Times = number | { atLeast?: number; atMost?: number };
+
+/** Options of `verify()` and `toHaveReceivedCommand`. */
+export interface VerifyOptions extends SessionFilter {
+  /** Exact count (`0`: never), or `{ atLeast, atMost }`. Default: at least once. */
+  times?: Times;
+}
+
+/** A verification that failed. The message lists the closest commands seen, secrets masked. */
+export class VerificationError extends Error {
+  override readonly name = 'VerificationError';
+
+  constructor(
+    message: string,
+    /** How many commands matched. */
+    readonly count: number,
+    /** The closest commands, as printed in the message. */
+    readonly nearMisses: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/** The outcome of a check: `message` explains a failure, or (when it passed) why `.not` fails. */
+export interface CheckResult {
+  readonly pass: boolean;
+  readonly message: string;
+}
+
+const MAX_LISTED = 10;
+
+/** Counts the commands matching `pattern` in the selected sessions and judges the count. */
+export function checkReceived(
+  records: readonly SessionView[],
+  pattern: CommandPattern,
+  options: VerifyOptions = {},
+): CheckResult & { count: number; matches: LocatedCommand[]; nearMisses: string[] } {
+  const sessions = filterSessions(records, options);
+  const commands = sessions.flatMap((s) => locateCommands(s));
+  const matches = commands.filter((c) => matchesCommand(pattern, c));
+  const count = matches.length;
+  const pass = withinTimes(count, options.times);
+  const what = `the command ${describePattern(pattern)}`;
+  const times = describeTimes(options.times);
+  const lines: string[] = [];
+  let misses: string[] = [];
+  if (pass) {
+    lines.push(
+      `pop3-mock: expected ${what} not to be received ${times}, but it was received ${plural(count)}.`,
+    );
+    lines.push(...listed('Matching commands:', matches.map(describeLocated)));
+  } else {
+    lines.push(`pop3-mock: expected ${what} to be received ${times}, but it was received ${plural(count)}.`);
+    lines.push(...scope(records, sessions, options));
+    if (count > 0) lines.push(...listed('Matching commands:', matches.map(describeLocated)));
+    const others = commands.filter((c) => !matches.includes(c));
+    if (count === 0 || others.length > 0) {
+      misses = nearMisses(others, pattern).map(describeNearMiss);
+      lines.push(...listed('Closest commands received:', misses));
+    }
+  }
+  lines.push(...transcriptExcerpt(sessions));
+  return { pass, message: lines.join('\n'), count, matches, nearMisses: misses };
+}
+
+/** Throws a {@link VerificationError} unless {@link checkReceived} passes. */
+export function verifyReceived(
+  records: readonly SessionView[],
+  pattern: CommandPattern,
+  options: VerifyOptions = {},
+): void {
+  const result = checkReceived(records, pattern, options);
+  if (!result.pass) throw new VerificationError(result.message, result.count, result.nearMisses);
+}
+
+/**
+ * Whether the commands were received in this order, other commands allowed
+ * in between (a subsequence). Sessions are taken one after the other in
+ * connection order.
+ */
+export function checkSequence(
+  records: readonly SessionView[],
+  patterns: readonly CommandPattern[],
+  filter: SessionFilter = {},
+): CheckResult & { matches: LocatedCommand[] } {
+  const sessions = filterSessions(records, filter);
+  const commands = sessions.flatMap((s) => locateCommands(s));
+  const found: LocatedCommand[] = [];
+  let cursor = 0;
+  let failedAt: number | undefined;
+  for (const [i, pattern] of patterns.entries()) {
+    const at = commands.findIndex((c, j) => j >= cursor && matchesCommand(pattern, c));
+    if (at === -1) {
+      failedAt = i;
+      break;
+    }
+    found.push(commands[at]!);
+    cursor = at + 1;
+  }
+  const expected = patterns.map(describePattern).join(', ');
+  const lines: string[] = [];
+  if (failedAt === undefined) {
+    lines.push(
+      `pop3-mock: expected the commands ${expected} not to be received in this order, but they were:`,
+    );
+    lines.push(...found.map((c) => `  ${describeLocated(c)}`));
+  } else {
+    const missing = patterns[failedAt]!;
+    lines.push(`pop3-mock: expected the commands ${expected} to be received in this order.`);
+    lines.push(...scope(records, sessions, filter));
+    if (found.length > 0) {
+      lines.push(
+        `Matched ${found.length} of ${patterns.length}:`,
+        ...found.map((c) => `  ${describeLocated(c)}`),
+      );
+      lines.push(
+        `Then ${describePattern(missing)} was not received after session ${found.at(-1)!.sessionId} #${found.at(-1)!.index}.`,
+      );
+    } else {
+      lines.push(`The first one, ${describePattern(missing)}, was never received.`);
+    }
+    const after = commands.slice(cursor);
+    lines.push(
+      ...listed(
+        after.length === commands.length
+          ? 'Closest commands received:'
+          : 'Closest commands received after that:',
+        nearMisses(after, missing).map(describeNearMiss),
+      ),
+    );
+  }
+  lines.push(...transcriptExcerpt(sessions));
+  return { pass: failedAt === undefined, message: lines.join('\n'), matches: found };
+}
+
+export function withinTimes(count: number, times: Times | undefined): boolean {
+  if (times === undefined) return count >= 1;
+  if (typeof times === 'number') return count === times;
+  return count >= (times.atLeast ?? 0) && count <= (times.atMost ?? Number.POSITIVE_INFINITY);
+}
+
+export function describeTimes(times: Times | undefined): string {
+  if (times === undefined) return 'at least once';
+  if (typeof times === 'number') return `exactly ${plural(times)}`;
+  const parts: string[] = [];
+  if (times.atLeast !== undefined) parts.push(`at least ${plural(times.atLeast)}`);
+  if (times.atMost !== undefined) parts.push(`at most ${plural(times.atMost)}`);
+  return parts.length === 0 ? 'any number of times' : parts.join(' and ');
+}
+
+const plural = (n: number) => (n === 1 ? '1 time' : `${n} times`);
+
+function scope(all: readonly SessionView[], chosen: readonly SessionView[], filter: SessionFilter): string[] {
+  const by = describeFilter(filter);
+  if (all.length === 0) return ['No client has connected.'];
+  if (chosen.length === 0) return [`No session matches ${by}; sessions seen: ${listSessions(all)}.`];
+  return [`Sessions looked at${by === '' ? '' : ` (${by})`}: ${listSessions(chosen)}.`];
+}
+
+function listed(title: string, items: readonly string[]): string[] {
+  if (items.length === 0) return [`${title} none.`];
+  const shown = items.slice(0, MAX_LISTED).map((i) => `  ${i}`);
+  if (items.length > MAX_LISTED) shown.push(`  ... and ${items.length - MAX_LISTED} more`);
+  return [title, ...shown];
+}
+
+/**
+ * The redacted transcript of the last few sessions, each cut to its last
+ * lines, for failure messages.
+ */
+export function transcriptExcerpt(
+  sessions: readonly SessionView[],
+  maxSessions = 3,
+  maxLines = 40,
+): string[] {
+  if (sessions.length === 0) return [];
+  const shown = sessions.slice(-maxSessions);
+  const out = [
+    `Transcript${sessions.length > shown.length ? ` (last ${shown.length} of ${sessions.length} sessions)` : ''}:`,
+  ];
+  for (const session of shown) {
+    const lines = renderSession(session).split('\n');
+    const [head, ...body] = lines;
+    out.push(`  ${head}`);
+    if (body.length > maxLines) out.push(`  ... ${body.length - maxLines} earlier lines`);
+    out.push(...body.slice(-maxLines).map((l) => `  ${l}`));
+  }
+  return out;
+}
