@@ -21,11 +21,25 @@ export function* stuffedChunks(body: Buffer, stuff = true, chunkSize = CHUNK_SIZ
     return;
   }
   const needs = stuff && (body[0] === DOT || body.indexOf('\n.') !== -1);
-  if (!needs) {
-    yield* plainChunks(body, chunkSize);
-    return;
+  yield* withWholeTerminator(needs ? copyStuffed(body, chunkSize) : plainChunks(body, chunkSize));
+}
+
+/**
+ * Makes sure the last write holds the whole `CRLF . CRLF`: when a chunk
+ * boundary falls inside the final line end, the last two chunks go together.
+ */
+function* withWholeTerminator(chunks: Generator<Buffer>): Generator<Buffer> {
+  // Every chunk but the last is full size, so a chunk shorter than `CRLF . CRLF` is the last one.
+  let held: Buffer | undefined;
+  for (const chunk of chunks) {
+    if (held !== undefined && chunk.length < 5) {
+      held = Buffer.concat([held, chunk]);
+      continue;
+    }
+    if (held !== undefined) yield held;
+    held = chunk;
   }
-  yield* copyStuffed(body, chunkSize);
+  if (held !== undefined) yield held;
 }
 
 function* plainChunks(body: Buffer, chunkSize: number): Generator<Buffer> {

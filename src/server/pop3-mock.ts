@@ -79,7 +79,7 @@ export class Pop3Mock {
       requireTls: options.requireTls ?? false,
       apop: options.apop ?? false,
       hostname: options.hostname ?? 'localhost',
-      port: () => this.port,
+      ports: () => (this.tlsPort === undefined ? [this.port] : [this.port, this.tlsPort]),
       mailbox: (user) => this.mailboxes.get(user),
       emit: (event) => this.hub.emit(event),
     };

@@ -24,8 +24,8 @@ export interface SessionHost {
   readonly apop: boolean;
   /** Host name for APOP timestamps and CRAM-MD5 challenges. */
   readonly hostname: string;
-  /** The port clients connect to (OAUTHBEARER checks it). */
-  port(): number;
+  /** The ports clients connect to (OAUTHBEARER checks them). */
+  ports(): number[];
   mailbox(user: string): Mailbox | undefined;
   emit(event: Pop3Event): void;
 }

@@ -132,7 +132,7 @@ export class Session implements CommandContext {
       password: (user) => this.host.mailbox(user)?.password,
       acceptsToken: (user, token) => this.host.mailbox(user)?.acceptsToken(token) ?? false,
       hostname: this.host.hostname,
-      port: this.host.port(),
+      ports: this.host.ports(),
     };
   }
 

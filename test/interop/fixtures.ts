@@ -19,7 +19,9 @@ export const DOTS = Buffer.from(
 );
 
 /** 2: stored with bare LF line ends; the server sends CRLF. */
-export const BARE_LF = Buffer.from('From: lf@example.com\nSubject: bare lf\n\nline one\nline two\nline three\n');
+export const BARE_LF = Buffer.from(
+  'From: lf@example.com\nSubject: bare lf\n\nline one\nline two\nline three\n',
+);
 
 /** 3: no line break after the last body line; the server adds CRLF. */
 export const NO_FINAL_NEWLINE = Buffer.from(
@@ -147,4 +149,13 @@ export function expectedTop(wire: Buffer, lines: number): Buffer {
 /** Total octets of the maildrop, as STAT must report them. */
 export function totalOctets(wires: readonly Buffer[]): number {
   return wires.reduce((sum, w) => sum + w.length, 0);
+}
+
+/**
+ * True when both lists hold the same bytes. Use it instead of `toEqual` on
+ * Buffers: jest compares a Buffer index by index, which takes seconds for the
+ * 1 MB fixture.
+ */
+export function sameBytes(actual: readonly Buffer[], expected: readonly Buffer[]): boolean {
+  return actual.length === expected.length && actual.every((b, i) => b.equals(expected[i]!));
 }

@@ -6,7 +6,8 @@ export interface SaslEnvironment {
   acceptsToken(user: string, token: string): boolean;
   /** Server name and port, for OAUTHBEARER's host/port check and CRAM-MD5 challenges. */
   readonly hostname: string;
-  readonly port: number;
+  /** The ports clients reach this server on (POP3 and POP3S). */
+  readonly ports: readonly number[];
 }
 
 /** The next step of an exchange, as the mechanism decides it. */

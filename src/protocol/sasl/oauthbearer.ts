@@ -37,7 +37,7 @@ export const oauthbearer: SaslMechanism = {
       const port = pairs.get('port');
       const addressOk =
         (host === undefined || isOwnHost(host, env.hostname)) &&
-        (port === undefined || Number(port) === env.port);
+        (port === undefined || env.ports.includes(Number(port)));
       if (addressOk && user !== '' && env.acceptsToken(user, auth[1]!)) return { kind: 'success', user };
       failed = true;
       failedUser = user;

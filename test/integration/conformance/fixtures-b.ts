@@ -1,8 +1,11 @@
 // Shared fixtures for the §10–§16 and §19 conformance tests and the disconnect tests.
 // Expected bytes are computed here from the raw input, independently of src/.
-import { type Pop3Mock, type Pop3MockOptions, startPop3Mock } from '../../../src';
+
 import type { MessageSource } from '../../../src';
+import { type Pop3Mock, type Pop3MockOptions, startPop3Mock } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
+
+const CRLF = Buffer.from('\r\n');
 
 export const USER = 'alice';
 export const PASSWORD = 'secret';
@@ -21,14 +24,16 @@ export const THREE: readonly string[] = [
  */
 export function wireOf(raw: string | Buffer): Buffer {
   const input = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-  const out: number[] = [];
-  for (let i = 0; i < input.length; i++) {
-    const byte = input[i]!;
-    if (byte === 0x0a && (i === 0 || input[i - 1] !== 0x0d)) out.push(0x0d);
-    out.push(byte);
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let lf = input.indexOf(0x0a); lf !== -1; lf = input.indexOf(0x0a, lf + 1)) {
+    if (lf > 0 && input[lf - 1] === 0x0d) continue;
+    parts.push(input.subarray(from, lf), CRLF);
+    from = lf + 1;
   }
-  if (input.length > 0 && input[input.length - 1] !== 0x0a) out.push(0x0d, 0x0a);
-  return Buffer.from(out);
+  parts.push(input.subarray(from));
+  if (input.length > 0 && input[input.length - 1] !== 0x0a) parts.push(CRLF);
+  return Buffer.concat(parts);
 }
 
 /** LIST size: the octets RETR sends before dot-stuffing. */
@@ -108,3 +113,61 @@ export function bigMessage(bytes: number, dots = false): Buffer {
 }
 
 export const FIVE_MB = 5 * 1024 * 1024;
+
+/**
+ * Byte equality for large buffers (`toEqual` walks a Buffer element by
+ * element and takes seconds on megabytes). On a mismatch, the message shows
+ * the first differing offset and the bytes around it.
+ */
+export function expectSameBytes(actual: Buffer, expected: Buffer): void {
+  if (actual.equals(expected)) return;
+  let at = 0;
+  while (at < actual.length && at < expected.length && actual[at] === expected[at]) at++;
+  const around = (b: Buffer) => JSON.stringify(b.subarray(Math.max(0, at - 20), at + 20).toString('latin1'));
+  throw new Error(
+    `bytes differ at offset ${at} (actual ${actual.length} octets, expected ${expected.length}):\n` +
+      `  actual:   ${around(actual)}\n  expected: ${around(expected)}`,
+  );
+}
+
+/**
+ * Reads a captured byte stream reply by reply, so a test can check the exact
+ * order and framing of pipelined replies (and report compactly on a mismatch).
+ */
+export class ByteCursor {
+  at = 0;
+
+  constructor(readonly bytes: Buffer) {}
+
+  /** Expects a status line matching `pattern` at the cursor; returns it. */
+  statusLine(pattern: RegExp): string {
+    const end = this.bytes.indexOf('\r\n', this.at);
+    if (end === -1) {
+      const rest = this.bytes.subarray(this.at, this.at + 80).toString('latin1');
+      throw new Error(
+        `no complete line at offset ${this.at} of ${this.bytes.length}: ${JSON.stringify(rest)}`,
+      );
+    }
+    const line = this.bytes.subarray(this.at, end).toString('latin1');
+    expect(line).toMatch(pattern);
+    this.at = end + 2;
+    return line;
+  }
+
+  /** Expects exactly these bytes at the cursor. */
+  exact(expected: Buffer | string): void {
+    const bytes = typeof expected === 'string' ? Buffer.from(expected, 'latin1') : expected;
+    expectSameBytes(this.bytes.subarray(this.at, this.at + bytes.length), bytes);
+    this.at += bytes.length;
+  }
+
+  /** Expects the stream to end here. */
+  end(): void {
+    const rest = this.bytes.subarray(this.at, this.at + 80).toString('latin1');
+    if (this.at !== this.bytes.length) {
+      throw new Error(
+        `${this.bytes.length - this.at} unexpected octets after the last reply: ${JSON.stringify(rest)}`,
+      );
+    }
+  }
+}

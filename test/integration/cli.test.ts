@@ -1,0 +1,362 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { startPop3Mock } from '../../src';
+import { buildStartPlan } from '../../src/cli/build-options';
+import { loadConfig } from '../../src/cli/load-config';
+import { main } from '../../src/cli/main';
+import { parseCliArgs } from '../../src/cli/parse-args';
+import { RawClient } from '../helpers/raw-client';
+
+// The process contract (ready line, signals, exit codes) is tested on a real
+// child process, bundled from the current sources into a private folder (not
+// dist/, which other suites read and `tsup` cleans), so this file never runs a
+// stale build. Node takes ~0.3 s to start, so the error matrix runs main()
+// in-process with its own stdout/stderr: same code, same exit codes.
+
+const root = resolve(__dirname, '../..');
+const fixtures = join(root, 'examples', 'fixtures');
+let workDir: string;
+let cliPath: string;
+
+beforeAll(async () => {
+  // Inside the package, so the bundle's external dependencies (nodemailer) resolve.
+  const cache = join(root, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  workDir = mkdtempSync(join(cache, 'pop3-mock-cli-test-'));
+  cliPath = join(workDir, 'cli.js');
+  // tsup's own bundler with tsup's rules (dependencies external, get-port bundled as
+  // tsup.config.ts says): ~0.1 s, where a tsup run takes ~1 s.
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  await build({
+    entryPoints: [join(root, 'src/cli.ts')],
+    outfile: cliPath,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: Object.keys(pkg.dependencies).filter((name) => name !== 'get-port'),
+    logLevel: 'error',
+  });
+});
+
+afterAll(() => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+interface Ready {
+  host: string;
+  port: number;
+  tlsPort: number | null;
+  controlUrl: string | null;
+}
+
+/** A running CLI process with its output collected. */
+class Cli {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<number | null>;
+  private readonly child: ChildProcess;
+
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+      this.stdout += s;
+    });
+    this.child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+      this.stderr += s;
+    });
+    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
+    running.add(this);
+  }
+
+  /** The JSON ready line, as soon as stdout holds a whole line. */
+  async ready(): Promise<Ready> {
+    const stdout = this.child.stdout!;
+    while (!this.stdout.includes('\n')) {
+      await new Promise<void>((resolve, reject) => {
+        const failed = () => reject(new Error(`pop3-mock exited before it was ready:\n${this.stderr}`));
+        stdout.once('data', () => {
+          this.child.off('close', failed);
+          resolve();
+        });
+        this.child.once('close', failed);
+      });
+    }
+    return JSON.parse(this.stdout.slice(0, this.stdout.indexOf('\n'))) as Ready;
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+}
+
+const running = new Set<Cli>();
+afterEach(async () => {
+  for (const cli of running) {
+    if (cli.alive) cli.kill('SIGKILL');
+    await cli.exited;
+  }
+  running.clear();
+});
+
+/** Runs the CLI process to its end. */
+async function runToExit(args: string[]) {
+  const cli = new Cli(args);
+  const code = await cli.exited;
+  return { code, stdout: cli.stdout, stderr: cli.stderr };
+}
+
+/** Runs main() in this process, for runs that end without serving. */
+async function runMain(args: string[], cwd = root) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, cwd);
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+function emlCount(dir: string): number {
+  return readdirSync(dir).filter((name) => name.endsWith('.eml')).length;
+}
+
+function listenOn(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => resolve(server));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+function portOf(server: Server): number {
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('not listening');
+  return address.port;
+}
+
+const secret = () => `pw-${randomBytes(6).toString('hex')}`;
+
+describe('the pop3-mock process', () => {
+  test('--user: one JSON ready line on stdout, logs on stderr, no password; SIGTERM exits 0 and frees the port', async () => {
+    const password = secret();
+    const cli = new Cli(['--user', `alice:${password}:examples/fixtures/alice`]);
+    const ready = await cli.ready();
+    expect(Object.keys(ready)).toEqual(['host', 'port', 'tlsPort', 'controlUrl']);
+    expect(ready).toEqual({ host: '127.0.0.1', port: expect.any(Number), tlsPort: null, controlUrl: null });
+
+    const client = await RawClient.login(ready.port, 'alice', password);
+    const count = emlCount(join(fixtures, 'alice'));
+    expect(await client.command('STAT')).toMatch(new RegExp(`^\\+OK ${count} \\d+$`));
+    // A session still open must not keep the process alive.
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    await client.closed();
+    await closeServer(await listenOn(ready.port));
+
+    expect(cli.stdout).toBe(`${JSON.stringify(ready)}\n`);
+    expect(cli.stderr).toContain(`listening on pop3://127.0.0.1:${ready.port}`);
+    expect(cli.stderr).toContain(`curl pop3://127.0.0.1:${ready.port}/ -u alice:<password>`);
+    expect(cli.stderr).toContain(`user alice: ${count} messages`);
+    expect(cli.stderr).toContain('session 1: alice: logged in');
+    expect(cli.stderr).toContain('SIGTERM received, closing');
+    expect(cli.stderr).not.toContain(password);
+  });
+
+  test('--config: every user of the example config, fixture paths resolved against its folder; SIGINT exits 0', async () => {
+    const config = JSON.parse(readFileSync(join(root, 'examples/pop3-mock.config.json'), 'utf8')) as {
+      users: Record<string, { password: string }>;
+    };
+    const expected: Record<string, number> = {
+      alice: emlCount(join(fixtures, 'alice')),
+      bob: readFileSync(join(fixtures, 'bob.mbox'), 'latin1').match(/^From /gm)!.length,
+      carol: ['cur', 'new'].flatMap((d) => readdirSync(join(fixtures, 'carol-maildir', d))).length,
+    };
+    expect(Object.keys(config.users).sort()).toEqual(Object.keys(expected));
+
+    // Run from the package root: "fixtures/alice" exists only relative to examples/.
+    const cli = new Cli(['--config', 'examples/pop3-mock.config.json']);
+    const { port } = await cli.ready();
+    for (const [user, count] of Object.entries(expected)) {
+      const client = await RawClient.login(port, user, config.users[user]!.password);
+      expect(await client.command('STAT')).toMatch(new RegExp(`^\\+OK ${count} \\d+$`));
+      await client.command('QUIT');
+      await client.closed();
+    }
+    cli.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(cli.stdout.split('\n')).toEqual([expect.stringMatching(/^\{"host":/), '']);
+    expect(cli.stderr).toContain('password: see examples/pop3-mock.config.json');
+    for (const { password } of Object.values(config.users)) {
+      expect(cli.stdout + cli.stderr).not.toContain(password);
+    }
+  });
+
+  test('exit codes: 3 for a port in use, 4 for a bad fixture, 2 for an unknown option; nothing on stdout', async () => {
+    const holder = await listenOn(0);
+    try {
+      const port = portOf(holder);
+      const password = secret();
+      const missing = join('examples', 'fixtures', `missing-${randomBytes(4).toString('hex')}`);
+      const [inUse, badFixture, badOption] = await Promise.all([
+        runToExit(['--port', String(port), '--user', `alice:${password}`]),
+        runToExit(['--user', `alice:${password}:${missing}`]),
+        runToExit(['--bogus']),
+      ]);
+      expect(inUse).toEqual({
+        code: 3,
+        stdout: '',
+        stderr: `pop3-mock: port ${port} on 127.0.0.1 is in use\n`,
+      });
+      expect(badFixture).toEqual({
+        code: 4,
+        stdout: '',
+        stderr: `pop3-mock: fixture not found: ${join(root, missing)}\n`,
+      });
+      expect(badOption.code).toBe(2);
+      expect(badOption.stdout).toBe('');
+      expect(badOption.stderr).toContain('unknown option --bogus');
+    } finally {
+      await closeServer(holder);
+    }
+  });
+
+  test('--version prints the package version; the build keeps the shebang', async () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(await runToExit(['--version'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    expect(readFileSync(cliPath, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+});
+
+describe('main() without serving', () => {
+  test.each([
+    [['--bogus'], 'unknown option --bogus'],
+    [['stray'], 'unexpected argument "stray"'],
+    [['--port', '65536'], '--port needs a port number from 0 to 65535, got "65536"'],
+    [['--port', '1e3'], '--port needs a port number from 0 to 65535, got "1e3"'],
+    [['--user', 'alice'], '--user needs NAME:PASSWORD[:PATH] (no ":" found)'],
+    [['--user', ':pw'], '--user needs a user name before the first ":"'],
+    [['--user', 'alice:'], '--user alice: the password is empty'],
+    [['--user', 'alice:pw:'], '--user alice: the fixture path after the second ":" is empty'],
+    [['--user', 'a:x', '--user', 'a:y'], '--user a is given twice'],
+    [['--dialect', 'nope'], 'unknown dialect "nope" (known: rfc)'],
+    [['--tls-port', '0'], '--tls-port is not available yet'],
+    [['--control-port', '0'], '--control-port is not available yet'],
+  ])('usage error %j: exit code 2', async (args, message) => {
+    expect(await runMain(args)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `pop3-mock: ${message}\nRun pop3-mock --help for usage.`,
+    });
+  });
+
+  test('--user splits at the first two colons: the path may hold more', () => {
+    expect(parseCliArgs(['-u', 'alice:pw:C:\\mail', '--user=bob:pw2']).users).toEqual([
+      { name: 'alice', password: 'pw', path: 'C:\\mail' },
+      { name: 'bob', password: 'pw2', path: undefined },
+    ]);
+  });
+
+  test('--help prints the usage with the exit codes on stdout', async () => {
+    const { code, stdout, stderr } = await runMain(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: pop3-mock /);
+    for (const n of [0, 1, 2, 3, 4]) expect(stdout).toMatch(new RegExp(`^ {2}${n} {2}\\S`, 'm'));
+    expect(stderr).toBe('');
+  });
+
+  test('a port in use with an explicit --port: no fallback, exit code 3', async () => {
+    const holder = await listenOn(0);
+    try {
+      const port = portOf(holder);
+      expect(await runMain(['--port', String(port)])).toEqual({
+        code: 3,
+        stdout: '',
+        stderr: `pop3-mock: port ${port} on 127.0.0.1 is in use`,
+      });
+    } finally {
+      await closeServer(holder);
+    }
+  });
+});
+
+describe('config files: exit code 4 with the file and the problem', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(workDir, 'config-'));
+  });
+
+  test.each([
+    [{ users: {}, tlsPorts: 1 }, 'unknown key "tlsPorts" (known: host, port'],
+    [{ users: { alice: { messages: [] } } }, 'users.alice.password must be a string'],
+    [{ users: { alice: { password: 7 } } }, 'users.alice.password must be a string'],
+    [{ users: { alice: { password: 'x', mesages: [] } } }, 'users.alice: unknown key "mesages"'],
+    [{ users: ['alice'] }, '"users" must be an object'],
+    [{ port: 'x' }, '"port" must be an integer from 0 to 65535'],
+    [{ lock: 'shared' }, '"lock" must be one of "exclusive", "none"'],
+    [{ capabilities: { stls: true } }, 'unknown capability "stls"'],
+    [{ dialect: 'nope' }, 'unknown dialect "nope" (known: rfc)'],
+    [[], 'must hold an object'],
+  ])('%j', async (config, message) => {
+    const file = join(dir, `${randomBytes(4).toString('hex')}.json`);
+    writeFileSync(file, JSON.stringify(config));
+    const { code, stdout, stderr } = await runMain(['--config', file]);
+    expect({ code, stdout }).toEqual({ code: 4, stdout: '' });
+    expect(stderr).toContain(`pop3-mock: config ${file}: ${message}`);
+  });
+
+  test('not JSON, missing, or of an unknown kind', async () => {
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{ "users": ');
+    expect((await runMain(['--config', broken])).stderr).toContain(`config ${broken} is not valid JSON`);
+    const missing = join(dir, 'missing.json');
+    expect(await runMain(['--config', missing])).toEqual({
+      code: 4,
+      stdout: '',
+      stderr: `pop3-mock: cannot read config ${missing}: not found`,
+    });
+    const yaml = join(dir, 'config.yaml');
+    expect((await runMain(['--config', yaml])).stderr).toContain('use a .json, .js or .cjs file');
+  });
+
+  test('a .cjs config: fixtures relative to its folder, flags override it, --user adds users', async () => {
+    const raw = 'Subject: one\r\n\r\nbody\r\n';
+    writeFileSync(join(dir, 'mail.eml'), raw);
+    const file = join(dir, 'config.cjs');
+    const password = secret();
+    writeFileSync(
+      file,
+      `module.exports = { host: '0.0.0.0', port: 1, users: { erin: { password: ${JSON.stringify(password)}, messages: ['mail.eml'] } } };`,
+    );
+    const args = parseCliArgs(['--config', file, '--host', '127.0.0.1', '--port', '0', '--user', 'fay:pw2']);
+    const plan = buildStartPlan(args, loadConfig(file, root), root);
+    expect(plan.users).toEqual([
+      { name: 'erin', passwordSource: `see ${file}` },
+      { name: 'fay', passwordSource: 'the one given with --user' },
+    ]);
+    const pop3 = await startPop3Mock(plan.options);
+    try {
+      expect(pop3.host).toBe('127.0.0.1');
+      const client = await RawClient.login(pop3.port, 'erin', password);
+      expect(await client.command('STAT')).toBe(`+OK 1 ${Buffer.byteLength(raw)}`);
+      client.destroy();
+      await RawClient.login(pop3.port, 'fay', 'pw2').then((c) => c.destroy());
+    } finally {
+      await pop3.close();
+    }
+  });
+});
