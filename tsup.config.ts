@@ -3,9 +3,17 @@ import { defineConfig } from 'tsup';
 // Dual CJS + ESM build. get-port is ESM-only, so it is bundled (noExternal):
 // otherwise the CJS build could not require() it on Node 20.
 export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  entry: {
+    index: 'src/index.ts',
+    jest: 'src/testing/jest.ts',
+    'jest-setup': 'src/testing/jest-setup.ts',
+    cli: 'src/cli.ts',
+  },
   format: ['cjs', 'esm'],
-  dts: { entry: { index: 'src/index.ts' }, compilerOptions: { ignoreDeprecations: '6.0' } },
+  dts: {
+    entry: { index: 'src/index.ts', jest: 'src/testing/jest.ts', 'jest-setup': 'src/testing/jest-setup.ts' },
+    compilerOptions: { ignoreDeprecations: '6.0' },
+  },
   target: 'node20',
   platform: 'node',
   clean: true,

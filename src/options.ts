@@ -43,6 +43,11 @@ export interface Pop3MockOptions {
   /** Time source for timers and timestamps; default real time with unref'd `node:timers`. */
   clock?: Clock;
   /**
+   * Receives a live printout of every session (`pop3-mock #1 C: USER alice`),
+   * secrets masked. Default: stderr when `DEBUG` names `pop3-mock`, else none.
+   */
+  logger?: (line: string) => void;
+  /**
    * TLS for STLS and `tlsPort`. Default: a certificate for localhost,
    * 127.0.0.1 and ::1, generated on first use and signed by a CA exposed as
    * `pop3.tls.ca`. Pass your own key and certificate, or `false` for no TLS

@@ -1,4 +1,12 @@
+import type { CapabilitySettings, CapabilityView } from '../protocol/capabilities';
+import type { LockMode } from '../session/session-host';
 import type { SessionState } from '../session/state';
+
+/** What a greeting text may depend on. */
+export interface GreetingInfo {
+  readonly remoteAddress: string;
+  readonly sessionId: number;
+}
 
 /**
  * Every reply text the server writes after `+OK ` or `-ERR `, in one place,
@@ -6,7 +14,7 @@ import type { SessionState } from '../session/state';
  * An empty string means a bare `+OK` / `-ERR`.
  */
 export interface ReplyTexts {
-  greeting: string;
+  greeting(info: GreetingInfo): string;
   /** `+OK` to USER. */
   userAccepted(user: string): string;
   missingArgument(verb: string): string;
@@ -32,11 +40,11 @@ export interface ReplyTexts {
   reset(count: number, octets: number): string;
   uidlHeader: string;
   capaHeader: string;
-  unknownCommand(verb: string): string;
+  unknownCommand(verb: string, state: SessionState): string;
   wrongState(verb: string, state: SessionState): string;
-  lineTooLong: string;
+  lineTooLong(state: SessionState): string;
   badCharacters: string;
-  tooManyBadCommands: string;
+  tooManyBadCommands(state: SessionState): string;
   /** Sent before closing an idle session; `undefined` closes silently as RFC 1939 §3 does. */
   autologout: string | undefined;
   internalError: string;
@@ -71,12 +79,29 @@ export interface Dialect {
   readonly texts: ReplyTexts;
   /** `IMPLEMENTATION` capability value; `undefined` leaves the capability out. */
   readonly implementation: string | undefined;
-  /** Longest command line accepted, CRLF included (RFC 2449 §4 requires at least 255). */
-  readonly maxLineLength: number;
+  /** Longest command line accepted per state, CRLF included (RFC 2449 §4 requires at least 255). */
+  readonly maxLineLength: Readonly<Record<'AUTHORIZATION' | 'TRANSACTION', number>>;
   /** Close the connection after answering an over-long line (Dovecot does). */
   readonly closeOnLongLine: boolean;
-  /** Consecutive bad commands after which the session is closed; `undefined` never closes. */
-  readonly maxBadCommands: number | undefined;
+  /**
+   * Consecutive bad commands after which the session is closed, per state;
+   * absent: never. Before login, unknown, wrong-state and malformed lines
+   * count (failed logins do not); after login every `-ERR` counts. Any
+   * success resets the count.
+   */
+  readonly maxBadCommands: Readonly<Partial<Record<'AUTHORIZATION' | 'TRANSACTION', number>>>;
+  /** Commands without arguments ignore extra ones (Dovecot answers `NOOP x` with `+OK`). */
+  readonly ignoreExtraArguments: boolean;
+  /** Capability defaults of this server; `startPop3Mock`'s `capabilities` option overrides them. */
+  readonly capabilities: Partial<CapabilitySettings>;
+  /** This server's own CAPA list, where its order or content differs from the RFC-built one. */
+  readonly capabilityLines?: (settings: CapabilitySettings, view: CapabilityView) => string[];
+  /** Default maildrop locking; the `lock` option overrides it. */
+  readonly lock: LockMode;
+  /** Maps the name a client logs in with to a mailbox name (Gmail's `recent:` prefix). */
+  readonly mailboxName: (loginName: string) => string;
+  /** Enforce LOGIN-DELAY when it is advertised (RFC 2449 §6.5 says SHOULD). */
+  readonly enforceLoginDelay: boolean;
   /** Leave USER and SASL out of CAPA after login (Dovecot does, against RFC 5034 §3). */
   readonly omitAuthAfterLogin: boolean;
   /** Answer a bare `AUTH` with the mechanism list (Dovecot, wildduck) instead of `-ERR`. */

@@ -10,6 +10,8 @@ export function checkArity(
   max: number,
 ): Reply | undefined {
   if (args.length < min) return err(ctx.texts.missingArgument(verb));
-  if (args.length > max) return err(ctx.texts.tooManyArguments(verb));
+  if (args.length > max && !(max === 0 && ctx.dialect.ignoreExtraArguments)) {
+    return err(ctx.texts.tooManyArguments(verb));
+  }
   return undefined;
 }

@@ -8,8 +8,9 @@ const DIGITS = /^[0-9]+$/;
 /** A decimal argument: its value, `Infinity` when too large to matter, or `undefined` when not digits. */
 export function parseDecimal(argument: string): number | undefined {
   if (!DIGITS.test(argument)) return undefined;
+  const digits = argument.replace(/^0+(?=\d)/, '');
   // Past 2^53 no maildrop or line count can reach it; never a crash, never wrap-around.
-  return argument.length > 15 ? Number.POSITIVE_INFINITY : Number(argument);
+  return digits.length > 15 ? Number.POSITIVE_INFINITY : Number(digits);
 }
 
 /** Resolves a message-number argument to a live message, or the `-ERR` to send (RFC 1939 §5). */

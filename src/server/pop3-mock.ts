@@ -11,16 +11,24 @@ import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
 import { Connection } from '../session/connection';
 import { Session } from '../session/session';
 import type { LockMode, SessionHost } from '../session/session-host';
+import { attachDebugLog, debugLoggerFromEnv } from '../transcript/debug-log';
 import { EventHub, type EventOf } from '../transcript/event-hub';
 import type { Pop3Event, Pop3EventType, TlsMode } from '../transcript/events';
+import type { JsonOptions, TranscriptExport } from '../transcript/json-export';
+import type { LocatedCommand } from '../transcript/pattern';
 import { Recorder } from '../transcript/recorder';
-import type { RecordedCommand, SessionRecord } from '../transcript/session-record';
-import { type CommandPattern, type SessionFilter, TranscriptApi } from '../transcript/transcript-api';
-import { waitForEvent } from '../transcript/waiting';
+import type { RenderOptions } from '../transcript/render';
+import type { SessionRecord } from '../transcript/session-record';
+import {
+  type CommandPattern,
+  type MailboxOutcome,
+  type SessionFilter,
+  TranscriptApi,
+  type WaitForCommandOptions,
+} from '../transcript/transcript-api';
+import type { VerifyOptions } from '../transcript/verify';
 import { listen } from './listen';
 import { ServerTls } from './tls/tls-material';
-
-const DEFAULT_WAIT_MS = 5000;
 
 /**
  * A running mock POP3 server. Create it with {@link startPop3Mock}; always
@@ -65,10 +73,11 @@ export class Pop3Mock {
       expire: undefined,
       utf8: false,
       lang: false,
+      ...dialect.capabilities,
       ...options.capabilities,
     };
     this.serverTls = options.tls === false ? undefined : new ServerTls(options.tls);
-    const lockMode: LockMode = options.lock ?? 'exclusive';
+    const lockMode: LockMode = options.lock ?? dialect.lock;
     this.host_ = {
       dialect,
       clock,
@@ -84,11 +93,13 @@ export class Pop3Mock {
       emit: (event) => this.hub.emit(event),
     };
     this.transcripts = new TranscriptApi(this.hub, this.recorder, clock);
-    this.server = createServer((socket) => this.accept(socket, 'none'));
+    const logger = options.logger ?? debugLoggerFromEnv();
+    if (logger) attachDebugLog(this.hub, logger);
+    this.server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket, 'none'));
     this.server.on('error', () => {});
     if (options.tlsPort !== undefined) {
       if (!this.serverTls) throw new Error('pop3-mock: tlsPort needs TLS; do not pass tls: false');
-      this.tlsServer = createServer((socket) => this.accept(socket, 'implicit'));
+      this.tlsServer = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket, 'implicit'));
       this.tlsServer.on('error', () => {});
     }
   }
@@ -158,41 +169,42 @@ export class Pop3Mock {
     return this.transcripts.waitFor(predicate, options);
   }
 
-  /** Resolves with the next command that matches: `'RETR 1'` (case-insensitive) or a RegExp over the line. */
-  waitForCommand(
-    pattern: CommandPattern,
-    options?: { timeoutMs?: number },
-  ): Promise<RecordedCommand & { sessionId: number }> {
+  /** Resolves with the next command that matches (see {@link CommandPattern}), recorded on arrival. */
+  waitForCommand(pattern: CommandPattern, options?: WaitForCommandOptions): Promise<LocatedCommand> {
     return this.transcripts.waitForCommand(pattern, options);
   }
 
   /** Resolves with the record of the next session to connect. */
-  async nextSession(options: { timeoutMs?: number } = {}): Promise<SessionRecord> {
-    const event = await waitForEvent(
-      this.hub,
-      this.host_.clock,
-      'a new session',
-      (e) => e.type === 'session-start',
-      options.timeoutMs ?? DEFAULT_WAIT_MS,
-    );
-    return this.recorder.get(event.sessionId)!;
+  nextSession(options?: { timeoutMs?: number }): Promise<SessionRecord> {
+    return this.transcripts.nextSession(options);
   }
 
   /**
    * Resolves when a session has ended (now, if it already has). Without an
    * argument: the most recent session, or the next one if none started yet.
    */
-  async sessionEnd(session?: SessionRecord, options: { timeoutMs?: number } = {}): Promise<SessionRecord> {
-    const target = session ?? this.recorder.sessions.at(-1) ?? (await this.nextSession(options));
-    if (target.ended) return target;
-    await waitForEvent(
-      this.hub,
-      this.host_.clock,
-      `the end of session ${target.id}`,
-      (e) => e.type === 'session-end' && e.sessionId === target.id,
-      options.timeoutMs ?? DEFAULT_WAIT_MS,
-    );
-    return target;
+  sessionEnd(session?: SessionRecord, options?: { timeoutMs?: number }): Promise<SessionRecord> {
+    return this.transcripts.sessionEnd(session, options);
+  }
+
+  /** Throws a `VerificationError` listing the closest commands unless `pattern` was received (`times`). */
+  verify(pattern: CommandPattern, options?: VerifyOptions): void {
+    this.transcripts.verify(pattern, options);
+  }
+
+  /** The sessions as `C:`/`S:` text; secrets masked unless `{ secrets: true }`; `{ stable: true }` for snapshots. */
+  transcript(options?: RenderOptions & SessionFilter): string {
+    return this.transcripts.render(options);
+  }
+
+  /** Every session as plain data for a JSON file (e.g. kept by CI); secrets masked unless `{ secrets: true }`. */
+  exportTranscripts(options?: JsonOptions & SessionFilter): TranscriptExport {
+    return this.transcripts.exportJSON(options);
+  }
+
+  /** A user's mailbox now, what UPDATE removed from it and what its sessions retrieved. */
+  outcome(user: string): MailboxOutcome {
+    return this.transcripts.outcome(this.mailbox(user));
   }
 
   /** Back to the start: mailboxes as seeded, transcripts forgotten. Live sessions go on. */
@@ -214,6 +226,7 @@ export class Pop3Mock {
     );
     for (const session of this.live) session.destroy();
     await Promise.all(stopped);
+    await this.transcripts.cancelWaits('the server was closed');
   }
 
   /** @internal */

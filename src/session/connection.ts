@@ -13,6 +13,8 @@ export class Connection {
   private closedFlag = false;
   private readonly closeWaiters: (() => void)[] = [];
   private onData: (chunk: Buffer) => void = () => {};
+  private onEnd: () => void = () => {};
+  private peerEnded = false;
 
   constructor(
     private socket: Socket,
@@ -34,9 +36,11 @@ export class Connection {
     return this.closedFlag;
   }
 
-  /** Starts delivering received bytes to `handler`. */
-  read(handler: (chunk: Buffer) => void): void {
+  /** Starts delivering received bytes to `handler`; `onEnd` runs when the client has sent its FIN. */
+  read(handler: (chunk: Buffer) => void, onEnd: () => void = () => {}): void {
     this.onData = handler;
+    this.onEnd = onEnd;
+    if (this.peerEnded) onEnd();
   }
 
   pause(): void {
@@ -99,6 +103,7 @@ export class Connection {
   upgradeToTls(secureContext: SecureContext): Promise<boolean> {
     const plain = this.socket;
     plain.removeAllListeners('data');
+    plain.removeAllListeners('end');
     plain.removeAllListeners('close');
     const secure = new TLSSocket(plain, { isServer: true, secureContext });
     this.socket = secure;
@@ -114,6 +119,12 @@ export class Connection {
   private attach(socket: Socket): void {
     socket.on('data', (chunk: Buffer) => {
       if (!this.closedFlag) this.onData(chunk);
+    });
+    // The server listens with allowHalfOpen: a client that half-closes after
+    // pipelining its last commands still gets every reply.
+    socket.on('end', () => {
+      this.peerEnded = true;
+      this.onEnd();
     });
     socket.on('error', () => {
       // Resets and TLS failures end the session; 'close' follows.

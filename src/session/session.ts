@@ -52,6 +52,7 @@ export class Session implements CommandContext {
   private lockedMailbox: Mailbox | undefined;
   private sasl: { mechanism: SaslMechanismName; exchange: SaslExchange } | undefined;
   private upgradeRequested = false;
+  private inputEnded = false;
 
   constructor(
     readonly id: number,
@@ -59,7 +60,7 @@ export class Session implements CommandContext {
     private readonly connection: Connection,
     readonly tls: TlsMode,
   ) {
-    this.reader = new LineReader((line) => this.enqueue(line), host.dialect.maxLineLength);
+    this.reader = new LineReader((line) => this.enqueue(line), host.dialect.maxLineLength.AUTHORIZATION);
     this.writer = new ReplyWriter(connection);
     this.tlsActive = tls !== 'none';
     // RFC 1939 §7: a msg-id-like timestamp, different for every greeting.
@@ -101,11 +102,13 @@ export class Session implements CommandContext {
       if (!secured) return;
       this.host.emit({ type: 'tls', sessionId: this.id, at: this.host.clock.now(), mode: 'implicit' });
     }
-    const greeting = this.greetingTimestamp
-      ? `${this.texts.greeting} ${this.greetingTimestamp}`
-      : this.texts.greeting;
+    const text = this.texts.greeting({
+      remoteAddress: this.connection.remoteAddress ?? '',
+      sessionId: this.id,
+    });
+    const greeting = this.greetingTimestamp ? `${text} ${this.greetingTimestamp}` : text;
     await this.send(ok(greeting));
-    this.connection.read((chunk) => this.reader.feed(chunk));
+    this.listen();
   }
 
   /** Called by the server when the socket is gone, however that happened. */
@@ -120,7 +123,8 @@ export class Session implements CommandContext {
   // CommandContext
 
   capabilities(): string[] {
-    return capabilityLines(this.host.capabilities, this.capabilityView());
+    const build = this.host.dialect.capabilityLines ?? capabilityLines;
+    return build(this.host.capabilities, this.capabilityView());
   }
 
   mechanisms(): SaslMechanismName[] {
@@ -129,8 +133,8 @@ export class Session implements CommandContext {
 
   saslEnvironment(): SaslEnvironment {
     return {
-      password: (user) => this.host.mailbox(user)?.password,
-      acceptsToken: (user, token) => this.host.mailbox(user)?.acceptsToken(token) ?? false,
+      password: (user) => this.mailboxOf(user)?.password,
+      acceptsToken: (user, token) => this.mailboxOf(user)?.acceptsToken(token) ?? false,
       hostname: this.host.hostname,
       ports: this.host.ports(),
     };
@@ -149,14 +153,15 @@ export class Session implements CommandContext {
   }
 
   login(user: string, mechanism: string, verify: (mailbox: Mailbox) => boolean): Reply {
-    const mailbox = this.host.mailbox(user);
+    const mailbox = this.mailboxOf(user);
     const at = this.host.clock.now();
     if (!mailbox || !verify(mailbox)) {
       this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'failed' });
       return err(this.texts.authFailed);
     }
     const delay = this.host.capabilities.loginDelay;
-    if (delay !== undefined && mailbox.lastLoginAt !== undefined && at - mailbox.lastLoginAt < delay * 1000) {
+    const enforced = delay !== undefined && this.host.dialect.enforceLoginDelay;
+    if (enforced && mailbox.lastLoginAt !== undefined && at - mailbox.lastLoginAt < delay * 1000) {
       this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'failed' });
       return err(this.texts.loginDelay);
     }
@@ -210,6 +215,24 @@ export class Session implements CommandContext {
 
   // The line loop
 
+  private listen(): void {
+    this.connection.read(
+      (chunk) => this.reader.feed(chunk),
+      () => {
+        this.inputEnded = true;
+        this.finishIfDrained();
+      },
+    );
+  }
+
+  /** After the client's FIN: close once every command it sent has been answered. */
+  private finishIfDrained(): void {
+    if (this.inputEnded && !this.pumping && this.queue.length === 0 && !this.connection.closed) {
+      this.endReason ??= 'client-closed';
+      void this.connection.end();
+    }
+  }
+
   private enqueue(line: InputLine): void {
     if (this.closing) return;
     this.queue.push(line);
@@ -234,11 +257,12 @@ export class Session implements CommandContext {
       this.pumping = false;
     }
     this.connection.resume();
+    this.finishIfDrained();
   }
 
   private async handle(input: InputLine): Promise<void> {
     if (input.kind === 'too-long') {
-      await this.send(err(this.texts.lineTooLong));
+      await this.send(err(this.texts.lineTooLong(this.state)));
       if (this.host.dialect.closeOnLongLine) return this.endByServer('server-closed');
       return this.countBad();
     }
@@ -263,12 +287,15 @@ export class Session implements CommandContext {
     if ((this.utf8Mode && CREDENTIAL_VERBS.has(verb) ? NOT_TEXT : NOT_PRINTABLE).test(raw)) {
       return this.refuse(err(this.texts.badCharacters));
     }
-    if (!spec || !this.offers(verb)) return this.refuse(err(this.texts.unknownCommand(printable(keyword))));
+    if (!spec || !this.offers(verb)) {
+      return this.refuse(err(this.texts.unknownCommand(printable(keyword), this.state)));
+    }
     if (!spec.states.includes(this.state)) return this.refuse(err(this.texts.wrongState(verb, this.state)));
 
     const reply = await spec.run(this, args, rest);
     await this.send(reply);
     if (reply.kind !== 'status' || reply.ok) this.badCommands = 0;
+    else if (this.state === 'TRANSACTION') await this.countBad();
     if (this.closing) await this.connection.end();
     if (this.upgradeRequested) await this.upgrade();
   }
@@ -301,7 +328,7 @@ export class Session implements CommandContext {
     // Nothing learned before TLS carries over (session-fixation class).
     this.pendingUser = undefined;
     this.host.emit({ type: 'tls', sessionId: this.id, at: this.host.clock.now(), mode: 'stls' });
-    this.connection.read((chunk) => this.reader.feed(chunk));
+    this.listen();
   }
 
   private capabilityView(): CapabilityView {
@@ -320,9 +347,9 @@ export class Session implements CommandContext {
 
   private async countBad(): Promise<void> {
     this.badCommands++;
-    const max = this.host.dialect.maxBadCommands;
+    const max = this.state === 'UPDATE' ? undefined : this.host.dialect.maxBadCommands[this.state];
     if (max !== undefined && this.badCommands >= max) {
-      await this.send(err(this.texts.tooManyBadCommands));
+      await this.send(err(this.texts.tooManyBadCommands(this.state)));
       await this.endByServer('server-closed');
     }
   }
@@ -344,7 +371,12 @@ export class Session implements CommandContext {
   private setState(to: SessionState): void {
     const from = this.state;
     this.state = to;
+    if (to !== 'UPDATE') this.reader.limit = this.host.dialect.maxLineLength[to];
     this.host.emit({ type: 'state', sessionId: this.id, at: this.host.clock.now(), from, to });
+  }
+
+  private mailboxOf(loginName: string): Mailbox | undefined {
+    return this.host.mailbox(this.host.dialect.mailboxName(loginName));
   }
 
   private releaseLock(): void {

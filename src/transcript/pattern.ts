@@ -62,8 +62,9 @@ export function matchesCommand(pattern: CommandPattern, command: LocatedCommand)
   }
   const { verb, args, rest } = parsePattern(pattern);
   if (verb !== command.verb) return false;
-  if (verb === 'PASS' && rest !== '*') {
-    return commandText(command) === (rest === '' ? 'PASS' : `PASS ${rest}`);
+  if (verb === 'PASS') {
+    const text = commandText(command);
+    return rest === '*' ? text.length > 'PASS '.length : text === (rest === '' ? 'PASS' : `PASS ${rest}`);
   }
   return args.length === command.args.length && args.every((a, i) => a === '*' || a === command.args[i]);
 }

@@ -42,6 +42,16 @@ export interface LineContext {
 
 export const newLineContext = (): LineContext => ({ commands: 0, replies: 0 });
 
+/** The line context of a session in a map of them, created on first use. */
+export function contextFor(contexts: Map<number, LineContext>, sessionId: number): LineContext {
+  let ctx = contexts.get(sessionId);
+  if (!ctx) {
+    ctx = newLineContext();
+    contexts.set(sessionId, ctx);
+  }
+  return ctx;
+}
+
 /**
  * The transcript lines of one event: `C:` for what the client sent, `S:` for
  * what the server sent, `--` for notes. Updates `ctx`.

@@ -1,17 +1,13 @@
+import { clearTimeout, setTimeout } from 'node:timers';
 import type { Clock } from '../clock';
 import type { Pop3Event } from './events';
 import { exportSessions, type JsonOptions, type TranscriptExport } from './json-export';
 import { describeLocated } from './near-miss';
-import {
-  type CommandPattern,
-  describePattern,
-  type LocatedCommand,
-  matchesCommand,
-} from './pattern';
+import { type CommandPattern, describePattern, type LocatedCommand, matchesCommand } from './pattern';
 import { filterSessions, type SessionFilter } from './query';
 import { type RenderOptions, renderSessions } from './render';
 import type { SessionRecord } from './session-record';
-import { verifyReceived, type VerifyOptions } from './verify';
+import { type VerifyOptions, verifyReceived } from './verify';
 import { type EventSource, WaitSet, waitForEvent } from './waiting';
 
 export type { CommandPattern } from './pattern';
@@ -168,9 +164,7 @@ export class TranscriptApi {
         context: () => {
           const last = target.locatedCommands().at(-1);
           const doing =
-            last === undefined
-              ? 'no command received yet'
-              : `last command ${describeLocated(last)}`;
+            last === undefined ? 'no command received yet' : `last command ${describeLocated(last)}`;
           return `Session ${target.id} is still open in ${target.state}; ${doing}.`;
         },
       },
@@ -211,12 +205,34 @@ export class TranscriptApi {
         number: numberOf(sessionId, uid),
         deletedAt,
       })),
-      retrieved: sessions.flatMap((s) => s.retrieved.map(({ number, uid }) => ({ sessionId: s.id, number, uid }))),
+      retrieved: sessions.flatMap((s) =>
+        s.retrieved.map(({ number, uid }) => ({ sessionId: s.id, number, uid })),
+      ),
     };
   }
 
-  /** Rejects every pending wait (server closing): `reason` goes into the error message. */
-  cancelWaits(reason: string): void {
+  /**
+   * Rejects every pending wait (server closing); `reason` goes into the error
+   * message. Call it after destroying the sessions: it first lets every open
+   * session report its end (up to 1 s), so a wait for a session's end that
+   * the closing causes still resolves.
+   */
+  async cancelWaits(reason: string): Promise<void> {
+    const open = new Set(this.recorder.sessions.filter((s) => !s.ended).map((s) => s.id));
+    if (open.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 1000);
+        timer.unref();
+        const stop = this.hub.on('*', (e) => {
+          if (e.type === 'session-end' && open.delete(e.sessionId) && open.size === 0) done();
+        });
+        function done() {
+          clearTimeout(timer);
+          stop();
+          resolve();
+        }
+      });
+    }
     this.waits.cancelAll(reason);
   }
 

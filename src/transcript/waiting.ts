@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { Pop3Event } from './events';
-import { eventLines, type LineContext, newLineContext } from './render';
+import { contextFor, eventLines, type LineContext } from './render';
 
 /** Anything events can be listened to on: the server's event hub, or a `Pop3Mock`. */
 export interface EventSource {
@@ -81,8 +81,7 @@ export function waitForEvent(
         resolve(event);
         return;
       }
-      let ctx = contexts.get(event.sessionId);
-      if (!ctx) contexts.set(event.sessionId, (ctx = newLineContext()));
+      const ctx = contextFor(contexts, event.sessionId);
       for (const line of eventLines(event, ctx)) {
         if (seen.length < MAX_SEEN) seen.push(`#${event.sessionId} ${line}`);
         else dropped++;

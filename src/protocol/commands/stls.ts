@@ -13,7 +13,7 @@ export const stls: CommandSpec = {
     const bad = checkArity(ctx, 'STLS', args, 0, 0);
     if (bad) return bad;
     if (ctx.tlsActive) return err(ctx.texts.tlsAlreadyActive);
-    if (!ctx.tlsAvailable) return err(ctx.texts.unknownCommand('STLS'));
+    if (!ctx.tlsAvailable) return err(ctx.texts.unknownCommand('STLS', ctx.state));
     ctx.startTlsAfterReply();
     return ok(ctx.texts.stlsBegin);
   },

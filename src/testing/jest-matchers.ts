@@ -1,0 +1,232 @@
+import type { EndReason } from '../transcript/events';
+import type { ExportableSession } from '../transcript/json-export';
+import { type CommandPattern, locateCommands } from '../transcript/pattern';
+import { describeFilter, filterSessions, listSessions, type SessionFilter } from '../transcript/query';
+import { checkReceived, checkSequence, transcriptExcerpt, type VerifyOptions } from '../transcript/verify';
+
+/** What a matcher returns to `expect`: jest and vitest take the same shape. */
+export interface Pop3MatcherResult {
+  pass: boolean;
+  message: () => string;
+}
+
+/**
+ * The matchers, typed for `expect(...)`. `R` is what a matcher call returns
+ * in your framework (`void` for jest and vitest, `Promise<void>` after `resolves`).
+ *
+ * The received value is a `Pop3Mock` (every session), a `SessionRecord`, or
+ * an array of records; `options` narrow it to one user or session.
+ */
+export interface Pop3Matchers<R = unknown> {
+  /** The command was received: at least once, or `times` times. Patterns as in `pop3.verify()`. */
+  toHaveReceivedCommand(pattern: CommandPattern, options?: VerifyOptions): R;
+  /** These commands were received in this order, others allowed in between. */
+  toHaveReceivedCommands(patterns: readonly CommandPattern[], options?: SessionFilter): R;
+  /**
+   * Exactly these messages were removed at UPDATE: message numbers (as the
+   * sessions numbered them) or UIDs. Order and repeats do not matter.
+   */
+  toHaveDeletedMessages(expected: readonly number[] | readonly string[], options?: SessionFilter): R;
+  /** Exactly these messages were RETRieved (numbers or UIDs; order and repeats do not matter). */
+  toHaveRetrievedMessages(expected: readonly number[] | readonly string[], options?: SessionFilter): R;
+  /** The session (for a server: the last session, or the last matching `options`) ended this way. */
+  toHaveEndedWith(reason: EndReason, options?: SessionFilter): R;
+}
+
+type Sessions = { records: ExportableSession[]; what: string } | { error: string };
+
+function isRecord(value: unknown): value is ExportableSession {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return (
+    typeof r.id === 'number' &&
+    Array.isArray(r.events) &&
+    Array.isArray(r.retrieved) &&
+    Array.isArray(r.deleted) &&
+    typeof r.remotePort === 'number'
+  );
+}
+
+/** Structural checks, not `instanceof`: records from another copy of the package work too. */
+function sessionsOf(received: unknown): Sessions {
+  if (isRecord(received)) return { records: [received], what: `session ${received.id}` };
+  if (Array.isArray(received) && received.every(isRecord)) {
+    return { records: [...received], what: 'the sessions' };
+  }
+  if (typeof received === 'object' && received !== null && 'sessions' in received) {
+    const sessions = (received as { sessions: unknown }).sessions;
+    if (Array.isArray(sessions) && sessions.every(isRecord))
+      return { records: [...sessions], what: 'the server' };
+  }
+  const shown = received === null ? 'null' : Array.isArray(received) ? 'an array' : typeof received;
+  return { error: `expected a Pop3Mock, a SessionRecord or an array of records, received ${shown}` };
+}
+
+function hint(name: string, expected = 'expected'): string {
+  return `expect(received).${name}(${expected})\n\n`;
+}
+
+function typeError(name: string, error: string): Pop3MatcherResult {
+  return { pass: false, message: () => `${hint(name)}${error}` };
+}
+
+function toHaveReceivedCommand(
+  received: unknown,
+  pattern: CommandPattern,
+  options: VerifyOptions = {},
+): Pop3MatcherResult {
+  const name = 'toHaveReceivedCommand';
+  const s = sessionsOf(received);
+  if ('error' in s) return typeError(name, s.error);
+  const result = checkReceived(s.records, pattern, options);
+  return { pass: result.pass, message: () => `${hint(name, 'pattern')}${result.message}` };
+}
+
+function toHaveReceivedCommands(
+  received: unknown,
+  patterns: readonly CommandPattern[],
+  options: SessionFilter = {},
+): Pop3MatcherResult {
+  const name = 'toHaveReceivedCommands';
+  const s = sessionsOf(received);
+  if ('error' in s) return typeError(name, s.error);
+  if (!Array.isArray(patterns)) return typeError(name, 'expected an array of command patterns');
+  const result = checkSequence(s.records, patterns, options);
+  return { pass: result.pass, message: () => `${hint(name, 'patterns')}${result.message}` };
+}
+
+function messageSet(
+  name: string,
+  kind: 'deleted' | 'retrieved',
+  received: unknown,
+  expected: readonly (number | string)[],
+  options: SessionFilter,
+): Pop3MatcherResult {
+  const s = sessionsOf(received);
+  if ('error' in s) return typeError(name, s.error);
+  if (!Array.isArray(expected)) return typeError(name, 'expected an array of message numbers or UIDs');
+  const byNumber = expected.every((e) => typeof e === 'number');
+  if (!byNumber && !expected.every((e) => typeof e === 'string')) {
+    return typeError(name, 'expected message numbers or UIDs, not a mix of both');
+  }
+  const sessions = filterSessions(s.records, options);
+  const found = sessions.flatMap((r) => r[kind].map((m) => ({ ...m, sessionId: r.id })));
+  const key = (m: { number: number; uid: string }) => (byNumber ? m.number : m.uid);
+  const actual = unique<number | string>(found.map(key));
+  const wanted = unique<number | string>(expected);
+  const pass = actual.length === wanted.length && actual.every((a, i) => a === wanted[i]);
+  const verb = kind === 'deleted' ? 'deleted at UPDATE' : 'retrieved';
+  const unit = byNumber ? 'numbers' : 'UIDs';
+  return {
+    pass,
+    message: () => {
+      const by = describeFilter(options);
+      const lines = [
+        `pop3-mock: expected the messages ${verb} in ${s.what}${by === '' ? '' : ` (${by})`} ${pass ? 'not ' : ''}to be ${unit} ${show(wanted)}, ${pass ? 'and' : 'but'} they were ${show(actual)}.`,
+      ];
+      if (sessions.length === 0) {
+        lines.push(`No session matches; sessions seen: ${listSessions(s.records)}.`);
+      }
+      for (const r of sessions) {
+        const items = r[kind].map((m) => `${m.number} (${m.uid})`).join(', ') || 'none';
+        lines.push(`  session ${r.id}: ${items}`);
+      }
+      if (kind === 'deleted') lines.push(...droppedDeletions(sessions));
+      lines.push(...transcriptExcerpt(sessions));
+      return `${hint(name)}${lines.join('\n')}`;
+    },
+  };
+}
+
+/** DELE marks that never reached UPDATE, the usual reason for a surprise. */
+function droppedDeletions(sessions: readonly ExportableSession[]): string[] {
+  const out: string[] = [];
+  for (const r of sessions) {
+    if (r.endReason === 'quit-update') continue;
+    const marked = locateCommands(r).filter((c) => c.verb === 'DELE' && c.reply?.startsWith('+OK'));
+    if (marked.length === 0) continue;
+    const how = r.endReason === undefined ? `is still open in ${r.state}` : `ended with ${r.endReason}`;
+    out.push(
+      `  session ${r.id} marked ${marked.map((c) => c.args.join(' ')).join(', ')} with DELE but ${how}: no UPDATE, nothing removed.`,
+    );
+  }
+  return out;
+}
+
+function toHaveDeletedMessages(
+  received: unknown,
+  expected: readonly number[] | readonly string[],
+  options: SessionFilter = {},
+): Pop3MatcherResult {
+  return messageSet('toHaveDeletedMessages', 'deleted', received, expected, options);
+}
+
+function toHaveRetrievedMessages(
+  received: unknown,
+  expected: readonly number[] | readonly string[],
+  options: SessionFilter = {},
+): Pop3MatcherResult {
+  return messageSet('toHaveRetrievedMessages', 'retrieved', received, expected, options);
+}
+
+function toHaveEndedWith(
+  received: unknown,
+  reason: EndReason,
+  options: SessionFilter = {},
+): Pop3MatcherResult {
+  const name = 'toHaveEndedWith';
+  const s = sessionsOf(received);
+  if ('error' in s) return typeError(name, s.error);
+  const sessions = filterSessions(s.records, options);
+  const target = sessions.at(-1);
+  const pass = target?.endReason === reason;
+  return {
+    pass,
+    message: () => {
+      const by = describeFilter(options);
+      const lines: string[] = [];
+      if (!target) {
+        lines.push(
+          `pop3-mock: expected a session${by === '' ? '' : ` (${by})`} to have ended with ${reason}, but there is none; sessions seen: ${listSessions(s.records)}.`,
+        );
+      } else {
+        const actual =
+          target.endReason === undefined
+            ? `it has not ended (state ${target.state})`
+            : `it ended with ${target.endReason}`;
+        lines.push(
+          `pop3-mock: expected session ${target.id} ${pass ? 'not ' : ''}to have ended with ${reason}, ${pass ? 'and' : 'but'} ${actual}.`,
+        );
+      }
+      lines.push(...transcriptExcerpt(target ? [target] : []));
+      return `${hint(name, 'reason')}${lines.join('\n')}`;
+    },
+  };
+}
+
+function unique<T extends number | string>(items: readonly T[]): T[] {
+  return [...new Set(items)].sort((a, b) =>
+    typeof a === 'number' && typeof b === 'number'
+      ? a - b
+      : String(a) < String(b)
+        ? -1
+        : String(a) > String(b)
+          ? 1
+          : 0,
+  );
+}
+
+function show(items: readonly (number | string)[]): string {
+  return `[${items.map((i) => (typeof i === 'number' ? String(i) : JSON.stringify(i))).join(', ')}]`;
+}
+
+/** The matchers for `expect.extend(pop3Matchers)`, in jest and vitest alike. */
+export const pop3Matchers = {
+  toHaveReceivedCommand,
+  toHaveReceivedCommands,
+  toHaveDeletedMessages,
+  toHaveRetrievedMessages,
+  toHaveEndedWith,
+} satisfies {
+  [K in keyof Pop3Matchers]: (received: unknown, ...args: Parameters<Pop3Matchers[K]>) => Pop3MatcherResult;
+};

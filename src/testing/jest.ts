@@ -1,0 +1,59 @@
+/**
+ * `pop3-mock/jest`: matchers for `expect`, in jest and vitest. Importing this
+ * file has no side effect; register the matchers with
+ * `expect.extend(pop3Matchers)`, or list `pop3-mock/jest-setup` in jest's
+ * `setupFilesAfterEnv` (vitest: `setupFiles`).
+ *
+ * @example
+ * // jest.config.js: setupFilesAfterEnv: ['pop3-mock/jest-setup']
+ * expect(pop3).toHaveReceivedCommand('RETR 1');
+ * expect(session).toHaveEndedWith('quit-update');
+ *
+ * @example
+ * // vitest (3.2+; older: `interface Assertion<T = any>`), e.g. in vitest.d.ts:
+ * import type { Pop3Matchers } from 'pop3-mock/jest';
+ * declare module 'vitest' {
+ *   interface Matchers<T = any> extends Pop3Matchers<T> {}
+ * }
+ *
+ * @example
+ * // `import { expect } from '@jest/globals'` (types from the `expect` package):
+ * declare module 'expect' {
+ *   interface Matchers<R extends void | Promise<void>, T = unknown> extends Pop3Matchers<R> {}
+ * }
+ */
+import { type Pop3Matchers, pop3Matchers } from './jest-matchers';
+
+export type { EndReason } from '../transcript/events';
+export type { CommandPattern, LocatedCommand } from '../transcript/pattern';
+export type { SessionFilter } from '../transcript/query';
+export type { Times, VerifyOptions } from '../transcript/verify';
+export type { Pop3MatcherResult, Pop3Matchers } from './jest-matchers';
+export { pop3Matchers };
+
+/** Anything with jest's or vitest's `expect.extend`. */
+export interface ExtensibleExpect {
+  extend(matchers: typeof pop3Matchers): void;
+}
+
+/**
+ * Registers the matchers on `expect` (by default the global one, looked up
+ * now, so importing this file outside a test runner is harmless).
+ */
+export function installPop3Matchers(expect?: ExtensibleExpect): void {
+  const target = expect ?? (globalThis as { expect?: ExtensibleExpect }).expect;
+  if (!target || typeof target.extend !== 'function') {
+    throw new Error(
+      'pop3-mock/jest: no global expect; run this inside jest or vitest (setupFilesAfterEnv), or pass expect',
+    );
+  }
+  target.extend(pop3Matchers);
+}
+
+declare global {
+  // jest's matcher types live in the global `jest` namespace; T must match its declaration.
+  namespace jest {
+    // biome-ignore lint/complexity/noBannedTypes: must be identical to @types/jest's `Matchers<R, T = {}>`.
+    interface Matchers<R, T = {}> extends Pop3Matchers<R> {}
+  }
+}

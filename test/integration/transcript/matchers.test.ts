@@ -1,0 +1,182 @@
+import type { Pop3Mock } from '../../../src';
+import { installPop3Matchers } from '../../../src/testing/jest';
+import { RawClient } from '../../helpers/raw-client';
+import { ALICE_PASSWORD, BOB_PASSWORD, python, startTranscriptServer } from './setup';
+
+let pop3: Pop3Mock;
+
+beforeAll(async () => {
+  installPop3Matchers();
+  pop3 = await startTranscriptServer();
+  await python(
+    pop3.port,
+    `P.user('alice'); P.pass_(ARGS[0]); P.retr(1); P.retr(2); P.dele(1); P.dele(2); P.quit()`,
+    ALICE_PASSWORD,
+  );
+  await pop3.sessionEnd(pop3.sessions[0]);
+  const bob = await RawClient.login(pop3.port, 'bob', BOB_PASSWORD);
+  await bob.command('DELE 1');
+  bob.destroy();
+  await pop3.sessionEnd(pop3.sessions[1]);
+});
+
+afterAll(async () => {
+  await pop3.close();
+});
+
+/** The message of a failed expectation. */
+function failureOf(run: () => void): string {
+  try {
+    run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('the expectation passed');
+}
+
+function expectRedacted(message: string): void {
+  expect(message).not.toContain(ALICE_PASSWORD);
+  expect(message).not.toContain(BOB_PASSWORD);
+  expect(message).toContain('C: PASS ******');
+}
+
+describe('toHaveReceivedCommand', () => {
+  test('passes for a server, a record and an array of records, with times and filters', () => {
+    expect(pop3).toHaveReceivedCommand('RETR 2');
+    expect(pop3).toHaveReceivedCommand('DELE *', { times: 3 });
+    expect(pop3.sessions[1]).toHaveReceivedCommand('DELE 1', { times: 1 });
+    expect(pop3.sessions).toHaveReceivedCommand(/^RETR/, { user: 'alice', times: 2 });
+    expect(pop3).not.toHaveReceivedCommand('RETR 3');
+  });
+
+  test('fails with the near misses and the redacted transcript', () => {
+    const message = failureOf(() => expect(pop3).toHaveReceivedCommand('RETR 3', { user: 'alice' }));
+    expect(message).toContain('expect(received).toHaveReceivedCommand(pattern)');
+    expect(message).toContain(
+      'expected the command "RETR 3" to be received at least once, but it was received 0 times.',
+    );
+    expect(message).toMatch(
+      /Closest commands received:\n {2}session 1 #4 in TRANSACTION: RETR 2 .*\(same verb, distance 1\)/,
+    );
+    expectRedacted(message);
+  });
+
+  test('.not fails listing where the command came', () => {
+    const message = failureOf(() => expect(pop3).not.toHaveReceivedCommand('DELE 1'));
+    expect(message).toContain(
+      'expected the command "DELE 1" not to be received at least once, but it was received 2 times.',
+    );
+    expect(message).toContain('  session 2 #3 in TRANSACTION: DELE 1  -> +OK message 1 deleted');
+  });
+
+  test('a value that is not a server or a record fails with a clear message', () => {
+    expect(failureOf(() => expect({ port: 1 }).toHaveReceivedCommand('STAT'))).toContain(
+      'expected a Pop3Mock, a SessionRecord or an array of records, received object',
+    );
+  });
+});
+
+describe('toHaveReceivedCommands', () => {
+  test('passes for commands in order with others between, across the sessions in order', () => {
+    expect(pop3).toHaveReceivedCommands(['USER alice', 'RETR 1', 'DELE 2', 'QUIT']);
+    expect(pop3).toHaveReceivedCommands(['QUIT', 'USER bob', 'DELE 1']);
+    expect(pop3.sessions[0]).toHaveReceivedCommands([`PASS ${ALICE_PASSWORD}`, 'RETR 2']);
+    expect(pop3).not.toHaveReceivedCommands(['DELE 1', 'RETR 1'], { user: 'alice' });
+  });
+
+  test('fails saying how far the sequence got', () => {
+    const message = failureOf(() =>
+      expect(pop3).toHaveReceivedCommands(['RETR 2', 'RETR 1'], { sessionId: 1 }),
+    );
+    expect(message).toContain('expect(received).toHaveReceivedCommands(patterns)');
+    expect(message).toContain('Matched 1 of 2:\n  session 1 #4 in TRANSACTION: RETR 2');
+    expect(message).toContain('Then "RETR 1" was not received after session 1 #4.');
+    expectRedacted(message);
+  });
+});
+
+describe('toHaveDeletedMessages', () => {
+  test('passes with message numbers or UIDs, in any order', () => {
+    const [m1, m2] = pop3.outcome('alice').deleted;
+    expect(pop3.sessions[0]).toHaveDeletedMessages([2, 1]);
+    expect(pop3).toHaveDeletedMessages([m2!.uid, m1!.uid], { user: 'alice' });
+    expect(pop3.sessions[1]).toHaveDeletedMessages([]);
+    expect(pop3.sessions[1]).not.toHaveDeletedMessages([1]);
+  });
+
+  test('fails naming what was deleted, and DELE marks that never reached UPDATE', () => {
+    const message = failureOf(() => expect(pop3).toHaveDeletedMessages([1, 2, 3]));
+    expect(message).toContain(
+      'expected the messages deleted at UPDATE in the server to be numbers [1, 2, 3], but they were [1, 2].',
+    );
+    expect(message).toContain(`  session 1: 1 (${pop3.sessions[0]!.deleted[0]!.uid}), 2 (`);
+    expect(message).toContain('  session 2: none');
+    expect(message).toContain(
+      '  session 2 marked 1 with DELE but ended with client-closed: no UPDATE, nothing removed.',
+    );
+    expectRedacted(message);
+  });
+
+  test('numbers and UIDs cannot be mixed', () => {
+    expect(failureOf(() => expect(pop3).toHaveDeletedMessages([1, 'x'] as unknown as number[]))).toContain(
+      'expected message numbers or UIDs, not a mix of both',
+    );
+  });
+});
+
+describe('toHaveRetrievedMessages', () => {
+  test('passes and fails like toHaveDeletedMessages', () => {
+    expect(pop3).toHaveRetrievedMessages([1, 2]);
+    const message = failureOf(() => expect(pop3).toHaveRetrievedMessages([1]));
+    expect(message).toContain(
+      'expected the messages retrieved in the server to be numbers [1], but they were [1, 2].',
+    );
+  });
+});
+
+describe('toHaveEndedWith', () => {
+  test('passes for a record, and for a server by its last (matching) session', () => {
+    expect(pop3.sessions[0]).toHaveEndedWith('quit-update');
+    expect(pop3).toHaveEndedWith('client-closed');
+    expect(pop3).toHaveEndedWith('quit-update', { user: 'alice' });
+    expect(pop3).not.toHaveEndedWith('quit-update');
+  });
+
+  test('fails saying how it ended, with the transcript', () => {
+    const message = failureOf(() => expect(pop3).toHaveEndedWith('quit-update'));
+    expect(message).toContain('expect(received).toHaveEndedWith(reason)');
+    expect(message).toContain(
+      'expected session 2 to have ended with quit-update, but it ended with client-closed.',
+    );
+    expect(message).toContain('-- ended: client-closed');
+    expectRedacted(message);
+  });
+
+  test('fails for a session still open, and when no session matches', () => {
+    const live = pop3.sessions[0]!;
+    const open = Object.assign(Object.create(Object.getPrototypeOf(live)), live, {
+      endReason: undefined,
+      state: 'TRANSACTION',
+    });
+    expect(failureOf(() => expect(open).toHaveEndedWith('quit-update'))).toContain(
+      'but it has not ended (state TRANSACTION)',
+    );
+    expect(failureOf(() => expect(pop3).toHaveEndedWith('quit-update', { user: 'carol' }))).toContain(
+      'but there is none; sessions seen: 1 (alice), 2 (bob).',
+    );
+  });
+});
+
+test('records from another copy of the module work too (structural checks, no instanceof)', () => {
+  let copy: typeof import('../../../src/transcript/session-record') | undefined;
+  jest.isolateModules(() => {
+    copy = require('../../../src/transcript/session-record');
+  });
+  const original = pop3.sessions[0]!;
+  const foreign = new copy!.SessionRecord(9, '127.0.0.1', 1, 'none', original.startedAt.getTime());
+  for (const event of original.events) foreign.apply({ ...event, sessionId: 9 });
+  expect(foreign).not.toBeInstanceOf(Object.getPrototypeOf(original).constructor);
+  expect(foreign).toHaveReceivedCommand('RETR 1');
+  expect(foreign).toHaveDeletedMessages([1, 2]);
+  expect(foreign).toHaveEndedWith('quit-update');
+});
