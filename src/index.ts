@@ -1,6 +1,10 @@
 export type { Clock, TimerHandle } from './clock';
 export type { Dialect, ReplyTexts } from './dialects/dialect';
 export { rfcDialect } from './dialects/rfc';
+export { type BuiltRule, connection, FaultBuilder, on, withExplain } from './faults/builder';
+export type { RuleStatus } from './faults/engine';
+export { explainRule } from './faults/explain';
+export type { DelaySpec, FaultAction, FaultActionType, FaultRule, FaultTrigger } from './faults/rule';
 export type { ComposedMessage, MboxFormat, MessageSource, PathMessage, RawMessage } from './fixtures/types';
 export { FixtureError } from './fixtures/types';
 export type { DeletedMessage, Mailbox, MessageInfo } from './mailbox/mailbox';

@@ -1,5 +1,6 @@
 import type { Clock } from './clock';
 import type { Dialect } from './dialects/dialect';
+import type { FaultRule } from './faults/rule';
 import type { MessageSource } from './fixtures/types';
 import type { CapabilitySettings } from './protocol/capabilities';
 import type { TlsOptions } from './server/tls/tls-material';
@@ -40,6 +41,10 @@ export interface Pop3MockOptions {
   autologoutMs?: number;
   /** Turn optional capabilities on or off; a command whose capability is off is refused. */
   capabilities?: Partial<CapabilitySettings>;
+  /** Fault rules active for the server's whole life (`reset()` keeps them); see `on()` and `connection()`. */
+  faults?: readonly FaultRule[];
+  /** Seed of the generator behind `probability()` rules, random delays and garbage. Default 1. */
+  seed?: number;
   /** Time source for timers and timestamps; default real time with unref'd `node:timers`. */
   clock?: Clock;
   /**

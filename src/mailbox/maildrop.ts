@@ -34,6 +34,11 @@ export class Maildrop {
     return { found: true, number, message };
   }
 
+  /** The message numbered `number` at login, deleted or not. */
+  at(number: number): StoredMessage | undefined {
+    return number >= 1 ? this.messages[number - 1] : undefined;
+  }
+
   /** Non-deleted messages with their session numbers, ascending. */
   live(): { number: number; message: StoredMessage }[] {
     const out: { number: number; message: StoredMessage }[] = [];

@@ -10,7 +10,13 @@ export type Reply =
   /** `+OK text`, then message bytes with CRLF line ends (dot-stuffed on the way out), then `.`. */
   | { readonly kind: 'message'; readonly text: string; readonly body: Buffer }
   /** A SASL continuation: `+ ` and base64 (RFC 5034 §4). */
-  | { readonly kind: 'continue'; readonly base64: string };
+  | { readonly kind: 'continue'; readonly base64: string }
+  /**
+   * Lines written as given (fault replies, which may break the rules on
+   * purpose); with more than one line, the rest are data lines, stuffed and
+   * terminated.
+   */
+  | { readonly kind: 'raw'; readonly lines: readonly string[] };
 
 export const ok = (text = ''): Reply => ({ kind: 'status', ok: true, text });
 export const err = (text = ''): Reply => ({ kind: 'status', ok: false, text });
@@ -19,7 +25,15 @@ export const messageReply = (text: string, body: Buffer): Reply => ({ kind: 'mes
 
 /** The first line of a reply, without CRLF (for transcripts). */
 export function firstLine(reply: Reply): string {
+  if (reply.kind === 'raw') return reply.lines[0] ?? '';
   if (reply.kind === 'continue') return reply.base64 === '' ? '+ ' : `+ ${reply.base64}`;
   const status = reply.kind === 'status' && !reply.ok ? '-ERR' : '+OK';
   return reply.text === '' ? status : `${status} ${reply.text}`;
+}
+
+/** The status indicator a reply starts with, for transcripts. */
+export function statusOf(reply: Reply): '+OK' | '-ERR' | '+' {
+  if (reply.kind === 'continue') return '+';
+  if (reply.kind === 'raw') return (reply.lines[0] ?? '').startsWith('-') ? '-ERR' : '+OK';
+  return reply.kind === 'status' && !reply.ok ? '-ERR' : '+OK';
 }

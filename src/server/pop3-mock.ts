@@ -2,6 +2,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { type Clock, systemClock } from '../clock';
 import type { Dialect } from '../dialects/dialect';
 import { rfcDialect } from '../dialects/rfc';
+import type { BuiltRule } from '../faults/builder';
+import { FaultEngine, type RuleStatus } from '../faults/engine';
+import type { FaultRule } from '../faults/rule';
 import { loadMessages } from '../fixtures/load-messages';
 import type { MessageSource } from '../fixtures/types';
 import { Mailbox, type MessageInfo } from '../mailbox/mailbox';
@@ -49,6 +52,7 @@ export class Pop3Mock {
   private readonly recorder = new Recorder(this.hub);
   private readonly mailboxes = new Map<string, Mailbox>();
   private readonly live = new Set<Session>();
+  private readonly faults: FaultEngine;
   private readonly host_: SessionHost;
   private readonly transcripts: TranscriptApi;
   private nextSessionId = 1;
@@ -77,6 +81,7 @@ export class Pop3Mock {
       ...options.capabilities,
     };
     this.serverTls = options.tls === false ? undefined : new ServerTls(options.tls);
+    this.faults = new FaultEngine(options.faults ?? [], options.seed ?? 1);
     const lockMode: LockMode = options.lock ?? dialect.lock;
     this.host_ = {
       dialect,
@@ -91,6 +96,7 @@ export class Pop3Mock {
       ports: () => (this.tlsPort === undefined ? [this.port] : [this.port, this.tlsPort]),
       mailbox: (user) => this.mailboxes.get(user),
       emit: (event) => this.hub.emit(event),
+      faults: this.faults,
     };
     this.transcripts = new TranscriptApi(this.hub, this.recorder, clock);
     const logger = options.logger ?? debugLoggerFromEnv();
@@ -211,6 +217,37 @@ export class Pop3Mock {
   async reset(): Promise<void> {
     for (const mailbox of this.mailboxes.values()) mailbox.reset();
     this.recorder.clear();
+    this.faults.reset();
+    for (const session of this.live) session.cancelFaults();
+  }
+
+  /**
+   * Adds fault rules, active when the promise resolves. The newest rule is
+   * checked first; `reset()` removes them (rules from the `faults` option stay).
+   *
+   * @example
+   * await pop3.use(on('RETR').nth(2).reply('-ERR [SYS/TEMP] try later'));
+   */
+  async use(...rules: FaultRule[]): Promise<void> {
+    for (const rule of rules) this.faults.add(rule, 'runtime');
+  }
+
+  /** Every fault rule with its hit count, newest first. */
+  rules(): RuleStatus[] {
+    return this.faults.status();
+  }
+
+  /** Rules that never fired: a test can fail when a fault it set up never happened. */
+  pendingRules(): BuiltRule[] {
+    return this.faults
+      .status()
+      .filter((s) => s.hits === 0)
+      .map((s) => s.rule);
+  }
+
+  /** Removes one fault rule by id; false when there was none. */
+  removeRule(id: string): boolean {
+    return this.faults.remove(id);
   }
 
   /**

@@ -66,6 +66,12 @@ export class Connection {
     });
   }
 
+  /** Resolves once everything written so far has been handed to the operating system. */
+  flush(): Promise<void> {
+    if (this.closedFlag || this.socket.destroyed) return Promise.resolve();
+    return new Promise((resolve) => this.socket.write(Buffer.alloc(0), () => resolve()));
+  }
+
   /** FIN after everything written so far is flushed. */
   end(): Promise<void> {
     if (this.closedFlag) return Promise.resolve();

@@ -6,8 +6,21 @@ export interface ByteSink {
   write(chunk: Buffer): Promise<void>;
 }
 
+/** How one reply is written; the defaults are what the RFC asks for. */
+export interface WriteOptions {
+  /** Another sink for this reply only (a byte-shaping fault). */
+  sink?: ByteSink;
+  /** Dot-stuff message data (default true; a bug mode turns it off). */
+  stuff?: boolean;
+  /** End a multi-line reply with `.` CRLF (default true; a fault leaves it out). */
+  terminator?: boolean;
+  /** Bytes sent in the same write right after the reply (response-injection faults). */
+  trailer?: Buffer;
+}
+
 /** Messages up to this size go out in one write together with their status line. */
 const SINGLE_WRITE_LIMIT = 64 * 1024;
+const TERMINATOR = '.\r\n';
 
 /**
  * Turns replies into bytes. A single-line reply is one write; a multi-line
@@ -19,37 +32,56 @@ export class ReplyWriter {
   constructor(private readonly sink: ByteSink) {}
 
   /** Sends a reply; resolves with the number of octets written. */
-  async send(reply: Reply, options: { stuff?: boolean } = {}): Promise<number> {
+  async send(reply: Reply, options: WriteOptions = {}): Promise<number> {
+    const sink = options.sink ?? this.sink;
     const status = firstLine(reply);
+    const trailer = options.trailer ?? Buffer.alloc(0);
+    const terminated = options.terminator ?? true;
     switch (reply.kind) {
       case 'status':
       case 'continue':
-        return this.write(Buffer.from(`${status}\r\n`));
-      case 'lines':
-        return this.write(listingBytes(status, reply.lines));
+        return write(sink, Buffer.concat([Buffer.from(`${status}\r\n`), trailer]));
+      case 'raw':
+      case 'lines': {
+        if (reply.kind === 'raw' && reply.lines.length <= 1) {
+          return write(sink, Buffer.concat([Buffer.from(`${status}\r\n`), trailer]));
+        }
+        const bytes = listingBytes(status, reply.kind === 'raw' ? reply.lines.slice(1) : reply.lines);
+        const body = terminated ? bytes : bytes.subarray(0, bytes.length - TERMINATOR.length);
+        return write(sink, Buffer.concat([body, trailer]));
+      }
       case 'message':
-        return this.sendMessage(status, reply.body, options.stuff ?? true);
+        return this.sendMessage(sink, status, reply.body, options.stuff ?? true, terminated, trailer);
     }
   }
 
-  private async sendMessage(status: string, body: Buffer, stuff: boolean): Promise<number> {
-    const head = Buffer.from(`${status}\r\n`);
+  private async sendMessage(
+    sink: ByteSink,
+    status: string,
+    body: Buffer,
+    stuff: boolean,
+    terminated: boolean,
+    trailer: Buffer,
+  ): Promise<number> {
+    // One chunk is held back: a small message joins its status line in one
+    // write, and the last chunk (with the terminator) can be trimmed.
+    let pending: Buffer = Buffer.from(`${status}\r\n`);
     let total = 0;
-    let first = true;
     for (const chunk of stuffedChunks(body, stuff)) {
-      if (first && body.length <= SINGLE_WRITE_LIMIT) {
-        total += await this.write(Buffer.concat([head, chunk]));
-      } else {
-        if (first) total += await this.write(head);
-        total += await this.write(chunk);
+      if (pending.length + chunk.length <= SINGLE_WRITE_LIMIT) {
+        pending = Buffer.concat([pending, chunk]);
+        continue;
       }
-      first = false;
+      total += await write(sink, pending);
+      pending = chunk;
     }
+    if (!terminated) pending = pending.subarray(0, pending.length - TERMINATOR.length);
+    total += await write(sink, trailer.length > 0 ? Buffer.concat([pending, trailer]) : pending);
     return total;
   }
+}
 
-  private async write(bytes: Buffer): Promise<number> {
-    await this.sink.write(bytes);
-    return bytes.length;
-  }
+async function write(sink: ByteSink, bytes: Buffer): Promise<number> {
+  await sink.write(bytes);
+  return bytes.length;
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import type { Dialect } from '../dialects/dialect';
+import type { FaultEngine } from '../faults/engine';
 import type { Mailbox } from '../mailbox/mailbox';
 import type { CapabilitySettings } from '../protocol/capabilities';
 import type { ServerTls } from '../server/tls/tls-material';
@@ -26,6 +27,8 @@ export interface SessionHost {
   readonly hostname: string;
   /** The ports clients connect to (OAUTHBEARER checks them). */
   ports(): number[];
+  /** The server's fault rules. */
+  readonly faults: FaultEngine;
   mailbox(user: string): Mailbox | undefined;
   emit(event: Pop3Event): void;
 }

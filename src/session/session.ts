@@ -1,18 +1,30 @@
-import type { TimerHandle } from '../clock';
+import { sleep, type TimerHandle } from '../clock';
+import type { BuiltRule } from '../faults/builder';
+import { delayMs } from '../faults/random';
+import { applyBug } from '../faults/reply-bugs';
+import {
+  cutAfter,
+  fragment,
+  type ShapeControls,
+  type Shaper,
+  stallAfter,
+  throttle,
+  waitForAbort,
+} from '../faults/shaping';
 import type { Mailbox } from '../mailbox/mailbox';
 import { Maildrop } from '../mailbox/maildrop';
 import { type CapabilityView, capabilityLines, offersVerb, usableMechanisms } from '../protocol/capabilities';
 import type { CommandContext } from '../protocol/command';
 import { commandTable } from '../protocol/command-table';
 import { stepReply } from '../protocol/commands/auth';
-import { err, firstLine, ok, type Reply } from '../protocol/reply';
+import { err, firstLine, ok, type Reply, statusOf } from '../protocol/reply';
 import { decodeBase64 } from '../protocol/sasl/base64';
 import type { SaslEnvironment, SaslExchange } from '../protocol/sasl/mechanism';
 import type { SaslMechanismName } from '../protocol/sasl/mechanisms';
 import type { EndReason, TlsMode } from '../transcript/events';
 import type { Connection } from './connection';
 import { type InputLine, LineReader } from './line-reader';
-import { ReplyWriter } from './reply-writer';
+import { type ByteSink, ReplyWriter, type WriteOptions } from './reply-writer';
 import type { SessionHost } from './session-host';
 import type { SessionState } from './state';
 
@@ -24,6 +36,13 @@ const NOT_TEXT = /[\x00-\x1f\x7f]/;
 const CREDENTIAL_VERBS = new Set(['USER', 'PASS', 'APOP']);
 /** Longest reply text: the first line stays within 512 octets with CRLF (RFC 2449 §4). */
 const MAX_TEXT = 512 - '-ERR '.length - 2;
+/** After `resetAfterBytes` has flushed its bytes: time for the client to read them before the RST. */
+const RESET_GRACE_MS = 50;
+
+/** How a reply is written, and how a bug mode bends it first. */
+interface ReplyShape extends WriteOptions {
+  bend?: (reply: Reply) => { reply: Reply; stuff: boolean };
+}
 let greetingCounter = 0;
 
 /**
@@ -52,6 +71,12 @@ export class Session implements CommandContext {
   private lockedMailbox: Mailbox | undefined;
   private sasl: { mechanism: SaslMechanismName; exchange: SaslExchange } | undefined;
   private upgradeRequested = false;
+  /** Aborted to release the fault waits (delays, hangs, stalls) of this session. */
+  private faultAbort = new AbortController();
+  /** The sink under every reply: the connection, or a connection-wide fault over it. */
+  private base: ByteSink;
+  private lastVerb = '';
+  private lastArgs: readonly string[] = [];
   private inputEnded = false;
 
   constructor(
@@ -61,7 +86,8 @@ export class Session implements CommandContext {
     readonly tls: TlsMode,
   ) {
     this.reader = new LineReader((line) => this.enqueue(line), host.dialect.maxLineLength.AUTHORIZATION);
-    this.writer = new ReplyWriter(connection);
+    this.base = connection;
+    this.writer = new ReplyWriter({ write: (chunk) => this.base.write(chunk) });
     this.tlsActive = tls !== 'none';
     // RFC 1939 §7: a msg-id-like timestamp, different for every greeting.
     this.greetingTimestamp = host.apop
@@ -106,14 +132,33 @@ export class Session implements CommandContext {
       remoteAddress: this.connection.remoteAddress ?? '',
       sessionId: this.id,
     });
-    const greeting = this.greetingTimestamp ? `${text} ${this.greetingTimestamp}` : text;
-    await this.send(ok(greeting));
+    const greeting = ok(this.greetingTimestamp ? `${text} ${this.greetingTimestamp}` : text);
+    const rule = this.host.faults.empty
+      ? undefined
+      : this.host.faults.match({ point: 'connect', sessionId: this.id, connection: this.id });
+    if (!rule) {
+      await this.send(greeting);
+    } else if (rule.action.type === 'throttle' || rule.action.type === 'fragment') {
+      // Throttling and fragmenting on connect shape the whole connection.
+      const { action } = rule;
+      this.emitFault(rule);
+      const under = this.base;
+      this.base =
+        action.type === 'throttle'
+          ? throttle(under, action.bytesPerSecond, this.shapeControls())
+          : fragment(under, action.mode);
+      await this.send(greeting);
+    } else {
+      await this.runFault(rule, true, (shape) => this.send(greeting, shape));
+      if (this.closing || this.connection.closed) return;
+    }
     this.listen();
   }
 
   /** Called by the server when the socket is gone, however that happened. */
   onClosed(byServer: boolean): void {
     this.idleTimer?.cancel();
+    this.faultAbort.abort();
     this.queue.length = 0;
     if (this.lockedMailbox) this.lockedMailbox.unlock(this.id);
     const reason = this.endReason ?? (byServer ? 'server-closed' : 'client-closed');
@@ -207,6 +252,12 @@ export class Session implements CommandContext {
     return ok(this.texts.quitUpdate(gone.length, this.maildrop.mailbox.snapshot().length));
   }
 
+  /** Releases this session's pending fault waits: delayed and hung replies go out now. */
+  cancelFaults(): void {
+    this.faultAbort.abort();
+    this.faultAbort = new AbortController();
+  }
+
   /** Ends the session from the server side (shutdown): no UPDATE. */
   destroy(): void {
     this.closing = true;
@@ -283,21 +334,147 @@ export class Session implements CommandContext {
       state: this.state,
     });
 
+    this.lastVerb = verb;
+    this.lastArgs = args;
+    const run = (shape: ReplyShape = {}) => this.dispatch(verb, keyword, args, rest, raw, shape);
+    if (this.host.faults.empty) return run();
+    const rule = this.host.faults.match({
+      point: 'command',
+      sessionId: this.id,
+      connection: this.id,
+      verb,
+      args,
+      state: this.state,
+      user: this.user ?? this.pendingUser,
+    });
+    if (!rule || (rule.action.type === 'stls-handshake-failure' && verb !== 'STLS')) return run();
+    return this.runFault(rule, false, run);
+  }
+
+  /** Runs a command through the command table and sends its reply. */
+  private async dispatch(
+    verb: string,
+    keyword: string,
+    args: readonly string[],
+    rest: string,
+    raw: string,
+    shape: ReplyShape,
+  ): Promise<void> {
     const spec = Object.hasOwn(commandTable, verb) ? commandTable[verb] : undefined;
     if ((this.utf8Mode && CREDENTIAL_VERBS.has(verb) ? NOT_TEXT : NOT_PRINTABLE).test(raw)) {
-      return this.refuse(err(this.texts.badCharacters));
+      return this.refuse(err(this.texts.badCharacters), shape);
     }
     if (!spec || !this.offers(verb)) {
-      return this.refuse(err(this.texts.unknownCommand(printable(keyword), this.state)));
+      return this.refuse(err(this.texts.unknownCommand(printable(keyword), this.state)), shape);
     }
-    if (!spec.states.includes(this.state)) return this.refuse(err(this.texts.wrongState(verb, this.state)));
+    if (!spec.states.includes(this.state)) {
+      return this.refuse(err(this.texts.wrongState(verb, this.state)), shape);
+    }
 
     const reply = await spec.run(this, args, rest);
-    await this.send(reply);
+    await this.send(reply, shape);
     if (reply.kind !== 'status' || reply.ok) this.badCommands = 0;
     else if (this.state === 'TRANSACTION') await this.countBad();
     if (this.closing) await this.connection.end();
     if (this.upgradeRequested) await this.upgrade();
+  }
+
+  /**
+   * Applies a fault rule where it fired: before the greeting or before a
+   * command. `run` sends the normal reply, written with the shape the fault
+   * gives it.
+   */
+  private async runFault(rule: BuiltRule, atGreeting: boolean, run: (shape?: ReplyShape) => Promise<void>) {
+    this.emitFault(rule);
+    const action = rule.action;
+    const controls = this.shapeControls();
+    const shaped = async (shaper: Shaper) => {
+      await run({ sink: shaper });
+      await shaper.finish();
+    };
+    switch (action.type) {
+      case 'reply':
+        await this.send({ kind: 'raw', lines: action.lines });
+        if (action.after) await this.closeByFault(action.after === 'close' ? 'fin' : 'rst');
+        return;
+      case 'delay':
+        await sleep(this.host.clock, delayMs(action.delay, this.host.faults.rng), controls.signal);
+        if (!this.connection.closed) await run();
+        return;
+      case 'hang':
+        await waitForAbort(controls.signal);
+        if (!this.connection.closed) await run();
+        return;
+      case 'close':
+        return this.closeByFault('fin');
+      case 'reset':
+        return this.closeByFault('rst');
+      case 'garbage': {
+        const junk = Buffer.from(
+          Array.from({ length: action.bytes }, () => Math.floor(this.host.faults.rng() * 256)),
+        );
+        await this.base.write(junk);
+        return this.closeByFault('fin');
+      }
+      case 'close-after-bytes':
+        return shaped(cutAfter(this.base, action.bytes, 'fin', controls));
+      case 'reset-after-bytes':
+        return shaped(cutAfter(this.base, action.bytes, 'rst', controls));
+      case 'stall':
+        return shaped(stallAfter(this.base, action.afterBytes, controls));
+      case 'fragment':
+        return shaped(fragment(this.base, action.mode));
+      case 'throttle':
+        return shaped(throttle(this.base, action.bytesPerSecond, controls));
+      case 'no-terminator':
+        return run({ terminator: false });
+      case 'inject-after-reply':
+        return run({ trailer: Buffer.from(action.lines.map((l) => `${l}\r\n`).join('')) });
+      case 'stls-handshake-failure':
+        // +OK to STLS, then bytes that are not a TLS handshake, then FIN.
+        await this.send(ok(this.texts.stlsBegin));
+        await this.base.write(Buffer.from('this is not TLS\r\n'));
+        return this.closeByFault('fin');
+      default: {
+        if (atGreeting) return run();
+        const context = {
+          verb: this.lastVerb,
+          args: this.lastArgs,
+          maildrop: this.maildrop,
+          sessionId: this.id,
+        };
+        return run({ bend: (reply) => applyBug(action, reply, context) });
+      }
+    }
+  }
+
+  private emitFault(rule: BuiltRule): void {
+    this.host.emit({
+      type: 'fault',
+      sessionId: this.id,
+      at: this.host.clock.now(),
+      ruleId: rule.id,
+      action: rule.action.type,
+      description: rule.explain(),
+    });
+  }
+
+  private shapeControls(): ShapeControls {
+    return {
+      clock: this.host.clock,
+      signal: this.faultAbort.signal,
+      close: (mode) => this.closeByFault(mode),
+    };
+  }
+
+  /** Ends the connection as a fault asks: FIN after a flush, or RST once the client has had the bytes. */
+  private async closeByFault(mode: 'fin' | 'rst'): Promise<void> {
+    this.closing = true;
+    this.endReason = 'fault';
+    if (mode === 'fin') return this.connection.end();
+    await this.connection.flush();
+    await sleep(this.host.clock, RESET_GRACE_MS);
+    this.connection.reset();
   }
 
   /** A client line inside an AUTH exchange (RFC 5034 §4): base64, or `*` to cancel. */
@@ -340,8 +517,8 @@ export class Session implements CommandContext {
     };
   }
 
-  private async refuse(reply: Reply): Promise<void> {
-    await this.send(reply);
+  private async refuse(reply: Reply, shape: ReplyShape = {}): Promise<void> {
+    await this.send(reply, shape);
     await this.countBad();
   }
 
@@ -360,11 +537,13 @@ export class Session implements CommandContext {
     await this.connection.end();
   }
 
-  private async send(reply: Reply): Promise<void> {
+  private async send(reply: Reply, shape: ReplyShape = {}): Promise<void> {
+    let stuff = shape.stuff;
+    if (shape.bend) ({ reply, stuff } = shape.bend(reply));
     reply = safeText(reply, this.host.capabilities.respCodes);
-    const bytes = await this.writer.send(reply);
+    const bytes = await this.writer.send(reply, { ...shape, stuff });
     const line = firstLine(reply);
-    const status = reply.kind === 'continue' ? '+' : reply.kind === 'status' && !reply.ok ? '-ERR' : '+OK';
+    const status = statusOf(reply);
     this.host.emit({ type: 'reply', sessionId: this.id, at: this.host.clock.now(), status, line, bytes });
   }
 
@@ -406,7 +585,7 @@ export class Session implements CommandContext {
  * `[` (RFC 2449 §8).
  */
 function safeText(reply: Reply, respCodes: boolean): Reply {
-  if (reply.kind === 'continue') return reply;
+  if (reply.kind === 'continue' || reply.kind === 'raw') return reply;
   let text = reply.text;
   if (!respCodes) text = text.replace(/^\[[^\]]*\] ?/, '');
   if (NOT_PRINTABLE.test(text)) text = text.replace(/[^\x20-\x7e]/g, '?');

@@ -1,3 +1,4 @@
+import type { FaultActionType } from '../faults/rule';
 import type { SessionState } from '../session/state';
 
 /** How a session ended. */
@@ -66,6 +67,13 @@ export type Pop3Event =
   | (EventBase & {
       readonly type: 'update';
       readonly deleted: readonly { readonly number: number; readonly uid: string }[];
+    })
+  | (EventBase & {
+      readonly type: 'fault';
+      readonly ruleId: string;
+      readonly action: FaultActionType;
+      /** The rule's `explain()` text. */
+      readonly description: string;
     })
   | (EventBase & { readonly type: 'session-end'; readonly reason: EndReason });
 

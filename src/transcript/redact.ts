@@ -88,6 +88,7 @@ export function redactEvent(event: Pop3Event): Pop3Event {
     case 'retrieve':
     case 'update':
     case 'session-end':
+    case 'fault':
       return event;
     default:
       return assertNever(event);

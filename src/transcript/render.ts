@@ -81,6 +81,8 @@ export function eventLines(event: Pop3Event, ctx: LineContext, options: RenderOp
     }
     case 'session-end':
       return notes ? [`-- ended: ${event.reason}`] : [];
+    case 'fault':
+      return [`-- fault ${event.ruleId}: ${event.description}`];
     case 'state':
     case 'retrieve':
       // Visible already from the commands and replies around them.

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import type { FaultActionType } from '../faults/rule';
 import type { SessionState } from '../session/state';
 import type { EndReason, Pop3Event, TlsMode } from './events';
 import { type JsonOptions, type SessionJSON, sessionToJSON } from './json-export';
@@ -123,6 +124,9 @@ export class SessionRecord implements SessionView {
     return `SessionRecord ${inspect(this.toJSON(), options)}`;
   }
 
+  /** Fault rules that fired in this session, in order. */
+  readonly faults: { ruleId: string; action: FaultActionType; description: string; at: number }[] = [];
+
   /** Applies one event of this session. */
   apply(event: Pop3Event): void {
     this.events.push(event);
@@ -145,6 +149,14 @@ export class SessionRecord implements SessionView {
         break;
       case 'retrieve':
         this.retrieved.push({ number: event.number, uid: event.uid });
+        break;
+      case 'fault':
+        this.faults.push({
+          ruleId: event.ruleId,
+          action: event.action,
+          description: event.description,
+          at: event.at,
+        });
         break;
       case 'session-start':
       case 'command':

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { createServer, connect } from 'node:tls';
+import { connect, createServer } from 'node:tls';
 import { generateTlsMaterial } from '../../src/server/tls/certificate';
 
 test('the generated server certificate is signed by the exposed CA and names localhost, 127.0.0.1 and ::1', () => {

@@ -1,0 +1,154 @@
+// (a) Lifecycle: start → listening → first greeting → close, with 10 fixture
+// messages, against a bare node:net server doing the same (listen, greet with
+// prebuilt bytes, destroy sockets, close), alternating cycle by cycle. Then
+// 10,000 more cycles of the mock, checking active handles and heapUsed (after
+// a full GC) for growth.
+//
+// Run: node bench/lifecycle.mjs [--quick]
+//
+// This one is in-process on purpose: it is what a test file does in
+// beforeEach/afterEach (start a server, connect, close), so client and server
+// share the process, as they do in a test.
+import { connect } from 'node:net';
+import {
+  compareRow,
+  ensureGc,
+  flags,
+  fullGc,
+  kib,
+  loadPackage,
+  log,
+  mib,
+  num,
+  report,
+  row,
+} from './lib/common.mjs';
+import { smallMessages } from './lib/fixtures.mjs';
+import { startFloor } from './lib/floor.mjs';
+
+ensureGc(import.meta.url);
+const options = flags();
+const { startPop3Mock } = await loadPackage();
+
+const CYCLES = options.quick ? 200 : 600;
+const GROWTH_CYCLES = options.quick ? 2_000 : 10_000;
+const CHECKPOINTS = 5;
+const FIXTURES = smallMessages(10, 2048);
+
+/** Connects and resolves once the first line (the greeting) has arrived. */
+function readGreeting(port) {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const closed = new Promise((r) => socket.once('close', r));
+    let text = '';
+    socket.on('error', () => {});
+    socket.once('error', reject);
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1');
+      if (text.includes('\r\n')) resolve({ greeting: text, closed });
+    });
+  });
+}
+
+async function mockCycle() {
+  const t0 = performance.now();
+  const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages: FIXTURES } } });
+  const { closed } = await readGreeting(pop3.port);
+  await pop3.close();
+  await closed;
+  return performance.now() - t0;
+}
+
+let GREETING;
+async function floorCycle() {
+  const t0 = performance.now();
+  const floor = await startFloor({ greeting: GREETING, replies: new Map() });
+  const { closed } = await readGreeting(floor.port);
+  await floor.close();
+  await closed;
+  return performance.now() - t0;
+}
+
+async function checkpoint() {
+  await fullGc();
+  return {
+    handles: process.getActiveResourcesInfo().length,
+    resources: process.getActiveResourcesInfo().join(','),
+    heapUsed: process.memoryUsage().heapUsed,
+    rss: process.memoryUsage().rss,
+  };
+}
+
+// The floor greets with the mock's own greeting bytes.
+{
+  const pop3 = await startPop3Mock();
+  const { greeting, closed } = await readGreeting(pop3.port);
+  GREETING = Buffer.from(greeting);
+  await pop3.close();
+  await closed;
+}
+
+log(`lifecycle: warm-up, then ${CYCLES} cycles each (mock and floor alternating)`);
+for (let i = 0; i < 100; i++) {
+  await floorCycle();
+  await mockCycle();
+}
+const mock = [];
+const floor = [];
+for (let i = 0; i < CYCLES; i++) {
+  if (i % 2 === 0) {
+    floor.push(await floorCycle());
+    mock.push(await mockCycle());
+  } else {
+    mock.push(await mockCycle());
+    floor.push(await floorCycle());
+  }
+}
+
+log(`lifecycle: ${GROWTH_CYCLES} mock cycles, checking handles and heap`);
+const points = [await checkpoint()];
+const step = GROWTH_CYCLES / CHECKPOINTS;
+for (let c = 0; c < CHECKPOINTS; c++) {
+  for (let i = 0; i < step; i++) await mockCycle();
+  points.push(await checkpoint());
+}
+const first = points[0];
+const last = points.at(-1);
+const handleGrowth = last.handles - first.handles;
+const heapGrowth = last.heapUsed - first.heapUsed;
+const heapTrail = points.map((p) => num(kib(p.heapUsed), 0)).join(' → ');
+const rssTrail = points.map((p) => num(mib(p.rss), 0)).join(' → ');
+const HEAP_LIMIT = 100 * GROWTH_CYCLES; // under 100 bytes per cycle: no per-cycle leak
+
+report(
+  '(a) lifecycle',
+  [
+    compareRow({
+      measure: 'start → greeting → close, 10 messages',
+      unit: 'ms',
+      mock,
+      floor,
+      target: '≤ 2x floor',
+      limit: 2,
+      better: 'lower',
+      note: `${CYCLES} cycles each, alternating`,
+    }),
+    row({
+      measure: `active handles, growth over ${GROWTH_CYCLES.toLocaleString('en-US')} cycles`,
+      unit: 'handles',
+      median: handleGrowth,
+      target: '0',
+      met: handleGrowth <= 0,
+      note: `before ${first.handles} (${first.resources}), after ${last.handles} (${last.resources})`,
+    }),
+    row({
+      measure: `heapUsed after GC, growth over ${GROWTH_CYCLES.toLocaleString('en-US')} cycles`,
+      unit: 'KiB',
+      median: kib(heapGrowth),
+      target: `< ${num(kib(HEAP_LIMIT), 0)} KiB (100 B/cycle)`,
+      met: heapGrowth < HEAP_LIMIT,
+      note: `KiB at checkpoints: ${heapTrail}; RSS MiB: ${rssTrail}`,
+    }),
+  ],
+  options,
+);

@@ -1,0 +1,222 @@
+// (f) What recording and fault rules cost, relative to (b): full sessions per
+// second at 8 clients (lock-step and pipelined), for
+//   - the mock as shipped (transcript recording always on),
+//   - the same mock with its recorder detached (the floor for recording),
+//   - the same mock with no event dispatch at all (hub.emit a no-op),
+//   - the mock with an active but non-matching fault rule set (once
+//     `pop3.use` exists; until then it prints "fault rules: not available yet"),
+//   - the bare node:net floor, for reference.
+// All variants take turns within each round, in rotating order. A cost is the
+// median over rounds of the variant against its floor in that round, as
+// server CPU time per session (the target is judged on this one: it does not
+// move with the load of other processes) and as sessions/s lost.
+//
+// Detaching the recorder reaches into private fields (`recorder`, `hub`) of
+// the built Pop3Mock: a benchmark-only hack, reported as unavailable when
+// those fields change.
+//
+// Run: node bench/overhead.mjs [--quick]
+import { loadClient } from './lib/child.mjs';
+import { ensureGc, flags, fullGc, loadPackage, log, num, report, row, stats } from './lib/common.mjs';
+import { captureReplies } from './lib/fixtures.mjs';
+import { SCRIPT, sessionRate, startPair } from './lib/session-load.mjs';
+
+ensureGc(import.meta.url);
+const options = flags();
+const pkg = await loadPackage();
+const { startPop3Mock } = pkg;
+
+const DURATION_MS = options.quick ? 300 : 500;
+const REPS = options.quick ? 4 : 10;
+const CONCURRENCY = 8;
+
+// ─── Variants ────────────────────────────────────────────────────────────────
+const variants = [];
+const notes = [];
+
+const { pop3: shipped, floor } = await startPair(startPop3Mock);
+variants.push({ name: 'floor', port: floor.port });
+variants.push({ name: 'recording', port: shipped.port, pop3: shipped });
+
+const detached = (await startPair(startPop3Mock, { withFloor: false })).pop3;
+if (typeof detached.recorder?.apply === 'function' && typeof detached.hub?.emit === 'function') {
+  detached.recorder.apply = () => {};
+  variants.push({ name: 'no-recorder', port: detached.port, pop3: detached });
+} else {
+  notes.push('recorder cannot be detached (Pop3Mock internals changed): recording cost not measured');
+}
+const silent = (await startPair(startPop3Mock, { withFloor: false })).pop3;
+if (typeof silent.hub?.emit === 'function') {
+  silent.hub.emit = () => {};
+  variants.push({ name: 'no-events', port: silent.port, pop3: silent });
+}
+
+// ─── PLACEHOLDER: fault rules ────────────────────────────────────────────────
+// An active rule set that never matches this script's commands, built with
+// the `on(verb, ...args)` builder and installed with `pop3.use(...rules)`;
+// when `pop3.use` is missing it prints "fault rules: not available yet".
+const faulty = (await startPair(startPop3Mock, { withFloor: false })).pop3;
+let faultStatus = 'fault rules: not available yet';
+if (typeof faulty.use === 'function') {
+  try {
+    const on = pkg.on ?? pkg.faults?.on;
+    if (typeof on !== 'function') throw new Error('no `on` rule builder exported');
+    const rules = [
+      on('RETR', '999').reply('-ERR [SYS/TEMP] never'),
+      on('LIST', '999').reply('-ERR never'),
+      on('TOP').reply('-ERR never'),
+      on('APOP').reply('-ERR never'),
+      on('DELE').reply('-ERR never'),
+      on('NOOP').delay(1000),
+      on('RSET').hang(),
+      on('CAPA').reply('-ERR never'),
+      on('AUTH').reply('-ERR never'),
+      on('STLS').reply('-ERR never'),
+    ];
+    // reset() drops runtime rules, so they are put back after every reset.
+    const reapply = () => faulty.use(...rules);
+    await reapply();
+    variants.push({ name: 'fault-rules', port: faulty.port, pop3: faulty, reapply });
+    faultStatus = `fault rules: ${rules.length} non-matching rules active`;
+  } catch (error) {
+    faultStatus = `fault rules: pop3.use exists but the placeholder could not build rules (${error.message})`;
+  }
+}
+log(faultStatus);
+
+// ─── Recording in isolation ──────────────────────────────────────────────────
+// The events of one real session (the script of (b)), replayed straight into
+// the event hub of an idle mock for many new session ids, with its recorder
+// attached and detached. The difference is what recording costs per session,
+// free of socket noise; it is then set against the server CPU per session of
+// the socket runs below.
+async function replayCost() {
+  const mock = (await startPair(startPop3Mock, { withFloor: false })).pop3;
+  try {
+    if (typeof mock.hub?.emit !== 'function' || typeof mock.recorder?.apply !== 'function') return undefined;
+    const events = [];
+    const stop = mock.on('*', (e) => events.push(e));
+    await captureReplies(mock.port, SCRIPT);
+    await mock.sessionEnd();
+    stop();
+    await mock.reset();
+    const attached = mock.recorder.apply;
+    const SESSIONS = 20_000;
+    let nextId = 1_000_000;
+    const batch = (recording) => {
+      mock.recorder.apply = recording ? attached : () => {};
+      const cpu0 = process.cpuUsage();
+      for (let i = 0; i < SESSIONS; i++) {
+        const sessionId = nextId++;
+        for (const e of events) mock.hub.emit({ ...e, sessionId });
+      }
+      const cpu = process.cpuUsage(cpu0);
+      return (cpu.user + cpu.system) / SESSIONS;
+    };
+    const on = [];
+    const off = [];
+    for (let r = 0; r < (options.quick ? 4 : 10); r++) {
+      // Retained records are part of the cost (GC); drop them between batches, as (b) does between runs.
+      await fullGc();
+      (r % 2 ? off : on).push(batch(r % 2 === 0));
+      await mock.reset();
+      await fullGc();
+      (r % 2 ? on : off).push(batch(r % 2 !== 0));
+      await mock.reset();
+    }
+    return {
+      eventsPerSession: events.length,
+      on: stats(on).median,
+      off: stats(off).median,
+      diffs: on.map((x, i) => x - off[i]),
+    };
+  } finally {
+    await mock.close();
+  }
+}
+
+// ─── Runs ────────────────────────────────────────────────────────────────────
+log('overhead: replaying recorded events');
+const replay = await replayCost();
+const client = loadClient();
+const rows = [];
+try {
+  for (const pipelined of [false, true]) {
+    const mode = pipelined ? 'pipelined' : 'lock-step';
+    log(`overhead: ${CONCURRENCY} clients, ${mode}`);
+    const config = { concurrency: CONCURRENCY, pipelined, durationMs: DURATION_MS };
+    for (const v of variants) {
+      await sessionRate(client, v.port, { ...config, durationMs: 200 });
+      await v.pop3?.reset();
+      await v.reapply?.();
+    }
+    const runs = new Map(variants.map((v) => [v.name, []]));
+    for (let r = 0; r < REPS; r++) {
+      const k = r % variants.length;
+      for (const v of [...variants.slice(k), ...variants.slice(0, k)]) {
+        runs.get(v.name).push(await sessionRate(client, v.port, config));
+        await v.pop3?.reset();
+        await v.reapply?.();
+      }
+    }
+    const median = (name, key) => stats(runs.get(name).map((x) => x[key])).median;
+    // Per round: the variant against its base measured in the same round.
+    const costRow = (label, variant, base, target) => {
+      if (!runs.has(variant) || !runs.has(base)) return;
+      const a = runs.get(variant);
+      const b = runs.get(base);
+      const cpuCost = stats(a.map((x, i) => (x.cpuPerSession / b[i].cpuPerSession - 1) * 100));
+      const rateCost = stats(a.map((x, i) => (1 - x.rate / b[i].rate) * 100));
+      rows.push(
+        row({
+          measure: `${label}, ${mode}: server CPU per session`,
+          unit: '%',
+          median: cpuCost.median,
+          min: cpuCost.min,
+          max: cpuCost.max,
+          floor: median(base, 'cpuPerSession'),
+          ratio: median(variant, 'cpuPerSession') / median(base, 'cpuPerSession'),
+          target,
+          met: target ? cpuCost.median < 10 : undefined,
+          note:
+            `µs/session ${num(median(variant, 'cpuPerSession'))} vs ${num(median(base, 'cpuPerSession'))} (${base}); ` +
+            `sessions/s ${num(median(variant, 'rate'))} vs ${num(median(base, 'rate'))}, ` +
+            `lost ${num(rateCost.median)}% (${num(rateCost.min)} to ${num(rateCost.max)})`,
+        }),
+      );
+    };
+    if (replay) {
+      const perSession = stats(runs.get('recording').map((x) => x.cpuPerSession)).median;
+      const cost = stats(replay.diffs);
+      rows.push(
+        row({
+          measure: `recording in isolation, vs ${mode} server CPU per session`,
+          unit: '%',
+          median: (cost.median / perSession) * 100,
+          min: (cost.min / perSession) * 100,
+          max: (cost.max / perSession) * 100,
+          floor: perSession,
+          target: '< 10%',
+          met: cost.median / perSession < 0.1,
+          note: `${num(cost.median)} µs/session to record ${replay.eventsPerSession} events (${num(replay.on)} with, ${num(replay.off)} without the recorder); mock ${num(perSession)} µs/session`,
+        }),
+      );
+    }
+    costRow('recording', 'recording', 'no-recorder', replay ? '' : '< 10%');
+    costRow('events + recording', 'recording', 'no-events');
+    if (runs.has('fault-rules')) costRow('idle fault rule set', 'fault-rules', 'recording', '< 10%');
+    else rows.push(row({ measure: `idle fault rule set, ${mode}`, target: '< 10%', note: faultStatus }));
+    costRow('mock as shipped vs bare floor', 'recording', 'floor');
+  }
+} finally {
+  await client.stop();
+  for (const v of variants) await v.pop3?.close();
+  await detached.close();
+  await silent.close();
+  await faulty.close();
+  await floor.close();
+}
+
+console.log(`\n${faultStatus}`);
+for (const n of notes) console.log(n);
+report('(f) cost of recording and fault rules (8 clients)', rows, options);

@@ -1,0 +1,156 @@
+import {
+  type CapabilitySettings,
+  type CapabilityView,
+  capabilityLines,
+  usableMechanisms,
+} from '../protocol/capabilities';
+import type { Dialect } from './dialect';
+import { rfcDialect } from './rfc';
+
+/** Lines the RFC builder adds for extensions Dovecot never offers, kept when a test turns them on. */
+const EXTRA = /^(LOGIN-DELAY|EXPIRE|UTF8|LANG|IMPLEMENTATION)\b/;
+
+/**
+ * Dovecot's CAPA: `CAPA TOP UIDL RESP-CODES PIPELINING AUTH-RESP-CODE`, then
+ * before login `STLS` (TLS configured, not active), `USER` (cleartext allowed)
+ * and `SASL <mechs>` (always there, bare when no mechanism is usable). After
+ * login USER and SASL are gone. Extensions Dovecot lacks come last, only when
+ * the `capabilities` option turns them on.
+ */
+function dovecotCapabilities(settings: CapabilitySettings, view: CapabilityView): string[] {
+  const out = ['CAPA'];
+  if (settings.top) out.push('TOP');
+  if (settings.uidl) out.push('UIDL');
+  if (settings.respCodes) out.push('RESP-CODES');
+  if (settings.pipelining) out.push('PIPELINING');
+  if (settings.authRespCode) out.push('AUTH-RESP-CODE');
+  if (view.state === 'AUTHORIZATION') {
+    if (settings.stls && !view.tlsActive) out.push('STLS');
+    if (settings.user && view.plaintextAllowed) out.push('USER');
+    if (settings.sasl.length > 0) out.push(['SASL', ...usableMechanisms(settings, view)].join(' '));
+  }
+  out.push(...capabilityLines(settings, view).filter((line) => EXTRA.test(line)));
+  return out;
+}
+
+/** `There's no message N.` prints the parsed number, so `LIST 007` says 7. */
+const parsed = (argument: string) => argument.replace(/^0+(?=\d)/, '');
+
+/**
+ * Dovecot 2.3 with its default settings (`pop3-login` before login, `pop3`
+ * after it).
+ *
+ * Where the texts come from: dovecot/core `src/pop3-login/client.c`
+ * (ba9482da: greeting, `Unknown command.`, `Too many invalid bad commands.`
+ * after 3, QUIT `Logging out`), `src/pop3-login/client-authenticate.c`
+ * (6c554370: CAPA order, bare `+OK` to USER, `No username given.`, `APOP not
+ * enabled.`, `Invalid parameters.`, bare AUTH listing the mechanisms),
+ * `src/pop3/pop3-commands.c` (babf1691: LIST/RETR/DELE/QUIT texts,
+ * `There's no message N.`, `Message is deleted.`, `Invalid message number:`,
+ * `Noise after message number:`, `Invalid size:`, `Unknown command: <CMD>`),
+ * `src/pop3/pop3-client.c` (`Too many bad commands.` after 20, `Input line
+ * too long.`), `src/pop3` (`Logged in.`), `src/login-common` (`Input buffer full, aborting`, auth
+ * failures, `Disconnected for inactivity.`), and wire recordings of 2.3.19
+ * (`TOP 1` → `Noise after message number: ` with nothing after it).
+ *
+ * Emulated: every reply text above; bad-command disconnects (3rd unknown
+ * command before login, 21st failing command after it); line limits of 1026
+ * octets before login and 2048 after, each closing the connection; Dovecot's
+ * CAPA order, without USER and SASL after login; a bare `AUTH` listing the
+ * mechanisms (PLAIN, LOGIN); `NOOP x`-style extra arguments ignored; no
+ * maildrop lock (concurrent sessions allowed); the autologout text.
+ *
+ * Not emulated: the 2 s delay after a failed login; `[SYS/TEMP]` auth
+ * backend errors; the per-user+IP connection cap; `pop3_lock_session`; the
+ * UIDL format (`%08Xu%08Xv`: the mock keeps its own uids unless a test sets
+ * them); `Message N expunged.` from another session's expunge; the 8 KiB
+ * limit for AUTH lines before login (the 1026-octet limit applies to them
+ * too); USER with no name (Dovecot says `+OK`); bare `TOP` (Dovecot: `Invalid
+ * message number: `; the type cannot tell it from `TOP 1`); the echoed rest of the line
+ * in `Noise after message number: <rest>` (the type gives no rest); the
+ * `TLS support isn't enabled.` reply to STLS without TLS (the mock calls
+ * STLS unknown then); LAST (`pop3_enable_last`).
+ */
+export const dovecotDialect: Dialect = {
+  name: 'dovecot',
+  implementation: undefined,
+  maxLineLength: { AUTHORIZATION: 1026, TRANSACTION: 2048 },
+  closeOnLongLine: true,
+  maxBadCommands: { AUTHORIZATION: 3, TRANSACTION: 21 },
+  ignoreExtraArguments: true,
+  capabilities: {
+    implementation: undefined,
+    sasl: ['PLAIN', 'LOGIN'],
+    pipelining: true,
+    respCodes: true,
+    authRespCode: true,
+    loginDelay: undefined,
+    expire: undefined,
+    utf8: false,
+    lang: false,
+  },
+  capabilityLines: dovecotCapabilities,
+  lock: 'none',
+  mailboxName: (name) => name,
+  enforceLoginDelay: false,
+  omitAuthAfterLogin: true,
+  authListsMechanisms: true,
+  texts: {
+    ...rfcDialect.texts,
+    greeting: () => 'Dovecot ready.',
+    userAccepted: () => '',
+    missingArgument: (verb) => {
+      switch (verb) {
+        case 'PASS':
+          return '[AUTH] Authentication failed.';
+        case 'APOP':
+          return 'Invalid parameters.';
+        case 'TOP':
+          // `TOP 1`: the message number is not followed by a space and a size.
+          return 'Noise after message number: ';
+        case 'USER':
+          return 'No username given.';
+        default:
+          return 'Invalid message number: ';
+      }
+    },
+    passWithoutUser: 'No username given.',
+    authFailed: '[AUTH] Authentication failed.',
+    mailboxInUse: '[IN-USE] Mailbox is locked by another POP3 session.',
+    loggedIn: () => 'Logged in.',
+    quitAuthorization: 'Logging out',
+    quitUpdate: (deleted) => (deleted > 0 ? 'Logging out, messages deleted.' : 'Logging out.'),
+    listHeader: (count) => `${count} messages:`,
+    noSuchMessage: (number) => `There's no message ${parsed(number)}.`,
+    messageDeleted: () => 'Message is deleted.',
+    invalidNumber: (argument) => `Invalid message number: ${argument}`,
+    tooManyArguments: (verb) => (verb === 'APOP' ? 'Invalid parameters.' : 'Noise after message number: '),
+    invalidLineCount: (argument) => `Invalid size: ${argument}`,
+    retrieved: (size) => `${size} octets`,
+    top: '',
+    deleted: () => 'Marked to be deleted.',
+    alreadyDeleted: () => 'Message is deleted.',
+    noop: '',
+    reset: () => '',
+    uidlHeader: '',
+    capaHeader: '',
+    unknownCommand: (verb, state) =>
+      state === 'AUTHORIZATION' ? 'Unknown command.' : `Unknown command: ${verb.toUpperCase()}`,
+    wrongState: (verb, state) =>
+      state === 'AUTHORIZATION' ? 'Unknown command.' : `Unknown command: ${verb.toUpperCase()}`,
+    lineTooLong: (state) => (state === 'AUTHORIZATION' ? 'Input buffer full, aborting' : 'Input line too long.'),
+    badCharacters: 'Unknown command.',
+    tooManyBadCommands: (state) =>
+      state === 'AUTHORIZATION' ? 'Too many invalid bad commands.' : 'Too many bad commands.',
+    autologout: 'Disconnected for inactivity.',
+    internalError: '[SYS/TEMP] Internal error occurred. Refer to server log for more information.',
+    apopNotEnabled: 'APOP not enabled.',
+    unknownMechanism: () => '[AUTH] Unsupported authentication mechanism.',
+    authCancelled: 'Authentication aborted by client.',
+    authMalformed: '[AUTH] Authentication failed.',
+    plaintextDisallowed: '[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.',
+    stlsBegin: 'Begin TLS negotiation now.',
+    tlsAlreadyActive: 'TLS is already active.',
+    authMechanismList: '',
+  },
+};

@@ -1,0 +1,116 @@
+import { type BuiltRule, withExplain } from './builder';
+import { seededRandom } from './random';
+import type { FaultRule } from './rule';
+
+/** What a rule is matched against. */
+export type FaultPoint =
+  | { readonly point: 'connect'; readonly sessionId: number; readonly connection: number }
+  | {
+      readonly point: 'command';
+      readonly sessionId: number;
+      readonly connection: number;
+      readonly verb: string;
+      readonly args: readonly string[];
+      readonly state: string;
+      readonly user: string | undefined;
+    };
+
+/** A rule with how often it fired. */
+export interface RuleStatus {
+  readonly rule: BuiltRule;
+  readonly hits: number;
+  /** Where it came from: the `faults` option, or `use()` at run time (removed by `reset()`). */
+  readonly source: 'options' | 'runtime';
+}
+
+interface Entry {
+  rule: BuiltRule;
+  source: 'options' | 'runtime';
+  hits: number;
+  /** Occurrences seen: across the server, and per session. */
+  seen: number;
+  seenBySession: Map<number, number>;
+}
+
+/**
+ * Holds the fault rules of a server and decides, at each hook point, which
+ * one fires. Run-time rules are checked before option rules, newest first
+ * (as msw's `use()`), and the first one that fires wins.
+ */
+export class FaultEngine {
+  private entries: Entry[] = [];
+  private readonly random: () => number;
+
+  constructor(rules: readonly FaultRule[], seed: number) {
+    this.random = seededRandom(seed);
+    for (const rule of rules) this.add(rule, 'options');
+  }
+
+  /** The server's seeded generator, also used for random delays and garbage. */
+  get rng(): () => number {
+    return this.random;
+  }
+
+  add(rule: FaultRule, source: 'options' | 'runtime'): void {
+    this.entries.unshift({ rule: withExplain(rule), source, hits: 0, seen: 0, seenBySession: new Map() });
+  }
+
+  /** Removes run-time rules and restarts the counts of the others. */
+  reset(): void {
+    this.entries = this.entries.filter((e) => e.source === 'options');
+    for (const e of this.entries) {
+      e.hits = 0;
+      e.seen = 0;
+      e.seenBySession.clear();
+    }
+  }
+
+  remove(id: string): boolean {
+    const before = this.entries.length;
+    this.entries = this.entries.filter((e) => e.rule.id !== id);
+    return this.entries.length < before;
+  }
+
+  status(): RuleStatus[] {
+    return this.entries.map((e) => ({ rule: e.rule, hits: e.hits, source: e.source }));
+  }
+
+  get empty(): boolean {
+    return this.entries.length === 0;
+  }
+
+  /** The rule that fires at this point, if any; counts occurrences of every rule that matches. */
+  match(at: FaultPoint): BuiltRule | undefined {
+    let fired: Entry | undefined;
+    for (const entry of this.entries) {
+      if (!matches(entry.rule, at)) continue;
+      entry.seen++;
+      const inSession = (entry.seenBySession.get(at.sessionId) ?? 0) + 1;
+      entry.seenBySession.set(at.sessionId, inSession);
+      if (fired) continue;
+      const rule = entry.rule;
+      const occurrence = rule.per === 'session' ? inSession : entry.seen;
+      if (rule.nth !== undefined && occurrence !== rule.nth) continue;
+      if (rule.times !== undefined && entry.hits >= rule.times) continue;
+      if (rule.probability !== undefined && this.random() >= rule.probability) continue;
+      entry.hits++;
+      fired = entry;
+    }
+    return fired?.rule;
+  }
+}
+
+function matches(rule: FaultRule, at: FaultPoint): boolean {
+  if (rule.connection !== undefined && rule.connection !== at.connection) return false;
+  const t = rule.trigger;
+  if (t.point !== at.point) return false;
+  if (at.point === 'connect' || t.point === 'connect') return rule.user === undefined;
+  if (rule.user !== undefined && rule.user !== at.user) return false;
+  if (!t.verbs.includes('*') && !t.verbs.includes(at.verb)) return false;
+  if (t.state !== undefined && t.state !== at.state) return false;
+  if (t.args !== undefined) {
+    if (t.args.length !== at.args.length) return false;
+    if (!t.args.every((a, i) => a === '*' || a === at.args[i])) return false;
+  }
+  return true;
+}

@@ -1,0 +1,108 @@
+import { type Clock, sleep } from '../clock';
+import type { ByteSink } from '../session/reply-writer';
+
+/** What a byte-shaping fault may do to the connection under it. */
+export interface ShapeControls {
+  readonly clock: Clock;
+  /** Aborted when the fault is cancelled (`reset()`) or the session ends. */
+  readonly signal: AbortSignal;
+  /** Ends the connection: FIN after flushing, or RST once the client has the bytes. */
+  close(mode: 'fin' | 'rst'): Promise<void>;
+}
+
+/** A sink that reshapes one reply's bytes; `finish()` runs after the reply's last write. */
+export interface Shaper extends ByteSink {
+  finish(): Promise<void>;
+}
+
+/** Passes the first `limit` octets, then closes (FIN or RST) and drops the rest. */
+export function cutAfter(
+  base: ByteSink,
+  limit: number,
+  mode: 'fin' | 'rst',
+  controls: ShapeControls,
+): Shaper {
+  let sent = 0;
+  let cut = false;
+  const closeNow = async () => {
+    cut = true;
+    await controls.close(mode);
+  };
+  return {
+    async write(chunk) {
+      if (cut) return;
+      const room = limit - sent;
+      if (chunk.length < room) {
+        sent += chunk.length;
+        return base.write(chunk);
+      }
+      if (room > 0) await base.write(chunk.subarray(0, room));
+      sent = limit;
+      await closeNow();
+    },
+    // A reply shorter than the limit still ends with the close.
+    finish: async () => {
+      if (!cut) await closeNow();
+    },
+  };
+}
+
+/** Passes `afterBytes` octets, then waits without closing until the fault is cancelled. */
+export function stallAfter(base: ByteSink, afterBytes: number, controls: ShapeControls): Shaper {
+  let sent = 0;
+  return {
+    async write(chunk) {
+      const room = afterBytes - sent;
+      if (sent >= afterBytes || chunk.length <= room) {
+        sent += chunk.length;
+        return base.write(chunk);
+      }
+      await base.write(chunk.subarray(0, room));
+      sent = afterBytes;
+      await waitForAbort(controls.signal);
+      await base.write(chunk.subarray(room));
+    },
+    finish: async () => {},
+  };
+}
+
+/** One octet per write, or every chunk split right after each CR (so CRLF spans two writes). */
+export function fragment(base: ByteSink, mode: 'bytes' | 'split-crlf'): Shaper {
+  return {
+    async write(chunk) {
+      if (mode === 'bytes') {
+        for (let i = 0; i < chunk.length; i++) await base.write(chunk.subarray(i, i + 1));
+        return;
+      }
+      let start = 0;
+      for (let cr = chunk.indexOf(0x0d); cr !== -1; cr = chunk.indexOf(0x0d, cr + 1)) {
+        await base.write(chunk.subarray(start, cr + 1));
+        start = cr + 1;
+      }
+      if (start < chunk.length) await base.write(chunk.subarray(start));
+    },
+    finish: async () => {},
+  };
+}
+
+/** At most `bytesPerSecond`, in slices ten times a second; cancelling the fault lets the rest through. */
+export function throttle(base: ByteSink, bytesPerSecond: number, controls: ShapeControls): Shaper {
+  const slice = Math.max(1, Math.floor(bytesPerSecond / 10));
+  return {
+    async write(chunk) {
+      for (let i = 0; i < chunk.length; i += slice) {
+        if (controls.signal.aborted) return base.write(chunk.subarray(i));
+        const piece = chunk.subarray(i, i + slice);
+        await base.write(piece);
+        await sleep(controls.clock, (piece.length / bytesPerSecond) * 1000, controls.signal);
+      }
+    },
+    finish: async () => {},
+  };
+}
+
+/** Resolves when `signal` aborts; never otherwise (no timer keeps the process alive). */
+export function waitForAbort(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}

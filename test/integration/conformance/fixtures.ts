@@ -1,0 +1,174 @@
+import { connect, type Socket } from 'node:net';
+import { clearTimeout, setTimeout } from 'node:timers';
+import {
+  type Clock,
+  type Pop3Mock,
+  type Pop3MockOptions,
+  startPop3Mock,
+  type TimerHandle,
+} from '../../../src';
+import { RawClient } from '../../helpers/raw-client';
+
+// Shared helpers of the §1–§9 conformance tests. Expected bytes are computed
+// here from the input, independently of the server's own code.
+
+export const USER = 'alice';
+export const PASSWORD = 'secret';
+
+/** Starts a mock, runs `fn`, and always closes the mock. */
+export async function withMock(
+  options: Pop3MockOptions,
+  fn: (pop3: Pop3Mock) => Promise<void>,
+): Promise<void> {
+  const pop3 = await startPop3Mock(options);
+  try {
+    await fn(pop3);
+  } finally {
+    await pop3.close();
+  }
+}
+
+/** A mock with one user `alice`/`secret` holding `messages`. */
+export function withMailbox(
+  messages: (string | Buffer)[],
+  fn: (pop3: Pop3Mock) => Promise<void>,
+  options: Pop3MockOptions = {},
+): Promise<void> {
+  return withMock({ users: { [USER]: { password: PASSWORD, messages } }, ...options }, fn);
+}
+
+export function login(pop3: Pop3Mock, user = USER, password = PASSWORD): Promise<RawClient> {
+  return RawClient.login(pop3.port, user, password);
+}
+
+/** Writes all lines (CRLF added to each) in one write, then reads every byte until the server closes. */
+export async function script(client: RawClient, lines: readonly string[]): Promise<string> {
+  client.write(Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'latin1'));
+  return (await client.readToEnd()).toString('latin1');
+}
+
+/** Splits CRLF-terminated reply text into lines (the last CRLF does not give an empty line). */
+export function replyLines(text: string): string[] {
+  expect(text.endsWith('\r\n')).toBe(true);
+  return text.slice(0, -2).split('\r\n');
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+const DOT = 0x2e;
+
+/**
+ * The octets RFC 1939 §11 says RETR sends for a stored message before
+ * stuffing: every LF not preceded by CR becomes CRLF, a bare CR stays, and a
+ * final CRLF is added when the message does not end in LF.
+ */
+export function wireForm(raw: string | Buffer): Buffer {
+  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw;
+  const bareLf: number[] = [];
+  for (let lf = bytes.indexOf(LF); lf !== -1; lf = bytes.indexOf(LF, lf + 1)) {
+    if (lf === 0 || bytes[lf - 1] !== CR) bareLf.push(lf);
+  }
+  const addFinal = bytes.length > 0 && bytes[bytes.length - 1] !== LF;
+  const out = Buffer.alloc(bytes.length + bareLf.length + (addFinal ? 2 : 0));
+  let o = 0;
+  let from = 0;
+  for (const lf of bareLf) {
+    o += bytes.copy(out, o, from, lf);
+    out[o++] = CR;
+    from = lf;
+  }
+  o += bytes.copy(out, o, from);
+  if (addFinal) out.write('\r\n', o, 'latin1');
+  return out;
+}
+
+/** RFC 1939 §3 byte-stuffing: a `.` in front of every line that starts with `.`. */
+export function stuff(wire: Buffer): Buffer {
+  const dotLines: number[] = [];
+  if (wire[0] === DOT) dotLines.push(0);
+  for (let lf = wire.indexOf(LF); lf !== -1; lf = wire.indexOf(LF, lf + 1)) {
+    if (wire[lf + 1] === DOT) dotLines.push(lf + 1);
+  }
+  const out = Buffer.alloc(wire.length + dotLines.length);
+  let o = 0;
+  let from = 0;
+  for (const start of dotLines) {
+    o += wire.copy(out, o, from, start);
+    out[o++] = DOT;
+    from = start;
+  }
+  wire.copy(out, o, from);
+  return out;
+}
+
+/** A raw socket that collects everything it receives (for tests that must write before the greeting). */
+export async function rawSocket(port: number): Promise<{ socket: Socket; received: () => Promise<string> }> {
+  const socket = connect({ port, host: '127.0.0.1' });
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  return {
+    socket,
+    received: async () => {
+      await closed;
+      return Buffer.concat(chunks).toString('latin1');
+    },
+  };
+}
+
+/** Writes `data` and resolves when the socket can take more. */
+export function writeDrained(socket: Socket, data: Buffer | string): Promise<void> {
+  if (socket.write(data)) return Promise.resolve();
+  return new Promise((resolve) => socket.once('drain', () => resolve()));
+}
+
+/** Resolves after `ms` (only for spacing commands in autologout tests; never to wait for the server). */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A clock that moves only when told: `advance()` runs the timers that fall
+ * due. Lets a test check the 10-minute autologout without waiting.
+ */
+export class ManualClock implements Clock {
+  private time = Date.now();
+  private readonly timers = new Set<{ due: number; callback: () => void }>();
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(callback: () => void, ms: number): TimerHandle {
+    const timer = { due: this.time + ms, callback };
+    this.timers.add(timer);
+    return { cancel: () => this.timers.delete(timer) };
+  }
+
+  advance(ms: number): void {
+    this.time += ms;
+    const due = [...this.timers].filter((t) => t.due <= this.time).sort((a, b) => a.due - b.due);
+    for (const t of due) {
+      this.timers.delete(t);
+      t.callback();
+    }
+  }
+}
+
+/** Rejects if `promise` has not settled within `ms` (keeps a hung wait from eating the jest timeout). */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
