@@ -37,6 +37,8 @@ export interface Pop3MockOptions {
    * `none`: concurrent sessions are allowed, as Dovecot does by default.
    */
   lock?: LockMode;
+  /** Most sessions at once; more connections get an `-ERR [SYS/TEMP]` greeting and are closed. Default: no limit. */
+  maxSessions?: number;
   /** Idle time before a session is closed without UPDATE. Default 600000 (10 minutes, RFC 1939 §3). */
   autologoutMs?: number;
   /** Turn optional capabilities on or off; a command whose capability is off is refused. */

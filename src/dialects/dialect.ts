@@ -48,6 +48,8 @@ export interface ReplyTexts {
   /** Sent before closing an idle session; `undefined` closes silently as RFC 1939 §3 does. */
   autologout: string | undefined;
   internalError: string;
+  /** Greeting of a connection refused because `maxSessions` are open. */
+  tooManySessions: string;
   /** APOP on a connection whose greeting had no timestamp. */
   apopNotEnabled: string;
   unknownMechanism(name: string): string;

@@ -51,6 +51,7 @@ export const rfcDialect: Dialect = {
     tooManyBadCommands: () => 'too many bad commands, closing',
     autologout: undefined,
     internalError: '[SYS/TEMP] internal error in pop3-mock',
+    tooManySessions: '[SYS/TEMP] too many sessions, try again later',
     apopNotEnabled: 'APOP is not enabled on this server',
     unknownMechanism: (name) => `unsupported SASL mechanism: ${name}`,
     authCancelled: 'authentication cancelled by client',

@@ -280,6 +280,13 @@ export class Pop3Mock {
       socket.destroy();
       return;
     }
+    const max = this.options.maxSessions;
+    if (max !== undefined && this.live.size >= max) {
+      // Refused before it becomes a session: one -ERR greeting, then FIN (a busy server, RFC 1939 §4).
+      socket.on('error', () => {});
+      socket.end(`-ERR ${this.host_.dialect.texts.tooManySessions}\r\n`, () => socket.destroy());
+      return;
+    }
     const id = this.nextSessionId++;
     let session: Session | undefined;
     const connection = new Connection(socket, (byServer) => {
