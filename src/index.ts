@@ -1,4 +1,14 @@
 export type { Clock, TimerHandle } from './clock';
+export type { ControlOptions } from './control/control-server';
+export {
+  type ConnectOptions,
+  ControlError,
+  connectPop3Mock,
+  RemoteMailbox,
+  type RemoteMessage,
+  RemotePop3Mock,
+  type RemoteRule,
+} from './control/remote-client';
 export type { Dialect, ReplyTexts } from './dialects/dialect';
 export { rfcDialect } from './dialects/rfc';
 export { type BuiltRule, connection, FaultBuilder, on, withExplain } from './faults/builder';
@@ -12,6 +22,7 @@ export type { Pop3MockOptions, UserOptions } from './options';
 export type { CapabilitySettings } from './protocol/capabilities';
 export type { Pop3Mock } from './server/pop3-mock';
 export { startPop3Mock } from './server/pop3-mock';
+export type { SmtpOptions } from './server/smtp-intake';
 export type { LockMode } from './session/session-host';
 export type { SessionState } from './session/state';
 export type { Logger } from './transcript/debug-log';

@@ -1,8 +1,10 @@
 import type { Clock } from './clock';
+import type { ControlOptions } from './control/control-server';
 import type { Dialect } from './dialects/dialect';
 import type { FaultRule } from './faults/rule';
 import type { MessageSource } from './fixtures/types';
 import type { CapabilitySettings } from './protocol/capabilities';
+import type { SmtpOptions } from './server/smtp-intake';
 import type { TlsOptions } from './server/tls/tls-material';
 import type { LockMode } from './session/session-host';
 
@@ -37,6 +39,13 @@ export interface Pop3MockOptions {
    * `none`: concurrent sessions are allowed, as Dovecot does by default.
    */
   lock?: LockMode;
+  /**
+   * Start the HTTP control API on loopback (`pop3.controlUrl`, `pop3.controlToken`),
+   * for other processes: jest workers, Python or Java test suites, the browser view.
+   */
+  control?: boolean | ControlOptions;
+  /** Also listen for SMTP and deliver into mailboxes by recipient (`pop3.smtpPort`). */
+  smtp?: boolean | SmtpOptions;
   /** Most sessions at once; more connections get an `-ERR [SYS/TEMP]` greeting and are closed. Default: no limit. */
   maxSessions?: number;
   /** Idle time before a session is closed without UPDATE. Default 600000 (10 minutes, RFC 1939 §3). */

@@ -1,16 +1,9 @@
 import { resolve } from 'node:path';
-import type { Dialect } from '../dialects/dialect';
-import { rfcDialect } from '../dialects/rfc';
+import { dialects, isDialectName } from '../dialects';
 import type { Pop3MockOptions, UserOptions } from '../options';
 import { ConfigError, UsageError } from './errors';
 import type { CliConfig } from './load-config';
 import type { CliArgs } from './parse-args';
-
-/**
- * Dialects the CLI knows by name.
- * TODO(dialects issue): take this list from src/dialects once more presets exist.
- */
-export const DIALECTS: Readonly<Record<string, Dialect>> = { rfc: rfcDialect };
 
 /** A user as the logs show it: never the password, only where to find it. */
 export interface UserSummary {
@@ -51,13 +44,13 @@ export function buildStartPlan(args: CliArgs, config: CliConfig | undefined, cwd
   }
 
   const dialectName = args.dialect ?? fromConfig.dialect ?? 'rfc';
-  const dialect = DIALECTS[dialectName];
-  if (!dialect || !Object.hasOwn(DIALECTS, dialectName)) {
-    const message = `unknown dialect ${JSON.stringify(dialectName)} (known: ${Object.keys(DIALECTS).join(', ')})`;
+  if (!isDialectName(dialectName)) {
+    const message = `unknown dialect ${JSON.stringify(dialectName)} (known: ${Object.keys(dialects).join(', ')})`;
     throw args.dialect !== undefined
       ? new UsageError(message)
       : new ConfigError(`config ${config?.displayPath}: ${message}`);
   }
+  const dialect = dialects[dialectName];
 
   const options: Pop3MockOptions = {
     host: args.host ?? fromConfig.host ?? '127.0.0.1',

@@ -23,7 +23,8 @@ Options:
                                 any free port, read it from the JSON line).
       --tls-port N              Implicit TLS port (not available yet).
       --control-port N          HTTP control API port (not available yet).
-      --dialect NAME            Server personality: rfc (default).
+      --dialect NAME            Server personality: rfc (default), dovecot, gmail,
+                                greenmail or rfc1939-minimal (see docs/DIALECTS.md).
   -h, --help                    Shows this text.
       --version                 Prints the version.
 

@@ -69,7 +69,9 @@ const parsed = (argument: string) => argument.replace(/^0+(?=\d)/, '');
  * message number: `; the type cannot tell it from `TOP 1`); the echoed rest of the line
  * in `Noise after message number: <rest>` (the type gives no rest); the
  * `TLS support isn't enabled.` reply to STLS without TLS (the mock calls
- * STLS unknown then); LAST (`pop3_enable_last`).
+ * STLS unknown then); LAST (`pop3_enable_last`); a known command that fails
+ * before login (e.g. PASS without USER) resetting the bad-command count, as
+ * Dovecot's does (the session resets it only on success).
  */
 export const dovecotDialect: Dialect = {
   name: 'dovecot',
@@ -138,7 +140,8 @@ export const dovecotDialect: Dialect = {
       state === 'AUTHORIZATION' ? 'Unknown command.' : `Unknown command: ${verb.toUpperCase()}`,
     wrongState: (verb, state) =>
       state === 'AUTHORIZATION' ? 'Unknown command.' : `Unknown command: ${verb.toUpperCase()}`,
-    lineTooLong: (state) => (state === 'AUTHORIZATION' ? 'Input buffer full, aborting' : 'Input line too long.'),
+    lineTooLong: (state) =>
+      state === 'AUTHORIZATION' ? 'Input buffer full, aborting' : 'Input line too long.',
     badCharacters: 'Unknown command.',
     tooManyBadCommands: (state) =>
       state === 'AUTHORIZATION' ? 'Too many invalid bad commands.' : 'Too many bad commands.',

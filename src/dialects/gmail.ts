@@ -44,9 +44,9 @@ const RECENT = 'recent:';
  * the `recent:` user-name prefix logging into the same mailbox; no STLS
  * (Gmail is implicit TLS only: use `tlsPort`); no IMPLEMENTATION.
  *
- * Not emulated, or guessed: the error texts for unknown commands and bad
- * message numbers were not found in any transcript: `bad command` and `no
- * such message` are guesses; recent mode's "last 30 days, retrieved or
+ * Not emulated, or guessed: the error texts for unknown commands, PASS
+ * without USER and bad message numbers were not found in any transcript:
+ * `bad command` and `no such message` are guesses; recent mode's "last 30 days, retrieved or
  * not" listing (`recent:` only maps the name); UIDL values (`GmailId` + 16
  * hex digits: the mock keeps its own uids unless a test sets them); the
  * greeting id is made up per session; `[SYS/PERM]` replies for accounts

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { type Clock, systemClock } from '../clock';
+import { ControlServer } from '../control/control-server';
 import type { Dialect } from '../dialects/dialect';
 import { rfcDialect } from '../dialects/rfc';
 import type { BuiltRule } from '../faults/builder';
@@ -31,6 +32,7 @@ import {
 } from '../transcript/transcript-api';
 import type { VerifyOptions } from '../transcript/verify';
 import { listen } from './listen';
+import { type SmtpIntake, startSmtpIntake } from './smtp-intake';
 import { ServerTls } from './tls/tls-material';
 
 /**
@@ -44,6 +46,8 @@ export class Pop3Mock {
   port = 0;
   /** The implicit-TLS (POP3S) port, when `tlsPort` was given. */
   tlsPort: number | undefined;
+  /** The SMTP intake port, when `smtp` was given. */
+  smtpPort: number | undefined;
 
   private readonly server: Server;
   private readonly tlsServer: Server | undefined;
@@ -56,6 +60,8 @@ export class Pop3Mock {
   private readonly host_: SessionHost;
   private readonly transcripts: TranscriptApi;
   private nextSessionId = 1;
+  private control: ControlServer | undefined;
+  private smtp: SmtpIntake | undefined;
   private closed = false;
 
   /** @internal Use {@link startPop3Mock}. */
@@ -128,6 +134,31 @@ export class Pop3Mock {
   /** Every session so far, oldest first, live ones included. */
   get sessions(): readonly SessionRecord[] {
     return this.recorder.sessions;
+  }
+
+  /** The control API's base URL, when `control` was given. */
+  get controlUrl(): string | undefined {
+    return this.control?.url;
+  }
+
+  /** The control API's bearer token, when `control` was given. */
+  get controlToken(): string | undefined {
+    return this.control?.token;
+  }
+
+  /** @internal The control server, for the browser view to mount on. */
+  get controlServer(): ControlServer | undefined {
+    return this.control;
+  }
+
+  /** User names, in the order they were added. */
+  users(): string[] {
+    return [...this.mailboxes.keys()];
+  }
+
+  /** Removes a user; its sessions go on with their snapshot. */
+  removeUser(user: string): boolean {
+    return this.mailboxes.delete(user);
   }
 
   /** The mailbox of a user; throws for an unknown user. */
@@ -262,7 +293,7 @@ export class Pop3Mock {
         new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve())),
     );
     for (const session of this.live) session.destroy();
-    await Promise.all(stopped);
+    await Promise.all([...stopped, this.control?.close(), this.smtp?.close()]);
     await this.transcripts.cancelWaits('the server was closed');
   }
 
@@ -270,9 +301,33 @@ export class Pop3Mock {
   async start(): Promise<void> {
     for (const [user, options] of Object.entries(this.options.users ?? {})) await this.addUser(user, options);
     const fallback = this.options.portFallback ?? true;
+    if (this.options.control) {
+      const control = this.options.control === true ? {} : this.options.control;
+      this.control = new ControlServer(this, control);
+      await this.control.listen(control.port ?? 0);
+    }
+    if (this.options.smtp) {
+      const smtp = this.options.smtp === true ? {} : this.options.smtp;
+      this.smtp = await startSmtpIntake(
+        {
+          userFor: (address) => this.userForAddress(address),
+          deliverRaw: async (user, message) => void (await this.deliver(user, message)),
+        },
+        this.host,
+        smtp,
+      );
+      this.smtpPort = this.smtp.port;
+    }
     this.port = await listen(this.server, this.host, this.options.port ?? 0, fallback);
     if (this.tlsServer)
       this.tlsPort = await listen(this.tlsServer, this.host, this.options.tlsPort ?? 0, fallback);
+  }
+
+  /** SMTP recipient to user: the whole address if such a user exists, else its local part. */
+  private userForAddress(address: string): string | undefined {
+    if (this.mailboxes.has(address)) return address;
+    const local = address.split('@')[0] ?? '';
+    return this.mailboxes.has(local) ? local : undefined;
   }
 
   private accept(socket: Socket, tls: TlsMode): void {
