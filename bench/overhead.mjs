@@ -8,8 +8,11 @@
 //   - the bare node:net floor, for reference.
 // All variants take turns within each round, in rotating order. A cost is the
 // median over rounds of the variant against its floor in that round, as
-// server CPU time per session (the target is judged on this one: it does not
-// move with the load of other processes) and as sessions/s lost.
+// server CPU time per session (the target is judged on this one: it moves
+// less with the load of other processes) and as sessions/s lost. The
+// recording cost is also measured in isolation (events replayed into the
+// hub), which is steadier but leaves out how recording interacts with the
+// rest of a real session (GC of retained events among the session's garbage).
 //
 // Detaching the recorder reaches into private fields (`recorder`, `hub`) of
 // the built Pop3Mock: a benchmark-only hack, reported as unavailable when
@@ -196,13 +199,11 @@ try {
           min: (cost.min / perSession) * 100,
           max: (cost.max / perSession) * 100,
           floor: perSession,
-          target: '< 10%',
-          met: cost.median / perSession < 0.1,
           note: `${num(cost.median)} µs/session to record ${replay.eventsPerSession} events (${num(replay.on)} with, ${num(replay.off)} without the recorder); mock ${num(perSession)} µs/session`,
         }),
       );
     }
-    costRow('recording', 'recording', 'no-recorder', replay ? '' : '< 10%');
+    costRow('recording', 'recording', 'no-recorder', '< 10%');
     costRow('events + recording', 'recording', 'no-events');
     if (runs.has('fault-rules')) costRow('idle fault rule set', 'fault-rules', 'recording', '< 10%');
     else rows.push(row({ measure: `idle fault rule set, ${mode}`, target: '< 10%', note: faultStatus }));

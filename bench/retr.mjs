@@ -110,6 +110,7 @@ try {
         target: '≥ 0.9x floor',
         limit: 0.9,
         better: 'higher',
+        paired: true,
         note: `${num(v.reply.length / MB, 1)} MB on the wire; client CPU ${cpu(runs.mock)} (floor run ${cpu(runs.floor)})`,
       }),
     );

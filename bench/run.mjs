@@ -56,7 +56,7 @@ try {
       continue;
     }
     const { name, rows } = JSON.parse(readFileSync(json, 'utf8'));
-    sections.push({ name, rows, seconds });
+    sections.push({ name, rows, seconds, load: loadavg()[0] });
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -69,7 +69,12 @@ const lines = [
   '',
   markdownTable(
     sections.flatMap((s) => [
-      { measure: `**${s.name}** (${num(s.seconds, 0)} s)`, unit: '', target: '', note: '' },
+      {
+        measure: `**${s.name}**`,
+        unit: '',
+        target: '',
+        note: `${num(s.seconds, 0)} s; load average after: ${num(s.load, 2)}`,
+      },
       ...s.rows,
     ]),
   ),

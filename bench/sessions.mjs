@@ -12,8 +12,8 @@ import { sessionRate, startPair } from './lib/session-load.mjs';
 const options = flags();
 const { startPop3Mock } = await loadPackage();
 
-const DURATION_MS = options.quick ? 300 : 1000;
-const REPS = options.quick ? 3 : 5;
+const DURATION_MS = options.quick ? 250 : 400;
+const REPS = options.quick ? 4 : 9;
 const CONCURRENCY = [1, 8, 64];
 const MODES = [
   { name: 'lock-step', pipelined: false },
@@ -29,7 +29,7 @@ try {
       const config = { concurrency, pipelined: mode.pipelined, durationMs: DURATION_MS };
       const label = `${concurrency} client${concurrency > 1 ? 's' : ''}, ${mode.name}`;
       log(`sessions: ${label}`);
-      const warm = { ...config, durationMs: Math.min(300, DURATION_MS) };
+      const warm = { ...config, durationMs: 500 };
       await sessionRate(client, floor.port, warm);
       await sessionRate(client, pop3.port, warm);
       await pop3.reset();
@@ -46,6 +46,7 @@ try {
       const errors =
         runs.mock.reduce((n, x) => n + x.errors, 0) + runs.floor.reduce((n, x) => n + x.errors, 0);
       const cpu = (list, key) => `${num(stats(list.map((x) => x[key] * 100)).median, 0)}%`;
+      const perSession = (list) => `${num(stats(list.map((x) => x.cpuPerSession)).median, 0)} µs`;
       rows.push(
         compareRow({
           measure: `sessions/s, ${label}`,
@@ -55,9 +56,11 @@ try {
           target: concurrency === 8 ? '≥ 0.7x floor' : '',
           limit: concurrency === 8 ? 0.7 : undefined,
           better: 'higher',
+          paired: true,
           note:
-            `CPU mock run: server ${cpu(runs.mock, 'serverCpu')}, client ${cpu(runs.mock, 'clientCpu')}; ` +
-            `floor run: server ${cpu(runs.floor, 'serverCpu')}, client ${cpu(runs.floor, 'clientCpu')}` +
+            `server CPU per session: mock ${perSession(runs.mock)}, floor ${perSession(runs.floor)}; ` +
+            `CPU use, mock runs: server ${cpu(runs.mock, 'serverCpu')}, client ${cpu(runs.mock, 'clientCpu')}; ` +
+            `floor runs: server ${cpu(runs.floor, 'serverCpu')}, client ${cpu(runs.floor, 'clientCpu')}` +
             (errors ? `; ${errors} ERRORS` : ''),
         }),
       );

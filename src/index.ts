@@ -9,8 +9,20 @@ export {
   RemotePop3Mock,
   type RemoteRule,
 } from './control/remote-client';
-export type { Dialect, ReplyTexts } from './dialects/dialect';
-export { rfcDialect } from './dialects/rfc';
+export {
+  type Dialect,
+  type DialectName,
+  dialects,
+  dovecotDialect,
+  GREENMAIL_VERSION,
+  type GreetingInfo,
+  gmailDialect,
+  greenmailDialect,
+  isDialectName,
+  type ReplyTexts,
+  rfc1939MinimalDialect,
+  rfcDialect,
+} from './dialects';
 export { type BuiltRule, connection, FaultBuilder, on, withExplain } from './faults/builder';
 export type { RuleStatus } from './faults/engine';
 export { explainRule } from './faults/explain';

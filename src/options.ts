@@ -1,6 +1,6 @@
 import type { Clock } from './clock';
 import type { ControlOptions } from './control/control-server';
-import type { Dialect } from './dialects/dialect';
+import type { Dialect, DialectName } from './dialects';
 import type { FaultRule } from './faults/rule';
 import type { MessageSource } from './fixtures/types';
 import type { CapabilitySettings } from './protocol/capabilities';
@@ -33,7 +33,7 @@ export interface Pop3MockOptions {
   /** Base folder for relative fixture paths. Default `process.cwd()`. */
   baseDir?: string;
   /** Server personality. Default the RFC dialect. */
-  dialect?: Dialect;
+  dialect?: Dialect | DialectName;
   /**
    * `exclusive` (default, RFC 1939 §4): a second login to a maildrop in use gets `-ERR [IN-USE]`.
    * `none`: concurrent sessions are allowed, as Dovecot does by default.

@@ -116,11 +116,17 @@ export function row(fields) {
   };
 }
 
-/** A row from mock and floor samples; `better` says which way the ratio should go. */
-export function compareRow({ measure, unit, mock, floor, target, limit, better, note }) {
+/**
+ * A row from mock and floor samples; `better` says which way the ratio should
+ * go. With `paired`, sample i of mock and floor were measured next to each
+ * other (same round), and the ratio is the median of the per-round ratios,
+ * which drifts less with the load of other processes than a ratio of medians.
+ */
+export function compareRow({ measure, unit, mock, floor, target, limit, better, note, paired }) {
   const m = stats(mock);
   const f = floor ? stats(floor) : undefined;
-  const ratio = f ? m.median / f.median : undefined;
+  let ratio = f ? m.median / f.median : undefined;
+  if (f && paired) ratio = stats(mock.map((x, i) => x / floor[i])).median;
   let met;
   if (limit !== undefined && ratio !== undefined) met = better === 'higher' ? ratio >= limit : ratio <= limit;
   return row({

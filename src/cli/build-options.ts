@@ -28,7 +28,12 @@ export interface StartPlan {
  *
  * @throws UsageError for an unknown `--dialect`, ConfigError for an unknown config dialect.
  */
-export function buildStartPlan(args: CliArgs, config: CliConfig | undefined, cwd: string): StartPlan {
+export function buildStartPlan(
+  args: CliArgs,
+  config: CliConfig | undefined,
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): StartPlan {
   const fromConfig = config?.options ?? {};
   const users: Record<string, UserOptions> = Object.create(null);
   const summaries = new Map<string, UserSummary>();
@@ -60,6 +65,16 @@ export function buildStartPlan(args: CliArgs, config: CliConfig | undefined, cwd
     baseDir: config?.baseDir ?? cwd,
     dialect,
   };
+  const tlsPort = args.tlsPort ?? fromConfig.tlsPort;
+  if (tlsPort !== undefined) options.tlsPort = tlsPort;
+  const controlPort = args.controlPort ?? fromConfig.controlPort;
+  // The token comes from the environment when the parent process chose it; else it is random.
+  if (controlPort !== undefined)
+    options.control = { port: controlPort, token: env.POP3_MOCK_TOKEN || undefined };
+  if (fromConfig.smtpPort !== undefined) options.smtp = { port: fromConfig.smtpPort };
+  for (const key of ['apop', 'requireTls', 'seed', 'maxSessions', 'faults'] as const) {
+    if (fromConfig[key] !== undefined) Object.assign(options, { [key]: fromConfig[key] });
+  }
   if (fromConfig.lock !== undefined) options.lock = fromConfig.lock;
   if (fromConfig.autologoutMs !== undefined) options.autologoutMs = fromConfig.autologoutMs;
   if (fromConfig.capabilities !== undefined) options.capabilities = fromConfig.capabilities;

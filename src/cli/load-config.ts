@@ -4,11 +4,30 @@ import { dirname, extname, resolve } from 'node:path';
 import type { MessageSource } from '../fixtures/types';
 import type { Pop3MockOptions, UserOptions } from '../options';
 import type { CapabilitySettings } from '../protocol/capabilities';
+import { ALL_MECHANISMS, isMechanismName, type SaslMechanismName } from '../protocol/sasl/mechanisms';
 import { ConfigError } from './errors';
 
 /** What a config file may set: {@link Pop3MockOptions} as plain data, the dialect by name. */
 export interface CliConfigOptions
-  extends Pick<Pop3MockOptions, 'host' | 'port' | 'portFallback' | 'lock' | 'autologoutMs' | 'capabilities'> {
+  extends Pick<
+    Pop3MockOptions,
+    | 'host'
+    | 'port'
+    | 'portFallback'
+    | 'lock'
+    | 'autologoutMs'
+    | 'capabilities'
+    | 'tlsPort'
+    | 'apop'
+    | 'requireTls'
+    | 'seed'
+    | 'maxSessions'
+    | 'faults'
+  > {
+  /** Port of the HTTP control API. */
+  controlPort?: number;
+  /** Port of the SMTP intake. */
+  smtpPort?: number;
   users?: Record<string, UserOptions>;
   /** A dialect name, e.g. `rfc`. */
   dialect?: string;
@@ -32,9 +51,27 @@ const TOP_LEVEL_KEYS = [
   'autologoutMs',
   'capabilities',
   'dialect',
+  'tlsPort',
+  'controlPort',
+  'smtpPort',
+  'apop',
+  'requireTls',
+  'seed',
+  'maxSessions',
+  'faults',
 ] as const;
-const USER_KEYS = ['password', 'messages'] as const;
-const BOOLEAN_CAPABILITIES = ['top', 'uidl', 'user', 'pipelining', 'respCodes', 'authRespCode'] as const;
+const USER_KEYS = ['password', 'messages', 'oauthToken'] as const;
+const BOOLEAN_CAPABILITIES = [
+  'top',
+  'uidl',
+  'user',
+  'pipelining',
+  'respCodes',
+  'authRespCode',
+  'stls',
+  'utf8',
+  'lang',
+] as const;
 const LOCK_MODES = ['exclusive', 'none'] as const;
 
 type Json = Record<string, unknown>;
@@ -130,6 +167,30 @@ function checkConfig(data: unknown, shown: string): CliConfigOptions {
     if (typeof data.dialect !== 'string') fail('"dialect" must be a dialect name, e.g. "rfc"');
     out.dialect = data.dialect as string;
   }
+  for (const key of ['tlsPort', 'controlPort', 'smtpPort'] as const) {
+    const value = data[key];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 65535) {
+      fail(`"${key}" must be an integer from 0 to 65535`);
+    }
+    out[key] = value as number;
+  }
+  for (const key of ['apop', 'requireTls'] as const) {
+    if (data[key] === undefined) continue;
+    if (typeof data[key] !== 'boolean') fail(`"${key}" must be true or false`);
+    out[key] = data[key] as boolean;
+  }
+  for (const key of ['seed', 'maxSessions'] as const) {
+    if (data[key] === undefined) continue;
+    if (!Number.isInteger(data[key]) || (data[key] as number) < 0)
+      fail(`"${key}" must be a non-negative integer`);
+    out[key] = data[key] as number;
+  }
+  if (data.faults !== undefined) {
+    // Rules as the builder writes them (JSON.stringify of on(...) rules); the server checks each on use.
+    if (!Array.isArray(data.faults)) fail('"faults" must be an array of fault rules');
+    out.faults = data.faults as Pop3MockOptions['faults'];
+  }
   if (data.capabilities !== undefined) out.capabilities = checkCapabilities(data.capabilities, fail);
   if (data.users !== undefined) out.users = checkUsers(data.users, fail);
   return out;
@@ -147,8 +208,22 @@ function checkCapabilities(value: unknown, fail: (message: string) => never): Pa
       if (setting !== null && typeof setting !== 'string')
         fail('capabilities.implementation must be a string or null');
       out.implementation = setting === null ? undefined : (setting as string);
+    } else if (key === 'sasl') {
+      if (!Array.isArray(setting) || !setting.every((m) => typeof m === 'string' && isMechanismName(m))) {
+        fail(`capabilities.sasl must be a list of: ${ALL_MECHANISMS.join(', ')}`);
+      }
+      out.sasl = setting as SaslMechanismName[];
+    } else if (key === 'loginDelay') {
+      if (typeof setting !== 'number' || setting < 0)
+        fail('capabilities.loginDelay must be seconds (a number)');
+      out.loginDelay = setting as number;
+    } else if (key === 'expire') {
+      if (setting !== 'NEVER' && (typeof setting !== 'number' || setting < 0)) {
+        fail('capabilities.expire must be a number of days or "NEVER"');
+      }
+      out.expire = setting as number | 'NEVER';
     } else {
-      const known = [...BOOLEAN_CAPABILITIES, 'implementation'].join(', ');
+      const known = [...BOOLEAN_CAPABILITIES, 'implementation', 'sasl', 'loginDelay', 'expire'].join(', ');
       fail(`unknown capability ${JSON.stringify(key)} (known: ${known})`);
     }
   }
@@ -176,9 +251,13 @@ function checkUsers(value: unknown, fail: (message: string) => never): Record<st
     }
     if (typeof record.password !== 'string') fail(`${where}.password must be a string`);
     if (record.password === '') fail(`${where}.password is empty`);
+    if (record.oauthToken !== undefined && typeof record.oauthToken !== 'string') {
+      fail(`${where}.oauthToken must be a string`);
+    }
     out[name] = {
       password: record.password as string,
       messages: checkMessages(record.messages, where, fail),
+      ...(record.oauthToken === undefined ? {} : { oauthToken: record.oauthToken as string }),
     };
   }
   return out;

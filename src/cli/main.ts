@@ -31,10 +31,6 @@ export async function main(
       io.out(packageVersion());
       return ExitCode.ok;
     }
-    // TODO(CLI issue): serve implicit TLS and the HTTP control API once those features land.
-    if (args.tlsPort !== undefined) throw new CliError('--tls-port is not available yet', ExitCode.usage);
-    if (args.controlPort !== undefined)
-      throw new CliError('--control-port is not available yet', ExitCode.usage);
     const config = args.config === undefined ? undefined : loadConfig(args.config, cwd);
     return await run(buildStartPlan(args, config, cwd), io);
   } catch (error) {

@@ -1,3 +1,6 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FixtureError } from '../fixtures/types';
 import { type Pop3Mock, startPop3Mock } from '../server/pop3-mock';
 import type { StartPlan } from './build-options';
@@ -17,6 +20,11 @@ export interface ReadyLine {
   port: number;
   tlsPort: number | null;
   controlUrl: string | null;
+  /** The control API's bearer token: the parent process needs it (set POP3_MOCK_TOKEN to choose it). */
+  controlToken: string | null;
+  smtpPort: number | null;
+  /** The CA certificate (PEM file) that signed the server's certificate, for STLS and POP3S clients. */
+  caFile: string | null;
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -36,8 +44,15 @@ export async function run(plan: StartPlan, io: CliIo): Promise<number> {
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
     const pop3 = await start(plan);
-    // TODO(CLI issue): tlsPort and controlUrl once implicit TLS and the control API exist.
-    const ready: ReadyLine = { host: pop3.host, port: pop3.port, tlsPort: null, controlUrl: null };
+    const ready: ReadyLine = {
+      host: pop3.host,
+      port: pop3.port,
+      tlsPort: pop3.tlsPort ?? null,
+      controlUrl: pop3.controlUrl ?? null,
+      controlToken: pop3.controlToken ?? null,
+      smtpPort: pop3.smtpPort ?? null,
+      caFile: writeCaFile(pop3),
+    };
     io.out(JSON.stringify(ready));
     logStartup(pop3, plan, io);
     const stopLogging = logSessions(pop3, io);
@@ -45,11 +60,20 @@ export async function run(plan: StartPlan, io: CliIo): Promise<number> {
     io.err(`pop3-mock: ${signal} received, closing`);
     stopLogging();
     await pop3.close();
+    if (ready.caFile) rmSync(ready.caFile, { force: true });
     io.err('pop3-mock: closed');
     return ExitCode.ok;
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
+}
+
+/** Writes the CA to a file of this process, so curl (`--cacert`) and other clients can verify TLS. */
+function writeCaFile(pop3: Pop3Mock): string | null {
+  if (pop3.tlsPort === undefined && !pop3.offersStls) return null;
+  const file = join(tmpdir(), `pop3-mock-${process.pid}-ca.pem`);
+  writeFileSync(file, pop3.tls.ca);
+  return file;
 }
 
 async function start(plan: StartPlan): Promise<Pop3Mock> {

@@ -5,13 +5,18 @@ export const USAGE = `Usage: pop3-mock [options]
 
 Starts a mock POP3 server and keeps it running until SIGINT (Ctrl-C) or SIGTERM.
 When it listens it prints one JSON line to stdout:
-  {"host":"127.0.0.1","port":40123,"tlsPort":null,"controlUrl":null}
+  {"host":"127.0.0.1","port":40123,"tlsPort":null,"controlUrl":null,"controlToken":null,"smtpPort":null,
+   "caFile":"/tmp/pop3-mock-123-ca.pem"}
+caFile is the CA that signed the generated certificate: clients verify STLS and
+POP3S against it (curl --cacert FILE).
 Everything else (logs, errors) goes to stderr. Passwords are never printed.
 
 Options:
   -c, --config FILE             JSON (.json) or CommonJS (.js, .cjs) config file: host, port,
-                                portFallback, users {NAME: {password, messages}}, lock,
-                                autologoutMs, capabilities, dialect. Relative fixture paths
+                                portFallback, users {NAME: {password, messages, oauthToken}},
+                                lock, autologoutMs, capabilities, dialect, tlsPort,
+                                controlPort, smtpPort, apop, requireTls, faults, seed,
+                                maxSessions. Relative fixture paths
                                 resolve against the file's folder. Flags override it.
   -u, --user NAME:PASSWORD[:PATH]
                                 Adds a user (repeatable). PATH, relative to the working
@@ -21,8 +26,10 @@ Options:
       --host HOST               Address to bind (default 127.0.0.1).
   -p, --port N                  Exactly this port; a taken port is an error (default 0:
                                 any free port, read it from the JSON line).
-      --tls-port N              Implicit TLS port (not available yet).
-      --control-port N          HTTP control API port (not available yet).
+      --tls-port N              Also serve implicit TLS (POP3S) on port N (0: any free port).
+      --control-port N          Serve the HTTP control API on port N (0: any free port); its
+                                bearer token is in the JSON line, or set it with the
+                                POP3_MOCK_TOKEN environment variable.
       --dialect NAME            Server personality: rfc (default), dovecot, gmail,
                                 greenmail or rfc1939-minimal (see docs/DIALECTS.md).
   -h, --help                    Shows this text.

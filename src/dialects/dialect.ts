@@ -30,14 +30,16 @@ export interface ReplyTexts {
   noSuchMessage(number: string, count: number): string;
   messageDeleted(number: number): string;
   invalidNumber(argument: string): string;
-  tooManyArguments(verb: string): string;
+  /** `extra` holds the arguments past the ones the command takes. */
+  tooManyArguments(verb: string, extra: readonly string[]): string;
   invalidLineCount(argument: string): string;
   retrieved(size: number): string;
   top: string;
   deleted(number: number): string;
   alreadyDeleted(number: number): string;
   noop: string;
-  reset(count: number, octets: number): string;
+  /** After RSET: live messages and octets, and how many deletion marks were removed. */
+  reset(count: number, octets: number, unmarked: number): string;
   uidlHeader: string;
   capaHeader: string;
   unknownCommand(verb: string, state: SessionState): string;
@@ -104,6 +106,10 @@ export interface Dialect {
   readonly mailboxName: (loginName: string) => string;
   /** Enforce LOGIN-DELAY when it is advertised (RFC 2449 §6.5 says SHOULD). */
   readonly enforceLoginDelay: boolean;
+  /** Before login, any recognised command resets the bad-command count, even one that fails (Dovecot). */
+  readonly knownCommandResetsBadCount?: boolean;
+  /** States a command is valid in, where this server differs from RFC 1939 (GreenMail takes NOOP before login). */
+  readonly commandStates?: Readonly<Record<string, readonly SessionState[]>>;
   /** Leave USER and SASL out of CAPA after login (Dovecot does, against RFC 5034 §3). */
   readonly omitAuthAfterLogin: boolean;
   /** Answer a bare `AUTH` with the mechanism list (Dovecot, wildduck) instead of `-ERR`. */

@@ -95,6 +95,7 @@ export const dovecotDialect: Dialect = {
   lock: 'none',
   mailboxName: (name) => name,
   enforceLoginDelay: false,
+  knownCommandResetsBadCount: true,
   omitAuthAfterLogin: true,
   authListsMechanisms: true,
   texts: {
@@ -126,7 +127,11 @@ export const dovecotDialect: Dialect = {
     noSuchMessage: (number) => `There's no message ${parsed(number)}.`,
     messageDeleted: () => 'Message is deleted.',
     invalidNumber: (argument) => `Invalid message number: ${argument}`,
-    tooManyArguments: (verb) => (verb === 'APOP' ? 'Invalid parameters.' : 'Noise after message number: '),
+    // get_msgnum() prints the rest of the line from the space after the number.
+    tooManyArguments: (verb, extra) =>
+      verb === 'APOP'
+        ? 'Invalid parameters.'
+        : `Noise after message number: ${extra.map((a) => ` ${a}`).join('')}`,
     invalidLineCount: (argument) => `Invalid size: ${argument}`,
     retrieved: (size) => `${size} octets`,
     top: '',

@@ -72,6 +72,8 @@ export const greenmailDialect: Dialect = {
   lock: 'none',
   mailboxName: (name) => name,
   enforceLoginDelay: false,
+  // Pop3Handler lets QUIT, NOOP, RSET and CAPA run in any state; NOOP needs no maildrop.
+  commandStates: { NOOP: ['AUTHORIZATION', 'TRANSACTION'] },
   omitAuthAfterLogin: false,
   authListsMechanisms: false,
   texts: {
@@ -109,7 +111,7 @@ export const greenmailDialect: Dialect = {
     deleted: () => 'message scheduled for deletion',
     alreadyDeleted: () => 'message already deleted',
     noop: 'noop rimes with poop',
-    reset: (count) => `maildrop has ${count} messages undeleted.`,
+    reset: (_count, _octets, unmarked) => `maildrop has ${unmarked} messages undeleted.`,
     uidlHeader: '',
     capaHeader: '',
     unknownCommand: () => 'Command not recognized',

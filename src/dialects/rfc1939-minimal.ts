@@ -23,6 +23,7 @@ export const rfc1939MinimalDialect: Dialect = {
   name: 'rfc1939-minimal',
   implementation: undefined,
   capabilities: {
+    capa: false,
     implementation: undefined,
     user: true,
     top: false,

@@ -11,7 +11,7 @@ export function checkArity(
 ): Reply | undefined {
   if (args.length < min) return err(ctx.texts.missingArgument(verb));
   if (args.length > max && !(max === 0 && ctx.dialect.ignoreExtraArguments)) {
-    return err(ctx.texts.tooManyArguments(verb));
+    return err(ctx.texts.tooManyArguments(verb, args.slice(max)));
   }
   return undefined;
 }

@@ -3,6 +3,8 @@ import { type SaslMechanismName, saslMechanisms } from './sasl/mechanisms';
 
 /** Which optional parts of POP3 the server offers. A command not offered is refused as unknown. */
 export interface CapabilitySettings {
+  /** CAPA itself (RFC 2449); off: CAPA is an unknown command, as on a pre-2449 server. */
+  capa: boolean;
   top: boolean;
   uidl: boolean;
   /** USER/PASS login. */
@@ -68,6 +70,8 @@ export function capabilityLines(settings: CapabilitySettings, view: CapabilityVi
 /** Verbs that exist only when their capability is offered. */
 export function offersVerb(settings: CapabilitySettings, verb: string): boolean {
   switch (verb) {
+    case 'CAPA':
+      return settings.capa;
     case 'TOP':
       return settings.top;
     case 'UIDL':

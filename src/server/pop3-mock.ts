@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { type Clock, systemClock } from '../clock';
 import { ControlServer } from '../control/control-server';
+import { dialects, isDialectName } from '../dialects';
 import type { Dialect } from '../dialects/dialect';
 import { rfcDialect } from '../dialects/rfc';
 import type { BuiltRule } from '../faults/builder';
@@ -67,9 +68,11 @@ export class Pop3Mock {
   /** @internal Use {@link startPop3Mock}. */
   constructor(private readonly options: Pop3MockOptions) {
     this.host = options.host ?? '127.0.0.1';
-    const dialect: Dialect = options.dialect ?? rfcDialect;
+    const dialect: Dialect =
+      typeof options.dialect === 'string' ? dialectNamed(options.dialect) : (options.dialect ?? rfcDialect);
     const clock: Clock = options.clock ?? systemClock;
     const capabilities: CapabilitySettings = {
+      capa: true,
       top: true,
       uidl: true,
       user: true,
@@ -114,6 +117,11 @@ export class Pop3Mock {
       this.tlsServer = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket, 'implicit'));
       this.tlsServer.on('error', () => {});
     }
+  }
+
+  /** Whether STLS is offered (TLS on and the `stls` capability set). */
+  get offersStls(): boolean {
+    return this.serverTls !== undefined && this.host_.capabilities.stls;
   }
 
   /**
@@ -353,6 +361,15 @@ export class Pop3Mock {
     this.live.add(session);
     session.start().catch(() => connection.destroy());
   }
+}
+
+function dialectNamed(name: string): Dialect {
+  if (!isDialectName(name)) {
+    throw new Error(
+      `pop3-mock: unknown dialect ${JSON.stringify(name)} (known: ${Object.keys(dialects).join(', ')})`,
+    );
+  }
+  return dialects[name];
 }
 
 /**

@@ -367,7 +367,9 @@ export class Session implements CommandContext {
     if (!spec || !this.offers(verb)) {
       return this.refuse(err(this.texts.unknownCommand(printable(keyword), this.state)), shape);
     }
-    if (!spec.states.includes(this.state)) {
+    if (this.state === 'AUTHORIZATION' && this.host.dialect.knownCommandResetsBadCount) this.badCommands = 0;
+    const states = this.host.dialect.commandStates?.[verb] ?? spec.states;
+    if (!states.includes(this.state)) {
       return this.refuse(err(this.texts.wrongState(verb, this.state)), shape);
     }
 

@@ -1,10 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { build } from 'esbuild';
-import { startPop3Mock } from '../../src';
+import { connectPop3Mock, startPop3Mock } from '../../src';
 import { buildStartPlan } from '../../src/cli/build-options';
 import { loadConfig } from '../../src/cli/load-config';
 import { main } from '../../src/cli/main';
@@ -54,6 +63,9 @@ interface Ready {
   port: number;
   tlsPort: number | null;
   controlUrl: string | null;
+  controlToken: string | null;
+  smtpPort: number | null;
+  caFile: string | null;
 }
 
 /** A running CLI process with its output collected. */
@@ -156,8 +168,24 @@ describe('the pop3-mock process', () => {
     const password = secret();
     const cli = new Cli(['--user', `alice:${password}:examples/fixtures/alice`]);
     const ready = await cli.ready();
-    expect(Object.keys(ready)).toEqual(['host', 'port', 'tlsPort', 'controlUrl']);
-    expect(ready).toEqual({ host: '127.0.0.1', port: expect.any(Number), tlsPort: null, controlUrl: null });
+    expect(Object.keys(ready)).toEqual([
+      'host',
+      'port',
+      'tlsPort',
+      'controlUrl',
+      'controlToken',
+      'smtpPort',
+      'caFile',
+    ]);
+    expect(ready).toEqual({
+      host: '127.0.0.1',
+      port: expect.any(Number),
+      tlsPort: null,
+      controlUrl: null,
+      controlToken: null,
+      smtpPort: null,
+      caFile: expect.stringMatching(/ca\.pem$/),
+    });
 
     const client = await RawClient.login(ready.port, 'alice', password);
     const count = emlCount(join(fixtures, 'alice'));
@@ -174,6 +202,44 @@ describe('the pop3-mock process', () => {
     expect(cli.stderr).toContain(`user alice: ${count} messages`);
     expect(cli.stderr).toContain('session 1: alice: logged in');
     expect(cli.stderr).toContain('SIGTERM received, closing');
+    expect(cli.stderr).not.toContain(password);
+  });
+
+  test('--tls-port and --control-port: POP3S verified against caFile, control API with the printed token', async () => {
+    const password = secret();
+    const cli = new Cli([
+      '--user',
+      `alice:${password}:examples/fixtures/alice`,
+      '--tls-port',
+      '0',
+      '--control-port',
+      '0',
+    ]);
+    const ready = await cli.ready();
+    expect(ready.tlsPort).toEqual(expect.any(Number));
+    expect(ready.controlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const ca = readFileSync(ready.caFile!, 'utf8');
+    const greeting = await new Promise<string>((resolvePromise, reject) => {
+      const socket = tlsConnect(
+        { host: '127.0.0.1', port: ready.tlsPort!, ca, servername: 'localhost' },
+        () => {
+          socket.once('data', (d: Buffer) => {
+            socket.end('QUIT\r\n');
+            resolvePromise(d.toString());
+          });
+        },
+      );
+      socket.on('error', reject);
+    });
+    expect(greeting).toMatch(/^\+OK /);
+    const remote = await connectPop3Mock({ url: ready.controlUrl!, token: ready.controlToken! });
+    expect(remote.port).toBe(ready.port);
+    expect((await remote.mailbox('alice').messages()).length).toBe(emlCount(join(fixtures, 'alice')));
+    const unauthorised = await fetch(`${ready.controlUrl}/api/status`);
+    expect(unauthorised.status).toBe(401);
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(existsSync(ready.caFile!)).toBe(false);
     expect(cli.stderr).not.toContain(password);
   });
 
@@ -253,9 +319,10 @@ describe('main() without serving', () => {
     [['--user', 'alice:'], '--user alice: the password is empty'],
     [['--user', 'alice:pw:'], '--user alice: the fixture path after the second ":" is empty'],
     [['--user', 'a:x', '--user', 'a:y'], '--user a is given twice'],
-    [['--dialect', 'nope'], 'unknown dialect "nope" (known: rfc)'],
-    [['--tls-port', '0'], '--tls-port is not available yet'],
-    [['--control-port', '0'], '--control-port is not available yet'],
+    [
+      ['--dialect', 'nope'],
+      'unknown dialect "nope" (known: rfc, dovecot, gmail, greenmail, rfc1939-minimal)',
+    ],
   ])('usage error %j: exit code 2', async (args, message) => {
     expect(await runMain(args)).toEqual({
       code: 2,
@@ -308,8 +375,9 @@ describe('config files: exit code 4 with the file and the problem', () => {
     [{ users: ['alice'] }, '"users" must be an object'],
     [{ port: 'x' }, '"port" must be an integer from 0 to 65535'],
     [{ lock: 'shared' }, '"lock" must be one of "exclusive", "none"'],
-    [{ capabilities: { stls: true } }, 'unknown capability "stls"'],
-    [{ dialect: 'nope' }, 'unknown dialect "nope" (known: rfc)'],
+    [{ capabilities: { stls: 'yes' } }, 'capabilities.stls must be true or false'],
+    [{ capabilities: { starttls: true } }, 'unknown capability "starttls"'],
+    [{ dialect: 'nope' }, 'unknown dialect "nope" (known: rfc, dovecot, gmail, greenmail, rfc1939-minimal)'],
     [[], 'must hold an object'],
   ])('%j', async (config, message) => {
     const file = join(dir, `${randomBytes(4).toString('hex')}.json`);

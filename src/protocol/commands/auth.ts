@@ -17,7 +17,7 @@ export const auth: CommandSpec = {
         ? lines(ctx.texts.authMechanismList, ctx.mechanisms())
         : err(ctx.texts.missingArgument('AUTH'));
     }
-    if (args.length > 2) return err(ctx.texts.tooManyArguments('AUTH'));
+    if (args.length > 2) return err(ctx.texts.tooManyArguments('AUTH', args.slice(2)));
     const name = args[0]!.toUpperCase();
     if (!isMechanismName(name) || !ctx.mechanisms().includes(name)) {
       if (isMechanismName(name) && saslMechanisms[name].plaintext && !ctx.plaintextAllowed) {

@@ -9,8 +9,9 @@ export const rset: CommandSpec = {
     const bad = checkArity(ctx, 'RSET', args, 0, 0);
     if (bad) return bad;
     const maildrop = ctx.maildrop!;
+    const unmarked = maildrop.deletedNumbers().length;
     maildrop.unmarkAll();
     const { count, octets } = maildrop.stat();
-    return ok(ctx.texts.reset(count, octets));
+    return ok(ctx.texts.reset(count, octets, unmarked));
   },
 };

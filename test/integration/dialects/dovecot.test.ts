@@ -1,0 +1,247 @@
+import type { Dialect } from '../../../src';
+import { dovecotDialect } from '../../../src/dialects';
+import { RawClient } from '../../helpers/raw-client';
+import {
+  dataLines,
+  loggedIn,
+  login,
+  MESSAGES,
+  PASSWORD,
+  SIZES,
+  scanListing,
+  TOTAL,
+  USER,
+  withMock,
+} from './fixtures';
+
+// Dovecot 2.3 (dovecot/core src/pop3-login, src/pop3; spec §25), over the wire.
+const dialect = dovecotDialect;
+const BEFORE_LOGIN_CAPA = ['CAPA', 'TOP', 'UIDL', 'RESP-CODES', 'PIPELINING', 'AUTH-RESP-CODE'];
+
+test('§25 greeting, CAPA before login (STLS, USER, SASL last) and after it (no USER, no SASL)', async () => {
+  await withMock({ dialect, tls: undefined }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    expect(client.greeting).toBe('+OK Dovecot ready.');
+    const before = await client.multi('CAPA');
+    expect(before.status).toBe('+OK');
+    expect(dataLines(before.wire)).toEqual([...BEFORE_LOGIN_CAPA, 'STLS', 'USER', 'SASL PLAIN LOGIN']);
+    expect(await login(client)).toEqual(['+OK', '+OK Logged in.']);
+    const after = await client.multi('CAPA');
+    expect(after.status).toBe('+OK');
+    expect(dataLines(after.wire)).toEqual(BEFORE_LOGIN_CAPA);
+    client.destroy();
+  });
+});
+
+test('§25 without TLS there is no STLS; with TLS required, no USER and a bare SASL line', async () => {
+  await withMock({ dialect }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    expect(dataLines((await client.multi('CAPA')).wire)).toEqual([
+      ...BEFORE_LOGIN_CAPA,
+      'USER',
+      'SASL PLAIN LOGIN',
+    ]);
+    client.destroy();
+  });
+  await withMock({ dialect, tls: undefined, requireTls: true }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    expect(dataLines((await client.multi('CAPA')).wire)).toEqual([...BEFORE_LOGIN_CAPA, 'STLS', 'SASL']);
+    expect(await client.command(`USER ${USER}`)).toBe(
+      '-ERR [AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.',
+    );
+    client.destroy();
+  });
+});
+
+test('§25 STAT, LIST, RETR, TOP, UIDL, DELE, NOOP, RSET and QUIT texts', async () => {
+  await withMock({ dialect }, async (pop3) => {
+    const client = await loggedIn(pop3);
+    expect(await client.command('STAT')).toBe(`+OK 2 ${TOTAL}`);
+    const list = await client.multi('LIST');
+    expect(list.status).toBe('+OK 2 messages:');
+    expect(dataLines(list.wire)).toEqual(scanListing());
+    expect(await client.command('LIST 2')).toBe(`+OK 2 ${SIZES[1]}`);
+    const retr = await client.multi('RETR 1');
+    expect(retr.status).toBe(`+OK ${SIZES[0]} octets`);
+    expect(retr.data.toString()).toBe(MESSAGES[0]);
+    expect((await client.multi('TOP 2 0')).status).toBe('+OK');
+    expect((await client.multi('UIDL')).status).toBe('+OK');
+    expect(await client.command('NOOP extra')).toBe('+OK');
+    expect(await client.command('DELE 1')).toBe('+OK Marked to be deleted.');
+    expect((await client.multi('LIST')).status).toBe('+OK 1 messages:');
+    expect(await client.command('RSET')).toBe('+OK');
+    expect(await client.command('QUIT')).toBe('+OK Logging out.');
+    await client.closed();
+
+    const again = await loggedIn(pop3);
+    expect(await again.command('DELE 2')).toBe('+OK Marked to be deleted.');
+    expect(await again.command('QUIT')).toBe('+OK Logging out, messages deleted.');
+    await again.closed();
+    expect(
+      pop3
+        .mailbox(USER)
+        .messages()
+        .map((m) => m.size),
+    ).toEqual([SIZES[0]]);
+
+    const anonymous = await RawClient.connect(pop3.port);
+    expect(await anonymous.command('QUIT')).toBe('+OK Logging out');
+    await anonymous.closed();
+  });
+});
+
+test('§25 message-number errors: no such message, deleted, invalid number, invalid size', async () => {
+  await withMock({ dialect }, async (pop3) => {
+    const client = await loggedIn(pop3);
+    expect(await client.command('RETR 3')).toBe("-ERR There's no message 3.");
+    expect(await client.command('LIST 0')).toBe("-ERR There's no message 0.");
+    expect(await client.command('UIDL 007')).toBe("-ERR There's no message 7.");
+    expect(await client.command('RETR abc')).toBe('-ERR Invalid message number: abc');
+    expect(await client.command('TOP 1')).toBe('-ERR Noise after message number: ');
+    expect(await client.command('TOP 1 abc')).toBe('-ERR Invalid size: abc');
+    expect(await client.command('DELE 1')).toBe('+OK Marked to be deleted.');
+    expect(await client.command('RETR 1')).toBe('-ERR Message is deleted.');
+    expect(await client.command('LIST 1')).toBe('-ERR Message is deleted.');
+    expect(await client.command('DELE 1')).toBe('-ERR Message is deleted.');
+    client.destroy();
+  });
+});
+
+// pop3-commands.c get_msgnum(): "-ERR Noise after message number: %s" with args left at " x".
+test('§25 extra text after a message number is echoed: RETR 1 x', async () => {
+  await withMock({ dialect }, async (pop3) => {
+    const client = await loggedIn(pop3);
+    expect(await client.command('RETR 1 x')).toBe('-ERR Noise after message number:  x');
+    client.destroy();
+  });
+});
+
+test('§25 unknown and wrong-state commands: `Unknown command.` before login, `Unknown command: CMD` after', async () => {
+  await withMock({ dialect }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    expect(await client.command('STAT')).toBe('-ERR Unknown command.');
+    expect(await client.command('PASS x')).toBe('-ERR No username given.');
+    expect(await client.command(`USER ${USER}`)).toBe('+OK');
+    expect(await client.command('PASS wrong')).toBe('-ERR [AUTH] Authentication failed.');
+    expect(await client.command('frob')).toBe('-ERR Unknown command.');
+    const mechanisms = await client.multi('AUTH');
+    expect(mechanisms.status).toBe('+OK');
+    expect(dataLines(mechanisms.wire)).toEqual(['PLAIN', 'LOGIN']);
+    expect(await client.command('AUTH FOO')).toBe('-ERR [AUTH] Unsupported authentication mechanism.');
+    expect(await login(client)).toEqual(['+OK', '+OK Logged in.']);
+    for (const verb of ['frob', 'USER alice', 'PASS secret', 'STLS', 'LAST', 'AUTH PLAIN']) {
+      const name = verb.split(' ')[0]!.toUpperCase();
+      expect(await client.command(verb)).toBe(`-ERR Unknown command: ${name}`);
+    }
+    client.destroy();
+  });
+});
+
+test('§25 the 3rd consecutive unknown command before login gets its -ERR, then a disconnect', async () => {
+  await withMock({ dialect }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    client.write('FOO\r\nBAR\r\nBAZ\r\nCAPA\r\n');
+    const rest = (await client.readToEnd()).toString('latin1');
+    const unknown = '-ERR Unknown command.\r\n';
+    expect(rest).toBe(`${unknown}${unknown}${unknown}-ERR Too many invalid bad commands.\r\n`);
+    expect((await pop3.sessionEnd()).endReason).toBe('server-closed');
+  });
+});
+
+test('§25 before login a recognised command resets the bad-command count (CAPA)', async () => {
+  await withMock({ dialect }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    expect(await client.command('FOO')).toBe('-ERR Unknown command.');
+    expect(await client.command('FOO')).toBe('-ERR Unknown command.');
+    expect((await client.multi('CAPA')).status).toBe('+OK');
+    expect(await client.command('FOO')).toBe('-ERR Unknown command.');
+    expect(await client.command('FOO')).toBe('-ERR Unknown command.');
+    expect(await client.command('QUIT')).toBe('+OK Logging out');
+    await client.closed();
+  });
+});
+
+// pop3-login/client.c: client_command_execute() returns TRUE for every known
+// command, failing or not, and that alone resets bad_counter.
+test('§25 before login a recognised command that fails (PASS without USER) also resets the count', async () => {
+  await withMock({ dialect }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    expect(await client.command('FOO')).toBe('-ERR Unknown command.');
+    expect(await client.command('FOO')).toBe('-ERR Unknown command.');
+    expect(await client.command('PASS x')).toBe('-ERR No username given.');
+    expect(await client.command('FOO')).toBe('-ERR Unknown command.');
+    expect(await client.command('QUIT')).toBe('+OK Logging out');
+    await client.closed();
+  });
+});
+
+test('§25 after login the 21st consecutive failing command gets its -ERR, then `Too many bad commands.`', async () => {
+  await withMock({ dialect }, async (pop3) => {
+    const client = await loggedIn(pop3);
+    const bad = (i: number) =>
+      i % 2 === 0 ? ['XYZ', '-ERR Unknown command: XYZ'] : ['RETR 9', "-ERR There's no message 9."];
+    for (let i = 0; i < 20; i++) {
+      const [line, reply] = bad(i);
+      expect(await client.command(line!)).toBe(reply);
+    }
+    expect(await client.command('NOOP')).toBe('+OK'); // a success resets the count
+    for (let i = 0; i < 20; i++) {
+      const [line, reply] = bad(i);
+      expect(await client.command(line!)).toBe(reply);
+    }
+    client.write('XYZ\r\nNOOP\r\n');
+    expect((await client.readToEnd()).toString('latin1')).toBe(
+      '-ERR Unknown command: XYZ\r\n-ERR Too many bad commands.\r\n',
+    );
+  });
+});
+
+test('§25 a line over 1026 octets before login: `Input buffer full, aborting` and a disconnect', async () => {
+  await withMock({ dialect }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    // 1024 + CRLF = 1026 octets: still a line (an unknown command).
+    expect(await client.command('A'.repeat(1024))).toBe('-ERR Unknown command.');
+    client.write(`${'A'.repeat(1025)}\r\n`);
+    expect((await client.readToEnd()).toString('latin1')).toBe('-ERR Input buffer full, aborting\r\n');
+  });
+});
+
+test('§25 a line over 2048 octets after login: `Input line too long.` and a disconnect', async () => {
+  await withMock({ dialect }, async (pop3) => {
+    const client = await loggedIn(pop3);
+    // NOOP ignores its arguments: 2046 octets + CRLF is the longest line accepted.
+    expect(await client.command(`NOOP ${'x'.repeat(2046 - 5)}`)).toBe('+OK');
+    client.write(`NOOP ${'x'.repeat(2047 - 5)}\r\n`);
+    expect((await client.readToEnd()).toString('latin1')).toBe('-ERR Input line too long.\r\n');
+    expect(pop3.mailbox(USER).messages()).toHaveLength(2);
+  });
+});
+
+test('§25 an idle session gets `Disconnected for inactivity.` before the close', async () => {
+  await withMock({ dialect, autologoutMs: 30 }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    expect((await client.readToEnd()).toString('latin1')).toBe('-ERR Disconnected for inactivity.\r\n');
+  });
+});
+
+test('§25 no maildrop lock: two sessions of one user are both logged in', async () => {
+  await withMock({ dialect }, async (pop3) => {
+    const first = await RawClient.connect(pop3.port);
+    const second = await RawClient.connect(pop3.port);
+    expect(await login(first)).toEqual(['+OK', '+OK Logged in.']);
+    expect(await login(second, USER, PASSWORD)).toEqual(['+OK', '+OK Logged in.']);
+    first.destroy();
+    second.destroy();
+  });
+});
+
+test('a test extends the preset by spreading it: one text changed, the rest still Dovecot', async () => {
+  const custom: Dialect = { ...dovecotDialect, texts: { ...dovecotDialect.texts, greeting: () => 'hi' } };
+  await withMock({ dialect: custom }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    expect(client.greeting).toBe('+OK hi');
+    expect(await login(client)).toEqual(['+OK', '+OK Logged in.']);
+    expect(dovecotDialect.texts.greeting({ remoteAddress: '', sessionId: 1 })).toBe('Dovecot ready.');
+    client.destroy();
+  });
+});
