@@ -347,7 +347,10 @@ export class Pop3Mock {
     if (max !== undefined && this.live.size >= max) {
       // Refused before it becomes a session: one -ERR greeting, then FIN (a busy server, RFC 1939 §4).
       socket.on('error', () => {});
-      socket.end(`-ERR ${this.host_.dialect.texts.tooManySessions}\r\n`, () => socket.destroy());
+      const text = this.host_.dialect.texts.tooManySessions;
+      // Without RESP-CODES no reply text starts with a code (RFC 2449 §8).
+      const shown = this.host_.capabilities.respCodes ? text : text.replace(/^\[[^\]]*\] ?/, '');
+      socket.end(`-ERR ${shown}\r\n`, () => socket.destroy());
       return;
     }
     const id = this.nextSessionId++;

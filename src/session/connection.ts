@@ -112,6 +112,10 @@ export class Connection {
     plain.removeAllListeners('end');
     plain.removeAllListeners('close');
     const secure = new TLSSocket(plain, { isServer: true, secureContext });
+    // A standalone server-side TLSSocket reports TLS failures only through this
+    // internal event (tls.Server listens to it); without it a fatal alert
+    // would leave the connection open.
+    secure.on('_tlsError', () => secure.destroy());
     this.socket = secure;
     this.attach(secure);
     return new Promise((resolve) => {

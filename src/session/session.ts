@@ -21,6 +21,7 @@ import { err, firstLine, ok, type Reply, statusOf } from '../protocol/reply';
 import { decodeBase64 } from '../protocol/sasl/base64';
 import type { SaslEnvironment, SaslExchange } from '../protocol/sasl/mechanism';
 import type { SaslMechanismName } from '../protocol/sasl/mechanisms';
+import { isValidUtf8 } from '../protocol/saslprep';
 import type { EndReason, TlsMode } from '../transcript/events';
 import type { Connection } from './connection';
 import { type InputLine, LineReader } from './line-reader';
@@ -76,6 +77,7 @@ export class Session implements CommandContext {
   /** The sink under every reply: the connection, or a connection-wide fault over it. */
   private base: ByteSink;
   private lastVerb = '';
+  private malformedUtf8 = false;
   private lastArgs: readonly string[] = [];
   private inputEnded = false;
 
@@ -319,6 +321,8 @@ export class Session implements CommandContext {
     }
     const raw = input.bytes.toString('utf8');
     if (this.sasl) return this.handleSaslLine(raw);
+    // In UTF-8 mode credentials must be well-formed UTF-8 (RFC 6856 §2.2); elsewhere they must be ASCII anyway.
+    this.malformedUtf8 = this.utf8Mode && !isValidUtf8(input.bytes);
     const space = raw.indexOf(' ');
     const keyword = space === -1 ? raw : raw.slice(0, space);
     const rest = space === -1 ? '' : raw.slice(space + 1);
@@ -361,7 +365,10 @@ export class Session implements CommandContext {
     shape: ReplyShape,
   ): Promise<void> {
     const spec = Object.hasOwn(commandTable, verb) ? commandTable[verb] : undefined;
-    if ((this.utf8Mode && CREDENTIAL_VERBS.has(verb) ? NOT_TEXT : NOT_PRINTABLE).test(raw)) {
+    if (
+      this.malformedUtf8 ||
+      (this.utf8Mode && CREDENTIAL_VERBS.has(verb) ? NOT_TEXT : NOT_PRINTABLE).test(raw)
+    ) {
       return this.refuse(err(this.texts.badCharacters), shape);
     }
     if (!spec || !this.offers(verb)) {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { checkArity } from '../arguments';
 import type { CommandSpec } from '../command';
 import { err } from '../reply';
+import { saslprep } from '../saslprep';
 
 const DIGEST = /^[0-9a-fA-F]{32}$/;
 
@@ -21,8 +22,10 @@ export const apop: CommandSpec = {
     if (!DIGEST.test(digest)) return err(ctx.texts.authMalformed);
     ctx.pendingUser = undefined;
     return ctx.login(user, 'APOP', (mailbox) => {
+      // In UTF-8 mode the secret goes through SASLprep before hashing (RFC 6856 §2.2).
+      const secret = ctx.utf8Mode ? saslprep(mailbox.password) : mailbox.password;
       const expected = createHash('md5')
-        .update(timestamp + mailbox.password)
+        .update(timestamp + secret)
         .digest('hex');
       return expected === digest.toLowerCase();
     });

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { CommandSpec } from '../command';
 import { err } from '../reply';
+import { saslprep } from '../saslprep';
 
 /**
  * PASS string (RFC 1939 §7): valid only right after a `+OK` to USER. The
@@ -15,7 +16,9 @@ export const pass: CommandSpec = {
     if (name === undefined) return err(ctx.texts.passWithoutUser);
     if (rest === '') return err(ctx.texts.missingArgument('PASS'));
     ctx.pendingUser = undefined;
-    return ctx.login(name, 'USER', (mailbox) => samePassword(mailbox.password, rest));
+    // In UTF-8 mode both sides go through SASLprep (RFC 6856 §2.2).
+    const prep = ctx.utf8Mode ? saslprep : (s: string) => s;
+    return ctx.login(name, 'USER', (mailbox) => samePassword(prep(mailbox.password), prep(rest)));
   },
 };
 
