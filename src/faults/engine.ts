@@ -106,6 +106,8 @@ function matches(rule: FaultRule, at: FaultPoint): boolean {
   if (t.point !== at.point) return false;
   if (at.point === 'connect' || t.point === 'connect') return rule.user === undefined;
   if (rule.user !== undefined && rule.user !== at.user) return false;
+  // A failed handshake only exists after STLS.
+  if (rule.action.type === 'stls-handshake-failure' && at.verb !== 'STLS') return false;
   if (!t.verbs.includes('*') && !t.verbs.includes(at.verb)) return false;
   if (t.state !== undefined && t.state !== at.state) return false;
   if (t.args !== undefined) {

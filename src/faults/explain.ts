@@ -25,7 +25,7 @@ export function explainRule(rule: FaultRule): string {
 export function explainAction(action: FaultAction): string {
   switch (action.type) {
     case 'reply':
-      return `reply ${JSON.stringify(action.lines.join('\\r\\n'))}${action.after ? ` then ${action.after === 'close' ? 'close (FIN)' : 'reset (RST)'}` : ''}`;
+      return `reply ${JSON.stringify(action.lines.join('\r\n'))}${action.after ? ` then ${action.after === 'close' ? 'close (FIN)' : 'reset (RST)'}` : ''}`;
     case 'delay':
       return `delay ${explainDelay(action.delay)}`;
     case 'hang':
@@ -51,7 +51,7 @@ export function explainAction(action: FaultAction): string {
     case 'stls-handshake-failure':
       return 'answer +OK, then fail the TLS handshake';
     case 'inject-after-reply':
-      return `inject ${JSON.stringify(action.lines.join('\\r\\n'))} after the reply`;
+      return `inject ${JSON.stringify(action.lines.join('\r\n'))} after the reply`;
     case 'size-skew':
       return `report sizes off by ${action.octets} octets`;
     case 'no-dot-stuffing':

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers';
 import { type Clock, sleep } from '../clock';
 import type { ByteSink } from '../session/reply-writer';
 
@@ -66,20 +67,28 @@ export function stallAfter(base: ByteSink, afterBytes: number, controls: ShapeCo
   };
 }
 
-/** One octet per write, or every chunk split right after each CR (so CRLF spans two writes). */
+/**
+ * One octet per write, or every chunk split right after each CR (so CRLF
+ * spans two writes). Each piece waits for the next turn of the event loop, so
+ * the pieces leave as separate segments instead of being coalesced.
+ */
 export function fragment(base: ByteSink, mode: 'bytes' | 'split-crlf'): Shaper {
+  const piece = async (bytes: Buffer) => {
+    await base.write(bytes);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  };
   return {
     async write(chunk) {
       if (mode === 'bytes') {
-        for (let i = 0; i < chunk.length; i++) await base.write(chunk.subarray(i, i + 1));
+        for (let i = 0; i < chunk.length; i++) await piece(chunk.subarray(i, i + 1));
         return;
       }
       let start = 0;
       for (let cr = chunk.indexOf(0x0d); cr !== -1; cr = chunk.indexOf(0x0d, cr + 1)) {
-        await base.write(chunk.subarray(start, cr + 1));
+        await piece(chunk.subarray(start, cr + 1));
         start = cr + 1;
       }
-      if (start < chunk.length) await base.write(chunk.subarray(start));
+      if (start < chunk.length) await piece(chunk.subarray(start));
     },
     finish: async () => {},
   };

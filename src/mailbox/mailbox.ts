@@ -1,3 +1,4 @@
+import { type InspectOptions, inspect } from 'node:util';
 import type { LoadedMessage } from '../fixtures/types';
 import { FixtureError } from '../fixtures/types';
 import { contentUid, createStoredMessage, isValidUid, type StoredMessage } from './message';
@@ -44,6 +45,17 @@ export class Mailbox {
     public password: string,
     private readonly now: () => number,
   ) {}
+
+  /** `console.log` shows the mailbox without its password or token. */
+  [inspect.custom](_depth: number, options: InspectOptions): string {
+    const view = {
+      user: this.user,
+      messages: this.stored.length,
+      deleted: this.removed.length,
+      lockedBy: this.lockHolder,
+    };
+    return `Mailbox ${inspect(view, options)}`;
+  }
 
   /** Adds loaded messages at the end; returns what was added. */
   add(loaded: readonly LoadedMessage[]): MessageInfo[] {

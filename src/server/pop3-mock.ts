@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { type InspectOptions, inspect } from 'node:util';
 import { type Clock, systemClock } from '../clock';
 import { ControlServer } from '../control/control-server';
 import { dialects, isDialectName } from '../dialects';
@@ -132,6 +133,19 @@ export class Pop3Mock {
   get tls(): { ca: string; cert: string; key: string } {
     if (!this.serverTls) throw new Error('pop3-mock: TLS is off (tls: false)');
     return this.serverTls.material;
+  }
+
+  /** `console.log` shows addresses and counts, never a password or the control token. */
+  [inspect.custom](_depth: number, options: InspectOptions): string {
+    const view = {
+      host: this.host,
+      port: this.port,
+      tlsPort: this.tlsPort,
+      controlUrl: this.controlUrl,
+      users: this.users(),
+      sessions: this.recorder.sessions.length,
+    };
+    return `Pop3Mock ${inspect(view, options)}`;
   }
 
   /** `pop3://host:port`, for clients that take a URL. */

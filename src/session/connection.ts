@@ -1,6 +1,9 @@
 import type { Socket } from 'node:net';
 import { type SecureContext, TLSSocket } from 'node:tls';
 
+/** Bytes a connection may have queued before a writer waits for the socket to drain. */
+const WRITE_WINDOW = 1024 * 1024;
+
 /** How a connection was ended by the server side. */
 export type CloseMode = 'fin' | 'reset';
 
@@ -12,7 +15,9 @@ export type CloseMode = 'fin' | 'reset';
 export class Connection {
   private closedFlag = false;
   private readonly closeWaiters: (() => void)[] = [];
-  private onData: (chunk: Buffer) => void = () => {};
+  private onData: ((chunk: Buffer) => void) | undefined;
+  /** Bytes that arrived before anyone reads (a client that does not wait for the greeting). */
+  private early: Buffer[] = [];
   private onEnd: () => void = () => {};
   private peerEnded = false;
 
@@ -36,11 +41,31 @@ export class Connection {
     return this.closedFlag;
   }
 
-  /** Starts delivering received bytes to `handler`; `onEnd` runs when the client has sent its FIN. */
-  read(handler: (chunk: Buffer) => void, onEnd: () => void = () => {}): void {
+  /** Starts delivering received bytes to `handler`, first those that came early. */
+  read(handler: (chunk: Buffer) => void): void {
     this.onData = handler;
-    this.onEnd = onEnd;
-    if (this.peerEnded) onEnd();
+    for (const chunk of this.early.splice(0)) handler(chunk);
+  }
+
+  /** `handler` runs when the client has sent its FIN (at once if it already has). */
+  whenPeerEnds(handler: () => void): void {
+    this.onEnd = handler;
+    if (this.peerEnded) handler();
+  }
+
+  /** Holds writes back so several pipelined replies leave in one segment. */
+  cork(): void {
+    if (!this.corked && !this.closedFlag) {
+      this.corked = true;
+      this.socket.cork();
+    }
+  }
+
+  uncork(): void {
+    if (this.corked) {
+      this.corked = false;
+      this.socket.uncork();
+    }
   }
 
   pause(): void {
@@ -51,10 +76,17 @@ export class Connection {
     this.socket.resume();
   }
 
-  /** Writes bytes; resolves when the socket can take more (or is gone). */
+  /**
+   * Writes bytes; resolves at once while less than {@link WRITE_WINDOW} is
+   * queued, else when the socket has drained (or is gone). The window keeps
+   * a large RETR streaming without a round trip per chunk, and bounds memory.
+   */
   write(chunk: Buffer): Promise<void> {
     if (this.closedFlag || this.socket.destroyed) return Promise.resolve();
-    if (this.socket.write(chunk)) return Promise.resolve();
+    this.socket.write(chunk);
+    if (this.socket.writableLength <= WRITE_WINDOW) return Promise.resolve();
+    // Corked bytes never drain: let them go before waiting.
+    this.uncork();
     return new Promise((resolve) => {
       const done = () => {
         this.socket.off('drain', done);
@@ -69,12 +101,14 @@ export class Connection {
   /** Resolves once everything written so far has been handed to the operating system. */
   flush(): Promise<void> {
     if (this.closedFlag || this.socket.destroyed) return Promise.resolve();
+    this.uncork();
     return new Promise((resolve) => this.socket.write(Buffer.alloc(0), () => resolve()));
   }
 
   /** FIN after everything written so far is flushed. */
   end(): Promise<void> {
     if (this.closedFlag) return Promise.resolve();
+    this.uncork();
     this.serverClosing = true;
     this.socket.end();
     // A client that never closes its side must not keep us waiting.
@@ -87,6 +121,11 @@ export class Connection {
     if (this.closedFlag) return;
     this.serverClosing = true;
     this.socket.resetAndDestroy();
+  }
+
+  /** Octets written but not yet taken by the operating system. */
+  get pendingBytes(): number {
+    return this.socket.writableLength;
   }
 
   /** Immediate close without flushing (server shutdown). */
@@ -107,11 +146,16 @@ export class Connection {
    * after STLS is ever read as a command (RFC 2595 §4, CVE-2011-0411 family).
    */
   upgradeToTls(secureContext: SecureContext): Promise<boolean> {
+    this.uncork();
     const plain = this.socket;
     plain.removeAllListeners('data');
     plain.removeAllListeners('end');
     plain.removeAllListeners('close');
     const secure = new TLSSocket(plain, { isServer: true, secureContext });
+    // A client that hangs up mid-handshake is gone: there is no session to drain.
+    secure.once('end', () => {
+      if (!this.handshakeDone) secure.destroy();
+    });
     // A standalone server-side TLSSocket reports TLS failures only through this
     // internal event (tls.Server listens to it); without it a fatal alert
     // would leave the connection open.
@@ -119,16 +163,23 @@ export class Connection {
     this.socket = secure;
     this.attach(secure);
     return new Promise((resolve) => {
-      secure.once('secure', () => resolve(true));
+      secure.once('secure', () => {
+        this.handshakeDone = true;
+        resolve(true);
+      });
       secure.once('close', () => resolve(false));
     });
   }
 
   private serverClosing = false;
+  private corked = false;
+  private handshakeDone = false;
 
   private attach(socket: Socket): void {
     socket.on('data', (chunk: Buffer) => {
-      if (!this.closedFlag) this.onData(chunk);
+      if (this.closedFlag) return;
+      if (this.onData) this.onData(chunk);
+      else this.early.push(chunk);
     });
     // The server listens with allowHalfOpen: a client that half-closes after
     // pipelining its last commands still gets every reply.

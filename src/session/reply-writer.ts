@@ -21,6 +21,10 @@ export interface WriteOptions {
 /** Messages up to this size go out in one write together with their status line. */
 const SINGLE_WRITE_LIMIT = 64 * 1024;
 const TERMINATOR = '.\r\n';
+const EMPTY = Buffer.alloc(0);
+
+const withTrailer = (bytes: Buffer, trailer: Buffer): Buffer =>
+  trailer.length === 0 ? bytes : Buffer.concat([bytes, trailer]);
 
 /**
  * Turns replies into bytes. A single-line reply is one write; a multi-line
@@ -35,20 +39,20 @@ export class ReplyWriter {
   async send(reply: Reply, options: WriteOptions = {}): Promise<number> {
     const sink = options.sink ?? this.sink;
     const status = firstLine(reply);
-    const trailer = options.trailer ?? Buffer.alloc(0);
+    const trailer = options.trailer ?? EMPTY;
     const terminated = options.terminator ?? true;
     switch (reply.kind) {
       case 'status':
       case 'continue':
-        return write(sink, Buffer.concat([Buffer.from(`${status}\r\n`), trailer]));
+        return write(sink, withTrailer(Buffer.from(`${status}\r\n`), trailer));
       case 'raw':
       case 'lines': {
         if (reply.kind === 'raw' && reply.lines.length <= 1) {
-          return write(sink, Buffer.concat([Buffer.from(`${status}\r\n`), trailer]));
+          return write(sink, withTrailer(Buffer.from(`${status}\r\n`), trailer));
         }
         const bytes = listingBytes(status, reply.kind === 'raw' ? reply.lines.slice(1) : reply.lines);
         const body = terminated ? bytes : bytes.subarray(0, bytes.length - TERMINATOR.length);
-        return write(sink, Buffer.concat([body, trailer]));
+        return write(sink, withTrailer(body, trailer));
       }
       case 'message':
         return this.sendMessage(sink, status, reply.body, options.stuff ?? true, terminated, trailer);
@@ -76,7 +80,7 @@ export class ReplyWriter {
       pending = chunk;
     }
     if (!terminated) pending = pending.subarray(0, pending.length - TERMINATOR.length);
-    total += await write(sink, trailer.length > 0 ? Buffer.concat([pending, trailer]) : pending);
+    total += await write(sink, withTrailer(pending, trailer));
     return total;
   }
 }

@@ -73,7 +73,7 @@ export class Session implements CommandContext {
   private sasl: { mechanism: SaslMechanismName; exchange: SaslExchange } | undefined;
   private upgradeRequested = false;
   /** Aborted to release the fault waits (delays, hangs, stalls) of this session. */
-  private faultAbort = new AbortController();
+  private faultAbort: AbortController | undefined;
   /** The sink under every reply: the connection, or a connection-wide fault over it. */
   private base: ByteSink;
   private lastVerb = '';
@@ -124,6 +124,7 @@ export class Session implements CommandContext {
       tls: this.tls,
     });
     this.touch();
+    this.connection.whenPeerEnds(() => this.onPeerEnd());
     if (this.tls === 'implicit') {
       // RFC 8314 §3.1: the handshake comes first, the greeting after it.
       const secured = await this.connection.upgradeToTls(this.host.tls!.secureContext());
@@ -160,7 +161,8 @@ export class Session implements CommandContext {
   /** Called by the server when the socket is gone, however that happened. */
   onClosed(byServer: boolean): void {
     this.idleTimer?.cancel();
-    this.faultAbort.abort();
+    this.faultAbort?.abort();
+    this.faultAbort = undefined;
     this.queue.length = 0;
     if (this.lockedMailbox) this.lockedMailbox.unlock(this.id);
     const reason = this.endReason ?? (byServer ? 'server-closed' : 'client-closed');
@@ -256,8 +258,15 @@ export class Session implements CommandContext {
 
   /** Releases this session's pending fault waits: delayed and hung replies go out now. */
   cancelFaults(): void {
-    this.faultAbort.abort();
-    this.faultAbort = new AbortController();
+    this.faultAbort?.abort();
+    this.faultAbort = undefined;
+  }
+
+  /** The signal fault waits listen to; made on first use (most sessions never wait). */
+  private faultSignal(): AbortSignal {
+    if (this.connection.closed) return AbortSignal.abort();
+    this.faultAbort ??= new AbortController();
+    return this.faultAbort.signal;
   }
 
   /** Ends the session from the server side (shutdown): no UPDATE. */
@@ -269,13 +278,23 @@ export class Session implements CommandContext {
   // The line loop
 
   private listen(): void {
-    this.connection.read(
-      (chunk) => this.reader.feed(chunk),
-      () => {
-        this.inputEnded = true;
-        this.finishIfDrained();
-      },
-    );
+    this.connection.read((chunk) => this.reader.feed(chunk));
+  }
+
+  /**
+   * The client's FIN: pipelined commands still get their replies, then the
+   * connection closes. A client that leaves while a fault holds a reply is
+   * simply gone: nothing it asked for runs any more.
+   */
+  private onPeerEnd(): void {
+    this.inputEnded = true;
+    if (this.faultAbort) {
+      this.endReason ??= 'client-closed';
+      this.closing = true;
+      this.connection.destroy();
+      return;
+    }
+    this.finishIfDrained();
   }
 
   /** After the client's FIN: close once every command it sent has been answered. */
@@ -297,6 +316,9 @@ export class Session implements CommandContext {
     this.pumping = true;
     try {
       while (this.queue.length > 0 && !this.closing && !this.connection.closed) {
+        // Replies to pipelined commands leave together; with fault rules the
+        // order of delays and drops must stay visible, so no corking then.
+        if (this.queue.length > 1 && this.host.faults.empty) this.connection.cork();
         const line = this.queue.shift()!;
         if (this.queue.length === PAUSE_AT / 4) this.connection.resume();
         this.touch();
@@ -308,6 +330,7 @@ export class Session implements CommandContext {
       this.connection.destroy();
     } finally {
       this.pumping = false;
+      this.connection.uncork();
     }
     this.connection.resume();
     this.finishIfDrained();
@@ -351,7 +374,7 @@ export class Session implements CommandContext {
       state: this.state,
       user: this.user ?? this.pendingUser,
     });
-    if (!rule || (rule.action.type === 'stls-handshake-failure' && verb !== 'STLS')) return run();
+    if (!rule) return run();
     return this.runFault(rule, false, run);
   }
 
@@ -471,7 +494,7 @@ export class Session implements CommandContext {
   private shapeControls(): ShapeControls {
     return {
       clock: this.host.clock,
-      signal: this.faultAbort.signal,
+      signal: this.faultSignal(),
       close: (mode) => this.closeByFault(mode),
     };
   }
@@ -584,7 +607,9 @@ export class Session implements CommandContext {
     this.endReason = 'autologout';
     const text = this.texts.autologout;
     if (text !== undefined) await this.send(err(text)).catch(() => {});
-    await this.connection.end();
+    // A client that stopped reading would hold a graceful close open forever.
+    if (this.connection.pendingBytes > 0) this.connection.destroy();
+    else await this.connection.end();
   }
 }
 

@@ -28,6 +28,7 @@ export type { EndReason } from '../transcript/events';
 export type { CommandPattern, LocatedCommand } from '../transcript/pattern';
 export type { SessionFilter } from '../transcript/query';
 export type { Times, VerifyOptions } from '../transcript/verify';
+export { type GlobalSetupOptions, globalSetup, globalTeardown } from './global-server';
 export type { Pop3MatcherResult, Pop3Matchers } from './jest-matchers';
 export { pop3Matchers };
 

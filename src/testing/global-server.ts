@@ -1,0 +1,159 @@
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../cli/load-config';
+import type { DialectName } from '../dialects';
+import type { Pop3MockOptions } from '../options';
+import { type Pop3Mock, startPop3Mock } from '../server/pop3-mock';
+
+/** Options of {@link globalSetup}: server options, plus where the config file is. */
+export interface GlobalSetupOptions extends Pop3MockOptions {
+  /**
+   * A config file (`.json`, `.js`, `.cjs`; the CLI's format), relative to
+   * `rootDir`. Default: `POP3_MOCK_CONFIG`, else the first of
+   * `pop3-mock.config.js`, `.cjs`, `.json` found in `rootDir`. `false`: none.
+   * Options given here win over the file; users are merged.
+   */
+  config?: string | false;
+  /** Where the config file is looked for. Default `process.cwd()` (jest's `rootDir` for the default export). */
+  rootDir?: string;
+}
+
+/** The environment variables the global setup sets for the test workers. */
+export const GLOBAL_ENV = [
+  'POP3_MOCK_HOST',
+  'POP3_MOCK_PORT',
+  'POP3_MOCK_TLS_PORT',
+  'POP3_MOCK_SMTP_PORT',
+  'POP3_MOCK_CONTROL_URL',
+  'POP3_MOCK_TOKEN',
+  'POP3_MOCK_CA_FILE',
+] as const;
+
+export const CONFIG_FILES = ['pop3-mock.config.js', 'pop3-mock.config.cjs', 'pop3-mock.config.json'];
+
+interface GlobalState {
+  pop3: Pop3Mock;
+  /** How many setups share the server (one per jest project that lists it). */
+  users: number;
+  caFile: string | undefined;
+  /** The variables as they were before the setup, restored by the teardown. */
+  saved: Record<string, string | undefined>;
+}
+
+// Jest runs globalSetup and globalTeardown in its main process, but each from
+// its own module registry: the server is kept on globalThis, under a key no
+// other code uses.
+const KEY = Symbol.for('pop3-mock.jest-global-server');
+type Holder = { [KEY]?: GlobalState };
+const holder = globalThis as Holder;
+
+/**
+ * Starts one pop3-mock for the whole jest run, with its control channel on,
+ * and hands its address to the workers in the environment:
+ * `POP3_MOCK_HOST`, `POP3_MOCK_PORT`, `POP3_MOCK_CONTROL_URL`,
+ * `POP3_MOCK_TOKEN`, and when in use `POP3_MOCK_TLS_PORT`,
+ * `POP3_MOCK_SMTP_PORT`, `POP3_MOCK_CA_FILE` (the CA to trust for STLS and
+ * POP3S, a PEM file). In a worker, `connectPop3Mock()` reads them.
+ *
+ * For a setup file of your own; jest's `globalSetup: 'pop3-mock/jest/global-setup'`
+ * calls it with no options. Stop the server with {@link globalTeardown}.
+ *
+ * @example
+ * // jest.global-setup.js
+ * const { globalSetup } = require('pop3-mock/jest');
+ * module.exports = () => globalSetup({ users: { alice: 'secret' } });
+ */
+export async function globalSetup(options: GlobalSetupOptions = {}): Promise<Pop3Mock> {
+  const running = holder[KEY];
+  if (running) {
+    // A second project of the same run: share the server, keep its settings.
+    running.users++;
+    return running.pop3;
+  }
+  const pop3 = await startPop3Mock(serverOptions(options));
+  let caFile: string | undefined;
+  if (pop3.offersStls || pop3.tlsPort !== undefined) {
+    caFile = join(tmpdir(), `pop3-mock-jest-${process.pid}-ca.pem`);
+    writeFileSync(caFile, pop3.tls.ca);
+  }
+  const values: Record<(typeof GLOBAL_ENV)[number], string | undefined> = {
+    POP3_MOCK_HOST: pop3.host,
+    POP3_MOCK_PORT: String(pop3.port),
+    POP3_MOCK_TLS_PORT: pop3.tlsPort === undefined ? undefined : String(pop3.tlsPort),
+    POP3_MOCK_SMTP_PORT: pop3.smtpPort === undefined ? undefined : String(pop3.smtpPort),
+    POP3_MOCK_CONTROL_URL: pop3.controlUrl,
+    POP3_MOCK_TOKEN: pop3.controlToken,
+    POP3_MOCK_CA_FILE: caFile,
+  };
+  const saved: Record<string, string | undefined> = {};
+  for (const name of GLOBAL_ENV) {
+    saved[name] = process.env[name];
+    setEnv(name, values[name]);
+  }
+  holder[KEY] = { pop3, users: 1, caFile, saved };
+  return pop3;
+}
+
+/**
+ * Stops the server {@link globalSetup} started, removes its CA file and
+ * restores the environment. Does nothing when no server runs.
+ */
+export async function globalTeardown(): Promise<void> {
+  const running = holder[KEY];
+  if (!running) return;
+  running.users--;
+  if (running.users > 0) return;
+  delete holder[KEY];
+  await running.pop3.close();
+  if (running.caFile) rmSync(running.caFile, { force: true });
+  for (const [name, value] of Object.entries(running.saved)) setEnv(name, value);
+}
+
+/** The server the global setup started in this process, if any (for tests of a setup file). */
+export function globalServer(): Pop3Mock | undefined {
+  return holder[KEY]?.pop3;
+}
+
+function serverOptions(options: GlobalSetupOptions): Pop3MockOptions {
+  const { config, rootDir = process.cwd(), ...given } = options;
+  if (given.control === false) {
+    throw new Error('pop3-mock: the jest global setup needs the control channel; do not pass control: false');
+  }
+  const file = config === false ? undefined : findConfig(config, rootDir);
+  const fromFile = file === undefined ? {} : configFileOptions(file, rootDir);
+  const merged: Pop3MockOptions = { ...fromFile, ...given };
+  if (fromFile.users || given.users) merged.users = { ...fromFile.users, ...given.users };
+  const control = typeof merged.control === 'object' ? merged.control : {};
+  // A token chosen by the parent process (as for the CLI) wins over a random one.
+  merged.control = { ...control, token: control.token ?? (process.env.POP3_MOCK_TOKEN || undefined) };
+  return merged;
+}
+
+function findConfig(config: string | undefined, rootDir: string): string | undefined {
+  const named = config ?? (process.env.POP3_MOCK_CONFIG || undefined);
+  if (named !== undefined) return named;
+  return CONFIG_FILES.find((name) => existsSync(resolve(rootDir, name)));
+}
+
+/** A config file in the CLI's format, as server options; relative fixture paths resolve against its folder. */
+function configFileOptions(file: string, rootDir: string): Pop3MockOptions {
+  let loaded: ReturnType<typeof loadConfig>;
+  try {
+    loaded = loadConfig(file, rootDir);
+  } catch (error) {
+    throw new Error(`pop3-mock jest global setup: ${(error as Error).message}`);
+  }
+  const { controlPort, smtpPort, dialect, ...rest } = loaded.options;
+  const options: Pop3MockOptions = { ...rest, baseDir: loaded.baseDir };
+  // startPop3Mock names the known dialects if this one is not.
+  if (dialect !== undefined) options.dialect = dialect as DialectName;
+  if (controlPort !== undefined) options.control = { port: controlPort };
+  if (smtpPort !== undefined) options.smtp = { port: smtpPort };
+  return options;
+}
+
+function setEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}

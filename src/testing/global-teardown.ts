@@ -1,0 +1,11 @@
+/**
+ * `pop3-mock/jest/global-teardown`: list it as jest's `globalTeardown` next
+ * to `pop3-mock/jest/global-setup`; it stops the server and restores the
+ * environment.
+ */
+import { globalTeardown } from './global-server';
+
+/** Jest's `globalTeardown` hook. */
+export default async function pop3MockGlobalTeardown(): Promise<void> {
+  await globalTeardown();
+}

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { ControlError, type RemotePop3Mock } from '../control/remote-client';
+import { withExplain } from '../faults/builder';
+import type { FaultRule } from '../faults/rule';
+import type { MessageSource } from '../fixtures/types';
+import type { SessionJSON } from '../transcript/json-export';
+import type { Times } from '../transcript/verify';
+
+/** Options of {@link createIsolatedUser}. */
+export interface IsolatedUserOptions {
+  /** The messages the mailbox starts with (and goes back to on `reset()`). */
+  messages?: MessageSource | readonly MessageSource[];
+  /** Start of the user name. Default `w<JEST_WORKER_ID>` (or `p<pid>` outside jest). */
+  prefix?: string;
+}
+
+/**
+ * A user of its own on a shared server: random credentials, and queries,
+ * waits and faults scoped to it, so tests running in parallel against one
+ * server (jest workers) never see each other's mail or faults.
+ */
+export interface IsolatedUser {
+  /** The random user name, e.g. `w1-3f9a0c1b2d4e`. */
+  readonly user: string;
+  /** The random password. */
+  readonly password: string;
+  /**
+   * Adds fault rules that fire only in this user's sessions (the rules get
+   * `user` set and an id of their own). Connection-level rules (`connection()`,
+   * `onConnection()`) cannot be scoped to a user and are refused.
+   */
+  use(...rules: FaultRule[]): Promise<void>;
+  /** Delivers more messages to this user. */
+  deliver(messages: MessageSource | readonly MessageSource[]): Promise<void>;
+  /** The user's sessions (logged-in ones), oldest first. */
+  sessions(): Promise<SessionJSON[]>;
+  /** The user's sessions as `C:`/`S:` text, secrets masked. */
+  transcript(): Promise<string>;
+  /** The commands of the user's sessions, as `'RETR 1'`. */
+  commands(): Promise<string[]>;
+  /** Rejects with a `VerificationError` unless the user's sessions received the command. */
+  verify(pattern: string | RegExp, options?: { times?: Times }): Promise<void>;
+  /** Resolves when the user's latest session has ended (now, if it has). */
+  sessionEnd(options?: { timeoutMs?: number }): Promise<SessionJSON>;
+  /** Mailbox back to its first messages, this user's fault rules removed. Other users are untouched. */
+  reset(): Promise<void>;
+  /** Removes the user and its fault rules. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Creates a user with fresh random credentials on a shared server (the one
+ * the jest global setup started, reached with `connectPop3Mock()`).
+ *
+ * In a shared server, do not call `remote.reset()` (it resets every worker's
+ * mailboxes and faults): use `isolated.reset()`.
+ *
+ * @example
+ * const remote = await connectPop3Mock();
+ * const mine = await createIsolatedUser(remote, { messages: ['Subject: hi\r\n\r\nbody\r\n'] });
+ * await mine.use(on('RETR').once().reply('-ERR [SYS/TEMP] try later'));
+ * await fetchMail({ host: remote.host, port: remote.port, user: mine.user, password: mine.password });
+ * await mine.verify('RETR 1', { times: 2 });
+ * await mine.remove();
+ */
+export async function createIsolatedUser(
+  remote: RemotePop3Mock,
+  options: IsolatedUserOptions = {},
+): Promise<IsolatedUser> {
+  const prefix = options.prefix ?? defaultPrefix();
+  const user = `${prefix}-${randomBytes(6).toString('hex')}`;
+  const password = randomBytes(12).toString('hex');
+  await remote.addUser(user, { password, messages: options.messages ?? [] });
+  const ruleIds = new Set<string>();
+  let nextRule = 1;
+
+  const removeRules = async () => {
+    for (const id of ruleIds) await ignoreNotFound(remote.removeRule(id));
+    ruleIds.clear();
+  };
+
+  return {
+    user,
+    password,
+    async use(...rules) {
+      const scoped = rules.map((rule) => {
+        if (rule.trigger.point === 'connect' || rule.connection !== undefined) {
+          throw new Error(
+            `pop3-mock: rule ${rule.id} acts on connections, before any login, so it cannot be limited to user ${user}; ` +
+              'use a server of its own (startPop3Mock) for connection faults',
+          );
+        }
+        return withExplain({ ...rule, id: `${user}-rule-${nextRule++}`, user });
+      });
+      await remote.use(...scoped);
+      for (const rule of scoped) ruleIds.add(rule.id);
+    },
+    async deliver(messages) {
+      await remote.deliver(user, messages);
+    },
+    sessions: () => remote.sessions({ user }),
+    transcript: () => remote.transcript({ user }),
+    commands: () => remote.commands({ user }),
+    verify: (pattern, verifyOptions = {}) => remote.verify(pattern, { ...verifyOptions, user }),
+    async sessionEnd(waitOptions = {}) {
+      const latest = (await remote.sessions({ user })).at(-1);
+      if (!latest) throw new Error(`pop3-mock: user ${user} has not logged in yet`);
+      return remote.sessionEnd(latest.id, waitOptions);
+    },
+    async reset() {
+      await removeRules();
+      await remote.mailbox(user).reset();
+    },
+    async remove() {
+      await removeRules();
+      await ignoreNotFound(remote.removeUser(user));
+    },
+  };
+}
+
+function defaultPrefix(): string {
+  const worker = process.env.JEST_WORKER_ID ?? process.env.VITEST_POOL_ID;
+  return worker === undefined ? `p${process.pid}` : `w${worker}`;
+}
+
+async function ignoreNotFound(call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    if (!(error instanceof ControlError && error.status === 404)) throw error;
+  }
+}

@@ -1,0 +1,175 @@
+import type { Mailbox } from '../../mailbox/mailbox';
+import type { Pop3Mock } from '../../server/pop3-mock';
+import { printable } from '../../transcript/render';
+import { html, type SafeHtml, seg } from '../html';
+import { layout } from '../layout';
+import { octets } from '../view-model';
+
+/** How much of a message source a page shows; the whole message is one download away. */
+export const SOURCE_LIMIT = 256 * 1024;
+
+const userHref = (user: string) => `/ui/mailboxes/${seg(user)}`;
+const messageHref = (user: string, uid: string) => `${userHref(user)}/messages/${seg(uid)}`;
+
+function mailboxOf(pop3: Pop3Mock, user: string): Mailbox | undefined {
+  return pop3.users().includes(user) ? pop3.mailbox(user) : undefined;
+}
+
+export function mailboxesPage(pop3: Pop3Mock): SafeHtml {
+  const users = pop3.users();
+  return layout(
+    pop3,
+    { title: 'Mailboxes', section: 'mailboxes' },
+    users.length === 0
+      ? html`<p>No users. Add them with the <code>users</code> option, <code>--user</code>, or
+<code>PUT /api/users/NAME</code>.</p>`
+      : html`<table>
+<caption>Users and their maildrops</caption>
+<thead><tr><th scope="col">User</th><th scope="col">Messages</th><th scope="col">Size</th><th scope="col">Locked by</th></tr></thead>
+<tbody>${users.map((user) => {
+          const mailbox = pop3.mailbox(user);
+          const messages = mailbox.messages();
+          const total = messages.reduce((sum, m) => sum + m.size, 0);
+          const lock = mailbox.lockedBy;
+          return html`<tr><th scope="row"><a href="${userHref(user)}">${printable(user)}</a></th><td>${messages.length}</td><td>${octets(total)}</td><td>${lock === undefined ? 'nobody' : html`<a href="/ui/sessions/${lock}">session ${lock}</a>`}</td></tr>`;
+        })}</tbody>
+</table>`,
+  );
+}
+
+export interface MailboxNotice {
+  /** A delivery just made: its uid (looked up, never echoed from the URL). */
+  delivered?: string;
+  reset?: boolean;
+  error?: string;
+}
+
+/** A user's messages (number, uid, size, retrieved or deleted), the upload form and the reset button. */
+export function mailboxPage(pop3: Pop3Mock, user: string, notice: MailboxNotice = {}): SafeHtml | undefined {
+  const mailbox = mailboxOf(pop3, user);
+  if (!mailbox) return undefined;
+  const outcome = pop3.outcome(user);
+  const retrievedBy = new Map<string, number[]>();
+  for (const r of outcome.retrieved) {
+    const ids = retrievedBy.get(r.uid) ?? [];
+    if (!ids.includes(r.sessionId)) ids.push(r.sessionId);
+    retrievedBy.set(r.uid, ids);
+  }
+  const messages = mailbox.messages();
+  const delivered = messages.find((m) => m.uid === notice.delivered);
+  const sessionLinks = (ids: readonly number[]) =>
+    ids.map((id, i) => html`${i > 0 ? ', ' : ''}<a href="/ui/sessions/${id}">session ${id}</a>`);
+  return layout(
+    pop3,
+    { title: `Mailbox ${printable(user)}`, section: 'mailboxes' },
+    html`${delivered ? html`<p class="notice" role="status">Delivered message ${delivered.number} (uid <code>${delivered.uid}</code>, ${octets(delivered.size)}). Sessions that log in from now on see it.</p>` : ''}
+${notice.reset ? html`<p class="notice" role="status">Mailbox reset to its seeded messages.</p>` : ''}
+${notice.error ? html`<p class="error" role="alert">${notice.error}</p>` : ''}
+<section aria-labelledby="messages-heading">
+<h2 id="messages-heading">Messages</h2>
+${
+  messages.length === 0
+    ? html`<p>No messages.</p>`
+    : html`<table>
+<caption>Numbered as a session opened now sees them</caption>
+<thead><tr><th scope="col">No.</th><th scope="col">UID</th><th scope="col">Size</th><th scope="col">Delivered (UTC)</th><th scope="col">Retrieved</th></tr></thead>
+<tbody>${messages.map((m) => {
+        const by = retrievedBy.get(m.uid);
+        return html`<tr><td>${m.number}</td><th scope="row"><a href="${messageHref(user, m.uid)}">${m.uid}</a></th><td>${m.size}</td><td>${m.deliveredAt.toISOString().replace('T', ' ').slice(0, 19)}</td><td>${by ? html`retrieved by ${sessionLinks(by)}` : 'no'}</td></tr>`;
+      })}</tbody>
+</table>`
+}
+${
+  outcome.deleted.length === 0
+    ? ''
+    : html`<h3>Deleted at UPDATE</h3>
+<table>
+<caption>Removed by a session's QUIT</caption>
+<thead><tr><th scope="col">UID</th><th scope="col">Size</th><th scope="col">Number then</th><th scope="col">Deleted by</th></tr></thead>
+<tbody>${outcome.deleted.map(
+        (d) =>
+          html`<tr><th scope="row"><a href="${messageHref(user, d.uid)}">${d.uid}</a></th><td>${d.size}</td><td>${d.number ?? ''}</td><td>${sessionLinks([d.sessionId])}</td></tr>`,
+      )}</tbody>
+</table>`
+}
+</section>
+<section aria-labelledby="deliver-heading">
+<h2 id="deliver-heading">Deliver a message</h2>
+<form method="post" action="${userHref(user)}/deliver" enctype="multipart/form-data" class="stack">
+<p><label for="eml">Upload an .eml file</label>
+<input type="file" id="eml" name="file" accept=".eml,message/rfc822,text/plain"></p>
+<p><label for="source">or paste the message source</label>
+<textarea id="source" name="source" rows="8" cols="80" spellcheck="false"></textarea></p>
+<p><button type="submit">Deliver</button></p>
+</form>
+</section>
+<section aria-labelledby="reset-heading">
+<h2 id="reset-heading">Reset</h2>
+<form method="post" action="${userHref(user)}/reset">
+<p>Back to the seeded messages: deliveries and deletions are forgotten.</p>
+<p><button type="submit">Reset mailbox ${printable(user)}</button></p>
+</form>
+</section>`,
+  );
+}
+
+/** Splits the header block into fields, unfolding continuation lines (RFC 5322 §2.2.3). */
+export function headerFields(bytes: Buffer): [string, string][] {
+  const end = bytes.indexOf('\r\n\r\n');
+  const block = bytes.subarray(0, end === -1 ? bytes.length : end).toString('utf8');
+  const fields: [string, string][] = [];
+  for (const line of block.split('\r\n')) {
+    const last = fields[fields.length - 1];
+    if (/^[ \t]/.test(line) && last) last[1] += ` ${line.trim()}`;
+    else {
+      const colon = line.indexOf(':');
+      if (colon > 0) fields.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+    }
+  }
+  return fields;
+}
+
+/** A message by uid, still in the maildrop or deleted at UPDATE. */
+export function findMessage(pop3: Pop3Mock, user: string, uid: string) {
+  const mailbox = mailboxOf(pop3, user);
+  if (!mailbox) return undefined;
+  const current = mailbox.messages().find((m) => m.uid === uid);
+  if (current)
+    return { bytes: current.bytes, size: current.size, number: current.number, deleted: undefined };
+  const gone = mailbox.deleted().find((m) => m.uid === uid);
+  if (gone) return { bytes: gone.bytes, size: gone.size, number: undefined, deleted: gone };
+  return undefined;
+}
+
+/** A message's headers and raw source. */
+export function messagePage(pop3: Pop3Mock, user: string, uid: string): SafeHtml | undefined {
+  const found = findMessage(pop3, user, uid);
+  if (!found) return undefined;
+  const shown = found.bytes.subarray(0, SOURCE_LIMIT).toString('utf8');
+  const raw = `${messageHref(user, uid)}/raw`;
+  return layout(
+    pop3,
+    { title: `Message ${uid}`, section: 'mailboxes' },
+    html`<p><a href="${userHref(user)}">Back to mailbox ${printable(user)}</a></p>
+<dl class="facts">
+<div><dt>User</dt><dd>${printable(user)}</dd></div>
+<div><dt>Number</dt><dd>${found.number ?? 'none (deleted)'}</dd></div>
+<div><dt>UID</dt><dd><code>${uid}</code></dd></div>
+<div><dt>Size</dt><dd>${octets(found.size)}</dd></div>
+<div><dt>Status</dt><dd>${found.deleted ? html`deleted at UPDATE by <a href="/ui/sessions/${found.deleted.sessionId}">session ${found.deleted.sessionId}</a>` : 'in the maildrop'}</dd></div>
+</dl>
+<section aria-labelledby="headers-heading">
+<h2 id="headers-heading">Headers</h2>
+<table class="headers">
+<caption>Header fields, unfolded</caption>
+<thead><tr><th scope="col">Field</th><th scope="col">Value</th></tr></thead>
+<tbody>${headerFields(found.bytes).map(([name, value]) => html`<tr><th scope="row">${name}</th><td>${value}</td></tr>`)}</tbody>
+</table>
+</section>
+<section aria-labelledby="source-heading">
+<h2 id="source-heading">Raw source</h2>
+<p><a href="${raw}" download>Download the message (.eml)</a>${found.size > SOURCE_LIMIT ? ` · showing the first ${SOURCE_LIMIT} of ${found.size} octets` : ''}</p>
+<pre class="source" id="raw-source" tabindex="0" aria-label="Raw source of message ${uid}">${shown}</pre>
+</section>`,
+  );
+}

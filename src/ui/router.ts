@@ -1,0 +1,208 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ControlServer, TOKEN_COOKIE } from '../control/control-server';
+import { HttpError } from '../control/http-util';
+import { FixtureError } from '../fixtures/types';
+import type { Pop3Mock } from '../server/pop3-mock';
+import { FormError, messageFromForm, ruleFromForm } from './actions';
+import { APP_JS, FAVICON_SVG, STYLE_CSS } from './assets';
+import { readForm } from './forms';
+import { html, type SafeHtml } from './html';
+import { layout } from './layout';
+import { faultsPage } from './pages/faults';
+import { findMessage, mailboxesPage, mailboxPage, messagePage } from './pages/mailboxes';
+import { sessionPage, sessionsPage } from './pages/sessions';
+import { redirect, SECURITY_HEADERS, sameOrigin, sendAsset, sendDownload, sendPage } from './respond';
+import { openStream } from './stream';
+
+/** Characters a cookie value may hold (RFC 6265 §4.1.1), less `=`, which the control server splits on. */
+const COOKIE_SAFE = /^[\x21\x23-\x2b\x2d-\x3a\x3c\x3e-\x5b\x5d-\x7e]+$/;
+
+/**
+ * The handler the view mounts on the control server: answers every path
+ * under /ui (and nothing else), and checks the token itself, since mounted
+ * handlers run before the control server's own check.
+ */
+export function uiHandler(pop3: Pop3Mock, control: ControlServer) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    const path = url.pathname;
+    if (path !== '/ui' && !path.startsWith('/ui/')) return false;
+    try {
+      if (path === '/ui/login') login(control, req, res, url);
+      else if (!control.authorized(req)) sendPage(res, 401, tokenNeeded(control));
+      else if (req.method === 'GET') get(pop3, res, path, url);
+      else if (req.method === 'POST') await post(pop3, req, res, path);
+      else sendPage(res, 405, message(pop3, 'Method not allowed', `${req.method} is not used here.`));
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 500;
+      const text = error instanceof HttpError ? error.message : `internal error: ${(error as Error).message}`;
+      if (!res.headersSent) sendPage(res, status, message(pop3, 'Request refused', text));
+      else res.destroy();
+    }
+    return true;
+  };
+}
+
+function login(control: ControlServer, req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const given = url.searchParams.get('token') ?? '';
+  if (!sameToken(given, control.token)) {
+    sendPage(res, 401, tokenNeeded(control, 'That link holds a wrong or no token.'));
+    return;
+  }
+  if (!COOKIE_SAFE.test(control.token)) {
+    sendPage(
+      res,
+      400,
+      bare(
+        'Token not usable',
+        'The control token holds characters a cookie cannot carry (space, ;, =, ...). Choose a token of letters and digits.',
+      ),
+    );
+    return;
+  }
+  const cookie = `${TOKEN_COOKIE}=${control.token}; Path=/; HttpOnly; SameSite=Strict`;
+  const site = req.headers['sec-fetch-site'];
+  if (site === undefined || site === 'none' || site === 'same-origin') {
+    redirect(res, '/ui/', { 'set-cookie': cookie });
+    return;
+  }
+  // Opened from another site's page (a CI log, say): a browser would not send a
+  // SameSite=Strict cookie along a redirect it started, so go on from this page.
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'set-cookie': cookie,
+    'content-type': 'text/html; charset=utf-8',
+  });
+  res.end(
+    html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url=/ui/"><title>pop3-mock</title></head><body><main><h1>Logged in</h1><p><a href="/ui/">Open the pop3-mock view</a></p></main></body></html>`
+      .value,
+  );
+}
+
+function get(pop3: Pop3Mock, res: ServerResponse, path: string, url: URL): void {
+  const q = url.searchParams;
+  const parts = path.split('/').slice(2).map(decode);
+  const [section, a, b, c, d] = parts;
+  if (path === '/ui') redirect(res, '/ui/');
+  else if (path === '/ui/') sendPage(res, 200, sessionsPage(pop3));
+  else if (path === '/ui/app.js') sendAsset(res, 'text/javascript; charset=utf-8', APP_JS);
+  else if (path === '/ui/style.css') sendAsset(res, 'text/css; charset=utf-8', STYLE_CSS);
+  else if (path === '/ui/favicon.svg') sendAsset(res, 'image/svg+xml', FAVICON_SVG);
+  else if (path === '/ui/events') openStream(pop3, res, q);
+  else if (path === '/ui/faults') {
+    const notice = { added: q.get('added') ?? undefined, removed: q.has('removed'), reset: q.has('reset') };
+    sendPage(res, 200, faultsPage(pop3, notice));
+  } else if (section === 'sessions' && a !== undefined && /^\d+$/.test(a)) {
+    const id = Number(a);
+    const known = pop3.sessions.some((s) => s.id === id);
+    if (parts.length === 2) page(pop3, res, sessionPage(pop3, id));
+    else if (parts.length === 3 && known && b === 'transcript.txt') {
+      const text = `${pop3.transcript({ sessionId: id })}\n`;
+      sendDownload(res, 'text/plain; charset=utf-8', `session-${id}.txt`, text);
+    } else if (parts.length === 3 && known && b === 'transcript.json') {
+      const json = JSON.stringify(pop3.exportTranscripts({ sessionId: id }), null, 2);
+      sendDownload(res, 'application/json; charset=utf-8', `session-${id}.json`, json);
+    } else page(pop3, res, undefined);
+  } else if (section === 'mailboxes' && parts.length === 1) sendPage(res, 200, mailboxesPage(pop3));
+  else if (section === 'mailboxes' && parts.length === 2) {
+    const notice = { delivered: q.get('delivered') ?? undefined, reset: q.has('reset') };
+    page(pop3, res, mailboxPage(pop3, a!, notice));
+  } else if (section === 'mailboxes' && parts.length === 4 && b === 'messages') {
+    page(pop3, res, messagePage(pop3, a!, c!));
+  } else if (section === 'mailboxes' && parts.length === 5 && b === 'messages' && d === 'raw') {
+    const found = findMessage(pop3, a!, c!);
+    if (found) sendDownload(res, 'message/rfc822', `${c}.eml`, found.bytes);
+    else page(pop3, res, undefined);
+  } else page(pop3, res, undefined);
+}
+
+async function post(pop3: Pop3Mock, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  if (!sameOrigin(req)) {
+    sendPage(res, 403, message(pop3, 'Refused', 'Forms are accepted only from pages of this server.'));
+    return;
+  }
+  const parts = path.split('/').slice(2).map(decode);
+  const [section, a, b] = parts;
+  const user = section === 'mailboxes' && parts.length === 3 && pop3.users().includes(a!) ? a! : undefined;
+  if (user !== undefined && b === 'reset') {
+    pop3.mailbox(user).reset();
+    redirect(res, `/ui/mailboxes/${encodeURIComponent(user)}?reset`);
+  } else if (user !== undefined && b === 'deliver') {
+    await deliver(pop3, req, res, user);
+  } else if (path === '/ui/faults') {
+    await addFault(pop3, req, res);
+  } else if (section === 'faults' && parts.length === 3 && b === 'remove') {
+    pop3.removeRule(a!);
+    redirect(res, '/ui/faults?removed');
+  } else if (path === '/ui/reset') {
+    await pop3.reset();
+    redirect(res, '/ui/faults?reset');
+  } else page(pop3, res, undefined);
+}
+
+async function deliver(pop3: Pop3Mock, req: IncomingMessage, res: ServerResponse, user: string) {
+  const form = await readForm(req);
+  try {
+    const [added] = await pop3.deliver(user, [messageFromForm(form.fields, form.files)]);
+    redirect(res, `/ui/mailboxes/${encodeURIComponent(user)}?delivered=${encodeURIComponent(added!.uid)}`);
+  } catch (error) {
+    if (!(error instanceof FormError || error instanceof FixtureError)) throw error;
+    sendPage(res, 400, mailboxPage(pop3, user, { error: error.message })!);
+  }
+}
+
+async function addFault(pop3: Pop3Mock, req: IncomingMessage, res: ServerResponse) {
+  const form = await readForm(req);
+  try {
+    const rule = ruleFromForm(form.fields, pop3.users());
+    await pop3.use(rule);
+    redirect(res, `/ui/faults?added=${encodeURIComponent(rule.id)}`);
+  } catch (error) {
+    if (!(error instanceof FormError)) throw error;
+    sendPage(res, 400, faultsPage(pop3, { error: error.message, values: form.fields }));
+  }
+}
+
+function page(pop3: Pop3Mock, res: ServerResponse, found: SafeHtml | undefined): void {
+  if (found) sendPage(res, 200, found);
+  else
+    sendPage(
+      res,
+      404,
+      message(pop3, 'Not found', 'Nothing here: the session, user or message may be gone after a reset.'),
+    );
+}
+
+function message(pop3: Pop3Mock, title: string, text: string): SafeHtml {
+  return layout(
+    pop3,
+    { title, section: 'sessions', page: 'message' },
+    html`<p>${text}</p><p><a href="/ui/">Back to the sessions</a></p>`,
+  );
+}
+
+/** A page without the server's details, for a visitor without the token. */
+function bare(title: string, text: string): SafeHtml {
+  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} · pop3-mock</title></head><body><main><h1>${title}</h1><p>${text}</p></main></body></html>`;
+}
+
+function tokenNeeded(control: ControlServer, why = 'This view needs the control token.'): SafeHtml {
+  return bare(
+    'Token needed',
+    `${why} Open the link pop3-mock printed: ${control.url}/ui/login?token=… (the CLI prints it on stderr and as "uiUrl" in its ready line; in a test, uiLink(pop3)).`,
+  );
+}
+
+function decode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HttpError(400, 'malformed path');
+  }
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,129 @@
+import type { ServerResponse } from 'node:http';
+import type { Pop3Mock } from '../server/pop3-mock';
+import type { SessionRecord } from '../transcript/session-record';
+import { findSession, LIST_LIMIT, LineRenderer, summarize } from './view-model';
+
+/** How often the session list is brought up to date while sessions run. */
+const LIST_INTERVAL = 50;
+
+/** A browser that reads slower than this many buffered octets is dropped; it reconnects and catches up. */
+const MAX_BUFFERED = 8 * 1024 * 1024;
+
+/**
+ * Server-sent events for the view, from the same event hub as the
+ * transcript recorder and `/api/events`. The listener on the hub only marks
+ * what changed and schedules one flush with `setImmediate`: rendering and
+ * writing happen off the POP3 data path, batched.
+ *
+ * Without `session`: `event: session` with a {@link summarize} row for every
+ * session on connect and for each session touched since. With
+ * `session=ID&from=N`: `event: lines`, the transcript lines of that
+ * session's events from index N on (the page rendered those before N), so a
+ * page that opens while a session runs neither misses nor repeats a line.
+ */
+export function openStream(pop3: Pop3Mock, res: ServerResponse, query: URLSearchParams): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    connection: 'keep-alive',
+  });
+  res.write(': pop3-mock ui\n\n');
+  const sessionId = query.has('session') ? Number(query.get('session')) : undefined;
+  const send = (event: string, data: unknown) =>
+    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const flush =
+    sessionId === undefined ? listFlusher(pop3, send) : sessionFlusher(pop3, sessionId, query, send);
+
+  // A transcript line shows at once; the list, which any event of any session
+  // touches, is sent at most every LIST_INTERVAL ms.
+  const schedule = sessionId === undefined ? (fn: () => void) => setTimeout(fn, LIST_INTERVAL) : setImmediate;
+  let scheduled = false;
+  let closed = false;
+  const run = () => {
+    scheduled = false;
+    if (closed) return;
+    if (flush() === 'done') res.end();
+    else if (res.writableLength > MAX_BUFFERED) res.destroy();
+  };
+  const stop = pop3.on('*', (event) => {
+    if (sessionId !== undefined && event.sessionId !== sessionId) return;
+    flush.touched(event.sessionId);
+    if (!scheduled) {
+      scheduled = true;
+      schedule(run);
+    }
+  });
+  res.on('close', () => {
+    closed = true;
+    stop();
+  });
+  run();
+}
+
+type Send = (event: string, data: unknown) => void;
+type Flusher = (() => 'more' | 'done') & { touched(id: number): void };
+
+function listFlusher(pop3: Pop3Mock, send: Send): Flusher {
+  // On connect every session is sent: the page may have been rendered a moment before.
+  let all = true;
+  let known = pop3.sessions.length;
+  const touched = new Set<number>();
+  const flush = () => {
+    if (pop3.sessions.length < known) {
+      // reset() forgot the transcripts: the page starts over.
+      send('reset', {});
+      all = true;
+    }
+    known = pop3.sessions.length;
+    if (all) {
+      all = false;
+      touched.clear();
+      for (const record of pop3.sessions.slice(-LIST_LIMIT)) send('session', summarize(record));
+      return 'more' as const;
+    }
+    for (const id of touched) {
+      const record = findSession(pop3, id);
+      if (record) send('session', summarize(record));
+    }
+    touched.clear();
+    return 'more' as const;
+  };
+  return Object.assign(flush, { touched: (id: number) => touched.add(id) });
+}
+
+function sessionFlusher(pop3: Pop3Mock, id: number, query: URLSearchParams, send: Send): Flusher {
+  let record: SessionRecord | undefined;
+  let index = -1;
+  let renderer: LineRenderer | undefined;
+  let sent = Number(query.get('from') ?? '0');
+  const flush = () => {
+    // The record stays at its index until reset() forgets the transcripts.
+    if (!record || pop3.sessions[index] !== record) {
+      index = record ? -1 : sessionIndex(pop3, id);
+      if (index === -1) {
+        send('gone', { id });
+        return 'done' as const;
+      }
+      record = pop3.sessions[index]!;
+      renderer = new LineRenderer(record);
+      if (!Number.isInteger(sent) || sent < 0 || sent > record.events.length) sent = 0;
+      // Lines already on the page: rendered only to bring the renderer to the same point.
+      renderer.lines(record.events.slice(0, sent));
+    }
+    const to = record.events.length;
+    if (to > sent || record.ended) {
+      const lines = renderer!.lines(record.events.slice(sent, to));
+      send('lines', { from: sent, to, lines, summary: summarize(record) });
+      sent = to;
+    }
+    return record.ended ? ('done' as const) : ('more' as const);
+  };
+  return Object.assign(flush, { touched: () => {} });
+}
+
+function sessionIndex(pop3: Pop3Mock, id: number): number {
+  const sessions = pop3.sessions;
+  for (let i = sessions.length - 1; i >= 0; i--) if (sessions[i]!.id === id) return i;
+  return -1;
+}
