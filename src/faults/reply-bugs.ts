@@ -10,7 +10,8 @@ export interface BugWrite {
   stuff: boolean;
 }
 
-interface BugContext {
+/** What a bug mode needs to know of the command it bends. */
+export interface BugContext {
   verb: string;
   args: readonly string[];
   maildrop: Maildrop | undefined;

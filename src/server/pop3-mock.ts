@@ -13,6 +13,7 @@ import type { MessageSource } from '../fixtures/types';
 import { Mailbox, type MessageInfo } from '../mailbox/mailbox';
 import type { Pop3MockOptions, UserOptions } from '../options';
 import type { CapabilitySettings } from '../protocol/capabilities';
+import { withoutCode } from '../protocol/reply-text';
 import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
 import { Connection } from '../session/connection';
 import { Session } from '../session/session';
@@ -363,7 +364,7 @@ export class Pop3Mock {
       socket.on('error', () => {});
       const text = this.host_.dialect.texts.tooManySessions;
       // Without RESP-CODES no reply text starts with a code (RFC 2449 §8).
-      const shown = this.host_.capabilities.respCodes ? text : text.replace(/^\[[^\]]*\] ?/, '');
+      const shown = this.host_.capabilities.respCodes ? text : withoutCode(text);
       socket.end(`-ERR ${shown}\r\n`, () => socket.destroy());
       return;
     }

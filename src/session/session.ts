@@ -1,16 +1,5 @@
 import { sleep, type TimerHandle } from '../clock';
-import type { BuiltRule } from '../faults/builder';
-import { delayMs } from '../faults/random';
-import { applyBug } from '../faults/reply-bugs';
-import {
-  cutAfter,
-  fragment,
-  type ShapeControls,
-  type Shaper,
-  stallAfter,
-  throttle,
-  waitForAbort,
-} from '../faults/shaping';
+import type { BugContext } from '../faults/reply-bugs';
 import type { Mailbox } from '../mailbox/mailbox';
 import { Maildrop } from '../mailbox/maildrop';
 import { type CapabilityView, capabilityLines, offersVerb, usableMechanisms } from '../protocol/capabilities';
@@ -18,14 +7,16 @@ import type { CommandContext } from '../protocol/command';
 import { commandTable } from '../protocol/command-table';
 import { stepReply } from '../protocol/commands/auth';
 import { err, firstLine, ok, type Reply, statusOf } from '../protocol/reply';
+import { printable, safeText } from '../protocol/reply-text';
 import { decodeBase64 } from '../protocol/sasl/base64';
 import type { SaslEnvironment, SaslExchange } from '../protocol/sasl/mechanism';
 import type { SaslMechanismName } from '../protocol/sasl/mechanisms';
 import { isValidUtf8 } from '../protocol/saslprep';
 import type { EndReason, TlsMode } from '../transcript/events';
 import type { Connection } from './connection';
+import { FaultRunner, type FaultTarget, type ReplyShape } from './fault-runner';
 import { type InputLine, LineReader } from './line-reader';
-import { type ByteSink, ReplyWriter, type WriteOptions } from './reply-writer';
+import { type ByteSink, ReplyWriter } from './reply-writer';
 import type { SessionHost } from './session-host';
 import type { SessionState } from './state';
 
@@ -35,15 +26,8 @@ const PAUSE_AT = 64;
 const NOT_PRINTABLE = /[^\x20-\x7e]/;
 const NOT_TEXT = /[\x00-\x1f\x7f]/;
 const CREDENTIAL_VERBS = new Set(['USER', 'PASS', 'APOP']);
-/** Longest reply text: the first line stays within 512 octets with CRLF (RFC 2449 §4). */
-const MAX_TEXT = 512 - '-ERR '.length - 2;
 /** After `resetAfterBytes` has flushed its bytes: time for the client to read them before the RST. */
 const RESET_GRACE_MS = 50;
-
-/** How a reply is written, and how a bug mode bends it first. */
-interface ReplyShape extends WriteOptions {
-  bend?: (reply: Reply) => { reply: Reply; stuff: boolean };
-}
 let greetingCounter = 0;
 
 /**
@@ -52,7 +36,7 @@ let greetingCounter = 0;
  * their replies leave through the reply writer, so pipelined commands are
  * answered in order. Nothing thrown in here reaches the host process.
  */
-export class Session implements CommandContext {
+export class Session implements CommandContext, FaultTarget {
   state: SessionState = 'AUTHORIZATION';
   pendingUser: string | undefined;
   maildrop: Maildrop | undefined;
@@ -73,9 +57,9 @@ export class Session implements CommandContext {
   private sasl: { mechanism: SaslMechanismName; exchange: SaslExchange } | undefined;
   private upgradeRequested = false;
   /** Aborted to release the fault waits (delays, hangs, stalls) of this session. */
-  private faultAbort: AbortController | undefined;
   /** The sink under every reply: the connection, or a connection-wide fault over it. */
-  private base: ByteSink;
+  base: ByteSink;
+  private readonly faults: FaultRunner;
   private lastVerb = '';
   private malformedUtf8 = false;
   private lastArgs: readonly string[] = [];
@@ -83,13 +67,14 @@ export class Session implements CommandContext {
 
   constructor(
     readonly id: number,
-    private readonly host: SessionHost,
-    private readonly connection: Connection,
+    readonly host: SessionHost,
+    readonly connection: Connection,
     readonly tls: TlsMode,
   ) {
     this.reader = new LineReader((line) => this.enqueue(line), host.dialect.maxLineLength.AUTHORIZATION);
     this.base = connection;
     this.writer = new ReplyWriter({ write: (chunk) => this.base.write(chunk) });
+    this.faults = new FaultRunner(this);
     this.tlsActive = tls !== 'none';
     // RFC 1939 §7: a msg-id-like timestamp, different for every greeting.
     this.greetingTimestamp = host.apop
@@ -143,16 +128,10 @@ export class Session implements CommandContext {
       await this.send(greeting);
     } else if (rule.action.type === 'throttle' || rule.action.type === 'fragment') {
       // Throttling and fragmenting on connect shape the whole connection.
-      const { action } = rule;
-      this.emitFault(rule);
-      const under = this.base;
-      this.base =
-        action.type === 'throttle'
-          ? throttle(under, action.bytesPerSecond, this.shapeControls())
-          : fragment(under, action.mode);
+      this.faults.shapeConnection(rule);
       await this.send(greeting);
     } else {
-      await this.runFault(rule, true, (shape) => this.send(greeting, shape));
+      await this.faults.run(rule, true, (shape) => this.send(greeting, shape));
       if (this.closing || this.connection.closed) return;
     }
     this.listen();
@@ -161,8 +140,7 @@ export class Session implements CommandContext {
   /** Called by the server when the socket is gone, however that happened. */
   onClosed(byServer: boolean): void {
     this.idleTimer?.cancel();
-    this.faultAbort?.abort();
-    this.faultAbort = undefined;
+    this.faults.cancel();
     this.queue.length = 0;
     if (this.lockedMailbox) this.lockedMailbox.unlock(this.id);
     const reason = this.endReason ?? (byServer ? 'server-closed' : 'client-closed');
@@ -258,15 +236,23 @@ export class Session implements CommandContext {
 
   /** Releases this session's pending fault waits: delayed and hung replies go out now. */
   cancelFaults(): void {
-    this.faultAbort?.abort();
-    this.faultAbort = undefined;
+    this.faults.cancel();
   }
 
-  /** The signal fault waits listen to; made on first use (most sessions never wait). */
-  private faultSignal(): AbortSignal {
-    if (this.connection.closed) return AbortSignal.abort();
-    this.faultAbort ??= new AbortController();
-    return this.faultAbort.signal;
+  // FaultTarget
+
+  /** Ends the connection as a fault asks: FIN after a flush, or RST once the client has had the bytes. */
+  async closeByFault(mode: 'fin' | 'rst'): Promise<void> {
+    this.closing = true;
+    this.endReason = 'fault';
+    if (mode === 'fin') return this.connection.end();
+    await this.connection.flush();
+    await sleep(this.host.clock, RESET_GRACE_MS);
+    this.connection.reset();
+  }
+
+  bugContext(): BugContext {
+    return { verb: this.lastVerb, args: this.lastArgs, maildrop: this.maildrop, sessionId: this.id };
   }
 
   /** Ends the session from the server side (shutdown): no UPDATE. */
@@ -288,7 +274,7 @@ export class Session implements CommandContext {
    */
   private onPeerEnd(): void {
     this.inputEnded = true;
-    if (this.faultAbort) {
+    if (this.faults.waiting) {
       this.endReason ??= 'client-closed';
       this.closing = true;
       this.connection.destroy();
@@ -375,7 +361,7 @@ export class Session implements CommandContext {
       user: this.user ?? this.pendingUser,
     });
     if (!rule) return run();
-    return this.runFault(rule, false, run);
+    return this.faults.run(rule, false, run);
   }
 
   /** Runs a command through the command table and sends its reply. */
@@ -409,104 +395,6 @@ export class Session implements CommandContext {
     else if (this.state === 'TRANSACTION') await this.countBad();
     if (this.closing) await this.connection.end();
     if (this.upgradeRequested) await this.upgrade();
-  }
-
-  /**
-   * Applies a fault rule where it fired: before the greeting or before a
-   * command. `run` sends the normal reply, written with the shape the fault
-   * gives it.
-   */
-  private async runFault(rule: BuiltRule, atGreeting: boolean, run: (shape?: ReplyShape) => Promise<void>) {
-    this.emitFault(rule);
-    const action = rule.action;
-    const controls = this.shapeControls();
-    const shaped = async (shaper: Shaper) => {
-      await run({ sink: shaper });
-      await shaper.finish();
-    };
-    switch (action.type) {
-      case 'reply':
-        await this.send({ kind: 'raw', lines: action.lines });
-        if (action.after) await this.closeByFault(action.after === 'close' ? 'fin' : 'rst');
-        return;
-      case 'delay':
-        await sleep(this.host.clock, delayMs(action.delay, this.host.faults.rng), controls.signal);
-        if (!this.connection.closed) await run();
-        return;
-      case 'hang':
-        await waitForAbort(controls.signal);
-        if (!this.connection.closed) await run();
-        return;
-      case 'close':
-        return this.closeByFault('fin');
-      case 'reset':
-        return this.closeByFault('rst');
-      case 'garbage': {
-        const junk = Buffer.from(
-          Array.from({ length: action.bytes }, () => Math.floor(this.host.faults.rng() * 256)),
-        );
-        await this.base.write(junk);
-        return this.closeByFault('fin');
-      }
-      case 'close-after-bytes':
-        return shaped(cutAfter(this.base, action.bytes, 'fin', controls));
-      case 'reset-after-bytes':
-        return shaped(cutAfter(this.base, action.bytes, 'rst', controls));
-      case 'stall':
-        return shaped(stallAfter(this.base, action.afterBytes, controls));
-      case 'fragment':
-        return shaped(fragment(this.base, action.mode));
-      case 'throttle':
-        return shaped(throttle(this.base, action.bytesPerSecond, controls));
-      case 'no-terminator':
-        return run({ terminator: false });
-      case 'inject-after-reply':
-        return run({ trailer: Buffer.from(action.lines.map((l) => `${l}\r\n`).join('')) });
-      case 'stls-handshake-failure':
-        // +OK to STLS, then bytes that are not a TLS handshake, then FIN.
-        await this.send(ok(this.texts.stlsBegin));
-        await this.base.write(Buffer.from('this is not TLS\r\n'));
-        return this.closeByFault('fin');
-      default: {
-        if (atGreeting) return run();
-        const context = {
-          verb: this.lastVerb,
-          args: this.lastArgs,
-          maildrop: this.maildrop,
-          sessionId: this.id,
-        };
-        return run({ bend: (reply) => applyBug(action, reply, context) });
-      }
-    }
-  }
-
-  private emitFault(rule: BuiltRule): void {
-    this.host.emit({
-      type: 'fault',
-      sessionId: this.id,
-      at: this.host.clock.now(),
-      ruleId: rule.id,
-      action: rule.action.type,
-      description: rule.explain(),
-    });
-  }
-
-  private shapeControls(): ShapeControls {
-    return {
-      clock: this.host.clock,
-      signal: this.faultSignal(),
-      close: (mode) => this.closeByFault(mode),
-    };
-  }
-
-  /** Ends the connection as a fault asks: FIN after a flush, or RST once the client has had the bytes. */
-  private async closeByFault(mode: 'fin' | 'rst'): Promise<void> {
-    this.closing = true;
-    this.endReason = 'fault';
-    if (mode === 'fin') return this.connection.end();
-    await this.connection.flush();
-    await sleep(this.host.clock, RESET_GRACE_MS);
-    this.connection.reset();
   }
 
   /** A client line inside an AUTH exchange (RFC 5034 §4): base64, or `*` to cancel. */
@@ -569,7 +457,7 @@ export class Session implements CommandContext {
     await this.connection.end();
   }
 
-  private async send(reply: Reply, shape: ReplyShape = {}): Promise<void> {
+  async send(reply: Reply, shape: ReplyShape = {}): Promise<void> {
     let stuff = shape.stuff;
     if (shape.bend) ({ reply, stuff } = shape.bend(reply));
     reply = safeText(reply, this.host.capabilities.respCodes);
@@ -611,23 +499,4 @@ export class Session implements CommandContext {
     if (this.connection.pendingBytes > 0) this.connection.destroy();
     else await this.connection.end();
   }
-}
-
-/**
- * The last guard before the wire: reply text is printable and short whatever
- * client text a reply echoes, and without RESP-CODES it never starts with
- * `[` (RFC 2449 §8).
- */
-function safeText(reply: Reply, respCodes: boolean): Reply {
-  if (reply.kind === 'continue' || reply.kind === 'raw') return reply;
-  let text = reply.text;
-  if (!respCodes) text = text.replace(/^\[[^\]]*\] ?/, '');
-  if (NOT_PRINTABLE.test(text)) text = text.replace(/[^\x20-\x7e]/g, '?');
-  if (Buffer.byteLength(text) > MAX_TEXT) text = text.slice(0, MAX_TEXT);
-  return text === reply.text ? reply : { ...reply, text };
-}
-
-/** Client text echoed in a reply: printable ASCII only, and short (replies stay under 512 octets). */
-function printable(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 40);
 }

@@ -42,7 +42,12 @@ export interface IsolatedUser {
   verify(pattern: string | RegExp, options?: { times?: Times }): Promise<void>;
   /** Resolves when the user's latest session has ended (now, if it has). */
   sessionEnd(options?: { timeoutMs?: number }): Promise<SessionJSON>;
-  /** Mailbox back to its first messages, this user's fault rules removed. Other users are untouched. */
+  /**
+   * Mailbox back to its first messages, this user's fault rules removed.
+   * Other users are untouched. The user's sessions stay recorded (the server
+   * forgets sessions only on a global reset): for a test that checks
+   * commands or transcripts, create a user per test instead (`beforeEach`).
+   */
   reset(): Promise<void>;
   /** Removes the user and its fault rules. */
   remove(): Promise<void>;
@@ -50,10 +55,12 @@ export interface IsolatedUser {
 
 /**
  * Creates a user with fresh random credentials on a shared server (the one
- * the jest global setup started, reached with `connectPop3Mock()`).
+ * the jest global setup started, reached with `connectPop3Mock()`), so tests
+ * in parallel workers never see each other's mail, faults or sessions.
  *
- * In a shared server, do not call `remote.reset()` (it resets every worker's
- * mailboxes and faults): use `isolated.reset()`.
+ * Create one per test (`beforeEach`, and `remove()` in `afterEach`): it
+ * costs one HTTP request. In a shared server, never call `remote.reset()`:
+ * it resets every worker's mailboxes, faults and transcripts.
  *
  * @example
  * const remote = await connectPop3Mock();

@@ -254,7 +254,8 @@ tr.pending .badge { background: var(--panel); border: 1px solid var(--line); bor
 .actions { padding-left: 20px; }
 .notice { background: var(--panel); border-left: 4px solid var(--server); padding: 6px 10px; }
 .error { border-left: 4px solid var(--error); color: var(--error); padding: 6px 10px; font-weight: 600; }
-.source { background: var(--panel); padding: 8px 12px; border-radius: 6px; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 60vh; overflow: auto; }
+.source { background: var(--panel); padding: 8px 12px; border-radius: 6px; max-height: 60vh; overflow: auto; }
+.source pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .stack fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 8px 0; }
 .stack label { display: inline-block; min-width: 16em; }
 .stack input[type="radio"] + label { min-width: 0; }

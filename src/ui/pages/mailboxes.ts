@@ -169,7 +169,7 @@ export function messagePage(pop3: Pop3Mock, user: string, uid: string): SafeHtml
 <section aria-labelledby="source-heading">
 <h2 id="source-heading">Raw source</h2>
 <p><a href="${raw}" download>Download the message (.eml)</a>${found.size > SOURCE_LIMIT ? ` · showing the first ${SOURCE_LIMIT} of ${found.size} octets` : ''}</p>
-<pre class="source" id="raw-source" tabindex="0" aria-label="Raw source of message ${uid}">${shown}</pre>
+<div class="source" role="region" aria-label="Raw source of message ${uid}" tabindex="0"><pre id="raw-source">${shown}</pre></div>
 </section>`,
   );
 }

@@ -53,10 +53,10 @@ ${SESSION_FIELDS.map(([key, label]) => html`<div><dt>${label}</dt><dd data-field
 <h2 id="transcript-heading">Transcript</h2>
 <p class="hint">Secrets (PASS, APOP digests, SASL data) are masked as <code>******</code>. Message bodies are
 collapsed to their size; fault lines are marked.</p>
-<ol class="transcript" id="transcript" role="log" aria-label="Transcript of session ${id}">${lines.map(
+<div role="log" aria-label="Transcript of session ${id}"><ol class="transcript" id="transcript">${lines.map(
       (line) =>
         html`<li class="${line.kind}">${line.text}${line.href ? html` <a href="${line.href}">view message</a>` : ''}</li>`,
-    )}</ol>
+    )}</ol></div>
 <p class="state" id="state">${summary.status}</p>
 </section>
 <section aria-labelledby="export-heading">

@@ -1,0 +1,28 @@
+import type { Reply } from './reply';
+
+/** Longest reply text: the first line stays within 512 octets with CRLF (RFC 2449 §4). */
+const MAX_TEXT = 512 - '-ERR '.length - 2;
+const NOT_PRINTABLE = /[^\x20-\x7e]/;
+
+/** Reply text without its leading response code (`[IN-USE] `), for servers without RESP-CODES. */
+export function withoutCode(text: string): string {
+  return text.replace(/^\[[^\]]*\] ?/, '');
+}
+
+/**
+ * The last guard before the wire: reply text is printable and short whatever
+ * client text a reply echoes, and without RESP-CODES it never starts with
+ * `[` (RFC 2449 §8). Fault replies (`raw`) go out as the test wrote them.
+ */
+export function safeText(reply: Reply, respCodes: boolean): Reply {
+  if (reply.kind === 'continue' || reply.kind === 'raw') return reply;
+  let text = respCodes ? reply.text : withoutCode(reply.text);
+  if (NOT_PRINTABLE.test(text)) text = text.replace(/[^\x20-\x7e]/g, '?');
+  if (Buffer.byteLength(text) > MAX_TEXT) text = text.slice(0, MAX_TEXT);
+  return text === reply.text ? reply : { ...reply, text };
+}
+
+/** Client text echoed in a reply: printable ASCII only, and short. */
+export function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 40);
+}
