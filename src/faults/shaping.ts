@@ -1,4 +1,4 @@
-import { setImmediate } from 'node:timers';
+import { setTimeout as delay } from 'node:timers';
 import { type Clock, sleep } from '../clock';
 import type { ByteSink } from '../session/reply-writer';
 
@@ -70,12 +70,12 @@ export function stallAfter(base: ByteSink, afterBytes: number, controls: ShapeCo
 /**
  * One octet per write, or every chunk split right after each CR (so CRLF
  * spans two writes). Each piece waits for the next turn of the event loop, so
- * the pieces leave as separate segments instead of being coalesced.
+ * the pieces leave as separate segments (a millisecond apart) instead of being coalesced.
  */
 export function fragment(base: ByteSink, mode: 'bytes' | 'split-crlf'): Shaper {
   const piece = async (bytes: Buffer) => {
     await base.write(bytes);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => delay(resolve, 1));
   };
   return {
     async write(chunk) {

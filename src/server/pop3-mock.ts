@@ -112,11 +112,18 @@ export class Pop3Mock {
     this.transcripts = new TranscriptApi(this.hub, this.recorder, clock);
     const logger = options.logger ?? debugLoggerFromEnv();
     if (logger) attachDebugLog(this.hub, logger);
-    this.server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket, 'none'));
+    // noDelay: Nagle would merge a fault's fragments and hold small replies for the
+    // client's delayed ACK; pipelined replies are batched with cork() instead.
+    // allowHalfOpen: a client that half-closes still gets its pipelined replies.
+    this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) =>
+      this.accept(socket, 'none'),
+    );
     this.server.on('error', () => {});
     if (options.tlsPort !== undefined) {
       if (!this.serverTls) throw new Error('pop3-mock: tlsPort needs TLS; do not pass tls: false');
-      this.tlsServer = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket, 'implicit'));
+      this.tlsServer = createServer({ allowHalfOpen: true, noDelay: true }, (socket) =>
+        this.accept(socket, 'implicit'),
+      );
       this.tlsServer.on('error', () => {});
     }
   }
