@@ -123,6 +123,20 @@ export class Connection {
     this.socket.resetAndDestroy();
   }
 
+  /** Resolves when the client next sends anything, or the connection closes. */
+  nextData(): Promise<void> {
+    if (this.closedFlag) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('data', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('data', done);
+      this.socket.on('close', done);
+    });
+  }
+
   /** Octets written but not yet taken by the operating system. */
   get pendingBytes(): number {
     return this.socket.writableLength;

@@ -120,8 +120,10 @@ export class FaultRunner {
       case 'inject-after-reply':
         return run({ trailer: Buffer.from(action.lines.map((l) => `${l}\r\n`).join('')) });
       case 'stls-handshake-failure':
-        // +OK to STLS, then bytes that are not a TLS handshake, then FIN.
+        // +OK to STLS, then, once the client has started its handshake, bytes that are
+        // not TLS, then FIN. Sent earlier, they would read as a bad POP3 reply instead.
         await session.send(ok(host.dialect.texts.stlsBegin));
+        await Promise.race([session.connection.nextData(), waitForAbort(controls.signal)]);
         await session.base.write(Buffer.from('this is not TLS\r\n'));
         return session.closeByFault('fin');
       default: {
