@@ -1,0 +1,235 @@
+// Faults on how reply bytes are framed: fragment, noTerminator, and the STLS
+// faults failHandshake and injectAfterReply.
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { on, type Pop3Mock } from '../../../src';
+import { runCurl } from '../../helpers/clients/curl';
+import {
+  expectFault,
+  failOnHostErrors,
+  MESSAGES,
+  observe,
+  observeLoggedIn,
+  PASSWORD,
+  python,
+  receivedLines,
+  receivedText,
+  retrData,
+  sizeOf,
+  USER,
+  warmPython,
+  wireOf,
+  withMock,
+} from './helpers';
+
+failOnHostErrors();
+warmPython();
+
+const fullRetr = (raw: string) =>
+  Buffer.concat([Buffer.from(`+OK ${sizeOf(raw)} octets\r\n`), retrData(raw)]);
+
+/** poplib's lines for a message: the wire form split on CRLF. */
+const pyLines = (raw: string) => wireOf(raw).toString('latin1').split('\r\n').slice(0, -1);
+
+describe('fragment()', () => {
+  test("§27 fragment('bytes'): the client sees many small reads, the bytes unchanged", async () => {
+    await withMock(async (pop3) => {
+      const rule = on('RETR').fragment('bytes');
+      await pop3.use(rule);
+      const client = await observeLoggedIn(pop3.port, { noDelay: true });
+      client.socket.write('RETR 1\r\n');
+      const expected = fullRetr(MESSAGES[0]!);
+      const got = await client.received(expected.length);
+      expect(got.equals(expected)).toBe(true);
+      // One octet per write: a reply of ~90 octets cannot arrive in a couple of reads.
+      expect(client.chunks.length).toBeGreaterThanOrEqual(10);
+      expect(Math.max(...client.chunks.map((c) => c.length))).toBeLessThan(expected.length / 2);
+      client.socket.destroy();
+      expectFault(pop3, pop3.sessions[0]!, rule, 'fragment');
+    });
+  });
+
+  test("§27 fragment('split-crlf'): CRLFs arrive split across reads, the bytes unchanged", async () => {
+    await withMock(async (pop3) => {
+      const rule = on('RETR').fragment('split-crlf');
+      await pop3.use(rule);
+      const client = await observeLoggedIn(pop3.port, { noDelay: true });
+      client.socket.write('RETR 1\r\n');
+      const expected = fullRetr(MESSAGES[0]!);
+      const got = await client.received(expected.length);
+      expect(got.equals(expected)).toBe(true);
+      const splitAtCr = client.chunks.filter((c) => c[c.length - 1] === 0x0d).length;
+      expect(splitAtCr).toBeGreaterThanOrEqual(3);
+      client.socket.destroy();
+      expectFault(pop3, pop3.sessions[0]!, rule, 'fragment');
+    });
+  });
+
+  test.each(['bytes', 'split-crlf'] as const)(
+    "Python poplib still parses a fragment('%s') RETR",
+    async (mode) => {
+      await withMock(async (pop3) => {
+        await pop3.use(on('RETR').fragment(mode));
+        const py = await python(pop3.port, [
+          ['user', USER],
+          ['pass_', PASSWORD],
+          ['retr', 2],
+        ]);
+        expect(py[3]).toEqual({
+          ok: [`+OK ${sizeOf(MESSAGES[1]!)} octets`, pyLines(MESSAGES[1]!), sizeOf(MESSAGES[1]!)],
+        });
+      });
+    },
+  );
+
+  test("§27 on('greeting').fragment(): the greeting comes in many writes; Python reads it whole", async () => {
+    await withMock(async (pop3) => {
+      const rule = on('greeting').fragment();
+      await pop3.use(rule);
+      const client = await observe(pop3.port, { noDelay: true });
+      const greeting = await receivedLines(client, 1);
+      expect(greeting.toString()).toBe('+OK pop3-mock ready\r\n');
+      expect(client.chunks.length).toBeGreaterThanOrEqual(5);
+      client.socket.destroy();
+      expectFault(pop3, pop3.sessions[0]!, rule, 'fragment');
+
+      const py = await python(pop3.port, [['user', USER], ['pass_', PASSWORD], ['stat']]);
+      expect(py[0]).toEqual({ ok: '+OK pop3-mock ready' });
+      expect(py[3]).toEqual({ ok: [MESSAGES.length, MESSAGES.reduce((n, m) => n + sizeOf(m), 0)] });
+    });
+  });
+});
+
+describe('noTerminator()', () => {
+  test('§27 RETR without the `.` line: the next reply follows the data directly', async () => {
+    await withMock(async (pop3) => {
+      const rule = on('RETR').noTerminator();
+      await pop3.use(rule);
+      const client = await observeLoggedIn(pop3.port);
+      client.socket.write('RETR 2\r\nNOOP\r\n');
+      const got = await receivedLines(client, wireOf(MESSAGES[1]!).toString().split('\r\n').length + 1);
+      const data = stuffedOnly(MESSAGES[1]!);
+      expect(got.toString('latin1')).toBe(`+OK ${sizeOf(MESSAGES[1]!)} octets\r\n${data}+OK\r\n`);
+      client.socket.destroy();
+      expectFault(pop3, pop3.sessions[0]!, rule, 'no-terminator');
+    });
+  });
+
+  test('Python poplib waits for the terminator and times out', async () => {
+    await withMock(async (pop3) => {
+      await pop3.use(on('RETR').noTerminator());
+      const py = await python(
+        pop3.port,
+        [
+          ['user', USER],
+          ['pass_', PASSWORD],
+          ['retr', 1],
+        ],
+        0.3,
+      );
+      expect(py[3]).toEqual({ raised: 'TimeoutError', message: 'timed out' });
+    });
+  });
+});
+
+/** The stuffed data lines of a message, without the terminator. */
+function stuffedOnly(raw: string): string {
+  const data = retrData(raw).toString('latin1');
+  return data.slice(0, -'.\r\n'.length);
+}
+
+describe('STLS faults', () => {
+  /** Runs curl with `--ssl-reqd`, trusting the mock's CA. */
+  async function curlTls(pop3: Pop3Mock) {
+    const dir = await mkdtemp(join(tmpdir(), 'pop3-mock-faults-'));
+    try {
+      const ca = join(dir, 'ca.pem');
+      await writeFile(ca, pop3.tls.ca);
+      return await runCurl([`${pop3.url}/1`, '-u', `${USER}:${PASSWORD}`, '--ssl-reqd', '--cacert', ca]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('§27 failHandshake on STLS: curl --ssl-reqd exits 35 and never sends credentials', async () => {
+    await withMock(async (pop3) => {
+      // Control: without the fault the same curl command works.
+      const control = await curlTls(pop3);
+      expect(control.code).toBe(0);
+      expect(control.stdout.equals(wireOf(MESSAGES[0]!))).toBe(true);
+
+      const rule = on('STLS').failHandshake();
+      await pop3.use(rule);
+      const failed = await curlTls(pop3);
+      expect(failed.code).toBe(35); // CURLE_SSL_CONNECT_ERROR
+      expect(failed.stderr.toString()).toMatch(/SSL|TLS/);
+      const session = await pop3.sessionEnd();
+      expect(session.endReason).toBe('fault');
+      expect(session.commands()).toEqual(['CAPA', 'STLS']);
+      expect(session.tls).toBe('none');
+      expectFault(pop3, session, rule, 'stls-handshake-failure');
+    });
+  });
+
+  test('failHandshake on STLS: Python stls() raises an SSL error', async () => {
+    await withMock(async (pop3) => {
+      await pop3.use(on('STLS').failHandshake());
+      const py = await python(pop3.port, [
+        ['stls', pop3.tls.ca],
+        ['user', USER],
+      ]);
+      expect(py).toHaveLength(2);
+      expect((py[1] as { raised: string }).raised).toMatch(/^SSL\w*Error$/);
+    });
+  });
+
+  test('failHandshake on a rule for other verbs only touches STLS', async () => {
+    await withMock(async (pop3) => {
+      const rule = on('*').failHandshake();
+      await pop3.use(rule);
+      const client = await observeLoggedIn(pop3.port);
+      client.socket.write('NOOP\r\n');
+      expect((await receivedLines(client, 1)).toString()).toBe('+OK\r\n');
+      client.socket.destroy();
+      // Matched on other verbs, it never fired: no hit, no fault in the session.
+      expect(pop3.sessions[0]!.faults).toEqual([]);
+      expect(pop3.rules().map((r) => r.hits)).toEqual([0]);
+      expect(pop3.pendingRules().map((r) => r.id)).toEqual([rule.id]);
+    });
+  });
+
+  test('§27 injectAfterReply on STLS: the fake line arrives right after +OK in the same read', async () => {
+    await withMock(async (pop3) => {
+      const rule = on('STLS').injectAfterReply('+OK injected', '-ERR also injected');
+      await pop3.use(rule);
+      const client = await observe(pop3.port);
+      await receivedLines(client, 1);
+      client.chunks.length = 0;
+      client.socket.write('STLS\r\n');
+      await receivedText(client, 'also injected\r\n');
+      expect(client.chunks[0]!.toString()).toBe(
+        '+OK Begin TLS negotiation\r\n+OK injected\r\n-ERR also injected\r\n',
+      );
+      client.socket.destroy();
+      const session = pop3.sessions[0]!;
+      expect(session.commands()).toEqual(['STLS']);
+      expectFault(pop3, session, rule, 'inject-after-reply');
+    });
+  });
+
+  test('a client that hangs up (FIN) on the injected STLS reply ends the session', async () => {
+    await withMock(async (pop3) => {
+      await pop3.use(on('STLS').injectAfterReply('+OK injected'));
+      const client = await observe(pop3.port);
+      await receivedLines(client, 1);
+      client.socket.write('STLS\r\n');
+      await receivedText(client, 'injected\r\n');
+      // A careful client refuses a reply with more lines after "+OK Begin TLS" and closes.
+      client.socket.destroy();
+      const session = await pop3.sessionEnd(pop3.sessions[0], { timeoutMs: 1000 });
+      expect(session.endReason).toBe('client-closed');
+    });
+  });
+});

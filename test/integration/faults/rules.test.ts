@@ -1,0 +1,305 @@
+// When rules fire: nth (per server, per session), once/times/always, forUser,
+// onConnection, inState, argument matching, on('*'), precedence, reset(),
+// seeded probability, and the rule API (rules, pendingRules, removeRule,
+// explain, JSON round trip).
+
+import { connection, type FaultRule, on, type Pop3Mock, startPop3Mock } from '../../../src';
+import {
+  expectFault,
+  failOnHostErrors,
+  login,
+  MESSAGES,
+  PASSWORD,
+  RawClient,
+  USER,
+  withMock,
+} from './helpers';
+
+failOnHostErrors();
+
+/** Sends each command on a logged-in connection; returns the first line of each reply. */
+async function run(pop3: Pop3Mock, commands: string[], user = USER, password = PASSWORD): Promise<string[]> {
+  const client = await RawClient.login(pop3.port, user, password);
+  const out: string[] = [];
+  for (const c of commands) out.push(await client.command(c));
+  expect(await client.command('QUIT')).toMatch(/^\+OK/);
+  await client.closed();
+  return out;
+}
+
+const OK = '+OK';
+const short = (lines: string[]) => lines.map((l) => (l.startsWith('+OK') ? OK : l));
+
+describe('nth, once, times, always', () => {
+  test('nth(2) counts across the server: the 2nd NOOP of all sessions', async () => {
+    await withMock(async (pop3) => {
+      const rule = on('NOOP').nth(2).reply('-ERR second');
+      await pop3.use(rule);
+      expect(short(await run(pop3, ['NOOP']))).toEqual([OK]);
+      expect(short(await run(pop3, ['NOOP', 'NOOP']))).toEqual(['-ERR second', OK]);
+      expect(short(await run(pop3, ['NOOP', 'NOOP']))).toEqual([OK, OK]);
+      expect(pop3.sessions.map((s) => s.faults.length)).toEqual([0, 1, 0]);
+      expectFault(pop3, pop3.sessions[1]!, rule, 'reply');
+    });
+  });
+
+  test('nth(2).perSession(): the 2nd NOOP of every session', async () => {
+    await withMock(async (pop3) => {
+      await pop3.use(on('NOOP').nth(2).perSession().reply('-ERR second'));
+      expect(short(await run(pop3, ['NOOP', 'NOOP', 'NOOP']))).toEqual([OK, '-ERR second', OK]);
+      expect(short(await run(pop3, ['NOOP', 'NOOP']))).toEqual([OK, '-ERR second']);
+      expect(pop3.rules()[0]!.hits).toBe(2);
+    });
+  });
+
+  test.each([
+    ['once()', on('NOOP').once(), 1],
+    ['times(2)', on('NOOP').times(2), 2],
+    ['always() (the default)', on('NOOP'), 4],
+    ['once().always()', on('NOOP').once().always(), 4],
+  ])('%s', async (_, builder, fired) => {
+    await withMock(async (pop3) => {
+      await pop3.use(builder.reply('-ERR no'));
+      const replies = short(await run(pop3, ['NOOP', 'NOOP', 'NOOP', 'NOOP']));
+      expect(replies).toEqual(
+        ['-ERR no', '-ERR no', '-ERR no', '-ERR no'].map((r, i) => (i < fired ? r : OK)),
+      );
+      expect(pop3.rules()[0]!.hits).toBe(fired);
+    });
+  });
+});
+
+describe('scope: forUser, onConnection, inState, arguments, on(*)', () => {
+  test('forUser(): only that user, matched on the USER name before login too', async () => {
+    await withMock(async (pop3) => {
+      await pop3.use(
+        on('STAT').forUser('bob').reply('-ERR not for bob'),
+        on('PASS').forUser('carol').inUse(),
+      );
+      expect(short(await run(pop3, ['STAT']))).toEqual([OK]);
+      expect(await run(pop3, ['STAT'], 'bob', 'hunter2')).toEqual(['-ERR not for bob']);
+      const carol = await RawClient.connect(pop3.port);
+      expect(await carol.command('USER carol')).toMatch(/^\+OK/);
+      expect(await carol.command('PASS x')).toBe('-ERR [IN-USE] maildrop already locked');
+      carol.destroy();
+    });
+  });
+
+  test('onConnection(2): only the second connection', async () => {
+    await withMock(async (pop3) => {
+      await pop3.use(on('NOOP').onConnection(2).reply('-ERR conn 2'));
+      expect(short(await run(pop3, ['NOOP']))).toEqual([OK]);
+      expect(await run(pop3, ['NOOP', 'NOOP'])).toEqual(['-ERR conn 2', '-ERR conn 2']);
+      expect(short(await run(pop3, ['NOOP']))).toEqual([OK]);
+    });
+  });
+
+  test('inState(): QUIT refused in AUTHORIZATION only', async () => {
+    await withMock(async (pop3) => {
+      await pop3.use(on('QUIT').inState('AUTHORIZATION').reply('-ERR not yet'));
+      const client = await RawClient.connect(pop3.port);
+      expect(await client.command('QUIT')).toBe('-ERR not yet');
+      expect(await client.command(`USER ${USER}`)).toMatch(/^\+OK/);
+      expect(await client.command(`PASS ${PASSWORD}`)).toMatch(/^\+OK/);
+      expect(await client.command('QUIT')).toMatch(/^\+OK/);
+      await client.closed();
+      expect(() => on('greeting').inState('TRANSACTION')).toThrow('inState() applies to command rules');
+    });
+  });
+
+  test("arguments: on('RETR', '3') exact, '*' for any one argument, arity must match", async () => {
+    await withMock(async (pop3) => {
+      await pop3.use(on('RETR', '3').reply('-ERR three'), on('top', '*', '0').reply('-ERR no headers'));
+      const client = await login(pop3);
+      expect((await client.multi('RETR 1')).status).toMatch(/^\+OK/);
+      expect(await client.command('RETR 3')).toBe('-ERR three');
+      expect(await client.command('retr 3')).toBe('-ERR three');
+      expect(await client.command('TOP 1 0')).toBe('-ERR no headers');
+      expect(await client.command('TOP 2 0')).toBe('-ERR no headers');
+      expect((await client.multi('TOP 2 1')).status).toMatch(/^\+OK/);
+      // One argument is not "any one argument, then 0".
+      expect(await client.command('TOP 2')).not.toBe('-ERR no headers');
+      client.destroy();
+    });
+  });
+
+  test("on('*') and on([...]): any command, unknown ones included; a list of verbs", async () => {
+    await withMock(async (pop3) => {
+      await pop3.use(
+        on('*').onConnection(2).reply('-ERR anything'),
+        on(['LIST', 'UIDL']).reply('-ERR lists'),
+      );
+      const client = await login(pop3);
+      expect(await client.command('LIST')).toBe('-ERR lists');
+      expect(await client.command('UIDL 1')).toBe('-ERR lists');
+      expect(await client.command('STAT')).toMatch(/^\+OK/);
+      client.destroy();
+      const second = await RawClient.connect(pop3.port);
+      expect(await second.command('XYZZY')).toBe('-ERR anything');
+      expect(await second.command('USER x')).toBe('-ERR anything');
+      second.destroy();
+    });
+  });
+});
+
+describe('precedence and reset()', () => {
+  test('the newest use() rule wins; run-time rules before option rules; removeRule() uncovers the next', async () => {
+    const fromOptions = on('NOOP').reply('-ERR options');
+    await withMock(
+      async (pop3) => {
+        const older = on('NOOP').reply('-ERR older');
+        const newer = on('NOOP').reply('-ERR newer');
+        await pop3.use(older);
+        await pop3.use(newer);
+        expect(pop3.rules().map((r) => [r.rule.id, r.source])).toEqual([
+          [newer.id, 'runtime'],
+          [older.id, 'runtime'],
+          [fromOptions.id, 'options'],
+        ]);
+        expect(await run(pop3, ['NOOP'])).toEqual(['-ERR newer']);
+        expect(pop3.removeRule(newer.id)).toBe(true);
+        expect(pop3.removeRule(newer.id)).toBe(false);
+        expect(await run(pop3, ['NOOP'])).toEqual(['-ERR older']);
+        await pop3.reset();
+        expect(await run(pop3, ['NOOP'])).toEqual(['-ERR options']);
+      },
+      { faults: [fromOptions] },
+    );
+  });
+
+  test('reset() removes use() rules, keeps option rules and restarts their counts', async () => {
+    const fromOptions = on('NOOP').nth(2).reply('-ERR second');
+    await withMock(
+      async (pop3) => {
+        await pop3.use(on('STAT').reply('-ERR runtime'));
+        expect(short(await run(pop3, ['STAT', 'NOOP', 'NOOP']))).toEqual(['-ERR runtime', OK, '-ERR second']);
+        expect(pop3.rules().map((r) => r.hits)).toEqual([1, 1]);
+        await pop3.reset();
+        expect(pop3.rules().map((r) => [r.rule.id, r.hits])).toEqual([[fromOptions.id, 0]]);
+        expect(pop3.pendingRules().map((r) => r.id)).toEqual([fromOptions.id]);
+        // Counting starts again: the 2nd NOOP after the reset.
+        expect(short(await run(pop3, ['STAT', 'NOOP', 'NOOP']))).toEqual([OK, OK, '-ERR second']);
+      },
+      { faults: [fromOptions] },
+    );
+  });
+});
+
+describe('seeded probability', () => {
+  /** Which of 40 pipelined NOOPs a `probability(0.5)` rule hit, on a fresh server with this seed. */
+  async function pattern(seed: number): Promise<string> {
+    const pop3 = await startPop3Mock({
+      users: { [USER]: { password: PASSWORD, messages: MESSAGES } },
+      seed,
+      faults: [on('NOOP').probability(0.5).reply('-ERR unlucky')],
+    });
+    try {
+      const client = await login(pop3);
+      client.write('NOOP\r\n'.repeat(40));
+      let out = '';
+      for (let i = 0; i < 40; i++) out += (await client.readLine()) === '-ERR unlucky' ? 'x' : '.';
+      expect(pop3.rules()[0]!.hits).toBe(out.split('x').length - 1);
+      client.destroy();
+      return out;
+    } finally {
+      await pop3.close();
+    }
+  }
+
+  test('the same seed replays the same sequence on another server; another seed does not', async () => {
+    const a = await pattern(1234);
+    const b = await pattern(1234);
+    const c = await pattern(1235);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    expect(a).toContain('x');
+    expect(a).toContain('.');
+  });
+});
+
+describe('the rule API', () => {
+  test('pendingRules() lists the rules that never fired; rules() counts hits', async () => {
+    await withMock(async (pop3) => {
+      const fires = on('NOOP').times(2).reply('-ERR no');
+      const never = on('RETR', '99').reply('-ERR never');
+      await pop3.use(fires, never);
+      expect(pop3.pendingRules().map((r) => r.id)).toEqual([never.id, fires.id]);
+      await run(pop3, ['NOOP', 'NOOP', 'NOOP']);
+      expect(pop3.pendingRules().map((r) => r.id)).toEqual([never.id]);
+      expect(pop3.rules().map((r) => [r.rule.id, r.hits])).toEqual([
+        [never.id, 0],
+        [fires.id, 2],
+      ]);
+      expect(pop3.pendingRules()[0]!.explain()).toBe('on every RETR 99: reply "-ERR never"');
+    });
+  });
+
+  test.each([
+    ['on the 2nd RETR (per server): reply "-ERR busy"', on('RETR').nth(2).reply('-ERR busy')],
+    [
+      'on every RETR 3 once: close (FIN) after 100 bytes of the reply',
+      on('RETR', '3').once().closeAfterBytes(100),
+    ],
+    ['on every RETR: reset (RST) after 10 bytes of the reply', on('RETR').resetAfterBytes(10)],
+    ['on every PASS: hang (never answer)', on('PASS').hang()],
+    ['on every connection: throttle to 512 bytes/s', connection().throttle({ bytesPerSecond: 512 })],
+    ['on every LIST with probability 0.3: reply "-ERR busy"', on('LIST').probability(0.3).reply('-ERR busy')],
+    ['on every connection: delay 100-200 ms (uniform)', on('greeting').delay({ uniform: [100, 200] })],
+    [
+      'on every QUIT in AUTHORIZATION: reply "-ERR x" then close (FIN)',
+      on('QUIT').inState('AUTHORIZATION').replyAndClose('-ERR x'),
+    ],
+    [
+      'on the 1st NOOP (per session) of user bob on the 3rd connection at most 2 times: reset the connection (RST)',
+      on('NOOP').nth(1).perSession().forUser('bob').onConnection(3).times(2).reset(),
+    ],
+    ['on the 11th NOOP (per server): close the connection (FIN)', on('NOOP').nth(11).close()],
+    ['on the 22nd NOOP (per server): close the connection (FIN)', on('NOOP').nth(22).close()],
+    ['on the 113th NOOP (per server): close the connection (FIN)', on('NOOP').nth(113).close()],
+    ['on the 103rd NOOP (per server): close the connection (FIN)', on('NOOP').nth(103).close()],
+  ])('explain(): %s', (text, rule) => {
+    expect(rule.explain()).toBe(text);
+  });
+
+  test('explain() of a multi-line reply shows each CRLF once, escaped', () => {
+    expect(on('LIST').reply('+OK 2', '1 120').explain()).toBe(
+      `on every LIST: reply ${JSON.stringify('+OK 2\r\n1 120')}`,
+    );
+  });
+
+  test('a rule survives JSON: parsed back, it works with use() and gets its explain() again', async () => {
+    const built = on('RETR', '2').nth(1).perSession().closeAfterBytes(7);
+    const parsed = JSON.parse(JSON.stringify(built)) as FaultRule;
+    expect(parsed).toEqual({
+      id: built.id,
+      trigger: { point: 'command', verbs: ['RETR'], args: ['2'] },
+      nth: 1,
+      per: 'session',
+      action: { type: 'close-after-bytes', bytes: 7 },
+    });
+    expect('explain' in parsed).toBe(false);
+    await withMock(async (pop3) => {
+      await pop3.use(parsed);
+      expect(pop3.rules()[0]!.rule.explain()).toBe(built.explain());
+      const client = await login(pop3);
+      client.write('RETR 2\r\n');
+      expect((await client.readToEnd()).length).toBe(7);
+      const session = await pop3.sessionEnd();
+      expectFault(pop3, session, built, 'close-after-bytes');
+    });
+  });
+
+  test('the transcript shows the fault between the command and its reply', async () => {
+    await withMock(async (pop3) => {
+      const rule = on('NOOP').reply('-ERR [SYS/TEMP] later');
+      await pop3.use(rule);
+      await run(pop3, ['NOOP']);
+      expect(pop3.transcript()).toContain(
+        `C: NOOP\n-- fault ${rule.id}: on every NOOP: reply "-ERR [SYS/TEMP] later"\nS: -ERR [SYS/TEMP] later\n`,
+      );
+      expect(pop3.sessions[0]!.faults).toEqual([
+        { ruleId: rule.id, action: 'reply', description: rule.explain(), at: expect.any(Number) },
+      ]);
+    });
+  });
+});
