@@ -1,7 +1,11 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  roots: ['<rootDir>/test', '<rootDir>/examples'],
+  moduleNameMapper: {
+    '^pop3-mock$': '<rootDir>/src/index.ts',
+    '^pop3-mock/jest$': '<rootDir>/src/testing/jest.ts',
+  },
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/test/package/'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },

@@ -37,6 +37,8 @@ export { startPop3Mock } from './server/pop3-mock';
 export type { SmtpOptions } from './server/smtp-intake';
 export type { LockMode } from './session/session-host';
 export type { SessionState } from './session/state';
+export { createIsolatedUser, type IsolatedUser, type IsolatedUserOptions } from './testing/isolated-user';
+export { type Pop3MockHandle, type UsePop3MockSettings, usePop3Mock } from './testing/use-pop3-mock';
 export type { Logger } from './transcript/debug-log';
 export type { EndReason, Pop3Event, Pop3EventType, TlsMode } from './transcript/events';
 export type { JsonOptions, SessionJSON, TranscriptExport } from './transcript/json-export';
@@ -48,3 +50,4 @@ export type { MailboxOutcome, WaitForCommandOptions, WaitTimeout } from './trans
 export type { Times, VerifyOptions } from './transcript/verify';
 export { VerificationError } from './transcript/verify';
 export { WaitCancelledError, WaitTimeoutError } from './transcript/waiting';
+export { uiLink } from './ui';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FixtureError } from '../fixtures/types';
 import { type Pop3Mock, startPop3Mock } from '../server/pop3-mock';
+import { uiLink } from '../ui';
 import type { StartPlan } from './build-options';
 import { CliError, ExitCode } from './errors';
 
@@ -25,6 +26,8 @@ export interface ReadyLine {
   smtpPort: number | null;
   /** The CA certificate (PEM file) that signed the server's certificate, for STLS and POP3S clients. */
   caFile: string | null;
+  /** The browser view's login link (it carries the token); null without the control server. */
+  uiUrl: string | null;
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -52,6 +55,7 @@ export async function run(plan: StartPlan, io: CliIo): Promise<number> {
       controlToken: pop3.controlToken ?? null,
       smtpPort: pop3.smtpPort ?? null,
       caFile: writeCaFile(pop3),
+      uiUrl: uiLink(pop3) ?? null,
     };
     io.out(JSON.stringify(ready));
     logStartup(pop3, plan, io);
@@ -111,6 +115,8 @@ function logStartup(pop3: Pop3Mock, plan: StartPlan, io: CliIo): void {
   io.err(
     `pop3-mock: try: curl ${pop3.url}/ -u ${example}:<password>   (lists messages; ${pop3.url}/1 fetches one)`,
   );
+  const ui = uiLink(pop3);
+  if (ui) io.err(`pop3-mock: browser view: ${ui}`);
   io.err('pop3-mock: stop with Ctrl-C or SIGTERM');
 }
 

@@ -72,7 +72,7 @@ export class RemotePop3Mock {
       tlsPort: number | null;
       smtpPort: number | null;
     }>('GET', '/api/status');
-    Object.assign(this, status);
+    ({ host: this.host, port: this.port, tlsPort: this.tlsPort, smtpPort: this.smtpPort } = status);
   }
 
   users(): Promise<string[]> {

@@ -1,5 +1,7 @@
 import type { Dialect } from './dialect';
 
+const messages = (n: number): string => `${n} ${n === 1 ? 'message' : 'messages'}`;
+
 /**
  * The default: texts in the style of RFC 1939's own examples, codes from
  * RFC 2449 and RFC 3206, and limits no tighter than the RFCs allow.
@@ -24,13 +26,13 @@ export const rfcDialect: Dialect = {
     passWithoutUser: 'send USER first',
     authFailed: '[AUTH] invalid user name or password',
     mailboxInUse: '[IN-USE] maildrop already locked by another session',
-    loggedIn: (count, octets) => `maildrop has ${count} messages (${octets} octets)`,
+    loggedIn: (count, octets) => `maildrop has ${messages(count)} (${octets} octets)`,
     quitAuthorization: 'pop3-mock signing off',
     quitUpdate: (deleted, left) =>
       left === 0
         ? `pop3-mock signing off (${deleted} deleted, maildrop empty)`
-        : `pop3-mock signing off (${deleted} deleted, ${left} ${left === 1 ? 'message' : 'messages'} left)`,
-    listHeader: (count, octets) => `${count} messages (${octets} octets)`,
+        : `pop3-mock signing off (${deleted} deleted, ${messages(left)} left)`,
+    listHeader: (count, octets) => `${messages(count)} (${octets} octets)`,
     noSuchMessage: (number, count) => `no such message ${number}, only ${count} messages in maildrop`,
     messageDeleted: (number) => `message ${number} is deleted`,
     invalidNumber: (argument) => `invalid message number: ${argument}`,
@@ -41,7 +43,7 @@ export const rfcDialect: Dialect = {
     deleted: (number) => `message ${number} deleted`,
     alreadyDeleted: (number) => `message ${number} already deleted`,
     noop: '',
-    reset: (count, octets) => `maildrop has ${count} messages (${octets} octets)`,
+    reset: (count, octets) => `maildrop has ${messages(count)} (${octets} octets)`,
     uidlHeader: 'unique-id listing follows',
     capaHeader: 'Capability list follows',
     unknownCommand: (verb) => `unknown command: ${verb}`,

@@ -34,6 +34,7 @@ import {
   type WaitForCommandOptions,
 } from '../transcript/transcript-api';
 import type { VerifyOptions } from '../transcript/verify';
+import { mountUi } from '../ui';
 import { listen } from './listen';
 import { type SmtpIntake, startSmtpIntake } from './smtp-intake';
 import { ServerTls } from './tls/tls-material';
@@ -334,6 +335,7 @@ export class Pop3Mock {
     if (this.options.control) {
       const control = this.options.control === true ? {} : this.options.control;
       this.control = new ControlServer(this, control);
+      mountUi(this, this.control);
       await this.control.listen(control.port ?? 0);
     }
     if (this.options.smtp) {

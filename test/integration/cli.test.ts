@@ -66,6 +66,7 @@ interface Ready {
   controlToken: string | null;
   smtpPort: number | null;
   caFile: string | null;
+  uiUrl: string | null;
 }
 
 /** A running CLI process with its output collected. */
@@ -176,6 +177,7 @@ describe('the pop3-mock process', () => {
       'controlToken',
       'smtpPort',
       'caFile',
+      'uiUrl',
     ]);
     expect(ready).toEqual({
       host: '127.0.0.1',
@@ -185,6 +187,7 @@ describe('the pop3-mock process', () => {
       controlToken: null,
       smtpPort: null,
       caFile: expect.stringMatching(/ca\.pem$/),
+      uiUrl: null,
     });
 
     const client = await RawClient.login(ready.port, 'alice', password);

@@ -1,0 +1,137 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connectPop3Mock } from '../../../src';
+import { GLOBAL_ENV, globalServer } from '../../../src/testing/global-server';
+import jestGlobalSetup from '../../../src/testing/global-setup';
+import jestGlobalTeardown from '../../../src/testing/global-teardown';
+import { globalSetup, globalTeardown } from '../../../src/testing/jest';
+import { RawClient } from '../../helpers/raw-client';
+
+// The setup runs in jest's main process in real use; here it runs in a
+// worker, which has a process.env of its own to change and restore.
+
+const fixtures = resolve(__dirname, '../../../examples/fixtures');
+let dir: string;
+let savedEnv: Record<string, string | undefined>;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pop3-mock-global-'));
+  savedEnv = Object.fromEntries(
+    [...GLOBAL_ENV, 'POP3_MOCK_CONFIG'].map((name) => [name, process.env[name]] as const),
+  );
+  for (const name of Object.keys(savedEnv)) delete process.env[name];
+});
+
+afterEach(async () => {
+  await globalTeardown();
+  for (const [name, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const writeConfig = (name: string, text: string) => writeFileSync(join(dir, name), text);
+
+test('the default export reads pop3-mock.config.json from rootDir and puts the address in the environment', async () => {
+  writeConfig(
+    'pop3-mock.config.json',
+    JSON.stringify({ users: { alice: { password: 'alice-pw', messages: [join(fixtures, 'alice')] } } }),
+  );
+  await jestGlobalSetup({ rootDir: '/nowhere' }, { rootDir: dir });
+  const pop3 = globalServer()!;
+  expect(process.env.POP3_MOCK_HOST).toBe('127.0.0.1');
+  expect(process.env.POP3_MOCK_PORT).toBe(String(pop3.port));
+  expect(process.env.POP3_MOCK_CONTROL_URL).toBe(pop3.controlUrl);
+  expect(process.env.POP3_MOCK_TOKEN).toBe(pop3.controlToken);
+  expect(process.env.POP3_MOCK_TLS_PORT).toBeUndefined();
+  // STLS is on by default, so the CA a client must trust is in a file.
+  expect(readFileSync(process.env.POP3_MOCK_CA_FILE!, 'utf8')).toBe(pop3.tls.ca);
+
+  // What a worker does: connect through the environment, then log in over POP3.
+  const remote = await connectPop3Mock();
+  expect(remote.port).toBe(pop3.port);
+  expect((await remote.mailbox('alice').messages()).length).toBe(pop3.mailbox('alice').messages().length);
+  const client = await RawClient.login(Number(process.env.POP3_MOCK_PORT), 'alice', 'alice-pw');
+  expect(await client.command('STAT')).toMatch(
+    new RegExp(`^\\+OK ${pop3.mailbox('alice').messages().length} `),
+  );
+  await client.command('QUIT');
+
+  const caFile = process.env.POP3_MOCK_CA_FILE!;
+  await jestGlobalTeardown();
+  expect(globalServer()).toBeUndefined();
+  for (const name of GLOBAL_ENV) expect(process.env[name]).toBeUndefined();
+  expect(existsSync(caFile)).toBe(false);
+  await expect(RawClient.connect(pop3.port)).rejects.toThrow(/ECONNREFUSED/);
+});
+
+test('a CommonJS config file is found (.js before .cjs before .json); fixture paths resolve against its folder', async () => {
+  writeConfig('pop3-mock.config.cjs', 'module.exports = { users: { cjs: "pw" } };');
+  writeConfig('pop3-mock.config.js', 'module.exports = { users: { js: "pw" }, dialect: "dovecot" };');
+  const pop3 = await globalSetup({ rootDir: dir });
+  expect(pop3.users()).toEqual(['js']);
+  const client = await RawClient.connect(pop3.port);
+  expect(client.greeting).toBe('+OK Dovecot ready.');
+  await client.command('QUIT');
+});
+
+test('POP3_MOCK_CONFIG names the file; options win over it and users are merged', async () => {
+  writeConfig('other.json', JSON.stringify({ users: { a: 'pa', b: 'pb' }, dialect: 'dovecot' }));
+  process.env.POP3_MOCK_CONFIG = join(dir, 'other.json');
+  const pop3 = await globalSetup({ users: { b: 'override', c: 'pc' }, dialect: 'gmail', tls: false });
+  expect(pop3.users()).toEqual(['a', 'b', 'c']);
+  expect(pop3.mailbox('b').password).toBe('override');
+  const client = await RawClient.connect(pop3.port);
+  expect(client.greeting).toMatch(/^\+OK Gpop ready/);
+  await client.command('QUIT');
+  // No TLS: no CA file to hand on.
+  expect(process.env.POP3_MOCK_CA_FILE).toBeUndefined();
+});
+
+test('a tlsPort from the config file is handed on as POP3_MOCK_TLS_PORT', async () => {
+  writeConfig('pop3-mock.config.json', JSON.stringify({ tlsPort: 0, users: { a: 'pa' } }));
+  const pop3 = await globalSetup({ rootDir: dir });
+  expect(pop3.tlsPort).toBeGreaterThan(0);
+  expect(process.env.POP3_MOCK_TLS_PORT).toBe(String(pop3.tlsPort));
+});
+
+test('POP3_MOCK_TOKEN chosen by the parent process becomes the control token', async () => {
+  process.env.POP3_MOCK_TOKEN = 'chosen-token-123';
+  const pop3 = await globalSetup({ config: false });
+  expect(pop3.controlToken).toBe('chosen-token-123');
+  const remote = await connectPop3Mock();
+  expect(remote.port).toBe(pop3.port);
+});
+
+test('a second setup in the same run (another jest project) shares the server until the last teardown', async () => {
+  const first = await globalSetup({ config: false, users: { a: 'pa' } });
+  const second = await globalSetup({ config: false, users: { other: 'po' } });
+  expect(second).toBe(first);
+  await globalTeardown();
+  expect(globalServer()).toBe(first);
+  expect(process.env.POP3_MOCK_PORT).toBe(String(first.port));
+  await globalTeardown();
+  expect(globalServer()).toBeUndefined();
+  expect(process.env.POP3_MOCK_PORT).toBeUndefined();
+});
+
+test('control: false is refused; a broken config file names itself', async () => {
+  await expect(globalSetup({ config: false, control: false })).rejects.toThrow(/needs the control channel/);
+  writeConfig('pop3-mock.config.json', '{ "users": { "a": { "password": 7 } } }');
+  await expect(globalSetup({ rootDir: dir })).rejects.toThrow(
+    /global setup: config pop3-mock\.config\.json: users\.a\.password must be a string/,
+  );
+  expect(globalServer()).toBeUndefined();
+  expect(process.env.POP3_MOCK_PORT).toBeUndefined();
+});
+
+// Bug in src/control/remote-client.ts: refresh() copies GET /api/status into
+// the object with Object.assign, and the status's `users` array hides the
+// users() method.
+test('connectPop3Mock(): remote.users() still lists the users after connecting', async () => {
+  await globalSetup({ config: false, users: { alice: 'pw', bob: 'pw' } });
+  const remote = await connectPop3Mock();
+  expect(await remote.users()).toEqual(['alice', 'bob']);
+});

@@ -1,0 +1,113 @@
+import {
+  connection,
+  connectPop3Mock,
+  on,
+  type Pop3Mock,
+  type RemotePop3Mock,
+  startPop3Mock,
+} from '../../../src';
+import { createIsolatedUser } from '../../../src/testing/isolated-user';
+import { RawClient } from '../../helpers/raw-client';
+
+// Two "workers" on one shared server, each through its own control client,
+// as jest workers are after the global setup.
+
+let pop3: Pop3Mock;
+let workerA: RemotePop3Mock;
+let workerB: RemotePop3Mock;
+
+beforeEach(async () => {
+  pop3 = await startPop3Mock({ control: true });
+  const address = { url: pop3.controlUrl, token: pop3.controlToken };
+  [workerA, workerB] = await Promise.all([connectPop3Mock(address), connectPop3Mock(address)]);
+});
+
+afterEach(async () => {
+  await pop3.close();
+});
+
+const message = (subject: string) => `Subject: ${subject}\r\n\r\n${subject} body\r\n`;
+
+async function fetchAll(user: string, password: string): Promise<string[]> {
+  const client = await RawClient.login(pop3.port, user, password);
+  const stat = await client.command('STAT');
+  const count = Number(stat.split(' ')[1]);
+  const bodies: string[] = [];
+  for (let n = 1; n <= count; n++) bodies.push((await client.multi(`RETR ${n}`)).data.toString());
+  await client.command('QUIT');
+  return bodies;
+}
+
+test('each user gets fresh random credentials and sees only its own mail', async () => {
+  const [a, b] = await Promise.all([
+    createIsolatedUser(workerA, { messages: [message('for a')] }),
+    createIsolatedUser(workerB, { messages: [message('for b 1'), message('for b 2')] }),
+  ]);
+  expect(a.user).not.toBe(b.user);
+  expect(a.password).not.toBe(b.password);
+  expect(a.user).toMatch(/^w\d+-[0-9a-f]{12}$/);
+  expect(a.password).toMatch(/^[0-9a-f]{24}$/);
+  const [mailA, mailB] = await Promise.all([fetchAll(a.user, a.password), fetchAll(b.user, b.password)]);
+  expect(mailA).toEqual([message('for a')]);
+  expect(mailB).toEqual([message('for b 1'), message('for b 2')]);
+  // A password is not shared: each user's own only.
+  await expect(RawClient.login(pop3.port, a.user, b.password)).rejects.toThrow(/login failed/);
+});
+
+test('faults, transcripts, commands and verify are scoped to the user', async () => {
+  const a = await createIsolatedUser(workerA, { messages: [message('a')], prefix: 'alpha' });
+  const b = await createIsolatedUser(workerB, { messages: [message('b')], prefix: 'beta' });
+  expect(a.user.startsWith('alpha-')).toBe(true);
+  await a.use(on('RETR').once().reply('-ERR [SYS/TEMP] a only'));
+
+  // b is not hit by a's fault, even though b retrieves first.
+  expect(await fetchAll(b.user, b.password)).toEqual([message('b')]);
+  const client = await RawClient.login(pop3.port, a.user, a.password);
+  expect((await client.multi('RETR 1')).status).toBe('-ERR [SYS/TEMP] a only');
+  expect((await client.multi('RETR 1')).data.toString()).toBe(message('a'));
+  await client.command('QUIT');
+
+  const ended = await a.sessionEnd();
+  expect(ended.endReason).toBe('quit-update');
+  expect(await a.commands()).toEqual([`USER ${a.user}`, 'PASS ******', 'RETR 1', 'RETR 1', 'QUIT']);
+  expect(await b.commands()).toEqual([`USER ${b.user}`, 'PASS ******', 'STAT', 'RETR 1', 'QUIT']);
+  await a.verify('RETR 1', { times: 2 });
+  await b.verify('RETR 1', { times: 1 });
+  await expect(b.verify('DELE 1')).rejects.toThrow(/DELE 1/);
+  const transcript = await a.transcript();
+  expect(transcript).toContain('S: -ERR [SYS/TEMP] a only');
+  expect(transcript).not.toContain(b.user);
+  expect(transcript).not.toContain(a.password);
+});
+
+test('reset() restores only its own mailbox and removes only its own rules; remove() drops the user', async () => {
+  const a = await createIsolatedUser(workerA, { messages: [message('a1'), message('a2')] });
+  const b = await createIsolatedUser(workerB, { messages: [message('b1')] });
+  await a.use(on('LIST').reply('-ERR a fault'));
+  await b.use(on('LIST').reply('-ERR b fault'));
+  for (const user of [a, b]) {
+    const client = await RawClient.login(pop3.port, user.user, user.password);
+    await client.command('DELE 1');
+    await client.command('QUIT');
+  }
+  await a.deliver(message('a3'));
+
+  await a.reset();
+  expect(await fetchAll(a.user, a.password)).toEqual([message('a1'), message('a2')]);
+  expect(pop3.mailbox(b.user).messages()).toHaveLength(0);
+  expect(pop3.rules().map((r) => r.rule.action)).toEqual([{ type: 'reply', lines: ['-ERR b fault'] }]);
+
+  await b.remove();
+  expect(pop3.users()).toEqual([a.user]);
+  expect(pop3.rules()).toEqual([]);
+  // Removing twice is harmless (e.g. an afterAll after an explicit remove()).
+  await b.remove();
+});
+
+test('connection faults cannot be scoped to one user and are refused', async () => {
+  const a = await createIsolatedUser(workerA);
+  await expect(a.use(connection().close())).rejects.toThrow(/acts on connections, before any login/);
+  await expect(a.use(on('RETR').onConnection(2).close())).rejects.toThrow(/cannot be limited to user/);
+  expect(pop3.rules()).toEqual([]);
+  await expect(a.sessionEnd()).rejects.toThrow(/has not logged in yet/);
+});

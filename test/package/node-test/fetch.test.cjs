@@ -1,0 +1,30 @@
+const assert = require('node:assert/strict');
+const { after, afterEach, before, test } = require('node:test');
+const Pop3Command = require('node-pop3');
+const { on, usePop3Mock } = require('pop3-mock');
+
+const body = 'Subject: hi\r\n\r\nhello from node:test\r\n';
+const pop3 = usePop3Mock(
+  { users: { alice: { password: 'secret', messages: [body] } } },
+  { before, after, afterEach },
+);
+
+test('a real session against the CommonJS build, with a fault', async () => {
+  await pop3.current.use(on('RETR').once().reply('-ERR [SYS/TEMP] try later'));
+  const client = new Pop3Command({
+    host: pop3.current.host,
+    port: pop3.current.port,
+    user: 'alice',
+    password: 'secret',
+  });
+  await assert.rejects(client.RETR(1), { message: '[SYS/TEMP] try later' });
+  assert.equal(await client.RETR(1), body.slice(0, -2));
+  await client.QUIT();
+  pop3.current.verify('RETR 1', { times: 2 });
+  assert.equal((await pop3.current.sessionEnd()).endReason, 'quit-update');
+});
+
+test('faults and transcripts were reset after the last test', () => {
+  assert.deepEqual(pop3.current.rules(), []);
+  assert.deepEqual(pop3.current.sessions, []);
+});
