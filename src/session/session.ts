@@ -324,6 +324,8 @@ export class Session implements CommandContext, FaultTarget {
 
   private async handle(input: InputLine): Promise<void> {
     if (input.kind === 'too-long') {
+      // The -ERR ends a SASL exchange too (RFC 5034 §4): the next line is a command again.
+      this.sasl = undefined;
       await this.send(err(this.texts.lineTooLong(this.state)));
       if (this.host.dialect.closeOnLongLine) return this.endByServer('server-closed');
       return this.countBad();

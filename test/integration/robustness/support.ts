@@ -1,0 +1,109 @@
+// Helpers shared by the robustness tests (issue 8, items 2-6).
+import { connect, type Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext, runInThisContext } from 'node:vm';
+import type { Clock } from '../../../src';
+import { systemClock } from '../../../src/clock';
+
+export { watchHost } from '../../fuzz/harness';
+
+/** The real process (jest's `process` is a per-file copy). */
+export const hostProcess = runInThisContext('process') as NodeJS.Process;
+
+let gcFunction: (() => void) | undefined;
+
+/** A full garbage collection, without starting node with --expose-gc. */
+export async function fullGc(): Promise<void> {
+  if (!gcFunction) {
+    setFlagsFromString('--expose-gc');
+    gcFunction = runInNewContext('gc') as () => void;
+  }
+  gcFunction();
+  await new Promise((resolve) => setImmediate(resolve));
+  gcFunction();
+}
+
+/** Memory that would grow with buffered input: JS heap and Buffers. */
+export async function retainedBytes(): Promise<{ heapUsed: number; arrayBuffers: number }> {
+  await fullGc();
+  const { heapUsed, arrayBuffers } = hostProcess.memoryUsage();
+  return { heapUsed, arrayBuffers };
+}
+
+/**
+ * Sockets, servers and other handles alive in the process, by kind
+ * (`process.getActiveResourcesInfo()`). Timers are left out: the mock's are
+ * unref'd and never listed (count them with {@link trackingClock}), and
+ * jest's own come and go.
+ */
+export function handles(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const kind of hostProcess.getActiveResourcesInfo()) {
+    if (kind === 'Immediate' || kind === 'FSReqCallback' || kind === 'Timeout') continue;
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Resolves once the handle counts are back to `baseline` (sockets close a turn or two after `destroy`). */
+export async function expectHandlesBackTo(baseline: Record<string, number>, turns = 50): Promise<void> {
+  let now = handles();
+  for (let i = 0; i < turns && !sameCounts(now, baseline); i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    now = handles();
+  }
+  expect(now).toEqual(baseline);
+}
+
+function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+}
+
+/** A real-time clock that counts the mock's timers still pending (started, not fired, not cancelled). */
+export function trackingClock(): { clock: Clock; pending(): number } {
+  const live = new Set<object>();
+  const clock: Clock = {
+    now: () => systemClock.now(),
+    setTimeout(callback, ms) {
+      const token = {};
+      live.add(token);
+      const handle = systemClock.setTimeout(() => {
+        live.delete(token);
+        callback();
+      }, ms);
+      return {
+        cancel() {
+          live.delete(token);
+          handle.cancel();
+        },
+      };
+    },
+  };
+  return { clock, pending: () => live.size };
+}
+
+/** A connected plain socket that swallows its errors. */
+export async function rawSocket(port: number): Promise<Socket> {
+  const socket = connect({ port, host: '127.0.0.1' });
+  socket.on('error', () => {});
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('error', reject);
+  });
+  return socket;
+}
+
+/** Resolves when the socket has closed. */
+export function whenClosed(socket: Socket): Promise<void> {
+  return new Promise((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+}
+
+/** Writes `total` bytes of `fill` without a line end, 64 KiB at a time, with backpressure. */
+export async function writeWithoutLineEnd(socket: Socket, total: number, fill = 0x41): Promise<void> {
+  const chunk = Buffer.alloc(64 * 1024, fill);
+  for (let sent = 0; sent < total && !socket.destroyed; sent += chunk.length) {
+    const piece = total - sent < chunk.length ? chunk.subarray(0, total - sent) : chunk;
+    await new Promise<void>((resolve) => socket.write(piece, () => resolve()));
+  }
+}
