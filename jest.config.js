@@ -12,4 +12,6 @@ module.exports = {
   // get-port is ESM-only; let swc turn it into CJS for the suite.
   transformIgnorePatterns: ['/node_modules/(?!(get-port)/)'],
   testTimeout: 15000,
+  // The suite waits on sockets more than it computes: two workers even on two cores.
+  maxWorkers: '100%',
 };

@@ -52,8 +52,12 @@ export interface Pop3MockOptions {
   autologoutMs?: number;
   /** Turn optional capabilities on or off; a command whose capability is off is refused. */
   capabilities?: Partial<CapabilitySettings>;
-  /** Fault rules active for the server's whole life (`reset()` keeps them); see `on()` and `connection()`. */
-  faults?: readonly FaultRule[];
+  /**
+   * Fault rules active for the server's whole life (`reset()` keeps them); see
+   * `on()` and `connection()`. A string is the path of a JSON fixture holding
+   * an array of rules (relative to `baseDir`).
+   */
+  faults?: readonly FaultRule[] | string;
   /** Seed of the generator behind `probability()` rules, random delays and garbage. Default 1. */
   seed?: number;
   /** Time source for timers and timestamps; default real time with unref'd `node:timers`. */

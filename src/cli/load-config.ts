@@ -188,7 +188,9 @@ function checkConfig(data: unknown, shown: string): CliConfigOptions {
   }
   if (data.faults !== undefined) {
     // Rules as the builder writes them (JSON.stringify of on(...) rules); the server checks each on use.
-    if (!Array.isArray(data.faults)) fail('"faults" must be an array of fault rules');
+    if (!Array.isArray(data.faults) && typeof data.faults !== 'string') {
+      fail('"faults" must be an array of fault rules or the path of a JSON file of them');
+    }
     out.faults = data.faults as Pop3MockOptions['faults'];
   }
   if (data.capabilities !== undefined) out.capabilities = checkCapabilities(data.capabilities, fail);

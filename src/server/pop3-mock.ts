@@ -7,6 +7,7 @@ import type { Dialect } from '../dialects/dialect';
 import { rfcDialect } from '../dialects/rfc';
 import type { BuiltRule } from '../faults/builder';
 import { FaultEngine, type RuleStatus } from '../faults/engine';
+import { loadFaultFixture } from '../faults/fixture';
 import type { FaultRule } from '../faults/rule';
 import { loadMessages } from '../fixtures/load-messages';
 import type { MessageSource } from '../fixtures/types';
@@ -93,7 +94,10 @@ export class Pop3Mock {
       ...options.capabilities,
     };
     this.serverTls = options.tls === false ? undefined : new ServerTls(options.tls);
-    this.faults = new FaultEngine(options.faults ?? [], options.seed ?? 1);
+    this.faults = new FaultEngine(
+      typeof options.faults === 'string' ? [] : (options.faults ?? []),
+      options.seed ?? 1,
+    );
     const lockMode: LockMode = options.lock ?? dialect.lock;
     this.host_ = {
       dialect,
@@ -330,6 +334,10 @@ export class Pop3Mock {
 
   /** @internal */
   async start(): Promise<void> {
+    if (typeof this.options.faults === 'string') {
+      for (const rule of await loadFaultFixture(this.options.faults, this.options.baseDir))
+        this.faults.add(rule, 'options');
+    }
     for (const [user, options] of Object.entries(this.options.users ?? {})) await this.addUser(user, options);
     const fallback = this.options.portFallback ?? true;
     if (this.options.control) {

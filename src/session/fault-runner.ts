@@ -73,6 +73,8 @@ export class FaultRunner {
    */
   async run(rule: BuiltRule, atGreeting: boolean, run: (shape?: ReplyShape) => Promise<void>): Promise<void> {
     this.emit(rule);
+    // Replies already written go out before the fault acts on this one.
+    this.session.connection.uncork();
     const { session } = this;
     const { host } = session;
     const action = rule.action;

@@ -302,9 +302,9 @@ export class Session implements CommandContext, FaultTarget {
     this.pumping = true;
     try {
       while (this.queue.length > 0 && !this.closing && !this.connection.closed) {
-        // Replies to pipelined commands leave together; with fault rules the
-        // order of delays and drops must stay visible, so no corking then.
-        if (this.queue.length > 1 && this.host.faults.empty) this.connection.cork();
+        // Replies to pipelined commands leave together (a fault uncorks first, so
+        // what it does to one reply stays visible).
+        if (this.queue.length > 1) this.connection.cork();
         const line = this.queue.shift()!;
         if (this.queue.length === PAUSE_AT / 4) this.connection.resume();
         this.touch();
