@@ -18,12 +18,14 @@ export function findMessage(
   ctx: CommandContext,
   maildrop: Maildrop,
   argument: string,
+  /** The `-ERR` text for a message marked deleted (DELE says "already deleted"). */
+  deletedText: (number: number) => string = ctx.texts.messageDeleted,
 ): { number: number; message: StoredMessage } | Reply {
   const number = parseDecimal(argument);
   if (number === undefined) return err(ctx.texts.invalidNumber(argument));
   const found = maildrop.lookup(number);
   if (found.found) return { number: found.number, message: found.message };
-  if (found.reason === 'deleted') return err(ctx.texts.messageDeleted(number));
+  if (found.reason === 'deleted') return err(deletedText(number));
   return err(ctx.texts.noSuchMessage(argument, maildrop.count));
 }
 

@@ -1,7 +1,7 @@
 import { checkArity } from '../arguments';
 import type { CommandSpec } from '../command';
-import { parseDecimal } from '../message-number';
-import { err, ok } from '../reply';
+import { findMessage, isReply } from '../message-number';
+import { ok } from '../reply';
 
 /** DELE msg (RFC 1939 §5): only marks the message; UPDATE removes it. */
 export const dele: CommandSpec = {
@@ -10,16 +10,9 @@ export const dele: CommandSpec = {
     const bad = checkArity(ctx, 'DELE', args, 1, 1);
     if (bad) return bad;
     const maildrop = ctx.maildrop!;
-    const argument = args[0]!;
-    const number = parseDecimal(argument);
-    if (number === undefined) return err(ctx.texts.invalidNumber(argument));
-    const found = maildrop.lookup(number);
-    if (!found.found) {
-      return found.reason === 'deleted'
-        ? err(ctx.texts.alreadyDeleted(number))
-        : err(ctx.texts.noSuchMessage(argument, maildrop.count));
-    }
-    maildrop.markDeleted(number);
-    return ok(ctx.texts.deleted(number));
+    const found = findMessage(ctx, maildrop, args[0]!, ctx.texts.alreadyDeleted);
+    if (isReply(found)) return found;
+    maildrop.markDeleted(found.number);
+    return ok(ctx.texts.deleted(found.number));
   },
 };
