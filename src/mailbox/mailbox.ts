@@ -113,6 +113,7 @@ export class Mailbox {
 
   /** Applies a session's deletions (UPDATE state). */
   remove(messages: readonly StoredMessage[], sessionId: number): void {
+    if (messages.length === 0) return;
     const gone = new Set(messages);
     const deletedAt = new Date(this.now());
     this.stored = this.stored.filter((m) => !gone.has(m));

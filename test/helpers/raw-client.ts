@@ -1,4 +1,7 @@
 import { connect, type Socket } from 'node:net';
+import { unstuff } from './wire';
+
+export { unstuff } from './wire';
 
 /** A multi-line reply as it came off the wire. */
 export interface MultiLineReply {
@@ -158,17 +161,4 @@ export class RawClient {
     this.waiter = undefined;
     w?.();
   }
-}
-
-/** RFC 1939 §3: a data line starting with '.' loses its first '.'. */
-export function unstuff(wire: Buffer): Buffer {
-  const out: Buffer[] = [];
-  let start = 0;
-  while (start < wire.length) {
-    const lf = wire.indexOf(0x0a, start);
-    const end = lf === -1 ? wire.length : lf + 1;
-    out.push(wire[start] === 0x2e ? wire.subarray(start + 1, end) : wire.subarray(start, end));
-    start = end;
-  }
-  return Buffer.concat(out);
 }

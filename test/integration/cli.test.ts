@@ -1,23 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
-import { build } from 'esbuild';
 import { connectPop3Mock, startPop3Mock } from '../../src';
 import { buildStartPlan } from '../../src/cli/build-options';
 import { loadConfig } from '../../src/cli/load-config';
 import { main } from '../../src/cli/main';
 import { parseCliArgs } from '../../src/cli/parse-args';
+import { bundleSource } from '../helpers/bundle-src';
 import { RawClient } from '../helpers/raw-client';
 
 // The process contract (ready line, signals, exit codes) is tested on a real
@@ -32,26 +24,9 @@ let workDir: string;
 let cliPath: string;
 
 beforeAll(async () => {
-  // Inside the package, so the bundle's external dependencies (nodemailer) resolve.
-  const cache = join(root, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  workDir = mkdtempSync(join(cache, 'pop3-mock-cli-test-'));
-  cliPath = join(workDir, 'cli.js');
-  // tsup's own bundler with tsup's rules (dependencies external, get-port bundled as
-  // tsup.config.ts says): ~0.1 s, where a tsup run takes ~1 s.
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-    dependencies: Record<string, string>;
-  };
-  await build({
-    entryPoints: [join(root, 'src/cli.ts')],
-    outfile: cliPath,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: Object.keys(pkg.dependencies).filter((name) => name !== 'get-port'),
-    logLevel: 'error',
-  });
+  const bundle = await bundleSource('cli.ts', 'cli.js');
+  workDir = bundle.dir;
+  cliPath = bundle.file;
 });
 
 afterAll(() => {

@@ -1,9 +1,10 @@
 // Abrupt client disconnects (RFC 1939 §6, §8): the host process never sees an
 // error, the mailbox keeps every message, the session ends as 'client-closed',
 // the maildrop lock is released, and close() still resolves.
+
 import { connect, type Socket } from 'node:net';
-import { runInThisContext } from 'node:vm';
 import type { Pop3Mock } from '../../src';
+import { failOnHostErrors } from '../helpers/host-errors';
 import type { RawClient } from '../helpers/raw-client';
 import {
   bigMessage,
@@ -18,31 +19,7 @@ import {
   withMock,
 } from './conformance/fixtures-b';
 
-const uncaught = jest.fn();
-const unhandled = jest.fn();
-// Jest gives each test file its own copy of `process`, whose listeners never
-// hear the real process's errors; the real one is the main context's global.
-const hostProcess = runInThisContext('process') as NodeJS.Process;
-const processes = [process, hostProcess];
-
-beforeAll(() => {
-  for (const p of processes) {
-    p.on('uncaughtException', uncaught);
-    p.on('unhandledRejection', unhandled);
-  }
-});
-
-afterAll(() => {
-  for (const p of processes) {
-    p.off('uncaughtException', uncaught);
-    p.off('unhandledRejection', unhandled);
-  }
-});
-
-beforeEach(() => {
-  uncaught.mockClear();
-  unhandled.mockClear();
-});
+const hostErrors = failOnHostErrors();
 
 const BIG = bigMessage(FIVE_MB, true);
 const MESSAGES = [...THREE, BIG];
@@ -78,10 +55,7 @@ async function afterDrop(drop: (pop3: Pop3Mock) => Promise<void>): Promise<void>
     closed = true;
   });
   expect(closed).toBe(true);
-  // Let any late error surface before checking that none reached the host.
-  await new Promise((resolve) => setImmediate(resolve));
-  expect(uncaught).not.toHaveBeenCalled();
-  expect(unhandled).not.toHaveBeenCalled();
+  await hostErrors.expectNone();
 }
 
 /** A plain socket, connected, nothing read. */

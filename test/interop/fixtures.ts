@@ -1,4 +1,5 @@
 import { type Pop3MockOptions, startPop3Mock } from '../../src';
+import { unstuff, wireOf } from '../helpers/wire';
 
 /**
  * Shared fixtures for the interop tests: every real client runs against the
@@ -73,16 +74,7 @@ export function startInteropServer() {
  * server's code: every LF not preceded by CR becomes CRLF, and a CRLF is added
  * when the message does not end in LF (RFC 1939 §3, §11).
  */
-export function expectedWire(raw: Buffer): Buffer {
-  const out: number[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const b = raw[i]!;
-    if (b === 0x0a && (i === 0 || raw[i - 1] !== 0x0d)) out.push(0x0d);
-    out.push(b);
-  }
-  if (raw.length > 0 && raw[raw.length - 1] !== 0x0a) out.push(0x0d, 0x0a);
-  return Buffer.from(out);
-}
+export const expectedWire = (raw: Buffer): Buffer => wireOf(raw);
 
 /** The expected wire forms of {@link MESSAGES}. */
 export const EXPECTED: readonly Buffer[] = MESSAGES.map(expectedWire);
@@ -98,32 +90,10 @@ export const NO_FINAL_NEWLINE_BY_HAND = Buffer.from(
   'From: nonl@example.com\r\nSubject: no final newline\r\n\r\nbody without newline\r\n',
 );
 
-/** Dot-stuffing as RFC 1939 §3 defines it: a line starting with `.` gets one more `.`. */
-export function stuff(wire: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  let start = 0;
-  while (start < wire.length) {
-    const lf = wire.indexOf(0x0a, start);
-    const end = lf === -1 ? wire.length : lf + 1;
-    if (wire[start] === 0x2e) parts.push(Buffer.from('.'));
-    parts.push(wire.subarray(start, end));
-    start = end;
-  }
-  return Buffer.concat(parts);
-}
+export { stuff } from '../helpers/wire';
 
 /** Removes dot-stuffing (for clients that hand the stuffed data back as is). */
-export function unstuffLines(data: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  let start = 0;
-  while (start < data.length) {
-    const lf = data.indexOf(0x0a, start);
-    const end = lf === -1 ? data.length : lf + 1;
-    parts.push(data[start] === 0x2e ? data.subarray(start + 1, end) : data.subarray(start, end));
-    start = end;
-  }
-  return Buffer.concat(parts);
-}
+export const unstuffLines = unstuff;
 
 /** `wire` without its final CRLF (several clients drop it together with the terminator). */
 export function withoutFinalCrlf(wire: Buffer): Buffer {

@@ -4,8 +4,7 @@
 import type { MessageSource } from '../../../src';
 import { type Pop3Mock, type Pop3MockOptions, startPop3Mock } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
-
-const CRLF = Buffer.from('\r\n');
+import { wireOf as wireOfBytes } from '../../helpers/wire';
 
 export const USER = 'alice';
 export const PASSWORD = 'secret';
@@ -23,17 +22,7 @@ export const THREE: readonly string[] = [
  * message without a final line break gets CRLF appended.
  */
 export function wireOf(raw: string | Buffer): Buffer {
-  const input = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-  const parts: Buffer[] = [];
-  let from = 0;
-  for (let lf = input.indexOf(0x0a); lf !== -1; lf = input.indexOf(0x0a, lf + 1)) {
-    if (lf > 0 && input[lf - 1] === 0x0d) continue;
-    parts.push(input.subarray(from, lf), CRLF);
-    from = lf + 1;
-  }
-  parts.push(input.subarray(from));
-  if (input.length > 0 && input[input.length - 1] !== 0x0a) parts.push(CRLF);
-  return Buffer.concat(parts);
+  return wireOfBytes(typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
 }
 
 /** LIST size: the octets RETR sends before dot-stuffing. */
@@ -41,19 +30,7 @@ export function sizeOf(raw: string | Buffer): number {
   return wireOf(raw).length;
 }
 
-/** Dot-stuffing per RFC 1939 §3, computed independently of the server. */
-export function stuff(wire: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  let start = 0;
-  while (start < wire.length) {
-    const lf = wire.indexOf(0x0a, start);
-    const end = lf === -1 ? wire.length : lf + 1;
-    if (wire[start] === 0x2e) parts.push(Buffer.from('.'));
-    parts.push(wire.subarray(start, end));
-    start = end;
-  }
-  return Buffer.concat(parts);
-}
+export { stuff } from '../../helpers/wire';
 
 /** The exact `n size` lines of a scan listing, each with CRLF. */
 export function scanListing(entries: readonly [number, string | Buffer][]): string {

@@ -8,6 +8,7 @@ import {
   type TimerHandle,
 } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
+import { wireOf } from '../../helpers/wire';
 
 // Shared helpers of the §1–§9 conformance tests. Expected bytes are computed
 // here from the input, independently of the server's own code.
@@ -53,53 +54,16 @@ export function replyLines(text: string): string[] {
   return text.slice(0, -2).split('\r\n');
 }
 
-const CR = 0x0d;
-const LF = 0x0a;
-const DOT = 0x2e;
-
 /**
  * The octets RFC 1939 §11 says RETR sends for a stored message before
  * stuffing: every LF not preceded by CR becomes CRLF, a bare CR stays, and a
  * final CRLF is added when the message does not end in LF.
  */
 export function wireForm(raw: string | Buffer): Buffer {
-  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw;
-  const bareLf: number[] = [];
-  for (let lf = bytes.indexOf(LF); lf !== -1; lf = bytes.indexOf(LF, lf + 1)) {
-    if (lf === 0 || bytes[lf - 1] !== CR) bareLf.push(lf);
-  }
-  const addFinal = bytes.length > 0 && bytes[bytes.length - 1] !== LF;
-  const out = Buffer.alloc(bytes.length + bareLf.length + (addFinal ? 2 : 0));
-  let o = 0;
-  let from = 0;
-  for (const lf of bareLf) {
-    o += bytes.copy(out, o, from, lf);
-    out[o++] = CR;
-    from = lf;
-  }
-  o += bytes.copy(out, o, from);
-  if (addFinal) out.write('\r\n', o, 'latin1');
-  return out;
+  return wireOf(typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw);
 }
 
-/** RFC 1939 §3 byte-stuffing: a `.` in front of every line that starts with `.`. */
-export function stuff(wire: Buffer): Buffer {
-  const dotLines: number[] = [];
-  if (wire[0] === DOT) dotLines.push(0);
-  for (let lf = wire.indexOf(LF); lf !== -1; lf = wire.indexOf(LF, lf + 1)) {
-    if (wire[lf + 1] === DOT) dotLines.push(lf + 1);
-  }
-  const out = Buffer.alloc(wire.length + dotLines.length);
-  let o = 0;
-  let from = 0;
-  for (const start of dotLines) {
-    o += wire.copy(out, o, from, start);
-    out[o++] = DOT;
-    from = start;
-  }
-  wire.copy(out, o, from);
-  return out;
-}
+export { stuff } from '../../helpers/wire';
 
 /** A raw socket that collects everything it receives (for tests that must write before the greeting). */
 export async function rawSocket(port: number): Promise<{ socket: Socket; received: () => Promise<string> }> {

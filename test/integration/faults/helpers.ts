@@ -14,6 +14,7 @@ import {
 } from '../../../src';
 import { pythonExecutable } from '../../helpers/clients/python-poplib';
 import { RawClient } from '../../helpers/raw-client';
+import { stuff, wireOf as wireOfBytes } from '../../helpers/wire';
 
 export { RawClient } from '../../helpers/raw-client';
 
@@ -28,19 +29,12 @@ export const MESSAGES: readonly string[] = [
 ];
 
 /** RFC 1939 §3/§11 wire form: bare LF becomes CRLF, a final CRLF is added when missing. */
-export function wireOf(raw: string): Buffer {
-  let text = raw.replace(/\r?\n/g, '\r\n');
-  if (!text.endsWith('\r\n')) text += '\r\n';
-  return Buffer.from(text, 'latin1');
-}
+export const wireOf = (raw: string): Buffer => wireOfBytes(Buffer.from(raw, 'latin1'));
 
 /** LIST size of a fixture: the octets RETR sends before stuffing. */
 export const sizeOf = (raw: string): number => wireOf(raw).length;
 
-/** RFC 1939 §3 dot-stuffing, by hand. */
-export function stuff(wire: Buffer): Buffer {
-  return Buffer.from(wire.toString('latin1').replace(/(^|\n)\./g, '$1..'), 'latin1');
-}
+export { stuff };
 
 /** The data part of a multi-line reply for a message: stuffed wire form and `.` CRLF. */
 export const retrData = (raw: string): Buffer => Buffer.concat([stuff(wireOf(raw)), Buffer.from('.\r\n')]);
@@ -165,38 +159,7 @@ export function expectFault(
   expect(pop3.transcript()).toContain(`-- fault ${rule.id}: ${rule.explain()}`);
 }
 
-/**
- * Fails a test file when any error reaches the host process. Jest gives each
- * test file its own `process`; the real one is the main context's global.
- */
-export function failOnHostErrors(): void {
-  const uncaught = jest.fn();
-  const unhandled = jest.fn();
-  const hostProcess = runInThisContext('process') as NodeJS.Process;
-  const processes = [process, hostProcess];
-  beforeAll(() => {
-    for (const p of processes) {
-      p.on('uncaughtException', uncaught);
-      p.on('unhandledRejection', unhandled);
-    }
-  });
-  afterAll(() => {
-    for (const p of processes) {
-      p.off('uncaughtException', uncaught);
-      p.off('unhandledRejection', unhandled);
-    }
-  });
-  beforeEach(() => {
-    uncaught.mockClear();
-    unhandled.mockClear();
-  });
-  afterEach(async () => {
-    // Let a late error surface before checking.
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(uncaught).not.toHaveBeenCalled();
-    expect(unhandled).not.toHaveBeenCalled();
-  });
-}
+export { failOnHostErrors } from '../../helpers/host-errors';
 
 /** The real process (not jest's per-file copy), e.g. for `getActiveResourcesInfo()`. */
 export const hostProcess = runInThisContext('process') as NodeJS.Process;

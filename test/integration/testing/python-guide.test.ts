@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { bundleSource } from '../../helpers/bundle-src';
 import { pythonExecutable } from '../../helpers/clients/python-poplib';
 
 // docs/PYTHON.md is proven by running its suite, examples/python/test_fetch.py,
@@ -14,26 +14,9 @@ let workDir: string;
 let cliPath: string;
 
 beforeAll(async () => {
-  const cache = join(root, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  workDir = mkdtempSync(join(cache, 'pop3-mock-python-guide-'));
-  cliPath = join(workDir, 'cli.js');
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-    dependencies: Record<string, string>;
-  };
-  await Promise.all([
-    build({
-      entryPoints: [join(root, 'src/cli.ts')],
-      outfile: cliPath,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: Object.keys(pkg.dependencies).filter((name) => name !== 'get-port'),
-      logLevel: 'error',
-    }),
-    pythonExecutable(),
-  ]);
+  const [bundle] = await Promise.all([bundleSource('cli.ts', 'cli.js'), pythonExecutable()]);
+  workDir = bundle.dir;
+  cliPath = bundle.file;
 }, 10_000);
 
 afterAll(() => {

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { testOutcome, usePop3Mock } from '../../../src/testing/use-pop3-mock';
+import { bundleSource } from '../../helpers/bundle-src';
 import { RawClient } from '../../helpers/raw-client';
 
 const root = resolve(__dirname, '../../..');
@@ -127,23 +127,9 @@ let workDir: string | undefined;
 beforeAll(async () => {
   // The fixtures are plain JavaScript, as a user's tests of a built package:
   // usePop3Mock comes from a bundle of the sources.
-  const cache = join(root, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  workDir = mkdtempSync(join(cache, 'pop3-mock-use-test-'));
-  const bundle = join(workDir, 'use-pop3-mock.cjs');
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-    dependencies: Record<string, string>;
-  };
-  await build({
-    entryPoints: [join(root, 'src/testing/use-pop3-mock.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: Object.keys(pkg.dependencies).filter((name) => name !== 'get-port'),
-    logLevel: 'error',
-  });
+  const built = await bundleSource('testing/use-pop3-mock.ts', 'use-pop3-mock.cjs');
+  workDir = built.dir;
+  const bundle = built.file;
   const env = { POP3_MOCK_BUNDLE: bundle };
   const config = { rootDir: fixtures, testMatch: ['**/jest.fixture.cjs'], transform: {} };
   runs.jest = run(
