@@ -26,12 +26,20 @@ export {
 export { type BuiltRule, connection, FaultBuilder, on, withExplain } from './faults/builder';
 export type { RuleStatus } from './faults/engine';
 export { explainRule } from './faults/explain';
-export type { DelaySpec, FaultAction, FaultActionType, FaultRule, FaultTrigger } from './faults/rule';
+export type {
+  DelaySpec,
+  FaultAction,
+  FaultActionType,
+  FaultRule,
+  FaultRuleInput,
+  FaultTrigger,
+} from './faults/rule';
 export type { ComposedMessage, MboxFormat, MessageSource, PathMessage, RawMessage } from './fixtures/types';
 export { FixtureError } from './fixtures/types';
 export type { DeletedMessage, Mailbox, MessageInfo } from './mailbox/mailbox';
 export type { Pop3MockOptions, UserOptions } from './options';
 export type { CapabilitySettings } from './protocol/capabilities';
+export { InputError, type InputIssue } from './schema/input-error';
 export type { Pop3Mock } from './server/pop3-mock';
 export { startPop3Mock } from './server/pop3-mock';
 export type { SmtpOptions } from './server/smtp-intake';

@@ -1,7 +1,7 @@
 import type { Clock } from './clock';
 import type { ControlOptions } from './control/control-server';
 import type { Dialect, DialectName } from './dialects';
-import type { FaultRule } from './faults/rule';
+import type { FaultRuleInput } from './faults/rule';
 import type { MessageSource } from './fixtures/types';
 import type { CapabilitySettings } from './protocol/capabilities';
 import type { SmtpOptions } from './server/smtp-intake';
@@ -24,8 +24,9 @@ export interface Pop3MockOptions {
   /**
    * Preferred port. Default `0`: an ephemeral port chosen by the system, race-free.
    * A taken preferred port falls back to a free one unless `portFallback` is false.
+   * A string of digits (`'2110'`, as from an environment variable) is read exactly.
    */
-  port?: number;
+  port?: number | string;
   /** When the preferred `port` is taken: `true` (default) picks another, `false` fails with EADDRINUSE. */
   portFallback?: boolean;
   /** Users by name. A string is taken as the password of a user with an empty mailbox. */
@@ -57,7 +58,7 @@ export interface Pop3MockOptions {
    * `on()` and `connection()`. A string is the path of a JSON fixture holding
    * an array of rules (relative to `baseDir`).
    */
-  faults?: readonly FaultRule[] | string;
+  faults?: readonly FaultRuleInput[] | string;
   /** Seed of the generator behind `probability()` rules, random delays and garbage. Default 1. */
   seed?: number;
   /** Time source for timers and timestamps; default real time with unref'd `node:timers`. */
@@ -75,7 +76,7 @@ export interface Pop3MockOptions {
    */
   tls?: TlsOptions | false;
   /** Also listen for implicit TLS (POP3S, RFC 8314) on this port; `0` for an ephemeral one. Default: off. */
-  tlsPort?: number;
+  tlsPort?: number | string;
   /** Refuse USER/PASS and plaintext SASL mechanisms until TLS is active (RFC 2595 §2.3). Default false. */
   requireTls?: boolean;
   /** Offer APOP: a timestamp in the greeting and the APOP command (RFC 1939 §7). Default false. */

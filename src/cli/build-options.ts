@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { dialects, isDialectName } from '../dialects';
+import { optionsFromConfig } from '../config/config-options';
+import type { CliConfig } from '../config/load-config';
+import { type DialectName, dialects, isDialectName } from '../dialects';
 import type { Pop3MockOptions, UserOptions } from '../options';
-import { ConfigError, UsageError } from './errors';
-import type { CliConfig } from './load-config';
+import { UsageError } from './errors';
 import type { CliArgs } from './parse-args';
 
 /** A user as the logs show it: never the password, only where to find it. */
@@ -26,7 +27,7 @@ export interface StartPlan {
  * A port that was asked for is that port: a taken one fails (no fallback)
  * unless the config sets `portFallback: true` and `--port` was not given.
  *
- * @throws UsageError for an unknown `--dialect`, ConfigError for an unknown config dialect.
+ * @throws UsageError for an unknown `--dialect` (the config file's dialect was checked by its schema).
  */
 export function buildStartPlan(
   args: CliArgs,
@@ -34,8 +35,8 @@ export function buildStartPlan(
   cwd: string,
   env: NodeJS.ProcessEnv = process.env,
 ): StartPlan {
-  const fromConfig = config?.options ?? {};
-  const users: Record<string, UserOptions> = Object.create(null);
+  const fromConfig = config === undefined ? { baseDir: cwd } : optionsFromConfig(config);
+  const users: Record<string, UserOptions | string> = Object.create(null);
   const summaries = new Map<string, UserSummary>();
   for (const [name, user] of Object.entries(fromConfig.users ?? {})) {
     users[name] = user;
@@ -48,35 +49,28 @@ export function buildStartPlan(
     summaries.set(user.name, { name: user.name, passwordSource: 'the one given with --user' });
   }
 
-  const dialectName = args.dialect ?? fromConfig.dialect ?? 'rfc';
-  if (!isDialectName(dialectName)) {
-    const message = `unknown dialect ${JSON.stringify(dialectName)} (known: ${Object.keys(dialects).join(', ')})`;
-    throw args.dialect !== undefined
-      ? new UsageError(message)
-      : new ConfigError(`config ${config?.displayPath}: ${message}`);
+  if (args.dialect !== undefined && !isDialectName(args.dialect)) {
+    throw new UsageError(
+      `unknown dialect ${JSON.stringify(args.dialect)} (known: ${Object.keys(dialects).join(', ')})`,
+    );
   }
-  const dialect = dialects[dialectName];
+  const dialectName = args.dialect ?? (typeof fromConfig.dialect === 'string' ? fromConfig.dialect : 'rfc');
 
   const options: Pop3MockOptions = {
+    ...fromConfig,
     host: args.host ?? fromConfig.host ?? '127.0.0.1',
     port: args.port ?? fromConfig.port ?? 0,
+    // A port that was asked for is that port, unless the config allows another.
     portFallback: args.port === undefined ? (fromConfig.portFallback ?? false) : false,
     users,
-    baseDir: config?.baseDir ?? cwd,
-    dialect,
+    dialect: dialectName as DialectName,
   };
   const tlsPort = args.tlsPort ?? fromConfig.tlsPort;
   if (tlsPort !== undefined) options.tlsPort = tlsPort;
-  const controlPort = args.controlPort ?? fromConfig.controlPort;
+  const controlPort =
+    args.controlPort ?? (typeof fromConfig.control === 'object' ? fromConfig.control.port : undefined);
   // The token comes from the environment when the parent process chose it; else it is random.
   if (controlPort !== undefined)
     options.control = { port: controlPort, token: env.POP3_MOCK_TOKEN || undefined };
-  if (fromConfig.smtpPort !== undefined) options.smtp = { port: fromConfig.smtpPort };
-  for (const key of ['apop', 'requireTls', 'seed', 'maxSessions', 'faults'] as const) {
-    if (fromConfig[key] !== undefined) Object.assign(options, { [key]: fromConfig[key] });
-  }
-  if (fromConfig.lock !== undefined) options.lock = fromConfig.lock;
-  if (fromConfig.autologoutMs !== undefined) options.autologoutMs = fromConfig.autologoutMs;
-  if (fromConfig.capabilities !== undefined) options.capabilities = fromConfig.capabilities;
   return { options, dialectName, users: [...summaries.values()] };
 }

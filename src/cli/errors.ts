@@ -35,10 +35,3 @@ export class UsageError extends CliError {
     super(message, ExitCode.usage);
   }
 }
-
-/** A config file that cannot be read or is not valid: exit code 4. */
-export class ConfigError extends CliError {
-  constructor(message: string) {
-    super(message, ExitCode.badInput);
-  }
-}

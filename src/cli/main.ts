@@ -1,6 +1,9 @@
+import { ConfigError } from '../config/config-error';
+import { loadConfig } from '../config/load-config';
+import { FixtureError } from '../fixtures/types';
+import { InputError } from '../schema/input-error';
 import { buildStartPlan } from './build-options';
 import { CliError, ExitCode } from './errors';
-import { loadConfig } from './load-config';
 import { parseCliArgs } from './parse-args';
 import { type CliIo, run } from './run';
 import { packageVersion, USAGE } from './usage';
@@ -38,6 +41,11 @@ export async function main(
       io.err(`pop3-mock: ${error.message}`);
       if (error.exitCode === ExitCode.usage) io.err('Run pop3-mock --help for usage.');
       return error.exitCode;
+    }
+    if (error instanceof ConfigError || error instanceof InputError || error instanceof FixtureError) {
+      // What the user handed over (a config file, a fixture, a faults file) is wrong: say where.
+      io.err(`pop3-mock: ${error.message}`);
+      return ExitCode.badInput;
     }
     io.err(
       `pop3-mock: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,

@@ -1,7 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FixtureError } from '../fixtures/types';
 import { type Pop3Mock, startPop3Mock } from '../server/pop3-mock';
 import { uiLink } from '../ui';
 import type { StartPlan } from './build-options';
@@ -85,7 +84,6 @@ async function start(plan: StartPlan): Promise<Pop3Mock> {
   try {
     return await startPop3Mock(plan.options);
   } catch (error) {
-    if (error instanceof FixtureError) throw new CliError(error.message, ExitCode.badInput);
     const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
     if (code === 'EADDRINUSE') throw new CliError(`port ${port} on ${host} is in use`, ExitCode.portInUse);
     if (code === 'EACCES') {

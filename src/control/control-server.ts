@@ -8,7 +8,7 @@ import { errorStatus, routes } from './routes';
 /** Options of the HTTP control channel. */
 export interface ControlOptions {
   /** Port for the control API; default 0 (ephemeral). */
-  port?: number;
+  port?: number | string;
   /** The bearer token; default 32 random bytes, hex. */
   token?: string;
 }

@@ -1,8 +1,7 @@
 import type { SessionState } from '../session/state';
 import { explainRule } from './explain';
 import type { DelaySpec, FaultAction, FaultRule, FaultTrigger } from './rule';
-
-let nextId = 1;
+import { newRuleId } from './rule-id';
 
 type Conditions = Omit<FaultRule, 'id' | 'trigger' | 'action'>;
 
@@ -138,7 +137,7 @@ export class FaultBuilder {
   }
 
   private action(action: FaultAction): BuiltRule {
-    const rule: FaultRule = { id: `rule-${nextId++}`, trigger: this.trigger, ...this.conditions, action };
+    const rule: FaultRule = { id: newRuleId(), trigger: this.trigger, ...this.conditions, action };
     return withExplain(rule);
   }
 }

@@ -5,10 +5,11 @@ import { ControlServer } from '../control/control-server';
 import { dialects, isDialectName } from '../dialects';
 import type { Dialect } from '../dialects/dialect';
 import { rfcDialect } from '../dialects/rfc';
+import { acceptRules, withIds } from '../faults/accept-rules';
 import type { BuiltRule } from '../faults/builder';
 import { FaultEngine, type RuleStatus } from '../faults/engine';
 import { loadFaultFixture } from '../faults/fixture';
-import type { FaultRule } from '../faults/rule';
+import type { FaultRuleInput } from '../faults/rule';
 import { loadMessages } from '../fixtures/load-messages';
 import type { MessageSource } from '../fixtures/types';
 import { Mailbox, type MessageInfo } from '../mailbox/mailbox';
@@ -16,6 +17,10 @@ import type { Pop3MockOptions, UserOptions } from '../options';
 import type { CapabilitySettings } from '../protocol/capabilities';
 import { withoutCode } from '../protocol/reply-text';
 import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
+import { checkInput } from '../schema/check';
+import { type CheckedOptions, codeMessages, codeUserOrPassword, pop3MockOptions } from '../schema/options';
+import { userName } from '../schema/primitives';
+import { verifyOptions } from '../schema/queries';
 import { Connection } from '../session/connection';
 import { Session } from '../session/session';
 import type { LockMode, SessionHost } from '../session/session-host';
@@ -70,7 +75,7 @@ export class Pop3Mock {
   private closed = false;
 
   /** @internal Use {@link startPop3Mock}. */
-  constructor(private readonly options: Pop3MockOptions) {
+  constructor(private readonly options: CheckedOptions) {
     this.host = options.host ?? '127.0.0.1';
     const dialect: Dialect =
       typeof options.dialect === 'string' ? dialectNamed(options.dialect) : (options.dialect ?? rfcDialect);
@@ -95,7 +100,7 @@ export class Pop3Mock {
     };
     this.serverTls = options.tls === false ? undefined : new ServerTls(options.tls);
     this.faults = new FaultEngine(
-      typeof options.faults === 'string' ? [] : (options.faults ?? []),
+      typeof options.faults === 'string' ? [] : withIds(options.faults ?? []),
       options.seed ?? 1,
     );
     const lockMode: LockMode = options.lock ?? dialect.lock;
@@ -208,6 +213,14 @@ export class Pop3Mock {
 
   /** Adds a user (or replaces one that is not logged in) with its messages. */
   async addUser(user: string, options: UserOptions | string): Promise<Mailbox> {
+    const door = { source: 'addUser()' };
+    checkInput(userName, user, { ...door, at: 'user' });
+    const checked = checkInput(codeUserOrPassword, options, { ...door, at: 'options' });
+    return this.storeUser(user, checked);
+  }
+
+  /** A checked user into its mailbox (replacing one of the same name). */
+  private async storeUser(user: string, options: UserOptions | string): Promise<Mailbox> {
     const { password, messages = [] } = typeof options === 'string' ? { password: options } : options;
     const loaded = await loadMessages(messages, { baseDir: this.options.baseDir });
     const mailbox = new Mailbox(user, password, () => this.host_.clock.now());
@@ -221,7 +234,8 @@ export class Pop3Mock {
   /** Delivers messages to a user's mailbox; they show from the next session on (RFC 1939 §4). */
   async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]> {
     const mailbox = this.mailbox(user);
-    return mailbox.add(await loadMessages(messages, { baseDir: this.options.baseDir }));
+    const checked = checkInput(codeMessages, messages, { source: 'deliver()', at: 'messages' });
+    return mailbox.add(await loadMessages(checked, { baseDir: this.options.baseDir }));
   }
 
   /** Listens to server events: `'session-start'`, `'command'`, `'reply'`, ..., or `'*'` for all. */
@@ -261,7 +275,8 @@ export class Pop3Mock {
 
   /** Throws a `VerificationError` listing the closest commands unless `pattern` was received (`times`). */
   verify(pattern: CommandPattern, options?: VerifyOptions): void {
-    this.transcripts.verify(pattern, options);
+    const checked = checkInput(verifyOptions, { pattern, ...options }, { source: 'verify()' });
+    this.transcripts.verify(checked.pattern, checked);
   }
 
   /** The sessions as `C:`/`S:` text; secrets masked unless `{ secrets: true }`; `{ stable: true }` for snapshots. */
@@ -294,8 +309,8 @@ export class Pop3Mock {
    * @example
    * await pop3.use(on('RETR').nth(2).reply('-ERR [SYS/TEMP] try later'));
    */
-  async use(...rules: FaultRule[]): Promise<void> {
-    for (const rule of rules) this.faults.add(rule, 'runtime');
+  async use(...rules: FaultRuleInput[]): Promise<void> {
+    for (const rule of acceptRules(rules, { source: 'use()', at: 'rules' })) this.faults.add(rule, 'runtime');
   }
 
   /** Every fault rule with its hit count, newest first. */
@@ -338,7 +353,8 @@ export class Pop3Mock {
       for (const rule of await loadFaultFixture(this.options.faults, this.options.baseDir))
         this.faults.add(rule, 'options');
     }
-    for (const [user, options] of Object.entries(this.options.users ?? {})) await this.addUser(user, options);
+    for (const [user, options] of Object.entries(this.options.users ?? {}))
+      await this.storeUser(user, options);
     const fallback = this.options.portFallback ?? true;
     if (this.options.control) {
       const control = this.options.control === true ? {} : this.options.control;
@@ -416,7 +432,10 @@ function dialectNamed(name: string): Dialect {
  * await pop3.close();
  */
 export async function startPop3Mock(options: Pop3MockOptions = {}): Promise<Pop3Mock> {
-  const mock = new Pop3Mock(options);
+  // Checked before anything listens: a wrong option fails here, naming its path.
+  const mock = new Pop3Mock(
+    checkInput(pop3MockOptions, options, { source: 'pop3-mock options', noun: 'option' }),
+  );
   try {
     await mock.start();
   } catch (error) {

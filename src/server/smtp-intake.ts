@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 /** Options of the SMTP intake (`smtp` option of `startPop3Mock`). */
 export interface SmtpOptions {
   /** Port for SMTP; default 0 (ephemeral). */
-  port?: number;
+  port?: number | string;
 }
 
 /** What the intake needs from the server: who exists, and how to deliver. */
@@ -28,7 +28,7 @@ export interface SmtpIntake {
 export async function startSmtpIntake(
   target: SmtpTarget,
   host: string,
-  options: SmtpOptions,
+  options: { port?: number },
 ): Promise<SmtpIntake> {
   // Loaded only when asked for, so a server without SMTP pays nothing.
   const { SMTPServer } = await import('smtp-server');

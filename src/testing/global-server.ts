@@ -1,8 +1,8 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadConfig } from '../cli/load-config';
-import type { DialectName } from '../dialects';
+import { optionsFromConfig } from '../config/config-options';
+import { loadConfig } from '../config/load-config';
 import type { Pop3MockOptions } from '../options';
 import { type Pop3Mock, startPop3Mock } from '../server/pop3-mock';
 
@@ -138,19 +138,11 @@ function findConfig(config: string | undefined, rootDir: string): string | undef
 
 /** A config file in the CLI's format, as server options; relative fixture paths resolve against its folder. */
 function configFileOptions(file: string, rootDir: string): Pop3MockOptions {
-  let loaded: ReturnType<typeof loadConfig>;
   try {
-    loaded = loadConfig(file, rootDir);
+    return optionsFromConfig(loadConfig(file, rootDir));
   } catch (error) {
-    throw new Error(`pop3-mock jest global setup: ${(error as Error).message}`);
+    throw new Error(`pop3-mock jest global setup: ${(error as Error).message}`, { cause: error });
   }
-  const { controlPort, smtpPort, dialect, ...rest } = loaded.options;
-  const options: Pop3MockOptions = { ...rest, baseDir: loaded.baseDir };
-  // startPop3Mock names the known dialects if this one is not.
-  if (dialect !== undefined) options.dialect = dialect as DialectName;
-  if (controlPort !== undefined) options.control = { port: controlPort };
-  if (smtpPort !== undefined) options.smtp = { port: smtpPort };
-  return options;
 }
 
 function setEnv(name: string, value: string | undefined): void {

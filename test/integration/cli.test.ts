@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { connectPop3Mock, startPop3Mock } from '../../src';
 import { buildStartPlan } from '../../src/cli/build-options';
-import { loadConfig } from '../../src/cli/load-config';
+import { loadConfig } from '../../src/config/load-config';
 import { main } from '../../src/cli/main';
 import { parseCliArgs } from '../../src/cli/parse-args';
 import { bundleSource } from '../helpers/bundle-src';
@@ -346,23 +346,29 @@ describe('config files: exit code 4 with the file and the problem', () => {
   });
 
   test.each([
-    [{ users: {}, tlsPorts: 1 }, 'unknown key "tlsPorts" (known: host, port'],
-    [{ users: { alice: { messages: [] } } }, 'users.alice.password must be a string'],
-    [{ users: { alice: { password: 7 } } }, 'users.alice.password must be a string'],
-    [{ users: { alice: { password: 'x', mesages: [] } } }, 'users.alice: unknown key "mesages"'],
-    [{ users: ['alice'] }, '"users" must be an object'],
-    [{ port: 'x' }, '"port" must be an integer from 0 to 65535'],
-    [{ lock: 'shared' }, '"lock" must be one of "exclusive", "none"'],
-    [{ capabilities: { stls: 'yes' } }, 'capabilities.stls must be true or false'],
-    [{ capabilities: { starttls: true } }, 'unknown capability "starttls"'],
-    [{ dialect: 'nope' }, 'unknown dialect "nope" (known: rfc, dovecot, gmail, greenmail, rfc1939-minimal)'],
-    [[], 'must hold an object'],
+    [{ users: {}, tlsPorts: 1 }, 'unknown key "tlsPorts"; did you mean "tlsPort"?'],
+    [{ users: { alice: { messages: [] } } }, 'users.alice.password: expected a password (a non-empty string), got nothing'],
+    [
+      { users: { alice: { password: 7 } } },
+      'users.alice.password: expected a password (a non-empty string), got a number (not shown)',
+    ],
+    [{ users: { alice: { password: 'x', mesages: [] } } }, 'users.alice: unknown key "mesages"; did you mean "messages"?'],
+    [{ users: ['alice'] }, 'users: expected an object, got ["alice"]'],
+    [{ port: 'x' }, 'port: expected a port: an integer from 0 to 65535, or a string of its digits, got "x"'],
+    [{ lock: 'shared' }, 'lock: expected one of "exclusive", "none", got "shared"'],
+    [{ capabilities: { stls: 'yes' } }, 'capabilities.stls: expected true or false, got "yes"'],
+    [{ capabilities: { starttls: true } }, 'capabilities: unknown key "starttls"'],
+    [
+      { dialect: 'nope' },
+      'dialect: expected one of "rfc", "dovecot", "gmail", "greenmail", "rfc1939-minimal", got "nope"',
+    ],
+    [[], 'expected an object, got []'],
   ])('%j', async (config, message) => {
     const file = join(dir, `${randomBytes(4).toString('hex')}.json`);
     writeFileSync(file, JSON.stringify(config));
     const { code, stdout, stderr } = await runMain(['--config', file]);
     expect({ code, stdout }).toEqual({ code: 4, stdout: '' });
-    expect(stderr).toContain(`pop3-mock: config ${file}: ${message}`);
+    expect(stderr).toBe(`pop3-mock: config ${file}: ${message}`);
   });
 
   test('not JSON, missing, or of an unknown kind', async () => {

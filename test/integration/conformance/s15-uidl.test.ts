@@ -153,7 +153,11 @@ test.each([
 ])('§15 a configured uid %s is refused at start-up, never sent', async (_, uid) => {
   await expect(
     startPop3Mock({ users: { [USER]: { password: PASSWORD, messages: [{ raw: THREE[0]!, uid }] } } }),
-  ).rejects.toBeInstanceOf(FixtureError);
+  ).rejects.toMatchObject({
+    name: 'InputError',
+    path: `users.${USER}.messages[0].uid`,
+    issues: [{ message: expect.stringMatching(/^expected a uid: 1 to 70 characters from 0x21 to 0x7E/) }],
+  });
 });
 
 test('§15 two messages configured with the same uid are refused (uids are unique)', async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FixtureError, on, startPop3Mock } from '../../../src';
+import { InputError, on, startPop3Mock } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
 
 // Issue 4 §1: rules come from fixtures too — JSON as the builder writes it.
@@ -29,9 +29,9 @@ test('a fault fixture that is not an array of rules is refused with the path', a
   const dir = mkdtempSync(join(tmpdir(), 'pop3-faults-'));
   try {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ trigger: {} }));
-    await expect(startPop3Mock({ baseDir: dir, faults: 'bad.json' })).rejects.toThrow(FixtureError);
+    await expect(startPop3Mock({ baseDir: dir, faults: 'bad.json' })).rejects.toThrow(InputError);
     await expect(startPop3Mock({ baseDir: dir, faults: 'bad.json' })).rejects.toThrow(
-      /bad\.json must hold a JSON array/,
+      /bad\.json: expected an array, got \{"trigger":\{\}\}/,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -121,7 +121,7 @@ test('control: false is refused; a broken config file names itself', async () =>
   await expect(globalSetup({ config: false, control: false })).rejects.toThrow(/needs the control channel/);
   writeConfig('pop3-mock.config.json', '{ "users": { "a": { "password": 7 } } }');
   await expect(globalSetup({ rootDir: dir })).rejects.toThrow(
-    /global setup: config pop3-mock\.config\.json: users\.a\.password must be a string/,
+    /global setup: config pop3-mock\.config\.json: users\.a\.password: expected a password \(a non-empty string\), got a number \(not shown\)/,
   );
   expect(globalServer()).toBeUndefined();
   expect(process.env.POP3_MOCK_PORT).toBeUndefined();

@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, extname, resolve } from 'node:path';
+import { checkInput } from '../schema/check';
+import { type ConfigFileOptions, configFile } from '../schema/options';
+import { ConfigError } from './config-error';
+
+/** A loaded, checked config file. */
+export interface CliConfig {
+  options: ConfigFileOptions;
+  /** The folder relative fixture paths resolve against: the config file's own. */
+  baseDir: string;
+  /** The path as given on the command line, for messages. */
+  displayPath: string;
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Reads a config file: JSON (`.json`) or CommonJS (`.js`, `.cjs`, loaded with
+ * `require`, `module.exports = {...}`; an ES module's default export is taken
+ * too where Node can require it).
+ *
+ * @throws ConfigError when the file cannot be read, InputError (path and what was expected) when what it holds is wrong.
+ */
+export function loadConfig(file: string, cwd: string): CliConfig {
+  const path = resolve(cwd, file);
+  // As the user wrote it: that is the path they will recognise.
+  const displayPath = file;
+  const data = readConfig(path, displayPath);
+  return { options: checkConfig(data, displayPath), baseDir: dirname(path), displayPath };
+}
+
+function readConfig(path: string, shown: string): unknown {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.json') {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot read config ${shown}: ${fsReason(error)}`);
+    }
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(`config ${shown} is not valid JSON: ${messageOf(error)}`);
+    }
+  }
+  if (ext === '.js' || ext === '.cjs') {
+    let loaded: unknown;
+    try {
+      loaded = createRequire(path)(path);
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'MODULE_NOT_FOUND' && !existsSync(path)) {
+        throw new ConfigError(`cannot read config ${shown}: not found`);
+      }
+      throw new ConfigError(`cannot load config ${shown}: ${messageOf(error)}`);
+    }
+    return isRecord(loaded) && 'default' in loaded ? loaded.default : loaded;
+  }
+  throw new ConfigError(`config ${shown}: use a .json, .js or .cjs file`);
+}
+
+function checkConfig(data: unknown, shown: string): ConfigFileOptions {
+  return checkInput(configFile, data, { source: `config ${shown}` });
+}
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+}
+
+function errorCode(error: unknown): unknown {
+  return typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+}
+
+function fsReason(error: unknown): string {
+  const code = errorCode(error);
+  if (code === 'ENOENT') return 'not found';
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'EACCES') return 'permission denied';
+  return messageOf(error);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,213 @@
+import type { z } from 'zod';
+import type { $ZodIssue, $ZodRawIssue } from 'zod/v4/core';
+import { InputError, type InputIssue } from './input-error';
+import { nearest } from './nearest';
+
+/** Where a check happens, for its messages. */
+export interface Door {
+  /** What is checked, first in the message: `pop3-mock options`, `config pop3.json`, `POST /api/faults`. */
+  readonly source: string;
+  /** What an unknown key at the top is called: `option`, `key` (default), `field`. */
+  readonly noun?: string;
+  /** A name for the input itself, put before every path: `rules` gives `rules[0].action`. */
+  readonly at?: string;
+}
+
+/**
+ * The one door check: parses `value` with `schema` (verbs upper-cased,
+ * digit strings made numbers) or throws an {@link InputError} naming every
+ * problem by path. Nothing is applied before this returns.
+ */
+export function checkInput<S extends z.ZodType>(schema: S, value: unknown, door: Door): z.output<S> {
+  const result = schema.safeParse(value, { error: expectedText, reportInput: true });
+  if (result.success) return result.data;
+  throw new InputError(issuesOf(result.error.issues, door), door.source);
+}
+
+/** Like {@link checkInput}, returning the issues instead of throwing (for a form that shows them). */
+export function inputIssues(schema: z.ZodType, value: unknown, door: Door): InputIssue[] {
+  const result = schema.safeParse(value, { error: expectedText, reportInput: true });
+  return result.success ? [] : issuesOf(result.error.issues, door);
+}
+
+function issuesOf(issues: readonly $ZodIssue[], door: Door): InputIssue[] {
+  return describeIssues(
+    issues,
+    door.at === undefined ? [] : [door.at],
+    door.at === undefined ? (door.noun ?? 'key') : 'key',
+  );
+}
+
+type Path = readonly PropertyKey[];
+
+function describeIssues(issues: readonly $ZodIssue[], prefix: Path, noun: string): InputIssue[] {
+  return issues.flatMap((issue) => describeIssue(issue, prefix, noun));
+}
+
+function describeIssue(issue: $ZodIssue, prefix: Path, noun: string): InputIssue[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'unrecognized_keys') {
+    // The message holds `"key"; did you mean "known"?` (see expectedText).
+    const what = path.length === 0 ? noun : 'key';
+    return issue.message
+      .split('\n')
+      .map((one) => ({ path: pathText(path), message: `unknown ${what} ${one}` }));
+  }
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // No branch fitted. When one was the right kind of value with a problem inside
+    // (a misspelt key, a bad field), that problem says most; else the union's own text.
+    const branch = closestBranch(issue.errors);
+    const inside = branch?.some((i) => i.path.length > 0 || i.code === 'unrecognized_keys');
+    if (branch && (inside || !isCustom(issue.message))) return describeIssues(branch, path, noun);
+  }
+  const got =
+    issue.code === 'invalid_union' && 'discriminator' in issue ? discriminatorValue(issue) : issue.input;
+  // A check across fields (a refinement) explains itself; anything else shows what it got.
+  const message =
+    issue.code === 'custom' && got === undefined ? issue.message : `${issue.message}, got ${show(got, path)}`;
+  return [{ path: pathText(path), message }];
+}
+
+function discriminatorValue(issue: $ZodIssue & { discriminator?: string }): unknown {
+  const input = issue.input;
+  if (typeof input !== 'object' || input === null || issue.discriminator === undefined) return input;
+  return (input as Record<string, unknown>)[issue.discriminator];
+}
+
+/**
+ * The union branch that came closest: of the branches that took the value as
+ * the right kind, the one whose problem lies deepest, then the one with fewest.
+ */
+function closestBranch(branches: readonly (readonly $ZodIssue[])[]): readonly $ZodIssue[] | undefined {
+  const sameKind = branches.filter((issues) => !issues.some(isWrongKind));
+  if (sameKind.length === 0) return undefined;
+  const score = (issues: readonly $ZodIssue[]) => depth(issues) * 1000 - issues.length;
+  return sameKind.reduce((best, issues) => (score(issues) > score(best) ? issues : best));
+}
+
+/** A problem with the value itself being the wrong kind (a string where an object goes). */
+function isWrongKind(issue: $ZodIssue): boolean {
+  if (issue.path.length > 0) return false;
+  if (issue.code === 'invalid_type') return true;
+  if (issue.code === 'custom')
+    return (issue.params as { wrongKind?: boolean } | undefined)?.wrongKind === true;
+  if (issue.code === 'invalid_union') return closestBranch(issue.errors) === undefined;
+  return false;
+}
+
+function depth(issues: readonly $ZodIssue[]): number {
+  let deepest = 0;
+  for (const issue of issues) {
+    const inner = issue.code === 'invalid_union' ? depth(closestBranch(issue.errors) ?? []) : 0;
+    deepest = Math.max(deepest, issue.path.length + inner + (issue.code === 'unrecognized_keys' ? 1 : 0));
+  }
+  return deepest;
+}
+
+/** Our own messages start with `expected`; zod's defaults are replaced in {@link expectedText}. */
+function isCustom(message: string): boolean {
+  return message.startsWith('expected');
+}
+
+/** The per-parse error map: zod's issue as `expected ...` (the value shown is added afterwards). */
+function expectedText(issue: $ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${KINDS[issue.expected] ?? issue.expected}`;
+    case 'too_small':
+      return `expected ${bound(issue.origin, '>=', issue.minimum, issue.inclusive)}`;
+    case 'too_big':
+      return `expected ${bound(issue.origin, '<=', issue.maximum, issue.inclusive)}`;
+    case 'invalid_value':
+      return `expected ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union':
+      if (issue.note === 'No matching discriminator') {
+        const options = (issue as { options?: unknown[] }).options ?? [];
+        return `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}`;
+      }
+      return 'expected one of the documented forms';
+    case 'invalid_format':
+      return `expected a string matching ${issue.pattern ?? issue.format}`;
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => unknownKey(key, knownKeys(issue))).join('\n');
+    default:
+      return undefined;
+  }
+}
+
+function unknownKey(key: string, known: readonly string[]): string {
+  const guess = nearest(key, known);
+  return guess === undefined
+    ? JSON.stringify(key)
+    : `${JSON.stringify(key)}; did you mean ${JSON.stringify(guess)}?`;
+}
+
+/** The keys the object schema that raised the issue knows. */
+function knownKeys(issue: $ZodRawIssue): string[] {
+  const def = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def;
+  return Object.keys(def?.shape ?? {});
+}
+
+const KINDS: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+  object: 'an object',
+  record: 'an object',
+  map: 'an object',
+  array: 'an array',
+  function: 'a function',
+  bigint: 'an integer',
+  date: 'a date',
+  undefined: 'nothing',
+  never: 'nothing here',
+};
+
+function bound(origin: string, op: '>=' | '<=', limit: unknown, inclusive?: boolean): string {
+  const n = Number(limit);
+  if (origin === 'array' || origin === 'set')
+    return `${op === '>=' ? 'at least' : 'at most'} ${n} item${n === 1 ? '' : 's'}`;
+  if (origin === 'string') {
+    if (op === '>=' && n === 1) return 'a non-empty string';
+    return `a string of ${op === '>=' ? 'at least' : 'at most'} ${n} characters`;
+  }
+  const strict = inclusive === false ? op.slice(0, 1) : op;
+  return `a number ${strict} ${n}`;
+}
+
+/** A value as an error shows it: short, and never a secret. */
+export function show(value: unknown, path: Path = []): string {
+  const key = String(path.at(-1) ?? '');
+  if (/password|token|secret/i.test(key) && value !== undefined) return `a ${kindOf(value)} (not shown)`;
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value);
+  if (Buffer.isBuffer(value)) return `a Buffer of ${value.length} bytes`;
+  if (value instanceof RegExp) return String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'list';
+  return typeof value;
+}
+
+/** `faults[0].action.bytes`; keys that are not identifiers in brackets. */
+export function pathText(path: Path): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(String(part))) text += text === '' ? String(part) : `.${String(part)}`;
+    else text += `[${JSON.stringify(String(part))}]`;
+  }
+  return text;
+}

@@ -1,0 +1,297 @@
+import { z } from 'zod';
+import type { Clock } from '../clock';
+import type { Dialect, DialectName } from '../dialects';
+import type { ComposedMessage } from '../fixtures/types';
+import type { Pop3MockOptions } from '../options';
+import { faultRules } from './fault-rule';
+import { bytes, codeOnly, int, nonEmptyString, numberIn, password, port, uid, userName } from './primitives';
+
+/*
+ * Server options: one definition for `startPop3Mock()`, the config file
+ * (its JSON part), the jest global setup and the control API's user bodies.
+ * Forms that only code can hand over (Buffers, functions, a Dialect or
+ * Clock object) are added to the JSON forms here, never written twice.
+ */
+
+export const DIALECT_NAMES = [
+  'rfc',
+  'dovecot',
+  'gmail',
+  'greenmail',
+  'rfc1939-minimal',
+] as const satisfies readonly DialectName[];
+export const MECHANISM_NAMES = ['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2', 'OAUTHBEARER'] as const;
+
+// Message sources ------------------------------------------------------------
+
+const pathMessage = z
+  .strictObject({ path: nonEmptyString, mboxFormat: z.enum(['mboxrd', 'mboxo']).optional() })
+  .meta({ description: 'An `.eml` file, a folder of `.eml` files, an mbox file or a Maildir.' });
+
+/** nodemailer MailComposer fields (nodemailer checks their values); `raw` is left to the raw form. */
+const COMPOSER_FIELDS = [
+  'from',
+  'sender',
+  'to',
+  'cc',
+  'bcc',
+  'replyTo',
+  'inReplyTo',
+  'references',
+  'subject',
+  'messageId',
+  'date',
+  'text',
+  'html',
+  'watchHtml',
+  'amp',
+  'icalEvent',
+  'attachments',
+  'alternatives',
+  'headers',
+  'list',
+  'otp',
+  'envelope',
+  'encoding',
+  'textEncoding',
+  'disableUrlAccess',
+  'disableFileAccess',
+  'attachDataUrls',
+  'boundaryPrefix',
+  'baseBoundary',
+  'newline',
+  'normalizeHeaderKey',
+  'priority',
+  'xMailer',
+] as const satisfies readonly Exclude<keyof ComposedMessage, 'raw' | 'uid'>[];
+// Every MailComposer field is listed: this fails to compile when nodemailer adds one.
+export const composerFieldsComplete: Exclude<
+  keyof ComposedMessage,
+  'raw' | 'uid'
+> extends (typeof COMPOSER_FIELDS)[number]
+  ? true
+  : false = true;
+const composedMessage = z
+  .strictObject({
+    ...Object.fromEntries(COMPOSER_FIELDS.map((k) => [k, z.unknown().optional()])),
+    uid: uid.optional(),
+  })
+  .meta({
+    description: 'nodemailer message fields (`from`, `to`, `subject`, `text`, `html`, `attachments`, ...).',
+  }) as unknown as z.ZodType<ComposedMessage, ComposedMessage>;
+
+const rawText = z
+  .strictObject({ raw: z.string(), uid: uid.optional() })
+  .meta({ description: 'The raw message, with an optional fixed uid.' });
+
+/** A message as JSON can carry it: a path or raw text (a string with a line break), or one of the objects. */
+const MESSAGE_FORMS = 'a path, raw text, { raw, uid }, { path } or nodemailer fields';
+const jsonMessage = z.union([nonEmptyString, rawText, pathMessage, composedMessage], {
+  error: `expected a message: ${MESSAGE_FORMS}`,
+});
+
+/** The control API's extra form: raw bytes as base64. */
+const base64Message = z
+  .strictObject({ rawBase64: z.base64({ error: 'expected base64 text' }), uid: uid.optional() })
+  .transform(({ rawBase64, uid: given }) => ({
+    raw: Buffer.from(rawBase64, 'base64'),
+    ...(given === undefined ? {} : { uid: given }),
+  }))
+  .meta({ description: 'Raw message bytes as base64, with an optional fixed uid.' });
+export const wireMessage = z.union([nonEmptyString, rawText, base64Message, pathMessage, composedMessage], {
+  error: `expected a message: ${MESSAGE_FORMS}, or { rawBase64, uid }`,
+});
+
+const codeMessage = z.union(
+  [
+    nonEmptyString,
+    bytes,
+    z.strictObject({ raw: z.union([z.string(), bytes]), uid: uid.optional() }),
+    pathMessage,
+    composedMessage,
+  ],
+  { error: `expected a message: a Buffer, ${MESSAGE_FORMS}` },
+);
+
+// The single form first: a readonly array branch would try to freeze a Buffer it refuses.
+const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.array(item).readonly()], { error: 'expected a message or a list of messages' });
+
+export const jsonMessages = oneOrMany(jsonMessage);
+export const wireMessages = oneOrMany(wireMessage);
+export const codeMessages = oneOrMany(codeMessage);
+
+// Users ------------------------------------------------------------------------
+
+const tokenCheck = codeOnly<(token: string) => boolean>((v) => typeof v === 'function', 'a function');
+
+export const jsonUser = z.strictObject({
+  password,
+  messages: jsonMessages.optional(),
+  oauthToken: nonEmptyString.optional(),
+});
+const codeUser = z.strictObject({
+  password,
+  messages: codeMessages.optional(),
+  oauthToken: z.union([nonEmptyString, tokenCheck]).optional(),
+});
+/** A user given at run time over the control API: raw bytes may come as base64. */
+export const wireUser = z.strictObject({
+  password,
+  messages: wireMessages.optional(),
+  oauthToken: nonEmptyString.optional(),
+});
+
+const userOrPassword = <T extends z.ZodType>(user: T) =>
+  z.union([password, user], { error: 'expected a password string or { password, messages }' });
+const usersOf = <T extends z.ZodType>(user: T) => z.record(userName, userOrPassword(user));
+
+/** `addUser()`'s options: a password, or { password, messages, oauthToken }. */
+export const codeUserOrPassword = userOrPassword(codeUser);
+
+// Capabilities -----------------------------------------------------------------
+
+const implementation = z
+  .string()
+  .regex(/^[\x20-\x7e]{1,200}$/, { error: 'expected printable text of 1 to 200 characters' });
+const loginDelay = int(0, 86_400 * 365);
+const expire = z.union([int(0, 36_500), z.literal('NEVER')], {
+  error: 'expected days (an integer from 0 to 36500) or "NEVER"',
+});
+
+/** Optional parts of POP3, as code gives them. */
+const capabilities = z
+  .strictObject({
+    capa: z.boolean(),
+    top: z.boolean(),
+    uidl: z.boolean(),
+    user: z.boolean(),
+    pipelining: z.boolean(),
+    respCodes: z.boolean(),
+    authRespCode: z.boolean(),
+    implementation: implementation.optional(),
+    sasl: z.array(z.enum(MECHANISM_NAMES)).readonly(),
+    stls: z.boolean(),
+    loginDelay: loginDelay.optional(),
+    expire: expire.optional(),
+    utf8: z.boolean(),
+    lang: z.boolean(),
+  })
+  .partial();
+
+/** The same in JSON, where `null` leaves IMPLEMENTATION, LOGIN-DELAY or EXPIRE out (code says `undefined`). */
+const leaveOut = <T extends z.ZodType>(value: T) =>
+  z
+    .union([value, z.null()])
+    .transform((v) => v ?? undefined)
+    .optional();
+const jsonCapabilities = capabilities.extend({
+  implementation: leaveOut(implementation),
+  loginDelay: leaveOut(loginDelay),
+  expire: leaveOut(expire),
+});
+
+// The server -------------------------------------------------------------------
+
+export const controlOptions = z.strictObject({
+  port: port.optional(),
+  token: z
+    .string()
+    .regex(/^[\x21-\x7e]{8,512}$/, { error: 'expected a token of 8 to 512 printable characters' })
+    .optional(),
+});
+export const smtpOptions = z.strictObject({ port: port.optional() });
+
+const tlsOptions = z.strictObject({
+  key: z.union([z.string(), bytes]),
+  cert: z.union([z.string(), bytes]),
+  ca: z.union([z.string(), bytes]).optional(),
+});
+
+/** Fields a config file and the options share, as JSON. */
+const sharedFields = {
+  host: nonEmptyString.optional(),
+  port: port.optional(),
+  portFallback: z.boolean().optional(),
+  lock: z.enum(['exclusive', 'none']).optional(),
+  maxSessions: int(0).optional(),
+  autologoutMs: numberIn(1, 2_147_483_647).optional(),
+  faults: z.union([faultRules, nonEmptyString]).optional(),
+  seed: int(0, 4_294_967_295).optional(),
+  tlsPort: port.optional(),
+  requireTls: z.boolean().optional(),
+  apop: z.boolean().optional(),
+  hostname: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, { error: 'expected a host name without spaces' })
+    .optional(),
+};
+
+const dialectObject = codeOnly<Dialect>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as Dialect).texts === 'object' &&
+    typeof (v as Dialect).name === 'string',
+  'a dialect name or a Dialect object',
+);
+const clock = codeOnly<Clock>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as Clock).now === 'function' &&
+    typeof (v as Clock).setTimeout === 'function',
+  'a Clock: { now(), setTimeout(callback, ms) }',
+);
+const logger = codeOnly<(line: string) => void>(
+  (v) => typeof v === 'function',
+  'a function (line: string) => void',
+);
+
+export const pop3MockOptions = z
+  .strictObject({
+    ...sharedFields,
+    users: usersOf(codeUser).optional(),
+    capabilities: capabilities.optional(),
+    baseDir: nonEmptyString.optional(),
+    dialect: z
+      .union([z.enum(DIALECT_NAMES), dialectObject], {
+        error: `expected a dialect: ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')} or a Dialect object`,
+      })
+      .optional(),
+    control: z.union([z.boolean(), controlOptions]).optional(),
+    smtp: z.union([z.boolean(), smtpOptions]).optional(),
+    clock: clock.optional(),
+    logger: logger.optional(),
+    tls: z.union([z.literal(false), tlsOptions]).optional(),
+  })
+  .superRefine((options, ctx) => {
+    if (options.tls === false && options.tlsPort !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tlsPort'],
+        message: 'expected no tlsPort with tls: false (implicit TLS needs a certificate)',
+        input: undefined,
+      });
+    }
+  });
+
+/** What a config file may hold: the options as JSON, the dialect by name, and the other listeners' ports. */
+export const configFile = z.strictObject({
+  ...sharedFields,
+  users: usersOf(jsonUser).optional(),
+  capabilities: jsonCapabilities.optional(),
+  dialect: z.enum(DIALECT_NAMES).optional(),
+  controlPort: port.optional(),
+  smtpPort: port.optional(),
+});
+
+export type ConfigFileOptions = z.output<typeof configFile>;
+export type CheckedOptions = z.output<typeof pop3MockOptions>;
+
+/*
+ * The public option types keep their TSDoc in src/options.ts; these lines
+ * fail to compile the day they and the schema stop describing the same input.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const optionsMatchSchema: Same<Pop3MockOptions, z.input<typeof pop3MockOptions>> = true;

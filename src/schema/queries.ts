@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { LocatedCommand } from '../transcript/pattern';
+import { int, userName } from './primitives';
+
+/*
+ * What a test asks of the transcripts: verify and wait options, in process
+ * and over the control API, checked so that a wrong count or a misspelt
+ * key is an error, never a silent "verified".
+ */
+
+/** How many times a command must have been received: exactly n, or a range. */
+export const times = z.union(
+  [
+    int(0),
+    z
+      .strictObject({ atLeast: int(0).optional(), atMost: int(0).optional() })
+      .refine((t) => t.atLeast !== undefined || t.atMost !== undefined, {
+        error: 'expected "atLeast", "atMost" or both',
+      })
+      .refine((t) => t.atLeast === undefined || t.atMost === undefined || t.atLeast <= t.atMost, {
+        error: 'expected atLeast <= atMost',
+      }),
+  ],
+  { error: 'expected a count (an integer >= 0) or { "atLeast": n, "atMost": m }' },
+);
+
+export const sessionFilter = {
+  user: userName.optional(),
+  sessionId: int(1).optional(),
+};
+
+/** A command pattern as code gives it: `'RETR 1'`, `'RETR *'`, a RegExp or a predicate. */
+const codePattern = z.union(
+  [
+    z.string().min(1),
+    z.instanceof(RegExp),
+    z.custom<(command: LocatedCommand) => boolean>((v) => typeof v === 'function'),
+  ],
+  { error: 'expected a command pattern: a string such as "RETR 1", a RegExp or a function' },
+);
+
+export const verifyOptions = z.strictObject({
+  pattern: codePattern,
+  times: times.optional(),
+  ...sessionFilter,
+});
+
+/** A wait's time limit: default 5000 ms, at most 10 minutes. */
+export const timeoutMs = int(0, 600_000);
