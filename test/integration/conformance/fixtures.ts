@@ -1,12 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { clearTimeout, setTimeout } from 'node:timers';
-import {
-  type Clock,
-  type Pop3Mock,
-  type Pop3MockOptions,
-  startPop3Mock,
-  type TimerHandle,
-} from '../../../src';
+import { type Pop3Mock, type Pop3MockOptions, startPop3Mock } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
 import { wireOf } from '../../helpers/wire';
 
@@ -89,39 +83,6 @@ export async function rawSocket(port: number): Promise<{ socket: Socket; receive
 export function writeDrained(socket: Socket, data: Buffer | string): Promise<void> {
   if (socket.write(data)) return Promise.resolve();
   return new Promise((resolve) => socket.once('drain', () => resolve()));
-}
-
-/** Resolves after `ms` (only for spacing commands in autologout tests; never to wait for the server). */
-export function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * A clock that moves only when told: `advance()` runs the timers that fall
- * due. Lets a test check the 10-minute autologout without waiting.
- */
-export class ManualClock implements Clock {
-  private time = Date.now();
-  private readonly timers = new Set<{ due: number; callback: () => void }>();
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(callback: () => void, ms: number): TimerHandle {
-    const timer = { due: this.time + ms, callback };
-    this.timers.add(timer);
-    return { cancel: () => this.timers.delete(timer) };
-  }
-
-  advance(ms: number): void {
-    this.time += ms;
-    const due = [...this.timers].filter((t) => t.due <= this.time).sort((a, b) => a.due - b.due);
-    for (const t of due) {
-      this.timers.delete(t);
-      t.callback();
-    }
-  }
 }
 
 /** Rejects if `promise` has not settled within `ms` (keeps a hung wait from eating the jest timeout). */

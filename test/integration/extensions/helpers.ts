@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type Pop3Command from 'node-pop3' with { 'resolution-mode': 'import' };
-import type { Clock, Pop3Mock, Pop3MockOptions, TimerHandle } from '../../../src';
+import type { Pop3Mock, Pop3MockOptions } from '../../../src';
 import { startPop3Mock } from '../../../src';
 import { pythonExecutable } from '../../helpers/clients/python-poplib';
 
@@ -248,29 +248,6 @@ export async function caFile(pop3: Pop3Mock): Promise<{ path: string; remove: ()
   const path = join(dir, 'ca.pem');
   await writeFile(path, pop3.tls.ca);
   return { path, remove: () => rm(dir, { recursive: true, force: true }) };
-}
-
-/** A clock moved by hand: `now()` starts at `start`; timers fire only in `advance()`. */
-export class FakeClock implements Clock {
-  private timers: { at: number; callback: () => void; cancelled: boolean }[] = [];
-  constructor(private time = Date.UTC(2026, 0, 1)) {}
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(callback: () => void, ms: number): TimerHandle {
-    const timer = { at: this.time + ms, callback, cancelled: false };
-    this.timers.push(timer);
-    return { cancel: () => (timer.cancelled = true) };
-  }
-
-  advance(ms: number): void {
-    this.time += ms;
-    const due = this.timers.filter((t) => !t.cancelled && t.at <= this.time);
-    this.timers = this.timers.filter((t) => !due.includes(t));
-    for (const t of due) t.callback();
-  }
 }
 
 // Python's standard poplib, driven by a script kept here so it can use

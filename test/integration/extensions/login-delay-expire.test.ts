@@ -1,16 +1,6 @@
 import { rfcDialect } from '../../../src';
-import {
-  aliceOptions,
-  b64,
-  capa,
-  FakeClock,
-  LineClient,
-  md5hex,
-  PASSWORD,
-  USER,
-  userPass,
-  withMock,
-} from './helpers';
+import { FakeClock } from '../../helpers/fake-clock';
+import { aliceOptions, b64, capa, LineClient, md5hex, PASSWORD, USER, userPass, withMock } from './helpers';
 
 // §17/§18 LOGIN-DELAY (RFC 2449 §6.5, §8.1.1) with a fake clock, and §17/§8
 // EXPIRE (RFC 2449 §6.7).

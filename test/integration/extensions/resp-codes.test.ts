@@ -1,15 +1,6 @@
 import { type Pop3Mock, type Pop3MockOptions, rfcDialect } from '../../../src';
-import {
-  aliceOptions,
-  b64,
-  FakeClock,
-  LineClient,
-  md5hex,
-  PASSWORD,
-  USER,
-  userPass,
-  withMock,
-} from './helpers';
+import { FakeClock } from '../../helpers/fake-clock';
+import { aliceOptions, b64, LineClient, md5hex, PASSWORD, USER, userPass, withMock } from './helpers';
 
 // §18 Extended response codes (RFC 2449 §8, RFC 3206). Every code the mock
 // can send is provoked over the wire.
