@@ -1,40 +1,13 @@
 import { connect, type Socket } from 'node:net';
 import { clearTimeout, setTimeout } from 'node:timers';
-import { type Pop3Mock, type Pop3MockOptions, startPop3Mock } from '../../../src';
-import { RawClient } from '../../helpers/raw-client';
+import type { RawClient } from '../../helpers/raw-client';
 import { wireOf } from '../../helpers/wire';
 
 // Shared helpers of the §1–§9 conformance tests. Expected bytes are computed
 // here from the input, independently of the server's own code.
 
-export const USER = 'alice';
-export const PASSWORD = 'secret';
-
-/** Starts a mock, runs `fn`, and always closes the mock. */
-export async function withMock(
-  options: Pop3MockOptions,
-  fn: (pop3: Pop3Mock) => Promise<void>,
-): Promise<void> {
-  const pop3 = await startPop3Mock(options);
-  try {
-    await fn(pop3);
-  } finally {
-    await pop3.close();
-  }
-}
-
-/** A mock with one user `alice`/`secret` holding `messages`. */
-export function withMailbox(
-  messages: (string | Buffer)[],
-  fn: (pop3: Pop3Mock) => Promise<void>,
-  options: Pop3MockOptions = {},
-): Promise<void> {
-  return withMock({ users: { [USER]: { password: PASSWORD, messages } }, ...options }, fn);
-}
-
-export function login(pop3: Pop3Mock, user = USER, password = PASSWORD): Promise<RawClient> {
-  return RawClient.login(pop3.port, user, password);
-}
+export { login, PASSWORD, USER, withMailbox } from '../../helpers/fixtures';
+export { withMock } from '../../helpers/with-mock';
 
 /** Writes all lines (CRLF added to each) in one write, then reads every byte until the server closes. */
 export async function script(client: RawClient, lines: readonly string[]): Promise<string> {

@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type Pop3Command from 'node-pop3' with { 'resolution-mode': 'import' };
 import type { Pop3Mock, Pop3MockOptions } from '../../../src';
-import { startPop3Mock } from '../../../src';
 import { pythonExecutable } from '../../helpers/clients/python-poplib';
+import { PASSWORD, USER } from '../../helpers/with-mock';
+
+export { PASSWORD, USER, withMock } from '../../helpers/with-mock';
 
 // node-pop3's types describe its ESM build; at run time its CommonJS build is required.
 const Pop3CommandClass = require('node-pop3') as typeof Pop3Command;
@@ -27,26 +29,11 @@ export function nodePop3Tls(port: number, ca: string, user = USER, password = PA
   });
 }
 
-// Helpers of the issue-3 extension tests (APOP, SASL, STLS, POP3S, UTF8/LANG,
-// CAPA). Expected values (digests, base64, capability lines) are computed here
+// Helpers of the extension tests (APOP, SASL, STLS, POP3S, UTF8/LANG, CAPA;
+// docs/CONFORMANCE-3.md). Expected values (digests, base64, capability lines) are computed here
 // from the inputs, independently of the server's code.
 
-export const USER = 'alice';
-export const PASSWORD = 'secret';
 export const TOKEN = 'ya29.alice-token';
-
-/** Starts a mock, runs `fn`, and always closes the mock. */
-export async function withMock(
-  options: Pop3MockOptions,
-  fn: (pop3: Pop3Mock) => Promise<void>,
-): Promise<void> {
-  const pop3 = await startPop3Mock(options);
-  try {
-    await fn(pop3);
-  } finally {
-    await pop3.close();
-  }
-}
 
 /** Options with one user `alice`/`secret` (OAuth token {@link TOKEN}) holding `messages`. */
 export function aliceOptions(

@@ -8,8 +8,8 @@
 // handle counts where they started.
 import type { Socket } from 'node:net';
 import { on, type Pop3Event, type Pop3Mock, rfcDialect, startPop3Mock } from '../../../src';
+import { bigMessage, OK, PASSWORD, THREE, USER } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
-import { bigMessage, OK, PASSWORD, THREE, USER } from '../conformance/fixtures-b';
 import { expectHandlesBackTo, handles, trackingClock, watchHost, whenClosed } from './support';
 
 const watch = watchHost();

@@ -3,8 +3,8 @@
 // (the session's snapshot never changes, §9), and many users at once, each
 // seeing only its own mail.
 import { type Pop3Mock, rfcDialect, startPop3Mock } from '../../../src';
+import { OK, PASSWORD, sizeOf, THREE, USER, wireOf } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
-import { OK, PASSWORD, sizeOf, THREE, USER, wireOf } from '../conformance/fixtures-b';
 import { watchHost } from './support';
 
 const watch = watchHost();

@@ -9,8 +9,8 @@
 import { createServer, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { on, type Pop3Mock, startPop3Mock } from '../../../src';
+import { bigMessage, FIVE_MB, OK, PASSWORD, sizeOf, THREE, USER } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
-import { bigMessage, FIVE_MB, OK, PASSWORD, sizeOf, THREE, USER } from '../conformance/fixtures-b';
 import { rawSocket, watchHost, whenClosed } from './support';
 
 const watch = watchHost();

@@ -11,8 +11,8 @@ import { inspect } from 'node:util';
 import { dialects, type Pop3Mock, rfcDialect, startPop3Mock } from '../../../src';
 import { routes } from '../../../src/control/routes';
 import { mountUi } from '../../../src/ui';
+import { OK } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
-import { OK } from '../conformance/fixtures-b';
 import { watchHost } from './support';
 
 const watch = watchHost();
