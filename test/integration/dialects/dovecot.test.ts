@@ -15,7 +15,7 @@ import {
   withMock,
 } from './fixtures';
 
-// Dovecot 2.3 (dovecot/core src/pop3-login, src/pop3; spec §25), over the wire.
+// Dovecot 2.3 (dovecot/core src/pop3-login, src/pop3; checklist §25, docs/CONFORMANCE.md), over the wire.
 const dialect = dovecotDialect;
 const BEFORE_LOGIN_CAPA = ['CAPA', 'TOP', 'UIDL', 'RESP-CODES', 'PIPELINING', 'AUTH-RESP-CODE'];
 

@@ -1,4 +1,4 @@
-// Shared helpers for the fault-injection tests (issue 4). Expected bytes are
+// Shared helpers for the fault-injection tests (docs/FAULTS.md). Expected bytes are
 // computed here from the raw fixtures, independently of src/.
 
 import { execFile } from 'node:child_process';

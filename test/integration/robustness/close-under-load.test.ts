@@ -1,4 +1,4 @@
-// close() under load (issue 8, item 4): with 1,000 live sessions in every
+// close() under load: with 1,000 live sessions in every
 // kind of state (streaming a large RETR to a client that does not read, held
 // by hang faults, inside a TLS handshake, inside a SASL exchange, idle before
 // and after login), close() resolves, every session is recorded as ended by

@@ -1,4 +1,4 @@
-// Concurrency (issue 8, item 5): sessions racing for one maildrop lock
+// Concurrency: sessions racing for one maildrop lock
 // (RFC 1939 §4, RFC 2449 §8.1.2 [IN-USE]), delivery while sessions are open
 // (the session's snapshot never changes, §9), and many users at once, each
 // seeing only its own mail.

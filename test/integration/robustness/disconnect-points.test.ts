@@ -1,4 +1,4 @@
-// Every disconnect point (issue 8, item 3), each with FIN and with RST:
+// Every disconnect point, each with FIN and with RST:
 // before the greeting, mid-command, mid-RETR of a large message, during the
 // TLS handshake (STLS and implicit TLS), during a SASL exchange, while a
 // reply is held by a hang fault (a client that leaves is gone, even while

@@ -1,4 +1,4 @@
-// Limits (issue 8, item 2): line length with a bounded buffer, the session
+// Limits: line length with a bounded buffer, the session
 // cap, too many bad commands per dialect, and the autologout timer for idle
 // and slow clients (RFC 1939 §3, RFC 2449 §4).
 import { type Dialect, dovecotDialect, rfcDialect, startPop3Mock } from '../../../src';

@@ -1,4 +1,4 @@
-// Secure defaults (issue 8, item 6): loopback bind; the control channel
+// Secure defaults: loopback bind; the control channel
 // requires its token; no credential in any printed output; TLS 1.2 minimum
 // (RFC 8314 §4.1); STLS injection refused (RFC 2595 §4, CVE-2011-0411
 // family); no user enumeration (RFC 1939 §13). SECURITY.md states these
