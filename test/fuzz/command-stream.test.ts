@@ -1,4 +1,4 @@
-// Fuzz (issue 8, item 1): random, built and mutated command lines, binary
+// Fuzz: random, built and mutated command lines, binary
 // and NUL bytes, huge tokens around and far past the line limits, random
 // segmentation of the byte stream, and FIN, RST or destroy at the end, under
 // three dialect settings. Invariants checked on every run:

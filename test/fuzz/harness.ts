@@ -4,10 +4,9 @@
 // (RFC 1939 framing, §19 pipelining order, per-dialect line and bad-command
 // limits), used to check every reply the server sent.
 import { connect, type Socket } from 'node:net';
-import { runInThisContext } from 'node:vm';
 import fc from 'fast-check';
 import type { Dialect } from '../../src';
-import { wireOf } from '../integration/conformance/fixtures-b';
+import { wireOf } from '../helpers/fixtures';
 
 // ---------------------------------------------------------------------------
 // Budget and seeds
@@ -49,37 +48,7 @@ export async function check<T>(property: fc.IAsyncProperty<T>, params: ReturnTyp
 // ---------------------------------------------------------------------------
 // The host process
 
-/**
- * Listens for uncaught exceptions and unhandled rejections on the real
- * process (jest gives each test file its own `process` copy whose listeners
- * never hear the real one) and on jest's copy. Call `assertClean()` after
- * each run; `stop()` in afterAll.
- */
-export function watchHost() {
-  const seen: string[] = [];
-  const onUncaught = (error: unknown) => seen.push(`uncaughtException: ${String(error)}`);
-  const onUnhandled = (reason: unknown) => seen.push(`unhandledRejection: ${String(reason)}`);
-  const host = runInThisContext('process') as NodeJS.Process;
-  const processes = host === process ? [process] : [process, host];
-  for (const p of processes) {
-    p.on('uncaughtException', onUncaught);
-    p.on('unhandledRejection', onUnhandled);
-  }
-  return {
-    host,
-    async assertClean(): Promise<void> {
-      // Let a late error (a rejected promise, an 'error' event) surface first.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (seen.length > 0) throw new Error(`escaped into the host process: ${seen.splice(0).join('; ')}`);
-    },
-    stop(): void {
-      for (const p of processes) {
-        p.off('uncaughtException', onUncaught);
-        p.off('unhandledRejection', onUnhandled);
-      }
-    },
-  };
-}
+export { watchHost } from '../helpers/host-errors';
 
 // ---------------------------------------------------------------------------
 // The client side

@@ -1,4 +1,4 @@
-// How long close() takes with 1,000 live sessions (issue 8, item 4: "it
+// How long close() takes with 1,000 live sessions (robustness requirement: "it
 // resolves in under a second"). The suite asserts that close() resolves and
 // leaves no handle (test/integration/robustness/close-under-load.test.ts);
 // the duration is measured here, since timing has no place in assertions.

@@ -1,4 +1,4 @@
-// 10,000 start/close cycles (issue 8, item 4): handles and memory must not
+// 10,000 start/close cycles: handles and memory must not
 // grow. Each cycle starts a mock (in turn: plain, with an implicit-TLS port,
 // with the control API), logs a client in, leaves it mid-command, and closes
 // the mock. After a warm-up, memory is read after a full GC every 1,000

@@ -1,4 +1,4 @@
-// What a 10 MB line without CRLF costs the server (issue 8, item 2: "costs
+// What a 10 MB line without CRLF costs the server (robustness requirement: "costs
 // no more memory than the limit"). A logged-in client sends 10 MB of 'A'
 // without a line end, 64 KiB at a time from one reused buffer; memory is
 // read after a full GC before and after, then the line is ended and a NOOP

@@ -1,4 +1,4 @@
-// Fuzz (issue 8, item 1): SASL exchanges cut short (RFC 5034 §4). A valid
+// Fuzz: SASL exchanges cut short (RFC 5034 §4). A valid
 // exchange for PLAIN, LOGIN, CRAM-MD5 or XOAUTH2 (with or without an initial
 // response, with a good or a bad token) is run step by step and cut at a
 // random step and byte; the client then drops (FIN, RST, destroy), cancels

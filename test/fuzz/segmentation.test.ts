@@ -1,4 +1,4 @@
-// Fuzz (issue 8, item 1): random segmentation of the byte stream. TCP may
+// Fuzz: random segmentation of the byte stream. TCP may
 // cut a client's bytes anywhere, so the server's answer must not depend on
 // where the cuts fall (RFC 1939 §3: a command is a line, whatever the
 // segments; RFC 2449 §6.6 pipelining). The same stream is sent in one write

@@ -1,5 +1,8 @@
 import { runInThisContext } from 'node:vm';
 
+/** The real process (jest gives each test file its own `process` copy), e.g. for `getActiveResourcesInfo()`. */
+export const hostProcess = runInThisContext('process') as NodeJS.Process;
+
 /**
  * Fails a test file when any error reaches the host process. Jest gives each
  * test file its own `process`, whose listeners never hear the real process's
@@ -9,7 +12,6 @@ import { runInThisContext } from 'node:vm';
 export function failOnHostErrors(): { expectNone(): Promise<void> } {
   const uncaught = jest.fn();
   const unhandled = jest.fn();
-  const hostProcess = runInThisContext('process') as NodeJS.Process;
   const processes = [process, hostProcess];
   const expectNone = async () => {
     // Let a late error surface before checking.
@@ -35,4 +37,36 @@ export function failOnHostErrors(): { expectNone(): Promise<void> } {
   });
   afterEach(expectNone);
   return { expectNone };
+}
+
+/**
+ * Listens for uncaught exceptions and unhandled rejections on the real
+ * process (jest gives each test file its own `process` copy whose listeners
+ * never hear the real one) and on jest's copy. Call `assertClean()` after
+ * each run; `stop()` in afterAll.
+ */
+export function watchHost() {
+  const seen: string[] = [];
+  const onUncaught = (error: unknown) => seen.push(`uncaughtException: ${String(error)}`);
+  const onUnhandled = (reason: unknown) => seen.push(`unhandledRejection: ${String(reason)}`);
+  const host = hostProcess;
+  const processes = host === process ? [process] : [process, host];
+  for (const p of processes) {
+    p.on('uncaughtException', onUncaught);
+    p.on('unhandledRejection', onUnhandled);
+  }
+  return {
+    host,
+    async assertClean(): Promise<void> {
+      // Let a late error (a rejected promise, an 'error' event) surface first.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (seen.length > 0) throw new Error(`escaped into the host process: ${seen.splice(0).join('; ')}`);
+    },
+    stop(): void {
+      for (const p of processes) {
+        p.off('uncaughtException', onUncaught);
+        p.off('unhandledRejection', onUnhandled);
+      }
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { unstuff } from './wire';
 
 export { unstuff } from './wire';
@@ -11,12 +12,22 @@ export interface MultiLineReply {
   wire: Buffer;
   /** The same with stuffing removed: what the message really holds. */
   data: Buffer;
+  /** `data` as text lines (in the client's `encoding`), without their CRLF. */
+  lines: string[];
+}
+
+/** How a {@link RawClient} turns received lines into strings: `latin1` (one char per octet) unless told. */
+export interface RawClientOptions {
+  encoding?: BufferEncoding;
 }
 
 /**
  * A byte-exact POP3 client for tests: writes whatever it is told and reads
  * replies off the wire without interpretation, so tests can check framing,
- * stuffing and sizes octet by octet.
+ * stuffing and sizes octet by octet. It can start in TLS (POP3S,
+ * {@link RawClient.connectTls}) or switch to it in the middle of the stream
+ * (STLS, {@link RawClient.upgradeToTls}); certificate verification is always
+ * on: the caller passes the CA to trust.
  */
 export class RawClient {
   private joined: Buffer = Buffer.alloc(0);
@@ -25,27 +36,50 @@ export class RawClient {
   private waiter: (() => void) | undefined;
   private ended = false;
   greeting = '';
+  /** How lines and `lines` of multi-line replies are decoded. */
+  readonly encoding: BufferEncoding;
+  private readonly onData = (chunk: Buffer) => {
+    this.chunks.push(chunk);
+    this.wake();
+  };
+  private readonly onClose = () => {
+    this.ended = true;
+    this.wake();
+  };
 
-  private constructor(readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      this.chunks.push(chunk);
-      this.wake();
-    });
-    socket.on('close', () => {
-      this.ended = true;
-      this.wake();
-    });
-    socket.on('error', () => {});
+  private constructor(
+    public socket: Socket,
+    options: RawClientOptions,
+  ) {
+    this.encoding = options.encoding ?? 'latin1';
+    this.attach(socket);
   }
 
-  /** Connects and reads the greeting. */
-  static async connect(port: number, host = '127.0.0.1'): Promise<RawClient> {
-    const socket = connect({ port, host });
+  /** Connects in cleartext and reads the greeting. */
+  static async connect(port: number, options: RawClientOptions = {}): Promise<RawClient> {
+    const socket = connect({ port, host: '127.0.0.1' });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
-    const client = new RawClient(socket);
+    const client = new RawClient(socket, options);
+    client.greeting = await client.readLine();
+    return client;
+  }
+
+  /** Connects with implicit TLS (POP3S), verifying the certificate against `ca`, and reads the greeting. */
+  static async connectTls(
+    port: number,
+    ca: string,
+    options: ConnectionOptions & RawClientOptions = {},
+  ): Promise<RawClient> {
+    const { encoding, ...tls } = options;
+    const socket = tlsConnect({ port, host: '127.0.0.1', ca, ...tls });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('secureConnect', resolve);
+      socket.once('error', reject);
+    });
+    const client = new RawClient(socket, { encoding });
     client.greeting = await client.readLine();
     return client;
   }
@@ -57,6 +91,29 @@ export class RawClient {
     const p = await client.command(`PASS ${password}`);
     if (!u.startsWith('+OK') || !p.startsWith('+OK')) throw new Error(`login failed: ${u} / ${p}`);
     return client;
+  }
+
+  /**
+   * Runs the TLS handshake on the current connection (after `+OK` to STLS),
+   * verifying the certificate against `ca`. Bytes received in cleartext and
+   * not read yet make it throw: after the STLS reply the server must send
+   * nothing but TLS.
+   */
+  async upgradeToTls(ca: string, options: ConnectionOptions = {}): Promise<TLSSocket> {
+    if (this.buffer.length > 0) {
+      throw new Error(`cleartext after STLS: ${JSON.stringify(this.buffer.toString('latin1'))}`);
+    }
+    const plain = this.socket;
+    plain.off('data', this.onData);
+    plain.off('close', this.onClose);
+    const secure = tlsConnect({ socket: plain, host: '127.0.0.1', ca, ...options });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', resolve);
+      secure.once('error', reject);
+    });
+    this.socket = secure;
+    this.attach(secure);
+    return secure;
   }
 
   write(data: string | Buffer): void {
@@ -78,7 +135,7 @@ export class RawClient {
   /** Reads one CRLF-terminated line. */
   async readLine(): Promise<string> {
     const end = await this.waitFor((b) => b.indexOf('\r\n'));
-    const line = this.buffer.subarray(0, end).toString('latin1');
+    const line = this.buffer.subarray(0, end).toString(this.encoding);
     this.buffer = this.buffer.subarray(end + 2);
     return line;
   }
@@ -86,14 +143,16 @@ export class RawClient {
   /** Reads a status line and, after `+OK`, data up to `CRLF . CRLF`. */
   async readMulti(): Promise<MultiLineReply> {
     const status = await this.readLine();
-    if (!status.startsWith('+OK')) return { status, wire: Buffer.alloc(0), data: Buffer.alloc(0) };
+    if (!status.startsWith('+OK')) return { status, wire: Buffer.alloc(0), data: Buffer.alloc(0), lines: [] };
     const end = await this.waitFor((b) =>
       b.subarray(0, 3).toString() === '.\r\n' ? -2 : b.indexOf('\r\n.\r\n'),
     );
     const dataEnd = end === -2 ? 0 : end + 2;
     const wire = Buffer.from(this.buffer.subarray(0, dataEnd));
     this.buffer = this.buffer.subarray(dataEnd + 3);
-    return { status, wire, data: unstuff(wire) };
+    const data = unstuff(wire);
+    const text = data.toString(this.encoding);
+    return { status, wire, data, lines: text === '' ? [] : text.slice(0, -2).split('\r\n') };
   }
 
   /** Every byte until the server closes. */
@@ -129,6 +188,12 @@ export class RawClient {
   /** RST instead of FIN. */
   reset(): void {
     this.socket.resetAndDestroy();
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('data', this.onData);
+    socket.on('close', this.onClose);
+    socket.on('error', () => {});
   }
 
   private get buffer(): Buffer {

@@ -4,8 +4,6 @@
 
 import { connect, type Socket } from 'node:net';
 import type { Pop3Mock } from '../../src';
-import { failOnHostErrors } from '../helpers/host-errors';
-import type { RawClient } from '../helpers/raw-client';
 import {
   bigMessage,
   FIVE_MB,
@@ -16,8 +14,10 @@ import {
   THREE,
   USER,
   wireOf,
-  withMock,
-} from './conformance/fixtures-b';
+  withMailbox,
+} from '../helpers/fixtures';
+import { failOnHostErrors } from '../helpers/host-errors';
+import type { RawClient } from '../helpers/raw-client';
 
 const hostErrors = failOnHostErrors();
 
@@ -31,7 +31,7 @@ const TOTAL = MESSAGES.reduce<number>((sum, raw) => sum + sizeOf(raw), 0);
  */
 async function afterDrop(drop: (pop3: Pop3Mock) => Promise<void>): Promise<void> {
   let closed = false;
-  await withMock(MESSAGES, async (pop3) => {
+  await withMailbox(MESSAGES, async (pop3) => {
     await drop(pop3);
 
     const session = await pop3.sessionEnd();
@@ -51,7 +51,7 @@ async function afterDrop(drop: (pop3: Pop3Mock) => Promise<void>): Promise<void>
     await quit(again);
     expect((await pop3.sessionEnd()).endReason).toBe('quit-update');
 
-    // And close() resolves (withMock awaits it).
+    // And close() resolves (withMailbox awaits it).
     closed = true;
   });
   expect(closed).toBe(true);

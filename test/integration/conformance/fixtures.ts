@@ -1,46 +1,13 @@
 import { connect, type Socket } from 'node:net';
 import { clearTimeout, setTimeout } from 'node:timers';
-import {
-  type Clock,
-  type Pop3Mock,
-  type Pop3MockOptions,
-  startPop3Mock,
-  type TimerHandle,
-} from '../../../src';
-import { RawClient } from '../../helpers/raw-client';
+import type { RawClient } from '../../helpers/raw-client';
 import { wireOf } from '../../helpers/wire';
 
 // Shared helpers of the §1–§9 conformance tests. Expected bytes are computed
 // here from the input, independently of the server's own code.
 
-export const USER = 'alice';
-export const PASSWORD = 'secret';
-
-/** Starts a mock, runs `fn`, and always closes the mock. */
-export async function withMock(
-  options: Pop3MockOptions,
-  fn: (pop3: Pop3Mock) => Promise<void>,
-): Promise<void> {
-  const pop3 = await startPop3Mock(options);
-  try {
-    await fn(pop3);
-  } finally {
-    await pop3.close();
-  }
-}
-
-/** A mock with one user `alice`/`secret` holding `messages`. */
-export function withMailbox(
-  messages: (string | Buffer)[],
-  fn: (pop3: Pop3Mock) => Promise<void>,
-  options: Pop3MockOptions = {},
-): Promise<void> {
-  return withMock({ users: { [USER]: { password: PASSWORD, messages } }, ...options }, fn);
-}
-
-export function login(pop3: Pop3Mock, user = USER, password = PASSWORD): Promise<RawClient> {
-  return RawClient.login(pop3.port, user, password);
-}
+export { login, PASSWORD, USER, withMailbox } from '../../helpers/fixtures';
+export { withMock } from '../../helpers/with-mock';
 
 /** Writes all lines (CRLF added to each) in one write, then reads every byte until the server closes. */
 export async function script(client: RawClient, lines: readonly string[]): Promise<string> {
@@ -89,39 +56,6 @@ export async function rawSocket(port: number): Promise<{ socket: Socket; receive
 export function writeDrained(socket: Socket, data: Buffer | string): Promise<void> {
   if (socket.write(data)) return Promise.resolve();
   return new Promise((resolve) => socket.once('drain', () => resolve()));
-}
-
-/** Resolves after `ms` (only for spacing commands in autologout tests; never to wait for the server). */
-export function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * A clock that moves only when told: `advance()` runs the timers that fall
- * due. Lets a test check the 10-minute autologout without waiting.
- */
-export class ManualClock implements Clock {
-  private time = Date.now();
-  private readonly timers = new Set<{ due: number; callback: () => void }>();
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(callback: () => void, ms: number): TimerHandle {
-    const timer = { due: this.time + ms, callback };
-    this.timers.add(timer);
-    return { cancel: () => this.timers.delete(timer) };
-  }
-
-  advance(ms: number): void {
-    this.time += ms;
-    const due = [...this.timers].filter((t) => t.due <= this.time).sort((a, b) => a.due - b.due);
-    for (const t of due) {
-      this.timers.delete(t);
-      t.callback();
-    }
-  }
 }
 
 /** Rejects if `promise` has not settled within `ms` (keeps a hung wait from eating the jest timeout). */

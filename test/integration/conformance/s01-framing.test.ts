@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { rfcDialect, startPop3Mock } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
 import {
@@ -28,18 +29,31 @@ const STAT_LINE = `+OK 2 ${SIZE_A + SIZE_B}`;
 
 test('§1 the port is ephemeral by default and can be configured', async () => {
   const first = await startPop3Mock();
-  const port = first.port;
-  await first.close();
-  expect(port).toBeGreaterThan(0);
-  expect(port).not.toBe(110);
-  const second = await startPop3Mock({ port, portFallback: false });
+  // The configured port is held open by a plain server of this test, so no
+  // other worker can take it meanwhile: the mock must try exactly that port.
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const port = (holder.address() as AddressInfo).port;
   try {
-    expect(second.port).toBe(port);
-    const client = await RawClient.connect(second.port);
+    expect(first.port).toBeGreaterThan(0);
+    expect(first.port).not.toBe(110);
+    const client = await RawClient.connect(first.port);
     expect(client.greeting).toMatch(/^\+OK/);
     client.destroy();
+    await expect(startPop3Mock({ port, portFallback: false })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    const second = await startPop3Mock({ port });
+    try {
+      expect(second.port).toBeGreaterThan(0);
+      expect(second.port).not.toBe(port);
+      const other = await RawClient.connect(second.port);
+      expect(other.greeting).toMatch(/^\+OK/);
+      other.destroy();
+    } finally {
+      await second.close();
+    }
   } finally {
-    await second.close();
+    await first.close();
+    await new Promise((resolve) => holder.close(resolve));
   }
 });
 

@@ -2,7 +2,7 @@ import { type Dialect, rfcDialect } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
 import { rawSocket, USER, within, withMailbox, withMock } from './fixtures';
 
-// Checklist §4: the greeting (RFC 1939 §4; RFC 2449 §3-§4). The APOP timestamp items are issue 3.
+// Checklist §4: the greeting (RFC 1939 §4; RFC 2449 §3-§4). The APOP timestamp items are in docs/CONFORMANCE-3.md.
 
 const T = rfcDialect.texts;
 const greetingOf = (sessionId: number): string => T.greeting({ remoteAddress: '127.0.0.1', sessionId });

@@ -1,6 +1,7 @@
 import { rfcDialect } from '../../../src';
+import { FakeClock } from '../../helpers/fake-clock';
 import { RawClient } from '../../helpers/raw-client';
-import { login, ManualClock, PASSWORD, pause, script, stuff, USER, wireForm, withMailbox } from './fixtures';
+import { login, PASSWORD, script, stuff, USER, wireForm, withMailbox } from './fixtures';
 
 // Checklist §8: QUIT, UPDATE, dropped connections and autologout (RFC 1939 §3, §4, §6, §8).
 
@@ -135,7 +136,7 @@ test('§8 a server shutdown mid-session ends it without UPDATE', async () => {
 });
 
 test('§8 autologout: the default timer is 10 minutes and every command restarts it', async () => {
-  const clock = new ManualClock();
+  const clock = new FakeClock();
   await withMailbox(
     MSGS,
     async (pop3) => {
@@ -159,6 +160,7 @@ test('§8 autologout: the default timer is 10 minutes and every command restarts
 });
 
 test('§8 autologout: an idle session is closed silently with no UPDATE (a DELE is kept)', async () => {
+  const clock = new FakeClock();
   await withMailbox(
     MSGS,
     async (pop3) => {
@@ -166,6 +168,7 @@ test('§8 autologout: an idle session is closed silently with no UPDATE (a DELE 
       client.write(`USER ${USER}\r\nPASS ${PASSWORD}\r\nDELE 1\r\n`);
       const replies = [await client.readLine(), await client.readLine(), await client.readLine()];
       expect(replies.every((r) => r.startsWith('+OK'))).toBe(true);
+      clock.advance(50);
       // RFC 1939 §3: the server closes without sending anything.
       expect((await client.readToEnd()).length).toBe(0);
       const record = await pop3.sessionEnd(pop3.sessions[0]);
@@ -174,12 +177,13 @@ test('§8 autologout: an idle session is closed silently with no UPDATE (a DELE 
       expect(stored(pop3)).toEqual(wires.map((w) => w.toString('latin1')));
       expect(pop3.mailbox(USER).lockedBy).toBeUndefined();
     },
-    { autologoutMs: 50 },
+    { autologoutMs: 50, clock },
   );
 });
 
 test('§8 autologout: each command restarts the timer (lower bounds only)', async () => {
   const autologoutMs = 150;
+  const clock = new FakeClock();
   await withMailbox(
     MSGS,
     async (pop3) => {
@@ -187,20 +191,20 @@ test('§8 autologout: each command restarts the timer (lower bounds only)', asyn
       const record = pop3.sessions[0]!;
       // Four commands 50 ms apart: the session outlives autologoutMs only if each one restarts the timer.
       for (let i = 0; i < 4; i++) {
-        await pause(autologoutMs / 3);
+        clock.advance(autologoutMs / 3);
         expect(await client.command('NOOP')).toMatch(/^\+OK/);
       }
+      clock.advance(autologoutMs);
       await client.closed();
       await pop3.sessionEnd(record);
       expect(record.endReason).toBe('autologout');
       const commands = record.commandEvents();
       const last = commands.at(-1)!.at;
       const lasted = record.endedAt!.getTime() - record.startedAt.getTime();
-      // Date.now() has 1 ms steps, timers may fire up to 1 ms early by that clock.
       expect(record.endedAt!.getTime() - last).toBeGreaterThanOrEqual(autologoutMs - 2);
       expect(lasted).toBeGreaterThanOrEqual(4 * (autologoutMs / 3) + autologoutMs - 2);
       expect(lasted).toBeGreaterThan(autologoutMs);
     },
-    { autologoutMs },
+    { autologoutMs, clock },
   );
 });

@@ -1,5 +1,5 @@
 // §10 Message numbering and deletion marks (RFC 1939 §4, §5, §7), over TCP.
-import type { RawClient } from '../../helpers/raw-client';
+
 import {
   ERR,
   expectAlive,
@@ -11,8 +11,9 @@ import {
   THREE,
   USER,
   wireOf,
-  withMock,
-} from './fixtures-b';
+  withMailbox,
+} from '../../helpers/fixtures';
+import type { RawClient } from '../../helpers/raw-client';
 
 async function uidListing(client: RawClient): Promise<Map<number, string>> {
   const reply = await client.multi('UIDL');
@@ -26,7 +27,7 @@ async function uidListing(client: RawClient): Promise<Map<number, string>> {
 }
 
 test('§10 messages are numbered 1..n in maildrop order', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     const list = await client.multi('LIST');
     expect(list.data.toString('latin1')).toBe(
@@ -45,7 +46,7 @@ test('§10 messages are numbered 1..n in maildrop order', async () => {
 });
 
 test('§10 numbers never change after DELE: LIST shows 1 and 3, never 1 and 2', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     const uidsBefore = await uidListing(client);
     expect(await client.command('DELE 2')).toMatch(OK);
@@ -74,7 +75,7 @@ test('§10 numbers never change after DELE: LIST shows 1 and 3, never 1 and 2', 
 test.each(['LIST 2', 'RETR 2', 'DELE 2', 'TOP 2 0', 'UIDL 2'])(
   '§10 %s on a deleted message gets -ERR and the session continues',
   async (command) => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await login(pop3);
       expect(await client.command('DELE 2')).toMatch(OK);
       // A multi-line command must answer -ERR in one line: read it as a single line.
@@ -102,7 +103,7 @@ const BAD_NUMBERS = [
 ];
 
 test.each(BAD_NUMBERS)('§10 RETR %s gets -ERR and the session continues', async (arg) => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     expect(await client.command(`RETR ${arg}`)).toMatch(ERR);
     expect(client.pending.length).toBe(0);
@@ -115,7 +116,7 @@ test.each(BAD_NUMBERS)('§10 RETR %s gets -ERR and the session continues', async
 test.each(['01', '002', '0000000000000003', '000000000000000000000000000002'])(
   '§10 a message number is read as decimal: %s (leading zeros) names that message',
   async (arg) => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await login(pop3);
       const n = Number(arg);
       expect(await client.command(`LIST ${arg}`)).toBe(`+OK ${n} ${sizeOf(THREE[n - 1]!)}`);
@@ -126,7 +127,7 @@ test.each(['01', '002', '0000000000000003', '000000000000000000000000000002'])(
 );
 
 test('§10 bad message numbers get -ERR from LIST, DELE, TOP and UIDL too, and nothing is marked', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     for (const arg of BAD_NUMBERS) {
       for (const command of [`LIST ${arg}`, `DELE ${arg}`, `TOP ${arg} 0`, `UIDL ${arg}`]) {
@@ -153,7 +154,7 @@ test.each([
   'NOOP x',
   'RSET 1',
 ])('§10 more arguments than defined: %s gets -ERR and changes nothing', async (command) => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     expect(await client.command(command)).toMatch(ERR);
     expect(client.pending.length).toBe(0);
@@ -165,7 +166,7 @@ test.each([
 });
 
 test('§10 DELE only marks: the message stays until UPDATE, then goes', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     expect(await client.command('DELE 1')).toMatch(OK);
     expect(pop3.mailbox(USER).messages()).toHaveLength(3);

@@ -1,5 +1,5 @@
 // §11 STAT and §12 LIST (RFC 1939 §5), over TCP.
-import { RawClient } from '../../helpers/raw-client';
+
 import {
   ERR,
   login,
@@ -11,8 +11,9 @@ import {
   THREE,
   USER,
   wireOf,
-  withMock,
-} from './fixtures-b';
+  withMailbox,
+} from '../../helpers/fixtures';
+import { RawClient } from '../../helpers/raw-client';
 
 const TOTAL = THREE.reduce((sum, raw) => sum + sizeOf(raw), 0);
 
@@ -26,7 +27,7 @@ const AWKWARD: readonly (string | Buffer)[] = [
 
 describe('§11 STAT', () => {
   test('§11 STAT in AUTHORIZATION gets -ERR and the state does not change', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await RawClient.connect(pop3.port);
       expect(await client.command('STAT')).toMatch(ERR);
       expect(await client.command(`USER ${USER}`)).toMatch(OK);
@@ -37,7 +38,7 @@ describe('§11 STAT', () => {
   });
 
   test('§11 the reply is exactly +OK <count> <octets>, nothing after the octets', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await login(pop3);
       const reply = await client.command('STAT');
       expect(reply).toMatch(/^\+OK [0-9]+ [0-9]+$/);
@@ -48,7 +49,7 @@ describe('§11 STAT', () => {
   });
 
   test('§11 octets are the sum of LIST sizes, which count CRLF line ends and not stuffed dots', async () => {
-    await withMock([...AWKWARD], async (pop3) => {
+    await withMailbox([...AWKWARD], async (pop3) => {
       const client = await login(pop3);
       const total = AWKWARD.reduce((sum, raw) => sum + sizeOf(raw), 0);
       expect(await client.command('STAT')).toBe(`+OK ${AWKWARD.length} ${total}`);
@@ -60,7 +61,7 @@ describe('§11 STAT', () => {
   });
 
   test('§11 deleted messages are left out of STAT', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await login(pop3);
       expect(await client.command('DELE 1')).toMatch(OK);
       expect(await client.command('STAT')).toBe(`+OK 2 ${sizeOf(THREE[1]!) + sizeOf(THREE[2]!)}`);
@@ -73,7 +74,7 @@ describe('§11 STAT', () => {
   });
 
   test('§11 an empty maildrop gives +OK 0 0', async () => {
-    await withMock([], async (pop3) => {
+    await withMailbox([], async (pop3) => {
       const client = await login(pop3);
       expect(await client.command('STAT')).toBe('+OK 0 0');
       await quit(client);
@@ -83,7 +84,7 @@ describe('§11 STAT', () => {
 
 describe('§12 LIST', () => {
   test('§12 LIST with no argument: one exact "n size" line per message, ascending, then "."', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await login(pop3);
       const reply = await client.multi('LIST');
       expect(reply.status).toMatch(OK);
@@ -101,7 +102,7 @@ describe('§12 LIST', () => {
   });
 
   test('§12 LIST sizes equal the octets RETR sends (bare LF, bare CR, dots, no final newline)', async () => {
-    await withMock([...AWKWARD], async (pop3) => {
+    await withMailbox([...AWKWARD], async (pop3) => {
       const client = await login(pop3);
       const reply = await client.multi('LIST');
       expect(reply.data.toString('latin1')).toBe(scanListing(AWKWARD.map((raw, i) => [i + 1, raw])));
@@ -115,7 +116,7 @@ describe('§12 LIST', () => {
   });
 
   test('§12 LIST n gives the single line +OK n size', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await login(pop3);
       for (let n = 1; n <= 3; n++) {
         expect(await client.command(`LIST ${n}`)).toBe(`+OK ${n} ${sizeOf(THREE[n - 1]!)}`);
@@ -126,7 +127,7 @@ describe('§12 LIST', () => {
   });
 
   test('§12 LIST n for a missing or deleted message gets a one-line -ERR', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await login(pop3);
       expect(await client.command('LIST 4')).toMatch(ERR);
       expect(await client.command('DELE 1')).toMatch(OK);
@@ -137,7 +138,7 @@ describe('§12 LIST', () => {
   });
 
   test('§12 LIST leaves deleted messages out of the listing', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await login(pop3);
       expect(await client.command('DELE 1')).toMatch(OK);
       expect(await client.command('DELE 3')).toMatch(OK);
@@ -151,7 +152,7 @@ describe('§12 LIST', () => {
   });
 
   test('§12 LIST on an empty maildrop is +OK then "." at once', async () => {
-    await withMock([], async (pop3) => {
+    await withMailbox([], async (pop3) => {
       const client = await login(pop3);
       client.write('LIST\r\n');
       const status = await client.readLine();
@@ -162,7 +163,7 @@ describe('§12 LIST', () => {
   });
 
   test('§12 LIST in AUTHORIZATION gets -ERR', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await RawClient.connect(pop3.port);
       expect(await client.command('LIST')).toMatch(ERR);
       expect(await client.command('LIST 1')).toMatch(ERR);

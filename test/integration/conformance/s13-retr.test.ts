@@ -1,5 +1,5 @@
 // §13 RETR (RFC 1939 §5, §11), over TCP.
-import { RawClient } from '../../helpers/raw-client';
+
 import {
   bigMessage,
   ERR,
@@ -13,11 +13,12 @@ import {
   THREE,
   USER,
   wireOf,
-  withMock,
-} from './fixtures-b';
+  withMailbox,
+} from '../../helpers/fixtures';
+import { RawClient } from '../../helpers/raw-client';
 
 test('§13 RETR needs its argument and is refused in AUTHORIZATION', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const anonymous = await RawClient.connect(pop3.port);
     expect(await anonymous.command('RETR 1')).toMatch(ERR);
     await quit(anonymous);
@@ -34,7 +35,7 @@ test('§13 RETR sends headers, blank line and body byte-exact', async () => {
   const headers = 'From: a@example.com\r\nSubject: exact\r\nX-Empty:\r\n';
   const body = 'body line 1\r\n\r\nbody line 3\r\n';
   const raw = `${headers}\r\n${body}`;
-  await withMock([raw], async (pop3) => {
+  await withMailbox([raw], async (pop3) => {
     const client = await login(pop3);
     const retr = await client.multi('RETR 1');
     expect(retr.status).toMatch(OK);
@@ -50,7 +51,7 @@ test('§13 RETR sends headers, blank line and body byte-exact', async () => {
 
 test('§13 the whole reply on the wire is +OK line, stuffed message, "." CRLF', async () => {
   const raw = 'From: a@example.com\nSubject: dots\n\n.leading dot\n..two\n.\nplain\n';
-  await withMock([raw], async (pop3) => {
+  await withMailbox([raw], async (pop3) => {
     const client = await login(pop3);
     client.write('RETR 1\r\nQUIT\r\n');
     const all = await client.readToEnd();
@@ -67,7 +68,7 @@ test('§13 the whole reply on the wire is +OK line, stuffed message, "." CRLF', 
 });
 
 test('§13 repeated RETR returns identical bytes and does not mark the message deleted', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     const first = await client.multi('RETR 2');
     const second = await client.multi('RETR 2');
@@ -84,7 +85,7 @@ test('§13 repeated RETR returns identical bytes and does not mark the message d
 
 test('§13 bare LF goes out as CRLF, a bare CR unchanged, and the size matches LIST', async () => {
   const raw = Buffer.from('Subject: endings\n\nlf line\ncr\rinside\r\ncrlf line\r\nlast', 'latin1');
-  await withMock([raw], async (pop3) => {
+  await withMailbox([raw], async (pop3) => {
     const client = await login(pop3);
     const expected = Buffer.from(
       'Subject: endings\r\n\r\nlf line\r\ncr\rinside\r\ncrlf line\r\nlast\r\n',
@@ -109,7 +110,7 @@ test('§13 8-bit and NUL octets in a body pass unchanged', async () => {
     Buffer.from('\r\n\0\0\0\r\n', 'latin1'),
     Buffer.from('caf\u00e9 \u00fc\u00df \u20ac\r\n', 'utf8'),
   ]);
-  await withMock([raw], async (pop3) => {
+  await withMailbox([raw], async (pop3) => {
     const client = await login(pop3);
     const retr = await client.multi('RETR 1');
     expect(retr.data).toEqual(raw);
@@ -123,7 +124,7 @@ test.each([
   ['with dot lines to stuff', true],
 ])('§13 a 5 MB message (%s) streams byte-exact with STAT and NOOP pipelined behind it', async (_, dots) => {
   const raw = bigMessage(FIVE_MB, dots);
-  await withMock([raw], async (pop3) => {
+  await withMailbox([raw], async (pop3) => {
     const stored = pop3.mailbox(USER).messages()[0]!.bytes;
     expectSameBytes(stored, wireOf(raw));
     const client = await login(pop3);

@@ -1,6 +1,7 @@
 // §14 TOP (RFC 1939 §7), over TCP.
+
+import { ERR, expectAlive, login, OK, quit, stuff, THREE, wireOf, withMailbox } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
-import { ERR, expectAlive, login, OK, quit, stuff, THREE, wireOf, withMock } from './fixtures-b';
 
 const HEADERS = 'From: a@example.com\nTo: b@example.com\nSubject: top\n';
 const BODY_LINES = ['line 1', '.line 2 starts with a dot', '', 'line 4', 'line 5'];
@@ -13,7 +14,7 @@ function expectedTop(n: number): Buffer {
 }
 
 test('§14 TOP msg 0 sends the header section and the blank line only', async () => {
-  await withMock([MESSAGE], async (pop3) => {
+  await withMailbox([MESSAGE], async (pop3) => {
     const client = await login(pop3);
     const top = await client.multi('TOP 1 0');
     expect(top.status).toMatch(OK);
@@ -25,7 +26,7 @@ test('§14 TOP msg 0 sends the header section and the blank line only', async ()
 test.each([1, 2, 3, 4])(
   '§14 TOP msg %i sends the headers, blank line and that many body lines, stuffed',
   async (n) => {
-    await withMock([MESSAGE], async (pop3) => {
+    await withMailbox([MESSAGE], async (pop3) => {
       const client = await login(pop3);
       const top = await client.multi(`TOP 1 ${n}`);
       expect(top.status).toMatch(OK);
@@ -40,7 +41,7 @@ test.each([1, 2, 3, 4])(
 test.each(['5', '6', '1000', '4294967297', '99999999999999999999'])(
   '§14 TOP msg %s (at least the body length) sends the whole message',
   async (n) => {
-    await withMock([MESSAGE], async (pop3) => {
+    await withMailbox([MESSAGE], async (pop3) => {
       const client = await login(pop3);
       const top = await client.multi(`TOP 1 ${n}`);
       const retr = await client.multi('RETR 1');
@@ -54,7 +55,7 @@ test.each(['5', '6', '1000', '4294967297', '99999999999999999999'])(
 test.each(['01', '0000000000000002', '000000000000000000000000000003'])(
   '§14 the line count is read as decimal: TOP 1 %s (leading zeros) sends that many body lines',
   async (arg) => {
-    await withMock([MESSAGE], async (pop3) => {
+    await withMailbox([MESSAGE], async (pop3) => {
       const client = await login(pop3);
       expect((await client.multi(`TOP 1 ${arg}`)).data).toEqual(expectedTop(Number(arg)));
       await quit(client);
@@ -64,7 +65,7 @@ test.each(['01', '0000000000000002', '000000000000000000000000000003'])(
 
 test('§14 TOP counts only LF as a line end: a bare CR inside a body line does not end it', async () => {
   const raw = Buffer.from('Subject: cr\n\nfirst\rstill first\nsecond\rstill second\nthird\n', 'latin1');
-  await withMock([raw], async (pop3) => {
+  await withMailbox([raw], async (pop3) => {
     const client = await login(pop3);
     expect((await client.multi('TOP 1 1')).data.toString('latin1')).toBe(
       'Subject: cr\r\n\r\nfirst\rstill first\r\n',
@@ -78,7 +79,7 @@ test('§14 TOP counts only LF as a line end: a bare CR inside a body line does n
 
 test('§14 body lines are counted after CRLF normalisation, and a final line without a line end counts', async () => {
   const raw = 'Subject: mixed\r\n\r\none\ntwo\r\nthree';
-  await withMock([raw], async (pop3) => {
+  await withMailbox([raw], async (pop3) => {
     const client = await login(pop3);
     expect((await client.multi('TOP 1 1')).data.toString('latin1')).toBe('Subject: mixed\r\n\r\none\r\n');
     expect((await client.multi('TOP 1 2')).data.toString('latin1')).toBe(
@@ -93,7 +94,7 @@ test('§14 body lines are counted after CRLF normalisation, and a final line wit
 
 test('§14 a message with no header/body separator: TOP n 0 equals RETR, no blank line invented', async () => {
   const raw = 'Subject: headers only\nX-One: 1\nX-Two: 2\n';
-  await withMock([raw], async (pop3) => {
+  await withMailbox([raw], async (pop3) => {
     const client = await login(pop3);
     const top = await client.multi('TOP 1 0');
     const retr = await client.multi('RETR 1');
@@ -107,7 +108,7 @@ test('§14 a message with no header/body separator: TOP n 0 equals RETR, no blan
 
 test('§14 a message with headers and an empty body: TOP n 0 sends headers and the blank line', async () => {
   const raw = 'Subject: empty body\n\n';
-  await withMock([raw], async (pop3) => {
+  await withMailbox([raw], async (pop3) => {
     const client = await login(pop3);
     expect((await client.multi('TOP 1 0')).data.toString('latin1')).toBe('Subject: empty body\r\n\r\n');
     expect((await client.multi('TOP 1 5')).data.toString('latin1')).toBe('Subject: empty body\r\n\r\n');
@@ -127,7 +128,7 @@ test.each([
   ['TOP 0 1', 'message 0'],
   ['TOP 4 1', 'missing message'],
 ])('§14 %s (%s) gets a one-line -ERR and the session continues', async (command) => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     expect(await client.command(command)).toMatch(ERR);
     expect(client.pending.length).toBe(0);
@@ -138,7 +139,7 @@ test.each([
 });
 
 test('§14 TOP on a deleted message gets -ERR; TOP is refused in AUTHORIZATION', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const anonymous = await RawClient.connect(pop3.port);
     expect(await anonymous.command('TOP 1 0')).toMatch(ERR);
     await quit(anonymous);
@@ -153,7 +154,7 @@ test('§14 TOP on a deleted message gets -ERR; TOP is refused in AUTHORIZATION',
 });
 
 test('§14 TOP does not mark anything deleted', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     for (let n = 1; n <= 3; n++) expect((await client.multi(`TOP ${n} 1`)).status).toMatch(OK);
     expect(await client.command('STAT')).toMatch(/^\+OK 3 /);

@@ -1,7 +1,7 @@
 // §15 UIDL (RFC 1939 §7), over TCP.
 import { FixtureError, startPop3Mock } from '../../../src';
+import { ERR, login, OK, PASSWORD, quit, THREE, USER, withMailbox } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
-import { ERR, login, OK, PASSWORD, quit, THREE, USER, withMock } from './fixtures-b';
 
 const UID = /^[\x21-\x7e]{1,70}$/;
 
@@ -31,7 +31,7 @@ async function uidsInNewSession(port: number): Promise<[number, string][]> {
 }
 
 test('§15 UIDL lists "n uid" for each message; UIDL n gives +OK n uid', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     const listing = await uidl(client);
     expect(listing.map(([n]) => n)).toEqual([1, 2, 3]);
@@ -47,7 +47,7 @@ test('§15 UIDL lists "n uid" for each message; UIDL n gives +OK n uid', async (
 });
 
 test('§15 UIDL n for a missing or deleted message gets -ERR; deleted messages leave the listing', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     const before = await uidl(client);
     expect(await client.command('UIDL 4')).toMatch(ERR);
@@ -60,7 +60,7 @@ test('§15 UIDL n for a missing or deleted message gets -ERR; deleted messages l
 });
 
 test('§15 UIDL is refused in AUTHORIZATION; an empty maildrop lists nothing', async () => {
-  await withMock([], async (pop3) => {
+  await withMailbox([], async (pop3) => {
     const anonymous = await RawClient.connect(pop3.port);
     expect(await anonymous.command('UIDL')).toMatch(ERR);
     await quit(anonymous);
@@ -72,7 +72,7 @@ test('§15 UIDL is refused in AUTHORIZATION; an empty maildrop lists nothing', a
 
 test('§15 uids are unique, even for two messages with identical bytes', async () => {
   const same = 'Subject: twin\n\nsame bytes\n';
-  await withMock([same, same, THREE[0]!, same], async (pop3) => {
+  await withMailbox([same, same, THREE[0]!, same], async (pop3) => {
     const client = await login(pop3);
     const uids = (await uidl(client)).map(([, uid]) => uid);
     expect(uids).toHaveLength(4);
@@ -82,7 +82,7 @@ test('§15 uids are unique, even for two messages with identical bytes', async (
 });
 
 test('§15 uids stay the same across sessions, including one that ended without QUIT', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const first = await login(pop3);
     const listing = await uidl(first);
     first.destroy(); // no QUIT
@@ -93,7 +93,7 @@ test('§15 uids stay the same across sessions, including one that ended without 
 });
 
 test('§15 message 3 keeps its uid after message 1 was deleted in an earlier session', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const first = await login(pop3);
     const before = await uidl(first);
     expect(await first.command('DELE 1')).toMatch(OK);
@@ -109,7 +109,7 @@ test('§15 message 3 keeps its uid after message 1 was deleted in an earlier ses
 
 test('§15 a uid is not reused when identical bytes are delivered again after the message was deleted', async () => {
   const raw = 'Subject: comes back\n\nsame bytes again\n';
-  await withMock([raw, THREE[0]!], async (pop3) => {
+  await withMailbox([raw, THREE[0]!], async (pop3) => {
     const first = await login(pop3);
     const [[, deletedUid], [, keptUid]] = (await uidl(first)) as [[number, string], [number, string]];
     expect(await first.command('DELE 1')).toMatch(OK);
@@ -129,7 +129,7 @@ test('§15 a uid is not reused when identical bytes are delivered again after th
 
 test('§15 a uid can be set per message with { raw, uid }', async () => {
   const long = `a${'~'.repeat(68)}!`; // 70 characters at the edges of 0x21-0x7E
-  await withMock(
+  await withMailbox(
     [{ raw: THREE[0]!, uid: 'my-uid' }, THREE[1]!, { raw: THREE[2]!, uid: long }],
     async (pop3) => {
       const client = await login(pop3);

@@ -1,5 +1,5 @@
 // §16 DELE, NOOP, RSET, LAST (RFC 1939 §5, §6), over TCP.
-import { RawClient } from '../../helpers/raw-client';
+
 import {
   ERR,
   expectAlive,
@@ -12,14 +12,15 @@ import {
   THREE,
   USER,
   wireOf,
-  withMock,
-} from './fixtures-b';
+  withMailbox,
+} from '../../helpers/fixtures';
+import { RawClient } from '../../helpers/raw-client';
 
 const TOTAL = THREE.reduce((sum, raw) => sum + sizeOf(raw), 0);
 
 describe('§16 DELE', () => {
   test('§16 DELE n marks the message deleted and gets +OK', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await login(pop3);
       expect(await client.command('DELE 2')).toMatch(OK);
       expect(await client.command('STAT')).toBe(`+OK 2 ${TOTAL - sizeOf(THREE[1]!)}`);
@@ -34,7 +35,7 @@ describe('§16 DELE', () => {
   });
 
   test('§16 DELE twice gets -ERR the second time, and the mark stays', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await login(pop3);
       expect(await client.command('DELE 1')).toMatch(OK);
       expect(await client.command('DELE 1')).toMatch(ERR);
@@ -47,7 +48,7 @@ describe('§16 DELE', () => {
   test.each(['DELE', 'DELE x', 'DELE 0', 'DELE -1', 'DELE 4', 'DELE 99999999999999999999'])(
     '§16 %s gets -ERR and marks nothing',
     async (command) => {
-      await withMock([...THREE], async (pop3) => {
+      await withMailbox([...THREE], async (pop3) => {
         const client = await login(pop3);
         expect(await client.command(command)).toMatch(ERR);
         expect(await client.command('STAT')).toBe(`+OK 3 ${TOTAL}`);
@@ -58,7 +59,7 @@ describe('§16 DELE', () => {
   );
 
   test('§16 DELE is refused in AUTHORIZATION', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await RawClient.connect(pop3.port);
       expect(await client.command('DELE 1')).toMatch(ERR);
       await quit(client);
@@ -69,7 +70,7 @@ describe('§16 DELE', () => {
 
 describe('§16 NOOP', () => {
   test('§16 NOOP gets +OK in TRANSACTION', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await login(pop3);
       expect(await client.command('NOOP')).toMatch(OK);
       expect(client.pending.length).toBe(0);
@@ -78,7 +79,7 @@ describe('§16 NOOP', () => {
   });
 
   test('§16 NOOP and RSET get -ERR in AUTHORIZATION and the state does not change', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await RawClient.connect(pop3.port);
       expect(await client.command('NOOP')).toMatch(ERR);
       expect(await client.command('RSET')).toMatch(ERR);
@@ -94,7 +95,7 @@ describe('§16 NOOP', () => {
 
 describe('§16 RSET', () => {
   test('§16 RSET removes every mark: STAT, LIST and UIDL show the messages under their numbers', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await login(pop3);
       const uidsBefore = (await client.multi('UIDL')).wire.toString('latin1');
       expect(await client.command('DELE 1')).toMatch(OK);
@@ -122,7 +123,7 @@ describe('§16 RSET', () => {
   });
 
   test('§16 QUIT right after RSET deletes nothing', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await login(pop3);
       expect(await client.command('DELE 1')).toMatch(OK);
       expect(await client.command('DELE 2')).toMatch(OK);
@@ -142,7 +143,7 @@ describe('§16 RSET', () => {
   });
 
   test('§16 RSET neither releases the lock nor ends the session', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await login(pop3);
       expect(await client.command('DELE 1')).toMatch(OK);
       expect(await client.command('RSET')).toMatch(OK);
@@ -159,7 +160,7 @@ describe('§16 RSET', () => {
 
 describe('§16 LAST', () => {
   test('§16 LAST (removed in RFC 1725) gets -ERR in both states and changes nothing', async () => {
-    await withMock([...THREE], async (pop3) => {
+    await withMailbox([...THREE], async (pop3) => {
       const client = await RawClient.connect(pop3.port);
       expect(await client.command('LAST')).toMatch(ERR);
       expect(await client.command(`USER ${USER}`)).toMatch(OK);

@@ -1,5 +1,5 @@
 // §19 Pipelining (RFC 2449 §6.6, RFC 1939 §6), over TCP.
-import { RawClient } from '../../helpers/raw-client';
+
 import {
   ByteCursor,
   bigMessage,
@@ -16,8 +16,9 @@ import {
   THREE,
   USER,
   wireOf,
-  withMock,
-} from './fixtures-b';
+  withMailbox,
+} from '../../helpers/fixtures';
+import { RawClient } from '../../helpers/raw-client';
 
 const TOTAL = THREE.reduce((sum, raw) => sum + sizeOf(raw), 0);
 
@@ -27,7 +28,7 @@ function send(client: RawClient, data: string): Promise<void> {
 }
 
 test('§19 many commands in one write are all executed and answered in order', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     client.write(
       'STAT\r\nLIST\r\nLIST 2\r\nUIDL 2\r\nRETR 2\r\nTOP 3 1\r\nDELE 3\r\nLIST 3\r\nNOOP\r\nRSET\r\nSTAT\r\nRETR 1\r\n',
@@ -58,7 +59,7 @@ test('§19 many commands in one write are all executed and answered in order', a
 });
 
 test('§19 a command split inside its keyword is reassembled', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     // The reply to NOOP proves the server has read the first write, "RE" included,
     // before the rest of the RETR line is even sent.
@@ -76,7 +77,7 @@ test('§19 a command split inside its keyword is reassembled', async () => {
 });
 
 test('§19 a command split between CR and LF is reassembled', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     client.write('NOOP\r\nSTAT\r');
     expect(await client.readLine()).toMatch(OK);
@@ -91,7 +92,7 @@ test('§19 a command split between CR and LF is reassembled', async () => {
 });
 
 test('§19 commands sent one octet per write are reassembled', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     client.socket.setNoDelay(true);
     for (const octet of 'LIST 3\r\nDELE 1\r\nSTAT\r\n') await send(client, octet);
@@ -103,7 +104,7 @@ test('§19 commands sent one octet per write are reassembled', async () => {
 });
 
 test('§19 pipelined DELE 1 then LIST gives a LIST without message 1', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     client.write('DELE 1\r\nLIST\r\n');
     expect(await client.readLine()).toMatch(OK);
@@ -118,7 +119,7 @@ test('§19 pipelined DELE 1 then LIST gives a LIST without message 1', async () 
 });
 
 test('§19 anything pipelined after QUIT is ignored: no reply after the QUIT +OK, then close', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await login(pop3);
     client.write('DELE 1\r\nQUIT\r\nDELE 2\r\nNOOP\r\nSTAT\r\nRETR 3\r\n');
     const all = (await client.readToEnd()).toString('latin1');
@@ -144,7 +145,7 @@ test('§19 complete commands pipelined before a client half-close (FIN) are all 
   // A client may shut down its sending side once every command is written
   // (shutdown(SHUT_WR), `nc -N`): its input ends, but it still reads replies.
   const big = bigMessage(FIVE_MB, false);
-  await withMock([...THREE, big], async (pop3) => {
+  await withMailbox([...THREE, big], async (pop3) => {
     const client = await login(pop3);
     client.write('DELE 1\r\nRETR 4\r\nSTAT\r\nQUIT\r\n');
     client.end();
@@ -161,7 +162,7 @@ test('§19 complete commands pipelined before a client half-close (FIN) are all 
 });
 
 test('§19 after AUTH, pipelined lines are SASL responses until the exchange ends, then commands again', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     const plain = Buffer.from(`\0${USER}\0${PASSWORD}`).toString('base64');
     client.write(`AUTH PLAIN\r\n${plain}\r\nSTAT\r\n`);
@@ -174,7 +175,7 @@ test('§19 after AUTH, pipelined lines are SASL responses until the exchange end
 });
 
 test('§19 a command-like line pipelined after AUTH is a SASL response: QUIT there does not quit', async () => {
-  await withMock([...THREE], async (pop3) => {
+  await withMailbox([...THREE], async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     client.write('AUTH PLAIN\r\nQUIT\r\nNOOP\r\n');
     expect(await client.readLine()).toMatch(/^\+ /);
@@ -191,7 +192,7 @@ test('§19 a command-like line pipelined after AUTH is a SASL response: QUIT the
 test('§19 replies are never interleaved: a streamed multi-line reply ends before the next starts', async () => {
   // Over 64 KiB, so the reply is streamed in several writes; dot lines make it stuffed.
   const big = bigMessage(300 * 1024, true);
-  await withMock([big, ...THREE], async (pop3) => {
+  await withMailbox([big, ...THREE], async (pop3) => {
     const client = await login(pop3);
     client.write('RETR 1\r\nLIST\r\nRETR 1\r\nUIDL 2\r\nTOP 1 0\r\nSTAT\r\nQUIT\r\n');
     // The whole byte stream up to the close, checked reply by reply with a cursor.
@@ -226,7 +227,7 @@ test('§19 replies are never interleaved: a streamed multi-line reply ends befor
 
 test('§19 input keeps being buffered while a 5 MB RETR streams to a slow reader; nothing is dropped', async () => {
   const raw = bigMessage(FIVE_MB, true);
-  await withMock([raw], async (pop3) => {
+  await withMailbox([raw], async (pop3) => {
     const client = await login(pop3);
     const stored = pop3.mailbox(USER).messages()[0]!.bytes;
     const noops = 200;

@@ -5,7 +5,7 @@ import {
   pythonExecutable,
   runPythonPoplib,
 } from '../../helpers/clients/python-poplib';
-import { MESSAGES, PASSWORD, SIZES, TOTAL, USER, withMock } from './fixtures';
+import { MESSAGES, PASSWORD, SIZES, TOTAL, twoMessages, USER, withMock } from './fixtures';
 
 // Python's standard poplib against the Dovecot preset: what a Python test
 // suite sees when it swaps a real Dovecot for the mock.
@@ -17,7 +17,7 @@ beforeAll(async () => {
 const text = (value: unknown) => (value as Buffer).toString('latin1');
 
 test('§25 Python poplib: Dovecot texts, CAPA dict, and the -ERR of a missing message as error_proto', async () => {
-  await withMock({ dialect: dovecotDialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect: dovecotDialect }), async (pop3) => {
     const results = await runPythonPoplib(pop3.port, [
       ['getwelcome'],
       ['capa'],

@@ -10,16 +10,17 @@ import {
   SIZES,
   scanListing,
   TOTAL,
+  twoMessages,
   USER,
   withMock,
 } from './fixtures';
 
-// Dovecot 2.3 (dovecot/core src/pop3-login, src/pop3; spec §25), over the wire.
+// Dovecot 2.3 (dovecot/core src/pop3-login, src/pop3; checklist §25, docs/CONFORMANCE.md), over the wire.
 const dialect = dovecotDialect;
 const BEFORE_LOGIN_CAPA = ['CAPA', 'TOP', 'UIDL', 'RESP-CODES', 'PIPELINING', 'AUTH-RESP-CODE'];
 
 test('§25 greeting, CAPA before login (STLS, USER, SASL last) and after it (no USER, no SASL)', async () => {
-  await withMock({ dialect, tls: undefined }, async (pop3) => {
+  await withMock(twoMessages({ dialect, tls: undefined }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(client.greeting).toBe('+OK Dovecot ready.');
     const before = await client.multi('CAPA');
@@ -34,7 +35,7 @@ test('§25 greeting, CAPA before login (STLS, USER, SASL last) and after it (no 
 });
 
 test('§25 without TLS there is no STLS; with TLS required, no USER and a bare SASL line', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(dataLines((await client.multi('CAPA')).wire)).toEqual([
       ...BEFORE_LOGIN_CAPA,
@@ -43,7 +44,7 @@ test('§25 without TLS there is no STLS; with TLS required, no USER and a bare S
     ]);
     client.destroy();
   });
-  await withMock({ dialect, tls: undefined, requireTls: true }, async (pop3) => {
+  await withMock(twoMessages({ dialect, tls: undefined, requireTls: true }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(dataLines((await client.multi('CAPA')).wire)).toEqual([...BEFORE_LOGIN_CAPA, 'STLS', 'SASL']);
     expect(await client.command(`USER ${USER}`)).toBe(
@@ -54,7 +55,7 @@ test('§25 without TLS there is no STLS; with TLS required, no USER and a bare S
 });
 
 test('§25 STAT, LIST, RETR, TOP, UIDL, DELE, NOOP, RSET and QUIT texts', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await loggedIn(pop3);
     expect(await client.command('STAT')).toBe(`+OK 2 ${TOTAL}`);
     const list = await client.multi('LIST');
@@ -91,7 +92,7 @@ test('§25 STAT, LIST, RETR, TOP, UIDL, DELE, NOOP, RSET and QUIT texts', async 
 });
 
 test('§25 message-number errors: no such message, deleted, invalid number, invalid size', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await loggedIn(pop3);
     expect(await client.command('RETR 3')).toBe("-ERR There's no message 3.");
     expect(await client.command('LIST 0')).toBe("-ERR There's no message 0.");
@@ -109,7 +110,7 @@ test('§25 message-number errors: no such message, deleted, invalid number, inva
 
 // pop3-commands.c get_msgnum(): "-ERR Noise after message number: %s" with args left at " x".
 test('§25 extra text after a message number is echoed: RETR 1 x', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await loggedIn(pop3);
     expect(await client.command('RETR 1 x')).toBe('-ERR Noise after message number:  x');
     client.destroy();
@@ -117,7 +118,7 @@ test('§25 extra text after a message number is echoed: RETR 1 x', async () => {
 });
 
 test('§25 unknown and wrong-state commands: `Unknown command.` before login, `Unknown command: CMD` after', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(await client.command('STAT')).toBe('-ERR Unknown command.');
     expect(await client.command('PASS x')).toBe('-ERR No username given.');
@@ -138,7 +139,7 @@ test('§25 unknown and wrong-state commands: `Unknown command.` before login, `U
 });
 
 test('§25 the 3rd consecutive unknown command before login gets its -ERR, then a disconnect', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     client.write('FOO\r\nBAR\r\nBAZ\r\nCAPA\r\n');
     const rest = (await client.readToEnd()).toString('latin1');
@@ -149,7 +150,7 @@ test('§25 the 3rd consecutive unknown command before login gets its -ERR, then 
 });
 
 test('§25 before login a recognised command resets the bad-command count (CAPA)', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(await client.command('FOO')).toBe('-ERR Unknown command.');
     expect(await client.command('FOO')).toBe('-ERR Unknown command.');
@@ -164,7 +165,7 @@ test('§25 before login a recognised command resets the bad-command count (CAPA)
 // pop3-login/client.c: client_command_execute() returns TRUE for every known
 // command, failing or not, and that alone resets bad_counter.
 test('§25 before login a recognised command that fails (PASS without USER) also resets the count', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(await client.command('FOO')).toBe('-ERR Unknown command.');
     expect(await client.command('FOO')).toBe('-ERR Unknown command.');
@@ -176,7 +177,7 @@ test('§25 before login a recognised command that fails (PASS without USER) also
 });
 
 test('§25 after login the 21st consecutive failing command gets its -ERR, then `Too many bad commands.`', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await loggedIn(pop3);
     const bad = (i: number) =>
       i % 2 === 0 ? ['XYZ', '-ERR Unknown command: XYZ'] : ['RETR 9', "-ERR There's no message 9."];
@@ -197,7 +198,7 @@ test('§25 after login the 21st consecutive failing command gets its -ERR, then 
 });
 
 test('§25 a line over 1026 octets before login: `Input buffer full, aborting` and a disconnect', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     // 1024 + CRLF = 1026 octets: still a line (an unknown command).
     expect(await client.command('A'.repeat(1024))).toBe('-ERR Unknown command.');
@@ -207,7 +208,7 @@ test('§25 a line over 1026 octets before login: `Input buffer full, aborting` a
 });
 
 test('§25 a line over 2048 octets after login: `Input line too long.` and a disconnect', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await loggedIn(pop3);
     // NOOP ignores its arguments: 2046 octets + CRLF is the longest line accepted.
     expect(await client.command(`NOOP ${'x'.repeat(2046 - 5)}`)).toBe('+OK');
@@ -218,14 +219,14 @@ test('§25 a line over 2048 octets after login: `Input line too long.` and a dis
 });
 
 test('§25 an idle session gets `Disconnected for inactivity.` before the close', async () => {
-  await withMock({ dialect, autologoutMs: 30 }, async (pop3) => {
+  await withMock(twoMessages({ dialect, autologoutMs: 30 }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect((await client.readToEnd()).toString('latin1')).toBe('-ERR Disconnected for inactivity.\r\n');
   });
 });
 
 test('§25 no maildrop lock: two sessions of one user are both logged in', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const first = await RawClient.connect(pop3.port);
     const second = await RawClient.connect(pop3.port);
     expect(await login(first)).toEqual(['+OK', '+OK Logged in.']);
@@ -237,7 +238,7 @@ test('§25 no maildrop lock: two sessions of one user are both logged in', async
 
 test('a test extends the preset by spreading it: one text changed, the rest still Dovecot', async () => {
   const custom: Dialect = { ...dovecotDialect, texts: { ...dovecotDialect.texts, greeting: () => 'hi' } };
-  await withMock({ dialect: custom }, async (pop3) => {
+  await withMock(twoMessages({ dialect: custom }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(client.greeting).toBe('+OK hi');
     expect(await login(client)).toEqual(['+OK', '+OK Logged in.']);

@@ -1,5 +1,6 @@
-import { type Pop3Mock, type Pop3MockOptions, startPop3Mock } from '../../../src';
+import type { Pop3Mock, Pop3MockOptions } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
+import { PASSWORD, USER } from '../../helpers/with-mock';
 
 /** Two small messages with CRLF line ends, so their LIST size is their length. */
 export const MESSAGES = [
@@ -10,24 +11,11 @@ export const MESSAGES = [
 export const SIZES = MESSAGES.map((m) => Buffer.byteLength(m));
 export const TOTAL = SIZES.reduce((a, b) => a + b, 0);
 
-export const USER = 'alice';
-export const PASSWORD = 'secret';
+export { PASSWORD, USER, withMock } from '../../helpers/with-mock';
 
-/** Starts a mock with `alice` and the two messages, runs `fn`, always closes it. */
-export async function withMock(
-  options: Pop3MockOptions,
-  fn: (pop3: Pop3Mock) => Promise<void>,
-): Promise<void> {
-  const pop3 = await startPop3Mock({
-    tls: false,
-    users: { [USER]: { password: PASSWORD, messages: [...MESSAGES] } },
-    ...options,
-  });
-  try {
-    await fn(pop3);
-  } finally {
-    await pop3.close();
-  }
+/** Options for a mock with `alice` holding the two messages, TLS off; `options` are added. */
+export function twoMessages(options: Pop3MockOptions): Pop3MockOptions {
+  return { tls: false, users: { [USER]: { password: PASSWORD, messages: [...MESSAGES] } }, ...options };
 }
 
 /** Sends USER and PASS, returning both replies (any dialect: no assumption on texts). */

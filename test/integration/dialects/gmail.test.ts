@@ -1,12 +1,23 @@
 import { gmailDialect } from '../../../src/dialects';
 import { RawClient } from '../../helpers/raw-client';
-import { dataLines, loggedIn, login, MESSAGES, SIZES, scanListing, TOTAL, USER, withMock } from './fixtures';
+import {
+  dataLines,
+  loggedIn,
+  login,
+  MESSAGES,
+  SIZES,
+  scanListing,
+  TOTAL,
+  twoMessages,
+  USER,
+  withMock,
+} from './fixtures';
 
 // Gmail (pop.gmail.com): texts from fetchmail logs and client demos, CAPA from MailKit's data and 2025.
 const dialect = gmailDialect;
 
 test('greeting names the client address; CAPA is Gmail list before login and after it', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     const ip = client.socket.localAddress!.replace(/^::ffff:/, '');
     expect(client.greeting).toMatch(
@@ -42,7 +53,7 @@ test('greeting names the client address; CAPA is Gmail list before login and aft
 });
 
 test('`recent:alice` logs into alice: same messages, same password', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(await login(client, `recent:${USER}`)).toEqual(['+OK send PASS', '+OK Welcome.']);
     expect(await client.command('STAT')).toBe(`+OK 2 ${TOTAL}`);
@@ -61,7 +72,7 @@ test('`recent:alice` logs into alice: same messages, same password', async () =>
 });
 
 test('LIST, RETR, TOP, DELE, NOOP, RSET, QUIT texts; EXPIRE 0 removes what was retrieved', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await loggedIn(pop3);
     expect(await client.command('STAT')).toBe(`+OK 2 ${TOTAL}`);
     const list = await client.multi('LIST');
@@ -87,7 +98,7 @@ test('LIST, RETR, TOP, DELE, NOOP, RSET, QUIT texts; EXPIRE 0 removes what was r
 });
 
 test('errors: wrong password, no such message, deleted message, unknown command, LAST, STLS', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(await login(client, USER, 'wrong')).toEqual([
       '+OK send PASS',
@@ -107,7 +118,7 @@ test('errors: wrong password, no such message, deleted message, unknown command,
 });
 
 test('LOGIN-DELAY 300 is advertised but not enforced: a second login right away succeeds', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     for (let i = 0; i < 2; i++) {
       const client = await loggedIn(pop3);
       expect(await client.command('QUIT')).toBe('+OK Farewell.');

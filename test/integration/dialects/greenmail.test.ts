@@ -1,13 +1,24 @@
 import { GREENMAIL_VERSION, greenmailDialect } from '../../../src/dialects';
 import { RawClient } from '../../helpers/raw-client';
-import { dataLines, loggedIn, login, MESSAGES, SIZES, scanListing, TOTAL, USER, withMock } from './fixtures';
+import {
+  dataLines,
+  loggedIn,
+  login,
+  MESSAGES,
+  SIZES,
+  scanListing,
+  TOTAL,
+  twoMessages,
+  USER,
+  withMock,
+} from './fixtures';
 
 // GreenMail 2.1 (greenmail-core .../pop3/Pop3Handler.java and commands/*.java).
 const dialect = greenmailDialect;
 const CAPA = ['UIDL', 'SASL PLAIN XOAUTH2'];
 
 test('greeting with the version; CAPA is UIDL and SASL in both states', async () => {
-  await withMock({ dialect, tls: undefined }, async (pop3) => {
+  await withMock(twoMessages({ dialect, tls: undefined }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(client.greeting).toBe(`+OK POP3 GreenMail Server v${GREENMAIL_VERSION} ready`);
     expect(GREENMAIL_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
@@ -23,7 +34,7 @@ test('greeting with the version; CAPA is UIDL and SASL in both states', async ()
 });
 
 test('login texts: USER and PASS syntax errors, PASS without USER, wrong password', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(await client.command('USER')).toBe('-ERR Required syntax: USER <username>');
     expect(await client.command('PASS secret')).toBe('-ERR USER required');
@@ -49,7 +60,7 @@ test('login texts: USER and PASS syntax errors, PASS without USER, wrong passwor
 });
 
 test('STAT, LIST, RETR, TOP (works though CAPA hides it), DELE, NOOP, QUIT texts', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await loggedIn(pop3);
     expect(await client.command('STAT')).toBe(`+OK 2 ${TOTAL}`);
     const list = await client.multi('LIST');
@@ -75,7 +86,7 @@ test('STAT, LIST, RETR, TOP (works though CAPA hides it), DELE, NOOP, QUIT texts
 });
 
 test('errors: no such message, already deleted, bad number, unknown and wrong-state commands, STLS', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(await client.command('STAT')).toBe('-ERR Command not valid for this state');
     expect(await client.command('FROB')).toBe('-ERR Command not recognized');
@@ -100,7 +111,7 @@ test('errors: no such message, already deleted, bad number, unknown and wrong-st
 
 // NoopCommand.isValidForState() returns true: NOOP works before login too.
 test('NOOP before login gets `+OK noop rimes with poop`', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(await client.command('NOOP')).toBe('+OK noop rimes with poop');
     client.destroy();
@@ -109,7 +120,7 @@ test('NOOP before login gets `+OK noop rimes with poop`', async () => {
 
 // RsetCommand: "+OK maildrop has <count> messages undeleted." counts the messages it unmarked.
 test('RSET says how many messages it undeleted', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await loggedIn(pop3);
     expect(await client.command('DELE 1')).toBe('+OK message scheduled for deletion');
     expect(await client.command('RSET')).toBe('+OK maildrop has 1 messages undeleted.');

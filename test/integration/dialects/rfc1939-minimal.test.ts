@@ -1,12 +1,23 @@
 import { rfc1939MinimalDialect } from '../../../src/dialects';
 import { RawClient } from '../../helpers/raw-client';
-import { dataLines, loggedIn, login, MESSAGES, SIZES, scanListing, TOTAL, USER, withMock } from './fixtures';
+import {
+  dataLines,
+  loggedIn,
+  login,
+  MESSAGES,
+  SIZES,
+  scanListing,
+  TOTAL,
+  twoMessages,
+  USER,
+  withMock,
+} from './fixtures';
 
 // A server with nothing beyond RFC 1939's required commands, texts from its examples.
 const dialect = rfc1939MinimalDialect;
 
 test('§3 RFC 1939 example texts: greeting, USER, PASS, STAT, LIST, RETR, DELE, NOOP, RSET, QUIT', async () => {
-  await withMock({ dialect, tls: undefined }, async (pop3) => {
+  await withMock(twoMessages({ dialect, tls: undefined }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(client.greeting).toBe('+OK POP3 server ready');
     expect(await login(client)).toEqual([
@@ -37,7 +48,7 @@ test('§3 RFC 1939 example texts: greeting, USER, PASS, STAT, LIST, RETR, DELE, 
 });
 
 test('§3 errors: no such message, deleted message, wrong password, locked maildrop', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(await login(client, USER, 'wrong')).toEqual([
       `+OK ${USER} is a real hoopy frood`,
@@ -59,7 +70,7 @@ test('§3 errors: no such message, deleted message, wrong password, locked maild
 });
 
 test('§3 nothing optional: UIDL, TOP, AUTH, STLS, UTF8 are unknown commands; APOP is refused', async () => {
-  await withMock({ dialect, tls: undefined }, async (pop3) => {
+  await withMock(twoMessages({ dialect, tls: undefined }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     for (const verb of ['AUTH', 'STLS', 'UTF8']) {
       expect(await client.command(verb === 'AUTH' ? 'AUTH PLAIN' : verb)).toBe(
@@ -80,7 +91,7 @@ test('§3 nothing optional: UIDL, TOP, AUTH, STLS, UTF8 are unknown commands; AP
 
 // RFC 1939 has no CAPA; RFC 2449 §5: a server without it answers -ERR, and clients fall back.
 test('§3 CAPA is not a command of this server: -ERR', async () => {
-  await withMock({ dialect }, async (pop3) => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
     expect(await client.command('CAPA')).toBe('-ERR unknown command: CAPA');
     const [, pass] = await login(client);

@@ -2,14 +2,15 @@ import { rfcDialect } from '../../../src';
 import {
   aliceOptions,
   capa,
-  LineClient,
   md5hex,
   PASSWORD,
   pyOk,
   pyText,
+  RawClient,
   runPython,
   USER,
   userPass,
+  utf8Lines,
   warmPython,
   withMock,
 } from './helpers';
@@ -26,7 +27,7 @@ function timestampOf(greeting: string): string {
   return found[0]!;
 }
 
-async function expectAuthorization(client: LineClient): Promise<void> {
+async function expectAuthorization(client: RawClient): Promise<void> {
   expect(await client.command('STAT')).toBe(`-ERR ${texts.wrongState('STAT', 'AUTHORIZATION')}`);
 }
 
@@ -38,7 +39,7 @@ test('§7 the RFC 1939 test vector (computed here)', () => {
 
 test('§4 with APOP on, the greeting holds exactly one msg-id-like timestamp <…@host>, and no other "<"', async () => {
   await withMock(aliceOptions([], { apop: true }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(client.greeting).toMatch(/^\+OK /);
     const stamp = timestampOf(client.greeting);
     // msg-id shape: "<" local-part "@" domain ">", no spaces; the host is the default hostname.
@@ -52,14 +53,16 @@ test('§4 with APOP on, the greeting holds exactly one msg-id-like timestamp <�
 
 test('§4 the hostname option names the host in the timestamp', async () => {
   await withMock(aliceOptions([], { apop: true, hostname: 'pop.example.test' }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(timestampOf(client.greeting)).toMatch(/@pop\.example\.test>$/);
   });
 });
 
 test('§4 every greeting has a different timestamp, even for connections opened at the same moment', async () => {
   await withMock(aliceOptions([], { apop: true }), async (pop3) => {
-    const clients = await Promise.all(Array.from({ length: 20 }, () => LineClient.connect(pop3.port)));
+    const clients = await Promise.all(
+      Array.from({ length: 20 }, () => RawClient.connect(pop3.port, utf8Lines)),
+    );
     const stamps = clients.map((c) => timestampOf(c.greeting));
     expect(new Set(stamps).size).toBe(stamps.length);
   });
@@ -67,7 +70,7 @@ test('§4 every greeting has a different timestamp, even for connections opened 
 
 test('§7 APOP name digest: MD5 of this greeting timestamp + secret logs in (TRANSACTION)', async () => {
   await withMock(aliceOptions(['Subject: a\r\n\r\nx\r\n'], { apop: true }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     const digest = md5hex(timestampOf(client.greeting) + PASSWORD);
     expect(digest).toMatch(/^[0-9a-f]{32}$/);
     expect(await client.command(`APOP ${USER} ${digest}`)).toMatch(/^\+OK /);
@@ -83,7 +86,7 @@ test('§7 APOP name digest: MD5 of this greeting timestamp + secret logs in (TRA
 
 test('§7 APOP is valid after a failed USER and after a failed PASS', async () => {
   await withMock(aliceOptions([], { apop: true }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     const digest = md5hex(timestampOf(client.greeting) + PASSWORD);
     expect(await client.command('USER')).toMatch(/^-ERR /);
     expect(await client.command(`USER ${USER}`)).toMatch(/^\+OK /);
@@ -111,8 +114,8 @@ test('§7 Python poplib apop() logs in and retrieves a message', async () => {
 
 test('§7 a digest replayed from another connection fails; the session stays in AUTHORIZATION', async () => {
   await withMock(aliceOptions([], { apop: true }), async (pop3) => {
-    const first = await LineClient.connect(pop3.port);
-    const second = await LineClient.connect(pop3.port);
+    const first = await RawClient.connect(pop3.port, utf8Lines);
+    const second = await RawClient.connect(pop3.port, utf8Lines);
     const digest = md5hex(timestampOf(first.greeting) + PASSWORD);
     expect(await second.command(`APOP ${USER} ${digest}`)).toBe(`-ERR ${texts.authFailed}`);
     await expectAuthorization(second);
@@ -126,7 +129,7 @@ test.each([
   ['an unknown user', (stamp: string) => `APOP nobody ${md5hex(stamp + PASSWORD)}`],
 ])('§7 APOP with %s gets -ERR [AUTH] and AUTHORIZATION is kept', async (_name, line) => {
   await withMock(aliceOptions([], { apop: true }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command(line(timestampOf(client.greeting)))).toBe(`-ERR ${texts.authFailed}`);
     await expectAuthorization(client);
     await userPass(client);
@@ -141,7 +144,7 @@ test.each([
   ['three arguments', 'c4c9334bac560ecc979e58001b3e22fb extra'],
 ])('§7 APOP with %s gets -ERR and AUTHORIZATION is kept', async (_name, digest) => {
   await withMock(aliceOptions([], { apop: true }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command(`APOP ${USER} ${digest}`.trimEnd())).toMatch(/^-ERR /);
     await expectAuthorization(client);
     expect(pop3.sessions[0]!.authAttempts().every((a) => a.result === 'failed')).toBe(true);
@@ -150,7 +153,7 @@ test.each([
 
 test('§4 §7 without apop: true there is no timestamp and APOP gets -ERR', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(client.greeting).not.toMatch(/[<>]/);
     expect(await client.command(`APOP ${USER} ${md5hex(PASSWORD)}`)).toBe(`-ERR ${texts.apopNotEnabled}`);
     await expectAuthorization(client);
@@ -159,9 +162,9 @@ test('§4 §7 without apop: true there is no timestamp and APOP gets -ERR', asyn
 
 test('§7 §9 right APOP credentials but a busy maildrop: -ERR [IN-USE]', async () => {
   await withMock(aliceOptions([], { apop: true }), async (pop3) => {
-    const first = await LineClient.connect(pop3.port);
+    const first = await RawClient.connect(pop3.port, utf8Lines);
     await userPass(first);
-    const second = await LineClient.connect(pop3.port);
+    const second = await RawClient.connect(pop3.port, utf8Lines);
     const digest = md5hex(timestampOf(second.greeting) + PASSWORD);
     expect(await second.command(`APOP ${USER} ${digest}`)).toBe(`-ERR ${texts.mailboxInUse}`);
     expect(texts.mailboxInUse).toMatch(/^\[IN-USE\] /);
@@ -171,7 +174,7 @@ test('§7 §9 right APOP credentials but a busy maildrop: -ERR [IN-USE]', async 
 
 test('§7 an upper-case hex digest is accepted as the same digest', async () => {
   await withMock(aliceOptions([], { apop: true }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     const digest = md5hex(timestampOf(client.greeting) + PASSWORD).toUpperCase();
     expect(await client.command(`APOP ${USER} ${digest}`)).toMatch(/^\+OK /);
   });

@@ -4,11 +4,12 @@ import {
   b64,
   capa,
   hmacMd5hex,
-  LineClient,
   PASSWORD,
+  RawClient,
   USER,
   unb64,
   userPass,
+  utf8Lines,
   withMock,
 } from './helpers';
 
@@ -22,14 +23,14 @@ const USERNAME_CHALLENGE = '+ VXNlcm5hbWU6';
 const PASSWORD_CHALLENGE = '+ UGFzc3dvcmQ6';
 
 /** The session is in AUTHORIZATION: STAT is refused as a wrong-state command. */
-async function expectAuthorization(client: LineClient): Promise<void> {
+async function expectAuthorization(client: RawClient): Promise<void> {
   expect(await client.command('STAT')).toBe(`-ERR ${texts.wrongState('STAT', 'AUTHORIZATION')}`);
 }
 
 /** A client of a fresh mock with alice/secret and the RFC test user tim. */
-async function withClient(fn: (client: LineClient, pop3: import('../../../src').Pop3Mock) => Promise<void>) {
+async function withClient(fn: (client: RawClient, pop3: import('../../../src').Pop3Mock) => Promise<void>) {
   await withMock({ ...aliceOptions(), users: { ...aliceOptions().users, ...TIM } }, async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     await fn(client, pop3);
   });
 }
@@ -89,9 +90,9 @@ test('§23 PLAIN: fields of 255 octets and UTF-8 passwords are accepted', async 
   const long = 'p'.repeat(255);
   const utf8 = 'pässwörd ✓';
   await withMock({ users: { [USER]: long, bob: utf8 } }, async (pop3) => {
-    const a = await LineClient.connect(pop3.port);
+    const a = await RawClient.connect(pop3.port, utf8Lines);
     expect(await a.command(`AUTH PLAIN ${b64(`\0${USER}\0${long}`)}`)).toMatch(/^\+OK /);
-    const b = await LineClient.connect(pop3.port);
+    const b = await RawClient.connect(pop3.port, utf8Lines);
     expect(await b.command(`AUTH PLAIN ${b64(`\0bob\0${utf8}`)}`)).toMatch(/^\+OK /);
   });
 });
@@ -161,7 +162,7 @@ test('§23 CRAM-MD5: a msg-id-like challenge, answered with user SP hex HMAC-MD5
 
 test('§23 CRAM-MD5: every attempt gets a fresh challenge; the hostname option names the host', async () => {
   await withMock({ ...aliceOptions(), hostname: 'pop.example.test' }, async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     const first = unb64((await client.command('AUTH CRAM-MD5')).slice(2));
     expect(await client.command('*')).toBe(`-ERR ${texts.authCancelled}`);
     const second = unb64((await client.command('AUTH CRAM-MD5')).slice(2));
@@ -248,7 +249,7 @@ test('§22 AUTH after a successful AUTH (or USER/PASS) gets -ERR and the session
     expect(await client.command('AUTH CRAM-MD5')).toBe(`-ERR ${texts.wrongState('AUTH', 'TRANSACTION')}`);
     expect(await client.command('STAT')).toBe('+OK 0 0');
     expect(pop3.sessions[0]!.authAttempts()).toHaveLength(1);
-    const other = await LineClient.connect(pop3.port);
+    const other = await RawClient.connect(pop3.port, utf8Lines);
     await userPass(other, 'tim', TIM.tim);
     expect(await other.command('AUTH PLAIN')).toBe(`-ERR ${texts.wrongState('AUTH', 'TRANSACTION')}`);
   });
@@ -266,12 +267,12 @@ test('§17 §22 SASL is still listed in CAPA after a successful AUTH', async () 
 
 test('§22 capabilities.sasl chooses the mechanisms; an empty list removes AUTH', async () => {
   await withMock(aliceOptions([], { capabilities: { sasl: ['CRAM-MD5', 'PLAIN'] } }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect((await capa(client)).filter((l) => l.startsWith('SASL'))).toEqual(['SASL CRAM-MD5 PLAIN']);
     expect(await client.command('AUTH LOGIN')).toBe(`-ERR ${texts.unknownMechanism('LOGIN')}`);
   });
   await withMock(aliceOptions([], { capabilities: { sasl: [] } }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect((await capa(client)).filter((l) => l.startsWith('SASL'))).toEqual([]);
     expect(await client.command('AUTH PLAIN')).toBe(`-ERR ${texts.unknownCommand('AUTH', 'AUTHORIZATION')}`);
   });
@@ -280,11 +281,11 @@ test('§22 capabilities.sasl chooses the mechanisms; an empty list removes AUTH'
 test('§22 AUTH lines and continuation lines longer than 255 octets (6 KB) are accepted', async () => {
   const password = 'x'.repeat(4500);
   await withMock({ users: { [USER]: password } }, async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     const response = b64(`\0${USER}\0${password}`);
     expect(response.length).toBeGreaterThan(6000);
     expect(await client.command(`AUTH PLAIN ${response}`)).toMatch(/^\+OK /);
-    const other = await LineClient.connect(pop3.port);
+    const other = await RawClient.connect(pop3.port, utf8Lines);
     expect(await other.command('AUTH PLAIN')).toBe('+ ');
     expect(await other.command(response)).toBe(`-ERR ${texts.mailboxInUse}`);
   });
@@ -294,7 +295,7 @@ test('§22 compat profile: a dialect with authListsMechanisms answers a bare AUT
   await withMock(
     aliceOptions([], { dialect: { ...rfcDialect, authListsMechanisms: true } }),
     async (pop3) => {
-      const client = await LineClient.connect(pop3.port);
+      const client = await RawClient.connect(pop3.port, utf8Lines);
       const reply = await client.multi('AUTH');
       expect(reply.status).toBe(`+OK ${texts.authMechanismList}`);
       expect(reply.lines).toEqual(['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2']);
@@ -306,7 +307,7 @@ test('§22 compat profile: a dialect with authListsMechanisms answers a bare AUT
 test('§9 §22 right credentials but a busy maildrop: AUTH gets -ERR [IN-USE], not [AUTH]', async () => {
   await withClient(async (first, pop3) => {
     await userPass(first);
-    const second = await LineClient.connect(pop3.port);
+    const second = await RawClient.connect(pop3.port, utf8Lines);
     expect(await second.command(`AUTH PLAIN ${b64(`\0${USER}\0${PASSWORD}`)}`)).toBe(
       `-ERR ${texts.mailboxInUse}`,
     );

@@ -1,5 +1,15 @@
 import { on, rfcDialect } from '../../../src';
-import { aliceOptions, capa, connectStls, LineClient, PASSWORD, USER, userPass, withMock } from './helpers';
+import {
+  aliceOptions,
+  capa,
+  connectStls,
+  PASSWORD,
+  RawClient,
+  USER,
+  userPass,
+  utf8Lines,
+  withMock,
+} from './helpers';
 
 // §17 CAPA and capabilities (RFC 2449 §5-§6, RFC 2595, RFC 3206, RFC 6856).
 // LOGIN-DELAY and EXPIRE are in login-delay-expire.test.ts, response codes in
@@ -23,7 +33,7 @@ const sorted = (lines: string[]) => [...lines].sort();
 
 test('§17 CAPA before login lists the default capabilities, STLS included; after login the same without STLS', async () => {
   await withMock(aliceOptions([MESSAGE]), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     const reply = await client.multi('CAPA');
     expect(reply.status).toBe(`+OK ${texts.capaHeader}`);
     expect(sorted(reply.lines)).toEqual(sorted(DEFAULT_BEFORE_LOGIN));
@@ -52,7 +62,7 @@ test('§17 CAPA lines: tag [SP arg]*, at most 512 octets, never starting with ".
   await withMock(
     aliceOptions([], { capabilities: { utf8: true, lang: true, expire: 'NEVER', loginDelay: 60 } }),
     async (pop3) => {
-      const client = await LineClient.connect(pop3.port);
+      const client = await RawClient.connect(pop3.port, utf8Lines);
       const lines = await capa(client);
       for (const line of lines) {
         expect(line).toMatch(/^[A-Z0-9-]+( [\x21-\x7e]+)*$/);
@@ -66,7 +76,7 @@ test('§17 CAPA lines: tag [SP arg]*, at most 512 octets, never starting with ".
 
 test('§17 the tag of an optional command is its keyword: each such command is accepted, case-insensitively', async () => {
   await withMock(aliceOptions([MESSAGE], { capabilities: { utf8: true, lang: true } }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     const tags = (await capa(client)).map((l) => l.split(' ')[0]!);
     for (const verb of ['TOP', 'UIDL', 'USER', 'STLS', 'UTF8', 'LANG']) expect(tags).toContain(verb);
     expect(await client.command('lang en')).toMatch(/^\+OK /);
@@ -84,7 +94,7 @@ test.each([
   '§17 capabilities: { %s: false } removes %s from CAPA and the command gets -ERR',
   async (key, tag, line) => {
     await withMock(aliceOptions([MESSAGE], { capabilities: { [key]: false } }), async (pop3) => {
-      const client = await LineClient.connect(pop3.port);
+      const client = await RawClient.connect(pop3.port, utf8Lines);
       await userPass(client);
       const list = await capa(client);
       expect(list).not.toContain(tag);
@@ -97,7 +107,7 @@ test.each([
 
 test('§17 capabilities: { user: false } removes USER from CAPA and refuses USER and PASS', async () => {
   await withMock(aliceOptions([], { capabilities: { user: false } }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await capa(client)).not.toContain('USER');
     expect(await client.command(`USER ${USER}`)).toBe(
       `-ERR ${texts.unknownCommand('USER', 'AUTHORIZATION')}`,
@@ -110,7 +120,7 @@ test('§17 capabilities: { user: false } removes USER from CAPA and refuses USER
 
 test('§17 RESP-CODES, AUTH-RESP-CODE, PIPELINING and IMPLEMENTATION follow their options', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const list = await capa(await LineClient.connect(pop3.port));
+    const list = await capa(await RawClient.connect(pop3.port, utf8Lines));
     for (const tag of ['RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING', 'IMPLEMENTATION pop3-mock']) {
       expect(list).toContain(tag);
     }
@@ -120,29 +130,31 @@ test('§17 RESP-CODES, AUTH-RESP-CODE, PIPELINING and IMPLEMENTATION follow thei
       capabilities: { respCodes: false, authRespCode: false, pipelining: false, implementation: undefined },
     }),
     async (pop3) => {
-      const list = await capa(await LineClient.connect(pop3.port));
+      const list = await capa(await RawClient.connect(pop3.port, utf8Lines));
       expect(list.filter((l) => /^(RESP-CODES|AUTH-RESP-CODE|PIPELINING|IMPLEMENTATION)\b/.test(l))).toEqual(
         [],
       );
     },
   );
   await withMock(aliceOptions([], { capabilities: { implementation: 'my-server-1.0' } }), async (pop3) => {
-    expect(await capa(await LineClient.connect(pop3.port))).toContain('IMPLEMENTATION my-server-1.0');
+    expect(await capa(await RawClient.connect(pop3.port, utf8Lines))).toContain(
+      'IMPLEMENTATION my-server-1.0',
+    );
   });
 });
 
 test('§17 UTF8 USER and LANG appear only when turned on; UTF8 without USER when USER is off', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const list = await capa(await LineClient.connect(pop3.port));
+    const list = await capa(await RawClient.connect(pop3.port, utf8Lines));
     expect(list.filter((l) => /^(UTF8|LANG)\b/.test(l))).toEqual([]);
   });
   await withMock(aliceOptions([], { capabilities: { utf8: true, lang: true } }), async (pop3) => {
-    const list = await capa(await LineClient.connect(pop3.port));
+    const list = await capa(await RawClient.connect(pop3.port, utf8Lines));
     expect(list).toContain('UTF8 USER');
     expect(list).toContain('LANG');
   });
   await withMock(aliceOptions([], { capabilities: { utf8: true, user: false } }), async (pop3) => {
-    const list = await capa(await LineClient.connect(pop3.port));
+    const list = await capa(await RawClient.connect(pop3.port, utf8Lines));
     expect(list).toContain('UTF8');
     expect(list).not.toContain('UTF8 USER');
   });
@@ -151,7 +163,7 @@ test('§17 UTF8 USER and LANG appear only when turned on; UTF8 without USER when
 test('§17 a pre-2449 server answers CAPA with -ERR (fault rule); the client can still log in', async () => {
   await withMock(aliceOptions(), async (pop3) => {
     await pop3.use(on('CAPA').reply('-ERR unknown command'));
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('CAPA')).toBe('-ERR unknown command');
     await userPass(client);
   });

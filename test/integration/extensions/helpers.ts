@@ -4,11 +4,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer, connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type Pop3Command from 'node-pop3' with { 'resolution-mode': 'import' };
-import type { Clock, Pop3Mock, Pop3MockOptions, TimerHandle } from '../../../src';
-import { startPop3Mock } from '../../../src';
+import type { Pop3Mock, Pop3MockOptions } from '../../../src';
 import { pythonExecutable } from '../../helpers/clients/python-poplib';
+import { RawClient, type RawClientOptions } from '../../helpers/raw-client';
+import { PASSWORD, USER } from '../../helpers/with-mock';
+
+export { RawClient } from '../../helpers/raw-client';
+export { PASSWORD, USER, withMock } from '../../helpers/with-mock';
 
 // node-pop3's types describe its ESM build; at run time its CommonJS build is required.
 const Pop3CommandClass = require('node-pop3') as typeof Pop3Command;
@@ -27,26 +30,11 @@ export function nodePop3Tls(port: number, ca: string, user = USER, password = PA
   });
 }
 
-// Helpers of the issue-3 extension tests (APOP, SASL, STLS, POP3S, UTF8/LANG,
-// CAPA). Expected values (digests, base64, capability lines) are computed here
+// Helpers of the extension tests (APOP, SASL, STLS, POP3S, UTF8/LANG, CAPA;
+// docs/CONFORMANCE-3.md). Expected values (digests, base64, capability lines) are computed here
 // from the inputs, independently of the server's code.
 
-export const USER = 'alice';
-export const PASSWORD = 'secret';
 export const TOKEN = 'ya29.alice-token';
-
-/** Starts a mock, runs `fn`, and always closes the mock. */
-export async function withMock(
-  options: Pop3MockOptions,
-  fn: (pop3: Pop3Mock) => Promise<void>,
-): Promise<void> {
-  const pop3 = await startPop3Mock(options);
-  try {
-    await fn(pop3);
-  } finally {
-    await pop3.close();
-  }
-}
 
 /** Options with one user `alice`/`secret` (OAuth token {@link TOKEN}) holding `messages`. */
 export function aliceOptions(
@@ -62,183 +50,27 @@ export const md5hex = (text: string): string => createHash('md5').update(text).d
 export const hmacMd5hex = (key: string, text: string): string =>
   createHmac('md5', key).update(text).digest('hex');
 
-/**
- * A byte-exact line client that can switch to TLS in the middle of the
- * stream (STLS) or start with it (POP3S). Certificate verification is always
- * on: the caller passes the CA to trust.
- */
-export class LineClient {
-  greeting = '';
-  private buffer = Buffer.alloc(0);
-  private waiter: (() => void) | undefined;
-  private ended = false;
-  private readonly onData = (chunk: Buffer) => {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    this.wake();
-  };
-  private readonly onClose = () => {
-    this.ended = true;
-    this.wake();
-  };
-
-  private constructor(public socket: Socket) {
-    this.attach(socket);
-  }
-
-  /** Connects in cleartext and reads the greeting. */
-  static async connect(port: number): Promise<LineClient> {
-    const socket = netConnect({ port, host: '127.0.0.1' });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
-    const client = new LineClient(socket);
-    client.greeting = await client.readLine();
-    return client;
-  }
-
-  /** Connects with implicit TLS (POP3S), verifying the certificate against `ca`, and reads the greeting. */
-  static async connectTls(port: number, ca: string, options: ConnectionOptions = {}): Promise<LineClient> {
-    const socket = tlsConnect({ port, host: '127.0.0.1', ca, ...options });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('secureConnect', resolve);
-      socket.once('error', reject);
-    });
-    const client = new LineClient(socket);
-    client.greeting = await client.readLine();
-    return client;
-  }
-
-  /** Connects with implicit TLS and returns before the greeting is read. */
-  static async connectTlsNoGreeting(port: number, ca: string): Promise<LineClient> {
-    const socket = tlsConnect({ port, host: '127.0.0.1', ca });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('secureConnect', resolve);
-      socket.once('error', reject);
-    });
-    return new LineClient(socket);
-  }
-
-  /**
-   * Runs the TLS handshake on the current socket (after `+OK` to STLS). Bytes
-   * received in cleartext and not read yet make it throw: after the STLS
-   * reply the server must send nothing but TLS.
-   */
-  async startTls(ca: string, options: ConnectionOptions = {}): Promise<TLSSocket> {
-    if (this.buffer.length > 0) {
-      throw new Error(`cleartext after STLS: ${JSON.stringify(this.buffer.toString('latin1'))}`);
-    }
-    const plain = this.socket;
-    plain.off('data', this.onData);
-    plain.off('close', this.onClose);
-    const secure = tlsConnect({ socket: plain, host: '127.0.0.1', ca, ...options });
-    await new Promise<void>((resolve, reject) => {
-      secure.once('secureConnect', resolve);
-      secure.once('error', reject);
-    });
-    this.socket = secure;
-    this.attach(secure);
-    return secure;
-  }
-
-  write(data: string | Buffer): void {
-    this.socket.write(data);
-  }
-
-  /** Sends a line (CRLF added) and reads a single-line reply. */
-  async command(line: string): Promise<string> {
-    this.write(`${line}\r\n`);
-    return this.readLine();
-  }
-
-  /** Sends a line and reads a multi-line reply: the status line and the unstuffed data lines. */
-  async multi(line: string): Promise<{ status: string; lines: string[] }> {
-    this.write(`${line}\r\n`);
-    return this.readMulti();
-  }
-
-  async readLine(): Promise<string> {
-    const end = await this.waitFor((b) => b.indexOf('\r\n'));
-    const line = this.buffer.subarray(0, end).toString('utf8');
-    this.buffer = this.buffer.subarray(end + 2);
-    return line;
-  }
-
-  async readMulti(): Promise<{ status: string; lines: string[] }> {
-    const status = await this.readLine();
-    if (!status.startsWith('+OK')) return { status, lines: [] };
-    const lines: string[] = [];
-    for (;;) {
-      const line = await this.readLine();
-      if (line === '.') return { status, lines };
-      lines.push(line.startsWith('.') ? line.slice(1) : line);
-    }
-  }
-
-  /** Every byte until the connection closes. */
-  async readToEnd(): Promise<Buffer> {
-    await this.waitFor(() => (this.ended ? 0 : -1), true);
-    const rest = this.buffer;
-    this.buffer = Buffer.alloc(0);
-    return rest;
-  }
-
-  get pending(): Buffer {
-    return this.buffer;
-  }
-
-  get isClosed(): boolean {
-    return this.ended;
-  }
-
-  destroy(): void {
-    this.socket.destroy();
-  }
-
-  private attach(socket: Socket): void {
-    socket.on('data', this.onData);
-    socket.on('close', this.onClose);
-    socket.on('error', () => {});
-  }
-
-  private async waitFor(find: (b: Buffer) => number, allowEnd = false): Promise<number> {
-    for (;;) {
-      const at = find(this.buffer);
-      if (at !== -1) return at;
-      if (this.ended && !allowEnd) {
-        throw new Error(`connection closed; unread: ${JSON.stringify(this.buffer.toString('latin1'))}`);
-      }
-      await new Promise<void>((resolve) => {
-        this.waiter = resolve;
-      });
-    }
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
-  }
-}
+/** Extension tests read replies as UTF-8 text (UTF8 mode, LANG): `RawClient.connect(port, utf8Lines)`. */
+export const utf8Lines: RawClientOptions = { encoding: 'utf8' };
 
 /** The CAPA list (lines between `+OK` and `.`); fails the test on `-ERR`. */
-export async function capa(client: LineClient): Promise<string[]> {
+export async function capa(client: RawClient): Promise<string[]> {
   const reply = await client.multi('CAPA');
   expect(reply.status).toMatch(/^\+OK/);
   return reply.lines;
 }
 
 /** Logs in with USER/PASS and checks the `+OK`s. */
-export async function userPass(client: LineClient, user = USER, password = PASSWORD): Promise<void> {
+export async function userPass(client: RawClient, user = USER, password = PASSWORD): Promise<void> {
   expect(await client.command(`USER ${user}`)).toMatch(/^\+OK/);
   expect(await client.command(`PASS ${password}`)).toMatch(/^\+OK/);
 }
 
 /** Connects in cleartext, sends STLS and runs the handshake; returns the client in TLS. */
-export async function connectStls(pop3: Pop3Mock): Promise<LineClient> {
-  const client = await LineClient.connect(pop3.port);
+export async function connectStls(pop3: Pop3Mock): Promise<RawClient> {
+  const client = await RawClient.connect(pop3.port, utf8Lines);
   expect(await client.command('STLS')).toMatch(/^\+OK/);
-  await client.startTls(pop3.tls.ca);
+  await client.upgradeToTls(pop3.tls.ca);
   return client;
 }
 
@@ -248,29 +80,6 @@ export async function caFile(pop3: Pop3Mock): Promise<{ path: string; remove: ()
   const path = join(dir, 'ca.pem');
   await writeFile(path, pop3.tls.ca);
   return { path, remove: () => rm(dir, { recursive: true, force: true }) };
-}
-
-/** A clock moved by hand: `now()` starts at `start`; timers fire only in `advance()`. */
-export class FakeClock implements Clock {
-  private timers: { at: number; callback: () => void; cancelled: boolean }[] = [];
-  constructor(private time = Date.UTC(2026, 0, 1)) {}
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(callback: () => void, ms: number): TimerHandle {
-    const timer = { at: this.time + ms, callback, cancelled: false };
-    this.timers.push(timer);
-    return { cancel: () => (timer.cancelled = true) };
-  }
-
-  advance(ms: number): void {
-    this.time += ms;
-    const due = this.timers.filter((t) => !t.cancelled && t.at <= this.time);
-    this.timers = this.timers.filter((t) => !due.includes(t));
-    for (const t of due) t.callback();
-  }
 }
 
 // Python's standard poplib, driven by a script kept here so it can use

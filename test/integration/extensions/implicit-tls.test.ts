@@ -6,15 +6,16 @@ import {
   aliceOptions,
   caFile,
   capa,
-  LineClient,
   nodePop3Tls,
   PASSWORD,
   pyOk,
   pyText,
+  RawClient,
   recordingRelay,
   runPython,
   USER,
   userPass,
+  utf8Lines,
   warmPython,
   withMock,
 } from './helpers';
@@ -31,7 +32,7 @@ test('§21 on the implicit-TLS port the first octet from the server is TLS; the 
   await withMock(aliceOptions([], { tlsPort: 0 }), async (pop3) => {
     const relay = await recordingRelay(pop3.tlsPort!);
     try {
-      const client = await LineClient.connectTls(relay.port, pop3.tls.ca);
+      const client = await RawClient.connectTls(relay.port, pop3.tls.ca, utf8Lines);
       expect(client.greeting).toBe(`+OK ${texts.greeting({ remoteAddress: '', sessionId: 0 })}`);
       const wire = relay.fromServer();
       // 0x16: a TLS handshake record. No cleartext greeting anywhere on the wire.
@@ -48,7 +49,7 @@ test('§21 §17 POP3S: AUTHORIZATION after the greeting, CAPA without STLS, STLS
   await withMock(aliceOptions([MESSAGE], { tlsPort: 0 }), async (pop3) => {
     expect(pop3.tlsPort).toBeGreaterThan(0);
     expect(pop3.tlsPort).not.toBe(pop3.port);
-    const client = await LineClient.connectTls(pop3.tlsPort!, pop3.tls.ca);
+    const client = await RawClient.connectTls(pop3.tlsPort!, pop3.tls.ca, utf8Lines);
     expect((client.socket as TLSSocket).authorized).toBe(true);
     expect(await client.command('STAT')).toMatch(/^-ERR /);
     const list = await capa(client);
@@ -69,7 +70,7 @@ test('§21 §17 POP3S: AUTHORIZATION after the greeting, CAPA without STLS, STLS
 
 test('§21 requireTls does not hold back USER/PASS on the implicit-TLS port', async () => {
   await withMock(aliceOptions([], { tlsPort: 0, requireTls: true }), async (pop3) => {
-    const client = await LineClient.connectTls(pop3.tlsPort!, pop3.tls.ca);
+    const client = await RawClient.connectTls(pop3.tlsPort!, pop3.tls.ca, utf8Lines);
     expect(await capa(client)).toContain('USER');
     await userPass(client);
   });
@@ -178,7 +179,7 @@ test('§8 §21 a TLS error mid-session (corrupted record after DELE, client gone
   await withMock(aliceOptions([MESSAGE], { tlsPort: 0 }), async (pop3) => {
     const relay = await recordingRelay(pop3.tlsPort!);
     try {
-      const client = await LineClient.connectTls(relay.port, pop3.tls.ca);
+      const client = await RawClient.connectTls(relay.port, pop3.tls.ca, utf8Lines);
       await userPass(client);
       expect(await client.command('DELE 1')).toMatch(/^\+OK/);
       // An application-data record whose ciphertext is garbage: the server's TLS layer fails
@@ -195,7 +196,7 @@ test('§8 §21 a TLS error mid-session (corrupted record after DELE, client gone
     } finally {
       await relay.close();
     }
-    const again = await LineClient.connectTls(pop3.tlsPort!, pop3.tls.ca);
+    const again = await RawClient.connectTls(pop3.tlsPort!, pop3.tls.ca, utf8Lines);
     await userPass(again);
     expect(await again.command('STAT')).toMatch(/^\+OK 1 /);
   });
@@ -205,7 +206,7 @@ test('§20 §21 after a fatal TLS error the server closes the connection itself,
   await withMock(aliceOptions([MESSAGE], { tlsPort: 0 }), async (pop3) => {
     const relay = await recordingRelay(pop3.tlsPort!);
     try {
-      const client = await LineClient.connectTls(relay.port, pop3.tls.ca);
+      const client = await RawClient.connectTls(relay.port, pop3.tls.ca, utf8Lines);
       await userPass(client);
       const alert = relay.nextFromServer();
       relay.toServer(Buffer.concat([Buffer.from([0x17, 0x03, 0x03, 0x00, 0x20]), Buffer.alloc(32, 0xab)]));

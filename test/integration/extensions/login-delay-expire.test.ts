@@ -1,14 +1,15 @@
 import { rfcDialect } from '../../../src';
+import { FakeClock } from '../../helpers/fake-clock';
 import {
   aliceOptions,
   b64,
   capa,
-  FakeClock,
-  LineClient,
   md5hex,
   PASSWORD,
+  RawClient,
   USER,
   userPass,
+  utf8Lines,
   withMock,
 } from './helpers';
 
@@ -19,14 +20,14 @@ const texts = rfcDialect.texts;
 const DELAY = 900;
 const messages = ['Subject: one\r\n\r\n1\r\n', 'Subject: two\r\n\r\n2\r\n', 'Subject: three\r\n\r\n3\r\n'];
 
-async function quit(client: LineClient): Promise<void> {
+async function quit(client: RawClient): Promise<void> {
   expect(await client.command('QUIT')).toMatch(/^\+OK/);
   await client.readToEnd();
 }
 
 test('§17 LOGIN-DELAY n is advertised before and after login (one server-wide value, so no USER suffix)', async () => {
   await withMock(aliceOptions([], { capabilities: { loginDelay: DELAY } }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await capa(client)).toContain(`LOGIN-DELAY ${DELAY}`);
     await userPass(client);
     expect(await capa(client)).toContain(`LOGIN-DELAY ${DELAY}`);
@@ -38,12 +39,12 @@ test('§18 LOGIN-DELAY is enforced from the +OK of the last login: PASS, APOP an
   await withMock(
     aliceOptions([], { clock, apop: true, capabilities: { loginDelay: DELAY } }),
     async (pop3) => {
-      const first = await LineClient.connect(pop3.port);
+      const first = await RawClient.connect(pop3.port, utf8Lines);
       await userPass(first);
       await quit(first);
       clock.advance(DELAY * 1000 - 1);
 
-      const second = await LineClient.connect(pop3.port);
+      const second = await RawClient.connect(pop3.port, utf8Lines);
       expect(await second.command(`USER ${USER}`)).toMatch(/^\+OK/);
       expect(await second.command(`PASS ${PASSWORD}`)).toBe(`-ERR ${texts.loginDelay}`);
       expect(texts.loginDelay).toMatch(/^\[LOGIN-DELAY\] /);
@@ -76,12 +77,12 @@ test('§18 LOGIN-DELAY counts per mailbox: another user logs in at once', async 
   await withMock(
     { users: { [USER]: PASSWORD, bob: 'pw' }, clock, capabilities: { loginDelay: DELAY } },
     async (pop3) => {
-      const first = await LineClient.connect(pop3.port);
+      const first = await RawClient.connect(pop3.port, utf8Lines);
       await userPass(first);
       await quit(first);
-      const bob = await LineClient.connect(pop3.port);
+      const bob = await RawClient.connect(pop3.port, utf8Lines);
       await userPass(bob, 'bob', 'pw');
-      const again = await LineClient.connect(pop3.port);
+      const again = await RawClient.connect(pop3.port, utf8Lines);
       expect(await again.command(`USER ${USER}`)).toMatch(/^\+OK/);
       expect(await again.command(`PASS ${PASSWORD}`)).toBe(`-ERR ${texts.loginDelay}`);
     },
@@ -90,10 +91,10 @@ test('§18 LOGIN-DELAY counts per mailbox: another user logs in at once', async 
 
 test('§18 without LOGIN-DELAY a second login right away works', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const first = await LineClient.connect(pop3.port);
+    const first = await RawClient.connect(pop3.port, utf8Lines);
     await userPass(first);
     await quit(first);
-    await userPass(await LineClient.connect(pop3.port));
+    await userPass(await RawClient.connect(pop3.port, utf8Lines));
   });
 });
 
@@ -103,7 +104,7 @@ test('§17 §8 EXPIRE 0 is advertised; messages RETRieved are removed at UPDATE,
       .mailbox(USER)
       .messages()
       .map((m) => m.uid);
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await capa(client)).toContain('EXPIRE 0');
     await userPass(client);
     expect(await capa(client)).toContain('EXPIRE 0');
@@ -126,7 +127,7 @@ test('§17 §8 EXPIRE 0 is advertised; messages RETRieved are removed at UPDATE,
 
 test('§8 EXPIRE 0: a session that ends without QUIT removes nothing', async () => {
   await withMock(aliceOptions(messages, { capabilities: { expire: 0 } }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     await userPass(client);
     expect((await client.multi('RETR 1')).status).toMatch(/^\+OK/);
     expect((await client.multi('RETR 2')).status).toMatch(/^\+OK/);
@@ -140,7 +141,7 @@ test('§8 EXPIRE 0: a session that ends without QUIT removes nothing', async () 
 test('§17 EXPIRE NEVER and EXPIRE 5 are advertised and delete nothing at UPDATE', async () => {
   for (const expire of ['NEVER', 5] as const) {
     await withMock(aliceOptions(messages, { capabilities: { expire } }), async (pop3) => {
-      const client = await LineClient.connect(pop3.port);
+      const client = await RawClient.connect(pop3.port, utf8Lines);
       await userPass(client);
       expect(await capa(client)).toContain(`EXPIRE ${expire}`);
       expect((await client.multi('RETR 1')).status).toMatch(/^\+OK/);

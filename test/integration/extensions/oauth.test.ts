@@ -1,6 +1,17 @@
 import { type Pop3Mock, rfcDialect } from '../../../src';
 import { runCurl } from '../../helpers/clients/curl';
-import { aliceOptions, b64, caFile, connectStls, LineClient, TOKEN, USER, unb64, withMock } from './helpers';
+import {
+  aliceOptions,
+  b64,
+  caFile,
+  connectStls,
+  RawClient,
+  TOKEN,
+  USER,
+  unb64,
+  utf8Lines,
+  withMock,
+} from './helpers';
 
 // §23 XOAUTH2 (Google) and OAUTHBEARER (RFC 7628), through the raw line
 // client and curl's --oauth2-bearer. OAUTHBEARER is offered only under TLS.
@@ -11,7 +22,7 @@ const xoauth2 = (user: string, token: string) => b64(`user=${user}${A}auth=Beare
 const oauthbearer = (user: string, pairs: string[]) => b64(`n,a=${user},${A}${pairs.join(A)}${A}${A}`);
 
 /** The session is in AUTHORIZATION: STAT is refused as a wrong-state command. */
-async function expectAuthorization(client: LineClient): Promise<void> {
+async function expectAuthorization(client: RawClient): Promise<void> {
   expect(await client.command('STAT')).toBe(`-ERR ${texts.wrongState('STAT', 'AUTHORIZATION')}`);
 }
 
@@ -25,7 +36,7 @@ test('§23 XOAUTH2: the Google test vector (computed here) logs the user in as a
     'dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2cBAQ==',
   );
   await withMock({ users: { [user]: { password: 'unused', oauthToken: token } } }, async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command(`AUTH XOAUTH2 ${xoauth2(user, token)}`)).toMatch(/^\+OK /);
     expect(results(pop3)).toEqual([`${user}:XOAUTH2:ok`]);
   });
@@ -33,7 +44,7 @@ test('§23 XOAUTH2: the Google test vector (computed here) logs the user in as a
 
 test('§23 XOAUTH2 without an initial response: "+ ", then the blob on its own line', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('AUTH XOAUTH2')).toBe('+ ');
     expect(await client.command(xoauth2(USER, TOKEN))).toMatch(/^\+OK /);
   });
@@ -41,7 +52,7 @@ test('§23 XOAUTH2 without an initial response: "+ ", then the blob on its own l
 
 test('§23 XOAUTH2 with a wrong token: a JSON error challenge, an empty line, then -ERR [AUTH]', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     const challenge = await client.command(`AUTH XOAUTH2 ${xoauth2(USER, 'wrong-token')}`);
     expect(challenge).toMatch(/^\+ [A-Za-z0-9+/]+=*$/);
     expect(JSON.parse(unb64(challenge.slice(2)))).toEqual({
@@ -60,7 +71,7 @@ test('§23 XOAUTH2 with a wrong token: a JSON error challenge, an empty line, th
 
 test('§23 XOAUTH2 for a user without a token fails; a malformed blob gets -ERR without [AUTH]', async () => {
   await withMock({ users: { [USER]: 'secret' } }, async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command(`AUTH XOAUTH2 ${xoauth2(USER, 'secret')}`)).toMatch(/^\+ /);
     expect(await client.command('')).toBe(`-ERR ${texts.authFailed}`);
     expect(await client.command(`AUTH XOAUTH2 ${b64(`user=${USER}${A}auth=${TOKEN}`)}`)).toBe(
@@ -77,7 +88,7 @@ test('§23 a token validator function receives the token and decides', async () 
     return token.startsWith('valid-');
   };
   await withMock({ users: { [USER]: { password: 'x', oauthToken } } }, async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command(`AUTH XOAUTH2 ${xoauth2(USER, 'expired-1')}`)).toMatch(/^\+ /);
     expect(await client.command('')).toBe(`-ERR ${texts.authFailed}`);
     expect(await client.command(`AUTH XOAUTH2 ${xoauth2(USER, 'valid-2')}`)).toMatch(/^\+OK /);
@@ -149,7 +160,7 @@ test('§23 OAUTHBEARER: host or port of another server fails; a lone ^A fails at
 
 test('§23 OAUTHBEARER is not offered and is refused in cleartext', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     const own = oauthbearer(USER, [`auth=Bearer ${TOKEN}`]);
     expect(await client.command(`AUTH OAUTHBEARER ${own}`)).toBe(
       `-ERR ${texts.unknownMechanism('OAUTHBEARER')}`,

@@ -1,13 +1,14 @@
 import { type Pop3Mock, type Pop3MockOptions, rfcDialect } from '../../../src';
+import { FakeClock } from '../../helpers/fake-clock';
 import {
   aliceOptions,
   b64,
-  FakeClock,
-  LineClient,
   md5hex,
   PASSWORD,
+  RawClient,
   USER,
   userPass,
+  utf8Lines,
   withMock,
 } from './helpers';
 
@@ -33,7 +34,7 @@ const options = (extra: Partial<Pop3MockOptions['capabilities']> = {}, clock = n
  * not about credentials. Returns the first lines of the `-ERR` replies by cause.
  */
 async function provoke(pop3: Pop3Mock, clock: FakeClock) {
-  const a = await LineClient.connect(pop3.port);
+  const a = await RawClient.connect(pop3.port, utf8Lines);
   const credential = [
     (await a.command(`USER ${USER}`)) && (await a.command('PASS wrong')),
     await a.command(`APOP ${USER} ${md5hex(`${a.greeting.match(/<[^>]*>/)![0]}wrong`)}`),
@@ -54,7 +55,7 @@ async function provoke(pop3: Pop3Mock, clock: FakeClock) {
   await userPass(a);
   // Past the login delay, so the second login meets only the lock.
   clock.advance(60_000);
-  const b = await LineClient.connect(pop3.port);
+  const b = await RawClient.connect(pop3.port, utf8Lines);
   expect(await b.command(`USER ${USER}`)).toMatch(/^\+OK/);
   const inUse = await b.command(`PASS ${PASSWORD}`);
   const retr = (await a.multi('RETR 1')).status;
@@ -62,11 +63,11 @@ async function provoke(pop3: Pop3Mock, clock: FakeClock) {
   await pop3.sessionEnd(pop3.sessions[0]);
   await userPass(b);
   // Within the delay of b's login (the lock is busy too; the delay is reported).
-  const c = await LineClient.connect(pop3.port);
+  const c = await RawClient.connect(pop3.port, utf8Lines);
   expect(await c.command(`USER ${USER}`)).toMatch(/^\+OK/);
   const delay = await c.command(`PASS ${PASSWORD}`);
   // b and c are the two sessions maxSessions allows; d is turned away.
-  const d = await LineClient.connect(pop3.port);
+  const d = await RawClient.connect(pop3.port, utf8Lines);
   const busy = d.greeting;
   for (const client of [b, c, d]) client.destroy();
   for (const session of pop3.sessions) await pop3.sessionEnd(session);
@@ -119,15 +120,15 @@ test('§18 with RESP-CODES off, no reply text starts with "[" (the same failures
     expect(got.inUse).toMatch(/^-ERR /);
     expect(got.delay).toMatch(/^-ERR /);
     expect(got.retr).toMatch(/^-ERR /);
-    const list = (await (await LineClient.connect(pop3.port)).multi('CAPA')).lines;
+    const list = (await (await RawClient.connect(pop3.port, utf8Lines)).multi('CAPA')).lines;
     expect(list).not.toContain('RESP-CODES');
   });
 });
 
 test('§18 [IN-USE] comes with the -ERR to PASS when the credentials are right but the maildrop is busy', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    await userPass(await LineClient.connect(pop3.port));
-    const second = await LineClient.connect(pop3.port);
+    await userPass(await RawClient.connect(pop3.port, utf8Lines));
+    const second = await RawClient.connect(pop3.port, utf8Lines);
     expect(await second.command(`USER ${USER}`)).toMatch(/^\+OK/);
     expect(await second.command('PASS wrong')).toBe(`-ERR ${texts.authFailed}`);
     expect(await second.command(`USER ${USER}`)).toMatch(/^\+OK/);
@@ -138,8 +139,8 @@ test('§18 [IN-USE] comes with the -ERR to PASS when the credentials are right b
 
 test('§18 with RESP-CODES off, the busy-server greeting (maxSessions) does not start with "[" either', async () => {
   await withMock(aliceOptions([], { maxSessions: 1, capabilities: { respCodes: false } }), async (pop3) => {
-    const first = await LineClient.connect(pop3.port);
-    const refused = await LineClient.connect(pop3.port);
+    const first = await RawClient.connect(pop3.port, utf8Lines);
+    const refused = await RawClient.connect(pop3.port, utf8Lines);
     expect(refused.greeting).toMatch(/^-ERR/);
     expect(refused.greeting).not.toMatch(/^-ERR \[/);
     first.destroy();

@@ -2,7 +2,17 @@ import { X509Certificate } from 'node:crypto';
 import { createServer, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { on, rfcDialect } from '../../../src';
 import { generateTlsMaterial } from '../../../src/server/tls/certificate';
-import { aliceOptions, capa, connectStls, LineClient, PASSWORD, USER, userPass, withMock } from './helpers';
+import {
+  aliceOptions,
+  capa,
+  connectStls,
+  PASSWORD,
+  RawClient,
+  USER,
+  userPass,
+  utf8Lines,
+  withMock,
+} from './helpers';
 
 // §20 STLS (RFC 2595) and STARTTLS injection; §21.4 TLS versions; the
 // certificate is always verified against the CA the mock exposes.
@@ -11,10 +21,10 @@ const texts = rfcDialect.texts;
 
 test('§20 STLS gets +OK, the handshake starts right after its CRLF, and the session stays in AUTHORIZATION', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('STLS')).toBe(`+OK ${texts.stlsBegin}`);
-    // startTls() throws if any cleartext byte followed the +OK line.
-    const secure = await client.startTls(pop3.tls.ca);
+    // upgradeToTls() throws if any cleartext byte followed the +OK line.
+    const secure = await client.upgradeToTls(pop3.tls.ca);
     expect(secure.authorized).toBe(true);
     expect(secure.getPeerX509Certificate()!.checkIssued(new X509Certificate(pop3.tls.ca))).toBe(true);
     // Still AUTHORIZATION: STAT is refused, USER/PASS works.
@@ -31,12 +41,12 @@ test('§20 STLS gets +OK, the handshake starts right after its CRLF, and the ses
 
 test('§17 §20 CAPA before STLS lists STLS; after the handshake STLS is gone and OAUTHBEARER appears', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     const before = await capa(client);
     expect(before).toContain('STLS');
     expect(before).toContain('SASL PLAIN LOGIN CRAM-MD5 XOAUTH2');
     expect(await client.command('STLS')).toMatch(/^\+OK/);
-    await client.startTls(pop3.tls.ca);
+    await client.upgradeToTls(pop3.tls.ca);
     const after = await capa(client);
     expect(after).not.toContain('STLS');
     expect(after).toContain('SASL PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER');
@@ -57,7 +67,7 @@ test('§20 a second STLS gets -ERR and the session goes on in TLS', async () => 
 
 test('§20 STLS with an argument gets -ERR and no handshake starts', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('STLS now')).toBe(`-ERR ${texts.tooManyArguments('STLS', ['now'])}`);
     // Still cleartext POP3.
     expect(await client.command('USER bob')).toBe(`+OK ${texts.userAccepted('bob')}`);
@@ -66,7 +76,7 @@ test('§20 STLS with an argument gets -ERR and no handshake starts', async () =>
 
 test('§5 §20 STLS after login gets -ERR, the session stays in TRANSACTION and in cleartext', async () => {
   await withMock(aliceOptions(['Subject: x\r\n\r\nbody\r\n']), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     await userPass(client);
     expect(await client.command('STLS')).toBe(`-ERR ${texts.wrongState('STLS', 'TRANSACTION')}`);
     expect(await client.command('STAT')).toMatch(/^\+OK 1 \d+$/);
@@ -79,7 +89,7 @@ test('§5 §20 STLS after login gets -ERR, the session stays in TRANSACTION and 
 
 test('§20 with tls: false, STLS is not offered and gets -ERR', async () => {
   await withMock(aliceOptions([], { tls: false }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     const list = await capa(client);
     expect(list).not.toContain('STLS');
     // OAUTHBEARER needs TLS, which this server can never have.
@@ -92,12 +102,12 @@ test('§20 with tls: false, STLS is not offered and gets -ERR', async () => {
 
 test('§20 injection: STLS\\r\\nCAPA\\r\\n in one write gets no CAPA reply, in cleartext or inside TLS', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     client.write('STLS\r\nCAPA\r\n');
     expect(await client.readLine()).toBe(`+OK ${texts.stlsBegin}`);
     // A cleartext CAPA reply would either be unread bytes here (startTls throws)
     // or garbage in the handshake (it fails).
-    await client.startTls(pop3.tls.ca);
+    await client.upgradeToTls(pop3.tls.ca);
     // The first reply inside TLS answers the first command sent inside TLS.
     expect(await client.command('USER bob')).toBe(`+OK ${texts.userAccepted('bob')}`);
     expect(await client.command('QUIT')).toMatch(/^\+OK/);
@@ -114,10 +124,10 @@ test('§20 injection: STLS\\r\\nCAPA\\r\\n in one write gets no CAPA reply, in c
 
 test('§20 injection: STLS\\r\\nUSER alice\\r\\n in one write: the USER never runs, PASS inside TLS gets -ERR', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     client.write(`STLS\r\nUSER ${USER}\r\n`);
     expect(await client.readLine()).toBe(`+OK ${texts.stlsBegin}`);
-    await client.startTls(pop3.tls.ca);
+    await client.upgradeToTls(pop3.tls.ca);
     expect(await client.command(`PASS ${PASSWORD}`)).toBe(`-ERR ${texts.passWithoutUser}`);
     expect(await client.command('STAT')).toMatch(/^-ERR/);
     const session = pop3.sessions[0]!;
@@ -128,10 +138,10 @@ test('§20 injection: STLS\\r\\nUSER alice\\r\\n in one write: the USER never ru
 
 test('§20 a USER accepted in cleartext before STLS is forgotten after TLS', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command(`USER ${USER}`)).toMatch(/^\+OK/);
     expect(await client.command('STLS')).toMatch(/^\+OK/);
-    await client.startTls(pop3.tls.ca);
+    await client.upgradeToTls(pop3.tls.ca);
     expect(await client.command(`PASS ${PASSWORD}`)).toBe(`-ERR ${texts.passWithoutUser}`);
     // A fresh USER inside TLS works.
     await userPass(client);
@@ -140,7 +150,7 @@ test('§20 a USER accepted in cleartext before STLS is forgotten after TLS', asy
 
 test('§20 a client that sends cleartext instead of a ClientHello is disconnected; no fallback, session ended', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('STLS')).toMatch(/^\+OK/);
     client.write(`USER ${USER}\r\nPASS ${PASSWORD}\r\nSTAT\r\n`);
     const rest = (await client.readToEnd()).toString('latin1');
@@ -157,7 +167,7 @@ test('§20 a client that sends cleartext instead of a ClientHello is disconnecte
 
 test('§20 requireTls: USER, PLAIN and LOGIN are missing from CAPA and refused before STLS, allowed after', async () => {
   await withMock(aliceOptions([], { requireTls: true }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     const before = await capa(client);
     expect(before).not.toContain('USER');
     expect(before).toContain('SASL CRAM-MD5');
@@ -169,7 +179,7 @@ test('§20 requireTls: USER, PLAIN and LOGIN are missing from CAPA and refused b
     expect(await client.command('AUTH XOAUTH2')).toBe(`-ERR ${texts.plaintextDisallowed}`);
     expect(pop3.sessions[0]!.authAttempts()).toEqual([]);
     expect(await client.command('STLS')).toMatch(/^\+OK/);
-    await client.startTls(pop3.tls.ca);
+    await client.upgradeToTls(pop3.tls.ca);
     const after = await capa(client);
     expect(after).toContain('USER');
     expect(after).toContain('SASL PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER');
@@ -188,10 +198,10 @@ test('§20 requireTls: USER/PASS works after STLS', async () => {
 
 test('§20 STLS after UTF8 is allowed (the RFC permits -ERR; the mock chooses +OK)', async () => {
   await withMock(aliceOptions([], { capabilities: { utf8: true } }), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('UTF8')).toMatch(/^\+OK/);
     expect(await client.command('STLS')).toMatch(/^\+OK/);
-    await client.startTls(pop3.tls.ca);
+    await client.upgradeToTls(pop3.tls.ca);
     await userPass(client);
   });
 });
@@ -242,7 +252,8 @@ test('§21 a TLS 1.1 client is refused; the server speaks TLS 1.2 and 1.3', asyn
       await new Promise((resolve) => lenient.close(resolve));
     }
     for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
-      const client = await LineClient.connectTls(pop3.tlsPort!, pop3.tls.ca, {
+      const client = await RawClient.connectTls(pop3.tlsPort!, pop3.tls.ca, {
+        ...utf8Lines,
         minVersion: version,
         maxVersion: version,
       });
@@ -257,9 +268,9 @@ test('§20 own tls: { key, cert, ca } is used for STLS and exposed as pop3.tls',
   const own = generateTlsMaterial();
   await withMock(aliceOptions([], { tls: { key: own.key, cert: own.cert, ca: own.ca } }), async (pop3) => {
     expect(pop3.tls.ca).toBe(own.ca);
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('STLS')).toMatch(/^\+OK/);
-    const secure = await client.startTls(own.ca);
+    const secure = await client.upgradeToTls(own.ca);
     expect(secure.getPeerX509Certificate()!.fingerprint256).toBe(
       new X509Certificate(own.cert).fingerprint256,
     );
@@ -269,21 +280,21 @@ test('§20 own tls: { key, cert, ca } is used for STLS and exposed as pop3.tls',
   const other = generateTlsMaterial();
   await withMock(aliceOptions([], { tls: { key: own.key, cert: own.cert } }), async (pop3) => {
     expect(pop3.tls.ca).toBe(own.cert);
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('STLS')).toMatch(/^\+OK/);
-    await expect(client.startTls(other.ca)).rejects.toThrow(/certificate/i);
+    await expect(client.upgradeToTls(other.ca)).rejects.toThrow(/certificate/i);
   });
 });
 
 test('§20 by default nothing follows +OK to STLS; the inject-after-reply fault sends fake lines there', async () => {
   await withMock(aliceOptions(), async (pop3) => {
     await pop3.use(on('STLS').injectAfterReply('+OK injected', '-ERR injected'));
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('STLS')).toBe(`+OK ${texts.stlsBegin}`);
     expect(await client.readLine()).toBe('+OK injected');
     expect(await client.readLine()).toBe('-ERR injected');
     // The server is in the handshake now; the client that read the fake lines still completes it.
-    await client.startTls(pop3.tls.ca);
+    await client.upgradeToTls(pop3.tls.ca);
     expect(await client.command('USER bob')).toMatch(/^\+OK/);
   });
 });

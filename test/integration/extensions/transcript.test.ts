@@ -1,4 +1,4 @@
-import { b64, connectStls, hmacMd5hex, LineClient, md5hex, unb64, withMock } from './helpers';
+import { b64, connectStls, hmacMd5hex, md5hex, RawClient, unb64, utf8Lines, withMock } from './helpers';
 
 // What the transcript records of extension sessions: TLS mode, login
 // attempts by mechanism, and every secret (PASS, APOP digest, SASL data)
@@ -24,7 +24,7 @@ test('transcripts record the TLS mode and every login attempt, and mask PASS, AP
         return s;
       };
       // 1: cleartext USER/PASS (wrong, then right).
-      const a = await LineClient.connect(pop3.port);
+      const a = await RawClient.connect(pop3.port, utf8Lines);
       await a.command(`USER ${USER}`);
       await a.command('PASS wrong-one');
       await a.command(`USER ${USER}`);
@@ -37,14 +37,14 @@ test('transcripts record the TLS mode and every login attempt, and mask PASS, AP
       await b.command(`AUTH PLAIN ${remember(b64(`\0${USER}\0${PASSWORD}`))}`);
       await b.command('QUIT');
       // 3: implicit TLS, AUTH LOGIN and CRAM-MD5 (cancelled) and OAUTHBEARER.
-      const c = await LineClient.connectTls(pop3.tlsPort!, pop3.tls.ca);
+      const c = await RawClient.connectTls(pop3.tlsPort!, pop3.tls.ca, utf8Lines);
       const challenge = unb64((await c.command('AUTH CRAM-MD5')).slice(2));
       await c.command(remember(b64(`${USER} ${hmacMd5hex('bad', challenge)}`)));
       await c.command(`AUTH LOGIN ${remember(b64(USER))}`);
       await c.command(remember(b64(PASSWORD)));
       await c.command('QUIT');
       // 4: cleartext XOAUTH2.
-      const d = await LineClient.connect(pop3.port);
+      const d = await RawClient.connect(pop3.port, utf8Lines);
       await d.command(`AUTH XOAUTH2 ${remember(b64(`user=${USER}\x01auth=Bearer ${TOKEN}\x01\x01`))}`);
       await d.command('QUIT');
       for (const s of pop3.sessions) await pop3.sessionEnd(s);

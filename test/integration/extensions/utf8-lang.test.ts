@@ -2,14 +2,15 @@ import { rfcDialect } from '../../../src';
 import {
   aliceOptions,
   capa,
-  LineClient,
   md5hex,
   PASSWORD,
   pyOk,
   pyText,
+  RawClient,
   runPython,
   USER,
   userPass,
+  utf8Lines,
   warmPython,
   withMock,
 } from './helpers';
@@ -21,7 +22,7 @@ const HEADER_8BIT = 'From: Jürgen <j@example.com>\r\nSubject: Grüße aus Köln
 const BODY_8BIT = 'From: j@example.com\r\nSubject: ascii\r\n\r\nGrüße ✓\r\n';
 const on = { capabilities: { utf8: true, lang: true } };
 
-async function retr(client: LineClient, n: number): Promise<{ status: string; text: string }> {
+async function retr(client: RawClient, n: number): Promise<{ status: string; text: string }> {
   const reply = await client.multi(`RETR ${n}`);
   return { status: reply.status, text: reply.lines.map((l) => `${l}\r\n`).join('') };
 }
@@ -30,7 +31,7 @@ beforeAll(warmPython);
 
 test('§24 UTF8 USER and LANG are listed; UTF8 takes no argument and is refused after login', async () => {
   await withMock(aliceOptions([], on), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     const list = await capa(client);
     expect(list).toContain('UTF8 USER');
     expect(list).toContain('LANG');
@@ -42,7 +43,7 @@ test('§24 UTF8 USER and LANG are listed; UTF8 takes no argument and is refused 
 
 test('§24 UTF8 is refused as unknown when the capability is off (the default)', async () => {
   await withMock(aliceOptions(), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('UTF8')).toBe(`-ERR ${texts.unknownCommand('UTF8', 'AUTHORIZATION')}`);
     expect(await client.command('LANG')).toBe(`-ERR ${texts.unknownCommand('LANG', 'AUTHORIZATION')}`);
   });
@@ -50,7 +51,7 @@ test('§24 UTF8 is refused as unknown when the capability is off (the default)',
 
 test('§18 §24 before UTF8, RETR and TOP of a message with 8-bit headers get -ERR [UTF8]; 8-bit bodies pass', async () => {
   await withMock(aliceOptions([HEADER_8BIT, BODY_8BIT], on), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     await userPass(client);
     expect(await client.command('RETR 1')).toBe(`-ERR ${texts.utf8Required}`);
     expect(texts.utf8Required).toMatch(/^\[UTF8\] /);
@@ -65,7 +66,7 @@ test('§18 §24 before UTF8, RETR and TOP of a message with 8-bit headers get -E
 
 test('§24 after UTF8 the same message is sent raw, byte for byte', async () => {
   await withMock(aliceOptions([HEADER_8BIT], on), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('UTF8')).toBe(`+OK ${texts.utf8Enabled}`);
     await userPass(client);
     expect(await retr(client, 1)).toEqual({
@@ -82,7 +83,7 @@ test('§24 after UTF8 the same message is sent raw, byte for byte', async () => 
 
 test('§13 §24 with UTF8 off (the default), 8-bit messages pass unchanged', async () => {
   await withMock(aliceOptions([HEADER_8BIT]), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     await userPass(client);
     expect(await retr(client, 1)).toEqual({ status: expect.stringMatching(/^\+OK/), text: HEADER_8BIT });
   });
@@ -117,7 +118,7 @@ test('§24 Python poplib utf8(), a UTF-8 user name and password, then RETR of an
 
 test('§24 UTF-8 credentials get -ERR before UTF8 and work after it', async () => {
   await withMock({ users: { jürgen: 'pässwort' }, ...on }, async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('USER jürgen')).toBe(`-ERR ${texts.badCharacters}`);
     expect(await client.command('UTF8')).toMatch(/^\+OK/);
     expect(await client.command('USER jürgen')).toMatch(/^\+OK/);
@@ -127,7 +128,7 @@ test('§24 UTF-8 credentials get -ERR before UTF8 and work after it', async () =
 
 test('§24 with UTF8 USER, invalid UTF-8 in USER is rejected', async () => {
   await withMock(aliceOptions([], on), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('UTF8')).toMatch(/^\+OK/);
     client.write(
       Buffer.concat([Buffer.from('USER j'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('\r\n')]),
@@ -141,7 +142,7 @@ test('§24 with UTF8 USER, PASS goes through SASLprep: a password sent decompose
   const sent = 'café'.normalize('NFD');
   expect(sent).not.toBe(stored);
   await withMock({ users: { [USER]: stored }, ...on }, async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('UTF8')).toMatch(/^\+OK/);
     expect(await client.command(`USER ${USER}`)).toMatch(/^\+OK/);
     expect(await client.command(`PASS ${sent}`)).toMatch(/^\+OK/);
@@ -150,7 +151,7 @@ test('§24 with UTF8 USER, PASS goes through SASLprep: a password sent decompose
 
 test('§7 §24 with UTF8 USER, APOP hashes the SASLprep form of the secret (RFC 4013: I<U+00AD>X -> IX)', async () => {
   await withMock({ users: { [USER]: 'I\u00adX' }, apop: true, ...on }, async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('UTF8')).toMatch(/^\+OK/);
     const stamp = client.greeting.match(/<[^>]*>/)![0];
     expect(await client.command(`APOP ${USER} ${md5hex(`${stamp}IX`)}`)).toMatch(/^\+OK/);
@@ -159,7 +160,7 @@ test('§7 §24 with UTF8 USER, APOP hashes the SASLprep form of the secret (RFC 
 
 test('§24 LANG lists "<tag> <description>" lines; LANG en, LANG en-US and LANG * choose English', async () => {
   await withMock(aliceOptions([], on), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     const list = await client.multi('LANG');
     expect(list.status).toBe(`+OK ${texts.langHeader}`);
     expect(list.lines).toEqual(['en English']);
@@ -172,7 +173,7 @@ test('§24 LANG lists "<tag> <description>" lines; LANG en, LANG en-US and LANG 
 
 test('§24 LANG with an unknown language gets -ERR and English stays; LANG works in TRANSACTION too', async () => {
   await withMock(aliceOptions([], on), async (pop3) => {
-    const client = await LineClient.connect(pop3.port);
+    const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(await client.command('LANG en')).toMatch(/^\+OK/);
     expect(await client.command('LANG fr')).toBe(`-ERR ${texts.langUnknown('fr')}`);
     expect(await client.command('LANG en fr')).toBe(`-ERR ${texts.tooManyArguments('LANG', ['fr'])}`);

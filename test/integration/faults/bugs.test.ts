@@ -3,6 +3,7 @@
 
 import { on } from '../../../src';
 import {
+  aliceAndBob,
   expectFault,
   failOnHostErrors,
   login,
@@ -28,7 +29,7 @@ const LOGIN = [
 const lines = (raw: string) => wireOf(raw).toString('latin1').split('\r\n').slice(0, -1);
 
 test('§27 sizeSkew(5): LIST and STAT sizes are off by 5 per message, RETR sends the real bytes', async () => {
-  await withMock(async (pop3) => {
+  await withMock(aliceAndBob(), async (pop3) => {
     const rule = on('*').sizeSkew(5);
     await pop3.use(rule);
     const client = await login(pop3);
@@ -51,7 +52,7 @@ test('§27 sizeSkew(5): LIST and STAT sizes are off by 5 per message, RETR sends
 });
 
 test('§27 noDotStuffing(): a lone "." line ends the reply early; the rest is read as stray replies', async () => {
-  await withMock(async (pop3) => {
+  await withMock(aliceAndBob(), async (pop3) => {
     const rule = on('RETR').noDotStuffing();
     await pop3.use(rule);
     const client = await login(pop3);
@@ -75,7 +76,7 @@ test('§27 noDotStuffing(): a lone "." line ends the reply early; the rest is re
 });
 
 test('§27 bareLf(): LF line ends, so the terminator arrives as \\n.\\r\\n; Python still parses it', async () => {
-  await withMock(async (pop3) => {
+  await withMock(aliceAndBob(), async (pop3) => {
     const rule = on('RETR').bareLf();
     await pop3.use(rule);
     const client = await login(pop3);
@@ -98,7 +99,7 @@ test('§27 bareLf(): LF line ends, so the terminator arrives as \\n.\\r\\n; Pyth
 
 describe('§15 §27 uidlBug()', () => {
   test("'duplicate': the second message reports the first one's uid", async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('UIDL').uidlBug('duplicate');
       await pop3.use(rule);
       const uids = pop3
@@ -116,7 +117,7 @@ describe('§15 §27 uidlBug()', () => {
   });
 
   test("'changing': every session sees other uids, for the listing and for UIDL n", async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('UIDL').uidlBug('changing'));
       const uids = pop3
         .mailbox(USER)
@@ -139,7 +140,7 @@ describe('§15 §27 uidlBug()', () => {
   });
 
   test("'space' and 'too-long': uids with a space, uids over 70 characters (RFC 1939 §7 forbids both)", async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const uids = pop3
         .mailbox(USER)
         .messages()
@@ -175,7 +176,7 @@ describe('§15 §27 uidlBug()', () => {
 
 describe('§14 §27 topIgnoresCount()', () => {
   test("'all': TOP n 0 sends the whole message", async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('TOP').topIgnoresCount('all');
       await pop3.use(rule);
       const py = await python(pop3.port, [...LOGIN, ['top', 3, 0]]);
@@ -185,7 +186,7 @@ describe('§14 §27 topIgnoresCount()', () => {
   });
 
   test("'headers': TOP n 2 sends the headers and the blank line only", async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('TOP').topIgnoresCount('headers'));
       const client = await login(pop3);
       const reply = await client.multi('TOP 3 2');
@@ -197,7 +198,7 @@ describe('§14 §27 topIgnoresCount()', () => {
 });
 
 test('§10 §27 renumberAfterDele(): LIST/UIDL renumber after DELE; LIST n ignores the deletion mark', async () => {
-  await withMock(async (pop3) => {
+  await withMock(aliceAndBob(), async (pop3) => {
     const rule = on(['LIST', 'UIDL']).renumberAfterDele();
     await pop3.use(rule);
     const uids = pop3

@@ -5,6 +5,7 @@ import { on, type Pop3Mock, startPop3Mock } from '../../../src';
 import { runCurl } from '../../helpers/clients/curl';
 import { nodePop3 } from '../../helpers/clients/node-pop3';
 import {
+  aliceAndBob,
   expectFault,
   failOnHostErrors,
   login,
@@ -45,7 +46,7 @@ async function expectMailboxUntouched(pop3: Pop3Mock): Promise<void> {
 
 describe('close() and reset()', () => {
   test('close (FIN): a Node socket sees a clean end, no error; Python sees EOF', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('NOOP').close();
       await pop3.use(rule);
       const client = await observeLoggedIn(pop3.port);
@@ -62,7 +63,7 @@ describe('close() and reset()', () => {
   });
 
   test('reset (RST): a Node socket gets ECONNRESET and no end; node-pop3 reports ECONNRESET', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('NOOP').reset();
       await pop3.use(rule);
       const client = await observeLoggedIn(pop3.port);
@@ -84,7 +85,7 @@ describe('close() and reset()', () => {
   });
 
   test('reset (RST): Python poplib raises ConnectionResetError', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('STAT').reset());
       const py = await python(pop3.port, [['user', USER], ['pass_', PASSWORD], ['stat']]);
       expect(py[3]).toMatchObject({ raised: 'ConnectionResetError' });
@@ -94,7 +95,7 @@ describe('close() and reset()', () => {
 
 describe('closeAfterBytes and resetAfterBytes mid-RETR', () => {
   test('§27 closeAfterBytes(40): exactly 40 bytes of the reply, then FIN; the mailbox is untouched', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('RETR', '1').closeAfterBytes(40);
       await pop3.use(rule);
       const client = await observeLoggedIn(pop3.port);
@@ -116,7 +117,7 @@ describe('closeAfterBytes and resetAfterBytes mid-RETR', () => {
   });
 
   test('§27 resetAfterBytes(40): a Node client reads the 40 bytes before the connection goes', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('RETR').resetAfterBytes(40);
       await pop3.use(rule);
       const client = await observeLoggedIn(pop3.port);
@@ -132,7 +133,7 @@ describe('closeAfterBytes and resetAfterBytes mid-RETR', () => {
   });
 
   test('§27 resetAfterBytes: Python poplib reads every line before the cut, then the connection fails', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const [from, to] = wireOf(MESSAGES[0]!).toString().split('\r\n') as [string, string];
       const status = `+OK ${sizeOf(MESSAGES[0]!)} octets`;
       const cut = `${status}\r\n${from}\r\n${to}\r\n`.length + 3;
@@ -148,7 +149,7 @@ describe('closeAfterBytes and resetAfterBytes mid-RETR', () => {
   });
 
   test('curl: FIN mid-body exits 0 with the truncated body; RST mid-body exits 56; FIN mid-status 56', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const status = `+OK ${sizeOf(MESSAGES[0]!)} octets\r\n`.length;
       const auth = ['-u', `${USER}:${PASSWORD}`];
       // curl 7.88 takes a FIN after part of the body as the end of the message.
@@ -172,7 +173,7 @@ describe('closeAfterBytes and resetAfterBytes mid-RETR', () => {
   });
 
   test('a reply shorter than the limit still ends with the close', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('NOOP').closeAfterBytes(1000));
       const client = await observeLoggedIn(pop3.port);
       client.socket.write('NOOP\r\n');
@@ -218,7 +219,7 @@ describe('garbage()', () => {
   });
 
   test('Python poplib fails on the junk instead of returning a message', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('RETR').garbage(16));
       const py = await python(pop3.port, [
         ['user', USER],

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { on, type Pop3Mock } from '../../../src';
 import { runCurl } from '../../helpers/clients/curl';
 import {
+  aliceAndBob,
   expectFault,
   failOnHostErrors,
   MESSAGES,
@@ -35,7 +36,7 @@ const pyLines = (raw: string) => wireOf(raw).toString('latin1').split('\r\n').sl
 
 describe('fragment()', () => {
   test("§27 fragment('bytes'): the client sees many small reads, the bytes unchanged", async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('RETR').fragment('bytes');
       await pop3.use(rule);
       const client = await observeLoggedIn(pop3.port, { noDelay: true });
@@ -52,7 +53,7 @@ describe('fragment()', () => {
   });
 
   test("§27 fragment('split-crlf'): CRLFs arrive split across reads, the bytes unchanged", async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('RETR').fragment('split-crlf');
       await pop3.use(rule);
       const client = await observeLoggedIn(pop3.port, { noDelay: true });
@@ -70,7 +71,7 @@ describe('fragment()', () => {
   test.each(['bytes', 'split-crlf'] as const)(
     "Python poplib still parses a fragment('%s') RETR",
     async (mode) => {
-      await withMock(async (pop3) => {
+      await withMock(aliceAndBob(), async (pop3) => {
         await pop3.use(on('RETR').fragment(mode));
         const py = await python(pop3.port, [
           ['user', USER],
@@ -85,7 +86,7 @@ describe('fragment()', () => {
   );
 
   test("§27 on('greeting').fragment(): the greeting comes in many writes; Python reads it whole", async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('greeting').fragment();
       await pop3.use(rule);
       const client = await observe(pop3.port, { noDelay: true });
@@ -104,7 +105,7 @@ describe('fragment()', () => {
 
 describe('noTerminator()', () => {
   test('§27 RETR without the `.` line: the next reply follows the data directly', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('RETR').noTerminator();
       await pop3.use(rule);
       const client = await observeLoggedIn(pop3.port);
@@ -118,7 +119,7 @@ describe('noTerminator()', () => {
   });
 
   test('Python poplib waits for the terminator and times out', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('RETR').noTerminator());
       const py = await python(
         pop3.port,
@@ -154,7 +155,7 @@ describe('STLS faults', () => {
   }
 
   test('§27 failHandshake on STLS: curl --ssl-reqd exits 35 and never sends credentials', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       // Control: without the fault the same curl command works.
       const control = await curlTls(pop3);
       expect(control.code).toBe(0);
@@ -174,7 +175,7 @@ describe('STLS faults', () => {
   });
 
   test('failHandshake on STLS: Python stls() raises an SSL error', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('STLS').failHandshake());
       const py = await python(pop3.port, [
         ['stls', pop3.tls.ca],
@@ -186,7 +187,7 @@ describe('STLS faults', () => {
   });
 
   test('failHandshake on a rule for other verbs only touches STLS', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('*').failHandshake();
       await pop3.use(rule);
       const client = await observeLoggedIn(pop3.port);
@@ -201,7 +202,7 @@ describe('STLS faults', () => {
   });
 
   test('§27 injectAfterReply on STLS: the fake line arrives right after +OK in the same read', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('STLS').injectAfterReply('+OK injected', '-ERR also injected');
       await pop3.use(rule);
       const client = await observe(pop3.port);
@@ -220,7 +221,7 @@ describe('STLS faults', () => {
   });
 
   test('a client that hangs up (FIN) on the injected STLS reply ends the session', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('STLS').injectAfterReply('+OK injected'));
       const client = await observe(pop3.port);
       await receivedLines(client, 1);

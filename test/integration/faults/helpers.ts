@@ -1,25 +1,17 @@
-// Shared helpers for the fault-injection tests (issue 4). Expected bytes are
+// Shared helpers for the fault-injection tests (docs/FAULTS.md). Expected bytes are
 // computed here from the raw fixtures, independently of src/.
 
 import { execFile } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { runInThisContext } from 'node:vm';
-import {
-  type BuiltRule,
-  type FaultActionType,
-  type Pop3Mock,
-  type Pop3MockOptions,
-  type SessionRecord,
-  startPop3Mock,
-} from '../../../src';
+import type { BuiltRule, FaultActionType, Pop3Mock, Pop3MockOptions, SessionRecord } from '../../../src';
 import { pythonExecutable } from '../../helpers/clients/python-poplib';
-import { RawClient } from '../../helpers/raw-client';
 import { stuff, wireOf as wireOfBytes } from '../../helpers/wire';
+import { PASSWORD, USER } from '../../helpers/with-mock';
 
+export { login } from '../../helpers/fixtures';
 export { RawClient } from '../../helpers/raw-client';
 
-export const USER = 'alice';
-export const PASSWORD = 'secret';
+export { PASSWORD, USER, withMock } from '../../helpers/with-mock';
 
 /** Three messages with bare LF line ends; the second has a lone `.` line and a `.x` line. */
 export const MESSAGES: readonly string[] = [
@@ -39,24 +31,16 @@ export { stuff };
 /** The data part of a multi-line reply for a message: stuffed wire form and `.` CRLF. */
 export const retrData = (raw: string): Buffer => Buffer.concat([stuff(wireOf(raw)), Buffer.from('.\r\n')]);
 
-/** Starts a mock with `alice` holding `messages` (and more options), runs `body`, always closes. */
-export async function withMock(
-  body: (pop3: Pop3Mock) => Promise<void>,
+/** Options for a mock with `alice` holding `messages` (default {@link MESSAGES}) and `bob` with one message; the rest are added. */
+export function aliceAndBob(
   options: Pop3MockOptions & { messages?: readonly string[] } = {},
-): Promise<void> {
+): Pop3MockOptions {
   const { messages = MESSAGES, ...rest } = options;
-  const pop3 = await startPop3Mock({
+  return {
     users: { [USER]: { password: PASSWORD, messages }, bob: { password: 'hunter2', messages: ['x\n'] } },
     ...rest,
-  });
-  try {
-    await body(pop3);
-  } finally {
-    await pop3.close();
-  }
+  };
 }
-
-export const login = (pop3: Pop3Mock): Promise<RawClient> => RawClient.login(pop3.port, USER, PASSWORD);
 
 /** A plain Node socket, connected, with its events recorded. */
 export interface Observed {
@@ -159,10 +143,7 @@ export function expectFault(
   expect(pop3.transcript()).toContain(`-- fault ${rule.id}: ${rule.explain()}`);
 }
 
-export { failOnHostErrors } from '../../helpers/host-errors';
-
-/** The real process (not jest's per-file copy), e.g. for `getActiveResourcesInfo()`. */
-export const hostProcess = runInThisContext('process') as NodeJS.Process;
+export { failOnHostErrors, hostProcess } from '../../helpers/host-errors';
 
 // Python's poplib, with a timeout of our choice and every exception reported.
 

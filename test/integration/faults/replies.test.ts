@@ -5,6 +5,7 @@ import { on } from '../../../src';
 import { runCurl } from '../../helpers/clients/curl';
 import { nodePop3 } from '../../helpers/clients/node-pop3';
 import {
+  aliceAndBob,
   expectFault,
   failOnHostErrors,
   login,
@@ -33,7 +34,7 @@ describe('reply()', () => {
     ['DELE', '-ERR [SYS/PERM] maildrop is read-only'],
     ['STAT', '-ERR no code at all'],
   ])('§18 %s answered %j: node-pop3 rejects with the text, the command never runs', async (verb, line) => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on(verb).reply(line);
       await pop3.use(rule);
       const client = nodePop3(pop3.port, USER, PASSWORD);
@@ -51,7 +52,7 @@ describe('reply()', () => {
   });
 
   test('§18 PASS answered -ERR [AUTH]: Python sees the code, no login happens, no lock is taken', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('PASS').reply('-ERR [AUTH] invalid password');
       await pop3.use(rule);
       const py = await python(pop3.port, [['user', USER], ['pass_', PASSWORD], ['stat']]);
@@ -66,7 +67,7 @@ describe('reply()', () => {
   });
 
   test('a multi-line reply: exact bytes on the wire, node-pop3 and Python parse it', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('LIST').reply('+OK 2 messages', '1 120', '2 340');
       await pop3.use(rule);
       const raw = await observeLoggedIn(pop3.port);
@@ -88,7 +89,7 @@ describe('reply()', () => {
   });
 
   test('a multi-line reply is dot-stuffed: a data line starting with "." arrives as ".."', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('TOP').reply('+OK', 'Subject: x', '', '.hidden', '.'));
       const raw = await observeLoggedIn(pop3.port);
       raw.socket.write('TOP 1 0\r\n');
@@ -108,7 +109,7 @@ describe('reply()', () => {
 
 describe('replyAndClose()', () => {
   test("§27 on('greeting').replyAndClose('-ERR busy'): -ERR greeting, then FIN; Python raises", async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('greeting').replyAndClose('-ERR busy');
       await pop3.use(rule);
       const client = await observe(pop3.port);
@@ -128,7 +129,7 @@ describe('replyAndClose()', () => {
   });
 
   test('§8 §27 QUIT answered -ERR then closed: no deletion applied, the lock released', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('QUIT').replyAndClose('-ERR [SYS/TEMP] could not remove messages');
       await pop3.use(rule);
       const client = await login(pop3);
@@ -163,7 +164,7 @@ describe('replyAndClose()', () => {
 
 describe('inUse() and loginDelay() on PASS', () => {
   test('§18 inUse(): node-pop3 rejects the login with [IN-USE]; the mailbox stays unlocked', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('PASS').inUse();
       await pop3.use(rule);
       const client = nodePop3(pop3.port, USER, PASSWORD);
@@ -175,7 +176,7 @@ describe('inUse() and loginDelay() on PASS', () => {
   });
 
   test('§18 loginDelay() and a custom inUse text: Python sees the exact lines', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(
         on('PASS').onConnection(1).loginDelay(),
         on('PASS').onConnection(2).inUse('held by pid 42'),
@@ -204,7 +205,7 @@ describe('inUse() and loginDelay() on PASS', () => {
 
 describe('CAPA faults', () => {
   test('§27 CAPA lists TOP, TOP fails: Python sees TOP in capa(), then -ERR on top()', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('TOP').reply('-ERR not supported');
       await pop3.use(rule);
       const py = await python(pop3.port, [['capa'], ['user', USER], ['pass_', PASSWORD], ['top', 1, 0]]);
@@ -218,7 +219,7 @@ describe('CAPA faults', () => {
   });
 
   test("§27 on('CAPA').reply('-ERR'): Python's capa() raises; curl falls back to USER/PASS", async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('CAPA').reply('-ERR');
       await pop3.use(rule);
       const py = await python(pop3.port, [['capa']]);
@@ -235,7 +236,7 @@ describe('CAPA faults', () => {
   });
 
   test('a raw client sees the bare -ERR to CAPA and the session goes on', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('CAPA').reply('-ERR'));
       const client = await RawClient.connect(pop3.port);
       expect(await client.command('CAPA')).toBe('-ERR');

@@ -5,6 +5,7 @@
 
 import { connection, type FaultRule, on, type Pop3Mock, startPop3Mock } from '../../../src';
 import {
+  aliceAndBob,
   expectFault,
   failOnHostErrors,
   login,
@@ -32,7 +33,7 @@ const short = (lines: string[]) => lines.map((l) => (l.startsWith('+OK') ? OK : 
 
 describe('nth, once, times, always', () => {
   test('nth(2) counts across the server: the 2nd NOOP of all sessions', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('NOOP').nth(2).reply('-ERR second');
       await pop3.use(rule);
       expect(short(await run(pop3, ['NOOP']))).toEqual([OK]);
@@ -44,7 +45,7 @@ describe('nth, once, times, always', () => {
   });
 
   test('nth(2).perSession(): the 2nd NOOP of every session', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('NOOP').nth(2).perSession().reply('-ERR second'));
       expect(short(await run(pop3, ['NOOP', 'NOOP', 'NOOP']))).toEqual([OK, '-ERR second', OK]);
       expect(short(await run(pop3, ['NOOP', 'NOOP']))).toEqual([OK, '-ERR second']);
@@ -58,7 +59,7 @@ describe('nth, once, times, always', () => {
     ['always() (the default)', on('NOOP'), 4],
     ['once().always()', on('NOOP').once().always(), 4],
   ])('%s', async (_, builder, fired) => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(builder.reply('-ERR no'));
       const replies = short(await run(pop3, ['NOOP', 'NOOP', 'NOOP', 'NOOP']));
       expect(replies).toEqual(
@@ -71,7 +72,7 @@ describe('nth, once, times, always', () => {
 
 describe('scope: forUser, onConnection, inState, arguments, on(*)', () => {
   test('forUser(): only that user, matched on the USER name before login too', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(
         on('STAT').forUser('bob').reply('-ERR not for bob'),
         on('PASS').forUser('carol').inUse(),
@@ -86,7 +87,7 @@ describe('scope: forUser, onConnection, inState, arguments, on(*)', () => {
   });
 
   test('onConnection(2): only the second connection', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('NOOP').onConnection(2).reply('-ERR conn 2'));
       expect(short(await run(pop3, ['NOOP']))).toEqual([OK]);
       expect(await run(pop3, ['NOOP', 'NOOP'])).toEqual(['-ERR conn 2', '-ERR conn 2']);
@@ -95,7 +96,7 @@ describe('scope: forUser, onConnection, inState, arguments, on(*)', () => {
   });
 
   test('inState(): QUIT refused in AUTHORIZATION only', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('QUIT').inState('AUTHORIZATION').reply('-ERR not yet'));
       const client = await RawClient.connect(pop3.port);
       expect(await client.command('QUIT')).toBe('-ERR not yet');
@@ -108,7 +109,7 @@ describe('scope: forUser, onConnection, inState, arguments, on(*)', () => {
   });
 
   test("arguments: on('RETR', '3') exact, '*' for any one argument, arity must match", async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('RETR', '3').reply('-ERR three'), on('top', '*', '0').reply('-ERR no headers'));
       const client = await login(pop3);
       expect((await client.multi('RETR 1')).status).toMatch(/^\+OK/);
@@ -124,7 +125,7 @@ describe('scope: forUser, onConnection, inState, arguments, on(*)', () => {
   });
 
   test("on('*') and on([...]): any command, unknown ones included; a list of verbs", async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(
         on('*').onConnection(2).reply('-ERR anything'),
         on(['LIST', 'UIDL']).reply('-ERR lists'),
@@ -145,43 +146,37 @@ describe('scope: forUser, onConnection, inState, arguments, on(*)', () => {
 describe('precedence and reset()', () => {
   test('the newest use() rule wins; run-time rules before option rules; removeRule() uncovers the next', async () => {
     const fromOptions = on('NOOP').reply('-ERR options');
-    await withMock(
-      async (pop3) => {
-        const older = on('NOOP').reply('-ERR older');
-        const newer = on('NOOP').reply('-ERR newer');
-        await pop3.use(older);
-        await pop3.use(newer);
-        expect(pop3.rules().map((r) => [r.rule.id, r.source])).toEqual([
-          [newer.id, 'runtime'],
-          [older.id, 'runtime'],
-          [fromOptions.id, 'options'],
-        ]);
-        expect(await run(pop3, ['NOOP'])).toEqual(['-ERR newer']);
-        expect(pop3.removeRule(newer.id)).toBe(true);
-        expect(pop3.removeRule(newer.id)).toBe(false);
-        expect(await run(pop3, ['NOOP'])).toEqual(['-ERR older']);
-        await pop3.reset();
-        expect(await run(pop3, ['NOOP'])).toEqual(['-ERR options']);
-      },
-      { faults: [fromOptions] },
-    );
+    await withMock(aliceAndBob({ faults: [fromOptions] }), async (pop3) => {
+      const older = on('NOOP').reply('-ERR older');
+      const newer = on('NOOP').reply('-ERR newer');
+      await pop3.use(older);
+      await pop3.use(newer);
+      expect(pop3.rules().map((r) => [r.rule.id, r.source])).toEqual([
+        [newer.id, 'runtime'],
+        [older.id, 'runtime'],
+        [fromOptions.id, 'options'],
+      ]);
+      expect(await run(pop3, ['NOOP'])).toEqual(['-ERR newer']);
+      expect(pop3.removeRule(newer.id)).toBe(true);
+      expect(pop3.removeRule(newer.id)).toBe(false);
+      expect(await run(pop3, ['NOOP'])).toEqual(['-ERR older']);
+      await pop3.reset();
+      expect(await run(pop3, ['NOOP'])).toEqual(['-ERR options']);
+    });
   });
 
   test('reset() removes use() rules, keeps option rules and restarts their counts', async () => {
     const fromOptions = on('NOOP').nth(2).reply('-ERR second');
-    await withMock(
-      async (pop3) => {
-        await pop3.use(on('STAT').reply('-ERR runtime'));
-        expect(short(await run(pop3, ['STAT', 'NOOP', 'NOOP']))).toEqual(['-ERR runtime', OK, '-ERR second']);
-        expect(pop3.rules().map((r) => r.hits)).toEqual([1, 1]);
-        await pop3.reset();
-        expect(pop3.rules().map((r) => [r.rule.id, r.hits])).toEqual([[fromOptions.id, 0]]);
-        expect(pop3.pendingRules().map((r) => r.id)).toEqual([fromOptions.id]);
-        // Counting starts again: the 2nd NOOP after the reset.
-        expect(short(await run(pop3, ['STAT', 'NOOP', 'NOOP']))).toEqual([OK, OK, '-ERR second']);
-      },
-      { faults: [fromOptions] },
-    );
+    await withMock(aliceAndBob({ faults: [fromOptions] }), async (pop3) => {
+      await pop3.use(on('STAT').reply('-ERR runtime'));
+      expect(short(await run(pop3, ['STAT', 'NOOP', 'NOOP']))).toEqual(['-ERR runtime', OK, '-ERR second']);
+      expect(pop3.rules().map((r) => r.hits)).toEqual([1, 1]);
+      await pop3.reset();
+      expect(pop3.rules().map((r) => [r.rule.id, r.hits])).toEqual([[fromOptions.id, 0]]);
+      expect(pop3.pendingRules().map((r) => r.id)).toEqual([fromOptions.id]);
+      // Counting starts again: the 2nd NOOP after the reset.
+      expect(short(await run(pop3, ['STAT', 'NOOP', 'NOOP']))).toEqual([OK, OK, '-ERR second']);
+    });
   });
 });
 
@@ -219,7 +214,7 @@ describe('seeded probability', () => {
 
 describe('the rule API', () => {
   test('pendingRules() lists the rules that never fired; rules() counts hits', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const fires = on('NOOP').times(2).reply('-ERR no');
       const never = on('RETR', '99').reply('-ERR never');
       await pop3.use(fires, never);
@@ -278,7 +273,7 @@ describe('the rule API', () => {
       action: { type: 'close-after-bytes', bytes: 7 },
     });
     expect('explain' in parsed).toBe(false);
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(parsed);
       expect(pop3.rules()[0]!.rule.explain()).toBe(built.explain());
       const client = await login(pop3);
@@ -290,7 +285,7 @@ describe('the rule API', () => {
   });
 
   test('the transcript shows the fault between the command and its reply', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('NOOP').reply('-ERR [SYS/TEMP] later');
       await pop3.use(rule);
       await run(pop3, ['NOOP']);

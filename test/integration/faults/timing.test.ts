@@ -3,6 +3,7 @@
 
 import { connection, on, type Pop3Event, startPop3Mock } from '../../../src';
 import {
+  aliceAndBob,
   expectFault,
   failOnHostErrors,
   hostProcess,
@@ -33,7 +34,7 @@ const fullRetr = (raw: string) =>
 
 describe('delay()', () => {
   test('§27 on the greeting: the greeting comes no sooner than the delay', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('greeting').delay(250);
       await pop3.use(rule);
       const start = performance.now();
@@ -46,7 +47,7 @@ describe('delay()', () => {
   });
 
   test('on a command: the command is recorded on arrival, the reply comes after the delay', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('NOOP').delay(300);
       await pop3.use(rule);
       const client = await login(pop3);
@@ -72,7 +73,7 @@ describe('delay()', () => {
     // sigma 0.05: even a draw 8 standard deviations low stays above 0.65 × median.
     ['lognormal median 200, sigma 0.05', { lognormal: { median: 200, sigma: 0.05 } }, 130],
   ])('random delay (%s) waits at least its lower bound', async (_, spec, atLeast) => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('STAT').delay(spec);
       await pop3.use(rule);
       const client = await login(pop3);
@@ -84,7 +85,7 @@ describe('delay()', () => {
   });
 
   test('reset() releases a pending delay: the reply goes out at once', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('NOOP').delay(60_000));
       const client = await login(pop3);
       client.write('NOOP\r\n');
@@ -97,7 +98,7 @@ describe('delay()', () => {
 
 describe('hang()', () => {
   test('§27 Python poplib with a 0.3 s timeout raises TimeoutError on a hung PASS', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('PASS').hang();
       await pop3.use(rule);
       const start = performance.now();
@@ -119,7 +120,7 @@ describe('hang()', () => {
   });
 
   test('a client that gives up on a hung reply and closes ends the session (client-closed)', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('PASS').hang());
       const client = await RawClient.connect(pop3.port);
       expect(await client.command(`USER ${USER}`)).toMatch(/^\+OK/);
@@ -134,7 +135,7 @@ describe('hang()', () => {
   });
 
   test('reset() releases a hang: the held reply then arrives', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('PASS').hang();
       await pop3.use(rule);
       const client = await RawClient.connect(pop3.port);
@@ -190,7 +191,7 @@ describe('hang()', () => {
 
 describe('stall()', () => {
   test('§27 stall({ afterBytes: 10 }): 10 bytes, then nothing until a client timeout; reset() releases it', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('RETR').stall({ afterBytes: 10 });
       await pop3.use(rule);
       const client = await observeLoggedIn(pop3.port);
@@ -209,7 +210,7 @@ describe('stall()', () => {
   });
 
   test('Python poplib times out on a stalled RETR', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('RETR').stall({ afterBytes: 30 }));
       const py = await python(
         pop3.port,
@@ -231,32 +232,29 @@ describe('throttle()', () => {
 
   test('§27 connection().throttle(): the exact message, no faster than the rate', async () => {
     const rate = 20_000;
-    await withMock(
-      async (pop3) => {
-        const rule = connection().throttle({ bytesPerSecond: rate });
-        await pop3.use(rule);
-        const client = await RawClient.connect(pop3.port);
-        client.write(`USER ${USER}\r\n`);
-        // Fails fast if the first command is lost (see the next test).
-        await pop3.waitForCommand(`USER ${USER}`, { includePast: true, timeoutMs: 1000 });
-        expect(await client.readLine()).toMatch(/^\+OK/);
-        expect(await client.command(`PASS ${PASSWORD}`)).toMatch(/^\+OK/);
-        const start = performance.now();
-        const reply = await client.multi('RETR 1');
-        const elapsed = since(start);
-        expect(reply.data.equals(wireOf(big))).toBe(true);
-        const bytes = fullRetr(big).length;
-        // At most a tenth of the rate goes out at once; the rest waits its turn.
-        expect(elapsed).toBeGreaterThanOrEqual(((bytes - rate / 10) / rate) * 1000 - SLACK_MS);
-        expect(await client.command('QUIT')).toMatch(/^\+OK/);
-        expectFault(pop3, await pop3.sessionEnd(), rule, 'throttle');
-      },
-      { messages: [big] },
-    );
+    await withMock(aliceAndBob({ messages: [big] }), async (pop3) => {
+      const rule = connection().throttle({ bytesPerSecond: rate });
+      await pop3.use(rule);
+      const client = await RawClient.connect(pop3.port);
+      client.write(`USER ${USER}\r\n`);
+      // Fails fast if the first command is lost (see the next test).
+      await pop3.waitForCommand(`USER ${USER}`, { includePast: true, timeoutMs: 1000 });
+      expect(await client.readLine()).toMatch(/^\+OK/);
+      expect(await client.command(`PASS ${PASSWORD}`)).toMatch(/^\+OK/);
+      const start = performance.now();
+      const reply = await client.multi('RETR 1');
+      const elapsed = since(start);
+      expect(reply.data.equals(wireOf(big))).toBe(true);
+      const bytes = fullRetr(big).length;
+      // At most a tenth of the rate goes out at once; the rest waits its turn.
+      expect(elapsed).toBeGreaterThanOrEqual(((bytes - rate / 10) / rate) * 1000 - SLACK_MS);
+      expect(await client.command('QUIT')).toMatch(/^\+OK/);
+      expectFault(pop3, await pop3.sessionEnd(), rule, 'throttle');
+    });
   });
 
   test('connection().throttle() slows the greeting too', async () => {
-    await withMock(async (pop3) => {
+    await withMock(aliceAndBob(), async (pop3) => {
       // 100 B/s: slices of 10 octets, so the 21-octet greeting takes three slices.
       await pop3.use(connection().throttle({ bytesPerSecond: 100 }));
       const start = performance.now();
@@ -269,42 +267,36 @@ describe('throttle()', () => {
   });
 
   test('connection().throttle(): a command sent as soon as the throttled greeting arrives is answered', async () => {
-    await withMock(
-      async (pop3) => {
-        // 1000 B/s: the 21-octet greeting is one slice, followed by a 21 ms pause.
-        await pop3.use(connection().throttle({ bytesPerSecond: 1000 }));
-        const client = await RawClient.connect(pop3.port);
-        client.write(`USER ${USER}\r\n`);
-        await pop3.waitForCommand(`USER ${USER}`, { includePast: true, timeoutMs: 1000 });
-        expect(await client.readLine()).toBe(`+OK send PASS for ${USER}`);
-        client.destroy();
+    await withMock(aliceAndBob({ messages: [big] }), async (pop3) => {
+      // 1000 B/s: the 21-octet greeting is one slice, followed by a 21 ms pause.
+      await pop3.use(connection().throttle({ bytesPerSecond: 1000 }));
+      const client = await RawClient.connect(pop3.port);
+      client.write(`USER ${USER}\r\n`);
+      await pop3.waitForCommand(`USER ${USER}`, { includePast: true, timeoutMs: 1000 });
+      expect(await client.readLine()).toBe(`+OK send PASS for ${USER}`);
+      client.destroy();
 
-        const py = await python(pop3.port, [['user', USER], ['pass_', PASSWORD], ['stat']], 1);
-        expect(py[1]).toEqual({ ok: `+OK send PASS for ${USER}` });
-        expect(py[3]).toEqual({ ok: [1, sizeOf(big)] });
-      },
-      { messages: [big] },
-    );
+      const py = await python(pop3.port, [['user', USER], ['pass_', PASSWORD], ['stat']], 1);
+      expect(py[1]).toEqual({ ok: `+OK send PASS for ${USER}` });
+      expect(py[3]).toEqual({ ok: [1, sizeOf(big)] });
+    });
   });
 
   test('on(RETR).throttle(): only that reply is slowed, byte-exact', async () => {
     const rate = 25_000;
-    await withMock(
-      async (pop3) => {
-        const rule = on('RETR').throttle({ bytesPerSecond: rate });
-        await pop3.use(rule);
-        const client = await login(pop3);
-        const start = performance.now();
-        const reply = await client.multi('RETR 1');
-        const bytes = fullRetr(big).length;
-        expect(since(start)).toBeGreaterThanOrEqual(((bytes - rate / 10) / rate) * 1000 - SLACK_MS);
-        expect(reply.data.equals(wireOf(big))).toBe(true);
-        expect(await client.command('QUIT')).toMatch(/^\+OK/);
-        const session = await pop3.sessionEnd();
-        expect(session.faults.map((f) => f.action)).toEqual(['throttle']);
-        expectFault(pop3, session, rule, 'throttle');
-      },
-      { messages: [big] },
-    );
+    await withMock(aliceAndBob({ messages: [big] }), async (pop3) => {
+      const rule = on('RETR').throttle({ bytesPerSecond: rate });
+      await pop3.use(rule);
+      const client = await login(pop3);
+      const start = performance.now();
+      const reply = await client.multi('RETR 1');
+      const bytes = fullRetr(big).length;
+      expect(since(start)).toBeGreaterThanOrEqual(((bytes - rate / 10) / rate) * 1000 - SLACK_MS);
+      expect(reply.data.equals(wireOf(big))).toBe(true);
+      expect(await client.command('QUIT')).toMatch(/^\+OK/);
+      const session = await pop3.sessionEnd();
+      expect(session.faults.map((f) => f.action)).toEqual(['throttle']);
+      expectFault(pop3, session, rule, 'throttle');
+    });
   });
 });

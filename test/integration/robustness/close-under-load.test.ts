@@ -1,4 +1,4 @@
-// close() under load (issue 8, item 4): with 1,000 live sessions in every
+// close() under load: with 1,000 live sessions in every
 // kind of state (streaming a large RETR to a client that does not read, held
 // by hang faults, inside a TLS handshake, inside a SASL exchange, idle before
 // and after login), close() resolves, every session is recorded as ended by
@@ -8,8 +8,8 @@
 // handle counts where they started.
 import type { Socket } from 'node:net';
 import { on, type Pop3Event, type Pop3Mock, rfcDialect, startPop3Mock } from '../../../src';
+import { bigMessage, OK, PASSWORD, THREE, USER } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
-import { bigMessage, OK, PASSWORD, THREE, USER } from '../conformance/fixtures-b';
 import { expectHandlesBackTo, handles, trackingClock, watchHost, whenClosed } from './support';
 
 const watch = watchHost();

@@ -1,10 +1,10 @@
-// Concurrency (issue 8, item 5): sessions racing for one maildrop lock
+// Concurrency: sessions racing for one maildrop lock
 // (RFC 1939 §4, RFC 2449 §8.1.2 [IN-USE]), delivery while sessions are open
 // (the session's snapshot never changes, §9), and many users at once, each
 // seeing only its own mail.
 import { type Pop3Mock, rfcDialect, startPop3Mock } from '../../../src';
+import { OK, PASSWORD, sizeOf, THREE, USER, wireOf } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
-import { OK, PASSWORD, sizeOf, THREE, USER, wireOf } from '../conformance/fixtures-b';
 import { watchHost } from './support';
 
 const watch = watchHost();

@@ -1,4 +1,4 @@
-// Every disconnect point (issue 8, item 3), each with FIN and with RST:
+// Every disconnect point, each with FIN and with RST:
 // before the greeting, mid-command, mid-RETR of a large message, during the
 // TLS handshake (STLS and implicit TLS), during a SASL exchange, while a
 // reply is held by a hang fault (a client that leaves is gone, even while
@@ -9,8 +9,8 @@
 import { createServer, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { on, type Pop3Mock, startPop3Mock } from '../../../src';
+import { bigMessage, FIVE_MB, OK, PASSWORD, sizeOf, THREE, USER } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
-import { bigMessage, FIVE_MB, OK, PASSWORD, sizeOf, THREE, USER } from '../conformance/fixtures-b';
 import { rawSocket, watchHost, whenClosed } from './support';
 
 const watch = watchHost();

@@ -1,9 +1,9 @@
-// Limits (issue 8, item 2): line length with a bounded buffer, the session
+// Limits: line length with a bounded buffer, the session
 // cap, too many bad commands per dialect, and the autologout timer for idle
 // and slow clients (RFC 1939 §3, RFC 2449 §4).
 import { type Dialect, dovecotDialect, rfcDialect, startPop3Mock } from '../../../src';
+import { bigMessage, FIVE_MB, login, OK, PASSWORD, THREE, USER, withMailbox } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
-import { bigMessage, FIVE_MB, login, OK, PASSWORD, THREE, USER, withMock } from '../conformance/fixtures-b';
 import { rawSocket, retainedBytes, watchHost, whenClosed, writeWithoutLineEnd } from './support';
 
 const watch = watchHost();
@@ -15,7 +15,7 @@ const err = (text: string) => (text === '' ? '-ERR' : `-ERR ${text}`);
 
 describe('line length', () => {
   test('§1 a 10 MB line without CRLF: one -ERR once it passes the limit, memory bounded, the session goes on', async () => {
-    await withMock(THREE, async (pop3) => {
+    await withMailbox(THREE, async (pop3) => {
       const client = await login(pop3);
       const limit = rfcDialect.maxLineLength.TRANSACTION;
       const before = await retainedBytes();
@@ -41,7 +41,7 @@ describe('line length', () => {
   });
 
   test('§22 an over-long line inside a SASL exchange ends the exchange: the next line is a command again', async () => {
-    await withMock(THREE, async (pop3) => {
+    await withMailbox(THREE, async (pop3) => {
       const client = await RawClient.connect(pop3.port);
       expect(await client.command('AUTH LOGIN')).toBe(`+ ${Buffer.from('Username:').toString('base64')}`);
       // RFC 5034 §4: a response the server cannot decode rejects the AUTH command with -ERR.
@@ -59,7 +59,7 @@ describe('line length', () => {
   });
 
   test('§1 closeOnLongLine (Dovecot): a 10 MB line before login gets one -ERR and the connection closes', async () => {
-    await withMock(
+    await withMailbox(
       THREE,
       async (pop3) => {
         const socket = await rawSocket(pop3.port);
@@ -116,7 +116,7 @@ describe('too many bad commands', () => {
   };
 
   test('the RFC dialect never closes for bad commands', async () => {
-    await withMock(THREE, async (pop3) => {
+    await withMailbox(THREE, async (pop3) => {
       const client = await RawClient.connect(pop3.port);
       const lines = Array.from({ length: 100 }, (_, i) => `XBAD${i}\r\n`).join('');
       client.write(lines);
@@ -132,7 +132,7 @@ describe('too many bad commands', () => {
 
   test('Dovecot: the 3rd unknown command before login closes the session with its notice', async () => {
     const max = dovecotDialect.maxBadCommands.AUTHORIZATION!;
-    await withMock(
+    await withMailbox(
       THREE,
       async (pop3) => {
         const client = await RawClient.connect(pop3.port);
@@ -150,7 +150,7 @@ describe('too many bad commands', () => {
   });
 
   test('a success resets the count; the limit after login closes without UPDATE', async () => {
-    await withMock(
+    await withMailbox(
       THREE,
       async (pop3) => {
         const client = await login(pop3);
@@ -183,7 +183,7 @@ describe('autologout', () => {
   const AUTOLOGOUT = 200;
 
   test('§8 an idle session is closed at the timer, silently (RFC dialect), without UPDATE', async () => {
-    await withMock(
+    await withMailbox(
       THREE,
       async (pop3) => {
         const client = await login(pop3);
@@ -203,7 +203,7 @@ describe('autologout', () => {
   });
 
   test('§8 Dovecot says why before closing an idle session, even before login', async () => {
-    await withMock(
+    await withMailbox(
       THREE,
       async (pop3) => {
         const client = await RawClient.connect(pop3.port);
@@ -216,7 +216,7 @@ describe('autologout', () => {
   });
 
   test('§8 a trickling client (one byte at a time, never a whole line in time) is logged out', async () => {
-    await withMock(
+    await withMailbox(
       THREE,
       async (pop3) => {
         const client = await login(pop3);
@@ -244,7 +244,7 @@ describe('autologout', () => {
   });
 
   test('§8 a client that stops reading mid-RETR of a large message is still logged out at the timer', async () => {
-    await withMock(
+    await withMailbox(
       [bigMessage(FIVE_MB)],
       async (pop3) => {
         const client = await login(pop3);

@@ -1,4 +1,4 @@
-// Secure defaults (issue 8, item 6): loopback bind; the control channel
+// Secure defaults: loopback bind; the control channel
 // requires its token; no credential in any printed output; TLS 1.2 minimum
 // (RFC 8314 §4.1); STLS injection refused (RFC 2595 §4, CVE-2011-0411
 // family); no user enumeration (RFC 1939 §13). SECURITY.md states these
@@ -11,8 +11,8 @@ import { inspect } from 'node:util';
 import { dialects, type Pop3Mock, rfcDialect, startPop3Mock } from '../../../src';
 import { routes } from '../../../src/control/routes';
 import { mountUi } from '../../../src/ui';
+import { OK } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
-import { OK } from '../conformance/fixtures-b';
 import { watchHost } from './support';
 
 const watch = watchHost();

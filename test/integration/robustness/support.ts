@@ -1,14 +1,12 @@
-// Helpers shared by the robustness tests (issue 8, items 2-6).
+// Helpers shared by the robustness tests (test/integration/robustness/).
 import { connect, type Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
-import { runInNewContext, runInThisContext } from 'node:vm';
+import { runInNewContext } from 'node:vm';
 import type { Clock } from '../../../src';
 import { systemClock } from '../../../src/clock';
+import { hostProcess } from '../../helpers/host-errors';
 
-export { watchHost } from '../../fuzz/harness';
-
-/** The real process (jest's `process` is a per-file copy). */
-export const hostProcess = runInThisContext('process') as NodeJS.Process;
+export { hostProcess, watchHost } from '../../helpers/host-errors';
 
 let gcFunction: (() => void) | undefined;
 

@@ -1,52 +1,28 @@
-import type { Clock } from '../../../src/clock';
 import { EventHub } from '../../../src/transcript/event-hub';
 import { WaitCancelledError, WaitSet, WaitTimeoutError, waitForEvent } from '../../../src/transcript/waiting';
+import { FakeClock } from '../../helpers/fake-clock';
 import { aliceSession } from './synthetic';
-
-/** A clock whose timers fire only when the test says so. */
-function manualClock() {
-  const timers = new Set<{ at: number; fire: () => void }>();
-  let now = 0;
-  const clock: Clock = {
-    now: () => now,
-    setTimeout(fire, ms) {
-      const timer = { at: now + ms, fire };
-      timers.add(timer);
-      return { cancel: () => timers.delete(timer) };
-    },
-  };
-  const advance = (ms: number) => {
-    now += ms;
-    for (const t of [...timers]) {
-      if (t.at <= now) {
-        timers.delete(t);
-        t.fire();
-      }
-    }
-  };
-  return { clock, advance, pending: () => timers.size };
-}
 
 test('a wait resolves with the first matching event and cancels its timer', async () => {
   const hub = new EventHub();
-  const { clock, pending } = manualClock();
+  const clock = new FakeClock(0);
   const events = aliceSession(2).record.events;
   const wait = waitForEvent(hub, clock, 'QUIT', (e) => e.type === 'command' && e.verb === 'QUIT', 100);
   for (const e of events) hub.emit(e);
   const found = await wait;
   expect(found.type === 'command' && found.raw).toBe('QUIT');
-  expect(pending()).toBe(0);
+  expect(clock.pending()).toBe(0);
 });
 
 test('a timeout says what was waited for and lists what was seen meanwhile, secrets masked', async () => {
   const hub = new EventHub();
-  const { clock, advance } = manualClock();
+  const clock = new FakeClock(0);
   const wait = waitForEvent(hub, clock, 'the command "RETR 9"', () => false, 250, {
     context: () => 'Session 2 is still open.',
   });
   const events = aliceSession(2).record.events;
   for (const e of events.slice(0, 6)) hub.emit(e);
-  advance(250);
+  clock.advance(250);
   const error = (await wait.catch((e: unknown) => e)) as WaitTimeoutError;
   expect(error).toBeInstanceOf(WaitTimeoutError);
   expect(error.message).toBe(
@@ -67,7 +43,7 @@ test('a timeout says what was waited for and lists what was seen meanwhile, secr
 
 test('a timeout with nothing seen says so; the listener is removed afterwards', async () => {
   const hub = new EventHub();
-  const { clock, advance } = manualClock();
+  const clock = new FakeClock(0);
   let calls = 0;
   const wait = waitForEvent(
     hub,
@@ -79,7 +55,7 @@ test('a timeout with nothing seen says so; the listener is removed afterwards', 
     },
     10,
   );
-  advance(10);
+  clock.advance(10);
   await expect(wait).rejects.toThrow(/waiting for a new session; saw meanwhile:\n {2}nothing$/);
   hub.emit(aliceSession().record.events[0]!);
   expect(calls).toBe(0);
@@ -87,7 +63,7 @@ test('a timeout with nothing seen says so; the listener is removed afterwards', 
 
 test('cancelAll rejects pending waits with a WaitCancelledError naming the reason', async () => {
   const hub = new EventHub();
-  const { clock, pending } = manualClock();
+  const clock = new FakeClock(0);
   const waits = new WaitSet();
   const a = waitForEvent(hub, clock, 'the end of session 1', () => false, 1000, { waits });
   const b = waitForEvent(hub, clock, 'a new session', () => false, 1000, { waits });
@@ -100,5 +76,5 @@ test('cancelAll rejects pending waits with a WaitCancelledError naming the reaso
   );
   await expect(b).rejects.toBeInstanceOf(WaitTimeoutError);
   expect(waits.size).toBe(0);
-  expect(pending()).toBe(0);
+  expect(clock.pending()).toBe(0);
 });

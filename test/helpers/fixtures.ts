@@ -1,13 +1,13 @@
-// Shared fixtures for the §10–§16 and §19 conformance tests and the disconnect tests.
+// Shared fixtures of the §10–§16 and §19 conformance tests, the disconnect and
+// robustness tests and the fuzz properties (checklist sections: docs/CONFORMANCE.md).
 // Expected bytes are computed here from the raw input, independently of src/.
 
-import type { MessageSource } from '../../../src';
-import { type Pop3Mock, type Pop3MockOptions, startPop3Mock } from '../../../src';
-import { RawClient } from '../../helpers/raw-client';
-import { wireOf as wireOfBytes } from '../../helpers/wire';
+import type { Pop3Mock } from '../../src';
+import { RawClient } from './raw-client';
+import { wireOf as wireOfBytes } from './wire';
+import { PASSWORD, USER } from './with-mock';
 
-export const USER = 'alice';
-export const PASSWORD = 'secret';
+export { PASSWORD, USER, withMailbox } from './with-mock';
 
 /** Three messages of different sizes, stored with bare LF line ends. */
 export const THREE: readonly string[] = [
@@ -30,7 +30,7 @@ export function sizeOf(raw: string | Buffer): number {
   return wireOf(raw).length;
 }
 
-export { stuff } from '../../helpers/wire';
+export { stuff } from './wire';
 
 /** The exact `n size` lines of a scan listing, each with CRLF. */
 export function scanListing(entries: readonly [number, string | Buffer][]): string {
@@ -42,23 +42,9 @@ export const OK = /^\+OK( |$)/;
 /** `-ERR` followed by end of line or a space and free text (RFC 1939 §3). */
 export const ERR = /^-ERR( |$)/;
 
-/** Starts a mock with one user holding `messages`, runs `body`, always closes the mock. */
-export async function withMock(
-  messages: MessageSource | readonly MessageSource[],
-  body: (pop3: Pop3Mock) => Promise<void>,
-  options: Pop3MockOptions = {},
-): Promise<void> {
-  const pop3 = await startPop3Mock({ ...options, users: { [USER]: { password: PASSWORD, messages } } });
-  try {
-    await body(pop3);
-  } finally {
-    await pop3.close();
-  }
-}
-
-/** Logs in as the fixture user. */
-export function login(pop3: Pop3Mock): Promise<RawClient> {
-  return RawClient.login(pop3.port, USER, PASSWORD);
+/** Logs in with USER/PASS (the fixture user by default) and checks the `+OK`s. */
+export function login(pop3: Pop3Mock, user = USER, password = PASSWORD): Promise<RawClient> {
+  return RawClient.login(pop3.port, user, password);
 }
 
 /** Asserts the session still answers: NOOP gets `+OK`. */
