@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
 // Dual CJS + ESM build. get-port is ESM-only, so it is bundled (noExternal):
-// otherwise the CJS build could not require() it on Node 20.
+// otherwise the CJS build could not require() it on Node 20. Splitting, for
+// CJS too (experimental in tsup 8), lets the entry points share one copy of
+// the library instead of each bundling its own.
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
@@ -28,4 +30,5 @@ export default defineConfig({
   sourcemap: true,
   noExternal: ['get-port'],
   shims: true,
+  splitting: true,
 });

@@ -1,9 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { redactEvent } from '../transcript/redact';
 import { sendJson } from './http-util';
 import { errorStatus, routes } from './routes';
+import { carriesToken, sameToken, tokenCookieName } from './token';
 
 /** Options of the HTTP control channel. */
 export interface ControlOptions {
@@ -13,14 +14,22 @@ export interface ControlOptions {
   token?: string;
 }
 
-export const TOKEN_COOKIE = 'pop3mock_token';
+/**
+ * Routes mounted by other parts (the browser view) under a path of their
+ * own. The control server checks the token before it calls them.
+ */
+export interface Mount {
+  /** The path the mount answers, and every path under it (`/ui` covers `/ui/…`). */
+  prefix: string;
+  /** Paths answered without the token: the link that logs a browser in. */
+  publicPaths?: readonly string[];
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): void | Promise<void>;
+  /** The answer to a request without the token; by default the API's JSON 401. */
+  refuse?(req: IncomingMessage, res: ServerResponse): void;
+}
 
-/** Extra routes mounted by other parts (the browser view). */
-export type ExtraHandler = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-) => boolean | Promise<boolean>;
+/** Public because it holds no data: a client may read it before it has the token. */
+const PUBLIC_API_PATH = '/openapi.json';
 
 /**
  * The HTTP control API on loopback, behind a random bearer token. It calls
@@ -30,7 +39,7 @@ export class ControlServer {
   readonly token: string;
   private readonly server: Server;
   private readonly streams = new Set<ServerResponse>();
-  private readonly extras: ExtraHandler[] = [];
+  private readonly mounts: Mount[] = [];
   port = 0;
 
   constructor(
@@ -46,9 +55,19 @@ export class ControlServer {
     return `http://${this.pop3.host.includes(':') ? `[${this.pop3.host}]` : this.pop3.host}:${this.port}`;
   }
 
-  /** Mounts a handler tried before the API routes (returns true when it answered). */
-  mount(handler: ExtraHandler): void {
-    this.extras.push(handler);
+  /** Serves `mount` under its prefix, behind the same token check as the API. */
+  mount(mount: Mount): void {
+    this.mounts.push(mount);
+  }
+
+  /** The cookie the browser view sets; its name carries the port (see tokenCookieName). */
+  get cookieName(): string {
+    return tokenCookieName(this.port);
+  }
+
+  /** Whether `given` is the token (the view's login link compares with it). */
+  acceptsToken(given: string): boolean {
+    return sameToken(given, this.token);
   }
 
   async listen(port: number): Promise<void> {
@@ -71,35 +90,34 @@ export class ControlServer {
     );
   }
 
-  /** Whether the request carries the token (header, or the cookie set by the browser view's link). */
+  /** Whether the request carries the token (bearer header, or the view's cookie). */
   authorized(req: IncomingMessage): boolean {
-    const header = req.headers.authorization ?? '';
-    const bearer = /^Bearer (.+)$/i.exec(header)?.[1];
-    const cookie = (req.headers.cookie ?? '')
-      .split(';')
-      .map((c) => c.trim().split('='))
-      .find(([k]) => k === TOKEN_COOKIE)?.[1];
-    return [bearer, cookie].some((given) => given !== undefined && sameToken(given, this.token));
+    return carriesToken(req, this.token, this.cookieName);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      for (const extra of this.extras) if (await extra(req, res, url)) return;
-      if (!this.authorized(req)) {
-        sendJson(res, 401, { error: 'missing or wrong token: send Authorization: Bearer <token>' });
+      const path = url.pathname;
+      const mount = this.mounts.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));
+      const open =
+        (req.method === 'GET' && path === PUBLIC_API_PATH) || (mount?.publicPaths?.includes(path) ?? false);
+      if (!open && !this.authorized(req)) {
+        if (mount?.refuse) mount.refuse(req, res);
+        else sendJson(res, 401, { error: 'missing or wrong token: send Authorization: Bearer <token>' });
         return;
       }
-      if (req.method === 'GET' && url.pathname === '/api/events') return this.stream(res);
+      if (mount) return await mount.handle(req, res, url);
+      if (req.method === 'GET' && path === '/api/events') return this.stream(res);
       for (const route of routes) {
         if (route.method !== req.method) continue;
-        const params = matchPath(route.path, url.pathname);
+        const params = matchPath(route.path, path);
         if (params) {
           await route.handle({ pop3: this.pop3, req, res, params, query: url.searchParams });
           return;
         }
       }
-      sendJson(res, 404, { error: `no endpoint ${req.method} ${url.pathname}; see GET /openapi.json` });
+      sendJson(res, 404, { error: `no endpoint ${req.method} ${path}; see GET /openapi.json` });
     } catch (error) {
       const { status, message } = errorStatus(error);
       if (!res.headersSent) sendJson(res, status, { error: message });
@@ -137,10 +155,4 @@ function matchPath(pattern: string, path: string): Record<string, string> | unde
     else if (w !== got[i]) return undefined;
   }
   return params;
-}
-
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -1,6 +1,6 @@
 import type { ControlServer } from '../control/control-server';
 import type { Pop3Mock } from '../server/pop3-mock';
-import { uiHandler } from './router';
+import { LOGIN_PATH, uiMount } from './router';
 
 const mounted = new WeakSet<ControlServer>();
 
@@ -12,7 +12,7 @@ const mounted = new WeakSet<ControlServer>();
 export function mountUi(pop3: Pop3Mock, control: ControlServer): void {
   if (mounted.has(control)) return;
   mounted.add(control);
-  control.mount(uiHandler(pop3, control));
+  control.mount(uiMount(pop3, control));
 }
 
 /**
@@ -22,5 +22,5 @@ export function mountUi(pop3: Pop3Mock, control: ControlServer): void {
 export function uiLink(pop3: Pop3Mock): string | undefined {
   const { controlUrl, controlToken } = pop3;
   if (controlUrl === undefined || controlToken === undefined) return undefined;
-  return `${controlUrl}/ui/login?token=${encodeURIComponent(controlToken)}`;
+  return `${controlUrl}${LOGIN_PATH}?token=${encodeURIComponent(controlToken)}`;
 }

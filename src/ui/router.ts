@@ -1,6 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ControlServer, TOKEN_COOKIE } from '../control/control-server';
+import type { ControlServer, Mount } from '../control/control-server';
 import { HttpError } from '../control/http-util';
 import { FixtureError } from '../fixtures/types';
 import type { Pop3Mock } from '../server/pop3-mock';
@@ -18,34 +17,40 @@ import { openStream } from './stream';
 /** Characters a cookie value may hold (RFC 6265 §4.1.1), less `=`, which the control server splits on. */
 const COOKIE_SAFE = /^[\x21\x23-\x2b\x2d-\x3a\x3c\x3e-\x5b\x5d-\x7e]+$/;
 
+/** The link that logs a browser in: the one path of the view open without the token. */
+export const LOGIN_PATH = '/ui/login';
+
 /**
- * The handler the view mounts on the control server: answers every path
- * under /ui (and nothing else), and checks the token itself, since mounted
- * handlers run before the control server's own check.
+ * What the view mounts on the control server: every path under /ui. The
+ * control server checks the token first; a request without it gets the
+ * "token needed" page.
  */
-export function uiHandler(pop3: Pop3Mock, control: ControlServer) {
-  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
-    const path = url.pathname;
-    if (path !== '/ui' && !path.startsWith('/ui/')) return false;
-    try {
-      if (path === '/ui/login') login(control, req, res, url);
-      else if (!control.authorized(req)) sendPage(res, 401, tokenNeeded(control));
-      else if (req.method === 'GET') get(pop3, res, path, url);
-      else if (req.method === 'POST') await post(pop3, req, res, path);
-      else sendPage(res, 405, message(pop3, 'Method not allowed', `${req.method} is not used here.`));
-    } catch (error) {
-      const status = error instanceof HttpError ? error.status : 500;
-      const text = error instanceof HttpError ? error.message : `internal error: ${(error as Error).message}`;
-      if (!res.headersSent) sendPage(res, status, message(pop3, 'Request refused', text));
-      else res.destroy();
-    }
-    return true;
+export function uiMount(pop3: Pop3Mock, control: ControlServer): Mount {
+  return {
+    prefix: '/ui',
+    publicPaths: [LOGIN_PATH],
+    refuse: (_req, res) => sendPage(res, 401, tokenNeeded(control)),
+    handle: async (req, res, url) => {
+      const path = url.pathname;
+      try {
+        if (path === LOGIN_PATH) login(control, req, res, url);
+        else if (req.method === 'GET') get(pop3, res, path, url);
+        else if (req.method === 'POST') await post(pop3, req, res, path);
+        else sendPage(res, 405, message(pop3, 'Method not allowed', `${req.method} is not used here.`));
+      } catch (error) {
+        const status = error instanceof HttpError ? error.status : 500;
+        const text =
+          error instanceof HttpError ? error.message : `internal error: ${(error as Error).message}`;
+        if (!res.headersSent) sendPage(res, status, message(pop3, 'Request refused', text));
+        else res.destroy();
+      }
+    },
   };
 }
 
 function login(control: ControlServer, req: IncomingMessage, res: ServerResponse, url: URL): void {
   const given = url.searchParams.get('token') ?? '';
-  if (!sameToken(given, control.token)) {
+  if (!control.acceptsToken(given)) {
     sendPage(res, 401, tokenNeeded(control, 'That link holds a wrong or no token.'));
     return;
   }
@@ -60,7 +65,7 @@ function login(control: ControlServer, req: IncomingMessage, res: ServerResponse
     );
     return;
   }
-  const cookie = `${TOKEN_COOKIE}=${control.token}; Path=/; HttpOnly; SameSite=Strict`;
+  const cookie = `${control.cookieName}=${control.token}; Path=/; HttpOnly; SameSite=Strict`;
   const site = req.headers['sec-fetch-site'];
   if (site === undefined || site === 'none' || site === 'same-origin') {
     redirect(res, '/ui/', { 'set-cookie': cookie });
@@ -189,7 +194,7 @@ function bare(title: string, text: string): SafeHtml {
 function tokenNeeded(control: ControlServer, why = 'This view needs the control token.'): SafeHtml {
   return bare(
     'Token needed',
-    `${why} Open the link pop3-mock printed: ${control.url}/ui/login?token=… (the CLI prints it on stderr and as "uiUrl" in its ready line; in a test, uiLink(pop3)).`,
+    `${why} Open the link pop3-mock printed: ${control.url}${LOGIN_PATH}?token=… (the CLI prints it on stderr and as "uiUrl" in its ready line; in a test, uiLink(pop3)).`,
   );
 }
 
@@ -199,10 +204,4 @@ function decode(part: string): string {
   } catch {
     throw new HttpError(400, 'malformed path');
   }
-}
-
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -2,7 +2,9 @@
 // Proves the package as users get it: builds it, packs the tarball once,
 // installs it into each consumer project of this folder and runs that
 // project's tests, then checks the package with @arethetypeswrong/cli and
-// publint. Exits non-zero, with a summary, when anything fails.
+// publint, the README's links against the tarball (readme-links.mjs) and the
+// shared library chunk (one-library-copy.mjs). Exits non-zero, with a
+// summary, when anything fails.
 //
 //   node test/package/run.mjs                 (npm run test:package)
 //   node test/package/run.mjs esm vitest      (only these consumers)
@@ -13,7 +15,7 @@
 // repository's node_modules by walking up; only the tarball is installed
 // (`npm install --no-save`, so a stale copy is never reused from a lockfile).
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,9 +126,11 @@ function summary() {
 }
 
 async function main() {
-  // 1. Build into the staging folder and pack from there, once.
-  for (const file of ['package.json', 'README.md', 'LICENSE']) {
-    if (existsSync(join(root, file))) copyFileSync(join(root, file), join(stage, file));
+  // 1. Build into the staging folder and pack from there, once, with what
+  // package.json's `files` ships (dist/ is built there).
+  const shipped = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).files ?? [];
+  for (const entry of ['package.json', 'LICENSE', ...shipped.filter((f) => f !== 'dist')]) {
+    if (existsSync(join(root, entry))) cpSync(join(root, entry), join(stage, entry), { recursive: true });
   }
   if (!(await step('build (tsup)', bin('tsup'), ['--out-dir', join(stage, 'dist')], root))) return summary();
   const packed = await run('npm', ['pack', '--json', '--pack-destination', stage], stage);
@@ -161,7 +165,7 @@ async function main() {
     return step(`${dir}: ${what}`, 'npm', ['test', '--silent', ...extra], join(here, dir));
   });
 
-  // 3. The package's types and metadata.
+  // 3. The package's types, metadata and contents.
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   // node10 resolution ("moduleResolution": "node", deprecated in TypeScript 6)
   // ignores `exports`, so it finds the subpath types only through `typesVersions`.
@@ -169,6 +173,18 @@ async function main() {
   await Promise.all([
     step(`attw${pkg.typesVersions ? '' : ' --profile node16'}`, bin('attw'), attwArgs, root),
     step('publint --strict', bin('publint'), ['--strict', stage], root),
+    step(
+      'README links resolve in the tarball',
+      process.execPath,
+      [join(here, 'readme-links.mjs'), tarball],
+      root,
+    ),
+    step(
+      'one copy of the library per module format',
+      process.execPath,
+      [join(here, 'one-library-copy.mjs'), tarball],
+      root,
+    ),
   ]);
   return summary();
 }

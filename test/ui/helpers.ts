@@ -19,7 +19,9 @@ export async function startUiServer(): Promise<Pop3Mock> {
   return pop3;
 }
 
-export const cookie = (pop3: Pop3Mock): string => `pop3mock_token=${pop3.controlToken}`;
+/** The view's cookie as the login link sets it: its name carries the control port. */
+export const cookie = (pop3: Pop3Mock): string =>
+  `pop3mock_${new URL(pop3.controlUrl!).port}=${pop3.controlToken}`;
 
 /** fetch() against the control server with the view's cookie (or without it: `auth: false`). */
 export function fetchUi(

@@ -1,8 +1,9 @@
-import type { Pop3Mock } from '../../src';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Pop3Mock, startPop3Mock } from '../../src';
 import { mountUi, uiLink } from '../../src/ui';
 import { parseMultipart } from '../../src/ui/forms';
 import { RawClient } from '../helpers/raw-client';
-import { FIRST, fetchUi, PASSWORD, StreamReader, startUiServer, USER } from './helpers';
+import { cookie, FIRST, fetchUi, PASSWORD, StreamReader, startUiServer, USER } from './helpers';
 
 // The browser view over plain HTTP: the login link and the token, headers,
 // escaping, the exports and the event stream. The browser itself is driven
@@ -26,12 +27,7 @@ describe('the login link and the token', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/ui/');
     const setCookie = res.headers.get('set-cookie')!;
-    expect(setCookie.split('; ')).toEqual([
-      `pop3mock_token=${pop3.controlToken}`,
-      'Path=/',
-      'HttpOnly',
-      'SameSite=Strict',
-    ]);
+    expect(setCookie.split('; ')).toEqual([cookie(pop3), 'Path=/', 'HttpOnly', 'SameSite=Strict']);
   });
 
   test('a wrong token sets no cookie; without the cookie every page, script and stream is refused', async () => {
@@ -57,9 +53,51 @@ describe('the login link and the token', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('set-cookie')).toMatch(
-      /^pop3mock_token=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Strict$/,
+      /^pop3mock_\d+=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Strict$/,
     );
     expect(await res.text()).toContain('<meta http-equiv="refresh" content="0; url=/ui/">');
+  });
+
+  test('the control server checks the token before any mounted route runs; only the login link and /openapi.json are open', async () => {
+    const handle = jest.fn((_req: IncomingMessage, res: ServerResponse) => void res.end('mounted'));
+    pop3.controlServer!.mount({ prefix: '/extra', handle });
+    const refused = await fetchUi(pop3, '/extra/page', { auth: false });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(handle).not.toHaveBeenCalled();
+    expect((await fetchUi(pop3, '/extra/page')).status).toBe(200);
+    expect(handle).toHaveBeenCalledTimes(1);
+    // The view's own refusal is its "token needed" page.
+    const page = await fetchUi(pop3, '/ui/', { auth: false });
+    expect(page.status).toBe(401);
+    expect(await page.text()).toContain('<h1>Token needed</h1>');
+    expect((await fetchUi(pop3, '/ui/login', { auth: false })).status).toBe(401);
+    expect((await fetchUi(pop3, '/openapi.json', { auth: false })).status).toBe(200);
+  });
+
+  test("two servers set differently named cookies, and one server's cookie does not open the other", async () => {
+    // The same token on both: only the cookie's name keeps them apart.
+    const token = 'shared-token-0123456789';
+    const servers = await Promise.all([1, 2].map(() => startPop3Mock({ control: { token } })));
+    try {
+      for (const server of servers) mountUi(server, server.controlServer!);
+      const [a, b] = servers as [Pop3Mock, Pop3Mock];
+      const names = await Promise.all(
+        servers.map(async (server) => {
+          const res = await fetch(uiLink(server)!, { redirect: 'manual' });
+          return res.headers.get('set-cookie')!.split('=')[0];
+        }),
+      );
+      expect(names).toEqual([`pop3mock_${a.controlServer!.port}`, `pop3mock_${b.controlServer!.port}`]);
+      expect(names[0]).not.toBe(names[1]);
+      expect((await fetchUi(a, '/ui/', { auth: false, headers: { cookie: cookie(a) } })).status).toBe(200);
+      expect((await fetchUi(b, '/ui/', { auth: false, headers: { cookie: cookie(a) } })).status).toBe(401);
+      expect((await fetchUi(b, '/api/status', { auth: false, headers: { cookie: cookie(a) } })).status).toBe(
+        401,
+      );
+    } finally {
+      await Promise.all(servers.map((server) => server.close()));
+    }
   });
 
   test('mountUi is idempotent and only answers under /ui', async () => {

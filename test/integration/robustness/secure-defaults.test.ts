@@ -54,7 +54,7 @@ describe('the control channel', () => {
   const concrete = (path: string) =>
     path.replace(':user', 'alice').replace(':id', '1').replace(':number', '1');
 
-  test('every endpoint refuses a request without the token, or with a wrong one, and changes nothing', async () => {
+  test('every endpoint but /openapi.json refuses a request without the token, or with a wrong one, and changes nothing', async () => {
     const pop3 = await startPop3Mock({ users: { alice: 'secret' }, control: true });
     try {
       const token = pop3.controlToken!;
@@ -66,7 +66,7 @@ describe('the control channel', () => {
         `Basic ${token}`,
       ];
       const endpoints = [
-        ...routes.map((r) => [r.method, concrete(r.path)] as const),
+        ...routes.filter((r) => r.path !== '/openapi.json').map((r) => [r.method, concrete(r.path)] as const),
         ['GET', '/api/events'] as const,
       ];
       // Every endpoint without a token; every wrong form of it on two of them. A
@@ -95,6 +95,12 @@ describe('the control channel', () => {
       });
       expect(ok.status).toBe(200);
       await ok.body?.cancel();
+      // The API's description is public: it holds no data of this server.
+      const described = await fetch(`${pop3.controlUrl}/openapi.json`);
+      expect(described.status).toBe(200);
+      const description = await described.text();
+      expect(description).not.toContain(token);
+      expect(description).not.toContain('alice');
     } finally {
       await pop3.close();
     }
