@@ -1,4 +1,4 @@
-import type { SessionState } from '../session/state';
+import type { SessionState } from '../vocabulary';
 
 /** A delay: fixed milliseconds, uniform between two bounds, or lognormal around a median. */
 export type DelaySpec =

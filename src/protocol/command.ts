@@ -1,7 +1,7 @@
 import type { Dialect, ReplyTexts } from '../dialects/dialect';
 import type { Mailbox } from '../mailbox/mailbox';
 import type { Maildrop } from '../mailbox/maildrop';
-import type { SessionState } from '../session/state';
+import type { SessionState } from '../vocabulary';
 import type { Reply } from './reply';
 import type { SaslEnvironment, SaslExchange } from './sasl/mechanism';
 import type { SaslMechanismName } from './sasl/mechanisms';

@@ -7,18 +7,17 @@ import type { CommandContext } from '../protocol/command';
 import { commandTable } from '../protocol/command-table';
 import { stepReply } from '../protocol/commands/auth';
 import { err, firstLine, ok, type Reply, statusOf } from '../protocol/reply';
-import { printable, safeText } from '../protocol/reply-text';
+import { echoedText, safeText } from '../protocol/reply-text';
 import { decodeBase64 } from '../protocol/sasl/base64';
 import type { SaslEnvironment, SaslExchange } from '../protocol/sasl/mechanism';
 import type { SaslMechanismName } from '../protocol/sasl/mechanisms';
 import { isValidUtf8 } from '../protocol/saslprep';
-import type { EndReason, TlsMode } from '../transcript/events';
+import type { EndReason, SessionState, TlsMode } from '../vocabulary';
 import type { Connection } from './connection';
 import { FaultRunner, type FaultTarget, type ReplyShape } from './fault-runner';
 import { type InputLine, LineReader } from './line-reader';
 import { type ByteSink, ReplyWriter } from './reply-writer';
 import type { SessionHost } from './session-host';
-import type { SessionState } from './state';
 
 /** Queued lines above which the socket is paused (pipelining with input backpressure). */
 const PAUSE_AT = 64;
@@ -383,7 +382,7 @@ export class Session implements CommandContext, FaultTarget {
       return this.refuse(err(this.texts.badCharacters), shape);
     }
     if (!spec || !this.offers(verb)) {
-      return this.refuse(err(this.texts.unknownCommand(printable(keyword), this.state)), shape);
+      return this.refuse(err(this.texts.unknownCommand(echoedText(keyword), this.state)), shape);
     }
     if (this.state === 'AUTHORIZATION' && this.host.dialect.knownCommandResetsBadCount) this.badCommands = 0;
     const states = this.host.dialect.commandStates?.[verb] ?? spec.states;

@@ -1,6 +1,6 @@
 import type { CommandContext, CommandSpec } from '../command';
 import { err, lines, type Reply } from '../reply';
-import { printable } from '../reply-text';
+import { echoedText } from '../reply-text';
 import { decodeBase64 } from '../sasl/base64';
 import type { SaslStep } from '../sasl/mechanism';
 import { isMechanismName, type SaslMechanismName, saslMechanisms } from '../sasl/mechanisms';
@@ -24,7 +24,7 @@ export const auth: CommandSpec = {
       if (isMechanismName(name) && saslMechanisms[name].plaintext && !ctx.plaintextAllowed) {
         return err(ctx.texts.plaintextDisallowed);
       }
-      return err(ctx.texts.unknownMechanism(printable(name)));
+      return err(ctx.texts.unknownMechanism(echoedText(name)));
     }
     let initial: Buffer | undefined;
     if (args.length === 2) {
