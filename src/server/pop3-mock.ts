@@ -14,9 +14,9 @@ import type { MessageSource } from '../fixtures/types';
 import { Mailbox, type MessageInfo } from '../mailbox/mailbox';
 import type { Pop3MockOptions, UserOptions } from '../options';
 import type { CapabilitySettings } from '../protocol/capabilities';
-import { withoutCode } from '../protocol/reply-text';
 import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
 import { Connection } from '../session/connection';
+import { refuseConnection } from '../session/refusal';
 import { Session } from '../session/session';
 import type { SessionHost } from '../session/session-host';
 import { attachDebugLog, debugLoggerFromEnv } from '../transcript/debug-log';
@@ -377,12 +377,7 @@ export class Pop3Mock {
     }
     const max = this.options.maxSessions;
     if (max !== undefined && this.live.size >= max) {
-      // Refused before it becomes a session: one -ERR greeting, then FIN (a busy server, RFC 1939 §4).
-      socket.on('error', () => {});
-      const text = this.host_.dialect.texts.tooManySessions;
-      // Without RESP-CODES no reply text starts with a code (RFC 2449 §8).
-      const shown = this.host_.capabilities.respCodes ? text : withoutCode(text);
-      socket.end(`-ERR ${shown}\r\n`, () => socket.destroy());
+      refuseConnection(socket, this.host_).catch(() => socket.destroy());
       return;
     }
     const id = this.nextSessionId++;

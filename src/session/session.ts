@@ -1,5 +1,6 @@
-import { sleep, type TimerHandle } from '../clock';
-import type { BugContext } from '../faults/reply-bugs';
+import type { TimerHandle } from '../clock';
+import type { FaultHook, ReplyShape } from '../faults/hook';
+import { FaultRunner } from '../faults/runner';
 import type { Mailbox } from '../mailbox/mailbox';
 import { Maildrop } from '../mailbox/maildrop';
 import { type CapabilityView, capabilityLines, offersVerb, usableMechanisms } from '../protocol/capabilities';
@@ -14,9 +15,8 @@ import type { SaslMechanismName } from '../protocol/sasl/mechanisms';
 import { isValidUtf8 } from '../protocol/saslprep';
 import type { EndReason, SessionState, TlsMode } from '../vocabulary';
 import type { Connection } from './connection';
-import { FaultRunner, type FaultTarget, type ReplyShape } from './fault-runner';
 import { type InputLine, LineReader } from './line-reader';
-import { type ByteSink, ReplyWriter } from './reply-writer';
+import { ReplyWriter } from './reply-writer';
 import type { SessionHost } from './session-host';
 
 /** Queued lines above which the socket is paused (pipelining with input backpressure). */
@@ -25,8 +25,6 @@ const PAUSE_AT = 64;
 const NOT_PRINTABLE = /[^\x20-\x7e]/;
 const NOT_TEXT = /[\x00-\x1f\x7f]/;
 const CREDENTIAL_VERBS = new Set(['USER', 'PASS', 'APOP']);
-/** After `resetAfterBytes` has flushed its bytes: time for the client to read them before the RST. */
-const RESET_GRACE_MS = 50;
 let greetingCounter = 0;
 
 /**
@@ -35,7 +33,7 @@ let greetingCounter = 0;
  * their replies leave through the reply writer, so pipelined commands are
  * answered in order. Nothing thrown in here reaches the host process.
  */
-export class Session implements CommandContext, FaultTarget {
+export class Session implements CommandContext {
   state: SessionState = 'AUTHORIZATION';
   pendingUser: string | undefined;
   maildrop: Maildrop | undefined;
@@ -55,13 +53,8 @@ export class Session implements CommandContext, FaultTarget {
   private lockedMailbox: Mailbox | undefined;
   private sasl: { mechanism: SaslMechanismName; exchange: SaslExchange } | undefined;
   private upgradeRequested = false;
-  /** Aborted to release the fault waits (delays, hangs, stalls) of this session. */
-  /** The sink under every reply: the connection, or a connection-wide fault over it. */
-  base: ByteSink;
-  private readonly faults: FaultRunner;
-  private lastVerb = '';
+  private readonly faults: FaultHook;
   private malformedUtf8 = false;
-  private lastArgs: readonly string[] = [];
   private inputEnded = false;
 
   constructor(
@@ -71,9 +64,19 @@ export class Session implements CommandContext, FaultTarget {
     readonly tls: TlsMode,
   ) {
     this.reader = new LineReader((line) => this.enqueue(line), host.dialect.maxLineLength.AUTHORIZATION);
-    this.base = connection;
-    this.writer = new ReplyWriter({ write: (chunk) => this.base.write(chunk) });
-    this.faults = new FaultRunner(this);
+    this.faults = new FaultRunner(host.faults, {
+      sessionId: id,
+      clock: host.clock,
+      connection,
+      stlsBegin: host.dialect.texts.stlsBegin,
+      emit: (event) => host.emit(event),
+      send: (reply, shape) => this.send(reply, shape),
+      endingByFault: () => {
+        this.closing = true;
+        this.endReason = 'fault';
+      },
+    });
+    this.writer = new ReplyWriter(this.faults.sink);
     this.tlsActive = tls !== 'none';
     // RFC 1939 §7: a msg-id-like timestamp, different for every greeting.
     this.greetingTimestamp = host.apop
@@ -120,19 +123,8 @@ export class Session implements CommandContext, FaultTarget {
       sessionId: this.id,
     });
     const greeting = ok(this.greetingTimestamp ? `${text} ${this.greetingTimestamp}` : text);
-    const rule = this.host.faults.empty
-      ? undefined
-      : this.host.faults.match({ point: 'connect', sessionId: this.id, connection: this.id });
-    if (!rule) {
-      await this.send(greeting);
-    } else if (rule.action.type === 'throttle' || rule.action.type === 'fragment') {
-      // Throttling and fragmenting on connect shape the whole connection.
-      this.faults.shapeConnection(rule);
-      await this.send(greeting);
-    } else {
-      await this.faults.run(rule, true, (shape) => this.send(greeting, shape));
-      if (this.closing || this.connection.closed) return;
-    }
+    await this.faults.greeting((shape) => this.send(greeting, shape));
+    if (this.closing || this.connection.closed) return;
     this.listen();
   }
 
@@ -238,22 +230,6 @@ export class Session implements CommandContext, FaultTarget {
     this.faults.cancel();
   }
 
-  // FaultTarget
-
-  /** Ends the connection as a fault asks: FIN after a flush, or RST once the client has had the bytes. */
-  async closeByFault(mode: 'fin' | 'rst'): Promise<void> {
-    this.closing = true;
-    this.endReason = 'fault';
-    if (mode === 'fin') return this.connection.end();
-    await this.connection.flush();
-    await sleep(this.host.clock, RESET_GRACE_MS);
-    this.connection.reset();
-  }
-
-  bugContext(): BugContext {
-    return { verb: this.lastVerb, args: this.lastArgs, maildrop: this.maildrop, sessionId: this.id };
-  }
-
   /** Ends the session from the server side (shutdown): no UPDATE. */
   destroy(): void {
     this.closing = true;
@@ -348,21 +324,14 @@ export class Session implements CommandContext, FaultTarget {
       state: this.state,
     });
 
-    this.lastVerb = verb;
-    this.lastArgs = args;
-    const run = (shape: ReplyShape = {}) => this.dispatch(verb, keyword, args, rest, raw, shape);
-    if (this.host.faults.empty) return run();
-    const rule = this.host.faults.match({
-      point: 'command',
-      sessionId: this.id,
-      connection: this.id,
+    const command = {
       verb,
       args,
       state: this.state,
       user: this.user ?? this.pendingUser,
-    });
-    if (!rule) return run();
-    return this.faults.run(rule, false, run);
+      maildrop: this.maildrop,
+    };
+    return this.faults.command(command, (shape = {}) => this.dispatch(verb, keyword, args, rest, raw, shape));
   }
 
   /** Runs a command through the command table and sends its reply. */
