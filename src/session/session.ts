@@ -6,13 +6,13 @@ import { Maildrop } from '../mailbox/maildrop';
 import { type CapabilityView, capabilityLines, offersVerb, usableMechanisms } from '../protocol/capabilities';
 import type { CommandContext } from '../protocol/command';
 import { commandTable } from '../protocol/command-table';
-import { stepReply } from '../protocol/commands/auth';
+import type { CommandResult, NextStep, PendingSasl } from '../protocol/outcome';
 import { err, firstLine, ok, type Reply, statusOf } from '../protocol/reply';
 import { echoedText, safeText } from '../protocol/reply-text';
-import { decodeBase64 } from '../protocol/sasl/base64';
-import type { SaslEnvironment, SaslExchange } from '../protocol/sasl/mechanism';
+import type { SaslEnvironment } from '../protocol/sasl/mechanism';
 import type { SaslMechanismName } from '../protocol/sasl/mechanisms';
 import { isValidUtf8 } from '../protocol/saslprep';
+import { continueSasl } from '../protocol/steps/sasl';
 import type { EndReason, SessionState, TlsMode } from '../vocabulary';
 import type { Connection } from './connection';
 import { type InputLine, LineReader } from './line-reader';
@@ -51,8 +51,7 @@ export class Session implements CommandContext {
   private badCommands = 0;
   private idleTimer: TimerHandle | undefined;
   private lockedMailbox: Mailbox | undefined;
-  private sasl: { mechanism: SaslMechanismName; exchange: SaslExchange } | undefined;
-  private upgradeRequested = false;
+  private sasl: PendingSasl | undefined;
   private readonly faults: FaultHook;
   private malformedUtf8 = false;
   private inputEnded = false;
@@ -82,6 +81,22 @@ export class Session implements CommandContext {
     this.greetingTimestamp = host.apop
       ? `<${process.pid}.${++greetingCounter}.${host.clock.now()}@${host.hostname}>`
       : undefined;
+  }
+
+  get sessionId(): number {
+    return this.id;
+  }
+
+  get settings() {
+    return this.host.capabilities;
+  }
+
+  get lockMode() {
+    return this.host.lockMode;
+  }
+
+  now(): number {
+    return this.host.clock.now();
   }
 
   get texts() {
@@ -158,71 +173,8 @@ export class Session implements CommandContext {
     };
   }
 
-  continueSasl(mechanism: SaslMechanismName, exchange: SaslExchange): void {
-    this.sasl = { mechanism, exchange };
-  }
-
-  startTlsAfterReply(): void {
-    this.upgradeRequested = true;
-  }
-
   offers(verb: string): boolean {
     return offersVerb(this.host.capabilities, verb);
-  }
-
-  login(user: string, mechanism: string, verify: (mailbox: Mailbox) => boolean): Reply {
-    const mailbox = this.mailboxOf(user);
-    const at = this.host.clock.now();
-    if (!mailbox || !verify(mailbox)) {
-      this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'failed' });
-      return err(this.texts.authFailed);
-    }
-    const delay = this.host.capabilities.loginDelay;
-    const enforced = delay !== undefined && this.host.dialect.enforceLoginDelay;
-    if (enforced && mailbox.lastLoginAt !== undefined && at - mailbox.lastLoginAt < delay * 1000) {
-      this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'failed' });
-      return err(this.texts.loginDelay);
-    }
-    if (this.host.lockMode === 'exclusive') {
-      if (!mailbox.tryLock(this.id)) {
-        this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'in-use' });
-        return err(this.texts.mailboxInUse);
-      }
-      this.lockedMailbox = mailbox;
-    }
-    this.user = user;
-    mailbox.lastLoginAt = at;
-    this.maildrop = new Maildrop(mailbox, mailbox.snapshot(), (number, uid) =>
-      this.host.emit({ type: 'retrieve', sessionId: this.id, at: this.host.clock.now(), number, uid }),
-    );
-    this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'ok' });
-    this.setState('TRANSACTION');
-    const { count, octets } = this.maildrop.stat();
-    return ok(this.texts.loggedIn(count, octets));
-  }
-
-  quit(): Reply {
-    this.closing = true;
-    if (this.state !== 'TRANSACTION' || !this.maildrop) {
-      this.endReason = 'quit-authorization';
-      return ok(this.texts.quitAuthorization);
-    }
-    this.setState('UPDATE');
-    // EXPIRE 0 (RFC 2449 §6.7): no mail may stay, so what was retrieved goes too.
-    if (this.host.capabilities.expire === 0) {
-      for (const { number } of this.maildrop.retrieved()) this.maildrop.markDeleted(number);
-    }
-    const numbers = this.maildrop.deletedNumbers();
-    const gone = this.maildrop.commit(this.id);
-    this.host.emit({
-      type: 'update',
-      sessionId: this.id,
-      at: this.host.clock.now(),
-      deleted: gone.map((m, i) => ({ number: numbers[i]!, uid: m.uid })),
-    });
-    this.releaseLock();
-    this.endReason = 'quit-update';
-    return ok(this.texts.quitUpdate(gone.length, this.maildrop.mailbox.snapshot().length));
   }
 
   /** Releases this session's pending fault waits: delayed and hung replies go out now. */
@@ -359,25 +311,71 @@ export class Session implements CommandContext {
       return this.refuse(err(this.texts.wrongState(verb, this.state)), shape);
     }
 
-    const reply = await spec.run(this, args, rest);
-    await this.send(reply, shape);
+    const { reply, next } = await this.answer(await spec.run(this, args, rest), shape);
     if (reply.kind !== 'status' || reply.ok) this.badCommands = 0;
     else if (this.state === 'TRANSACTION') await this.countBad();
     if (this.closing) await this.connection.end();
-    if (this.upgradeRequested) await this.upgrade();
+    if (next?.kind === 'start-tls') await this.upgrade();
+  }
+
+  /** Applies a command's next step, then sends its reply. */
+  private async answer(
+    result: CommandResult,
+    shape: ReplyShape = {},
+  ): Promise<{ reply: Reply; next?: NextStep }> {
+    const { reply, next } = result.kind === 'step' ? result : { reply: result, next: undefined };
+    if (next) this.apply(next);
+    await this.send(reply, shape);
+    return { reply, next };
+  }
+
+  /** What a step decided, made real: state, lock, maildrop, transcript, and what the next lines are. */
+  private apply(next: NextStep): void {
+    const at = this.host.clock.now();
+    switch (next.kind) {
+      case 'login-refused': {
+        const { user, mechanism, result } = next;
+        this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result });
+        return;
+      }
+      case 'login': {
+        const { user, mechanism, mailbox } = next;
+        if (next.locked) this.lockedMailbox = mailbox;
+        this.user = user;
+        this.maildrop = new Maildrop(mailbox, next.snapshot, (number, uid) =>
+          this.host.emit({ type: 'retrieve', sessionId: this.id, at: this.host.clock.now(), number, uid }),
+        );
+        this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'ok' });
+        this.setState('TRANSACTION');
+        return;
+      }
+      case 'quit':
+        this.closing = true;
+        this.endReason = 'quit-authorization';
+        return;
+      case 'update':
+        this.closing = true;
+        this.setState('UPDATE');
+        this.host.emit({ type: 'update', sessionId: this.id, at, deleted: next.deleted });
+        this.releaseLock();
+        this.endReason = 'quit-update';
+        return;
+      case 'sasl':
+        this.sasl = next.pending;
+        return;
+      case 'start-tls':
+        // After the reply: see dispatch().
+        return;
+    }
   }
 
   /** A client line inside an AUTH exchange (RFC 5034 §4): base64, or `*` to cancel. */
   private async handleSaslLine(raw: string): Promise<void> {
-    const { mechanism, exchange } = this.sasl!;
+    const pending = this.sasl!;
+    const { mechanism } = pending;
     this.host.emit({ type: 'sasl-response', sessionId: this.id, at: this.host.clock.now(), mechanism, raw });
     this.sasl = undefined;
-    if (raw === '*') return this.send(err(this.texts.authCancelled));
-    const decoded = decodeBase64(raw);
-    if (decoded === undefined) return this.send(err(this.texts.authMalformed));
-    const step = exchange.next(decoded);
-    if (step.kind === 'challenge') this.sasl = { mechanism, exchange };
-    await this.send(stepReply(this, mechanism, step));
+    await this.answer(continueSasl(this, pending, raw));
   }
 
   /**
@@ -386,7 +384,6 @@ export class Session implements CommandContext {
    * never falls back to plaintext (RFC 2595 §2.5).
    */
   private async upgrade(): Promise<void> {
-    this.upgradeRequested = false;
     this.queue.length = 0;
     this.reader.clear();
     const secured = await this.connection.upgradeToTls(this.host.tls!.secureContext());
@@ -444,7 +441,7 @@ export class Session implements CommandContext {
     this.host.emit({ type: 'state', sessionId: this.id, at: this.host.clock.now(), from, to });
   }
 
-  private mailboxOf(loginName: string): Mailbox | undefined {
+  mailboxOf(loginName: string): Mailbox | undefined {
     return this.host.mailbox(this.host.dialect.mailboxName(loginName));
   }
 
