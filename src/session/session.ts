@@ -5,13 +5,14 @@ import type { Mailbox } from '../mailbox/mailbox';
 import { Maildrop } from '../mailbox/maildrop';
 import { type CapabilityView, capabilityLines, offersVerb, usableMechanisms } from '../protocol/capabilities';
 import type { CommandContext } from '../protocol/command';
-import { commandTable } from '../protocol/command-table';
+import { checkCommand } from '../protocol/command-check';
+import { type CommandLine, parseCommandLine } from '../protocol/command-line';
+import { apopTimestamp, greetingReply } from '../protocol/greeting';
 import type { CommandResult, NextStep, PendingSasl } from '../protocol/outcome';
-import { err, firstLine, ok, type Reply, statusOf } from '../protocol/reply';
-import { echoedText, safeText } from '../protocol/reply-text';
+import { err, firstLine, type Reply, statusOf } from '../protocol/reply';
+import { safeText } from '../protocol/reply-text';
 import type { SaslEnvironment } from '../protocol/sasl/mechanism';
 import type { SaslMechanismName } from '../protocol/sasl/mechanisms';
-import { isValidUtf8 } from '../protocol/saslprep';
 import { continueSasl } from '../protocol/steps/sasl';
 import type { EndReason, SessionState, TlsMode } from '../vocabulary';
 import type { Connection } from './connection';
@@ -21,11 +22,6 @@ import type { SessionHost } from './session-host';
 
 /** Queued lines above which the socket is paused (pipelining with input backpressure). */
 const PAUSE_AT = 64;
-// RFC 1939 §3: commands are printable ASCII. In UTF-8 mode credentials may be UTF-8 (RFC 6856 §2.2).
-const NOT_PRINTABLE = /[^\x20-\x7e]/;
-const NOT_TEXT = /[\x00-\x1f\x7f]/;
-const CREDENTIAL_VERBS = new Set(['USER', 'PASS', 'APOP']);
-let greetingCounter = 0;
 
 /**
  * One client connection: the POP3 state machine of RFC 1939. Lines arrive
@@ -53,7 +49,6 @@ export class Session implements CommandContext {
   private lockedMailbox: Mailbox | undefined;
   private sasl: PendingSasl | undefined;
   private readonly faults: FaultHook;
-  private malformedUtf8 = false;
   private inputEnded = false;
 
   constructor(
@@ -77,10 +72,7 @@ export class Session implements CommandContext {
     });
     this.writer = new ReplyWriter(this.faults.sink);
     this.tlsActive = tls !== 'none';
-    // RFC 1939 §7: a msg-id-like timestamp, different for every greeting.
-    this.greetingTimestamp = host.apop
-      ? `<${process.pid}.${++greetingCounter}.${host.clock.now()}@${host.hostname}>`
-      : undefined;
+    this.greetingTimestamp = host.apop ? apopTimestamp(host.clock.now(), host.hostname) : undefined;
   }
 
   get sessionId(): number {
@@ -133,11 +125,8 @@ export class Session implements CommandContext {
       if (!secured) return;
       this.host.emit({ type: 'tls', sessionId: this.id, at: this.host.clock.now(), mode: 'implicit' });
     }
-    const text = this.texts.greeting({
-      remoteAddress: this.connection.remoteAddress ?? '',
-      sessionId: this.id,
-    });
-    const greeting = ok(this.greetingTimestamp ? `${text} ${this.greetingTimestamp}` : text);
+    const info = { remoteAddress: this.connection.remoteAddress ?? '', sessionId: this.id };
+    const greeting = greetingReply(this.texts, info, this.greetingTimestamp);
     await this.faults.greeting((shape) => this.send(greeting, shape));
     if (this.closing || this.connection.closed) return;
     this.listen();
@@ -257,15 +246,9 @@ export class Session implements CommandContext {
       if (this.host.dialect.closeOnLongLine) return this.endByServer('server-closed');
       return this.countBad();
     }
-    const raw = input.bytes.toString('utf8');
-    if (this.sasl) return this.handleSaslLine(raw);
-    // In UTF-8 mode credentials must be well-formed UTF-8 (RFC 6856 §2.2); elsewhere they must be ASCII anyway.
-    this.malformedUtf8 = this.utf8Mode && !isValidUtf8(input.bytes);
-    const space = raw.indexOf(' ');
-    const keyword = space === -1 ? raw : raw.slice(0, space);
-    const rest = space === -1 ? '' : raw.slice(space + 1);
-    const verb = keyword.toUpperCase();
-    const args = rest.split(' ').filter((a) => a !== '');
+    if (this.sasl) return this.handleSaslLine(input.bytes.toString('utf8'));
+    const line = parseCommandLine(input.bytes, this.utf8Mode);
+    const { verb, args, raw } = line;
     this.host.emit({
       type: 'command',
       sessionId: this.id,
@@ -283,35 +266,18 @@ export class Session implements CommandContext {
       user: this.user ?? this.pendingUser,
       maildrop: this.maildrop,
     };
-    return this.faults.command(command, (shape = {}) => this.dispatch(verb, keyword, args, rest, raw, shape));
+    return this.faults.command(command, (shape = {}) => this.dispatch(line, shape));
   }
 
   /** Runs a command through the command table and sends its reply. */
-  private async dispatch(
-    verb: string,
-    keyword: string,
-    args: readonly string[],
-    rest: string,
-    raw: string,
-    shape: ReplyShape,
-  ): Promise<void> {
-    const spec = Object.hasOwn(commandTable, verb) ? commandTable[verb] : undefined;
-    if (
-      this.malformedUtf8 ||
-      (this.utf8Mode && CREDENTIAL_VERBS.has(verb) ? NOT_TEXT : NOT_PRINTABLE).test(raw)
-    ) {
-      return this.refuse(err(this.texts.badCharacters), shape);
-    }
-    if (!spec || !this.offers(verb)) {
-      return this.refuse(err(this.texts.unknownCommand(echoedText(keyword), this.state)), shape);
-    }
-    if (this.state === 'AUTHORIZATION' && this.host.dialect.knownCommandResetsBadCount) this.badCommands = 0;
-    const states = this.host.dialect.commandStates?.[verb] ?? spec.states;
-    if (!states.includes(this.state)) {
-      return this.refuse(err(this.texts.wrongState(verb, this.state)), shape);
-    }
-
-    const { reply, next } = await this.answer(await spec.run(this, args, rest), shape);
+  private async dispatch(line: CommandLine, shape: ReplyShape): Promise<void> {
+    const check = checkCommand(this, line);
+    const known = check.kind === 'run' || check.known;
+    if (known && this.state === 'AUTHORIZATION' && this.dialect.knownCommandResetsBadCount)
+      this.badCommands = 0;
+    if (check.kind === 'refused') return this.refuse(check.reply, shape);
+    const result = await check.spec.run(this, line.args, line.rest);
+    const { reply, next } = await this.answer(result, shape);
     if (reply.kind !== 'status' || reply.ok) this.badCommands = 0;
     else if (this.state === 'TRANSACTION') await this.countBad();
     if (this.closing) await this.connection.end();
