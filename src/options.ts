@@ -6,7 +6,7 @@ import type { MessageSource } from './fixtures/types';
 import type { CapabilitySettings } from './protocol/capabilities';
 import type { SmtpOptions } from './server/smtp-intake';
 import type { TlsOptions } from './server/tls/tls-material';
-import type { LockMode } from './session/session-host';
+import type { LockMode } from './vocabulary';
 
 /** One user of the mock: a password and the messages the mailbox starts with. */
 export interface UserOptions {

@@ -1,6 +1,5 @@
 import type { CapabilitySettings, CapabilityView } from '../protocol/capabilities';
-import type { LockMode } from '../session/session-host';
-import type { SessionState } from '../session/state';
+import type { LockMode, SessionState } from '../vocabulary';
 
 /** What a greeting text may depend on. */
 export interface GreetingInfo {

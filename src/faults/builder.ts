@@ -1,4 +1,4 @@
-import type { SessionState } from '../session/state';
+import type { SessionState } from '../vocabulary';
 import { explainRule } from './explain';
 import type { DelaySpec, FaultAction, FaultRule, FaultTrigger } from './rule';
 import { newRuleId } from './rule-id';

@@ -1,6 +1,6 @@
 import type { Maildrop } from '../mailbox/maildrop';
-import { topOf } from '../protocol/commands/top';
 import { parseDecimal } from '../protocol/message-number';
+import { topOf } from '../protocol/message-top';
 import { lines, ok, type Reply } from '../protocol/reply';
 import type { FaultAction } from './rule';
 

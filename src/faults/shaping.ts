@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers';
 import { type Clock, sleep } from '../clock';
-import type { ByteSink } from '../session/reply-writer';
+import type { ByteSink } from '../wire';
 
 /** What a byte-shaping fault may do to the connection under it. */
 export interface ShapeControls {

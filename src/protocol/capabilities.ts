@@ -1,4 +1,4 @@
-import type { SessionState } from '../session/state';
+import type { SessionState } from '../vocabulary';
 import { type SaslMechanismName, saslMechanisms } from './sasl/mechanisms';
 
 /** Which optional parts of POP3 the server offers. A command not offered is refused as unknown. */

@@ -1,12 +1,16 @@
 import type { Dialect, ReplyTexts } from '../dialects/dialect';
 import type { Mailbox } from '../mailbox/mailbox';
 import type { Maildrop } from '../mailbox/maildrop';
-import type { SessionState } from '../session/state';
-import type { Reply } from './reply';
-import type { SaslEnvironment, SaslExchange } from './sasl/mechanism';
+import type { LockMode, SessionState } from '../vocabulary';
+import type { CapabilitySettings } from './capabilities';
+import type { CommandResult } from './outcome';
+import type { SaslEnvironment } from './sasl/mechanism';
 import type { SaslMechanismName } from './sasl/mechanisms';
 
-/** What a command may see and do in its session. Implemented by the session. */
+/**
+ * What a command may see of its session (implemented by the session). What a
+ * command changes beyond its own fields it returns as a next step.
+ */
 export interface CommandContext {
   readonly state: SessionState;
   readonly texts: ReplyTexts;
@@ -19,13 +23,14 @@ export interface CommandContext {
   capabilities(): string[];
   /** Whether an optional command is offered (a server without UIDL or TOP refuses them). */
   offers(verb: string): boolean;
-  /**
-   * Checks credentials, takes the maildrop lock and enters TRANSACTION.
-   * `verify` is called with the user's mailbox; the reply says how it went.
-   */
-  login(user: string, mechanism: string, verify: (mailbox: Mailbox) => boolean): Reply;
-  /** QUIT: in TRANSACTION applies deletions (UPDATE); the session closes after the reply. */
-  quit(): Reply;
+  readonly sessionId: number;
+  /** The server's clock, in milliseconds. */
+  now(): number;
+  /** The server's capability settings (LOGIN-DELAY, EXPIRE, ...). */
+  readonly settings: CapabilitySettings;
+  readonly lockMode: LockMode;
+  /** The mailbox a login name opens (through the dialect's name mapping). */
+  mailboxOf(loginName: string): Mailbox | undefined;
   readonly tlsActive: boolean;
   /** Cleartext passwords may be sent now (TLS is active or not required). */
   readonly plaintextAllowed: boolean;
@@ -38,10 +43,6 @@ export interface CommandContext {
   /** SASL mechanisms usable now, in CAPA order. */
   mechanisms(): SaslMechanismName[];
   saslEnvironment(): SaslEnvironment;
-  /** Routes the client's next lines to a SASL exchange until it ends. */
-  continueSasl(mechanism: SaslMechanismName, exchange: SaslExchange): void;
-  /** Starts the TLS handshake right after this command's reply (STLS). */
-  startTlsAfterReply(): void;
 }
 
 /**
@@ -51,5 +52,5 @@ export interface CommandContext {
 export interface CommandSpec {
   readonly states: readonly SessionState[];
   /** `args` are the space-separated arguments; `rest` is everything after the verb and one space. */
-  run(ctx: CommandContext, args: readonly string[], rest: string): Reply | Promise<Reply>;
+  run(ctx: CommandContext, args: readonly string[], rest: string): CommandResult | Promise<CommandResult>;
 }

@@ -23,6 +23,6 @@ export function safeText(reply: Reply, respCodes: boolean): Reply {
 }
 
 /** Client text echoed in a reply: printable ASCII only, and short. */
-export function printable(text: string): string {
+export function echoedText(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 40);
 }

@@ -15,18 +15,17 @@ import type { MessageSource } from '../fixtures/types';
 import { Mailbox, type MessageInfo } from '../mailbox/mailbox';
 import type { Pop3MockOptions, UserOptions } from '../options';
 import type { CapabilitySettings } from '../protocol/capabilities';
-import { withoutCode } from '../protocol/reply-text';
 import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
 import { checkInput } from '../schema/check';
 import { type CheckedOptions, codeMessages, codeUserOrPassword, pop3MockOptions } from '../schema/options';
 import { userName } from '../schema/primitives';
 import { verifyOptions } from '../schema/queries';
 import { Connection } from '../session/connection';
+import { refuseConnection } from '../session/refusal';
 import { Session } from '../session/session';
-import type { LockMode, SessionHost } from '../session/session-host';
+import type { SessionHost } from '../session/session-host';
 import { attachDebugLog, debugLoggerFromEnv } from '../transcript/debug-log';
 import { EventHub, type EventOf } from '../transcript/event-hub';
-import type { Pop3Event, Pop3EventType, TlsMode } from '../transcript/events';
 import type { JsonOptions, TranscriptExport } from '../transcript/json-export';
 import type { LocatedCommand } from '../transcript/pattern';
 import { Recorder } from '../transcript/recorder';
@@ -41,6 +40,7 @@ import {
 } from '../transcript/transcript-api';
 import type { VerifyOptions } from '../transcript/verify';
 import { mountUi } from '../ui';
+import type { LockMode, Pop3Event, Pop3EventType, TlsMode } from '../vocabulary';
 import { listen } from './listen';
 import { type SmtpIntake, startSmtpIntake } from './smtp-intake';
 import { ServerTls } from './tls/tls-material';
@@ -393,12 +393,7 @@ export class Pop3Mock {
     }
     const max = this.options.maxSessions;
     if (max !== undefined && this.live.size >= max) {
-      // Refused before it becomes a session: one -ERR greeting, then FIN (a busy server, RFC 1939 §4).
-      socket.on('error', () => {});
-      const text = this.host_.dialect.texts.tooManySessions;
-      // Without RESP-CODES no reply text starts with a code (RFC 2449 §8).
-      const shown = this.host_.capabilities.respCodes ? text : withoutCode(text);
-      socket.end(`-ERR ${shown}\r\n`, () => socket.destroy());
+      refuseConnection(socket, this.host_).catch(() => socket.destroy());
       return;
     }
     const id = this.nextSessionId++;

@@ -1,22 +1,6 @@
 import { listingBytes, stuffedChunks } from '../protocol/dot-stuffing';
 import { firstLine, type Reply } from '../protocol/reply';
-
-/** Where reply bytes go: the connection, or a fault that reshapes them on the way. */
-export interface ByteSink {
-  write(chunk: Buffer): Promise<void>;
-}
-
-/** How one reply is written; the defaults are what the RFC asks for. */
-export interface WriteOptions {
-  /** Another sink for this reply only (a byte-shaping fault). */
-  sink?: ByteSink;
-  /** Dot-stuff message data (default true; a bug mode turns it off). */
-  stuff?: boolean;
-  /** End a multi-line reply with `.` CRLF (default true; a fault leaves it out). */
-  terminator?: boolean;
-  /** Bytes sent in the same write right after the reply (response-injection faults). */
-  trailer?: Buffer;
-}
+import type { ByteSink, WriteOptions } from '../wire';
 
 /** Messages up to this size go out in one write together with their status line. */
 const SINGLE_WRITE_LIMIT = 64 * 1024;

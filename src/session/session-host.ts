@@ -1,13 +1,15 @@
+import type { SecureContext } from 'node:tls';
 import type { Clock } from '../clock';
 import type { Dialect } from '../dialects/dialect';
 import type { FaultEngine } from '../faults/engine';
 import type { Mailbox } from '../mailbox/mailbox';
 import type { CapabilitySettings } from '../protocol/capabilities';
-import type { ServerTls } from '../server/tls/tls-material';
-import type { Pop3Event } from '../transcript/events';
+import type { LockMode, Pop3Event } from '../vocabulary';
 
-/** Whether a second session may open a maildrop that is in use. */
-export type LockMode = 'exclusive' | 'none';
+/** The server's certificate, as a session uses it (declared here so the session does not depend on the server). */
+export interface TlsContextSource {
+  secureContext(): SecureContext;
+}
 
 /** What a session needs from the server that owns it. */
 export interface SessionHost {
@@ -18,7 +20,7 @@ export interface SessionHost {
   readonly autologoutMs: number;
   readonly lockMode: LockMode;
   /** The server's certificate; `undefined` when TLS is off. */
-  readonly tls: ServerTls | undefined;
+  readonly tls: TlsContextSource | undefined;
   /** Refuse USER/PASS and plaintext SASL mechanisms until TLS is active. */
   readonly requireTls: boolean;
   /** Put an APOP timestamp in the greeting and accept APOP. */

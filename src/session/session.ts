@@ -1,34 +1,27 @@
-import { sleep, type TimerHandle } from '../clock';
-import type { BugContext } from '../faults/reply-bugs';
+import type { TimerHandle } from '../clock';
+import type { FaultHook, ReplyShape } from '../faults/hook';
+import { FaultRunner } from '../faults/runner';
 import type { Mailbox } from '../mailbox/mailbox';
 import { Maildrop } from '../mailbox/maildrop';
 import { type CapabilityView, capabilityLines, offersVerb, usableMechanisms } from '../protocol/capabilities';
 import type { CommandContext } from '../protocol/command';
-import { commandTable } from '../protocol/command-table';
-import { stepReply } from '../protocol/commands/auth';
-import { err, firstLine, ok, type Reply, statusOf } from '../protocol/reply';
-import { printable, safeText } from '../protocol/reply-text';
-import { decodeBase64 } from '../protocol/sasl/base64';
-import type { SaslEnvironment, SaslExchange } from '../protocol/sasl/mechanism';
+import { checkCommand } from '../protocol/command-check';
+import { type CommandLine, parseCommandLine } from '../protocol/command-line';
+import { apopTimestamp, greetingReply } from '../protocol/greeting';
+import type { CommandResult, NextStep, PendingSasl } from '../protocol/outcome';
+import { err, firstLine, type Reply, statusOf } from '../protocol/reply';
+import { safeText } from '../protocol/reply-text';
+import type { SaslEnvironment } from '../protocol/sasl/mechanism';
 import type { SaslMechanismName } from '../protocol/sasl/mechanisms';
-import { isValidUtf8 } from '../protocol/saslprep';
-import type { EndReason, TlsMode } from '../transcript/events';
+import { continueSasl } from '../protocol/steps/sasl';
+import type { EndReason, SessionState, TlsMode } from '../vocabulary';
 import type { Connection } from './connection';
-import { FaultRunner, type FaultTarget, type ReplyShape } from './fault-runner';
 import { type InputLine, LineReader } from './line-reader';
-import { type ByteSink, ReplyWriter } from './reply-writer';
+import { ReplyWriter } from './reply-writer';
 import type { SessionHost } from './session-host';
-import type { SessionState } from './state';
 
 /** Queued lines above which the socket is paused (pipelining with input backpressure). */
 const PAUSE_AT = 64;
-// RFC 1939 §3: commands are printable ASCII. In UTF-8 mode credentials may be UTF-8 (RFC 6856 §2.2).
-const NOT_PRINTABLE = /[^\x20-\x7e]/;
-const NOT_TEXT = /[\x00-\x1f\x7f]/;
-const CREDENTIAL_VERBS = new Set(['USER', 'PASS', 'APOP']);
-/** After `resetAfterBytes` has flushed its bytes: time for the client to read them before the RST. */
-const RESET_GRACE_MS = 50;
-let greetingCounter = 0;
 
 /**
  * One client connection: the POP3 state machine of RFC 1939. Lines arrive
@@ -36,7 +29,7 @@ let greetingCounter = 0;
  * their replies leave through the reply writer, so pipelined commands are
  * answered in order. Nothing thrown in here reaches the host process.
  */
-export class Session implements CommandContext, FaultTarget {
+export class Session implements CommandContext {
   state: SessionState = 'AUTHORIZATION';
   pendingUser: string | undefined;
   maildrop: Maildrop | undefined;
@@ -54,15 +47,8 @@ export class Session implements CommandContext, FaultTarget {
   private badCommands = 0;
   private idleTimer: TimerHandle | undefined;
   private lockedMailbox: Mailbox | undefined;
-  private sasl: { mechanism: SaslMechanismName; exchange: SaslExchange } | undefined;
-  private upgradeRequested = false;
-  /** Aborted to release the fault waits (delays, hangs, stalls) of this session. */
-  /** The sink under every reply: the connection, or a connection-wide fault over it. */
-  base: ByteSink;
-  private readonly faults: FaultRunner;
-  private lastVerb = '';
-  private malformedUtf8 = false;
-  private lastArgs: readonly string[] = [];
+  private sasl: PendingSasl | undefined;
+  private readonly faults: FaultHook;
   private inputEnded = false;
 
   constructor(
@@ -72,14 +58,37 @@ export class Session implements CommandContext, FaultTarget {
     readonly tls: TlsMode,
   ) {
     this.reader = new LineReader((line) => this.enqueue(line), host.dialect.maxLineLength.AUTHORIZATION);
-    this.base = connection;
-    this.writer = new ReplyWriter({ write: (chunk) => this.base.write(chunk) });
-    this.faults = new FaultRunner(this);
+    this.faults = new FaultRunner(host.faults, {
+      sessionId: id,
+      clock: host.clock,
+      connection,
+      stlsBegin: host.dialect.texts.stlsBegin,
+      emit: (event) => host.emit(event),
+      send: (reply, shape) => this.send(reply, shape),
+      endingByFault: () => {
+        this.closing = true;
+        this.endReason = 'fault';
+      },
+    });
+    this.writer = new ReplyWriter(this.faults.sink);
     this.tlsActive = tls !== 'none';
-    // RFC 1939 §7: a msg-id-like timestamp, different for every greeting.
-    this.greetingTimestamp = host.apop
-      ? `<${process.pid}.${++greetingCounter}.${host.clock.now()}@${host.hostname}>`
-      : undefined;
+    this.greetingTimestamp = host.apop ? apopTimestamp(host.clock.now(), host.hostname) : undefined;
+  }
+
+  get sessionId(): number {
+    return this.id;
+  }
+
+  get settings() {
+    return this.host.capabilities;
+  }
+
+  get lockMode() {
+    return this.host.lockMode;
+  }
+
+  now(): number {
+    return this.host.clock.now();
   }
 
   get texts() {
@@ -116,24 +125,10 @@ export class Session implements CommandContext, FaultTarget {
       if (!secured) return;
       this.host.emit({ type: 'tls', sessionId: this.id, at: this.host.clock.now(), mode: 'implicit' });
     }
-    const text = this.texts.greeting({
-      remoteAddress: this.connection.remoteAddress ?? '',
-      sessionId: this.id,
-    });
-    const greeting = ok(this.greetingTimestamp ? `${text} ${this.greetingTimestamp}` : text);
-    const rule = this.host.faults.empty
-      ? undefined
-      : this.host.faults.match({ point: 'connect', sessionId: this.id, connection: this.id });
-    if (!rule) {
-      await this.send(greeting);
-    } else if (rule.action.type === 'throttle' || rule.action.type === 'fragment') {
-      // Throttling and fragmenting on connect shape the whole connection.
-      this.faults.shapeConnection(rule);
-      await this.send(greeting);
-    } else {
-      await this.faults.run(rule, true, (shape) => this.send(greeting, shape));
-      if (this.closing || this.connection.closed) return;
-    }
+    const info = { remoteAddress: this.connection.remoteAddress ?? '', sessionId: this.id };
+    const greeting = greetingReply(this.texts, info, this.greetingTimestamp);
+    await this.faults.greeting((shape) => this.send(greeting, shape));
+    if (this.closing || this.connection.closed) return;
     this.listen();
   }
 
@@ -167,92 +162,13 @@ export class Session implements CommandContext, FaultTarget {
     };
   }
 
-  continueSasl(mechanism: SaslMechanismName, exchange: SaslExchange): void {
-    this.sasl = { mechanism, exchange };
-  }
-
-  startTlsAfterReply(): void {
-    this.upgradeRequested = true;
-  }
-
   offers(verb: string): boolean {
     return offersVerb(this.host.capabilities, verb);
-  }
-
-  login(user: string, mechanism: string, verify: (mailbox: Mailbox) => boolean): Reply {
-    const mailbox = this.mailboxOf(user);
-    const at = this.host.clock.now();
-    if (!mailbox || !verify(mailbox)) {
-      this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'failed' });
-      return err(this.texts.authFailed);
-    }
-    const delay = this.host.capabilities.loginDelay;
-    const enforced = delay !== undefined && this.host.dialect.enforceLoginDelay;
-    if (enforced && mailbox.lastLoginAt !== undefined && at - mailbox.lastLoginAt < delay * 1000) {
-      this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'failed' });
-      return err(this.texts.loginDelay);
-    }
-    if (this.host.lockMode === 'exclusive') {
-      if (!mailbox.tryLock(this.id)) {
-        this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'in-use' });
-        return err(this.texts.mailboxInUse);
-      }
-      this.lockedMailbox = mailbox;
-    }
-    this.user = user;
-    mailbox.lastLoginAt = at;
-    this.maildrop = new Maildrop(mailbox, mailbox.snapshot(), (number, uid) =>
-      this.host.emit({ type: 'retrieve', sessionId: this.id, at: this.host.clock.now(), number, uid }),
-    );
-    this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'ok' });
-    this.setState('TRANSACTION');
-    const { count, octets } = this.maildrop.stat();
-    return ok(this.texts.loggedIn(count, octets));
-  }
-
-  quit(): Reply {
-    this.closing = true;
-    if (this.state !== 'TRANSACTION' || !this.maildrop) {
-      this.endReason = 'quit-authorization';
-      return ok(this.texts.quitAuthorization);
-    }
-    this.setState('UPDATE');
-    // EXPIRE 0 (RFC 2449 §6.7): no mail may stay, so what was retrieved goes too.
-    if (this.host.capabilities.expire === 0) {
-      for (const { number } of this.maildrop.retrieved()) this.maildrop.markDeleted(number);
-    }
-    const numbers = this.maildrop.deletedNumbers();
-    const gone = this.maildrop.commit(this.id);
-    this.host.emit({
-      type: 'update',
-      sessionId: this.id,
-      at: this.host.clock.now(),
-      deleted: gone.map((m, i) => ({ number: numbers[i]!, uid: m.uid })),
-    });
-    this.releaseLock();
-    this.endReason = 'quit-update';
-    return ok(this.texts.quitUpdate(gone.length, this.maildrop.mailbox.snapshot().length));
   }
 
   /** Releases this session's pending fault waits: delayed and hung replies go out now. */
   cancelFaults(): void {
     this.faults.cancel();
-  }
-
-  // FaultTarget
-
-  /** Ends the connection as a fault asks: FIN after a flush, or RST once the client has had the bytes. */
-  async closeByFault(mode: 'fin' | 'rst'): Promise<void> {
-    this.closing = true;
-    this.endReason = 'fault';
-    if (mode === 'fin') return this.connection.end();
-    await this.connection.flush();
-    await sleep(this.host.clock, RESET_GRACE_MS);
-    this.connection.reset();
-  }
-
-  bugContext(): BugContext {
-    return { verb: this.lastVerb, args: this.lastArgs, maildrop: this.maildrop, sessionId: this.id };
   }
 
   /** Ends the session from the server side (shutdown): no UPDATE. */
@@ -330,15 +246,9 @@ export class Session implements CommandContext, FaultTarget {
       if (this.host.dialect.closeOnLongLine) return this.endByServer('server-closed');
       return this.countBad();
     }
-    const raw = input.bytes.toString('utf8');
-    if (this.sasl) return this.handleSaslLine(raw);
-    // In UTF-8 mode credentials must be well-formed UTF-8 (RFC 6856 §2.2); elsewhere they must be ASCII anyway.
-    this.malformedUtf8 = this.utf8Mode && !isValidUtf8(input.bytes);
-    const space = raw.indexOf(' ');
-    const keyword = space === -1 ? raw : raw.slice(0, space);
-    const rest = space === -1 ? '' : raw.slice(space + 1);
-    const verb = keyword.toUpperCase();
-    const args = rest.split(' ').filter((a) => a !== '');
+    if (this.sasl) return this.handleSaslLine(input.bytes.toString('utf8'));
+    const line = parseCommandLine(input.bytes, this.utf8Mode);
+    const { verb, args, raw } = line;
     this.host.emit({
       type: 'command',
       sessionId: this.id,
@@ -349,67 +259,89 @@ export class Session implements CommandContext, FaultTarget {
       state: this.state,
     });
 
-    this.lastVerb = verb;
-    this.lastArgs = args;
-    const run = (shape: ReplyShape = {}) => this.dispatch(verb, keyword, args, rest, raw, shape);
-    if (this.host.faults.empty) return run();
-    const rule = this.host.faults.match({
-      point: 'command',
-      sessionId: this.id,
-      connection: this.id,
+    const command = {
       verb,
       args,
       state: this.state,
       user: this.user ?? this.pendingUser,
-    });
-    if (!rule) return run();
-    return this.faults.run(rule, false, run);
+      maildrop: this.maildrop,
+    };
+    return this.faults.command(command, (shape = {}) => this.dispatch(line, shape));
   }
 
   /** Runs a command through the command table and sends its reply. */
-  private async dispatch(
-    verb: string,
-    keyword: string,
-    args: readonly string[],
-    rest: string,
-    raw: string,
-    shape: ReplyShape,
-  ): Promise<void> {
-    const spec = Object.hasOwn(commandTable, verb) ? commandTable[verb] : undefined;
-    if (
-      this.malformedUtf8 ||
-      (this.utf8Mode && CREDENTIAL_VERBS.has(verb) ? NOT_TEXT : NOT_PRINTABLE).test(raw)
-    ) {
-      return this.refuse(err(this.texts.badCharacters), shape);
-    }
-    if (!spec || !this.offers(verb)) {
-      return this.refuse(err(this.texts.unknownCommand(printable(keyword), this.state)), shape);
-    }
-    if (this.state === 'AUTHORIZATION' && this.host.dialect.knownCommandResetsBadCount) this.badCommands = 0;
-    const states = this.host.dialect.commandStates?.[verb] ?? spec.states;
-    if (!states.includes(this.state)) {
-      return this.refuse(err(this.texts.wrongState(verb, this.state)), shape);
-    }
-
-    const reply = await spec.run(this, args, rest);
-    await this.send(reply, shape);
+  private async dispatch(line: CommandLine, shape: ReplyShape): Promise<void> {
+    const check = checkCommand(this, line);
+    const known = check.kind === 'run' || check.known;
+    if (known && this.state === 'AUTHORIZATION' && this.dialect.knownCommandResetsBadCount)
+      this.badCommands = 0;
+    if (check.kind === 'refused') return this.refuse(check.reply, shape);
+    const result = await check.spec.run(this, line.args, line.rest);
+    const { reply, next } = await this.answer(result, shape);
     if (reply.kind !== 'status' || reply.ok) this.badCommands = 0;
     else if (this.state === 'TRANSACTION') await this.countBad();
     if (this.closing) await this.connection.end();
-    if (this.upgradeRequested) await this.upgrade();
+    if (next?.kind === 'start-tls') await this.upgrade();
+  }
+
+  /** Applies a command's next step, then sends its reply. */
+  private async answer(
+    result: CommandResult,
+    shape: ReplyShape = {},
+  ): Promise<{ reply: Reply; next?: NextStep }> {
+    const { reply, next } = result.kind === 'step' ? result : { reply: result, next: undefined };
+    if (next) this.apply(next);
+    await this.send(reply, shape);
+    return { reply, next };
+  }
+
+  /** What a step decided, made real: state, lock, maildrop, transcript, and what the next lines are. */
+  private apply(next: NextStep): void {
+    const at = this.host.clock.now();
+    switch (next.kind) {
+      case 'login-refused': {
+        const { user, mechanism, result } = next;
+        this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result });
+        return;
+      }
+      case 'login': {
+        const { user, mechanism, mailbox } = next;
+        if (next.locked) this.lockedMailbox = mailbox;
+        this.user = user;
+        this.maildrop = new Maildrop(mailbox, next.snapshot, (number, uid) =>
+          this.host.emit({ type: 'retrieve', sessionId: this.id, at: this.host.clock.now(), number, uid }),
+        );
+        this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'ok' });
+        this.setState('TRANSACTION');
+        return;
+      }
+      case 'quit':
+        this.closing = true;
+        this.endReason = 'quit-authorization';
+        return;
+      case 'update':
+        this.closing = true;
+        this.setState('UPDATE');
+        this.host.emit({ type: 'update', sessionId: this.id, at, deleted: next.deleted });
+        this.releaseLock();
+        this.endReason = 'quit-update';
+        return;
+      case 'sasl':
+        this.sasl = next.pending;
+        return;
+      case 'start-tls':
+        // After the reply: see dispatch().
+        return;
+    }
   }
 
   /** A client line inside an AUTH exchange (RFC 5034 §4): base64, or `*` to cancel. */
   private async handleSaslLine(raw: string): Promise<void> {
-    const { mechanism, exchange } = this.sasl!;
+    const pending = this.sasl!;
+    const { mechanism } = pending;
     this.host.emit({ type: 'sasl-response', sessionId: this.id, at: this.host.clock.now(), mechanism, raw });
     this.sasl = undefined;
-    if (raw === '*') return this.send(err(this.texts.authCancelled));
-    const decoded = decodeBase64(raw);
-    if (decoded === undefined) return this.send(err(this.texts.authMalformed));
-    const step = exchange.next(decoded);
-    if (step.kind === 'challenge') this.sasl = { mechanism, exchange };
-    await this.send(stepReply(this, mechanism, step));
+    await this.answer(continueSasl(this, pending, raw));
   }
 
   /**
@@ -418,7 +350,6 @@ export class Session implements CommandContext, FaultTarget {
    * never falls back to plaintext (RFC 2595 §2.5).
    */
   private async upgrade(): Promise<void> {
-    this.upgradeRequested = false;
     this.queue.length = 0;
     this.reader.clear();
     const secured = await this.connection.upgradeToTls(this.host.tls!.secureContext());
@@ -476,7 +407,7 @@ export class Session implements CommandContext, FaultTarget {
     this.host.emit({ type: 'state', sessionId: this.id, at: this.host.clock.now(), from, to });
   }
 
-  private mailboxOf(loginName: string): Mailbox | undefined {
+  mailboxOf(loginName: string): Mailbox | undefined {
     return this.host.mailbox(this.host.dialect.mailboxName(loginName));
   }
 

@@ -1,8 +1,8 @@
-import type { EndReason } from '../transcript/events';
 import type { ExportableSession } from '../transcript/json-export';
 import { type CommandPattern, locateCommands } from '../transcript/pattern';
 import { describeFilter, filterSessions, listSessions, type SessionFilter } from '../transcript/query';
 import { checkReceived, checkSequence, transcriptExcerpt, type VerifyOptions } from '../transcript/verify';
+import type { EndReason } from '../vocabulary';
 
 /** What a matcher returns to `expect`: jest and vitest take the same shape. */
 export interface Pop3MatcherResult {

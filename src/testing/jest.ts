@@ -24,10 +24,10 @@
  */
 import { type Pop3Matchers, pop3Matchers } from './jest-matchers';
 
-export type { EndReason } from '../transcript/events';
 export type { CommandPattern, LocatedCommand } from '../transcript/pattern';
 export type { SessionFilter } from '../transcript/query';
 export type { Times, VerifyOptions } from '../transcript/verify';
+export type { EndReason } from '../vocabulary';
 export { type GlobalSetupOptions, globalSetup, globalTeardown } from './global-server';
 export type { Pop3MatcherResult, Pop3Matchers } from './jest-matchers';
 export { pop3Matchers };

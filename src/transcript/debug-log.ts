@@ -1,4 +1,4 @@
-import type { Pop3Event } from './events';
+import type { Pop3Event } from '../vocabulary';
 import { contextFor, eventLines, type LineContext } from './render';
 import type { EventSource } from './waiting';
 

@@ -1,4 +1,4 @@
-import type { Pop3Event, Pop3EventType } from './events';
+import type { Pop3Event, Pop3EventType } from '../vocabulary';
 
 export type EventOf<T extends Pop3EventType> = Extract<Pop3Event, { type: T }>;
 type AnyListener = (event: Pop3Event) => void;

@@ -1,5 +1,4 @@
-import type { SessionState } from '../session/state';
-import type { EndReason, Pop3Event, TlsMode } from './events';
+import type { EndReason, Pop3Event, SessionState, TlsMode } from '../vocabulary';
 import { locateCommands, printedCommand } from './pattern';
 import { redactEvent } from './redact';
 import { type RenderOptions, renderSession, type SessionView } from './render';

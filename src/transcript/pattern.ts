@@ -1,5 +1,4 @@
-import type { SessionState } from '../session/state';
-import type { Pop3Event } from './events';
+import type { Pop3Event, SessionState } from '../vocabulary';
 import { isSecretVerb, MASK, redactCommand } from './redact';
 
 /** A command as recorded: when it arrived, in which state. */

@@ -1,5 +1,5 @@
+import type { Pop3Event } from '../vocabulary';
 import type { EventHub } from './event-hub';
-import type { Pop3Event } from './events';
 import { SessionRecord } from './session-record';
 
 /** Keeps a {@link SessionRecord} for every session, fed from the event hub (never on the data path). */

@@ -1,4 +1,5 @@
-import type { Pop3Event } from './events';
+import { assertNever } from '../assert-never';
+import type { Pop3Event } from '../vocabulary';
 
 /**
  * Verbs whose arguments are secrets, and the index of the first secret one:
@@ -93,9 +94,4 @@ export function redactEvent(event: Pop3Event): Pop3Event {
     default:
       return assertNever(event);
   }
-}
-
-/** Compile-time exhaustiveness: a new event type that is not handled is a type error here. */
-export function assertNever(value: never): never {
-  throw new Error(`pop3-mock: unhandled event ${JSON.stringify(value)}`);
 }

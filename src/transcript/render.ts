@@ -1,6 +1,6 @@
-import type { SessionState } from '../session/state';
-import type { EndReason, Pop3Event, TlsMode } from './events';
-import { assertNever, MASK, redactLine } from './redact';
+import { assertNever } from '../assert-never';
+import type { EndReason, Pop3Event, SessionState, TlsMode } from '../vocabulary';
+import { MASK, redactLine } from './redact';
 
 /** Options of the `C:`/`S:` text rendering. */
 export interface RenderOptions {

@@ -1,10 +1,8 @@
 import { inspect } from 'node:util';
-import type { FaultActionType } from '../faults/rule';
-import type { SessionState } from '../session/state';
-import type { EndReason, Pop3Event, TlsMode } from './events';
+import { assertNever } from '../assert-never';
+import type { EndReason, FaultActionType, Pop3Event, SessionState, TlsMode } from '../vocabulary';
 import { type JsonOptions, type SessionJSON, sessionToJSON } from './json-export';
 import { type LocatedCommand, locateCommands, printedCommand, type RecordedCommand } from './pattern';
-import { assertNever } from './redact';
 import { type RenderOptions, renderSession, type SessionView } from './render';
 
 export type { LocatedCommand, RecordedCommand } from './pattern';

@@ -1,6 +1,6 @@
 import { clearTimeout, setTimeout } from 'node:timers';
 import type { Clock } from '../clock';
-import type { Pop3Event } from './events';
+import type { Pop3Event } from '../vocabulary';
 import { exportSessions, type JsonOptions, type TranscriptExport } from './json-export';
 import { describeLocated } from './near-miss';
 import { type CommandPattern, describePattern, type LocatedCommand, matchesCommand } from './pattern';

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { Pop3Event } from './events';
+import type { Pop3Event } from '../vocabulary';
 import { contextFor, eventLines, type LineContext } from './render';
 
 /** Anything events can be listened to on: the server's event hub, or a `Pop3Mock`. */

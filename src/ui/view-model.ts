@@ -1,7 +1,7 @@
 import type { Pop3Mock } from '../server/pop3-mock';
-import type { Pop3Event } from '../transcript/events';
 import { eventLines, type LineContext, newLineContext, printable } from '../transcript/render';
 import type { SessionRecord } from '../transcript/session-record';
+import type { Pop3Event } from '../vocabulary';
 import { seg } from './html';
 
 /** What kind of transcript line: styles it, and marks faults and collapsed bodies. */

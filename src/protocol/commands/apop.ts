@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { Mailbox } from '../../mailbox/mailbox';
 import { checkArity } from '../arguments';
 import type { CommandSpec } from '../command';
 import { err } from '../reply';
 import { saslprep } from '../saslprep';
+import { login } from '../steps/login';
 
 const DIGEST = /^[0-9a-fA-F]{32}$/;
 
@@ -21,13 +23,14 @@ export const apop: CommandSpec = {
     const [user, digest] = args as [string, string];
     if (!DIGEST.test(digest)) return err(ctx.texts.authMalformed);
     ctx.pendingUser = undefined;
-    return ctx.login(user, 'APOP', (mailbox) => {
+    const verify = (mailbox: Mailbox) => {
       // In UTF-8 mode the secret goes through SASLprep before hashing (RFC 6856 §2.2).
       const secret = ctx.utf8Mode ? saslprep(mailbox.password) : mailbox.password;
       const expected = createHash('md5')
         .update(timestamp + secret)
         .digest('hex');
       return expected === digest.toLowerCase();
-    });
+    };
+    return login(ctx, { user, mechanism: 'APOP', verify });
   },
 };

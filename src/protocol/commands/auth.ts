@@ -1,14 +1,14 @@
-import type { CommandContext, CommandSpec } from '../command';
-import { err, lines, type Reply } from '../reply';
-import { printable } from '../reply-text';
+import type { CommandSpec } from '../command';
+import { err, lines } from '../reply';
+import { echoedText } from '../reply-text';
 import { decodeBase64 } from '../sasl/base64';
-import type { SaslStep } from '../sasl/mechanism';
-import { isMechanismName, type SaslMechanismName, saslMechanisms } from '../sasl/mechanisms';
+import { isMechanismName, saslMechanisms } from '../sasl/mechanisms';
+import { saslResult } from '../steps/sasl';
 
 /**
- * AUTH mechanism [initial-response] (RFC 5034 §4). The exchange continues
- * line by line in the session; each step comes back here through
- * {@link stepReply}.
+ * AUTH mechanism [initial-response] (RFC 5034 §4). A challenge hands the
+ * exchange to the session, which routes the client's next lines to
+ * `continueSasl` (steps/sasl.ts).
  */
 export const auth: CommandSpec = {
   states: ['AUTHORIZATION'],
@@ -24,7 +24,7 @@ export const auth: CommandSpec = {
       if (isMechanismName(name) && saslMechanisms[name].plaintext && !ctx.plaintextAllowed) {
         return err(ctx.texts.plaintextDisallowed);
       }
-      return err(ctx.texts.unknownMechanism(printable(name)));
+      return err(ctx.texts.unknownMechanism(echoedText(name)));
     }
     let initial: Buffer | undefined;
     if (args.length === 2) {
@@ -32,21 +32,6 @@ export const auth: CommandSpec = {
       if (initial === undefined) return err(ctx.texts.authMalformed);
     }
     const exchange = saslMechanisms[name].create(ctx.saslEnvironment());
-    const step = exchange.start(initial);
-    if (step.kind === 'challenge') ctx.continueSasl(name, exchange);
-    return stepReply(ctx, name, step);
+    return saslResult(ctx, { mechanism: name, exchange }, exchange.start(initial));
   },
 };
-
-/** The reply for one SASL step: a `+ ` challenge, or the login's outcome. */
-export function stepReply(ctx: CommandContext, mechanism: SaslMechanismName, step: SaslStep): Reply {
-  switch (step.kind) {
-    case 'challenge':
-      return { kind: 'continue', base64: step.data.toString('base64') };
-    case 'success':
-      return ctx.login(step.user, mechanism, () => true);
-    case 'failure':
-      if (step.reason === 'malformed') return err(ctx.texts.authMalformed);
-      return ctx.login(step.user ?? '', mechanism, () => false);
-  }
-}

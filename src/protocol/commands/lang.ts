@@ -1,7 +1,7 @@
 import { checkArity } from '../arguments';
 import type { CommandSpec } from '../command';
 import { err, lines, ok } from '../reply';
-import { printable } from '../reply-text';
+import { echoedText } from '../reply-text';
 
 /** The languages the mock speaks: reply texts are English only. */
 const LANGUAGES: readonly { tag: string; description: string }[] = [{ tag: 'en', description: 'English' }];
@@ -20,7 +20,7 @@ export const lang: CommandSpec = {
     const range = args[0]!.toLowerCase();
     const chosen =
       range === '*' ? LANGUAGES[0] : LANGUAGES.find((l) => range === l.tag || range.startsWith(`${l.tag}-`));
-    if (!chosen) return err(ctx.texts.langUnknown(printable(args[0]!)));
+    if (!chosen) return err(ctx.texts.langUnknown(echoedText(args[0]!)));
     return ok(ctx.texts.langChosen(chosen.tag, chosen.description));
   },
 };

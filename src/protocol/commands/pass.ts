@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { CommandSpec } from '../command';
 import { err } from '../reply';
 import { saslprep } from '../saslprep';
+import { login } from '../steps/login';
 
 /**
  * PASS string (RFC 1939 §7): valid only right after a `+OK` to USER. The
@@ -18,7 +19,11 @@ export const pass: CommandSpec = {
     ctx.pendingUser = undefined;
     // In UTF-8 mode both sides go through SASLprep (RFC 6856 §2.2).
     const prep = ctx.utf8Mode ? saslprep : (s: string) => s;
-    return ctx.login(name, 'USER', (mailbox) => samePassword(prep(mailbox.password), prep(rest)));
+    return login(ctx, {
+      user: name,
+      mechanism: 'USER',
+      verify: (mailbox) => samePassword(prep(mailbox.password), prep(rest)),
+    });
   },
 };
 

@@ -1,5 +1,6 @@
 import { checkArity } from '../arguments';
 import type { CommandSpec } from '../command';
+import { stepped } from '../outcome';
 import { err, ok } from '../reply';
 
 /**
@@ -14,7 +15,6 @@ export const stls: CommandSpec = {
     if (bad) return bad;
     if (ctx.tlsActive) return err(ctx.texts.tlsAlreadyActive);
     if (!ctx.tlsAvailable) return err(ctx.texts.unknownCommand('STLS', ctx.state));
-    ctx.startTlsAfterReply();
-    return ok(ctx.texts.stlsBegin);
+    return stepped(ok(ctx.texts.stlsBegin), { kind: 'start-tls' });
   },
 };

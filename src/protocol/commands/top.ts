@@ -1,7 +1,7 @@
-import type { StoredMessage } from '../../mailbox/message';
 import { checkArity } from '../arguments';
 import type { CommandSpec } from '../command';
 import { findMessage, isReply, parseDecimal } from '../message-number';
+import { topOf } from '../message-top';
 import { err, messageReply } from '../reply';
 import { utf8Refusal } from '../utf8-mode';
 
@@ -24,15 +24,3 @@ export const top: CommandSpec = {
     return messageReply(ctx.texts.top, topOf(found.message, lineCount));
   },
 };
-
-/** The bytes TOP sends: headers, blank line, first `lineCount` body lines (LF ends a line, CR does not). */
-export function topOf(message: StoredMessage, lineCount: number): Buffer {
-  const { wire, bodyStart } = message;
-  if (bodyStart === -1) return wire;
-  let end = bodyStart;
-  for (let n = 0; n < lineCount && end < wire.length; n++) {
-    const lf = wire.indexOf(0x0a, end);
-    end = lf === -1 ? wire.length : lf + 1;
-  }
-  return wire.subarray(0, end);
-}

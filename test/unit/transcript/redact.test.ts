@@ -1,5 +1,5 @@
-import type { Pop3Event } from '../../../src/transcript/events';
 import { MASK, redactCommand, redactEvent, redactLine } from '../../../src/transcript/redact';
+import type { Pop3Event } from '../../../src/vocabulary';
 
 describe('redactCommand: secrets of PASS, APOP and AUTH are masked, everything else is kept', () => {
   test.each([

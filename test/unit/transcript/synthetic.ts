@@ -1,6 +1,5 @@
-import type { SessionState } from '../../../src/session/state';
-import type { EndReason, Pop3Event, TlsMode } from '../../../src/transcript/events';
 import { SessionRecord } from '../../../src/transcript/session-record';
+import type { EndReason, Pop3Event, SessionState, TlsMode } from '../../../src/vocabulary';
 
 /**
  * Builds a SessionRecord from events written by hand, the way the session

@@ -1,5 +1,18 @@
-import type { FaultActionType } from '../faults/rule';
-import type { SessionState } from '../session/state';
+/**
+ * The words every room of the server shares: session states, lock and TLS
+ * modes, why a session ended, and the events a session reports. Plain types
+ * only, importing nothing from the project, so any room may use them without
+ * depending on another room.
+ */
+
+/** RFC 1939 §3 session states. */
+export type SessionState = 'AUTHORIZATION' | 'TRANSACTION' | 'UPDATE';
+
+/** Whether a second session may open a maildrop that is in use. */
+export type LockMode = 'exclusive' | 'none';
+
+/** How the connection is protected. */
+export type TlsMode = 'none' | 'implicit' | 'stls';
 
 /** How a session ended. */
 export type EndReason =
@@ -16,8 +29,31 @@ export type EndReason =
   /** A fault rule closed or reset the connection. */
   | 'fault';
 
-/** How the connection is protected. */
-export type TlsMode = 'none' | 'implicit' | 'stls';
+/**
+ * The names of the fault actions (`FaultAction['type']` in `faults/rule.ts`,
+ * which the fault runner checks against this list when it reports a fault).
+ */
+export type FaultActionType =
+  | 'reply'
+  | 'delay'
+  | 'hang'
+  | 'close'
+  | 'reset'
+  | 'close-after-bytes'
+  | 'reset-after-bytes'
+  | 'garbage'
+  | 'throttle'
+  | 'fragment'
+  | 'stall'
+  | 'no-terminator'
+  | 'stls-handshake-failure'
+  | 'inject-after-reply'
+  | 'size-skew'
+  | 'no-dot-stuffing'
+  | 'bare-lf'
+  | 'uidl'
+  | 'top-ignores-count'
+  | 'renumber-after-dele';
 
 interface EventBase {
   readonly sessionId: number;

@@ -1,0 +1,39 @@
+import type { Maildrop } from '../mailbox/maildrop';
+import type { Reply } from '../protocol/reply';
+import type { SessionState } from '../vocabulary';
+import type { ByteSink, WriteOptions } from '../wire';
+
+/** How a reply is written, and how a bug mode bends it first. */
+export interface ReplyShape extends WriteOptions {
+  bend?: (reply: Reply) => { reply: Reply; stuff: boolean };
+}
+
+/** Sends the normal reply (the greeting, or the command's), written with the shape a fault gives it. */
+export type SendNormally = (shape?: ReplyShape) => Promise<void>;
+
+/** A command as the fault hook sees it, before it runs. */
+export interface CommandFacts {
+  readonly verb: string;
+  readonly args: readonly string[];
+  readonly state: SessionState;
+  /** The logged-in user, or the USER name given. */
+  readonly user: string | undefined;
+  /** The session's maildrop, for the bug modes that renumber or cut replies. */
+  readonly maildrop: Maildrop | undefined;
+}
+
+/**
+ * Where faults reach into a session: at the greeting and before each command.
+ * When no rule fires, a hook point only sends the normal reply, and the sink
+ * is the connection itself.
+ */
+export interface FaultHook {
+  /** The sink under every reply: the connection, or a connection-wide fault over it. */
+  readonly sink: ByteSink;
+  /** Whether a fault may be holding a reply now. */
+  readonly waiting: boolean;
+  greeting(send: SendNormally): Promise<void>;
+  command(command: CommandFacts, run: SendNormally): Promise<void>;
+  /** Releases every pending wait: delayed and hung replies go out now. */
+  cancel(): void;
+}

@@ -1,0 +1,223 @@
+import { type Clock, sleep } from '../clock';
+import { ok, type Reply } from '../protocol/reply';
+import type { Pop3Event } from '../vocabulary';
+import type { ByteSink } from '../wire';
+import type { BuiltRule } from './builder';
+import type { FaultEngine } from './engine';
+import type { CommandFacts, FaultHook, ReplyShape, SendNormally } from './hook';
+import { delayMs } from './random';
+import { applyBug } from './reply-bugs';
+import {
+  cutAfter,
+  fragment,
+  type ShapeControls,
+  type Shaper,
+  stallAfter,
+  throttle,
+  waitForAbort,
+} from './shaping';
+
+/** After `resetAfterBytes` has flushed its bytes: time for the client to read them before the RST. */
+const RESET_GRACE_MS = 50;
+
+/** The connection under a session, as far as a fault uses it. */
+export interface FaultConnection extends ByteSink {
+  readonly closed: boolean;
+  /** Replies already written go out before a fault acts on the next one. */
+  uncork(): void;
+  nextData(): Promise<void>;
+  flush(): Promise<void>;
+  end(): Promise<void>;
+  reset(): void;
+}
+
+/** What a fault may use of its session. */
+export interface FaultTarget {
+  readonly sessionId: number;
+  readonly clock: Clock;
+  readonly connection: FaultConnection;
+  /** The dialect's `+OK` text for STLS (the handshake-failure fault answers with it). */
+  readonly stlsBegin: string;
+  emit(event: Pop3Event): void;
+  /** Sends a reply as the session does (reply guards, transcript). */
+  send(reply: Reply, shape?: ReplyShape): Promise<void>;
+  /** A fault is closing the connection: the session ends, no more commands run. */
+  endingByFault(): void;
+}
+
+/**
+ * Carries out the fault rules that fire in one session, at the two hook
+ * points: before the greeting and before a command. Waits (delays, hangs,
+ * stalls) listen to one abort signal, so `reset()` and `close()` release them
+ * and no timer is left behind.
+ */
+export class FaultRunner implements FaultHook {
+  private abort: AbortController | undefined;
+  /** The connection, or a connection-wide throttle or fragmentation over it. */
+  private base: ByteSink;
+  readonly sink: ByteSink = { write: (chunk) => this.base.write(chunk) };
+
+  constructor(
+    private readonly engine: FaultEngine,
+    private readonly target: FaultTarget,
+  ) {
+    this.base = target.connection;
+  }
+
+  /** Whether a fault is waiting (made lazily: most sessions never wait). */
+  get waiting(): boolean {
+    return this.abort !== undefined;
+  }
+
+  cancel(): void {
+    this.abort?.abort();
+    this.abort = undefined;
+  }
+
+  async greeting(send: SendNormally): Promise<void> {
+    const { sessionId } = this.target;
+    const rule = this.engine.empty
+      ? undefined
+      : this.engine.match({ point: 'connect', sessionId, connection: sessionId });
+    if (!rule) return send();
+    if (rule.action.type === 'throttle' || rule.action.type === 'fragment') {
+      // Throttling and fragmenting on connect shape the whole connection.
+      this.shapeConnection(rule);
+      return send();
+    }
+    return this.apply(rule, send, undefined);
+  }
+
+  async command(command: CommandFacts, run: SendNormally): Promise<void> {
+    if (this.engine.empty) return run();
+    const { sessionId } = this.target;
+    const { verb, args, state, user } = command;
+    const rule = this.engine.match({
+      point: 'command',
+      sessionId,
+      connection: sessionId,
+      verb,
+      args,
+      state,
+      user,
+    });
+    if (!rule) return run();
+    return this.apply(rule, run, command);
+  }
+
+  private shapeConnection(rule: BuiltRule): void {
+    const { action } = rule;
+    if (action.type !== 'throttle' && action.type !== 'fragment') return;
+    this.report(rule);
+    const under = this.base;
+    this.base =
+      action.type === 'throttle'
+        ? throttle(under, action.bytesPerSecond, this.controls())
+        : fragment(under, action.mode);
+  }
+
+  /**
+   * Applies a rule where it fired. `run` sends the normal reply (the greeting,
+   * or the command's, given as `command`), written with the shape the fault gives it.
+   */
+  private async apply(rule: BuiltRule, run: SendNormally, command: CommandFacts | undefined): Promise<void> {
+    this.report(rule);
+    const { target } = this;
+    const { connection } = target;
+    connection.uncork();
+    const action = rule.action;
+    const controls = this.controls();
+    const shaped = async (shaper: Shaper) => {
+      await run({ sink: shaper });
+      await shaper.finish();
+    };
+    switch (action.type) {
+      case 'reply':
+        await target.send({ kind: 'raw', lines: action.lines });
+        if (action.after) await this.close(action.after === 'close' ? 'fin' : 'rst');
+        return;
+      case 'delay':
+        await sleep(target.clock, delayMs(action.delay, this.engine.rng), controls.signal);
+        if (!connection.closed) await run();
+        return;
+      case 'hang':
+        await waitForAbort(controls.signal);
+        if (!connection.closed) await run();
+        return;
+      case 'close':
+        return this.close('fin');
+      case 'reset':
+        return this.close('rst');
+      case 'garbage': {
+        const junk = Buffer.from(
+          Array.from({ length: action.bytes }, () => Math.floor(this.engine.rng() * 256)),
+        );
+        await this.base.write(junk);
+        return this.close('fin');
+      }
+      case 'close-after-bytes':
+        return shaped(cutAfter(this.base, action.bytes, 'fin', controls));
+      case 'reset-after-bytes':
+        return shaped(cutAfter(this.base, action.bytes, 'rst', controls));
+      case 'stall':
+        return shaped(stallAfter(this.base, action.afterBytes, controls));
+      case 'fragment':
+        return shaped(fragment(this.base, action.mode));
+      case 'throttle':
+        return shaped(throttle(this.base, action.bytesPerSecond, controls));
+      case 'no-terminator':
+        return run({ terminator: false });
+      case 'inject-after-reply':
+        return run({ trailer: Buffer.from(action.lines.map((l) => `${l}\r\n`).join('')) });
+      case 'stls-handshake-failure':
+        // +OK to STLS, then, once the client has started its handshake, bytes that are
+        // not TLS, then FIN. Sent earlier, they would read as a bad POP3 reply instead.
+        await target.send(ok(target.stlsBegin));
+        await Promise.race([connection.nextData(), waitForAbort(controls.signal)]);
+        await this.base.write(Buffer.from('this is not TLS\r\n'));
+        return this.close('fin');
+      default: {
+        // Bug modes bend a command's reply; the greeting goes out as it is.
+        if (!command) return run();
+        const { verb, args, maildrop } = command;
+        const context = { verb, args, maildrop, sessionId: target.sessionId };
+        return run({ bend: (reply) => applyBug(action, reply, context) });
+      }
+    }
+  }
+
+  /** Ends the connection as a fault asks: FIN after a flush, or RST once the client has had the bytes. */
+  private async close(mode: 'fin' | 'rst'): Promise<void> {
+    const { connection } = this.target;
+    this.target.endingByFault();
+    if (mode === 'fin') return connection.end();
+    await connection.flush();
+    await sleep(this.target.clock, RESET_GRACE_MS);
+    connection.reset();
+  }
+
+  private report(rule: BuiltRule): void {
+    this.target.emit({
+      type: 'fault',
+      sessionId: this.target.sessionId,
+      at: this.target.clock.now(),
+      ruleId: rule.id,
+      action: rule.action.type,
+      description: rule.explain(),
+    });
+  }
+
+  private controls(): ShapeControls {
+    return {
+      clock: this.target.clock,
+      signal: this.signal(),
+      close: (mode) => this.close(mode),
+    };
+  }
+
+  private signal(): AbortSignal {
+    if (this.target.connection.closed) return AbortSignal.abort();
+    this.abort ??= new AbortController();
+    return this.abort.signal;
+  }
+}

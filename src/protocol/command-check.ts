@@ -1,0 +1,39 @@
+import type { CommandContext, CommandSpec } from './command';
+import type { CommandLine } from './command-line';
+import { commandTable } from './command-table';
+import { err, type Reply } from './reply';
+import { echoedText } from './reply-text';
+
+// RFC 1939 §3: commands are printable ASCII. In UTF-8 mode credentials may be UTF-8 (RFC 6856 §2.2).
+const NOT_PRINTABLE = /[^\x20-\x7e]/;
+const NOT_TEXT = /[\x00-\x1f\x7f]/;
+const CREDENTIAL_VERBS = new Set(['USER', 'PASS', 'APOP']);
+
+/** Whether a line may run, and if not, the refusal (a bad command for the session's count). */
+export type CommandCheck =
+  | { readonly kind: 'run'; readonly spec: CommandSpec }
+  | {
+      readonly kind: 'refused';
+      readonly reply: Reply;
+      /** The verb is one the server offers (some dialects forgive earlier bad commands then). */
+      readonly known: boolean;
+    };
+
+/** The checks before a command runs: its characters, whether it is offered, and its state. */
+export function checkCommand(ctx: CommandContext, line: CommandLine): CommandCheck {
+  const { verb, raw } = line;
+  const refused = (text: string, known: boolean): CommandCheck => ({
+    kind: 'refused',
+    reply: err(text),
+    known,
+  });
+  const bad = ctx.utf8Mode && CREDENTIAL_VERBS.has(verb) ? NOT_TEXT : NOT_PRINTABLE;
+  if (line.malformedUtf8 || bad.test(raw)) return refused(ctx.texts.badCharacters, false);
+  const spec = Object.hasOwn(commandTable, verb) ? commandTable[verb] : undefined;
+  if (!spec || !ctx.offers(verb)) {
+    return refused(ctx.texts.unknownCommand(echoedText(line.keyword), ctx.state), false);
+  }
+  const states = ctx.dialect.commandStates?.[verb] ?? spec.states;
+  if (!states.includes(ctx.state)) return refused(ctx.texts.wrongState(verb, ctx.state), true);
+  return { kind: 'run', spec };
+}

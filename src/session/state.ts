@@ -1,2 +1,0 @@
-/** RFC 1939 §3 session states. */
-export type SessionState = 'AUTHORIZATION' | 'TRANSACTION' | 'UPDATE';
