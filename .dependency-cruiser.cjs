@@ -2,8 +2,8 @@
 // docs/ARCHITECTURE.md says what each folder holds. Type-only imports count:
 // a layer that needs another's types depends on it all the same.
 
-/** The server core: src/server/ less its assembly (start.ts wires control, view and SMTP in) and the SMTP intake. */
-const SERVER_CORE = { path: '^src/server/', pathNot: '^src/server/(start|smtp-intake)\\.ts$' };
+/** The server core: src/server/. The assembly (src/assembly/) wires control, view and SMTP intake in. */
+const SERVER_CORE = '^src/server/';
 const SMTP_INTAKE = '^src/(server/smtp-intake\\.ts$|smtp/)';
 
 /** A rule: no module under `from` imports one under `to` (paths, or restrictions such as SERVER_CORE). */
@@ -17,9 +17,14 @@ const forbid = (name, comment, from, to) => ({
 
 module.exports = {
   forbidden: [
-    forbid('server-core-not-control', 'start.ts wires the control channel in.', SERVER_CORE, '^src/control/'),
-    forbid('server-core-not-ui', 'start.ts wires the browser view in.', SERVER_CORE, '^src/ui/'),
-    forbid('server-core-not-smtp', 'start.ts wires the SMTP intake in.', SERVER_CORE, SMTP_INTAKE),
+    forbid(
+      'server-core-not-control',
+      'src/assembly wires the control channel in.',
+      SERVER_CORE,
+      '^src/control/',
+    ),
+    forbid('server-core-not-ui', 'src/assembly wires the browser view in.', SERVER_CORE, '^src/ui/'),
+    forbid('server-core-not-smtp', 'src/assembly wires the SMTP intake in.', SERVER_CORE, SMTP_INTAKE),
     forbid(
       'session-not-control-or-ui',
       'A session runs without them.',

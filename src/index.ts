@@ -1,3 +1,4 @@
+export { startPop3Mock } from './assembly/start-pop3-mock';
 export type { Clock, TimerHandle } from './clock';
 export type { ControlOptions } from './control/control-server';
 export {
@@ -36,13 +37,13 @@ export type {
 } from './faults/rule';
 export type { ComposedMessage, MboxFormat, MessageSource, PathMessage, RawMessage } from './fixtures/types';
 export { FixtureError } from './fixtures/types';
-export type { DeletedMessage, Mailbox, MessageInfo } from './mailbox/mailbox';
+export type { DeletedMessage, MessageInfo } from './mailbox/mailbox';
+export type { MailboxView } from './mailbox/mailbox-view';
 export type { Pop3MockOptions, UserOptions } from './options';
 export type { CapabilitySettings } from './protocol/capabilities';
 export { InputError, type InputIssue } from './schema/input-error';
 export type { Pop3Mock } from './server/pop3-mock';
-export { startPop3Mock } from './server/pop3-mock';
-export type { SmtpOptions } from './server/smtp-intake';
+export type { SmtpOptions } from './smtp/intake';
 export { createIsolatedUser, type IsolatedUser, type IsolatedUserOptions } from './testing/isolated-user';
 export { type Pop3MockHandle, type UsePop3MockSettings, usePop3Mock } from './testing/use-pop3-mock';
 export type { Logger } from './transcript/debug-log';

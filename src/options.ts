@@ -4,8 +4,8 @@ import type { Dialect, DialectName } from './dialects';
 import type { FaultRuleInput } from './faults/rule';
 import type { MessageSource } from './fixtures/types';
 import type { CapabilitySettings } from './protocol/capabilities';
-import type { SmtpOptions } from './server/smtp-intake';
 import type { TlsOptions } from './server/tls/tls-material';
+import type { SmtpOptions } from './smtp/intake';
 import type { LockMode } from './vocabulary';
 
 /** One user of the mock: a password and the messages the mailbox starts with. */

@@ -1,7 +1,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Pop3Mock, startPop3Mock } from '../server/pop3-mock';
+import { startPop3Mock } from '../assembly/start-pop3-mock';
+import type { Pop3Mock } from '../server/pop3-mock';
 import { uiLink } from '../ui';
 import type { StartPlan } from './build-options';
 import { CliError, ExitCode } from './errors';

@@ -57,7 +57,7 @@ export const faultTrigger = z
           'A command line as it arrives, before it runs. `verbs`: any case, `"*"` for any; `args`: exact, `"*"` for any one; `state`: only in that state.',
       }),
   ])
-  .meta({ id: 'FaultTrigger', description: 'Where a rule hooks in.' });
+  .meta({ description: 'Where a rule hooks in.' });
 
 const lines = z
   .array(
@@ -131,7 +131,7 @@ export const faultAction = z
       'LIST/UIDL renumber live messages 1..k after DELE, and `LIST n` ignores deletion marks (wildduck).',
     ),
   ])
-  .meta({ id: 'FaultAction', description: 'What happens when a rule fires.' });
+  .meta({ description: 'What happens when a rule fires.' });
 
 /** The verbs whose replies a bug mode bends; on other verbs the rule would fire and change nothing. */
 export const BUG_VERBS: Partial<Record<z.output<typeof faultAction>['type'], readonly string[]>> = {
@@ -198,7 +198,6 @@ export const faultRule = z
     }
   })
   .meta({
-    id: 'FaultRule',
     description:
       'A fault rule: when it fires, how often, and what it does. Plain data: it crosses JSON and the control channel.',
   });

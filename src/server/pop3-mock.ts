@@ -1,7 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { type InspectOptions, inspect } from 'node:util';
 import { type Clock, systemClock } from '../clock';
-import { ControlServer } from '../control/control-server';
 import { dialects, isDialectName } from '../dialects';
 import type { Dialect } from '../dialects/dialect';
 import { rfcDialect } from '../dialects/rfc';
@@ -13,11 +12,12 @@ import type { FaultRuleInput } from '../faults/rule';
 import { loadMessages } from '../fixtures/load-messages';
 import type { MessageSource } from '../fixtures/types';
 import { Mailbox, type MessageInfo } from '../mailbox/mailbox';
-import type { Pop3MockOptions, UserOptions } from '../options';
+import { type MailboxView, viewOf } from '../mailbox/mailbox-view';
+import type { UserOptions } from '../options';
 import type { CapabilitySettings } from '../protocol/capabilities';
 import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
 import { checkInput } from '../schema/check';
-import { type CheckedOptions, codeMessages, codeUserOrPassword, pop3MockOptions } from '../schema/options';
+import { type CheckedOptions, codeMessages, codeUserOrPassword } from '../schema/options';
 import { userName } from '../schema/primitives';
 import { verifyOptions } from '../schema/queries';
 import { Connection } from '../session/connection';
@@ -39,10 +39,8 @@ import {
   type WaitForCommandOptions,
 } from '../transcript/transcript-api';
 import type { VerifyOptions } from '../transcript/verify';
-import { mountUi } from '../ui';
 import type { LockMode, Pop3Event, Pop3EventType, TlsMode } from '../vocabulary';
 import { listen } from './listen';
-import { type SmtpIntake, startSmtpIntake } from './smtp-intake';
 import { ServerTls } from './tls/tls-material';
 
 /**
@@ -57,7 +55,9 @@ export class Pop3Mock {
   /** The implicit-TLS (POP3S) port, when `tlsPort` was given. */
   tlsPort: number | undefined;
   /** The SMTP intake port, when `smtp` was given. */
-  smtpPort: number | undefined;
+  get smtpPort(): number | undefined {
+    return this.attached.smtp?.port;
+  }
 
   private readonly server: Server;
   private readonly tlsServer: Server | undefined;
@@ -70,8 +70,8 @@ export class Pop3Mock {
   private readonly host_: SessionHost;
   private readonly transcripts: TranscriptApi;
   private nextSessionId = 1;
-  private control: ControlServer | undefined;
-  private smtp: SmtpIntake | undefined;
+  /** What the assembly attached (control API, SMTP intake): the core knows them by shape only. */
+  private readonly attached: { control?: AttachedControl; smtp?: AttachedSmtp } = {};
   private closed = false;
 
   /** @internal Use {@link startPop3Mock}. */
@@ -178,17 +178,23 @@ export class Pop3Mock {
 
   /** The control API's base URL, when `control` was given. */
   get controlUrl(): string | undefined {
-    return this.control?.url;
+    return this.attached.control?.url;
   }
 
   /** The control API's bearer token, when `control` was given. */
   get controlToken(): string | undefined {
-    return this.control?.token;
+    return this.attached.control?.token;
   }
 
-  /** @internal The control server, for the browser view to mount on. */
-  get controlServer(): ControlServer | undefined {
-    return this.control;
+  /**
+   * @internal For the assembly (`startPop3Mock`): a listener that lives and
+   * closes with this server. The core knows it by shape, not by module.
+   */
+  attach(part: { kind: 'control' } & AttachedControl): void;
+  attach(part: { kind: 'smtp' } & AttachedSmtp): void;
+  attach(part: ({ kind: 'control' } & AttachedControl) | ({ kind: 'smtp' } & AttachedSmtp)): void {
+    if (part.kind === 'control') this.attached.control = part;
+    else this.attached.smtp = part;
   }
 
   /** User names, in the order they were added. */
@@ -201,8 +207,12 @@ export class Pop3Mock {
     return this.mailboxes.delete(user);
   }
 
-  /** The mailbox of a user; throws for an unknown user. */
-  mailbox(user: string): Mailbox {
+  /** The mailbox of a user, read-only; throws for an unknown user. */
+  mailbox(user: string): MailboxView {
+    return viewOf(this.stored(user));
+  }
+
+  private stored(user: string): Mailbox {
     const mailbox = this.mailboxes.get(user);
     if (!mailbox) {
       const known = [...this.mailboxes.keys()].join(', ') || 'none';
@@ -212,7 +222,7 @@ export class Pop3Mock {
   }
 
   /** Adds a user (or replaces one that is not logged in) with its messages. */
-  async addUser(user: string, options: UserOptions | string): Promise<Mailbox> {
+  async addUser(user: string, options: UserOptions | string): Promise<MailboxView> {
     const door = { source: 'addUser()' };
     checkInput(userName, user, { ...door, at: 'user' });
     const checked = checkInput(codeUserOrPassword, options, { ...door, at: 'options' });
@@ -220,7 +230,7 @@ export class Pop3Mock {
   }
 
   /** A checked user into its mailbox (replacing one of the same name). */
-  private async storeUser(user: string, options: UserOptions | string): Promise<Mailbox> {
+  private async storeUser(user: string, options: UserOptions | string): Promise<MailboxView> {
     const { password, messages = [] } = typeof options === 'string' ? { password: options } : options;
     const loaded = await loadMessages(messages, { baseDir: this.options.baseDir });
     const mailbox = new Mailbox(user, password, () => this.host_.clock.now());
@@ -228,12 +238,12 @@ export class Pop3Mock {
     mailbox.add(loaded);
     mailbox.markAsSeed();
     this.mailboxes.set(user, mailbox);
-    return mailbox;
+    return viewOf(mailbox);
   }
 
   /** Delivers messages to a user's mailbox; they show from the next session on (RFC 1939 §4). */
   async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]> {
-    const mailbox = this.mailbox(user);
+    const mailbox = this.stored(user);
     const checked = checkInput(codeMessages, messages, { source: 'deliver()', at: 'messages' });
     return mailbox.add(await loadMessages(checked, { baseDir: this.options.baseDir }));
   }
@@ -291,7 +301,7 @@ export class Pop3Mock {
 
   /** A user's mailbox now, what UPDATE removed from it and what its sessions retrieved. */
   outcome(user: string): MailboxOutcome {
-    return this.transcripts.outcome(this.mailbox(user));
+    return this.transcripts.outcome(this.stored(user));
   }
 
   /** Back to the start: mailboxes as seeded, transcripts forgotten. Live sessions go on. */
@@ -343,44 +353,30 @@ export class Pop3Mock {
         new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve())),
     );
     for (const session of this.live) session.destroy();
-    await Promise.all([...stopped, this.control?.close(), this.smtp?.close()]);
+    await Promise.all([...stopped, this.attached.control?.close(), this.attached.smtp?.close()]);
     await this.transcripts.cancelWaits('the server was closed');
   }
 
-  /** @internal */
-  async start(): Promise<void> {
+  /** @internal Loads the users and the faults file; the assembly calls it before {@link listen}. */
+  async load(): Promise<void> {
     if (typeof this.options.faults === 'string') {
       for (const rule of await loadFaultFixture(this.options.faults, this.options.baseDir))
         this.faults.add(rule, 'options');
     }
     for (const [user, options] of Object.entries(this.options.users ?? {}))
       await this.storeUser(user, options);
+  }
+
+  /** @internal Starts the POP3 (and POP3S) listeners. */
+  async listen(): Promise<void> {
     const fallback = this.options.portFallback ?? true;
-    if (this.options.control) {
-      const control = this.options.control === true ? {} : this.options.control;
-      this.control = new ControlServer(this, control);
-      mountUi(this, this.control);
-      await this.control.listen(control.port ?? 0);
-    }
-    if (this.options.smtp) {
-      const smtp = this.options.smtp === true ? {} : this.options.smtp;
-      this.smtp = await startSmtpIntake(
-        {
-          userFor: (address) => this.userForAddress(address),
-          deliverRaw: async (user, message) => void (await this.deliver(user, message)),
-        },
-        this.host,
-        smtp,
-      );
-      this.smtpPort = this.smtp.port;
-    }
     this.port = await listen(this.server, this.host, this.options.port ?? 0, fallback);
     if (this.tlsServer)
       this.tlsPort = await listen(this.tlsServer, this.host, this.options.tlsPort ?? 0, fallback);
   }
 
   /** SMTP recipient to user: the whole address if such a user exists, else its local part. */
-  private userForAddress(address: string): string | undefined {
+  userForAddress(address: string): string | undefined {
     if (this.mailboxes.has(address)) return address;
     const local = address.split('@')[0] ?? '';
     return this.mailboxes.has(local) ? local : undefined;
@@ -418,24 +414,15 @@ function dialectNamed(name: string): Dialect {
   return dialects[name];
 }
 
-/**
- * Starts a mock POP3 server and resolves once it is listening.
- *
- * @example
- * const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages: ['fixtures/a.eml'] } } });
- * // ... point the code under test at pop3.host and pop3.port ...
- * await pop3.close();
- */
-export async function startPop3Mock(options: Pop3MockOptions = {}): Promise<Pop3Mock> {
-  // Checked before anything listens: a wrong option fails here, naming its path.
-  const mock = new Pop3Mock(
-    checkInput(pop3MockOptions, options, { source: 'pop3-mock options', noun: 'option' }),
-  );
-  try {
-    await mock.start();
-  } catch (error) {
-    await mock.close();
-    throw error;
-  }
-  return mock;
+/** The control API as the core knows it: where it is, and how to close it. */
+export interface AttachedControl {
+  readonly url: string;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+/** The SMTP intake as the core knows it. */
+export interface AttachedSmtp {
+  readonly port: number;
+  close(): Promise<void>;
 }

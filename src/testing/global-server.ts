@@ -1,10 +1,11 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startPop3Mock } from '../assembly/start-pop3-mock';
 import { optionsFromConfig } from '../config/config-options';
 import { loadConfig } from '../config/load-config';
 import type { Pop3MockOptions } from '../options';
-import { type Pop3Mock, startPop3Mock } from '../server/pop3-mock';
+import type { Pop3Mock } from '../server/pop3-mock';
 
 /** Options of {@link globalSetup}: server options, plus where the config file is. */
 export interface GlobalSetupOptions extends Pop3MockOptions {

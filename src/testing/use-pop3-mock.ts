@@ -1,5 +1,6 @@
+import { startPop3Mock } from '../assembly/start-pop3-mock';
 import type { Pop3MockOptions } from '../options';
-import { type Pop3Mock, startPop3Mock } from '../server/pop3-mock';
+import type { Pop3Mock } from '../server/pop3-mock';
 
 /** A test runner's hook function: jest's, vitest's or node:test's `beforeAll`/`before`, ... */
 // biome-ignore lint/suspicious/noExplicitAny: each runner types its hook callbacks differently.

@@ -6,9 +6,9 @@ import { join, resolve } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { connectPop3Mock, startPop3Mock } from '../../src';
 import { buildStartPlan } from '../../src/cli/build-options';
-import { loadConfig } from '../../src/config/load-config';
 import { main } from '../../src/cli/main';
 import { parseCliArgs } from '../../src/cli/parse-args';
+import { loadConfig } from '../../src/config/load-config';
 import { bundleSource } from '../helpers/bundle-src';
 import { RawClient } from '../helpers/raw-client';
 
@@ -347,12 +347,18 @@ describe('config files: exit code 4 with the file and the problem', () => {
 
   test.each([
     [{ users: {}, tlsPorts: 1 }, 'unknown key "tlsPorts"; did you mean "tlsPort"?'],
-    [{ users: { alice: { messages: [] } } }, 'users.alice.password: expected a password (a non-empty string), got nothing'],
+    [
+      { users: { alice: { messages: [] } } },
+      'users.alice.password: expected a password (a non-empty string), got nothing',
+    ],
     [
       { users: { alice: { password: 7 } } },
       'users.alice.password: expected a password (a non-empty string), got a number (not shown)',
     ],
-    [{ users: { alice: { password: 'x', mesages: [] } } }, 'users.alice: unknown key "mesages"; did you mean "messages"?'],
+    [
+      { users: { alice: { password: 'x', mesages: [] } } },
+      'users.alice: unknown key "mesages"; did you mean "messages"?',
+    ],
     [{ users: ['alice'] }, 'users: expected an object, got ["alice"]'],
     [{ port: 'x' }, 'port: expected a port: an integer from 0 to 65535, or a string of its digits, got "x"'],
     [{ lock: 'shared' }, 'lock: expected one of "exclusive", "none", got "shared"'],

@@ -1,5 +1,6 @@
 import { type ClientRequest, get } from 'node:http';
 import { type Pop3Mock, startPop3Mock } from '../../src';
+import { controlServerOf } from '../../src/assembly/start-pop3-mock';
 import { mountUi } from '../../src/ui';
 
 export const USER = 'alice';
@@ -15,7 +16,7 @@ export async function startUiServer(): Promise<Pop3Mock> {
     users: { [USER]: { password: PASSWORD, messages: [FIRST] } },
   });
   // Until the lead wires it into start(); idempotent, so it stays valid afterwards.
-  mountUi(pop3, pop3.controlServer!);
+  mountUi(pop3, controlServerOf(pop3)!);
   return pop3;
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Pop3Mock, startPop3Mock } from '../../src';
+import { controlServerOf } from '../../src/assembly/start-pop3-mock';
 import { mountUi, uiLink } from '../../src/ui';
 import { parseMultipart } from '../../src/ui/forms';
 import { RawClient } from '../helpers/raw-client';
@@ -60,7 +61,7 @@ describe('the login link and the token', () => {
 
   test('the control server checks the token before any mounted route runs; only the login link and /openapi.json are open', async () => {
     const handle = jest.fn((_req: IncomingMessage, res: ServerResponse) => void res.end('mounted'));
-    pop3.controlServer!.mount({ prefix: '/extra', handle });
+    controlServerOf(pop3)!.mount({ prefix: '/extra', handle });
     const refused = await fetchUi(pop3, '/extra/page', { auth: false });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
@@ -80,7 +81,7 @@ describe('the login link and the token', () => {
     const token = 'shared-token-0123456789';
     const servers = await Promise.all([1, 2].map(() => startPop3Mock({ control: { token } })));
     try {
-      for (const server of servers) mountUi(server, server.controlServer!);
+      for (const server of servers) mountUi(server, controlServerOf(server)!);
       const [a, b] = servers as [Pop3Mock, Pop3Mock];
       const names = await Promise.all(
         servers.map(async (server) => {
@@ -88,7 +89,7 @@ describe('the login link and the token', () => {
           return res.headers.get('set-cookie')!.split('=')[0];
         }),
       );
-      expect(names).toEqual([`pop3mock_${a.controlServer!.port}`, `pop3mock_${b.controlServer!.port}`]);
+      expect(names).toEqual([`pop3mock_${controlServerOf(a)!.port}`, `pop3mock_${controlServerOf(b)!.port}`]);
       expect(names[0]).not.toBe(names[1]);
       expect((await fetchUi(a, '/ui/', { auth: false, headers: { cookie: cookie(a) } })).status).toBe(200);
       expect((await fetchUi(b, '/ui/', { auth: false, headers: { cookie: cookie(a) } })).status).toBe(401);
@@ -101,7 +102,7 @@ describe('the login link and the token', () => {
   });
 
   test('mountUi is idempotent and only answers under /ui', async () => {
-    const control = pop3.controlServer!;
+    const control = controlServerOf(pop3)!;
     const mount = jest.spyOn(control, 'mount');
     mountUi(pop3, control);
     mountUi(pop3, control);

@@ -1,4 +1,4 @@
-import type { Mailbox } from '../../mailbox/mailbox';
+import type { MailboxView } from '../../mailbox/mailbox-view';
 import type { Pop3Mock } from '../../server/pop3-mock';
 import { printable } from '../../transcript/render';
 import { html, type SafeHtml, seg } from '../html';
@@ -11,7 +11,7 @@ export const SOURCE_LIMIT = 256 * 1024;
 const userHref = (user: string) => `/ui/mailboxes/${seg(user)}`;
 const messageHref = (user: string, uid: string) => `${userHref(user)}/messages/${seg(uid)}`;
 
-function mailboxOf(pop3: Pop3Mock, user: string): Mailbox | undefined {
+function mailboxOf(pop3: Pop3Mock, user: string): MailboxView | undefined {
   return pop3.users().includes(user) ? pop3.mailbox(user) : undefined;
 }
 

@@ -9,6 +9,7 @@ import { networkInterfaces } from 'node:os';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { inspect } from 'node:util';
 import { dialects, type Pop3Mock, rfcDialect, startPop3Mock } from '../../../src';
+import { controlServerOf } from '../../../src/assembly/start-pop3-mock';
 import { routes } from '../../../src/control/routes';
 import { mountUi } from '../../../src/ui';
 import { OK } from '../../helpers/fixtures';
@@ -89,7 +90,10 @@ describe('the control channel', () => {
       expect(refused.filter((r) => !r.endsWith(': 401'))).toEqual([]);
       expect(refused.length).toBe(endpoints.length + 2 * wrong.length);
       // Nothing changed: the user PUT/DELETE would have touched is as it was.
-      expect(pop3.mailbox('alice').password).toBe('secret');
+      const client = await RawClient.connect(pop3.port);
+      expect(await client.command('USER alice')).toMatch(OK);
+      expect(await client.command('PASS secret')).toMatch(OK);
+      await client.command('QUIT');
       const ok = await fetch(`${pop3.controlUrl}/api/status`, {
         headers: { authorization: `Bearer ${token}` },
       });
@@ -109,7 +113,7 @@ describe('the control channel', () => {
   test('the browser view answers 401 without the token, and its login link wants the right one', async () => {
     const pop3 = await startPop3Mock({ users: { alice: 'secret' }, control: true });
     try {
-      mountUi(pop3, pop3.controlServer!);
+      mountUi(pop3, controlServerOf(pop3)!);
       const token = pop3.controlToken!;
       const statuses = await Promise.all(
         [

@@ -1,0 +1,60 @@
+import { ControlServer } from '../control/control-server';
+import type { Pop3MockOptions } from '../options';
+import { checkInput } from '../schema/check';
+import { pop3MockOptions } from '../schema/options';
+import { Pop3Mock } from '../server/pop3-mock';
+import { startSmtpIntake } from '../smtp/intake';
+import { mountUi } from '../ui';
+
+/** @internal The control server the assembly attached to a mock, for tests of the browser view. */
+export function controlServerOf(pop3: Pop3Mock): ControlServer | undefined {
+  return controlServers.get(pop3);
+}
+
+const controlServers = new WeakMap<Pop3Mock, ControlServer>();
+
+/**
+ * Starts a mock POP3 server and resolves once it is listening.
+ *
+ * The assembly: it checks the options (before anything listens), builds the
+ * POP3 core, and attaches what the options ask for: the HTTP control API
+ * with the browser view mounted on it, and the SMTP intake. The core imports
+ * none of them.
+ *
+ * @example
+ * const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages: ['fixtures/a.eml'] } } });
+ * // ... point the code under test at pop3.host and pop3.port ...
+ * await pop3.close();
+ */
+export async function startPop3Mock(options: Pop3MockOptions = {}): Promise<Pop3Mock> {
+  const checked = checkInput(pop3MockOptions, options, { source: 'pop3-mock options', noun: 'option' });
+  const pop3 = new Pop3Mock(checked);
+  try {
+    await pop3.load();
+    if (checked.control) {
+      const settings = checked.control === true ? {} : checked.control;
+      const control = new ControlServer(pop3, settings);
+      mountUi(pop3, control);
+      controlServers.set(pop3, control);
+      await control.listen(settings.port ?? 0);
+      pop3.attach({ kind: 'control', url: control.url, token: control.token, close: () => control.close() });
+    }
+    if (checked.smtp) {
+      const settings = checked.smtp === true ? {} : checked.smtp;
+      const smtp = await startSmtpIntake(
+        {
+          userFor: (address) => pop3.userForAddress(address),
+          deliverRaw: async (user, message) => void (await pop3.deliver(user, message)),
+        },
+        pop3.host,
+        settings,
+      );
+      pop3.attach({ kind: 'smtp', port: smtp.port, close: () => smtp.close() });
+    }
+    await pop3.listen();
+  } catch (error) {
+    await pop3.close();
+    throw error;
+  }
+  return pop3;
+}

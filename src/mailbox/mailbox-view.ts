@@ -1,0 +1,42 @@
+import type { DeletedMessage, Mailbox, MessageInfo } from './mailbox';
+
+/**
+ * A user's mailbox as a test sees it: what it holds, what UPDATE removed,
+ * and who holds its lock. Read-only: the password, the lock and the stored
+ * list belong to the server (change them with `addUser`, `deliver`, `reset`).
+ */
+export interface MailboxView {
+  readonly user: string;
+  /** The id of the session holding the maildrop lock, if any. */
+  readonly lockedBy: number | undefined;
+  /** The messages now, numbered as a session opened now would see them. */
+  messages(): MessageInfo[];
+  /** Messages removed at UPDATE, oldest first. */
+  deleted(): DeletedMessage[];
+  /** The bytes RETR sends for message `number` (1-based, as `messages()` numbers them). */
+  raw(number: number): Buffer;
+  /** Back to the seeded messages; what UPDATE removed is forgotten. */
+  reset(): void;
+}
+
+/** The view of a stored mailbox: a new small object each time, never the mailbox itself. */
+export function viewOf(mailbox: Mailbox): MailboxView {
+  return {
+    user: mailbox.user,
+    get lockedBy() {
+      return mailbox.lockedBy;
+    },
+    messages: () => mailbox.messages(),
+    deleted: () => mailbox.deleted(),
+    raw(number) {
+      const message = mailbox.messages()[number - 1];
+      if (!message || !Number.isInteger(number)) {
+        throw new RangeError(
+          `pop3-mock: ${mailbox.user} has no message ${number} (${mailbox.messages().length} now)`,
+        );
+      }
+      return message.bytes;
+    },
+    reset: () => mailbox.reset(),
+  };
+}
