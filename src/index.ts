@@ -6,9 +6,7 @@ export {
   ControlError,
   connectPop3Mock,
   RemoteMailbox,
-  type RemoteMessage,
   RemotePop3Mock,
-  type RemoteRule,
 } from './control/remote-client';
 export {
   type Dialect,
@@ -39,6 +37,16 @@ export type { ComposedMessage, MboxFormat, MessageSource, PathMessage, RawMessag
 export { FixtureError } from './fixtures/types';
 export type { DeletedMessage, MessageInfo } from './mailbox/mailbox';
 export type { MailboxView } from './mailbox/mailbox-view';
+export type {
+  AddedRule,
+  Answer,
+  DeletedSummary,
+  MailboxApi,
+  MessageSummary,
+  PatternOf,
+  Pop3MockApi,
+  Where,
+} from './mock-api';
 export type { Pop3MockOptions, UserOptions } from './options';
 export type { CapabilitySettings } from './protocol/capabilities';
 export { InputError, type InputIssue } from './schema/input-error';

@@ -104,7 +104,7 @@ class FetchTest(unittest.TestCase):
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             self.assertEqual(messages[0], response.read())
-        self.assertEqual(self.verify('RETR %d' % len(messages), times=1), (200, {'verified': True}))
+        self.assertEqual(self.verify('RETR %d' % len(messages), times=1), (200, {'verified': True, 'count': 1}))
 
     def test_retries_a_temporary_error_once(self):
         rule = {
@@ -120,8 +120,8 @@ class FetchTest(unittest.TestCase):
 
         self.assertEqual(len(messages), len(self.pop3.api('GET', '/api/users/alice/messages')[1]))
         # RETR 1 twice (the -ERR, then the retry), every other message once.
-        self.assertEqual(self.verify('RETR 1', times=2), (200, {'verified': True}))
-        self.assertEqual(self.verify('RETR 2', times=1), (200, {'verified': True}))
+        self.assertEqual(self.verify('RETR 1', times=2), (200, {'verified': True, 'count': 2}))
+        self.assertEqual(self.verify('RETR 2', times=1), (200, {'verified': True, 'count': 1}))
 
     def test_a_permanent_error_is_not_retried(self):
         rule = {

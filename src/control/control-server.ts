@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { redactEvent } from '../transcript/redact';
-import { sendJson } from './http-util';
-import { errorStatus, routes } from './routes';
+import type { Endpoint } from './contract/endpoints';
+import { answerError } from './errors';
+import { readBody, sendJson, sendText } from './http-util';
+import { checkedRequest } from './request';
+import { findEndpoint, handlers, type Reply } from './routes';
 import { carriesToken, sameToken, tokenCookieName } from './token';
 
 /** Options of the HTTP control channel. */
@@ -100,29 +103,41 @@ export class ControlServer {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const path = url.pathname;
       const mount = this.mounts.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));
-      const open =
-        (req.method === 'GET' && path === PUBLIC_API_PATH) || (mount?.publicPaths?.includes(path) ?? false);
+      const found = mount ? undefined : findEndpoint(req.method ?? 'GET', path);
+      const open = found?.endpoint.public === true || (mount?.publicPaths?.includes(path) ?? false);
       if (!open && !this.authorized(req)) {
         if (mount?.refuse) mount.refuse(req, res);
         else sendJson(res, 401, { error: 'missing or wrong token: send Authorization: Bearer <token>' });
         return;
       }
       if (mount) return await mount.handle(req, res, url);
-      if (req.method === 'GET' && path === '/api/events') return this.stream(res);
-      for (const route of routes) {
-        if (route.method !== req.method) continue;
-        const params = matchPath(route.path, path);
-        if (params) {
-          await route.handle({ pop3: this.pop3, req, res, params, query: url.searchParams });
-          return;
-        }
+      if (!found) {
+        sendJson(res, 404, { error: `no endpoint ${req.method} ${path}; see GET /openapi.json` });
+        return;
       }
-      sendJson(res, 404, { error: `no endpoint ${req.method} ${path}; see GET /openapi.json` });
+      if (found.endpoint.operationId === 'streamEvents') return this.stream(res);
+      await this.serve(found.endpoint, found.params, url, req, res);
     } catch (error) {
-      const { status, message } = errorStatus(error);
-      if (!res.headersSent) sendJson(res, status, { error: message });
-      else res.destroy();
+      answerError(res, error);
     }
+  }
+
+  /** Checks the request against the endpoint's schemas, runs its handler, writes the reply. */
+  private async serve(
+    endpoint: Endpoint,
+    params: Record<string, string>,
+    url: URL,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const body = endpoint.body || endpoint.rawMessage ? await readBody(req) : undefined;
+    const input = checkedRequest(endpoint, params, url.searchParams, req.headers['content-type'], body);
+    const handler = handlers[endpoint.operationId as keyof typeof handlers] as (
+      ctx: typeof input & { pop3: Pop3Mock },
+    ) => Reply | Promise<Reply>;
+    const reply = await handler({ ...input, pop3: this.pop3 });
+    if ('json' in reply) sendJson(res, reply.status, reply.json);
+    else sendText(res, reply.status, reply.text, reply.type);
   }
 
   /** Server-sent events: each session event, redacted, as it happens. */
@@ -142,17 +157,4 @@ export class ControlServer {
       this.streams.delete(res);
     });
   }
-}
-
-function matchPath(pattern: string, path: string): Record<string, string> | undefined {
-  const want = pattern.split('/');
-  const got = path.split('/');
-  if (want.length !== got.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i]!;
-    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(got[i]!);
-    else if (w !== got[i]) return undefined;
-  }
-  return params;
 }

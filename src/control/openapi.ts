@@ -1,172 +1,95 @@
-/**
- * The control API as an OpenAPI 3.1 document, served at `/openapi.json`.
- * Every endpoint needs `Authorization: Bearer <token>`.
- */
-const json = { 'application/json': { schema: { type: 'object' } } };
-const ok = (description: string) => ({ description, content: json });
-const errors = {
-  '400': { description: 'Malformed request; the body says why' },
-  '401': { description: 'Missing or wrong token' },
-  '404': { description: 'No such user, message, rule or session' },
-};
-const userParam = { name: 'user', in: 'path', required: true, schema: { type: 'string' } };
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+import { z } from 'zod';
+import { type Answer, type Endpoint, endpoints } from './contract/endpoints';
+import { errorBody } from './contract/responses';
 
-export const openApiDocument = {
-  openapi: '3.1.0',
-  info: {
-    title: 'pop3-mock control API',
-    version: '1',
-    description:
-      'Drive a running pop3-mock from another process: users and mailboxes, fault rules, transcripts and waits. Loopback only; every request carries the bearer token the server printed.',
-  },
-  components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } },
-  security: [{ token: [] }],
-  paths: {
-    '/api/status': {
-      get: { summary: 'Ports and user names', responses: { '200': ok('Status'), ...errors } },
+/*
+ * The control API as an OpenAPI 3.1 document, generated from the endpoint
+ * table and its schemas (never written by hand), served at /openapi.json.
+ */
+
+type Json = Record<string, unknown>;
+
+/** A zod schema as a JSON Schema (2020-12, what OpenAPI 3.1 uses), for a request (`input`) or an answer (`output`). */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const out = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'throw',
+    // `.readonly()` marks arrays readOnly, which OpenAPI reads as "never sent in a request".
+    override: ({ jsonSchema }) => void delete (jsonSchema as Json).readOnly,
+  }) as Json;
+  delete out.$schema;
+  return out;
+}
+
+function parameters(schema: z.ZodType | undefined, place: 'path' | 'query'): Json[] {
+  if (!schema) return [];
+  const object = jsonSchema(schema, 'input') as { properties?: Record<string, Json>; required?: string[] };
+  return Object.entries(object.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: place,
+    required: place === 'path' || (object.required ?? []).includes(name),
+    schema: property,
+    ...(typeof property.description === 'string' ? { description: property.description } : {}),
+  }));
+}
+
+function answer(a: Answer): Json {
+  if ('text' in a)
+    return { description: a.description, content: { [a.text]: { schema: { type: 'string' } } } };
+  const schema = a.json === errorBody ? { $ref: '#/components/schemas/Error' } : jsonSchema(a.json, 'output');
+  return { description: a.description, content: { 'application/json': { schema } } };
+}
+
+function operation(e: Endpoint): Json {
+  const responses: Json = {};
+  for (const [status, a] of Object.entries(e.answers)) responses[status] = answer(a);
+  if (!e.public) responses['401'] = { $ref: '#/components/responses/Unauthorized' };
+  const body: Json = {};
+  if (e.body) body['application/json'] = { schema: jsonSchema(e.body, 'input') };
+  if (e.rawMessage) body['message/rfc822'] = { schema: { type: 'string', format: 'binary' } };
+  const params = [...parameters(e.params, 'path'), ...parameters(e.query, 'query')];
+  return {
+    operationId: e.operationId,
+    summary: e.summary,
+    ...(params.length > 0 ? { parameters: params } : {}),
+    ...(e.body ? { requestBody: { required: true, content: body } } : {}),
+    responses,
+    ...(e.public ? { security: [] } : {}),
+  };
+}
+
+function buildDocument(): Json {
+  const paths: Record<string, Json> = {};
+  for (const e of Object.values(endpoints) as Endpoint[]) {
+    paths[e.path] = { ...paths[e.path], [e.method.toLowerCase()]: operation(e) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'pop3-mock control API',
+      version: '2',
+      description:
+        'Drive a running pop3-mock from another process: users and mailboxes, fault rules, transcripts and waits. Loopback only; every request but GET /openapi.json carries the bearer token the server printed. Refused input answers 400 with { error, path, issues }.',
     },
-    '/api/users': { get: { summary: 'Users with their message counts', responses: { '200': ok('Users') } } },
-    '/api/users/{user}': {
-      put: {
-        summary: 'Create or replace a user',
-        parameters: [userParam],
-        requestBody: {
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                required: ['password'],
-                properties: {
-                  password: { type: 'string' },
-                  oauthToken: { type: 'string' },
-                  messages: {
-                    type: 'array',
-                    description:
-                      'Raw messages (strings with a line break), { raw, uid }, { rawBase64, uid }, { path }, or nodemailer message fields',
-                  },
-                },
-              },
-            },
-          },
-        },
-        responses: { '201': ok('The user and its messages'), ...errors },
-      },
-      delete: {
-        summary: 'Remove a user',
-        parameters: [userParam],
-        responses: { '200': ok('Removed'), ...errors },
-      },
-    },
-    '/api/users/{user}/reset': {
-      post: {
-        summary: 'Mailbox back to its seeded messages',
-        parameters: [userParam],
-        responses: { '200': ok('Reset') },
-      },
-    },
-    '/api/users/{user}/messages': {
-      get: {
-        summary: 'Messages: number, uid, size',
-        parameters: [userParam],
-        responses: { '200': ok('Messages') },
-      },
-      post: {
-        summary: 'Deliver messages: JSON { messages: [...] } or a raw message body (message/rfc822)',
-        parameters: [userParam],
-        responses: { '201': ok('What was added'), ...errors },
-      },
-    },
-    '/api/users/{user}/messages/{number}/raw': {
-      get: {
-        summary: 'A message as RETR sends it (before dot-stuffing)',
-        parameters: [userParam, { name: 'number', in: 'path', required: true, schema: { type: 'integer' } }],
-        responses: { '200': { description: 'message/rfc822' }, ...errors },
-      },
-    },
-    '/api/users/{user}/outcome': {
-      get: {
-        summary: 'What is left, deleted and retrieved',
-        parameters: [userParam],
-        responses: { '200': ok('Outcome') },
-      },
-    },
-    '/api/faults': {
-      get: { summary: 'Fault rules with explain() text and hit counts', responses: { '200': ok('Rules') } },
-      post: {
-        summary: 'Add fault rules: { rules: [FaultRule, ...] } (the data the builder produces)',
-        responses: { '201': ok('Ids and explanations'), ...errors },
-      },
-    },
-    '/api/faults/pending': { get: { summary: 'Rules that never fired', responses: { '200': ok('Rules') } } },
-    '/api/faults/{id}': {
-      delete: {
-        summary: 'Remove a fault rule',
-        parameters: [idParam],
-        responses: { '200': ok('Removed'), ...errors },
-      },
-    },
-    '/api/reset': {
-      post: {
-        summary: 'Mailboxes as seeded, run-time faults removed, transcripts cleared',
-        responses: { '200': ok('Reset') },
-      },
-    },
-    '/api/sessions': {
-      get: { summary: 'Every session as JSON (secrets masked)', responses: { '200': ok('Export') } },
-    },
-    '/api/sessions/{id}': {
-      get: { summary: 'One session as JSON', parameters: [idParam], responses: { '200': ok('Session') } },
-    },
-    '/api/sessions/{id}/transcript': {
-      get: {
-        summary: 'One session as C:/S: text',
-        parameters: [idParam],
-        responses: { '200': { description: 'text/plain' } },
-      },
-    },
-    '/api/transcript': {
-      get: {
-        summary: 'All sessions as C:/S: text (?user=, ?stable=true)',
-        responses: { '200': { description: 'text/plain' } },
-      },
-    },
-    '/api/commands': {
-      get: { summary: "Commands received, as 'RETR 1' (?user=)", responses: { '200': ok('Commands') } },
-    },
-    '/api/verify': {
-      post: {
-        summary:
-          'Verify a command was received: { pattern, times?, user?, sessionId? }; 422 with a near-miss report if not',
-        responses: {
-          '200': ok('Verified'),
-          '422': { description: 'Not received; the body lists the nearest commands' },
+    components: {
+      securitySchemes: { token: { type: 'http', scheme: 'bearer' } },
+      schemas: { Error: jsonSchema(errorBody, 'output') },
+      responses: {
+        Unauthorized: {
+          description: 'Missing or wrong token',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
         },
       },
     },
-    '/api/wait/next-session': {
-      post: {
-        summary: 'Wait for the next session: { timeoutMs? }',
-        responses: { '200': ok('Session id'), '408': { description: 'Timed out' } },
-      },
-    },
-    '/api/wait/session-end': {
-      post: {
-        summary: 'Wait for a session to end: { sessionId?, timeoutMs? }',
-        responses: { '200': ok('Session'), '408': { description: 'Timed out' } },
-      },
-    },
-    '/api/wait/command': {
-      post: {
-        summary: 'Wait for a command: { pattern, timeoutMs?, includePast? }',
-        responses: { '200': ok('Command'), '408': { description: 'Timed out' } },
-      },
-    },
-    '/api/events': {
-      get: {
-        summary: 'Server-sent events: every session event as it happens (secrets masked)',
-        responses: { '200': { description: 'text/event-stream' } },
-      },
-    },
-  },
-} as const;
+    security: [{ token: [] }],
+    paths,
+  };
+}
+
+let built: Json | undefined;
+
+/** The document, built once per process on first use (a server that never serves it pays nothing). */
+export function openApiDocument(): Json {
+  built ??= buildDocument();
+  return built;
+}

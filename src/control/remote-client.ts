@@ -1,11 +1,29 @@
-import type { BuiltRule } from '../faults/builder';
-import type { FaultRule } from '../faults/rule';
+import type { z } from 'zod';
+import { type BuiltRule, withExplain } from '../faults/builder';
+import type { RuleStatus } from '../faults/engine';
+import type { FaultRuleInput } from '../faults/rule';
 import type { MessageSource } from '../fixtures/types';
-import type { SessionJSON, TranscriptExport } from '../transcript/json-export';
-import type { Times } from '../transcript/verify';
-import { VerificationError } from '../transcript/verify';
+import type {
+  AddedRule,
+  DeletedSummary,
+  MailboxApi,
+  MessageSummary,
+  PatternOf,
+  Pop3MockApi,
+} from '../mock-api';
+import type { UserOptions } from '../options';
+import { InputError, type InputIssue } from '../schema/input-error';
+import type { JsonOptions, SessionJSON, TranscriptExport } from '../transcript/json-export';
+import type { LocatedCommand } from '../transcript/pattern';
+import type { SessionFilter } from '../transcript/query';
+import type { RenderOptions } from '../transcript/render';
+import { SessionRecord } from '../transcript/session-record';
+import type { MailboxOutcome, WaitForCommandOptions, WaitTimeout } from '../transcript/transcript-api';
+import { VerificationError, type VerifyOptions } from '../transcript/verify';
 import { WaitTimeoutError } from '../transcript/waiting';
-import { toWirePattern } from './wire-pattern';
+import type { Pop3Event, Pop3EventType } from '../vocabulary';
+import { type Endpoint, type EndpointOf, endpoints, type OperationId } from './contract/endpoints';
+import { EventStream } from './event-stream';
 
 /** Where the control API is; both default to what the jest global setup puts in the environment. */
 export interface ConnectOptions {
@@ -15,243 +33,293 @@ export interface ConnectOptions {
   token?: string;
 }
 
-/** A message as the control API lists it. */
-export interface RemoteMessage {
-  number: number;
-  uid: string;
-  size: number;
-}
-
-/** A rule as the control API lists it. */
-export interface RemoteRule {
-  rule: FaultRule;
-  explain: string;
-  hits: number;
-  source: 'options' | 'runtime';
-}
-
-/** A control API request that failed; `status` is the HTTP status. */
+/** A control API request that failed for a reason other than the input or a verification; `status` is the HTTP status. */
 export class ControlError extends Error {
   override readonly name = 'ControlError';
   constructor(
     readonly status: number,
     message: string,
     /** The JSON body of the error reply, when there was one. */
-    readonly body: Record<string, unknown> = {},
+    readonly body: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
 }
 
+type Out<S> = S extends z.ZodType ? z.output<S> : never;
+/** What an endpoint answers on success, from the contract. */
+type Success<O extends OperationId> = EndpointOf<O>['answers'] extends { 200: { json: infer S } }
+  ? Out<S>
+  : EndpointOf<O>['answers'] extends { 201: { json: infer S } }
+    ? Out<S>
+    : string;
+
+interface CallInput {
+  params?: Record<string, string | number>;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+}
+
 /**
- * The same methods as the in-process `Pop3Mock`, made async, over the HTTP
- * control API: a test in a jest worker (or any Node process) reads like an
- * in-process test.
+ * The in-process API ({@link Pop3MockApi}) over the HTTP control API: a test
+ * in a jest worker, or any Node process, reads like an in-process test, with
+ * `await` on every call. Answers are checked against the contract and come
+ * back as the same types: `SessionRecord`s with dates and methods, rules
+ * with `explain()`, `InputError`, `VerificationError` and `WaitTimeoutError`.
  */
-export class RemotePop3Mock {
+export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   host = '';
   port = 0;
-  tlsPort: number | null = null;
-  smtpPort: number | null = null;
+  tlsPort: number | undefined;
+  smtpPort: number | undefined;
+  private readonly events: EventStream;
 
   /** @internal Use {@link connectPop3Mock}. */
   constructor(
     readonly controlUrl: string,
     private readonly token: string,
-  ) {}
+  ) {
+    this.events = new EventStream(`${controlUrl}/api/events`, token);
+  }
 
   get url(): string {
-    return `pop3://${this.host}:${this.port}`;
+    return `pop3://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
   }
 
-  /** @internal */
+  /** @internal Reads the ports. */
   async refresh(): Promise<void> {
-    const status = await this.request<{
-      host: string;
-      port: number;
-      tlsPort: number | null;
-      smtpPort: number | null;
-    }>('GET', '/api/status');
-    ({ host: this.host, port: this.port, tlsPort: this.tlsPort, smtpPort: this.smtpPort } = status);
+    const status = await this.call('getStatus');
+    this.host = status.host;
+    this.port = status.port;
+    this.tlsPort = status.tlsPort ?? undefined;
+    this.smtpPort = status.smtpPort ?? undefined;
   }
 
-  users(): Promise<string[]> {
-    return this.request<{ users: string[] }>('GET', '/api/status').then((s) => s.users);
+  async users(): Promise<string[]> {
+    return (await this.call('getStatus')).users;
   }
 
-  /** Creates or replaces a user. Buffers in `messages` are sent as base64. */
-  async addUser(
-    user: string,
-    options: { password: string; messages?: MessageSource | readonly MessageSource[]; oauthToken?: string },
-  ): Promise<RemoteMessage[]> {
-    const body = { ...options, messages: toWireMessages(options.messages ?? []) };
-    const created = await this.request<{ messages: RemoteMessage[] }>('PUT', `/api/users/${enc(user)}`, body);
-    return created.messages;
+  async addUser(user: string, options: UserOptions | string): Promise<RemoteMailbox> {
+    const given = typeof options === 'string' ? { password: options } : options;
+    if (typeof given.oauthToken === 'function') {
+      throw new TypeError(
+        'pop3-mock: a function oauthToken cannot cross the control API; give the token string',
+      );
+    }
+    const body = {
+      ...given,
+      ...(given.messages === undefined ? {} : { messages: wireMessages(given.messages) }),
+    };
+    await this.call('putUser', { params: { user }, body });
+    return this.mailbox(user);
   }
 
-  async removeUser(user: string): Promise<void> {
-    await this.request('DELETE', `/api/users/${enc(user)}`);
+  async removeUser(user: string): Promise<boolean> {
+    return found(this.call('removeUser', { params: { user } }));
   }
 
-  /** A user's mailbox, remotely. */
   mailbox(user: string): RemoteMailbox {
     return new RemoteMailbox(this, user);
   }
 
-  deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<RemoteMessage[]> {
-    return this.mailbox(user).deliver(messages);
+  async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageSummary[]> {
+    await this.call('deliver', { params: { user }, body: { messages: wireMessages(messages) } });
+    return this.mailbox(user).messages();
   }
 
-  /** Adds fault rules (built with `on()`/`connection()`); active when the promise resolves. */
-  async use(...rules: FaultRule[]): Promise<void> {
-    await this.request('POST', '/api/faults', { rules });
+  async outcome(user: string): Promise<MailboxOutcome> {
+    const outcome = await this.call('getOutcome', { params: { user } });
+    return {
+      ...outcome,
+      deleted: outcome.deleted.map((d) => ({
+        ...d,
+        number: d.number ?? undefined,
+        deletedAt: new Date(d.deletedAt),
+      })),
+    };
   }
 
-  async removeRule(id: string): Promise<void> {
-    await this.request('DELETE', `/api/faults/${enc(id)}`);
+  async use(...rules: FaultRuleInput[]): Promise<AddedRule[]> {
+    return this.call('addRules', { body: { rules } });
   }
 
-  rules(): Promise<RemoteRule[]> {
-    return this.request('GET', '/api/faults');
+  async rules(): Promise<RuleStatus[]> {
+    const listed = await this.call('listRules');
+    return listed.map((s) => ({ rule: withExplain(s.rule), hits: s.hits, source: s.source }));
   }
 
-  async pendingRules(): Promise<FaultRule[]> {
-    const pending = await this.request<{ rule: BuiltRule }[]>('GET', '/api/faults/pending');
-    return pending.map((p) => p.rule);
+  async pendingRules(): Promise<BuiltRule[]> {
+    return (await this.call('listPendingRules')).map((p) => withExplain(p.rule));
   }
 
-  async reset(): Promise<void> {
-    await this.request('POST', '/api/reset');
+  async removeRule(id: string): Promise<boolean> {
+    return found(this.call('removeRule', { params: { id } }));
   }
 
-  async sessions(filter: { user?: string } = {}): Promise<SessionJSON[]> {
-    const exported = await this.request<TranscriptExport>('GET', `/api/sessions${query(filter)}`);
-    return exported.sessions;
+  async listSessions(filter: SessionFilter = {}): Promise<SessionRecord[]> {
+    const exported = await this.call('listSessions', { query: { ...filter } });
+    return exported.sessions.map((s) => SessionRecord.fromJSON(s as SessionJSON));
   }
 
-  exportTranscripts(filter: { user?: string } = {}): Promise<TranscriptExport> {
-    return this.request('GET', `/api/sessions${query(filter)}`);
+  commands(filter: SessionFilter = {}): Promise<string[]> {
+    return this.call('listCommands', { query: { ...filter } });
   }
 
-  commands(filter: { user?: string } = {}): Promise<string[]> {
-    return this.request('GET', `/api/commands${query(filter)}`);
+  async transcript(options: RenderOptions & SessionFilter = {}): Promise<string> {
+    const { user, sessionId, stable, secrets } = options;
+    return this.call('getTranscript', { query: { user, sessionId, stable, secrets } });
   }
 
-  transcript(options: { user?: string; stable?: boolean } = {}): Promise<string> {
-    return this.request<string>('GET', `/api/transcript${query(options)}`, undefined, 'text');
+  async exportTranscripts(options: JsonOptions & SessionFilter = {}): Promise<TranscriptExport> {
+    if (options.secrets) throw new TypeError('pop3-mock: secrets never cross the control API');
+    return (await this.call('listSessions', {
+      query: { user: options.user, sessionId: options.sessionId },
+    })) as TranscriptExport;
   }
 
-  /** Rejects with a `VerificationError` (near-miss report) unless the command was received. */
-  async verify(
-    pattern: string | RegExp,
-    options: { times?: Times; user?: string; sessionId?: number } = {},
-  ): Promise<void> {
-    try {
-      await this.request('POST', '/api/verify', { pattern: toWirePattern(pattern), ...options });
-    } catch (error) {
-      if (error instanceof ControlError && error.status === 422) {
-        const {
-          error: message,
-          count,
-          nearMisses,
-        } = error.body as { error: string; count: number; nearMisses: string[] };
-        throw new VerificationError(message, count, nearMisses);
-      }
-      throw error;
-    }
+  async verify(pattern: PatternOf<'remote'>, options: VerifyOptions = {}): Promise<number> {
+    const answer = await this.call('verify', { body: { pattern: wirePattern(pattern), ...options } });
+    return answer.count;
   }
 
-  async nextSession(options: { timeoutMs?: number } = {}): Promise<{ id: number }> {
-    return this.waiting(() => this.request('POST', '/api/wait/next-session', options));
+  async nextSession(options: WaitTimeout = {}): Promise<SessionRecord> {
+    return SessionRecord.fromJSON((await this.call('waitNextSession', { body: options })) as SessionJSON);
   }
 
-  async sessionEnd(sessionId?: number, options: { timeoutMs?: number } = {}): Promise<SessionJSON> {
-    return this.waiting(() => this.request('POST', '/api/wait/session-end', { sessionId, ...options }));
+  async sessionEnd(session?: SessionRecord | number, options: WaitTimeout = {}): Promise<SessionRecord> {
+    const sessionId = typeof session === 'number' ? session : session?.id;
+    const ended = await this.call('waitSessionEnd', { body: { sessionId, ...options } });
+    return SessionRecord.fromJSON(ended as SessionJSON);
   }
 
   async waitForCommand(
-    pattern: string | RegExp,
-    options: { timeoutMs?: number; includePast?: boolean } = {},
-  ): Promise<{ sessionId: number; verb: string; index: number; state: string }> {
-    return this.waiting(() =>
-      this.request('POST', '/api/wait/command', { pattern: toWirePattern(pattern), ...options }),
+    pattern: PatternOf<'remote'>,
+    options: WaitForCommandOptions = {},
+  ): Promise<LocatedCommand> {
+    const c = await this.call('waitCommand', { body: { pattern: wirePattern(pattern), ...options } });
+    return { ...c, user: c.user ?? undefined, reply: c.reply ?? undefined };
+  }
+
+  /**
+   * The first event matching `predicate`, from the server's event stream.
+   * Events that happened between this call and the stream's connection are
+   * read back from the recorded sessions, so none is missed.
+   */
+  async waitFor(predicate: (event: Pop3Event) => boolean, options: WaitTimeout = {}): Promise<Pop3Event> {
+    const since = Date.now();
+    const timeoutMs = options.timeoutMs ?? 5000;
+    return new Promise<Pop3Event>((resolve, reject) => {
+      const finish = (outcome: () => void) => {
+        clearTimeout(timer);
+        stop();
+        outcome();
+      };
+      const stop = this.events.on('*', (event) => {
+        if (predicate(event)) finish(() => resolve(event));
+      });
+      const timer = setTimeout(
+        () =>
+          finish(() => reject(new WaitTimeoutError(`pop3-mock: no matching event within ${timeoutMs} ms`))),
+        timeoutMs,
+      );
+      timer.unref();
+      this.events.connected
+        .then(() => this.listSessions())
+        .then((sessions) => {
+          const early = sessions.flatMap((s) => s.events).find((e) => e.at >= since && predicate(e));
+          if (early) finish(() => resolve(early));
+        })
+        .catch((error: unknown) => finish(() => reject(error)));
+    });
+  }
+
+  /** Listens to the server's events (secrets masked), from when the stream is connected (`await remote.listening()`). */
+  on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void {
+    return this.events.on(type, listener);
+  }
+
+  /** Resolves when the event stream behind `on()` is connected. */
+  listening(): Promise<void> {
+    return this.events.connected;
+  }
+
+  async reset(): Promise<void> {
+    await this.call('reset');
+  }
+
+  /** Stops listening to the server's events; the server runs on (it belongs to whoever started it). */
+  async close(): Promise<void> {
+    this.events.close();
+  }
+
+  /** @internal One request of the contract: path, query and body in, the checked answer out. */
+  async call<O extends OperationId>(op: O, input: CallInput = {}): Promise<Success<O>> {
+    const endpoint: Endpoint = endpoints[op];
+    const path = endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+      encodeURIComponent(String(input.params?.[name] ?? '')),
     );
-  }
-
-  outcome(user: string): Promise<unknown> {
-    return this.request('GET', `/api/users/${enc(user)}/outcome`);
-  }
-
-  private async waiting<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof ControlError && error.status === 408) throw new WaitTimeoutError(error.message);
-      throw error;
-    }
-  }
-
-  /** @internal */
-  async request<T>(method: string, path: string, body?: unknown, as: 'json' | 'text' = 'json'): Promise<T> {
-    const response = await fetch(`${this.controlUrl}${path}`, {
-      method,
+    const response = await fetch(`${this.controlUrl}${path}${queryString(input.query)}`, {
+      method: endpoint.method,
       headers: {
         authorization: `Bearer ${this.token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: input.body === undefined ? undefined : JSON.stringify(input.body),
     });
-    const text = await response.text();
-    if (!response.ok) {
-      let parsed: Record<string, unknown> = {};
-      try {
-        parsed = JSON.parse(text) as Record<string, unknown>;
-      } catch {
-        // not JSON: keep the text
-      }
-      const message = typeof parsed.error === 'string' ? parsed.error : text;
-      throw new ControlError(response.status, `${method} ${path}: ${response.status} ${message}`, parsed);
+    const answer = endpoint.answers[response.status];
+    if (!response.ok) throw failure(response.status, await response.text(), `${endpoint.method} ${path}`);
+    if (!answer)
+      throw new ControlError(
+        response.status,
+        `${endpoint.method} ${path}: unexpected status ${response.status}`,
+      );
+    if ('text' in answer) {
+      const bytes = Buffer.from(await response.arrayBuffer());
+      return (answer.text === 'message/rfc822' ? bytes : bytes.toString('utf8')) as Success<O>;
     }
-    return (as === 'text' ? text : JSON.parse(text)) as T;
+    // The answer is checked against the contract: a mismatch is a bug of pop3-mock, said at once.
+    return answer.json.parse(await response.json()) as Success<O>;
   }
 }
 
 /** One user's mailbox over the control API. */
-export class RemoteMailbox {
+export class RemoteMailbox implements MailboxApi<'remote'> {
   constructor(
     private readonly remote: RemotePop3Mock,
     readonly user: string,
   ) {}
 
-  messages(): Promise<RemoteMessage[]> {
-    return this.remote.request('GET', `/api/users/${enc(this.user)}/messages`);
+  async messages(): Promise<MessageSummary[]> {
+    const listed = await this.remote.call('listMessages', { params: { user: this.user } });
+    return listed.map((m) => ({ ...m, deliveredAt: new Date(m.deliveredAt) }));
   }
 
-  deliver(messages: MessageSource | readonly MessageSource[]): Promise<RemoteMessage[]> {
-    return this.remote.request('POST', `/api/users/${enc(this.user)}/messages`, {
-      messages: toWireMessages(messages),
-    });
+  async deleted(): Promise<DeletedSummary[]> {
+    const listed = await this.remote.call('listDeleted', { params: { user: this.user } });
+    return listed.map((m) => ({ ...m, deletedAt: new Date(m.deletedAt) }));
   }
 
   /** The bytes RETR sends for message `number`. */
-  async raw(number: number): Promise<string> {
-    return this.remote.request(
-      'GET',
-      `/api/users/${enc(this.user)}/messages/${number}/raw`,
-      undefined,
-      'text',
-    );
+  async raw(number: number): Promise<Buffer> {
+    return (await this.remote.call('getRawMessage', {
+      params: { user: this.user, number },
+    })) as unknown as Buffer;
   }
 
   async reset(): Promise<void> {
-    await this.remote.request('POST', `/api/users/${enc(this.user)}/reset`);
+    await this.remote.call('resetMailbox', { params: { user: this.user } });
+  }
+
+  deliver(messages: MessageSource | readonly MessageSource[]): Promise<MessageSummary[]> {
+    return this.remote.deliver(this.user, messages);
   }
 }
 
 /**
  * Connects to a running pop3-mock's control API (started with
  * `control: true`, by the CLI's `--control-port`, or by the jest global
- * setup) and resolves with a client that mirrors `Pop3Mock`.
+ * setup) and resolves with a client that implements the same
+ * {@link Pop3MockApi} as the in-process server.
  */
 export async function connectPop3Mock(options: ConnectOptions = {}): Promise<RemotePop3Mock> {
   const url = options.url ?? process.env.POP3_MOCK_CONTROL_URL;
@@ -266,15 +334,62 @@ export async function connectPop3Mock(options: ConnectOptions = {}): Promise<Rem
   return remote;
 }
 
-function toWireMessages(messages: MessageSource | readonly MessageSource[]): unknown[] {
-  const list = Array.isArray(messages) ? messages : [messages];
-  return list.map((m) => (Buffer.isBuffer(m) ? { rawBase64: m.toString('base64') } : m));
+/** An error answer as the error class the in-process call would throw. */
+function failure(status: number, text: string, what: string): Error {
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // Not JSON: the text itself is the message.
+  }
+  const message = typeof body.error === 'string' ? body.error : text;
+  if (status === 400 && Array.isArray(body.issues)) {
+    return new InputError(body.issues as InputIssue[], what);
+  }
+  if (status === 422) {
+    return new VerificationError(
+      message,
+      Number(body.count ?? 0),
+      (body.nearMisses as string[] | undefined) ?? [],
+    );
+  }
+  if (status === 408) return new WaitTimeoutError(message);
+  return new ControlError(status, message, body);
 }
 
-const enc = encodeURIComponent;
+/** A 404 as `false`, as the in-process call answers for a missing user or rule. */
+async function found(call: Promise<unknown>): Promise<boolean> {
+  try {
+    await call;
+    return true;
+  } catch (error) {
+    if (error instanceof ControlError && error.status === 404) return false;
+    throw error;
+  }
+}
 
-function query(params: Record<string, string | boolean | undefined>): string {
-  const entries = Object.entries(params).filter((e): e is [string, string | boolean] => e[1] !== undefined);
-  const pairs: [string, string][] = entries.map(([k, v]) => [k, String(v)]);
-  return pairs.length === 0 ? '' : `?${new URLSearchParams(pairs).toString()}`;
+function wirePattern(pattern: string | RegExp): string | { regex: string; flags: string } {
+  if (typeof pattern === 'string') return pattern;
+  if (pattern instanceof RegExp) return { regex: pattern.source, flags: pattern.flags };
+  throw new TypeError('pop3-mock: only a string or a RegExp pattern can cross the control API');
+}
+
+function wireMessages(messages: MessageSource | readonly MessageSource[]): unknown[] {
+  const list: readonly MessageSource[] = Array.isArray(messages) ? messages : [messages as MessageSource];
+  return list.map((m) => {
+    if (Buffer.isBuffer(m)) return { rawBase64: m.toString('base64') };
+    if (typeof m === 'object' && 'raw' in m && Buffer.isBuffer(m.raw)) {
+      return { rawBase64: m.raw.toString('base64'), ...(m.uid === undefined ? {} : { uid: m.uid }) };
+    }
+    return m;
+  });
+}
+
+function queryString(query: CallInput['query']): string {
+  const pairs = Object.entries(query ?? {}).filter(
+    (e): e is [string, string | number | boolean] => e[1] !== undefined,
+  );
+  return pairs.length === 0
+    ? ''
+    : `?${new URLSearchParams(pairs.map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
 }

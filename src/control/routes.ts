@@ -1,344 +1,233 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type BuiltRule, withExplain } from '../faults/builder';
-import type { FaultRule } from '../faults/rule';
-import { FixtureError, type MessageSource } from '../fixtures/types';
+import type { z } from 'zod';
+import { acceptRules } from '../faults/accept-rules';
+import type { MailboxView } from '../mailbox/mailbox-view';
 import type { Pop3Mock } from '../server/pop3-mock';
+import type { LocatedCommand } from '../transcript/pattern';
+import { redactArgs, redactLine } from '../transcript/redact';
 import { VerificationError } from '../transcript/verify';
-import { WaitTimeoutError } from '../transcript/waiting';
-import { asObject, HttpError, readBody, readJson, sendJson, sendText } from './http-util';
+import type { Endpoint, OperationId } from './contract/endpoints';
+import { endpoints } from './contract/endpoints';
+import { HttpError } from './http-util';
 import { openApiDocument } from './openapi';
-import { fromWirePattern } from './wire-pattern';
 
-/** What a route handler gets: the server, the request, the path parameters. */
-interface RouteContext {
-  pop3: Pop3Mock;
-  req: IncomingMessage;
-  res: ServerResponse;
-  params: Record<string, string>;
-  query: URLSearchParams;
+/** What a handler answers: JSON, or text of a given type. The control server writes it. */
+export type Reply =
+  | { readonly status: number; readonly json: unknown }
+  | { readonly status: number; readonly text: string | Buffer; readonly type: string };
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** What a handler gets: the server and the request's parts, already checked against the endpoint's schemas. */
+export interface RouteContext<E extends Endpoint> {
+  readonly pop3: Pop3Mock;
+  readonly params: Out<E['params']>;
+  readonly query: Out<E['query']>;
+  readonly body: Out<E['body']>;
+  /** A message/rfc822 body, for endpoints that take one. */
+  readonly raw: Buffer | undefined;
 }
 
-interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Path with `:name` parameters. */
-  path: string;
-  handle(ctx: RouteContext): Promise<void> | void;
+type Handlers = { [O in OperationId]?: (ctx: RouteContext<(typeof endpoints)[O]>) => Reply | Promise<Reply> };
+
+const ok = (json: unknown, status = 200): Reply => ({ status, json });
+
+function mailboxOf(pop3: Pop3Mock, user: string): MailboxView {
+  if (!pop3.users().includes(user)) throw new HttpError(404, `no user ${JSON.stringify(user)}`);
+  return pop3.mailbox(user);
 }
 
-const timeoutOf = (query: URLSearchParams | Record<string, unknown>): number | undefined => {
-  const raw = query instanceof URLSearchParams ? query.get('timeoutMs') : query.timeoutMs;
-  if (raw === null || raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || n > 600_000) throw new HttpError(400, 'timeoutMs must be 0-600000');
-  return n;
+function messagesOf(mailbox: MailboxView) {
+  return mailbox.messages().map(({ number, uid, size, deliveredAt }) => ({
+    number,
+    uid,
+    size,
+    deliveredAt: deliveredAt.toISOString(),
+  }));
+}
+
+function sessionJSON(pop3: Pop3Mock, id: number) {
+  const found = pop3.exportTranscripts({ sessionId: id }).sessions[0];
+  if (!found) throw new HttpError(404, `no session ${id}`);
+  return found;
+}
+
+/** A located command as the control API shows it: secrets masked, as in every printed form. */
+function locatedJSON(c: LocatedCommand) {
+  return {
+    sessionId: c.sessionId,
+    verb: c.verb,
+    args: [...redactArgs(c.verb, c.args)],
+    raw: redactLine(c.raw),
+    reply: c.reply ?? null,
+    index: c.index,
+    state: c.state,
+    user: c.user ?? null,
+    at: c.at,
+  };
+}
+
+/**
+ * The control API's handlers, one per endpoint of the contract
+ * (contract/endpoints.ts). They call the same public methods a test calls
+ * in process; the input they get has passed the endpoint's schemas.
+ */
+export const handlers: Handlers = {
+  getOpenApi: () => ok(openApiDocument()),
+  getStatus: ({ pop3 }) =>
+    ok({
+      host: pop3.host,
+      port: pop3.port,
+      tlsPort: pop3.tlsPort ?? null,
+      smtpPort: pop3.smtpPort ?? null,
+      users: pop3.users(),
+    }),
+  listUsers: ({ pop3 }) =>
+    ok(pop3.users().map((user) => ({ user, messages: pop3.mailbox(user).messages().length }))),
+  async putUser({ pop3, params, body }) {
+    const mailbox = await pop3.addUser(params.user, body);
+    return ok({ user: params.user, messages: messagesOf(mailbox) }, 201);
+  },
+  removeUser({ pop3, params }) {
+    mailboxOf(pop3, params.user);
+    pop3.removeUser(params.user);
+    return ok({ removed: params.user });
+  },
+  resetMailbox({ pop3, params }) {
+    const mailbox = mailboxOf(pop3, params.user);
+    mailbox.reset();
+    return ok({ user: params.user, messages: messagesOf(mailbox) });
+  },
+  listMessages: ({ pop3, params }) => ok(messagesOf(mailboxOf(pop3, params.user))),
+  async deliver({ pop3, params, body, raw }) {
+    mailboxOf(pop3, params.user);
+    const added = await pop3.deliver(params.user, raw ?? body.messages);
+    return ok(
+      added.map(({ number, uid, size }) => ({ number, uid, size })),
+      201,
+    );
+  },
+  getRawMessage({ pop3, params }) {
+    const message = mailboxOf(pop3, params.user).messages()[params.number - 1];
+    if (!message) throw new HttpError(404, `no message ${params.number} for ${params.user}`);
+    return { status: 200, text: message.bytes, type: 'message/rfc822' };
+  },
+  listDeleted: ({ pop3, params }) =>
+    ok(
+      mailboxOf(pop3, params.user)
+        .deleted()
+        .map(({ uid, size, sessionId, deletedAt }) => ({
+          uid,
+          size,
+          sessionId,
+          deletedAt: deletedAt.toISOString(),
+        })),
+    ),
+  getOutcome({ pop3, params }) {
+    mailboxOf(pop3, params.user);
+    const outcome = pop3.outcome(params.user);
+    return ok({
+      ...outcome,
+      deleted: outcome.deleted.map((d) => ({
+        ...d,
+        number: d.number ?? null,
+        deletedAt: d.deletedAt.toISOString(),
+      })),
+    });
+  },
+  listRules: ({ pop3 }) =>
+    ok(
+      pop3.rules().map((s) => ({ rule: s.rule, explain: s.rule.explain(), hits: s.hits, source: s.source })),
+    ),
+  async addRules({ pop3, body }) {
+    // Checked already; accepted again here only to give ids, all before any is stored.
+    const rules = acceptRules(body.rules, { source: 'POST /api/faults', at: 'rules' });
+    await pop3.use(...rules);
+    return ok(
+      rules.map((r) => ({ id: r.id, explain: r.explain() })),
+      201,
+    );
+  },
+  removeRule({ pop3, params }) {
+    if (!pop3.removeRule(params.id)) throw new HttpError(404, `no fault rule ${params.id}`);
+    return ok({ removed: params.id });
+  },
+  listPendingRules: ({ pop3 }) => ok(pop3.pendingRules().map((rule) => ({ rule, explain: rule.explain() }))),
+  async reset({ pop3 }) {
+    await pop3.reset();
+    return ok({ reset: true });
+  },
+  listSessions: ({ pop3, query }) => ok(pop3.exportTranscripts(query)),
+  getSession: ({ pop3, params }) => ok(sessionJSON(pop3, params.id)),
+  getSessionTranscript({ pop3, params }) {
+    if (!pop3.sessions.some((s) => s.id === params.id)) throw new HttpError(404, `no session ${params.id}`);
+    return {
+      status: 200,
+      text: pop3.transcript({ sessionId: params.id }),
+      type: 'text/plain; charset=utf-8',
+    };
+  },
+  getTranscript: ({ pop3, query }) => ({
+    status: 200,
+    text: pop3.transcript(query),
+    type: 'text/plain; charset=utf-8',
+  }),
+  listCommands: ({ pop3, query }) => ok(pop3.commands(query)),
+  verify({ pop3, body }) {
+    const { pattern, ...options } = body;
+    try {
+      return ok({ verified: true, count: pop3.verify(pattern, options) });
+    } catch (error) {
+      if (!(error instanceof VerificationError)) throw error;
+      return ok({ error: error.message, count: error.count, nearMisses: [...error.nearMisses] }, 422);
+    }
+  },
+  async waitNextSession({ pop3, body }) {
+    const session = await pop3.nextSession(body);
+    return ok(sessionJSON(pop3, session.id));
+  },
+  async waitSessionEnd({ pop3, body }) {
+    const target =
+      body.sessionId === undefined ? undefined : pop3.sessions.find((s) => s.id === body.sessionId);
+    if (body.sessionId !== undefined && !target) throw new HttpError(404, `no session ${body.sessionId}`);
+    const ended = await pop3.sessionEnd(target, { timeoutMs: body.timeoutMs });
+    return ok(sessionJSON(pop3, ended.id));
+  },
+  async waitCommand({ pop3, body }) {
+    const { pattern, ...options } = body;
+    return ok(locatedJSON(await pop3.waitForCommand(pattern, options)));
+  },
 };
 
-function user(ctx: RouteContext) {
-  try {
-    return ctx.pop3.mailbox(ctx.params.user!);
-  } catch (error) {
-    throw new HttpError(404, (error as Error).message);
+/** The endpoint a request names, with its path parameters as strings. */
+export function findEndpoint(
+  method: string,
+  path: string,
+): { endpoint: Endpoint; params: Record<string, string> } | undefined {
+  for (const endpoint of Object.values(endpoints) as Endpoint[]) {
+    if (endpoint.method !== method) continue;
+    const params = matchPath(endpoint.path, path);
+    if (params) return { endpoint, params };
   }
+  return undefined;
 }
 
-function messageSources(value: unknown): MessageSource[] {
-  const list = Array.isArray(value) ? value : [value];
-  return list.map((m) => {
-    if (typeof m === 'object' && m !== null && typeof (m as { rawBase64?: unknown }).rawBase64 === 'string') {
-      const { rawBase64, uid } = m as { rawBase64: string; uid?: string };
-      return { raw: Buffer.from(rawBase64, 'base64'), uid };
+function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    const name = /^\{(\w+)\}$/.exec(w)?.[1];
+    if (name === undefined) {
+      if (w !== got[i]) return undefined;
+      continue;
     }
-    return m as MessageSource;
-  });
-}
-
-function faultRules(value: unknown): BuiltRule[] {
-  const list = Array.isArray(value) ? value : [value];
-  return list.map((r, i) => {
-    const rule = asObject(r, `rule ${i + 1}`);
-    const trigger = asObject(rule.trigger, `rule ${i + 1} trigger`);
-    const action = asObject(rule.action, `rule ${i + 1} action`);
-    if (trigger.point !== 'connect' && trigger.point !== 'command') {
-      throw new HttpError(400, `rule ${i + 1}: trigger.point must be "connect" or "command"`);
+    try {
+      params[name] = decodeURIComponent(got[i]!);
+    } catch {
+      throw new HttpError(400, `path: ${JSON.stringify(got[i])} is not valid percent-encoding`);
     }
-    if (trigger.point === 'command' && !Array.isArray(trigger.verbs)) {
-      throw new HttpError(400, `rule ${i + 1}: trigger.verbs must be an array such as ["RETR"]`);
-    }
-    if (typeof action.type !== 'string') throw new HttpError(400, `rule ${i + 1}: action.type is required`);
-    const id = typeof rule.id === 'string' ? rule.id : `remote-${Date.now().toString(36)}-${i}`;
-    return withExplain({ ...(rule as object), id } as FaultRule);
-  });
-}
-
-function messagesOf(pop3: Pop3Mock, name: string) {
-  return pop3
-    .mailbox(name)
-    .messages()
-    .map(({ number, uid, size, deliveredAt }) => ({
-      number,
-      uid,
-      size,
-      deliveredAt: deliveredAt.toISOString(),
-    }));
-}
-
-/** The control API: one entry per endpoint, documented in {@link openApiDocument}. */
-export const routes: readonly Route[] = [
-  { method: 'GET', path: '/openapi.json', handle: ({ res }) => sendJson(res, 200, openApiDocument) },
-  {
-    method: 'GET',
-    path: '/api/status',
-    handle: ({ pop3, res }) =>
-      sendJson(res, 200, {
-        host: pop3.host,
-        port: pop3.port,
-        tlsPort: pop3.tlsPort ?? null,
-        smtpPort: pop3.smtpPort ?? null,
-        users: pop3.users(),
-      }),
-  },
-  {
-    method: 'GET',
-    path: '/api/users',
-    handle: ({ pop3, res }) =>
-      sendJson(
-        res,
-        200,
-        pop3.users().map((name) => ({ user: name, messages: pop3.mailbox(name).messages().length })),
-      ),
-  },
-  {
-    method: 'PUT',
-    path: '/api/users/:user',
-    async handle(ctx) {
-      const body = asObject(await readJson(ctx.req), 'body');
-      if (typeof body.password !== 'string') throw new HttpError(400, 'password (string) is required');
-      const oauthToken = typeof body.oauthToken === 'string' ? body.oauthToken : undefined;
-      await ctx.pop3.addUser(ctx.params.user!, {
-        password: body.password,
-        messages: messageSources(body.messages ?? []),
-        oauthToken,
-      });
-      sendJson(ctx.res, 201, { user: ctx.params.user, messages: messagesOf(ctx.pop3, ctx.params.user!) });
-    },
-  },
-  {
-    method: 'DELETE',
-    path: '/api/users/:user',
-    handle(ctx) {
-      user(ctx);
-      ctx.pop3.removeUser(ctx.params.user!);
-      sendJson(ctx.res, 200, { removed: ctx.params.user });
-    },
-  },
-  {
-    method: 'POST',
-    path: '/api/users/:user/reset',
-    handle(ctx) {
-      user(ctx).reset();
-      sendJson(ctx.res, 200, { user: ctx.params.user, messages: messagesOf(ctx.pop3, ctx.params.user!) });
-    },
-  },
-  {
-    method: 'GET',
-    path: '/api/users/:user/messages',
-    handle(ctx) {
-      user(ctx);
-      sendJson(ctx.res, 200, messagesOf(ctx.pop3, ctx.params.user!));
-    },
-  },
-  {
-    method: 'POST',
-    path: '/api/users/:user/messages',
-    async handle(ctx) {
-      user(ctx);
-      const type = ctx.req.headers['content-type'] ?? '';
-      const sources = type.startsWith('application/json')
-        ? messageSources(asObject(await readJson(ctx.req), 'body').messages)
-        : [await readBody(ctx.req)];
-      const added = await ctx.pop3.deliver(ctx.params.user!, sources);
-      sendJson(
-        ctx.res,
-        201,
-        added.map(({ number, uid, size }) => ({ number, uid, size })),
-      );
-    },
-  },
-  {
-    method: 'GET',
-    path: '/api/users/:user/messages/:number/raw',
-    handle(ctx) {
-      const message = user(ctx)
-        .messages()
-        .find((m) => String(m.number) === ctx.params.number);
-      if (!message) throw new HttpError(404, `no message ${ctx.params.number} for ${ctx.params.user}`);
-      sendText(ctx.res, 200, message.bytes, 'message/rfc822');
-    },
-  },
-  {
-    method: 'GET',
-    path: '/api/users/:user/outcome',
-    handle(ctx) {
-      user(ctx);
-      sendJson(ctx.res, 200, ctx.pop3.outcome(ctx.params.user!));
-    },
-  },
-  {
-    method: 'GET',
-    path: '/api/faults',
-    handle: ({ pop3, res }) =>
-      sendJson(
-        res,
-        200,
-        pop3
-          .rules()
-          .map((s) => ({ rule: s.rule, explain: s.rule.explain(), hits: s.hits, source: s.source })),
-      ),
-  },
-  {
-    method: 'POST',
-    path: '/api/faults',
-    async handle(ctx) {
-      const body = asObject(await readJson(ctx.req), 'body');
-      const rules = faultRules(body.rules ?? body.rule);
-      await ctx.pop3.use(...rules);
-      sendJson(
-        ctx.res,
-        201,
-        rules.map((r) => ({ id: r.id, explain: r.explain() })),
-      );
-    },
-  },
-  {
-    method: 'DELETE',
-    path: '/api/faults/:id',
-    handle(ctx) {
-      if (!ctx.pop3.removeRule(ctx.params.id!)) throw new HttpError(404, `no fault rule ${ctx.params.id}`);
-      sendJson(ctx.res, 200, { removed: ctx.params.id });
-    },
-  },
-  {
-    method: 'GET',
-    path: '/api/faults/pending',
-    handle: ({ pop3, res }) =>
-      sendJson(
-        res,
-        200,
-        pop3.pendingRules().map((r) => ({ rule: r, explain: r.explain() })),
-      ),
-  },
-  {
-    method: 'POST',
-    path: '/api/reset',
-    async handle({ pop3, res }) {
-      await pop3.reset();
-      sendJson(res, 200, { reset: true });
-    },
-  },
-  {
-    method: 'GET',
-    path: '/api/sessions',
-    handle: ({ pop3, res, query }) =>
-      sendJson(res, 200, pop3.exportTranscripts({ user: query.get('user') ?? undefined })),
-  },
-  {
-    method: 'GET',
-    path: '/api/sessions/:id',
-    handle(ctx) {
-      const id = Number(ctx.params.id);
-      const found = ctx.pop3.exportTranscripts({ sessionId: id }).sessions[0];
-      if (!found) throw new HttpError(404, `no session ${ctx.params.id}`);
-      sendJson(ctx.res, 200, found);
-    },
-  },
-  {
-    method: 'GET',
-    path: '/api/sessions/:id/transcript',
-    handle(ctx) {
-      const id = Number(ctx.params.id);
-      if (!ctx.pop3.sessions.some((s) => s.id === id))
-        throw new HttpError(404, `no session ${ctx.params.id}`);
-      sendText(ctx.res, 200, `${ctx.pop3.transcript({ sessionId: id })}\n`);
-    },
-  },
-  {
-    method: 'GET',
-    path: '/api/transcript',
-    handle: ({ pop3, res, query }) =>
-      sendText(
-        res,
-        200,
-        `${pop3.transcript({ user: query.get('user') ?? undefined, stable: query.get('stable') === 'true' })}\n`,
-      ),
-  },
-  {
-    method: 'GET',
-    path: '/api/commands',
-    handle: ({ pop3, res, query }) =>
-      sendJson(res, 200, pop3.commands({ user: query.get('user') ?? undefined })),
-  },
-  {
-    method: 'POST',
-    path: '/api/verify',
-    async handle(ctx) {
-      const body = asObject(await readJson(ctx.req), 'body');
-      try {
-        ctx.pop3.verify(fromWirePattern(body.pattern), {
-          times: body.times as number | undefined,
-          user: typeof body.user === 'string' ? body.user : undefined,
-          sessionId: typeof body.sessionId === 'number' ? body.sessionId : undefined,
-        });
-        sendJson(ctx.res, 200, { verified: true });
-      } catch (error) {
-        if (!(error instanceof VerificationError)) throw error;
-        sendJson(ctx.res, 422, { error: error.message, count: error.count, nearMisses: error.nearMisses });
-      }
-    },
-  },
-  {
-    method: 'POST',
-    path: '/api/wait/next-session',
-    async handle(ctx) {
-      const body = asObject(await readJson(ctx.req), 'body');
-      const session = await ctx.pop3.nextSession({ timeoutMs: timeoutOf(body) });
-      sendJson(ctx.res, 200, { id: session.id });
-    },
-  },
-  {
-    method: 'POST',
-    path: '/api/wait/session-end',
-    async handle(ctx) {
-      const body = asObject(await readJson(ctx.req), 'body');
-      const id = typeof body.sessionId === 'number' ? body.sessionId : undefined;
-      const target = id === undefined ? undefined : ctx.pop3.sessions.find((s) => s.id === id);
-      if (id !== undefined && !target) throw new HttpError(404, `no session ${id}`);
-      const ended = await ctx.pop3.sessionEnd(target, { timeoutMs: timeoutOf(body) });
-      sendJson(ctx.res, 200, ctx.pop3.exportTranscripts({ sessionId: ended.id }).sessions[0]);
-    },
-  },
-  {
-    method: 'POST',
-    path: '/api/wait/command',
-    async handle(ctx) {
-      const body = asObject(await readJson(ctx.req), 'body');
-      const found = await ctx.pop3.waitForCommand(fromWirePattern(body.pattern), {
-        timeoutMs: timeoutOf(body),
-        includePast: body.includePast === true,
-      });
-      sendJson(ctx.res, 200, {
-        sessionId: found.sessionId,
-        verb: found.verb,
-        index: found.index,
-        state: found.state,
-      });
-    },
-  },
-];
-
-/** Maps a thrown error to the HTTP reply: known errors get a 4xx with their message. */
-export function errorStatus(error: unknown): { status: number; message: string } {
-  if (error instanceof HttpError) return { status: error.status, message: error.message };
-  if (error instanceof FixtureError) return { status: 400, message: error.message };
-  if (error instanceof WaitTimeoutError) return { status: 408, message: error.message };
-  return { status: 500, message: `internal error: ${(error as Error).message}` };
+  }
+  return params;
 }

@@ -1,3 +1,5 @@
+import type { MessageSource } from '../fixtures/types';
+import type { MailboxApi } from '../mock-api';
 import type { DeletedMessage, Mailbox, MessageInfo } from './mailbox';
 
 /**
@@ -5,7 +7,7 @@ import type { DeletedMessage, Mailbox, MessageInfo } from './mailbox';
  * and who holds its lock. Read-only: the password, the lock and the stored
  * list belong to the server (change them with `addUser`, `deliver`, `reset`).
  */
-export interface MailboxView {
+export interface MailboxView extends MailboxApi<'local'> {
   readonly user: string;
   /** The id of the session holding the maildrop lock, if any. */
   readonly lockedBy: number | undefined;
@@ -17,10 +19,15 @@ export interface MailboxView {
   raw(number: number): Buffer;
   /** Back to the seeded messages; what UPDATE removed is forgotten. */
   reset(): void;
+  /** Adds messages; they show from the next session on (RFC 1939 §4). */
+  deliver(messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]>;
 }
 
 /** The view of a stored mailbox: a new small object each time, never the mailbox itself. */
-export function viewOf(mailbox: Mailbox): MailboxView {
+export function viewOf(
+  mailbox: Mailbox,
+  deliver: (messages: MessageSource | readonly MessageSource[]) => Promise<MessageInfo[]>,
+): MailboxView {
   return {
     user: mailbox.user,
     get lockedBy() {
@@ -38,5 +45,6 @@ export function viewOf(mailbox: Mailbox): MailboxView {
       return message.bytes;
     },
     reset: () => mailbox.reset(),
+    deliver,
   };
 }

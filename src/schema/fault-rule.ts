@@ -35,7 +35,8 @@ export const delaySpec = z
 const verb = z
   .string()
   .regex(/^(\*|[A-Za-z][A-Za-z0-9-]{0,39})$/, { error: 'expected a command verb such as "RETR", or "*"' })
-  .transform((v) => v.toUpperCase());
+  // overwrite, not transform: the type stays a string, so answers that hold rules keep a JSON Schema.
+  .overwrite((v) => v.toUpperCase());
 
 export const faultTrigger = z
   .discriminatedUnion('point', [
@@ -145,33 +146,33 @@ export const BUG_VERBS: Partial<Record<z.output<typeof faultAction>['type'], rea
   'no-terminator': ['RETR', 'TOP', 'LIST', 'UIDL', 'CAPA'],
 };
 
-export const faultRule = z
-  .strictObject({
-    id: z
-      .string()
-      .regex(/^[\w.:-]{1,100}$/, {
-        error: 'expected an id of 1 to 100 letters, digits, "_", ".", ":" or "-"',
-      })
-      .optional()
-      .meta({ description: 'Given at the door when left out.' }),
-    trigger: faultTrigger,
-    user: userName
-      .optional()
-      .meta({ description: 'Only for sessions of this user (the logged-in user, or the USER name given).' }),
-    connection: int(1)
-      .optional()
-      .meta({ description: 'Only on the nth connection to the server (1-based).' }),
-    nth: int(1).optional().meta({ description: 'Fire only on the nth matching occurrence (1-based).' }),
-    per: z
-      .enum(['server', 'session'])
-      .optional()
-      .meta({ description: 'Where `nth` counts occurrences. Default `server`.' }),
-    times: int(1).optional().meta({ description: 'At most this many times; absent: every time.' }),
-    probability: numberIn(0, 1).optional().meta({
-      description: "Chance of firing at each eligible occurrence, from the server's seeded generator.",
-    }),
-    action: faultAction,
-  })
+/** The rule's fields, before the checks across fields (answers extend it with the stored `id`). */
+export const faultRuleFields = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/, {
+      error: 'expected an id of 1 to 100 letters, digits, "_", ".", ":" or "-"',
+    })
+    .optional()
+    .meta({ description: 'Given at the door when left out.' }),
+  trigger: faultTrigger,
+  user: userName
+    .optional()
+    .meta({ description: 'Only for sessions of this user (the logged-in user, or the USER name given).' }),
+  connection: int(1).optional().meta({ description: 'Only on the nth connection to the server (1-based).' }),
+  nth: int(1).optional().meta({ description: 'Fire only on the nth matching occurrence (1-based).' }),
+  per: z
+    .enum(['server', 'session'])
+    .optional()
+    .meta({ description: 'Where `nth` counts occurrences. Default `server`.' }),
+  times: int(1).optional().meta({ description: 'At most this many times; absent: every time.' }),
+  probability: numberIn(0, 1).optional().meta({
+    description: "Chance of firing at each eligible occurrence, from the server's seeded generator.",
+  }),
+  action: faultAction,
+});
+
+export const faultRule = faultRuleFields
   .superRefine((rule, ctx) => {
     const fail = (path: PropertyKey[], message: string) =>
       ctx.addIssue({ code: 'custom', path, message, input: undefined });

@@ -14,8 +14,10 @@ export const times = z.union(
     int(0),
     z
       .strictObject({ atLeast: int(0).optional(), atMost: int(0).optional() })
+      // Only when the keys are right: a misspelt key is the one problem to report.
       .refine((t) => t.atLeast !== undefined || t.atMost !== undefined, {
         error: 'expected "atLeast", "atMost" or both',
+        when: (payload) => payload.issues.length === 0,
       })
       .refine((t) => t.atLeast === undefined || t.atMost === undefined || t.atLeast <= t.atMost, {
         error: 'expected atLeast <= atMost',

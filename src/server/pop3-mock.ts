@@ -13,6 +13,7 @@ import { loadMessages } from '../fixtures/load-messages';
 import type { MessageSource } from '../fixtures/types';
 import { Mailbox, type MessageInfo } from '../mailbox/mailbox';
 import { type MailboxView, viewOf } from '../mailbox/mailbox-view';
+import type { AddedRule, Pop3MockApi } from '../mock-api';
 import type { UserOptions } from '../options';
 import type { CapabilitySettings } from '../protocol/capabilities';
 import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
@@ -47,7 +48,7 @@ import { ServerTls } from './tls/tls-material';
  * A running mock POP3 server. Create it with {@link startPop3Mock}; always
  * `await close()` it (in `afterEach`/`afterAll`).
  */
-export class Pop3Mock {
+export class Pop3Mock implements Pop3MockApi<'local'> {
   /** The address the server listens on. */
   readonly host: string;
   /** The POP3 port. */
@@ -171,9 +172,14 @@ export class Pop3Mock {
     return `pop3://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
   }
 
-  /** Every session so far, oldest first, live ones included. */
+  /** Every session so far, oldest first, live ones included (in process only; `listSessions()` on both sides). */
   get sessions(): readonly SessionRecord[] {
     return this.recorder.sessions;
+  }
+
+  /** Sessions matching `filter` (all by default), oldest first, live ones included. */
+  listSessions(filter?: SessionFilter): readonly SessionRecord[] {
+    return this.transcripts.sessions(filter);
   }
 
   /** The control API's base URL, when `control` was given. */
@@ -209,7 +215,11 @@ export class Pop3Mock {
 
   /** The mailbox of a user, read-only; throws for an unknown user. */
   mailbox(user: string): MailboxView {
-    return viewOf(this.stored(user));
+    return this.viewOf(this.stored(user));
+  }
+
+  private viewOf(mailbox: Mailbox): MailboxView {
+    return viewOf(mailbox, (messages) => this.deliver(mailbox.user, messages));
   }
 
   private stored(user: string): Mailbox {
@@ -238,7 +248,7 @@ export class Pop3Mock {
     mailbox.add(loaded);
     mailbox.markAsSeed();
     this.mailboxes.set(user, mailbox);
-    return viewOf(mailbox);
+    return this.viewOf(mailbox);
   }
 
   /** Delivers messages to a user's mailbox; they show from the next session on (RFC 1939 §4). */
@@ -251,6 +261,7 @@ export class Pop3Mock {
   /** Listens to server events: `'session-start'`, `'command'`, `'reply'`, ..., or `'*'` for all. */
   on<T extends Pop3EventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
   on(type: '*', listener: (event: Pop3Event) => void): () => void;
+  on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void;
   on(type: Pop3EventType | '*', listener: (event: never) => void): () => void {
     return this.hub.on(type as '*', listener as (event: Pop3Event) => void);
   }
@@ -279,14 +290,21 @@ export class Pop3Mock {
    * Resolves when a session has ended (now, if it already has). Without an
    * argument: the most recent session, or the next one if none started yet.
    */
-  sessionEnd(session?: SessionRecord, options?: { timeoutMs?: number }): Promise<SessionRecord> {
-    return this.transcripts.sessionEnd(session, options);
+  sessionEnd(session?: SessionRecord | number, options?: { timeoutMs?: number }): Promise<SessionRecord> {
+    if (typeof session !== 'number') return this.transcripts.sessionEnd(session, options);
+    const record = this.recorder.get(session);
+    if (!record) return Promise.reject(new RangeError(`pop3-mock: no session ${session}`));
+    return this.transcripts.sessionEnd(record, options);
   }
 
-  /** Throws a `VerificationError` listing the closest commands unless `pattern` was received (`times`). */
-  verify(pattern: CommandPattern, options?: VerifyOptions): void {
+  /**
+   * Throws a `VerificationError` listing the closest commands unless `pattern`
+   * was received (`times`); returns how many commands matched.
+   */
+  verify(pattern: CommandPattern, options?: VerifyOptions): number {
     const checked = checkInput(verifyOptions, { pattern, ...options }, { source: 'verify()' });
-    this.transcripts.verify(checked.pattern, checked);
+    const { pattern: _, ...filter } = checked;
+    return this.transcripts.verify(checked.pattern, filter);
   }
 
   /** The sessions as `C:`/`S:` text; secrets masked unless `{ secrets: true }`; `{ stable: true }` for snapshots. */
@@ -319,8 +337,10 @@ export class Pop3Mock {
    * @example
    * await pop3.use(on('RETR').nth(2).reply('-ERR [SYS/TEMP] try later'));
    */
-  async use(...rules: FaultRuleInput[]): Promise<void> {
-    for (const rule of acceptRules(rules, { source: 'use()', at: 'rules' })) this.faults.add(rule, 'runtime');
+  async use(...rules: FaultRuleInput[]): Promise<AddedRule[]> {
+    const accepted = acceptRules(rules, { source: 'use()', at: 'rules' });
+    for (const rule of accepted) this.faults.add(rule, 'runtime');
+    return accepted.map((rule) => ({ id: rule.id, explain: rule.explain() }));
   }
 
   /** Every fault rule with its hit count, newest first. */

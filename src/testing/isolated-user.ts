@@ -3,7 +3,7 @@ import { ControlError, type RemotePop3Mock } from '../control/remote-client';
 import { withExplain } from '../faults/builder';
 import type { FaultRule } from '../faults/rule';
 import type { MessageSource } from '../fixtures/types';
-import type { SessionJSON } from '../transcript/json-export';
+import type { SessionRecord } from '../transcript/session-record';
 import type { Times } from '../transcript/verify';
 
 /** Options of {@link createIsolatedUser}. */
@@ -33,15 +33,15 @@ export interface IsolatedUser {
   /** Delivers more messages to this user. */
   deliver(messages: MessageSource | readonly MessageSource[]): Promise<void>;
   /** The user's sessions (logged-in ones), oldest first. */
-  sessions(): Promise<SessionJSON[]>;
+  sessions(): Promise<readonly SessionRecord[]>;
   /** The user's sessions as `C:`/`S:` text, secrets masked. */
   transcript(): Promise<string>;
   /** The commands of the user's sessions, as `'RETR 1'`. */
   commands(): Promise<string[]>;
   /** Rejects with a `VerificationError` unless the user's sessions received the command. */
-  verify(pattern: string | RegExp, options?: { times?: Times }): Promise<void>;
+  verify(pattern: string | RegExp, options?: { times?: Times }): Promise<number>;
   /** Resolves when the user's latest session has ended (now, if it has). */
-  sessionEnd(options?: { timeoutMs?: number }): Promise<SessionJSON>;
+  sessionEnd(options?: { timeoutMs?: number }): Promise<SessionRecord>;
   /**
    * Mailbox back to its first messages, this user's fault rules removed.
    * Other users are untouched. The user's sessions stay recorded (the server
@@ -105,12 +105,12 @@ export async function createIsolatedUser(
     async deliver(messages) {
       await remote.deliver(user, messages);
     },
-    sessions: () => remote.sessions({ user }),
+    sessions: () => remote.listSessions({ user }),
     transcript: () => remote.transcript({ user }),
     commands: () => remote.commands({ user }),
     verify: (pattern, verifyOptions = {}) => remote.verify(pattern, { ...verifyOptions, user }),
     async sessionEnd(waitOptions = {}) {
-      const latest = (await remote.sessions({ user })).at(-1);
+      const latest = (await remote.listSessions({ user })).at(-1);
       if (!latest) throw new Error(`pop3-mock: user ${user} has not logged in yet`);
       return remote.sessionEnd(latest.id, waitOptions);
     },

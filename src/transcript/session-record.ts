@@ -31,20 +31,54 @@ export interface AuthAttempt {
  */
 export class SessionRecord implements SessionView {
   /** Every event of the session, in order, with real values. */
-  readonly events: Pop3Event[] = [];
+  get events(): readonly Pop3Event[] {
+    return this.applied;
+  }
   /** The user the session logged in as; undefined until a login succeeds. */
-  user: string | undefined;
+  get user(): string | undefined {
+    return this.now.user;
+  }
   /** How the connection is protected: `implicit` (POP3S) or `stls` once upgraded. */
-  tls: TlsMode;
+  get tls(): TlsMode {
+    return this.now.tls;
+  }
   /** The state now (or when the session ended). */
-  state: SessionState = 'AUTHORIZATION';
+  get state(): SessionState {
+    return this.now.state;
+  }
   readonly startedAt: Date;
-  endedAt: Date | undefined;
-  endReason: EndReason | undefined;
+  get endedAt(): Date | undefined {
+    return this.now.endedAt;
+  }
+  get endReason(): EndReason | undefined {
+    return this.now.endReason;
+  }
   /** Messages RETRieved: number and uid in that session, in order (repeats included). */
-  readonly retrieved: { number: number; uid: string }[] = [];
+  get retrieved(): readonly { readonly number: number; readonly uid: string }[] {
+    return this.retrievals;
+  }
   /** Messages removed at UPDATE: number in that session and uid. */
-  deleted: readonly { number: number; uid: string }[] = [];
+  get deleted(): readonly { readonly number: number; readonly uid: string }[] {
+    return this.now.deleted;
+  }
+
+  // What the events made of the session so far: changed only by apply().
+  private readonly applied: Pop3Event[] = [];
+  private readonly retrievals: { number: number; uid: string }[] = [];
+  private readonly firedFaults: {
+    ruleId: string;
+    action: FaultActionType;
+    description: string;
+    at: number;
+  }[] = [];
+  private readonly now: {
+    user: string | undefined;
+    tls: TlsMode;
+    state: SessionState;
+    endedAt: Date | undefined;
+    endReason: EndReason | undefined;
+    deleted: readonly { number: number; uid: string }[];
+  };
 
   constructor(
     readonly id: number,
@@ -53,8 +87,34 @@ export class SessionRecord implements SessionView {
     tls: TlsMode,
     at: number,
   ) {
-    this.tls = tls;
+    this.now = {
+      user: undefined,
+      tls,
+      state: 'AUTHORIZATION',
+      endedAt: undefined,
+      endReason: undefined,
+      deleted: [],
+    };
     this.startedAt = new Date(at);
+  }
+
+  /**
+   * The record a session's JSON export describes, rebuilt by replaying its
+   * events: what the remote client hands out, so a record from the control
+   * API has the same fields, dates and methods as one in process.
+   */
+  static fromJSON(json: SessionJSON): SessionRecord {
+    const start = json.events.find((e) => e.type === 'session-start');
+    const tls = start?.type === 'session-start' ? start.tls : json.tls;
+    const record = new SessionRecord(
+      json.id,
+      json.remoteAddress,
+      json.remotePort,
+      tls,
+      Date.parse(json.startedAt),
+    );
+    for (const event of json.events) record.apply(event);
+    return record;
   }
 
   get ended(): boolean {
@@ -123,33 +183,35 @@ export class SessionRecord implements SessionView {
   }
 
   /** Fault rules that fired in this session, in order. */
-  readonly faults: { ruleId: string; action: FaultActionType; description: string; at: number }[] = [];
+  get faults(): readonly { ruleId: string; action: FaultActionType; description: string; at: number }[] {
+    return this.firedFaults;
+  }
 
   /** Applies one event of this session. */
   apply(event: Pop3Event): void {
-    this.events.push(event);
+    this.applied.push(event);
     switch (event.type) {
       case 'auth':
-        if (event.result === 'ok') this.user = event.user;
+        if (event.result === 'ok') this.now.user = event.user;
         break;
       case 'state':
-        this.state = event.to;
+        this.now.state = event.to;
         break;
       case 'tls':
-        this.tls = event.mode;
+        this.now.tls = event.mode;
         break;
       case 'update':
-        this.deleted = event.deleted;
+        this.now.deleted = event.deleted;
         break;
       case 'session-end':
-        this.endReason = event.reason;
-        this.endedAt = new Date(event.at);
+        this.now.endReason = event.reason;
+        this.now.endedAt = new Date(event.at);
         break;
       case 'retrieve':
-        this.retrieved.push({ number: event.number, uid: event.uid });
+        this.retrievals.push({ number: event.number, uid: event.uid });
         break;
       case 'fault':
-        this.faults.push({
+        this.firedFaults.push({
           ruleId: event.ruleId,
           action: event.action,
           description: event.description,

@@ -176,8 +176,8 @@ export class TranscriptApi {
    * Throws a `VerificationError` unless the command was received (at least
    * once, or `times`); the message lists the closest commands seen.
    */
-  verify(pattern: CommandPattern, options: VerifyOptions = {}): void {
-    verifyReceived(this.recorder.sessions, pattern, options);
+  verify(pattern: CommandPattern, options: VerifyOptions = {}): number {
+    return verifyReceived(this.recorder.sessions, pattern, options);
   }
 
   /** The matching sessions as `C:`/`S:` text, secrets masked unless `{ secrets: true }`. */

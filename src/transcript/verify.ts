@@ -80,9 +80,10 @@ export function verifyReceived(
   records: readonly SessionView[],
   pattern: CommandPattern,
   options: VerifyOptions = {},
-): void {
+): number {
   const result = checkReceived(records, pattern, options);
   if (!result.pass) throw new VerificationError(result.message, result.count, result.nearMisses);
+  return result.count;
 }
 
 /**

@@ -10,7 +10,7 @@ import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { inspect } from 'node:util';
 import { dialects, type Pop3Mock, rfcDialect, startPop3Mock } from '../../../src';
 import { controlServerOf } from '../../../src/assembly/start-pop3-mock';
-import { routes } from '../../../src/control/routes';
+import { endpoints as contract } from '../../../src/control/contract/endpoints';
 import { mountUi } from '../../../src/ui';
 import { OK } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
@@ -53,7 +53,7 @@ describe('loopback bind', () => {
 
 describe('the control channel', () => {
   const concrete = (path: string) =>
-    path.replace(':user', 'alice').replace(':id', '1').replace(':number', '1');
+    path.replace('{user}', 'alice').replace('{id}', '1').replace('{number}', '1');
 
   test('every endpoint but /openapi.json refuses a request without the token, or with a wrong one, and changes nothing', async () => {
     const pop3 = await startPop3Mock({ users: { alice: 'secret' }, control: true });
@@ -66,10 +66,10 @@ describe('the control channel', () => {
         `Bearer ${token}x`,
         `Basic ${token}`,
       ];
-      const endpoints = [
-        ...routes.filter((r) => r.path !== '/openapi.json').map((r) => [r.method, concrete(r.path)] as const),
-        ['GET', '/api/events'] as const,
-      ];
+      // Every endpoint of the contract but the public one (the events stream included).
+      const endpoints = Object.values(contract)
+        .filter((e) => !('public' in e && e.public))
+        .map((e) => [e.method, concrete(e.path)] as const);
       // Every endpoint without a token; every wrong form of it on two of them. A
       // token in the query string (sent every time) counts for nothing.
       const tries = [

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { faultRuleFields } from '../../schema/fault-rule';
+import type { Pop3Event } from '../../vocabulary';
+
+/*
+ * What the control API answers, as schemas: the OpenAPI document is
+ * generated from them, the remote client reads answers through them, and
+ * the contract test checks every real answer of the suite against them.
+ */
+
+const isoDate = z.string().meta({ format: 'date-time', description: 'ISO 8601' });
+const count = z.int().min(0);
+
+export const errorBody = z
+  .object({
+    error: z.string(),
+    path: z
+      .string()
+      .optional()
+      .meta({ description: 'Where in the request the first problem is (400 only).' }),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ description: 'Every 4xx answer: what was wrong, and for a refused request, where.' });
+
+export const status = z.object({
+  host: z.string(),
+  port: z.int(),
+  tlsPort: z.int().nullable(),
+  smtpPort: z.int().nullable(),
+  users: z.array(z.string()),
+});
+
+export const userSummary = z.object({ user: z.string(), messages: count });
+
+export const messageInfo = z.object({
+  number: z.int().min(1),
+  uid: z.string(),
+  size: count,
+  deliveredAt: isoDate,
+});
+export const addedMessage = z.object({ number: z.int().min(1), uid: z.string(), size: count });
+export const deletedMessage = z.object({
+  uid: z.string(),
+  size: count,
+  sessionId: z.int(),
+  deletedAt: isoDate,
+});
+
+export const userCreated = z.object({ user: z.string(), messages: z.array(messageInfo) });
+export const userRemoved = z.object({ removed: z.string() });
+
+export const outcome = z.object({
+  user: z.string(),
+  remaining: z.array(z.object({ number: z.int(), uid: z.string(), size: count })),
+  deleted: z.array(
+    z.object({
+      uid: z.string(),
+      size: count,
+      sessionId: z.int(),
+      number: z.int().nullable(),
+      deletedAt: isoDate,
+    }),
+  ),
+  retrieved: z.array(z.object({ sessionId: z.int(), number: z.int(), uid: z.string() })),
+});
+
+/** A rule as stored: checked, verbs upper-case, with its id. */
+export const storedRule = faultRuleFields.extend({ id: z.string() });
+export const ruleStatus = z.object({
+  rule: storedRule,
+  explain: z.string(),
+  hits: count,
+  source: z.enum(['options', 'runtime']),
+});
+export const pendingRule = z.object({ rule: storedRule, explain: z.string() });
+export const createdRule = z.object({ id: z.string(), explain: z.string() });
+export const ruleRemoved = z.object({ removed: z.string() });
+export const resetDone = z.object({ reset: z.literal(true) });
+
+/** A session event; `type` names the kind, the other fields depend on it (see Pop3Event in the TypeScript API). */
+export const event = z.looseObject({ type: z.string(), sessionId: z.int(), at: z.number() }).meta({
+  description: 'A session event, secrets masked. `at`: milliseconds since the epoch.',
+}) as unknown as z.ZodType<Pop3Event, Pop3Event>;
+
+export const sessionJSON = z.object({
+  id: z.int(),
+  user: z.string().nullable(),
+  remoteAddress: z.string(),
+  remotePort: z.int(),
+  tls: z.enum(['none', 'implicit', 'stls']),
+  state: z.enum(['AUTHORIZATION', 'TRANSACTION', 'UPDATE']),
+  startedAt: isoDate,
+  endedAt: isoDate.nullable(),
+  endReason: z.string().nullable().meta({ description: 'How the session ended; null while it is open.' }),
+  commands: z.array(z.string()),
+  retrieved: z.array(z.object({ number: z.int(), uid: z.string() })),
+  deleted: z.array(z.object({ number: z.int(), uid: z.string() })),
+  events: z.array(event),
+  transcript: z.array(z.string()),
+});
+
+export const transcriptExport = z.object({
+  format: z.literal('pop3-mock-transcripts'),
+  version: z.literal(1),
+  sessions: z.array(sessionJSON),
+});
+
+export const verified = z.object({ verified: z.literal(true), count });
+export const verifyFailed = z.object({ error: z.string(), count, nearMisses: z.array(z.string()) });
+
+export const locatedCommand = z.object({
+  sessionId: z.int(),
+  verb: z.string(),
+  args: z.array(z.string()).meta({ description: 'Secret arguments (PASS, APOP, AUTH) masked.' }),
+  raw: z.string().meta({ description: 'The line as received, secrets masked.' }),
+  reply: z.string().nullable().meta({ description: 'The first line of the reply, once sent.' }),
+  index: z.int(),
+  state: z.enum(['AUTHORIZATION', 'TRANSACTION', 'UPDATE']),
+  user: z.string().nullable(),
+  at: z.number(),
+});

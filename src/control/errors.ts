@@ -1,0 +1,34 @@
+import type { ServerResponse } from 'node:http';
+import { FixtureError } from '../fixtures/types';
+import { InputError } from '../schema/input-error';
+import { WaitTimeoutError } from '../transcript/waiting';
+import { HttpError, sendJson } from './http-util';
+
+/**
+ * A thrown error as the control API's answer: refused input is a 400 that
+ * names the path, a missing thing a 404, a wait that ran out a 408. Anything
+ * else is a bug of pop3-mock: a 500, and the stack on stderr, never swallowed.
+ */
+export function answerError(res: ServerResponse, error: unknown): void {
+  const { status, body } = describe(error);
+  if (status === 500) process.stderr.write(`pop3-mock control API: internal error: ${stackOf(error)}\n`);
+  if (!res.headersSent) sendJson(res, status, body);
+  else res.destroy();
+}
+
+function describe(error: unknown): { status: number; body: Record<string, unknown> } {
+  if (error instanceof InputError) {
+    return { status: 400, body: { error: error.message, path: error.path, issues: error.issues } };
+  }
+  if (error instanceof HttpError) return { status: error.status, body: { error: error.message } };
+  if (error instanceof FixtureError) return { status: 400, body: { error: error.message } };
+  if (error instanceof WaitTimeoutError) return { status: 408, body: { error: error.message } };
+  return {
+    status: 500,
+    body: { error: `internal error: ${error instanceof Error ? error.message : String(error)}` },
+  };
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

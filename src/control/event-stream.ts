@@ -1,0 +1,89 @@
+import type { Pop3Event, Pop3EventType } from '../vocabulary';
+
+type Listener = (event: Pop3Event) => void;
+
+/**
+ * The control API's server-sent events, read with `fetch`: opened when the
+ * first listener comes, closed when the last one goes (or on `close()`), so
+ * a remote client that listens to nothing holds no connection.
+ */
+export class EventStream {
+  private readonly listeners = new Set<{ type: Pop3EventType | '*'; listener: Listener }>();
+  private abort: AbortController | undefined;
+  private opened: Promise<void> | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {}
+
+  /** Resolves once the stream is connected (opening it if needed). */
+  get connected(): Promise<void> {
+    this.opened ??= this.open();
+    return this.opened;
+  }
+
+  on(type: Pop3EventType | '*', listener: Listener): () => void {
+    const entry = { type, listener };
+    this.listeners.add(entry);
+    void this.connected.catch(() => {});
+    return () => {
+      this.listeners.delete(entry);
+      if (this.listeners.size === 0) this.close();
+    };
+  }
+
+  close(): void {
+    this.abort?.abort();
+    this.abort = undefined;
+    this.opened = undefined;
+  }
+
+  private async open(): Promise<void> {
+    const abort = new AbortController();
+    this.abort = abort;
+    const response = await fetch(this.url, {
+      headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' },
+      signal: abort.signal,
+    });
+    if (!response.ok || !response.body)
+      throw new Error(`pop3-mock: event stream answered ${response.status}`);
+    const reader = response.body.getReader();
+    // The server writes a comment line first: once it is read, events are flowing.
+    const first = await reader.read();
+    void this.pump(reader, first.value === undefined ? '' : new TextDecoder().decode(first.value));
+  }
+
+  private async pump(reader: ReadableStreamDefaultReader<Uint8Array>, start: string): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffered = start;
+    try {
+      for (;;) {
+        let end = buffered.indexOf('\n\n');
+        while (end !== -1) {
+          this.dispatch(buffered.slice(0, end));
+          buffered = buffered.slice(end + 2);
+          end = buffered.indexOf('\n\n');
+        }
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffered += decoder.decode(value, { stream: true });
+      }
+    } catch {
+      // Aborted by close(), or the server went away: nothing more will come.
+    }
+  }
+
+  private dispatch(block: string): void {
+    const data = block
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => line.slice(6))
+      .join('\n');
+    if (data === '') return;
+    const event = JSON.parse(data) as Pop3Event;
+    for (const { type, listener } of [...this.listeners]) {
+      if (type === '*' || type === event.type) listener(event);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import type { BuiltRule } from './faults/builder';
+import type { RuleStatus } from './faults/engine';
+import type { FaultRuleInput } from './faults/rule';
+import type { MessageSource } from './fixtures/types';
+import type { UserOptions } from './options';
+import type { JsonOptions, TranscriptExport } from './transcript/json-export';
+import type { CommandPattern, LocatedCommand } from './transcript/pattern';
+import type { SessionFilter } from './transcript/query';
+import type { RenderOptions } from './transcript/render';
+import type { SessionRecord } from './transcript/session-record';
+import type { MailboxOutcome, WaitForCommandOptions, WaitTimeout } from './transcript/transcript-api';
+import type { VerifyOptions } from './transcript/verify';
+import type { Pop3Event, Pop3EventType } from './vocabulary';
+
+/**
+ * `local`: the server in this process (`startPop3Mock`), answers at once.
+ * `remote`: a server in another process over the control API
+ * (`connectPop3Mock`), answers as promises.
+ */
+export type Where = 'local' | 'remote';
+
+/** `T` in process, `Promise<T>` over the wire. `await` works on both. */
+export type Answer<W extends Where, T> = W extends 'local' ? T : Promise<T>;
+
+/** A message as both sides list it. In process, `MessageInfo` adds the bytes. */
+export interface MessageSummary {
+  readonly number: number;
+  readonly uid: string;
+  /** Octets as LIST reports them. */
+  readonly size: number;
+  readonly deliveredAt: Date;
+}
+
+/** A message removed at UPDATE, as both sides list it. In process, `DeletedMessage` adds the bytes. */
+export interface DeletedSummary {
+  readonly uid: string;
+  readonly size: number;
+  readonly deletedAt: Date;
+  /** The id of the session whose QUIT removed it. */
+  readonly sessionId: number;
+}
+
+/** A rule as `use()` stored it. */
+export interface AddedRule {
+  readonly id: string;
+  /** The rule in one sentence, as `explain()` writes it. */
+  readonly explain: string;
+}
+
+/** One user's mailbox: read it, reset it, deliver to it. */
+export interface MailboxApi<W extends Where> {
+  readonly user: string;
+  /** The messages now, numbered as a session opened now would see them. */
+  messages(): Answer<W, readonly MessageSummary[]>;
+  /** Messages removed at UPDATE, oldest first. */
+  deleted(): Answer<W, readonly DeletedSummary[]>;
+  /** The bytes RETR sends for message `number` (before dot-stuffing). */
+  raw(number: number): Answer<W, Buffer>;
+  /** Back to the seeded messages. */
+  reset(): Answer<W, void>;
+  /** Adds messages; they show from the next session on (RFC 1939 §4). */
+  deliver(messages: MessageSource | readonly MessageSource[]): Promise<readonly MessageSummary[]>;
+}
+
+/** A pattern that can cross the wire: a string or a RegExp. In process a predicate works too. */
+export type PatternOf<W extends Where> = W extends 'local' ? CommandPattern : string | RegExp;
+
+/**
+ * What a test can ask of a mock POP3 server, in process ({@link Pop3Mock})
+ * or in another process ({@link RemotePop3Mock}): the same names, argument
+ * types, return shapes and error classes (`InputError`,
+ * `VerificationError`, `WaitTimeoutError`), async where the wire makes it
+ * so. Records that come over the wire are real `SessionRecord`s (dates as
+ * `Date`, `commands()` callable), so the jest matchers take either.
+ *
+ * What cannot cross the wire: a predicate pattern (use a string or RegExp),
+ * a `Dialect` or `Clock` object, a function `oauthToken`. `waitFor` and `on`
+ * work remotely through the server's event stream, with events as the
+ * stream carries them (secrets masked).
+ */
+export interface Pop3MockApi<W extends Where> {
+  /** The address the POP3 server listens on. */
+  readonly host: string;
+  readonly port: number;
+  /** The implicit-TLS (POP3S) port, when on. */
+  readonly tlsPort: number | undefined;
+  /** The SMTP intake port, when on. */
+  readonly smtpPort: number | undefined;
+  /** `pop3://host:port`. */
+  readonly url: string;
+  /** The control API's base URL, when on. */
+  readonly controlUrl: string | undefined;
+
+  /** User names, in the order they were added. */
+  users(): Answer<W, string[]>;
+  /** Adds a user (or replaces one that is not logged in); resolves with its mailbox. */
+  addUser(user: string, options: UserOptions | string): Promise<MailboxApi<W>>;
+  /** Removes a user; false when there was none. Its sessions go on with their snapshot. */
+  removeUser(user: string): Answer<W, boolean>;
+  /** A user's mailbox. In process it throws at once for an unknown user; remotely its first call rejects. */
+  mailbox(user: string): MailboxApi<W>;
+  /** Delivers messages to a user's mailbox, seen from the next session on. */
+  deliver(
+    user: string,
+    messages: MessageSource | readonly MessageSource[],
+  ): Promise<readonly MessageSummary[]>;
+  /** A user's mailbox now, what UPDATE removed from it and what its sessions retrieved. */
+  outcome(user: string): Answer<W, MailboxOutcome>;
+
+  /** Adds fault rules (all or none), active when the promise resolves. */
+  use(...rules: FaultRuleInput[]): Promise<readonly AddedRule[]>;
+  /** Every rule with its hits, newest first; `rule.explain()` works on both sides. */
+  rules(): Answer<W, readonly RuleStatus[]>;
+  /** Rules that never fired. */
+  pendingRules(): Answer<W, readonly BuiltRule[]>;
+  /** Removes one rule; false when there was none. */
+  removeRule(id: string): Answer<W, boolean>;
+
+  /** Sessions matching `filter` (all by default), oldest first, live ones included. */
+  listSessions(filter?: SessionFilter): Answer<W, readonly SessionRecord[]>;
+  /** Commands received, as `'RETR 1'`, secrets masked. */
+  commands(filter?: SessionFilter): Answer<W, string[]>;
+  /** Sessions as `C:`/`S:` text, secrets masked. */
+  transcript(options?: RenderOptions & SessionFilter): Answer<W, string>;
+  /** Sessions as plain data for a JSON file. */
+  exportTranscripts(options?: JsonOptions & SessionFilter): Answer<W, TranscriptExport>;
+  /** How many commands matched; throws (rejects) a `VerificationError` naming the closest ones when the count is wrong. */
+  verify(pattern: PatternOf<W>, options?: VerifyOptions): Answer<W, number>;
+
+  /** The next session to connect. */
+  nextSession(options?: WaitTimeout): Promise<SessionRecord>;
+  /** A session's end (now, if it has ended): a record or an id; default the latest session. */
+  sessionEnd(session?: SessionRecord | number, options?: WaitTimeout): Promise<SessionRecord>;
+  /** The next command matching `pattern`, recorded on arrival. */
+  waitForCommand(pattern: PatternOf<W>, options?: WaitForCommandOptions): Promise<LocatedCommand>;
+  /** The first event matching `predicate`. */
+  waitFor(predicate: (event: Pop3Event) => boolean, options?: WaitTimeout): Promise<Pop3Event>;
+  /** Listens to events (`'*'` for all); returns a function that stops listening. */
+  on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void;
+
+  /** Mailboxes as seeded, run-time rules removed, transcripts forgotten; waits and hangs released. */
+  reset(): Promise<void>;
+  /** In process: stops the server. Remotely: stops listening to its events (the server runs on). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,203 @@
+import {
+  connectPop3Mock,
+  InputError,
+  on,
+  type Pop3Mock,
+  type Pop3MockApi,
+  startPop3Mock,
+  VerificationError,
+  type Where,
+} from '../../../src';
+import { installPop3Matchers } from '../../../src/testing/jest';
+import { SessionRecord } from '../../../src/transcript/session-record';
+import { nodePop3 } from '../../helpers/clients/node-pop3';
+import { RawClient } from '../../helpers/raw-client';
+
+/*
+ * One interface, two implementations: every scenario here runs against the
+ * in-process server and against the remote client of a server in the same
+ * process (over its control API), and the last test compares what both
+ * answered, field by field.
+ */
+
+installPop3Matchers();
+
+const FIRST = 'Subject: first\r\n\r\nhello\r\n';
+const SECOND = 'Subject: second\r\n\r\n.dot line\r\nbye\r\n';
+
+interface Side {
+  api: Pop3MockApi<Where>;
+  server: Pop3Mock;
+  close(): Promise<void>;
+}
+
+const sides: [string, () => Promise<Side>][] = [
+  [
+    'in process',
+    async () => {
+      const server = await startPop3Mock({ control: true });
+      return { api: server, server, close: () => server.close() };
+    },
+  ],
+  [
+    'remote',
+    async () => {
+      const server = await startPop3Mock({ control: true });
+      const api = await connectPop3Mock({ url: server.controlUrl, token: server.controlToken });
+      return {
+        api,
+        server,
+        close: async () => {
+          await api.close();
+          await server.close();
+        },
+      };
+    },
+  ],
+];
+
+/** What each side answered, for the comparison at the end. */
+const answers = new Map<string, Record<string, unknown>>();
+
+async function fetchAll(port: number, user: string, password: string): Promise<string[]> {
+  const client = nodePop3(port, user, password);
+  const list = (await client.UIDL()) as unknown as string[][];
+  const bodies: string[] = [];
+  for (const [number] of list) bodies.push(await client.RETR(Number(number)));
+  await client.DELE(1);
+  await client.QUIT();
+  return bodies;
+}
+
+describe.each(sides)('%s', (name, start) => {
+  let side: Side;
+  const answered: Record<string, unknown> = {};
+  beforeAll(async () => {
+    side = await start();
+  });
+  afterAll(async () => {
+    answers.set(name, answered);
+    await side.close();
+  });
+
+  test('users and mailboxes: the same shapes, dates as Date, bytes as Buffer', async () => {
+    const { api } = side;
+    const mailbox = await api.addUser('alice', 'secret');
+    expect(await mailbox.messages()).toEqual([]);
+    const delivered = await api.deliver('alice', [FIRST, Buffer.from(SECOND)]);
+    expect(delivered.map((m) => m.number)).toEqual([1, 2]);
+    const messages = await api.mailbox('alice').messages();
+    expect(messages.map((m) => m.deliveredAt instanceof Date)).toEqual([true, true]);
+    expect((await api.mailbox('alice').raw(2)).equals(Buffer.from(SECOND))).toBe(true);
+    expect(await api.users()).toEqual(['alice']);
+    expect(await api.removeUser('nobody')).toBe(false);
+    answered.messages = messages.map(({ number, uid, size }) => ({ number, uid, size }));
+  });
+
+  test('rules as data: a lower-case verb fires, explain() works, removeRule says false for none', async () => {
+    const { api, server } = side;
+    const added = await api.use({
+      trigger: { point: 'command', verbs: ['noop'] },
+      action: { type: 'reply', lines: ['-ERR [SYS/TEMP] busy'] },
+    });
+    expect(added.map((r) => r.explain)).toEqual(['on every NOOP: reply "-ERR [SYS/TEMP] busy"']);
+    const listed = await api.rules();
+    expect(listed.map((s) => s.rule.explain())).toEqual([added[0]!.explain]);
+    expect((await api.pendingRules()).map((r) => r.id)).toEqual([added[0]!.id]);
+    const client = await RawClient.connect(server.port);
+    expect(await client.command('NOOP')).toBe('-ERR [SYS/TEMP] busy');
+    await client.command('QUIT');
+    expect(await api.pendingRules()).toEqual([]);
+    expect(await api.removeRule(added[0]!.id)).toBe(true);
+    expect(await api.removeRule(added[0]!.id)).toBe(false);
+    answered.explain = added.map((r) => r.explain);
+  });
+
+  test('a bad rule or verify option is an InputError with the same path, and nothing is stored', async () => {
+    const { api } = side;
+    const bad = api.use(on('RETR').closeAfterBytes(-3));
+    await expect(bad).rejects.toBeInstanceOf(InputError);
+    await expect(bad).rejects.toMatchObject({
+      path: 'rules[0].action.bytes',
+      issues: [{ path: 'rules[0].action.bytes', message: 'expected an integer >= 0, got -3' }],
+    });
+    expect(await api.rules()).toEqual([]);
+    const typo = (async () => api.verify('RETR 1', { times: { atleast: 1 } as never }))();
+    await expect(typo).rejects.toMatchObject({
+      name: 'InputError',
+      issues: [{ path: 'times', message: 'unknown key "atleast"; did you mean "atLeast"?' }],
+    });
+  });
+
+  test('a session: records with methods, the jest matchers, waits and verify', async () => {
+    const { api, server } = side;
+    const next = api.nextSession({ timeoutMs: 5000 });
+    const fetched = fetchAll(server.port, 'alice', 'secret');
+    const started = await next;
+    expect(started).toBeInstanceOf(SessionRecord);
+    expect(await fetched).toHaveLength(2);
+    const ended = await api.sessionEnd(started.id, { timeoutMs: 5000 });
+    expect(ended.endReason).toBe('quit-update');
+    const [record] = await api.listSessions({ user: 'alice' });
+    expect(record!.startedAt).toBeInstanceOf(Date);
+    expect(record!.commands()).toContain('RETR 2');
+    expect(await api.listSessions()).toHaveReceivedCommand('RETR 1');
+    expect(await api.listSessions()).toHaveDeletedMessages([1]);
+    expect(await api.listSessions()).toHaveEndedWith('quit-update');
+    expect(await api.verify('RETR *', { times: 2 })).toBe(2);
+    await expect((async () => api.verify('DELE 2'))()).rejects.toBeInstanceOf(VerificationError);
+    const outcome = await api.outcome('alice');
+    expect(outcome.deleted.map((d) => d.deletedAt instanceof Date)).toEqual([true]);
+    answered.commands = await api.commands();
+    // Rule ids come from one sequence per process: the two servers here got different ones.
+    answered.transcript = (await api.transcript({ stable: true })).replace(/rule-\d+/g, 'rule-N');
+    answered.outcome = { ...outcome, deleted: outcome.deleted.map(({ deletedAt: _, ...d }) => d) };
+    answered.record = {
+      id: record!.id,
+      user: record!.user,
+      tls: record!.tls,
+      state: record!.state,
+      endReason: record!.endReason,
+      retrieved: record!.retrieved,
+      deleted: record!.deleted,
+      commands: record!.commands(),
+      render: record!.render({ stable: true }).replace(/rule-\d+/g, 'rule-N'),
+    };
+    answered.deleted = (await api.mailbox('alice').deleted()).map(({ uid, size, sessionId }) => ({
+      uid,
+      size,
+      sessionId,
+    }));
+  });
+
+  test('waitFor and on() see events, remotely through the event stream', async () => {
+    const { api, server } = side;
+    const seen: string[] = [];
+    const stop = api.on('command', (event) => seen.push(event.type === 'command' ? event.verb : event.type));
+    if ('listening' in api) await (api as { listening(): Promise<void> }).listening();
+    const quit = api.waitFor((e) => e.type === 'command' && e.verb === 'QUIT', { timeoutMs: 5000 });
+    const client = await RawClient.connect(server.port);
+    await client.command('CAPA');
+    await client.command('QUIT');
+    expect((await quit).type).toBe('command');
+    await api.sessionEnd(undefined, { timeoutMs: 5000 });
+    stop();
+    expect(seen).toEqual(['CAPA', 'QUIT']);
+  });
+
+  test('reset() forgets sessions and run-time rules', async () => {
+    const { api } = side;
+    await api.use(on('STAT').reply('-ERR no'));
+    await api.reset();
+    expect(await api.listSessions()).toEqual([]);
+    expect(await api.rules()).toEqual([]);
+  });
+});
+
+test('both sides answered alike, field by field', () => {
+  const local = answers.get('in process');
+  const remote = answers.get('remote');
+  expect(local).toBeDefined();
+  expect(Object.keys(local!).length).toBeGreaterThan(5);
+  expect(remote).toEqual(local);
+});
