@@ -27,7 +27,9 @@ export type EndReason =
   /** The autologout timer fired (RFC 1939 §3). */
   | 'autologout'
   /** A fault rule closed or reset the connection. */
-  | 'fault';
+  | 'fault'
+  /** Turned away at connect with an `-ERR` greeting: `maxSessions` were open. */
+  | 'refused';
 
 /**
  * The names of the fault actions (`FaultAction['type']` in `faults/rule.ts`,

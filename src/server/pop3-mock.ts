@@ -393,7 +393,8 @@ export class Pop3Mock {
     }
     const max = this.options.maxSessions;
     if (max !== undefined && this.live.size >= max) {
-      refuseConnection(socket, this.host_).catch(() => socket.destroy());
+      // Recorded as a session of its own; never rejects (a failure is an internal error).
+      void refuseConnection(socket, this.nextSessionId++, this.host_);
       return;
     }
     const id = this.nextSessionId++;

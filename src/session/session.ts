@@ -9,7 +9,7 @@ import { checkCommand } from '../protocol/command-check';
 import { type CommandLine, parseCommandLine } from '../protocol/command-line';
 import { apopTimestamp, greetingReply } from '../protocol/greeting';
 import type { CommandResult, NextStep, PendingSasl } from '../protocol/outcome';
-import { err, firstLine, type Reply, statusOf } from '../protocol/reply';
+import { err, type Reply } from '../protocol/reply';
 import { safeText } from '../protocol/reply-text';
 import type { SaslEnvironment } from '../protocol/sasl/mechanism';
 import type { SaslMechanismName } from '../protocol/sasl/mechanisms';
@@ -18,6 +18,7 @@ import type { EndReason, SessionState, TlsMode } from '../vocabulary';
 import type { Connection } from './connection';
 import { internalErrorEvent } from './internal-error';
 import { type InputLine, LineReader } from './line-reader';
+import { replyEvent } from './reply-event';
 import { ReplyWriter } from './reply-writer';
 import type { SessionHost } from './session-host';
 
@@ -424,9 +425,7 @@ export class Session implements CommandContext {
     if (shape.bend) ({ reply, stuff } = shape.bend(reply));
     reply = safeText(reply, this.host.capabilities.respCodes);
     const bytes = await this.writer.send(reply, { ...shape, stuff });
-    const line = firstLine(reply);
-    const status = statusOf(reply);
-    this.host.emit({ type: 'reply', sessionId: this.id, at: this.host.clock.now(), status, line, bytes });
+    this.host.emit(replyEvent(this.id, this.host.clock.now(), reply, bytes));
   }
 
   private setState(to: SessionState): void {
