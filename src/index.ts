@@ -1,3 +1,4 @@
+export type { CapabilitySettings } from './capabilities/settings';
 export type { Clock, TimerHandle } from './clock';
 export type { ControlOptions } from './control/control-server';
 export {
@@ -38,7 +39,6 @@ export type { ComposedMessage, MboxFormat, MessageSource, PathMessage, RawMessag
 export { FixtureError } from './fixtures/types';
 export type { DeletedMessage, Mailbox, MessageInfo } from './mailbox/mailbox';
 export type { Pop3MockOptions, UserOptions } from './options';
-export type { CapabilitySettings } from './protocol/capabilities';
 export { InputError, type InputIssue } from './schema/input-error';
 export type { Pop3Mock } from './server/pop3-mock';
 export { startPop3Mock } from './server/pop3-mock';

@@ -1,9 +1,9 @@
+import type { CapabilitySettings } from './capabilities/settings';
 import type { Clock } from './clock';
 import type { ControlOptions } from './control/control-server';
 import type { Dialect, DialectName } from './dialects';
 import type { FaultRuleInput } from './faults/rule';
 import type { MessageSource } from './fixtures/types';
-import type { CapabilitySettings } from './protocol/capabilities';
 import type { SmtpOptions } from './server/smtp-intake';
 import type { TlsOptions } from './server/tls/tls-material';
 import type { LockMode } from './vocabulary';
