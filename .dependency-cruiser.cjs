@@ -4,7 +4,7 @@
 
 /** The server core: src/server/. The assembly (src/assembly/) wires control, view and SMTP intake in. */
 const SERVER_CORE = '^src/server/';
-const SMTP_INTAKE = '^src/(server/smtp-intake\\.ts$|smtp/)';
+const SMTP_INTAKE = '^src/smtp/';
 
 /** A rule: no module under `from` imports one under `to` (paths, or restrictions such as SERVER_CORE). */
 const forbid = (name, comment, from, to) => ({
@@ -44,6 +44,18 @@ module.exports = {
       '^src/server/',
     ),
     forbid('mailbox-stands-alone', 'Mailboxes are data.', '^src/mailbox/', '^src/(session|protocol|faults)/'),
+    forbid(
+      'dialects-not-protocol',
+      'Dialects are data the protocol reads.',
+      '^src/dialects/',
+      '^src/protocol/',
+    ),
+    forbid(
+      'capabilities-below-protocol-and-dialects',
+      'CAPA data is shared by the protocol and the dialects, so it imports neither.',
+      '^src/capabilities/',
+      '^src/(protocol|dialects|session|faults|transcript|server)/',
+    ),
     forbid('faults-not-server', 'Fault rules act on sessions.', '^src/faults/', '^src/server/'),
     forbid('testing-not-cli', 'The test helpers start servers in process.', '^src/testing/', '^src/cli/'),
     {

@@ -1,4 +1,5 @@
 export { startPop3Mock } from './assembly/start-pop3-mock';
+export type { CapabilitySettings } from './capabilities/settings';
 export type { Clock, TimerHandle } from './clock';
 export type { ControlOptions } from './control/control-server';
 export {
@@ -48,7 +49,6 @@ export type {
   Where,
 } from './mock-api';
 export type { Pop3MockOptions, UserOptions } from './options';
-export type { CapabilitySettings } from './protocol/capabilities';
 export { InputError, type InputIssue } from './schema/input-error';
 export type { Pop3Mock } from './server/pop3-mock';
 export type { SmtpOptions } from './smtp/intake';

@@ -1,9 +1,9 @@
+import type { CapabilitySettings } from './capabilities/settings';
 import type { Clock } from './clock';
 import type { ControlOptions } from './control/control-server';
 import type { Dialect, DialectName } from './dialects';
 import type { FaultRuleInput } from './faults/rule';
 import type { MessageSource } from './fixtures/types';
-import type { CapabilitySettings } from './protocol/capabilities';
 import type { TlsOptions } from './server/tls/tls-material';
 import type { SmtpOptions } from './smtp/intake';
 import type { LockMode } from './vocabulary';
@@ -47,7 +47,10 @@ export interface Pop3MockOptions {
   control?: boolean | ControlOptions;
   /** Also listen for SMTP and deliver into mailboxes by recipient (`pop3.smtpPort`). */
   smtp?: boolean | SmtpOptions;
-  /** Most sessions at once; more connections get an `-ERR [SYS/TEMP]` greeting and are closed. Default: no limit. */
+  /**
+   * Most sessions at once; more connections get an `-ERR [SYS/TEMP]` greeting and are closed
+   * (each is in `sessions`, ended with reason `refused`). Default: no limit.
+   */
   maxSessions?: number;
   /** Idle time before a session is closed without UPDATE. Default 600000 (10 minutes, RFC 1939 §3). */
   autologoutMs?: number;

@@ -22,12 +22,14 @@ export type EndReason =
   | 'quit-authorization'
   /** The client closed or reset the connection without QUIT. */
   | 'client-closed'
-  /** The server closed it: shutdown, too many bad commands, over-long line. */
+  /** The server closed it: shutdown, too many bad commands, over-long line, an internal error. */
   | 'server-closed'
   /** The autologout timer fired (RFC 1939 §3). */
   | 'autologout'
   /** A fault rule closed or reset the connection. */
-  | 'fault';
+  | 'fault'
+  /** Turned away at connect with an `-ERR` greeting: `maxSessions` were open. */
+  | 'refused';
 
 /**
  * The names of the fault actions (`FaultAction['type']` in `faults/rule.ts`,
@@ -110,6 +112,12 @@ export type Pop3Event =
       readonly action: FaultActionType;
       /** The rule's `explain()` text. */
       readonly description: string;
+    })
+  | (EventBase & {
+      readonly type: 'internal-error';
+      /** What went wrong inside the mock (a bug, or a dialect text that threw); the client got `-ERR`. */
+      readonly message: string;
+      readonly stack?: string;
     })
   | (EventBase & { readonly type: 'session-end'; readonly reason: EndReason });
 

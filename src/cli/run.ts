@@ -119,7 +119,10 @@ function logStartup(pop3: Pop3Mock, plan: StartPlan, io: CliIo): void {
   io.err('pop3-mock: stop with Ctrl-C or SIGTERM');
 }
 
-/** One stderr line per login result and per session end; no command arguments, so no secrets. */
+/**
+ * One stderr line per login result and per session end, no command arguments,
+ * so no secrets; an internal error with its stack, since it is a bug to report.
+ */
 function logSessions(pop3: Pop3Mock, io: CliIo): () => void {
   const offAuth = pop3.on('auth', (event) => {
     const outcome = { ok: 'logged in', failed: 'login failed', 'in-use': 'maildrop in use' }[event.result];
@@ -130,8 +133,13 @@ function logSessions(pop3: Pop3Mock, io: CliIo): () => void {
     const counts = record ? `, ${record.retrieved.length} retrieved, ${record.deleted.length} deleted` : '';
     io.err(`pop3-mock: session ${event.sessionId} ended (${event.reason}${counts})`);
   });
+  const offError = pop3.on('internal-error', (event) => {
+    io.err(`pop3-mock: session ${event.sessionId}: internal error: ${event.message}`);
+    if (event.stack !== undefined) io.err(event.stack);
+  });
   return () => {
     offAuth();
     offEnd();
+    offError();
   };
 }

@@ -31,9 +31,6 @@ export interface Mount {
   refuse?(req: IncomingMessage, res: ServerResponse): void;
 }
 
-/** Public because it holds no data: a client may read it before it has the token. */
-const PUBLIC_API_PATH = '/openapi.json';
-
 /**
  * The HTTP control API on loopback, behind a random bearer token. It calls
  * the same public methods a test calls in process.

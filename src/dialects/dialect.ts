@@ -1,4 +1,4 @@
-import type { CapabilitySettings, CapabilityView } from '../protocol/capabilities';
+import type { CapabilitySettings, CapabilityView } from '../capabilities/settings';
 import type { LockMode, SessionState } from '../vocabulary';
 
 /** What a greeting text may depend on. */

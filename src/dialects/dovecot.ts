@@ -1,9 +1,5 @@
-import {
-  type CapabilitySettings,
-  type CapabilityView,
-  capabilityLines,
-  usableMechanisms,
-} from '../protocol/capabilities';
+import { capabilityLines, usableMechanisms } from '../capabilities/capability-lines';
+import type { CapabilitySettings, CapabilityView } from '../capabilities/settings';
 import type { Dialect } from './dialect';
 import { rfcDialect } from './rfc';
 

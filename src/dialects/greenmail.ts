@@ -1,4 +1,4 @@
-import type { CapabilitySettings } from '../protocol/capabilities';
+import type { CapabilitySettings } from '../capabilities/settings';
 import type { Dialect } from './dialect';
 import { rfcDialect } from './rfc';
 

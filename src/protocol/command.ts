@@ -1,11 +1,11 @@
+import type { SaslMechanismName } from '../capabilities/sasl-names';
+import type { CapabilitySettings } from '../capabilities/settings';
 import type { Dialect, ReplyTexts } from '../dialects/dialect';
 import type { Mailbox } from '../mailbox/mailbox';
 import type { Maildrop } from '../mailbox/maildrop';
 import type { LockMode, SessionState } from '../vocabulary';
-import type { CapabilitySettings } from './capabilities';
 import type { CommandResult } from './outcome';
 import type { SaslEnvironment } from './sasl/mechanism';
-import type { SaslMechanismName } from './sasl/mechanisms';
 
 /**
  * What a command may see of its session (implemented by the session). What a

@@ -1,8 +1,8 @@
+import type { SaslMechanismName } from '../capabilities/sasl-names';
 import type { Mailbox } from '../mailbox/mailbox';
 import type { StoredMessage } from '../mailbox/message';
 import type { Reply } from './reply';
 import type { SaslExchange } from './sasl/mechanism';
-import type { SaslMechanismName } from './sasl/mechanisms';
 
 /** A SASL exchange waiting for the client's next line (RFC 5034 §4). */
 export interface PendingSasl {

@@ -44,6 +44,7 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
     strictUtf8.decode(bytes);
     return true;
   } catch {
+    // A fatal decoder throws on malformed input: that is the answer here, not an error.
     return false;
   }
 }

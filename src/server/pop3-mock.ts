@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { type InspectOptions, inspect } from 'node:util';
+import type { CapabilitySettings } from '../capabilities/settings';
 import { type Clock, systemClock } from '../clock';
 import { dialects, isDialectName } from '../dialects';
 import type { Dialect } from '../dialects/dialect';
@@ -15,7 +16,6 @@ import { Mailbox, type MessageInfo } from '../mailbox/mailbox';
 import { type MailboxView, viewOf } from '../mailbox/mailbox-view';
 import type { AddedRule, Pop3MockApi } from '../mock-api';
 import type { UserOptions } from '../options';
-import type { CapabilitySettings } from '../protocol/capabilities';
 import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
 import { checkInput } from '../schema/check';
 import { type CheckedOptions, codeMessages, codeUserOrPassword } from '../schema/options';
@@ -409,7 +409,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     }
     const max = this.options.maxSessions;
     if (max !== undefined && this.live.size >= max) {
-      refuseConnection(socket, this.host_).catch(() => socket.destroy());
+      // Recorded as a session of its own; never rejects (a failure is an internal error).
+      void refuseConnection(socket, this.nextSessionId++, this.host_);
       return;
     }
     const id = this.nextSessionId++;

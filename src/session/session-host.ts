@@ -1,9 +1,9 @@
 import type { SecureContext } from 'node:tls';
+import type { CapabilitySettings } from '../capabilities/settings';
 import type { Clock } from '../clock';
 import type { Dialect } from '../dialects/dialect';
 import type { FaultEngine } from '../faults/engine';
 import type { Mailbox } from '../mailbox/mailbox';
-import type { CapabilitySettings } from '../protocol/capabilities';
 import type { LockMode, Pop3Event } from '../vocabulary';
 
 /** The server's certificate, as a session uses it (declared here so the session does not depend on the server). */

@@ -1,22 +1,25 @@
+import { capabilityLines, offersVerb, usableMechanisms } from '../capabilities/capability-lines';
+import type { SaslMechanismName } from '../capabilities/sasl-names';
+import type { CapabilityView } from '../capabilities/settings';
 import type { TimerHandle } from '../clock';
 import type { FaultHook, ReplyShape } from '../faults/hook';
 import { FaultRunner } from '../faults/runner';
 import type { Mailbox } from '../mailbox/mailbox';
 import { Maildrop } from '../mailbox/maildrop';
-import { type CapabilityView, capabilityLines, offersVerb, usableMechanisms } from '../protocol/capabilities';
 import type { CommandContext } from '../protocol/command';
 import { checkCommand } from '../protocol/command-check';
 import { type CommandLine, parseCommandLine } from '../protocol/command-line';
 import { apopTimestamp, greetingReply } from '../protocol/greeting';
 import type { CommandResult, NextStep, PendingSasl } from '../protocol/outcome';
-import { err, firstLine, type Reply, statusOf } from '../protocol/reply';
+import { err, type Reply } from '../protocol/reply';
 import { safeText } from '../protocol/reply-text';
 import type { SaslEnvironment } from '../protocol/sasl/mechanism';
-import type { SaslMechanismName } from '../protocol/sasl/mechanisms';
 import { continueSasl } from '../protocol/steps/sasl';
 import type { EndReason, SessionState, TlsMode } from '../vocabulary';
 import type { Connection } from './connection';
+import { internalErrorEvent } from './internal-error';
 import { type InputLine, LineReader } from './line-reader';
+import { replyEvent } from './reply-event';
 import { ReplyWriter } from './reply-writer';
 import type { SessionHost } from './session-host';
 
@@ -107,8 +110,16 @@ export class Session implements CommandContext {
     return !this.host.requireTls || this.tlsActive;
   }
 
-  /** Sends the greeting and starts reading commands. */
+  /** Sends the greeting and starts reading commands. Never rejects: a failure is an internal error. */
   async start(): Promise<void> {
+    try {
+      await this.begin();
+    } catch (error) {
+      await this.endWithInternalError(error);
+    }
+  }
+
+  private async begin(): Promise<void> {
     this.host.emit({
       type: 'session-start',
       sessionId: this.id,
@@ -226,10 +237,8 @@ export class Session implements CommandContext {
         this.touch();
         await this.handle(line);
       }
-    } catch {
-      // A bug in a handler must not take down the host: answer and end the session.
-      await this.send(err(this.texts.internalError)).catch(() => {});
-      this.connection.destroy();
+    } catch (error) {
+      await this.endWithInternalError(error);
     } finally {
       this.pumping = false;
       this.connection.uncork();
@@ -384,6 +393,28 @@ export class Session implements CommandContext {
     }
   }
 
+  /**
+   * Something inside the mock threw (a bug, or a dialect text that throws).
+   * It must not take down the host, nor pass unseen: it is recorded before
+   * the `-ERR`, and the session ends.
+   */
+  private async endWithInternalError(error: unknown): Promise<void> {
+    this.reportInternalError(error);
+    this.closing = true;
+    try {
+      await this.send(err(this.texts.internalError));
+    } catch (sendError) {
+      // The -ERR itself failed (writes never reject, so this is a bug too): the client sees the close.
+      this.reportInternalError(sendError);
+    }
+    // FIN, not RST: the -ERR may still be corked behind pipelined replies.
+    await this.endByServer('server-closed');
+  }
+
+  private reportInternalError(error: unknown): void {
+    this.host.emit(internalErrorEvent(this.id, this.host.clock.now(), error));
+  }
+
   private async endByServer(reason: EndReason): Promise<void> {
     this.closing = true;
     this.endReason = reason;
@@ -395,9 +426,7 @@ export class Session implements CommandContext {
     if (shape.bend) ({ reply, stuff } = shape.bend(reply));
     reply = safeText(reply, this.host.capabilities.respCodes);
     const bytes = await this.writer.send(reply, { ...shape, stuff });
-    const line = firstLine(reply);
-    const status = statusOf(reply);
-    this.host.emit({ type: 'reply', sessionId: this.id, at: this.host.clock.now(), status, line, bytes });
+    this.host.emit(replyEvent(this.id, this.host.clock.now(), reply, bytes));
   }
 
   private setState(to: SessionState): void {
@@ -426,8 +455,13 @@ export class Session implements CommandContext {
     if (this.closing || this.connection.closed) return;
     this.closing = true;
     this.endReason = 'autologout';
-    const text = this.texts.autologout;
-    if (text !== undefined) await this.send(err(text)).catch(() => {});
+    try {
+      const text = this.texts.autologout;
+      if (text !== undefined) await this.send(err(text));
+    } catch (error) {
+      // Writes never reject, so this is a bug, not a lost client: recorded, and the close goes ahead.
+      this.reportInternalError(error);
+    }
     // A client that stopped reading would hold a graceful close open forever.
     if (this.connection.pendingBytes > 0) this.connection.destroy();
     else await this.connection.end();

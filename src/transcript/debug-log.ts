@@ -1,6 +1,6 @@
 import type { Pop3Event } from '../vocabulary';
+import type { EventHub } from './event-hub';
 import { contextFor, eventLines, type LineContext } from './render';
-import type { EventSource } from './waiting';
 
 /** Receives one printed line at a time, without a line end. */
 export type Logger = (line: string) => void;
@@ -8,18 +8,31 @@ export type Logger = (line: string) => void;
 /** The namespace that `DEBUG` turns on, as with the `debug` package. */
 export const DEBUG_NAMESPACE = 'pop3-mock';
 
+/** Where the debug log listens: the server's event hub, or a `Pop3Mock` (it listens by event type too). */
+export type DebugLogSource = Pick<EventHub, 'on'>;
+
 /**
- * Prints every session live as it happens, one line per `C:`/`S:`/`--` line,
- * prefixed with `pop3-mock #<session id>`. Secrets are always masked.
+ * Prints every session live as it happens, one line per `C:`/`S:`/`--`/`!:`
+ * line, prefixed with `pop3-mock #<session id>`. Secrets are always masked.
  * Returns a function that stops the printout.
  */
-export function attachDebugLog(source: EventSource, logger: Logger): () => void {
+export function attachDebugLog(source: DebugLogSource, logger: Logger): () => void {
   const contexts = new Map<number, LineContext>();
-  return source.on('*', (event: Pop3Event) => {
+  const print = (event: Pop3Event) => {
     const ctx = contextFor(contexts, event.sessionId);
     if (event.type === 'session-end') contexts.delete(event.sessionId);
     for (const line of eventLines(event, ctx)) logger(`${DEBUG_NAMESPACE} #${event.sessionId} ${line}`);
+  };
+  // Internal errors by name: the hub then knows the logger shows them and
+  // does not write them to stderr as well (see EventHub).
+  const offErrors = source.on('internal-error', print);
+  const offOthers = source.on('*', (event) => {
+    if (event.type !== 'internal-error') print(event);
   });
+  return () => {
+    offErrors();
+    offOthers();
+  };
 }
 
 /**

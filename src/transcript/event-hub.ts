@@ -6,7 +6,9 @@ type AnyListener = (event: Pop3Event) => void;
 /**
  * A typed event emitter. Listeners run synchronously in order; one that
  * throws is reported on stderr and skipped, so a listener bug cannot break a
- * POP3 session.
+ * POP3 session. An `internal-error` that nobody listens to by name (the
+ * `logger`, the CLI, a test) goes to stderr, like Node's unheard `'error'`:
+ * a bug in the mock must never pass unseen.
  */
 export class EventHub {
   private readonly listeners = new Map<Pop3EventType | '*', Set<AnyListener>>();
@@ -25,8 +27,10 @@ export class EventHub {
   }
 
   emit(event: Pop3Event): void {
-    this.call(this.listeners.get(event.type), event);
+    const named = this.listeners.get(event.type);
+    this.call(named, event);
     this.call(this.listeners.get('*'), event);
+    if (event.type === 'internal-error' && !named?.size) reportUnheard(event);
   }
 
   private call(set: Set<AnyListener> | undefined, event: Pop3Event): void {
@@ -39,4 +43,13 @@ export class EventHub {
       }
     }
   }
+}
+
+/**
+ * console.error rather than process.emitWarning: `--no-warnings` and
+ * NODE_NO_WARNINGS, common in test runners, would hide a warning, and jest
+ * shows console output next to the test that caused it.
+ */
+function reportUnheard(event: EventOf<'internal-error'>): void {
+  console.error(`[pop3-mock] session ${event.sessionId}: internal error: ${event.stack ?? event.message}`);
 }

@@ -25,6 +25,8 @@ export interface SessionJSON {
   commands: string[];
   retrieved: { number: number; uid: string }[];
   deleted: { number: number; uid: string }[];
+  /** Errors inside the mock (each answered `-ERR` and ended the session); `at` in milliseconds since the epoch. */
+  errors: { message: string; stack?: string; at: number }[];
   /** Events in order; `at` in milliseconds since the epoch. */
   events: Pop3Event[];
   /** The `C:`/`S:` rendering, one string per line, for people reading a CI artifact. */
@@ -42,6 +44,7 @@ export interface TranscriptExport {
 export interface ExportableSession extends SessionView {
   readonly retrieved: readonly { number: number; uid: string }[];
   readonly deleted: readonly { number: number; uid: string }[];
+  readonly errors: readonly { message: string; stack?: string; at: number }[];
 }
 
 export function sessionToJSON(record: ExportableSession, options: JsonOptions = {}): SessionJSON {
@@ -60,6 +63,7 @@ export function sessionToJSON(record: ExportableSession, options: JsonOptions = 
     commands: locateCommands(record).map((c) => printedCommand(c, secrets)),
     retrieved: record.retrieved.map(({ number, uid }) => ({ number, uid })),
     deleted: record.deleted.map(({ number, uid }) => ({ number, uid })),
+    errors: record.errors.map((e) => ({ ...e })),
     events: record.events.map((e) => (secrets ? { ...e } : redactEvent(e))),
     transcript: renderSession(record, render).split('\n'),
   };

@@ -90,6 +90,7 @@ export function redactEvent(event: Pop3Event): Pop3Event {
     case 'update':
     case 'session-end':
     case 'fault':
+    case 'internal-error':
       return event;
     default:
       return assertNever(event);

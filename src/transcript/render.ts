@@ -83,6 +83,9 @@ export function eventLines(event: Pop3Event, ctx: LineContext, options: RenderOp
       return notes ? [`-- ended: ${event.reason}`] : [];
     case 'fault':
       return [`-- fault ${event.ruleId}: ${event.description}`];
+    case 'internal-error':
+      // Always shown, notes or not: it is a bug in the mock, not something the client did.
+      return [`!: internal error: ${printable(event.message)}`];
     case 'state':
     case 'retrieve':
       // Visible already from the commands and replies around them.

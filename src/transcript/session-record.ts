@@ -15,6 +15,13 @@ export interface RecordedReply {
   readonly at: number;
 }
 
+/** Something that threw inside the mock during a session: a bug, never the client's doing. */
+export interface RecordedInternalError {
+  readonly message: string;
+  readonly stack?: string;
+  readonly at: number;
+}
+
 /** One login attempt: USER/PASS, APOP or a SASL mechanism, and how it went. */
 export interface AuthAttempt {
   readonly user: string;
@@ -187,6 +194,9 @@ export class SessionRecord implements SessionView {
     return this.firedFaults;
   }
 
+  /** Errors inside the mock, in order: each was answered `-ERR` (the dialect's `internalError`) and ended the session. */
+  readonly errors: RecordedInternalError[] = [];
+
   /** Applies one event of this session. */
   apply(event: Pop3Event): void {
     this.applied.push(event);
@@ -217,6 +227,9 @@ export class SessionRecord implements SessionView {
           description: event.description,
           at: event.at,
         });
+        break;
+      case 'internal-error':
+        this.errors.push({ message: event.message, stack: event.stack, at: event.at });
         break;
       case 'session-start':
       case 'command':

@@ -1,3 +1,4 @@
+import { mechanismNeeds } from '../../capabilities/sasl-names';
 import type { CommandSpec } from '../command';
 import { err, lines } from '../reply';
 import { echoedText } from '../reply-text';
@@ -21,7 +22,7 @@ export const auth: CommandSpec = {
     if (args.length > 2) return err(ctx.texts.tooManyArguments('AUTH', args.slice(2)));
     const name = args[0]!.toUpperCase();
     if (!isMechanismName(name) || !ctx.mechanisms().includes(name)) {
-      if (isMechanismName(name) && saslMechanisms[name].plaintext && !ctx.plaintextAllowed) {
+      if (isMechanismName(name) && mechanismNeeds[name].plaintext && !ctx.plaintextAllowed) {
         return err(ctx.texts.plaintextDisallowed);
       }
       return err(ctx.texts.unknownMechanism(echoedText(name)));

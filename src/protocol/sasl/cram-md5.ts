@@ -7,8 +7,6 @@ import type { SaslMechanism } from './mechanism';
  */
 export const cramMd5: SaslMechanism = {
   name: 'CRAM-MD5',
-  plaintext: false,
-  tlsOnly: false,
   serverFirst: true,
   create(env) {
     const challenge = `<${randomBytes(8).toString('hex')}.${Date.now()}@${env.hostname}>`;

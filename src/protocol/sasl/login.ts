@@ -10,8 +10,6 @@ const PASSWORD = Buffer.from('Password:');
  */
 export const login: SaslMechanism = {
   name: 'LOGIN',
-  plaintext: true,
-  tlsOnly: false,
   serverFirst: false,
   create(env) {
     let user: string | undefined;

@@ -26,13 +26,13 @@ export interface SaslExchange {
   next(response: Buffer): SaslStep;
 }
 
-/** A SASL mechanism (RFC 4422) as POP3 AUTH uses it (RFC 5034). */
+/**
+ * A SASL mechanism (RFC 4422) as POP3 AUTH uses it (RFC 5034). Whether it may
+ * be offered on a connection is `mechanismNeeds` (capabilities/sasl-names.ts),
+ * which CAPA and the dialects read without the exchanges.
+ */
 export interface SaslMechanism {
   readonly name: string;
-  /** Carries a reusable secret in the clear: hidden and refused before TLS when TLS is required. */
-  readonly plaintext: boolean;
-  /** Offered only on a TLS connection (OAUTHBEARER, RFC 7628 §3). */
-  readonly tlsOnly: boolean;
   /** Server-first mechanisms (CRAM-MD5) refuse an initial response (RFC 5034 §4). */
   readonly serverFirst: boolean;
   create(env: SaslEnvironment): SaslExchange;

@@ -1,3 +1,4 @@
+import type { SaslMechanismName } from '../../capabilities/sasl-names';
 import { cramMd5 } from './cram-md5';
 import { login } from './login';
 import type { SaslMechanism } from './mechanism';
@@ -13,8 +14,6 @@ export const saslMechanisms: Readonly<Record<SaslMechanismName, SaslMechanism>> 
   XOAUTH2: xoauth2,
   OAUTHBEARER: oauthbearer,
 };
-
-export type SaslMechanismName = 'PLAIN' | 'LOGIN' | 'CRAM-MD5' | 'XOAUTH2' | 'OAUTHBEARER';
 
 export const ALL_MECHANISMS: readonly SaslMechanismName[] = [
   'PLAIN',

@@ -9,8 +9,6 @@ import type { SaslMechanism, SaslStep } from './mechanism';
  */
 export const oauthbearer: SaslMechanism = {
   name: 'OAUTHBEARER',
-  plaintext: true,
-  tlsOnly: true,
   serverFirst: false,
   create(env) {
     let failed = false;

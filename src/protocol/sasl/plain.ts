@@ -3,8 +3,6 @@ import type { SaslMechanism } from './mechanism';
 /** PLAIN (RFC 4616): `[authzid] NUL authcid NUL passwd`, client first. */
 export const plain: SaslMechanism = {
   name: 'PLAIN',
-  plaintext: true,
-  tlsOnly: false,
   serverFirst: false,
   create(env) {
     const check = (message: Buffer) => {

@@ -10,8 +10,6 @@ const ERROR_JSON = JSON.stringify({ status: '401', schemes: 'bearer', scope: 'ht
  */
 export const xoauth2: SaslMechanism = {
   name: 'XOAUTH2',
-  plaintext: true,
-  tlsOnly: false,
   serverFirst: false,
   create(env) {
     let failedUser: string | undefined;

@@ -80,7 +80,7 @@ describe('line length', () => {
 });
 
 describe('maxSessions', () => {
-  test('the connection over the cap gets one -ERR [SYS/TEMP] and FIN, is no session, and a freed slot is reused', async () => {
+  test('the connection over the cap gets one -ERR [SYS/TEMP] and FIN, is recorded as a session ended "refused", and a freed slot is reused', async () => {
     const max = 3;
     const pop3 = await startPop3Mock({ users: { [USER]: PASSWORD }, maxSessions: max, lock: 'none' });
     try {
@@ -91,8 +91,25 @@ describe('maxSessions', () => {
       const bytes: Buffer[] = [];
       refused.on('data', (chunk: Buffer) => bytes.push(chunk));
       await whenClosed(refused);
-      expect(Buffer.concat(bytes).toString('latin1')).toBe(`${err(rfcDialect.texts.tooManySessions)}\r\n`);
-      expect(pop3.sessions).toHaveLength(max);
+      const wire = `${err(rfcDialect.texts.tooManySessions)}\r\n`;
+      expect(Buffer.concat(bytes).toString('latin1')).toBe(wire);
+
+      // The refusal is a record of its own; the accepted sessions are untouched.
+      expect(pop3.sessions).toHaveLength(max + 1);
+      const record = await pop3.sessionEnd(pop3.sessions[max]);
+      expect(record.endReason).toBe('refused');
+      expect(record.replies()).toEqual([
+        {
+          status: '-ERR',
+          line: err(rfcDialect.texts.tooManySessions),
+          bytes: wire.length,
+          at: expect.any(Number),
+        },
+      ]);
+      expect(record.render({ header: false })).toBe(
+        [`S: ${err(rfcDialect.texts.tooManySessions)}`, '-- ended: refused'].join('\n'),
+      );
+      expect(pop3.sessions.slice(0, max).map((s) => s.ended)).toEqual(Array(max).fill(false));
 
       // One leaves: the next connection is a session again.
       expect(await clients[0]!.command('QUIT')).toMatch(OK);
@@ -100,7 +117,8 @@ describe('maxSessions', () => {
       await pop3.sessionEnd(pop3.sessions[0]);
       const again = await RawClient.connect(pop3.port);
       expect(again.greeting).toMatch(OK);
-      expect(pop3.sessions).toHaveLength(max + 1);
+      expect(pop3.sessions).toHaveLength(max + 2);
+      expect(pop3.sessions.at(-1)!.ended).toBe(false);
       for (const c of [...clients, again]) c.destroy();
     } finally {
       await pop3.close();
