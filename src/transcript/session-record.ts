@@ -195,7 +195,10 @@ export class SessionRecord implements SessionView {
   }
 
   /** Errors inside the mock, in order: each was answered `-ERR` (the dialect's `internalError`) and ended the session. */
-  readonly errors: RecordedInternalError[] = [];
+  get errors(): readonly RecordedInternalError[] {
+    return this.internalErrors;
+  }
+  private readonly internalErrors: RecordedInternalError[] = [];
 
   /** Applies one event of this session. */
   apply(event: Pop3Event): void {
@@ -229,7 +232,7 @@ export class SessionRecord implements SessionView {
         });
         break;
       case 'internal-error':
-        this.errors.push({ message: event.message, stack: event.stack, at: event.at });
+        this.internalErrors.push({ message: event.message, stack: event.stack, at: event.at });
         break;
       case 'session-start':
       case 'command':

@@ -96,6 +96,9 @@ export const sessionJSON = z.object({
   retrieved: z.array(z.object({ number: z.int(), uid: z.string() })),
   deleted: z.array(z.object({ number: z.int(), uid: z.string() })),
   events: z.array(event),
+  errors: z
+    .array(z.object({ message: z.string(), stack: z.string().optional(), at: z.number() }))
+    .meta({ description: 'Errors inside the mock that ended the session with -ERR (a bug of pop3-mock).' }),
   transcript: z.array(z.string()),
 });
 
