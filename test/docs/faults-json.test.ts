@@ -155,6 +155,13 @@ test('the verbs example: lower-case verbs are stored upper-case', () => {
   expect(withoutId(accepted!)).toEqual(stored);
 });
 
+test('the misspelt-key example gets the documented suggestion', () => {
+  const match = /`(unknown key "(\w+)"; did you mean "\w+"\?)`/.exec(section());
+  if (!match) throw new Error('no `unknown key "..."; did you mean "..."?` example in the section');
+  const rule = { trigger: { point: 'command', verbs: ['RETR'] }, [match[2]!]: 1, action: { type: 'hang' } };
+  expect(() => acceptRules([rule], { source: 'docs' })).toThrow(match[1]);
+});
+
 describe('against a live server', () => {
   let pop3: Pop3Mock;
 
