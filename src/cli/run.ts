@@ -1,7 +1,5 @@
-import { rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startPop3Mock } from '../assembly/start-pop3-mock';
+import { removeCaFile, writeCaFile } from '../config/ca-file';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { uiLink } from '../ui';
 import type { StartPlan } from './build-options';
@@ -54,7 +52,7 @@ export async function run(plan: StartPlan, io: CliIo): Promise<number> {
       controlUrl: pop3.controlUrl ?? null,
       controlToken: pop3.controlToken ?? null,
       smtpPort: pop3.smtpPort ?? null,
-      caFile: writeCaFile(pop3),
+      caFile: writeCaFile(pop3, 'cli') ?? null,
       uiUrl: uiLink(pop3) ?? null,
     };
     io.out(JSON.stringify(ready));
@@ -64,20 +62,12 @@ export async function run(plan: StartPlan, io: CliIo): Promise<number> {
     io.err(`pop3-mock: ${signal} received, closing`);
     stopLogging();
     await pop3.close();
-    if (ready.caFile) rmSync(ready.caFile, { force: true });
+    removeCaFile(ready.caFile ?? undefined);
     io.err('pop3-mock: closed');
     return ExitCode.ok;
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
-}
-
-/** Writes the CA to a file of this process, so curl (`--cacert`) and other clients can verify TLS. */
-function writeCaFile(pop3: Pop3Mock): string | null {
-  if (pop3.tlsPort === undefined && !pop3.offersStls) return null;
-  const file = join(tmpdir(), `pop3-mock-${process.pid}-ca.pem`);
-  writeFileSync(file, pop3.tls.ca);
-  return file;
 }
 
 async function start(plan: StartPlan): Promise<Pop3Mock> {

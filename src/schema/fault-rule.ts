@@ -77,7 +77,13 @@ export const faultAction = z
   .discriminatedUnion('type', [
     action(
       'reply',
-      { lines, after: z.enum(['close', 'reset']).optional() },
+      {
+        lines: lines.refine((given) => /^(\+OK|-ERR)( |$)/.test(given[0] ?? ''), {
+          error: 'expected the first line to start with "+OK" or "-ERR" (a status line, RFC 1939 §3)',
+          when: (payload) => payload.issues.length === 0,
+        }),
+        after: z.enum(['close', 'reset']).optional(),
+      },
       'Answer with these lines instead of running the command (first line `+OK…`/`-ERR…`; more lines make a multi-line reply). Optionally close afterwards (`after`).',
     ),
     action('delay', { delay: delaySpec }, 'Wait, then go on as usual.'),

@@ -1,7 +1,7 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { startPop3Mock } from '../assembly/start-pop3-mock';
+import { removeCaFile, writeCaFile } from '../config/ca-file';
 import { optionsFromConfig } from '../config/config-options';
 import { loadConfig } from '../config/load-config';
 import type { Pop3MockOptions } from '../options';
@@ -73,11 +73,7 @@ export async function globalSetup(options: GlobalSetupOptions = {}): Promise<Pop
     return running.pop3;
   }
   const pop3 = await startPop3Mock(serverOptions(options));
-  let caFile: string | undefined;
-  if (pop3.offersStls || pop3.tlsPort !== undefined) {
-    caFile = join(tmpdir(), `pop3-mock-jest-${process.pid}-ca.pem`);
-    writeFileSync(caFile, pop3.tls.ca);
-  }
+  const caFile = writeCaFile(pop3, 'jest');
   const values: Record<(typeof GLOBAL_ENV)[number], string | undefined> = {
     POP3_MOCK_HOST: pop3.host,
     POP3_MOCK_PORT: String(pop3.port),
@@ -107,7 +103,7 @@ export async function globalTeardown(): Promise<void> {
   if (running.users > 0) return;
   delete holder[KEY];
   await running.pop3.close();
-  if (running.caFile) rmSync(running.caFile, { force: true });
+  removeCaFile(running.caFile);
   for (const [name, value] of Object.entries(running.saved)) setEnv(name, value);
 }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ControlServer, Mount } from '../control/control-server';
 import { HttpError } from '../control/http-util';
 import { FixtureError } from '../fixtures/types';
+import { describeIssue, InputError } from '../schema/input-error';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { FormError, messageFromForm, ruleFromForm } from './actions';
 import { APP_JS, FAVICON_SVG, STYLE_CSS } from './assets';
@@ -163,8 +164,10 @@ async function addFault(pop3: Pop3Mock, req: IncomingMessage, res: ServerRespons
     await pop3.use(rule);
     redirect(res, `/ui/faults?added=${encodeURIComponent(rule.id)}`);
   } catch (error) {
-    if (!(error instanceof FormError)) throw error;
-    sendPage(res, 400, faultsPage(pop3, { error: error.message, values: form.fields }));
+    if (!(error instanceof FormError || error instanceof InputError)) throw error;
+    // The schema's own words (the same at every door), without the `use()` prefix.
+    const shown = error instanceof InputError ? error.issues.map(describeIssue).join('; ') : error.message;
+    sendPage(res, 400, faultsPage(pop3, { error: shown, values: form.fields }));
   }
 }
 

@@ -284,7 +284,7 @@ test('forms are refused from another origin', async () => {
   });
   expect(refused.status).toBe(400);
   expect(await refused.text()).toContain(
-    '<p class="error" role="alert" id="form-error">Reply line must start with -ERR or +OK</p>',
+    '<p class="error" role="alert" id="form-error">rules[0].action.lines: expected the first line to start with &quot;+OK&quot; or &quot;-ERR&quot; (a status line, RFC 1939 §3), got [&quot;hello&quot;]</p>',
   );
 });
 

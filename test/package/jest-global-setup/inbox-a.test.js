@@ -40,5 +40,7 @@ test('a fault for this user only: -ERR on the first RETR, nothing deleted', asyn
 
 test('the user of the config file is there too, untouched by the isolated users', async () => {
   expect(await remote.mailbox('shared').messages()).toHaveLength(1);
-  expect(await remote.mailbox('shared').raw(1)).toContain('This user comes from pop3-mock.config.json.');
+  expect((await remote.mailbox('shared').raw(1)).toString('utf8')).toContain(
+    'This user comes from pop3-mock.config.json.',
+  );
 });
