@@ -90,6 +90,11 @@ export interface Pop3MockApi<W extends Where> {
   readonly url: string;
   /** The control API's base URL, when on. */
   readonly controlUrl: string | undefined;
+  /**
+   * The CA a client should trust for STLS and POP3S (`tls.connect({ ca })`,
+   * `curl --cacert`). Throws when the server has no TLS (`tls: false`).
+   */
+  readonly tls: { readonly ca: string };
 
   /** User names, in the order they were added. */
   users(): Answer<W, string[]>;

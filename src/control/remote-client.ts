@@ -72,6 +72,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   port = 0;
   tlsPort: number | undefined;
   smtpPort: number | undefined;
+  private ca: string | undefined;
   private readonly events: EventStream;
 
   /** @internal Use {@link connectPop3Mock}. */
@@ -93,6 +94,13 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     this.port = status.port;
     this.tlsPort = status.tlsPort ?? undefined;
     this.smtpPort = status.smtpPort ?? undefined;
+    this.ca = status.ca ?? undefined;
+  }
+
+  /** The CA a client should trust for STLS and POP3S; throws when the server has no TLS. */
+  get tls(): { readonly ca: string } {
+    if (this.ca === undefined) throw new Error('pop3-mock: TLS is off (tls: false)');
+    return { ca: this.ca };
   }
 
   async users(): Promise<string[]> {

@@ -80,6 +80,7 @@ export const handlers: Handlers = {
       tlsPort: pop3.tlsPort ?? null,
       smtpPort: pop3.smtpPort ?? null,
       users: pop3.users(),
+      ca: pop3.hasTls ? pop3.tls.ca : null,
     }),
   listUsers: ({ pop3 }) =>
     ok(pop3.users().map((user) => ({ user, messages: pop3.mailbox(user).messages().length }))),

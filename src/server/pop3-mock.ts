@@ -149,6 +149,11 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * trust (e.g. `tls.connect({ ca: pop3.tls.ca })`, `curl --cacert`).
    * Throws when TLS is off.
    */
+  /** Whether the server has TLS material (it was not started with `tls: false`). */
+  get hasTls(): boolean {
+    return this.serverTls !== undefined;
+  }
+
   get tls(): { ca: string; cert: string; key: string } {
     if (!this.serverTls) throw new Error('pop3-mock: TLS is off (tls: false)');
     return this.serverTls.material;

@@ -28,6 +28,10 @@ export const status = z.object({
   tlsPort: z.int().nullable(),
   smtpPort: z.int().nullable(),
   users: z.array(z.string()),
+  ca: z
+    .string()
+    .nullable()
+    .meta({ description: 'The CA (PEM) that signed the server certificate; null without TLS.' }),
 });
 
 export const userSummary = z.object({ user: z.string(), messages: count });

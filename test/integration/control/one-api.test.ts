@@ -81,7 +81,7 @@ describe.each(sides)('%s', (name, start) => {
   });
 
   test('users and mailboxes: the same shapes, dates as Date, bytes as Buffer', async () => {
-    const { api } = side;
+    const { api, server } = side;
     const mailbox = await api.addUser('alice', 'secret');
     expect(await mailbox.messages()).toEqual([]);
     const delivered = await api.deliver('alice', [FIRST, Buffer.from(SECOND)]);
@@ -91,6 +91,7 @@ describe.each(sides)('%s', (name, start) => {
     expect((await api.mailbox('alice').raw(2)).equals(Buffer.from(SECOND))).toBe(true);
     expect(await api.users()).toEqual(['alice']);
     expect(await api.removeUser('nobody')).toBe(false);
+    expect(api.tls.ca).toBe(server.tls.ca);
     answered.messages = messages.map(({ number, uid, size }) => ({ number, uid, size }));
   });
 
