@@ -82,6 +82,19 @@ test.each<[string, unknown, string]>([
     `${SOURCE}: tlsPort: expected no tlsPort with tls: false (implicit TLS needs a certificate)`,
   ],
   ['options that are not an object', 'alice', `${SOURCE}: expected an object, got "alice"`],
+  [
+    'faults as a number',
+    { faults: 5 },
+    `${SOURCE}: faults: expected a list of fault rules, or the path of a JSON file of them, got 5`,
+  ],
+  [
+    'control as text',
+    { control: 'yes' },
+    `${SOURCE}: control: expected true, false or { port, token }, got "yes"`,
+  ],
+  ['control with a misspelt key', { control: { prot: 1 } }, `${SOURCE}: control: unknown key "prot"`],
+  ['smtp as a number', { smtp: 25 }, `${SOURCE}: smtp: expected true, false or { port }, got 25`],
+  ['tls: true', { tls: true }, `${SOURCE}: tls: expected false or { key, cert, ca }, got true`],
 ])('%s is refused before anything listens', async (_, options, message) => {
   const servers = await listeningServers();
   await expect(startPop3Mock(options as Pop3MockOptions)).rejects.toThrow(message);
