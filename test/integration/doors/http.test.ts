@@ -1,8 +1,6 @@
 // The HTTP control API door: a bad body is a 400 with { error, path, issues }
 // (the error the exact InputError message), never a 5xx, never applied; a
 // refused POST /api/faults stores none of its rules and the next session works.
-import { type Pop3Mock, startPop3Mock } from '../../../src';
-import { watchHost } from '../../helpers/host-errors';
 import {
   BAD_RULES,
   expectLowerCaseRuleFires,
@@ -12,36 +10,20 @@ import {
   LOWER_CASE_RULE,
   MESSAGE,
   messageOf,
-  PASSWORD,
+  sharedMock,
   USER,
 } from './support';
 
-const host = watchHost();
-let pop3: Pop3Mock;
-
-beforeAll(async () => {
-  pop3 = await startPop3Mock({
-    users: { [USER]: { password: PASSWORD, messages: [MESSAGE] } },
-    control: true,
-  });
-});
-afterAll(async () => {
-  await pop3.close();
-  host.stop();
-});
-afterEach(async () => {
-  await pop3.reset();
-  await host.assertClean();
-});
+const side = sharedMock({ control: true });
 
 async function call(
   method: string,
   path: string,
   body?: unknown,
 ): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${pop3.controlUrl}${path}`, {
+  const response = await fetch(`${side.pop3.controlUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${pop3.controlToken}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${side.pop3.controlToken}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, json: await response.json() };
@@ -62,7 +44,7 @@ test('POST /api/faults: a lower-case verb is accepted and fires', async () => {
   const { status, json } = await call('POST', '/api/faults', { rule: LOWER_CASE_RULE });
   expect(status).toBe(201);
   expect(json).toEqual([{ id: expect.any(String), explain: expect.stringContaining('RETR') }]);
-  await expectLowerCaseRuleFires(pop3.port);
+  await expectLowerCaseRuleFires(side.pop3.port);
 });
 
 test.each(BAD_RULES)('POST /api/faults with %s: 400, nothing stored', async (_, rule, relative) => {
@@ -84,7 +66,7 @@ test('{ "type": "reply" } without lines: 400, then GET /api/faults is [] and a s
     },
   });
   expect(await call('GET', '/api/faults')).toEqual({ status: 200, json: [] });
-  await expectNormalSession(pop3.port);
+  await expectNormalSession(side.pop3.port);
 });
 
 const PATTERN_FORMS = 'expected a pattern: a string such as "RETR 1", or { "regex": "^RETR", "flags": "i" }';
@@ -165,7 +147,7 @@ test.each<[string, string, unknown, Issue[]]>([
   expect(answer).toEqual(refusal(`${method} ${endpoint}`, issues));
   expect(answer.json).not.toHaveProperty('verified');
   expect(await stored()).toEqual(before);
-  await expectNormalSession(pop3.port);
+  await expectNormalSession(side.pop3.port);
 });
 
 test('a path parameter is checked too', async () => {

@@ -1,7 +1,8 @@
 // Shared by the door tables: the rules the issue reported, each with the
 // issues the wording rules of src/schema/check.ts give it (paths relative to
 // the rule), and a normal POP3 session to prove a refusal changed nothing.
-import { hostProcess } from '../../helpers/host-errors';
+import { type Pop3Mock, type Pop3MockOptions, startPop3Mock } from '../../../src';
+import { hostProcess, watchHost } from '../../helpers/host-errors';
 import { RawClient } from '../../helpers/raw-client';
 
 export const USER = 'alice';
@@ -128,4 +129,28 @@ export async function expectLowerCaseRuleFires(port: number): Promise<void> {
 export async function listeningServers(): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, 10));
   return hostProcess.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+}
+
+/**
+ * One mock for a test file ({@link USER} with one message, plus `options`):
+ * reset after each test, which must leave nothing in the host process.
+ */
+export function sharedMock(options: Pop3MockOptions = {}): { readonly pop3: Pop3Mock } {
+  const host = watchHost();
+  const side = {} as { pop3: Pop3Mock };
+  beforeAll(async () => {
+    side.pop3 = await startPop3Mock({
+      users: { [USER]: { password: PASSWORD, messages: [MESSAGE] } },
+      ...options,
+    });
+  });
+  afterAll(async () => {
+    await side.pop3?.close();
+    host.stop();
+  });
+  afterEach(async () => {
+    await side.pop3.reset();
+    await host.assertClean();
+  });
+  return side;
 }
