@@ -70,9 +70,12 @@ function parse(argv: readonly string[]) {
   return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
 }
 
-/** Node's messages are long and mention `--` escapes; keep the first sentence. */
+/** Node's messages are long and mention `--` escapes; keep the first sentence (they end with "." and a space or a line break). */
 function describeParseError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  // Not instanceof Error: node:util's errors come from another realm when main() runs in a vm (jest).
+  const given =
+    typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  const message = typeof given === 'string' ? given : String(error);
   const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const option = /'([^']+)'/.exec(message)?.[1];
@@ -82,7 +85,7 @@ function describeParseError(error: unknown): string {
     const argument = /'([^']+)'/.exec(message)?.[1];
     return argument ? `unexpected argument ${JSON.stringify(argument)}` : message;
   }
-  return message.split('. ')[0] ?? message;
+  return message.split(/\.\s/)[0] ?? message;
 }
 
 /**

@@ -216,7 +216,11 @@ const sharedFields = {
   lock: z.enum(['exclusive', 'none']).optional(),
   maxSessions: int(0).optional(),
   autologoutMs: numberIn(1, 2_147_483_647).optional(),
-  faults: z.union([faultRules, nonEmptyString]).optional(),
+  faults: z
+    .union([faultRules, nonEmptyString], {
+      error: 'expected a list of fault rules, or the path of a JSON file of them',
+    })
+    .optional(),
   seed: int(0, 4_294_967_295).optional(),
   tlsPort: port.optional(),
   requireTls: z.boolean().optional(),
@@ -259,11 +263,13 @@ export const pop3MockOptions = z
         error: `expected a dialect: ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')} or a Dialect object`,
       })
       .optional(),
-    control: z.union([z.boolean(), controlOptions]).optional(),
-    smtp: z.union([z.boolean(), smtpOptions]).optional(),
+    control: z
+      .union([z.boolean(), controlOptions], { error: 'expected true, false or { port, token }' })
+      .optional(),
+    smtp: z.union([z.boolean(), smtpOptions], { error: 'expected true, false or { port }' }).optional(),
     clock: clock.optional(),
     logger: logger.optional(),
-    tls: z.union([z.literal(false), tlsOptions]).optional(),
+    tls: z.union([z.literal(false), tlsOptions], { error: 'expected false or { key, cert, ca }' }).optional(),
   })
   .superRefine((options, ctx) => {
     if (options.tls === false && options.tlsPort !== undefined) {

@@ -1,0 +1,117 @@
+// The CLI doors: flags (exit 2, one line and the --help hint) and a config
+// file (exit 4, `pop3-mock: config FILE: path: ...`), run through main() in
+// this process. The fault rules the issue reported are refused in a config
+// file too; a lower-case verb there is accepted and fires.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPop3Mock } from '../../../src';
+import { buildStartPlan } from '../../../src/cli/build-options';
+import { main } from '../../../src/cli/main';
+import { parseCliArgs } from '../../../src/cli/parse-args';
+import { loadConfig } from '../../../src/config/load-config';
+import { watchHost } from '../../helpers/host-errors';
+import {
+  BAD_RULES,
+  expectLowerCaseRuleFires,
+  GOOD_RULE,
+  issuesAt,
+  LOWER_CASE_RULE,
+  MESSAGE,
+  messageOf,
+  PASSWORD,
+  USER,
+} from './support';
+
+const host = watchHost();
+let dir: string;
+let count = 0;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pop3-doors-cli-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  host.stop();
+});
+afterEach(() => host.assertClean());
+
+async function runMain(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, dir);
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+function configFile(content: unknown): string {
+  const name = `config-${++count}.json`;
+  writeFileSync(join(dir, name), JSON.stringify(content));
+  return name;
+}
+
+test.each<[string[], string]>([
+  [['--port', '21a'], '--port needs a port number from 0 to 65535, got "21a"'],
+  [['--port='], '--port needs a port number from 0 to 65535, got ""'],
+  [['--tls-port=-1'], '--tls-port needs a port number from 0 to 65535, got "-1"'],
+  [['--control-port', '99999'], '--control-port needs a port number from 0 to 65535, got "99999"'],
+  // Node's message is three lines; the CLI keeps one line, its first sentence.
+  [['--port', '-1'], "Option '--port' argument is ambiguous"],
+  [['--port'], "Option '-p, --port <value>' argument missing"],
+  [['--help=yes'], "Option '-h, --help' does not take an argument"],
+  [['--tlsport', '995'], 'unknown option --tlsport'],
+  [['--host='], '--host needs a value'],
+  [['--config='], '--config needs a value'],
+  [['--user', 'a b:pw'], '--user "a b": a user name cannot hold spaces'],
+  [['--port', '2110', 'extra'], 'unexpected argument "extra"'],
+])('%j: exit 2 with one line and the --help hint', async (args, message) => {
+  expect(await runMain(args)).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: `pop3-mock: ${message}\nRun pop3-mock --help for usage.`,
+  });
+});
+
+test.each<[string, unknown, string]>([
+  ['tlsport', { tlsport: 995 }, 'unknown key "tlsport"; did you mean "tlsPort"?'],
+  [
+    'a user with pasword',
+    { users: { bob: { pasword: 'x' } } },
+    'users.bob.password: expected a password (a non-empty string), got nothing; users.bob: unknown key "pasword"; did you mean "password"?',
+  ],
+  [
+    'faults not a list',
+    { faults: { rules: [] } },
+    'faults: expected a list of fault rules, or the path of a JSON file of them, got {"rules":[]}',
+  ],
+])('a config with %s: exit 4 with the file and the path', async (_, content, message) => {
+  const name = configFile(content);
+  expect(await runMain(['--config', name])).toEqual({
+    code: 4,
+    stdout: '',
+    stderr: `pop3-mock: config ${name}: ${message}`,
+  });
+});
+
+test.each(BAD_RULES)('a config whose faults hold %s: exit 4 with faults[1]', async (_, rule, relative) => {
+  const name = configFile({ faults: [GOOD_RULE, rule] });
+  expect(await runMain(['--config', name])).toEqual({
+    code: 4,
+    stdout: '',
+    stderr: `pop3-mock: ${messageOf(`config ${name}`, issuesAt('faults', 1, relative))}`,
+  });
+});
+
+test('a config whose faults hold a lower-case verb: accepted, and the rule fires', async () => {
+  const name = configFile({
+    users: { [USER]: { password: PASSWORD, messages: [MESSAGE] } },
+    faults: [LOWER_CASE_RULE],
+  });
+  const plan = buildStartPlan(parseCliArgs(['--config', name]), loadConfig(name, dir), dir);
+  const pop3 = await startPop3Mock(plan.options);
+  try {
+    expect(pop3.rules().map((s) => s.rule.trigger)).toEqual([{ point: 'command', verbs: ['RETR'] }]);
+    await expectLowerCaseRuleFires(pop3.port);
+  } finally {
+    await pop3.close();
+  }
+});

@@ -1,0 +1,157 @@
+// The HTTP control API door: a bad body is a 400 with { error, path, issues }
+// (the error the exact InputError message), never a 5xx, never applied; a
+// refused POST /api/faults stores none of its rules and the next session works.
+import {
+  BAD_RULES,
+  expectLowerCaseRuleFires,
+  expectNormalSession,
+  GOOD_RULE,
+  issuesAt,
+  LOWER_CASE_RULE,
+  MESSAGE,
+  messageOf,
+  sharedMock,
+  USER,
+} from './support';
+
+const side = sharedMock({ control: true });
+
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${side.pop3.controlUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${side.pop3.controlToken}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+type Issue = { path: string; message: string };
+const refusal = (source: string, issues: readonly Issue[]) => ({
+  status: 400,
+  json: { error: messageOf(source, issues), path: issues[0]!.path, issues },
+});
+
+/** What GET says about users and rules: a refusal must leave both as they were. */
+async function stored() {
+  return { users: (await call('GET', '/api/users')).json, rules: (await call('GET', '/api/faults')).json };
+}
+
+test('POST /api/faults: a lower-case verb is accepted and fires', async () => {
+  const { status, json } = await call('POST', '/api/faults', { rule: LOWER_CASE_RULE });
+  expect(status).toBe(201);
+  expect(json).toEqual([{ id: expect.any(String), explain: expect.stringContaining('RETR') }]);
+  await expectLowerCaseRuleFires(side.pop3.port);
+});
+
+test.each(BAD_RULES)('POST /api/faults with %s: 400, nothing stored', async (_, rule, relative) => {
+  const before = await stored();
+  expect(await call('POST', '/api/faults', { rules: [GOOD_RULE, rule] })).toEqual(
+    refusal('POST /api/faults', issuesAt('rules', 1, relative)),
+  );
+  expect(await stored()).toEqual(before);
+});
+
+test('{ "type": "reply" } without lines: 400, then GET /api/faults is [] and a session works', async () => {
+  const bad = { trigger: { point: 'command', verbs: ['RETR'] }, action: { type: 'reply' } };
+  expect(await call('POST', '/api/faults', { rule: bad })).toEqual({
+    status: 400,
+    json: {
+      error: 'POST /api/faults: rule.action.lines: expected an array, got nothing',
+      path: 'rule.action.lines',
+      issues: [{ path: 'rule.action.lines', message: 'expected an array, got nothing' }],
+    },
+  });
+  expect(await call('GET', '/api/faults')).toEqual({ status: 200, json: [] });
+  await expectNormalSession(side.pop3.port);
+});
+
+const PATTERN_FORMS = 'expected a pattern: a string such as "RETR 1", or { "regex": "^RETR", "flags": "i" }';
+const COUNT_FORMS = 'expected a count (an integer >= 0) or { "atLeast": n, "atMost": m }';
+
+test.each<[string, string, unknown, Issue[]]>([
+  [
+    'POST',
+    '/api/faults',
+    true,
+    [{ path: '', message: 'expected { "rules": [ ... ] } or { "rule": { ... } }, got true' }],
+  ],
+  [
+    'POST',
+    '/api/faults',
+    { rules: [], rule: GOOD_RULE },
+    [{ path: '', message: 'unknown key "rule"; did you mean "rules"?' }],
+  ],
+  [
+    'POST',
+    '/api/verify',
+    { pattern: 'STAT', times: '2' },
+    [{ path: 'times', message: `${COUNT_FORMS}, got "2"` }],
+  ],
+  [
+    'POST',
+    '/api/verify',
+    { pattern: 'STAT', times: { atleast: 1 } },
+    [{ path: 'times', message: 'unknown key "atleast"; did you mean "atLeast"?' }],
+  ],
+  ['POST', '/api/verify', true, [{ path: '', message: 'expected an object, got true' }]],
+  ['POST', '/api/verify', {}, [{ path: 'pattern', message: `${PATTERN_FORMS}, got nothing` }]],
+  [
+    'POST',
+    '/api/verify',
+    { pattern: { regex: '(' } },
+    [
+      {
+        path: 'pattern.regex',
+        message: 'expected a valid RegExp: Invalid regular expression: /(/: Unterminated group',
+      },
+    ],
+  ],
+  [
+    'PUT',
+    '/api/users/bob',
+    { pasword: 'x' },
+    [
+      { path: 'password', message: 'expected a password (a non-empty string), got nothing' },
+      { path: '', message: 'unknown key "pasword"; did you mean "password"?' },
+    ],
+  ],
+  [
+    'POST',
+    `/api/users/${USER}/messages`,
+    { message: MESSAGE },
+    [
+      { path: 'messages', message: 'expected a message or a list of messages, got nothing' },
+      { path: '', message: 'unknown key "message"; did you mean "messages"?' },
+    ],
+  ],
+  [
+    'POST',
+    '/api/wait/next-session',
+    { timeoutMs: 'soon' },
+    [{ path: 'timeoutMs', message: 'expected an integer from 0 to 600000, got "soon"' }],
+  ],
+  [
+    'POST',
+    '/api/wait/command',
+    { pattern: 'STAT', includePast: 'yes' },
+    [{ path: 'includePast', message: 'expected true or false, got "yes"' }],
+  ],
+])('%s %s %j: 400 with the path, nothing applied', async (method, path, body, issues) => {
+  const before = await stored();
+  const endpoint = path.replace(`/${USER}/`, '/{user}/').replace('/bob', '/{user}');
+  const answer = await call(method, path, body);
+  expect(answer).toEqual(refusal(`${method} ${endpoint}`, issues));
+  expect(answer.json).not.toHaveProperty('verified');
+  expect(await stored()).toEqual(before);
+  await expectNormalSession(side.pop3.port);
+});
+
+test('a path parameter is checked too', async () => {
+  expect(await call('GET', '/api/sessions/abc')).toEqual(
+    refusal('GET /api/sessions/{id}', [{ path: 'path.id', message: 'expected digits, got "abc"' }]),
+  );
+});

@@ -1,0 +1,177 @@
+// The startPop3Mock() door (and the faults file it reads): bad options are
+// refused with the path and the exact message before anything listens; a
+// port given as a string of digits is that port; fault rules in the options
+// or a faults file are checked like use() and a lower-case verb fires.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError, type Pop3MockOptions, startPop3Mock } from '../../../src';
+import { watchHost } from '../../helpers/host-errors';
+import {
+  BAD_RULES,
+  expectLowerCaseRuleFires,
+  GOOD_RULE,
+  issuesAt,
+  LOWER_CASE_RULE,
+  listeningServers,
+  MESSAGE,
+  messageOf,
+  PASSWORD,
+  USER,
+} from './support';
+
+const SOURCE = 'pop3-mock options';
+const PORT_FORMS = 'expected a port: an integer from 0 to 65535, or a string of its digits';
+const users = { [USER]: { password: PASSWORD, messages: [MESSAGE] } };
+const host = watchHost();
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pop3-doors-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  host.stop();
+});
+afterEach(() => host.assertClean());
+
+/** Starting with `options` is refused with exactly `issues`, and no server is left listening. */
+async function expectRefused(options: unknown, issues: readonly { path: string; message: string }[]) {
+  const servers = await listeningServers();
+  const refused = startPop3Mock(options as Pop3MockOptions);
+  await expect(refused).rejects.toBeInstanceOf(InputError);
+  await expect(refused).rejects.toMatchObject({
+    message: messageOf(SOURCE, issues),
+    path: issues[0]!.path,
+    issues,
+  });
+  expect(await listeningServers()).toBeLessThanOrEqual(servers);
+}
+
+test.each<[string, unknown, string]>([
+  ['a port of letters and digits', { port: '21a' }, `${SOURCE}: port: ${PORT_FORMS}, got "21a"`],
+  // Only the number branch fits the kind, so its own bound is the message.
+  ['a port over 65535', { port: 70000 }, `${SOURCE}: port: expected an integer from 0 to 65535, got 70000`],
+  ['the option user', { user: { alice: 'pw' } }, `${SOURCE}: unknown option "user"; did you mean "users"?`],
+  ['the option tlsport', { tlsport: 995 }, `${SOURCE}: unknown option "tlsport"; did you mean "tlsPort"?`],
+  [
+    "a user's message",
+    { users: { alice: { password: 'pw', message: 'raw' } } },
+    `${SOURCE}: users.alice: unknown key "message"; did you mean "messages"?`,
+  ],
+  [
+    'capabilities.uidll',
+    { capabilities: { uidll: true } },
+    `${SOURCE}: capabilities: unknown key "uidll"; did you mean "uidl"?`,
+  ],
+  [
+    'a user with pasword',
+    { users: { bob: { pasword: 'x' } } },
+    `${SOURCE}: users.bob.password: expected a password (a non-empty string), got nothing; ` +
+      'users.bob: unknown key "pasword"; did you mean "password"?',
+  ],
+  [
+    'portFallback as text',
+    { portFallback: 'no' },
+    `${SOURCE}: portFallback: expected true or false, got "no"`,
+  ],
+  [
+    'tlsPort with tls: false',
+    { tls: false, tlsPort: 0 },
+    `${SOURCE}: tlsPort: expected no tlsPort with tls: false (implicit TLS needs a certificate)`,
+  ],
+  ['options that are not an object', 'alice', `${SOURCE}: expected an object, got "alice"`],
+  [
+    'faults as a number',
+    { faults: 5 },
+    `${SOURCE}: faults: expected a list of fault rules, or the path of a JSON file of them, got 5`,
+  ],
+  [
+    'control as text',
+    { control: 'yes' },
+    `${SOURCE}: control: expected true, false or { port, token }, got "yes"`,
+  ],
+  ['control with a misspelt key', { control: { prot: 1 } }, `${SOURCE}: control: unknown key "prot"`],
+  ['smtp as a number', { smtp: 25 }, `${SOURCE}: smtp: expected true, false or { port }, got 25`],
+  ['tls: true', { tls: true }, `${SOURCE}: tls: expected false or { key, cert, ca }, got true`],
+])('%s is refused before anything listens', async (_, options, message) => {
+  const servers = await listeningServers();
+  await expect(startPop3Mock(options as Pop3MockOptions)).rejects.toThrow(message);
+  await expect(startPop3Mock(options as Pop3MockOptions)).rejects.toMatchObject({ message });
+  expect(await listeningServers()).toBeLessThanOrEqual(servers);
+});
+
+test('a user with pasword: the issues by path, and no server listening afterwards', async () => {
+  await expectRefused({ users: { bob: { pasword: 'x' } } }, [
+    { path: 'users.bob.password', message: 'expected a password (a non-empty string), got nothing' },
+    { path: 'users.bob', message: 'unknown key "pasword"; did you mean "password"?' },
+  ]);
+});
+
+describe('a port as a string of digits is that port', () => {
+  let held: Server;
+  beforeAll(async () => {
+    held = createServer();
+    await new Promise<void>((resolve) => held.listen({ port: 0, host: '127.0.0.1' }, resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => held.close(() => resolve())));
+
+  test('String(held port) without fallback fails with EADDRINUSE', async () => {
+    const port = (held.address() as { port: number }).port;
+    const servers = await listeningServers();
+    await expect(startPop3Mock({ port: String(port), portFallback: false })).rejects.toMatchObject({
+      code: 'EADDRINUSE',
+      port,
+    });
+    expect(await listeningServers()).toBeLessThanOrEqual(servers);
+  });
+});
+
+describe('fault rules in the options', () => {
+  test('a lower-case verb is accepted and fires', async () => {
+    const pop3 = await startPop3Mock({ users, faults: [LOWER_CASE_RULE] as never });
+    try {
+      expect(pop3.rules().map((s) => [s.source, s.rule.trigger])).toEqual([
+        ['options', { point: 'command', verbs: ['RETR'] }],
+      ]);
+      await expectLowerCaseRuleFires(pop3.port);
+    } finally {
+      await pop3.close();
+    }
+  });
+
+  test.each(BAD_RULES)('%s is refused at faults[1]', async (_, rule, relative) => {
+    await expectRefused({ users, faults: [GOOD_RULE, rule] }, issuesAt('faults', 1, relative));
+  });
+});
+
+describe('a faults file', () => {
+  const write = (name: string, rules: unknown) => {
+    writeFileSync(join(dir, name), JSON.stringify(rules));
+    return name;
+  };
+
+  test('a lower-case verb is accepted and fires', async () => {
+    const pop3 = await startPop3Mock({ users, baseDir: dir, faults: write('lower.json', [LOWER_CASE_RULE]) });
+    try {
+      expect(pop3.rules().map((s) => s.rule.trigger)).toEqual([{ point: 'command', verbs: ['RETR'] }]);
+      await expectLowerCaseRuleFires(pop3.port);
+    } finally {
+      await pop3.close();
+    }
+  });
+
+  test.each(BAD_RULES)('%s is refused with the file and [1]', async (_, rule, relative) => {
+    const name = write('bad.json', [GOOD_RULE, rule]);
+    const issues = issuesAt('', 1, relative);
+    const servers = await listeningServers();
+    const refused = startPop3Mock({ users, baseDir: dir, faults: name });
+    await expect(refused).rejects.toMatchObject({
+      name: 'InputError',
+      message: messageOf(`fault rules ${join(dir, name)}`, issues),
+      issues,
+    });
+    expect(await listeningServers()).toBeLessThanOrEqual(servers);
+  });
+});

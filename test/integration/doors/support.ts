@@ -1,0 +1,156 @@
+// Shared by the door tables: the rules the issue reported, each with the
+// issues the wording rules of src/schema/check.ts give it (paths relative to
+// the rule), and a normal POP3 session to prove a refusal changed nothing.
+import { type Pop3Mock, type Pop3MockOptions, startPop3Mock } from '../../../src';
+import { hostProcess, watchHost } from '../../helpers/host-errors';
+import { RawClient } from '../../helpers/raw-client';
+
+export const USER = 'alice';
+export const PASSWORD = 'secret';
+export const MESSAGE = 'Subject: one\r\n\r\nbody\r\n';
+
+const ON_RETR = { point: 'command', verbs: ['RETR'] } as const;
+
+/** A good rule with a lower-case verb: accepted (verbs any case), and RETR 1 then gets this line. */
+export const LOWER_CASE_RULE = {
+  trigger: { point: 'command', verbs: ['retr'] },
+  action: { type: 'reply', lines: ['-ERR [SYS/TEMP] lower-case verb fired'] },
+} as const;
+export const GOOD_RULE = { trigger: ON_RETR, action: { type: 'close' } } as const;
+
+const ACTION_TYPES =
+  '"reply", "delay", "hang", "close", "reset", "close-after-bytes", "reset-after-bytes", "garbage", ' +
+  '"throttle", "fragment", "stall", "no-terminator", "stls-handshake-failure", "inject-after-reply", ' +
+  '"size-skew", "no-dot-stuffing", "bare-lf", "uidl", "top-ignores-count", "renumber-after-dele"';
+const DELAY_FORMS =
+  'expected milliseconds (a number from 0 to 3600000), { "uniform": [min, max] } or { "lognormal": { "median", "sigma" } }';
+
+/** One issue, its path relative to the rule (`''` for the rule itself, else `.action.bytes`). */
+export type RelativeIssue = readonly [path: string, message: string];
+
+/** [what, rule, issues]: every rule here must be refused at every door that takes rules. */
+export const BAD_RULES: readonly (readonly [string, unknown, readonly RelativeIssue[]])[] = [
+  [
+    'an unknown action type',
+    { trigger: ON_RETR, action: { type: 'explode' } },
+    [['.action.type', `expected one of ${ACTION_TYPES}, got "explode"`]],
+  ],
+  [
+    'close-after-bytes -3',
+    { trigger: ON_RETR, action: { type: 'close-after-bytes', bytes: -3 } },
+    [['.action.bytes', 'expected an integer >= 0, got -3']],
+  ],
+  [
+    'close-after-bytes "abc"',
+    { trigger: ON_RETR, action: { type: 'close-after-bytes', bytes: 'abc' } },
+    [['.action.bytes', 'expected an integer >= 0, got "abc"']],
+  ],
+  [
+    'probability 30',
+    { trigger: ON_RETR, probability: 30, action: { type: 'close' } },
+    [['.probability', 'expected a number from 0 to 1, got 30']],
+  ],
+  [
+    'the unknown key forUser',
+    { trigger: ON_RETR, forUser: 'bob', action: { type: 'close' } },
+    [['', 'unknown key "forUser"']],
+  ],
+  [
+    'reply without lines',
+    { trigger: ON_RETR, action: { type: 'reply' } },
+    [['.action.lines', 'expected an array, got nothing']],
+  ],
+  [
+    'delay with ms instead of delay',
+    { trigger: ON_RETR, action: { type: 'delay', ms: 100 } },
+    [
+      ['.action.delay', `${DELAY_FORMS}, got nothing`],
+      ['.action', 'unknown key "ms"'],
+    ],
+  ],
+  [
+    'a command rule without verbs',
+    { trigger: { point: 'command' }, action: { type: 'close' } },
+    [['.trigger.verbs', 'expected an array, got nothing']],
+  ],
+  [
+    'an empty verb list',
+    { trigger: { point: 'command', verbs: [] }, action: { type: 'close' } },
+    [['.trigger.verbs', 'expected at least one verb, e.g. ["RETR"] or ["*"], got []']],
+  ],
+  [
+    'a verb with its argument',
+    { trigger: { point: 'command', verbs: ['RETR 1'] }, action: { type: 'close' } },
+    [['.trigger.verbs[0]', 'expected a command verb such as "RETR", or "*", got "RETR 1"']],
+  ],
+  [
+    'a bug mode on a verb it does not bend',
+    { trigger: { point: 'command', verbs: ['stat'] }, action: { type: 'uidl', mode: 'duplicate' } },
+    [['.action.type', 'expected a verb it applies to: "uidl" changes only UIDL, the rule names STAT']],
+  ],
+  [
+    'per without nth',
+    { trigger: ON_RETR, per: 'session', action: { type: 'close' } },
+    [['.per', 'expected "per" only together with "nth"']],
+  ],
+];
+
+/** The issues of a bad rule at index `i` of a list the door calls `at` (`rules`, `faults`, or `''` for a file). */
+export function issuesAt(at: string, i: number, issues: readonly RelativeIssue[]) {
+  return issues.map(([path, message]) => ({ path: `${at}[${i}]${path}`, message }));
+}
+
+/** The InputError message: `SOURCE: path: message; ...` (a problem with the whole input has no path). */
+export function messageOf(source: string, issues: readonly { path: string; message: string }[]): string {
+  return `${source}: ${issues.map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`)).join('; ')}`;
+}
+
+/** USER/PASS/STAT/QUIT as a client would: the server still serves normally. */
+export async function expectNormalSession(port: number, messages = 1): Promise<void> {
+  const client = await RawClient.login(port, USER, PASSWORD);
+  expect(await client.command('STAT')).toBe(`+OK ${messages} ${Buffer.byteLength(MESSAGE)}`);
+  expect(await client.command('QUIT')).toMatch(/^\+OK/);
+  await client.closed();
+}
+
+/** RETR 1 gets the line the lower-case rule replies with. */
+export async function expectLowerCaseRuleFires(port: number): Promise<void> {
+  const client = await RawClient.login(port, USER, PASSWORD);
+  expect(await client.command('retr 1')).toBe(LOWER_CASE_RULE.action.lines[0]);
+  expect(await client.command('QUIT')).toMatch(/^\+OK/);
+  await client.closed();
+}
+
+/**
+ * How many TCP servers this process holds once handles being closed are gone
+ * (a refused start must leave none behind; a failed bind closes its handle
+ * asynchronously).
+ */
+export async function listeningServers(): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  return hostProcess.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+}
+
+/**
+ * One mock for a test file ({@link USER} with one message, plus `options`):
+ * reset after each test, which must leave nothing in the host process.
+ */
+export function sharedMock(options: Pop3MockOptions = {}): { readonly pop3: Pop3Mock } {
+  const host = watchHost();
+  const side = {} as { pop3: Pop3Mock };
+  beforeAll(async () => {
+    side.pop3 = await startPop3Mock({
+      users: { [USER]: { password: PASSWORD, messages: [MESSAGE] } },
+      ...options,
+    });
+  });
+  afterAll(async () => {
+    await side.pop3?.close();
+    host.stop();
+  });
+  afterEach(async () => {
+    await side.pop3.reset();
+    await host.assertClean();
+  });
+  return side;
+}
