@@ -24,16 +24,6 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function readJson(req: IncomingMessage): Promise<unknown> {
-  const body = await readBody(req);
-  if (body.length === 0) return {};
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new HttpError(400, `request body is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value, null, 2);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -48,12 +38,4 @@ export function sendText(
 ): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
   res.end(text);
-}
-
-/** An object from a JSON body, or a 400. */
-export function asObject(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new HttpError(400, `${what} must be a JSON object`);
-  }
-  return value as Record<string, unknown>;
 }

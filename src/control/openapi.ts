@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Answer, type Endpoint, endpoints } from './contract/endpoints';
+import { type Endpoint, type EndpointAnswer, endpoints } from './contract/endpoints';
 import { errorBody } from './contract/responses';
 
 /*
@@ -33,7 +33,7 @@ function parameters(schema: z.ZodType | undefined, place: 'path' | 'query'): Jso
   }));
 }
 
-function answer(a: Answer): Json {
+function answer(a: EndpointAnswer): Json {
   if ('text' in a)
     return { description: a.description, content: { [a.text]: { schema: { type: 'string' } } } };
   const schema = a.json === errorBody ? { $ref: '#/components/schemas/Error' } : jsonSchema(a.json, 'output');

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { acceptRules } from '../faults/accept-rules';
 import type { MailboxView } from '../mailbox/mailbox-view';
 import type { Pop3Mock } from '../server/pop3-mock';
 import type { LocatedCommand } from '../transcript/pattern';
@@ -139,15 +138,7 @@ export const handlers: Handlers = {
     ok(
       pop3.rules().map((s) => ({ rule: s.rule, explain: s.rule.explain(), hits: s.hits, source: s.source })),
     ),
-  async addRules({ pop3, body }) {
-    // Checked already; accepted again here only to give ids, all before any is stored.
-    const rules = acceptRules(body.rules, { source: 'POST /api/faults', at: 'rules' });
-    await pop3.use(...rules);
-    return ok(
-      rules.map((r) => ({ id: r.id, explain: r.explain() })),
-      201,
-    );
-  },
+  addRules: async ({ pop3, body }) => ok(await pop3.use(...body.rules), 201),
   removeRule({ pop3, params }) {
     if (!pop3.removeRule(params.id)) throw new HttpError(404, `no fault rule ${params.id}`);
     return ok({ removed: params.id });

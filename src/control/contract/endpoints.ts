@@ -3,7 +3,7 @@ import * as request from '../../schema/control-api';
 import * as response from './responses';
 
 /** What an endpoint answers with a status: a JSON schema, text, or raw message bytes. */
-export type Answer =
+export type EndpointAnswer =
   | { readonly description: string; readonly json: z.ZodType }
   | { readonly description: string; readonly text: 'text/plain' | 'message/rfc822' | 'text/event-stream' };
 
@@ -19,7 +19,7 @@ export interface Endpoint {
   /** A JSON body; `rawMessage` also accepts a message/rfc822 body instead. */
   readonly body?: z.ZodType;
   readonly rawMessage?: boolean;
-  readonly answers: Readonly<Record<number, Answer>>;
+  readonly answers: Readonly<Record<number, EndpointAnswer>>;
   /** Served without the token (it holds no data). */
   readonly public?: boolean;
 }
