@@ -9,7 +9,10 @@
 // This one is in-process on purpose: it is what a test file does in
 // beforeEach/afterEach (start a server, connect, close), so client and server
 // share the process, as they do in a test.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   compareRow,
   ensureGc,
@@ -34,6 +37,14 @@ const CYCLES = options.quick ? 200 : 600;
 const GROWTH_CYCLES = options.quick ? 2_000 : 10_000;
 const CHECKPOINTS = 4;
 const FIXTURES = smallMessages(10, 2048);
+// The same 10 messages as .eml files, given by path: what a suite's beforeEach does.
+const EML_DIR = mkdtempSync(join(tmpdir(), 'pop3-bench-eml-'));
+const EML_FILES = FIXTURES.map((text, i) => {
+  const file = join(EML_DIR, `${i + 1}.eml`);
+  writeFileSync(file, text);
+  return file;
+});
+process.on('exit', () => rmSync(EML_DIR, { recursive: true, force: true }));
 
 /** Connects and resolves once the first line (the greeting) has arrived. */
 function readGreeting(port) {
@@ -50,9 +61,9 @@ function readGreeting(port) {
   });
 }
 
-async function mockCycle() {
+async function mockCycle(messages = FIXTURES) {
   const t0 = performance.now();
-  const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages: FIXTURES } } });
+  const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages } } });
   const { closed } = await readGreeting(pop3.port);
   await pop3.close();
   await closed;
@@ -95,13 +106,19 @@ for (let i = 0; i < 100; i++) {
 }
 const mock = [];
 const floor = [];
+const mockFiles = [];
+const floorFiles = [];
 for (let i = 0; i < CYCLES; i++) {
   if (i % 2 === 0) {
     floor.push(await floorCycle());
     mock.push(await mockCycle());
+    floorFiles.push(await floorCycle());
+    mockFiles.push(await mockCycle(EML_FILES));
   } else {
     mock.push(await mockCycle());
     floor.push(await floorCycle());
+    mockFiles.push(await mockCycle(EML_FILES));
+    floorFiles.push(await floorCycle());
   }
 }
 
@@ -137,6 +154,16 @@ report(
       limit: 2,
       better: 'lower',
       note: `${CYCLES} cycles each, alternating`,
+    }),
+    compareRow({
+      measure: 'start → greeting → close, 10 .eml files by path',
+      unit: 'ms',
+      mock: mockFiles,
+      floor: floorFiles,
+      target: '≤ 2x floor',
+      limit: 2,
+      better: 'lower',
+      note: `${CYCLES} cycles each, alternating; files read once per process while unchanged (one stat each per start)`,
     }),
     row({
       measure: `active handles, growth over ${total} cycles`,

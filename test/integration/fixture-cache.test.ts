@@ -1,0 +1,80 @@
+import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPop3Mock } from '../../src';
+import { RawClient } from '../helpers/raw-client';
+
+/*
+ * Fixture files are read once per process while they stay the same; a file
+ * that changed in any way must be read again. Checked through the wire: what
+ * RETR sends after the file changed.
+ */
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pop3-cache-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function retrOne(messages: string[]): Promise<string> {
+  const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages } } });
+  try {
+    const client = await RawClient.connect(pop3.port);
+    await client.command('USER alice');
+    await client.command('PASS secret');
+    const reply = await client.multi('RETR 1');
+    await client.command('QUIT');
+    return reply.lines.join('\n');
+  } finally {
+    await pop3.close();
+  }
+}
+
+test('an edited file of the same size is served anew, not from the cache', async () => {
+  const file = join(dir, 'a.eml');
+  // The same size and the same (whole-second) modification time both times: only the change time tells.
+  const stamp = new Date('2020-01-01T00:00:00Z');
+  writeFileSync(file, 'Subject: one\r\n\r\nAAAA\r\n');
+  utimesSync(file, stamp, stamp);
+  expect(await retrOne([file])).toContain('AAAA');
+  writeFileSync(file, 'Subject: one\r\n\r\nBBBB\r\n');
+  utimesSync(file, stamp, stamp);
+  expect(statSync(file).mtimeMs).toBe(stamp.getTime());
+  expect(await retrOne([file])).toContain('BBBB');
+});
+
+test('a file replaced by another (new inode) and a file added to a folder are seen', async () => {
+  const folder = join(dir, 'mail');
+  const first = join(dir, 'first.eml');
+  writeFileSync(first, 'Subject: first\r\n\r\nfirst body\r\n');
+  expect(await retrOne([first])).toContain('first body');
+  rmSync(first);
+  writeFileSync(first, 'Subject: first\r\n\r\nother body\r\n');
+  expect(await retrOne([first])).toContain('other body');
+
+  mkdirSync(folder);
+  writeFileSync(join(folder, '2.eml'), 'Subject: two\r\n\r\ntwo\r\n');
+  expect(await retrOne([folder])).toContain('Subject: two');
+  writeFileSync(join(folder, '1.eml'), 'Subject: one\r\n\r\none\r\n');
+  expect(await retrOne([folder])).toContain('Subject: one');
+});
+
+test('the same fixture used by many servers keeps its order and bytes (sources load side by side)', async () => {
+  const files = Array.from({ length: 12 }, (_, i) => {
+    const file = join(dir, `${i + 1}.eml`);
+    writeFileSync(file, `Subject: n${i + 1}\r\n\r\nbody ${i + 1}\r\n`);
+    return file;
+  });
+  const pop3 = await startPop3Mock({
+    users: { alice: { password: 'secret', messages: [dir, ...files.slice(0, 3)] } },
+  });
+  try {
+    const subjects = pop3
+      .mailbox('alice')
+      .messages()
+      .map((m) => /Subject: (\w+)/.exec(m.bytes.toString())?.[1]);
+    expect(subjects).toEqual([...files.map((_, i) => `n${i + 1}`), 'n1', 'n2', 'n3']);
+  } finally {
+    await pop3.close();
+  }
+});
