@@ -72,6 +72,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   port = 0;
   tlsPort: number | undefined;
   smtpPort: number | undefined;
+  smtpTlsPort: number | undefined;
   private readonly events: EventStream;
 
   /** @internal Use {@link connectPop3Mock}. */
@@ -93,6 +94,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     this.port = status.port;
     this.tlsPort = status.tlsPort ?? undefined;
     this.smtpPort = status.smtpPort ?? undefined;
+    this.smtpTlsPort = status.smtpTlsPort ?? undefined;
   }
 
   async users(): Promise<string[]> {
