@@ -5,6 +5,7 @@ import { FakeClock } from '../helpers/fake-clock';
 import { watchHost } from '../helpers/host-errors';
 import { fetchOverPop3 } from '../helpers/pop3-fetch';
 import { RawClient } from '../helpers/raw-client';
+import { ehloLines } from '../helpers/smtp-ehlo';
 
 // Issue 6 §5 and issue 14: code that sends over SMTP (plain, STARTTLS, SMTPS,
 // AUTH) and fetches with POP3, end to end, with nodemailer as the client.
@@ -26,15 +27,6 @@ async function send(options: SMTPTransport.Options, mail: SendMailOptions) {
   } finally {
     transport.close();
   }
-}
-
-/** The EHLO reply's lines, over a raw socket. */
-async function ehloLines(port: number): Promise<string[]> {
-  const client = await RawClient.connect(port);
-  const lines = [await client.command('EHLO client.test')];
-  while (/^\d{3}-/.test(lines.at(-1)!)) lines.push(await client.readLine());
-  await client.command('QUIT');
-  return lines;
 }
 
 const mail = { from: 'sender@example.com', to: 'alice@example.com', subject: 'over smtp', text: 'hello\n' };
@@ -186,5 +178,21 @@ test('maxSize: SIZE is announced; a larger message gets 552, at MAIL FROM SIZE= 
   await client.command('QUIT');
   expect(pop3.mailbox('alice').messages()).toHaveLength(0);
   await send({ port: pop3.smtpPort, ignoreTLS: true }, mail);
+  expect(pop3.mailbox('alice').messages()).toHaveLength(1);
+});
+
+test('the smtp options are checked before anything listens, naming the path', async () => {
+  await expect(startPop3Mock({ tls: false, smtp: { tlsPort: 0 } })).rejects.toThrow(
+    'smtp.tlsPort: expected no smtp.tlsPort with tls: false (SMTPS needs a certificate)',
+  );
+  await expect(startPop3Mock({ smtp: { auth: 'yes' as 'off', maxSize: 0 } })).rejects.toThrow(
+    /smtp\.auth: expected "off", "optional" or "required".*smtp\.maxSize: expected an integer from 1/,
+  );
+});
+
+test('tls: false: no STARTTLS offered, plain SMTP still delivers', async () => {
+  pop3 = await startPop3Mock({ tls: false, smtp: true, users: { alice: 'a-pw' } });
+  expect(await ehloLines(pop3.smtpPort!)).not.toContainEqual(expect.stringMatching(/STARTTLS/));
+  await send({ port: pop3.smtpPort }, mail);
   expect(pop3.mailbox('alice').messages()).toHaveLength(1);
 });
