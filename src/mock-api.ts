@@ -86,6 +86,8 @@ export interface Pop3MockApi<W extends Where> {
   readonly tlsPort: number | undefined;
   /** The SMTP intake port, when on. */
   readonly smtpPort: number | undefined;
+  /** The SMTP intake's implicit-TLS (SMTPS) port, when on. */
+  readonly smtpTlsPort: number | undefined;
   /** `pop3://host:port`. */
   readonly url: string;
   /** The control API's base URL, when on. */

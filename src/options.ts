@@ -45,7 +45,10 @@ export interface Pop3MockOptions {
    * for other processes: jest workers, Python or Java test suites, the browser view.
    */
   control?: boolean | ControlOptions;
-  /** Also listen for SMTP and deliver into mailboxes by recipient (`pop3.smtpPort`). */
+  /**
+   * Also listen for SMTP (with STARTTLS, AUTH, and SMTPS with `tlsPort`) and deliver into
+   * mailboxes by recipient (`pop3.smtpPort`, `pop3.smtpTlsPort`); see {@link SmtpOptions}.
+   */
   smtp?: boolean | SmtpOptions;
   /**
    * Most sessions at once; more connections get an `-ERR [SYS/TEMP]` greeting and are closed

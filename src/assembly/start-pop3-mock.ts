@@ -1,3 +1,4 @@
+import { systemClock } from '../clock';
 import { ControlServer } from '../control/control-server';
 import type { Pop3MockOptions } from '../options';
 import { checkInput } from '../schema/check';
@@ -40,16 +41,24 @@ export async function startPop3Mock(options: Pop3MockOptions = {}): Promise<Pop3
       pop3.attach({ kind: 'control', url: control.url, token: control.token, close: () => control.close() });
     }
     if (checked.smtp) {
-      const settings = checked.smtp === true ? {} : checked.smtp;
       const smtp = await startSmtpIntake(
         {
           userFor: (address) => pop3.userForAddress(address),
+          passwordMatches: (user, password) => pop3.passwordMatches(user, password),
+          // As GreenMail does: the user is the address, and so is its password.
+          createUser: async (address) => (await pop3.addUser(address, address)).user,
           deliverRaw: async (user, message) => void (await pop3.deliver(user, message)),
         },
-        pop3.host,
-        settings,
+        {
+          host: pop3.host,
+          hostname: checked.hostname ?? 'localhost',
+          clock: checked.clock ?? systemClock,
+          // The mock's own certificate and CA, the same POP3's STLS and POP3S use.
+          tls: checked.tls === false ? undefined : pop3.tls,
+        },
+        checked.smtp === true ? {} : checked.smtp,
       );
-      pop3.attach({ kind: 'smtp', port: smtp.port, close: () => smtp.close() });
+      pop3.attach({ kind: 'smtp', port: smtp.port, tlsPort: smtp.tlsPort, close: () => smtp.close() });
     }
     await pop3.listen();
   } catch (error) {

@@ -72,5 +72,12 @@ export function buildStartPlan(
   // The token comes from the environment when the parent process chose it; else it is random.
   if (controlPort !== undefined)
     options.control = { port: controlPort, token: env.POP3_MOCK_TOKEN || undefined };
+  const smtpFlags = { port: args.smtpPort, tlsPort: args.smtpTlsPort, auth: args.smtpAuth };
+  const smtpGiven = Object.entries(smtpFlags).filter(([, value]) => value !== undefined);
+  // Any --smtp-* flag turns the intake on; the flags win over the config's smtp* keys.
+  if (smtpGiven.length > 0) {
+    const fromFile = typeof fromConfig.smtp === 'object' ? fromConfig.smtp : {};
+    options.smtp = { ...fromFile, ...Object.fromEntries(smtpGiven) };
+  }
   return { options, dialectName, users: [...summaries.values()] };
 }

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { SMTP_AUTH_MODES } from '../schema/options';
+import type { SmtpAuthMode } from '../smtp/intake';
 import { UsageError } from './errors';
 
 /** One `--user NAME:PASSWORD[:PATH]` value. */
@@ -19,6 +21,9 @@ export interface CliArgs {
   port: number | undefined;
   tlsPort: number | undefined;
   controlPort: number | undefined;
+  smtpPort: number | undefined;
+  smtpTlsPort: number | undefined;
+  smtpAuth: SmtpAuthMode | undefined;
   dialect: string | undefined;
 }
 
@@ -31,6 +36,9 @@ const OPTIONS = {
   port: { type: 'string', short: 'p' },
   'tls-port': { type: 'string' },
   'control-port': { type: 'string' },
+  'smtp-port': { type: 'string' },
+  'smtp-tls-port': { type: 'string' },
+  'smtp-auth': { type: 'string' },
   dialect: { type: 'string' },
 } as const;
 
@@ -62,6 +70,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     port: parsePort('--port', values.port),
     tlsPort: parsePort('--tls-port', values['tls-port']),
     controlPort: parsePort('--control-port', values['control-port']),
+    smtpPort: parsePort('--smtp-port', values['smtp-port']),
+    smtpTlsPort: parsePort('--smtp-tls-port', values['smtp-tls-port']),
+    smtpAuth: parseSmtpAuth(values['smtp-auth']),
     dialect: nonEmpty('--dialect', values.dialect),
   };
 }
@@ -117,6 +128,15 @@ function parsePort(option: string, value: string | undefined): number | undefine
     throw new UsageError(`${option} needs a port number from 0 to 65535, got ${JSON.stringify(value)}`);
   }
   return port;
+}
+
+function parseSmtpAuth(value: string | undefined): SmtpAuthMode | undefined {
+  if (value === undefined) return undefined;
+  const mode = SMTP_AUTH_MODES.find((m) => m === value);
+  if (mode === undefined) {
+    throw new UsageError(`--smtp-auth needs ${SMTP_AUTH_MODES.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return mode;
 }
 
 function nonEmpty(option: string, value: string | undefined): string | undefined {

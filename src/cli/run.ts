@@ -22,6 +22,8 @@ export interface ReadyLine {
   /** The control API's bearer token: the parent process needs it (set POP3_MOCK_TOKEN to choose it). */
   controlToken: string | null;
   smtpPort: number | null;
+  /** The SMTP intake's implicit-TLS (SMTPS) port. */
+  smtpTlsPort: number | null;
   /** The CA certificate (PEM file) that signed the server's certificate, for STLS and POP3S clients. */
   caFile: string | null;
   /** The browser view's login link (it carries the token); null without the control server. */
@@ -52,6 +54,7 @@ export async function run(plan: StartPlan, io: CliIo): Promise<number> {
       controlUrl: pop3.controlUrl ?? null,
       controlToken: pop3.controlToken ?? null,
       smtpPort: pop3.smtpPort ?? null,
+      smtpTlsPort: pop3.smtpTlsPort ?? null,
       caFile: writeCaFile(pop3, 'cli') ?? null,
       uiUrl: uiLink(pop3) ?? null,
     };

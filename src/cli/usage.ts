@@ -6,17 +6,18 @@ export const USAGE = `Usage: pop3-mock [options]
 Starts a mock POP3 server and keeps it running until SIGINT (Ctrl-C) or SIGTERM.
 When it listens it prints one JSON line to stdout:
   {"host":"127.0.0.1","port":40123,"tlsPort":null,"controlUrl":null,"controlToken":null,"smtpPort":null,
-   "caFile":"/tmp/pop3-mock-123-ca.pem"}
-caFile is the CA that signed the generated certificate: clients verify STLS and
-POP3S against it (curl --cacert FILE).
+   "smtpTlsPort":null,"caFile":"/tmp/pop3-mock-123-ca.pem","uiUrl":null}
+caFile is the CA that signed the generated certificate: clients verify STLS,
+POP3S, STARTTLS and SMTPS against it (curl --cacert FILE).
 Everything else (logs, errors) goes to stderr. Passwords are never printed.
 
 Options:
   -c, --config FILE             JSON (.json) or CommonJS (.js, .cjs) config file: host, port,
                                 portFallback, users {NAME: {password, messages, oauthToken}},
                                 lock, autologoutMs, capabilities, dialect, tlsPort,
-                                controlPort, smtpPort, apop, requireTls, faults, seed,
-                                maxSessions. Relative fixture paths
+                                controlPort, smtpPort, smtpTlsPort, smtpAuth,
+                                smtpTraceHeaders, smtpCreateUsers, smtpMaxSize, apop,
+                                requireTls, faults, seed, maxSessions. Relative fixture paths
                                 resolve against the file's folder. Flags override it.
   -u, --user NAME:PASSWORD[:PATH]
                                 Adds a user (repeatable). PATH, relative to the working
@@ -30,6 +31,11 @@ Options:
       --control-port N          Serve the HTTP control API on port N (0: any free port); its
                                 bearer token is in the JSON line, or set it with the
                                 POP3_MOCK_TOKEN environment variable.
+      --smtp-port N             Serve SMTP (with STARTTLS) on port N (0: any free port),
+                                delivering into the mailboxes by recipient (docs/SMTP.md).
+      --smtp-tls-port N         Also serve SMTP over implicit TLS (SMTPS) on port N.
+      --smtp-auth MODE          SMTP AUTH PLAIN/LOGIN with the POP3 passwords: off,
+                                optional (default) or required.
       --dialect NAME            Server personality: rfc (default), dovecot, gmail,
                                 greenmail or rfc1939-minimal (see docs/DIALECTS.md).
   -h, --help                    Shows this text.

@@ -72,6 +72,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   port = 0;
   tlsPort: number | undefined;
   smtpPort: number | undefined;
+  smtpTlsPort: number | undefined;
   private ca: string | undefined;
   private readonly events: EventStream;
 
@@ -94,6 +95,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     this.port = status.port;
     this.tlsPort = status.tlsPort ?? undefined;
     this.smtpPort = status.smtpPort ?? undefined;
+    this.smtpTlsPort = status.smtpTlsPort ?? undefined;
     this.ca = status.ca ?? undefined;
   }
 

@@ -78,6 +78,7 @@ export const handlers: Handlers = {
       port: pop3.port,
       tlsPort: pop3.tlsPort ?? null,
       smtpPort: pop3.smtpPort ?? null,
+      smtpTlsPort: pop3.smtpTlsPort ?? null,
       users: pop3.users(),
       ca: pop3.hasTls ? pop3.tls.ca : null,
     }),

@@ -200,7 +200,18 @@ export const controlOptions = z.strictObject({
     .regex(/^[\x21-\x7e]{8,512}$/, { error: 'expected a token of 8 to 512 printable characters' })
     .optional(),
 });
-export const smtpOptions = z.strictObject({ port: port.optional() });
+export const SMTP_AUTH_MODES = ['off', 'optional', 'required'] as const;
+const smtpAuth = z.enum(SMTP_AUTH_MODES, { error: 'expected "off", "optional" or "required"' });
+/** The largest `maxSize`: what smtp-server and a Buffer can hold comfortably (1 GiB). */
+const SMTP_MAX_SIZE = 1024 ** 3;
+export const smtpOptions = z.strictObject({
+  port: port.optional(),
+  tlsPort: port.optional(),
+  auth: smtpAuth.optional(),
+  traceHeaders: z.boolean().optional(),
+  createUsers: z.boolean().optional(),
+  maxSize: int(1, SMTP_MAX_SIZE).optional(),
+});
 
 const tlsOptions = z.strictObject({
   key: z.union([z.string(), bytes]),
@@ -280,6 +291,14 @@ export const pop3MockOptions = z
         input: undefined,
       });
     }
+    if (options.tls === false && typeof options.smtp === 'object' && options.smtp.tlsPort !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['smtp', 'tlsPort'],
+        message: 'expected no smtp.tlsPort with tls: false (SMTPS needs a certificate)',
+        input: undefined,
+      });
+    }
   });
 
 /** What a config file may hold: the options as JSON, the dialect by name, and the other listeners' ports. */
@@ -289,7 +308,13 @@ export const configFile = z.strictObject({
   capabilities: jsonCapabilities.optional(),
   dialect: z.enum(DIALECT_NAMES).optional(),
   controlPort: port.optional(),
+  // The SMTP intake's settings, flat like controlPort: any of them turns the intake on.
   smtpPort: port.optional(),
+  smtpTlsPort: port.optional(),
+  smtpAuth: smtpAuth.optional(),
+  smtpTraceHeaders: z.boolean().optional(),
+  smtpCreateUsers: z.boolean().optional(),
+  smtpMaxSize: int(1, SMTP_MAX_SIZE).optional(),
 });
 
 export type ConfigFileOptions = z.output<typeof configFile>;

@@ -59,6 +59,10 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   get smtpPort(): number | undefined {
     return this.attached.smtp?.port;
   }
+  /** The SMTP intake's implicit-TLS (SMTPS) port, when `smtp.tlsPort` was given. */
+  get smtpTlsPort(): number | undefined {
+    return this.attached.smtp?.tlsPort;
+  }
 
   private readonly server: Server;
   private readonly tlsServer: Server | undefined;
@@ -407,6 +411,13 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return this.mailboxes.has(local) ? local : undefined;
   }
 
+  /** @internal For the SMTP intake's AUTH: whether `password` is `user`'s POP3 password. */
+  passwordMatches(user: string, password: string): boolean {
+    const mailbox = this.mailboxes.get(user);
+    // Compared as the SASL mechanisms compare it.
+    return mailbox !== undefined && mailbox.password === password;
+  }
+
   private accept(socket: Socket, tls: TlsMode): void {
     if (this.closed) {
       socket.destroy();
@@ -450,5 +461,6 @@ export interface AttachedControl {
 /** The SMTP intake as the core knows it. */
 export interface AttachedSmtp {
   readonly port: number;
+  readonly tlsPort: number | undefined;
   close(): Promise<void>;
 }

@@ -1,73 +1,141 @@
 import type { AddressInfo } from 'node:net';
+import type { SMTPServer, SMTPServerOptions } from 'smtp-server';
+import type { Clock } from '../clock';
+import { intakeHandlers } from './intake-handlers';
+import type { SmtpTarget } from './smtp-target';
+
+export type { SmtpTarget } from './smtp-target';
+
+/** Who must authenticate before sending: nobody can, anybody may, everybody must. */
+export type SmtpAuthMode = 'off' | 'optional' | 'required';
 
 /** Options of the SMTP intake (`smtp` option of `startPop3Mock`). */
 export interface SmtpOptions {
-  /** Port for SMTP; default 0 (ephemeral). */
+  /** Port for SMTP, with STARTTLS when TLS is on; default 0 (ephemeral). */
   port?: number | string;
+  /**
+   * Also listen for SMTP over implicit TLS (SMTPS, RFC 8314) on this port, with
+   * the server's certificate (`pop3.tls`); `0` for an ephemeral one. Default: off.
+   */
+  tlsPort?: number | string;
+  /**
+   * AUTH PLAIN and LOGIN, checked against the POP3 users' passwords (the name
+   * is a user name, or an address that names one as a recipient would):
+   * `'off'` (not offered), `'optional'` (default: offered, not needed) or
+   * `'required'` (MAIL FROM before AUTH gets 530). A wrong password gets 535.
+   * AUTH works without TLS too, as USER/PASS does on the POP3 side.
+   */
+  auth?: SmtpAuthMode;
+  /**
+   * Put `Return-Path:` and `Received:` (client address, TLS state, time from
+   * the `clock` option) in front of each delivered message, as a real server
+   * does on final delivery (RFC 5321 §4.4). Default true; `false` stores the
+   * bytes exactly as sent.
+   */
+  traceHeaders?: boolean;
+  /**
+   * Accept mail for an unknown recipient by creating a user named after the
+   * whole address, with the address as its password (as GreenMail does).
+   * Default false: an unknown recipient gets 550.
+   */
+  createUsers?: boolean;
+  /** The largest message in octets: announced with SIZE (RFC 1870), a larger one gets 552. Default: no limit. */
+  maxSize?: number;
 }
 
-/** What the intake needs from the server: who exists, and how to deliver. */
-export interface SmtpTarget {
-  /** The mailbox user for a recipient address, or undefined to refuse it. */
-  userFor(address: string): string | undefined;
-  deliverRaw(user: string, message: Buffer): Promise<void>;
-}
-
-/** A running SMTP listener. */
+/** A running SMTP intake. */
 export interface SmtpIntake {
   readonly port: number;
+  /** The SMTPS port, when `tlsPort` was given. */
+  readonly tlsPort: number | undefined;
   close(): Promise<void>;
 }
 
+/** Where and how the intake runs, from the server's options (checked). */
+export interface SmtpIntakeSettings {
+  host: string;
+  /** This server's name, in the greeting and in `Received: by`. */
+  hostname: string;
+  clock: Pick<Clock, 'now'>;
+  /** Key and certificate for STARTTLS and SMTPS; undefined when TLS is off. */
+  tls: { key: string; cert: string } | undefined;
+}
+
+/** The intake's options after the schema: ports as numbers. */
+type CheckedSmtpOptions = Omit<SmtpOptions, 'port' | 'tlsPort'> & { port?: number; tlsPort?: number };
+
 /**
- * An SMTP listener (nodemailer's smtp-server: a kept implementation, not
- * SMTP by hand) that delivers each message into the mailbox of every
- * recipient, so a test can send with nodemailer and fetch with POP3.
- * No AUTH and no STARTTLS: loopback test traffic only.
+ * The SMTP intake: nodemailer's smtp-server (a kept implementation, not SMTP
+ * by hand) on a plain port with STARTTLS and, when asked, an implicit-TLS
+ * port, delivering each message into the mailbox of every recipient, so a
+ * test can send over SMTP and fetch over POP3.
  */
 export async function startSmtpIntake(
   target: SmtpTarget,
-  host: string,
-  options: { port?: number },
+  settings: SmtpIntakeSettings,
+  options: CheckedSmtpOptions,
 ): Promise<SmtpIntake> {
   // Loaded only when asked for, so a server without SMTP pays nothing.
   const { SMTPServer } = await import('smtp-server');
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (target.userFor(address.address) === undefined) {
-        const error = Object.assign(new Error(`no mailbox for ${address.address}`), { responseCode: 550 });
-        return callback(error);
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const message = Buffer.concat(chunks);
-        const users = new Set(session.envelope.rcptTo.map((r) => target.userFor(r.address)));
-        Promise.all([...users].filter((u) => u !== undefined).map((u) => target.deliverRaw(u, message))).then(
-          () => callback(),
-          (error: Error) => callback(error),
-        );
-      });
-    },
+  const handlers = intakeHandlers(target, {
+    hostname: settings.hostname,
+    now: () => settings.clock.now(),
+    traceHeaders: options.traceHeaders ?? true,
+    createUsers: options.createUsers ?? false,
   });
+  const auth = options.auth ?? 'optional';
+  const common: SMTPServerOptions = {
+    ...handlers,
+    name: settings.hostname,
+    logger: false,
+    // No reverse DNS: the Received line names the client by its address, at once.
+    disableReverseLookup: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    authOptional: auth !== 'required',
+    // As on the POP3 side (requireTls off by default): loopback test traffic may log in without TLS.
+    allowInsecureAuth: true,
+    disabledCommands: [...(auth === 'off' ? ['AUTH'] : []), ...(settings.tls ? [] : ['STARTTLS'])],
+    ...(options.maxSize === undefined ? {} : { size: options.maxSize, rejectOversized: true }),
+    ...(settings.tls
+      ? { key: settings.tls.key, cert: settings.tls.cert, minVersion: 'TLSv1.2' as const }
+      : {}),
+  };
+  if (options.tlsPort !== undefined && !settings.tls) throw new Error('pop3-mock: smtp.tlsPort needs TLS');
+  const plain = new SMTPServer({ ...common, secure: false });
+  const implicit = options.tlsPort === undefined ? undefined : new SMTPServer({ ...common, secure: true });
+  const servers = [plain, ...(implicit ? [implicit] : [])];
+  try {
+    const port = await listen(plain, settings.host, options.port ?? 0);
+    const tlsPort = implicit ? await listen(implicit, settings.host, options.tlsPort ?? 0) : undefined;
+    return { port, tlsPort, close: () => closeAll(servers) };
+  } catch (error) {
+    await closeAll(servers);
+    throw error;
+  }
+}
+
+async function listen(server: SMTPServer, host: string, port: number): Promise<number> {
+  // A client's socket error is that client's business; smtp-server reports it here too.
   server.on('error', () => {});
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
+    server.listen(port, host, () => {
+      server.server.off('error', reject);
+      resolve();
+    });
   });
-  const port = (server.server.address() as AddressInfo).port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const connection of server.connections) connection.close?.();
-        server.close(() => resolve());
-      }),
-  };
+  return (server.server.address() as AddressInfo).port;
+}
+
+async function closeAll(servers: readonly SMTPServer[]): Promise<void> {
+  await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          if (!server.server.listening) return resolve();
+          for (const connection of server.connections) connection.close?.();
+          server.close(() => resolve());
+        }),
+    ),
+  );
 }

@@ -26,6 +26,7 @@ export const GLOBAL_ENV = [
   'POP3_MOCK_PORT',
   'POP3_MOCK_TLS_PORT',
   'POP3_MOCK_SMTP_PORT',
+  'POP3_MOCK_SMTP_TLS_PORT',
   'POP3_MOCK_CONTROL_URL',
   'POP3_MOCK_TOKEN',
   'POP3_MOCK_CA_FILE',
@@ -54,8 +55,8 @@ const holder = globalThis as Holder;
  * and hands its address to the workers in the environment:
  * `POP3_MOCK_HOST`, `POP3_MOCK_PORT`, `POP3_MOCK_CONTROL_URL`,
  * `POP3_MOCK_TOKEN`, and when in use `POP3_MOCK_TLS_PORT`,
- * `POP3_MOCK_SMTP_PORT`, `POP3_MOCK_CA_FILE` (the CA to trust for STLS and
- * POP3S, a PEM file). In a worker, `connectPop3Mock()` reads them.
+ * `POP3_MOCK_SMTP_PORT`, `POP3_MOCK_SMTP_TLS_PORT`, `POP3_MOCK_CA_FILE` (the CA
+ * to trust for STLS, POP3S, STARTTLS and SMTPS, a PEM file). In a worker, `connectPop3Mock()` reads them.
  *
  * For a setup file of your own; jest's `globalSetup: 'pop3-mock/jest/global-setup'`
  * calls it with no options. Stop the server with {@link globalTeardown}.
@@ -79,6 +80,7 @@ export async function globalSetup(options: GlobalSetupOptions = {}): Promise<Pop
     POP3_MOCK_PORT: String(pop3.port),
     POP3_MOCK_TLS_PORT: pop3.tlsPort === undefined ? undefined : String(pop3.tlsPort),
     POP3_MOCK_SMTP_PORT: pop3.smtpPort === undefined ? undefined : String(pop3.smtpPort),
+    POP3_MOCK_SMTP_TLS_PORT: pop3.smtpTlsPort === undefined ? undefined : String(pop3.smtpTlsPort),
     POP3_MOCK_CONTROL_URL: pop3.controlUrl,
     POP3_MOCK_TOKEN: pop3.controlToken,
     POP3_MOCK_CA_FILE: caFile,

@@ -10,6 +10,8 @@ import { main } from '../../src/cli/main';
 import { parseCliArgs } from '../../src/cli/parse-args';
 import { loadConfig } from '../../src/config/load-config';
 import { bundleSource } from '../helpers/bundle-src';
+import { runCurl } from '../helpers/clients/curl';
+import { fetchOverPop3 } from '../helpers/pop3-fetch';
 import { RawClient } from '../helpers/raw-client';
 
 // The process contract (ready line, signals, exit codes) is tested on a real
@@ -40,6 +42,7 @@ interface Ready {
   controlUrl: string | null;
   controlToken: string | null;
   smtpPort: number | null;
+  smtpTlsPort: number | null;
   caFile: string | null;
   uiUrl: string | null;
 }
@@ -151,6 +154,7 @@ describe('the pop3-mock process', () => {
       'controlUrl',
       'controlToken',
       'smtpPort',
+      'smtpTlsPort',
       'caFile',
       'uiUrl',
     ]);
@@ -161,6 +165,7 @@ describe('the pop3-mock process', () => {
       controlUrl: null,
       controlToken: null,
       smtpPort: null,
+      smtpTlsPort: null,
       caFile: expect.stringMatching(/ca\.pem$/),
       uiUrl: null,
     });
@@ -219,6 +224,58 @@ describe('the pop3-mock process', () => {
     expect(await cli.exited).toBe(0);
     expect(existsSync(ready.caFile!)).toBe(false);
     expect(cli.stderr).not.toContain(password);
+  });
+
+  test('--smtp-port, --smtp-tls-port, --smtp-auth required: curl sends over SMTPS with AUTH, POP3 fetches it; the ports in the ready line and the status', async () => {
+    const password = secret();
+    const cli = new Cli([
+      '--user',
+      `alice:${password}`,
+      '--smtp-port',
+      '0',
+      '--smtp-tls-port',
+      '0',
+      '--smtp-auth',
+      'required',
+      '--control-port',
+      '0',
+    ]);
+    const ready = await cli.ready();
+    expect(ready.smtpPort).toEqual(expect.any(Number));
+    expect(ready.smtpTlsPort).toEqual(expect.any(Number));
+    const remote = await connectPop3Mock({ url: ready.controlUrl!, token: ready.controlToken! });
+    expect([remote.smtpPort, remote.smtpTlsPort]).toEqual([ready.smtpPort, ready.smtpTlsPort]);
+    const envelope = [
+      '--mail-from',
+      's@example.com',
+      '--mail-rcpt',
+      'alice@example.com',
+      '--upload-file',
+      '-',
+    ];
+    const message = 'Subject: via cli\r\n\r\nhi\r\n';
+    const url = `smtps://127.0.0.1:${ready.smtpTlsPort}`;
+    // Required: without AUTH, MAIL FROM gets 530.
+    const refused = await runCurl([url, '--cacert', ready.caFile!, ...envelope], message);
+    expect(refused.stderr.toString()).toMatch(/530/);
+    const sent = await runCurl(
+      [url, '--cacert', ready.caFile!, '-u', `alice:${password}`, ...envelope],
+      message,
+    );
+    expect(sent.stderr.toString()).toBe('');
+    const fetched = await fetchOverPop3(ready.port, 'alice', password);
+    expect(fetched.bytes.toString('latin1')).toMatch(/^Return-Path: <s@example\.com>\r\nReceived: from /);
+    expect(fetched.bytes.toString('latin1')).toContain(' with ESMTPSA (using TLSv1.');
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(cli.stderr).not.toContain(password);
+  });
+
+  test('--smtp-auth takes off, optional or required', () => {
+    expect(parseCliArgs(['--smtp-auth', 'optional']).smtpAuth).toBe('optional');
+    expect(() => parseCliArgs(['--smtp-auth', 'yes'])).toThrow(
+      '--smtp-auth needs off, optional, required, got "yes"',
+    );
   });
 
   test('--config: every user of the example config, fixture paths resolved against its folder; SIGINT exits 0', async () => {

@@ -27,6 +27,7 @@ export const status = z.object({
   port: z.int(),
   tlsPort: z.int().nullable(),
   smtpPort: z.int().nullable(),
+  smtpTlsPort: z.int().nullable(),
   users: z.array(z.string()),
   ca: z
     .string()

@@ -10,10 +10,10 @@ export interface CurlResult {
   stderr: Buffer;
 }
 
-/** Runs the curl binary; resolves with its exit code and output whatever the code. */
-export function runCurl(args: readonly string[]): Promise<CurlResult> {
+/** Runs the curl binary (with `input` on its stdin, for `--upload-file -`); resolves with its exit code and output whatever the code. */
+export function runCurl(args: readonly string[], input?: Buffer | string): Promise<CurlResult> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'curl',
       ['--silent', '--show-error', '--max-time', '10', ...args],
       { encoding: 'buffer', timeout: 15_000, maxBuffer: 64 * 1024 * 1024 },
@@ -25,6 +25,7 @@ export function runCurl(args: readonly string[]): Promise<CurlResult> {
         resolve({ code: error ? (error.code as unknown as number) : 0, stdout, stderr });
       },
     );
+    child.stdin?.end(input);
   });
 }
 

@@ -7,6 +7,7 @@ import jestGlobalSetup from '../../../src/testing/global-setup';
 import jestGlobalTeardown from '../../../src/testing/global-teardown';
 import { globalSetup, globalTeardown } from '../../../src/testing/jest';
 import { RawClient } from '../../helpers/raw-client';
+import { ehloLines } from '../../helpers/smtp-ehlo';
 
 // The setup runs in jest's main process in real use; here it runs in a
 // worker, which has a process.env of its own to change and restore.
@@ -96,6 +97,25 @@ test('a tlsPort from the config file is handed on as POP3_MOCK_TLS_PORT', async 
   const pop3 = await globalSetup({ rootDir: dir });
   expect(pop3.tlsPort).toBeGreaterThan(0);
   expect(process.env.POP3_MOCK_TLS_PORT).toBe(String(pop3.tlsPort));
+});
+
+test("the config file's smtp* keys start the intake; its ports are handed on as POP3_MOCK_SMTP_PORT and POP3_MOCK_SMTP_TLS_PORT", async () => {
+  writeConfig(
+    'pop3-mock.config.json',
+    JSON.stringify({ smtpTlsPort: 0, smtpAuth: 'required', smtpMaxSize: 5000, users: { a: 'pa' } }),
+  );
+  const pop3 = await globalSetup({ rootDir: dir });
+  expect(pop3.smtpPort).toBeGreaterThan(0);
+  expect(pop3.smtpTlsPort).toBeGreaterThan(0);
+  expect(process.env.POP3_MOCK_SMTP_PORT).toBe(String(pop3.smtpPort));
+  expect(process.env.POP3_MOCK_SMTP_TLS_PORT).toBe(String(pop3.smtpTlsPort));
+  // auth required and the size limit came through: AUTH offered, SIZE announced, MAIL FROM refused.
+  expect(await ehloLines(pop3.smtpPort!)).toContainEqual(expect.stringMatching(/^250[- ]SIZE 5000$/));
+  const client = await RawClient.connect(pop3.smtpPort!);
+  await client.command('EHLO t');
+  while (/^\d{3}-/.test(await client.readLine()));
+  expect(await client.command('MAIL FROM:<s@example.com>')).toMatch(/^530 /);
+  await client.command('QUIT');
 });
 
 test('POP3_MOCK_TOKEN chosen by the parent process becomes the control token', async () => {

@@ -1,0 +1,15 @@
+/**
+ * What the intake needs from the POP3 server, and nothing more: who exists,
+ * whether a password is theirs, how to create a user and how to deliver.
+ * The assembly builds it from the server's public methods.
+ */
+export interface SmtpTarget {
+  /** The mailbox user for a recipient address (or an AUTH name), or undefined for none. */
+  userFor(address: string): string | undefined;
+  /** Whether `password` is the POP3 password of `user`. */
+  passwordMatches(user: string, password: string): boolean;
+  /** Creates a user for an address on delivery; resolves with the user name. */
+  createUser(address: string): Promise<string>;
+  /** Adds the message, as these bytes, at the end of the user's mailbox. */
+  deliverRaw(user: string, message: Buffer): Promise<void>;
+}

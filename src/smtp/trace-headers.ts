@@ -1,0 +1,52 @@
+import { isIPv6 } from 'node:net';
+
+/** What a delivery's trace headers say: who sent, from where, how, to whom, when. */
+export interface TraceFacts {
+  /** The envelope sender (MAIL FROM), `''` for the null sender. */
+  sender: string;
+  /** The recipient this copy is for (RCPT TO). */
+  recipient: string;
+  /** The name the client gave in EHLO/HELO. */
+  helo: string;
+  /** The client's IP address. */
+  remoteAddress: string;
+  /** `ESMTP`, `ESMTPS`, `ESMTPA`, `ESMTPSA` (RFC 3848): S for TLS, A for AUTH. */
+  protocol: string;
+  /** The TLS version and cipher, when the message came over TLS. */
+  tls: { version: string; cipher: string } | undefined;
+  /** This server's name. */
+  by: string;
+  /** When it was received, as RFC 5322 writes a date. */
+  date: string;
+}
+
+/**
+ * The lines a final delivery puts in front of a message (RFC 5321 §4.4):
+ * `Return-Path:` with the envelope sender, then `Received:` with the
+ * client's EHLO name and address, the protocol (TLS state in its S, the
+ * cipher in a comment, as Postfix writes it), the recipient and the time.
+ * No `id`: smtp-server's session ids are random, and a test with a fake
+ * clock should get the same header every run.
+ */
+export function traceHeaders(facts: TraceFacts): Buffer {
+  const tls = facts.tls ? ` (using ${facts.tls.version} with cipher ${facts.tls.cipher})` : '';
+  const lines = [
+    `Return-Path: <${printable(facts.sender)}>`,
+    `Received: from ${printable(facts.helo)} (${addressLiteral(facts.remoteAddress)})`,
+    `\tby ${facts.by} (pop3-mock) with ${facts.protocol}${tls}`,
+    `\tfor <${printable(facts.recipient)}>; ${facts.date}`,
+  ];
+  return Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1');
+}
+
+/** RFC 5321 §4.1.3 address literals: `[192.0.2.1]`, `[IPv6:2001:db8::1]`; a v4-mapped v6 address as v4. */
+function addressLiteral(address: string): string {
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (v4 !== undefined) return `[${v4}]`;
+  return isIPv6(address) ? `[IPv6:${address}]` : `[${address}]`;
+}
+
+/** What the client chose to say goes into a header: only visible ASCII, so it cannot break the header. */
+function printable(text: string): string {
+  return text.replace(/[^\x21-\x7e]/g, '?');
+}
