@@ -235,7 +235,12 @@ class ControlClient:
     def _wait(self, path: str, body: Mapping[str, Any], kind: Any) -> 'PendingWait[Any]':
         # No fixed client timeout: the server answers 408 when timeout_ms runs out, so read a little longer.
         read_timeout = body.get('timeoutMs', DEFAULT_WAIT_MS) / 1000 + WAIT_MARGIN_S
-        return PendingWait(self._http.send('POST', path, json_body=body, read_timeout=read_timeout), _decoder(kind))
+        pending = self._http.send('POST', path, json_body=body, read_timeout=read_timeout)
+        # The server registers a wait a few event-loop turns after its bytes arrive, and a client
+        # connecting meanwhile would be missed (seen with next-session). A request answered after
+        # the wait was sent gives the server those turns before the caller connects anyone.
+        self._http.call('GET', '/api/status')
+        return PendingWait(pending, _decoder(kind))
 
     def _removed(self, path: str) -> bool:
         try:

@@ -8,9 +8,9 @@ T = TypeVar('T')
 
 
 class PendingWait(Generic[T]):
-    """The whole request has been written to the server's socket when this
-    object exists, so a client that connects afterwards arrives after it:
-    start the wait, run the client under test, then call `result()`."""
+    """The wait has been sent, and the server has answered a later request,
+    when this object exists: start the wait, run the client under test, then
+    call `result()`."""
 
     def __init__(self, answer: PendingAnswer, decode: Callable[[Any], T]) -> None:
         self._answer = answer
