@@ -1,0 +1,73 @@
+"""Start the pop3-mock server from Python tests and drive its HTTP control API.
+
+    from pop3_mock import Pop3Mock
+
+    with Pop3Mock(users=['alice:secret']) as pop3:
+        ...  # poplib.POP3(pop3.host, pop3.port); pop3.verify('RETR 1')
+
+See docs/PYTHON.md in the pop3-mock repository.
+"""
+from .cli_command import cli_arguments, resolve_command
+from .control_client import ControlClient
+from .errors import (
+    ApiError,
+    InputError,
+    NotFoundError,
+    Pop3MockError,
+    StartError,
+    VerificationError,
+    WaitTimeoutError,
+)
+from .models import (
+    AddedMessage,
+    CreatedRule,
+    DeletedMessage,
+    LocatedCommand,
+    MessageInfo,
+    MessageRef,
+    Outcome,
+    OutcomeDeletion,
+    PendingRule,
+    RemainingMessage,
+    Retrieval,
+    RuleStatus,
+    Session,
+    Status,
+    UserMessages,
+    UserSummary,
+)
+from .pending_wait import PendingWait
+from .ready_line import ReadyLine
+from .server import Pop3Mock
+
+__all__ = [
+    'AddedMessage',
+    'ApiError',
+    'ControlClient',
+    'CreatedRule',
+    'DeletedMessage',
+    'InputError',
+    'LocatedCommand',
+    'MessageInfo',
+    'MessageRef',
+    'NotFoundError',
+    'Outcome',
+    'OutcomeDeletion',
+    'PendingRule',
+    'PendingWait',
+    'Pop3Mock',
+    'Pop3MockError',
+    'ReadyLine',
+    'RemainingMessage',
+    'Retrieval',
+    'RuleStatus',
+    'Session',
+    'StartError',
+    'Status',
+    'UserMessages',
+    'UserSummary',
+    'VerificationError',
+    'WaitTimeoutError',
+    'cli_arguments',
+    'resolve_command',
+]

@@ -1,0 +1,73 @@
+"""The exceptions of pop3-mock-client: every control API refusal carries the
+HTTP status and, for refused input, where in the request the problem is."""
+from typing import Any, Dict, List, Mapping, Optional
+
+
+class Pop3MockError(Exception):
+    """Base class of every error this package raises."""
+
+
+class StartError(Pop3MockError):
+    """The CLI exited, or stayed silent, before printing its ready line."""
+
+    def __init__(self, message: str, exit_code: Optional[int], stderr: str) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.stderr = stderr
+
+
+class ApiError(Pop3MockError):
+    """The control API answered with an error status (4xx, 5xx)."""
+
+    def __init__(
+        self,
+        message: str,
+        status: int,
+        where: str,
+        path: Optional[str] = None,
+        issues: Optional[List[Dict[str, str]]] = None,
+        body: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        #: The request, as "POST /api/faults".
+        self.where = where
+        #: Where in the request the first problem is, as "rules[0].action.bytes" (400 only).
+        self.path = path
+        #: Every problem: [{"path": ..., "message": ...}] (400 only).
+        self.issues = issues or []
+        self.body = dict(body or {})
+
+
+class InputError(ApiError):
+    """400: the server refused the request; `path` and `issues` say where and why."""
+
+
+class NotFoundError(ApiError):
+    """404: no such user, message, rule or session."""
+
+
+class WaitTimeoutError(ApiError):
+    """408: nothing matching arrived within the wait's `timeout_ms`."""
+
+
+class VerificationError(ApiError):
+    """422 from verify: the message is the report (closest commands, transcript)."""
+
+    def __init__(self, message: str, status: int, where: str, body: Mapping[str, Any]) -> None:
+        super().__init__(message, status, where, body=body)
+        self.count: int = body.get('count', 0)
+        #: The closest commands received, as the report lists them.
+        self.near_misses: List[str] = list(body.get('nearMisses', []))
+
+
+_BY_STATUS = {400: InputError, 404: NotFoundError, 408: WaitTimeoutError}
+
+
+def error_from_answer(status: int, where: str, body: Mapping[str, Any]) -> ApiError:
+    """The exception for an error answer; `body` is its decoded JSON ({} if it was not JSON)."""
+    message = str(body.get('error') or 'HTTP %d from %s' % (status, where))
+    if status == 422 and 'nearMisses' in body:
+        return VerificationError(message, status, where, body)
+    kind = _BY_STATUS.get(status, ApiError)
+    return kind(message, status, where, path=body.get('path'), issues=body.get('issues'), body=body)

@@ -1,0 +1,150 @@
+"""What the control API answers, as dataclasses (the OpenAPI document at
+GET /openapi.json is the reference). Dates stay ISO 8601 text, as sent:
+`datetime.fromisoformat` reads them from Python 3.11 on."""
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+
+@dataclass(frozen=True)
+class Status:
+    host: str
+    port: int
+    tls_port: Optional[int]
+    smtp_port: Optional[int]
+    users: List[str]
+    #: The CA (PEM text) that signed the server certificate; None without TLS.
+    ca: Optional[str]
+
+
+@dataclass(frozen=True)
+class UserSummary:
+    user: str
+    messages: int
+
+
+@dataclass(frozen=True)
+class MessageInfo:
+    number: int
+    uid: str
+    size: int
+    delivered_at: str
+
+
+@dataclass(frozen=True)
+class UserMessages:
+    user: str
+    messages: List[MessageInfo]
+
+
+@dataclass(frozen=True)
+class AddedMessage:
+    number: int
+    uid: str
+    size: int
+
+
+@dataclass(frozen=True)
+class DeletedMessage:
+    uid: str
+    size: int
+    session_id: int
+    deleted_at: str
+
+
+@dataclass(frozen=True)
+class RemainingMessage:
+    number: int
+    uid: str
+    size: int
+
+
+@dataclass(frozen=True)
+class OutcomeDeletion:
+    uid: str
+    size: int
+    session_id: int
+    #: The number the deleting session saw; None if unknown.
+    number: Optional[int]
+    deleted_at: str
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    session_id: int
+    number: int
+    uid: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    user: str
+    remaining: List[RemainingMessage]
+    deleted: List[OutcomeDeletion]
+    retrieved: List[Retrieval]
+
+
+@dataclass(frozen=True)
+class CreatedRule:
+    id: str
+    explain: str
+
+
+@dataclass(frozen=True)
+class RuleStatus:
+    #: The rule as stored: the dict you added, checked, verbs upper-case, with its "id".
+    rule: Dict[str, Any]
+    explain: str
+    hits: int
+    #: "options" (from the start options or config file) or "runtime" (added through the API).
+    source: str
+
+
+@dataclass(frozen=True)
+class PendingRule:
+    rule: Dict[str, Any]
+    explain: str
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    number: int
+    uid: str
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    user: Optional[str]
+    remote_address: str
+    remote_port: int
+    #: "none", "implicit" or "stls".
+    tls: str
+    #: "AUTHORIZATION", "TRANSACTION" or "UPDATE".
+    state: str
+    started_at: str
+    ended_at: Optional[str]
+    #: How the session ended, as "quit-update"; None while it is open.
+    end_reason: Optional[str]
+    commands: List[str]
+    retrieved: List[MessageRef]
+    deleted: List[MessageRef]
+    #: Session events as JSON ({"type", "sessionId", "at", ...}), secrets masked.
+    events: List[Dict[str, Any]]
+    errors: List[Dict[str, Any]]
+    transcript: List[str]
+
+
+@dataclass(frozen=True)
+class LocatedCommand:
+    session_id: int
+    verb: str
+    #: Secret arguments (PASS, APOP, AUTH) masked.
+    args: List[str]
+    raw: str
+    #: The first line of the reply, once sent.
+    reply: Optional[str]
+    index: int
+    state: str
+    user: Optional[str]
+    #: Milliseconds since the epoch.
+    at: float

@@ -1,0 +1,45 @@
+"""Fault rules through the control API: they fire, they are listed with
+their hits, and a bad one is refused with where it is wrong."""
+import poplib
+
+import pytest
+
+from pop3_mock import InputError
+
+TEMPORARY_RETR_ERROR = {
+    'trigger': {'point': 'command', 'verbs': ['RETR']},
+    'times': 1,
+    'action': {'type': 'reply', 'lines': ['-ERR [SYS/TEMP] try later']},
+}
+
+
+@pytest.mark.pop3_mock(users=['alice:secret'])
+def test_a_rule_fires_once_and_is_counted(pop3_mock):
+    pop3_mock.deliver('alice', ['Subject: one\r\n\r\nbody\r\n'])
+    created = pop3_mock.add_fault(TEMPORARY_RETR_ERROR)
+    assert 'RETR' in created.explain
+    assert [p.rule['id'] for p in pop3_mock.pending_faults()] == [created.id]
+
+    client = poplib.POP3(pop3_mock.host, pop3_mock.port, timeout=10)
+    client.user('alice')
+    client.pass_('secret')
+    with pytest.raises(poplib.error_proto, match=r'SYS/TEMP'):
+        client.retr(1)
+    assert client.retr(1)[0].startswith(b'+OK'), 'times: 1 fires once'
+    client.quit()
+
+    [status] = pop3_mock.faults()
+    assert (status.rule['id'], status.hits, status.source) == (created.id, 1, 'runtime')
+    assert pop3_mock.pending_faults() == []
+    assert pop3_mock.remove_fault(created.id) is True
+    assert pop3_mock.remove_fault(created.id) is False
+
+
+def test_a_bad_rule_is_a_400_with_its_path_and_nothing_is_stored(pop3_mock):
+    bad = {'trigger': {'point': 'command', 'verbs': ['RETR']}, 'action': {'type': 'close-after-bytes', 'bytes': -3}}
+    with pytest.raises(InputError) as caught:
+        pop3_mock.add_faults([TEMPORARY_RETR_ERROR, bad])
+    error = caught.value
+    assert (error.status, error.path, error.where) == (400, 'rules[1].action.bytes', 'POST /api/faults')
+    assert error.issues == [{'path': 'rules[1].action.bytes', 'message': 'expected an integer >= 0, got -3'}]
+    assert pop3_mock.faults() == []

@@ -1,0 +1,65 @@
+"""The examples of docs/PYTHON.md, as they are printed there (a jest test
+checks that every Python block of the guide's helper part is in this folder)."""
+import poplib
+
+import pytest
+
+from pop3_mock import VerificationError, WaitTimeoutError
+
+
+def fetch_subjects(host, port, user, password):
+    """The code under test: a fetcher on the standard poplib."""
+    client = poplib.POP3(host, port, timeout=10)
+    try:
+        client.user(user)
+        client.pass_(password)
+        subjects = []
+        for number in range(1, len(client.list()[1]) + 1):
+            lines = client.retr(number)[1]
+            subjects += [line[9:].decode() for line in lines if line.startswith(b'Subject: ')]
+        return subjects
+    finally:
+        client.quit()
+
+
+@pytest.mark.pop3_mock(users=['alice:secret'])
+def test_fetches_every_message(pop3_mock):
+    pop3_mock.deliver('alice', [b'Subject: first\r\n\r\nhello\r\n', b'Subject: second\r\n\r\nbye\r\n'])
+
+    assert fetch_subjects(pop3_mock.host, pop3_mock.port, 'alice', 'secret') == ['first', 'second']
+    assert pop3_mock.verify('RETR *', times=2) == 2
+
+
+@pytest.mark.pop3_mock(users=['alice:secret'])
+def test_a_temporary_error_on_retr(pop3_mock):
+    pop3_mock.deliver('alice', b'Subject: first\r\n\r\nhello\r\n')
+    pop3_mock.add_fault({
+        'trigger': {'point': 'command', 'verbs': ['RETR']},
+        'times': 1,
+        'action': {'type': 'reply', 'lines': ['-ERR [SYS/TEMP] try later']},
+    })
+
+    with pytest.raises(poplib.error_proto, match='SYS/TEMP'):
+        fetch_subjects(pop3_mock.host, pop3_mock.port, 'alice', 'secret')
+    assert pop3_mock.faults()[0].hits == 1
+
+
+@pytest.mark.pop3_mock(users=['alice:secret'])
+def test_a_failed_verification_shows_the_session(pop3_mock):
+    fetch_subjects(pop3_mock.host, pop3_mock.port, 'alice', 'secret')
+
+    with pytest.raises(VerificationError) as failure:
+        pop3_mock.verify('DELE 1')
+    assert 'Closest commands received' in str(failure.value)   # the report, with the transcript
+    assert failure.value.near_misses                             # the closest commands, one a line
+
+
+@pytest.mark.pop3_mock(users=['alice:secret'])
+def test_waits(pop3_mock):
+    connected = pop3_mock.start_next_session(timeout_ms=5000)   # sent now, answered later
+    fetch_subjects(pop3_mock.host, pop3_mock.port, 'alice', 'secret')
+    session = connected.result()
+    assert pop3_mock.session_end(session.id).end_reason == 'quit-update'
+
+    with pytest.raises(WaitTimeoutError):
+        pop3_mock.wait_for_command('DELE *', timeout_ms=200)

@@ -1,0 +1,58 @@
+"""Real POP3 with poplib against the seeded and delivered mail, and the
+users and mailbox calls of the control API."""
+import poplib
+
+import pytest
+from conftest import FIRST, SECOND
+from pop3_client import fetch_all
+
+from pop3_mock import NotFoundError
+
+
+def test_poplib_fetches_the_bytes_raw_message_returns(pop3):
+    fetched = fetch_all(pop3.host, pop3.port, 'alice', 'secret')
+    assert fetched == [FIRST, SECOND]
+    assert [pop3.raw_message('alice', n) for n in (1, 2)] == fetched
+
+
+def test_delivered_bytes_arrive_exactly(pop3):
+    latin1 = b'Subject: caf\xe9\r\n\r\nna\xefve bytes\r\n'
+    [added] = pop3.deliver('alice', latin1)
+    assert (added.number, added.size) == (3, len(latin1))
+    assert fetch_all(pop3.host, pop3.port, 'alice', 'secret')[2] == latin1
+
+
+def test_deleted_and_outcome_after_dele_and_quit(pop3):
+    fetch_all(pop3.host, pop3.port, 'alice', 'secret', delete=True)
+    assert pop3.messages('alice') == []
+    assert [d.size for d in pop3.deleted('alice')] == [len(FIRST), len(SECOND)]
+    outcome = pop3.outcome('alice')
+    assert outcome.remaining == []
+    [session] = pop3.sessions()
+    assert [(r.session_id, r.number) for r in outcome.retrieved] == [(session.id, 1), (session.id, 2)]
+    assert [m.number for m in pop3.reset_user('alice')] == [1, 2]
+    assert pop3.raw_message('alice', 1) == FIRST
+
+
+def test_put_and_remove_a_user(pop3):
+    created = pop3.put_user('bob', 'pw', messages=['Subject: hi\r\n\r\nhello\r\n'])
+    assert (created.user, len(created.messages)) == ('bob', 1)
+    assert {u.user: u.messages for u in pop3.users()} == {'alice': 2, 'bob': 1}
+    assert pop3.status().users == ['alice', 'bob']
+    assert pop3.remove_user('bob') is True
+    assert pop3.remove_user('bob') is False
+    with pytest.raises(NotFoundError) as caught:
+        pop3.messages('bob')
+    assert caught.value.status == 404
+
+
+def test_stls_against_the_generated_ca(pop3):
+    client = poplib.POP3(pop3.host, pop3.port, timeout=10)
+    try:
+        client.stls(context=pop3.ssl_context())
+        client.user('alice')
+        client.pass_('secret')
+        assert client.stat()[0] == 2
+    finally:
+        client.quit()
+    assert pop3.sessions()[0].tls == 'stls'

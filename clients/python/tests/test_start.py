@@ -1,0 +1,66 @@
+"""Starting and stopping the CLI: the ready line, early exits with their
+stderr, a start-up deadline, and close()."""
+import socket
+import sys
+
+import pytest
+from conftest import port_closes_within
+
+from pop3_mock import Pop3Mock, StartError
+
+
+def test_reads_the_ready_line_and_stops_cleanly(mailbox_dir):
+    server = Pop3Mock(users=[('alice', 'secret', mailbox_dir)], token='chosen-token')
+    assert server.host == '127.0.0.1'
+    assert server.port > 0 and server.ready.control_url.startswith('http://127.0.0.1:')
+    assert server.ready.control_token == 'chosen-token'
+    assert server.ca_file and server.ready.ui_url
+    assert [m.number for m in server.messages('alice')] == [1, 2]
+    with socket.create_connection((server.host, server.port), timeout=5) as pop3:
+        assert pop3.recv(100).startswith(b'+OK')
+    assert server.close() == 0
+    assert port_closes_within(server.host, server.port, 2)
+    assert server.close() == 0, 'a second close() changes nothing'
+
+
+def test_a_bad_command_line_reports_exit_code_2_and_the_cli_stderr():
+    with pytest.raises(StartError) as caught:
+        Pop3Mock(dialect='no-such-dialect')
+    assert caught.value.exit_code == 2
+    assert 'exited with code 2 (bad command line)' in str(caught.value)
+    assert 'no-such-dialect' in caught.value.stderr
+
+
+def test_a_missing_fixture_reports_exit_code_4(tmp_path):
+    with pytest.raises(StartError) as caught:
+        Pop3Mock(users=['alice:secret:' + str(tmp_path / 'missing')])
+    assert caught.value.exit_code == 4
+    assert 'bad config file or fixture' in str(caught.value)
+    assert 'missing' in caught.value.stderr
+
+
+def test_a_port_in_use_reports_exit_code_3():
+    with Pop3Mock() as first:
+        with pytest.raises(StartError) as caught:
+            Pop3Mock(port=first.port)
+    assert caught.value.exit_code == 3
+    assert 'port in use' in str(caught.value)
+
+
+def test_a_command_that_never_prints_its_ready_line_times_out():
+    # A stand-in CLI that blocks on its stdin, which the helper keeps open.
+    silent = [sys.executable, '-c', 'import sys; sys.stdin.read()']
+    with pytest.raises(StartError) as caught:
+        Pop3Mock(command=silent, startup_timeout=0.5)
+    assert 'printed no ready line within 0.5 s' in str(caught.value)
+
+
+def test_a_command_that_prints_something_else_is_refused():
+    chatty = [sys.executable, '-c', 'print("hello")']
+    with pytest.raises(StartError, match="printed b'hello' instead of its ready line"):
+        Pop3Mock(command=chatty)
+
+
+def test_users_with_a_colon_in_the_password_are_refused_before_starting():
+    with pytest.raises(ValueError, match='config file'):
+        Pop3Mock(users=[('alice', 'se:cret')])

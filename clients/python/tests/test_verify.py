@@ -1,0 +1,41 @@
+"""verify and the transcript calls."""
+import re
+
+import pytest
+from pop3_client import fetch_all
+
+from pop3_mock import VerificationError
+
+@pytest.fixture
+def fetched(pop3):
+    fetch_all(pop3.host, pop3.port, 'alice', 'secret')
+    pop3.session_end()
+    return pop3
+
+
+def test_verify_returns_the_count(fetched):
+    assert fetched.verify('RETR 1') == 1
+    assert fetched.verify('RETR *', times=2) == 2
+    assert fetched.verify(re.compile('^retr', re.IGNORECASE), at_least=1, at_most=2) == 2
+    assert fetched.verify('DELE *', times=0, user='alice') == 0
+
+
+def test_a_failed_verification_carries_the_report_and_near_misses(fetched):
+    with pytest.raises(VerificationError) as caught:
+        fetched.verify('DELE 1')
+    error = caught.value
+    assert (error.status, error.count) == (422, 0)
+    assert error.near_misses and any('RETR 1' in miss for miss in error.near_misses)
+    assert 'expected the command "DELE 1" to be received at least once' in str(error)
+    assert 'C: RETR 1' in str(error), 'the report ends with the transcript'
+
+
+def test_sessions_commands_and_transcript(fetched):
+    [session] = fetched.sessions(user='alice')
+    assert (session.user, session.end_reason, session.state) == ('alice', 'quit-update', 'UPDATE')
+    assert [r.number for r in session.retrieved] == [1, 2]
+    assert fetched.session(session.id).commands == session.commands
+    assert fetched.commands() == ['USER alice', 'PASS ******', 'LIST', 'RETR 1', 'RETR 2', 'QUIT']
+    transcript = fetched.transcript(stable=True)
+    assert 'C: PASS ******' in transcript and 'secret' not in transcript
+    assert 'C: PASS secret' in fetched.transcript(secrets=True)

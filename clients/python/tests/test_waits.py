@@ -1,0 +1,36 @@
+"""Waits: started before the client connects, answered when it acts; a wait
+that runs out is a WaitTimeoutError, however short the request timeout."""
+import time
+
+import pytest
+from pop3_client import fetch_all
+
+from pop3_mock import ControlClient, WaitTimeoutError
+
+def test_waits_started_before_the_client_connects(pop3):
+    next_session = pop3.start_next_session(timeout_ms=5000)
+    first_retr = pop3.start_wait_for_command('RETR *', timeout_ms=5000)
+    fetch_all(pop3.host, pop3.port, 'alice', 'secret')
+    session = next_session.result()
+    command = first_retr.result()
+    assert (command.session_id, command.raw, command.user) == (session.id, 'RETR 1', 'alice')
+    ended = pop3.session_end(session.id, timeout_ms=5000)
+    assert ended.end_reason == 'quit-update'
+
+
+def test_a_past_command_counts_only_with_include_past(pop3):
+    fetch_all(pop3.host, pop3.port, 'alice', 'secret')
+    assert pop3.wait_for_command('LIST', include_past=True).verb == 'LIST'
+    with pytest.raises(WaitTimeoutError) as caught:
+        pop3.wait_for_command('LIST', timeout_ms=100)
+    assert caught.value.status == 408
+    assert 'received before the wait began' in str(caught.value)
+
+
+def test_the_read_timeout_follows_the_wait_not_the_client(pop3):
+    # A client whose calls give up after 0.3 s still waits out a 1 s wait and gets the server's 408.
+    impatient = ControlClient(pop3.ready.control_url, pop3.ready.control_token, request_timeout=0.3)
+    started = time.monotonic()
+    with pytest.raises(WaitTimeoutError, match='a new session'):
+        impatient.next_session(timeout_ms=1000)
+    assert time.monotonic() - started >= 1.0

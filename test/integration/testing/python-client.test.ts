@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { bundleSource } from '../../helpers/bundle-src';
+import { pythonExecutable } from '../../helpers/clients/python-poplib';
+
+/*
+ * The Python helper (clients/python) is proven by its own pytest suite, run
+ * the way a user runs it: pip installs the package offline (no index, no
+ * build isolation) into a folder of its own, so the suite imports the
+ * installed copy and pytest loads the fixtures from its entry point, and
+ * the user's Python environment is left alone. The CLI is bundled from the
+ * current sources, as python-guide.test.ts does.
+ */
+
+const root = resolve(__dirname, '../../..');
+let workDir: string;
+let cliPath: string;
+let python: string;
+let removeBundle = () => {};
+
+beforeAll(async () => {
+  const [bundle, executable] = await Promise.all([bundleSource('cli.ts', 'cli.js'), pythonExecutable()]);
+  cliPath = bundle.file;
+  python = executable;
+  workDir = mkdtempSync(join(tmpdir(), 'pop3-mock-python-client-'));
+  // A copy: the build must not write into the repository.
+  cpSync(join(root, 'clients', 'python'), join(workDir, 'source'), {
+    recursive: true,
+    filter: (path) => !path.includes('__pycache__'),
+  });
+  removeBundle = bundle.remove;
+}, 10_000);
+
+afterAll(() => {
+  removeBundle();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+function runPython(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
+  return new Promise((done) => {
+    execFile(
+      python,
+      args,
+      { cwd: root, encoding: 'utf8', timeout: 90_000, env: { ...process.env, ...env } },
+      (error, stdout, stderr) =>
+        done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
+    );
+  });
+}
+
+test('pop3-mock-client installs offline and its pytest suite passes against the CLI', async () => {
+  const site = join(workDir, 'site');
+  const install = await runPython([
+    '-m',
+    'pip',
+    'install',
+    '--no-index',
+    '--no-build-isolation',
+    '--no-deps',
+    '--quiet',
+    '--disable-pip-version-check',
+    '--target',
+    site,
+    join(workDir, 'source'),
+  ]);
+  // pip says nothing with --quiet but its warning about running as root (in CI containers).
+  const complaints = install.output.replace(/^WARNING: Running pip as.*\n/m, '');
+  expect({ code: install.code, complaints }).toEqual({ code: 0, complaints: '' });
+
+  const suite = await runPython(
+    // -B: no __pycache__ in the repository; no cache provider: no .pytest_cache either.
+    ['-B', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', join('clients', 'python', 'tests')],
+    { PYTHONPATH: site, POP3_MOCK_CLI: cliPath },
+  );
+  expect(suite.output).toMatch(/\n(\d+) passed in [\d.]+s/);
+  expect(suite.output).not.toMatch(/failed|error/i);
+  expect(Number(/(\d+) passed/.exec(suite.output)?.[1])).toBeGreaterThanOrEqual(37);
+  expect(suite.code).toBe(0);
+}, 120_000);
