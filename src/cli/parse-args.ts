@@ -18,6 +18,8 @@ export interface CliArgs {
   host: string | undefined;
   port: number | undefined;
   tlsPort: number | undefined;
+  /** `--tls-certificate MODE`, unchecked (the plan checks it against the modes). */
+  tlsCertificate: string | undefined;
   controlPort: number | undefined;
   dialect: string | undefined;
 }
@@ -30,6 +32,7 @@ const OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string', short: 'p' },
   'tls-port': { type: 'string' },
+  'tls-certificate': { type: 'string' },
   'control-port': { type: 'string' },
   dialect: { type: 'string' },
 } as const;
@@ -61,6 +64,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     host: nonEmpty('--host', values.host),
     port: parsePort('--port', values.port),
     tlsPort: parsePort('--tls-port', values['tls-port']),
+    tlsCertificate: nonEmpty('--tls-certificate', values['tls-certificate']),
     controlPort: parsePort('--control-port', values['control-port']),
     dialect: nonEmpty('--dialect', values.dialect),
   };
