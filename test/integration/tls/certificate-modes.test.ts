@@ -1,6 +1,5 @@
-import type { Pop3Mock, TlsCertificateMode, TlsFailureCause } from '../../../src';
+import type { Pop3Mock, TlsCertificateMode } from '../../../src';
 import { installPop3Matchers } from '../../../src/testing/jest';
-import { runCurl } from '../../helpers/clients/curl';
 import { failOnHostErrors } from '../../helpers/host-errors';
 import {
   aliceOptions,
@@ -13,6 +12,7 @@ import {
   warmPython,
   withMock,
 } from '../extensions/helpers';
+import { BROKEN_MODES, curlPop3s, OPENSSL_ALERT } from './helpers';
 
 // docs/TLS.md, "Does the client refuse a bad certificate?": each broken
 // certificate against three verifying clients, over implicit TLS. The alert
@@ -25,16 +25,6 @@ failOnHostErrors();
 const MESSAGE = 'Subject: hi\r\n\r\nbody\r\n';
 const options = (certificate: TlsCertificateMode) =>
   aliceOptions([MESSAGE], { tlsPort: 0, tls: { certificate } });
-
-/** What Python's ssl (and curl, the same OpenSSL) sends: verification runs inside the handshake. */
-const OPENSSL_ALERT: Record<Exclude<TlsCertificateMode, 'valid'>, TlsFailureCause> = {
-  expired: 'certificate_expired',
-  'not-yet-valid': 'bad_certificate',
-  'wrong-host': 'bad_certificate',
-  'self-signed': 'unknown_ca',
-  'untrusted-ca': 'unknown_ca',
-};
-const BROKEN = Object.keys(OPENSSL_ALERT) as (keyof typeof OPENSSL_ALERT)[];
 
 /** Resolves once `count` sessions have ended. */
 async function allEnded(pop3: Pop3Mock, count: number): Promise<void> {
@@ -54,13 +44,7 @@ test('valid: curl, Python ssl and node-pop3 log in over POP3S trusting only pop3
   await withMock(options('valid'), async (pop3) => {
     const ca = await caFile(pop3);
     try {
-      const curl = await runCurl([
-        `pop3s://127.0.0.1:${pop3.tlsPort}/`,
-        '-u',
-        `${USER}:${PASSWORD}`,
-        '--cacert',
-        ca.path,
-      ]);
+      const curl = await curlPop3s(pop3.tlsPort!, ca.path, USER, PASSWORD);
       expect(curl.code).toBe(0);
       expect(curl.stdout.toString()).toMatch(/^1 \d+\r\n$/);
       const py = await runPython('ssl', pop3.tlsPort!, ca.path, [
@@ -86,18 +70,12 @@ test('valid: curl, Python ssl and node-pop3 log in over POP3S trusting only pop3
   });
 });
 
-describe.each(BROKEN)('%s', (mode) => {
+describe.each(BROKEN_MODES)('%s', (mode) => {
   test(`curl --cacert refuses it and never sends USER or PASS`, async () => {
     await withMock(options(mode), async (pop3) => {
       const ca = await caFile(pop3);
       try {
-        const curl = await runCurl([
-          `pop3s://127.0.0.1:${pop3.tlsPort}/`,
-          '-u',
-          `${USER}:${PASSWORD}`,
-          '--cacert',
-          ca.path,
-        ]);
+        const curl = await curlPop3s(pop3.tlsPort!, ca.path, USER, PASSWORD);
         expect([35, 60]).toContain(curl.code);
       } finally {
         await ca.remove();

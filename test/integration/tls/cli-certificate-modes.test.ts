@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import { connectPop3Mock, type TlsCertificateMode } from '../../../src';
 import { installPop3Matchers } from '../../../src/testing/jest';
 import { bundleSource } from '../../helpers/bundle-src';
-import { runCurl } from '../../helpers/clients/curl';
 import { pyOk, runPython, warmPython } from '../extensions/helpers';
+import { BROKEN_MODES, curlPop3s, OPENSSL_ALERT } from './helpers';
 
 // The issue's outside check: the CLI started with `--tls-port 0
 // --tls-certificate MODE`, fetched over POP3S by curl and Python's poplib
@@ -35,8 +35,12 @@ async function withCli(mode: TlsCertificateMode, body: (ready: Ready) => Promise
   const child: ChildProcess = spawn(
     process.execPath,
     [bundle.file, ...args, '--user', `alice:${PASSWORD}:examples/fixtures/alice`],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+  });
   const exited = new Promise((done) => child.on('close', done));
   try {
     let out = '';
@@ -45,6 +49,7 @@ async function withCli(mode: TlsCertificateMode, body: (ready: Ready) => Promise
       out += chunk;
       if (out.includes('\n')) break;
     }
+    if (!out.includes('\n')) throw new Error(`pop3-mock exited before it was ready:\n${stderr}`);
     await body(JSON.parse(out.slice(0, out.indexOf('\n'))) as Ready);
   } finally {
     child.kill('SIGTERM');
@@ -54,13 +59,7 @@ async function withCli(mode: TlsCertificateMode, body: (ready: Ready) => Promise
 
 test('valid: curl and Python poplib list the messages over POP3S, verifying against the CLI caFile', async () => {
   await withCli('valid', async (ready) => {
-    const curl = await runCurl([
-      `pop3s://127.0.0.1:${ready.tlsPort}/`,
-      '--cacert',
-      ready.caFile,
-      '-u',
-      `alice:${PASSWORD}`,
-    ]);
+    const curl = await curlPop3s(ready.tlsPort, ready.caFile, 'alice', PASSWORD);
     expect(curl.code).toBe(0);
     expect(curl.stdout.toString()).toMatch(/^1 \d+\r\n/);
     const py = await runPython('ssl', ready.tlsPort, ready.caFile, [
@@ -76,26 +75,11 @@ test('valid: curl and Python poplib list the messages over POP3S, verifying agai
   });
 });
 
-/** The alert OpenSSL clients (curl, Python) send for each broken certificate. */
-const OPENSSL_ALERT = {
-  expired: 'certificate_expired',
-  'not-yet-valid': 'bad_certificate',
-  'wrong-host': 'bad_certificate',
-  'self-signed': 'unknown_ca',
-  'untrusted-ca': 'unknown_ca',
-} as const;
-
-test.each(Object.keys(OPENSSL_ALERT) as (keyof typeof OPENSSL_ALERT)[])(
+test.each(BROKEN_MODES)(
   '%s: curl and Python poplib refuse it; the transcript over the control API shows the refusal and no USER/PASS',
   async (mode) => {
     await withCli(mode, async (ready) => {
-      const curl = await runCurl([
-        `pop3s://127.0.0.1:${ready.tlsPort}/`,
-        '--cacert',
-        ready.caFile,
-        '-u',
-        `alice:${PASSWORD}`,
-      ]);
+      const curl = await curlPop3s(ready.tlsPort, ready.caFile, 'alice', PASSWORD);
       expect([35, 60]).toContain(curl.code);
       const py = await runPython('ssl', ready.tlsPort, ready.caFile, [
         ['user', 'alice'],
