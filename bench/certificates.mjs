@@ -10,7 +10,7 @@
 // src/server/tls/ with esbuild (a dev dependency, through tsup), so this
 // measure needs no build of the package.
 //
-// Run: node bench/tls-certificates.mjs [--quick]
+// Run: node bench/certificates.mjs [--quick]
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
