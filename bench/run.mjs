@@ -5,7 +5,7 @@
 //
 // --quick   fewer cycles and shorter runs (about a minute in all)
 // --only    a subset, by letter: a lifecycle, b sessions, c retr,
-//           d idle-memory, e large-mailbox, f overhead
+//           d idle-memory, e large-mailbox, f overhead, g certificates
 // --out     also write the summary (machine + table) as Markdown to FILE
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ const MEASURES = [
   { key: 'd', script: 'idle-memory.mjs' },
   { key: 'e', script: 'large-mailbox.mjs' },
   { key: 'f', script: 'overhead.mjs' },
+  { key: 'g', script: 'certificates.mjs' },
 ];
 
 const argv = process.argv.slice(2);

@@ -60,9 +60,21 @@ export type { CommandPattern, LocatedCommand, RecordedCommand } from './transcri
 export type { SessionFilter } from './transcript/query';
 export type { RenderOptions } from './transcript/render';
 export type { AuthAttempt, RecordedReply, SessionRecord } from './transcript/session-record';
+export type { TlsRefusal } from './transcript/tls-refusal';
 export type { MailboxOutcome, WaitForCommandOptions, WaitTimeout } from './transcript/transcript-api';
 export type { Times, VerifyOptions } from './transcript/verify';
 export { VerificationError } from './transcript/verify';
 export { WaitCancelledError, WaitTimeoutError } from './transcript/waiting';
 export { uiLink } from './ui';
-export type { EndReason, LockMode, Pop3Event, Pop3EventType, SessionState, TlsMode } from './vocabulary';
+export type {
+  EndReason,
+  LockMode,
+  Pop3Event,
+  Pop3EventType,
+  SessionState,
+  TlsAlertName,
+  TlsCertificateMode,
+  TlsFailureCause,
+  TlsMode,
+  TlsVersion,
+} from './vocabulary';

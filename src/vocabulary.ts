@@ -14,6 +14,67 @@ export type LockMode = 'exclusive' | 'none';
 /** How the connection is protected. */
 export type TlsMode = 'none' | 'implicit' | 'stls';
 
+/**
+ * Which certificate a server presents (`tls.certificate`): `valid`, or one
+ * broken in one way, so a test can check that its client refuses it.
+ */
+export type TlsCertificateMode =
+  /** Signed by the exposed CA (`pop3.tls.ca`), for localhost, 127.0.0.1 and ::1. */
+  | 'valid'
+  /** As `valid`, but its validity ended yesterday. */
+  | 'expired'
+  /** As `valid`, but its validity starts tomorrow. */
+  | 'not-yet-valid'
+  /** Signed by the exposed CA, for another host name only. */
+  | 'wrong-host'
+  /** Signed by its own key, not chained to the exposed CA. */
+  | 'self-signed'
+  /** Chained to a second CA that is not the exposed one. */
+  | 'untrusted-ca';
+
+/** TLS protocol versions, as Node names them. */
+export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+
+/** TLS alerts (RFC 8446 §6, with the TLS 1.0–1.2 ones OpenSSL still reports), as the RFC names them. */
+export type TlsAlertName =
+  | 'close_notify'
+  | 'unexpected_message'
+  | 'bad_record_mac'
+  | 'decryption_failed'
+  | 'record_overflow'
+  | 'handshake_failure'
+  | 'bad_certificate'
+  | 'unsupported_certificate'
+  | 'certificate_revoked'
+  | 'certificate_expired'
+  | 'certificate_unknown'
+  | 'illegal_parameter'
+  | 'unknown_ca'
+  | 'access_denied'
+  | 'decode_error'
+  | 'decrypt_error'
+  | 'protocol_version'
+  | 'insufficient_security'
+  | 'internal_error'
+  | 'inappropriate_fallback'
+  | 'user_canceled'
+  | 'no_renegotiation'
+  | 'missing_extension'
+  | 'unsupported_extension'
+  | 'unrecognized_name'
+  | 'bad_certificate_status_response'
+  | 'unknown_psk_identity'
+  | 'certificate_required'
+  | 'no_application_protocol';
+
+/**
+ * What ended a TLS handshake that did not complete, as the server saw it:
+ * the alert the client sent; `no-alert` when it closed (or reset) without
+ * one; `server-error` when the server gave up on what the client sent (no
+ * protocol version or cipher in common, or not TLS at all).
+ */
+export type TlsFailureCause = TlsAlertName | 'no-alert' | 'server-error';
+
 /** How a session ended. */
 export type EndReason =
   /** QUIT in TRANSACTION: UPDATE ran and deletions were applied. */
@@ -101,6 +162,16 @@ export type Pop3Event =
     })
   | (EventBase & { readonly type: 'state'; readonly from: SessionState; readonly to: SessionState })
   | (EventBase & { readonly type: 'tls'; readonly mode: 'implicit' | 'stls' })
+  | (EventBase & {
+      /** The TLS handshake (implicit or after STLS) did not complete; the connection closes. */
+      readonly type: 'tls-failed';
+      readonly mode: 'implicit' | 'stls';
+      readonly cause: TlsFailureCause;
+      /** Node's error code (`ERR_SSL_TLSV1_ALERT_UNKNOWN_CA`); empty when the client just closed. */
+      readonly code: string;
+      /** OpenSSL's reason (`tlsv1 alert unknown ca`); empty when the client just closed. */
+      readonly reason: string;
+    })
   | (EventBase & { readonly type: 'retrieve'; readonly number: number; readonly uid: string })
   | (EventBase & {
       readonly type: 'update';

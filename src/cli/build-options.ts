@@ -3,6 +3,7 @@ import { optionsFromConfig } from '../config/config-options';
 import type { CliConfig } from '../config/load-config';
 import { type DialectName, dialects, isDialectName } from '../dialects';
 import type { Pop3MockOptions, UserOptions } from '../options';
+import { TLS_CERTIFICATE_MODES } from '../schema/options';
 import { UsageError } from './errors';
 import type { CliArgs } from './parse-args';
 
@@ -27,7 +28,7 @@ export interface StartPlan {
  * A port that was asked for is that port: a taken one fails (no fallback)
  * unless the config sets `portFallback: true` and `--port` was not given.
  *
- * @throws UsageError for an unknown `--dialect` (the config file's dialect was checked by its schema).
+ * @throws UsageError for an unknown `--dialect` or `--tls-certificate` (the config file's dialect was checked by its schema).
  */
 export function buildStartPlan(
   args: CliArgs,
@@ -65,6 +66,16 @@ export function buildStartPlan(
     users,
     dialect: dialectName as DialectName,
   };
+  if (args.tlsCertificate !== undefined) {
+    const certificate = TLS_CERTIFICATE_MODES.find((m) => m === args.tlsCertificate);
+    if (!certificate) {
+      throw new UsageError(
+        `unknown certificate mode ${JSON.stringify(args.tlsCertificate)} (known: ${TLS_CERTIFICATE_MODES.join(', ')})`,
+      );
+    }
+    const configured = typeof fromConfig.tls === 'object' ? fromConfig.tls : {};
+    options.tls = { ...configured, certificate };
+  }
   const tlsPort = args.tlsPort ?? fromConfig.tlsPort;
   if (tlsPort !== undefined) options.tlsPort = tlsPort;
   const controlPort =

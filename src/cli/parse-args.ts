@@ -20,6 +20,8 @@ export interface CliArgs {
   host: string | undefined;
   port: number | undefined;
   tlsPort: number | undefined;
+  /** `--tls-certificate MODE`, unchecked (the plan checks it against the modes). */
+  tlsCertificate: string | undefined;
   controlPort: number | undefined;
   smtpPort: number | undefined;
   smtpTlsPort: number | undefined;
@@ -35,6 +37,7 @@ const OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string', short: 'p' },
   'tls-port': { type: 'string' },
+  'tls-certificate': { type: 'string' },
   'control-port': { type: 'string' },
   'smtp-port': { type: 'string' },
   'smtp-tls-port': { type: 'string' },
@@ -69,6 +72,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     host: nonEmpty('--host', values.host),
     port: parsePort('--port', values.port),
     tlsPort: parsePort('--tls-port', values['tls-port']),
+    tlsCertificate: nonEmpty('--tls-certificate', values['tls-certificate']),
     controlPort: parsePort('--control-port', values['control-port']),
     smtpPort: parsePort('--smtp-port', values['smtp-port']),
     smtpTlsPort: parsePort('--smtp-tls-port', values['smtp-tls-port']),

@@ -17,7 +17,8 @@ Options:
                                 lock, autologoutMs, capabilities, dialect, tlsPort,
                                 controlPort, smtpPort, smtpTlsPort, smtpAuth,
                                 smtpTraceHeaders, smtpCreateUsers, smtpMaxSize, apop,
-                                requireTls, faults, seed, maxSessions. Relative fixture paths
+                                requireTls, faults, seed, maxSessions,
+                                tls {certificate, minVersion, maxVersion}. Relative fixture paths
                                 resolve against the file's folder. Flags override it.
   -u, --user NAME:PASSWORD[:PATH]
                                 Adds a user (repeatable). PATH, relative to the working
@@ -28,6 +29,9 @@ Options:
   -p, --port N                  Exactly this port; a taken port is an error (default 0:
                                 any free port, read it from the JSON line).
       --tls-port N              Also serve implicit TLS (POP3S) on port N (0: any free port).
+      --tls-certificate MODE    The certificate for STLS and POP3S: valid (default), expired,
+                                not-yet-valid, wrong-host, self-signed or untrusted-ca, to
+                                check that a client refuses it (see docs/TLS.md).
       --control-port N          Serve the HTTP control API on port N (0: any free port); its
                                 bearer token is in the JSON line, or set it with the
                                 POP3_MOCK_TOKEN environment variable.

@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import type { Dialect, DialectName } from '../dialects';
 import type { ComposedMessage } from '../fixtures/types';
 import type { Pop3MockOptions } from '../options';
+import type { TlsCertificateMode, TlsVersion } from '../vocabulary';
 import { faultRules } from './fault-rule';
 import { bytes, codeOnly, int, nonEmptyString, numberIn, password, port, uid, userName } from './primitives';
 
@@ -213,11 +214,75 @@ export const smtpOptions = z.strictObject({
   maxSize: int(1, SMTP_MAX_SIZE).optional(),
 });
 
-const tlsOptions = z.strictObject({
-  key: z.union([z.string(), bytes]),
-  cert: z.union([z.string(), bytes]),
-  ca: z.union([z.string(), bytes]).optional(),
-});
+export const TLS_CERTIFICATE_MODES = [
+  'valid',
+  'expired',
+  'not-yet-valid',
+  'wrong-host',
+  'self-signed',
+  'untrusted-ca',
+] as const satisfies readonly TlsCertificateMode[];
+// Every mode is listed: this fails to compile when one is added to the vocabulary only.
+export const certificateModesComplete: TlsCertificateMode extends (typeof TLS_CERTIFICATE_MODES)[number]
+  ? true
+  : false = true;
+/** Oldest first. */
+export const TLS_VERSIONS = [
+  'TLSv1',
+  'TLSv1.1',
+  'TLSv1.2',
+  'TLSv1.3',
+] as const satisfies readonly TlsVersion[];
+
+/** The JSON part of the TLS options: a generated certificate and the protocol versions. */
+const tlsModeFields = {
+  certificate: z.enum(TLS_CERTIFICATE_MODES).optional(),
+  minVersion: z.enum(TLS_VERSIONS).optional(),
+  maxVersion: z.enum(TLS_VERSIONS).optional(),
+};
+
+function checkVersions(tls: { minVersion?: TlsVersion; maxVersion?: TlsVersion }, ctx: z.RefinementCtx) {
+  const { minVersion, maxVersion } = tls;
+  if (minVersion && maxVersion && TLS_VERSIONS.indexOf(minVersion) > TLS_VERSIONS.indexOf(maxVersion)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['minVersion'],
+      message: `expected a minVersion no newer than maxVersion ${JSON.stringify(maxVersion)}`,
+      input: minVersion,
+    });
+  }
+}
+
+const jsonTlsOptions = z.strictObject(tlsModeFields).superRefine(checkVersions);
+
+const tlsOptions = z
+  .strictObject({
+    key: z.union([z.string(), bytes]).optional(),
+    cert: z.union([z.string(), bytes]).optional(),
+    ca: z.union([z.string(), bytes]).optional(),
+    ...tlsModeFields,
+  })
+  .superRefine((tls, ctx) => {
+    const own = tls.key !== undefined || tls.cert !== undefined;
+    if (own && (tls.key === undefined || tls.cert === undefined)) {
+      const missing = tls.key === undefined ? 'key' : 'cert';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: `expected ${missing} too: your own certificate needs both key and cert`,
+        input: undefined,
+      });
+    }
+    if (own && tls.certificate !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['certificate'],
+        message: 'expected no certificate mode with your own key and cert (modes choose a generated one)',
+        input: tls.certificate,
+      });
+    }
+    checkVersions(tls, ctx);
+  });
 
 /** Fields a config file and the options share, as JSON. */
 const sharedFields = {
@@ -307,6 +372,7 @@ export const configFile = z.strictObject({
   users: usersOf(jsonUser).optional(),
   capabilities: jsonCapabilities.optional(),
   dialect: z.enum(DIALECT_NAMES).optional(),
+  tls: jsonTlsOptions.optional(),
   controlPort: port.optional(),
   // The SMTP intake's settings, flat like controlPort: any of them turns the intake on.
   smtpPort: port.optional(),

@@ -1,5 +1,9 @@
 import type { Socket } from 'node:net';
 import { type SecureContext, TLSSocket } from 'node:tls';
+import type { TlsError } from './tls-failure';
+
+/** How a TLS handshake went: done, or failed with what Node reported. */
+export type TlsUpgrade = { secured: true } | { secured: false; error: TlsError };
 
 /** Bytes a connection may have queued before a writer waits for the socket to drain. */
 const WRITE_WINDOW = 1024 * 1024;
@@ -158,14 +162,22 @@ export class Connection {
    * Switches to TLS at the current point of the byte stream. The plaintext
    * reader is detached first, so nothing the client pipelined in plaintext
    * after STLS is ever read as a command (RFC 2595 §4, CVE-2011-0411 family).
+   * Resolves with what Node reported when the handshake fails.
    */
-  upgradeToTls(secureContext: SecureContext): Promise<boolean> {
+  upgradeToTls(secureContext: SecureContext): Promise<TlsUpgrade> {
     this.uncork();
     const plain = this.socket;
     plain.removeAllListeners('data');
     plain.removeAllListeners('end');
     plain.removeAllListeners('close');
     const secure = new TLSSocket(plain, { isServer: true, secureContext });
+    // The first error explains the failure (a reset may follow an alert).
+    const remember = (error: Error & { code?: unknown; reason?: unknown }) => {
+      this.tlsFailure ??= {
+        code: typeof error.code === 'string' ? error.code : '',
+        reason: typeof error.reason === 'string' ? error.reason : '',
+      };
+    };
     // A client that hangs up mid-handshake is gone: there is no session to drain.
     secure.once('end', () => {
       if (!this.handshakeDone) secure.destroy();
@@ -173,18 +185,33 @@ export class Connection {
     // A standalone server-side TLSSocket reports TLS failures only through this
     // internal event (tls.Server listens to it); without it a fatal alert
     // would leave the connection open.
-    secure.on('_tlsError', () => secure.destroy());
+    secure.on('_tlsError', (error: Error) => {
+      remember(error);
+      secure.destroy();
+    });
+    secure.on('error', (error: Error) => {
+      if (!this.handshakeDone) remember(error);
+    });
     this.socket = secure;
     this.attach(secure);
     return new Promise((resolve) => {
       secure.once('secure', () => {
         this.handshakeDone = true;
-        resolve(true);
+        resolve({ secured: true });
       });
-      secure.once('close', () => resolve(false));
+      secure.once('close', () => resolve({ secured: false, error: this.handshakeError() }));
     });
   }
 
+  /**
+   * Why the last handshake failed, as Node reported it; empty strings when
+   * the client closed without a word. Read it once the connection is closed.
+   */
+  handshakeError(): TlsError {
+    return this.tlsFailure ?? { code: '', reason: '' };
+  }
+
+  private tlsFailure: TlsError | undefined;
   private serverClosing = false;
   private corked = false;
   private handshakeDone = false;

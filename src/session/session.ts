@@ -16,12 +16,13 @@ import { safeText } from '../protocol/reply-text';
 import type { SaslEnvironment } from '../protocol/sasl/mechanism';
 import { continueSasl } from '../protocol/steps/sasl';
 import type { EndReason, SessionState, TlsMode } from '../vocabulary';
-import type { Connection } from './connection';
+import type { Connection, TlsUpgrade } from './connection';
 import { internalErrorEvent } from './internal-error';
 import { type InputLine, LineReader } from './line-reader';
 import { replyEvent } from './reply-event';
 import { ReplyWriter } from './reply-writer';
 import type { SessionHost } from './session-host';
+import { tlsFailureCause } from './tls-failure';
 
 /** Queued lines above which the socket is paused (pipelining with input backpressure). */
 const PAUSE_AT = 64;
@@ -46,6 +47,8 @@ export class Session implements CommandContext {
   private readonly queue: InputLine[] = [];
   private pumping = false;
   private closing = false;
+  /** Set while a TLS handshake runs: a close then is the handshake's failure. */
+  private handshaking: 'implicit' | 'stls' | undefined;
   private endReason: EndReason | undefined;
   private badCommands = 0;
   private idleTimer: TimerHandle | undefined;
@@ -132,8 +135,8 @@ export class Session implements CommandContext {
     this.connection.whenPeerEnds(() => this.onPeerEnd());
     if (this.tls === 'implicit') {
       // RFC 8314 §3.1: the handshake comes first, the greeting after it.
-      const secured = await this.connection.upgradeToTls(this.host.tls!.secureContext());
-      if (!secured) return;
+      const upgrade = await this.handshake('implicit');
+      if (!upgrade.secured) return;
       this.host.emit({ type: 'tls', sessionId: this.id, at: this.host.clock.now(), mode: 'implicit' });
     }
     const info = { remoteAddress: this.connection.remoteAddress ?? '', sessionId: this.id };
@@ -149,6 +152,21 @@ export class Session implements CommandContext {
     this.faults.cancel();
     this.queue.length = 0;
     if (this.lockedMailbox) this.lockedMailbox.unlock(this.id);
+    if (this.handshaking) {
+      // Before session-end: what the client said when it refused the handshake.
+      const error = this.connection.handshakeError();
+      const { code, reason } = error;
+      const mode = this.handshaking;
+      this.host.emit({
+        type: 'tls-failed',
+        sessionId: this.id,
+        at: this.host.clock.now(),
+        mode,
+        cause: tlsFailureCause(error),
+        code,
+        reason,
+      });
+    }
     const reason = this.endReason ?? (byServer ? 'server-closed' : 'client-closed');
     this.host.emit({ type: 'session-end', sessionId: this.id, at: this.host.clock.now(), reason });
   }
@@ -361,13 +379,23 @@ export class Session implements CommandContext {
   private async upgrade(): Promise<void> {
     this.queue.length = 0;
     this.reader.clear();
-    const secured = await this.connection.upgradeToTls(this.host.tls!.secureContext());
-    if (!secured) return;
+    const upgrade = await this.handshake('stls');
+    if (!upgrade.secured) return;
     this.tlsActive = true;
     // Nothing learned before TLS carries over (session-fixation class).
     this.pendingUser = undefined;
     this.host.emit({ type: 'tls', sessionId: this.id, at: this.host.clock.now(), mode: 'stls' });
     this.listen();
+  }
+
+  /** A TLS handshake; while it runs, a close is recorded as its failure (see onClosed). */
+  private async handshake(mode: 'implicit' | 'stls'): Promise<TlsUpgrade> {
+    this.handshaking = mode;
+    try {
+      return await this.connection.upgradeToTls(this.host.tls!.secureContext());
+    } finally {
+      this.handshaking = undefined;
+    }
   }
 
   private capabilityView(): CapabilityView {

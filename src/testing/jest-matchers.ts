@@ -1,8 +1,9 @@
 import type { ExportableSession } from '../transcript/json-export';
 import { type CommandPattern, locateCommands } from '../transcript/pattern';
 import { describeFilter, filterSessions, listSessions, type SessionFilter } from '../transcript/query';
+import { plaintextCredentials, tlsRefusalOf } from '../transcript/tls-refusal';
 import { checkReceived, checkSequence, transcriptExcerpt, type VerifyOptions } from '../transcript/verify';
-import type { EndReason } from '../vocabulary';
+import type { EndReason, TlsFailureCause } from '../vocabulary';
 
 /** What a matcher returns to `expect`: jest and vitest take the same shape. */
 export interface Pop3MatcherResult {
@@ -31,6 +32,22 @@ export interface Pop3Matchers<R = unknown> {
   toHaveRetrievedMessages(expected: readonly number[] | readonly string[], options?: SessionFilter): R;
   /** The session (for a server: the last session, or the last matching `options`) ended this way. */
   toHaveEndedWith(reason: EndReason, options?: SessionFilter): R;
+  /**
+   * A session refused TLS (its handshake failed, or it closed right after
+   * it without a command), with one of `cause` if given (`'unknown_ca'`,
+   * `'no-alert'`, ...), and no session sent USER, PASS, APOP or AUTH in
+   * plaintext: "the client refused the certificate and never sent its
+   * password". See docs/TLS.md.
+   */
+  toHaveRefusedTls(options?: TlsRefusalExpectation): R;
+}
+
+/** What `toHaveRefusedTls` looks for. */
+export interface TlsRefusalExpectation {
+  /** The refusal's cause: the client's alert (`'unknown_ca'`), `'no-alert'` or `'server-error'`; any of a list. */
+  cause?: TlsFailureCause | readonly TlsFailureCause[];
+  /** Only this session. */
+  sessionId?: number;
 }
 
 type Sessions = { records: ExportableSession[]; what: string } | { error: string };
@@ -204,6 +221,41 @@ function toHaveEndedWith(
   };
 }
 
+function toHaveRefusedTls(received: unknown, expected: TlsRefusalExpectation = {}): Pop3MatcherResult {
+  const name = 'toHaveRefusedTls';
+  const s = sessionsOf(received);
+  if ('error' in s) return typeError(name, s.error);
+  const causes = expected.cause === undefined ? undefined : [expected.cause].flat();
+  const sessions = filterSessions(s.records, { sessionId: expected.sessionId });
+  const refusals = sessions.flatMap((r) => {
+    const refusal = tlsRefusalOf(r.events);
+    return refusal ? [{ id: r.id, refusal }] : [];
+  });
+  const fitting = refusals.filter(({ refusal }) => !causes || causes.includes(refusal.cause));
+  const leaks = sessions.flatMap((r) => plaintextCredentials(r.events).map((c) => `session ${r.id}: ${c}`));
+  const pass = fitting.length > 0 && leaks.length === 0;
+  return {
+    pass,
+    message: () => {
+      const wanted = causes ? ` with ${causes.join(' or ')}` : '';
+      const lines = [
+        `pop3-mock: expected ${s.what} ${pass ? 'not ' : ''}to show a TLS refusal${wanted} and no credentials in plaintext.`,
+      ];
+      if (refusals.length === 0)
+        lines.push(`No session refused TLS; sessions seen: ${listSessions(sessions)}.`);
+      for (const { id, refusal } of refusals) {
+        const reason = refusal.reason === '' ? '' : ` (${refusal.reason})`;
+        lines.push(
+          `  session ${id}: ${refusal.mode} TLS refused at ${refusal.stage}: ${refusal.cause}${reason}`,
+        );
+      }
+      if (leaks.length > 0) lines.push('Credentials sent in plaintext:', ...leaks.map((l) => `  ${l}`));
+      lines.push(...transcriptExcerpt(sessions));
+      return `${hint(name, causes ? '{ cause }' : '')}${lines.join('\n')}`;
+    },
+  };
+}
+
 function unique<T extends number | string>(items: readonly T[]): T[] {
   return [...new Set(items)].sort((a, b) =>
     typeof a === 'number' && typeof b === 'number'
@@ -227,6 +279,7 @@ export const pop3Matchers = {
   toHaveDeletedMessages,
   toHaveRetrievedMessages,
   toHaveEndedWith,
+  toHaveRefusedTls,
 } satisfies {
   [K in keyof Pop3Matchers]: (received: unknown, ...args: Parameters<Pop3Matchers[K]>) => Pop3MatcherResult;
 };

@@ -2,6 +2,7 @@ import type { EndReason, Pop3Event, SessionState, TlsMode } from '../vocabulary'
 import { locateCommands, printedCommand } from './pattern';
 import { redactEvent } from './redact';
 import { type RenderOptions, renderSession, type SessionView } from './render';
+import { type TlsRefusal, tlsRefusalOf } from './tls-refusal';
 
 /** Options of the JSON export. */
 export interface JsonOptions {
@@ -27,6 +28,8 @@ export interface SessionJSON {
   deleted: { number: number; uid: string }[];
   /** Errors inside the mock (each answered `-ERR` and ended the session); `at` in milliseconds since the epoch. */
   errors: { message: string; stack?: string; at: number }[];
+  /** The client's refusal of TLS (see `SessionRecord.tlsRefusal`); null when it did not refuse. */
+  tlsRefusal: TlsRefusal | null;
   /** Events in order; `at` in milliseconds since the epoch. */
   events: Pop3Event[];
   /** The `C:`/`S:` rendering, one string per line, for people reading a CI artifact. */
@@ -64,9 +67,16 @@ export function sessionToJSON(record: ExportableSession, options: JsonOptions = 
     retrieved: record.retrieved.map(({ number, uid }) => ({ number, uid })),
     deleted: record.deleted.map(({ number, uid }) => ({ number, uid })),
     errors: record.errors.map((e) => ({ ...e })),
+    tlsRefusal: refusalJSON(record.events, secrets),
     events: record.events.map((e) => (secrets ? { ...e } : redactEvent(e))),
     transcript: renderSession(record, render).split('\n'),
   };
+}
+
+/** Commands in it masked unless `secrets`, like `commands`. */
+function refusalJSON(events: readonly Pop3Event[], secrets: boolean): TlsRefusal | null {
+  const refusal = tlsRefusalOf(events, secrets);
+  return refusal ? { ...refusal } : null;
 }
 
 export function exportSessions(

@@ -91,6 +91,7 @@ export function redactEvent(event: Pop3Event): Pop3Event {
     case 'session-end':
     case 'fault':
     case 'internal-error':
+    case 'tls-failed':
       return event;
     default:
       return assertNever(event);

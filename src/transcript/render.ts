@@ -83,6 +83,18 @@ export function eventLines(event: Pop3Event, ctx: LineContext, options: RenderOp
       return notes ? [`-- ended: ${event.reason}`] : [];
     case 'fault':
       return [`-- fault ${event.ruleId}: ${event.description}`];
+    case 'tls-failed': {
+      const said =
+        event.cause === 'no-alert'
+          ? 'closed without an alert'
+          : event.cause === 'server-error'
+            ? 'sent what the server refused'
+            : `sent the alert ${event.cause}`;
+      const why = event.reason === '' ? '' : ` (${printable(event.reason)})`;
+      return [
+        `-- TLS handshake failed (${event.mode === 'stls' ? 'STLS' : 'implicit'}): the client ${said}${why}`,
+      ];
+    }
     case 'internal-error':
       // Always shown, notes or not: it is a bug in the mock, not something the client did.
       return [`!: internal error: ${printable(event.message)}`];

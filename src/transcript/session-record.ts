@@ -4,8 +4,10 @@ import type { EndReason, FaultActionType, Pop3Event, SessionState, TlsMode } fro
 import { type JsonOptions, type SessionJSON, sessionToJSON } from './json-export';
 import { type LocatedCommand, locateCommands, printedCommand, type RecordedCommand } from './pattern';
 import { type RenderOptions, renderSession, type SessionView } from './render';
+import { type TlsRefusal, tlsRefusalOf } from './tls-refusal';
 
 export type { LocatedCommand, RecordedCommand } from './pattern';
+export type { TlsRefusal } from './tls-refusal';
 
 /** A reply as recorded: status, first line, octets written for the whole reply. */
 export interface RecordedReply {
@@ -194,6 +196,15 @@ export class SessionRecord implements SessionView {
     return this.firedFaults;
   }
 
+  /**
+   * The client's refusal of TLS, if it refused: the handshake failed (with
+   * the alert it sent) or it closed right after it without a command; and
+   * the commands it sent in plaintext around that. See docs/TLS.md.
+   */
+  get tlsRefusal(): TlsRefusal | undefined {
+    return tlsRefusalOf(this.applied);
+  }
+
   /** Errors inside the mock, in order: each was answered `-ERR` (the dialect's `internalError`) and ended the session. */
   get errors(): readonly RecordedInternalError[] {
     return this.internalErrors;
@@ -234,6 +245,7 @@ export class SessionRecord implements SessionView {
       case 'internal-error':
         this.internalErrors.push({ message: event.message, stack: event.stack, at: event.at });
         break;
+      case 'tls-failed':
       case 'session-start':
       case 'command':
       case 'sasl-response':

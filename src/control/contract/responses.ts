@@ -100,6 +100,26 @@ export const sessionJSON = z.object({
   commands: z.array(z.string()),
   retrieved: z.array(z.object({ number: z.int(), uid: z.string() })),
   deleted: z.array(z.object({ number: z.int(), uid: z.string() })),
+  tlsRefusal: z
+    .object({
+      mode: z.enum(['implicit', 'stls']),
+      stage: z.enum(['handshake', 'after-handshake']),
+      cause: z.string().meta({
+        description:
+          'The TLS alert the client sent (RFC 8446 name, e.g. unknown_ca), no-alert, or server-error.',
+      }),
+      code: z.string(),
+      reason: z.string(),
+      at: z.number(),
+      commandsBefore: z.array(z.string()),
+      commandsAfter: z.array(z.string()),
+      credentialsInPlaintext: z.boolean(),
+    })
+    .nullable()
+    .meta({
+      description:
+        'How the client refused TLS, and what it sent in plaintext around that; null if it did not.',
+    }),
   events: z.array(event),
   errors: z
     .array(z.object({ message: z.string(), stack: z.string().optional(), at: z.number() }))

@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
+import { isIP } from 'node:net';
 import {
   bitString,
   boolean,
@@ -12,71 +13,84 @@ import {
   utf8String,
 } from './der';
 
-/** PEM key and certificate chain for a TLS server, plus the CA that signed it. */
-export interface TlsMaterial {
-  key: string;
-  cert: string;
-  /** The CA certificate (PEM) clients should trust. */
-  ca: string;
-}
+/*
+ * X.509 certificates written at run time, so none ever expires in a
+ * repository as bundled test certificates do. ECDSA P-256 keys: a key pair
+ * and a signature cost well under a millisecond each.
+ */
 
 const ECDSA_WITH_SHA256 = sequence(oid('1.2.840.10045.4.3.2'));
-const DAY = 24 * 60 * 60 * 1000;
 
-/**
- * Makes a fresh CA and a server certificate for `localhost`, `127.0.0.1` and
- * `::1`, with ECDSA P-256 keys (a few milliseconds). Generated at run time so
- * it never expires in a repository, as bundled test certificates do.
- */
-export function generateTlsMaterial(now = new Date()): TlsMaterial {
-  const caKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const serverKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const notBefore = new Date(now.getTime() - DAY);
-  const notAfter = new Date(now.getTime() + 365 * DAY);
-  const caName = name('pop3-mock test CA');
-  const caSpki = spki(caKeys.publicKey);
+/** A certificate authority: its name, keys and certificate. */
+export interface Authority {
+  readonly name: Buffer;
+  readonly spki: Buffer;
+  readonly privateKey: KeyObject;
+  /** Its certificate, PEM. */
+  readonly pem: string;
+}
 
-  const caCert = certificate({
-    issuer: caName,
-    subject: caName,
+/** A validity window. */
+export interface Validity {
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}
+
+/** A server certificate (PEM, the chain after it when there is one) and its key (PKCS#8 PEM). */
+export interface IssuedCertificate {
+  readonly key: string;
+  readonly cert: string;
+}
+
+/** A self-signed CA certificate named `commonName`. */
+export function createAuthority(commonName: string, validity: Validity): Authority {
+  const keys = newKeys();
+  const name = distinguishedName(commonName);
+  const caSpki = spki(keys.publicKey);
+  const der = certificate({
+    issuer: name,
+    subject: name,
     subjectSpki: caSpki,
-    signingKey: caKeys.privateKey,
-    notBefore,
-    notAfter,
+    signingKey: keys.privateKey,
+    validity,
     extensions: [
       extension('2.5.29.19', true, sequence(boolean(true))),
       extension('2.5.29.15', true, bitString(Buffer.from([0x06]))), // keyCertSign, cRLSign
       extension('2.5.29.14', false, octetString(keyId(caSpki))),
     ],
   });
-  const serverCert = certificate({
-    issuer: caName,
-    subject: name('localhost'),
-    subjectSpki: spki(serverKeys.publicKey),
-    signingKey: caKeys.privateKey,
-    notBefore,
-    notAfter,
+  return { name, spki: caSpki, privateKey: keys.privateKey, pem: pem(der) };
+}
+
+/**
+ * A TLS server certificate for `names` (DNS names and IP addresses), signed
+ * by `issuer`, or by its own key when `issuer` is `'self'`.
+ */
+export function issueServerCertificate(
+  names: readonly string[],
+  validity: Validity,
+  issuer: Authority | 'self',
+): IssuedCertificate {
+  const keys = newKeys();
+  const subject = distinguishedName(names[0] ?? 'localhost');
+  const subjectSpki = spki(keys.publicKey);
+  const signer =
+    issuer === 'self' ? { name: subject, spki: subjectSpki, privateKey: keys.privateKey } : issuer;
+  const der = certificate({
+    issuer: signer.name,
+    subject,
+    subjectSpki,
+    signingKey: signer.privateKey,
+    validity,
     extensions: [
       extension('2.5.29.19', true, sequence()),
       extension('2.5.29.15', true, bitString(Buffer.from([0x80]))), // digitalSignature
       extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.1'))), // serverAuth
-      extension(
-        '2.5.29.17',
-        false,
-        sequence(
-          context(2, Buffer.from('localhost'), false),
-          context(7, Buffer.from([127, 0, 0, 1]), false),
-          context(7, Buffer.concat([Buffer.alloc(15), Buffer.from([1])]), false),
-        ),
-      ),
-      extension('2.5.29.35', false, sequence(context(0, keyId(caSpki), false))),
+      extension('2.5.29.17', false, sequence(...names.map(subjectAltName))),
+      extension('2.5.29.35', false, sequence(context(0, keyId(signer.spki), false))),
     ],
   });
-  return {
-    key: serverKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    cert: pem(serverCert),
-    ca: pem(caCert),
-  };
+  return { key: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), cert: pem(der) };
 }
 
 interface CertificateFields {
@@ -84,8 +98,7 @@ interface CertificateFields {
   subject: Buffer;
   subjectSpki: Buffer;
   signingKey: KeyObject;
-  notBefore: Date;
-  notAfter: Date;
+  validity: Validity;
   extensions: Buffer[];
 }
 
@@ -95,7 +108,7 @@ function certificate(f: CertificateFields): Buffer {
     integer(randomBytes(16)),
     ECDSA_WITH_SHA256,
     f.issuer,
-    sequence(generalizedTime(f.notBefore), generalizedTime(f.notAfter)),
+    sequence(generalizedTime(f.validity.notBefore), generalizedTime(f.validity.notAfter)),
     f.subject,
     f.subjectSpki,
     context(3, sequence(...f.extensions)),
@@ -104,7 +117,27 @@ function certificate(f: CertificateFields): Buffer {
   return sequence(tbs, ECDSA_WITH_SHA256, bitString(signature));
 }
 
-function name(commonName: string): Buffer {
+const newKeys = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
+/** dNSName `[2]` or iPAddress `[7]` (4 or 16 octets). */
+function subjectAltName(value: string): Buffer {
+  if (isIP(value) === 4) return context(7, Buffer.from(value.split('.').map(Number)), false);
+  if (isIP(value) === 6) return context(7, ipv6Bytes(value), false);
+  return context(2, Buffer.from(value, 'ascii'), false);
+}
+
+function ipv6Bytes(address: string): Buffer {
+  const [head = '', tail = ''] = address.split('::');
+  const groups = (part: string) => (part === '' ? [] : part.split(':').map((g) => Number.parseInt(g, 16)));
+  const left = groups(head);
+  const right = groups(tail);
+  const all = [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+  const out = Buffer.alloc(16);
+  for (const [i, g] of all.entries()) out.writeUInt16BE(g, i * 2);
+  return out;
+}
+
+function distinguishedName(commonName: string): Buffer {
   return sequence(set(sequence(oid('2.5.4.3'), utf8String(commonName))));
 }
 

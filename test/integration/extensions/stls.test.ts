@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { createServer, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { on, rfcDialect } from '../../../src';
-import { generateTlsMaterial } from '../../../src/server/tls/certificate';
+import { generateTlsMaterial } from '../../../src/server/tls/certificate-modes';
 import {
   aliceOptions,
   capa,

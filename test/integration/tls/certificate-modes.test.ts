@@ -1,0 +1,141 @@
+import type { Pop3Mock, TlsCertificateMode } from '../../../src';
+import { installPop3Matchers } from '../../../src/testing/jest';
+import { failOnHostErrors } from '../../helpers/host-errors';
+import {
+  aliceOptions,
+  caFile,
+  nodePop3Tls,
+  PASSWORD,
+  pyOk,
+  runPython,
+  USER,
+  warmPython,
+  withMock,
+} from '../extensions/helpers';
+import { BROKEN_MODES, curlPop3s, OPENSSL_ALERT } from './helpers';
+
+// docs/TLS.md, "Does the client refuse a bad certificate?": each broken
+// certificate against three verifying clients, over implicit TLS. The alert
+// each client sends was measured with Node 20 / OpenSSL 3.0 on both sides.
+
+installPop3Matchers();
+beforeAll(warmPython);
+failOnHostErrors();
+
+const MESSAGE = 'Subject: hi\r\n\r\nbody\r\n';
+const options = (certificate: TlsCertificateMode) =>
+  aliceOptions([MESSAGE], { tlsPort: 0, tls: { certificate } });
+
+/** Resolves once `count` sessions have ended. */
+async function allEnded(pop3: Pop3Mock, count: number): Promise<void> {
+  while (pop3.listSessions().filter((s) => s.ended).length < count) {
+    await pop3.waitFor((e) => e.type === 'session-end');
+  }
+}
+
+async function refusedOnce(pop3: Pop3Mock) {
+  const session = await pop3.sessionEnd();
+  expect(session.user).toBeUndefined();
+  expect(session.commands()).toEqual([]);
+  return session;
+}
+
+test('valid: curl, Python ssl and node-pop3 log in over POP3S trusting only pop3.tls.ca; no refusal recorded', async () => {
+  await withMock(options('valid'), async (pop3) => {
+    const ca = await caFile(pop3);
+    try {
+      const curl = await curlPop3s(pop3.tlsPort!, ca.path, USER, PASSWORD);
+      expect(curl.code).toBe(0);
+      expect(curl.stdout.toString()).toMatch(/^1 \d+\r\n$/);
+      const py = await runPython('ssl', pop3.tlsPort!, ca.path, [
+        ['user', USER],
+        ['pass_', PASSWORD],
+        ['stat'],
+        ['quit'],
+      ]);
+      expect(pyOk(py[2])).toEqual([1, Buffer.byteLength(MESSAGE)]);
+      const node = nodePop3Tls(pop3.tlsPort!, pop3.tls.ca);
+      expect(await node.STAT()).toBe(`1 ${Buffer.byteLength(MESSAGE)}`);
+      await node.QUIT();
+    } finally {
+      await ca.remove();
+    }
+    await allEnded(pop3, 3);
+    for (const session of pop3.listSessions()) {
+      expect(session.tls).toBe('implicit');
+      expect(session.user).toBe(USER);
+      expect(session.tlsRefusal).toBeUndefined();
+    }
+    expect(pop3).not.toHaveRefusedTls();
+  });
+});
+
+describe.each(BROKEN_MODES)('%s', (mode) => {
+  test(`curl --cacert refuses it and never sends USER or PASS`, async () => {
+    await withMock(options(mode), async (pop3) => {
+      const ca = await caFile(pop3);
+      try {
+        const curl = await curlPop3s(pop3.tlsPort!, ca.path, USER, PASSWORD);
+        expect([35, 60]).toContain(curl.code);
+      } finally {
+        await ca.remove();
+      }
+      const session = await refusedOnce(pop3);
+      // curl checks the host name after the handshake and then just closes.
+      const cause = mode === 'wrong-host' ? 'no-alert' : OPENSSL_ALERT[mode];
+      expect(session.tlsRefusal).toMatchObject({ mode: 'implicit', cause, credentialsInPlaintext: false });
+      expect(session.tlsRefusal!.stage).toBe(mode === 'wrong-host' ? 'after-handshake' : 'handshake');
+      expect(pop3).toHaveRefusedTls({ cause });
+    });
+  });
+
+  test(`Python ssl.create_default_context refuses it with the alert ${OPENSSL_ALERT[mode]}`, async () => {
+    await withMock(options(mode), async (pop3) => {
+      const ca = await caFile(pop3);
+      try {
+        const py = await runPython('ssl', pop3.tlsPort!, ca.path, [['user', USER]]);
+        expect(py[0]).toMatchObject({ error: 'SSLCertVerificationError' });
+      } finally {
+        await ca.remove();
+      }
+      const session = await refusedOnce(pop3);
+      expect(session.tlsRefusal).toMatchObject({
+        mode: 'implicit',
+        stage: 'handshake',
+        cause: OPENSSL_ALERT[mode],
+      });
+      expect(session.tlsRefusal!.reason).toMatch(/alert/);
+      expect(session.render()).toContain(`the client sent the alert ${OPENSSL_ALERT[mode]}`);
+      expect(pop3).toHaveRefusedTls({ cause: OPENSSL_ALERT[mode] });
+    });
+  });
+
+  test('Node tls (node-pop3 with tlsOptions.ca) refuses it: it closes without an alert', async () => {
+    await withMock(options(mode), async (pop3) => {
+      const client = nodePop3Tls(pop3.tlsPort!, pop3.tls.ca);
+      await expect(client.STAT()).rejects.toThrow();
+      const session = await refusedOnce(pop3);
+      expect(session.tlsRefusal).toMatchObject({ mode: 'implicit', cause: 'no-alert', commandsBefore: [] });
+      expect(pop3).toHaveRefusedTls({ cause: 'no-alert' });
+    });
+  });
+});
+
+test('toHaveRefusedTls fails, naming the command, when a later session logs in in plaintext', async () => {
+  await withMock(aliceOptions([], { tlsPort: 0, tls: { certificate: 'self-signed' } }), async (pop3) => {
+    const py = await runPython('ssl', pop3.tlsPort!, '', [['user', USER]]);
+    expect(py[0]).toMatchObject({ error: 'SSLCertVerificationError' });
+    await pop3.sessionEnd();
+    // The downgrade: the same client tries again without TLS.
+    await runPython('plain', pop3.port, '', [['user', USER], ['pass_', PASSWORD], ['quit']]);
+    await allEnded(pop3, 2);
+    expect(pop3).not.toHaveRefusedTls();
+    expect(() => expect(pop3).toHaveRefusedTls()).toThrow(
+      /Credentials sent in plaintext:\n {2}session 2: USER alice/,
+    );
+    expect(() => expect(pop3).toHaveRefusedTls({ sessionId: 1, cause: 'certificate_expired' })).toThrow(
+      /session 1: implicit TLS refused at handshake: unknown_ca/,
+    );
+    expect(pop3).toHaveRefusedTls({ sessionId: 1, cause: ['certificate_expired', 'unknown_ca'] });
+  });
+});

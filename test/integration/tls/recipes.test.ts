@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { connect } from 'node:tls';
+import { on } from '../../../src';
+import { installPop3Matchers } from '../../../src/testing/jest';
+import { runCurl } from '../../helpers/clients/curl';
+import { failOnHostErrors } from '../../helpers/host-errors';
+import { aliceOptions, caFile, PASSWORD, runPython, USER, warmPython, withMock } from '../extensions/helpers';
+
+// docs/TLS.md recipes beyond the certificate modes: old protocol versions,
+// STLS stripped or failing, and trusting the exposed CA.
+
+installPop3Matchers();
+beforeAll(warmPython);
+failOnHostErrors();
+
+const curlStls = (port: number, cafile: string) =>
+  runCurl([`pop3://127.0.0.1:${port}/`, '--ssl-reqd', '--cacert', cafile, '-u', `${USER}:${PASSWORD}`]);
+
+test('a TLS 1.0-only server: Node, Python and curl refuse it by default; the server records each refusal', async () => {
+  await withMock(aliceOptions([], { tlsPort: 0, tls: { maxVersion: 'TLSv1' } }), async (pop3) => {
+    // Node's default client (minimum TLS 1.2): the server finds no version in common.
+    const node = await new Promise<string>((resolve) => {
+      const s = connect({ port: pop3.tlsPort!, host: '127.0.0.1', ca: pop3.tls.ca });
+      s.on('secureConnect', () => resolve('connected'));
+      s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    });
+    expect(node).toBe('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION');
+    expect((await pop3.sessionEnd()).tlsRefusal).toMatchObject({
+      cause: 'server-error',
+      code: 'ERR_SSL_UNSUPPORTED_PROTOCOL',
+    });
+    const ca = await caFile(pop3);
+    try {
+      const py = await runPython('ssl', pop3.tlsPort!, ca.path, [['user', USER]]);
+      expect(py[0]).toMatchObject({ error: 'SSLError' });
+      expect((await pop3.sessionEnd()).tlsRefusal).toMatchObject({ cause: 'server-error' });
+      // curl gets further (its OpenSSL allows the version) and refuses TLS 1.0's SHA-1 signature itself.
+      const curl = await runCurl([
+        `pop3s://127.0.0.1:${pop3.tlsPort}/`,
+        '--cacert',
+        ca.path,
+        '-u',
+        `${USER}:${PASSWORD}`,
+      ]);
+      expect(curl.code).toBe(35);
+      expect((await pop3.sessionEnd()).tlsRefusal).toMatchObject({ cause: 'internal_error' });
+    } finally {
+      await ca.remove();
+    }
+    expect(pop3).toHaveRefusedTls();
+  });
+});
+
+test('a TLS 1.0-only server really speaks TLS 1.0: a client that allows it (security level 0) logs in', async () => {
+  await withMock(
+    aliceOptions([], { tlsPort: 0, tls: { minVersion: 'TLSv1', maxVersion: 'TLSv1' } }),
+    async (pop3) => {
+      const protocol = await new Promise<string | null>((resolve, reject) => {
+        const s = connect({
+          port: pop3.tlsPort!,
+          host: '127.0.0.1',
+          ca: pop3.tls.ca,
+          minVersion: 'TLSv1',
+          ciphers: 'DEFAULT@SECLEVEL=0',
+        });
+        s.on('secureConnect', () => {
+          resolve(s.getProtocol());
+          s.end('QUIT\r\n');
+        });
+        s.on('error', reject);
+      });
+      expect(protocol).toBe('TLSv1');
+      const session = await pop3.sessionEnd();
+      expect(session.tls).toBe('implicit');
+      expect(session.tlsRefusal).toBeUndefined();
+    },
+  );
+});
+
+test('maxVersion TLSv1.2: a TLS 1.3 client settles on TLS 1.2', async () => {
+  await withMock(aliceOptions([], { tlsPort: 0, tls: { maxVersion: 'TLSv1.2' } }), async (pop3) => {
+    const protocol = await new Promise<string | null>((resolve, reject) => {
+      const s = connect({ port: pop3.tlsPort!, host: '127.0.0.1', ca: pop3.tls.ca }, () => {
+        resolve(s.getProtocol());
+        s.end('QUIT\r\n');
+      });
+      s.on('error', reject);
+    });
+    expect(protocol).toBe('TLSv1.2');
+  });
+});
+
+test('STLS stripped from CAPA: curl --ssl-reqd and Python stls() never log in in plaintext', async () => {
+  await withMock(aliceOptions([], { capabilities: { stls: false } }), async (pop3) => {
+    const ca = await caFile(pop3);
+    try {
+      const curl = await curlStls(pop3.port, ca.path);
+      expect(curl.code).toBe(64); // CURLE_USE_SSL_FAILED
+      const py = await runPython('plain', pop3.port, ca.path, [['stls'], ['user', USER]]);
+      expect(py[0]).toMatchObject({ error: 'error_proto' });
+    } finally {
+      await ca.remove();
+    }
+    await pop3.sessionEnd();
+    expect(pop3).not.toHaveReceivedCommand('USER');
+    expect(pop3).not.toHaveReceivedCommand('PASS');
+  });
+});
+
+test('STLS that fails mid-handshake: curl --ssl-reqd gives up and never sends USER or PASS', async () => {
+  await withMock(aliceOptions(), async (pop3) => {
+    await pop3.use(on('STLS').failHandshake());
+    const ca = await caFile(pop3);
+    try {
+      const curl = await curlStls(pop3.port, ca.path);
+      expect(curl.code).not.toBe(0);
+    } finally {
+      await ca.remove();
+    }
+    const session = await pop3.sessionEnd();
+    expect(session.faults.map((f) => f.action)).toEqual(['stls-handshake-failure']);
+    expect(pop3).not.toHaveReceivedCommand('USER');
+    expect(pop3).not.toHaveReceivedCommand('PASS');
+  });
+});
+
+test('STLS with an expired certificate: curl --ssl-reqd refuses it; CAPA and STLS were the only plaintext', async () => {
+  await withMock(aliceOptions([], { tls: { certificate: 'expired' } }), async (pop3) => {
+    const ca = await caFile(pop3);
+    try {
+      expect((await curlStls(pop3.port, ca.path)).code).toBe(60);
+    } finally {
+      await ca.remove();
+    }
+    const session = await pop3.sessionEnd();
+    expect(session.tlsRefusal).toMatchObject({
+      mode: 'stls',
+      cause: 'certificate_expired',
+      commandsBefore: ['CAPA', 'STLS'],
+      commandsAfter: [],
+      credentialsInPlaintext: false,
+    });
+    expect(session.toJSON().tlsRefusal).toMatchObject({ mode: 'stls', cause: 'certificate_expired' });
+    expect(pop3).toHaveRefusedTls({ cause: 'certificate_expired' });
+  });
+});
+
+test('trusting the exposed CA: NODE_EXTRA_CA_CERTS lets a default Node client in, and without it the same client refuses', async () => {
+  await withMock(aliceOptions([], { tlsPort: 0 }), async (pop3) => {
+    const ca = await caFile(pop3);
+    const script = `const s = require('node:tls').connect({ port: ${pop3.tlsPort}, host: 'localhost' });
+      s.on('secureConnect', () => { console.log('ok'); s.end('QUIT\\r\\n'); });
+      s.on('error', (e) => console.log(e.code));`;
+    const run = (env: NodeJS.ProcessEnv) =>
+      new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, ['-e', script], { env, timeout: 10_000 }, (error, stdout) =>
+          error ? reject(error) : resolve(stdout.trim()),
+        ),
+      );
+    try {
+      const { NODE_EXTRA_CA_CERTS: _, ...plain } = process.env;
+      expect(await run({ ...plain, NODE_EXTRA_CA_CERTS: ca.path })).toBe('ok');
+      expect(await run(plain)).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    } finally {
+      await ca.remove();
+    }
+    while (pop3.listSessions().filter((r) => r.ended).length < 2) {
+      await pop3.waitFor((e) => e.type === 'session-end');
+    }
+    expect(pop3.listSessions()[0]!.tlsRefusal).toBeUndefined();
+    expect(pop3).toHaveRefusedTls({ sessionId: 2, cause: 'no-alert' });
+  });
+});
