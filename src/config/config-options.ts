@@ -7,7 +7,8 @@ import type { CliConfig } from './load-config';
  * `controlPort` / `smtpPort` turn those listeners on.
  */
 export function optionsFromConfig(config: CliConfig): Pop3MockOptions {
-  const { controlPort, smtpPort, ...rest } = config.options;
+  // `demo` says what the file is, not how to serve: it is the CLI's business.
+  const { controlPort, smtpPort, demo: _demo, ...rest } = config.options;
   const options: Pop3MockOptions = { ...rest, baseDir: config.baseDir };
   if (controlPort !== undefined) options.control = { port: controlPort };
   if (smtpPort !== undefined) options.smtp = { port: smtpPort };

@@ -284,6 +284,10 @@ export const configFile = z.strictObject({
   dialect: z.enum(DIALECT_NAMES).optional(),
   controlPort: port.optional(),
   smtpPort: port.optional(),
+  demo: z
+    .boolean()
+    .optional()
+    .meta({ description: 'The passwords are demo data: the CLI may print them (in its curl example).' }),
 });
 
 export type ConfigFileOptions = z.output<typeof configFile>;
