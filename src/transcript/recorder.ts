@@ -27,29 +27,21 @@ export class Recorder {
   }
 
   private apply(event: Pop3Event): void {
-    if (event.type === 'reset' && !this.byId.has(event.sessionId)) {
-      // A live session's record, restarted by reset(): it begins with this event.
-      const record = new SessionRecord(
-        event.sessionId,
-        event.remoteAddress,
-        event.remotePort,
-        event.tls,
-        event.startedAt,
-      );
-      this.sessions.push(record);
-      this.byId.set(event.sessionId, record);
-    }
-    if (event.type === 'session-start') {
-      const record = new SessionRecord(
-        event.sessionId,
-        event.remoteAddress,
-        event.remotePort,
-        event.tls,
-        event.at,
-      );
-      this.sessions.push(record);
-      this.byId.set(event.sessionId, record);
-    }
+    if (event.type === 'session-start') this.open(event, event.at);
+    // A live session's record, restarted by reset(): it begins with this event.
+    if (event.type === 'reset' && !this.byId.has(event.sessionId)) this.open(event, event.startedAt);
     this.byId.get(event.sessionId)?.apply(event);
+  }
+
+  private open(from: Extract<Pop3Event, { type: 'session-start' | 'reset' }>, startedAt: number): void {
+    const record = new SessionRecord(
+      from.sessionId,
+      from.remoteAddress,
+      from.remotePort,
+      from.tls,
+      startedAt,
+    );
+    this.sessions.push(record);
+    this.byId.set(from.sessionId, record);
   }
 }
