@@ -61,7 +61,12 @@ export type { SessionFilter } from './transcript/query';
 export type { RenderOptions } from './transcript/render';
 export type { AuthAttempt, RecordedReply, SessionRecord } from './transcript/session-record';
 export type { TlsRefusal } from './transcript/tls-refusal';
-export type { MailboxOutcome, WaitForCommandOptions, WaitTimeout } from './transcript/transcript-api';
+export type {
+  MailboxOutcome,
+  SessionWaitOptions,
+  WaitForCommandOptions,
+  WaitTimeout,
+} from './transcript/transcript-api';
 export type { Times, VerifyOptions } from './transcript/verify';
 export { VerificationError } from './transcript/verify';
 export { WaitCancelledError, WaitTimeoutError } from './transcript/waiting';

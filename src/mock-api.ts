@@ -8,7 +8,12 @@ import type { CommandPattern, LocatedCommand } from './transcript/pattern';
 import type { SessionFilter } from './transcript/query';
 import type { RenderOptions } from './transcript/render';
 import type { SessionRecord } from './transcript/session-record';
-import type { MailboxOutcome, WaitForCommandOptions, WaitTimeout } from './transcript/transcript-api';
+import type {
+  MailboxOutcome,
+  SessionWaitOptions,
+  WaitForCommandOptions,
+  WaitTimeout,
+} from './transcript/transcript-api';
 import type { VerifyOptions } from './transcript/verify';
 import type { Pop3Event, Pop3EventType } from './vocabulary';
 
@@ -134,10 +139,10 @@ export interface Pop3MockApi<W extends Where> {
   /** How many commands matched; throws (rejects) a `VerificationError` naming the closest ones when the count is wrong. */
   verify(pattern: PatternOf<W>, options?: VerifyOptions): Answer<W, number>;
 
-  /** The next session to connect. */
-  nextSession(options?: WaitTimeout): Promise<SessionRecord>;
-  /** A session's end (now, if it has ended): a record or an id; default the latest session. */
-  sessionEnd(session?: SessionRecord | number, options?: WaitTimeout): Promise<SessionRecord>;
+  /** The next session to connect; with `since`, the first session with a greater id (now, if it has begun). */
+  nextSession(options?: SessionWaitOptions): Promise<SessionRecord>;
+  /** A session's end (now, if it has ended): a record or an id; default the latest session, or with `since` the first after it. */
+  sessionEnd(session?: SessionRecord | number, options?: SessionWaitOptions): Promise<SessionRecord>;
   /** The next command matching `pattern`, recorded on arrival. */
   waitForCommand(pattern: PatternOf<W>, options?: WaitForCommandOptions): Promise<LocatedCommand>;
   /** The first event matching `predicate`. */

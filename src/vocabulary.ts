@@ -190,6 +190,22 @@ export type Pop3Event =
       readonly message: string;
       readonly stack?: string;
     })
+  | (EventBase & {
+      /**
+       * `reset()` ran while the session was live: its record restarts here
+       * (what came before is forgotten) and goes on recording. The fields
+       * carry what the record needs to stand without its earlier events.
+       */
+      readonly type: 'reset';
+      /** When the session began, in milliseconds since the epoch. */
+      readonly startedAt: number;
+      readonly remoteAddress: string;
+      readonly remotePort: number;
+      readonly tls: TlsMode;
+      readonly state: SessionState;
+      /** The user logged in, if any. */
+      readonly user?: string;
+    })
   | (EventBase & { readonly type: 'session-end'; readonly reason: EndReason });
 
 export type Pop3EventType = Pop3Event['type'];

@@ -29,8 +29,10 @@ class Pop3Mock:
 
     def __init__(self, *args):
         self._log = tempfile.TemporaryFile()
+        # --exit-on-stdin-close: the CLI stops when this process ends, even if it is killed.
         self._process = subprocess.Popen(
-            ['node', CLI, *args], stdout=subprocess.PIPE, stderr=self._log
+            ['node', CLI, *args, '--exit-on-stdin-close'],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log
         )
         # The CLI prints one JSON line when it listens; logs go to stderr.
         line = self._process.stdout.readline()

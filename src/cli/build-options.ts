@@ -1,17 +1,16 @@
 import { resolve } from 'node:path';
 import { optionsFromConfig } from '../config/config-options';
 import type { CliConfig } from '../config/load-config';
-import { type DialectName, dialects, isDialectName } from '../dialects';
 import type { Pop3MockOptions, UserOptions } from '../options';
-import { TLS_CERTIFICATE_MODES } from '../schema/options';
-import { UsageError } from './errors';
 import type { CliArgs } from './parse-args';
 
-/** A user as the logs show it: never the password, only where to find it. */
+/** A user as the logs show it: where to find the password, and the password itself only when it is demo data. */
 export interface UserSummary {
   name: string;
   /** E.g. `see examples/pop3-mock.config.json` or `the one given with --user`. */
   passwordSource: string;
+  /** Set only for a config file marked `"demo": true`: the logs may show it. */
+  demoPassword?: string;
 }
 
 /** Everything needed to start the server, merged from the config file and the flags. */
@@ -19,16 +18,19 @@ export interface StartPlan {
   options: Pop3MockOptions;
   dialectName: string;
   users: UserSummary[];
+  /** Stop when standard input closes. */
+  exitOnStdinClose: boolean;
+  /** Keep serving after the parent process is gone. */
+  outliveParent: boolean;
 }
 
 /**
  * Merges config and flags: flags win over config values, `--user` adds users
  * (or replaces a config user of the same name). Relative fixture paths of the
- * config resolve against its folder, those of `--user` against `cwd`.
- * A port that was asked for is that port: a taken one fails (no fallback)
- * unless the config sets `portFallback: true` and `--port` was not given.
- *
- * @throws UsageError for an unknown `--dialect` or `--tls-certificate` (the config file's dialect was checked by its schema).
+ * config resolve against its folder, those of `--user` and `--faults` against
+ * `cwd`. A port that was asked for is that port: a taken one fails (no
+ * fallback) unless the config sets `portFallback: true` and `--port` was not given.
+ * Flag values were checked by the config file's schema when they were parsed.
  */
 export function buildStartPlan(
   args: CliArgs,
@@ -36,12 +38,29 @@ export function buildStartPlan(
   cwd: string,
   env: NodeJS.ProcessEnv = process.env,
 ): StartPlan {
-  const fromConfig = config === undefined ? { baseDir: cwd } : optionsFromConfig(config);
+  const flags = { ...args.options };
+  // Relative to where the command was typed, not to the config's folder.
+  if (typeof flags.faults === 'string') flags.faults = resolve(cwd, flags.faults);
+  // A flag that sets one field of an object key (--tls-certificate) keeps the config's other fields.
+  if (flags.tls !== undefined && config?.options.tls !== undefined)
+    flags.tls = { ...config.options.tls, ...flags.tls };
+  const merged = optionsFromConfig({
+    options: { ...config?.options, ...flags },
+    baseDir: config?.baseDir ?? cwd,
+    displayPath: config?.displayPath ?? '',
+  });
+
   const users: Record<string, UserOptions | string> = Object.create(null);
   const summaries = new Map<string, UserSummary>();
-  for (const [name, user] of Object.entries(fromConfig.users ?? {})) {
+  const demo = config?.options.demo === true;
+  for (const [name, user] of Object.entries(merged.users ?? {})) {
     users[name] = user;
-    summaries.set(name, { name, passwordSource: `see ${config?.displayPath}` });
+    const password = typeof user === 'string' ? user : user.password;
+    summaries.set(name, {
+      name,
+      passwordSource: `see ${config?.displayPath}`,
+      ...(demo ? { demoPassword: password } : {}),
+    });
   }
   for (const user of args.users) {
     // { path } rather than a string: a string path gets a "raw message" hint that does not fit here.
@@ -50,45 +69,24 @@ export function buildStartPlan(
     summaries.set(user.name, { name: user.name, passwordSource: 'the one given with --user' });
   }
 
-  if (args.dialect !== undefined && !isDialectName(args.dialect)) {
-    throw new UsageError(
-      `unknown dialect ${JSON.stringify(args.dialect)} (known: ${Object.keys(dialects).join(', ')})`,
-    );
-  }
-  const dialectName = args.dialect ?? (typeof fromConfig.dialect === 'string' ? fromConfig.dialect : 'rfc');
-
+  const dialectName = typeof merged.dialect === 'string' ? merged.dialect : 'rfc';
   const options: Pop3MockOptions = {
-    ...fromConfig,
-    host: args.host ?? fromConfig.host ?? '127.0.0.1',
-    port: args.port ?? fromConfig.port ?? 0,
+    ...merged,
+    host: merged.host ?? '127.0.0.1',
+    port: merged.port ?? 0,
     // A port that was asked for is that port, unless the config allows another.
-    portFallback: args.port === undefined ? (fromConfig.portFallback ?? false) : false,
+    portFallback: flags.port === undefined ? (merged.portFallback ?? false) : false,
     users,
-    dialect: dialectName as DialectName,
+    dialect: dialectName as Pop3MockOptions['dialect'] & string,
   };
-  if (args.tlsCertificate !== undefined) {
-    const certificate = TLS_CERTIFICATE_MODES.find((m) => m === args.tlsCertificate);
-    if (!certificate) {
-      throw new UsageError(
-        `unknown certificate mode ${JSON.stringify(args.tlsCertificate)} (known: ${TLS_CERTIFICATE_MODES.join(', ')})`,
-      );
-    }
-    const configured = typeof fromConfig.tls === 'object' ? fromConfig.tls : {};
-    options.tls = { ...configured, certificate };
-  }
-  const tlsPort = args.tlsPort ?? fromConfig.tlsPort;
-  if (tlsPort !== undefined) options.tlsPort = tlsPort;
-  const controlPort =
-    args.controlPort ?? (typeof fromConfig.control === 'object' ? fromConfig.control.port : undefined);
   // The token comes from the environment when the parent process chose it; else it is random.
-  if (controlPort !== undefined)
-    options.control = { port: controlPort, token: env.POP3_MOCK_TOKEN || undefined };
-  const smtpFlags = { port: args.smtpPort, tlsPort: args.smtpTlsPort, auth: args.smtpAuth };
-  const smtpGiven = Object.entries(smtpFlags).filter(([, value]) => value !== undefined);
-  // Any --smtp-* flag turns the intake on; the flags win over the config's smtp* keys.
-  if (smtpGiven.length > 0) {
-    const fromFile = typeof fromConfig.smtp === 'object' ? fromConfig.smtp : {};
-    options.smtp = { ...fromFile, ...Object.fromEntries(smtpGiven) };
-  }
-  return { options, dialectName, users: [...summaries.values()] };
+  if (typeof merged.control === 'object')
+    options.control = { port: merged.control.port, token: env.POP3_MOCK_TOKEN || undefined };
+  return {
+    options,
+    dialectName,
+    users: [...summaries.values()],
+    exitOnStdinClose: args.exitOnStdinClose,
+    outliveParent: args.outliveParent,
+  };
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { SMTP_AUTH_MODES } from '../schema/options';
-import type { SmtpAuthMode } from '../smtp/intake';
 import { UsageError } from './errors';
+import { checkFlagValues, type FlagOptions, parseArgsOptions } from './flag-values';
+import { OPTION_FLAGS } from './option-flags';
 
 /** One `--user NAME:PASSWORD[:PATH]` value. */
 export interface UserArg {
@@ -11,22 +11,18 @@ export interface UserArg {
   path: string | undefined;
 }
 
-/** The command line, parsed and checked for form (not yet for meaning). */
+/** The command line, parsed; option flags checked by the config file's schema. */
 export interface CliArgs {
   help: boolean;
   version: boolean;
   config: string | undefined;
   users: UserArg[];
-  host: string | undefined;
-  port: number | undefined;
-  tlsPort: number | undefined;
-  /** `--tls-certificate MODE`, unchecked (the plan checks it against the modes). */
-  tlsCertificate: string | undefined;
-  controlPort: number | undefined;
-  smtpPort: number | undefined;
-  smtpTlsPort: number | undefined;
-  smtpAuth: SmtpAuthMode | undefined;
-  dialect: string | undefined;
+  /** The option flags, keyed as in a config file (`--max-sessions 3` gives `{ maxSessions: 3 }`). */
+  options: FlagOptions;
+  /** Stop when standard input closes (`--exit-on-stdin-close`). */
+  exitOnStdinClose: boolean;
+  /** Keep serving after the parent process is gone (`--outlive-parent`). */
+  outliveParent: boolean;
 }
 
 const OPTIONS = {
@@ -34,15 +30,9 @@ const OPTIONS = {
   version: { type: 'boolean' },
   config: { type: 'string', short: 'c' },
   user: { type: 'string', short: 'u', multiple: true },
-  host: { type: 'string' },
-  port: { type: 'string', short: 'p' },
-  'tls-port': { type: 'string' },
-  'tls-certificate': { type: 'string' },
-  'control-port': { type: 'string' },
-  'smtp-port': { type: 'string' },
-  'smtp-tls-port': { type: 'string' },
-  'smtp-auth': { type: 'string' },
-  dialect: { type: 'string' },
+  'exit-on-stdin-close': { type: 'boolean' },
+  'outlive-parent': { type: 'boolean' },
+  ...parseArgsOptions(OPTION_FLAGS),
 } as const;
 
 /**
@@ -52,40 +42,30 @@ const OPTIONS = {
  * @throws UsageError for anything malformed.
  */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
-  let values: ReturnType<typeof parse>['values'];
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
-    ({ values } = parse(argv));
+    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
   } catch (error) {
     throw new UsageError(describeParseError(error));
   }
-  const users = (values.user ?? []).map(parseUser);
+  const users = ((values.user as string[] | undefined) ?? []).map(parseUser);
   const seen = new Set<string>();
   for (const user of users) {
     if (seen.has(user.name)) throw new UsageError(`--user ${user.name} is given twice`);
     seen.add(user.name);
   }
   return {
-    help: values.help ?? false,
-    version: values.version ?? false,
-    config: nonEmpty('--config', values.config),
+    help: values.help === true,
+    version: values.version === true,
+    config: nonEmpty('--config', values.config as string | undefined),
     users,
-    host: nonEmpty('--host', values.host),
-    port: parsePort('--port', values.port),
-    tlsPort: parsePort('--tls-port', values['tls-port']),
-    tlsCertificate: nonEmpty('--tls-certificate', values['tls-certificate']),
-    controlPort: parsePort('--control-port', values['control-port']),
-    smtpPort: parsePort('--smtp-port', values['smtp-port']),
-    smtpTlsPort: parsePort('--smtp-tls-port', values['smtp-tls-port']),
-    smtpAuth: parseSmtpAuth(values['smtp-auth']),
-    dialect: nonEmpty('--dialect', values.dialect),
+    options: checkFlagValues(OPTION_FLAGS, values as Record<string, string | boolean | undefined>),
+    exitOnStdinClose: values['exit-on-stdin-close'] === true,
+    outliveParent: values['outlive-parent'] === true,
   };
 }
 
-function parse(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
-}
-
-/** Node's messages are long and mention `--` escapes; keep the first sentence (they end with "." and a space or a line break). */
+/** Node's messages are long and mention `--` escapes; keep the first sentence. */
 function describeParseError(error: unknown): string {
   // Not instanceof Error: node:util's errors come from another realm when main() runs in a vm (jest).
   const given =
@@ -100,6 +80,12 @@ function describeParseError(error: unknown): string {
     const argument = /'([^']+)'/.exec(message)?.[1];
     return argument ? `unexpected argument ${JSON.stringify(argument)}` : message;
   }
+  // E.g. a value starting with "-": Node asks for `--flag=-1`, say so in one line.
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && message.includes('ambiguous')) {
+    const option = /'([^']+)'/.exec(message)?.[1] ?? 'the option';
+    return `${option} needs a value; for one starting with "-" write ${option}=VALUE`;
+  }
+  // The first sentence: Node's messages end one with "." and a space or a line break.
   return message.split(/\.\s/)[0] ?? message;
 }
 
@@ -123,24 +109,6 @@ export function parseUser(value: string): UserArg {
   if (password === '') throw new UsageError(`--user ${name}: the password is empty`);
   if (path === '') throw new UsageError(`--user ${name}: the fixture path after the second ":" is empty`);
   return { name, password, path };
-}
-
-function parsePort(option: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(port >= 0 && port <= 65535)) {
-    throw new UsageError(`${option} needs a port number from 0 to 65535, got ${JSON.stringify(value)}`);
-  }
-  return port;
-}
-
-function parseSmtpAuth(value: string | undefined): SmtpAuthMode | undefined {
-  if (value === undefined) return undefined;
-  const mode = SMTP_AUTH_MODES.find((m) => m === value);
-  if (mode === undefined) {
-    throw new UsageError(`--smtp-auth needs ${SMTP_AUTH_MODES.join(', ')}, got ${JSON.stringify(value)}`);
-  }
-  return mode;
 }
 
 function nonEmpty(option: string, value: string | undefined): string | undefined {

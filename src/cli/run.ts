@@ -3,7 +3,9 @@ import { removeCaFile, writeCaFile } from '../config/ca-file';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { uiLink } from '../ui';
 import type { StartPlan } from './build-options';
+import { curlExample } from './curl-example';
 import { CliError, ExitCode } from './errors';
+import { watchParent, watchStdin } from './parent-watch';
 
 /** Where the CLI writes: stdout carries only the ready line, stderr everything else. */
 export interface CliIo {
@@ -32,19 +34,28 @@ export interface ReadyLine {
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
+/** Why the CLI stops, for its last log lines. */
+type StopReason = NodeJS.Signals | 'parent process gone' | 'standard input closed';
+
 /**
  * Starts the server, prints the ready line, logs sessions to stderr and
- * resolves with exit code 0 once a SIGINT/SIGTERM has closed it. A signal
- * that arrives while the server is starting stops it as soon as it listens.
+ * resolves with exit code 0 once it has closed: on SIGINT/SIGTERM, when the
+ * parent process is gone (unless `outliveParent`), or when standard input
+ * closes (with `exitOnStdinClose`). A stop that arrives while the server is
+ * starting stops it as soon as it listens.
  *
  * @throws CliError when the server cannot start (port in use: 3, bad fixture: 4).
  */
 export async function run(plan: StartPlan, io: CliIo): Promise<number> {
-  let onSignal: (signal: NodeJS.Signals) => void = () => {};
-  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
-    onSignal = resolve;
+  let onStop: (reason: StopReason) => void = () => {};
+  const stopRequested = new Promise<StopReason>((resolve) => {
+    onStop = resolve;
   });
-  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onStop);
+  const unwatch = [
+    plan.outliveParent ? () => {} : watchParent(() => onStop('parent process gone')),
+    plan.exitOnStdinClose ? watchStdin(() => onStop('standard input closed')) : () => {},
+  ];
   try {
     const pop3 = await start(plan);
     const ready: ReadyLine = {
@@ -61,15 +72,16 @@ export async function run(plan: StartPlan, io: CliIo): Promise<number> {
     io.out(JSON.stringify(ready));
     logStartup(pop3, plan, io);
     const stopLogging = logSessions(pop3, io);
-    const signal = await stopRequested;
-    io.err(`pop3-mock: ${signal} received, closing`);
+    const reason = await stopRequested;
+    io.err(`pop3-mock: ${reason.startsWith('SIG') ? `${reason} received` : reason}, closing`);
     stopLogging();
     await pop3.close();
     removeCaFile(ready.caFile ?? undefined);
     io.err('pop3-mock: closed');
     return ExitCode.ok;
   } finally {
-    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    for (const signal of STOP_SIGNALS) process.off(signal, onStop);
+    for (const stop of unwatch) stop();
   }
 }
 
@@ -102,11 +114,10 @@ function logStartup(pop3: Pop3Mock, plan: StartPlan, io: CliIo): void {
       `pop3-mock: user ${user.name}: ${messages.length} messages (${octets} octets), password: ${user.passwordSource}`,
     );
   }
-  const example = plan.users[0]?.name ?? 'NAME';
-  // Never the real password: logs end up in CI output and transcripts.
-  io.err(
-    `pop3-mock: try: curl ${pop3.url}/ -u ${example}:<password>   (lists messages; ${pop3.url}/1 fetches one)`,
-  );
+  // A command that pastes as is: with a demo password it lists the messages,
+  // else curl asks for the password (never printed: logs end up in CI output).
+  io.err(`pop3-mock: try (lists the messages; add a message number to the URL to fetch one):`);
+  io.err(curlExample(pop3.url, plan.users[0]));
   const ui = uiLink(pop3);
   if (ui) io.err(`pop3-mock: browser view: ${ui}`);
   io.err('pop3-mock: stop with Ctrl-C or SIGTERM');

@@ -1,4 +1,44 @@
+import { configFile } from '../schema/options';
 import { ExitCode } from './errors';
+import { OPTION_FLAGS } from './option-flags';
+
+const FLAG_COLUMN = 32;
+
+/** The option flags' lines of `--help`, from the flag table. */
+function optionFlagLines(): string {
+  return OPTION_FLAGS.map(({ flag, short, value, help }) => {
+    const name = `${short === undefined ? '    ' : `-${short}, `}--${flag}${value === undefined ? '' : ` ${value}`}`;
+    const first = `  ${name}`.padEnd(FLAG_COLUMN);
+    const lines = help.map((line, i) => (i === 0 ? first : ' '.repeat(FLAG_COLUMN)) + line);
+    // A long flag pushes its text to the next line.
+    if (first.length > FLAG_COLUMN) lines.splice(0, 1, `  ${name}`, ' '.repeat(FLAG_COLUMN) + help[0]);
+    return lines.join('\n');
+  }).join('\n');
+}
+
+/** The --config entry, naming every key the config file schema knows (in its order). */
+function configFileLines(): string {
+  const keys = Object.keys(configFile.shape).map((key) =>
+    key === 'users' ? 'users {NAME: {password, messages, oauthToken}}' : key,
+  );
+  const words = [
+    'JSON (.json) or CommonJS (.js, .cjs) config file:',
+    ...keys.map((key, i) => `${key}${i === keys.length - 1 ? '.' : ','}`),
+    ..."Relative fixture paths resolve against the file's folder. Flags override it.".split(' '),
+  ];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line !== '' && FLAG_COLUMN + line.length + 1 + word.length > 92) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines
+    .map((text, i) => (i === 0 ? '  -c, --config FILE'.padEnd(FLAG_COLUMN) : ' '.repeat(FLAG_COLUMN)) + text)
+    .join('\n');
+}
 
 /** `--help` text. Kept next to the exit codes it documents. */
 export const USAGE = `Usage: pop3-mock [options]
@@ -9,39 +49,21 @@ When it listens it prints one JSON line to stdout:
    "smtpTlsPort":null,"caFile":"/tmp/pop3-mock-123-ca.pem","uiUrl":null}
 caFile is the CA that signed the generated certificate: clients verify STLS,
 POP3S, STARTTLS and SMTPS against it (curl --cacert FILE).
-Everything else (logs, errors) goes to stderr. Passwords are never printed.
+Everything else (logs, errors) goes to stderr. Passwords are never printed, but
+for those of a config file marked "demo": true (its curl example shows one).
 
 Options:
-  -c, --config FILE             JSON (.json) or CommonJS (.js, .cjs) config file: host, port,
-                                portFallback, users {NAME: {password, messages, oauthToken}},
-                                lock, autologoutMs, capabilities, dialect, tlsPort,
-                                controlPort, smtpPort, smtpTlsPort, smtpAuth,
-                                smtpTraceHeaders, smtpCreateUsers, smtpMaxSize, apop,
-                                requireTls, faults, seed, maxSessions,
-                                tls {certificate, minVersion, maxVersion}. Relative fixture paths
-                                resolve against the file's folder. Flags override it.
+${configFileLines()}
   -u, --user NAME:PASSWORD[:PATH]
                                 Adds a user (repeatable). PATH, relative to the working
                                 folder: a folder of .eml files (name order), an mbox file,
                                 a Maildir or one message file. The password ends at the
                                 second ":" (use a config file for passwords with ":").
-      --host HOST               Address to bind (default 127.0.0.1).
-  -p, --port N                  Exactly this port; a taken port is an error (default 0:
-                                any free port, read it from the JSON line).
-      --tls-port N              Also serve implicit TLS (POP3S) on port N (0: any free port).
-      --tls-certificate MODE    The certificate for STLS and POP3S: valid (default), expired,
-                                not-yet-valid, wrong-host, self-signed or untrusted-ca, to
-                                check that a client refuses it (see docs/TLS.md).
-      --control-port N          Serve the HTTP control API on port N (0: any free port); its
-                                bearer token is in the JSON line, or set it with the
-                                POP3_MOCK_TOKEN environment variable.
-      --smtp-port N             Serve SMTP (with STARTTLS) on port N (0: any free port),
-                                delivering into the mailboxes by recipient (docs/SMTP.md).
-      --smtp-tls-port N         Also serve SMTP over implicit TLS (SMTPS) on port N.
-      --smtp-auth MODE          SMTP AUTH PLAIN/LOGIN with the POP3 passwords: off,
-                                optional (default) or required.
-      --dialect NAME            Server personality: rfc (default), dovecot, gmail,
-                                greenmail or rfc1939-minimal (see docs/DIALECTS.md).
+${optionFlagLines()}
+      --exit-on-stdin-close     Stop when standard input closes (hold the pipe open for as
+                                long as the server should run).
+      --outlive-parent          Keep serving after the parent process is gone (by default
+                                the server stops within a second of its parent's end).
   -h, --help                    Shows this text.
       --version                 Prints the version.
 

@@ -8,6 +8,7 @@ import type { CliConfig } from './load-config';
  * `controlPort` turns the control API on and any `smtp*` key the SMTP intake.
  */
 export function optionsFromConfig(config: CliConfig): Pop3MockOptions {
+  // `demo` says what the file is, not how to serve: it is the CLI's business.
   const {
     controlPort,
     smtpPort,
@@ -16,6 +17,7 @@ export function optionsFromConfig(config: CliConfig): Pop3MockOptions {
     smtpTraceHeaders,
     smtpCreateUsers,
     smtpMaxSize,
+    demo: _demo,
     ...rest
   } = config.options;
   const options: Pop3MockOptions = { ...rest, baseDir: config.baseDir };

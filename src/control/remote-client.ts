@@ -18,7 +18,12 @@ import type { LocatedCommand } from '../transcript/pattern';
 import type { SessionFilter } from '../transcript/query';
 import type { RenderOptions } from '../transcript/render';
 import { SessionRecord } from '../transcript/session-record';
-import type { MailboxOutcome, WaitForCommandOptions, WaitTimeout } from '../transcript/transcript-api';
+import type {
+  MailboxOutcome,
+  SessionWaitOptions,
+  WaitForCommandOptions,
+  WaitTimeout,
+} from '../transcript/transcript-api';
 import { VerificationError, type VerifyOptions } from '../transcript/verify';
 import { WaitTimeoutError } from '../transcript/waiting';
 import type { Pop3Event, Pop3EventType } from '../vocabulary';
@@ -192,11 +197,14 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     return answer.count;
   }
 
-  async nextSession(options: WaitTimeout = {}): Promise<SessionRecord> {
+  async nextSession(options: SessionWaitOptions = {}): Promise<SessionRecord> {
     return SessionRecord.fromJSON((await this.call('waitNextSession', { body: options })) as SessionJSON);
   }
 
-  async sessionEnd(session?: SessionRecord | number, options: WaitTimeout = {}): Promise<SessionRecord> {
+  async sessionEnd(
+    session?: SessionRecord | number,
+    options: SessionWaitOptions = {},
+  ): Promise<SessionRecord> {
     const sessionId = typeof session === 'number' ? session : session?.id;
     const ended = await this.call('waitSessionEnd', { body: { sessionId, ...options } });
     return SessionRecord.fromJSON(ended as SessionJSON);

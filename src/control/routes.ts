@@ -182,7 +182,7 @@ export const handlers: Handlers = {
     const target =
       body.sessionId === undefined ? undefined : pop3.sessions.find((s) => s.id === body.sessionId);
     if (body.sessionId !== undefined && !target) throw new HttpError(404, `no session ${body.sessionId}`);
-    const ended = await pop3.sessionEnd(target, { timeoutMs: body.timeoutMs });
+    const ended = await pop3.sessionEnd(target, { timeoutMs: body.timeoutMs, since: body.since });
     return ok(sessionJSON(pop3, ended.id));
   },
   async waitCommand({ pop3, body }) {

@@ -69,8 +69,16 @@ export const faultsBody = z.union(
   { error: 'expected { "rules": [ ... ] } or { "rule": { ... } }' },
 );
 export const verifyBody = z.strictObject({ pattern: wirePattern, times: times.optional(), ...sessionFilter });
-export const waitSessionBody = z.strictObject({ timeoutMs: timeoutMs.optional() });
-export const waitEndBody = z.strictObject({ sessionId: int(1).optional(), timeoutMs: timeoutMs.optional() });
+/** "The first session with an id greater than this": a wait begun after connecting still sees its session. */
+const since = int(0).meta({
+  description: 'A session id: wait for the first session with a greater id (now, if it has begun).',
+});
+export const waitSessionBody = z.strictObject({ timeoutMs: timeoutMs.optional(), since: since.optional() });
+export const waitEndBody = z.strictObject({
+  sessionId: int(1).optional(),
+  since: since.optional(),
+  timeoutMs: timeoutMs.optional(),
+});
 export const waitCommandBody = z.strictObject({
   pattern: wirePattern,
   timeoutMs: timeoutMs.optional(),

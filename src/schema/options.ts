@@ -381,6 +381,10 @@ export const configFile = z.strictObject({
   smtpTraceHeaders: z.boolean().optional(),
   smtpCreateUsers: z.boolean().optional(),
   smtpMaxSize: int(1, SMTP_MAX_SIZE).optional(),
+  demo: z
+    .boolean()
+    .optional()
+    .meta({ description: 'The passwords are demo data: the CLI may print them (in its curl example).' }),
 });
 
 export type ConfigFileOptions = z.output<typeof configFile>;

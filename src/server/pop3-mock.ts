@@ -36,6 +36,7 @@ import {
   type CommandPattern,
   type MailboxOutcome,
   type SessionFilter,
+  type SessionWaitOptions,
   TranscriptApi,
   type WaitForCommandOptions,
 } from '../transcript/transcript-api';
@@ -290,16 +291,21 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return this.transcripts.waitForCommand(pattern, options);
   }
 
-  /** Resolves with the record of the next session to connect. */
-  nextSession(options?: { timeoutMs?: number }): Promise<SessionRecord> {
+  /**
+   * Resolves with the record of the next session to connect. With `since` (a
+   * session id): the first session with a greater id, at once if it has begun,
+   * so a wait started after connecting still sees its session.
+   */
+  nextSession(options?: SessionWaitOptions): Promise<SessionRecord> {
     return this.transcripts.nextSession(options);
   }
 
   /**
    * Resolves when a session has ended (now, if it already has). Without an
-   * argument: the most recent session, or the next one if none started yet.
+   * argument: the most recent session, or the next one if none started yet;
+   * with `since` (and no session), the first session with a greater id.
    */
-  sessionEnd(session?: SessionRecord | number, options?: { timeoutMs?: number }): Promise<SessionRecord> {
+  sessionEnd(session?: SessionRecord | number, options?: SessionWaitOptions): Promise<SessionRecord> {
     if (typeof session !== 'number') return this.transcripts.sessionEnd(session, options);
     const record = this.recorder.get(session);
     if (!record) return Promise.reject(new RangeError(`pop3-mock: no session ${session}`));
@@ -331,10 +337,19 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return this.transcripts.outcome(this.stored(user));
   }
 
-  /** Back to the start: mailboxes as seeded, transcripts forgotten. Live sessions go on. */
+  /**
+   * Back to the start: mailboxes as seeded, transcripts forgotten. Live
+   * sessions go on, and so do their records: each restarts with a `reset`
+   * event (`record.restartedAt`) and records what follows.
+   */
   async reset(): Promise<void> {
     for (const mailbox of this.mailboxes.values()) mailbox.reset();
-    this.recorder.clear();
+    const at = this.host_.clock.now();
+    for (const record of this.recorder.clear()) {
+      const { id: sessionId, remoteAddress, remotePort, tls, state, user } = record;
+      const startedAt = record.startedAt.getTime();
+      this.hub.emit({ type: 'reset', sessionId, at, startedAt, remoteAddress, remotePort, tls, state, user });
+    }
     this.faults.reset();
     for (const session of this.live) session.cancelFaults();
   }

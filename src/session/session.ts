@@ -50,6 +50,8 @@ export class Session implements CommandContext {
   /** Set while a TLS handshake runs: a close then is the handshake's failure. */
   private handshaking: 'implicit' | 'stls' | undefined;
   private endReason: EndReason | undefined;
+  /** Set once the `session-end` event went out (at QUIT, or at the close). */
+  private endRecorded = false;
   private badCommands = 0;
   private idleTimer: TimerHandle | undefined;
   private lockedMailbox: Mailbox | undefined;
@@ -167,7 +169,18 @@ export class Session implements CommandContext {
         reason,
       });
     }
-    const reason = this.endReason ?? (byServer ? 'server-closed' : 'client-closed');
+    this.recordEnd(this.endReason ?? (byServer ? 'server-closed' : 'client-closed'));
+  }
+
+  /**
+   * The `session-end` event, once. QUIT emits it with its reply rather than at
+   * the socket's close: a TLS socket closes a round trip later than a plain
+   * one (close_notify), and a test that has read the reply to QUIT must find
+   * the record ended whatever the transport.
+   */
+  private recordEnd(reason: EndReason): void {
+    if (this.endRecorded) return;
+    this.endRecorded = true;
     this.host.emit({ type: 'session-end', sessionId: this.id, at: this.host.clock.now(), reason });
   }
 
@@ -319,6 +332,8 @@ export class Session implements CommandContext {
     const { reply, next } = result.kind === 'step' ? result : { reply: result, next: undefined };
     if (next) this.apply(next);
     await this.send(reply, shape);
+    // In the same turn as the reply event: no client can have read the reply before this runs.
+    if ((next?.kind === 'quit' || next?.kind === 'update') && this.endReason) this.recordEnd(this.endReason);
     return { reply, next };
   }
 

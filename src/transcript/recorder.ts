@@ -15,24 +15,33 @@ export class Recorder {
     return this.byId.get(id);
   }
 
-  /** Forgets every recorded session. */
-  clear(): void {
+  /**
+   * Forgets every recorded session; returns the records of sessions still
+   * live, for the `reset` events that restart them.
+   */
+  clear(): SessionRecord[] {
+    const live = this.sessions.filter((s) => !s.ended);
     this.sessions.length = 0;
     this.byId.clear();
+    return live;
   }
 
   private apply(event: Pop3Event): void {
-    if (event.type === 'session-start') {
-      const record = new SessionRecord(
-        event.sessionId,
-        event.remoteAddress,
-        event.remotePort,
-        event.tls,
-        event.at,
-      );
-      this.sessions.push(record);
-      this.byId.set(event.sessionId, record);
-    }
+    if (event.type === 'session-start') this.open(event, event.at);
+    // A live session's record, restarted by reset(): it begins with this event.
+    if (event.type === 'reset' && !this.byId.has(event.sessionId)) this.open(event, event.startedAt);
     this.byId.get(event.sessionId)?.apply(event);
+  }
+
+  private open(from: Extract<Pop3Event, { type: 'session-start' | 'reset' }>, startedAt: number): void {
+    const record = new SessionRecord(
+      from.sessionId,
+      from.remoteAddress,
+      from.remotePort,
+      from.tls,
+      startedAt,
+    );
+    this.sessions.push(record);
+    this.byId.set(from.sessionId, record);
   }
 }

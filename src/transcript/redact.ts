@@ -89,6 +89,7 @@ export function redactEvent(event: Pop3Event): Pop3Event {
     case 'retrieve':
     case 'update':
     case 'session-end':
+    case 'reset':
     case 'fault':
     case 'internal-error':
     case 'tls-failed':

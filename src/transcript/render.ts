@@ -79,6 +79,11 @@ export function eventLines(event: Pop3Event, ctx: LineContext, options: RenderOp
       const gone = event.deleted.map((m) => `${m.number} (${m.uid})`).join(', ');
       return [`-- UPDATE: ${gone === '' ? 'nothing deleted' : `deleted ${gone}`}`];
     }
+    case 'reset': {
+      // Always shown: it says why the transcript does not start with the greeting.
+      const who = event.user === undefined ? '' : `, user ${printable(event.user)}`;
+      return [`-- recording restarted by reset() (state ${event.state}${who}); earlier events forgotten`];
+    }
     case 'session-end':
       return notes ? [`-- ended: ${event.reason}`] : [];
     case 'fault':

@@ -62,6 +62,15 @@ export class SessionRecord implements SessionView {
   get endReason(): EndReason | undefined {
     return this.now.endReason;
   }
+
+  /**
+   * When `reset()` ran while this session was live: the record restarted
+   * then (its first event is the `reset` event) and holds nothing from
+   * before. Undefined for a record that holds the whole session.
+   */
+  get restartedAt(): Date | undefined {
+    return this.now.restartedAt;
+  }
   /** Messages RETRieved: number and uid in that session, in order (repeats included). */
   get retrieved(): readonly { readonly number: number; readonly uid: string }[] {
     return this.retrievals;
@@ -86,6 +95,7 @@ export class SessionRecord implements SessionView {
     state: SessionState;
     endedAt: Date | undefined;
     endReason: EndReason | undefined;
+    restartedAt: Date | undefined;
     deleted: readonly { number: number; uid: string }[];
   };
 
@@ -102,6 +112,7 @@ export class SessionRecord implements SessionView {
       state: 'AUTHORIZATION',
       endedAt: undefined,
       endReason: undefined,
+      restartedAt: undefined,
       deleted: [],
     };
     this.startedAt = new Date(at);
@@ -226,6 +237,12 @@ export class SessionRecord implements SessionView {
         break;
       case 'update':
         this.now.deleted = event.deleted;
+        break;
+      case 'reset':
+        this.now.user = event.user;
+        this.now.state = event.state;
+        this.now.tls = event.tls;
+        this.now.restartedAt = new Date(event.at);
         break;
       case 'session-end':
         this.now.endReason = event.reason;

@@ -21,6 +21,16 @@ export interface WaitTimeout {
   timeoutMs?: number;
 }
 
+/** Options of `nextSession()` and `sessionEnd()`. */
+export interface SessionWaitOptions extends WaitTimeout {
+  /**
+   * A session id: the first session with a greater id, now if it has begun.
+   * A client that connects and then starts the wait still finds its session:
+   * read the latest id (`listSessions()`, or 0) before connecting, pass it here.
+   */
+  since?: number;
+}
+
 /** Options of `waitForCommand`. */
 export interface WaitForCommandOptions extends WaitTimeout, SessionFilter {
   /** Also accept a command that arrived before the wait began (the earliest such). Default false. */
@@ -123,13 +133,21 @@ export class TranscriptApi {
     return this.locate(event)!;
   }
 
-  /** Resolves with the record of the next session to connect. */
-  async nextSession(options: WaitTimeout = {}): Promise<SessionRecord> {
+  /**
+   * Resolves with the record of the next session to connect; with `since`,
+   * the first session whose id is greater, at once if it has already begun.
+   */
+  async nextSession(options: SessionWaitOptions = {}): Promise<SessionRecord> {
+    const { since } = options;
+    if (since !== undefined) {
+      const begun = this.firstAfter(since);
+      if (begun) return begun;
+    }
     const event = await waitForEvent(
       this.hub,
       this.clock,
-      'a new session',
-      (e) => e.type === 'session-start',
+      since === undefined ? 'a new session' : `a session after session ${since}`,
+      (e) => e.type === 'session-start' && (since === undefined || e.sessionId > since),
       options.timeoutMs ?? DEFAULT_WAIT_MS,
       {
         waits: this.waits,
@@ -148,10 +166,14 @@ export class TranscriptApi {
 
   /**
    * Resolves when a session has ended (now, if it already has). Without an
-   * argument: the most recent session, or the next one if none started yet.
+   * argument: the most recent session, or the next one if none started yet;
+   * with `since` (and no session), the first session whose id is greater.
    */
-  async sessionEnd(session?: SessionRecord, options: WaitTimeout = {}): Promise<SessionRecord> {
-    const target = session ?? this.recorder.sessions.at(-1) ?? (await this.nextSession(options));
+  async sessionEnd(session?: SessionRecord, options: SessionWaitOptions = {}): Promise<SessionRecord> {
+    const target =
+      session ??
+      (options.since === undefined ? this.recorder.sessions.at(-1) : this.firstAfter(options.since)) ??
+      (await this.nextSession(options));
     if (target.ended) return target;
     await waitForEvent(
       this.hub,
@@ -234,6 +256,13 @@ export class TranscriptApi {
       });
     }
     this.waits.cancelAll(reason);
+  }
+
+  /** The recorded session with the smallest id greater than `since`. */
+  private firstAfter(since: number): SessionRecord | undefined {
+    let first: SessionRecord | undefined;
+    for (const s of this.recorder.sessions) if (s.id > since && (!first || s.id < first.id)) first = s;
+    return first;
   }
 
   private find(id: number): SessionRecord | undefined {

@@ -68,14 +68,17 @@ function listFlusher(pop3: Pop3Mock, send: Send): Flusher {
   // On connect every session is sent: the page may have been rendered a moment before.
   let all = true;
   let known = pop3.sessions.length;
+  let first = pop3.sessions[0];
   const touched = new Set<number>();
   const flush = () => {
-    if (pop3.sessions.length < known) {
-      // reset() forgot the transcripts: the page starts over.
+    // reset() forgot the transcripts: fewer records, or a new first one (a live
+    // session's record restarted by the reset). The page starts over.
+    if (pop3.sessions.length < known || (first !== undefined && pop3.sessions[0] !== first)) {
       send('reset', {});
       all = true;
     }
     known = pop3.sessions.length;
+    first = pop3.sessions[0];
     if (all) {
       all = false;
       touched.clear();

@@ -85,6 +85,24 @@ class Cli {
     return JSON.parse(this.stdout.slice(0, this.stdout.indexOf('\n'))) as Ready;
   }
 
+  /** Resolves with the first match of `pattern` in stderr, as soon as stderr holds one. */
+  async stderrMatch(pattern: RegExp): Promise<RegExpExecArray> {
+    const stderr = this.child.stderr!;
+    for (;;) {
+      const match = pattern.exec(this.stderr);
+      if (match) return match;
+      await new Promise<void>((resolve, reject) => {
+        const failed = () =>
+          reject(new Error(`pop3-mock exited before printing ${pattern}:\n${this.stderr}`));
+        stderr.once('data', () => {
+          this.child.off('close', failed);
+          resolve();
+        });
+        this.child.once('close', failed);
+      });
+    }
+  }
+
   kill(signal: NodeJS.Signals): void {
     this.child.kill(signal);
   }
@@ -181,7 +199,8 @@ describe('the pop3-mock process', () => {
 
     expect(cli.stdout).toBe(`${JSON.stringify(ready)}\n`);
     expect(cli.stderr).toContain(`listening on pop3://127.0.0.1:${ready.port}`);
-    expect(cli.stderr).toContain(`curl pop3://127.0.0.1:${ready.port}/ -u alice:<password>`);
+    // Not demo data: curl asks for the password.
+    expect(cli.stderr).toContain(`\ncurl pop3://127.0.0.1:${ready.port}/ -u alice\n`);
     expect(cli.stderr).toContain(`user alice: ${count} messages`);
     expect(cli.stderr).toContain('session 1: alice: logged in');
     expect(cli.stderr).toContain('SIGTERM received, closing');
@@ -271,15 +290,16 @@ describe('the pop3-mock process', () => {
     expect(cli.stderr).not.toContain(password);
   });
 
-  test('--smtp-auth takes off, optional or required', () => {
-    expect(parseCliArgs(['--smtp-auth', 'optional']).smtpAuth).toBe('optional');
+  test('--smtp-auth takes off, optional or required (the config key smtpAuth decides, with its message)', () => {
+    expect(parseCliArgs(['--smtp-auth', 'optional']).options.smtpAuth).toBe('optional');
     expect(() => parseCliArgs(['--smtp-auth', 'yes'])).toThrow(
-      '--smtp-auth needs off, optional, required, got "yes"',
+      '--smtp-auth: expected "off", "optional" or "required", got "yes"',
     );
   });
 
   test('--config: every user of the example config, fixture paths resolved against its folder; SIGINT exits 0', async () => {
     const config = JSON.parse(readFileSync(join(root, 'examples/pop3-mock.config.json'), 'utf8')) as {
+      demo: boolean;
       users: Record<string, { password: string }>;
     };
     const expected: Record<string, number> = {
@@ -302,9 +322,34 @@ describe('the pop3-mock process', () => {
     expect(await cli.exited).toBe(0);
     expect(cli.stdout.split('\n')).toEqual([expect.stringMatching(/^\{"host":/), '']);
     expect(cli.stderr).toContain('password: see examples/pop3-mock.config.json');
-    for (const { password } of Object.values(config.users)) {
-      expect(cli.stdout + cli.stderr).not.toContain(password);
-    }
+    // The example is marked demo data: its first user's password is in the curl line, and only there.
+    expect(config.demo).toBe(true);
+    const [first, ...others] = Object.values(config.users);
+    const curlLines = cli.stderr.split('\n').filter((l) => l.includes(first!.password));
+    expect(curlLines).toEqual([`curl pop3://127.0.0.1:${port}/ -u alice:${first!.password}`]);
+    for (const { password } of others) expect(cli.stdout + cli.stderr).not.toContain(password);
+  });
+
+  test('npm start: the printed curl line, run as printed with sh -c, lists the messages', async () => {
+    // What `npm start` runs, after its build.
+    const cli = new Cli(['--config', 'examples/pop3-mock.config.json']);
+    await cli.ready();
+    const [line] = await cli.stderrMatch(/^curl .*$/m);
+    const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((done) => {
+      // curl's progress meter goes to its stderr, which nobody reads here.
+      const sh = spawn('sh', ['-c', line], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let out = '';
+      sh.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+      });
+      sh.on('close', (exit) => done({ stdout: out, code: exit }));
+    });
+    expect(code).toBe(0);
+    const listing = stdout.trimEnd().split(/\r?\n/);
+    expect(listing).toHaveLength(emlCount(join(fixtures, 'alice')));
+    expect(listing).toEqual(listing.map((_, i) => expect.stringMatching(new RegExp(`^${i + 1} \\d+$`))));
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
   });
 
   test('exit codes: 3 for a port in use, 4 for a bad fixture, 2 for an unknown option; nothing on stdout', async () => {
@@ -347,8 +392,20 @@ describe('main() without serving', () => {
   test.each([
     [['--bogus'], 'unknown option --bogus'],
     [['stray'], 'unexpected argument "stray"'],
-    [['--port', '65536'], '--port needs a port number from 0 to 65535, got "65536"'],
-    [['--port', '1e3'], '--port needs a port number from 0 to 65535, got "1e3"'],
+    // Flag values are checked by the config file's schema: the same words as in a config.
+    [['--port', '65536'], '--port: expected an integer from 0 to 65535, got 65536'],
+    [
+      ['--port', '1e3'],
+      '--port: expected a port: an integer from 0 to 65535, or a string of its digits, got "1e3"',
+    ],
+    [['--seed', 'x'], '--seed: expected an integer from 0 to 4294967295, got "x"'],
+    [['--max-sessions=-1'], '--max-sessions: expected an integer >= 0, got "-1"'],
+    [
+      ['--max-sessions', '-1'],
+      '--max-sessions needs a value; for one starting with "-" write --max-sessions=VALUE',
+    ],
+    [['--lock', 'shared'], '--lock: expected one of "exclusive", "none", got "shared"'],
+    [['--autologout-ms', '0'], '--autologout-ms: expected a number from 1 to 2147483647, got "0"'],
     [['--user', 'alice'], '--user needs NAME:PASSWORD[:PATH] (no ":" found)'],
     [['--user', ':pw'], '--user needs a user name before the first ":"'],
     [['--user', 'alice:'], '--user alice: the password is empty'],
@@ -356,7 +413,7 @@ describe('main() without serving', () => {
     [['--user', 'a:x', '--user', 'a:y'], '--user a is given twice'],
     [
       ['--dialect', 'nope'],
-      'unknown dialect "nope" (known: rfc, dovecot, gmail, greenmail, rfc1939-minimal)',
+      '--dialect: expected one of "rfc", "dovecot", "gmail", "greenmail", "rfc1939-minimal", got "nope"',
     ],
   ])('usage error %j: exit code 2', async (args, message) => {
     expect(await runMain(args)).toEqual({

@@ -186,6 +186,48 @@ describe.each(sides)('%s', (name, start) => {
     expect(seen).toEqual(['CAPA', 'QUIT']);
   });
 
+  test('since: a wait started after the client connected still finds its session, and its end', async () => {
+    const { api, server } = side;
+    const before = (await api.listSessions()).at(-1)?.id ?? 0;
+    const client = await RawClient.login(server.port, 'alice', 'secret');
+    // The session has begun before either wait starts.
+    const started = await api.nextSession({ since: before, timeoutMs: 5000 });
+    expect(started.id).toBe(before + 1);
+    expect(started.user).toBe('alice');
+    const end = api.sessionEnd(undefined, { since: before, timeoutMs: 5000 });
+    await client.command('QUIT');
+    const ended = await end;
+    expect({ id: ended.id, endReason: ended.endReason }).toEqual({
+      id: before + 1,
+      endReason: 'quit-update',
+    });
+    answered.since = { started: started.id - before, commands: ended.commands() };
+  });
+
+  test('reset() keeps recording a live session: its record restarts with a reset event', async () => {
+    const { api, server } = side;
+    const client = await RawClient.login(server.port, 'alice', 'secret');
+    await client.command('STAT');
+    await api.reset();
+    const [live] = await api.listSessions();
+    expect(live!.restartedAt).toBeInstanceOf(Date);
+    expect(live!.events[0]).toMatchObject({ type: 'reset', state: 'TRANSACTION', user: 'alice' });
+    expect(live!.commands()).toEqual([]);
+    await client.command('NOOP');
+    await client.command('QUIT');
+    const ended = await api.sessionEnd(live!.id, { timeoutMs: 5000 });
+    expect(ended.commands()).toEqual(['NOOP', 'QUIT']);
+    expect(await api.listSessions()).toHaveEndedWith('quit-update');
+    expect(ended.render({ stable: true, notes: false }).split('\n')[1]).toBe(
+      '-- recording restarted by reset() (state TRANSACTION, user alice); earlier events forgotten',
+    );
+    answered.resetRecord = {
+      commands: ended.commands(),
+      user: ended.user,
+      render: ended.render({ stable: true }),
+    };
+  });
+
   test('reset() forgets sessions and run-time rules', async () => {
     const { api } = side;
     await api.use(on('STAT').reply('-ERR no'));

@@ -50,16 +50,23 @@ function configFile(content: unknown): string {
 }
 
 test.each<[string[], string]>([
-  [['--port', '21a'], '--port needs a port number from 0 to 65535, got "21a"'],
-  [['--port='], '--port needs a port number from 0 to 65535, got ""'],
-  [['--tls-port=-1'], '--tls-port needs a port number from 0 to 65535, got "-1"'],
-  [['--control-port', '99999'], '--control-port needs a port number from 0 to 65535, got "99999"'],
+  // Flag values go through the config file's schema: the same words as a config file.
+  [
+    ['--port', '21a'],
+    '--port: expected a port: an integer from 0 to 65535, or a string of its digits, got "21a"',
+  ],
+  [['--port='], '--port: expected a port: an integer from 0 to 65535, or a string of its digits, got ""'],
+  [
+    ['--tls-port=-1'],
+    '--tls-port: expected a port: an integer from 0 to 65535, or a string of its digits, got "-1"',
+  ],
+  [['--control-port', '99999'], '--control-port: expected an integer from 0 to 65535, got 99999'],
   // Node's message is three lines; the CLI keeps one line, its first sentence.
-  [['--port', '-1'], "Option '--port' argument is ambiguous"],
+  [['--port', '-1'], '--port needs a value; for one starting with "-" write --port=VALUE'],
   [['--port'], "Option '-p, --port <value>' argument missing"],
   [['--help=yes'], "Option '-h, --help' does not take an argument"],
   [['--tlsport', '995'], 'unknown option --tlsport'],
-  [['--host='], '--host needs a value'],
+  [['--host='], '--host: expected a non-empty string, got ""'],
   [['--config='], '--config needs a value'],
   [['--user', 'a b:pw'], '--user "a b": a user name cannot hold spaces'],
   [['--port', '2110', 'extra'], 'unexpected argument "extra"'],

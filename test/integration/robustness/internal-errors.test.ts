@@ -202,6 +202,9 @@ describe('the CLI', () => {
         options: { users: { [USER]: PASSWORD }, dialect: brokenDialect, tls: false },
         dialectName: 'broken',
         users: [{ name: USER, passwordSource: 'the test' }],
+        // In process: no watch on the test runner's parent or stdin.
+        exitOnStdinClose: false,
+        outliveParent: true,
       },
       {
         out: (line) => {

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { checkInput } from '../schema/check';
+import { InputError } from '../schema/input-error';
+import { type ConfigFileOptions, configFile } from '../schema/options';
+import { UsageError } from './errors';
+import { type ConfigKey, isSwitch, type OptionFlag } from './option-flags';
+
+/** Options set on the command line, keyed as in a config file. */
+export type FlagOptions = Partial<ConfigFileOptions>;
+
+/**
+ * Checks each option flag's value with its config key's schema: the text as
+ * given first (ports and file names are text), then as a number when it reads
+ * as one (`--seed 7`). A refused value is a usage error carrying the schema's
+ * message for the text as typed: `--seed: expected an integer ..., got "x"`.
+ */
+export function checkFlagValues(
+  flags: readonly OptionFlag[],
+  values: Readonly<Record<string, string | boolean | undefined>>,
+): FlagOptions {
+  const options: Record<string, unknown> = {};
+  for (const { flag, key, within } of flags) {
+    const value = values[flag];
+    if (value === undefined) continue;
+    if (within !== undefined) {
+      // A field of an object key: checked by that field's schema, merged with the other fields flags set.
+      const field = checkValue(flag, fieldSchema(key, within), value);
+      options[key] = { ...(options[key] as Record<string, unknown> | undefined), [within]: field };
+      continue;
+    }
+    options[key] = typeof value === 'boolean' ? value : checkText(flag, key, value);
+  }
+  return options as FlagOptions;
+}
+
+/** The schema of one field of an object config key (`certificate` of `tls`). */
+function fieldSchema(key: ConfigKey, field: string): z.ZodType {
+  let schema = configFile.shape[key] as z.ZodType;
+  while (schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
+  if (!(schema instanceof z.ZodObject) || !(field in schema.shape)) {
+    throw new Error(`pop3-mock: the config key ${key} has no field ${field}`);
+  }
+  return schema.shape[field] as z.ZodType;
+}
+
+function checkText(flag: string, key: ConfigKey, text: string): unknown {
+  const schema = configFile.shape[key];
+  const asText = schema.safeParse(text);
+  if (asText.success) return asText.data;
+  if (/^-?\d+(\.\d+)?$/.test(text)) {
+    const asNumber = schema.safeParse(Number(text));
+    if (asNumber.success) return asNumber.data;
+  }
+  // Refused either way: the schema's message, about the text as typed.
+  return checkValue(flag, schema, text);
+}
+
+/** `schema` on `value`, a refusal as a usage error carrying the schema's message. */
+function checkValue(flag: string, schema: z.ZodType, value: unknown): unknown {
+  try {
+    return checkInput(schema, value, { source: `--${flag}` });
+  } catch (error) {
+    if (error instanceof InputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The `node:util` parseArgs description of the flags: a switch for a true/false key, a value otherwise. */
+export function parseArgsOptions(flags: readonly OptionFlag[]) {
+  return Object.fromEntries(
+    flags.map(({ flag, short, key }) => [
+      flag,
+      { type: isSwitch(key) ? 'boolean' : 'string', ...(short === undefined ? {} : { short }) } as const,
+    ]),
+  ) as Record<string, { type: 'boolean' | 'string'; short?: string }>;
+}

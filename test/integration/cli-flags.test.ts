@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startPop3Mock } from '../../src';
+import { buildStartPlan } from '../../src/cli/build-options';
+import { CONFIG_ONLY, isSwitch, OPTION_FLAGS } from '../../src/cli/option-flags';
+import { parseCliArgs } from '../../src/cli/parse-args';
+import { USAGE } from '../../src/cli/usage';
+import { loadConfig } from '../../src/config/load-config';
+import { configFile, pop3MockOptions } from '../../src/schema/options';
+import { RawClient } from '../helpers/raw-client';
+
+// The flags, the config keys and the options schema name the same things:
+// one table (src/cli/option-flags.ts) maps each flag to a config key, whose
+// schema checks the flag's value; these tests keep the three in step.
+
+const configKeys = Object.keys(configFile.shape);
+const optionKeys = Object.keys(pop3MockOptions.shape);
+
+/** Options of startPop3Mock() a config file cannot hold, and why. */
+const CODE_ONLY: Record<string, string> = {
+  baseDir: "a config file's relative paths resolve against its own folder",
+  clock: 'an object with functions',
+  logger: 'a function',
+  tls: 'key and certificate material (the certificate mode has a flag: --tls-certificate)',
+};
+/** Config keys that land under another option name. */
+const CONFIG_TO_OPTION: Record<string, string> = {
+  controlPort: 'control',
+  smtpPort: 'smtp',
+  smtpTlsPort: 'smtp',
+  smtpAuth: 'smtp',
+  smtpTraceHeaders: 'smtp',
+  smtpCreateUsers: 'smtp',
+  smtpMaxSize: 'smtp',
+};
+
+describe('one table for flags, config keys and options', () => {
+  test('every flag sets a config key that is an option; names and short letters are unique', () => {
+    for (const { flag, key, optionPath, within } of OPTION_FLAGS) {
+      expect({ flag, configKey: configKeys.includes(key) }).toEqual({ flag, configKey: true });
+      const option = (optionPath ?? key).split('.')[0]!;
+      expect({ flag, option: optionKeys.includes(option) }).toEqual({ flag, option: true });
+      // The flag's name is its key in kebab case (and the field it sets, for one field of an object).
+      const named = within === undefined ? key : `${key}${within[0]!.toUpperCase()}${within.slice(1)}`;
+      expect(flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())).toBe(named);
+    }
+    const names = OPTION_FLAGS.map((f) => f.flag);
+    expect(new Set(names).size).toBe(names.length);
+    const shorts = OPTION_FLAGS.flatMap((f) => (f.short === undefined ? [] : [f.short]));
+    expect(new Set([...shorts, 'h', 'c', 'u']).size).toBe(shorts.length + 3);
+  });
+
+  test('a flag is a switch exactly when its key takes only true/false, and then --help shows no value', () => {
+    for (const { flag, key, value } of OPTION_FLAGS) {
+      expect({ flag, switch: isSwitch(key) }).toEqual({ flag, switch: value === undefined });
+    }
+  });
+
+  test('every config key is a flag or config-only with a reason, never both', () => {
+    const flagged = new Set(OPTION_FLAGS.map((f) => f.key as string));
+    for (const key of configKeys) {
+      const reason = CONFIG_ONLY[key as keyof typeof CONFIG_ONLY];
+      expect({ key, flag: flagged.has(key), configOnly: reason !== undefined }).toEqual({
+        key,
+        flag: reason === undefined,
+        configOnly: !flagged.has(key),
+      });
+      if (reason !== undefined) expect(reason.length).toBeGreaterThan(10);
+    }
+    for (const key of Object.keys(CONFIG_ONLY)) expect(configKeys).toContain(key);
+  });
+
+  test('every option of startPop3Mock() that text can express is a config key', () => {
+    const reachable = new Set(configKeys.map((key) => CONFIG_TO_OPTION[key] ?? key));
+    for (const option of optionKeys) {
+      expect({ option, reachable: reachable.has(option) || option in CODE_ONLY }).toEqual({
+        option,
+        reachable: true,
+      });
+    }
+  });
+
+  test('--help lists every flag and, under --config, every config key', () => {
+    for (const { flag, short, value } of OPTION_FLAGS) {
+      const shown = `${short === undefined ? '    ' : `-${short}, `}--${flag}${value === undefined ? '' : ` ${value}`}`;
+      expect(USAGE).toMatch(new RegExp(`^  ${shown.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}(  |\\n)`, 'm'));
+    }
+    const configHelp = USAGE.slice(USAGE.indexOf('--config FILE'), USAGE.indexOf('--user NAME'));
+    for (const key of configKeys)
+      expect({ key, listed: new RegExp(`\\b${key}\\b`).test(configHelp) }).toEqual({ key, listed: true });
+  });
+});
+
+describe('flag values', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pop3-mock-flags-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('every option flag reaches the options, over the config file; --faults resolves against the working folder', () => {
+    const config = join(dir, 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ lock: 'exclusive', seed: 1, apop: false, faults: 'in-config-folder.json' }),
+    );
+    const args = parseCliArgs([
+      '--config',
+      config,
+      '--apop',
+      '--require-tls',
+      '--lock',
+      'none',
+      '--seed',
+      '7',
+      '--faults',
+      'rules.json',
+      '--max-sessions',
+      '3',
+      '--autologout-ms',
+      '5000',
+      '--hostname',
+      'mock.test',
+      '--tls-port',
+      '0',
+      '--control-port',
+      '0',
+      '--dialect',
+      'dovecot',
+    ]);
+    const { options } = buildStartPlan(args, loadConfig(config, dir), '/work/here', {});
+    expect(options).toMatchObject({
+      apop: true,
+      requireTls: true,
+      lock: 'none',
+      seed: 7,
+      faults: resolve('/work/here', 'rules.json'),
+      maxSessions: 3,
+      autologoutMs: 5000,
+      hostname: 'mock.test',
+      tlsPort: 0,
+      control: { port: 0 },
+      dialect: 'dovecot',
+      baseDir: dir,
+    });
+  });
+
+  test('a faults file given with --faults is loaded, and the flags shape a real server', async () => {
+    writeFileSync(
+      join(dir, 'rules.json'),
+      JSON.stringify([
+        {
+          trigger: { point: 'command', verbs: ['NOOP'] },
+          action: { type: 'reply', lines: ['-ERR from the file'] },
+        },
+      ]),
+    );
+    const args = parseCliArgs([
+      '--faults',
+      'rules.json',
+      '--apop',
+      '--max-sessions',
+      '1',
+      '--user',
+      'alice:pw',
+    ]);
+    const pop3 = await startPop3Mock(buildStartPlan(args, undefined, dir, {}).options);
+    try {
+      const client = await RawClient.login(pop3.port, 'alice', 'pw');
+      // APOP: the greeting carries a timestamp.
+      expect(client.greeting).toMatch(/<[^>]+@[^>]+>/);
+      expect(await client.command('NOOP')).toBe('-ERR from the file');
+      // max-sessions 1: a second connection is refused.
+      const second = await RawClient.connect(pop3.port);
+      expect(second.greeting).toMatch(/^-ERR \[SYS\/TEMP\]/);
+      second.destroy();
+      client.destroy();
+    } finally {
+      await pop3.close();
+    }
+  });
+});
