@@ -5,7 +5,8 @@
 //
 // --quick   fewer cycles and shorter runs (about a minute in all)
 // --only    a subset, by letter: a lifecycle, b sessions, c retr,
-//           d idle-memory, e large-mailbox, f overhead, g certificates
+//           d idle-memory, e large-mailbox, f overhead, g certificates,
+//           h cold-start
 // --out     also write the summary (machine + table) as Markdown to FILE
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ const MEASURES = [
   { key: 'e', script: 'large-mailbox.mjs' },
   { key: 'f', script: 'overhead.mjs' },
   { key: 'g', script: 'certificates.mjs' },
+  { key: 'h', script: 'cold-start.mjs' },
 ];
 
 const argv = process.argv.slice(2);
