@@ -1,22 +1,15 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { type InspectOptions, inspect } from 'node:util';
-import type { CapabilitySettings } from '../capabilities/settings';
-import { type Clock, systemClock } from '../clock';
-import { dialects, isDialectName } from '../dialects';
-import type { Dialect } from '../dialects/dialect';
-import { rfcDialect } from '../dialects/rfc';
 import { acceptRules, withIds } from '../faults/accept-rules';
 import type { BuiltRule } from '../faults/builder';
 import { FaultEngine, type RuleStatus } from '../faults/engine';
 import { loadFaultFixture } from '../faults/fixture';
 import type { FaultRuleInput } from '../faults/rule';
-import { loadMessages } from '../fixtures/load-messages';
 import type { MessageSource } from '../fixtures/types';
-import { Mailbox, type MessageInfo } from '../mailbox/mailbox';
+import type { Mailbox, MessageInfo } from '../mailbox/mailbox';
 import { type MailboxView, viewOf } from '../mailbox/mailbox-view';
 import type { AddedRule, Pop3MockApi } from '../mock-api';
 import type { UserOptions } from '../options';
-import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
 import { checkInput } from '../schema/check';
 import { type CheckedOptions, codeMessages, codeUserOrPassword } from '../schema/options';
 import { userName } from '../schema/primitives';
@@ -41,9 +34,11 @@ import {
   type WaitForCommandOptions,
 } from '../transcript/transcript-api';
 import type { VerifyOptions } from '../transcript/verify';
-import type { LockMode, Pop3Event, Pop3EventType, TlsMode } from '../vocabulary';
+import type { Pop3Event, Pop3EventType, TlsMode } from '../vocabulary';
 import { listen } from './listen';
+import { serverSettings } from './settings';
 import { ServerTls } from './tls/tls-material';
+import { UserDirectory } from './user-directory';
 
 /**
  * A running mock POP3 server. Create it with {@link startPop3Mock}; always
@@ -70,7 +65,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   private readonly serverTls: ServerTls | undefined;
   private readonly hub = new EventHub();
   private readonly recorder = new Recorder(this.hub);
-  private readonly mailboxes = new Map<string, Mailbox>();
+  private readonly users_: UserDirectory;
   private readonly live = new Set<Session>();
   private readonly faults: FaultEngine;
   private readonly host_: SessionHost;
@@ -83,49 +78,22 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /** @internal Use {@link startPop3Mock}. */
   constructor(private readonly options: CheckedOptions) {
     this.host = options.host ?? '127.0.0.1';
-    const dialect: Dialect =
-      typeof options.dialect === 'string' ? dialectNamed(options.dialect) : (options.dialect ?? rfcDialect);
-    const clock: Clock = options.clock ?? systemClock;
-    const capabilities: CapabilitySettings = {
-      capa: true,
-      top: true,
-      uidl: true,
-      user: true,
-      pipelining: true,
-      respCodes: true,
-      authRespCode: true,
-      implementation: dialect.implementation,
-      sasl: ALL_MECHANISMS,
-      stls: options.tls !== false,
-      loginDelay: undefined,
-      expire: undefined,
-      utf8: false,
-      lang: false,
-      ...dialect.capabilities,
-      ...options.capabilities,
-    };
+    const settings = serverSettings(options);
+    this.users_ = new UserDirectory(options.baseDir, () => settings.clock.now());
     this.serverTls = options.tls === false ? undefined : new ServerTls(options.tls);
     this.faults = new FaultEngine(
       typeof options.faults === 'string' ? [] : withIds(options.faults ?? []),
       options.seed ?? 1,
     );
-    const lockMode: LockMode = options.lock ?? dialect.lock;
     this.host_ = {
-      dialect,
-      clock,
-      capabilities,
-      lockMode,
-      autologoutMs: options.autologoutMs ?? 600_000,
+      ...settings,
       tls: this.serverTls,
-      requireTls: options.requireTls ?? false,
-      apop: options.apop ?? false,
-      hostname: options.hostname ?? 'localhost',
       ports: () => (this.tlsPort === undefined ? [this.port] : [this.port, this.tlsPort]),
-      mailbox: (user) => this.mailboxes.get(user),
+      mailbox: (user) => this.users_.get(user),
       emit: (event) => this.hub.emit(event),
       faults: this.faults,
     };
-    this.transcripts = new TranscriptApi(this.hub, this.recorder, clock);
+    this.transcripts = new TranscriptApi(this.hub, this.recorder, settings.clock);
     const logger = options.logger ?? debugLoggerFromEnv();
     if (logger) attachDebugLog(this.hub, logger);
     // noDelay: Nagle would merge a fault's fragments and hold small replies for the
@@ -215,30 +183,21 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
 
   /** User names, in the order they were added. */
   users(): string[] {
-    return [...this.mailboxes.keys()];
+    return this.users_.names();
   }
 
   /** Removes a user; its sessions go on with their snapshot. */
   removeUser(user: string): boolean {
-    return this.mailboxes.delete(user);
+    return this.users_.remove(user);
   }
 
   /** The mailbox of a user, read-only; throws for an unknown user. */
   mailbox(user: string): MailboxView {
-    return this.viewOf(this.stored(user));
+    return this.viewOf(this.users_.require(user));
   }
 
   private viewOf(mailbox: Mailbox): MailboxView {
     return viewOf(mailbox, (messages) => this.deliver(mailbox.user, messages));
-  }
-
-  private stored(user: string): Mailbox {
-    const mailbox = this.mailboxes.get(user);
-    if (!mailbox) {
-      const known = [...this.mailboxes.keys()].join(', ') || 'none';
-      throw new Error(`pop3-mock: no user ${JSON.stringify(user)} (users: ${known})`);
-    }
-    return mailbox;
   }
 
   /** Adds a user (or replaces one that is not logged in) with its messages. */
@@ -246,26 +205,14 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     const door = { source: 'addUser()' };
     checkInput(userName, user, { ...door, at: 'user' });
     const checked = checkInput(codeUserOrPassword, options, { ...door, at: 'options' });
-    return this.storeUser(user, checked);
-  }
-
-  /** A checked user into its mailbox (replacing one of the same name). */
-  private async storeUser(user: string, options: UserOptions | string): Promise<MailboxView> {
-    const { password, messages = [] } = typeof options === 'string' ? { password: options } : options;
-    const loaded = await loadMessages(messages, { baseDir: this.options.baseDir });
-    const mailbox = new Mailbox(user, password, () => this.host_.clock.now());
-    if (typeof options !== 'string') mailbox.oauthToken = options.oauthToken;
-    mailbox.add(loaded);
-    mailbox.markAsSeed();
-    this.mailboxes.set(user, mailbox);
-    return this.viewOf(mailbox);
+    return this.viewOf(await this.users_.add(user, checked));
   }
 
   /** Delivers messages to a user's mailbox; they show from the next session on (RFC 1939 §4). */
   async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]> {
-    const mailbox = this.stored(user);
+    this.users_.require(user);
     const checked = checkInput(codeMessages, messages, { source: 'deliver()', at: 'messages' });
-    return mailbox.add(await loadMessages(checked, { baseDir: this.options.baseDir }));
+    return this.users_.deliver(user, checked);
   }
 
   /** Listens to server events: `'session-start'`, `'command'`, `'reply'`, ..., or `'*'` for all. */
@@ -334,7 +281,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
 
   /** A user's mailbox now, what UPDATE removed from it and what its sessions retrieved. */
   outcome(user: string): MailboxOutcome {
-    return this.transcripts.outcome(this.stored(user));
+    return this.transcripts.outcome(this.users_.require(user));
   }
 
   /**
@@ -343,7 +290,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * event (`record.restartedAt`) and records what follows.
    */
   async reset(): Promise<void> {
-    for (const mailbox of this.mailboxes.values()) mailbox.reset();
+    this.users_.resetAll();
     const at = this.host_.clock.now();
     for (const record of this.recorder.clear()) {
       const { id: sessionId, remoteAddress, remotePort, tls, state, user } = record;
@@ -408,7 +355,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
         this.faults.add(rule, 'options');
     }
     for (const [user, options] of Object.entries(this.options.users ?? {}))
-      await this.storeUser(user, options);
+      await this.users_.add(user, options);
   }
 
   /** @internal Starts the POP3 (and POP3S) listeners. */
@@ -421,16 +368,12 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
 
   /** SMTP recipient to user: the whole address if such a user exists, else its local part. */
   userForAddress(address: string): string | undefined {
-    if (this.mailboxes.has(address)) return address;
-    const local = address.split('@')[0] ?? '';
-    return this.mailboxes.has(local) ? local : undefined;
+    return this.users_.forAddress(address);
   }
 
   /** @internal For the SMTP intake's AUTH: whether `password` is `user`'s POP3 password. */
   passwordMatches(user: string, password: string): boolean {
-    const mailbox = this.mailboxes.get(user);
-    // Compared as the SASL mechanisms compare it.
-    return mailbox !== undefined && mailbox.password === password;
+    return this.users_.passwordMatches(user, password);
   }
 
   private accept(socket: Socket, tls: TlsMode): void {
@@ -455,15 +398,6 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     this.live.add(session);
     session.start().catch(() => connection.destroy());
   }
-}
-
-function dialectNamed(name: string): Dialect {
-  if (!isDialectName(name)) {
-    throw new Error(
-      `pop3-mock: unknown dialect ${JSON.stringify(name)} (known: ${Object.keys(dialects).join(', ')})`,
-    );
-  }
-  return dialects[name];
 }
 
 /** The control API as the core knows it: where it is, and how to close it. */

@@ -1,0 +1,54 @@
+import type { CapabilitySettings } from '../capabilities/settings';
+import { type Clock, systemClock } from '../clock';
+import { dialects } from '../dialects';
+import type { Dialect } from '../dialects/dialect';
+import { rfcDialect } from '../dialects/rfc';
+import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
+import type { CheckedOptions } from '../schema/options';
+import type { SessionHost } from '../session/session-host';
+
+/** What a server's sessions share that the options decide, defaults filled in. */
+export type ServerSettings = Pick<
+  SessionHost,
+  'dialect' | 'clock' | 'capabilities' | 'lockMode' | 'autologoutMs' | 'requireTls' | 'apop' | 'hostname'
+>;
+
+/**
+ * The one place options become settings: the dialect looked up (a name was
+ * checked at the door), the capabilities as the dialect sets them and the
+ * options change them, and every default (RFC 1939 §3's ten-minute
+ * autologout, loopback, `localhost` in APOP and CRAM-MD5).
+ */
+export function serverSettings(options: CheckedOptions): ServerSettings {
+  const dialect: Dialect =
+    typeof options.dialect === 'string' ? dialects[options.dialect] : (options.dialect ?? rfcDialect);
+  const clock: Clock = options.clock ?? systemClock;
+  const capabilities: CapabilitySettings = {
+    capa: true,
+    top: true,
+    uidl: true,
+    user: true,
+    pipelining: true,
+    respCodes: true,
+    authRespCode: true,
+    implementation: dialect.implementation,
+    sasl: ALL_MECHANISMS,
+    stls: options.tls !== false,
+    loginDelay: undefined,
+    expire: undefined,
+    utf8: false,
+    lang: false,
+    ...dialect.capabilities,
+    ...options.capabilities,
+  };
+  return {
+    dialect,
+    clock,
+    capabilities,
+    lockMode: options.lock ?? dialect.lock,
+    autologoutMs: options.autologoutMs ?? 600_000,
+    requireTls: options.requireTls ?? false,
+    apop: options.apop ?? false,
+    hostname: options.hostname ?? 'localhost',
+  };
+}
