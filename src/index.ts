@@ -1,6 +1,7 @@
 export { startPop3Mock } from './assembly/start-pop3-mock';
 export type { CapabilitySettings } from './capabilities/settings';
 export type { Clock, TimerHandle } from './clock';
+export { loadDialect } from './config/load-dialect';
 export type { ControlOptions } from './control/control-server';
 export {
   type ConnectOptions,
@@ -23,6 +24,18 @@ export {
   rfc1939MinimalDialect,
   rfcDialect,
 } from './dialects';
+export type {
+  CapturedCapa,
+  DialectFile,
+  FileBehaviour,
+  FileObservations,
+  FileText,
+  FileTexts,
+  TextChoice,
+  TextState,
+} from './dialects/dialect-file';
+export type { FileTextName } from './dialects/file-placeholders';
+export { dialectFromFile } from './dialects/from-file';
 export { type BuiltRule, connection, FaultBuilder, on, withExplain } from './faults/builder';
 export type { RuleStatus } from './faults/engine';
 export { explainRule } from './faults/explain';

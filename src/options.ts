@@ -2,6 +2,7 @@ import type { CapabilitySettings } from './capabilities/settings';
 import type { Clock } from './clock';
 import type { ControlOptions } from './control/control-server';
 import type { Dialect, DialectName } from './dialects';
+import type { DialectFile } from './dialects/dialect-file';
 import type { FaultRuleInput } from './faults/rule';
 import type { MessageSource } from './fixtures/types';
 import type { TlsOptions } from './server/tls/tls-material';
@@ -33,8 +34,12 @@ export interface Pop3MockOptions {
   users?: Record<string, UserOptions | string>;
   /** Base folder for relative fixture paths. Default `process.cwd()`. */
   baseDir?: string;
-  /** Server personality. Default the RFC dialect. */
-  dialect?: Dialect | DialectName;
+  /**
+   * Server personality. Default the RFC dialect. A preset's name, a `Dialect`
+   * object, or a dialect file's content (`loadDialect(path)`, or the parsed
+   * JSON `pop3-mock capture` wrote), checked like every option.
+   */
+  dialect?: Dialect | DialectName | DialectFile;
   /**
    * `exclusive` (default, RFC 1939 §4): a second login to a maildrop in use gets `-ERR [IN-USE]`.
    * `none`: concurrent sessions are allowed, as Dovecot does by default.

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { optionsFromConfig } from '../config/config-options';
 import type { CliConfig } from '../config/load-config';
+import { loadDialect } from '../config/load-dialect';
 import type { Pop3MockOptions, UserOptions } from '../options';
 import type { CliArgs } from './parse-args';
 
@@ -69,7 +70,13 @@ export function buildStartPlan(
     summaries.set(user.name, { name: user.name, passwordSource: 'the one given with --user' });
   }
 
-  const dialectName = typeof merged.dialect === 'string' ? merged.dialect : 'rfc';
+  // `--dialect ./my-server.json`: a dialect file, checked by its schema (exit 4 when wrong).
+  const fileDialect = args.dialectFile === undefined ? undefined : loadDialect(args.dialectFile, cwd);
+  const dialect = fileDialect ?? merged.dialect ?? 'rfc';
+  const dialectName =
+    typeof dialect === 'string'
+      ? dialect
+      : `${dialect.name}${args.dialectFile === undefined ? '' : ` (${args.dialectFile})`}`;
   const options: Pop3MockOptions = {
     ...merged,
     host: merged.host ?? '127.0.0.1',
@@ -77,7 +84,7 @@ export function buildStartPlan(
     // A port that was asked for is that port, unless the config allows another.
     portFallback: flags.port === undefined ? (merged.portFallback ?? false) : false,
     users,
-    dialect: dialectName as Pop3MockOptions['dialect'] & string,
+    dialect,
   };
   // The token comes from the environment when the parent process chose it; else it is random.
   if (typeof merged.control === 'object')

@@ -1,3 +1,4 @@
+import { runCaptureCommand } from '../capture/capture-command';
 import { ConfigError } from '../config/config-error';
 import { loadConfig } from '../config/load-config';
 import { FixtureError } from '../fixtures/types';
@@ -24,6 +25,9 @@ export async function main(
   io: CliIo = processIo,
   cwd = process.cwd(),
 ): Promise<number> {
+  // `pop3-mock capture ...`: its own flags and usage (src/capture/capture-command.ts).
+  if (argv[0] === 'capture')
+    return runCaptureCommand(argv.slice(1), { out: (t) => io.out(t.trimEnd()), err: io.err }, cwd);
   try {
     const args = parseCliArgs(argv);
     if (args.help) {

@@ -72,10 +72,12 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
   {
     flag: 'dialect',
     key: 'dialect',
-    value: 'NAME',
+    value: 'NAME|FILE',
     help: [
       'Server personality: rfc (default), dovecot, gmail,',
-      'greenmail or rfc1939-minimal (see docs/DIALECTS.md).',
+      'greenmail or rfc1939-minimal, or a dialect file (a value',
+      'with / or ending in .json) as pop3-mock capture writes it',
+      '(see docs/DIALECTS.md).',
     ],
   },
   { flag: 'apop', key: 'apop', help: ['Offer APOP: the greeting carries a timestamp.'] },

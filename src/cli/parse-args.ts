@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isDialectPath } from '../config/load-dialect';
 import { UsageError } from './errors';
 import { checkFlagValues, type FlagOptions, parseArgsOptions } from './flag-values';
 import { OPTION_FLAGS } from './option-flags';
@@ -23,6 +24,8 @@ export interface CliArgs {
   exitOnStdinClose: boolean;
   /** Keep serving after the parent process is gone (`--outlive-parent`). */
   outliveParent: boolean;
+  /** `--dialect FILE` (a value with a path separator or a `.json` ending): read by the start plan. */
+  dialectFile: string | undefined;
 }
 
 const OPTIONS = {
@@ -54,6 +57,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     if (seen.has(user.name)) throw new UsageError(`--user ${user.name} is given twice`);
     seen.add(user.name);
   }
+  // A dialect file is read where the working folder is known (the plan); a name goes through the schema.
+  const dialectFile =
+    typeof values.dialect === 'string' && isDialectPath(values.dialect) ? values.dialect : undefined;
+  if (dialectFile !== undefined) delete values.dialect;
   return {
     help: values.help === true,
     version: values.version === true,
@@ -62,6 +69,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     options: checkFlagValues(OPTION_FLAGS, values as Record<string, string | boolean | undefined>),
     exitOnStdinClose: values['exit-on-stdin-close'] === true,
     outliveParent: values['outlive-parent'] === true,
+    dialectFile,
   };
 }
 

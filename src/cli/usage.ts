@@ -74,6 +74,11 @@ Exit codes:
   ${ExitCode.portInUse}  the port asked for is in use
   ${ExitCode.badInput}  bad config file or fixture path
 
+Subcommand:
+  pop3-mock capture --host H --port P --user U --password PW [--out FILE]
+                                Learn a real server's dialect (pop3-mock capture --help;
+                                docs/DIALECTS.md); replay it with --dialect ./FILE.json.
+
 Examples:
   pop3-mock --user alice:secret:./fixtures/alice
   pop3-mock --config examples/pop3-mock.config.json --port 1110

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import type { Clock } from '../clock';
-import type { Dialect, DialectName } from '../dialects';
+import type { Dialect } from '../dialects';
+import type { DialectFile } from '../dialects/dialect-file';
+import { dialectFromFile } from '../dialects/from-file';
 import type { ComposedMessage } from '../fixtures/types';
 import type { Pop3MockOptions } from '../options';
 import type { TlsCertificateMode, TlsVersion } from '../vocabulary';
+import { dialectFile } from './dialect-file';
+import { DIALECT_NAMES } from './dialect-names';
 import { faultRules } from './fault-rule';
 import { bytes, codeOnly, int, nonEmptyString, numberIn, password, port, uid, userName } from './primitives';
 
@@ -14,13 +18,7 @@ import { bytes, codeOnly, int, nonEmptyString, numberIn, password, port, uid, us
  * Clock object) are added to the JSON forms here, never written twice.
  */
 
-export const DIALECT_NAMES = [
-  'rfc',
-  'dovecot',
-  'gmail',
-  'greenmail',
-  'rfc1939-minimal',
-] as const satisfies readonly DialectName[];
+export { DIALECT_NAMES } from './dialect-names';
 export const MECHANISM_NAMES = ['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2', 'OAUTHBEARER'] as const;
 
 // Message sources ------------------------------------------------------------
@@ -312,9 +310,20 @@ const dialectObject = codeOnly<Dialect>(
     typeof v === 'object' &&
     v !== null &&
     typeof (v as Dialect).texts === 'object' &&
-    typeof (v as Dialect).name === 'string',
+    typeof (v as Dialect).name === 'string' &&
+    // A dialect file's object has its own branch, whose errors name the bad field.
+    !('format' in v),
   'a dialect name or a Dialect object',
 );
+/** A dialect file's content (`loadDialect()`, or JSON parsed by the caller), made a Dialect here. */
+const fileDialect = z
+  // Only an object with `format` is read as a file: a Dialect object's getters are never touched here.
+  .custom<DialectFile>((v) => typeof v === 'object' && v !== null && 'format' in v, {
+    error: "expected a dialect file's object",
+    params: { wrongKind: true },
+  })
+  .pipe(dialectFile)
+  .transform((file): Dialect => dialectFromFile(file));
 const clock = codeOnly<Clock>(
   (v) =>
     typeof v === 'object' &&
@@ -335,8 +344,8 @@ export const pop3MockOptions = z
     capabilities: capabilities.optional(),
     baseDir: nonEmptyString.optional(),
     dialect: z
-      .union([z.enum(DIALECT_NAMES), dialectObject], {
-        error: `expected a dialect: ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')} or a Dialect object`,
+      .union([z.enum(DIALECT_NAMES), fileDialect, dialectObject], {
+        error: `expected a dialect: ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')}, a Dialect object or a dialect file's object (loadDialect())`,
       })
       .optional(),
     control: z
@@ -371,7 +380,13 @@ export const configFile = z.strictObject({
   ...sharedFields,
   users: usersOf(jsonUser).optional(),
   capabilities: jsonCapabilities.optional(),
-  dialect: z.enum(DIALECT_NAMES).optional(),
+  // A string is a preset's name (its enum names them); an object is a dialect file's content.
+  dialect: z
+    .union([z.enum(DIALECT_NAMES), dialectFile], {
+      error: (issue) =>
+        `expected ${typeof issue.input === 'string' ? 'one of' : "a dialect file's object or one of"} ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')}`,
+    })
+    .optional(),
   tls: jsonTlsOptions.optional(),
   controlPort: port.optional(),
   // The SMTP intake's settings, flat like controlPort: any of them turns the intake on.

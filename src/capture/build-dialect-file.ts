@@ -1,0 +1,167 @@
+import type { DialectFile, FileText, TextState } from '../dialects/dialect-file';
+import { type FileTextName, fillTemplate } from '../dialects/file-placeholders';
+import { type DialectName, dialects } from '../dialects/index';
+import type { Findings, Sample } from './probe-script';
+import { templateOf } from './template-of';
+
+/** How the file is written. */
+export interface FileChoices {
+  readonly name: string;
+  /** The host name the server was reached at: replaced in every text unless kept. */
+  readonly host: string;
+  readonly keepHost: boolean;
+  /** The user name logged in with: never kept outside a `{user}` placeholder. */
+  readonly user: string;
+}
+
+const fits = (template: string, samples: readonly Sample[]) =>
+  samples.every((s) => fillTemplate(template, s.values) === s.raw);
+
+/** A template every sample agrees with, preferring the one with the most placeholders. */
+function commonTemplate(samples: readonly Sample[]): string | undefined {
+  const candidates = [...new Set(samples.map((s) => s.template))].sort(
+    (a, b) => (b.match(/\{[A-Za-z]+\}/g)?.length ?? 0) - (a.match(/\{[A-Za-z]+\}/g)?.length ?? 0),
+  );
+  return candidates.find((t) => fits(t, samples));
+}
+
+/** The samples of one text as a file text: one template, else one per state, else one per verb. */
+export function combine(samples: readonly Sample[]): FileText {
+  const one = commonTemplate(samples);
+  if (one !== undefined) return one;
+  const states = [...new Set(samples.map((s) => s.state))];
+  if (states.every((st) => st !== undefined)) {
+    const byState: Partial<Record<TextState, string>> = {};
+    const solved = states.every((st) => {
+      const t = commonTemplate(samples.filter((s) => s.state === st));
+      if (t !== undefined) byState[st as TextState] = t;
+      return t !== undefined;
+    });
+    if (solved) return { byState, otherwise: byState.TRANSACTION ?? Object.values(byState)[0] ?? '' };
+  }
+  // The template most samples share is the rule; the verbs it misses get their own.
+  const counts = new Map<string, number>();
+  for (const s of samples) counts.set(s.template, (counts.get(s.template) ?? 0) + 1);
+  const otherwise = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  const byVerb: Record<string, string> = {};
+  for (const s of samples) {
+    if (s.verb === undefined || fits(otherwise, [s])) continue;
+    byVerb[s.verb] = commonTemplate(samples.filter((o) => o.verb === s.verb)) ?? s.template;
+  }
+  return Object.keys(byVerb).length === 0 ? otherwise : { byVerb, otherwise };
+}
+
+/** How many of the captured texts a preset writes the same: the file extends the closest. */
+function nearestPreset(
+  texts: Partial<Record<FileTextName, FileText>>,
+  samples: readonly Sample[],
+): DialectName {
+  const plain: FileTextName[] = [
+    'passWithoutUser',
+    'authFailed',
+    'quitAuthorization',
+    'noop',
+    'top',
+    'uidlHeader',
+    'capaHeader',
+  ];
+  let best: DialectName = 'rfc';
+  let bestScore = -1;
+  for (const [name, dialect] of Object.entries(dialects) as [DialectName, (typeof dialects)[DialectName]][]) {
+    const t = dialect.texts as unknown as Record<string, unknown>;
+    let score = 0;
+    for (const key of plain) if (t[key] === texts[key]) score++;
+    for (const s of samples) {
+      const v = s.values;
+      const rendered =
+        s.text === 'listHeader'
+          ? dialect.texts.listHeader(Number(v.count), Number(v.octets))
+          : s.text === 'deleted'
+            ? dialect.texts.deleted(1)
+            : s.text === 'retrieved'
+              ? dialect.texts.retrieved(Number(v.size))
+              : s.text === 'greeting'
+                ? dialect.texts.greeting({ remoteAddress: '', sessionId: 1 })
+                : s.text === 'unknownCommand' && s.state !== undefined
+                  ? dialect.texts.unknownCommand(String(v.verb), s.state)
+                  : undefined;
+      if (rendered === s.raw) score++;
+    }
+    if (score > bestScore) [best, bestScore] = [name, score];
+  }
+  return best;
+}
+
+const APOP_TIMESTAMP = /\s*(<[^<>\s@]+@[^<>\s]+>)\s*$/;
+
+/** Turns what the script learned into a dialect file, without credentials, content or (unless kept) host. */
+export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile {
+  const clean = (text: string) => {
+    let out = text;
+    if (!choices.keepHost && choices.host !== '') out = out.split(choices.host).join('pop3.example.invalid');
+    return out;
+  };
+  const stamp = APOP_TIMESTAMP.exec(f.greeting.replace(/^\+OK ?/, ''));
+  const greetingText = f.greeting.replace(/^\+OK ?/, '').replace(APOP_TIMESTAMP, '');
+  const samples: Sample[] = [
+    { text: 'greeting', template: templateOf(greetingText, []), raw: greetingText, values: {} },
+    ...f.samples,
+  ];
+  const byText = new Map<FileTextName, Sample[]>();
+  for (const s of samples) byText.set(s.text, [...(byText.get(s.text) ?? []), s]);
+  const texts: Partial<Record<FileTextName, FileText>> = {};
+  const withoutUser = (t: string) => t.split(choices.user).join('{user}');
+  for (const [name, group] of [...byText.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const text = combine(group);
+    const scrub = (t: string) =>
+      clean(name === 'userAccepted' ? withoutUser(t) : t.split(choices.user).join('user'));
+    texts[name] =
+      typeof text === 'string'
+        ? scrub(text)
+        : {
+            ...(text.byVerb && {
+              byVerb: Object.fromEntries(Object.entries(text.byVerb).map(([k, v]) => [k, scrub(v)])),
+            }),
+            ...(text.byState && {
+              byState: Object.fromEntries(Object.entries(text.byState).map(([k, v]) => [k, scrub(v)])),
+            }),
+            otherwise: scrub(text.otherwise),
+          };
+  }
+  const codes = [...new Set(f.samples.flatMap((s) => /^\[([A-Z0-9/-]+)\]/.exec(s.raw)?.[1] ?? []))].sort();
+  const sasl = [...(f.capa.beforeLogin ?? [])].find((l) => l.toUpperCase().startsWith('SASL'));
+  const extendsPreset = nearestPreset(texts, samples);
+  const notLearned = [
+    ...f.notLearned,
+    `QUIT after deletions: the capture never commits one; the text is the ${extendsPreset} preset's`,
+    'APOP, LOGIN-DELAY refusals, [IN-USE], autologout, UTF8, LANG: not probed; the preset answers',
+  ];
+  if (f.capa.afterStls === undefined)
+    notLearned.push('CAPA after STLS: not probed separately (with --starttls, every CAPA is after STLS)');
+  return {
+    format: 'pop3-mock-dialect/1',
+    name: choices.name,
+    extends: extendsPreset,
+    texts: texts as DialectFile['texts'],
+    capa: {
+      ...(f.capa.beforeLogin && { beforeLogin: f.capa.beforeLogin.map(clean) }),
+      ...(f.capa.afterLogin && { afterLogin: f.capa.afterLogin.map(clean) }),
+      ...(f.capa.afterStls && { afterStls: f.capa.afterStls.map(clean) }),
+    },
+    behaviour: {
+      maxLineLength: f.maxLineLength,
+      ...(f.closeOnLongLine !== undefined && { closeOnLongLine: f.closeOnLongLine }),
+      maxBadCommands: f.maxBadCommands,
+      ...(f.ignoreExtraArguments !== undefined && { ignoreExtraArguments: f.ignoreExtraArguments }),
+      ...(f.authListsMechanisms !== undefined && { authListsMechanisms: f.authListsMechanisms }),
+    },
+    observed: {
+      apopTimestamp:
+        stamp?.[1] === undefined ? null : stamp[1].replace(/@[^>]+>/, '@{host}>').replace(/\d+/g, '{digits}'),
+      saslMechanisms: sasl === undefined ? [] : sasl.split(' ').slice(1),
+      ...(f.rfcNumberingAfterDele !== undefined && { rfcNumberingAfterDele: f.rfcNumberingAfterDele }),
+      responseCodes: codes,
+    },
+    notLearned,
+  };
+}

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { DialectFile } from '../dialects/dialect-file';
+import { checkInput } from '../schema/check';
+import { dialectFile } from '../schema/dialect-file';
+import { ConfigError } from './config-error';
+
+/**
+ * Reads and checks a dialect file (JSON, as `pop3-mock capture` writes it),
+ * for `startPop3Mock({ dialect: loadDialect('./my-server.json') })`.
+ *
+ * @param path - the file; a relative path resolves against `cwd`.
+ * @throws ConfigError when the file cannot be read or is not JSON; InputError
+ *   naming the field (`texts.greeting`, `behaviour.maxLineLength.AUTHORIZATION`)
+ *   when what it holds is not a dialect file.
+ */
+export function loadDialect(path: string, cwd: string = process.cwd()): DialectFile {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, path), 'utf8');
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    throw new ConfigError(
+      `cannot read dialect file ${path}: ${code === 'ENOENT' ? 'not found' : error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(
+      `dialect file ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return checkInput(dialectFile, data, { source: `dialect file ${path}` });
+}
+
+/** Whether a `--dialect` value names a file rather than a preset: it has a path separator or ends in `.json`. */
+export function isDialectPath(value: string): boolean {
+  return /[/\\]/.test(value) || value.toLowerCase().endsWith('.json');
+}

@@ -1,0 +1,83 @@
+import type { LockMode } from '../vocabulary';
+import type { FileTextName } from './file-placeholders';
+import type { DialectName } from './index';
+
+/** The states a text can differ by. */
+export type TextState = 'AUTHORIZATION' | 'TRANSACTION';
+
+/**
+ * A text that differs by command or by state. The first that applies wins:
+ * `byVerb[VERB]`, then `byState[state]`, then `otherwise`.
+ */
+export interface TextChoice {
+  readonly byVerb?: Readonly<Record<string, string>>;
+  readonly byState?: Readonly<Partial<Record<TextState, string>>>;
+  readonly otherwise: string;
+}
+
+/** One text of a dialect file: a template, or a choice of templates. */
+export type FileText = string | TextChoice;
+
+/** The texts of a dialect file; `autologout: null` closes an idle session silently. */
+export type FileTexts = Readonly<Partial<Record<Exclude<FileTextName, 'autologout'>, FileText>>> & {
+  readonly autologout?: FileText | null;
+};
+
+/** CAPA as the captured server listed it, line by line, in its order. */
+export interface CapturedCapa {
+  /** Before login, in cleartext. */
+  readonly beforeLogin?: readonly string[];
+  /** After login. */
+  readonly afterLogin?: readonly string[];
+  /** Before login, after STLS. */
+  readonly afterStls?: readonly string[];
+}
+
+/** The behaviours a dialect file may set; each absent one comes from the preset it extends. */
+export interface FileBehaviour {
+  /** Longest command line accepted per state, CRLF included. */
+  readonly maxLineLength?: Readonly<Partial<Record<TextState, number>>>;
+  /** Close the connection after answering an over-long line. */
+  readonly closeOnLongLine?: boolean;
+  /** Consecutive bad commands that end a session, per state; `null`: never. */
+  readonly maxBadCommands?: Readonly<Partial<Record<TextState, number | null>>>;
+  /** Commands without arguments ignore extra ones. */
+  readonly ignoreExtraArguments?: boolean;
+  /** A bare `AUTH` lists the mechanisms. */
+  readonly authListsMechanisms?: boolean;
+  /** Maildrop locking. */
+  readonly lock?: LockMode;
+}
+
+/** What the capture saw but the dialect does not replay by itself. */
+export interface FileObservations {
+  /** The shape of the greeting's APOP timestamp (`<{digits}.{digits}@{host}>`), or `null` when it has none. */
+  readonly apopTimestamp?: string | null;
+  /** The SASL mechanisms the server offered before login. */
+  readonly saslMechanisms?: readonly string[];
+  /** Whether `LIST n` and the numbering kept RFC 1939's numbers after a DELE. */
+  readonly rfcNumberingAfterDele?: boolean;
+  /** Response codes (`[AUTH]`, `[IN-USE]`, ...) seen in the replies. */
+  readonly responseCodes?: readonly string[];
+}
+
+/**
+ * A dialect as a JSON file (`pop3-mock capture` writes one; `loadDialect()`
+ * reads one): reply texts as templates, CAPA lines, behaviours. What the file
+ * leaves out comes from the preset it `extends`.
+ */
+export interface DialectFile {
+  /** The file format and its version. */
+  readonly format: 'pop3-mock-dialect/1';
+  /** A name for the dialect (transcripts and logs show it). */
+  readonly name: string;
+  /** The preset whose texts and behaviours fill what the file does not give. */
+  readonly extends: DialectName;
+  /** Reply texts after `+OK ` / `-ERR `, with `{placeholders}` (see docs/DIALECTS.md). */
+  readonly texts?: FileTexts;
+  readonly capa?: CapturedCapa;
+  readonly behaviour?: FileBehaviour;
+  readonly observed?: FileObservations;
+  /** What the capture could not learn, in words: kept for the reader, not used. */
+  readonly notLearned?: readonly string[];
+}

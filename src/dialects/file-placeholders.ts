@@ -1,0 +1,84 @@
+import type { ReplyTexts } from './dialect';
+
+/** A text a dialect file may give: every {@link ReplyTexts} entry, plus QUIT's text after deletions. */
+export type FileTextName = keyof ReplyTexts | 'quitUpdateWithDeletions';
+
+/**
+ * The placeholders each text may use, named after the values the mock hands
+ * the text. `{number}` is a message number as a decimal value (`007` gives 7),
+ * `{argument}` the argument as the client typed it, `{verb}` the command as
+ * typed and `{VERB}` upper-cased, `{extra}` the surplus arguments joined by
+ * single spaces. A text with no entry here takes no placeholders.
+ */
+export const TEXT_PLACEHOLDERS: Readonly<Record<FileTextName, readonly string[]>> = {
+  greeting: ['remoteAddress', 'sessionId'],
+  userAccepted: ['user'],
+  missingArgument: ['verb', 'VERB'],
+  passWithoutUser: [],
+  authFailed: [],
+  mailboxInUse: [],
+  loggedIn: ['count', 'octets'],
+  quitAuthorization: [],
+  quitUpdate: ['left'],
+  quitUpdateWithDeletions: ['deleted', 'left'],
+  listHeader: ['count', 'octets'],
+  noSuchMessage: ['number', 'argument', 'count'],
+  messageDeleted: ['number'],
+  invalidNumber: ['argument'],
+  tooManyArguments: ['verb', 'VERB', 'extra'],
+  invalidLineCount: ['argument'],
+  retrieved: ['size'],
+  top: [],
+  deleted: ['number'],
+  alreadyDeleted: ['number'],
+  noop: [],
+  reset: ['count', 'octets', 'unmarked'],
+  uidlHeader: [],
+  capaHeader: [],
+  unknownCommand: ['verb', 'VERB', 'state'],
+  wrongState: ['verb', 'VERB', 'state'],
+  lineTooLong: ['state'],
+  badCharacters: [],
+  tooManyBadCommands: ['state'],
+  autologout: [],
+  internalError: [],
+  tooManySessions: [],
+  apopNotEnabled: [],
+  unknownMechanism: ['name'],
+  authCancelled: [],
+  authMalformed: [],
+  plaintextDisallowed: [],
+  loginDelay: [],
+  stlsBegin: [],
+  tlsAlreadyActive: [],
+  utf8Enabled: [],
+  utf8Required: [],
+  langChosen: ['tag', 'description'],
+  langUnknown: ['range'],
+  langHeader: [],
+  authMechanismList: [],
+};
+
+export const FILE_TEXT_NAMES = Object.keys(TEXT_PLACEHOLDERS) as FileTextName[];
+
+/** `{name}` placeholders and `{{` / `}}` escapes, in one pass. */
+const TOKEN = /\{\{|\}\}|\{([A-Za-z]+)\}/g;
+
+/** The placeholder names a template uses. */
+export function placeholdersOf(template: string): string[] {
+  return [...template.matchAll(TOKEN)].flatMap((m) => (m[1] === undefined ? [] : [m[1]]));
+}
+
+/** Fills a template: `{name}` from `values` (left as written when absent), `{{` and `}}` as braces. */
+export function fillTemplate(template: string, values: Readonly<Record<string, string | number>>): string {
+  return template.replace(TOKEN, (token, name: string | undefined) => {
+    if (name === undefined) return token[0] ?? '';
+    const value = values[name];
+    return value === undefined ? token : String(value);
+  });
+}
+
+/** Writes literal text so {@link fillTemplate} gives it back unchanged. */
+export function escapeTemplate(text: string): string {
+  return text.replace(/[{}]/g, (brace) => brace + brace);
+}

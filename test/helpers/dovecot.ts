@@ -1,0 +1,177 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A real Dovecot 2.3 (Debian's `dovecot-pop3d`) for tests: a temporary
+ * config, loopback POP3 on a free port, one passwd-file user with a Maildir
+ * of the given messages, plaintext allowed, no TLS, no failure delay. Runs as
+ * root (CI), with Dovecot's own `dovecot`/`dovenull` users for its processes.
+ */
+export interface DovecotServer {
+  readonly port: number;
+  /** The Maildir's message files (names and a hash of each), to show a session changed nothing. */
+  mailboxFingerprint(): string;
+  stop(): Promise<void>;
+}
+
+/** Whether the `dovecot` binary is installed. */
+export function dovecotInstalled(): boolean {
+  return spawnSync('dovecot', ['--version']).status === 0;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Resolves once a connection on `port` gets a greeting; rejects after `ms`. */
+async function greeted(port: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect({ port, host: '127.0.0.1' });
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolve(data.toString().startsWith('+OK'));
+      });
+      socket.once('error', () => resolve(false));
+      socket.once('close', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`dovecot did not greet on port ${port} within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const idOf = (name: string, flag: '-u' | '-g') => Number(execFileSync('id', [flag, name]).toString().trim());
+
+export async function startDovecot(
+  user: string,
+  password: string,
+  messages: readonly string[],
+): Promise<DovecotServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'pop3-mock-dovecot-'));
+  chmodSync(dir, 0o755);
+  const uid = idOf('dovecot', '-u');
+  const gid = idOf('dovecot', '-g');
+  const home = join(dir, 'mail', user);
+  const maildir = join(home, 'Maildir');
+  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(maildir, sub), { recursive: true });
+  for (const [i, m] of messages.entries()) {
+    writeFileSync(join(maildir, 'cur', `${1_700_000_000 + i}.M${i}P1.test:2,`), m);
+  }
+  for (const path of [
+    join(dir, 'mail'),
+    home,
+    maildir,
+    ...['cur', 'new', 'tmp'].map((s) => join(maildir, s)),
+  ]) {
+    chownSync(path, uid, gid);
+  }
+  for (const name of readdirSync(join(maildir, 'cur'))) chownSync(join(maildir, 'cur', name), uid, gid);
+  writeFileSync(join(dir, 'users'), `${user}:{PLAIN}${password}:${uid}:${gid}::${home}::\n`);
+  const port = await freePort();
+  const conf = join(dir, 'dovecot.conf');
+  writeFileSync(
+    conf,
+    `protocols = pop3
+listen = 127.0.0.1
+base_dir = ${dir}/run
+state_dir = ${dir}/state
+instance_name = pop3-mock-test-${process.pid}-${port}
+default_internal_user = dovecot
+default_internal_group = dovecot
+default_login_user = dovenull
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+# Loopback is trusted: no anvil auth penalty (2^n s after each failed login from one IP).
+login_trusted_networks = 127.0.0.1/32
+log_path = ${dir}/dovecot.log
+mail_location = maildir:~/Maildir
+first_valid_uid = 1
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN ${dir}/users
+}
+userdb {
+  driver = passwd-file
+  args = ${dir}/users
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = ${port}
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+service imap-login {
+  inet_listener imap {
+    port = 0
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service anvil {
+  chroot =
+}
+`,
+  );
+  // The daemon keeps no pipe of ours open, or execFileSync would wait for it.
+  execFileSync('dovecot', ['-c', conf], { stdio: 'ignore' });
+  const pidFile = join(dir, 'run', 'master.pid');
+  await greeted(port, 15_000);
+  return {
+    port,
+    mailboxFingerprint() {
+      const hash = createHash('sha256');
+      for (const sub of ['cur', 'new']) {
+        for (const name of readdirSync(join(maildir, sub)).sort()) {
+          hash.update(`${sub}/${name}\n`).update(readFileSync(join(maildir, sub, name)));
+        }
+      }
+      return hash.digest('hex');
+    },
+    async stop() {
+      const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        try {
+          process.kill(pid, 0);
+        } catch {
+          break;
+        }
+        if (Date.now() > deadline) throw new Error(`dovecot ${pid} did not stop`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      if (!process.env.KEEP_DOVECOT) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

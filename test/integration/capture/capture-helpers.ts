@@ -1,0 +1,39 @@
+import { type Capture, type CaptureOptions, captureDialect } from '../../../src/capture/capture-dialect';
+import type { Exchange } from '../../../src/capture/probe-session';
+
+/** Two small messages, LF line ends (Dovecot's Maildir and the mock agree on their CRLF sizes). */
+export const CAPTURE_MESSAGES = [
+  'From: a@example.com\nTo: alice@example.com\nSubject: one\n\nHello one\n',
+  'From: b@example.com\nTo: alice@example.com\nSubject: two\n\nHello two\n.dotted line\n',
+];
+export const CAPTURE_USER = 'alice';
+export const CAPTURE_PASSWORD = 'secret';
+
+/** Captures the server on 127.0.0.1:`port` as alice. */
+export function captureAt(port: number, extra: Partial<CaptureOptions> = {}): Promise<Capture> {
+  return captureDialect({
+    host: '127.0.0.1',
+    port,
+    tls: false,
+    starttls: false,
+    tlsOptions: {},
+    timeoutMs: 5000,
+    user: CAPTURE_USER,
+    password: CAPTURE_PASSWORD,
+    ...extra,
+  });
+}
+
+/** A transcript with what may differ between two servers of one dialect made equal: UIDs and timestamps. */
+export function comparable(transcript: readonly Exchange[]): string[] {
+  return transcript.map((e) => {
+    const uidl = /^UIDL/i.test(e.sent);
+    const reply = e.reply.map((line, i) =>
+      line
+        .replace(/<[^<>\s@]+@[^<>\s]+>/g, '<timestamp>')
+        .replace(uidl && i > 0 ? /^(\d+) \S+$/ : /$^/, '$1 <uid>')
+        .replace(uidl && i === 0 ? /^(\+OK \d+) \S+$/ : /$^/, '$1 <uid>'),
+    );
+    return `${e.state} ${e.sent} => ${reply.join(' | ')}`;
+  });
+}

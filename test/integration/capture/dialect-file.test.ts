@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DialectFile, InputError, loadDialect, startPop3Mock } from '../../../src';
+import { buildStartPlan } from '../../../src/cli/build-options';
+import { parseCliArgs } from '../../../src/cli/parse-args';
+import { RawClient } from '../../helpers/raw-client';
+import { PASSWORD, USER, withMock } from '../../helpers/with-mock';
+
+const MESSAGES = ['Subject: one\r\n\r\nHello one\r\n', 'Subject: two\r\n\r\nHello two\r\n'];
+
+const file: DialectFile = {
+  format: 'pop3-mock-dialect/1',
+  name: 'in-house',
+  extends: 'dovecot',
+  texts: {
+    greeting: 'In-house POP3 {{v2}} ready',
+    userAccepted: 'hello {user}',
+    listHeader: '{count} messages ({octets} octets)',
+    noSuchMessage: 'no message {number} (typed {argument}), {count} here',
+    unknownCommand: { byState: { AUTHORIZATION: 'what?' }, otherwise: 'unknown {VERB} in {state}' },
+    missingArgument: { byVerb: { TOP: 'TOP needs two' }, otherwise: '{verb} needs a number' },
+  },
+  capa: {
+    beforeLogin: ['CAPA', 'TOP', 'UIDL', 'USER', 'X-HOUSE'],
+    afterLogin: ['CAPA', 'TOP', 'UIDL', 'X-HOUSE'],
+  },
+  behaviour: { maxBadCommands: { AUTHORIZATION: null } },
+};
+
+test('a dialect file object replays its templates, CAPA lines and behaviours', async () => {
+  const options = { capabilities: { uidl: false } };
+  await withMock(
+    { ...options, dialect: file, users: { [USER]: { password: PASSWORD, messages: MESSAGES } } },
+    async (pop3) => {
+      const client = await RawClient.connect(pop3.port);
+      expect(client.greeting).toBe('+OK In-house POP3 {v2} ready');
+      const capa = await client.multi('CAPA');
+      // The capabilities option still turns a captured line off.
+      expect(capa.lines).toEqual(['CAPA', 'TOP', 'USER', 'X-HOUSE']);
+      // Dovecot closes after 3 bad commands; the file says never.
+      for (let i = 0; i < 4; i++) expect(await client.command('XYZZY')).toBe('-ERR what?');
+      expect(await client.command(`USER ${USER}`)).toBe(`+OK hello ${USER}`);
+      await client.command(`PASS ${PASSWORD}`);
+      expect((await client.multi('LIST')).status).toMatch(/^\+OK 2 messages \(\d+ octets\)$/);
+      expect(await client.command('LIST 007')).toBe('-ERR no message 7 (typed 007), 2 here');
+      expect(await client.command('xyzzy')).toBe('-ERR unknown XYZZY in TRANSACTION');
+      expect(await client.command('TOP')).toBe('-ERR TOP needs two');
+      expect(await client.command('DELE')).toBe('-ERR DELE needs a number');
+      expect(await client.command('TOP 1 x')).toBe('-ERR Invalid size: x');
+      expect((await client.multi('CAPA')).lines).toEqual(['CAPA', 'TOP', 'X-HOUSE']);
+      expect(await client.command('UIDL')).toBe('-ERR unknown UIDL in TRANSACTION');
+      client.destroy();
+    },
+  );
+});
+
+test('a bad dialect file is refused with the path of the bad field', async () => {
+  const bad = { ...file, texts: { listHeader: '{count} messages, {size}' } };
+  await expect(startPop3Mock({ dialect: bad as DialectFile })).rejects.toThrow(
+    /dialect\.texts\.listHeader: unknown placeholder \{size\} in listHeader/,
+  );
+  const badLimit = { ...file, behaviour: { maxLineLength: { AUTHORIZATION: 12 } } };
+  await expect(startPop3Mock({ dialect: badLimit })).rejects.toThrow(
+    /dialect\.behaviour\.maxLineLength\.AUTHORIZATION/,
+  );
+});
+
+test('loadDialect reads and checks a file, naming the file and the field', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pop3-mock-dialect-'));
+  try {
+    writeFileSync(join(dir, 'good.json'), JSON.stringify(file));
+    expect(loadDialect(join(dir, 'good.json'))).toEqual(file);
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...file, extends: 'exchange' }));
+    let error: unknown;
+    try {
+      loadDialect('bad.json', dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).path).toBe('extends');
+    expect((error as InputError).message).toMatch(/^dialect file bad\.json: extends: /);
+    expect(() => loadDialect(join(dir, 'missing.json'))).toThrow(
+      /cannot read dialect file .*missing\.json: not found/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--dialect with a path or a .json name loads a dialect file; a bad one names the field', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pop3-mock-dialect-'));
+  try {
+    writeFileSync(join(dir, 'mine.json'), JSON.stringify(file));
+    const plan = buildStartPlan(parseCliArgs(['--dialect', 'mine.json']), undefined, dir);
+    expect(plan.options.dialect).toEqual(file);
+    expect(plan.dialectName).toBe('in-house (mine.json)');
+    expect(
+      buildStartPlan(parseCliArgs(['--dialect', './mine.json']), undefined, dir).options.dialect,
+    ).toEqual(file);
+    expect(buildStartPlan(parseCliArgs(['--dialect', 'dovecot']), undefined, dir).options.dialect).toBe(
+      'dovecot',
+    );
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...file, behaviour: { lock: 'shared' } }));
+    expect(() => buildStartPlan(parseCliArgs(['--dialect', './bad.json']), undefined, dir)).toThrow(
+      /dialect file \.\/bad\.json: behaviour\.lock: /,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
