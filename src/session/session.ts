@@ -1,21 +1,17 @@
-import { capabilityLines, offersVerb, usableMechanisms } from '../capabilities/capability-lines';
-import type { SaslMechanismName } from '../capabilities/sasl-names';
-import type { CapabilityView } from '../capabilities/settings';
 import type { TimerHandle } from '../clock';
 import type { FaultHook, ReplyShape } from '../faults/hook';
 import { FaultRunner } from '../faults/runner';
 import type { Mailbox } from '../mailbox/mailbox';
 import { Maildrop } from '../mailbox/maildrop';
-import type { CommandContext } from '../protocol/command';
 import { checkCommand } from '../protocol/command-check';
 import { type CommandLine, parseCommandLine } from '../protocol/command-line';
 import { apopTimestamp, greetingReply } from '../protocol/greeting';
 import type { CommandResult, NextStep, PendingSasl } from '../protocol/outcome';
 import { err, type Reply } from '../protocol/reply';
 import { safeText } from '../protocol/reply-text';
-import type { SaslEnvironment } from '../protocol/sasl/mechanism';
 import { continueSasl } from '../protocol/steps/sasl';
 import type { EndReason, SessionState, TlsMode } from '../vocabulary';
+import { SessionContext } from './command-context';
 import type { Connection, TlsUpgrade } from './connection';
 import { internalErrorEvent } from './internal-error';
 import { type InputLine, LineReader } from './line-reader';
@@ -33,13 +29,7 @@ const PAUSE_AT = 64;
  * their replies leave through the reply writer, so pipelined commands are
  * answered in order. Nothing thrown in here reaches the host process.
  */
-export class Session implements CommandContext {
-  state: SessionState = 'AUTHORIZATION';
-  pendingUser: string | undefined;
-  maildrop: Maildrop | undefined;
-  user: string | undefined;
-  utf8Mode = false;
-  tlsActive: boolean;
+export class Session extends SessionContext {
   readonly greetingTimestamp: string | undefined;
 
   private readonly reader: LineReader;
@@ -60,11 +50,12 @@ export class Session implements CommandContext {
   private inputEnded = false;
 
   constructor(
-    readonly id: number,
-    readonly host: SessionHost,
+    id: number,
+    host: SessionHost,
     readonly connection: Connection,
     readonly tls: TlsMode,
   ) {
+    super(id, host, tls !== 'none');
     this.reader = new LineReader((line) => this.enqueue(line), host.dialect.maxLineLength.AUTHORIZATION);
     this.faults = new FaultRunner(host.faults, {
       sessionId: id,
@@ -79,40 +70,7 @@ export class Session implements CommandContext {
       },
     });
     this.writer = new ReplyWriter(this.faults.sink);
-    this.tlsActive = tls !== 'none';
     this.greetingTimestamp = host.apop ? apopTimestamp(host.clock.now(), host.hostname) : undefined;
-  }
-
-  get sessionId(): number {
-    return this.id;
-  }
-
-  get settings() {
-    return this.host.capabilities;
-  }
-
-  get lockMode() {
-    return this.host.lockMode;
-  }
-
-  now(): number {
-    return this.host.clock.now();
-  }
-
-  get texts() {
-    return this.host.dialect.texts;
-  }
-
-  get dialect() {
-    return this.host.dialect;
-  }
-
-  get tlsAvailable(): boolean {
-    return this.host.tls !== undefined;
-  }
-
-  get plaintextAllowed(): boolean {
-    return !this.host.requireTls || this.tlsActive;
   }
 
   /** Sends the greeting and starts reading commands. Never rejects: a failure is an internal error. */
@@ -182,30 +140,6 @@ export class Session implements CommandContext {
     if (this.endRecorded) return;
     this.endRecorded = true;
     this.host.emit({ type: 'session-end', sessionId: this.id, at: this.host.clock.now(), reason });
-  }
-
-  // CommandContext
-
-  capabilities(): string[] {
-    const build = this.host.dialect.capabilityLines ?? capabilityLines;
-    return build(this.host.capabilities, this.capabilityView());
-  }
-
-  mechanisms(): SaslMechanismName[] {
-    return usableMechanisms(this.host.capabilities, this.capabilityView());
-  }
-
-  saslEnvironment(): SaslEnvironment {
-    return {
-      password: (user) => this.mailboxOf(user)?.password,
-      acceptsToken: (user, token) => this.mailboxOf(user)?.acceptsToken(token) ?? false,
-      hostname: this.host.hostname,
-      ports: this.host.ports(),
-    };
-  }
-
-  offers(verb: string): boolean {
-    return offersVerb(this.host.capabilities, verb);
   }
 
   /** Releases this session's pending fault waits: delayed and hung replies go out now. */
@@ -413,15 +347,6 @@ export class Session implements CommandContext {
     }
   }
 
-  private capabilityView(): CapabilityView {
-    return {
-      state: this.state,
-      tlsActive: this.tlsActive,
-      plaintextAllowed: this.plaintextAllowed,
-      omitAuthAfterLogin: this.host.dialect.omitAuthAfterLogin,
-    };
-  }
-
   private async refuse(reply: Reply, shape: ReplyShape = {}): Promise<void> {
     await this.send(reply, shape);
     await this.countBad();
@@ -477,10 +402,6 @@ export class Session implements CommandContext {
     this.state = to;
     if (to !== 'UPDATE') this.reader.limit = this.host.dialect.maxLineLength[to];
     this.host.emit({ type: 'state', sessionId: this.id, at: this.host.clock.now(), from, to });
-  }
-
-  mailboxOf(loginName: string): Mailbox | undefined {
-    return this.host.mailbox(this.host.dialect.mailboxName(loginName));
   }
 
   private releaseLock(): void {
