@@ -26,7 +26,14 @@ export class EventStream {
   on(type: Pop3EventType | '*', listener: Listener): () => void {
     const entry = { type, listener };
     this.listeners.add(entry);
-    void this.connected.catch(() => {});
+    // Nobody awaits this connection: a failure must still be seen, not leave listeners deaf in silence.
+    this.connected.catch((error: unknown) => {
+      // An abort is close() at work, not a failure.
+      if (error instanceof Error && error.name === 'AbortError') return;
+      process.emitWarning(
+        `pop3-mock: the control API's event stream could not be opened (${error instanceof Error ? error.message : String(error)}); on() listeners get no events`,
+      );
+    });
     return () => {
       this.listeners.delete(entry);
       if (this.listeners.size === 0) this.close();

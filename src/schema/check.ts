@@ -24,12 +24,6 @@ export function checkInput<S extends z.ZodType>(schema: S, value: unknown, door:
   throw new InputError(issuesOf(result.error.issues, door), door.source);
 }
 
-/** Like {@link checkInput}, returning the issues instead of throwing (for a form that shows them). */
-export function inputIssues(schema: z.ZodType, value: unknown, door: Door): InputIssue[] {
-  const result = schema.safeParse(value, { error: expectedText, reportInput: true });
-  return result.success ? [] : issuesOf(result.error.issues, door);
-}
-
 function issuesOf(issues: readonly $ZodIssue[], door: Door): InputIssue[] {
   return describeIssues(
     issues,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { faultRule, faultRules } from './fault-rule';
 import { wireMessages, wireUser } from './options';
 import { int, userName } from './primitives';
-import { sessionFilter, timeoutMs, times } from './queries';
+import { sessionFilter, sessionWaitOptions, times, waitForCommandOptions } from './queries';
 
 /*
  * What a client of the HTTP control API hands over: path parameters, query
@@ -69,19 +69,6 @@ export const faultsBody = z.union(
   { error: 'expected { "rules": [ ... ] } or { "rule": { ... } }' },
 );
 export const verifyBody = z.strictObject({ pattern: wirePattern, times: times.optional(), ...sessionFilter });
-/** "The first session with an id greater than this": a wait begun after connecting still sees its session. */
-const since = int(0).meta({
-  description: 'A session id: wait for the first session with a greater id (now, if it has begun).',
-});
-export const waitSessionBody = z.strictObject({ timeoutMs: timeoutMs.optional(), since: since.optional() });
-export const waitEndBody = z.strictObject({
-  sessionId: int(1).optional(),
-  since: since.optional(),
-  timeoutMs: timeoutMs.optional(),
-});
-export const waitCommandBody = z.strictObject({
-  pattern: wirePattern,
-  timeoutMs: timeoutMs.optional(),
-  includePast: z.boolean().optional(),
-  ...sessionFilter,
-});
+export const waitSessionBody = sessionWaitOptions;
+export const waitEndBody = sessionWaitOptions.extend({ sessionId: int(1).optional() });
+export const waitCommandBody = waitForCommandOptions.extend({ pattern: wirePattern });

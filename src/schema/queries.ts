@@ -49,3 +49,30 @@ export const verifyOptions = z.strictObject({
 
 /** A wait's time limit: default 5000 ms, at most 10 minutes. */
 export const timeoutMs = int(0, 600_000);
+
+/** "The first session with an id greater than this": a wait begun after connecting still sees its session. */
+export const since = int(0).meta({
+  description: 'A session id: wait for the first session with a greater id (now, if it has begun).',
+});
+
+/** Which sessions a query reads: `commands()`, `listSessions()`. */
+export const filterOptions = z.strictObject(sessionFilter);
+
+/** Options of `waitFor()`. */
+export const waitTimeoutOptions = z.strictObject({ timeoutMs: timeoutMs.optional() });
+
+/** Options of `nextSession()` and `sessionEnd()`, in process and over the control API. */
+export const sessionWaitOptions = z.strictObject({
+  timeoutMs: timeoutMs.optional(),
+  since: since.optional(),
+});
+
+/** Options of `waitForCommand()`, in process and over the control API. */
+export const waitForCommandOptions = z.strictObject({
+  timeoutMs: timeoutMs.optional(),
+  includePast: z.boolean().optional(),
+  ...sessionFilter,
+});
+
+/** A pattern with its wait options, as `waitForCommand()` takes them in process. */
+export const codeWaitForCommand = waitForCommandOptions.extend({ pattern: codePattern });

@@ -13,7 +13,13 @@ import type { UserOptions } from '../options';
 import { checkInput } from '../schema/check';
 import { type CheckedOptions, codeMessages, codeUserOrPassword } from '../schema/options';
 import { userName } from '../schema/primitives';
-import { verifyOptions } from '../schema/queries';
+import {
+  codeWaitForCommand,
+  filterOptions,
+  sessionWaitOptions,
+  verifyOptions,
+  waitTimeoutOptions,
+} from '../schema/queries';
 import { Connection } from '../session/connection';
 import { refuseConnection } from '../session/refusal';
 import { Session } from '../session/session';
@@ -157,7 +163,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
 
   /** Sessions matching `filter` (all by default), oldest first, live ones included. */
   listSessions(filter?: SessionFilter): readonly SessionRecord[] {
-    return this.transcripts.sessions(filter);
+    return this.transcripts.sessions(checkInput(filterOptions, filter ?? {}, { source: 'listSessions()' }));
   }
 
   /** The control API's base URL, when `control` was given. */
@@ -225,17 +231,28 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
 
   /** Commands received by every session (or those matching `filter`), as `'RETR 1'`; secrets masked. */
   commands(filter?: SessionFilter): string[] {
-    return this.transcripts.commands(filter);
+    return this.transcripts.commands(checkInput(filterOptions, filter ?? {}, { source: 'commands()' }));
   }
 
   /** Resolves with the first event matching `predicate`; the timeout error lists what was seen instead. */
-  waitFor(predicate: (event: Pop3Event) => boolean, options?: { timeoutMs?: number }): Promise<Pop3Event> {
-    return this.transcripts.waitFor(predicate, options);
+  async waitFor(
+    predicate: (event: Pop3Event) => boolean,
+    options?: { timeoutMs?: number },
+  ): Promise<Pop3Event> {
+    return this.transcripts.waitFor(
+      predicate,
+      checkInput(waitTimeoutOptions, options ?? {}, { source: 'waitFor()' }),
+    );
   }
 
   /** Resolves with the next command that matches (see {@link CommandPattern}), recorded on arrival. */
-  waitForCommand(pattern: CommandPattern, options?: WaitForCommandOptions): Promise<LocatedCommand> {
-    return this.transcripts.waitForCommand(pattern, options);
+  async waitForCommand(pattern: CommandPattern, options?: WaitForCommandOptions): Promise<LocatedCommand> {
+    const { pattern: checked, ...rest } = checkInput(
+      codeWaitForCommand,
+      { pattern, ...options },
+      { source: 'waitForCommand()' },
+    );
+    return this.transcripts.waitForCommand(checked, rest);
   }
 
   /**
@@ -243,8 +260,10 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * session id): the first session with a greater id, at once if it has begun,
    * so a wait started after connecting still sees its session.
    */
-  nextSession(options?: SessionWaitOptions): Promise<SessionRecord> {
-    return this.transcripts.nextSession(options);
+  async nextSession(options?: SessionWaitOptions): Promise<SessionRecord> {
+    return this.transcripts.nextSession(
+      checkInput(sessionWaitOptions, options ?? {}, { source: 'nextSession()' }),
+    );
   }
 
   /**
@@ -252,11 +271,12 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * argument: the most recent session, or the next one if none started yet;
    * with `since` (and no session), the first session with a greater id.
    */
-  sessionEnd(session?: SessionRecord | number, options?: SessionWaitOptions): Promise<SessionRecord> {
-    if (typeof session !== 'number') return this.transcripts.sessionEnd(session, options);
+  async sessionEnd(session?: SessionRecord | number, options?: SessionWaitOptions): Promise<SessionRecord> {
+    const checked = checkInput(sessionWaitOptions, options ?? {}, { source: 'sessionEnd()' });
+    if (typeof session !== 'number') return this.transcripts.sessionEnd(session, checked);
     const record = this.recorder.get(session);
-    if (!record) return Promise.reject(new RangeError(`pop3-mock: no session ${session}`));
-    return this.transcripts.sessionEnd(record, options);
+    if (!record) throw new RangeError(`pop3-mock: no session ${session}`);
+    return this.transcripts.sessionEnd(record, checked);
   }
 
   /**
