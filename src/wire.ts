@@ -4,9 +4,15 @@
  * sink between it and the connection, without either room importing the other.
  */
 
-/** Where reply bytes go: the connection, or a fault that reshapes them on the way. */
+import type { Pending } from './pending';
+
+/**
+ * Where reply bytes go: the connection, or a fault that reshapes them on the
+ * way. `write` returns nothing when the bytes were taken without waiting, a
+ * promise when the writer must wait (backpressure, a throttle).
+ */
 export interface ByteSink {
-  write(chunk: Buffer): Promise<void>;
+  write(chunk: Buffer): Pending;
 }
 
 /** How one reply is written; the defaults are what the RFC asks for. */

@@ -1,4 +1,5 @@
 import type { Maildrop } from '../mailbox/maildrop';
+import type { Pending } from '../pending';
 import type { Reply } from '../protocol/reply';
 import type { SessionState } from '../vocabulary';
 import type { ByteSink, WriteOptions } from '../wire';
@@ -9,7 +10,7 @@ export interface ReplyShape extends WriteOptions {
 }
 
 /** Sends the normal reply (the greeting, or the command's), written with the shape a fault gives it. */
-export type SendNormally = (shape?: ReplyShape) => Promise<void>;
+export type SendNormally = (shape?: ReplyShape) => Pending;
 
 /** A command as the fault hook sees it, before it runs. */
 export interface CommandFacts {
@@ -32,8 +33,8 @@ export interface FaultHook {
   readonly sink: ByteSink;
   /** Whether a fault may be holding a reply now. */
   readonly waiting: boolean;
-  greeting(send: SendNormally): Promise<void>;
-  command(command: CommandFacts, run: SendNormally): Promise<void>;
+  greeting(send: SendNormally): Pending;
+  command(command: CommandFacts, run: SendNormally): Pending;
   /** Releases every pending wait: delayed and hung replies go out now. */
   cancel(): void;
 }

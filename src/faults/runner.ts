@@ -1,4 +1,5 @@
 import { type Clock, sleep } from '../clock';
+import type { Pending } from '../pending';
 import { ok, type Reply } from '../protocol/reply';
 import type { Pop3Event } from '../vocabulary';
 import type { ByteSink } from '../wire';
@@ -40,7 +41,7 @@ export interface FaultTarget {
   readonly stlsBegin: string;
   emit(event: Pop3Event): void;
   /** Sends a reply as the session does (reply guards, transcript). */
-  send(reply: Reply, shape?: ReplyShape): Promise<void>;
+  send(reply: Reply, shape?: ReplyShape): Pending;
   /** A fault is closing the connection: the session ends, no more commands run. */
   endingByFault(): void;
 }
@@ -74,7 +75,7 @@ export class FaultRunner implements FaultHook {
     this.abort = undefined;
   }
 
-  async greeting(send: SendNormally): Promise<void> {
+  greeting(send: SendNormally): Pending {
     const { sessionId } = this.target;
     const rule = this.engine.empty
       ? undefined
@@ -88,7 +89,7 @@ export class FaultRunner implements FaultHook {
     return this.apply(rule, send, undefined);
   }
 
-  async command(command: CommandFacts, run: SendNormally): Promise<void> {
+  command(command: CommandFacts, run: SendNormally): Pending {
     if (this.engine.empty) return run();
     const { sessionId } = this.target;
     const { verb, args, state, user } = command;

@@ -1,8 +1,7 @@
 const DOT = 0x2e;
+const CR = 0x0d;
+const LF = 0x0a;
 const TERMINATOR = Buffer.from('.\r\n');
-
-/** Octets per write when a message body is streamed. */
-export const CHUNK_SIZE = 256 * 1024;
 
 // Stuffing is computed once per stored body (RETR sends the same Buffer each
 // time); bodies without a line starting with '.' map to themselves.
@@ -34,24 +33,23 @@ function stuffLines(body: Buffer): Buffer {
   return out;
 }
 
+const LAST_LINE_END = Buffer.from('\r\n.\r\n');
+
 /**
- * The data part of a multi-line reply in chunks, dot-stuffed unless `stuff`
- * is false, the last chunk ending with the terminating `.` CRLF. The
- * terminator shares a write with the last line end (at least its CRLF),
- * because popular clients look for `\r\n.\r\n` inside one read.
+ * The data part of a multi-line reply, dot-stuffed unless `stuff` is false,
+ * in two parts: `data`, a view of the (stuffed) body without its last CRLF,
+ * and `end`, that CRLF with the terminating `.` CRLF. The two share the last
+ * write, because popular clients look for `\r\n.\r\n` inside one read; a
+ * large message is sent as a view, never copied per RETR.
  *
- * Chunks are views of the (stuffed) body, so a large message is not copied
- * per RETR. `body` must end in CRLF (or be empty); stored messages do.
+ * Stored messages end in CRLF; a body that does not (a fault's) is sent as it is.
  */
-export function* stuffedChunks(body: Buffer, stuff = true, chunkSize = CHUNK_SIZE): Generator<Buffer> {
-  const data = stuff ? stuffedBody(body) : body;
-  let start = 0;
-  // Stop early enough that the last chunk holds at least the final CRLF.
-  while (data.length - start >= chunkSize + 2) {
-    yield data.subarray(start, start + chunkSize);
-    start += chunkSize;
-  }
-  yield Buffer.concat([data.subarray(start), TERMINATOR]);
+export function stuffedParts(body: Buffer, stuff = true): { data: Buffer; end: Buffer } {
+  const all = stuff ? stuffedBody(body) : body;
+  const n = all.length;
+  // Only a fault's body (bare LF line ends) lacks the final CRLF.
+  if (n < 2 || all[n - 2] !== CR || all[n - 1] !== LF) return { data: all, end: TERMINATOR };
+  return { data: all.subarray(0, n - 2), end: LAST_LINE_END };
 }
 
 /** A multi-line listing (LIST, UIDL, CAPA, ...) as one buffer, stuffed and terminated. */

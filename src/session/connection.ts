@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { type SecureContext, TLSSocket } from 'node:tls';
+import type { Pending } from '../pending';
 import type { TlsError } from './tls-failure';
 
 /** How a TLS handshake went: done, or failed with what Node reported. */
@@ -81,14 +82,14 @@ export class Connection {
   }
 
   /**
-   * Writes bytes; resolves at once while less than {@link WRITE_WINDOW} is
-   * queued, else when the socket has drained (or is gone). The window keeps
+   * Writes bytes; returns nothing while less than {@link WRITE_WINDOW} is
+   * queued, else a promise of the socket's drain (or close). The window keeps
    * a large RETR streaming without a round trip per chunk, and bounds memory.
    */
-  write(chunk: Buffer): Promise<void> {
-    if (this.closedFlag || this.socket.destroyed) return Promise.resolve();
+  write(chunk: Buffer): Pending {
+    if (this.closedFlag || this.socket.destroyed) return;
     this.socket.write(chunk);
-    if (this.socket.writableLength <= WRITE_WINDOW) return Promise.resolve();
+    if (this.socket.writableLength <= WRITE_WINDOW) return;
     // Corked bytes never drain: let them go before waiting.
     this.uncork();
     return new Promise((resolve) => {

@@ -1,4 +1,5 @@
-import { listingBytes, stuffedChunks } from '../protocol/dot-stuffing';
+import { andThen, type Pending } from '../pending';
+import { listingBytes, stuffedParts } from '../protocol/dot-stuffing';
 import { firstLine, type Reply } from '../protocol/reply';
 import type { ByteSink, WriteOptions } from '../wire';
 
@@ -6,6 +7,7 @@ import type { ByteSink, WriteOptions } from '../wire';
 const SINGLE_WRITE_LIMIT = 64 * 1024;
 const TERMINATOR = '.\r\n';
 const EMPTY = Buffer.alloc(0);
+const NO_OPTIONS: WriteOptions = {};
 
 const withTrailer = (bytes: Buffer, trailer: Buffer): Buffer =>
   trailer.length === 0 ? bytes : Buffer.concat([bytes, trailer]);
@@ -13,14 +15,16 @@ const withTrailer = (bytes: Buffer, trailer: Buffer): Buffer =>
 /**
  * Turns replies into bytes. A single-line reply is one write; a multi-line
  * reply's last line end and `.` CRLF share a write (node-pop3 and yapople
- * depend on it); large messages stream chunk by chunk, waiting for the
- * socket to drain, so memory stays flat whatever the size.
+ * depend on it); a large message goes out as views of its stored (stuffed)
+ * body, waiting for the socket to drain, so nothing is copied per RETR.
+ * Returns the octets written: a number when the sink took them at once, a
+ * promise when it made the writer wait.
  */
 export class ReplyWriter {
   constructor(private readonly sink: ByteSink) {}
 
-  /** Sends a reply; resolves with the number of octets written. */
-  async send(reply: Reply, options: WriteOptions = {}): Promise<number> {
+  /** Sends a reply; gives the number of octets written. */
+  send(reply: Reply, options: WriteOptions = NO_OPTIONS): Pending<number> {
     const sink = options.sink ?? this.sink;
     const status = firstLine(reply);
     const trailer = options.trailer ?? EMPTY;
@@ -43,33 +47,29 @@ export class ReplyWriter {
     }
   }
 
-  private async sendMessage(
+  private sendMessage(
     sink: ByteSink,
     status: string,
     body: Buffer,
     stuff: boolean,
     terminated: boolean,
     trailer: Buffer,
-  ): Promise<number> {
-    // One chunk is held back: a small message joins its status line in one
-    // write, and the last chunk (with the terminator) can be trimmed.
-    let pending: Buffer = Buffer.from(`${status}\r\n`);
-    let total = 0;
-    for (const chunk of stuffedChunks(body, stuff)) {
-      if (pending.length + chunk.length <= SINGLE_WRITE_LIMIT) {
-        pending = Buffer.concat([pending, chunk]);
-        continue;
-      }
-      total += await write(sink, pending);
-      pending = chunk;
+  ): Pending<number> {
+    const head = Buffer.from(`${status}\r\n`);
+    const { data, end } = stuffedParts(body, stuff);
+    const last = terminated ? end : end.subarray(0, end.length - TERMINATOR.length);
+    // A small message joins its status line in one write.
+    if (head.length + data.length + last.length <= SINGLE_WRITE_LIMIT) {
+      return write(sink, withTrailer(Buffer.concat([head, data, last]), trailer));
     }
-    if (!terminated) pending = pending.subarray(0, pending.length - TERMINATOR.length);
-    total += await write(sink, withTrailer(pending, trailer));
-    return total;
+    // A large one: the status line, the body as one view (the socket queues it
+    // without a copy), then its last line end with the terminator.
+    return andThen(write(sink, head), (a) =>
+      andThen(write(sink, data), (b) => andThen(write(sink, withTrailer(last, trailer)), (c) => a + b + c)),
+    );
   }
 }
 
-async function write(sink: ByteSink, bytes: Buffer): Promise<number> {
-  await sink.write(bytes);
-  return bytes.length;
+function write(sink: ByteSink, bytes: Buffer): Pending<number> {
+  return andThen(sink.write(bytes), () => bytes.length);
 }

@@ -3,6 +3,7 @@ import type { FaultHook, ReplyShape } from '../faults/hook';
 import { FaultRunner } from '../faults/runner';
 import type { Mailbox } from '../mailbox/mailbox';
 import { Maildrop } from '../mailbox/maildrop';
+import { andThen, type Pending } from '../pending';
 import { checkCommand } from '../protocol/command-check';
 import { type CommandLine, parseCommandLine } from '../protocol/command-line';
 import { apopTimestamp, greetingReply } from '../protocol/greeting';
@@ -19,6 +20,15 @@ import { replyEvent } from './reply-event';
 import { ReplyWriter } from './reply-writer';
 import type { SessionHost } from './session-host';
 import { tlsFailureCause } from './tls-failure';
+
+/** A reply sent as the RFC asks: no fault reshapes it. */
+const NO_SHAPE: ReplyShape = {};
+
+/** A command's reply, and the step it decided. */
+interface Answered {
+  readonly reply: Reply;
+  readonly next: NextStep | undefined;
+}
 
 /** Queued lines above which the socket is paused (pipelining with input backpressure). */
 const PAUSE_AT = 64;
@@ -44,6 +54,7 @@ export class Session extends SessionContext {
   private endRecorded = false;
   private badCommands = 0;
   private idleTimer: TimerHandle | undefined;
+  private lastActivity = 0;
   private lockedMailbox: Mailbox | undefined;
   private sasl: PendingSasl | undefined;
   private readonly faults: FaultHook;
@@ -109,6 +120,7 @@ export class Session extends SessionContext {
   /** Called by the server when the socket is gone, however that happened. */
   onClosed(byServer: boolean): void {
     this.idleTimer?.cancel();
+    this.idleTimer = undefined;
     this.faults.cancel();
     this.queue.length = 0;
     if (this.lockedMailbox) this.lockedMailbox.unlock(this.id);
@@ -155,8 +167,15 @@ export class Session extends SessionContext {
 
   // The line loop
 
+  /**
+   * Every line of a chunk is queued before the first runs: replies to
+   * pipelined commands then leave corked together, in one write.
+   */
   private listen(): void {
-    this.connection.read((chunk) => this.reader.feed(chunk));
+    this.connection.read((chunk) => {
+      this.reader.feed(chunk);
+      if (!this.pumping && this.queue.length > 0) void this.pump();
+    });
   }
 
   /**
@@ -187,7 +206,6 @@ export class Session extends SessionContext {
     if (this.closing) return;
     this.queue.push(line);
     if (this.queue.length >= PAUSE_AT) this.connection.pause();
-    if (!this.pumping) void this.pump();
   }
 
   private async pump(): Promise<void> {
@@ -200,7 +218,9 @@ export class Session extends SessionContext {
         const line = this.queue.shift()!;
         if (this.queue.length === PAUSE_AT / 4) this.connection.resume();
         this.touch();
-        await this.handle(line);
+        // Most commands finish at once; only a command that waits costs a turn.
+        const waiting = this.handle(line);
+        if (waiting) await waiting;
       }
     } catch (error) {
       await this.endWithInternalError(error);
@@ -212,13 +232,13 @@ export class Session extends SessionContext {
     this.finishIfDrained();
   }
 
-  private async handle(input: InputLine): Promise<void> {
+  private handle(input: InputLine): Pending {
     if (input.kind === 'too-long') {
       // The -ERR ends a SASL exchange too (RFC 5034 §4): the next line is a command again.
       this.sasl = undefined;
-      await this.send(err(this.texts.lineTooLong(this.state)));
-      if (this.host.dialect.closeOnLongLine) return this.endByServer('server-closed');
-      return this.countBad();
+      return andThen(this.send(err(this.texts.lineTooLong(this.state))), () =>
+        this.host.dialect.closeOnLongLine ? this.endByServer('server-closed') : this.countBad(),
+      );
     }
     if (this.sasl) return this.handleSaslLine(input.bytes.toString('utf8'));
     const line = parseCommandLine(input.bytes, this.utf8Mode);
@@ -240,35 +260,47 @@ export class Session extends SessionContext {
       user: this.user ?? this.pendingUser,
       maildrop: this.maildrop,
     };
-    return this.faults.command(command, (shape = {}) => this.dispatch(line, shape));
+    return this.faults.command(command, (shape = NO_SHAPE) => this.dispatch(line, shape));
   }
 
   /** Runs a command through the command table and sends its reply. */
-  private async dispatch(line: CommandLine, shape: ReplyShape): Promise<void> {
+  private dispatch(line: CommandLine, shape: ReplyShape): Pending {
     const check = checkCommand(this, line);
     const known = check.kind === 'run' || check.known;
     if (known && this.state === 'AUTHORIZATION' && this.dialect.knownCommandResetsBadCount)
       this.badCommands = 0;
     if (check.kind === 'refused') return this.refuse(check.reply, shape);
-    const result = await check.spec.run(this, line.args, line.rest);
-    const { reply, next } = await this.answer(result, shape);
-    if (reply.kind !== 'status' || reply.ok) this.badCommands = 0;
-    else if (this.state === 'TRANSACTION') await this.countBad();
-    if (this.closing) await this.connection.end();
-    if (next?.kind === 'start-tls') await this.upgrade();
+    return andThen(check.spec.run(this, line.args, line.rest), (result) =>
+      andThen(this.answer(result, shape), (answered) => this.afterReply(answered)),
+    );
+  }
+
+  /** What follows a command's reply: the bad-command count, the close after QUIT, STLS's handshake. */
+  private afterReply({ reply, next }: Answered): Pending {
+    const failed = reply.kind === 'status' && !reply.ok;
+    if (!failed) this.badCommands = 0;
+    const counted = failed && this.state === 'TRANSACTION' ? this.countBad() : undefined;
+    return andThen(counted, () =>
+      this.closing
+        ? andThen(this.connection.end(), () => this.startTlsAfter(next))
+        : this.startTlsAfter(next),
+    );
+  }
+
+  private startTlsAfter(next: NextStep | undefined): Pending {
+    if (next?.kind === 'start-tls') return this.upgrade();
   }
 
   /** Applies a command's next step, then sends its reply. */
-  private async answer(
-    result: CommandResult,
-    shape: ReplyShape = {},
-  ): Promise<{ reply: Reply; next?: NextStep }> {
+  private answer(result: CommandResult, shape: ReplyShape = NO_SHAPE): Pending<Answered> {
     const { reply, next } = result.kind === 'step' ? result : { reply: result, next: undefined };
     if (next) this.apply(next);
-    await this.send(reply, shape);
-    // In the same turn as the reply event: no client can have read the reply before this runs.
-    if ((next?.kind === 'quit' || next?.kind === 'update') && this.endReason) this.recordEnd(this.endReason);
-    return { reply, next };
+    return andThen(this.send(reply, shape), () => {
+      // In the same turn as the reply event: no client can have read the reply before this runs.
+      if ((next?.kind === 'quit' || next?.kind === 'update') && this.endReason)
+        this.recordEnd(this.endReason);
+      return { reply, next };
+    });
   }
 
   /** What a step decided, made real: state, lock, maildrop, transcript, and what the next lines are. */
@@ -312,12 +344,12 @@ export class Session extends SessionContext {
   }
 
   /** A client line inside an AUTH exchange (RFC 5034 §4): base64, or `*` to cancel. */
-  private async handleSaslLine(raw: string): Promise<void> {
+  private handleSaslLine(raw: string): Pending {
     const pending = this.sasl!;
     const { mechanism } = pending;
     this.host.emit({ type: 'sasl-response', sessionId: this.id, at: this.host.clock.now(), mechanism, raw });
     this.sasl = undefined;
-    await this.answer(continueSasl(this, pending, raw));
+    return andThen(this.answer(continueSasl(this, pending, raw)), () => undefined);
   }
 
   /**
@@ -347,17 +379,17 @@ export class Session extends SessionContext {
     }
   }
 
-  private async refuse(reply: Reply, shape: ReplyShape = {}): Promise<void> {
-    await this.send(reply, shape);
-    await this.countBad();
+  private refuse(reply: Reply, shape: ReplyShape = NO_SHAPE): Pending {
+    return andThen(this.send(reply, shape), () => this.countBad());
   }
 
-  private async countBad(): Promise<void> {
+  private countBad(): Pending {
     this.badCommands++;
     const max = this.state === 'UPDATE' ? undefined : this.host.dialect.maxBadCommands[this.state];
     if (max !== undefined && this.badCommands >= max) {
-      await this.send(err(this.texts.tooManyBadCommands(this.state)));
-      await this.endByServer('server-closed');
+      return andThen(this.send(err(this.texts.tooManyBadCommands(this.state))), () =>
+        this.endByServer('server-closed'),
+      );
     }
   }
 
@@ -389,12 +421,15 @@ export class Session extends SessionContext {
     await this.connection.end();
   }
 
-  async send(reply: Reply, shape: ReplyShape = {}): Promise<void> {
+  send(reply: Reply, shape: ReplyShape = NO_SHAPE): Pending {
     let stuff = shape.stuff;
-    if (shape.bend) ({ reply, stuff } = shape.bend(reply));
-    reply = safeText(reply, this.host.capabilities.respCodes);
-    const bytes = await this.writer.send(reply, { ...shape, stuff });
-    this.host.emit(replyEvent(this.id, this.host.clock.now(), reply, bytes));
+    let sent = reply;
+    if (shape.bend) ({ reply: sent, stuff } = shape.bend(reply));
+    sent = safeText(sent, this.host.capabilities.respCodes);
+    const options = stuff === shape.stuff ? shape : { ...shape, stuff };
+    return andThen(this.writer.send(sent, options), (bytes) => {
+      this.host.emit(replyEvent(this.id, this.host.clock.now(), sent, bytes));
+    });
   }
 
   private setState(to: SessionState): void {
@@ -409,10 +444,24 @@ export class Session extends SessionContext {
     this.lockedMailbox = undefined;
   }
 
-  /** Restarts the autologout timer (RFC 1939 §3: any command resets it). */
+  /**
+   * Any command restarts the autologout period (RFC 1939 §3). Only the time is
+   * noted here: the one timer, when it fires early, waits for the rest of the
+   * period (a timer made and cancelled per command was a tenth of a pipelined
+   * session's cost).
+   */
   private touch(): void {
-    this.idleTimer?.cancel();
-    this.idleTimer = this.host.clock.setTimeout(() => void this.autologout(), this.host.autologoutMs);
+    this.lastActivity = this.host.clock.now();
+    if (!this.idleTimer) this.armIdleTimer(this.host.autologoutMs);
+  }
+
+  private armIdleTimer(ms: number): void {
+    this.idleTimer = this.host.clock.setTimeout(() => {
+      this.idleTimer = undefined;
+      const left = this.lastActivity + this.host.autologoutMs - this.host.clock.now();
+      if (left > 0) this.armIdleTimer(left);
+      else void this.autologout();
+    }, ms);
   }
 
   private async autologout(): Promise<void> {
