@@ -33,6 +33,8 @@ export interface FaultHook {
   readonly sink: ByteSink;
   /** Whether a fault may be holding a reply now. */
   readonly waiting: boolean;
+  /** No rule is set: a command runs as it is, with no facts gathered for matching. */
+  readonly idle: boolean;
   greeting(send: SendNormally): Pending;
   command(command: CommandFacts, run: SendNormally): Pending;
   /** Releases every pending wait: delayed and hung replies go out now. */

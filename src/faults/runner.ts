@@ -70,6 +70,10 @@ export class FaultRunner implements FaultHook {
     return this.abort !== undefined;
   }
 
+  get idle(): boolean {
+    return this.engine.empty;
+  }
+
   cancel(): void {
     this.abort?.abort();
     this.abort = undefined;

@@ -35,5 +35,16 @@ export function checkCommand(ctx: CommandContext, line: CommandLine): CommandChe
   }
   const states = ctx.dialect.commandStates?.[verb] ?? spec.states;
   if (!states.includes(ctx.state)) return refused(ctx.texts.wrongState(verb, ctx.state), true);
-  return { kind: 'run', spec };
+  return runVerdict(spec);
+}
+
+// One verdict object per command: nothing is allocated for a command that runs.
+const verdicts = new WeakMap<CommandSpec, CommandCheck>();
+function runVerdict(spec: CommandSpec): CommandCheck {
+  let verdict = verdicts.get(spec);
+  if (!verdict) {
+    verdict = { kind: 'run', spec };
+    verdicts.set(spec, verdict);
+  }
+  return verdict;
 }

@@ -18,7 +18,8 @@ export function safeText(reply: Reply, respCodes: boolean): Reply {
   if (reply.kind === 'continue' || reply.kind === 'raw') return reply;
   let text = respCodes ? reply.text : withoutCode(reply.text);
   if (NOT_PRINTABLE.test(text)) text = text.replace(/[^\x20-\x7e]/g, '?');
-  if (Buffer.byteLength(text) > MAX_TEXT) text = text.slice(0, MAX_TEXT);
+  // Printable ASCII by now: one octet per character.
+  if (text.length > MAX_TEXT) text = text.slice(0, MAX_TEXT);
   return text === reply.text ? reply : { ...reply, text };
 }
 

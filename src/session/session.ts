@@ -253,6 +253,7 @@ export class Session extends SessionContext {
       state: this.state,
     });
 
+    if (this.faults.idle) return this.dispatch(line, NO_SHAPE);
     const command = {
       verb,
       args,

@@ -11,33 +11,46 @@ type AnyListener = (event: Pop3Event) => void;
  * a bug in the mock must never pass unseen.
  */
 export class EventHub {
-  private readonly listeners = new Map<Pop3EventType | '*', Set<AnyListener>>();
+  // Arrays replaced on every change, never mutated: emit() iterates without
+  // a copy or an iterator, and a listener added or removed while an event is
+  // dispatched takes effect from the next event.
+  private readonly listeners = new Map<Pop3EventType | '*', readonly AnyListener[]>();
+  private all: readonly AnyListener[] = [];
 
   /** Listens to one event type, or to all with `'*'`. Returns a function that stops listening. */
   on<T extends Pop3EventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
   on(type: '*', listener: (event: Pop3Event) => void): () => void;
   on(type: Pop3EventType | '*', listener: AnyListener): () => void {
-    let set = this.listeners.get(type);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(type, set);
-    }
-    set.add(listener);
-    return () => set.delete(listener);
+    // As a set: the same function added twice listens once.
+    if (!this.get(type).includes(listener)) this.set(type, [...this.get(type), listener]);
+    return () =>
+      this.set(
+        type,
+        this.get(type).filter((l) => l !== listener),
+      );
   }
 
   emit(event: Pop3Event): void {
     const named = this.listeners.get(event.type);
-    this.call(named, event);
-    this.call(this.listeners.get('*'), event);
-    if (event.type === 'internal-error' && !named?.size) reportUnheard(event);
+    if (named) this.call(named, event);
+    if (this.all.length > 0) this.call(this.all, event);
+    if (event.type === 'internal-error' && !named?.length) reportUnheard(event);
   }
 
-  private call(set: Set<AnyListener> | undefined, event: Pop3Event): void {
-    if (!set) return;
-    for (const listener of set) {
+  private get(type: Pop3EventType | '*'): readonly AnyListener[] {
+    return type === '*' ? this.all : (this.listeners.get(type) ?? []);
+  }
+
+  private set(type: Pop3EventType | '*', list: readonly AnyListener[]): void {
+    if (type === '*') this.all = list;
+    else if (list.length > 0) this.listeners.set(type, list);
+    else this.listeners.delete(type);
+  }
+
+  private call(list: readonly AnyListener[], event: Pop3Event): void {
+    for (let i = 0; i < list.length; i++) {
       try {
-        listener(event);
+        list[i]!(event);
       } catch (error) {
         console.error('[pop3-mock] an event listener threw:', error);
       }

@@ -23,6 +23,7 @@ export class Recorder {
     const live = this.sessions.filter((s) => !s.ended);
     this.sessions.length = 0;
     this.byId.clear();
+    this.last = undefined;
     return live;
   }
 
@@ -30,8 +31,14 @@ export class Recorder {
     if (event.type === 'session-start') this.open(event, event.at);
     // A live session's record, restarted by reset(): it begins with this event.
     if (event.type === 'reset' && !this.byId.has(event.sessionId)) this.open(event, event.startedAt);
-    this.byId.get(event.sessionId)?.apply(event);
+    // Events come in runs of one session (a pipelined batch): the last record is the likely one.
+    const last = this.last;
+    const record = last?.id === event.sessionId ? last : this.byId.get(event.sessionId);
+    this.last = record;
+    record?.apply(event);
   }
+
+  private last: SessionRecord | undefined;
 
   private open(from: Extract<Pop3Event, { type: 'session-start' | 'reset' }>, startedAt: number): void {
     const record = new SessionRecord(
