@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { assertNever } from '../assert-never';
 import type { EndReason, FaultActionType, Pop3Event, SessionState, TlsMode } from '../vocabulary';
+import { EventLog } from './event-log';
 import { type JsonOptions, type SessionJSON, sessionToJSON } from './json-export';
 import { type LocatedCommand, locateCommands, printedCommand, type RecordedCommand } from './pattern';
 import { type RenderOptions, renderSession, type SessionView } from './render';
@@ -32,6 +33,17 @@ export interface AuthAttempt {
   readonly at: number;
 }
 
+/** A fault rule that fired in a session. */
+export interface FiredFault {
+  readonly ruleId: string;
+  readonly action: FaultActionType;
+  readonly description: string;
+  readonly at: number;
+}
+
+/** The empty list every record shares until its first entry. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /**
  * Everything one session did, built from its events. Read it after the
  * session, or while it runs. The structured fields hold real values
@@ -41,26 +53,30 @@ export interface AuthAttempt {
 export class SessionRecord implements SessionView {
   /** Every event of the session, in order, with real values. */
   get events(): readonly Pop3Event[] {
-    return this.applied;
+    return this.log.all();
   }
   /** The user the session logged in as; undefined until a login succeeds. */
   get user(): string | undefined {
-    return this.now.user;
+    return this.userNow;
   }
   /** How the connection is protected: `implicit` (POP3S) or `stls` once upgraded. */
   get tls(): TlsMode {
-    return this.now.tls;
+    return this.tlsNow;
   }
   /** The state now (or when the session ended). */
   get state(): SessionState {
-    return this.now.state;
+    return this.stateNow;
   }
-  readonly startedAt: Date;
+  get startedAt(): Date {
+    this.startedDate ??= new Date(this.startedAtMs);
+    return this.startedDate;
+  }
   get endedAt(): Date | undefined {
-    return this.now.endedAt;
+    if (this.endedAtMs !== undefined) this.endedDate ??= new Date(this.endedAtMs);
+    return this.endedDate;
   }
   get endReason(): EndReason | undefined {
-    return this.now.endReason;
+    return this.endReasonNow;
   }
 
   /**
@@ -69,35 +85,34 @@ export class SessionRecord implements SessionView {
    * before. Undefined for a record that holds the whole session.
    */
   get restartedAt(): Date | undefined {
-    return this.now.restartedAt;
+    return this.restartedAtNow;
   }
   /** Messages RETRieved: number and uid in that session, in order (repeats included). */
   get retrieved(): readonly { readonly number: number; readonly uid: string }[] {
-    return this.retrievals;
+    return this.retrievals ?? NONE;
   }
   /** Messages removed at UPDATE: number in that session and uid. */
   get deleted(): readonly { readonly number: number; readonly uid: string }[] {
-    return this.now.deleted;
+    return this.deletedNow;
   }
 
   // What the events made of the session so far: changed only by apply().
-  private readonly applied: Pop3Event[] = [];
-  private readonly retrievals: { number: number; uid: string }[] = [];
-  private readonly firedFaults: {
-    ruleId: string;
-    action: FaultActionType;
-    description: string;
-    at: number;
-  }[] = [];
-  private readonly now: {
-    user: string | undefined;
-    tls: TlsMode;
-    state: SessionState;
-    endedAt: Date | undefined;
-    endReason: EndReason | undefined;
-    restartedAt: Date | undefined;
-    deleted: readonly { number: number; uid: string }[];
-  };
+  // Plain fields, lists made on their first entry and dates on first read:
+  // a record is kept for every session, so each object it does not need is
+  // garbage collection saved (see event-log.ts).
+  private readonly log: EventLog;
+  private retrievals: { number: number; uid: string }[] | undefined;
+  private firedFaults: FiredFault[] | undefined;
+  private userNow: string | undefined;
+  private tlsNow: TlsMode;
+  private stateNow: SessionState = 'AUTHORIZATION';
+  private readonly startedAtMs: number;
+  private startedDate: Date | undefined;
+  private endedAtMs: number | undefined;
+  private endedDate: Date | undefined;
+  private endReasonNow: EndReason | undefined;
+  private restartedAtNow: Date | undefined;
+  private deletedNow: readonly { number: number; uid: string }[] = NONE;
 
   constructor(
     readonly id: number,
@@ -106,16 +121,9 @@ export class SessionRecord implements SessionView {
     tls: TlsMode,
     at: number,
   ) {
-    this.now = {
-      user: undefined,
-      tls,
-      state: 'AUTHORIZATION',
-      endedAt: undefined,
-      endReason: undefined,
-      restartedAt: undefined,
-      deleted: [],
-    };
-    this.startedAt = new Date(at);
+    this.tlsNow = tls;
+    this.startedAtMs = at;
+    this.log = new EventLog(id, at);
   }
 
   /**
@@ -203,8 +211,8 @@ export class SessionRecord implements SessionView {
   }
 
   /** Fault rules that fired in this session, in order. */
-  get faults(): readonly { ruleId: string; action: FaultActionType; description: string; at: number }[] {
-    return this.firedFaults;
+  get faults(): readonly FiredFault[] {
+    return this.firedFaults ?? NONE;
   }
 
   /**
@@ -213,45 +221,52 @@ export class SessionRecord implements SessionView {
    * the commands it sent in plaintext around that. See docs/TLS.md.
    */
   get tlsRefusal(): TlsRefusal | undefined {
-    return tlsRefusalOf(this.applied);
+    return tlsRefusalOf(this.events);
   }
 
   /** Errors inside the mock, in order: each was answered `-ERR` (the dialect's `internalError`) and ended the session. */
   get errors(): readonly RecordedInternalError[] {
-    return this.internalErrors;
+    return this.internalErrors ?? NONE;
   }
-  private readonly internalErrors: RecordedInternalError[] = [];
+  private internalErrors: RecordedInternalError[] | undefined;
+
+  /** Whether `event` (that very object) is the last this record applied: a listener's way to tell whether the record has it yet. */
+  appliedLast(event: Pop3Event): boolean {
+    return this.log.isLatest(event);
+  }
 
   /** Applies one event of this session. */
   apply(event: Pop3Event): void {
-    this.applied.push(event);
+    this.log.push(event);
     switch (event.type) {
       case 'auth':
-        if (event.result === 'ok') this.now.user = event.user;
+        if (event.result === 'ok') this.userNow = event.user;
         break;
       case 'state':
-        this.now.state = event.to;
+        this.stateNow = event.to;
         break;
       case 'tls':
-        this.now.tls = event.mode;
+        this.tlsNow = event.mode;
         break;
       case 'update':
-        this.now.deleted = event.deleted;
+        this.deletedNow = event.deleted;
         break;
       case 'reset':
-        this.now.user = event.user;
-        this.now.state = event.state;
-        this.now.tls = event.tls;
-        this.now.restartedAt = new Date(event.at);
+        this.userNow = event.user;
+        this.stateNow = event.state;
+        this.tlsNow = event.tls;
+        this.restartedAtNow = new Date(event.at);
         break;
       case 'session-end':
-        this.now.endReason = event.reason;
-        this.now.endedAt = new Date(event.at);
+        this.endReasonNow = event.reason;
+        this.endedAtMs = event.at;
         break;
       case 'retrieve':
+        this.retrievals ??= [];
         this.retrievals.push({ number: event.number, uid: event.uid });
         break;
       case 'fault':
+        this.firedFaults ??= [];
         this.firedFaults.push({
           ruleId: event.ruleId,
           action: event.action,
@@ -260,6 +275,7 @@ export class SessionRecord implements SessionView {
         });
         break;
       case 'internal-error':
+        this.internalErrors ??= [];
         this.internalErrors.push({ message: event.message, stack: event.stack, at: event.at });
         break;
       case 'tls-failed':

@@ -112,11 +112,19 @@ export class TranscriptApi {
       const earlier = past.find((c) => matchesCommand(pattern, c));
       if (earlier) return earlier;
     }
-    const event = await waitForEvent(
+    // Located as it arrives: position and user as they were then, not when the wait resumes.
+    let found: LocatedCommand | undefined;
+    const matches = (e: Pop3Event): boolean => {
+      const located = this.locate(e);
+      if (!located || !this.matchesLive(pattern, located, options)) return false;
+      found = located;
+      return true;
+    };
+    await waitForEvent(
       this.hub,
       this.clock,
       `the command ${describePattern(pattern)}${options.user !== undefined ? ` from user ${JSON.stringify(options.user)}` : ''}`,
-      (e) => e.type === 'command' && this.matchesLive(pattern, e, options),
+      matches,
       options.timeoutMs ?? DEFAULT_WAIT_MS,
       {
         waits: this.waits,
@@ -130,7 +138,7 @@ export class TranscriptApi {
         },
       },
     );
-    return this.locate(event)!;
+    return found!;
   }
 
   /**
@@ -269,20 +277,18 @@ export class TranscriptApi {
     return this.recorder.sessions.find((s) => s.id === id);
   }
 
-  private matchesLive(pattern: CommandPattern, event: Pop3Event, filter: SessionFilter): boolean {
-    const located = this.locate(event);
-    if (!located) return false;
+  private matchesLive(pattern: CommandPattern, located: LocatedCommand, filter: SessionFilter): boolean {
     if (filter.sessionId !== undefined && located.sessionId !== filter.sessionId) return false;
     if (filter.user !== undefined && located.user !== filter.user) return false;
     return matchesCommand(pattern, located);
   }
 
-  /** A command event as a {@link LocatedCommand}, whether or not its record has applied it yet. */
+  /** A command event, while it is dispatched, as a {@link LocatedCommand}, whether or not its record has applied it yet. */
   private locate(event: Pop3Event): LocatedCommand | undefined {
     if (event.type !== 'command') return undefined;
     const record = this.find(event.sessionId);
     const events = record?.events ?? [];
-    const applied = events.includes(event);
+    const applied = record?.appliedLast(event) ?? false;
     const index = events.filter((e) => e.type === 'command').length + (applied ? 0 : 1);
     const { verb, args, raw, state, at, sessionId } = event;
     return { verb, args, raw, state, at, sessionId, index, user: record?.user, reply: undefined };
