@@ -107,8 +107,9 @@ try {
         unit: 'MB/s',
         mock: runs.mock.map((x) => x.mbs),
         floor: runs.floor.map((x) => x.mbs),
-        target: '≥ 0.9x floor',
-        limit: 0.9,
+        // Issue #15: a dot-stuffed 50 MB RETR at >= 0.95x the floor; the others as before.
+        target: v.name.startsWith('RETR 50 MB, dot') ? '≥ 0.95x floor' : '≥ 0.9x floor',
+        limit: v.name.startsWith('RETR 50 MB, dot') ? 0.95 : 0.9,
         better: 'higher',
         paired: true,
         note: `${num(v.reply.length / MB, 1)} MB on the wire; client CPU ${cpu(runs.mock)} (floor run ${cpu(runs.floor)})`,

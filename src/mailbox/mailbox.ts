@@ -1,7 +1,7 @@
 import { type InspectOptions, inspect } from 'node:util';
 import type { LoadedMessage } from '../fixtures/types';
 import { FixtureError } from '../fixtures/types';
-import { contentUid, createStoredMessage, isValidUid, type StoredMessage } from './message';
+import { isValidUid, prepareMessage, type StoredMessage } from './message';
 
 /** A message as the mailbox API shows it. `number` is its position in a session opened now. */
 export interface MessageInfo {
@@ -61,9 +61,12 @@ export class Mailbox {
   add(loaded: readonly LoadedMessage[]): MessageInfo[] {
     const deliveredAt = new Date(this.now());
     const added = loaded.map((m) => {
-      const stored = createStoredMessage(m.raw, '', deliveredAt);
-      const uid = this.assignUid(m, stored.wire);
-      const message: StoredMessage = { ...stored, uid };
+      const { wire, size, bodyStart, needsStuffing, contentUid } = prepareMessage(
+        m.raw,
+        m.unchanging ?? false,
+      );
+      const uid = this.assignUid(m, contentUid);
+      const message: StoredMessage = { uid, wire, size, bodyStart, needsStuffing, deliveredAt };
       this.stored.push(message);
       return message;
     });
@@ -141,7 +144,7 @@ export class Mailbox {
   // A content hash keeps uids stable across restarts; a suffix keeps them
   // unique when the same bytes are delivered twice or after a deletion
   // (RFC 1939 §7: never reused while the maildrop exists).
-  private assignUid(m: LoadedMessage, wire: Buffer): string {
+  private assignUid(m: LoadedMessage, base: string): string {
     if (m.uid !== undefined) {
       if (!isValidUid(m.uid)) {
         throw new FixtureError(
@@ -156,7 +159,6 @@ export class Mailbox {
       this.usedUids.add(m.uid);
       return m.uid;
     }
-    const base = contentUid(wire);
     let uid = base;
     for (let n = 2; this.usedUids.has(uid); n++) uid = `${base}-${n}`;
     this.usedUids.add(uid);

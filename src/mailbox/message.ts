@@ -60,7 +60,7 @@ function hasDotLine(wire: Buffer): boolean {
 }
 
 /** A content hash, the default uid: stable across restarts for the same fixture. */
-export function contentUid(wire: Buffer): string {
+function contentUid(wire: Buffer): string {
   return createHash('sha256').update(wire).digest('hex').slice(0, 24);
 }
 
@@ -71,14 +71,33 @@ export function isValidUid(uid: string): boolean {
   return UID_PATTERN.test(uid);
 }
 
-export function createStoredMessage(raw: Buffer, uid: string, deliveredAt: Date): StoredMessage {
+/** What a message's bytes make, whoever holds it: everything but its uid and delivery time. */
+export interface PreparedMessage {
+  readonly wire: Buffer;
+  readonly size: number;
+  readonly bodyStart: number;
+  readonly needsStuffing: boolean;
+  /** {@link contentUid} of the wire form: the uid it gets unless taken or given. */
+  readonly contentUid: string;
+}
+
+// Bytes that never change (see LoadedMessage.unchanging) are prepared once per
+// process: a suite that starts a server per test with the same fixtures pays
+// the scan and the hash once. Held weakly: it goes when the bytes go.
+const prepared = new WeakMap<Buffer, PreparedMessage>();
+
+/** The wire form, size, offsets and content uid of `raw`; kept for bytes that never change. */
+export function prepareMessage(raw: Buffer, unchanging: boolean): PreparedMessage {
+  const known = unchanging ? prepared.get(raw) : undefined;
+  if (known) return known;
   const wire = toWireForm(raw);
-  return {
-    uid,
+  const made: PreparedMessage = {
     wire,
     size: wire.length,
     bodyStart: findBodyStart(wire),
     needsStuffing: hasDotLine(wire),
-    deliveredAt,
+    contentUid: contentUid(wire),
   };
+  if (unchanging) prepared.set(raw, made);
+  return made;
 }

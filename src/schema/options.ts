@@ -112,9 +112,14 @@ const codeMessage = z.union(
   { error: `expected a message: a Buffer, ${MESSAGE_FORMS}` },
 );
 
-// The single form first: a readonly array branch would try to freeze a Buffer it refuses.
+// The list first: a list tried against every single form first cost most of a
+// start's check. Not `.readonly()`: that freezes whatever it is tried on, and
+// throws on a Buffer; in JSON Schema it would also mark the list response-only.
 const oneOrMany = <T extends z.ZodType>(item: T) =>
-  z.union([item, z.array(item).readonly()], { error: 'expected a message or a list of messages' });
+  z.union([readonlyList(item), item], { error: 'expected a message or a list of messages' });
+/** `z.array`, typed as the readonly list the options take. */
+const readonlyList = <T extends z.ZodType>(item: T) =>
+  z.array(item) as unknown as z.ZodType<readonly z.output<T>[], readonly z.input<T>[]>;
 
 export const jsonMessages = oneOrMany(jsonMessage);
 export const wireMessages = oneOrMany(wireMessage);

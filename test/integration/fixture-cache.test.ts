@@ -78,3 +78,40 @@ test('the same fixture used by many servers keeps its order and bytes (sources l
     await pop3.close();
   }
 });
+
+/** RETR 1 and UIDL 1 of a server seeded with `messages`. */
+async function retrAndUid(messages: (string | Buffer)[]): Promise<{ body: string; uid: string }> {
+  const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages } } });
+  try {
+    const client = await RawClient.connect(pop3.port);
+    await client.command('USER alice');
+    await client.command('PASS secret');
+    const uid = (await client.command('UIDL 1')).split(' ')[2] ?? '';
+    const reply = await client.multi('RETR 1');
+    await client.command('QUIT');
+    return { body: reply.lines.join('\n'), uid };
+  } finally {
+    await pop3.close();
+  }
+}
+
+test('a Buffer changed in place between two starts is served as it is now (only strings and files are kept prepared)', async () => {
+  const bytes = Buffer.from('Subject: b\r\n\r\nAAAA\r\n');
+  const first = await retrAndUid([bytes]);
+  bytes.write('BBBB', bytes.indexOf('AAAA'));
+  const second = await retrAndUid([bytes]);
+  expect(first.body).toContain('AAAA');
+  expect(second.body).toContain('BBBB');
+  expect(second.uid).not.toBe(first.uid);
+});
+
+test('the same fixture string gives the same bytes and content uid on every start, a different one another uid', async () => {
+  const text = 'Subject: s\r\n\r\nsame\r\n';
+  const a = await retrAndUid([text]);
+  const b = await retrAndUid([`${text}`]);
+  const other = await retrAndUid(['Subject: s\r\n\r\nother\r\n']);
+  expect(b).toEqual(a);
+  expect(a.body).toContain('same');
+  expect(other.uid).not.toBe(a.uid);
+  expect(other.body).toContain('other');
+});
