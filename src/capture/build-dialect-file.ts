@@ -154,10 +154,10 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
       maxBadCommands: f.maxBadCommands,
       ...(f.ignoreExtraArguments !== undefined && { ignoreExtraArguments: f.ignoreExtraArguments }),
       ...(f.authListsMechanisms !== undefined && { authListsMechanisms: f.authListsMechanisms }),
-    },
-    observed: {
       apopTimestamp:
         stamp?.[1] === undefined ? null : stamp[1].replace(/@[^>]+>/, '@{host}>').replace(/\d+/g, '{digits}'),
+    },
+    observed: {
       saslMechanisms: sasl === undefined ? [] : sasl.split(' ').slice(1),
       ...(f.rfcNumberingAfterDele !== undefined && { rfcNumberingAfterDele: f.rfcNumberingAfterDele }),
       responseCodes: codes,

@@ -70,7 +70,9 @@ export class Session extends SessionContext {
       },
     });
     this.writer = new ReplyWriter(this.faults.sink);
-    this.greetingTimestamp = host.apop ? apopTimestamp(host.clock.now(), host.hostname) : undefined;
+    this.greetingTimestamp = host.apop
+      ? apopTimestamp(host.clock.now(), host.hostname, host.dialect.apopTimestamp)
+      : undefined;
   }
 
   /** Sends the greeting and starts reading commands. Never rejects: a failure is an internal error. */
@@ -246,8 +248,7 @@ export class Session extends SessionContext {
   /** Runs a command through the command table and sends its reply. */
   private async dispatch(line: CommandLine, shape: ReplyShape): Promise<void> {
     const check = checkCommand(this, line);
-    const known = check.kind === 'run' || check.known;
-    if (known && this.state === 'AUTHORIZATION' && this.dialect.knownCommandResetsBadCount)
+    if (check.kind === 'run' && this.state === 'AUTHORIZATION' && this.dialect.knownCommandResetsBadCount)
       this.badCommands = 0;
     if (check.kind === 'refused') return this.refuse(check.reply, shape);
     const result = await check.spec.run(this, line.args, line.rest);
