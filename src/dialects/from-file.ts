@@ -142,7 +142,8 @@ const argumentsOf = (line: string) => line.split(' ').slice(1);
  * The capability defaults the captured CAPA lists imply (the `capabilities`
  * option still overrides them). A command the server answered with `+OK`
  * although CAPA leaves it out (GreenMail's TOP and USER) stays on: the file
- * has its text. USER is always on: a capture logs in with USER/PASS.
+ * has its text; STLS too when the file has its texts (captured over implicit
+ * TLS, CAPA never lists it). USER is always on: a capture logs in with USER/PASS.
  */
 export function settingsFromCapa(capa: CapturedCapa, texts: FileTexts = {}): Partial<CapabilitySettings> {
   const all = [...(capa.beforeLogin ?? []), ...(capa.afterLogin ?? []), ...(capa.afterStls ?? [])];
@@ -167,7 +168,7 @@ export function settingsFromCapa(capa: CapturedCapa, texts: FileTexts = {}): Par
     authRespCode: has('AUTH-RESP-CODE'),
     implementation: implementation === '' ? undefined : implementation,
     sasl,
-    stls: has('STLS'),
+    stls: has('STLS') || texts.stlsBegin !== undefined || texts.tlsAlreadyActive !== undefined,
     loginDelay: number('LOGIN-DELAY'),
     expire: expire === 'NEVER' ? 'NEVER' : number('EXPIRE'),
     utf8: has('UTF8'),

@@ -1,10 +1,11 @@
 import { type Capture, type CaptureOptions, captureDialect } from '../../../src/capture/capture-dialect';
 import type { Exchange } from '../../../src/capture/probe-session';
 
-/** Two small messages, LF line ends (Dovecot's Maildir and the mock agree on their CRLF sizes). */
+/** Three small messages, LF line ends (Dovecot's Maildir and the mock agree on their CRLF sizes). */
 export const CAPTURE_MESSAGES = [
   'From: a@example.com\nTo: alice@example.com\nSubject: one\n\nHello one\n',
   'From: b@example.com\nTo: alice@example.com\nSubject: two\n\nHello two\n.dotted line\n',
+  'From: c@example.com\nTo: alice@example.com\nSubject: three\n\nLine 1\n\nLine 3\n.\nLine 5\n',
 ];
 export const CAPTURE_USER = 'alice';
 export const CAPTURE_PASSWORD = 'secret';
