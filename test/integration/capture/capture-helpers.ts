@@ -1,5 +1,6 @@
 import { type Capture, type CaptureOptions, captureDialect } from '../../../src/capture/capture-dialect';
 import type { Exchange } from '../../../src/capture/probe-session';
+import { main } from '../../../src/cli/main';
 
 /** Three small messages, LF line ends (Dovecot's Maildir and the mock agree on their CRLF sizes). */
 export const CAPTURE_MESSAGES = [
@@ -37,4 +38,13 @@ export function comparable(transcript: readonly Exchange[]): string[] {
     );
     return `${e.state} ${e.sent} => ${reply.join(' | ')}`;
   });
+}
+
+/** `pop3-mock capture --host 127.0.0.1 --user alice --password secret ARGS` through main(), in `cwd`. */
+export async function captureCli(args: readonly string[], cwd = process.cwd()) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const base = ['capture', '--host', '127.0.0.1', '--user', CAPTURE_USER, '--password', CAPTURE_PASSWORD];
+  const code = await main([...base, ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, cwd);
+  return { code, out: out.join('\n'), err };
 }

@@ -1,21 +1,11 @@
 import { on, startPop3Mock } from '../../../src';
-import { main } from '../../../src/cli/main';
-import { CAPTURE_MESSAGES, CAPTURE_PASSWORD, CAPTURE_USER } from './capture-helpers';
+import { CAPTURE_MESSAGES, CAPTURE_PASSWORD, CAPTURE_USER, captureCli } from './capture-helpers';
 
 // A server that refuses the login for now stops the capture (exit 5) with its
 // line and what to do (docs/DIALECTS.md, "Rate limits and locked accounts").
 const users = { [CAPTURE_USER]: { password: CAPTURE_PASSWORD, messages: CAPTURE_MESSAGES } };
 
-async function capture(port: number) {
-  const err: string[] = [];
-  const args = ['capture', '--host', '127.0.0.1', '--port', String(port)];
-  const code = await main(
-    [...args, '--user', CAPTURE_USER, '--password', CAPTURE_PASSWORD],
-    { out: () => {}, err: (l) => err.push(l) },
-    process.cwd(),
-  );
-  return { code, err };
-}
+const capture = (port: number) => captureCli(['--port', String(port)]);
 
 test('[IN-USE] at the first login: exit 5, the server line and what to do; nothing changed', async () => {
   const pop3 = await startPop3Mock({ users, tls: false });

@@ -2,10 +2,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DialectName, startPop3Mock } from '../../../src';
-import { main } from '../../../src/cli/main';
 import { generateTlsMaterial } from '../../../src/server/tls/certificate-modes';
 import { RawClient } from '../../helpers/raw-client';
-import { CAPTURE_MESSAGES, CAPTURE_PASSWORD, CAPTURE_USER, captureAt, comparable } from './capture-helpers';
+import {
+  CAPTURE_MESSAGES,
+  CAPTURE_PASSWORD,
+  CAPTURE_USER,
+  captureAt,
+  captureCli,
+  comparable,
+} from './capture-helpers';
 
 // pop3-mock capture over TLS, with pop3-mock itself as the server: STLS and
 // implicit TLS, the CA given with --ca or the check skipped with --insecure.
@@ -17,13 +23,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function capture(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const base = ['capture', '--host', '127.0.0.1', '--user', CAPTURE_USER, '--password', CAPTURE_PASSWORD];
-  const code = await main([...base, ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, dir);
-  return { code, out: out.join('\n'), err };
-}
+const capture = (args: string[]) => captureCli(args, dir);
 
 test('--starttls --ca: CAPA before and after STLS are two lists, and the replay answers each', async () => {
   // TLS required for USER: CAPA before STLS lacks USER and PLAIN, after it has them.
