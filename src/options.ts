@@ -90,7 +90,11 @@ export interface Pop3MockOptions {
   tlsPort?: number | string;
   /** Refuse USER/PASS and plaintext SASL mechanisms until TLS is active (RFC 2595 §2.3). Default false. */
   requireTls?: boolean;
-  /** Offer APOP: a timestamp in the greeting and the APOP command (RFC 1939 §7). Default false. */
+  /**
+   * Offer APOP: a timestamp in the greeting and the APOP command (RFC 1939 §7).
+   * Default false, or true with a dialect that has a timestamp shape (a
+   * captured file whose server's greeting had one).
+   */
   apop?: boolean;
   /** Host name used in APOP timestamps and CRAM-MD5 challenges. Default `localhost`. */
   hostname?: string;

@@ -1,7 +1,8 @@
 import type { DialectFile, FileText, TextState } from '../dialects/dialect-file';
 import { type FileTextName, fillTemplate } from '../dialects/file-placeholders';
 import { type DialectName, dialects } from '../dialects/index';
-import type { Findings, Sample } from './probe-script';
+import type { Findings, Sample } from './findings';
+import { APOP_TIMESTAMP } from './probe-before-login';
 import { templateOf } from './template-of';
 
 /** How the file is written. */
@@ -17,10 +18,12 @@ export interface FileChoices {
 const fits = (template: string, samples: readonly Sample[]) =>
   samples.every((s) => fillTemplate(template, s.values) === s.raw);
 
+const placeholderCount = (template: string) => template.match(/\{[A-Za-z]+\}/g)?.length ?? 0;
+
 /** A template every sample agrees with, preferring the one with the most placeholders. */
 function commonTemplate(samples: readonly Sample[]): string | undefined {
   const candidates = [...new Set(samples.map((s) => s.template))].sort(
-    (a, b) => (b.match(/\{[A-Za-z]+\}/g)?.length ?? 0) - (a.match(/\{[A-Za-z]+\}/g)?.length ?? 0),
+    (a, b) => placeholderCount(b) - placeholderCount(a),
   );
   return candidates.find((t) => fits(t, samples));
 }
@@ -39,10 +42,16 @@ export function combine(samples: readonly Sample[]): FileText {
     });
     if (solved) return { byState, otherwise: byState.TRANSACTION ?? Object.values(byState)[0] ?? '' };
   }
-  // The template most samples share is the rule; the verbs it misses get their own.
-  const counts = new Map<string, number>();
-  for (const s of samples) counts.set(s.template, (counts.get(s.template) ?? 0) + 1);
-  const otherwise = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  // The template most verbs share is the rule (a verb probed twice counts once; on a tie
+  // the one with placeholders: a fixed text is likelier one verb's own); the verbs it
+  // misses get their own.
+  const verbs = new Map<string, Set<string>>();
+  for (const [i, s] of samples.entries())
+    verbs.set(s.template, (verbs.get(s.template) ?? new Set()).add(s.verb ?? `#${i}`));
+  const otherwise =
+    [...verbs.entries()].sort(
+      (a, b) => b[1].size - a[1].size || placeholderCount(b[0]) - placeholderCount(a[0]),
+    )[0]?.[0] ?? '';
   const byVerb: Record<string, string> = {};
   for (const s of samples) {
     if (s.verb === undefined || fits(otherwise, [s])) continue;
@@ -92,7 +101,24 @@ function nearestPreset(
   return best;
 }
 
-const APOP_TIMESTAMP = /\s*(<[^<>\s@]+@[^<>\s]+>)\s*$/;
+/**
+ * The shape of an APOP timestamp: each part between `.`, `-` or `_` made
+ * `{digits}`, `{hex}` or `{base64}` (anything else too), the host made
+ * `{host}`. Nothing of the server's values is kept.
+ */
+export function apopShape(timestamp: string): string {
+  const inner = timestamp.slice(1, -1);
+  const at = inner.lastIndexOf('@');
+  const local = inner.slice(0, at).split(/([._-])/);
+  const shaped = local.map((part, i) => {
+    if (i % 2 === 1 || part === '') return part;
+    if (/^\d+$/.test(part)) return '{digits}';
+    if (/^[0-9a-f]+$/.test(part) || /^[0-9A-F]+$/.test(part)) return '{hex}';
+    // Anything else is random to a client: never kept as it was.
+    return '{base64}';
+  });
+  return `<${shaped.join('')}@{host}>`;
+}
 
 /** Turns what the script learned into a dialect file, without credentials, content or (unless kept) host. */
 export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile {
@@ -134,10 +160,8 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   const notLearned = [
     ...f.notLearned,
     `QUIT after deletions: the capture never commits one; the text is the ${extendsPreset} preset's`,
-    'APOP, LOGIN-DELAY refusals, [IN-USE], autologout, UTF8, LANG: not probed; the preset answers',
+    'successful APOP and SASL logins, LOGIN-DELAY refusals, [IN-USE], autologout, UTF8, LANG: not probed; the preset answers',
   ];
-  if (f.capa.afterStls === undefined)
-    notLearned.push('CAPA after STLS: not probed separately (with --starttls, every CAPA is after STLS)');
   return {
     format: 'pop3-mock-dialect/1',
     name: choices.name,
@@ -154,10 +178,10 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
       maxBadCommands: f.maxBadCommands,
       ...(f.ignoreExtraArguments !== undefined && { ignoreExtraArguments: f.ignoreExtraArguments }),
       ...(f.authListsMechanisms !== undefined && { authListsMechanisms: f.authListsMechanisms }),
+      ...(f.userTakesRestOfLine !== undefined && { userTakesRestOfLine: f.userTakesRestOfLine }),
+      apopTimestamp: stamp?.[1] === undefined ? null : apopShape(stamp[1]),
     },
     observed: {
-      apopTimestamp:
-        stamp?.[1] === undefined ? null : stamp[1].replace(/@[^>]+>/, '@{host}>').replace(/\d+/g, '{digits}'),
       saslMechanisms: sasl === undefined ? [] : sasl.split(' ').slice(1),
       ...(f.rfcNumberingAfterDele !== undefined && { rfcNumberingAfterDele: f.rfcNumberingAfterDele }),
       responseCodes: codes,

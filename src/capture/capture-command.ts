@@ -1,7 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type CaptureFlags, captureFlags } from '../schema/capture-flags';
+import { checkInput } from '../schema/check';
+import { InputError } from '../schema/input-error';
+import { describeParseError } from '../schema/parse-args-error';
 import { captureDialect } from './capture-dialect';
+import { ConnectFailed } from './line-client';
 import { CaptureStopped } from './probe-session';
 
 /** Where the subcommand writes: the file to stdout (without --out), progress to stderr. */
@@ -10,13 +15,30 @@ export interface CaptureIo {
   err(line: string): void;
 }
 
+/** Exit codes of `pop3-mock capture` (the numbers `pop3-mock` itself uses mean the same). */
+export const CaptureExit = {
+  written: 0,
+  unexpected: 1,
+  /** Bad flags. */
+  usage: 2,
+  /** The `--ca` file cannot be read. */
+  badInput: 4,
+  /** The server refused the login or behaved in a way the script cannot take as harmless. */
+  stopped: 5,
+  /** The server cannot be reached, or its TLS handshake failed (a certificate not trusted). */
+  unreachable: 6,
+} as const;
+
 export const CAPTURE_USAGE = `Usage: pop3-mock capture --host H --port P [--tls | --starttls] [--ca FILE] [--insecure]
                          --user U --password PW [--out FILE] [--name NAME] [--keep-host]
+                         [--timeout-ms N]
 
 Probes a real POP3 server with a fixed script (docs/DIALECTS.md, "Capture your own")
 and writes a dialect file (JSON) to --out or stdout; replay it with --dialect FILE.
 Nothing is deleted: every DELE is undone with RSET. No password, message content
 or (without --keep-host) host name is written. Progress goes to stderr.
+Exit codes: 0 written, 2 bad flags, 4 --ca unreadable, 5 stopped (login refused,
+mailbox looked changed), 6 server unreachable or TLS refused, 1 anything else.
 `;
 
 const OPTIONS = {
@@ -35,72 +57,93 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** `pop3-mock capture ...`: resolves with the exit code (0 written, 2 usage, 5 the capture stopped). */
+/** `keepHost` is `--keep-host` on the command line. */
+const flagOf = (path: string) => `--${path.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Parses and checks the flags against the one schema; a refusal is one line naming each flag. */
+function checkFlags(argv: readonly string[]): CaptureFlags | { help: true } | { problem: string } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    return { problem: describeParseError(error) };
+  }
+  if (values.help) return { help: true };
+  const { 'keep-host': keepHost, 'timeout-ms': timeoutMs, ...rest } = values;
+  try {
+    return checkInput(
+      captureFlags,
+      { ...rest, keepHost, timeoutMs },
+      { source: 'pop3-mock capture', noun: 'flag' },
+    );
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { problem: error.issues.map((i) => `${flagOf(i.path)}: ${i.message}`).join('; ') };
+  }
+}
+
+/** `pop3-mock capture ...`: resolves with the exit code ({@link CaptureExit}). */
 export async function runCaptureCommand(
   argv: readonly string[],
   io: CaptureIo,
   cwd: string,
 ): Promise<number> {
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    ({ values } = parse(argv));
-  } catch (error) {
-    io.err(
-      `pop3-mock capture: ${error instanceof Error ? (error.message.split('. ')[0] ?? '') : String(error)}`,
-    );
-    return 2;
-  }
-  if (values.help) {
-    io.out(CAPTURE_USAGE);
-    return 0;
-  }
-  const missing = (['host', 'port', 'user', 'password'] as const).filter((k) => !values[k]);
-  const port = Number(values.port);
-  const problem =
-    missing.length > 0
-      ? `missing ${missing.map((k) => `--${k}`).join(', ')}`
-      : !/^\d{1,5}$/.test(values.port ?? '') || port < 1 || port > 65535
-        ? '--port needs a port number from 1 to 65535'
-        : values.tls && values.starttls
-          ? '--tls and --starttls exclude each other'
-          : undefined;
-  if (problem !== undefined) {
-    io.err(`pop3-mock capture: ${problem}`);
+  const flags = checkFlags(argv);
+  if ('problem' in flags) {
+    io.err(`pop3-mock capture: ${flags.problem}`);
     io.err('Run pop3-mock capture --help for usage.');
-    return 2;
+    return CaptureExit.usage;
   }
-  const host = values.host ?? '';
+  if (!('host' in flags)) {
+    io.out(CAPTURE_USAGE);
+    return CaptureExit.written;
+  }
+  let ca: Buffer | undefined;
   try {
-    const ca = values.ca === undefined ? undefined : readFileSync(resolve(cwd, values.ca));
-    io.err(`pop3-mock capture: probing ${host}:${port}`);
+    ca = flags.ca === undefined ? undefined : readFileSync(resolve(cwd, flags.ca));
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    io.err(
+      `pop3-mock capture: cannot read --ca ${flags.ca}: ${code === 'ENOENT' ? 'not found' : String(error)}`,
+    );
+    return CaptureExit.badInput;
+  }
+  const { host, port } = flags;
+  try {
+    io.err(
+      `pop3-mock capture: probing ${host}:${port}${flags.tls ? ' (TLS)' : flags.starttls ? ' (STLS)' : ''}`,
+    );
     const { file } = await captureDialect({
       host,
       port,
-      tls: values.tls ?? false,
-      starttls: values.starttls ?? false,
-      tlsOptions: { ...(ca && { ca }), rejectUnauthorized: !values.insecure, servername: host },
-      timeoutMs: Number(values['timeout-ms'] ?? 10_000),
-      user: values.user ?? '',
-      password: values.password ?? '',
-      ...(values.name !== undefined && { name: values.name }),
-      keepHost: values['keep-host'] ?? false,
+      tls: flags.tls ?? false,
+      starttls: flags.starttls ?? false,
+      tlsOptions: { ...(ca && { ca }), rejectUnauthorized: !flags.insecure },
+      timeoutMs: flags.timeoutMs ?? 10_000,
+      user: flags.user,
+      password: flags.password,
+      ...(flags.name !== undefined && { name: flags.name }),
+      keepHost: flags.keepHost ?? false,
       log: io.err,
     });
     const json = `${JSON.stringify(file, null, 2)}\n`;
-    if (values.out === undefined) io.out(json);
-    else writeFileSync(resolve(cwd, values.out), json);
-    io.err(
-      `pop3-mock capture: done, extends ${file.extends}${values.out ? `, written to ${values.out}` : ''}`,
-    );
+    if (flags.out === undefined) io.out(json);
+    else writeFileSync(resolve(cwd, flags.out), json);
+    io.err(`pop3-mock capture: done, extends ${file.extends}${flags.out ? `, written to ${flags.out}` : ''}`);
     for (const line of file.notLearned ?? []) io.err(`  not learned: ${line}`);
-    return 0;
+    return CaptureExit.written;
   } catch (error) {
-    const what = error instanceof CaptureStopped ? 'stopped' : 'failed';
-    io.err(`pop3-mock capture: ${what}: ${error instanceof Error ? error.message : String(error)}`);
-    return error instanceof CaptureStopped ? 5 : 1;
+    if (error instanceof CaptureStopped) {
+      io.err(`pop3-mock capture: stopped: ${error.message}`);
+      return CaptureExit.stopped;
+    }
+    if (error instanceof ConnectFailed) {
+      io.err(`pop3-mock capture: ${error.message}`);
+      if (error.certificate)
+        io.err("  give the server's CA certificate with --ca FILE, or skip the check with --insecure");
+      return CaptureExit.unreachable;
+    }
+    io.err(`pop3-mock capture: failed: ${error instanceof Error ? error.message : String(error)}`);
+    return CaptureExit.unexpected;
   }
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
 }

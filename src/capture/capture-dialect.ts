@@ -37,7 +37,8 @@ export async function captureDialect(options: CaptureOptions): Promise<Capture> 
   const log = options.log ?? (() => {});
   const sessions = new ProbeSessions(options, options, log);
   try {
-    const findings = await runProbeScript(sessions, options.user);
+    const tls = options.tls ? 'implicit' : options.starttls ? 'stls' : 'none';
+    const findings = await runProbeScript(sessions, options.user, tls);
     const file = buildDialectFile(findings, {
       name: options.name ?? 'captured',
       host: options.host,

@@ -13,6 +13,32 @@ export interface Endpoint {
   readonly timeoutMs: number;
 }
 
+/** The server could not be reached, or its TLS handshake failed (`certificate`: it was the certificate check). */
+export class ConnectFailed extends Error {
+  override readonly name = 'ConnectFailed';
+
+  constructor(
+    message: string,
+    readonly certificate: boolean,
+  ) {
+    super(message);
+  }
+}
+
+// Node's codes for a certificate the client refuses (unknown CA, self-signed, wrong name, expired ...).
+const CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME/;
+
+/** A connection or handshake error, said in the capture's words. */
+function connectFailed(endpoint: Endpoint, error: unknown, handshake: boolean): ConnectFailed {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  const reason = error instanceof Error ? error.message : String(error);
+  const where = `${endpoint.host}:${endpoint.port}`;
+  if (handshake || CERTIFICATE_CODE.test(code)) {
+    return new ConnectFailed(`TLS handshake with ${where} failed: ${reason}`, CERTIFICATE_CODE.test(code));
+  }
+  return new ConnectFailed(`cannot connect to ${where}: ${reason}`, false);
+}
+
 /** What came back for one command: a line, a multi-line answer, or the end of the connection. */
 export type Answer =
   | { readonly kind: 'line'; readonly line: string }
@@ -53,7 +79,7 @@ export class LineClient {
       const s: Socket = endpoint.tls
         ? tlsConnect({ host: endpoint.host, port: endpoint.port, ...endpoint.tlsOptions }, () => resolve(s))
         : netConnect({ host: endpoint.host, port: endpoint.port }, () => resolve(s));
-      s.once('error', reject);
+      s.once('error', (error) => reject(connectFailed(endpoint, error, false)));
     });
     const client = new LineClient(socket, endpoint);
     return { client, greeting: await client.readAnswer(false), localAddress: socket.localAddress ?? '' };
@@ -86,7 +112,7 @@ export class LineClient {
       const s = tlsConnect({ socket: plain, host: this.endpoint.host, ...this.endpoint.tlsOptions }, () =>
         resolve(s),
       );
-      s.once('error', reject);
+      s.once('error', (error) => reject(connectFailed(this.endpoint, error, true)));
     });
     this.socket = secure;
     this.attach(secure);

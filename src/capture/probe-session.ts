@@ -32,6 +32,29 @@ export class CaptureStopped extends Error {
 }
 
 /**
+ * What to do about a refused login, by its response code (RFC 2449 §8,
+ * RFC 3206). `loginDelay` is the LOGIN-DELAY the server advertised, if any.
+ */
+export function loginRefusalAdvice(line: string, loginDelay: number | undefined): string {
+  const code = /^-ERR \[([A-Z0-9/-]+)\]/.exec(line)?.[1];
+  const delay = loginDelay === undefined ? 'its LOGIN-DELAY' : `LOGIN-DELAY ${loginDelay} s`;
+  switch (code) {
+    case 'IN-USE':
+      return 'another session holds the mailbox (a mail client polling it, or a capture interrupted a moment ago): stop it, wait for the server to release the lock, and run the capture again';
+    case 'LOGIN-DELAY':
+      return `the server refuses a login within ${delay} of the last one, and the script logs in about 30 times: capture a test account or server without the delay`;
+    case 'SYS/TEMP':
+      return 'a temporary server problem: run the capture again later';
+    case 'SYS/PERM':
+      return 'the server refuses this account for now: ask its administrator';
+    default:
+      return loginDelay !== undefined && loginDelay > 0
+        ? `the server advertises LOGIN-DELAY ${loginDelay}: it may refuse logins that come sooner; capture a test account or server without the delay`
+        : 'check --user and --password';
+  }
+}
+
+/**
  * Runs probe commands in a session of the state they need, opening (and
  * logging in) again whenever the server closed it. After each `-ERR` it
  * sends a command that succeeds (CAPA before login, NOOP after), so a
@@ -45,11 +68,17 @@ export class ProbeSessions {
   greeting = '';
   /** The address the server sees this side as, for `{remoteAddress}`. */
   localAddress = '';
+  /** With STLS: CAPA before it and the STLS answer, from the first session. */
+  beforeStls: { capa: Answer; stls: Answer } | undefined;
+  /** The LOGIN-DELAY the server advertised, for the advice when a login is refused. */
+  loginDelay: number | undefined;
+  /** Logins that succeeded so far. */
+  private logins = 0;
 
   constructor(
     private readonly endpoint: Endpoint,
     private readonly account: Account,
-    private readonly log: (line: string) => void,
+    readonly log: (line: string) => void,
   ) {}
 
   /** A fresh session in `state` (the current one is dropped without QUIT). */
@@ -140,18 +169,32 @@ export class ProbeSessions {
     this.greeting = first;
     this.localAddress = localAddress;
     if (this.account.starttls) {
+      // The first session also shows what the server offers before TLS.
+      const capa = this.beforeStls ? undefined : await this.exchange(client, 'AUTHORIZATION', 'CAPA', true);
       const stls = await this.exchange(client, 'AUTHORIZATION', 'STLS');
-      if (!isOk(stls)) throw new CaptureStopped(`STLS refused: ${lineOf(stls) ?? stls.kind}`);
-      await client.startTls();
+      if (capa) this.beforeStls = { capa, stls };
+      if (!isOk(stls)) {
+        client.destroy();
+        throw new CaptureStopped(`STLS refused: ${lineOf(stls) ?? stls.kind}`);
+      }
+      try {
+        await client.startTls();
+      } catch (error) {
+        client.destroy();
+        throw error;
+      }
     }
     if (state === 'TRANSACTION') {
       await this.exchange(client, 'AUTHORIZATION', `USER ${this.account.user}`);
       const pass = await this.exchange(client, 'AUTHORIZATION', `PASS ${this.account.password}`);
       if (!isOk(pass)) {
         client.destroy();
-        // [IN-USE], [LOGIN-DELAY], [SYS/TEMP]: the server refuses for now; the docs say what to do.
-        throw new CaptureStopped(`login refused: ${lineOf(pass) ?? pass.kind}`);
+        const line = lineOf(pass) ?? `<${pass.kind}>`;
+        const n = this.logins;
+        const which = n === 0 ? 'login refused' : `login refused after ${n} login${n === 1 ? '' : 's'}`;
+        throw new CaptureStopped(`${which}: ${line}; ${loginRefusalAdvice(line, this.loginDelay)}`);
       }
+      this.logins++;
     }
     this.client = client;
     this.clientState = state;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isDialectPath } from '../config/load-dialect';
+import { describeParseError } from '../schema/parse-args-error';
 import { UsageError } from './errors';
 import { checkFlagValues, type FlagOptions, parseArgsOptions } from './flag-values';
 import { OPTION_FLAGS } from './option-flags';
@@ -71,30 +72,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     outliveParent: values['outlive-parent'] === true,
     dialectFile,
   };
-}
-
-/** Node's messages are long and mention `--` escapes; keep the first sentence. */
-function describeParseError(error: unknown): string {
-  // Not instanceof Error: node:util's errors come from another realm when main() runs in a vm (jest).
-  const given =
-    typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
-  const message = typeof given === 'string' ? given : String(error);
-  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const option = /'([^']+)'/.exec(message)?.[1];
-    return option ? `unknown option ${option}` : message;
-  }
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    const argument = /'([^']+)'/.exec(message)?.[1];
-    return argument ? `unexpected argument ${JSON.stringify(argument)}` : message;
-  }
-  // E.g. a value starting with "-": Node asks for `--flag=-1`, say so in one line.
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && message.includes('ambiguous')) {
-    const option = /'([^']+)'/.exec(message)?.[1] ?? 'the option';
-    return `${option} needs a value; for one starting with "-" write ${option}=VALUE`;
-  }
-  // The first sentence: Node's messages end one with "." and a space or a line break.
-  return message.split(/\.\s/)[0] ?? message;
 }
 
 /**

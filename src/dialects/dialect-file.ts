@@ -45,14 +45,20 @@ export interface FileBehaviour {
   readonly ignoreExtraArguments?: boolean;
   /** A bare `AUTH` lists the mechanisms. */
   readonly authListsMechanisms?: boolean;
+  /** USER takes the rest of the line as the name, even none, and answers `+OK`. */
+  readonly userTakesRestOfLine?: boolean;
+  /**
+   * The greeting's APOP timestamp shape (`<{hex}.{digits}.{base64}@{host}>`):
+   * the mock's greetings carry one of that shape and APOP is on; `null`: the
+   * server's greeting had none.
+   */
+  readonly apopTimestamp?: string | null;
   /** Maildrop locking. */
   readonly lock?: LockMode;
 }
 
 /** What the capture saw but the dialect does not replay by itself. */
 export interface FileObservations {
-  /** The shape of the greeting's APOP timestamp (`<{digits}.{digits}@{host}>`), or `null` when it has none. */
-  readonly apopTimestamp?: string | null;
   /** The SASL mechanisms the server offered before login. */
   readonly saslMechanisms?: readonly string[];
   /** Whether `LIST n` and the numbering kept RFC 1939's numbers after a DELE. */

@@ -28,10 +28,12 @@ export interface ReplyTexts {
   listHeader(count: number, octets: number): string;
   noSuchMessage(number: string, count: number): string;
   messageDeleted(number: number): string;
-  invalidNumber(argument: string): string;
+  /** `rest`: the argument and the ones after it, joined by single spaces (Dovecot echoes them all). */
+  invalidNumber(argument: string, rest: string): string;
   /** `extra` holds the arguments past the ones the command takes. */
   tooManyArguments(verb: string, extra: readonly string[]): string;
-  invalidLineCount(argument: string): string;
+  /** `rest`: as for {@link ReplyTexts.invalidNumber}. */
+  invalidLineCount(argument: string, rest: string): string;
   retrieved(size: number): string;
   top: string;
   deleted(number: number): string;
@@ -55,8 +57,14 @@ export interface ReplyTexts {
   apopNotEnabled: string;
   unknownMechanism(name: string): string;
   authCancelled: string;
-  /** Invalid base64 or a message the mechanism cannot parse. */
+  /** A SASL message the mechanism cannot parse. */
   authMalformed: string;
+  /** An initial response (`AUTH PLAIN <here>`) that is not base64. */
+  authBadInitialBase64: string;
+  /** A response line inside an AUTH exchange that is not base64. */
+  authBadBase64: string;
+  /** An APOP digest that is not 32 hex digits. */
+  apopBadDigest: string;
   /** USER/PASS or a plaintext mechanism before TLS when TLS is required. */
   plaintextDisallowed: string;
   /** `[LOGIN-DELAY]`: a login too soon after the last one (RFC 2449 §8.1.1). */
@@ -105,8 +113,24 @@ export interface Dialect {
   readonly mailboxName: (loginName: string) => string;
   /** Enforce LOGIN-DELAY when it is advertised (RFC 2449 §6.5 says SHOULD). */
   readonly enforceLoginDelay: boolean;
-  /** Before login, any recognised command resets the bad-command count, even one that fails (Dovecot). */
+  /**
+   * Before login, any command valid before login resets the bad-command
+   * count, even one that fails (Dovecot: pop3-login knows only its own
+   * commands, so `STAT` there counts as bad like a made-up verb).
+   */
   readonly knownCommandResetsBadCount?: boolean;
+  /**
+   * USER takes the rest of the line as the name, none and spaces included,
+   * and answers `+OK` (Dovecot); otherwise it takes exactly one argument.
+   */
+  readonly userTakesRestOfLine?: boolean;
+  /**
+   * The shape of this server's APOP timestamp, e.g. `<{hex}.{digits}.{hex}.{base64}@{host}>`
+   * (`{digits}`, `{hex}`: numbers, `{base64}`: random bytes, `{host}`: the
+   * `hostname` option). A dialect with one offers APOP unless the `apop`
+   * option says `false`.
+   */
+  readonly apopTimestamp?: string;
   /** States a command is valid in, where this server differs from RFC 1939 (GreenMail takes NOOP before login). */
   readonly commandStates?: Readonly<Record<string, readonly SessionState[]>>;
   /** Leave USER and SASL out of CAPA after login (Dovecot does, against RFC 5034 §3). */

@@ -50,24 +50,29 @@ const parsed = (argument: string) => argument.replace(/^0+(?=\d)/, '');
  * (`TOP 1` → `Noise after message number: ` with nothing after it).
  *
  * Emulated: every reply text above; bad-command disconnects (3rd unknown
- * command before login, 21st failing command after it); line limits of 1026
+ * command before login, 21st failing command after it; before login a
+ * command pop3-login knows resets the count even when it fails, and a
+ * command of the TRANSACTION state counts as unknown); line limits of 1026
  * octets before login and 2048 after, each closing the connection; Dovecot's
  * CAPA order, without USER and SASL after login; a bare `AUTH` listing the
- * mechanisms (PLAIN, LOGIN); `NOOP x`-style extra arguments ignored; no
- * maildrop lock (concurrent sessions allowed); the autologout text.
+ * mechanisms (PLAIN, LOGIN); `NOOP x`-style extra arguments ignored; USER
+ * taking the rest of the line as the name (a bare `USER` gets `+OK`); the
+ * rest of the line echoed after `Invalid message number:` and `Invalid
+ * size:`; the texts for broken base64 (initial response, response) and a
+ * non-hex APOP digest; no maildrop lock (concurrent sessions allowed); the
+ * autologout text. Checked against a live Dovecot 2.3.19 by
+ * test/integration/capture/dovecot-capture.test.ts (its hold-out).
  *
  * Not emulated: the 2 s delay after a failed login; `[SYS/TEMP]` auth
  * backend errors; the per-user+IP connection cap; `pop3_lock_session`; the
  * UIDL format (`%08Xu%08Xv`: the mock keeps its own uids unless a test sets
  * them); `Message N expunged.` from another session's expunge; the 8 KiB
  * limit for AUTH lines before login (the 1026-octet limit applies to them
- * too); USER with no name (Dovecot says `+OK`); bare `TOP` (Dovecot: `Invalid
- * message number: `; the type cannot tell it from `TOP 1`); the echoed rest of the line
- * in `Noise after message number: <rest>` (the type gives no rest); the
- * `TLS support isn't enabled.` reply to STLS without TLS (the mock calls
- * STLS unknown then); LAST (`pop3_enable_last`); a known command that fails
- * before login (e.g. PASS without USER) resetting the bad-command count, as
- * Dovecot's does (the session resets it only on success).
+ * too); bare `TOP` (Dovecot: `Invalid message number: `; the type cannot
+ * tell it from `TOP 1`); a bad number followed by surplus arguments
+ * (`RETR x y`: Dovecot reads the number first, the mock counts arguments
+ * first); the `TLS support isn't enabled.` reply to STLS without TLS (the
+ * mock calls STLS unknown then); LAST (`pop3_enable_last`).
  */
 export const dovecotDialect: Dialect = {
   name: 'dovecot',
@@ -92,6 +97,7 @@ export const dovecotDialect: Dialect = {
   mailboxName: (name) => name,
   enforceLoginDelay: false,
   knownCommandResetsBadCount: true,
+  userTakesRestOfLine: true,
   omitAuthAfterLogin: true,
   authListsMechanisms: true,
   texts: {
@@ -122,13 +128,14 @@ export const dovecotDialect: Dialect = {
     listHeader: (count) => `${count} messages:`,
     noSuchMessage: (number) => `There's no message ${parsed(number)}.`,
     messageDeleted: () => 'Message is deleted.',
-    invalidNumber: (argument) => `Invalid message number: ${argument}`,
+    // get_msgnum() and get_size() print the rest of the line from the bad argument.
+    invalidNumber: (_argument, rest) => `Invalid message number: ${rest}`,
     // get_msgnum() prints the rest of the line from the space after the number.
     tooManyArguments: (verb, extra) =>
       verb === 'APOP'
         ? 'Invalid parameters.'
         : `Noise after message number: ${extra.map((a) => ` ${a}`).join('')}`,
-    invalidLineCount: (argument) => `Invalid size: ${argument}`,
+    invalidLineCount: (_argument, rest) => `Invalid size: ${rest}`,
     retrieved: (size) => `${size} octets`,
     top: '',
     deleted: () => 'Marked to be deleted.',
@@ -152,6 +159,9 @@ export const dovecotDialect: Dialect = {
     unknownMechanism: () => '[AUTH] Unsupported authentication mechanism.',
     authCancelled: 'Authentication aborted by client.',
     authMalformed: '[AUTH] Authentication failed.',
+    authBadInitialBase64: '[AUTH] Invalid base64 data in initial response',
+    authBadBase64: '[AUTH] Invalid base64 in response',
+    apopBadDigest: 'Invalid characters in MD5 response.',
     plaintextDisallowed: '[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.',
     stlsBegin: 'Begin TLS negotiation now.',
     tlsAlreadyActive: 'TLS is already active.',

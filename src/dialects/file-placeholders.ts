@@ -8,7 +8,7 @@ export type FileTextName = keyof ReplyTexts | 'quitUpdateWithDeletions';
  * the text. `{number}` is a message number as a decimal value (`007` gives 7),
  * `{argument}` the argument as the client typed it, `{verb}` the command as
  * typed and `{VERB}` upper-cased, `{extra}` the surplus arguments joined by
- * single spaces. A text with no entry here takes no placeholders.
+ * single spaces, `{rest}` the argument and the ones after it, joined the same way. A text with no entry here takes no placeholders.
  */
 export const TEXT_PLACEHOLDERS: Readonly<Record<FileTextName, readonly string[]>> = {
   greeting: ['remoteAddress', 'sessionId'],
@@ -24,9 +24,9 @@ export const TEXT_PLACEHOLDERS: Readonly<Record<FileTextName, readonly string[]>
   listHeader: ['count', 'octets'],
   noSuchMessage: ['number', 'argument', 'count'],
   messageDeleted: ['number'],
-  invalidNumber: ['argument'],
+  invalidNumber: ['argument', 'rest'],
   tooManyArguments: ['verb', 'VERB', 'extra'],
-  invalidLineCount: ['argument'],
+  invalidLineCount: ['argument', 'rest'],
   retrieved: ['size'],
   top: [],
   deleted: ['number'],
@@ -47,6 +47,9 @@ export const TEXT_PLACEHOLDERS: Readonly<Record<FileTextName, readonly string[]>
   unknownMechanism: ['name'],
   authCancelled: [],
   authMalformed: [],
+  authBadInitialBase64: [],
+  authBadBase64: [],
+  apopBadDigest: [],
   plaintextDisallowed: [],
   loginDelay: [],
   stlsBegin: [],

@@ -54,11 +54,13 @@ export function dialectFromFile(file: DialectFile): Dialect {
       text('noSuchMessage', { number: decimal(argument), argument, count }) ??
       b.noSuchMessage(argument, count),
     messageDeleted: (number) => text('messageDeleted', { number }) ?? b.messageDeleted(number),
-    invalidNumber: (argument) => text('invalidNumber', { argument }) ?? b.invalidNumber(argument),
+    invalidNumber: (argument, rest) =>
+      text('invalidNumber', { argument, rest }) ?? b.invalidNumber(argument, rest),
     tooManyArguments: (verb, extra) =>
       text('tooManyArguments', { ...verbValues(verb), extra: extra.join(' ') }, verb) ??
       b.tooManyArguments(verb, extra),
-    invalidLineCount: (argument) => text('invalidLineCount', { argument }) ?? b.invalidLineCount(argument),
+    invalidLineCount: (argument, rest) =>
+      text('invalidLineCount', { argument, rest }) ?? b.invalidLineCount(argument, rest),
     retrieved: (size) => text('retrieved', { size }) ?? b.retrieved(size),
     top: plain('top', b.top),
     deleted: (number) => text('deleted', { number }) ?? b.deleted(number),
@@ -83,6 +85,9 @@ export function dialectFromFile(file: DialectFile): Dialect {
     unknownMechanism: (name) => text('unknownMechanism', { name }) ?? b.unknownMechanism(name),
     authCancelled: plain('authCancelled', b.authCancelled),
     authMalformed: plain('authMalformed', b.authMalformed),
+    authBadInitialBase64: plain('authBadInitialBase64', b.authBadInitialBase64),
+    authBadBase64: plain('authBadBase64', b.authBadBase64),
+    apopBadDigest: plain('apopBadDigest', b.apopBadDigest),
     plaintextDisallowed: plain('plaintextDisallowed', b.plaintextDisallowed),
     loginDelay: plain('loginDelay', b.loginDelay),
     stlsBegin: plain('stlsBegin', b.stlsBegin),
@@ -115,6 +120,9 @@ export function dialectFromFile(file: DialectFile): Dialect {
     maxBadCommands,
     ignoreExtraArguments: behaviour.ignoreExtraArguments ?? base.ignoreExtraArguments,
     authListsMechanisms: behaviour.authListsMechanisms ?? base.authListsMechanisms,
+    userTakesRestOfLine: behaviour.userTakesRestOfLine ?? base.userTakesRestOfLine,
+    apopTimestamp:
+      behaviour.apopTimestamp === null ? undefined : (behaviour.apopTimestamp ?? base.apopTimestamp),
     lock: behaviour.lock ?? base.lock,
     ...(captured
       ? {
@@ -134,7 +142,8 @@ const argumentsOf = (line: string) => line.split(' ').slice(1);
  * The capability defaults the captured CAPA lists imply (the `capabilities`
  * option still overrides them). A command the server answered with `+OK`
  * although CAPA leaves it out (GreenMail's TOP and USER) stays on: the file
- * has its text. USER is always on: a capture logs in with USER/PASS.
+ * has its text; STLS too when the file has its texts (captured over implicit
+ * TLS, CAPA never lists it). USER is always on: a capture logs in with USER/PASS.
  */
 export function settingsFromCapa(capa: CapturedCapa, texts: FileTexts = {}): Partial<CapabilitySettings> {
   const all = [...(capa.beforeLogin ?? []), ...(capa.afterLogin ?? []), ...(capa.afterStls ?? [])];
@@ -159,7 +168,7 @@ export function settingsFromCapa(capa: CapturedCapa, texts: FileTexts = {}): Par
     authRespCode: has('AUTH-RESP-CODE'),
     implementation: implementation === '' ? undefined : implementation,
     sasl,
-    stls: has('STLS'),
+    stls: has('STLS') || texts.stlsBegin !== undefined || texts.tlsAlreadyActive !== undefined,
     loginDelay: number('LOGIN-DELAY'),
     expire: expire === 'NEVER' ? 'NEVER' : number('EXPIRE'),
     utf8: has('UTF8'),

@@ -120,6 +120,9 @@ export const greenmailDialect: Dialect = {
     unknownMechanism: (name) =>
       `Required syntax: AUTH mechanism <${name}> not supported, expected one of [PLAIN, XOAUTH2]`,
     authMalformed: 'Authentication failed, expected base64 encoding : Illegal base64 character',
+    authBadInitialBase64: 'Authentication failed, expected base64 encoding : Illegal base64 character',
+    authBadBase64: 'Authentication failed, expected base64 encoding : Illegal base64 character',
+    apopBadDigest: 'Authentication failed, expected base64 encoding : Illegal base64 character',
     autologout: undefined,
   },
 };

@@ -12,29 +12,20 @@ const CREDENTIAL_VERBS = new Set(['USER', 'PASS', 'APOP']);
 /** Whether a line may run, and if not, the refusal (a bad command for the session's count). */
 export type CommandCheck =
   | { readonly kind: 'run'; readonly spec: CommandSpec }
-  | {
-      readonly kind: 'refused';
-      readonly reply: Reply;
-      /** The verb is one the server offers (some dialects forgive earlier bad commands then). */
-      readonly known: boolean;
-    };
+  | { readonly kind: 'refused'; readonly reply: Reply };
 
 /** The checks before a command runs: its characters, whether it is offered, and its state. */
 export function checkCommand(ctx: CommandContext, line: CommandLine): CommandCheck {
   const { verb, raw } = line;
-  const refused = (text: string, known: boolean): CommandCheck => ({
-    kind: 'refused',
-    reply: err(text),
-    known,
-  });
+  const refused = (text: string): CommandCheck => ({ kind: 'refused', reply: err(text) });
   const bad = ctx.utf8Mode && CREDENTIAL_VERBS.has(verb) ? NOT_TEXT : NOT_PRINTABLE;
-  if (line.malformedUtf8 || bad.test(raw)) return refused(ctx.texts.badCharacters, false);
+  if (line.malformedUtf8 || bad.test(raw)) return refused(ctx.texts.badCharacters);
   const spec = Object.hasOwn(commandTable, verb) ? commandTable[verb] : undefined;
   if (!spec || !ctx.offers(verb)) {
-    return refused(ctx.texts.unknownCommand(echoedText(line.keyword), ctx.state), false);
+    return refused(ctx.texts.unknownCommand(echoedText(line.keyword), ctx.state));
   }
   const states = ctx.dialect.commandStates?.[verb] ?? spec.states;
-  if (!states.includes(ctx.state)) return refused(ctx.texts.wrongState(verb, ctx.state), true);
+  if (!states.includes(ctx.state)) return refused(ctx.texts.wrongState(verb, ctx.state));
   return runVerdict(spec);
 }
 

@@ -13,16 +13,17 @@ export function parseDecimal(argument: string): number | undefined {
   return digits.length > 15 ? Number.POSITIVE_INFINITY : Number(digits);
 }
 
-/** Resolves a message-number argument to a live message, or the `-ERR` to send (RFC 1939 §5). */
+/** Resolves a message-number argument (the first of `args`) to a live message, or the `-ERR` to send (RFC 1939 §5). */
 export function findMessage(
   ctx: CommandContext,
   maildrop: Maildrop,
-  argument: string,
+  args: readonly string[],
   /** The `-ERR` text for a message marked deleted (DELE says "already deleted"). */
   deletedText: (number: number) => string = ctx.texts.messageDeleted,
 ): { number: number; message: StoredMessage } | Reply {
+  const argument = args[0] ?? '';
   const number = parseDecimal(argument);
-  if (number === undefined) return err(ctx.texts.invalidNumber(argument));
+  if (number === undefined) return err(ctx.texts.invalidNumber(argument, args.join(' ')));
   const found = maildrop.lookup(number);
   if (found.found) return { number: found.number, message: found.message };
   if (found.reason === 'deleted') return err(deletedText(number));

@@ -70,11 +70,20 @@ const capaLines = z
   .array(z.string().regex(/^[\x21-\x7e][\x20-\x7e]*$/, { error: 'expected a CAPA line' }))
   .readonly();
 
+/** An APOP timestamp shape: printable, no spaces, `<...>`, placeholders from the four the mock fills. */
+const apopShape = z.string().regex(/^<(?:[\x21-\x3b=?-z|~]|\{(?:digits|hex|base64|host)\})+>$/, {
+  error:
+    'expected a timestamp shape like "<{digits}.{hex}.{base64}@{host}>" ({digits}, {hex}, {base64}, {host})',
+});
+
+/** A dialect file's `name` (and `pop3-mock capture --name`). */
+export const dialectName = z
+  .string()
+  .regex(/^[\x20-\x7e]{1,100}$/, { error: 'expected a name of 1 to 100 printable characters' });
+
 export const dialectFile = z.strictObject({
   format: z.literal('pop3-mock-dialect/1', { error: 'expected "pop3-mock-dialect/1"' }),
-  name: z
-    .string()
-    .regex(/^[\x20-\x7e]{1,100}$/, { error: 'expected a name of 1 to 100 printable characters' }),
+  name: dialectName,
   extends: z.enum(DIALECT_NAMES),
   texts: texts.optional(),
   capa: z
@@ -92,12 +101,13 @@ export const dialectFile = z.strictObject({
       maxBadCommands: states(int(1, 10_000).nullable()).optional(),
       ignoreExtraArguments: z.boolean().optional(),
       authListsMechanisms: z.boolean().optional(),
+      userTakesRestOfLine: z.boolean().optional(),
+      apopTimestamp: apopShape.nullable().optional(),
       lock: z.enum(['exclusive', 'none']).optional(),
     })
     .optional(),
   observed: z
     .strictObject({
-      apopTimestamp: z.string().nullable().optional(),
       saslMechanisms: z.array(z.string()).readonly().optional(),
       rfcNumberingAfterDele: z.boolean().optional(),
       responseCodes: z.array(z.string()).readonly().optional(),

@@ -48,7 +48,7 @@ export function serverSettings(options: CheckedOptions): ServerSettings {
     lockMode: options.lock ?? dialect.lock,
     autologoutMs: options.autologoutMs ?? 600_000,
     requireTls: options.requireTls ?? false,
-    apop: options.apop ?? false,
+    apop: options.apop ?? dialect.apopTimestamp !== undefined,
     hostname: options.hostname ?? 'localhost',
   };
 }

@@ -81,7 +81,9 @@ export class Session extends SessionContext {
       },
     });
     this.writer = new ReplyWriter(this.faults.sink);
-    this.greetingTimestamp = host.apop ? apopTimestamp(host.clock.now(), host.hostname) : undefined;
+    this.greetingTimestamp = host.apop
+      ? apopTimestamp(host.clock.now(), host.hostname, host.dialect.apopTimestamp)
+      : undefined;
   }
 
   /** Sends the greeting and starts reading commands. Never rejects: a failure is an internal error. */
@@ -267,8 +269,7 @@ export class Session extends SessionContext {
   /** Runs a command through the command table and sends its reply. */
   private dispatch(line: CommandLine, shape: ReplyShape): Pending {
     const check = checkCommand(this, line);
-    const known = check.kind === 'run' || check.known;
-    if (known && this.state === 'AUTHORIZATION' && this.dialect.knownCommandResetsBadCount)
+    if (check.kind === 'run' && this.state === 'AUTHORIZATION' && this.dialect.knownCommandResetsBadCount)
       this.badCommands = 0;
     if (check.kind === 'refused') return this.refuse(check.reply, shape);
     return andThen(check.spec.run(this, line.args, line.rest), (result) =>

@@ -17,11 +17,14 @@ import { join } from 'node:path';
 /**
  * A real Dovecot 2.3 (Debian's `dovecot-pop3d`) for tests: a temporary
  * config, loopback POP3 on a free port, one passwd-file user with a Maildir
- * of the given messages, plaintext allowed, no TLS, no failure delay. Runs as
- * root (CI), with Dovecot's own `dovecot`/`dovenull` users for its processes.
+ * of the given messages, plaintext allowed, no failure delay, TLS and APOP
+ * when asked. Runs as root (CI), with Dovecot's own `dovecot`/`dovenull`
+ * users for its processes.
  */
 export interface DovecotServer {
   readonly port: number;
+  /** The POP3S (implicit TLS) port, when started with `tls`. */
+  readonly tlsPort: number | undefined;
   /** The Maildir's message files (names and a hash of each), to show a session changed nothing. */
   mailboxFingerprint(): string;
   stop(): Promise<void>;
@@ -64,10 +67,19 @@ async function greeted(port: number, ms: number): Promise<void> {
 
 const idOf = (name: string, flag: '-u' | '-g') => Number(execFileSync('id', [flag, name]).toString().trim());
 
+/** What else the test Dovecot offers. */
+export interface DovecotExtras {
+  /** A key and certificate (PEM): STLS on the POP3 port and POP3S on `tlsPort`. */
+  readonly tls?: { readonly key: string; readonly cert: string };
+  /** The APOP mechanism: a timestamp in the greeting. */
+  readonly apop?: boolean;
+}
+
 export async function startDovecot(
   user: string,
   password: string,
   messages: readonly string[],
+  extras: DovecotExtras = {},
 ): Promise<DovecotServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pop3-mock-dovecot-'));
   chmodSync(dir, 0o755);
@@ -90,6 +102,12 @@ export async function startDovecot(
   for (const name of readdirSync(join(maildir, 'cur'))) chownSync(join(maildir, 'cur', name), uid, gid);
   writeFileSync(join(dir, 'users'), `${user}:{PLAIN}${password}:${uid}:${gid}::${home}::\n`);
   const port = await freePort();
+  const tlsPort = extras.tls ? await freePort() : undefined;
+  if (extras.tls) {
+    writeFileSync(join(dir, 'key.pem'), extras.tls.key, { mode: 0o600 });
+    writeFileSync(join(dir, 'cert.pem'), extras.tls.cert);
+  }
+  const ssl = extras.tls ? `yes\nssl_cert = <${dir}/cert.pem\nssl_key = <${dir}/key.pem` : 'no';
   const conf = join(dir, 'dovecot.conf');
   writeFileSync(
     conf,
@@ -101,12 +119,10 @@ instance_name = pop3-mock-test-${process.pid}-${port}
 default_internal_user = dovecot
 default_internal_group = dovecot
 default_login_user = dovenull
-ssl = no
+ssl = ${ssl}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${extras.apop ? ' apop' : ''}
 auth_failure_delay = 0
-# Loopback is trusted: no anvil auth penalty (2^n s after each failed login from one IP).
-login_trusted_networks = 127.0.0.1/32
 log_path = ${dir}/dovecot.log
 mail_location = maildir:~/Maildir
 first_valid_uid = 1
@@ -123,7 +139,7 @@ service pop3-login {
     port = ${port}
   }
   inet_listener pop3s {
-    port = 0
+    port = ${tlsPort ?? 0}
   }
 }
 service imap-login {
@@ -136,6 +152,10 @@ service imap-login {
 }
 service anvil {
   chroot =
+  # Auth cannot reach the penalty socket, so it disables the penalty (2^n s after each failed login).
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
 }
 `,
   );
@@ -145,6 +165,7 @@ service anvil {
   await greeted(port, 15_000);
   return {
     port,
+    tlsPort,
     mailboxFingerprint() {
       const hash = createHash('sha256');
       for (const sub of ['cur', 'new']) {

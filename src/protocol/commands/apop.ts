@@ -21,7 +21,7 @@ export const apop: CommandSpec = {
     const timestamp = ctx.greetingTimestamp;
     if (timestamp === undefined) return err(ctx.texts.apopNotEnabled);
     const [user, digest] = args as [string, string];
-    if (!DIGEST.test(digest)) return err(ctx.texts.authMalformed);
+    if (!DIGEST.test(digest)) return err(ctx.texts.apopBadDigest);
     ctx.pendingUser = undefined;
     const verify = (mailbox: Mailbox) => {
       // In UTF-8 mode the secret goes through SASLprep before hashing (RFC 6856 §2.2).

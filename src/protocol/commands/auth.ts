@@ -30,7 +30,7 @@ export const auth: CommandSpec = {
     let initial: Buffer | undefined;
     if (args.length === 2) {
       initial = decodeBase64(args[1]!);
-      if (initial === undefined) return err(ctx.texts.authMalformed);
+      if (initial === undefined) return err(ctx.texts.authBadInitialBase64);
     }
     const exchange = saslMechanisms[name].create(ctx.saslEnvironment());
     return saslResult(ctx, { mechanism: name, exchange }, exchange.start(initial));

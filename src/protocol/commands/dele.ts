@@ -10,7 +10,7 @@ export const dele: CommandSpec = {
     const bad = checkArity(ctx, 'DELE', args, 1, 1);
     if (bad) return bad;
     const maildrop = ctx.maildrop!;
-    const found = findMessage(ctx, maildrop, args[0]!, ctx.texts.alreadyDeleted);
+    const found = findMessage(ctx, maildrop, args, ctx.texts.alreadyDeleted);
     if (isReply(found)) return found;
     maildrop.markDeleted(found.number);
     return ok(ctx.texts.deleted(found.number));

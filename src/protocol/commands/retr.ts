@@ -11,7 +11,7 @@ export const retr: CommandSpec = {
     const bad = checkArity(ctx, 'RETR', args, 1, 1);
     if (bad) return bad;
     const maildrop = ctx.maildrop!;
-    const found = findMessage(ctx, maildrop, args[0]!);
+    const found = findMessage(ctx, maildrop, args);
     if (isReply(found)) return found;
     const refused = utf8Refusal(ctx, found.message);
     if (refused) return refused;

@@ -16,8 +16,8 @@ export const top: CommandSpec = {
     const bad = checkArity(ctx, 'TOP', args, 2, 2);
     if (bad) return bad;
     const lineCount = parseDecimal(args[1]!);
-    if (lineCount === undefined) return err(ctx.texts.invalidLineCount(args[1]!));
-    const found = findMessage(ctx, ctx.maildrop!, args[0]!);
+    if (lineCount === undefined) return err(ctx.texts.invalidLineCount(args[1]!, args.slice(1).join(' ')));
+    const found = findMessage(ctx, ctx.maildrop!, args);
     if (isReply(found)) return found;
     const refused = utf8Refusal(ctx, found.message);
     if (refused) return refused;

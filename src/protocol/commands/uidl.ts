@@ -11,7 +11,7 @@ export const uidl: CommandSpec = {
     if (bad) return bad;
     const maildrop = ctx.maildrop!;
     if (args.length === 1) {
-      const found = findMessage(ctx, maildrop, args[0]!);
+      const found = findMessage(ctx, maildrop, args);
       if (isReply(found)) return found;
       return ok(`${found.number} ${found.message.uid}`);
     }

@@ -23,6 +23,6 @@ export function saslResult(ctx: CommandContext, pending: PendingSasl, step: Sasl
 export function continueSasl(ctx: CommandContext, pending: PendingSasl, line: string): CommandResult {
   if (line === '*') return err(ctx.texts.authCancelled);
   const decoded = decodeBase64(line);
-  if (decoded === undefined) return err(ctx.texts.authMalformed);
+  if (decoded === undefined) return err(ctx.texts.authBadBase64);
   return saslResult(ctx, pending, pending.exchange.next(decoded));
 }

@@ -1,10 +1,12 @@
 import { type Capture, type CaptureOptions, captureDialect } from '../../../src/capture/capture-dialect';
 import type { Exchange } from '../../../src/capture/probe-session';
+import { main } from '../../../src/cli/main';
 
-/** Two small messages, LF line ends (Dovecot's Maildir and the mock agree on their CRLF sizes). */
+/** Three small messages, LF line ends (Dovecot's Maildir and the mock agree on their CRLF sizes). */
 export const CAPTURE_MESSAGES = [
   'From: a@example.com\nTo: alice@example.com\nSubject: one\n\nHello one\n',
   'From: b@example.com\nTo: alice@example.com\nSubject: two\n\nHello two\n.dotted line\n',
+  'From: c@example.com\nTo: alice@example.com\nSubject: three\n\nLine 1\n\nLine 3\n.\nLine 5\n',
 ];
 export const CAPTURE_USER = 'alice';
 export const CAPTURE_PASSWORD = 'secret';
@@ -36,4 +38,13 @@ export function comparable(transcript: readonly Exchange[]): string[] {
     );
     return `${e.state} ${e.sent} => ${reply.join(' | ')}`;
   });
+}
+
+/** `pop3-mock capture --host 127.0.0.1 --user alice --password secret ARGS` through main(), in `cwd`. */
+export async function captureCli(args: readonly string[], cwd = process.cwd()) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const base = ['capture', '--host', '127.0.0.1', '--user', CAPTURE_USER, '--password', CAPTURE_PASSWORD];
+  const code = await main([...base, ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, cwd);
+  return { code, out: out.join('\n'), err };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +56,42 @@ test('a dialect file object replays its templates, CAPA lines and behaviours', a
   );
 });
 
+test('a dialect file sets how USER takes its name and the APOP timestamp shape (APOP then on)', async () => {
+  const apop: DialectFile = {
+    ...file,
+    behaviour: { userTakesRestOfLine: false, apopTimestamp: '<{hex}-{digits}.{base64}@{host}>' },
+  };
+  await withMock(
+    {
+      dialect: apop,
+      hostname: 'pop.example.test',
+      users: { [USER]: { password: PASSWORD, messages: MESSAGES } },
+    },
+    async (pop3) => {
+      const client = await RawClient.connect(pop3.port);
+      const stamp =
+        /^\+OK In-house POP3 \{v2\} ready (<[0-9a-f]+-\d+\.[A-Za-z0-9+/]+=*@pop\.example\.test>)$/.exec(
+          client.greeting,
+        )?.[1];
+      expect(stamp).toBeDefined();
+      // Dovecot (the preset) takes a bare USER; this file says one argument (its missingArgument text).
+      expect(await client.command('USER')).toBe('-ERR USER needs a number');
+      const digest = createHash('md5').update(`${stamp}${PASSWORD}`).digest('hex');
+      expect(await client.command(`APOP ${USER} ${digest}`)).toBe('+OK Logged in.');
+      client.destroy();
+      const next = await RawClient.connect(pop3.port);
+      expect(/<[^>]+>/.exec(next.greeting)?.[0]).not.toBe(stamp);
+      next.destroy();
+    },
+  );
+  // The apop option still turns it off.
+  await withMock({ dialect: apop, apop: false }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    expect(client.greeting).toBe('+OK In-house POP3 {v2} ready');
+    client.destroy();
+  });
+});
+
 test('a bad dialect file is refused with the path of the bad field', async () => {
   const bad = { ...file, texts: { listHeader: '{count} messages, {size}' } };
   await expect(startPop3Mock({ dialect: bad as DialectFile })).rejects.toThrow(
@@ -63,6 +100,10 @@ test('a bad dialect file is refused with the path of the bad field', async () =>
   const badLimit = { ...file, behaviour: { maxLineLength: { AUTHORIZATION: 12 } } };
   await expect(startPop3Mock({ dialect: badLimit })).rejects.toThrow(
     /dialect\.behaviour\.maxLineLength\.AUTHORIZATION/,
+  );
+  const badShape = { ...file, behaviour: { apopTimestamp: '<{pid}.{digits}@{host}>' } };
+  await expect(startPop3Mock({ dialect: badShape })).rejects.toThrow(
+    /dialect\.behaviour\.apopTimestamp: expected a timestamp shape like "<\{digits\}\.\{hex\}\.\{base64\}@\{host\}>"/,
   );
 });
 

@@ -1,0 +1,86 @@
+import type { TextState } from '../dialects/dialect-file';
+import type { FileTextName } from '../dialects/file-placeholders';
+import type { Answer } from './line-client';
+import { lineOf, type ProbeSessions, textOf } from './probe-session';
+import { type KnownValues, templateOf } from './template-of';
+
+/** One observed text, made a template. */
+export interface Sample {
+  readonly text: FileTextName;
+  readonly template: string;
+  /** The reply text it came from, and the values the script knew, to check a template against. */
+  readonly raw: string;
+  readonly values: Readonly<Record<string, string | number>>;
+  readonly verb?: string;
+  readonly state?: TextState;
+}
+
+/** What the script learned, before it becomes a dialect file. */
+export interface Findings {
+  greeting: string;
+  samples: Sample[];
+  capa: { beforeLogin?: string[]; afterLogin?: string[]; afterStls?: string[] };
+  maxLineLength: Partial<Record<TextState, number>>;
+  closeOnLongLine?: boolean;
+  maxBadCommands: Partial<Record<TextState, number | null>>;
+  ignoreExtraArguments?: boolean;
+  authListsMechanisms?: boolean;
+  userTakesRestOfLine?: boolean;
+  rfcNumberingAfterDele?: boolean;
+  notLearned: string[];
+}
+
+/** Records an answer's status line as a sample of `text`, made a template of the values the script knows. */
+export type Learn = (
+  text: FileTextName,
+  answer: Answer,
+  values?: KnownValues,
+  verb?: string,
+  state?: TextState,
+) => void;
+
+/** How the capture's sessions run: cleartext, POP3S, or STLS first. */
+export type ProbeTls = 'none' | 'implicit' | 'stls';
+
+export const A: TextState = 'AUTHORIZATION';
+export const T: TextState = 'TRANSACTION';
+
+/** `{verb}` as typed and `{VERB}` upper-cased. */
+export const verbOf = (verb: string): KnownValues => [
+  ['verb', verb],
+  ['VERB', verb.toUpperCase()],
+];
+
+/** Empty findings and the {@link Learn} that adds to them. */
+export function newFindings(): { f: Findings; learn: Learn } {
+  const f: Findings = {
+    greeting: '',
+    samples: [],
+    capa: {},
+    maxLineLength: {},
+    maxBadCommands: {},
+    notLearned: [],
+  };
+  const learn: Learn = (text, answer, values = [], verb, state) => {
+    const line = lineOf(answer);
+    if (line === undefined) return;
+    f.samples.push({
+      text,
+      template: templateOf(textOf(line), values),
+      raw: textOf(line),
+      values: Object.fromEntries(values),
+      verb,
+      state,
+    });
+  };
+  return { f, learn };
+}
+
+/** What each part of the probe script works with. */
+export interface ProbeRun {
+  readonly sessions: ProbeSessions;
+  readonly f: Findings;
+  readonly learn: Learn;
+  /** The user name the script logs in with. */
+  readonly user: string;
+}

@@ -1,0 +1,113 @@
+import { type ProbeRun, T, verbOf } from './findings';
+import { noteLoginDelay } from './probe-before-login';
+import { CaptureStopped, isOk, lineOf } from './probe-session';
+import type { KnownValues } from './template-of';
+
+/**
+ * After login (docs/DIALECTS.md, "The probe script", steps 6 to 9). Every
+ * DELE is undone by RSET, and the session that touched messages is dropped
+ * without QUIT; QUIT is sent in a new session that changed nothing.
+ */
+export async function probeAfterLogin({ sessions, f, learn }: ProbeRun): Promise<void> {
+  const login = await sessions.fresh(T);
+  const stat = await sessions.exchange(login, T, 'STAT');
+  const match = /^\+OK (\d+) (\d+)/.exec(lineOf(stat) ?? '');
+  if (!match)
+    throw new CaptureStopped(`STAT did not answer "+OK count octets": ${lineOf(stat) ?? stat.kind}`);
+  const count = Number(match[1]);
+  const octets = Number(match[2]);
+  const passLine = sessions.transcript.filter((e) => e.sent === 'PASS ********').at(-1)?.reply[0] ?? '';
+  const counts: KnownValues = [
+    ['count', count],
+    ['octets', octets],
+  ];
+  learn('loggedIn', { kind: 'line', line: passLine }, counts);
+  const list = await sessions.probe(T, 'LIST', true);
+  learn('listHeader', list, counts);
+  const sizes = list.kind === 'multi' ? list.body.map((l) => Number(l.split(' ')[1])) : [];
+  const after = await sessions.probe(T, 'CAPA', true);
+  if (after.kind === 'multi') {
+    f.capa.afterLogin = [...after.body];
+    noteLoginDelay(sessions, after.body);
+  }
+  learn('noop', await sessions.probe(T, 'NOOP'));
+  const noopX = await sessions.probe(T, 'NOOP extra');
+  f.ignoreExtraArguments = isOk(noopX);
+  if (!f.ignoreExtraArguments)
+    learn('tooManyArguments', noopX, [...verbOf('NOOP'), ['extra', 'extra']], 'NOOP');
+  const uidl = await sessions.probe(T, 'UIDL', true);
+  if (uidl.kind === 'multi') learn('uidlHeader', uidl);
+  for (const verb of ['Xyzzy', 'Frobnicate'])
+    learn('unknownCommand', await sessions.probe(T, verb), [...verbOf(verb), ['state', T]], undefined, T);
+  for (const verb of ['User', 'Pass']) {
+    const answer = await sessions.probe(T, `${verb} x`);
+    learn('wrongState', answer, [...verbOf(verb), ['state', T]], verb.toUpperCase(), T);
+  }
+  for (const verb of ['RETR', 'DELE', 'TOP']) {
+    const answer = await sessions.probe(T, verb === 'TOP' ? 'TOP 1' : verb);
+    learn('missingArgument', answer, verbOf(verb), verb);
+  }
+  // A number past the count, with leading zeros: {number} (its value) is told from {argument} (as typed).
+  const past = count + 37;
+  for (const typed of [String(past), `00${past}`, '0']) {
+    const n = String(Number(typed));
+    learn('noSuchMessage', await sessions.probe(T, `LIST ${typed}`), [
+      ['number', n],
+      ['argument', typed],
+      ['count', count],
+    ]);
+  }
+  // `TOP abc 1`: {argument} (abc) is told from {rest} (abc 1).
+  for (const [line, typed, rest] of [
+    ['RETR abc', 'abc', 'abc'],
+    ['RETR -1', '-1', '-1'],
+    ['TOP abc 1', 'abc', 'abc 1'],
+  ] as const) {
+    learn('invalidNumber', await sessions.probe(T, line), [
+      ['argument', typed],
+      ['rest', rest],
+    ]);
+  }
+  if (count === 0) {
+    f.notLearned.push(
+      'with an empty mailbox: RETR, TOP, DELE, RSET texts, extra arguments, LIST n after DELE',
+    );
+  } else {
+    // Surplus arguments only where ignoring them changes nothing (never DELE).
+    for (const verb of ['LIST', 'UIDL']) {
+      const answer = await sessions.probe(T, `${verb} 1 junk`);
+      if (!isOk(answer)) learn('tooManyArguments', answer, [...verbOf(verb), ['extra', 'junk']], verb);
+    }
+    learn('invalidLineCount', await sessions.probe(T, 'TOP 1 lots'), [
+      ['argument', 'lots'],
+      ['rest', 'lots'],
+    ]);
+    const retr = await sessions.probe(T, 'RETR 1', true);
+    learn('retrieved', retr, [['size', sizes[0] ?? -1]]);
+    learn('top', await sessions.probe(T, 'TOP 1 0', true));
+    const dele = await sessions.probe(T, 'DELE 1');
+    if (!isOk(dele)) throw new CaptureStopped(`DELE 1 failed: ${lineOf(dele) ?? dele.kind}`);
+    learn('deleted', dele, [['number', 1]]);
+    learn('alreadyDeleted', await sessions.probe(T, 'DELE 1'), [['number', 1]]);
+    learn('messageDeleted', await sessions.probe(T, 'LIST 1'), [['number', 1]]);
+    if (count >= 2) {
+      const second = await sessions.probe(T, 'LIST 2');
+      f.rfcNumberingAfterDele = lineOf(second) === `+OK 2 ${sizes[1]}`;
+    }
+    const rset = await sessions.probe(T, 'RSET');
+    learn('reset', rset, [
+      ['count', count],
+      ['octets', octets],
+      ['unmarked', 1],
+    ]);
+    const check = await sessions.probe(T, 'STAT');
+    if (lineOf(check) !== lineOf(stat)) {
+      sessions.drop();
+      throw new CaptureStopped(`after RSET, STAT says ${lineOf(check)} instead of ${lineOf(stat)}: stopping`);
+    }
+  }
+  // No QUIT here: RETR may set flags at UPDATE; the dropped session commits nothing.
+  sessions.drop();
+  await sessions.session(T);
+  learn('quitUpdate', await sessions.quit(T), [['left', count]]);
+}

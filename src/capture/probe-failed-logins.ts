@@ -1,0 +1,44 @@
+import { A, type ProbeRun, verbOf } from './findings';
+import { APOP_TIMESTAMP } from './probe-before-login';
+import { isErr } from './probe-session';
+
+/**
+ * Failed logins last (docs/DIALECTS.md, "The probe script", step 12):
+ * servers delay logins after a failure (Dovecot's auth penalty doubles per
+ * failure from one address, up to 15 s), so they go after every good one.
+ * An unknown user, a wrong password, an empty one, each in its own session;
+ * then what a broken SASL or APOP message gets, and QUIT before login.
+ */
+export async function probeFailedLogins({ sessions, f, learn, user }: ProbeRun): Promise<void> {
+  const unknownUser = 'pop3-mock-capture-no-such-user';
+  const client = await sessions.fresh(A);
+  learn('userAccepted', await sessions.exchange(client, A, `USER ${unknownUser}`), [['user', unknownUser]]);
+  learn('authFailed', await sessions.exchange(client, A, 'PASS not-the-password'));
+  const client2 = await sessions.fresh(A);
+  learn('userAccepted', await sessions.exchange(client2, A, `USER ${user}`), [['user', user]]);
+  learn('authFailed', await sessions.exchange(client2, A, 'PASS not-the-password'));
+  const client3 = await sessions.fresh(A);
+  await sessions.exchange(client3, A, `USER ${user}`);
+  const bare = await sessions.exchange(client3, A, 'PASS');
+  if (isErr(bare)) learn('missingArgument', bare, verbOf('PASS'), 'PASS');
+  sessions.drop();
+
+  const sasl = (f.capa.afterStls ?? f.capa.beforeLogin ?? []).find((l) => /^SASL\b/i.test(l)) ?? '';
+  if (/\bPLAIN\b/i.test(sasl)) {
+    // Not base64, as an initial response and as a response; then `*` (RFC 5034 §4).
+    learn('authBadInitialBase64', await sessions.probe(A, 'AUTH PLAIN !!!'));
+    for (const [response, text] of [
+      ['!!!', 'authBadBase64'],
+      ['*', 'authCancelled'],
+    ] as const) {
+      const challenge = await sessions.probe(A, 'AUTH PLAIN');
+      if (challenge.kind === 'line' && /^\+( |$)/.test(challenge.line))
+        learn(text, await sessions.probe(A, response));
+    }
+  } else f.notLearned.push('SASL texts: the server offers no PLAIN mechanism');
+  if (APOP_TIMESTAMP.test(sessions.greeting)) {
+    learn('apopBadDigest', await sessions.probe(A, `APOP ${user} ${'z'.repeat(32)}`));
+  }
+  learn('quitAuthorization', await sessions.quit(A));
+  sessions.drop();
+}

@@ -1,0 +1,63 @@
+import { startPop3Mock } from '../../../src';
+import { dovecotDialect } from '../../../src/dialects';
+import { generateTlsMaterial } from '../../../src/server/tls/certificate-modes';
+import { type DovecotServer, dovecotInstalled, startDovecot } from '../../helpers/dovecot';
+import { RawClient } from '../../helpers/raw-client';
+import { CAPTURE_MESSAGES, CAPTURE_PASSWORD, CAPTURE_USER, captureAt, comparable } from './capture-helpers';
+
+// A live Dovecot with ssl on (a certificate signed by a CA of the test's own),
+// captured with STLS and over POP3S; each capture replayed by a mock.
+let dovecot: DovecotServer;
+const material = generateTlsMaterial();
+const users = { [CAPTURE_USER]: { password: CAPTURE_PASSWORD, messages: CAPTURE_MESSAGES } };
+
+beforeAll(async () => {
+  if (!dovecotInstalled()) throw new Error('dovecot is not installed: apt-get install -y dovecot-pop3d');
+  dovecot = await startDovecot(CAPTURE_USER, CAPTURE_PASSWORD, CAPTURE_MESSAGES, { tls: material });
+}, 30_000);
+
+afterAll(async () => {
+  await dovecot?.stop();
+});
+
+test('--starttls: CAPA before and after STLS captured apart; the replay answers both, and every reply', async () => {
+  const before = dovecot.mailboxFingerprint();
+  const live = await captureAt(dovecot.port, { starttls: true, tlsOptions: { ca: material.ca } });
+  expect(dovecot.mailboxFingerprint()).toBe(before);
+  const { capa, texts } = live.file;
+  expect(capa?.beforeLogin).toContain('STLS');
+  expect(capa?.afterStls).toEqual(capa?.beforeLogin?.filter((l) => l !== 'STLS'));
+  // As the preset has them from Dovecot's source.
+  expect(texts?.stlsBegin).toBe(dovecotDialect.texts.stlsBegin);
+  expect(texts?.tlsAlreadyActive).toBe(dovecotDialect.texts.tlsAlreadyActive);
+  expect(live.file.notLearned?.join('\n')).not.toMatch(/STLS/);
+
+  const replay = await startPop3Mock({ dialect: live.file, users });
+  try {
+    const client = await RawClient.connect(replay.port);
+    expect((await client.multi('CAPA')).lines).toEqual(capa?.beforeLogin);
+    expect(await client.command('STLS')).toBe(`+OK ${texts?.stlsBegin}`);
+    await client.upgradeToTls(replay.tls.ca);
+    expect((await client.multi('CAPA')).lines).toEqual(capa?.afterStls);
+    client.destroy();
+    const replayed = await captureAt(replay.port, { starttls: true, tlsOptions: { ca: replay.tls.ca } });
+    expect(comparable(replayed.transcript)).toEqual(comparable(live.transcript));
+    expect(replayed.file).toEqual(live.file);
+  } finally {
+    await replay.close();
+  }
+}, 60_000);
+
+test('--tls: a capture over POP3S replays the same over the mock tlsPort', async () => {
+  const live = await captureAt(dovecot.tlsPort ?? 0, { tls: true, tlsOptions: { ca: material.ca } });
+  expect(live.file.capa?.beforeLogin).not.toContain('STLS');
+  expect(live.file.texts?.tlsAlreadyActive).toBe(dovecotDialect.texts.tlsAlreadyActive);
+  const replay = await startPop3Mock({ dialect: live.file, users, tlsPort: 0 });
+  try {
+    const replayed = await captureAt(replay.tlsPort ?? 0, { tls: true, tlsOptions: { ca: replay.tls.ca } });
+    expect(comparable(replayed.transcript)).toEqual(comparable(live.transcript));
+    expect(replayed.file).toEqual(live.file);
+  } finally {
+    await replay.close();
+  }
+}, 60_000);
