@@ -16,12 +16,18 @@ export interface Clock {
   setTimeout(callback: () => void, ms: number): TimerHandle;
 }
 
+/** A node:timers timer as a handle: one small object, no closure (one is held per session). */
+class NodeTimer implements TimerHandle {
+  constructor(private readonly timer: ReturnType<typeof setNodeTimeout>) {}
+  cancel(): void {
+    clearNodeTimeout(this.timer);
+  }
+}
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(callback, ms) {
-    const timer = setNodeTimeout(callback, ms);
-    timer.unref();
-    return { cancel: () => clearNodeTimeout(timer) };
+    return new NodeTimer(setNodeTimeout(callback, ms).unref());
   },
 };
 

@@ -12,8 +12,9 @@ export type MessageLookup =
  * UPDATE applies.
  */
 export class Maildrop {
-  private readonly marked = new Set<number>();
-  private readonly retrievedNumbers = new Set<number>();
+  // Made on first use: most sessions delete nothing, and an idle one holds no set.
+  private marked: Set<number> | undefined;
+  private retrievedNumbers: Set<number> | undefined;
 
   constructor(
     readonly mailbox: Mailbox,
@@ -30,7 +31,7 @@ export class Maildrop {
   lookup(number: number): MessageLookup {
     const message = this.messages[number - 1];
     if (message === undefined || number < 1) return { found: false, reason: 'no-such-message', number };
-    if (this.marked.has(number)) return { found: false, reason: 'deleted', number };
+    if (this.marked?.has(number)) return { found: false, reason: 'deleted', number };
     return { found: true, number, message };
   }
 
@@ -43,7 +44,7 @@ export class Maildrop {
   live(): { number: number; message: StoredMessage }[] {
     const out: { number: number; message: StoredMessage }[] = [];
     this.messages.forEach((message, i) => {
-      if (!this.marked.has(i + 1)) out.push({ number: i + 1, message });
+      if (!this.marked?.has(i + 1)) out.push({ number: i + 1, message });
     });
     return out;
   }
@@ -53,7 +54,7 @@ export class Maildrop {
     let count = 0;
     let octets = 0;
     this.messages.forEach((m, i) => {
-      if (this.marked.has(i + 1)) return;
+      if (this.marked?.has(i + 1)) return;
       count++;
       octets += m.size;
     });
@@ -61,25 +62,27 @@ export class Maildrop {
   }
 
   markDeleted(number: number): void {
+    this.marked ??= new Set();
     this.marked.add(number);
   }
 
   markRetrieved(number: number): void {
+    this.retrievedNumbers ??= new Set();
     this.retrievedNumbers.add(number);
     this.onRetrieve(number, this.messages[number - 1]!.uid);
   }
 
   unmarkAll(): void {
-    this.marked.clear();
+    this.marked?.clear();
   }
 
   /** Numbers marked deleted, ascending. */
   deletedNumbers(): number[] {
-    return [...this.marked].sort((a, b) => a - b);
+    return [...(this.marked ?? [])].sort((a, b) => a - b);
   }
 
   retrieved(): { number: number; uid: string }[] {
-    return [...this.retrievedNumbers]
+    return [...(this.retrievedNumbers ?? [])]
       .sort((a, b) => a - b)
       .map((n) => ({ number: n, uid: this.messages[n - 1]!.uid }));
   }

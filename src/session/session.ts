@@ -1,6 +1,6 @@
-import type { TimerHandle } from '../clock';
+import type { Clock, TimerHandle } from '../clock';
 import type { FaultHook, ReplyShape } from '../faults/hook';
-import { FaultRunner } from '../faults/runner';
+import { FaultRunner, type FaultTarget } from '../faults/runner';
 import type { Mailbox } from '../mailbox/mailbox';
 import { Maildrop } from '../mailbox/maildrop';
 import { andThen, type Pending } from '../pending';
@@ -11,7 +11,7 @@ import type { CommandResult, NextStep, PendingSasl } from '../protocol/outcome';
 import { err, type Reply } from '../protocol/reply';
 import { safeText } from '../protocol/reply-text';
 import { continueSasl } from '../protocol/steps/sasl';
-import type { EndReason, SessionState, TlsMode } from '../vocabulary';
+import type { EndReason, Pop3Event, SessionState, TlsMode } from '../vocabulary';
 import { SessionContext } from './command-context';
 import type { Connection, TlsUpgrade } from './connection';
 import { internalErrorEvent } from './internal-error';
@@ -39,7 +39,7 @@ const PAUSE_AT = 64;
  * their replies leave through the reply writer, so pipelined commands are
  * answered in order. Nothing thrown in here reaches the host process.
  */
-export class Session extends SessionContext {
+export class Session extends SessionContext implements FaultTarget {
   readonly greetingTimestamp: string | undefined;
 
   private readonly reader: LineReader;
@@ -68,22 +68,32 @@ export class Session extends SessionContext {
   ) {
     super(id, host, tls !== 'none');
     this.reader = new LineReader((line) => this.enqueue(line), host.dialect.maxLineLength.AUTHORIZATION);
-    this.faults = new FaultRunner(host.faults, {
-      sessionId: id,
-      clock: host.clock,
-      connection,
-      stlsBegin: host.dialect.texts.stlsBegin,
-      emit: (event) => host.emit(event),
-      send: (reply, shape) => this.send(reply, shape),
-      endingByFault: () => {
-        this.closing = true;
-        this.endReason = 'fault';
-      },
-    });
+    // The session is the fault runner's target itself: no object of closures per session.
+    this.faults = new FaultRunner(host.faults, this);
     this.writer = new ReplyWriter(this.faults.sink);
     this.greetingTimestamp = host.apop
       ? apopTimestamp(host.clock.now(), host.hostname, host.dialect.apopTimestamp)
       : undefined;
+  }
+
+  // What a fault may use of its session (FaultTarget).
+
+  get clock(): Clock {
+    return this.host.clock;
+  }
+
+  get stlsBegin(): string {
+    return this.host.dialect.texts.stlsBegin;
+  }
+
+  emit(event: Pop3Event): void {
+    this.host.emit(event);
+  }
+
+  /** A fault is closing the connection: the session ends, no more commands run. */
+  endingByFault(): void {
+    this.closing = true;
+    this.endReason = 'fault';
   }
 
   /** Sends the greeting and starts reading commands. Never rejects: a failure is an internal error. */
