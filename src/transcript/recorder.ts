@@ -1,14 +1,29 @@
 import type { Pop3Event } from '../vocabulary';
 import type { EventHub } from './event-hub';
+import type { SessionFilter } from './query';
+import { DropLedger, type DroppedSessions } from './retention';
 import { SessionRecord } from './session-record';
 
-/** Keeps a {@link SessionRecord} for every session, fed from the event hub (never on the data path). */
+/**
+ * Keeps a {@link SessionRecord} for every session, fed from the event hub
+ * (never on the data path). With `keepSessions`, only the newest that many
+ * ended sessions: the records of those that ended first are dropped.
+ */
 export class Recorder {
   readonly sessions: SessionRecord[] = [];
   private readonly byId = new Map<number, SessionRecord>();
+  /** Ended records, in the order they ended: the first is dropped first. */
+  private readonly ended: SessionRecord[] = [];
+  private readonly ledger: DropLedger | undefined;
 
-  constructor(hub: EventHub) {
+  constructor(hub: EventHub, keepSessions: number | 'all' = 'all') {
+    this.ledger = keepSessions === 'all' ? undefined : new DropLedger(keepSessions);
     hub.on('*', (event) => this.apply(event));
+  }
+
+  /** The dropped sessions `filter` would have selected; undefined when none (or no limit). */
+  dropped(filter: SessionFilter = {}): DroppedSessions | undefined {
+    return this.ledger?.within(filter, (id) => this.byId.has(id));
   }
 
   get(id: number): SessionRecord | undefined {
@@ -21,8 +36,10 @@ export class Recorder {
    */
   clear(): SessionRecord[] {
     const live = this.sessions.filter((s) => !s.ended);
+    this.ledger?.clear(this.sessions.reduce((highest, s) => Math.max(highest, s.id), 0));
     this.sessions.length = 0;
     this.byId.clear();
+    this.ended.length = 0;
     return live;
   }
 
@@ -31,6 +48,20 @@ export class Recorder {
     // A live session's record, restarted by reset(): it begins with this event.
     if (event.type === 'reset' && !this.byId.has(event.sessionId)) this.open(event, event.startedAt);
     this.byId.get(event.sessionId)?.apply(event);
+    if (event.type === 'session-end' && this.ledger) this.retain(event.sessionId, this.ledger);
+  }
+
+  /** A session ended: keep its record, and drop the one that ended first if that makes too many. */
+  private retain(id: number, ledger: DropLedger): void {
+    const record = this.byId.get(id);
+    if (!record) return;
+    this.ended.push(record);
+    if (this.ended.length <= ledger.keep) return;
+    const oldest = this.ended.shift()!;
+    // Usually at the front: the sessions that ended first mostly began first.
+    this.sessions.splice(this.sessions.indexOf(oldest), 1);
+    this.byId.delete(oldest.id);
+    ledger.note(oldest);
   }
 
   private open(from: Extract<Pop3Event, { type: 'session-start' | 'reset' }>, startedAt: number): void {
