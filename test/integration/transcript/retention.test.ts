@@ -2,9 +2,10 @@
 // always, ids never renumbered; every view says what was dropped, and a
 // verification a dropped session could overturn is not given. Sessions run
 // over TCP with the raw client; what is read back goes through the public API.
-import { type Pop3Mock, startPop3Mock, VerificationError } from '../../../src';
+import { type Pop3Mock, startPop3Mock } from '../../../src';
 import { installPop3Matchers } from '../../../src/testing/jest';
 import { RawClient } from '../../helpers/raw-client';
+import { verificationError } from '../../helpers/verification';
 
 installPop3Matchers();
 
@@ -37,16 +38,6 @@ async function session(user: User, ...commands: string[]): Promise<void> {
 }
 
 const ids = () => pop3.listSessions().map((s) => s.id);
-
-function verifyError(run: () => unknown): VerificationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof VerificationError) return error;
-    throw error;
-  }
-  throw new Error('verify did not throw');
-}
 
 test('the sessions that ended first are dropped, open ones kept, ids never renumbered', async () => {
   const open = await RawClient.login(pop3.port, 'alice', PASSWORDS.alice); // session 1, stays open
@@ -127,7 +118,7 @@ describe('verify and the matchers over dropped sessions', () => {
   });
 
   test('a count within an upper bound is not given when a dropped session could add to it', () => {
-    const error = verifyError(() => pop3.verify('RETR 1', { times: 0 }));
+    const error = verificationError(() => pop3.verify('RETR 1', { times: 0 }));
     expect(error.count).toBe(0);
     expect(error.message.split('\n').slice(0, 3)).toEqual([
       'pop3-mock: cannot tell whether the command "RETR 1" was received exactly 0 times: it was received 0 times in the sessions kept, ' +
@@ -135,31 +126,31 @@ describe('verify and the matchers over dropped sessions', () => {
       'Check kept sessions only ({ sessionId }, or a { user } whose sessions are all kept), raise keepSessions, or reset() between tests.',
       'Sessions looked at: 2 (alice), 3 (alice).',
     ]);
-    expect(verifyError(() => pop3.verify('STAT', { times: 2 })).message).toMatch(
+    expect(verificationError(() => pop3.verify('STAT', { times: 2 })).message).toMatch(
       /^pop3-mock: cannot tell whether the command "STAT" was received exactly 2 times: it was received 2 times in the sessions kept/,
     );
-    expect(verifyError(() => pop3.verify('STAT', { times: { atLeast: 1, atMost: 2 } })).message).toMatch(
-      /^pop3-mock: cannot tell whether/,
-    );
+    expect(
+      verificationError(() => pop3.verify('STAT', { times: { atLeast: 1, atMost: 2 } })).message,
+    ).toMatch(/^pop3-mock: cannot tell whether/);
   });
 
   test('what the kept sessions prove is given: a lower bound met, a count over the upper bound, a user who lost nothing', () => {
     expect(pop3.verify('STAT')).toBe(2);
     expect(pop3.verify('STAT', { user: 'alice', times: 2 })).toBe(2);
     expect(pop3.verify('RETR 1', { user: 'alice', times: 0 })).toBe(0);
-    const over = verifyError(() => pop3.verify('STAT', { times: { atMost: 1 } }));
+    const over = verificationError(() => pop3.verify('STAT', { times: { atMost: 1 } }));
     expect(over.message.split('\n')[0]).toBe(
       'pop3-mock: expected the command "STAT" to be received at most 1 time, but it was received 2 times.',
     );
     // A lower bound missed: a failure, and it says what it did not look at.
-    const missed = verifyError(() => pop3.verify('RETR 1'));
+    const missed = verificationError(() => pop3.verify('RETR 1'));
     expect(missed.message.split('\n')[0]).toBe(
       'pop3-mock: expected the command "RETR 1" to be received at least once, but it was received 0 times.',
     );
     expect(missed.message).toContain(
       `\nNot looked at: 1 ended session was dropped, the newest of them session 1 ${WHY}.`,
     );
-    const bySession = verifyError(() => pop3.verify('RETR 1', { sessionId: 1 }));
+    const bySession = verificationError(() => pop3.verify('RETR 1', { sessionId: 1 }));
     expect(bySession.message).toContain(`\nNot looked at: session 1 ended and was dropped ${WHY}.`);
   });
 
