@@ -59,7 +59,8 @@ export class Recorder {
     if (this.ended.length <= ledger.keep) return;
     const oldest = this.ended.shift()!;
     // Usually at the front: the sessions that ended first mostly began first.
-    this.sessions.splice(this.sessions.indexOf(oldest), 1);
+    const index = this.sessions.indexOf(oldest);
+    if (index !== -1) this.sessions.splice(index, 1);
     this.byId.delete(oldest.id);
     ledger.note(oldest);
   }
