@@ -88,8 +88,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /** @internal Use {@link startPop3Mock}. */
   constructor(private readonly options: CheckedOptions) {
     this.host = options.host ?? '127.0.0.1';
-    // The recorder listens first: every other listener finds a session's record up to date.
     this.keepSessions = options.keepSessions ?? 'all';
+    // The recorder listens first: every other listener finds a session's record up to date.
     this.recorder = new Recorder(this.hub, this.keepSessions);
     const settings = serverSettings(options);
     this.users_ = new UserDirectory(options.baseDir, () => settings.clock.now());

@@ -4,7 +4,7 @@ import { printable } from './render';
 /**
  * Ended sessions whose records the recorder let go of (`keepSessions`),
  * since the start or the last `reset()`. Ids are never reused or renumbered:
- * a session missing from the records with an id up to `lastId` was dropped.
+ * a session begun since then that is missing, with an id up to `lastId`, was dropped.
  */
 export interface DroppedSessions {
   /** How many ended sessions were dropped. */

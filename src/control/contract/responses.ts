@@ -138,7 +138,7 @@ export const droppedSessions = z
   })
   .meta({
     description:
-      'Ended sessions the query would select whose records were dropped to honour keepSessions (since the start or the last reset). Ids are never reused: a session missing with an id up to lastId was dropped.',
+      'Ended sessions the query would select whose records were dropped to honour keepSessions (since the start or the last reset). Ids are never reused: a session begun since then that is missing, with an id up to lastId, was dropped.',
   });
 
 export const transcriptExport = z.object({
