@@ -6,7 +6,7 @@
 // --quick   fewer cycles and shorter runs (about a minute in all)
 // --only    a subset, by letter: a lifecycle, b sessions, c retr,
 //           d idle-memory, e large-mailbox, f overhead, g certificates,
-//           h cold-start
+//           h cold-start, i soak (100,000 sessions through the CLI)
 // --out     also write the summary (machine + table) as Markdown to FILE
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ const MEASURES = [
   { key: 'f', script: 'overhead.mjs' },
   { key: 'g', script: 'certificates.mjs' },
   { key: 'h', script: 'cold-start.mjs' },
+  { key: 'i', script: 'soak.mjs' },
 ];
 
 const argv = process.argv.slice(2);

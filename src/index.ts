@@ -72,6 +72,7 @@ export type { JsonOptions, SessionJSON, TranscriptExport } from './transcript/js
 export type { CommandPattern, LocatedCommand, RecordedCommand } from './transcript/pattern';
 export type { SessionFilter } from './transcript/query';
 export type { RenderOptions } from './transcript/render';
+export type { DroppedSessions } from './transcript/retention';
 export type { AuthAttempt, RecordedReply, SessionRecord } from './transcript/session-record';
 export type { TlsRefusal } from './transcript/tls-refusal';
 export type {

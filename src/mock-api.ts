@@ -7,6 +7,7 @@ import type { JsonOptions, TranscriptExport } from './transcript/json-export';
 import type { CommandPattern, LocatedCommand } from './transcript/pattern';
 import type { SessionFilter } from './transcript/query';
 import type { RenderOptions } from './transcript/render';
+import type { DroppedSessions } from './transcript/retention';
 import type { SessionRecord } from './transcript/session-record';
 import type {
   MailboxOutcome,
@@ -95,6 +96,8 @@ export interface Pop3MockApi<W extends Where> {
   readonly smtpTlsPort: number | undefined;
   /** `pop3://host:port`. */
   readonly url: string;
+  /** How many ended sessions the transcripts keep (`keepSessions`); `'all'`: no limit. */
+  readonly keepSessions: number | 'all';
   /** The control API's base URL, when on. */
   readonly controlUrl: string | undefined;
   /**
@@ -130,6 +133,8 @@ export interface Pop3MockApi<W extends Where> {
 
   /** Sessions matching `filter` (all by default), oldest first, live ones included. */
   listSessions(filter?: SessionFilter): Answer<W, readonly SessionRecord[]>;
+  /** Ended sessions `filter` selects whose records were dropped (`keepSessions`); undefined when none. */
+  droppedSessions(filter?: SessionFilter): Answer<W, DroppedSessions | undefined>;
   /** Commands received, as `'RETR 1'`, secrets masked. */
   commands(filter?: SessionFilter): Answer<W, string[]>;
   /** Sessions as `C:`/`S:` text, secrets masked. */

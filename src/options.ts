@@ -60,6 +60,17 @@ export interface Pop3MockOptions {
    * (each is in `sessions`, ended with reason `refused`). Default: no limit.
    */
   maxSessions?: number;
+  /**
+   * How many ended sessions the transcript recorder keeps: beyond this, the
+   * records of the sessions that ended first are dropped (open sessions are
+   * always kept; ids never change). Every view then says so:
+   * `droppedSessions()`, `exportTranscripts().dropped`, a first line in
+   * `transcript()`, and `verify()`, which counts kept sessions only and
+   * refuses an upper bound (`times: 0`, `atMost`, an exact count) that a
+   * dropped session could break. Default `'all'` (no limit: tests call
+   * `reset()`); the CLI keeps 1000 unless told otherwise.
+   */
+  keepSessions?: number | 'all';
   /** Idle time before a session is closed without UPDATE. Default 600000 (10 minutes, RFC 1939 §3). */
   autologoutMs?: number;
   /** Turn optional capabilities on or off; a command whose capability is off is refused. */

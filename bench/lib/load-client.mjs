@@ -14,18 +14,30 @@ const ops = {
    * Full sessions for `durationMs`: `concurrency` clients, each running the
    * `script` (greeting first) again and again on new connections, lock-step
    * (one command, wait, next) or pipelined (all commands in one write).
+   * With `total`, the clients stop once that many sessions have begun
+   * (`durationMs` may then be left out); with `scripts`, client i runs
+   * `scripts[i % scripts.length]` instead of `script`.
    */
-  async sessions({ port, concurrency, pipelined, durationMs, script }) {
+  async sessions({
+    port,
+    concurrency,
+    pipelined,
+    durationMs = Number.POSITIVE_INFINITY,
+    total = Number.POSITIVE_INFINITY,
+    script,
+    scripts = [script],
+  }) {
     const deadline = performance.now() + durationMs;
-    const all = script.map((s) => `${s.line}\r\n`).join('');
+    const pipelinedText = new Map(scripts.map((s) => [s, s.map((c) => `${c.line}\r\n`).join('')]));
     let sessions = 0;
+    let begun = 0;
     let errors = 0;
-    const one = async () => {
+    const one = async (script) => {
       const conn = await Pop3Conn.open(port);
       try {
         if (!isOk(await conn.expect(false))) errors++;
         if (pipelined) {
-          conn.write(all);
+          conn.write(pipelinedText.get(script));
           const replies = await Promise.all(script.map((s) => conn.expect(s.multi)));
           for (const r of replies) if (!isOk(r)) errors++;
         } else {
@@ -39,8 +51,12 @@ const ops = {
         await conn.destroy();
       }
     };
-    const worker = async () => {
-      while (performance.now() < deadline) await one();
+    const worker = async (_, i) => {
+      const script = scripts[i % scripts.length];
+      while (performance.now() < deadline && begun < total) {
+        begun++;
+        await one(script);
+      }
     };
     const started = performance.now();
     await Promise.all(Array.from({ length: concurrency }, worker));

@@ -14,6 +14,15 @@ export interface UserSummary {
   demoPassword?: string;
 }
 
+/**
+ * Ended sessions the CLI keeps unless `--keep-sessions` or the config says
+ * otherwise. A CLI often runs for days: unbounded, its transcripts grow by a
+ * few KB per session (bench (i)). 1000 full sessions hold a few MB, more
+ * than the browser view lists (its newest 500) and more than a test run
+ * against a shared server usually makes between two resets.
+ */
+export const CLI_KEEP_SESSIONS = 1000;
+
 /** Everything needed to start the server, merged from the config file and the flags. */
 export interface StartPlan {
   options: Pop3MockOptions;
@@ -83,6 +92,7 @@ export function buildStartPlan(
     port: merged.port ?? 0,
     // A port that was asked for is that port, unless the config allows another.
     portFallback: flags.port === undefined ? (merged.portFallback ?? false) : false,
+    keepSessions: merged.keepSessions ?? CLI_KEEP_SESSIONS,
     users,
     dialect,
   };

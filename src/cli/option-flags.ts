@@ -114,6 +114,16 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
     help: ['Most sessions at once; more connections get -ERR [SYS/TEMP]', '(default: no limit).'],
   },
   {
+    flag: 'keep-sessions',
+    key: 'keepSessions',
+    value: 'N|all',
+    help: [
+      'Keep the transcripts of the newest N ended sessions (default',
+      '1000; all: no limit). Older ones are dropped, and the session',
+      'list, exports, transcripts and verify say how many.',
+    ],
+  },
+  {
     flag: 'autologout-ms',
     key: 'autologoutMs',
     value: 'MS',

@@ -2,6 +2,7 @@ import { startPop3Mock } from '../assembly/start-pop3-mock';
 import { removeCaFile, writeCaFile } from '../config/ca-file';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { uiLink } from '../ui';
+import { findSession } from '../ui/view-model';
 import type { StartPlan } from './build-options';
 import { curlExample } from './curl-example';
 import { CliError, ExitCode } from './errors';
@@ -118,6 +119,12 @@ function logStartup(pop3: Pop3Mock, plan: StartPlan, io: CliIo): void {
   // else curl asks for the password (never printed: logs end up in CI output).
   io.err(`pop3-mock: try (lists the messages; add a message number to the URL to fetch one):`);
   io.err(curlExample(pop3.url, plan.users[0]));
+  const keep = plan.options.keepSessions;
+  io.err(
+    keep === undefined || keep === 'all'
+      ? 'pop3-mock: keeping the transcript of every session (memory grows with each; --keep-sessions N bounds it)'
+      : `pop3-mock: keeping the transcripts of the newest ${keep} ended sessions (--keep-sessions N|all)`,
+  );
   const ui = uiLink(pop3);
   if (ui) io.err(`pop3-mock: browser view: ${ui}`);
   io.err('pop3-mock: stop with Ctrl-C or SIGTERM');
@@ -133,7 +140,8 @@ function logSessions(pop3: Pop3Mock, io: CliIo): () => void {
     io.err(`pop3-mock: session ${event.sessionId}: ${event.user}: ${outcome}`);
   });
   const offEnd = pop3.on('session-end', (event) => {
-    const record = pop3.sessions.find((s) => s.id === event.sessionId);
+    // From the newest: with --keep-sessions all, a scan from the oldest grows with every session.
+    const record = findSession(pop3, event.sessionId);
     const counts = record ? `, ${record.retrieved.length} retrieved, ${record.deleted.length} deleted` : '';
     io.err(`pop3-mock: session ${event.sessionId} ended (${event.reason}${counts})`);
   });

@@ -17,6 +17,7 @@ import type { JsonOptions, SessionJSON, TranscriptExport } from '../transcript/j
 import type { LocatedCommand } from '../transcript/pattern';
 import type { SessionFilter } from '../transcript/query';
 import type { RenderOptions } from '../transcript/render';
+import type { DroppedSessions } from '../transcript/retention';
 import { SessionRecord } from '../transcript/session-record';
 import type {
   MailboxOutcome,
@@ -78,6 +79,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   tlsPort: number | undefined;
   smtpPort: number | undefined;
   smtpTlsPort: number | undefined;
+  keepSessions: number | 'all' = 'all';
   private ca: string | undefined;
   private readonly events: EventStream;
 
@@ -101,6 +103,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     this.tlsPort = status.tlsPort ?? undefined;
     this.smtpPort = status.smtpPort ?? undefined;
     this.smtpTlsPort = status.smtpTlsPort ?? undefined;
+    this.keepSessions = status.keepSessions;
     this.ca = status.ca ?? undefined;
   }
 
@@ -176,6 +179,10 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     return exported.sessions.map((s) => SessionRecord.fromJSON(s as SessionJSON));
   }
 
+  async droppedSessions(filter: SessionFilter = {}): Promise<DroppedSessions | undefined> {
+    return (await this.call('getDroppedSessions', { query: { ...filter } })).dropped ?? undefined;
+  }
+
   commands(filter: SessionFilter = {}): Promise<string[]> {
     return this.call('listCommands', { query: { ...filter } });
   }
@@ -206,8 +213,15 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     options: SessionWaitOptions = {},
   ): Promise<SessionRecord> {
     const sessionId = typeof session === 'number' ? session : session?.id;
-    const ended = await this.call('waitSessionEnd', { body: { sessionId, ...options } });
-    return SessionRecord.fromJSON(ended as SessionJSON);
+    try {
+      const ended = await this.call('waitSessionEnd', { body: { sessionId, ...options } });
+      return SessionRecord.fromJSON(ended as SessionJSON);
+    } catch (error) {
+      // As in process: no such session (or its record was dropped) is a RangeError.
+      if (error instanceof ControlError && error.status === 404)
+        throw new RangeError(`pop3-mock: ${error.message}`);
+      throw error;
+    }
   }
 
   async waitForCommand(

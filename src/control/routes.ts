@@ -3,6 +3,7 @@ import type { MailboxView } from '../mailbox/mailbox-view';
 import type { Pop3Mock } from '../server/pop3-mock';
 import type { LocatedCommand } from '../transcript/pattern';
 import { redactArgs, redactLine } from '../transcript/redact';
+import { noSession } from '../transcript/retention';
 import { VerificationError } from '../transcript/verify';
 import type { Endpoint, OperationId } from './contract/endpoints';
 import { endpoints } from './contract/endpoints';
@@ -46,8 +47,13 @@ function messagesOf(mailbox: MailboxView) {
 
 function sessionJSON(pop3: Pop3Mock, id: number) {
   const found = pop3.exportTranscripts({ sessionId: id }).sessions[0];
-  if (!found) throw new HttpError(404, `no session ${id}`);
+  if (!found) throw missingSession(pop3, id);
   return found;
+}
+
+/** The 404 of a session id, saying so when its record was dropped (`keepSessions`). */
+function missingSession(pop3: Pop3Mock, id: number): HttpError {
+  return new HttpError(404, noSession(id, pop3.droppedSessions({ sessionId: id })));
 }
 
 /** A located command as the control API shows it: secrets masked, as in every printed form. */
@@ -80,6 +86,7 @@ export const handlers: Handlers = {
       smtpPort: pop3.smtpPort ?? null,
       smtpTlsPort: pop3.smtpTlsPort ?? null,
       users: pop3.users(),
+      keepSessions: pop3.keepSessions,
       ca: pop3.hasTls ? pop3.tls.ca : null,
     }),
   listUsers: ({ pop3 }) =>
@@ -150,9 +157,10 @@ export const handlers: Handlers = {
     return ok({ reset: true });
   },
   listSessions: ({ pop3, query }) => ok(pop3.exportTranscripts(query)),
+  getDroppedSessions: ({ pop3, query }) => ok({ dropped: pop3.droppedSessions(query) ?? null }),
   getSession: ({ pop3, params }) => ok(sessionJSON(pop3, params.id)),
   getSessionTranscript({ pop3, params }) {
-    if (!pop3.sessions.some((s) => s.id === params.id)) throw new HttpError(404, `no session ${params.id}`);
+    if (!pop3.sessions.some((s) => s.id === params.id)) throw missingSession(pop3, params.id);
     return {
       status: 200,
       text: pop3.transcript({ sessionId: params.id }),
@@ -174,16 +182,14 @@ export const handlers: Handlers = {
       return ok({ error: error.message, count: error.count, nearMisses: [...error.nearMisses] }, 422);
     }
   },
-  async waitNextSession({ pop3, body }) {
-    const session = await pop3.nextSession(body);
-    return ok(sessionJSON(pop3, session.id));
-  },
+  // The record the wait resolved with, not a lookup by id: with keepSessions it may be dropped already.
+  waitNextSession: async ({ pop3, body }) => ok((await pop3.nextSession(body)).toJSON()),
   async waitSessionEnd({ pop3, body }) {
     const target =
       body.sessionId === undefined ? undefined : pop3.sessions.find((s) => s.id === body.sessionId);
-    if (body.sessionId !== undefined && !target) throw new HttpError(404, `no session ${body.sessionId}`);
+    if (body.sessionId !== undefined && !target) throw missingSession(pop3, body.sessionId);
     const ended = await pop3.sessionEnd(target, { timeoutMs: body.timeoutMs, since: body.since });
-    return ok(sessionJSON(pop3, ended.id));
+    return ok(ended.toJSON());
   },
   async waitCommand({ pop3, body }) {
     const { pattern, ...options } = body;

@@ -65,6 +65,11 @@ export class FaultEngine {
     }
   }
 
+  /** A session ended: its per-session counts go (a long run would keep one per session and rule). */
+  endSession(sessionId: number): void {
+    for (const e of this.entries) e.seenBySession.delete(sessionId);
+  }
+
   remove(id: string): boolean {
     const before = this.entries.length;
     this.entries = this.entries.filter((e) => e.rule.id !== id);
@@ -85,10 +90,14 @@ export class FaultEngine {
     for (const entry of this.entries) {
       if (!matches(entry.rule, at)) continue;
       entry.seen++;
-      const inSession = (entry.seenBySession.get(at.sessionId) ?? 0) + 1;
-      entry.seenBySession.set(at.sessionId, inSession);
-      if (fired) continue;
       const rule = entry.rule;
+      // Counted per session only where a rule asks for it; endSession() forgets the count.
+      let inSession = 0;
+      if (rule.per === 'session') {
+        inSession = (entry.seenBySession.get(at.sessionId) ?? 0) + 1;
+        entry.seenBySession.set(at.sessionId, inSession);
+      }
+      if (fired) continue;
       const occurrence = rule.per === 'session' ? inSession : entry.seen;
       if (rule.nth !== undefined && occurrence !== rule.nth) continue;
       if (rule.times !== undefined && entry.hits >= rule.times) continue;

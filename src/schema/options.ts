@@ -287,6 +287,17 @@ const tlsOptions = z
     checkVersions(tls, ctx);
   });
 
+/**
+ * How many ended sessions the recorder keeps: a count from 1, or "all". No
+ * 0: a record that vanished at its own end would leave `sessionEnd()` and
+ * the CLI's end-of-session line nothing to read.
+ */
+const KEEP_SESSIONS = 'expected a number of ended sessions to keep (an integer >= 1) or "all"';
+export const keepSessions = z.union(
+  [z.int({ error: KEEP_SESSIONS }).min(1, { error: KEEP_SESSIONS }), z.literal('all')],
+  { error: KEEP_SESSIONS },
+);
+
 /** Fields a config file and the options share, as JSON. */
 const sharedFields = {
   host: nonEmptyString.optional(),
@@ -294,6 +305,7 @@ const sharedFields = {
   portFallback: z.boolean().optional(),
   lock: z.enum(['exclusive', 'none']).optional(),
   maxSessions: int(0).optional(),
+  keepSessions: keepSessions.optional(),
   autologoutMs: numberIn(1, 2_147_483_647).optional(),
   faults: z
     .union([faultRules, nonEmptyString], {

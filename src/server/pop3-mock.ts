@@ -30,6 +30,7 @@ import type { JsonOptions, TranscriptExport } from '../transcript/json-export';
 import type { LocatedCommand } from '../transcript/pattern';
 import { Recorder } from '../transcript/recorder';
 import type { RenderOptions } from '../transcript/render';
+import { type DroppedSessions, noSession } from '../transcript/retention';
 import type { SessionRecord } from '../transcript/session-record';
 import {
   type CommandPattern,
@@ -57,6 +58,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   port = 0;
   /** The implicit-TLS (POP3S) port, when `tlsPort` was given. */
   tlsPort: number | undefined;
+  /** How many ended sessions the transcripts keep (the `keepSessions` option); `'all'`: no limit. */
+  readonly keepSessions: number | 'all';
   /** The SMTP intake port, when `smtp` was given. */
   get smtpPort(): number | undefined {
     return this.attached.smtp?.port;
@@ -70,13 +73,14 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   private readonly tlsServer: Server | undefined;
   private readonly serverTls: ServerTls | undefined;
   private readonly hub = new EventHub();
-  private readonly recorder = new Recorder(this.hub);
+  private readonly recorder: Recorder;
   private readonly users_: UserDirectory;
   private readonly live = new Set<Session>();
   private readonly faults: FaultEngine;
   private readonly host_: SessionHost;
   private readonly transcripts: TranscriptApi;
   private nextSessionId = 1;
+  private resetCount = 0;
   /** What the assembly attached (control API, SMTP intake): the core knows them by shape only. */
   private readonly attached: { control?: AttachedControl; smtp?: AttachedSmtp } = {};
   private closed = false;
@@ -84,6 +88,9 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /** @internal Use {@link startPop3Mock}. */
   constructor(private readonly options: CheckedOptions) {
     this.host = options.host ?? '127.0.0.1';
+    this.keepSessions = options.keepSessions ?? 'all';
+    // The recorder listens first: every other listener finds a session's record up to date.
+    this.recorder = new Recorder(this.hub, this.keepSessions);
     const settings = serverSettings(options);
     this.users_ = new UserDirectory(options.baseDir, () => settings.clock.now());
     this.serverTls = options.tls === false ? undefined : new ServerTls(options.tls);
@@ -91,6 +98,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       typeof options.faults === 'string' ? [] : withIds(options.faults ?? []),
       options.seed ?? 1,
     );
+    // Per-session rule counts (`per: 'session'`) are of no use once the session is over.
+    this.hub.on('session-end', (event) => this.faults.endSession(event.sessionId));
     this.host_ = {
       ...settings,
       tls: this.serverTls,
@@ -156,7 +165,10 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return `pop3://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
   }
 
-  /** Every session so far, oldest first, live ones included (in process only; `listSessions()` on both sides). */
+  /**
+   * Every session so far, oldest first, live ones included, but for ended ones
+   * dropped by `keepSessions` (in process only; `listSessions()` on both sides).
+   */
   get sessions(): readonly SessionRecord[] {
     return this.recorder.sessions;
   }
@@ -164,6 +176,20 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /** Sessions matching `filter` (all by default), oldest first, live ones included. */
   listSessions(filter?: SessionFilter): readonly SessionRecord[] {
     return this.transcripts.sessions(checkInput(filterOptions, filter ?? {}, { source: 'listSessions()' }));
+  }
+
+  /**
+   * Ended sessions `filter` would select (all by default) whose records were
+   * dropped to honour `keepSessions`, since the start or the last `reset()`:
+   * how many, the newest id among them, the limit. Undefined when none.
+   */
+  droppedSessions(filter?: SessionFilter): DroppedSessions | undefined {
+    return this.transcripts.dropped(checkInput(filterOptions, filter ?? {}, { source: 'droppedSessions()' }));
+  }
+
+  /** @internal How many times `reset()` ran: the browser view starts its session list over when it changes. */
+  get resets(): number {
+    return this.resetCount;
   }
 
   /** The control API's base URL, when `control` was given. */
@@ -275,7 +301,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     const checked = checkInput(sessionWaitOptions, options ?? {}, { source: 'sessionEnd()' });
     if (typeof session !== 'number') return this.transcripts.sessionEnd(session, checked);
     const record = this.recorder.get(session);
-    if (!record) throw new RangeError(`pop3-mock: no session ${session}`);
+    if (!record)
+      throw new RangeError(`pop3-mock: ${noSession(session, this.recorder.dropped({ sessionId: session }))}`);
     return this.transcripts.sessionEnd(record, checked);
   }
 
@@ -310,6 +337,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * event (`record.restartedAt`) and records what follows.
    */
   async reset(): Promise<void> {
+    this.resetCount++;
     this.users_.resetAll();
     const at = this.host_.clock.now();
     for (const record of this.recorder.clear()) {

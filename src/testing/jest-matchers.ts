@@ -1,8 +1,15 @@
 import type { ExportableSession } from '../transcript/json-export';
-import { type CommandPattern, locateCommands } from '../transcript/pattern';
+import { type CommandPattern, describePattern, locateCommands } from '../transcript/pattern';
 import { describeFilter, filterSessions, listSessions, type SessionFilter } from '../transcript/query';
+import { type DroppedSessions, describeDropped } from '../transcript/retention';
 import { plaintextCredentials, tlsRefusalOf } from '../transcript/tls-refusal';
-import { checkReceived, checkSequence, transcriptExcerpt, type VerifyOptions } from '../transcript/verify';
+import {
+  CANNOT_TELL_HINT,
+  checkReceived,
+  checkSequence,
+  transcriptExcerpt,
+  type VerifyOptions,
+} from '../transcript/verify';
 import type { EndReason, TlsFailureCause } from '../vocabulary';
 
 /** What a matcher returns to `expect`: jest and vitest take the same shape. */
@@ -17,6 +24,12 @@ export interface Pop3MatcherResult {
  *
  * The received value is a `Pop3Mock` (every session), a `SessionRecord`, or
  * an array of records; `options` narrow it to one user or session.
+ *
+ * Given a `Pop3Mock` whose `keepSessions` dropped sessions the check would
+ * look at, a matcher judges the sessions kept, and where a dropped session
+ * could overturn the judgement (`times: 0`, `.not`, an exact set of
+ * messages) it fails in both forms, saying so. An array of records carries
+ * no word of what was dropped: pass the server for that.
  */
 export interface Pop3Matchers<R = unknown> {
   /** The command was received: at least once, or `times` times. Patterns as in `pop3.verify()`. */
@@ -50,7 +63,21 @@ export interface TlsRefusalExpectation {
   sessionId?: number;
 }
 
-type Sessions = { records: ExportableSession[]; what: string } | { error: string };
+type Sessions =
+  | {
+      records: ExportableSession[];
+      what: string;
+      /** From a server: its dropped sessions (`keepSessions`) a filter selects. */
+      dropped: (filter: SessionFilter) => DroppedSessions | undefined;
+    }
+  | { error: string };
+
+/** What jest and vitest bind `this` to in a matcher: only `isNot` is read. */
+interface MatcherThis {
+  readonly isNot?: boolean;
+}
+
+const noneDropped = () => undefined;
 
 function isRecord(value: unknown): value is ExportableSession {
   if (typeof value !== 'object' || value === null) return false;
@@ -66,14 +93,25 @@ function isRecord(value: unknown): value is ExportableSession {
 
 /** Structural checks, not `instanceof`: records from another copy of the package work too. */
 function sessionsOf(received: unknown): Sessions {
-  if (isRecord(received)) return { records: [received], what: `session ${received.id}` };
+  if (isRecord(received))
+    return { records: [received], what: `session ${received.id}`, dropped: noneDropped };
   if (Array.isArray(received) && received.every(isRecord)) {
-    return { records: [...received], what: 'the sessions' };
+    return { records: [...received], what: 'the sessions', dropped: noneDropped };
   }
   if (typeof received === 'object' && received !== null && 'sessions' in received) {
-    const sessions = (received as { sessions: unknown }).sessions;
+    const server = received as { sessions: unknown; droppedSessions?: unknown };
+    const sessions = server.sessions;
+    const droppedSessions = server.droppedSessions;
+    const dropped =
+      typeof droppedSessions === 'function'
+        ? ({ user, sessionId }: SessionFilter) =>
+            droppedSessions.call(received, {
+              ...(user === undefined ? {} : { user }),
+              ...(sessionId === undefined ? {} : { sessionId }),
+            }) as DroppedSessions | undefined
+        : noneDropped;
     if (Array.isArray(sessions) && sessions.every(isRecord))
-      return { records: [...sessions], what: 'the server' };
+      return { records: [...sessions], what: 'the server', dropped };
   }
   const shown = received === null ? 'null' : Array.isArray(received) ? 'an array' : typeof received;
   return { error: `expected a Pop3Mock, a SessionRecord or an array of records, received ${shown}` };
@@ -87,7 +125,26 @@ function typeError(name: string, error: string): Pop3MatcherResult {
   return { pass: false, message: () => `${hint(name)}${error}` };
 }
 
+/**
+ * A judgement a dropped session could overturn: `expect(...)` and `.not`
+ * both fail (pass is `isNot`), and the message says why.
+ */
+function cannotTell(
+  name: string,
+  isNot: boolean,
+  claim: string,
+  dropped: DroppedSessions,
+  filter: SessionFilter,
+): Pop3MatcherResult {
+  const lines = [
+    `pop3-mock: cannot tell whether ${claim}: ${describeDropped(dropped, { filter })}, and dropped sessions are not looked at.`,
+    CANNOT_TELL_HINT,
+  ];
+  return { pass: isNot, message: () => `${hint(name)}${lines.join('\n')}` };
+}
+
 function toHaveReceivedCommand(
+  this: MatcherThis | undefined,
   received: unknown,
   pattern: CommandPattern,
   options: VerifyOptions = {},
@@ -95,11 +152,12 @@ function toHaveReceivedCommand(
   const name = 'toHaveReceivedCommand';
   const s = sessionsOf(received);
   if ('error' in s) return typeError(name, s.error);
-  const result = checkReceived(s.records, pattern, options);
+  const result = checkReceived(s.records, pattern, options, s.dropped(options), this?.isNot === true);
   return { pass: result.pass, message: () => `${hint(name, 'pattern')}${result.message}` };
 }
 
 function toHaveReceivedCommands(
+  this: MatcherThis | undefined,
   received: unknown,
   patterns: readonly CommandPattern[],
   options: SessionFilter = {},
@@ -108,7 +166,13 @@ function toHaveReceivedCommands(
   const s = sessionsOf(received);
   if ('error' in s) return typeError(name, s.error);
   if (!Array.isArray(patterns)) return typeError(name, 'expected an array of command patterns');
-  const result = checkSequence(s.records, patterns, options);
+  const dropped = s.dropped(options);
+  const result = checkSequence(s.records, patterns, options, dropped);
+  // Found in the kept sessions holds for all of them; not found may be in a dropped one.
+  if (dropped && !result.pass && this?.isNot === true) {
+    const claim = `the commands ${patterns.map(describePattern).join(', ')} were not received in this order`;
+    return cannotTell(name, true, claim, dropped, options);
+  }
   return { pass: result.pass, message: () => `${hint(name, 'patterns')}${result.message}` };
 }
 
@@ -118,6 +182,7 @@ function messageSet(
   received: unknown,
   expected: readonly (number | string)[],
   options: SessionFilter,
+  isNot: boolean,
 ): Pop3MatcherResult {
   const s = sessionsOf(received);
   if ('error' in s) return typeError(name, s.error);
@@ -125,6 +190,12 @@ function messageSet(
   const byNumber = expected.every((e) => typeof e === 'number');
   if (!byNumber && !expected.every((e) => typeof e === 'string')) {
     return typeError(name, 'expected message numbers or UIDs, not a mix of both');
+  }
+  // An exact set: a dropped session may hold a message more, or one of those expected.
+  const dropped = s.dropped(options);
+  if (dropped) {
+    const claim = `the messages ${kind === 'deleted' ? 'deleted at UPDATE' : 'retrieved'} are exactly ${show(expected)}`;
+    return cannotTell(name, isNot, claim, dropped, options);
   }
   const sessions = filterSessions(s.records, options);
   const found = sessions.flatMap((r) => r[kind].map((m) => ({ ...m, sessionId: r.id })));
@@ -171,22 +242,32 @@ function droppedDeletions(sessions: readonly ExportableSession[]): string[] {
 }
 
 function toHaveDeletedMessages(
+  this: MatcherThis | undefined,
   received: unknown,
   expected: readonly number[] | readonly string[],
   options: SessionFilter = {},
 ): Pop3MatcherResult {
-  return messageSet('toHaveDeletedMessages', 'deleted', received, expected, options);
+  return messageSet('toHaveDeletedMessages', 'deleted', received, expected, options, this?.isNot === true);
 }
 
 function toHaveRetrievedMessages(
+  this: MatcherThis | undefined,
   received: unknown,
   expected: readonly number[] | readonly string[],
   options: SessionFilter = {},
 ): Pop3MatcherResult {
-  return messageSet('toHaveRetrievedMessages', 'retrieved', received, expected, options);
+  return messageSet(
+    'toHaveRetrievedMessages',
+    'retrieved',
+    received,
+    expected,
+    options,
+    this?.isNot === true,
+  );
 }
 
 function toHaveEndedWith(
+  this: MatcherThis | undefined,
   received: unknown,
   reason: EndReason,
   options: SessionFilter = {},
@@ -196,6 +277,12 @@ function toHaveEndedWith(
   if ('error' in s) return typeError(name, s.error);
   const sessions = filterSessions(s.records, options);
   const target = sessions.at(-1);
+  // The last session may be a dropped one: it began after the last one kept.
+  const dropped = s.dropped(options);
+  if (dropped && (target === undefined || dropped.lastId > target.id)) {
+    const claim = `the last session${options.user === undefined ? '' : ` of user ${JSON.stringify(options.user)}`} ended with ${reason}`;
+    return cannotTell(name, this?.isNot === true, claim, dropped, options);
+  }
   const pass = target?.endReason === reason;
   return {
     pass,
@@ -221,18 +308,29 @@ function toHaveEndedWith(
   };
 }
 
-function toHaveRefusedTls(received: unknown, expected: TlsRefusalExpectation = {}): Pop3MatcherResult {
+function toHaveRefusedTls(
+  this: MatcherThis | undefined,
+  received: unknown,
+  expected: TlsRefusalExpectation = {},
+): Pop3MatcherResult {
   const name = 'toHaveRefusedTls';
   const s = sessionsOf(received);
   if ('error' in s) return typeError(name, s.error);
   const causes = expected.cause === undefined ? undefined : [expected.cause].flat();
-  const sessions = filterSessions(s.records, { sessionId: expected.sessionId });
+  const filter = { sessionId: expected.sessionId };
+  const sessions = filterSessions(s.records, filter);
   const refusals = sessions.flatMap((r) => {
     const refusal = tlsRefusalOf(r.events);
     return refusal ? [{ id: r.id, refusal }] : [];
   });
   const fitting = refusals.filter(({ refusal }) => !causes || causes.includes(refusal.cause));
   const leaks = sessions.flatMap((r) => plaintextCredentials(r.events).map((c) => `session ${r.id}: ${c}`));
+  // A leak seen stays a leak; "no leak" and "no refusal" may be wrong about a dropped session.
+  const dropped = s.dropped(filter);
+  if (dropped && leaks.length === 0) {
+    const claim = 'a session refused TLS and none sent credentials in plaintext';
+    return cannotTell(name, this?.isNot === true, claim, dropped, filter);
+  }
   const pass = fitting.length > 0 && leaks.length === 0;
   return {
     pass,

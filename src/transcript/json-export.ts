@@ -2,6 +2,7 @@ import type { EndReason, Pop3Event, SessionState, TlsMode } from '../vocabulary'
 import { locateCommands, printedCommand } from './pattern';
 import { redactEvent } from './redact';
 import { type RenderOptions, renderSession, type SessionView } from './render';
+import type { DroppedSessions } from './retention';
 import { type TlsRefusal, tlsRefusalOf } from './tls-refusal';
 
 /** Options of the JSON export. */
@@ -40,6 +41,11 @@ export interface SessionJSON {
 export interface TranscriptExport {
   format: 'pop3-mock-transcripts';
   version: 1;
+  /**
+   * Ended sessions this export would hold but the recorder dropped
+   * (`keepSessions`): how many, the newest id among them, the limit. Null when none.
+   */
+  dropped: DroppedSessions | null;
   sessions: SessionJSON[];
 }
 
@@ -82,10 +88,12 @@ function refusalJSON(events: readonly Pop3Event[], secrets: boolean): TlsRefusal
 export function exportSessions(
   records: readonly ExportableSession[],
   options: JsonOptions = {},
+  dropped?: DroppedSessions,
 ): TranscriptExport {
   return {
     format: 'pop3-mock-transcripts',
     version: 1,
+    dropped: dropped === undefined ? null : { ...dropped },
     sessions: records.map((r) => sessionToJSON(r, options)),
   };
 }

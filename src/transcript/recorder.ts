@@ -1,14 +1,29 @@
 import type { Pop3Event } from '../vocabulary';
 import type { EventHub } from './event-hub';
+import type { SessionFilter } from './query';
+import { DropLedger, type DroppedSessions } from './retention';
 import { SessionRecord } from './session-record';
 
-/** Keeps a {@link SessionRecord} for every session, fed from the event hub (never on the data path). */
+/**
+ * Keeps a {@link SessionRecord} for every session, fed from the event hub
+ * (never on the data path). With `keepSessions`, only the newest that many
+ * ended sessions: the records of those that ended first are dropped.
+ */
 export class Recorder {
   readonly sessions: SessionRecord[] = [];
   private readonly byId = new Map<number, SessionRecord>();
+  /** Ended records, in the order they ended: the first is dropped first. */
+  private readonly ended: SessionRecord[] = [];
+  private readonly ledger: DropLedger | undefined;
 
-  constructor(hub: EventHub) {
+  constructor(hub: EventHub, keepSessions: number | 'all' = 'all') {
+    this.ledger = keepSessions === 'all' ? undefined : new DropLedger(keepSessions);
     hub.on('*', (event) => this.apply(event));
+  }
+
+  /** The dropped sessions `filter` would have selected; undefined when none (or no limit). */
+  dropped(filter: SessionFilter = {}): DroppedSessions | undefined {
+    return this.ledger?.within(filter, (id) => this.byId.has(id));
   }
 
   get(id: number): SessionRecord | undefined {
@@ -21,9 +36,11 @@ export class Recorder {
    */
   clear(): SessionRecord[] {
     const live = this.sessions.filter((s) => !s.ended);
+    this.ledger?.clear(this.sessions.reduce((highest, s) => Math.max(highest, s.id), 0));
     this.sessions.length = 0;
     this.byId.clear();
     this.last = undefined;
+    this.ended.length = 0;
     return live;
   }
 
@@ -36,6 +53,22 @@ export class Recorder {
     const record = last?.id === event.sessionId ? last : this.byId.get(event.sessionId);
     this.last = record;
     record?.apply(event);
+    if (event.type === 'session-end' && this.ledger) this.retain(event.sessionId, this.ledger);
+  }
+
+  /** A session ended: keep its record, and drop the one that ended first if that makes too many. */
+  private retain(id: number, ledger: DropLedger): void {
+    const record = this.byId.get(id);
+    if (!record) return;
+    this.ended.push(record);
+    if (this.ended.length <= ledger.keep) return;
+    const oldest = this.ended.shift()!;
+    // Usually at the front: the sessions that ended first mostly began first.
+    const index = this.sessions.indexOf(oldest);
+    if (index !== -1) this.sessions.splice(index, 1);
+    this.byId.delete(oldest.id);
+    if (this.last === oldest) this.last = undefined;
+    ledger.note(oldest);
   }
 
   private last: SessionRecord | undefined;

@@ -6,6 +6,7 @@ import { describeLocated } from './near-miss';
 import { type CommandPattern, describePattern, type LocatedCommand, matchesCommand } from './pattern';
 import { filterSessions, type SessionFilter } from './query';
 import { type RenderOptions, renderSessions } from './render';
+import { type DroppedSessions, describeDropped } from './retention';
 import type { SessionRecord } from './session-record';
 import { type VerifyOptions, verifyReceived } from './verify';
 import { type EventSource, WaitSet, waitForEvent } from './waiting';
@@ -61,6 +62,13 @@ export interface MailboxView {
   deleted(): readonly { uid: string; size: number; sessionId: number; deletedAt: Date }[];
 }
 
+/** What the transcript API reads: the records kept, and what was dropped of them. */
+export interface RecordSource {
+  readonly sessions: readonly SessionRecord[];
+  /** The dropped sessions (`keepSessions`) `filter` would have selected; undefined when none. */
+  dropped(filter?: SessionFilter): DroppedSessions | undefined;
+}
+
 /**
  * Queries, waits, verification, rendering and export over recorded sessions;
  * `Pop3Mock` exposes these as its own methods.
@@ -70,13 +78,18 @@ export class TranscriptApi {
 
   constructor(
     private readonly hub: EventSource,
-    private readonly recorder: { readonly sessions: readonly SessionRecord[] },
+    private readonly recorder: RecordSource,
     private readonly clock: Clock,
   ) {}
 
   /** Recorded sessions matching `filter`, oldest first. */
   sessions(filter: SessionFilter = {}): SessionRecord[] {
     return filterSessions(this.recorder.sessions, filter);
+  }
+
+  /** The dropped sessions `filter` would have selected; undefined when none. */
+  dropped(filter: SessionFilter = {}): DroppedSessions | undefined {
+    return this.recorder.dropped(filter);
   }
 
   /** Commands of every matching session, in arrival order, as `'RETR 1'` (secrets masked). */
@@ -130,10 +143,15 @@ export class TranscriptApi {
         waits: this.waits,
         context: () => {
           const before = past.filter((c) => matchesCommand(pattern, c));
-          if (before.length === 0) return '';
+          const dropped = this.dropped(options);
+          const note = dropped
+            ? [`Not looked at for includePast: ${describeDropped(dropped, { filter: options })}.`]
+            : [];
+          if (before.length === 0) return note.join('\n');
           return [
             'It had been received before the wait began (pass { includePast: true } to accept that):',
             ...before.slice(0, 5).map((c) => `  ${describeLocated(c)}`),
+            ...note,
           ].join('\n');
         },
       },
@@ -207,17 +225,24 @@ export class TranscriptApi {
    * once, or `times`); the message lists the closest commands seen.
    */
   verify(pattern: CommandPattern, options: VerifyOptions = {}): number {
-    return verifyReceived(this.recorder.sessions, pattern, options);
+    return verifyReceived(this.recorder.sessions, pattern, options, this.dropped(options));
   }
 
-  /** The matching sessions as `C:`/`S:` text, secrets masked unless `{ secrets: true }`. */
+  /**
+   * The matching sessions as `C:`/`S:` text, secrets masked unless `{ secrets: true }`;
+   * a first `--` line says when some of them were dropped (`keepSessions`).
+   */
   render(options: RenderOptions & SessionFilter = {}): string {
-    return renderSessions(this.sessions(options), options);
+    const text = renderSessions(this.sessions(options), options);
+    const dropped = this.dropped(options);
+    if (!dropped) return text;
+    const line = `-- ${describeDropped(dropped, { filter: options, stable: options.stable })}`;
+    return text === '' ? line : `${line}\n\n${text}`;
   }
 
   /** Every matching session as plain data for a JSON file, secrets masked unless `{ secrets: true }`. */
   exportJSON(options: JsonOptions & SessionFilter = {}): TranscriptExport {
-    return exportSessions(this.sessions(options), options);
+    return exportSessions(this.sessions(options), options, this.dropped(options));
   }
 
   /** A user's mailbox now, what UPDATE removed from it and what its sessions retrieved. */

@@ -8,6 +8,7 @@ import {
 } from './pattern';
 import { describeFilter, filterSessions, listSessions, type SessionFilter } from './query';
 import { renderSession, type SessionView } from './render';
+import { type DroppedSessions, describeDropped } from './retention';
 
 /** How many times a command must have been received: exactly `n`, or a range. */
 export type Times = number | { atLeast?: number; atMost?: number };
@@ -41,22 +42,44 @@ export interface CheckResult {
 
 const MAX_LISTED = 10;
 
-/** Counts the commands matching `pattern` in the selected sessions and judges the count. */
+/**
+ * Counts the commands matching `pattern` in the selected sessions and judges
+ * the count. `dropped`: sessions the filter selects whose records were
+ * dropped (`keepSessions`); their commands cannot be counted. A judgement
+ * they could overturn is not given: a count within an upper bound
+ * (`times: n`, `atMost`), or with `negated` (jest's `.not`) a count below
+ * the lower bound. `pass` is then `negated`, so that both forms fail, and
+ * the message says why. Any other failure notes that they were not counted.
+ */
 export function checkReceived(
   records: readonly SessionView[],
   pattern: CommandPattern,
   options: VerifyOptions = {},
+  dropped?: DroppedSessions,
+  negated = false,
 ): CheckResult & { count: number; matches: LocatedCommand[]; nearMisses: string[] } {
   const sessions = filterSessions(records, options);
   const commands = sessions.flatMap((s) => locateCommands(s));
   const matches = commands.filter((c) => matchesCommand(pattern, c));
   const count = matches.length;
-  const pass = withinTimes(count, options.times);
+  const within = withinTimes(count, options.times);
   const what = `the command ${describePattern(pattern)}`;
   const times = describeTimes(options.times);
   const lines: string[] = [];
   let misses: string[] = [];
-  if (pass) {
+  // Dropped sessions can only add to the count: a count over the upper bound stays over it.
+  const overturnable = negated ? !within && !overUpperBound(count, options.times) : within;
+  if (dropped !== undefined && overturnable && (negated || hasUpperBound(options.times))) {
+    lines.push(
+      `pop3-mock: cannot tell whether ${what} was ${negated ? 'not ' : ''}received ${times}: it was received ${plural(count)} in the sessions kept, but ${describeDropped(dropped, { filter: options })}, and commands of dropped sessions are not counted.`,
+      CANNOT_TELL_HINT,
+    );
+    lines.push(...scope(records, sessions, options));
+    if (count > 0) lines.push(...listed('Matching commands:', matches.map(describeLocated)));
+    lines.push(...transcriptExcerpt(sessions));
+    return { pass: negated, message: lines.join('\n'), count, matches, nearMisses: [] };
+  }
+  if (within) {
     lines.push(
       `pop3-mock: expected ${what} not to be received ${times}, but it was received ${plural(count)}.`,
     );
@@ -70,9 +93,30 @@ export function checkReceived(
       misses = nearMisses(others, pattern).map(describeNearMiss);
       lines.push(...listed('Closest commands received:', misses));
     }
+    lines.push(...droppedNote(dropped, options));
   }
   lines.push(...transcriptExcerpt(sessions));
-  return { pass, message: lines.join('\n'), count, matches, nearMisses: misses };
+  return { pass: within, message: lines.join('\n'), count, matches, nearMisses: misses };
+}
+
+/** What a "cannot tell" message suggests. */
+export const CANNOT_TELL_HINT =
+  'Check kept sessions only ({ sessionId }, or a { user } whose sessions are all kept), raise keepSessions, or reset() between tests.';
+
+/** Whether `times` limits the count from above: `n` (0 included) or `atMost`. */
+export function hasUpperBound(times: Times | undefined): boolean {
+  return typeof times === 'number' || times?.atMost !== undefined;
+}
+
+function overUpperBound(count: number, times: Times | undefined): boolean {
+  if (typeof times === 'number') return count > times;
+  return times?.atMost !== undefined && count > times.atMost;
+}
+
+/** The line a failure message adds when sessions it would have looked at were dropped. */
+export function droppedNote(dropped: DroppedSessions | undefined, filter: SessionFilter): string[] {
+  if (dropped === undefined) return [];
+  return [`Not looked at: ${describeDropped(dropped, { filter })}.`];
 }
 
 /** Throws a {@link VerificationError} unless {@link checkReceived} passes. */
@@ -80,8 +124,9 @@ export function verifyReceived(
   records: readonly SessionView[],
   pattern: CommandPattern,
   options: VerifyOptions = {},
+  dropped?: DroppedSessions,
 ): number {
-  const result = checkReceived(records, pattern, options);
+  const result = checkReceived(records, pattern, options, dropped);
   if (!result.pass) throw new VerificationError(result.message, result.count, result.nearMisses);
   return result.count;
 }
@@ -95,6 +140,7 @@ export function checkSequence(
   records: readonly SessionView[],
   patterns: readonly CommandPattern[],
   filter: SessionFilter = {},
+  dropped?: DroppedSessions,
 ): CheckResult & { matches: LocatedCommand[] } {
   const sessions = filterSessions(records, filter);
   const commands = sessions.flatMap((s) => locateCommands(s));
@@ -141,6 +187,7 @@ export function checkSequence(
         nearMisses(after, missing).map(describeNearMiss),
       ),
     );
+    lines.push(...droppedNote(dropped, filter));
   }
   lines.push(...transcriptExcerpt(sessions));
   return { pass: failedAt === undefined, message: lines.join('\n'), matches: found };

@@ -62,6 +62,7 @@ export const APP_JS = String.raw`// pop3-mock browser view: live session list an
     var table = document.getElementById('sessions');
     var tbody = table.tBodies[0];
     var empty = document.getElementById('empty');
+    var dropped = document.getElementById('dropped');
     var limit = Number(table.getAttribute('data-limit')) || 500;
     var fields = Array.prototype.map.call(table.tHead.querySelectorAll('th[data-field]'), function (th) {
       return th.getAttribute('data-field');
@@ -112,6 +113,12 @@ export const APP_JS = String.raw`// pop3-mock browser view: live session list an
         reset: function () {
           tbody.textContent = '';
           empty.hidden = false;
+          if (dropped) dropped.hidden = true;
+        },
+        dropped: function (message) {
+          if (!dropped) return;
+          dropped.textContent = message.text || '';
+          dropped.hidden = !message.text;
         }
       }
     );
@@ -166,9 +173,9 @@ export const APP_JS = String.raw`// pop3-mock browser view: live session list an
             setLive('ended', 'Session ended');
           }
         },
-        gone: function () {
+        gone: function (message) {
           stream.stop();
-          state.textContent = 'This session is no longer recorded: the server was reset.';
+          state.textContent = message.why;
           setLive('ended', 'Not recorded');
         }
       }

@@ -4,6 +4,7 @@ import { HttpError } from '../control/http-util';
 import { FixtureError } from '../fixtures/types';
 import { describeIssue, InputError } from '../schema/input-error';
 import type { Pop3Mock } from '../server/pop3-mock';
+import { noSession } from '../transcript/retention';
 import { FormError, messageFromForm, ruleFromForm } from './actions';
 import { APP_JS, FAVICON_SVG, STYLE_CSS } from './assets';
 import { readForm } from './forms';
@@ -101,7 +102,9 @@ function get(pop3: Pop3Mock, res: ServerResponse, path: string, url: URL): void 
   } else if (section === 'sessions' && a !== undefined && /^\d+$/.test(a)) {
     const id = Number(a);
     const known = pop3.sessions.some((s) => s.id === id);
-    if (parts.length === 2) page(pop3, res, sessionPage(pop3, id));
+    const dropped = known ? undefined : pop3.droppedSessions({ sessionId: id });
+    if (dropped) sendPage(res, 404, message(pop3, 'Session dropped', `N${noSession(id, dropped).slice(1)}.`));
+    else if (parts.length === 2) page(pop3, res, sessionPage(pop3, id));
     else if (parts.length === 3 && known && b === 'transcript.txt') {
       const text = `${pop3.transcript({ sessionId: id })}\n`;
       sendDownload(res, 'text/plain; charset=utf-8', `session-${id}.txt`, text);

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Pop3Mock } from '../server/pop3-mock';
 import type { SessionRecord } from '../transcript/session-record';
-import { findSession, LIST_LIMIT, LineRenderer, summarize } from './view-model';
+import { droppedText, findSession, LIST_LIMIT, LineRenderer, summarize } from './view-model';
 
 /** How often the session list is brought up to date while sessions run. */
 const LIST_INTERVAL = 50;
@@ -16,7 +16,9 @@ const MAX_BUFFERED = 8 * 1024 * 1024;
  * writing happen off the POP3 data path, batched.
  *
  * Without `session`: `event: session` with a {@link summarize} row for every
- * session on connect and for each session touched since. With
+ * session on connect and for each session touched since, and `event:
+ * dropped` with the sentence on dropped sessions (`keepSessions`) when it
+ * changes (null: none). With
  * `session=ID&from=N`: `event: lines`, the transcript lines of that
  * session's events from index N on (the page rendered those before N), so a
  * page that opens while a session runs neither misses nor repeats a line.
@@ -67,18 +69,22 @@ type Flusher = (() => 'more' | 'done') & { touched(id: number): void };
 function listFlusher(pop3: Pop3Mock, send: Send): Flusher {
   // On connect every session is sent: the page may have been rendered a moment before.
   let all = true;
-  let known = pop3.sessions.length;
-  let first = pop3.sessions[0];
+  // Not the records: keepSessions drops the oldest ones as sessions end.
+  let resets = pop3.resets;
+  // The sentence on dropped sessions the page shows: sent when it changes (null: none).
+  let dropped: string | undefined;
   const touched = new Set<number>();
   const flush = () => {
-    // reset() forgot the transcripts: fewer records, or a new first one (a live
-    // session's record restarted by the reset). The page starts over.
-    if (pop3.sessions.length < known || (first !== undefined && pop3.sessions[0] !== first)) {
+    // reset() forgot the transcripts (and what was dropped): the page starts over.
+    if (pop3.resets !== resets) {
       send('reset', {});
       all = true;
+      dropped = undefined;
     }
-    known = pop3.sessions.length;
-    first = pop3.sessions[0];
+    resets = pop3.resets;
+    const droppedNow = droppedText(pop3);
+    if (droppedNow !== dropped) send('dropped', { text: droppedNow ?? null });
+    dropped = droppedNow;
     if (all) {
       all = false;
       touched.clear();
@@ -101,18 +107,27 @@ function sessionFlusher(pop3: Pop3Mock, id: number, query: URLSearchParams, send
   let renderer: LineRenderer | undefined;
   let sent = Number(query.get('from') ?? '0');
   const flush = () => {
-    // The record stays at its index until reset() forgets the transcripts.
+    // Dropping older records (keepSessions) moves it; reset() forgets it (a live one gets a new record).
     if (!record || pop3.sessions[index] !== record) {
-      index = record ? -1 : sessionIndex(pop3, id);
-      if (index === -1) {
-        send('gone', { id });
+      index = sessionIndex(pop3, id);
+      const found = pop3.sessions[index];
+      if (!found || (record !== undefined && found !== record)) {
+        const dropped = pop3.droppedSessions({ sessionId: id });
+        send('gone', {
+          id,
+          why: dropped
+            ? 'This session ended and its record was dropped (keepSessions keeps the newest ended sessions).'
+            : 'This session is no longer recorded: the server was reset.',
+        });
         return 'done' as const;
       }
-      record = pop3.sessions[index]!;
-      renderer = new LineRenderer(record);
-      if (!Number.isInteger(sent) || sent < 0 || sent > record.events.length) sent = 0;
-      // Lines already on the page: rendered only to bring the renderer to the same point.
-      renderer.lines(record.events.slice(0, sent));
+      if (!record) {
+        record = found;
+        renderer = new LineRenderer(record);
+        if (!Number.isInteger(sent) || sent < 0 || sent > record.events.length) sent = 0;
+        // Lines already on the page: rendered only to bring the renderer to the same point.
+        renderer.lines(record.events.slice(0, sent));
+      }
     }
     const to = record.events.length;
     if (to > sent || record.ended) {

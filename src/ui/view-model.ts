@@ -1,5 +1,6 @@
 import type { Pop3Mock } from '../server/pop3-mock';
 import { eventLines, type LineContext, newLineContext, printable } from '../transcript/render';
+import { describeDropped } from '../transcript/retention';
 import type { SessionRecord } from '../transcript/session-record';
 import type { Pop3Event } from '../vocabulary';
 import { seg } from './html';
@@ -126,4 +127,12 @@ export function findSession(pop3: Pop3Mock, id: number): SessionRecord | undefin
   const sessions = pop3.sessions;
   for (let i = sessions.length - 1; i >= 0; i--) if (sessions[i]!.id === id) return sessions[i];
   return undefined;
+}
+
+/** The view's sentence on dropped sessions (`keepSessions`); undefined when none was dropped. */
+export function droppedText(pop3: Pop3Mock): string | undefined {
+  const dropped = pop3.droppedSessions();
+  if (!dropped) return undefined;
+  const text = describeDropped(dropped);
+  return `${text[0]!.toUpperCase()}${text.slice(1)}.`;
 }

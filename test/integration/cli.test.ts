@@ -245,6 +245,37 @@ describe('the pop3-mock process', () => {
     expect(cli.stderr).not.toContain(password);
   });
 
+  test('transcripts: the newest 1000 ended sessions unless told; --keep-sessions bounds them and the control API says what was dropped', async () => {
+    const byDefault = new Cli(['--config', 'examples/pop3-mock.config.json']);
+    const ready = await byDefault.ready();
+    await byDefault.stderrMatch(
+      /keeping the transcripts of the newest 1000 ended sessions \(--keep-sessions N\|all\)/,
+    );
+    const remote = await connectPop3Mock({ url: ready.controlUrl!, token: ready.controlToken! });
+    expect(remote.keepSessions).toBe(1000);
+    await remote.close();
+    byDefault.kill('SIGTERM');
+    expect(await byDefault.exited).toBe(0);
+
+    const bounded = new Cli(['--config', 'examples/pop3-mock.config.json', '--keep-sessions', '2']);
+    const small = await bounded.ready();
+    for (let i = 0; i < 3; i++) {
+      const client = await RawClient.login(small.port, 'alice', 'alice-secret');
+      await client.command('QUIT');
+      await client.closed();
+    }
+    const smallRemote = await connectPop3Mock({ url: small.controlUrl!, token: small.controlToken! });
+    expect(smallRemote.keepSessions).toBe(2);
+    expect(await smallRemote.droppedSessions()).toEqual({ sessions: 1, lastId: 1, keep: 2 });
+    expect((await smallRemote.listSessions()).map((s) => s.id)).toEqual([2, 3]);
+    await smallRemote.close();
+    // The end-of-session lines go on for every session, dropped or not.
+    await bounded.stderrMatch(/session 3 ended \(quit-update, 0 retrieved, 0 deleted\)/);
+    expect(bounded.stderr).toContain('session 1 ended (quit-update, 0 retrieved, 0 deleted)');
+    bounded.kill('SIGTERM');
+    expect(await bounded.exited).toBe(0);
+  });
+
   test('--smtp-port, --smtp-tls-port, --smtp-auth required: curl sends over SMTPS with AUTH, POP3 fetches it; the ports in the ready line and the status', async () => {
     const password = secret();
     const cli = new Cli([
@@ -503,6 +534,20 @@ describe('config files: exit code 4 with the file and the problem', () => {
     });
     const yaml = join(dir, 'config.yaml');
     expect((await runMain(['--config', yaml])).stderr).toContain('use a .json, .js or .cjs file');
+  });
+
+  test('keepSessions: 1000 unless the config or the flag says otherwise; the flag wins', () => {
+    const keep = (argv: string[], content?: unknown) => {
+      const config = content === undefined ? undefined : join(dir, 'keep.json');
+      if (config) writeFileSync(config, JSON.stringify(content));
+      const args = parseCliArgs(config ? ['--config', config, ...argv] : argv);
+      return buildStartPlan(args, config ? loadConfig(config, root) : undefined, root).options.keepSessions;
+    };
+    expect(keep([])).toBe(1000);
+    expect(keep([], { keepSessions: 5 })).toBe(5);
+    expect(keep([], { keepSessions: 'all' })).toBe('all');
+    expect(keep(['--keep-sessions', 'all'], { keepSessions: 5 })).toBe('all');
+    expect(keep(['--keep-sessions', '7'], { keepSessions: 'all' })).toBe(7);
   });
 
   test('a .cjs config: fixtures relative to its folder, flags override it, --user adds users', async () => {

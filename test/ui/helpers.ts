@@ -1,5 +1,5 @@
 import { type ClientRequest, get } from 'node:http';
-import { type Pop3Mock, startPop3Mock } from '../../src';
+import { type Pop3Mock, type Pop3MockOptions, startPop3Mock } from '../../src';
 import { controlServerOf } from '../../src/assembly/start-pop3-mock';
 import { mountUi } from '../../src/ui';
 
@@ -10,10 +10,11 @@ export const FIRST =
   'From: bob@example.com\r\nTo: alice@example.com\r\nSubject: first\r\n\r\nHello Alice.\r\n';
 
 /** A server with the control channel and the view mounted, one user with one message. */
-export async function startUiServer(): Promise<Pop3Mock> {
+export async function startUiServer(extra: Pop3MockOptions = {}): Promise<Pop3Mock> {
   const pop3 = await startPop3Mock({
     control: true,
     users: { [USER]: { password: PASSWORD, messages: [FIRST] } },
+    ...extra,
   });
   // Until the lead wires it into start(); idempotent, so it stays valid afterwards.
   mountUi(pop3, controlServerOf(pop3)!);

@@ -264,6 +264,67 @@ test('after reset() a session page hears its record is gone and the list starts 
   }
 });
 
+test('with keepSessions the list says what was dropped, live too, and a dropped session says why', async () => {
+  await pop3.close();
+  pop3 = await startUiServer({ keepSessions: 1 });
+  const list = await StreamReader.open(pop3, '/ui/events');
+  try {
+    for (let i = 0; i < 2; i++) {
+      const client = await RawClient.login(pop3.port, USER, PASSWORD);
+      await client.command('QUIT');
+      await client.closed();
+    }
+    const text =
+      '1 ended session was dropped, the newest of them session 1 (keepSessions: 1 keeps the newest ended sessions).';
+    const events = await list.until((all) => all.some((e) => e.event === 'dropped'));
+    expect(events.filter((e) => e.event === 'dropped')).toEqual([{ event: 'dropped', data: { text } }]);
+    const page = await (await fetchUi(pop3, '/ui/')).text();
+    expect(page).toContain(`<p class="notice" role="status" id="dropped">${text}</p>`);
+    const gone = await fetchUi(pop3, '/ui/sessions/1');
+    expect(gone.status).toBe(404);
+    expect(await gone.text()).toContain(
+      '<p>No session 1: it ended and its record was dropped (keepSessions: 1 keeps the newest ended sessions).</p>',
+    );
+    expect((await fetchUi(pop3, '/ui/sessions/1/transcript.txt')).status).toBe(404);
+    const session = await StreamReader.open(pop3, '/ui/events?session=1&from=0');
+    expect(await session.until()).toEqual([
+      {
+        event: 'gone',
+        data: {
+          id: 1,
+          why: 'This session ended and its record was dropped (keepSessions keeps the newest ended sessions).',
+        },
+      },
+    ]);
+  } finally {
+    list.close();
+  }
+  // An open session's page streams on while older records are dropped before it.
+  const open = await RawClient.login(pop3.port, USER, PASSWORD); // session 3
+  const live = await StreamReader.open(pop3, '/ui/events?session=3&from=0');
+  try {
+    await live.until((all) => all.length > 0);
+    // Session 4 ends: session 2 is dropped, and session 3's record moves up the list.
+    const other = await RawClient.connect(pop3.port);
+    await other.command('QUIT');
+    await other.closed();
+    expect(pop3.sessions.map((s) => s.id)).not.toContain(2);
+    await open.command('NOOP');
+    const seen = await live.until((all) =>
+      all.some((e) => e.event !== 'lines' || JSON.stringify(e.data).includes('C: NOOP')),
+    );
+    expect(seen.map((e) => e.event).filter((e) => e !== 'lines')).toEqual([]);
+  } finally {
+    live.close();
+    open.destroy();
+  }
+  // Without drops the note is there, hidden, for the live stream to fill.
+  await pop3.reset();
+  expect(await (await fetchUi(pop3, '/ui/')).text()).toContain(
+    '<p class="notice" role="status" id="dropped" hidden></p>',
+  );
+});
+
 test('forms are refused from another origin', async () => {
   const body = new URLSearchParams({ verb: 'RETR', kind: 'err', reply: '-ERR no', times: '1' });
   const foreign = await fetchUi(pop3, '/ui/faults', {

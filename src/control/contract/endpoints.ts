@@ -185,6 +185,14 @@ export const endpoints = {
     query: request.sessionQuery,
     answers: { 200: json('Sessions', response.transcriptExport), 400: refused },
   }),
+  getDroppedSessions: endpoint({
+    operationId: 'getDroppedSessions',
+    method: 'GET',
+    path: '/api/dropped-sessions',
+    summary: 'Ended sessions dropped to honour keepSessions: how many, the newest id, the limit',
+    query: request.sessionQuery,
+    answers: { 200: json('Dropped sessions', response.droppedAnswer), 400: refused },
+  }),
   getSession: endpoint({
     operationId: 'getSession',
     method: 'GET',

@@ -29,6 +29,9 @@ export const status = z.object({
   smtpPort: z.int().nullable(),
   smtpTlsPort: z.int().nullable(),
   users: z.array(z.string()),
+  keepSessions: z
+    .union([z.int().min(1), z.literal('all')])
+    .meta({ description: 'How many ended sessions the transcripts keep ("all": no limit).' }),
   ca: z
     .string()
     .nullable()
@@ -127,10 +130,26 @@ export const sessionJSON = z.object({
   transcript: z.array(z.string()),
 });
 
+export const droppedSessions = z
+  .object({
+    sessions: z.int().min(1),
+    lastId: z.int().min(1).meta({ description: 'The highest session id among the dropped ones.' }),
+    keep: z.int().min(1).meta({ description: 'The keepSessions limit: how many ended sessions are kept.' }),
+  })
+  .meta({
+    description:
+      'Ended sessions the query would select whose records were dropped to honour keepSessions (since the start or the last reset). Ids are never reused: a session begun since then that is missing, with an id up to lastId, was dropped.',
+  });
+
 export const transcriptExport = z.object({
   format: z.literal('pop3-mock-transcripts'),
   version: z.literal(1),
+  dropped: droppedSessions.nullable().meta({ description: 'null when no session was dropped.' }),
   sessions: z.array(sessionJSON),
+});
+
+export const droppedAnswer = z.object({
+  dropped: droppedSessions.nullable().meta({ description: 'null when no session was dropped.' }),
 });
 
 export const verified = z.object({ verified: z.literal(true), count });

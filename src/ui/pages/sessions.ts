@@ -2,6 +2,7 @@ import type { Pop3Mock } from '../../server/pop3-mock';
 import { html, type SafeHtml, seg } from '../html';
 import { layout } from '../layout';
 import {
+  droppedText,
   findSession,
   LIST_LIMIT,
   LineRenderer,
@@ -20,11 +21,13 @@ function row(summary: SessionSummary): SafeHtml {
 export function sessionsPage(pop3: Pop3Mock): SafeHtml {
   const total = pop3.sessions.length;
   const summaries = pop3.sessions.slice(-LIST_LIMIT).map(summarize).reverse();
+  const dropped = droppedText(pop3);
   return layout(
     pop3,
     { title: 'Sessions', section: 'sessions' },
     html`<p id="empty"${summaries.length > 0 ? html` hidden` : ''}>No sessions yet. Point a POP3 client at
 <code>${pop3.host}:${pop3.port}</code>: it shows up here as it connects.</p>
+<p class="notice" role="status" id="dropped"${dropped === undefined ? html` hidden` : ''}>${dropped ?? ''}</p>
 <table class="sessions" id="sessions" data-limit="${LIST_LIMIT}">
 <caption>Sessions, newest first, updated live${total > LIST_LIMIT ? ` (the newest ${LIST_LIMIT} of ${total})` : ''}</caption>
 <thead><tr><th scope="col">Session</th>${SESSION_FIELDS.map(

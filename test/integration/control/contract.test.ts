@@ -31,6 +31,8 @@ beforeAll(async () => {
       },
     },
     control: true,
+    // Small, so that a few sessions show the dropped-sessions answers.
+    keepSessions: 2,
   });
   doc = (await (await fetch(`${pop3.controlUrl}/openapi.json`)).json()) as Json;
 });
@@ -176,6 +178,38 @@ test('every endpoint answers as documented, on success and on refusal', async ()
   expect((await call('POST', '/api/verify', { pattern: 'RETR 1', times: '1' })).status).toBe(400);
   expect((await call('GET', '/api/users/alice/outcome')).status).toBe(200);
   expect((await call('GET', '/api/users/alice/deleted')).status).toBe(200);
+
+  // Two more sessions: keepSessions 2 drops session 1, and the session answers say so.
+  expect((await call('GET', '/api/dropped-sessions')).body).toEqual({ dropped: null });
+  expect((await call('GET', '/api/status')).body).toMatchObject({ keepSessions: 2 });
+  for (let i = 0; i < 2; i++) {
+    const more = await RawClient.connect(pop3.port);
+    await more.command('QUIT');
+    await more.closed();
+  }
+  const marker = { sessions: 1, lastId: 1, keep: 2 };
+  const why = '(keepSessions: 2 keeps the newest ended sessions)';
+  expect((await call('GET', '/api/dropped-sessions')).body).toEqual({ dropped: marker });
+  expect((await call('GET', '/api/dropped-sessions?user=alice')).body).toEqual({ dropped: marker });
+  expect((await call('GET', '/api/dropped-sessions?sessionId=2')).body).toEqual({ dropped: null });
+  expect((await call('GET', '/api/dropped-sessions?user=a%20b')).status).toBe(400);
+  const listed = (await call('GET', '/api/sessions')).body as Json;
+  expect({ dropped: listed.dropped, ids: listed.sessions.map((s: Json) => s.id) }).toEqual({
+    dropped: marker,
+    ids: [2, 3],
+  });
+  expect(await call('GET', '/api/sessions/1')).toEqual({
+    status: 404,
+    body: { error: `no session 1: it ended and its record was dropped ${why}` },
+  });
+  expect((await call('GET', '/api/sessions/1/transcript')).status).toBe(404);
+  expect(((await call('GET', '/api/transcript')).body as string).split('\n')[0]).toBe(
+    `-- 1 ended session was dropped, the newest of them session 1 ${why}`,
+  );
+  // The outcome keeps what UPDATE removed; the number it had in the dropped session is gone.
+  expect(((await call('GET', '/api/users/alice/outcome')).body as Json).deleted).toEqual([
+    expect.objectContaining({ sessionId: 1, number: null }),
+  ]);
 
   const id = (added.body as { id: string }[])[0]!.id;
   expect((await call('DELETE', `/api/faults/${id}`)).status).toBe(200);

@@ -4,6 +4,7 @@ import {
   on,
   type Pop3Mock,
   type Pop3MockApi,
+  type Pop3MockOptions,
   startPop3Mock,
   VerificationError,
   type Where,
@@ -31,18 +32,18 @@ interface Side {
   close(): Promise<void>;
 }
 
-const sides: [string, () => Promise<Side>][] = [
+const sides: [string, (options?: Pop3MockOptions) => Promise<Side>][] = [
   [
     'in process',
-    async () => {
-      const server = await startPop3Mock({ control: true });
+    async (options = {}) => {
+      const server = await startPop3Mock({ control: true, ...options });
       return { api: server, server, close: () => server.close() };
     },
   ],
   [
     'remote',
-    async () => {
-      const server = await startPop3Mock({ control: true });
+    async (options = {}) => {
+      const server = await startPop3Mock({ control: true, ...options });
       const api = await connectPop3Mock({ url: server.controlUrl, token: server.controlToken });
       return {
         api,
@@ -235,6 +236,58 @@ describe.each(sides)('%s', (name, start) => {
     expect(await api.listSessions()).toEqual([]);
     expect(await api.rules()).toEqual([]);
   });
+});
+
+/** What each side answered about dropped sessions (keepSessions), compared at the end. */
+const retained = new Map<string, Record<string, unknown>>();
+
+describe.each(sides)('%s, keepSessions 1', (name, start) => {
+  let side: Side;
+  beforeAll(async () => {
+    side = await start({ keepSessions: 1, users: { alice: 'secret' } });
+  });
+  afterAll(() => side.close());
+
+  test('what was dropped, in the list, the export, the transcript, verify and a wait by id', async () => {
+    const { api, server } = side;
+    expect(api.keepSessions).toBe(1);
+    expect(await api.droppedSessions()).toBeUndefined();
+    for (const command of ['STAT', 'NOOP']) {
+      const client = await RawClient.login(server.port, 'alice', 'secret');
+      await client.command(command);
+      await client.command('QUIT');
+      await client.closed();
+    }
+    const marker = { sessions: 1, lastId: 1, keep: 1 };
+    expect(await api.droppedSessions()).toEqual(marker);
+    expect(await api.droppedSessions({ sessionId: 2 })).toBeUndefined();
+    expect((await api.listSessions()).map((s) => s.id)).toEqual([2]);
+    const exported = await api.exportTranscripts();
+    expect(exported.dropped).toEqual(marker);
+    const transcript = await api.transcript({ stable: true });
+    expect(transcript.split('\n')[0]).toBe(
+      '-- 1 ended session was dropped (keepSessions: 1 keeps the newest ended sessions)',
+    );
+    const times0 = (async () => api.verify('STAT', { times: 0 }))();
+    await expect(times0).rejects.toBeInstanceOf(VerificationError);
+    const refused = (await times0.catch((error: VerificationError) => error)) as VerificationError;
+    expect(await api.verify('NOOP', { times: { atLeast: 1 } })).toBe(1);
+    const lookup = await api.sessionEnd(1, { timeoutMs: 1000 }).catch((error: Error) => error);
+    expect(lookup).toBeInstanceOf(RangeError);
+    retained.set(name, {
+      marker: await api.droppedSessions({ user: 'alice' }),
+      exported: exported.sessions.map((s) => s.commands),
+      transcript,
+      refused: refused.message.split('\n')[0],
+      lookup: (lookup as Error).message,
+    });
+  });
+});
+
+test('both sides said alike what was dropped', () => {
+  const local = retained.get('in process');
+  expect(local).toBeDefined();
+  expect(retained.get('remote')).toEqual(local);
 });
 
 test('both sides answered alike, field by field', () => {

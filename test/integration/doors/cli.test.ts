@@ -23,6 +23,7 @@ import {
   USER,
 } from './support';
 
+const KEEP_SESSIONS = 'expected a number of ended sessions to keep (an integer >= 1) or "all"';
 const host = watchHost();
 let dir: string;
 let count = 0;
@@ -70,6 +71,9 @@ test.each<[string[], string]>([
   [['--config='], '--config needs a value'],
   [['--user', 'a b:pw'], '--user "a b": a user name cannot hold spaces'],
   [['--port', '2110', 'extra'], 'unexpected argument "extra"'],
+  [['--keep-sessions', '0'], `--keep-sessions: ${KEEP_SESSIONS}, got "0"`],
+  [['--keep-sessions=lots'], `--keep-sessions: ${KEEP_SESSIONS}, got "lots"`],
+  [['--keep-sessions', 'ALL'], `--keep-sessions: ${KEEP_SESSIONS}, got "ALL"`],
 ])('%j: exit 2 with one line and the --help hint', async (args, message) => {
   expect(await runMain(args)).toEqual({
     code: 2,
@@ -90,6 +94,8 @@ test.each<[string, unknown, string]>([
     { faults: { rules: [] } },
     'faults: expected a list of fault rules, or the path of a JSON file of them, got {"rules":[]}',
   ],
+  ['keepSessions 0', { keepSessions: 0 }, `keepSessions: ${KEEP_SESSIONS}, got 0`],
+  ['keepSessions as text', { keepSessions: '1000' }, `keepSessions: ${KEEP_SESSIONS}, got "1000"`],
 ])('a config with %s: exit 4 with the file and the path', async (_, content, message) => {
   const name = configFile(content);
   expect(await runMain(['--config', name])).toEqual({

@@ -23,6 +23,7 @@ import {
 
 const SOURCE = 'pop3-mock options';
 const PORT_FORMS = 'expected a port: an integer from 0 to 65535, or a string of its digits';
+const KEEP_SESSIONS = 'expected a number of ended sessions to keep (an integer >= 1) or "all"';
 const users = { [USER]: { password: PASSWORD, messages: [MESSAGE] } };
 const host = watchHost();
 let dir: string;
@@ -95,6 +96,9 @@ test.each<[string, unknown, string]>([
   ['control with a misspelt key', { control: { prot: 1 } }, `${SOURCE}: control: unknown key "prot"`],
   ['smtp as a number', { smtp: 25 }, `${SOURCE}: smtp: expected true, false or { port }, got 25`],
   ['tls: true', { tls: true }, `${SOURCE}: tls: expected false or { key, cert, ca }, got true`],
+  ['keepSessions 0', { keepSessions: 0 }, `${SOURCE}: keepSessions: ${KEEP_SESSIONS}, got 0`],
+  ['keepSessions 2.5', { keepSessions: 2.5 }, `${SOURCE}: keepSessions: ${KEEP_SESSIONS}, got 2.5`],
+  ['keepSessions "none"', { keepSessions: 'none' }, `${SOURCE}: keepSessions: ${KEEP_SESSIONS}, got "none"`],
 ])('%s is refused before anything listens', async (_, options, message) => {
   const servers = await listeningServers();
   await expect(startPop3Mock(options as Pop3MockOptions)).rejects.toThrow(message);

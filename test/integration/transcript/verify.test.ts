@@ -1,5 +1,6 @@
-import { type Pop3Mock, VerificationError } from '../../../src';
+import type { Pop3Mock } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
+import { verificationError } from '../../helpers/verification';
 import { ALICE_PASSWORD, BOB_PASSWORD, python, startTranscriptServer } from './setup';
 
 let pop3: Pop3Mock;
@@ -23,16 +24,6 @@ afterAll(async () => {
   await pop3.close();
 });
 
-function failure(run: () => void): VerificationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof VerificationError) return error;
-    throw error;
-  }
-  throw new Error('verify did not throw');
-}
-
 test('verify passes for what the clients did: patterns, counts and filters', () => {
   pop3.verify('RETR 1');
   pop3.verify('retr 3', { user: 'alice', times: 1 });
@@ -45,7 +36,7 @@ test('verify passes for what the clients did: patterns, counts and filters', () 
 });
 
 test('a command never received: the closest commands, same verb first, with state and reply', () => {
-  const error = failure(() => pop3.verify('RETR 2', { user: 'alice' }));
+  const error = verificationError(() => pop3.verify('RETR 2', { user: 'alice' }));
   const sizes = pop3
     .mailbox('alice')
     .messages()
@@ -65,7 +56,7 @@ test('a command never received: the closest commands, same verb first, with stat
 });
 
 test('the state a near miss arrived in is shown: a command in the wrong state', () => {
-  const error = failure(() => pop3.verify('STAT', { sessionId: 2 }));
+  const error = verificationError(() => pop3.verify('STAT', { sessionId: 2 }));
   expect(error.message).toContain('Sessions looked at (session 2): 2 (bob).');
   expect(error.message).toContain(
     '  session 2 #3 in TRANSACTION: RETR 4  -> -ERR no such message 4, only 1 messages in maildrop',
@@ -73,7 +64,7 @@ test('the state a near miss arrived in is shown: a command in the wrong state', 
 });
 
 test('the wrong count: the matching commands are listed', () => {
-  const error = failure(() => pop3.verify('RETR *', { times: 1 }));
+  const error = verificationError(() => pop3.verify('RETR *', { times: 1 }));
   expect(error.count).toBe(3);
   expect(error.message.split('\n')[0]).toBe(
     'pop3-mock: expected the command "RETR *" to be received exactly 1 time, but it was received 3 times.',
@@ -84,7 +75,7 @@ test('the wrong count: the matching commands are listed', () => {
 });
 
 test('times: 0 fails when the command came, and names where', () => {
-  const error = failure(() => pop3.verify('DELE 3', { times: 0 }));
+  const error = verificationError(() => pop3.verify('DELE 3', { times: 0 }));
   expect(error.message).toContain(
     'expected the command "DELE 3" to be received exactly 0 times, but it was received 1 time.',
   );
@@ -92,6 +83,6 @@ test('times: 0 fails when the command came, and names where', () => {
 });
 
 test('a user who never logged in: the sessions there are', () => {
-  const error = failure(() => pop3.verify('STAT', { user: 'carol' }));
+  const error = verificationError(() => pop3.verify('STAT', { user: 'carol' }));
   expect(error.message).toContain('No session matches user "carol"; sessions seen: 1 (alice), 2 (bob).');
 });
