@@ -15,7 +15,7 @@ export interface MailboxView extends MailboxApi<'local'> {
   messages(): MessageInfo[];
   /** Messages removed at UPDATE, oldest first. */
   deleted(): DeletedMessage[];
-  /** The bytes RETR sends for message `number` (1-based, as `messages()` numbers them). */
+  /** The bytes RETR sends for message `number` (1-based, as `messages()` numbers them); shared, read-only (see `MessageInfo.bytes`). */
   raw(number: number): Buffer;
   /** Back to the seeded messages; what UPDATE removed is forgotten. */
   reset(): void;

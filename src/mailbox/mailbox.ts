@@ -9,7 +9,11 @@ export interface MessageInfo {
   readonly uid: string;
   /** Octets as LIST reports them. */
   readonly size: number;
-  /** The exact bytes RETR sends (before dot-stuffing). */
+  /**
+   * The exact bytes RETR sends (before dot-stuffing). Shared, not copied: the
+   * same fixture's bytes serve every server of the process, so read them, do
+   * not write to them (`Buffer.from(bytes)` gives a copy to change).
+   */
   readonly bytes: Buffer;
   readonly deliveredAt: Date;
 }
