@@ -1,3 +1,4 @@
+import type { ArgumentReader } from '../dialects/dialect';
 import type { TextState } from '../dialects/dialect-file';
 import type { FileTextName } from '../dialects/file-placeholders';
 import type { Answer } from './line-client';
@@ -27,6 +28,8 @@ export interface Findings {
   authListsMechanisms?: boolean;
   userTakesRestOfLine?: boolean;
   rfcNumberingAfterDele?: boolean;
+  argumentReader?: ArgumentReader;
+  barePassTriesEmptyPassword?: boolean;
   notLearned: string[];
 }
 
@@ -83,4 +86,6 @@ export interface ProbeRun {
   readonly learn: Learn;
   /** The user name the script logs in with. */
   readonly user: string;
+  /** Its password: for the logins by AUTH PLAIN and APOP (never recorded). */
+  readonly password: string;
 }
