@@ -47,6 +47,13 @@ test('capture a live Dovecot, replay the file: every reply of the script is the 
     new RegExp(`^<${number}\\.${number}\\.${number}\\.\\{base64\\}@\\{host\\}>$`),
   );
   expect(file.observed?.rfcNumberingAfterDele).toBe(true);
+  // Logins by APOP and AUTH PLAIN: their +OK learned, the digest and the PLAIN message masked.
+  const masked = live.transcript.filter((e) => e.sent.endsWith(' ********') && !e.sent.startsWith('PASS'));
+  expect(masked.map((e) => [e.sent, e.reply[0]])).toEqual([
+    ['AUTH PLAIN ********', '+OK Logged in.'],
+    [`APOP ${CAPTURE_USER} ********`, '+OK Logged in.'],
+  ]);
+  expect(file.texts?.loggedIn).toBe('Logged in.');
   expect(file.notLearned).toContain('CAPA after STLS: capture with --starttls to learn it');
   // No password, no message content, no host name of this machine.
   const json = JSON.stringify(file);
