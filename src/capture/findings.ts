@@ -48,6 +48,12 @@ export type ProbeTls = 'none' | 'implicit' | 'stls';
 export const A: TextState = 'AUTHORIZATION';
 export const T: TextState = 'TRANSACTION';
 
+/** Whether CAPA (after STLS when there was one) lists SASL mechanism `name`. */
+export function offersSasl(f: Findings, name: string): boolean {
+  const line = (f.capa.afterStls ?? f.capa.beforeLogin ?? []).find((l) => /^SASL\b/i.test(l)) ?? '';
+  return line.toUpperCase().split(' ').slice(1).includes(name);
+}
+
 /** `{verb}` as typed and `{VERB}` upper-cased. */
 export const verbOf = (verb: string): KnownValues => [
   ['verb', verb],

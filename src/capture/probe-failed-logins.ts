@@ -1,4 +1,4 @@
-import { A, type ProbeRun, verbOf } from './findings';
+import { A, offersSasl, type ProbeRun, verbOf } from './findings';
 import { APOP_TIMESTAMP } from './probe-before-login';
 import { isErr, lineOf } from './probe-session';
 
@@ -31,8 +31,7 @@ export async function probeFailedLogins({ sessions, f, learn, user }: ProbeRun):
   }
   sessions.drop();
 
-  const sasl = (f.capa.afterStls ?? f.capa.beforeLogin ?? []).find((l) => /^SASL\b/i.test(l)) ?? '';
-  if (/\bPLAIN\b/i.test(sasl)) {
+  if (offersSasl(f, 'PLAIN')) {
     // As an initial response and as a response: not base64, base64 of no PLAIN message (no NUL);
     // as a response also base64 characters of a wrong length, and `*` (RFC 5034 §4).
     const notPlain = Buffer.from('pop3-mock-capture').toString('base64');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { A, type ProbeRun } from './findings';
+import { A, offersSasl, type ProbeRun } from './findings';
 import { APOP_TIMESTAMP } from './probe-before-login';
 import { isOk, lineOf } from './probe-session';
 import type { KnownValues } from './template-of';
@@ -13,11 +13,10 @@ import type { KnownValues } from './template-of';
  * transcript or the log.
  */
 export async function probeLogins({ sessions, f, learn, user, password }: ProbeRun): Promise<void> {
-  const sasl = (f.capa.afterStls ?? f.capa.beforeLogin ?? []).find((l) => /^SASL\b/i.test(l)) ?? '';
   // The mailbox as the USER/PASS login found it: the same count and octets.
   const pass = f.samples.find((s) => s.text === 'loggedIn')?.values ?? {};
   const counts: KnownValues = Object.entries(pass).filter(([name]) => name === 'count' || name === 'octets');
-  if (/\bPLAIN\b/i.test(sasl)) {
+  if (offersSasl(f, 'PLAIN')) {
     const message = Buffer.from(`\0${user}\0${password}`).toString('base64');
     sessions.hide(message);
     const client = await sessions.fresh(A);
