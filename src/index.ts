@@ -11,6 +11,7 @@ export {
   RemotePop3Mock,
 } from './control/remote-client';
 export {
+  type ArgumentReader,
   type Dialect,
   type DialectName,
   dialects,
@@ -20,6 +21,7 @@ export {
   gmailDialect,
   greenmailDialect,
   isDialectName,
+  type LoginVerb,
   type ReplyTexts,
   rfc1939MinimalDialect,
   rfcDialect,

@@ -160,7 +160,7 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   const notLearned = [
     ...f.notLearned,
     `QUIT after deletions: the capture never commits one; the text is the ${extendsPreset} preset's`,
-    'successful APOP and SASL logins, LOGIN-DELAY refusals, [IN-USE], autologout, UTF8, LANG: not probed; the preset answers',
+    'LOGIN-DELAY and [IN-USE] refusals (either stops the capture), SASL challenges and mechanisms other than PLAIN, autologout, UTF8, LANG: not probed; the preset answers',
   ];
   return {
     format: 'pop3-mock-dialect/1',
@@ -179,6 +179,10 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
       ...(f.ignoreExtraArguments !== undefined && { ignoreExtraArguments: f.ignoreExtraArguments }),
       ...(f.authListsMechanisms !== undefined && { authListsMechanisms: f.authListsMechanisms }),
       ...(f.userTakesRestOfLine !== undefined && { userTakesRestOfLine: f.userTakesRestOfLine }),
+      ...(f.argumentReader !== undefined && { argumentReader: f.argumentReader }),
+      ...(f.barePassTriesEmptyPassword !== undefined && {
+        barePassTriesEmptyPassword: f.barePassTriesEmptyPassword,
+      }),
       apopTimestamp: stamp?.[1] === undefined ? null : apopShape(stamp[1]),
     },
     observed: {

@@ -38,7 +38,7 @@ export async function captureDialect(options: CaptureOptions): Promise<Capture> 
   const sessions = new ProbeSessions(options, options, log);
   try {
     const tls = options.tls ? 'implicit' : options.starttls ? 'stls' : 'none';
-    const findings = await runProbeScript(sessions, options.user, tls);
+    const findings = await runProbeScript(sessions, options, tls);
     const file = buildDialectFile(findings, {
       name: options.name ?? 'captured',
       host: options.host,

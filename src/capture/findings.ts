@@ -1,3 +1,4 @@
+import type { ArgumentReader } from '../dialects/dialect';
 import type { TextState } from '../dialects/dialect-file';
 import type { FileTextName } from '../dialects/file-placeholders';
 import type { Answer } from './line-client';
@@ -27,6 +28,8 @@ export interface Findings {
   authListsMechanisms?: boolean;
   userTakesRestOfLine?: boolean;
   rfcNumberingAfterDele?: boolean;
+  argumentReader?: ArgumentReader;
+  barePassTriesEmptyPassword?: boolean;
   notLearned: string[];
 }
 
@@ -44,6 +47,12 @@ export type ProbeTls = 'none' | 'implicit' | 'stls';
 
 export const A: TextState = 'AUTHORIZATION';
 export const T: TextState = 'TRANSACTION';
+
+/** Whether CAPA (after STLS when there was one) lists SASL mechanism `name`. */
+export function offersSasl(f: Findings, name: string): boolean {
+  const line = (f.capa.afterStls ?? f.capa.beforeLogin ?? []).find((l) => /^SASL\b/i.test(l)) ?? '';
+  return line.toUpperCase().split(' ').slice(1).includes(name);
+}
 
 /** `{verb}` as typed and `{VERB}` upper-cased. */
 export const verbOf = (verb: string): KnownValues => [
@@ -83,4 +92,6 @@ export interface ProbeRun {
   readonly learn: Learn;
   /** The user name the script logs in with. */
   readonly user: string;
+  /** Its password: for the logins by AUTH PLAIN and APOP (never recorded). */
+  readonly password: string;
 }

@@ -1,14 +1,16 @@
 import { type ProbeRun, T, verbOf } from './findings';
+import { probeArgumentReader } from './probe-arguments';
 import { noteLoginDelay } from './probe-before-login';
 import { CaptureStopped, isOk, lineOf } from './probe-session';
 import type { KnownValues } from './template-of';
 
 /**
- * After login (docs/DIALECTS.md, "The probe script", steps 6 to 9). Every
+ * After login (docs/DIALECTS.md, "The probe script", steps 6, 7, 9 and 10). Every
  * DELE is undone by RSET, and the session that touched messages is dropped
  * without QUIT; QUIT is sent in a new session that changed nothing.
  */
-export async function probeAfterLogin({ sessions, f, learn }: ProbeRun): Promise<void> {
+export async function probeAfterLogin(run: ProbeRun): Promise<void> {
+  const { sessions, f, learn } = run;
   const login = await sessions.fresh(T);
   const stat = await sessions.exchange(login, T, 'STAT');
   const match = /^\+OK (\d+) (\d+)/.exec(lineOf(stat) ?? '');
@@ -21,7 +23,7 @@ export async function probeAfterLogin({ sessions, f, learn }: ProbeRun): Promise
     ['count', count],
     ['octets', octets],
   ];
-  learn('loggedIn', { kind: 'line', line: passLine }, counts);
+  learn('loggedIn', { kind: 'line', line: passLine }, counts, 'PASS');
   const list = await sessions.probe(T, 'LIST', true);
   learn('listHeader', list, counts);
   const sizes = list.kind === 'multi' ? list.body.map((l) => Number(l.split(' ')[1])) : [];
@@ -39,13 +41,10 @@ export async function probeAfterLogin({ sessions, f, learn }: ProbeRun): Promise
   if (uidl.kind === 'multi') learn('uidlHeader', uidl);
   for (const verb of ['Xyzzy', 'Frobnicate'])
     learn('unknownCommand', await sessions.probe(T, verb), [...verbOf(verb), ['state', T]], undefined, T);
+  learn('emptyCommand', await sessions.probe(T, ''), [['state', T]], undefined, T);
   for (const verb of ['User', 'Pass']) {
     const answer = await sessions.probe(T, `${verb} x`);
     learn('wrongState', answer, [...verbOf(verb), ['state', T]], verb.toUpperCase(), T);
-  }
-  for (const verb of ['RETR', 'DELE', 'TOP']) {
-    const answer = await sessions.probe(T, verb === 'TOP' ? 'TOP 1' : verb);
-    learn('missingArgument', answer, verbOf(verb), verb);
   }
   // A number past the count, with leading zeros: {number} (its value) is told from {argument} (as typed).
   const past = count + 37;
@@ -68,6 +67,20 @@ export async function probeAfterLogin({ sessions, f, learn }: ProbeRun): Promise
       ['rest', rest],
     ]);
   }
+  f.argumentReader = await probeArgumentReader(run, count);
+  const scan = f.argumentReader?.kind === 'scan';
+  for (const verb of ['RETR', 'DELE', 'TOP']) {
+    const answer = await sessions.probe(T, verb === 'TOP' ? 'TOP 1' : verb);
+    learn('missingArgument', answer, verbOf(verb), verb);
+    // Scanned, a missing number is an empty one, and a missing size what follows the number.
+    if (!scan) continue;
+    if (verb === 'TOP') learn('junkAfterNumber', answer, [['junk', '']]);
+    else
+      learn('invalidNumber', answer, [
+        ['argument', ''],
+        ['rest', ''],
+      ]);
+  }
   if (count === 0) {
     f.notLearned.push(
       'with an empty mailbox: RETR, TOP, DELE, RSET texts, extra arguments, LIST n after DELE',
@@ -76,7 +89,8 @@ export async function probeAfterLogin({ sessions, f, learn }: ProbeRun): Promise
     // Surplus arguments only where ignoring them changes nothing (never DELE).
     for (const verb of ['LIST', 'UIDL']) {
       const answer = await sessions.probe(T, `${verb} 1 junk`);
-      if (!isOk(answer)) learn('tooManyArguments', answer, [...verbOf(verb), ['extra', 'junk']], verb);
+      if (scan) learn('junkAfterNumber', answer, [['junk', ' junk']]);
+      else if (!isOk(answer)) learn('tooManyArguments', answer, [...verbOf(verb), ['extra', 'junk']], verb);
     }
     learn('invalidLineCount', await sessions.probe(T, 'TOP 1 lots'), [
       ['argument', 'lots'],

@@ -50,6 +50,7 @@ export async function probeBeforeLogin(run: ProbeRun, tls: ProbeTls): Promise<vo
   // Mixed case, so a reply that upper-cases the verb is told from one that echoes it.
   for (const verb of ['Xyzzy', 'Frobnicate'])
     learn('unknownCommand', await sessions.probe(A, verb), [...verbOf(verb), ['state', A]], undefined, A);
+  learn('emptyCommand', await sessions.probe(A, ''), [['state', A]], undefined, A);
   for (const verb of ['Stat', 'List', 'Retr 1', 'Dele 1', 'Rset', 'Noop', 'Uidl', 'Top 1 1']) {
     const name = verb.split(' ')[0] ?? verb;
     learn(

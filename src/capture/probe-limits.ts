@@ -5,10 +5,19 @@ import { isErr, isOk, lineOf, type ProbeSessions } from './probe-session';
 
 /** Longest line tried when looking for a limit; past it the server is taken to have none. */
 export const LINE_SEARCH_CEILING = 65_536;
+/**
+ * The unknown command the long lines carry. Four letters, as every POP3
+ * command has: Dovecot's pop3-login reads the command word before it counts
+ * (XYZZY's lines get a limit one octet longer than USER's).
+ */
+const LONG_LINE_VERB = 'XPAD';
 /** Bad commands sent when looking for the limit; past it, none is assumed. */
 const BAD_COMMAND_CEILING: Record<TextState, number> = { AUTHORIZATION: 30, TRANSACTION: 60 };
 
-/** Limits, each in fresh sessions: the longest line and the bad-command count, before and after login. */
+/**
+ * Limits (docs/DIALECTS.md, "The probe script", steps 12 and 13), each in fresh
+ * sessions: the longest line and the bad-command count, before and after login.
+ */
 export async function probeLimits({ sessions, f, learn }: ProbeRun): Promise<void> {
   for (const state of [A, T]) await lineLimit(sessions, state, f, learn);
   for (const state of [A, T]) await badCommandLimit(sessions, state, f, learn);
@@ -22,11 +31,11 @@ async function lineLimit(
   f: Findings,
   learn: Learn,
 ): Promise<void> {
-  const normal = lineOf(await sessions.probe(state, 'XYZZY'));
+  const normal = lineOf(await sessions.probe(state, LONG_LINE_VERB));
   const tooLong = new Map<number, { answer: Answer; closed: boolean }>();
   const accepted = async (length: number) => {
     const client = await sessions.fresh(state);
-    const line = `XYZZY ${'a'.repeat(Math.max(0, length - 8))}\r\n`;
+    const line = `${LONG_LINE_VERB} ${'a'.repeat(Math.max(0, length - LONG_LINE_VERB.length - 3))}\r\n`;
     const answer = await sessions.exchange(client, state, line, false, true);
     if (lineOf(answer) === normal) return true;
     const next = await sessions.exchange(

@@ -3,6 +3,7 @@ import { probeAfterLogin } from './probe-after-login';
 import { probeBeforeLogin } from './probe-before-login';
 import { probeFailedLogins } from './probe-failed-logins';
 import { probeLimits } from './probe-limits';
+import { probeLogins } from './probe-logins';
 import type { ProbeSessions } from './probe-session';
 
 /**
@@ -12,13 +13,14 @@ import type { ProbeSessions } from './probe-session';
  */
 export async function runProbeScript(
   sessions: ProbeSessions,
-  user: string,
+  account: { readonly user: string; readonly password: string },
   tls: ProbeTls,
 ): Promise<Findings> {
   const { f, learn } = newFindings();
-  const run = { sessions, f, learn, user };
+  const run = { sessions, f, learn, ...account };
   await probeBeforeLogin(run, tls);
   await probeAfterLogin(run);
+  await probeLogins(run);
   await probeLimits(run);
   await probeFailedLogins(run);
   return f;

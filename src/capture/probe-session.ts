@@ -74,6 +74,9 @@ export class ProbeSessions {
   loginDelay: number | undefined;
   /** Logins that succeeded so far. */
   private logins = 0;
+  /** The last answer was a SASL challenge: the next line is a response (it may be answered late). */
+  private challenged = false;
+  private readonly secrets: string[] = [];
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -105,17 +108,23 @@ export class ProbeSessions {
     raw = false,
   ): Promise<Answer> {
     // A login answer may come late: servers delay it after failures (Dovecot: up to 15 s).
-    const timeout = /^PASS\b/i.test(line)
-      ? Math.max(this.endpoint.timeoutMs, LOGIN_TIMEOUT_MS)
-      : this.endpoint.timeoutMs;
+    const logsIn = /^(PASS|APOP|AUTH)\b/i.test(line) || this.challenged;
+    const timeout = logsIn ? Math.max(this.endpoint.timeoutMs, LOGIN_TIMEOUT_MS) : this.endpoint.timeoutMs;
     const answer = raw ? await client.sendRaw(line, multi) : await client.send(line, multi, timeout);
-    const shown = /^PASS /i.test(line)
-      ? 'PASS ********'
-      : line.length > 80
-        ? `${line.slice(0, 20)}... (${line.length} octets)`
-        : line;
-    this.record(state, shown, answer);
+    this.challenged = answer.kind === 'line' && /^\+( |$)/.test(answer.line);
+    this.record(state, this.shown(line), answer);
     return answer;
+  }
+
+  /** Never shows `secret` in the transcript or the log (a PLAIN message, an APOP digest). */
+  hide(secret: string): void {
+    this.secrets.push(secret);
+  }
+
+  private shown(line: string): string {
+    if (/^PASS /i.test(line)) return 'PASS ********';
+    const masked = this.secrets.reduce((l, secret) => l.split(secret).join('********'), line);
+    return masked.length > 80 ? `${masked.slice(0, 20)}... (${masked.length} octets)` : masked;
   }
 
   /** Records an answer read without sending (a line the server adds before closing). */

@@ -1,4 +1,5 @@
 import type { LockMode } from '../vocabulary';
+import type { ArgumentReader } from './dialect';
 import type { FileTextName } from './file-placeholders';
 import type { DialectName } from './index';
 
@@ -53,6 +54,10 @@ export interface FileBehaviour {
    * server's greeting had none.
    */
   readonly apopTimestamp?: string | null;
+  /** How LIST n, UIDL n, RETR, DELE and TOP read their arguments (`ArgumentReader` in dialect.ts). */
+  readonly argumentReader?: ArgumentReader;
+  /** A bare PASS tries the empty password: it fails and uses up the USER. */
+  readonly barePassTriesEmptyPassword?: boolean;
   /** Maildrop locking. */
   readonly lock?: LockMode;
 }

@@ -7,6 +7,31 @@ export interface GreetingInfo {
   readonly sessionId: number;
 }
 
+/** The commands that log in. */
+export type LoginVerb = 'PASS' | 'APOP' | 'AUTH';
+
+/**
+ * How LIST n, UIDL n, RETR, DELE and TOP read their arguments.
+ *
+ * `words` (RFC 1939 style): the line is split into space-separated words,
+ * their count checked first (`missingArgument`, `tooManyArguments`), then
+ * each word must be all digits (`invalidNumber`, `invalidLineCount`).
+ *
+ * `scan` (Dovecot): the rest of the line is read left to right, as a C server
+ * reads it. Leading spaces are skipped; a number is the digits there (none:
+ * `invalidNumber` / `invalidLineCount`, with the rest of the line as typed);
+ * past 2^64 - 1 it cannot be read (`numberTooLarge` / `lineCountTooLarge`
+ * with the rest of the line from the number); a message number past
+ * `largestMessageNumber` is refused too (`numberTooLarge` with what follows
+ * its digits). Then anything but the line end (or, after TOP's message
+ * number, a space) is junk (`junkAfterNumber` / `junkAfterLineCount`); the
+ * message is looked up before TOP's line count is read. A missing argument
+ * is an empty one, a surplus one junk.
+ */
+export type ArgumentReader =
+  | { readonly kind: 'words' }
+  | { readonly kind: 'scan'; readonly largestMessageNumber?: number };
+
 /**
  * Every reply text the server writes after `+OK ` or `-ERR `, in one place,
  * so a dialect can reproduce a real server's wording text by text.
@@ -22,7 +47,8 @@ export interface ReplyTexts {
   authFailed: string;
   /** Credentials right, but another session holds the maildrop lock. */
   mailboxInUse: string;
-  loggedIn(count: number, octets: number): string;
+  /** `via`: the command that logged in (`PASS`, `APOP` or `AUTH`). */
+  loggedIn(count: number, octets: number, via?: LoginVerb): string;
   quitAuthorization: string;
   quitUpdate(deleted: number, left: number): string;
   listHeader(count: number, octets: number): string;
@@ -34,6 +60,17 @@ export interface ReplyTexts {
   tooManyArguments(verb: string, extra: readonly string[]): string;
   /** `rest`: as for {@link ReplyTexts.invalidNumber}. */
   invalidLineCount(argument: string, rest: string): string;
+  /**
+   * `scan` readers ({@link ArgumentReader}): what follows a message number's
+   * digits where a space or the line end should be, as typed (`RETR 1.5`: `.5`).
+   */
+  junkAfterNumber(junk: string): string;
+  /** `scan` readers: what follows TOP's line count, as typed (`TOP 1 0 0`: ` 0`). */
+  junkAfterLineCount(junk: string): string;
+  /** `scan` readers: a message number too large to read; `rest` as the reader says. */
+  numberTooLarge(rest: string): string;
+  /** `scan` readers: a line count too large to read (past 64 bits); `rest` from the count on. */
+  lineCountTooLarge(rest: string): string;
   retrieved(size: number): string;
   top: string;
   deleted(number: number): string;
@@ -44,6 +81,8 @@ export interface ReplyTexts {
   uidlHeader: string;
   capaHeader: string;
   unknownCommand(verb: string, state: SessionState): string;
+  /** A line with no command word (empty, or starting with a space); absent: `unknownCommand` of an empty verb. */
+  emptyCommand?(state: SessionState): string;
   wrongState(verb: string, state: SessionState): string;
   lineTooLong(state: SessionState): string;
   badCharacters: string;
@@ -61,8 +100,10 @@ export interface ReplyTexts {
   authMalformed: string;
   /** An initial response (`AUTH PLAIN <here>`) that is not base64. */
   authBadInitialBase64: string;
-  /** A response line inside an AUTH exchange that is not base64. */
+  /** A response line inside an AUTH exchange with characters outside the base64 alphabet. */
   authBadBase64: string;
+  /** A response line of base64 characters whose length or `=` padding is wrong; absent: `authBadBase64`. */
+  authBadBase64Padding?: string;
   /** An APOP digest that is not 32 hex digits. */
   apopBadDigest: string;
   /** USER/PASS or a plaintext mechanism before TLS when TLS is required. */
@@ -131,6 +172,14 @@ export interface Dialect {
    * option says `false`.
    */
   readonly apopTimestamp?: string;
+  /** How the message-number commands read their arguments; absent: `words`. */
+  readonly argumentReader?: ArgumentReader;
+  /**
+   * A bare PASS tries the empty password (Dovecot): it fails as a wrong
+   * password does and uses up the USER. Otherwise it is `missingArgument`
+   * and the USER is kept.
+   */
+  readonly barePassTriesEmptyPassword?: boolean;
   /** States a command is valid in, where this server differs from RFC 1939 (GreenMail takes NOOP before login). */
   readonly commandStates?: Readonly<Record<string, readonly SessionState[]>>;
   /** Leave USER and SASL out of CAPA after login (Dovecot does, against RFC 5034 §3). */

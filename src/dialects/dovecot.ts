@@ -52,32 +52,46 @@ const parsed = (argument: string) => argument.replace(/^0+(?=\d)/, '');
  * Emulated: every reply text above; bad-command disconnects (3rd unknown
  * command before login, 21st failing command after it; before login a
  * command pop3-login knows resets the count even when it fails, and a
- * command of the TRANSACTION state counts as unknown); line limits of 1026
- * octets before login and 2048 after, each closing the connection; Dovecot's
- * CAPA order, without USER and SASL after login; a bare `AUTH` listing the
- * mechanisms (PLAIN, LOGIN); `NOOP x`-style extra arguments ignored; USER
- * taking the rest of the line as the name (a bare `USER` gets `+OK`); the
- * rest of the line echoed after `Invalid message number:` and `Invalid
- * size:`; the texts for broken base64 (initial response, response) and a
- * non-hex APOP digest; no maildrop lock (concurrent sessions allowed); the
- * autologout text. Checked against a live Dovecot 2.3.19 by
- * test/integration/capture/dovecot-capture.test.ts (its hold-out).
+ * command of the TRANSACTION state counts as unknown); a line with no
+ * command word is `Unknown command.` in both states; line limits of 1031
+ * octets before login (pop3-login reads the command word, then at most 1026
+ * octets with the line end: 1031 for its 4-letter commands) and 2048 after,
+ * each closing the connection; Dovecot's CAPA order, without USER and SASL
+ * after login; a bare `AUTH` listing the mechanisms (PLAIN, LOGIN);
+ * `NOOP x`-style extra arguments ignored; USER taking the rest of the line as
+ * the name (a bare `USER` gets `+OK`); a bare PASS trying the empty password
+ * (it uses up the USER); APOP refused before its arguments are looked at
+ * when not offered; message numbers and TOP's size read left to right
+ * (argumentReader `scan`: `Invalid message number:`/`Invalid size:` with the
+ * rest of the line, `Noise after message number:`/`Noise after size:` with
+ * what follows the digits, `Message number too large:` past UINT_MAX, `Size
+ * too large:` past 64 bits; the message looked up before TOP's size is
+ * read); the texts for broken base64 (initial response; in a response, bad
+ * characters and bad padding apart) and a non-hex APOP digest; no maildrop
+ * lock (concurrent sessions allowed); the autologout text. Checked against a
+ * live Dovecot 2.3.19 by test/integration/capture/ (dovecot-capture.test.ts
+ * and dovecot-hold-out-2.test.ts, their hold-outs).
  *
  * Not emulated: the 2 s delay after a failed login; `[SYS/TEMP]` auth
  * backend errors; the per-user+IP connection cap; `pop3_lock_session`; the
  * UIDL format (`%08Xu%08Xv`: the mock keeps its own uids unless a test sets
- * them); `Message N expunged.` from another session's expunge; the 8 KiB
- * limit for AUTH lines before login (the 1026-octet limit applies to them
- * too); bare `TOP` (Dovecot: `Invalid message number: `; the type cannot
- * tell it from `TOP 1`); a bad number followed by surplus arguments
- * (`RETR x y`: Dovecot reads the number first, the mock counts arguments
- * first); the `TLS support isn't enabled.` reply to STLS without TLS (the
- * mock calls STLS unknown then); LAST (`pop3_enable_last`).
+ * them); `Message N expunged.` from another session's expunge; the larger
+ * limit of AUTH lines before login (the 1031-octet limit applies to them
+ * too), and pop3-login's limit for command words other than 4 letters
+ * (1026 octets after a word of up to 8, 1034 in all otherwise); the reset
+ * (RST, not FIN) a client sees when Dovecot closes on a long line it has
+ * not read to the end; control characters and 8-bit octets in commands
+ * (Dovecot takes them and, after login, echoes them; the mock refuses the
+ * line and never writes them); `TOP n 18446744073709551615` (Dovecot's "whole
+ * message" value: it answers as RETR does); the `TLS support isn't
+ * enabled.` reply to STLS without TLS (the mock calls STLS unknown then);
+ * LAST (`pop3_enable_last`).
  */
 export const dovecotDialect: Dialect = {
   name: 'dovecot',
   implementation: undefined,
-  maxLineLength: { AUTHORIZATION: 1026, TRANSACTION: 2048 },
+  // pop3-login: 1026 octets after a command word of 4 letters and its space (see above).
+  maxLineLength: { AUTHORIZATION: 1031, TRANSACTION: 2048 },
   closeOnLongLine: true,
   maxBadCommands: { AUTHORIZATION: 3, TRANSACTION: 21 },
   ignoreExtraArguments: true,
@@ -98,6 +112,9 @@ export const dovecotDialect: Dialect = {
   enforceLoginDelay: false,
   knownCommandResetsBadCount: true,
   userTakesRestOfLine: true,
+  // get_msgnum() and get_size(): left to right, message numbers up to UINT_MAX.
+  argumentReader: { kind: 'scan', largestMessageNumber: 4_294_967_295 },
+  barePassTriesEmptyPassword: true,
   omitAuthAfterLogin: true,
   authListsMechanisms: true,
   texts: {
@@ -110,9 +127,6 @@ export const dovecotDialect: Dialect = {
           return '[AUTH] Authentication failed.';
         case 'APOP':
           return 'Invalid parameters.';
-        case 'TOP':
-          // `TOP 1`: the message number is not followed by a space and a size.
-          return 'Noise after message number: ';
         case 'USER':
           return 'No username given.';
         default:
@@ -130,12 +144,16 @@ export const dovecotDialect: Dialect = {
     messageDeleted: () => 'Message is deleted.',
     // get_msgnum() and get_size() print the rest of the line from the bad argument.
     invalidNumber: (_argument, rest) => `Invalid message number: ${rest}`,
-    // get_msgnum() prints the rest of the line from the space after the number.
+    // Only APOP counts its arguments; the message-number commands scan (argumentReader).
     tooManyArguments: (verb, extra) =>
       verb === 'APOP'
         ? 'Invalid parameters.'
         : `Noise after message number: ${extra.map((a) => ` ${a}`).join('')}`,
     invalidLineCount: (_argument, rest) => `Invalid size: ${rest}`,
+    junkAfterNumber: (junk) => `Noise after message number: ${junk}`,
+    junkAfterLineCount: (junk) => `Noise after size: ${junk}`,
+    numberTooLarge: (rest) => `Message number too large: ${rest}`,
+    lineCountTooLarge: (rest) => `Size too large: ${rest}`,
     retrieved: (size) => `${size} octets`,
     top: '',
     deleted: () => 'Marked to be deleted.',
@@ -146,6 +164,8 @@ export const dovecotDialect: Dialect = {
     capaHeader: '',
     unknownCommand: (verb, state) =>
       state === 'AUTHORIZATION' ? 'Unknown command.' : `Unknown command: ${verb.toUpperCase()}`,
+    // A line with no command word, before or after login.
+    emptyCommand: () => 'Unknown command.',
     wrongState: (verb, state) =>
       state === 'AUTHORIZATION' ? 'Unknown command.' : `Unknown command: ${verb.toUpperCase()}`,
     lineTooLong: (state) =>
@@ -161,6 +181,7 @@ export const dovecotDialect: Dialect = {
     authMalformed: '[AUTH] Authentication failed.',
     authBadInitialBase64: '[AUTH] Invalid base64 data in initial response',
     authBadBase64: '[AUTH] Invalid base64 in response',
+    authBadBase64Padding: '[AUTH] Invalid base64 data in continued response',
     apopBadDigest: 'Invalid characters in MD5 response.',
     plaintextDisallowed: '[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.',
     stlsBegin: 'Begin TLS negotiation now.',

@@ -8,7 +8,11 @@ export type FileTextName = keyof ReplyTexts | 'quitUpdateWithDeletions';
  * the text. `{number}` is a message number as a decimal value (`007` gives 7),
  * `{argument}` the argument as the client typed it, `{verb}` the command as
  * typed and `{VERB}` upper-cased, `{extra}` the surplus arguments joined by
- * single spaces, `{rest}` the argument and the ones after it, joined the same way. A text with no entry here takes no placeholders.
+ * single spaces, `{rest}` the argument and the ones after it (joined the same
+ * way, or as typed where the dialect's arguments are read the `scan` way),
+ * `{junk}` what follows a number's digits, as typed. A text with no entry here
+ * takes no placeholders. `loggedIn` may differ by the command that logged in
+ * (`byVerb`: PASS, APOP, AUTH).
  */
 export const TEXT_PLACEHOLDERS: Readonly<Record<FileTextName, readonly string[]>> = {
   greeting: ['remoteAddress', 'sessionId'],
@@ -27,6 +31,10 @@ export const TEXT_PLACEHOLDERS: Readonly<Record<FileTextName, readonly string[]>
   invalidNumber: ['argument', 'rest'],
   tooManyArguments: ['verb', 'VERB', 'extra'],
   invalidLineCount: ['argument', 'rest'],
+  junkAfterNumber: ['junk'],
+  junkAfterLineCount: ['junk'],
+  numberTooLarge: ['rest'],
+  lineCountTooLarge: ['rest'],
   retrieved: ['size'],
   top: [],
   deleted: ['number'],
@@ -36,6 +44,7 @@ export const TEXT_PLACEHOLDERS: Readonly<Record<FileTextName, readonly string[]>
   uidlHeader: [],
   capaHeader: [],
   unknownCommand: ['verb', 'VERB', 'state'],
+  emptyCommand: ['state'],
   wrongState: ['verb', 'VERB', 'state'],
   lineTooLong: ['state'],
   badCharacters: [],
@@ -49,6 +58,7 @@ export const TEXT_PLACEHOLDERS: Readonly<Record<FileTextName, readonly string[]>
   authMalformed: [],
   authBadInitialBase64: [],
   authBadBase64: [],
+  authBadBase64Padding: [],
   apopBadDigest: [],
   plaintextDisallowed: [],
   loginDelay: [],

@@ -43,7 +43,8 @@ export function dialectFromFile(file: DialectFile): Dialect {
     passWithoutUser: plain('passWithoutUser', b.passWithoutUser),
     authFailed: plain('authFailed', b.authFailed),
     mailboxInUse: plain('mailboxInUse', b.mailboxInUse),
-    loggedIn: (count, octets) => text('loggedIn', { count, octets }) ?? b.loggedIn(count, octets),
+    loggedIn: (count, octets, via) =>
+      text('loggedIn', { count, octets }, via) ?? b.loggedIn(count, octets, via),
     quitAuthorization: plain('quitAuthorization', b.quitAuthorization),
     // The capture never commits a deletion: QUIT after DELE is the preset's unless the file says.
     quitUpdate: (deleted, left) =>
@@ -61,6 +62,10 @@ export function dialectFromFile(file: DialectFile): Dialect {
       b.tooManyArguments(verb, extra),
     invalidLineCount: (argument, rest) =>
       text('invalidLineCount', { argument, rest }) ?? b.invalidLineCount(argument, rest),
+    junkAfterNumber: (junk) => text('junkAfterNumber', { junk }) ?? b.junkAfterNumber(junk),
+    junkAfterLineCount: (junk) => text('junkAfterLineCount', { junk }) ?? b.junkAfterLineCount(junk),
+    numberTooLarge: (rest) => text('numberTooLarge', { rest }) ?? b.numberTooLarge(rest),
+    lineCountTooLarge: (rest) => text('lineCountTooLarge', { rest }) ?? b.lineCountTooLarge(rest),
     retrieved: (size) => text('retrieved', { size }) ?? b.retrieved(size),
     top: plain('top', b.top),
     deleted: (number) => text('deleted', { number }) ?? b.deleted(number),
@@ -72,6 +77,11 @@ export function dialectFromFile(file: DialectFile): Dialect {
     capaHeader: plain('capaHeader', b.capaHeader),
     unknownCommand: (verb, state) =>
       text('unknownCommand', { ...verbValues(verb), state }, verb, state) ?? b.unknownCommand(verb, state),
+    // Absent from file and preset: the session answers with unknownCommand (the file's) of an empty verb.
+    emptyCommand:
+      given.emptyCommand === undefined
+        ? b.emptyCommand
+        : (state) => text('emptyCommand', { state }, undefined, state) ?? '',
     wrongState: (verb, state) =>
       text('wrongState', { ...verbValues(verb), state }, verb, state) ?? b.wrongState(verb, state),
     lineTooLong: (state) => text('lineTooLong', { state }, undefined, state) ?? b.lineTooLong(state),
@@ -87,6 +97,7 @@ export function dialectFromFile(file: DialectFile): Dialect {
     authMalformed: plain('authMalformed', b.authMalformed),
     authBadInitialBase64: plain('authBadInitialBase64', b.authBadInitialBase64),
     authBadBase64: plain('authBadBase64', b.authBadBase64),
+    authBadBase64Padding: text('authBadBase64Padding') ?? b.authBadBase64Padding,
     apopBadDigest: plain('apopBadDigest', b.apopBadDigest),
     plaintextDisallowed: plain('plaintextDisallowed', b.plaintextDisallowed),
     loginDelay: plain('loginDelay', b.loginDelay),
@@ -123,6 +134,8 @@ export function dialectFromFile(file: DialectFile): Dialect {
     userTakesRestOfLine: behaviour.userTakesRestOfLine ?? base.userTakesRestOfLine,
     apopTimestamp:
       behaviour.apopTimestamp === null ? undefined : (behaviour.apopTimestamp ?? base.apopTimestamp),
+    argumentReader: behaviour.argumentReader ?? base.argumentReader,
+    barePassTriesEmptyPassword: behaviour.barePassTriesEmptyPassword ?? base.barePassTriesEmptyPassword,
     lock: behaviour.lock ?? base.lock,
     ...(captured
       ? {

@@ -5,7 +5,7 @@ import { greenmailDialect } from './greenmail';
 import { rfcDialect } from './rfc';
 import { rfc1939MinimalDialect } from './rfc1939-minimal';
 
-export type { Dialect, GreetingInfo, ReplyTexts } from './dialect';
+export type { ArgumentReader, Dialect, GreetingInfo, LoginVerb, ReplyTexts } from './dialect';
 export { dovecotDialect } from './dovecot';
 export { gmailDialect } from './gmail';
 export { GREENMAIL_VERSION, greenmailDialect } from './greenmail';

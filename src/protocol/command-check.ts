@@ -22,6 +22,7 @@ export function checkCommand(ctx: CommandContext, line: CommandLine): CommandChe
   if (line.malformedUtf8 || bad.test(raw)) return refused(ctx.texts.badCharacters);
   const spec = Object.hasOwn(commandTable, verb) ? commandTable[verb] : undefined;
   if (!spec || !ctx.offers(verb)) {
+    if (line.keyword === '' && ctx.texts.emptyCommand) return refused(ctx.texts.emptyCommand(ctx.state));
     return refused(ctx.texts.unknownCommand(echoedText(line.keyword), ctx.state));
   }
   const states = ctx.dialect.commandStates?.[verb] ?? spec.states;

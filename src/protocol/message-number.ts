@@ -5,6 +5,15 @@ import { err, type Reply } from './reply';
 
 const DIGITS = /^[0-9]+$/;
 
+/** A live message a command named, by its number. */
+export interface NamedMessage {
+  readonly number: number;
+  readonly message: StoredMessage;
+}
+
+/** The `-ERR` text for a message marked deleted (DELE says "already deleted"). */
+export type DeletedText = (number: number) => string;
+
 /** A decimal argument: its value, `Infinity` when too large to matter, or `undefined` when not digits. */
 export function parseDecimal(argument: string): number | undefined {
   if (!DIGITS.test(argument)) return undefined;
@@ -13,21 +22,30 @@ export function parseDecimal(argument: string): number | undefined {
   return digits.length > 15 ? Number.POSITIVE_INFINITY : Number(digits);
 }
 
-/** Resolves a message-number argument (the first of `args`) to a live message, or the `-ERR` to send (RFC 1939 §5). */
+/** The live message numbered `digits` (all digits, as typed), or the `-ERR` to send (RFC 1939 §5). */
+export function lookupMessage(
+  ctx: CommandContext,
+  maildrop: Maildrop,
+  digits: string,
+  deletedText: DeletedText = ctx.texts.messageDeleted,
+): NamedMessage | Reply {
+  const number = parseDecimal(digits) ?? Number.NaN;
+  const found = maildrop.lookup(number);
+  if (found.found) return { number: found.number, message: found.message };
+  if (found.reason === 'deleted') return err(deletedText(number));
+  return err(ctx.texts.noSuchMessage(digits, maildrop.count));
+}
+
+/** Resolves a message-number argument (the first of `args`) to a live message, or the `-ERR` to send. */
 export function findMessage(
   ctx: CommandContext,
   maildrop: Maildrop,
   args: readonly string[],
-  /** The `-ERR` text for a message marked deleted (DELE says "already deleted"). */
-  deletedText: (number: number) => string = ctx.texts.messageDeleted,
-): { number: number; message: StoredMessage } | Reply {
+  deletedText: DeletedText = ctx.texts.messageDeleted,
+): NamedMessage | Reply {
   const argument = args[0] ?? '';
-  const number = parseDecimal(argument);
-  if (number === undefined) return err(ctx.texts.invalidNumber(argument, args.join(' ')));
-  const found = maildrop.lookup(number);
-  if (found.found) return { number: found.number, message: found.message };
-  if (found.reason === 'deleted') return err(deletedText(number));
-  return err(ctx.texts.noSuchMessage(argument, maildrop.count));
+  if (!DIGITS.test(argument)) return err(ctx.texts.invalidNumber(argument, args.join(' ')));
+  return lookupMessage(ctx, maildrop, argument, deletedText);
 }
 
 export function isReply(value: object): value is Reply {

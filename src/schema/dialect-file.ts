@@ -103,6 +103,20 @@ export const dialectFile = z.strictObject({
       authListsMechanisms: z.boolean().optional(),
       userTakesRestOfLine: z.boolean().optional(),
       apopTimestamp: apopShape.nullable().optional(),
+      argumentReader: z
+        .discriminatedUnion(
+          'kind',
+          [
+            z.strictObject({ kind: z.literal('words') }),
+            z.strictObject({
+              kind: z.literal('scan'),
+              largestMessageNumber: int(1, Number.MAX_SAFE_INTEGER).optional(),
+            }),
+          ],
+          { error: 'expected { "kind": "words" } or { "kind": "scan", "largestMessageNumber"?: n }' },
+        )
+        .optional(),
+      barePassTriesEmptyPassword: z.boolean().optional(),
       lock: z.enum(['exclusive', 'none']).optional(),
     })
     .optional(),

@@ -102,7 +102,9 @@ export async function startDovecot(
   for (const name of readdirSync(join(maildir, 'cur'))) chownSync(join(maildir, 'cur', name), uid, gid);
   writeFileSync(join(dir, 'users'), `${user}:{PLAIN}${password}:${uid}:${gid}::${home}::\n`);
   const port = await freePort();
-  const tlsPort = extras.tls ? await freePort() : undefined;
+  let tlsPort = extras.tls ? await freePort() : undefined;
+  // A port just closed may be handed out again: Dovecot refuses a duplicate listener.
+  while (tlsPort === port) tlsPort = await freePort();
   if (extras.tls) {
     writeFileSync(join(dir, 'key.pem'), extras.tls.key, { mode: 0o600 });
     writeFileSync(join(dir, 'cert.pem'), extras.tls.cert);

@@ -16,10 +16,11 @@ const DIGEST = /^[0-9a-fA-F]{32}$/;
 export const apop: CommandSpec = {
   states: ['AUTHORIZATION'],
   run(ctx, args) {
-    const bad = checkArity(ctx, 'APOP', args, 2, 2);
-    if (bad) return bad;
+    // Without a timestamp APOP is refused whatever its arguments (Dovecot, GreenMail).
     const timestamp = ctx.greetingTimestamp;
     if (timestamp === undefined) return err(ctx.texts.apopNotEnabled);
+    const bad = checkArity(ctx, 'APOP', args, 2, 2);
+    if (bad) return bad;
     const [user, digest] = args as [string, string];
     if (!DIGEST.test(digest)) return err(ctx.texts.apopBadDigest);
     ctx.pendingUser = undefined;

@@ -7,7 +7,8 @@ import { login } from '../steps/login';
 /**
  * PASS string (RFC 1939 §7): valid only right after a `+OK` to USER. The
  * password is the rest of the line, spaces included. The USER name is used
- * up either way, so a retry needs a new USER.
+ * up either way, so a retry needs a new USER. A bare PASS keeps it, unless
+ * the dialect tries the empty password (Dovecot).
  */
 export const pass: CommandSpec = {
   states: ['AUTHORIZATION'],
@@ -15,7 +16,7 @@ export const pass: CommandSpec = {
     if (!ctx.plaintextAllowed) return err(ctx.texts.plaintextDisallowed);
     const name = ctx.pendingUser;
     if (name === undefined) return err(ctx.texts.passWithoutUser);
-    if (rest === '') return err(ctx.texts.missingArgument('PASS'));
+    if (rest === '' && !ctx.dialect.barePassTriesEmptyPassword) return err(ctx.texts.missingArgument('PASS'));
     ctx.pendingUser = undefined;
     // In UTF-8 mode both sides go through SASLprep (RFC 6856 §2.2).
     const prep = ctx.utf8Mode ? saslprep : (s: string) => s;

@@ -1,8 +1,8 @@
-import { checkArity } from '../arguments';
 import type { CommandSpec } from '../command';
-import { findMessage, isReply, parseDecimal } from '../message-number';
+import { topArguments } from '../message-arguments';
+import { isReply } from '../message-number';
 import { topOf } from '../message-top';
-import { err, messageReply } from '../reply';
+import { messageReply } from '../reply';
 import { utf8Refusal } from '../utf8-mode';
 
 /**
@@ -12,15 +12,11 @@ import { utf8Refusal } from '../utf8-mode';
  */
 export const top: CommandSpec = {
   states: ['TRANSACTION'],
-  run(ctx, args) {
-    const bad = checkArity(ctx, 'TOP', args, 2, 2);
-    if (bad) return bad;
-    const lineCount = parseDecimal(args[1]!);
-    if (lineCount === undefined) return err(ctx.texts.invalidLineCount(args[1]!, args.slice(1).join(' ')));
-    const found = findMessage(ctx, ctx.maildrop!, args);
+  run(ctx, args, rest) {
+    const found = topArguments(ctx, args, rest);
     if (isReply(found)) return found;
     const refused = utf8Refusal(ctx, found.message);
     if (refused) return refused;
-    return messageReply(ctx.texts.top, topOf(found.message, lineCount));
+    return messageReply(ctx.texts.top, topOf(found.message, found.lineCount));
   },
 };

@@ -31,7 +31,8 @@ export function login(ctx: CommandContext, { user, mechanism, verify }: LoginAtt
   mailbox.lastLoginAt = at;
   const snapshot = mailbox.snapshot();
   const octets = snapshot.reduce((sum, message) => sum + message.size, 0);
-  return stepped(ok(ctx.texts.loggedIn(snapshot.length, octets)), {
+  const via = mechanism === 'USER' ? 'PASS' : mechanism === 'APOP' ? 'APOP' : 'AUTH';
+  return stepped(ok(ctx.texts.loggedIn(snapshot.length, octets, via)), {
     kind: 'login',
     user,
     mechanism,

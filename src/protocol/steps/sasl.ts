@@ -1,7 +1,7 @@
 import type { CommandContext } from '../command';
 import { type CommandResult, type PendingSasl, stepped } from '../outcome';
 import { err } from '../reply';
-import { decodeBase64 } from '../sasl/base64';
+import { BASE64_CHARACTERS, decodeBase64 } from '../sasl/base64';
 import type { SaslStep } from '../sasl/mechanism';
 import { login } from './login';
 
@@ -23,6 +23,9 @@ export function saslResult(ctx: CommandContext, pending: PendingSasl, step: Sasl
 export function continueSasl(ctx: CommandContext, pending: PendingSasl, line: string): CommandResult {
   if (line === '*') return err(ctx.texts.authCancelled);
   const decoded = decodeBase64(line);
-  if (decoded === undefined) return err(ctx.texts.authBadBase64);
+  if (decoded === undefined) {
+    const padding = BASE64_CHARACTERS.test(line) ? ctx.texts.authBadBase64Padding : undefined;
+    return err(padding ?? ctx.texts.authBadBase64);
+  }
   return saslResult(ctx, pending, pending.exchange.next(decoded));
 }

@@ -26,7 +26,8 @@ const file: DialectFile = {
     beforeLogin: ['CAPA', 'TOP', 'UIDL', 'USER', 'X-HOUSE'],
     afterLogin: ['CAPA', 'TOP', 'UIDL', 'X-HOUSE'],
   },
-  behaviour: { maxBadCommands: { AUTHORIZATION: null } },
+  // Dovecot scans message numbers; words make TOP and DELE count their arguments (missingArgument).
+  behaviour: { maxBadCommands: { AUTHORIZATION: null }, argumentReader: { kind: 'words' } },
 };
 
 test('a dialect file object replays its templates, CAPA lines and behaviours', async () => {
@@ -100,6 +101,14 @@ test('a bad dialect file is refused with the path of the bad field', async () =>
   const badLimit = { ...file, behaviour: { maxLineLength: { AUTHORIZATION: 12 } } };
   await expect(startPop3Mock({ dialect: badLimit })).rejects.toThrow(
     /dialect\.behaviour\.maxLineLength\.AUTHORIZATION/,
+  );
+  const badReader = { ...file, behaviour: { argumentReader: { kind: 'scan', largestMessageNumber: 0 } } };
+  await expect(startPop3Mock({ dialect: badReader as DialectFile })).rejects.toThrow(
+    /dialect\.behaviour\.argumentReader\.largestMessageNumber: expected an integer from 1 to/,
+  );
+  const badKind = { ...file, behaviour: { argumentReader: { kind: 'split' } } };
+  await expect(startPop3Mock({ dialect: badKind as unknown as DialectFile })).rejects.toThrow(
+    /dialect\.behaviour\.argumentReader\.kind: expected \{ "kind": "words" \} or \{ "kind": "scan"/,
   );
   const badShape = { ...file, behaviour: { apopTimestamp: '<{pid}.{digits}@{host}>' } };
   await expect(startPop3Mock({ dialect: badShape })).rejects.toThrow(

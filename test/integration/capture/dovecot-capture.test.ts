@@ -3,7 +3,8 @@ import type { Capture } from '../../../src/capture/capture-dialect';
 import { generateTlsMaterial } from '../../../src/server/tls/certificate-modes';
 import { type DovecotServer, dovecotInstalled, startDovecot } from '../../helpers/dovecot';
 import { CAPTURE_MESSAGES, CAPTURE_PASSWORD, CAPTURE_USER, captureAt, comparable } from './capture-helpers';
-import { comparableLines, converse, HOLD_OUT } from './hold-out';
+import { comparableLines, converse } from './conversations';
+import { HOLD_OUT } from './hold-out';
 
 // A real Dovecot (Debian: apt-get install -y dovecot-pop3d), started by the test itself,
 // with STLS and APOP on as a production server would have them. Captured once.
@@ -46,6 +47,13 @@ test('capture a live Dovecot, replay the file: every reply of the script is the 
     new RegExp(`^<${number}\\.${number}\\.${number}\\.\\{base64\\}@\\{host\\}>$`),
   );
   expect(file.observed?.rfcNumberingAfterDele).toBe(true);
+  // Logins by APOP and AUTH PLAIN: their +OK learned, the digest and the PLAIN message masked.
+  const masked = live.transcript.filter((e) => e.sent.endsWith(' ********') && !e.sent.startsWith('PASS'));
+  expect(masked.map((e) => [e.sent, e.reply[0]])).toEqual([
+    ['AUTH PLAIN ********', '+OK Logged in.'],
+    [`APOP ${CAPTURE_USER} ********`, '+OK Logged in.'],
+  ]);
+  expect(file.texts?.loggedIn).toBe('Logged in.');
   expect(file.notLearned).toContain('CAPA after STLS: capture with --starttls to learn it');
   // No password, no message content, no host name of this machine.
   const json = JSON.stringify(file);
@@ -67,10 +75,10 @@ test('capture a live Dovecot, replay the file: every reply of the script is the 
 // then run against a mock replaying the capture with the same messages. Last in this file:
 // its last conversation commits a DELE on both.
 test('hold-out: conversations outside the probe script get the same replies from the replay', async () => {
-  const fromDovecot = await converse(dovecot.port);
+  const fromDovecot = await converse(dovecot.port, HOLD_OUT);
   const replay = await startPop3Mock({ dialect: live.file, users });
   try {
-    const fromReplay = await converse(replay.port);
+    const fromReplay = await converse(replay.port, HOLD_OUT);
     expect(comparableLines(fromReplay)).toEqual(comparableLines(fromDovecot));
     // Every conversation was held, and the APOP one logged in with the digest of the greeting's timestamp.
     expect(new Set(fromDovecot.map((l) => l.split(' ')[0])).size).toBe(HOLD_OUT.length);

@@ -1,20 +1,16 @@
 import { createHash } from 'node:crypto';
-import { RawClient } from '../../helpers/raw-client';
 import { CAPTURE_PASSWORD, CAPTURE_USER } from './capture-helpers';
+import type { Conversations } from './conversations';
 
 /**
  * Conversations the probe script does not hold (docs/DIALECTS.md lists the
  * script): other messages, other argument shapes, other orders. A capture
  * that only learned its own script's answers by rote fails here.
  *
- * A step is a command line, or one made from the greeting (APOP). Every
- * conversation starts on a fresh connection and ends with its last step:
- * the connection is then dropped, so nothing is committed unless the last
- * step is a QUIT. The one QUIT after a DELE is the last conversation (it
+ * Run by conversations.ts: each conversation on a fresh connection, dropped
+ * after its last step. The one QUIT after a DELE is the last conversation (it
  * changes the mailbox).
  */
-type Step = string | ((greeting: string) => string);
-
 const login = [`USER ${CAPTURE_USER}`, `PASS ${CAPTURE_PASSWORD}`];
 const plain = (user: string, password: string) =>
   `AUTH PLAIN ${Buffer.from(`\0${user}\0${password}`).toString('base64')}`;
@@ -25,7 +21,7 @@ const apop = (secret: string) => (greeting: string) => {
     .digest('hex')}`;
 };
 
-export const HOLD_OUT: readonly (readonly Step[])[] = [
+export const HOLD_OUT: Conversations = [
   // The 2nd and 3rd messages, TOP with line counts around the body's length.
   [
     ...login,
@@ -112,45 +108,3 @@ export const HOLD_OUT: readonly (readonly Step[])[] = [
   // QUIT with deletions (changes the mailbox: last).
   [...login, 'DELE 1', 'QUIT'],
 ];
-
-/** Commands whose `+OK` opens a multi-line reply. */
-function isMulti(line: string): boolean {
-  const [verb = '', ...args] = line.toUpperCase().split(' ');
-  if (verb === 'RETR' || verb === 'TOP' || verb === 'CAPA') return true;
-  return (verb === 'LIST' || verb === 'UIDL') && args.length === 0;
-}
-
-/** Runs every conversation against `port` and returns one line per command: `sent => reply | body...`. */
-export async function converse(port: number): Promise<string[]> {
-  const out: string[] = [];
-  for (const [i, steps] of HOLD_OUT.entries()) {
-    const client = await RawClient.connect(port);
-    out.push(`#${i} greeting => ${client.greeting}`);
-    for (const step of steps) {
-      const line = typeof step === 'string' ? step : step(client.greeting);
-      let reply: string;
-      try {
-        if (isMulti(line)) {
-          const r = await client.multi(line);
-          reply = [r.status, ...r.lines].join(' | ');
-        } else reply = await client.command(line);
-      } catch {
-        reply = '<closed>';
-      }
-      out.push(`#${i} ${line.replace(/^APOP (\S+) \S{32}$/, 'APOP $1 <digest>')} => ${reply}`);
-      if (reply === '<closed>') break;
-    }
-    client.destroy();
-  }
-  return out;
-}
-
-/** The lines with what may differ between two servers of one dialect made equal: APOP timestamps and UIDs. */
-export function comparableLines(lines: readonly string[]): string[] {
-  return lines.map((line) => {
-    const masked = line.replace(/<[^<>\s@]+@[^<>\s]+>/g, '<timestamp>');
-    if (!/^#\d+ uidl\b/i.test(masked)) return masked;
-    // `+OK n uid` and listing lines `n uid`.
-    return masked.replace(/(\+OK \d+|\| \d+) \S+/g, '$1 <uid>');
-  });
-}

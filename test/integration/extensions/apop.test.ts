@@ -156,6 +156,9 @@ test('§4 §7 without apop: true there is no timestamp and APOP gets -ERR', asyn
     const client = await RawClient.connect(pop3.port, utf8Lines);
     expect(client.greeting).not.toMatch(/[<>]/);
     expect(await client.command(`APOP ${USER} ${md5hex(PASSWORD)}`)).toBe(`-ERR ${texts.apopNotEnabled}`);
+    // Whatever its arguments: there is no APOP to check them for (Dovecot and GreenMail say so too).
+    expect(await client.command('APOP')).toBe(`-ERR ${texts.apopNotEnabled}`);
+    expect(await client.command(`APOP ${USER} a b`)).toBe(`-ERR ${texts.apopNotEnabled}`);
     await expectAuthorization(client);
   });
 });

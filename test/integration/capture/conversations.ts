@@ -1,0 +1,77 @@
+import { RawClient } from '../../helpers/raw-client';
+
+/**
+ * One step of a conversation: a command line, or one made from the greeting
+ * (APOP needs its timestamp).
+ */
+export type Step = string | ((greeting: string) => string);
+
+/** Conversations, each on a fresh connection, dropped after its last step (committing nothing but a QUIT). */
+export type Conversations = readonly (readonly Step[])[];
+
+/** A reply neither server gives within this is recorded as `<no reply>` and ends the conversation. */
+const REPLY_TIMEOUT_MS = 5000;
+
+/**
+ * Whether a `+OK` to `line` opens a multi-line reply, the way a POP3 server
+ * splits a line: the verb up to the first space, the arguments separated by
+ * spaces (so `LIST ` with a trailing space is a bare LIST).
+ */
+export function isMultiLine(line: string): boolean {
+  const space = line.indexOf(' ');
+  const verb = (space === -1 ? line : line.slice(0, space)).toUpperCase();
+  const bare = space === -1 || line.slice(space + 1).trim() === '';
+  if (verb === 'RETR' || verb === 'TOP' || verb === 'CAPA') return true;
+  // A bare AUTH lists the mechanisms on servers that answer it with +OK (RFC 5034 leaves it open).
+  return (verb === 'LIST' || verb === 'UIDL' || verb === 'AUTH') && bare;
+}
+
+/** A line as the transcript shows it: control characters visible, APOP digests hidden. */
+const shown = (line: string) =>
+  line
+    .replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/^APOP (\S+) \S{32}$/, 'APOP $1 <digest>');
+
+async function reply(client: RawClient, line: string): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve('<no reply>'), REPLY_TIMEOUT_MS);
+  });
+  const answered = (async () => {
+    if (!isMultiLine(line)) return client.command(line);
+    const r = await client.multi(line);
+    return [r.status, ...r.lines].join(' | ');
+  })().catch(() => '<closed>');
+  try {
+    return await Promise.race([answered, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs every conversation against `port` and returns one line per command: `#i sent => reply | body...`. */
+export async function converse(port: number, conversations: Conversations): Promise<string[]> {
+  const out: string[] = [];
+  for (const [i, steps] of conversations.entries()) {
+    const client = await RawClient.connect(port);
+    out.push(`#${i} greeting => ${client.greeting}`);
+    for (const step of steps) {
+      const line = typeof step === 'string' ? step : step(client.greeting);
+      const answer = await reply(client, line);
+      out.push(`#${i} ${shown(line)} => ${answer}`);
+      if (answer === '<closed>' || answer === '<no reply>') break;
+    }
+    client.destroy();
+  }
+  return out;
+}
+
+/** The lines with what may differ between two servers of one dialect made equal: APOP timestamps and UIDs. */
+export function comparableLines(lines: readonly string[]): string[] {
+  return lines.map((line) => {
+    const masked = line.replace(/<[^<>\s@]+@[^<>\s]+>/g, '<timestamp>');
+    if (!/^#\d+ uidl\b/i.test(masked)) return masked;
+    // `+OK n uid` and listing lines `n uid`.
+    return masked.replace(/(\+OK \d+|\| \d+) \S+/g, '$1 <uid>');
+  });
+}
