@@ -4,7 +4,7 @@ import re
 import pytest
 from pop3_client import fetch_all
 
-from pop3_mock import VerificationError
+from pop3_mock import NotFoundError, VerificationError
 
 @pytest.fixture
 def fetched(pop3):
@@ -36,6 +36,19 @@ def test_sessions_commands_and_transcript(fetched):
     assert [r.number for r in session.retrieved] == [1, 2]
     assert fetched.session(session.id).commands == session.commands
     assert fetched.commands() == ['USER alice', 'PASS ******', 'LIST', 'RETR 1', 'RETR 2', 'QUIT']
+    one = fetched.session_transcript(session.id)
+    assert 'C: RETR 1' in one and 'C: PASS ******' in one
     transcript = fetched.transcript(stable=True)
     assert 'C: PASS ******' in transcript and 'secret' not in transcript
     assert 'C: PASS secret' in fetched.transcript(secrets=True)
+
+
+def test_a_session_transcript_of_an_unknown_id_is_not_found(pop3):
+    with pytest.raises(NotFoundError, match='no session 9'):
+        pop3.session_transcript(9)
+
+
+def test_the_cli_keeps_1000_ended_sessions_by_default(pop3):
+    assert pop3.status().keep_sessions == 1000
+    assert pop3.dropped_sessions() is None
+    assert pop3.export_transcripts().dropped is None

@@ -18,6 +18,15 @@ def test_waits_started_before_the_client_connects(pop3):
     assert ended.end_reason == 'quit-update'
 
 
+def test_since_finds_a_session_that_began_before_the_wait(pop3):
+    fetch_all(pop3.host, pop3.port, 'alice', 'secret')
+    [session] = pop3.sessions()
+    assert pop3.next_session(since=session.id - 1, timeout_ms=2000).id == session.id
+    assert pop3.session_end(since=session.id - 1, timeout_ms=2000).end_reason == 'quit-update'
+    with pytest.raises(WaitTimeoutError):
+        pop3.next_session(since=session.id, timeout_ms=100)
+
+
 def test_a_past_command_counts_only_with_include_past(pop3):
     fetch_all(pop3.host, pop3.port, 'alice', 'secret')
     assert pop3.wait_for_command('LIST', include_past=True).verb == 'LIST'

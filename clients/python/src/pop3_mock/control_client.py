@@ -9,6 +9,7 @@ from .models import (
     AddedMessage,
     CreatedRule,
     DeletedMessage,
+    DroppedSessions,
     LocatedCommand,
     MessageInfo,
     Outcome,
@@ -16,6 +17,7 @@ from .models import (
     RuleStatus,
     Session,
     Status,
+    TranscriptExport,
     UserMessages,
     UserSummary,
 )
@@ -141,12 +143,28 @@ class ControlClient:
     # Transcripts --------------------------------------------------------------
 
     def sessions(self, user: Optional[str] = None, session_id: Optional[int] = None) -> List[Session]:
-        """Sessions, oldest first."""
+        """Sessions kept, oldest first (`export_transcripts` says which were dropped)."""
+        return self.export_transcripts(user, session_id).sessions
+
+    def export_transcripts(self, user: Optional[str] = None, session_id: Optional[int] = None) -> TranscriptExport:
+        """Sessions kept, oldest first, and in `dropped` those the query selects that keepSessions dropped."""
         query = {'user': user, 'sessionId': session_id}
-        return decode(List[Session], self._http.call_json('GET', '/api/sessions', query=query)['sessions'])
+        return decode(TranscriptExport, self._http.call_json('GET', '/api/sessions', query=query))
+
+    def dropped_sessions(
+        self, user: Optional[str] = None, session_id: Optional[int] = None
+    ) -> Optional[DroppedSessions]:
+        """Ended sessions the query selects whose records were dropped (keepSessions); None when none."""
+        query = {'user': user, 'sessionId': session_id}
+        return decode(DroppedSessions, self._http.call_json('GET', '/api/dropped-sessions', query=query)['dropped'])
 
     def session(self, session_id: int) -> Session:
+        """Raises NotFoundError for an unknown id, saying so when its record was dropped."""
         return decode(Session, self._http.call_json('GET', '/api/sessions/%d' % session_id))
+
+    def session_transcript(self, session_id: int) -> str:
+        """One session as C:/S: text, passwords masked."""
+        return self._http.call('GET', '/api/sessions/%d/transcript' % session_id)[2].decode('utf-8')
 
     def transcript(
         self,
@@ -174,7 +192,9 @@ class ControlClient:
     ) -> int:
         """How many times the command was received; raises VerificationError
         (the report as its message, `near_misses`) unless it was received
-        `times` times, or at least once when no count is given."""
+        `times` times, or at least once when no count is given. When sessions
+        the query selects were dropped (keepSessions) and could change the
+        verdict, it raises VerificationError too ("cannot tell whether ...")."""
         body = without_none(
             pattern=wire_pattern(pattern),
             times=wire_times(times, at_least, at_most),
@@ -185,15 +205,19 @@ class ControlClient:
 
     # Waits --------------------------------------------------------------------
 
-    def start_next_session(self, timeout_ms: Optional[int] = None) -> 'PendingWait[Session]':
-        """Sends the wait for the next session to connect; `result()` returns it."""
-        return self._wait('/api/wait/next-session', without_none(timeoutMs=timeout_ms), Session)
+    def start_next_session(
+        self, timeout_ms: Optional[int] = None, since: Optional[int] = None
+    ) -> 'PendingWait[Session]':
+        """Sends the wait for the next session to connect; `result()` returns it.
+        With `since` (a session id), the first session with a greater id: now, if it has begun."""
+        return self._wait('/api/wait/next-session', without_none(timeoutMs=timeout_ms, since=since), Session)
 
     def start_session_end(
-        self, session_id: Optional[int] = None, timeout_ms: Optional[int] = None
+        self, session_id: Optional[int] = None, timeout_ms: Optional[int] = None, since: Optional[int] = None
     ) -> 'PendingWait[Session]':
-        """Sends the wait for a session (default: the latest, or the next) to end."""
-        body = without_none(sessionId=session_id, timeoutMs=timeout_ms)
+        """Sends the wait for a session (default: the latest, or the next; with `since`,
+        the first after that id) to end."""
+        body = without_none(sessionId=session_id, timeoutMs=timeout_ms, since=since)
         return self._wait('/api/wait/session-end', body, Session)
 
     def start_wait_for_command(
@@ -214,11 +238,13 @@ class ControlClient:
         )
         return self._wait('/api/wait/command', body, LocatedCommand)
 
-    def next_session(self, timeout_ms: Optional[int] = None) -> Session:
-        return self.start_next_session(timeout_ms).result()
+    def next_session(self, timeout_ms: Optional[int] = None, since: Optional[int] = None) -> Session:
+        return self.start_next_session(timeout_ms, since).result()
 
-    def session_end(self, session_id: Optional[int] = None, timeout_ms: Optional[int] = None) -> Session:
-        return self.start_session_end(session_id, timeout_ms).result()
+    def session_end(
+        self, session_id: Optional[int] = None, timeout_ms: Optional[int] = None, since: Optional[int] = None
+    ) -> Session:
+        return self.start_session_end(session_id, timeout_ms, since).result()
 
     def wait_for_command(
         self,

@@ -23,9 +23,10 @@ def decode(kind: Any, value: Any) -> Any:
         (item,) = typing.get_args(kind)
         return [decode(item, v) for v in value]
     if typing.get_origin(kind) is typing.Union:
-        # Optional[X] is Union[X, None]; the None case was handled above.
-        (present,) = [k for k in typing.get_args(kind) if k is not type(None)]
-        return decode(present, value)
+        # Optional[X] is Union[X, None]; the None case was handled above. A union of
+        # plain types (Union[int, str]: a count or "all") is kept as sent.
+        present = [k for k in typing.get_args(kind) if k is not type(None)]
+        return decode(present[0], value) if len(present) == 1 else value
     return value
 
 

@@ -2,7 +2,7 @@
 GET /openapi.json is the reference). Dates stay ISO 8601 text, as sent:
 `datetime.fromisoformat` reads them from Python 3.11 on."""
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 
 @dataclass(frozen=True)
@@ -11,7 +11,10 @@ class Status:
     port: int
     tls_port: Optional[int]
     smtp_port: Optional[int]
+    smtp_tls_port: Optional[int]
     users: List[str]
+    #: How many ended sessions the transcripts keep: a number, or "all" (no limit).
+    keep_sessions: Union[int, str]
     #: The CA (PEM text) that signed the server certificate; None without TLS.
     ca: Optional[str]
 
@@ -129,9 +132,36 @@ class Session:
     retrieved: List[MessageRef]
     deleted: List[MessageRef]
     #: Session events as JSON ({"type", "sessionId", "at", ...}), secrets masked.
+    #: How the client refused TLS ({"mode", "stage", "cause", ...}); None if it did not.
+    tls_refusal: Optional[Dict[str, Any]]
     events: List[Dict[str, Any]]
     errors: List[Dict[str, Any]]
     transcript: List[str]
+
+
+@dataclass(frozen=True)
+class DroppedSessions:
+    """Ended sessions a query would select whose records were dropped to honour
+    keepSessions (since the start or the last reset). Ids are never reused: a
+    session begun since then that is missing, with an id up to `last_id`, was dropped."""
+
+    sessions: int
+    #: The highest session id among the dropped ones.
+    last_id: int
+    #: The keepSessions limit: how many ended sessions are kept.
+    keep: int
+
+
+@dataclass(frozen=True)
+class TranscriptExport:
+    """Sessions as `GET /api/sessions` exports them, with what was dropped."""
+
+    #: "pop3-mock-transcripts".
+    format: str
+    version: int
+    #: None when no session the query selects was dropped.
+    dropped: Optional[DroppedSessions]
+    sessions: List[Session]
 
 
 @dataclass(frozen=True)
