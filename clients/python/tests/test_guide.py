@@ -4,7 +4,7 @@ import poplib
 
 import pytest
 
-from pop3_mock import VerificationError, WaitTimeoutError
+from pop3_mock import DroppedSessions, VerificationError, WaitTimeoutError
 
 
 def fetch_subjects(host, port, user, password):
@@ -63,3 +63,17 @@ def test_waits(pop3_mock):
 
     with pytest.raises(WaitTimeoutError):
         pop3_mock.wait_for_command('DELE *', timeout_ms=200)
+
+
+@pytest.mark.pop3_mock(users=['alice:secret'], args=['--keep-sessions', '1'])
+def test_what_keep_sessions_dropped(pop3_mock):
+    for _ in range(2):
+        fetch_subjects(pop3_mock.host, pop3_mock.port, 'alice', 'secret')
+        pop3_mock.session_end()   # the latest session, once it has ended
+
+    assert pop3_mock.status().keep_sessions == 1
+    assert pop3_mock.dropped_sessions() == DroppedSessions(sessions=1, last_id=1, keep=1)
+    assert pop3_mock.export_transcripts().dropped == pop3_mock.dropped_sessions()
+    assert pop3_mock.verify('LIST', at_least=1) == 1     # the kept session proves it
+    with pytest.raises(VerificationError, match='cannot tell whether'):
+        pop3_mock.verify('DELE *', times=0)             # the dropped session may have sent one
