@@ -61,7 +61,7 @@ async function greeted(port: number, ms: number): Promise<void> {
     });
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`dovecot did not greet on port ${port} within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
