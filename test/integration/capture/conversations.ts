@@ -49,10 +49,19 @@ async function reply(client: RawClient, line: string): Promise<string> {
   }
 }
 
-/** Runs every conversation against `port` and returns one line per command: `#i sent => reply | body...`. */
-export async function converse(port: number, conversations: Conversations): Promise<string[]> {
+/**
+ * Runs the conversations from `first` up to `end` against `port` and returns one line per command:
+ * `#i sent => reply | body...`, `i` counted in the whole list (a run in two parts reads as one).
+ */
+export async function converse(
+  port: number,
+  conversations: Conversations,
+  first = 0,
+  end = conversations.length,
+): Promise<string[]> {
   const out: string[] = [];
-  for (const [i, steps] of conversations.entries()) {
+  for (let i = first; i < end; i++) {
+    const steps = conversations[i] ?? [];
     const client = await RawClient.connect(port);
     out.push(`#${i} greeting => ${client.greeting}`);
     for (const step of steps) {

@@ -1,4 +1,5 @@
 import { startPop3Mock } from '../../../src';
+import type { Capture } from '../../../src/capture/capture-dialect';
 import { dovecotDialect } from '../../../src/dialects';
 import { generateTlsMaterial } from '../../../src/server/tls/certificate-modes';
 import { type DovecotServer, dovecotInstalled, startDovecot } from '../../helpers/dovecot';
@@ -10,20 +11,30 @@ import { CAPTURE_MESSAGES, CAPTURE_PASSWORD, CAPTURE_USER, captureAt, comparable
 let dovecot: DovecotServer;
 const material = generateTlsMaterial();
 const users = { [CAPTURE_USER]: { password: CAPTURE_PASSWORD, messages: CAPTURE_MESSAGES } };
+let starttls: Capture;
+let implicitTls: Capture;
+let fingerprints: { before: string; after: string };
 
+// Both captures at once: most of a capture is Dovecot holding each failed login for up to
+// 0.5 s (its failure queue), time the two can share. Neither commits a change.
 beforeAll(async () => {
   if (!dovecotInstalled()) throw new Error('dovecot is not installed: apt-get install -y dovecot-pop3d');
   dovecot = await startDovecot(CAPTURE_USER, CAPTURE_PASSWORD, CAPTURE_MESSAGES, { tls: material });
-}, 30_000);
+  const before = dovecot.mailboxFingerprint();
+  [starttls, implicitTls] = await Promise.all([
+    captureAt(dovecot.port, { starttls: true, tlsOptions: { ca: material.ca } }),
+    captureAt(dovecot.tlsPort ?? 0, { tls: true, tlsOptions: { ca: material.ca } }),
+  ]);
+  fingerprints = { before, after: dovecot.mailboxFingerprint() };
+}, 60_000);
 
 afterAll(async () => {
   await dovecot?.stop();
 });
 
 test('--starttls: CAPA before and after STLS captured apart; the replay answers both, and every reply', async () => {
-  const before = dovecot.mailboxFingerprint();
-  const live = await captureAt(dovecot.port, { starttls: true, tlsOptions: { ca: material.ca } });
-  expect(dovecot.mailboxFingerprint()).toBe(before);
+  const live = starttls;
+  expect(fingerprints.after).toBe(fingerprints.before);
   const { capa, texts } = live.file;
   expect(capa?.beforeLogin).toContain('STLS');
   expect(capa?.afterStls).toEqual(capa?.beforeLogin?.filter((l) => l !== 'STLS'));
@@ -49,7 +60,7 @@ test('--starttls: CAPA before and after STLS captured apart; the replay answers 
 }, 60_000);
 
 test('--tls: a capture over POP3S replays the same over the mock tlsPort', async () => {
-  const live = await captureAt(dovecot.tlsPort ?? 0, { tls: true, tlsOptions: { ca: material.ca } });
+  const live = implicitTls;
   expect(live.file.capa?.beforeLogin).not.toContain('STLS');
   expect(live.file.texts?.tlsAlreadyActive).toBe(dovecotDialect.texts.tlsAlreadyActive);
   const replay = await startPop3Mock({ dialect: live.file, users, tlsPort: 0 });
