@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock } from '../clock';
 import type { FaultHook, ReplyShape } from '../faults/hook';
 import { FaultRunner, type FaultTarget } from '../faults/runner';
 import type { Mailbox } from '../mailbox/mailbox';
@@ -14,6 +14,7 @@ import { continueSasl } from '../protocol/steps/sasl';
 import type { EndReason, Pop3Event, SessionState, TlsMode } from '../vocabulary';
 import { SessionContext } from './command-context';
 import type { Connection, TlsUpgrade } from './connection';
+import { IdleTimer } from './idle-timer';
 import { internalErrorEvent } from './internal-error';
 import { type InputLine, LineReader } from './line-reader';
 import { replyEvent } from './reply-event';
@@ -53,8 +54,7 @@ export class Session extends SessionContext implements FaultTarget {
   /** Set once the `session-end` event went out (at QUIT, or at the close). */
   private endRecorded = false;
   private badCommands = 0;
-  private idleTimer: TimerHandle | undefined;
-  private lastActivity = 0;
+  private readonly idle: IdleTimer;
   private lockedMailbox: Mailbox | undefined;
   private sasl: PendingSasl | undefined;
   private readonly faults: FaultHook;
@@ -70,6 +70,7 @@ export class Session extends SessionContext implements FaultTarget {
     this.reader = new LineReader((line) => this.enqueue(line), host.dialect.maxLineLength.AUTHORIZATION);
     // The session is the fault runner's target itself: no object of closures per session.
     this.faults = new FaultRunner(host.faults, this);
+    this.idle = new IdleTimer(host.clock, host.autologoutMs, () => void this.autologout());
     this.writer = new ReplyWriter(this.faults.sink);
     this.greetingTimestamp = host.apop
       ? apopTimestamp(host.clock.now(), host.hostname, host.dialect.apopTimestamp)
@@ -114,7 +115,7 @@ export class Session extends SessionContext implements FaultTarget {
       remotePort: this.connection.remotePort ?? 0,
       tls: this.tls,
     });
-    this.touch();
+    this.idle.touch();
     this.connection.whenPeerEnds(() => this.onPeerEnd());
     if (this.tls === 'implicit') {
       // RFC 8314 §3.1: the handshake comes first, the greeting after it.
@@ -131,8 +132,7 @@ export class Session extends SessionContext implements FaultTarget {
 
   /** Called by the server when the socket is gone, however that happened. */
   onClosed(byServer: boolean): void {
-    this.idleTimer?.cancel();
-    this.idleTimer = undefined;
+    this.idle.cancel();
     this.faults.cancel();
     this.queue.length = 0;
     if (this.lockedMailbox) this.lockedMailbox.unlock(this.id);
@@ -229,7 +229,7 @@ export class Session extends SessionContext implements FaultTarget {
         if (this.queue.length > 1) this.connection.cork();
         const line = this.queue.shift()!;
         if (this.queue.length === PAUSE_AT / 4) this.connection.resume();
-        this.touch();
+        this.idle.touch();
         // Most commands finish at once; only a command that waits costs a turn.
         const waiting = this.handle(line);
         if (waiting) await waiting;
@@ -454,26 +454,6 @@ export class Session extends SessionContext implements FaultTarget {
   private releaseLock(): void {
     this.lockedMailbox?.unlock(this.id);
     this.lockedMailbox = undefined;
-  }
-
-  /**
-   * Any command restarts the autologout period (RFC 1939 §3). Only the time is
-   * noted here: the one timer, when it fires early, waits for the rest of the
-   * period (a timer made and cancelled per command was a tenth of a pipelined
-   * session's cost).
-   */
-  private touch(): void {
-    this.lastActivity = this.host.clock.now();
-    if (!this.idleTimer) this.armIdleTimer(this.host.autologoutMs);
-  }
-
-  private armIdleTimer(ms: number): void {
-    this.idleTimer = this.host.clock.setTimeout(() => {
-      this.idleTimer = undefined;
-      const left = this.lastActivity + this.host.autologoutMs - this.host.clock.now();
-      if (left > 0) this.armIdleTimer(left);
-      else void this.autologout();
-    }, ms);
   }
 
   private async autologout(): Promise<void> {
