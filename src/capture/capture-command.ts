@@ -143,7 +143,10 @@ export async function runCaptureCommand(
         io.err("  give the server's CA certificate with --ca FILE, or skip the check with --insecure");
       return CaptureExit.unreachable;
     }
-    io.err(`pop3-mock capture: failed: ${error instanceof Error ? error.message : String(error)}`);
+    // Not one of the expected ways to stop: a bug or an odd server; the stack says where.
+    io.err(
+      `pop3-mock capture: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return CaptureExit.unexpected;
   }
 }

@@ -17,17 +17,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function retrOne(messages: string[]): Promise<string> {
-  const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages } } });
-  try {
-    const client = await RawClient.connect(pop3.port);
-    await client.command('USER alice');
-    await client.command('PASS secret');
-    const reply = await client.multi('RETR 1');
-    await client.command('QUIT');
-    return reply.lines.join('\n');
-  } finally {
-    await pop3.close();
-  }
+  return (await retrAndUid(messages)).body;
 }
 
 test('an edited file of the same size is served anew, not from the cache', async () => {
