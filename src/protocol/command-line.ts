@@ -15,6 +15,34 @@ export interface CommandLine {
   readonly malformedUtf8: boolean;
 }
 
+// The transcript keeps every command's verb and arguments for as long as it
+// keeps the session: one string per distinct verb and one empty list for all
+// commands without arguments is that much less for the garbage collector.
+const NO_ARGS: readonly string[] = Object.freeze([]);
+const verbs = new Map<string, string>();
+/** Verbs remembered at most; past it (a client sending random words) new ones are not kept. */
+const MAX_VERBS = 256;
+
+function sharedVerb(verb: string): string {
+  const known = verbs.get(verb);
+  if (known !== undefined) return known;
+  if (verbs.size < MAX_VERBS) verbs.set(verb, verb);
+  return verb;
+}
+
+/**
+ * Arguments separated by one or more spaces. The common case (single spaces)
+ * keeps `split`'s exactly sized array; `filter` would make one with room for
+ * sixteen, which the transcript would then keep.
+ */
+function splitArguments(rest: string): readonly string[] {
+  if (rest === '') return NO_ARGS;
+  const parts = rest.split(' ');
+  if (!parts.includes('')) return parts;
+  const args = parts.filter((a) => a !== '');
+  return args.length === 0 ? NO_ARGS : args.slice();
+}
+
 export function parseCommandLine(bytes: Buffer, utf8Mode: boolean): CommandLine {
   const raw = bytes.toString('utf8');
   const space = raw.indexOf(' ');
@@ -23,8 +51,8 @@ export function parseCommandLine(bytes: Buffer, utf8Mode: boolean): CommandLine 
   return {
     raw,
     keyword,
-    verb: keyword.toUpperCase(),
-    args: rest.split(' ').filter((a) => a !== ''),
+    verb: sharedVerb(keyword.toUpperCase()),
+    args: splitArguments(rest),
     rest,
     // In UTF-8 mode credentials must be well-formed UTF-8 (RFC 6856 §2.2); elsewhere they must be ASCII anyway.
     malformedUtf8: utf8Mode && !isValidUtf8(bytes),

@@ -27,8 +27,10 @@ export const messageReply = (text: string, body: Buffer): Reply => ({ kind: 'mes
 export function firstLine(reply: Reply): string {
   if (reply.kind === 'raw') return reply.lines[0] ?? '';
   if (reply.kind === 'continue') return reply.base64 === '' ? '+ ' : `+ ${reply.base64}`;
-  const status = reply.kind === 'status' && !reply.ok ? '-ERR' : '+OK';
-  return reply.text === '' ? status : `${status} ${reply.text}`;
+  const failed = reply.kind === 'status' && !reply.ok;
+  if (reply.text === '') return failed ? '-ERR' : '+OK';
+  // The prefix as one constant: `${status} ${text}` would make a new "+OK " for every reply, and the transcript keeps each line.
+  return (failed ? '-ERR ' : '+OK ') + reply.text;
 }
 
 /** The status indicator a reply starts with, for transcripts. */

@@ -30,56 +30,84 @@ const everyFieldListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyFieldListed;
 
 const TYPES = Object.keys(FIELDS) as Pop3EventType[];
-const TYPE_INDEX = new Map(TYPES.map((type, i) => [type, i]));
+/** Each type's number, kept with the event's time in one slot (`time * TYPE_SPAN + number`). */
+const TYPE_NUMBER = Object.fromEntries(TYPES.map((type, i) => [type, i])) as Record<Pop3EventType, number>;
+const TYPE_SPAN = 16;
+if (TYPES.length > TYPE_SPAN) throw new Error('event-log: more event types than TYPE_SPAN holds');
 
 /**
  * One session's events, kept as values in one flat array instead of an
  * object each, and made objects again when read. A recorded session is
- * dozens of small objects that a long test run or a CLI keeps alive; as flat
- * values they cost the garbage collector about half as much, which was most
- * of what recording cost a session. Times are kept relative to `base`, so
- * they stay small integers.
+ * dozens of small objects that a long test run or a CLI keeps alive, and
+ * keeping them alive (the garbage collector copying and marking them) was
+ * most of what recording cost a session. So the log keeps as little as it
+ * can: the type and the time share one number (the time relative to the
+ * session's start: a small integer, not a boxed number), the session id is
+ * not copied, and the slot array is made at the size the caller expects, so
+ * it is not regrown (and copied) while the session runs.
  */
 export class EventLog {
-  private readonly slots: unknown[] = [];
+  private readonly slots: unknown[];
+  private size = 0;
   private objects: Pop3Event[] | undefined;
   private latest: Pop3Event | undefined;
 
-  constructor(
-    private readonly sessionId: number,
-    private readonly base: number,
-  ) {}
-
-  push(event: Pop3Event): void {
-    const fields: readonly string[] = FIELDS[event.type];
-    const values = event as unknown as Record<string, unknown>;
-    this.slots.push(TYPE_INDEX.get(event.type), event.at - this.base);
-    for (let i = 0; i < fields.length; i++) this.slots.push(values[fields[i]!]);
-    this.objects?.push(event);
-    this.latest = event;
+  /** `expectedSlots`: how many slots a session usually fills ({@link EventLog.slotCount} of an ended one). */
+  constructor(expectedSlots = 0) {
+    this.slots = new Array(expectedSlots);
   }
 
-  /** Whether `event` (this very object) is the last one pushed. */
+  /** Appends `event`; `base` is the session's start, which times are kept relative to. */
+  push(event: Pop3Event, base: number): void {
+    const fields: readonly string[] = FIELDS[event.type];
+    const values = event as unknown as Record<string, unknown>;
+    const { slots } = this;
+    let n = this.size;
+    const time = event.at - base;
+    if (Number.isInteger(time)) slots[n++] = time * TYPE_SPAN + TYPE_NUMBER[event.type];
+    else {
+      // A clock with fractions of a millisecond (an injected one): type and time apart.
+      slots[n++] = event.type;
+      slots[n++] = time;
+    }
+    for (let i = 0; i < fields.length; i++) slots[n++] = values[fields[i]!];
+    this.size = n;
+    this.objects?.push(event);
+    // Only a command is asked about (appliedLast); an ended session keeps no event object.
+    this.latest = event.type === 'session-end' ? undefined : event;
+  }
+
+  /** Slots filled so far: the size to expect for the next session. */
+  get slotCount(): number {
+    return this.size;
+  }
+
+  /** Gives back the slots made and not filled (a session shorter than expected). */
+  trim(): void {
+    if (this.slots.length > this.size) this.slots.length = this.size;
+  }
+
+  /** Whether `event` (this very object) is the last one pushed; always false once the session ended. */
   isLatest(event: Pop3Event): boolean {
     return this.latest === event;
   }
 
   /** The events as objects, made once and kept while the log is read. */
-  all(): readonly Pop3Event[] {
-    this.objects ??= this.decode();
+  all(sessionId: number, base: number): readonly Pop3Event[] {
+    this.objects ??= this.decode(sessionId, base);
     return this.objects;
   }
 
-  private decode(): Pop3Event[] {
+  private decode(sessionId: number, base: number): Pop3Event[] {
     const out: Pop3Event[] = [];
     const { slots } = this;
-    for (let i = 0; i < slots.length; ) {
-      const type = TYPES[slots[i++] as number]!;
-      const event: Record<string, unknown> = {
-        type,
-        sessionId: this.sessionId,
-        at: (slots[i++] as number) + this.base,
-      };
+    for (let i = 0; i < this.size; ) {
+      const head = slots[i++];
+      const { type, time } =
+        typeof head === 'string'
+          ? { type: head as Pop3EventType, time: slots[i++] as number }
+          : splitHead(head as number);
+      const event: Record<string, unknown> = { type, sessionId, at: time + base };
       for (const field of FIELDS[type] as readonly string[]) {
         const value = slots[i++];
         // An optional field that was absent stays absent.
@@ -89,4 +117,10 @@ export class EventLog {
     }
     return out;
   }
+}
+
+function splitHead(head: number): { type: Pop3EventType; time: number } {
+  // A time before the start (a record rebuilt from JSON) makes a negative head: keep the number in 0..15.
+  const number = ((head % TYPE_SPAN) + TYPE_SPAN) % TYPE_SPAN;
+  return { type: TYPES[number]!, time: (head - number) / TYPE_SPAN };
 }

@@ -53,13 +53,15 @@ export class Recorder {
     const record = last?.id === event.sessionId ? last : this.byId.get(event.sessionId);
     this.last = record;
     record?.apply(event);
-    if (event.type === 'session-end' && this.ledger) this.retain(event.sessionId, this.ledger);
+    if (event.type === 'session-end' && record) {
+      // Sessions of one run are much alike: the next one's log is made at this one's size.
+      this.expectedSlots = record.slotCount;
+      if (this.ledger) this.retain(record, this.ledger);
+    }
   }
 
   /** A session ended: keep its record, and drop the one that ended first if that makes too many. */
-  private retain(id: number, ledger: DropLedger): void {
-    const record = this.byId.get(id);
-    if (!record) return;
+  private retain(record: SessionRecord, ledger: DropLedger): void {
     this.ended.push(record);
     if (this.ended.length <= ledger.keep) return;
     const oldest = this.ended.shift()!;
@@ -72,6 +74,7 @@ export class Recorder {
   }
 
   private last: SessionRecord | undefined;
+  private expectedSlots = 0;
 
   private open(from: Extract<Pop3Event, { type: 'session-start' | 'reset' }>, startedAt: number): void {
     const record = new SessionRecord(
@@ -80,6 +83,7 @@ export class Recorder {
       from.remotePort,
       from.tls,
       startedAt,
+      this.expectedSlots,
     );
     this.sessions.push(record);
     this.byId.set(from.sessionId, record);

@@ -53,7 +53,7 @@ const NONE: readonly never[] = Object.freeze([]);
 export class SessionRecord implements SessionView {
   /** Every event of the session, in order, with real values. */
   get events(): readonly Pop3Event[] {
-    return this.log.all();
+    return this.log.all(this.id, this.startedAtMs);
   }
   /** The user the session logged in as; undefined until a login succeeds. */
   get user(): string | undefined {
@@ -89,7 +89,7 @@ export class SessionRecord implements SessionView {
   }
   /** Messages RETRieved: number and uid in that session, in order (repeats included). */
   get retrieved(): readonly { readonly number: number; readonly uid: string }[] {
-    return this.retrievals ?? NONE;
+    return this.collect('retrieve', ({ number, uid }) => ({ number, uid }));
   }
   /** Messages removed at UPDATE: number in that session and uid. */
   get deleted(): readonly { readonly number: number; readonly uid: string }[] {
@@ -97,12 +97,11 @@ export class SessionRecord implements SessionView {
   }
 
   // What the events made of the session so far: changed only by apply().
-  // Plain fields, lists made on their first entry and dates on first read:
-  // a record is kept for every session, so each object it does not need is
-  // garbage collection saved (see event-log.ts).
+  // Plain fields, dates made on first read, lists (retrieved, faults,
+  // errors) made from the events when read: a record is kept for every
+  // session, so each object it does not need is garbage collection saved
+  // (see event-log.ts).
   private readonly log: EventLog;
-  private retrievals: { number: number; uid: string }[] | undefined;
-  private firedFaults: FiredFault[] | undefined;
   private userNow: string | undefined;
   private tlsNow: TlsMode;
   private stateNow: SessionState = 'AUTHORIZATION';
@@ -120,10 +119,12 @@ export class SessionRecord implements SessionView {
     readonly remotePort: number,
     tls: TlsMode,
     at: number,
+    /** Slots the event log can expect to fill (see {@link EventLog}). */
+    expectedSlots = 0,
   ) {
     this.tlsNow = tls;
     this.startedAtMs = at;
-    this.log = new EventLog(id, at);
+    this.log = new EventLog(expectedSlots);
   }
 
   /**
@@ -212,7 +213,12 @@ export class SessionRecord implements SessionView {
 
   /** Fault rules that fired in this session, in order. */
   get faults(): readonly FiredFault[] {
-    return this.firedFaults ?? NONE;
+    return this.collect('fault', ({ ruleId, action, description, at }) => ({
+      ruleId,
+      action,
+      description,
+      at,
+    }));
   }
 
   /**
@@ -226,9 +232,23 @@ export class SessionRecord implements SessionView {
 
   /** Errors inside the mock, in order: each was answered `-ERR` (the dialect's `internalError`) and ended the session. */
   get errors(): readonly RecordedInternalError[] {
-    return this.internalErrors ?? NONE;
+    return this.collect('internal-error', ({ message, stack, at }) => ({ message, stack, at }));
   }
-  private internalErrors: RecordedInternalError[] | undefined;
+
+  /** Slots this record's log filled: what the recorder expects of the next session. */
+  get slotCount(): number {
+    return this.log.slotCount;
+  }
+
+  /** The events of one type, each made into `T`; a new list on every read. */
+  private collect<K extends Pop3Event['type'], T>(
+    type: K,
+    make: (event: Extract<Pop3Event, { type: K }>) => T,
+  ): T[] {
+    const out: T[] = [];
+    for (const e of this.events) if (e.type === type) out.push(make(e as Extract<Pop3Event, { type: K }>));
+    return out;
+  }
 
   /** Whether `event` (that very object) is the last this record applied: a listener's way to tell whether the record has it yet. */
   appliedLast(event: Pop3Event): boolean {
@@ -237,7 +257,7 @@ export class SessionRecord implements SessionView {
 
   /** Applies one event of this session. */
   apply(event: Pop3Event): void {
-    this.log.push(event);
+    this.log.push(event, this.startedAtMs);
     switch (event.type) {
       case 'auth':
         if (event.result === 'ok') this.userNow = event.user;
@@ -260,24 +280,11 @@ export class SessionRecord implements SessionView {
       case 'session-end':
         this.endReasonNow = event.reason;
         this.endedAtMs = event.at;
+        this.log.trim();
         break;
       case 'retrieve':
-        this.retrievals ??= [];
-        this.retrievals.push({ number: event.number, uid: event.uid });
-        break;
       case 'fault':
-        this.firedFaults ??= [];
-        this.firedFaults.push({
-          ruleId: event.ruleId,
-          action: event.action,
-          description: event.description,
-          at: event.at,
-        });
-        break;
       case 'internal-error':
-        this.internalErrors ??= [];
-        this.internalErrors.push({ message: event.message, stack: event.stack, at: event.at });
-        break;
       case 'tls-failed':
       case 'session-start':
       case 'command':
