@@ -138,6 +138,36 @@ async function replayCost() {
   }
 }
 
+// ─── What a recorded session keeps ───────────────────────────────────────────
+// What recording costs a real session is mostly the garbage collector keeping
+// its record alive (copying it out of the young generation, marking it): the
+// heap a record holds after a full GC, per session of the script, is the
+// figure that moves it.
+async function keptPerSession(client) {
+  const mock = (await startPair(startPop3Mock, { withFloor: false })).pop3;
+  try {
+    await sessionRate(client, mock.port, { concurrency: CONCURRENCY, pipelined: true, durationMs: 200 });
+    await mock.reset();
+    await fullGc();
+    const before = process.memoryUsage().heapUsed;
+    const run = await sessionRate(client, mock.port, {
+      concurrency: CONCURRENCY,
+      pipelined: true,
+      durationMs: DURATION_MS,
+    });
+    await fullGc();
+    const kept = (process.memoryUsage().heapUsed - before) / run.sessions;
+    return row({
+      measure: 'heap kept per recorded session (after a full GC)',
+      unit: 'B',
+      median: kept,
+      note: `${run.sessions.toLocaleString('en-US')} pipelined sessions of the script, ${mock.sessions.length.toLocaleString('en-US')} records kept`,
+    });
+  } finally {
+    await mock.close();
+  }
+}
+
 // ─── Runs ────────────────────────────────────────────────────────────────────
 log('overhead: replaying recorded events');
 const replay = await replayCost();
@@ -209,6 +239,7 @@ try {
     else rows.push(row({ measure: `idle fault rule set, ${mode}`, target: '< 10%', note: faultStatus }));
     costRow('mock as shipped vs bare floor', 'recording', 'floor');
   }
+  rows.push(await keptPerSession(client));
 } finally {
   await client.stop();
   for (const v of variants) await v.pop3?.close();
