@@ -43,6 +43,33 @@ function splitArguments(rest: string): readonly string[] {
   return args.length === 0 ? NO_ARGS : args.slice();
 }
 
+/** The arguments of a command line, as {@link parseCommandLine} splits them. */
+export function argumentsOf(raw: string): readonly string[] {
+  const space = raw.indexOf(' ');
+  return space === -1 ? NO_ARGS : splitArguments(raw.slice(space + 1));
+}
+
+const SPACE = 0x20;
+
+/**
+ * Whether `args` are exactly {@link argumentsOf}(`raw`), checked without
+ * building them: the transcript then keeps only the line and makes the
+ * arguments again when read.
+ */
+export function isArgumentsOf(raw: string, args: readonly string[]): boolean {
+  const space = raw.indexOf(' ');
+  if (space === -1) return args.length === 0;
+  let at = space + 1;
+  for (const arg of args) {
+    while (raw.charCodeAt(at) === SPACE) at++;
+    if (arg === '' || arg.includes(' ') || !raw.startsWith(arg, at)) return false;
+    at += arg.length;
+    if (at < raw.length && raw.charCodeAt(at) !== SPACE) return false;
+  }
+  while (raw.charCodeAt(at) === SPACE) at++;
+  return at >= raw.length;
+}
+
 export function parseCommandLine(bytes: Buffer, utf8Mode: boolean): CommandLine {
   const raw = bytes.toString('utf8');
   const space = raw.indexOf(' ');

@@ -1,3 +1,4 @@
+import { argumentsOf, isArgumentsOf } from '../protocol/command-line';
 import type { Pop3Event, Pop3EventType } from '../vocabulary';
 
 type FieldsOf<T extends Pop3EventType> = Exclude<
@@ -34,6 +35,10 @@ const TYPES = Object.keys(FIELDS) as Pop3EventType[];
 const TYPE_NUMBER = Object.fromEntries(TYPES.map((type, i) => [type, i])) as Record<Pop3EventType, number>;
 const TYPE_SPAN = 16;
 if (TYPES.length > TYPE_SPAN) throw new Error('event-log: more event types than TYPE_SPAN holds');
+/** Where a command's arguments were: they are its line's, made again from it when read. */
+const ARGS_OF_RAW = Symbol('arguments of the line');
+/** The place of a command's `args` among its fields. */
+const ARGS_FIELD = FIELDS.command.indexOf('args');
 
 /**
  * One session's events, kept as values in one flat array instead of an
@@ -70,7 +75,10 @@ export class EventLog {
       slots[n++] = event.type;
       slots[n++] = time;
     }
+    const first = n;
     for (let i = 0; i < fields.length; i++) slots[n++] = values[fields[i]!];
+    // A command's arguments are its line split: kept once, in the line (a list and its strings saved per command).
+    if (event.type === 'command' && isArgumentsOf(event.raw, event.args)) slots[first + ARGS_FIELD] = ARGS_OF_RAW;
     this.size = n;
     this.objects?.push(event);
     // Only a command is asked about (appliedLast); an ended session keeps no event object.
@@ -113,6 +121,7 @@ export class EventLog {
         // An optional field that was absent stays absent.
         if (value !== undefined) event[field] = value;
       }
+      if (event.args === ARGS_OF_RAW) event.args = argumentsOf(event.raw as string);
       out.push(event as unknown as Pop3Event);
     }
     return out;
