@@ -78,7 +78,8 @@ export class EventLog {
     const first = n;
     for (let i = 0; i < fields.length; i++) slots[n++] = values[fields[i]!];
     // A command's arguments are its line split: kept once, in the line (a list and its strings saved per command).
-    if (event.type === 'command' && isArgumentsOf(event.raw, event.args)) slots[first + ARGS_FIELD] = ARGS_OF_RAW;
+    if (event.type === 'command' && isArgumentsOf(event.raw, event.args))
+      slots[first + ARGS_FIELD] = ARGS_OF_RAW;
     this.size = n;
     this.objects?.push(event);
     // Only a command is asked about (appliedLast); an ended session keeps no event object.
