@@ -31,8 +31,13 @@ const everyFieldListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyFieldListed;
 
 const TYPES = Object.keys(FIELDS) as Pop3EventType[];
-/** Each type's number, kept with the event's time in one slot (`time * TYPE_SPAN + number`). */
-const TYPE_NUMBER = Object.fromEntries(TYPES.map((type, i) => [type, i])) as Record<Pop3EventType, number>;
+/**
+ * Each type's number (kept with the event's time in one slot: `time *
+ * TYPE_SPAN + number`) and fields, found with one lookup per event.
+ */
+const SPECS = Object.fromEntries(
+  TYPES.map((type, number) => [type, { number, fields: FIELDS[type] as readonly string[] }]),
+) as Record<Pop3EventType, { readonly number: number; readonly fields: readonly string[] }>;
 const TYPE_SPAN = 16;
 if (TYPES.length > TYPE_SPAN) throw new Error('event-log: more event types than TYPE_SPAN holds');
 /** Where a command's arguments were: they are its line's, made again from it when read. */
@@ -64,12 +69,12 @@ export class EventLog {
 
   /** Appends `event`; `base` is the session's start, which times are kept relative to. */
   push(event: Pop3Event, base: number): void {
-    const fields: readonly string[] = FIELDS[event.type];
+    const { number, fields } = SPECS[event.type];
     const values = event as unknown as Record<string, unknown>;
     const { slots } = this;
     let n = this.size;
     const time = event.at - base;
-    if (Number.isInteger(time)) slots[n++] = time * TYPE_SPAN + TYPE_NUMBER[event.type];
+    if (Number.isInteger(time)) slots[n++] = time * TYPE_SPAN + number;
     else {
       // A clock with fractions of a millisecond (an injected one): type and time apart.
       slots[n++] = event.type;
