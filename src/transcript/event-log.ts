@@ -112,7 +112,18 @@ export class EventLog {
     return this.objects;
   }
 
-  private decode(sessionId: number, base: number): Pop3Event[] {
+  /**
+   * The events of one type as objects, made for this read and not kept: a
+   * record asked only for, say, its retrievals at every session end (the
+   * CLI's log line) stays small.
+   */
+  only<T extends Pop3EventType>(type: T, sessionId: number, base: number): Extract<Pop3Event, { type: T }>[] {
+    const events = this.objects ?? this.decode(sessionId, base, type);
+    return events.filter((e): e is Extract<Pop3Event, { type: T }> => e.type === type);
+  }
+
+  /** Makes the events objects; with `only`, just the events of that type. */
+  private decode(sessionId: number, base: number, only?: Pop3EventType): Pop3Event[] {
     const out: Pop3Event[] = [];
     const { slots } = this;
     for (let i = 0; i < this.size; ) {
@@ -121,6 +132,10 @@ export class EventLog {
         typeof head === 'string'
           ? { type: head as Pop3EventType, time: slots[i++] as number }
           : splitHead(head as number);
+      if (only !== undefined && type !== only) {
+        i += FIELDS[type].length;
+        continue;
+      }
       const event: Record<string, unknown> = { type, sessionId, at: time + base };
       for (const field of FIELDS[type] as readonly string[]) {
         const value = slots[i++];
@@ -135,7 +150,7 @@ export class EventLog {
 }
 
 function splitHead(head: number): { type: Pop3EventType; time: number } {
-  // A time before the start (a record rebuilt from JSON) makes a negative head: keep the number in 0..15.
+  // A time before the start (a clock set back, a record rebuilt from JSON) makes a negative head: keep the number in 0..15.
   const number = ((head % TYPE_SPAN) + TYPE_SPAN) % TYPE_SPAN;
   return { type: TYPES[number]!, time: (head - number) / TYPE_SPAN };
 }

@@ -240,14 +240,12 @@ export class SessionRecord implements SessionView {
     return this.log.slotCount;
   }
 
-  /** The events of one type, each made into `T`; a new list on every read. */
+  /** The events of one type, each made into `T`; a new list on every read, and nothing kept for it. */
   private collect<K extends Pop3Event['type'], T>(
     type: K,
     make: (event: Extract<Pop3Event, { type: K }>) => T,
   ): T[] {
-    const out: T[] = [];
-    for (const e of this.events) if (e.type === type) out.push(make(e as Extract<Pop3Event, { type: K }>));
-    return out;
+    return this.log.only(type, this.id, this.startedAtMs).map(make);
   }
 
   /** Whether `event` (that very object) is the last this record applied: a listener's way to tell whether the record has it yet. */

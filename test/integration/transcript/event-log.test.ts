@@ -1,4 +1,4 @@
-import type { Pop3Event, Pop3Mock } from '../../../src';
+import { on, type Pop3Event, type Pop3Mock } from '../../../src';
 import { type Clock, systemClock } from '../../../src/clock';
 import { RawClient } from '../../helpers/raw-client';
 import { ALICE_PASSWORD, startTranscriptServer } from './setup';
@@ -69,4 +69,39 @@ test('a clock that goes back before the session began: times before the start co
   const { emitted, recorded } = await emittedAndRecorded(clock);
   expect(emitted.at(-1)!.at).toBeLessThan(emitted[0]!.at);
   expect(recorded).toEqual(emitted);
+});
+
+test('retrievals, faults and errors read before the events agree with the events read after', async () => {
+  pop3 = await startTranscriptServer();
+  await pop3.use(on('STAT').reply('-ERR [SYS/TEMP] busy'));
+  const client = await RawClient.connect(pop3.port);
+  await client.command('USER alice');
+  await client.command(`PASS ${ALICE_PASSWORD}`);
+  await client.multi('RETR 2');
+  await client.command('STAT');
+  await client.multi('RETR 1');
+  await client.command('QUIT');
+  await client.closed();
+  const record = await pop3.sessionEnd();
+  // First reads: made from the log, one type at a time.
+  const retrieved = record.retrieved;
+  const faults = record.faults;
+  const errors = record.errors;
+  const events = record.events;
+  expect(retrieved.map((r) => r.number)).toEqual([2, 1]);
+  expect(retrieved).toEqual(
+    events.flatMap((e) => (e.type === 'retrieve' ? [{ number: e.number, uid: e.uid }] : [])),
+  );
+  expect(faults).toHaveLength(1);
+  expect(faults).toEqual(
+    events.flatMap((e) =>
+      e.type === 'fault'
+        ? [{ ruleId: e.ruleId, action: e.action, description: e.description, at: e.at }]
+        : [],
+    ),
+  );
+  expect(errors).toEqual([]);
+  // And once the events were read, the same again.
+  expect(record.retrieved).toEqual(retrieved);
+  expect(record.faults).toEqual(faults);
 });
