@@ -278,7 +278,7 @@ export class SessionRecord implements SessionView {
       case 'session-end':
         this.endReasonNow = event.reason;
         this.endedAtMs = event.at;
-        this.log.trim();
+        this.log.seal();
         break;
       case 'retrieve':
       case 'fault':

@@ -28,6 +28,9 @@ async function emittedAndRecorded(
   await client.command('LIST  2'); // two spaces: still one argument
   await client.command('NOOP x  y ');
   await client.command('XYZZY');
+  // Texts are kept by their length once the session ended: one beyond Latin-1 and one of two UTF-16 units.
+  client.write(Buffer.from('NOOP caf\u00e9 \u2603 \u{1F4EC}\r\n', 'utf8'));
+  await client.readLine();
   await client.multi('RETR 1');
   await client.command('DELE 3');
   await client.command('QUIT');
@@ -49,6 +52,7 @@ test('recorded events are the emitted ones, field for field (session-record, eve
     ['2'],
     ['x', 'y'],
     [],
+    ['caf\u00e9', '\u2603', '\u{1F4EC}'],
     ['1'],
     ['3'],
     [],
