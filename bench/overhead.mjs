@@ -98,7 +98,12 @@ function freshEvent(event) {
   if (event.type === 'command') {
     const raw = decode(event.raw);
     const args = event.args.map(decode);
-    return (sessionId) => ({ ...event, sessionId, raw: raw(), args: args.length ? args.map((a) => a()) : [] });
+    return (sessionId) => ({
+      ...event,
+      sessionId,
+      raw: raw(),
+      args: args.length ? args.map((a) => a()) : [],
+    });
   }
   if (event.type === 'reply') {
     const line = decode(event.line);
