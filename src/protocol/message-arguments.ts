@@ -33,12 +33,15 @@ export function topArguments(
     const found = scanMessage(ctx, maildrop, rest, true);
     if (isReply(found)) return found;
     const lineCount = scanLineCount(ctx, found.after);
-    return typeof lineCount === 'number' ? { ...found, lineCount } : lineCount;
+    return typeof lineCount === 'number'
+      ? { number: found.number, message: found.message, lineCount }
+      : lineCount;
   }
   const bad = checkArity(ctx, 'TOP', args, 2, 2);
   if (bad) return bad;
   const lineCount = parseDecimal(args[1]!);
   if (lineCount === undefined) return err(ctx.texts.invalidLineCount(args[1]!, args.slice(1).join(' ')));
   const found = findMessage(ctx, maildrop, args);
-  return isReply(found) ? found : { ...found, lineCount };
+  // Field by field: a spread followed by more properties is slow in V8 (see pop3-mock.ts).
+  return isReply(found) ? found : { number: found.number, message: found.message, lineCount };
 }
