@@ -77,9 +77,9 @@ export async function converse(
 
 /**
  * {@link converse} with up to `lanes` conversations at a time, each still on a connection of its
- * own, the lines in conversation order. Only for conversations that commit nothing: most of a
- * conversation with Dovecot is a failed login held in its failure queue (up to 0.5 s), time
- * conversations can share. Dovecot takes at most 10 logged-in sessions of a user from one address
+ * own, the lines in conversation order. Only for conversations that commit nothing: what
+ * Dovecot still holds in its failure queue (up to 0.5 s; see helpers/dovecot.ts), conversations
+ * can share. Dovecot takes at most 10 logged-in sessions of a user from one address
  * (mail_max_userip_connections): keep `lanes` well below.
  */
 export async function converseConcurrently(

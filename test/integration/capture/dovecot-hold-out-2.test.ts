@@ -28,7 +28,7 @@ beforeAll(async () => {
     tls: generateTlsMaterial(),
   });
   // The conversations run alongside the capture, and alongside each other, up to the one that
-  // commits a DELE (second to last): most of either is Dovecot holding failed logins, time they can share.
+  // commits a DELE (second to last): failed logins Dovecot still holds, they can wait out together.
   const committing = HOLD_OUT_2.length - 2;
   const [capture, early] = await Promise.all([
     captureAt(dovecot.port),
