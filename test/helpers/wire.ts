@@ -2,17 +2,22 @@
 const CR = 0x0d;
 const LF = 0x0a;
 const DOT = 0x2e;
+const CR_ONLY = Buffer.of(CR);
+const CRLF = Buffer.of(CR, LF);
 
 /** The octets RETR sends for stored bytes: every bare LF becomes CRLF, a bare CR stays, a missing final CRLF is added. */
 export function wireOf(bytes: Buffer): Buffer {
-  const out: number[] = [];
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b === LF && (i === 0 || bytes[i - 1] !== CR)) out.push(CR);
-    out.push(b);
+  // Copies the runs between bare LFs (a byte-by-byte array takes a quarter second on 5 MB).
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (let lf = bytes.indexOf(LF); lf !== -1; lf = bytes.indexOf(LF, lf + 1)) {
+    if (lf > 0 && bytes[lf - 1] === CR) continue;
+    parts.push(bytes.subarray(start, lf), CR_ONLY);
+    start = lf;
   }
-  if (bytes.length > 0 && bytes[bytes.length - 1] !== LF) out.push(CR, LF);
-  return Buffer.from(out);
+  parts.push(bytes.subarray(start));
+  if (bytes.length > 0 && bytes[bytes.length - 1] !== LF) parts.push(CRLF);
+  return Buffer.concat(parts);
 }
 
 /** Dot-stuffing: a line starting with `.` gets one more `.`. */

@@ -51,8 +51,8 @@ def test_a_command_that_never_prints_its_ready_line_times_out():
     # A stand-in CLI that blocks on its stdin, which the helper keeps open.
     silent = [sys.executable, '-c', 'import sys; sys.stdin.read()']
     with pytest.raises(StartError) as caught:
-        Pop3Mock(command=silent, startup_timeout=0.5)
-    assert 'printed no ready line within 0.5 s' in str(caught.value)
+        Pop3Mock(command=silent, startup_timeout=0.2)
+    assert 'printed no ready line within 0.2 s' in str(caught.value)
 
 
 def test_a_command_that_prints_something_else_is_refused():

@@ -75,6 +75,31 @@ export async function converse(
   return out;
 }
 
+/**
+ * {@link converse} with up to `lanes` conversations at a time, each still on a connection of its
+ * own, the lines in conversation order. Only for conversations that commit nothing: what
+ * Dovecot still holds in its failure queue (up to 0.5 s; see helpers/dovecot.ts), conversations
+ * can share. Dovecot takes at most 10 logged-in sessions of a user from one address
+ * (mail_max_userip_connections): keep `lanes` well below.
+ */
+export async function converseConcurrently(
+  port: number,
+  conversations: Conversations,
+  first: number,
+  end: number,
+  lanes = 4,
+): Promise<string[]> {
+  const lines: string[][] = [];
+  let next = first;
+  const lane = async () => {
+    for (let i = next++; i < end; i = next++) {
+      lines[i - first] = await converse(port, conversations, i, i + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return lines.flat();
+}
+
 /** The lines with what may differ between two servers of one dialect made equal: APOP timestamps and UIDs. */
 export function comparableLines(lines: readonly string[]): string[] {
   return lines.map((line) => {

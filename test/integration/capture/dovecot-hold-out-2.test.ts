@@ -4,7 +4,7 @@ import { dovecotDialect } from '../../../src/dialects';
 import { generateTlsMaterial } from '../../../src/server/tls/certificate-modes';
 import { type DovecotServer, dovecotInstalled, startDovecot } from '../../helpers/dovecot';
 import { CAPTURE_MESSAGES, CAPTURE_PASSWORD, CAPTURE_USER, captureAt } from './capture-helpers';
-import { comparableLines, converse } from './conversations';
+import { comparableLines, converse, converseConcurrently } from './conversations';
 import { HOLD_OUT_2 } from './hold-out-2';
 
 // A second live Dovecot, set up as many are: STLS offered, no APOP. Captured once in cleartext;
@@ -27,12 +27,12 @@ beforeAll(async () => {
   dovecot = await startDovecot(CAPTURE_USER, CAPTURE_PASSWORD, CAPTURE_MESSAGES, {
     tls: generateTlsMaterial(),
   });
-  // The conversations run alongside the capture up to the one that commits a DELE (second to
-  // last): most of either is Dovecot holding failed logins, time they can share.
+  // The conversations run alongside the capture, and alongside each other, up to the one that
+  // commits a DELE (second to last): failed logins Dovecot still holds, they can wait out together.
   const committing = HOLD_OUT_2.length - 2;
   const [capture, early] = await Promise.all([
     captureAt(dovecot.port),
-    converse(dovecot.port, HOLD_OUT_2, 0, committing),
+    converseConcurrently(dovecot.port, HOLD_OUT_2, 0, committing),
   ]);
   live = capture;
   fromDovecot = comparableLines([...early, ...(await converse(dovecot.port, HOLD_OUT_2, committing))]);

@@ -15,8 +15,8 @@ let starttls: Capture;
 let implicitTls: Capture;
 let fingerprints: { before: string; after: string };
 
-// Both captures at once: most of a capture is Dovecot holding each failed login for up to
-// 0.5 s (its failure queue), time the two can share. Neither commits a change.
+// Both captures at once: what Dovecot still holds in its failure queue (up to 0.5 s; see
+// helpers/dovecot.ts), the two can share. Neither commits a change.
 beforeAll(async () => {
   if (!dovecotInstalled()) throw new Error('dovecot is not installed: apt-get install -y dovecot-pop3d');
   dovecot = await startDovecot(CAPTURE_USER, CAPTURE_PASSWORD, CAPTURE_MESSAGES, { tls: material });

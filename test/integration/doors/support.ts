@@ -127,7 +127,8 @@ export async function expectLowerCaseRuleFires(port: number): Promise<void> {
  * asynchronously).
  */
 export async function listeningServers(): Promise<number> {
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  // Two turns of the event loop: a close started before the call has run its close callback by then.
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
   return hostProcess.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
 }
 
