@@ -5,6 +5,9 @@ module.exports = {
   moduleNameMapper: {
     '^pop3-mock$': '<rootDir>/src/index.ts',
     '^pop3-mock/jest$': '<rootDir>/src/testing/jest.ts',
+    // A relative dynamic import names the built file (`./x.js`, as Node's ESM
+    // resolution wants); in the suite it is the TypeScript source.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/test/package/'],

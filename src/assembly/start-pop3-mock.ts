@@ -1,11 +1,9 @@
 import { systemClock } from '../clock';
-import { ControlServer } from '../control/control-server';
+import type { ControlServer } from '../control/control-server';
 import type { Pop3MockOptions } from '../options';
 import { checkInput } from '../schema/check';
 import { pop3MockOptions } from '../schema/options';
 import { Pop3Mock } from '../server/pop3-mock';
-import { startSmtpIntake } from '../smtp/intake';
-import { mountUi } from '../ui';
 
 /** @internal The control server the assembly attached to a mock, for tests of the browser view. */
 export function controlServerOf(pop3: Pop3Mock): ControlServer | undefined {
@@ -32,7 +30,14 @@ export async function startPop3Mock(options: Pop3MockOptions = {}): Promise<Pop3
   const pop3 = new Pop3Mock(checked);
   try {
     await pop3.load();
+    // The control API, the browser view and the SMTP intake are loaded when
+    // asked for: most test files never do, and loading them was a third of
+    // importing the package (what every test file pays).
     if (checked.control) {
+      const [{ ControlServer }, { mountUi }] = await Promise.all([
+        import('../control/control-server.js'),
+        import('../ui/index.js'),
+      ]);
       const settings = checked.control === true ? {} : checked.control;
       const control = new ControlServer(pop3, settings);
       mountUi(pop3, control);
@@ -41,6 +46,7 @@ export async function startPop3Mock(options: Pop3MockOptions = {}): Promise<Pop3
       pop3.attach({ kind: 'control', url: control.url, token: control.token, close: () => control.close() });
     }
     if (checked.smtp) {
+      const { startSmtpIntake } = await import('../smtp/intake.js');
       const smtp = await startSmtpIntake(
         {
           userFor: (address) => pop3.userForAddress(address),

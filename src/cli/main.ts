@@ -1,4 +1,3 @@
-import { runCaptureCommand } from '../capture/capture-command';
 import { ConfigError } from '../config/config-error';
 import { loadConfig } from '../config/load-config';
 import { FixtureError } from '../fixtures/types';
@@ -26,8 +25,11 @@ export async function main(
   cwd = process.cwd(),
 ): Promise<number> {
   // `pop3-mock capture ...`: its own flags and usage (src/capture/capture-command.ts).
-  if (argv[0] === 'capture')
+  // Loaded only for it: a serving CLI (every test that starts one) does not pay for the capture code.
+  if (argv[0] === 'capture') {
+    const { runCaptureCommand } = await import('../capture/capture-command.js');
     return runCaptureCommand(argv.slice(1), { out: (t) => io.out(t.trimEnd()), err: io.err }, cwd);
+  }
   try {
     const args = parseCliArgs(argv);
     if (args.help) {
