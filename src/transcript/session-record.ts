@@ -87,7 +87,7 @@ export class SessionRecord implements SessionView {
   get restartedAt(): Date | undefined {
     return this.restartedAtNow;
   }
-  /** Messages RETRieved: number and uid in that session, in order (repeats included). */
+  /** Messages RETRieved: number and uid in that session, in order (repeats included). A new list on every read. */
   get retrieved(): readonly { readonly number: number; readonly uid: string }[] {
     return this.collect('retrieve', ({ number, uid }) => ({ number, uid }));
   }
@@ -211,7 +211,7 @@ export class SessionRecord implements SessionView {
     return `SessionRecord ${inspect(this.toJSON(), options)}`;
   }
 
-  /** Fault rules that fired in this session, in order. */
+  /** Fault rules that fired in this session, in order. A new list on every read. */
   get faults(): readonly FiredFault[] {
     return this.collect('fault', ({ ruleId, action, description, at }) => ({
       ruleId,
@@ -230,7 +230,10 @@ export class SessionRecord implements SessionView {
     return tlsRefusalOf(this.events);
   }
 
-  /** Errors inside the mock, in order: each was answered `-ERR` (the dialect's `internalError`) and ended the session. */
+  /**
+   * Errors inside the mock, in order: each was answered `-ERR` (the dialect's
+   * `internalError`) and ended the session. A new list on every read.
+   */
   get errors(): readonly RecordedInternalError[] {
     return this.collect('internal-error', ({ message, stack, at }) => ({ message, stack, at }));
   }
