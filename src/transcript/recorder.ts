@@ -4,6 +4,9 @@ import type { SessionFilter } from './query';
 import { DropLedger, type DroppedSessions } from './retention';
 import { SessionRecord } from './session-record';
 
+/** The most slots a new session's log is made with: a session of about a hundred commands. */
+const MAX_EXPECTED_SLOTS = 1024;
+
 /**
  * Keeps a {@link SessionRecord} for every session, fed from the event hub
  * (never on the data path). With `keepSessions`, only the newest that many
@@ -54,8 +57,10 @@ export class Recorder {
     this.last = record;
     record?.apply(event);
     if (event.type === 'session-end' && record) {
-      // Sessions of one run are much alike: the next one's log is made at this one's size.
-      this.expectedSlots = record.slotCount;
+      // Sessions of one run are much alike: the next one's log is made at this
+      // one's size, up to a bound (one long session must not make every later
+      // one hold its size while it runs).
+      this.expectedSlots = Math.min(record.slotCount, MAX_EXPECTED_SLOTS);
       if (this.ledger) this.retain(record, this.ledger);
     }
   }
