@@ -192,7 +192,13 @@ export class EventLog {
           : splitHead(head as number);
       const fields = FIELDS[type];
       const isText = IS_TEXT[SPECS[type].number]!;
-      const skip = only !== undefined && type !== only;
+      if (only !== undefined && type !== only) {
+        // Passed over: only its place in the slots and in the text move on.
+        for (let f = 0; f < fields.length; f++, i++) {
+          if (text !== undefined && isText[f] && typeof slots[i] === 'number') offset += slots[i] as number;
+        }
+        continue;
+      }
       const event: Record<string, unknown> = { type, sessionId, at: time + base };
       for (let f = 0; f < fields.length; f++) {
         let value = slots[i++];
@@ -206,7 +212,6 @@ export class EventLog {
         // An optional field that was absent stays absent.
         if (value !== undefined) event[fields[f]!] = value;
       }
-      if (skip) continue;
       if (event.args === ARGS_OF_RAW) event.args = argumentsOf(event.raw as string);
       out.push(event as unknown as Pop3Event);
     }
