@@ -28,9 +28,9 @@ export interface CommandFacts {
  * When no rule fires, a hook point only sends the normal reply, and the sink
  * is the connection itself.
  */
-export interface FaultHook {
-  /** The sink under every reply: the connection, or a connection-wide fault over it. */
-  readonly sink: ByteSink;
+export interface FaultHook extends ByteSink {
+  /** Writes under every reply: to the connection, or through a connection-wide fault over it. */
+  write(chunk: Buffer): Pending;
   /** Whether a fault may be holding a reply now. */
   readonly waiting: boolean;
   /** No rule is set: a command runs as it is, with no facts gathered for matching. */

@@ -52,17 +52,25 @@ export interface FaultTarget {
  * stalls) listen to one abort signal, so `reset()` and `close()` release them
  * and no timer is left behind.
  */
-export class FaultRunner implements FaultHook {
+export class FaultRunner implements FaultHook, ByteSink {
   private abort: AbortController | undefined;
   /** The connection, or a connection-wide throttle or fragmentation over it. */
   private base: ByteSink;
-  readonly sink: ByteSink = { write: (chunk) => this.base.write(chunk) };
 
   constructor(
     private readonly engine: FaultEngine,
     private readonly target: FaultTarget,
   ) {
     this.base = target.connection;
+  }
+
+  /**
+   * The session's writes go through the runner itself (it is the sink the
+   * reply writer holds), so a connection-wide throttle or fragmentation set
+   * later still applies.
+   */
+  write(chunk: Buffer): Pending {
+    return this.base.write(chunk);
   }
 
   /** Whether a fault is waiting (made lazily: most sessions never wait). */

@@ -6,6 +6,11 @@ export type MessageLookup =
   | { readonly found: true; readonly number: number; readonly message: StoredMessage }
   | { readonly found: false; readonly reason: 'no-such-message' | 'deleted'; readonly number: number };
 
+/** Who hears of each RETR (the session, for the transcript). */
+export interface RetrievalWatcher {
+  retrieved(number: number, uid: string): void;
+}
+
 /**
  * A session's view of a mailbox (RFC 1939 §4-§6): the message list fixed at
  * login, numbered 1..n for the whole session, with deletion marks that only
@@ -20,7 +25,7 @@ export class Maildrop {
     readonly mailbox: Mailbox,
     private readonly messages: readonly StoredMessage[],
     /** Told of every RETR, for the transcript. */
-    private readonly onRetrieve: (number: number, uid: string) => void = () => {},
+    private readonly watcher?: RetrievalWatcher,
   ) {}
 
   /** Number of messages at login, deleted ones included. */
@@ -69,7 +74,7 @@ export class Maildrop {
   markRetrieved(number: number): void {
     this.retrievedNumbers ??= new Set();
     this.retrievedNumbers.add(number);
-    this.onRetrieve(number, this.messages[number - 1]!.uid);
+    this.watcher?.retrieved(number, this.messages[number - 1]!.uid);
   }
 
   unmarkAll(): void {

@@ -12,6 +12,31 @@ const WRITE_WINDOW = 1024 * 1024;
 /** How a connection was ended by the server side. */
 export type CloseMode = 'fin' | 'reset';
 
+/** Who reads a connection (the session): received bytes, and the client's FIN. */
+export interface ConnectionReader {
+  received(chunk: Buffer): void;
+  peerEnded(): void;
+}
+
+// The socket listeners are shared functions that find their connection on
+// the socket, not closures made per connection: an idle session is mostly
+// such small objects, and a server may hold thousands.
+const OWNER = Symbol('pop3-mock connection');
+type OwnedSocket = Socket & { [OWNER]?: Connection };
+
+function onSocketData(this: OwnedSocket, chunk: Buffer): void {
+  this[OWNER]?.socketData(chunk);
+}
+function onSocketEnd(this: OwnedSocket): void {
+  this[OWNER]?.socketEnded();
+}
+function onSocketError(): void {
+  // Resets and TLS failures end the session; 'close' follows.
+}
+function onSocketClose(this: OwnedSocket): void {
+  this[OWNER]?.socketClosed();
+}
+
 /**
  * The only owner of a client socket: writes with backpressure, closes with
  * FIN or RST, and upgrades to TLS for STLS. Socket errors end the connection
@@ -19,11 +44,11 @@ export type CloseMode = 'fin' | 'reset';
  */
 export class Connection {
   private closedFlag = false;
-  private readonly closeWaiters: (() => void)[] = [];
-  private onData: ((chunk: Buffer) => void) | undefined;
+  private closeWaiters: (() => void)[] | undefined;
+  private reader: ConnectionReader | undefined;
+  private endWatcher: Pick<ConnectionReader, 'peerEnded'> | undefined;
   /** Bytes that arrived before anyone reads (a client that does not wait for the greeting). */
-  private early: Buffer[] = [];
-  private onEnd: () => void = () => {};
+  private early: Buffer[] | undefined;
   private peerEnded = false;
 
   constructor(
@@ -46,16 +71,18 @@ export class Connection {
     return this.closedFlag;
   }
 
-  /** Starts delivering received bytes to `handler`, first those that came early. */
-  read(handler: (chunk: Buffer) => void): void {
-    this.onData = handler;
-    for (const chunk of this.early.splice(0)) handler(chunk);
+  /** Starts delivering received bytes to `reader`, first those that came early. */
+  read(reader: ConnectionReader): void {
+    this.reader = reader;
+    const early = this.early;
+    this.early = undefined;
+    for (const chunk of early ?? []) reader.received(chunk);
   }
 
-  /** `handler` runs when the client has sent its FIN (at once if it already has). */
-  whenPeerEnds(handler: () => void): void {
-    this.onEnd = handler;
-    if (this.peerEnded) handler();
+  /** `watcher.peerEnded()` runs when the client has sent its FIN (at once if it already has). */
+  whenPeerEnds(watcher: Pick<ConnectionReader, 'peerEnded'>): void {
+    this.endWatcher = watcher;
+    if (this.peerEnded) watcher.peerEnded();
   }
 
   /** Holds writes back so several pipelined replies leave in one segment. */
@@ -156,7 +183,10 @@ export class Connection {
 
   whenClosed(): Promise<void> {
     if (this.closedFlag) return Promise.resolve();
-    return new Promise((resolve) => this.closeWaiters.push(resolve));
+    return new Promise((resolve) => {
+      this.closeWaiters ??= [];
+      this.closeWaiters.push(resolve);
+    });
   }
 
   /**
@@ -218,25 +248,39 @@ export class Connection {
   private handshakeDone = false;
 
   private attach(socket: Socket): void {
-    socket.on('data', (chunk: Buffer) => {
-      if (this.closedFlag) return;
-      if (this.onData) this.onData(chunk);
-      else this.early.push(chunk);
-    });
+    (socket as OwnedSocket)[OWNER] = this;
+    socket.on('data', onSocketData);
     // The server listens with allowHalfOpen: a client that half-closes after
     // pipelining its last commands still gets every reply.
-    socket.on('end', () => {
-      this.peerEnded = true;
-      this.onEnd();
-    });
-    socket.on('error', () => {
-      // Resets and TLS failures end the session; 'close' follows.
-    });
-    socket.on('close', () => {
-      if (this.closedFlag) return;
-      this.closedFlag = true;
-      this.onClosed(this.serverClosing);
-      for (const w of this.closeWaiters.splice(0)) w();
-    });
+    socket.on('end', onSocketEnd);
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
+  }
+
+  /** @internal The socket's 'data' (see {@link OWNER}). */
+  socketData(chunk: Buffer): void {
+    if (this.closedFlag) return;
+    if (this.reader) {
+      this.reader.received(chunk);
+      return;
+    }
+    this.early ??= [];
+    this.early.push(chunk);
+  }
+
+  /** @internal The socket's 'end'. */
+  socketEnded(): void {
+    this.peerEnded = true;
+    this.endWatcher?.peerEnded();
+  }
+
+  /** @internal The socket's 'close'. */
+  socketClosed(): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    this.onClosed(this.serverClosing);
+    const waiters = this.closeWaiters;
+    this.closeWaiters = undefined;
+    for (const w of waiters ?? []) w();
   }
 }

@@ -6,6 +6,11 @@ import type { Clock, TimerHandle } from '../clock';
  * early, waits for the rest of the period. A timer made and cancelled per
  * command was a tenth of a pipelined session's cost.
  */
+/** Who is told when the period passes without activity (the session). */
+export interface IdleWatcher {
+  idleExpired(): void;
+}
+
 export class IdleTimer {
   private timer: TimerHandle | undefined;
   private lastActivity = 0;
@@ -13,7 +18,7 @@ export class IdleTimer {
   constructor(
     private readonly clock: Clock,
     private readonly periodMs: number,
-    private readonly onIdle: () => void,
+    private readonly watcher: IdleWatcher,
   ) {}
 
   /** Something happened: the period starts again now. */
@@ -32,7 +37,7 @@ export class IdleTimer {
       this.timer = undefined;
       const left = this.lastActivity + this.periodMs - this.clock.now();
       if (left > 0) this.arm(left);
-      else this.onIdle();
+      else this.watcher.idleExpired();
     }, ms);
   }
 }

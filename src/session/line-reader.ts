@@ -10,13 +10,18 @@ export type InputLine = { readonly kind: 'line'; readonly bytes: Buffer } | { re
  * as it passes the limit, and its remaining bytes up to the next LF are
  * dropped, so a 10 MB line without CRLF costs no more than the limit.
  */
+/** Who takes the lines (the session). */
+export interface LineTaker {
+  takeLine(line: InputLine): void;
+}
+
 export class LineReader {
-  private pending: Buffer[] = [];
+  private pending: Buffer[] | undefined;
   private pendingLength = 0;
   private discarding = false;
 
   constructor(
-    private readonly emit: (line: InputLine) => void,
+    private readonly taker: LineTaker,
     /** Longest line accepted, line end included. */
     public limit: number,
   ) {}
@@ -37,13 +42,13 @@ export class LineReader {
       }
       if (this.pendingLength + piece.length > this.limit) {
         this.dropPending();
-        this.emit({ kind: 'too-long' });
+        this.taker.takeLine({ kind: 'too-long' });
         continue;
       }
-      const line = this.pendingLength === 0 ? piece : Buffer.concat([...this.pending, piece]);
+      const line = this.pendingLength === 0 ? piece : Buffer.concat([...(this.pending ?? []), piece]);
       this.dropPending();
       const end = line.length >= 2 && line[line.length - 2] === CR ? line.length - 2 : line.length - 1;
-      this.emit({ kind: 'line', bytes: line.subarray(0, end) });
+      this.taker.takeLine({ kind: 'line', bytes: line.subarray(0, end) });
     }
   }
 
@@ -58,16 +63,17 @@ export class LineReader {
     if (this.pendingLength + rest.length > this.limit) {
       this.dropPending();
       this.discarding = true;
-      this.emit({ kind: 'too-long' });
+      this.taker.takeLine({ kind: 'too-long' });
       return;
     }
     // Copy: a view would keep the whole socket chunk alive.
+    this.pending ??= [];
     this.pending.push(Buffer.from(rest));
     this.pendingLength += rest.length;
   }
 
   private dropPending(): void {
-    this.pending = [];
+    this.pending = undefined;
     this.pendingLength = 0;
   }
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import type { FaultHook, ReplyShape } from '../faults/hook';
 import { FaultRunner, type FaultTarget } from '../faults/runner';
 import type { Mailbox } from '../mailbox/mailbox';
-import { Maildrop } from '../mailbox/maildrop';
+import { Maildrop, type RetrievalWatcher } from '../mailbox/maildrop';
 import { andThen, type Pending } from '../pending';
 import { checkCommand } from '../protocol/command-check';
 import { type CommandLine, parseCommandLine } from '../protocol/command-line';
@@ -13,10 +13,10 @@ import { safeText } from '../protocol/reply-text';
 import { continueSasl } from '../protocol/steps/sasl';
 import type { EndReason, Pop3Event, SessionState, TlsMode } from '../vocabulary';
 import { SessionContext } from './command-context';
-import type { Connection, TlsUpgrade } from './connection';
-import { IdleTimer } from './idle-timer';
+import type { Connection, ConnectionReader, TlsUpgrade } from './connection';
+import { IdleTimer, type IdleWatcher } from './idle-timer';
 import { internalErrorEvent } from './internal-error';
-import { type InputLine, LineReader } from './line-reader';
+import { type InputLine, LineReader, type LineTaker } from './line-reader';
 import { replyEvent } from './reply-event';
 import { ReplyWriter } from './reply-writer';
 import type { SessionHost } from './session-host';
@@ -40,7 +40,10 @@ const PAUSE_AT = 64;
  * their replies leave through the reply writer, so pipelined commands are
  * answered in order. Nothing thrown in here reaches the host process.
  */
-export class Session extends SessionContext implements FaultTarget {
+export class Session
+  extends SessionContext
+  implements FaultTarget, ConnectionReader, LineTaker, IdleWatcher, RetrievalWatcher
+{
   readonly greetingTimestamp: string | undefined;
 
   private readonly reader: LineReader;
@@ -67,11 +70,12 @@ export class Session extends SessionContext implements FaultTarget {
     readonly tls: TlsMode,
   ) {
     super(id, host, tls !== 'none');
-    this.reader = new LineReader((line) => this.enqueue(line), host.dialect.maxLineLength.AUTHORIZATION);
+    // The session is the target of its reader, timer and connection itself: no closures per session.
+    this.reader = new LineReader(this, host.dialect.maxLineLength.AUTHORIZATION);
     // The session is the fault runner's target itself: no object of closures per session.
     this.faults = new FaultRunner(host.faults, this);
-    this.idle = new IdleTimer(host.clock, host.autologoutMs, () => void this.autologout());
-    this.writer = new ReplyWriter(this.faults.sink);
+    this.idle = new IdleTimer(host.clock, host.autologoutMs, this);
+    this.writer = new ReplyWriter(this.faults);
     this.greetingTimestamp = host.apop
       ? apopTimestamp(host.clock.now(), host.hostname, host.dialect.apopTimestamp)
       : undefined;
@@ -116,7 +120,7 @@ export class Session extends SessionContext implements FaultTarget {
       tls: this.tls,
     });
     this.idle.touch();
-    this.connection.whenPeerEnds(() => this.onPeerEnd());
+    this.connection.whenPeerEnds(this);
     if (this.tls === 'implicit') {
       // RFC 8314 §3.1: the handshake comes first, the greeting after it.
       const upgrade = await this.handshake('implicit');
@@ -184,10 +188,13 @@ export class Session extends SessionContext implements FaultTarget {
    * pipelined commands then leave corked together, in one write.
    */
   private listen(): void {
-    this.connection.read((chunk) => {
-      this.reader.feed(chunk);
-      if (!this.pumping && this.queue.length > 0) void this.pump();
-    });
+    this.connection.read(this);
+  }
+
+  /** Bytes from the client (ConnectionReader). */
+  received(chunk: Buffer): void {
+    this.reader.feed(chunk);
+    if (!this.pumping && this.queue.length > 0) void this.pump();
   }
 
   /**
@@ -195,7 +202,7 @@ export class Session extends SessionContext implements FaultTarget {
    * connection closes. A client that leaves while a fault holds a reply is
    * simply gone: nothing it asked for runs any more.
    */
-  private onPeerEnd(): void {
+  peerEnded(): void {
     this.inputEnded = true;
     if (this.faults.waiting) {
       this.endReason ??= 'client-closed';
@@ -214,7 +221,8 @@ export class Session extends SessionContext implements FaultTarget {
     }
   }
 
-  private enqueue(line: InputLine): void {
+  /** A line from the reader (LineTaker): queued, run by the pump. */
+  takeLine(line: InputLine): void {
     if (this.closing) return;
     this.queue.push(line);
     if (this.queue.length >= PAUSE_AT) this.connection.pause();
@@ -328,9 +336,7 @@ export class Session extends SessionContext implements FaultTarget {
         const { user, mechanism, mailbox } = next;
         if (next.locked) this.lockedMailbox = mailbox;
         this.user = user;
-        this.maildrop = new Maildrop(mailbox, next.snapshot, (number, uid) =>
-          this.host.emit({ type: 'retrieve', sessionId: this.id, at: this.host.clock.now(), number, uid }),
-        );
+        this.maildrop = new Maildrop(mailbox, next.snapshot, this);
         this.host.emit({ type: 'auth', sessionId: this.id, at, user, mechanism, result: 'ok' });
         this.setState('TRANSACTION');
         return;
@@ -454,6 +460,16 @@ export class Session extends SessionContext implements FaultTarget {
   private releaseLock(): void {
     this.lockedMailbox?.unlock(this.id);
     this.lockedMailbox = undefined;
+  }
+
+  /** The autologout period passed without a command (IdleWatcher). */
+  idleExpired(): void {
+    void this.autologout();
+  }
+
+  /** A RETR the maildrop served, for the transcript (RetrievalWatcher). */
+  retrieved(number: number, uid: string): void {
+    this.host.emit({ type: 'retrieve', sessionId: this.id, at: this.host.clock.now(), number, uid });
   }
 
   private async autologout(): Promise<void> {
