@@ -70,9 +70,9 @@ export class Session
     readonly tls: TlsMode,
   ) {
     super(id, host, tls !== 'none');
-    // The session is the target of its reader, timer and connection itself: no closures per session.
+    // The session itself is the target of its line reader, fault runner, timer,
+    // connection and maildrop: no closures per session (a server may hold thousands).
     this.reader = new LineReader(this, host.dialect.maxLineLength.AUTHORIZATION);
-    // The session is the fault runner's target itself: no object of closures per session.
     this.faults = new FaultRunner(host.faults, this);
     this.idle = new IdleTimer(host.clock, host.autologoutMs, this);
     this.writer = new ReplyWriter(this.faults);
