@@ -2,7 +2,6 @@ import { startPop3Mock } from '../assembly/start-pop3-mock';
 import { removeCaFile, writeCaFile } from '../config/ca-file';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { uiLink } from '../ui';
-import { findSession } from '../ui/view-model';
 import type { StartPlan } from './build-options';
 import { curlExample } from './curl-example';
 import { CliError, ExitCode } from './errors';
@@ -140,8 +139,7 @@ function logSessions(pop3: Pop3Mock, io: CliIo): () => void {
     io.err(`pop3-mock: session ${event.sessionId}: ${event.user}: ${outcome}`);
   });
   const offEnd = pop3.on('session-end', (event) => {
-    // From the newest: with --keep-sessions all, a scan from the oldest grows with every session.
-    const record = findSession(pop3, event.sessionId);
+    const record = pop3.sessionById(event.sessionId);
     const counts = record ? `, ${record.retrieved.length} retrieved, ${record.deleted.length} deleted` : '';
     io.err(`pop3-mock: session ${event.sessionId} ended (${event.reason}${counts})`);
   });

@@ -160,7 +160,7 @@ export const handlers: Handlers = {
   getDroppedSessions: ({ pop3, query }) => ok({ dropped: pop3.droppedSessions(query) ?? null }),
   getSession: ({ pop3, params }) => ok(sessionJSON(pop3, params.id)),
   getSessionTranscript({ pop3, params }) {
-    if (!pop3.sessions.some((s) => s.id === params.id)) throw missingSession(pop3, params.id);
+    if (!pop3.sessionById(params.id)) throw missingSession(pop3, params.id);
     return {
       status: 200,
       text: pop3.transcript({ sessionId: params.id }),
@@ -185,8 +185,7 @@ export const handlers: Handlers = {
   // The record the wait resolved with, not a lookup by id: with keepSessions it may be dropped already.
   waitNextSession: async ({ pop3, body }) => ok((await pop3.nextSession(body)).toJSON()),
   async waitSessionEnd({ pop3, body }) {
-    const target =
-      body.sessionId === undefined ? undefined : pop3.sessions.find((s) => s.id === body.sessionId);
+    const target = body.sessionId === undefined ? undefined : pop3.sessionById(body.sessionId);
     if (body.sessionId !== undefined && !target) throw missingSession(pop3, body.sessionId);
     const ended = await pop3.sessionEnd(target, { timeoutMs: body.timeoutMs, since: body.since });
     return ok(ended.toJSON());

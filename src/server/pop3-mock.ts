@@ -184,6 +184,11 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return this.recorder.sessions;
   }
 
+  /** @internal The record of session `id`, if kept: the control API, the browser view and the CLI look sessions up by id. */
+  sessionById(id: number): SessionRecord | undefined {
+    return this.recorder.get(id);
+  }
+
   /** Sessions matching `filter` (all by default), oldest first, live ones included. */
   listSessions(filter?: SessionFilter): readonly SessionRecord[] {
     return this.transcripts.sessions(checkInput(filterOptions, filter ?? {}, { source: 'listSessions()' }));

@@ -7,6 +7,7 @@ export function replyEvent(
   at: number,
   reply: Reply,
   bytes: number,
+  line = firstLine(reply),
 ): Extract<Pop3Event, { type: 'reply' }> {
-  return { type: 'reply', sessionId, at, status: statusOf(reply), line: firstLine(reply), bytes };
+  return { type: 'reply', sessionId, at, status: statusOf(reply), line, bytes };
 }

@@ -23,10 +23,9 @@ const withTrailer = (bytes: Buffer, trailer: Buffer): Buffer =>
 export class ReplyWriter {
   constructor(private readonly sink: ByteSink) {}
 
-  /** Sends a reply; gives the number of octets written. */
-  send(reply: Reply, options: WriteOptions = NO_OPTIONS): Pending<number> {
+  /** Sends a reply; gives the number of octets written. `status`: its first line, when the caller has it. */
+  send(reply: Reply, options: WriteOptions = NO_OPTIONS, status = firstLine(reply)): Pending<number> {
     const sink = options.sink ?? this.sink;
-    const status = firstLine(reply);
     const trailer = options.trailer ?? EMPTY;
     const terminated = options.terminator ?? true;
     switch (reply.kind) {

@@ -8,7 +8,7 @@ import { checkCommand } from '../protocol/command-check';
 import { type CommandLine, parseCommandLine } from '../protocol/command-line';
 import { apopTimestamp, greetingReply } from '../protocol/greeting';
 import type { CommandResult, NextStep, PendingSasl } from '../protocol/outcome';
-import { err, type Reply } from '../protocol/reply';
+import { err, firstLine, type Reply } from '../protocol/reply';
 import { safeText } from '../protocol/reply-text';
 import { continueSasl } from '../protocol/steps/sasl';
 import type { EndReason, Pop3Event, SessionState, TlsMode } from '../vocabulary';
@@ -445,8 +445,10 @@ export class Session
     if (shape.bend) ({ reply: sent, stuff } = shape.bend(reply));
     sent = safeText(sent, this.host.capabilities.respCodes);
     const options = stuff === shape.stuff ? shape : { ...shape, stuff };
-    return andThen(this.writer.send(sent, options), (bytes) => {
-      this.host.emit(replyEvent(this.id, this.host.clock.now(), sent, bytes));
+    // One first line for the wire and the transcript.
+    const line = firstLine(sent);
+    return andThen(this.writer.send(sent, options, line), (bytes) => {
+      this.host.emit(replyEvent(this.id, this.host.clock.now(), sent, bytes, line));
     });
   }
 

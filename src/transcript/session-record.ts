@@ -41,7 +41,7 @@ export interface FiredFault {
   readonly at: number;
 }
 
-/** The empty list every record shares until its first entry. */
+/** The deleted list every record shares until its UPDATE. */
 const NONE: readonly never[] = Object.freeze([]);
 
 /**

@@ -65,6 +65,8 @@ export interface MailboxView {
 /** What the transcript API reads: the records kept, and what was dropped of them. */
 export interface RecordSource {
   readonly sessions: readonly SessionRecord[];
+  /** The record of a session by id, if kept. */
+  get(id: number): SessionRecord | undefined;
   /** The dropped sessions (`keepSessions`) `filter` would have selected; undefined when none. */
   dropped(filter?: SessionFilter): DroppedSessions | undefined;
 }
@@ -187,7 +189,7 @@ export class TranscriptApi {
         },
       },
     );
-    return this.find(event.sessionId)!;
+    return this.recorder.get(event.sessionId)!;
   }
 
   /**
@@ -249,7 +251,7 @@ export class TranscriptApi {
   outcome(mailbox: MailboxView): MailboxOutcome {
     const sessions = this.sessions({ user: mailbox.user });
     const numberOf = (sessionId: number, uid: string) =>
-      this.find(sessionId)?.deleted.find((d) => d.uid === uid)?.number;
+      this.recorder.get(sessionId)?.deleted.find((d) => d.uid === uid)?.number;
     return {
       user: mailbox.user,
       remaining: mailbox.messages().map(({ number, uid, size }) => ({ number, uid, size })),
@@ -298,10 +300,6 @@ export class TranscriptApi {
     return first;
   }
 
-  private find(id: number): SessionRecord | undefined {
-    return this.recorder.sessions.find((s) => s.id === id);
-  }
-
   private matchesLive(pattern: CommandPattern, located: LocatedCommand, filter: SessionFilter): boolean {
     if (filter.sessionId !== undefined && located.sessionId !== filter.sessionId) return false;
     if (filter.user !== undefined && located.user !== filter.user) return false;
@@ -311,7 +309,7 @@ export class TranscriptApi {
   /** A command event, while it is dispatched, as a {@link LocatedCommand}, whether or not its record has applied it yet. */
   private locate(event: Pop3Event): LocatedCommand | undefined {
     if (event.type !== 'command') return undefined;
-    const record = this.find(event.sessionId);
+    const record = this.recorder.get(event.sessionId);
     const events = record?.events ?? [];
     const applied = record?.appliedLast(event) ?? false;
     const index = events.filter((e) => e.type === 'command').length + (applied ? 0 : 1);

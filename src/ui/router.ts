@@ -101,7 +101,7 @@ function get(pop3: Pop3Mock, res: ServerResponse, path: string, url: URL): void 
     sendPage(res, 200, faultsPage(pop3, notice));
   } else if (section === 'sessions' && a !== undefined && /^\d+$/.test(a)) {
     const id = Number(a);
-    const known = pop3.sessions.some((s) => s.id === id);
+    const known = pop3.sessionById(id) !== undefined;
     const dropped = known ? undefined : pop3.droppedSessions({ sessionId: id });
     if (dropped) sendPage(res, 404, message(pop3, 'Session dropped', `N${noSession(id, dropped).slice(1)}.`));
     else if (parts.length === 2) page(pop3, res, sessionPage(pop3, id));

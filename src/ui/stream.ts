@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Pop3Mock } from '../server/pop3-mock';
 import type { SessionRecord } from '../transcript/session-record';
-import { droppedText, findSession, LIST_LIMIT, LineRenderer, summarize } from './view-model';
+import { droppedText, LIST_LIMIT, LineRenderer, summarize } from './view-model';
 
 /** How often the session list is brought up to date while sessions run. */
 const LIST_INTERVAL = 50;
@@ -92,7 +92,7 @@ function listFlusher(pop3: Pop3Mock, send: Send): Flusher {
       return 'more' as const;
     }
     for (const id of touched) {
-      const record = findSession(pop3, id);
+      const record = pop3.sessionById(id);
       if (record) send('session', summarize(record));
     }
     touched.clear();
@@ -103,31 +103,27 @@ function listFlusher(pop3: Pop3Mock, send: Send): Flusher {
 
 function sessionFlusher(pop3: Pop3Mock, id: number, query: URLSearchParams, send: Send): Flusher {
   let record: SessionRecord | undefined;
-  let index = -1;
   let renderer: LineRenderer | undefined;
   let sent = Number(query.get('from') ?? '0');
   const flush = () => {
-    // Dropping older records (keepSessions) moves it; reset() forgets it (a live one gets a new record).
-    if (!record || pop3.sessions[index] !== record) {
-      index = sessionIndex(pop3, id);
-      const found = pop3.sessions[index];
-      if (!found || (record !== undefined && found !== record)) {
-        const dropped = pop3.droppedSessions({ sessionId: id });
-        send('gone', {
-          id,
-          why: dropped
-            ? 'This session ended and its record was dropped (keepSessions keeps the newest ended sessions).'
-            : 'This session is no longer recorded: the server was reset.',
-        });
-        return 'done' as const;
-      }
-      if (!record) {
-        record = found;
-        renderer = new LineRenderer(record);
-        if (!Number.isInteger(sent) || sent < 0 || sent > record.events.length) sent = 0;
-        // Lines already on the page: rendered only to bring the renderer to the same point.
-        renderer.lines(record.events.slice(0, sent));
-      }
+    // keepSessions may drop it; reset() forgets it (a live one gets a new record).
+    const found = pop3.sessionById(id);
+    if (!found || (record !== undefined && found !== record)) {
+      const dropped = pop3.droppedSessions({ sessionId: id });
+      send('gone', {
+        id,
+        why: dropped
+          ? 'This session ended and its record was dropped (keepSessions keeps the newest ended sessions).'
+          : 'This session is no longer recorded: the server was reset.',
+      });
+      return 'done' as const;
+    }
+    if (!record) {
+      record = found;
+      renderer = new LineRenderer(record);
+      if (!Number.isInteger(sent) || sent < 0 || sent > record.events.length) sent = 0;
+      // Lines already on the page: rendered only to bring the renderer to the same point.
+      renderer.lines(record.events.slice(0, sent));
     }
     const to = record.events.length;
     if (to > sent || record.ended) {
@@ -138,10 +134,4 @@ function sessionFlusher(pop3: Pop3Mock, id: number, query: URLSearchParams, send
     return record.ended ? ('done' as const) : ('more' as const);
   };
   return Object.assign(flush, { touched: () => {} });
-}
-
-function sessionIndex(pop3: Pop3Mock, id: number): number {
-  const sessions = pop3.sessions;
-  for (let i = sessions.length - 1; i >= 0; i--) if (sessions[i]!.id === id) return i;
-  return -1;
 }

@@ -122,13 +122,6 @@ export class LineRenderer {
   }
 }
 
-/** A session by id: the most recent first, since the view mostly asks about recent ones. */
-export function findSession(pop3: Pop3Mock, id: number): SessionRecord | undefined {
-  const sessions = pop3.sessions;
-  for (let i = sessions.length - 1; i >= 0; i--) if (sessions[i]!.id === id) return sessions[i];
-  return undefined;
-}
-
 /** The view's sentence on dropped sessions (`keepSessions`); undefined when none was dropped. */
 export function droppedText(pop3: Pop3Mock): string | undefined {
   const dropped = pop3.droppedSessions();

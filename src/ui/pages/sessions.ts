@@ -3,7 +3,6 @@ import { html, type SafeHtml, seg } from '../html';
 import { layout } from '../layout';
 import {
   droppedText,
-  findSession,
   LIST_LIMIT,
   LineRenderer,
   SESSION_FIELDS,
@@ -40,7 +39,7 @@ export function sessionsPage(pop3: Pop3Mock): SafeHtml {
 
 /** One session: its facts and its C:/S: transcript, growing live while it runs. */
 export function sessionPage(pop3: Pop3Mock, id: number): SafeHtml | undefined {
-  const record = findSession(pop3, id);
+  const record = pop3.sessionById(id);
   if (!record) return undefined;
   const summary = summarize(record);
   const events = record.events.length;
