@@ -1,5 +1,5 @@
 import type { DialectFile, FileText, TextState } from '../dialects/dialect-file';
-import { type FileTextName, fillTemplate } from '../dialects/file-placeholders';
+import { type FileTextName, fillTemplate, placeholdersOf } from '../dialects/file-placeholders';
 import { type DialectName, dialects } from '../dialects/index';
 import type { Findings, Sample } from './findings';
 import { APOP_TIMESTAMP } from './probe-before-login';
@@ -18,7 +18,7 @@ export interface FileChoices {
 const fits = (template: string, samples: readonly Sample[]) =>
   samples.every((s) => fillTemplate(template, s.values) === s.raw);
 
-const placeholderCount = (template: string) => template.match(/\{[A-Za-z]+\}/g)?.length ?? 0;
+const placeholderCount = (template: string) => placeholdersOf(template).length;
 
 /** A template every sample agrees with, preferring the one with the most placeholders. */
 function commonTemplate(samples: readonly Sample[]): string | undefined {
@@ -106,7 +106,7 @@ function nearestPreset(
  * `{digits}`, `{hex}` or `{base64}` (anything else too), the host made
  * `{host}`. Nothing of the server's values is kept.
  */
-export function apopShape(timestamp: string): string {
+function apopShape(timestamp: string): string {
   const inner = timestamp.slice(1, -1);
   const at = inner.lastIndexOf('@');
   const local = inner.slice(0, at).split(/([._-])/);

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorCode } from '../error-code';
 import { type CaptureFlags, captureFlags } from '../schema/capture-flags';
 import { checkInput } from '../schema/check';
 import { InputError } from '../schema/input-error';
@@ -16,7 +17,7 @@ export interface CaptureIo {
 }
 
 /** Exit codes of `pop3-mock capture` (the numbers `pop3-mock` itself uses mean the same). */
-export const CaptureExit = {
+const CaptureExit = {
   written: 0,
   unexpected: 1,
   /** Bad flags. */
@@ -102,7 +103,7 @@ export async function runCaptureCommand(
   try {
     ca = flags.ca === undefined ? undefined : readFileSync(resolve(cwd, flags.ca));
   } catch (error) {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    const code = errorCode(error);
     io.err(
       `pop3-mock capture: cannot read --ca ${flags.ca}: ${code === 'ENOENT' ? 'not found' : String(error)}`,
     );

@@ -1,5 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { errorCode } from '../error-code';
 
 /** Where and how the capture connects. */
 export interface Endpoint {
@@ -30,7 +31,7 @@ const CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME/;
 
 /** A connection or handshake error, said in the capture's words. */
 function connectFailed(endpoint: Endpoint, error: unknown, handshake: boolean): ConnectFailed {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  const code = errorCode(error) ?? '';
   const reason = error instanceof Error ? error.message : String(error);
   const where = `${endpoint.host}:${endpoint.port}`;
   if (handshake || CERTIFICATE_CODE.test(code)) {

@@ -1,7 +1,7 @@
 import type { ArgumentReader } from '../dialects/dialect';
 import { type ProbeRun, T } from './findings';
 import type { Answer } from './line-client';
-import { isErr, isOk, textOf } from './probe-session';
+import { isErr, isOk, lineOf, textOf } from './probe-session';
 import { type KnownValues, templateOf } from './template-of';
 
 /** Past 64 bits: no unsigned parser reads it. */
@@ -24,7 +24,7 @@ export async function probeArgumentReader(
 ): Promise<ArgumentReader | undefined> {
   const seen = (text: 'invalidNumber' | 'noSuchMessage', answer: Answer, values: KnownValues) =>
     isErr(answer) &&
-    f.samples.some((s) => s.text === text && s.template === templateOf(textOf(answerLine(answer)), values));
+    f.samples.some((s) => s.text === text && s.template === templateOf(textOf(lineOf(answer) ?? ''), values));
   const asNumber = (n: string): KnownValues => [
     ['number', n],
     ['argument', n],
@@ -69,5 +69,3 @@ export async function probeArgumentReader(
   }
   return largestMessageNumber === undefined ? { kind: 'scan' } : { kind: 'scan', largestMessageNumber };
 }
-
-const answerLine = (answer: Answer) => (answer.kind === 'line' || answer.kind === 'multi' ? answer.line : '');

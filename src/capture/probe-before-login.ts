@@ -1,6 +1,6 @@
 import { A, type ProbeRun, type ProbeTls, verbOf } from './findings';
 import type { Answer } from './line-client';
-import { isErr, isOk, lineOf, type ProbeSessions } from './probe-session';
+import { isErr, isOk, type ProbeSessions } from './probe-session';
 
 /** The greeting's APOP timestamp, if it has one (RFC 1939 §7: `<...@...>` at the end). */
 export const APOP_TIMESTAMP = /\s*(<[^<>\s@]+@[^<>\s]+>)\s*$/;
@@ -117,5 +117,5 @@ async function probeApopArguments({ sessions, learn }: ProbeRun): Promise<void> 
   }
   const extra = await sessions.probe(A, 'APOP pop3-mock-capture a b');
   if (isErr(extra)) learn('tooManyArguments', extra, [...verbOf('APOP'), ['extra', 'b']], 'APOP');
-  if (lineOf(extra)?.startsWith('+OK')) sessions.drop();
+  if (isOk(extra)) sessions.drop();
 }

@@ -35,7 +35,7 @@ export class CaptureStopped extends Error {
  * What to do about a refused login, by its response code (RFC 2449 §8,
  * RFC 3206). `loginDelay` is the LOGIN-DELAY the server advertised, if any.
  */
-export function loginRefusalAdvice(line: string, loginDelay: number | undefined): string {
+function loginRefusalAdvice(line: string, loginDelay: number | undefined): string {
   const code = /^-ERR \[([A-Z0-9/-]+)\]/.exec(line)?.[1];
   const delay = loginDelay === undefined ? 'its LOGIN-DELAY' : `LOGIN-DELAY ${loginDelay} s`;
   switch (code) {

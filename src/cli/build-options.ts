@@ -21,7 +21,7 @@ export interface UserSummary {
  * than the browser view lists (its newest 500) and more than a test run
  * against a shared server usually makes between two resets.
  */
-export const CLI_KEEP_SESSIONS = 1000;
+const CLI_KEEP_SESSIONS = 1000;
 
 /** Everything needed to start the server, merged from the config file and the flags. */
 export interface StartPlan {

@@ -1,5 +1,6 @@
 import { startPop3Mock } from '../assembly/start-pop3-mock';
 import { removeCaFile, writeCaFile } from '../config/ca-file';
+import { errorCode } from '../error-code';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { uiLink } from '../ui';
 import type { StartPlan } from './build-options';
@@ -90,7 +91,7 @@ async function start(plan: StartPlan): Promise<Pop3Mock> {
   try {
     return await startPop3Mock(plan.options);
   } catch (error) {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    const code = errorCode(error);
     if (code === 'EADDRINUSE') throw new CliError(`port ${port} on ${host} is in use`, ExitCode.portInUse);
     if (code === 'EACCES') {
       throw new CliError(`no permission to listen on port ${port} on ${host}`, ExitCode.unexpected);
@@ -118,9 +119,9 @@ function logStartup(pop3: Pop3Mock, plan: StartPlan, io: CliIo): void {
   // else curl asks for the password (never printed: logs end up in CI output).
   io.err(`pop3-mock: try (lists the messages; add a message number to the URL to fetch one):`);
   io.err(curlExample(pop3.url, plan.users[0]));
-  const keep = plan.options.keepSessions;
+  const keep = pop3.keepSessions;
   io.err(
-    keep === undefined || keep === 'all'
+    keep === 'all'
       ? 'pop3-mock: keeping the transcript of every session (memory grows with each; --keep-sessions N bounds it)'
       : `pop3-mock: keeping the transcripts of the newest ${keep} ended sessions (--keep-sessions N|all)`,
   );

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
+import { errorCode } from '../error-code';
 import { checkInput } from '../schema/check';
 import { type ConfigFileOptions, configFile } from '../schema/options';
 import { ConfigError } from './config-error';
@@ -68,10 +69,6 @@ function checkConfig(data: unknown, shown: string): ConfigFileOptions {
 
 function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
-}
-
-function errorCode(error: unknown): unknown {
-  return typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
 }
 
 function fsReason(error: unknown): string {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DialectFile } from '../dialects/dialect-file';
+import { errorCode } from '../error-code';
 import { checkInput } from '../schema/check';
 import { dialectFile } from '../schema/dialect-file';
 import { ConfigError } from './config-error';
@@ -19,7 +20,7 @@ export function loadDialect(path: string, cwd: string = process.cwd()): DialectF
   try {
     text = readFileSync(resolve(cwd, path), 'utf8');
   } catch (error) {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    const code = errorCode(error);
     throw new ConfigError(
       `cannot read dialect file ${path}: ${code === 'ENOENT' ? 'not found' : error instanceof Error ? error.message : String(error)}`,
     );

@@ -27,16 +27,10 @@ export function checkCommand(ctx: CommandContext, line: CommandLine): CommandChe
   }
   const states = ctx.dialect.commandStates?.[verb] ?? spec.states;
   if (!states.includes(ctx.state)) return refused(ctx.texts.wrongState(verb, ctx.state));
-  return runVerdict(spec);
+  return RUN[verb]!;
 }
 
-// One verdict object per command: nothing is allocated for a command that runs.
-const verdicts = new WeakMap<CommandSpec, CommandCheck>();
-function runVerdict(spec: CommandSpec): CommandCheck {
-  let verdict = verdicts.get(spec);
-  if (!verdict) {
-    verdict = { kind: 'run', spec };
-    verdicts.set(spec, verdict);
-  }
-  return verdict;
-}
+// One verdict object per command, made once: nothing is allocated for a command that runs.
+const RUN: Readonly<Record<string, CommandCheck>> = Object.fromEntries(
+  Object.entries(commandTable).map(([verb, spec]) => [verb, { kind: 'run', spec }]),
+);

@@ -5,7 +5,7 @@ import { ok, type Reply } from './reply';
 let greetingCounter = 0;
 
 /** The mock's own timestamp shape: process id, greeting counter, milliseconds. */
-export const DEFAULT_APOP_TIMESTAMP = '<{digits}.{digits}.{digits}@{host}>';
+const DEFAULT_APOP_TIMESTAMP = '<{digits}.{digits}.{digits}@{host}>';
 
 const PLACEHOLDER = /\{(digits|hex|base64|host)\}/g;
 

@@ -293,7 +293,7 @@ const tlsOptions = z
  * the CLI's end-of-session line nothing to read.
  */
 const KEEP_SESSIONS = 'expected a number of ended sessions to keep (an integer >= 1) or "all"';
-export const keepSessions = z.union(
+const keepSessions = z.union(
   [z.int({ error: KEEP_SESSIONS }).min(1, { error: KEEP_SESSIONS }), z.literal('all')],
   { error: KEEP_SESSIONS },
 );

@@ -1,3 +1,5 @@
+import { errorCode } from '../error-code';
+
 /*
  * `node:util` parseArgs refusals (an unknown option, a missing value), said
  * in one line: the `pop3-mock` flags and the `capture` subcommand's.
@@ -9,7 +11,7 @@ export function describeParseError(error: unknown): string {
   const given =
     typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
   const message = typeof given === 'string' ? given : String(error);
-  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  const code = errorCode(error);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const option = /'([^']+)'/.exec(message)?.[1];
     return option ? `unknown option ${option}` : message;
