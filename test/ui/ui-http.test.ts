@@ -12,358 +12,369 @@ import { cookie, FIRST, fetchUi, PASSWORD, StreamReader, startUiServer, USER } f
 
 let pop3: Pop3Mock;
 
-beforeEach(async () => {
-  pop3 = await startUiServer();
-});
-
 afterEach(async () => {
   await pop3.close();
 });
 
-describe('the login link and the token', () => {
-  test('uiLink() carries the token once; the login sets an HttpOnly SameSite=Strict cookie and redirects', async () => {
-    const link = uiLink(pop3)!;
-    expect(link).toBe(`${pop3.controlUrl}/ui/login?token=${pop3.controlToken}`);
-    const res = await fetch(link, { redirect: 'manual' });
-    expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/ui/');
-    const setCookie = res.headers.get('set-cookie')!;
-    expect(setCookie.split('; ')).toEqual([cookie(pop3), 'Path=/', 'HttpOnly', 'SameSite=Strict']);
+describe('a server with the default options', () => {
+  beforeEach(async () => {
+    pop3 = await startUiServer();
   });
 
-  test('a wrong token sets no cookie; without the cookie every page, script and stream is refused', async () => {
-    const wrong = await fetch(`${pop3.controlUrl}/ui/login?token=${'0'.repeat(64)}`, { redirect: 'manual' });
-    expect(wrong.status).toBe(401);
-    expect(wrong.headers.get('set-cookie')).toBeNull();
-    for (const path of ['/ui/', '/ui/app.js', '/ui/events', '/ui/faults', `/ui/mailboxes/${USER}`]) {
-      const res = await fetchUi(pop3, path, { auth: false });
-      expect([path, res.status]).toEqual([path, 401]);
-      expect(await res.text()).not.toContain(pop3.controlToken!);
+  describe('the login link and the token', () => {
+    test('uiLink() carries the token once; the login sets an HttpOnly SameSite=Strict cookie and redirects', async () => {
+      const link = uiLink(pop3)!;
+      expect(link).toBe(`${pop3.controlUrl}/ui/login?token=${pop3.controlToken}`);
+      const res = await fetch(link, { redirect: 'manual' });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/ui/');
+      const setCookie = res.headers.get('set-cookie')!;
+      expect(setCookie.split('; ')).toEqual([cookie(pop3), 'Path=/', 'HttpOnly', 'SameSite=Strict']);
+    });
+
+    test('a wrong token sets no cookie; without the cookie every page, script and stream is refused', async () => {
+      const wrong = await fetch(`${pop3.controlUrl}/ui/login?token=${'0'.repeat(64)}`, {
+        redirect: 'manual',
+      });
+      expect(wrong.status).toBe(401);
+      expect(wrong.headers.get('set-cookie')).toBeNull();
+      for (const path of ['/ui/', '/ui/app.js', '/ui/events', '/ui/faults', `/ui/mailboxes/${USER}`]) {
+        const res = await fetchUi(pop3, path, { auth: false });
+        expect([path, res.status]).toEqual([path, 401]);
+        expect(await res.text()).not.toContain(pop3.controlToken!);
+      }
+      const bearer = await fetchUi(pop3, '/ui/', {
+        auth: false,
+        headers: { authorization: `Bearer ${pop3.controlToken}` },
+      });
+      expect(bearer.status).toBe(200);
+    });
+
+    test('opened from another site, the login answers with a page that moves on itself (a Strict cookie is not sent on that redirect)', async () => {
+      const res = await fetch(uiLink(pop3)!, {
+        redirect: 'manual',
+        headers: { 'sec-fetch-site': 'cross-site' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('set-cookie')).toMatch(
+        /^pop3mock_\d+=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Strict$/,
+      );
+      expect(await res.text()).toContain('<meta http-equiv="refresh" content="0; url=/ui/">');
+    });
+
+    test('the control server checks the token before any mounted route runs; only the login link and /openapi.json are open', async () => {
+      const handle = jest.fn((_req: IncomingMessage, res: ServerResponse) => void res.end('mounted'));
+      controlServerOf(pop3)!.mount({ prefix: '/extra', handle });
+      const refused = await fetchUi(pop3, '/extra/page', { auth: false });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(handle).not.toHaveBeenCalled();
+      expect((await fetchUi(pop3, '/extra/page')).status).toBe(200);
+      expect(handle).toHaveBeenCalledTimes(1);
+      // The view's own refusal is its "token needed" page.
+      const page = await fetchUi(pop3, '/ui/', { auth: false });
+      expect(page.status).toBe(401);
+      expect(await page.text()).toContain('<h1>Token needed</h1>');
+      expect((await fetchUi(pop3, '/ui/login', { auth: false })).status).toBe(401);
+      expect((await fetchUi(pop3, '/openapi.json', { auth: false })).status).toBe(200);
+    });
+
+    test("two servers set differently named cookies, and one server's cookie does not open the other", async () => {
+      // The same token on both: only the cookie's name keeps them apart.
+      const token = 'shared-token-0123456789';
+      const servers = await Promise.all([1, 2].map(() => startPop3Mock({ control: { token } })));
+      try {
+        for (const server of servers) mountUi(server, controlServerOf(server)!);
+        const [a, b] = servers as [Pop3Mock, Pop3Mock];
+        const names = await Promise.all(
+          servers.map(async (server) => {
+            const res = await fetch(uiLink(server)!, { redirect: 'manual' });
+            return res.headers.get('set-cookie')!.split('=')[0];
+          }),
+        );
+        expect(names).toEqual([
+          `pop3mock_${controlServerOf(a)!.port}`,
+          `pop3mock_${controlServerOf(b)!.port}`,
+        ]);
+        expect(names[0]).not.toBe(names[1]);
+        expect((await fetchUi(a, '/ui/', { auth: false, headers: { cookie: cookie(a) } })).status).toBe(200);
+        expect((await fetchUi(b, '/ui/', { auth: false, headers: { cookie: cookie(a) } })).status).toBe(401);
+        expect(
+          (await fetchUi(b, '/api/status', { auth: false, headers: { cookie: cookie(a) } })).status,
+        ).toBe(401);
+      } finally {
+        await Promise.all(servers.map((server) => server.close()));
+      }
+    });
+
+    test('mountUi is idempotent and only answers under /ui', async () => {
+      const control = controlServerOf(pop3)!;
+      const mount = jest.spyOn(control, 'mount');
+      mountUi(pop3, control);
+      mountUi(pop3, control);
+      expect(mount).not.toHaveBeenCalled();
+      const api = await fetchUi(pop3, '/api/status', { auth: false });
+      expect(api.status).toBe(401);
+      expect(api.headers.get('content-type')).toMatch(/^application\/json/);
+      expect((await fetchUi(pop3, '/uix')).headers.get('content-type')).toMatch(/^application\/json/);
+    });
+  });
+
+  test('every page has the strict CSP and no inline script or style', async () => {
+    const c = await RawClient.login(pop3.port, USER, PASSWORD);
+    await c.command('QUIT');
+    await pop3.sessionEnd();
+    const uid = pop3.mailbox(USER).messages()[0]!.uid;
+    for (const path of [
+      '/ui/',
+      '/ui/sessions/1',
+      '/ui/mailboxes',
+      `/ui/mailboxes/${USER}`,
+      `/ui/mailboxes/${USER}/messages/${uid}`,
+      '/ui/faults',
+    ]) {
+      const res = await fetchUi(pop3, path);
+      expect([path, res.status]).toEqual([path, 200]);
+      expect(res.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+      );
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      const page = await res.text();
+      expect(page.match(/<script\b[^>]*>/g)).toEqual(['<script src="/ui/app.js" defer>']);
+      expect(page).not.toMatch(/\son[a-z]+=|\sstyle=|<style/i);
+      expect(page).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)|\/\/cdn/);
     }
-    const bearer = await fetchUi(pop3, '/ui/', {
-      auth: false,
-      headers: { authorization: `Bearer ${pop3.controlToken}` },
-    });
-    expect(bearer.status).toBe(200);
   });
 
-  test('opened from another site, the login answers with a page that moves on itself (a Strict cookie is not sent on that redirect)', async () => {
-    const res = await fetch(uiLink(pop3)!, {
-      redirect: 'manual',
-      headers: { 'sec-fetch-site': 'cross-site' },
-    });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('set-cookie')).toMatch(
-      /^pop3mock_\d+=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Strict$/,
+  test('hostile message sources and user names land as text', async () => {
+    const evilUser = `<b>"x'&`;
+    const evil =
+      'Subject: <script>alert(1)</script>\r\nX-Img: <img src=x onerror="alert(2)">\r\n\r\n</pre><script>alert(3)</script>\r\n';
+    await pop3.addUser(evilUser, { password: 'pw', messages: [evil] });
+    const uid = pop3.mailbox(evilUser).messages()[0]!.uid;
+    const base = `/ui/mailboxes/${encodeURIComponent(evilUser)}`;
+    const pages = await Promise.all(
+      [base, `${base}/messages/${uid}`, '/ui/mailboxes', '/ui/faults'].map(async (p) =>
+        (await fetchUi(pop3, p)).text(),
+      ),
     );
-    expect(await res.text()).toContain('<meta http-equiv="refresh" content="0; url=/ui/">');
+    for (const page of pages) {
+      expect(page).not.toContain('<script>alert');
+      expect(page).not.toContain('<img');
+      expect(page).not.toContain('<b>"x');
+    }
+    expect(pages[1]).toContain('&lt;/pre&gt;&lt;script&gt;alert(3)&lt;/script&gt;');
+    expect(pages[1]).toContain('<th scope="row">Subject</th><td>&lt;script&gt;alert(1)&lt;/script&gt;</td>');
+    expect(pages[0]).toContain('<h1>Mailbox &lt;b&gt;&quot;x&#39;&amp;</h1>');
+    // The password is a secret: no page shows it.
+    expect(pages.join('')).not.toContain(PASSWORD);
   });
 
-  test('the control server checks the token before any mounted route runs; only the login link and /openapi.json are open', async () => {
-    const handle = jest.fn((_req: IncomingMessage, res: ServerResponse) => void res.end('mounted'));
-    controlServerOf(pop3)!.mount({ prefix: '/extra', handle });
-    const refused = await fetchUi(pop3, '/extra/page', { auth: false });
-    expect(refused.status).toBe(401);
-    expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(handle).not.toHaveBeenCalled();
-    expect((await fetchUi(pop3, '/extra/page')).status).toBe(200);
-    expect(handle).toHaveBeenCalledTimes(1);
-    // The view's own refusal is its "token needed" page.
-    const page = await fetchUi(pop3, '/ui/', { auth: false });
-    expect(page.status).toBe(401);
-    expect(await page.text()).toContain('<h1>Token needed</h1>');
-    expect((await fetchUi(pop3, '/ui/login', { auth: false })).status).toBe(401);
-    expect((await fetchUi(pop3, '/openapi.json', { auth: false })).status).toBe(200);
+  test('the exports are the library forms, with secrets masked', async () => {
+    const c = await RawClient.login(pop3.port, USER, PASSWORD);
+    await c.multi('RETR 1');
+    await c.command('QUIT');
+    const session = await pop3.sessionEnd();
+    const text = await fetchUi(pop3, `/ui/sessions/${session.id}/transcript.txt`);
+    expect(text.headers.get('content-disposition')).toBe(`attachment; filename="session-${session.id}.txt"`);
+    const body = await text.text();
+    expect(body).toBe(`${pop3.transcript({ sessionId: session.id })}\n`);
+    expect(body).toContain('C: PASS ******');
+    const json = await fetchUi(pop3, `/ui/sessions/${session.id}/transcript.json`);
+    expect(json.headers.get('content-disposition')).toBe(`attachment; filename="session-${session.id}.json"`);
+    const exported = await json.text();
+    expect(JSON.parse(exported)).toEqual(
+      JSON.parse(JSON.stringify(pop3.exportTranscripts({ sessionId: session.id }))),
+    );
+    expect(body + exported).not.toContain(PASSWORD);
+    expect((await fetchUi(pop3, '/ui/sessions/99/transcript.txt')).status).toBe(404);
   });
 
-  test("two servers set differently named cookies, and one server's cookie does not open the other", async () => {
-    // The same token on both: only the cookie's name keeps them apart.
-    const token = 'shared-token-0123456789';
-    const servers = await Promise.all([1, 2].map(() => startPop3Mock({ control: { token } })));
+  test('the session stream resumes after the lines a page has, and ends with the session', async () => {
+    const c = await RawClient.login(pop3.port, USER, PASSWORD);
+    const record = pop3.sessions[0]!;
+    const shown = record.events.length;
+    await c.multi('RETR 1');
+    await c.command('QUIT');
+    await pop3.sessionEnd();
+    const reader = await StreamReader.open(pop3, `/ui/events?session=${record.id}&from=${shown}`);
+    // The server ends the stream after the session's last line.
+    const events = await reader.until();
+    const lines = events.flatMap((e) => (e.data as { lines: { text: string }[] }).lines.map((l) => l.text));
+    // The library's own lines for the same events: the whole transcript minus the part already shown.
+    const all = pop3.transcript({ sessionId: record.id, header: false }).split('\n');
+    expect(lines).toEqual(all.slice(all.length - lines.length));
+    expect(lines[0]).toBe('C: RETR 1');
+    expect(lines).toContain(`S: [${Buffer.byteLength(FIRST)} octets of data]`);
+    expect(lines[lines.length - 1]).toBe('-- ended: quit-update');
+    const last = events[events.length - 1]!.data as {
+      to: number;
+      summary: { ended: boolean; cells: { user: string } };
+    };
+    expect(last.to).toBe(record.events.length);
+    expect(last.summary.ended).toBe(true);
+    expect(last.summary.cells.user).toBe(USER);
+  });
+
+  test('the list stream sends every session on connect, then each one as it changes', async () => {
+    const first = await RawClient.login(pop3.port, USER, PASSWORD);
+    await first.command('QUIT');
+    await pop3.sessionEnd();
+    const reader = await StreamReader.open(pop3, '/ui/events');
     try {
-      for (const server of servers) mountUi(server, controlServerOf(server)!);
-      const [a, b] = servers as [Pop3Mock, Pop3Mock];
-      const names = await Promise.all(
-        servers.map(async (server) => {
-          const res = await fetch(uiLink(server)!, { redirect: 'manual' });
-          return res.headers.get('set-cookie')!.split('=')[0];
+      // Connected: the snapshot holds the ended first session only.
+      await reader.until((events) => events.length === 1);
+      const second = await RawClient.connect(pop3.port);
+      const opened = await reader.until((events) => events.length === 2);
+      expect(opened[1]).toEqual({
+        event: 'session',
+        data: expect.objectContaining({
+          id: 2,
+          ended: false,
+          cells: expect.objectContaining({ ended: 'open' }),
         }),
-      );
-      expect(names).toEqual([`pop3mock_${controlServerOf(a)!.port}`, `pop3mock_${controlServerOf(b)!.port}`]);
-      expect(names[0]).not.toBe(names[1]);
-      expect((await fetchUi(a, '/ui/', { auth: false, headers: { cookie: cookie(a) } })).status).toBe(200);
-      expect((await fetchUi(b, '/ui/', { auth: false, headers: { cookie: cookie(a) } })).status).toBe(401);
-      expect((await fetchUi(b, '/api/status', { auth: false, headers: { cookie: cookie(a) } })).status).toBe(
-        401,
-      );
+      });
+      await second.command('QUIT');
+      await reader.until((events) => (events[events.length - 1]!.data as { ended: boolean }).ended);
     } finally {
-      await Promise.all(servers.map((server) => server.close()));
+      reader.close();
     }
+    const events = reader.events;
+    expect(events[0]).toEqual({ event: 'session', data: expect.objectContaining({ id: 1, ended: true }) });
+    const last = events[events.length - 1]!.data as { cells: Record<string, string> };
+    expect(last.cells.user).toBe('not logged in');
+    expect(last.cells.ended).toBe('quit-authorization');
   });
 
-  test('mountUi is idempotent and only answers under /ui', async () => {
-    const control = controlServerOf(pop3)!;
-    const mount = jest.spyOn(control, 'mount');
-    mountUi(pop3, control);
-    mountUi(pop3, control);
-    expect(mount).not.toHaveBeenCalled();
-    const api = await fetchUi(pop3, '/api/status', { auth: false });
-    expect(api.status).toBe(401);
-    expect(api.headers.get('content-type')).toMatch(/^application\/json/);
-    expect((await fetchUi(pop3, '/uix')).headers.get('content-type')).toMatch(/^application\/json/);
-  });
-});
-
-test('every page has the strict CSP and no inline script or style', async () => {
-  const c = await RawClient.login(pop3.port, USER, PASSWORD);
-  await c.command('QUIT');
-  await pop3.sessionEnd();
-  const uid = pop3.mailbox(USER).messages()[0]!.uid;
-  for (const path of [
-    '/ui/',
-    '/ui/sessions/1',
-    '/ui/mailboxes',
-    `/ui/mailboxes/${USER}`,
-    `/ui/mailboxes/${USER}/messages/${uid}`,
-    '/ui/faults',
-  ]) {
-    const res = await fetchUi(pop3, path);
-    expect([path, res.status]).toEqual([path, 200]);
-    expect(res.headers.get('content-security-policy')).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    );
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    const page = await res.text();
-    expect(page.match(/<script\b[^>]*>/g)).toEqual(['<script src="/ui/app.js" defer>']);
-    expect(page).not.toMatch(/\son[a-z]+=|\sstyle=|<style/i);
-    expect(page).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)|\/\/cdn/);
-  }
-});
-
-test('hostile message sources and user names land as text', async () => {
-  const evilUser = `<b>"x'&`;
-  const evil =
-    'Subject: <script>alert(1)</script>\r\nX-Img: <img src=x onerror="alert(2)">\r\n\r\n</pre><script>alert(3)</script>\r\n';
-  await pop3.addUser(evilUser, { password: 'pw', messages: [evil] });
-  const uid = pop3.mailbox(evilUser).messages()[0]!.uid;
-  const base = `/ui/mailboxes/${encodeURIComponent(evilUser)}`;
-  const pages = await Promise.all(
-    [base, `${base}/messages/${uid}`, '/ui/mailboxes', '/ui/faults'].map(async (p) =>
-      (await fetchUi(pop3, p)).text(),
-    ),
-  );
-  for (const page of pages) {
-    expect(page).not.toContain('<script>alert');
-    expect(page).not.toContain('<img');
-    expect(page).not.toContain('<b>"x');
-  }
-  expect(pages[1]).toContain('&lt;/pre&gt;&lt;script&gt;alert(3)&lt;/script&gt;');
-  expect(pages[1]).toContain('<th scope="row">Subject</th><td>&lt;script&gt;alert(1)&lt;/script&gt;</td>');
-  expect(pages[0]).toContain('<h1>Mailbox &lt;b&gt;&quot;x&#39;&amp;</h1>');
-  // The password is a secret: no page shows it.
-  expect(pages.join('')).not.toContain(PASSWORD);
-});
-
-test('the exports are the library forms, with secrets masked', async () => {
-  const c = await RawClient.login(pop3.port, USER, PASSWORD);
-  await c.multi('RETR 1');
-  await c.command('QUIT');
-  const session = await pop3.sessionEnd();
-  const text = await fetchUi(pop3, `/ui/sessions/${session.id}/transcript.txt`);
-  expect(text.headers.get('content-disposition')).toBe(`attachment; filename="session-${session.id}.txt"`);
-  const body = await text.text();
-  expect(body).toBe(`${pop3.transcript({ sessionId: session.id })}\n`);
-  expect(body).toContain('C: PASS ******');
-  const json = await fetchUi(pop3, `/ui/sessions/${session.id}/transcript.json`);
-  expect(json.headers.get('content-disposition')).toBe(`attachment; filename="session-${session.id}.json"`);
-  const exported = await json.text();
-  expect(JSON.parse(exported)).toEqual(
-    JSON.parse(JSON.stringify(pop3.exportTranscripts({ sessionId: session.id }))),
-  );
-  expect(body + exported).not.toContain(PASSWORD);
-  expect((await fetchUi(pop3, '/ui/sessions/99/transcript.txt')).status).toBe(404);
-});
-
-test('the session stream resumes after the lines a page has, and ends with the session', async () => {
-  const c = await RawClient.login(pop3.port, USER, PASSWORD);
-  const record = pop3.sessions[0]!;
-  const shown = record.events.length;
-  await c.multi('RETR 1');
-  await c.command('QUIT');
-  await pop3.sessionEnd();
-  const reader = await StreamReader.open(pop3, `/ui/events?session=${record.id}&from=${shown}`);
-  // The server ends the stream after the session's last line.
-  const events = await reader.until();
-  const lines = events.flatMap((e) => (e.data as { lines: { text: string }[] }).lines.map((l) => l.text));
-  // The library's own lines for the same events: the whole transcript minus the part already shown.
-  const all = pop3.transcript({ sessionId: record.id, header: false }).split('\n');
-  expect(lines).toEqual(all.slice(all.length - lines.length));
-  expect(lines[0]).toBe('C: RETR 1');
-  expect(lines).toContain(`S: [${Buffer.byteLength(FIRST)} octets of data]`);
-  expect(lines[lines.length - 1]).toBe('-- ended: quit-update');
-  const last = events[events.length - 1]!.data as {
-    to: number;
-    summary: { ended: boolean; cells: { user: string } };
-  };
-  expect(last.to).toBe(record.events.length);
-  expect(last.summary.ended).toBe(true);
-  expect(last.summary.cells.user).toBe(USER);
-});
-
-test('the list stream sends every session on connect, then each one as it changes', async () => {
-  const first = await RawClient.login(pop3.port, USER, PASSWORD);
-  await first.command('QUIT');
-  await pop3.sessionEnd();
-  const reader = await StreamReader.open(pop3, '/ui/events');
-  try {
-    // Connected: the snapshot holds the ended first session only.
-    await reader.until((events) => events.length === 1);
-    const second = await RawClient.connect(pop3.port);
-    const opened = await reader.until((events) => events.length === 2);
-    expect(opened[1]).toEqual({
-      event: 'session',
-      data: expect.objectContaining({
-        id: 2,
-        ended: false,
-        cells: expect.objectContaining({ ended: 'open' }),
-      }),
-    });
-    await second.command('QUIT');
-    await reader.until((events) => (events[events.length - 1]!.data as { ended: boolean }).ended);
-  } finally {
-    reader.close();
-  }
-  const events = reader.events;
-  expect(events[0]).toEqual({ event: 'session', data: expect.objectContaining({ id: 1, ended: true }) });
-  const last = events[events.length - 1]!.data as { cells: Record<string, string> };
-  expect(last.cells.user).toBe('not logged in');
-  expect(last.cells.ended).toBe('quit-authorization');
-});
-
-test('after reset() a session page hears its record is gone and the list starts over, with the live session restarted', async () => {
-  const c = await RawClient.connect(pop3.port);
-  const session = await StreamReader.open(pop3, '/ui/events?session=1&from=0');
-  const list = await StreamReader.open(pop3, '/ui/events');
-  try {
-    await session.until((events) => events.length === 1);
-    await list.until((events) => events.length === 1);
-    await pop3.reset();
-    // The next event of the forgotten session tells both streams.
-    await c.command('NOOP');
-    const ended = await session.until();
-    expect(ended.map((e) => e.event)).toEqual(['lines', 'gone']);
-    // reset() keeps recording the live session: the list starts over with its restarted record.
-    const listed = await list.until(
-      (events) => events.some((e) => e.event === 'reset') && events.at(-1)?.event === 'session',
-    );
-    expect(listed.map((e) => e.event)).toEqual(['session', 'reset', 'session']);
-  } finally {
-    session.close();
-    list.close();
-    c.destroy();
-  }
-});
-
-test('with keepSessions the list says what was dropped, live too, and a dropped session says why', async () => {
-  await pop3.close();
-  pop3 = await startUiServer({ keepSessions: 1 });
-  const list = await StreamReader.open(pop3, '/ui/events');
-  try {
-    for (let i = 0; i < 2; i++) {
-      const client = await RawClient.login(pop3.port, USER, PASSWORD);
-      await client.command('QUIT');
-      await client.closed();
-    }
-    const text =
-      '1 ended session was dropped, the newest of them session 1 (keepSessions: 1 keeps the newest ended sessions).';
-    const events = await list.until((all) => all.some((e) => e.event === 'dropped'));
-    expect(events.filter((e) => e.event === 'dropped')).toEqual([{ event: 'dropped', data: { text } }]);
-    const page = await (await fetchUi(pop3, '/ui/')).text();
-    expect(page).toContain(`<p class="notice" role="status" id="dropped">${text}</p>`);
-    const gone = await fetchUi(pop3, '/ui/sessions/1');
-    expect(gone.status).toBe(404);
-    expect(await gone.text()).toContain(
-      '<p>No session 1: it ended and its record was dropped (keepSessions: 1 keeps the newest ended sessions).</p>',
-    );
-    expect((await fetchUi(pop3, '/ui/sessions/1/transcript.txt')).status).toBe(404);
+  test('after reset() a session page hears its record is gone and the list starts over, with the live session restarted', async () => {
+    const c = await RawClient.connect(pop3.port);
     const session = await StreamReader.open(pop3, '/ui/events?session=1&from=0');
-    expect(await session.until()).toEqual([
-      {
-        event: 'gone',
-        data: {
-          id: 1,
-          why: 'This session ended and its record was dropped (keepSessions keeps the newest ended sessions).',
-        },
-      },
-    ]);
-  } finally {
-    list.close();
-  }
-  // An open session's page streams on while older records are dropped before it.
-  const open = await RawClient.login(pop3.port, USER, PASSWORD); // session 3
-  const live = await StreamReader.open(pop3, '/ui/events?session=3&from=0');
-  try {
-    await live.until((all) => all.length > 0);
-    // Session 4 ends: session 2 is dropped, and session 3's record moves up the list.
-    const other = await RawClient.connect(pop3.port);
-    await other.command('QUIT');
-    await other.closed();
-    expect(pop3.sessions.map((s) => s.id)).not.toContain(2);
-    await open.command('NOOP');
-    const seen = await live.until((all) =>
-      all.some((e) => e.event !== 'lines' || JSON.stringify(e.data).includes('C: NOOP')),
+    const list = await StreamReader.open(pop3, '/ui/events');
+    try {
+      await session.until((events) => events.length === 1);
+      await list.until((events) => events.length === 1);
+      await pop3.reset();
+      // The next event of the forgotten session tells both streams.
+      await c.command('NOOP');
+      const ended = await session.until();
+      expect(ended.map((e) => e.event)).toEqual(['lines', 'gone']);
+      // reset() keeps recording the live session: the list starts over with its restarted record.
+      const listed = await list.until(
+        (events) => events.some((e) => e.event === 'reset') && events.at(-1)?.event === 'session',
+      );
+      expect(listed.map((e) => e.event)).toEqual(['session', 'reset', 'session']);
+    } finally {
+      session.close();
+      list.close();
+      c.destroy();
+    }
+  });
+
+  test('forms are refused from another origin', async () => {
+    const body = new URLSearchParams({ verb: 'RETR', kind: 'err', reply: '-ERR no', times: '1' });
+    const foreign = await fetchUi(pop3, '/ui/faults', {
+      method: 'POST',
+      body,
+      headers: { origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(foreign.status).toBe(403);
+    expect(pop3.rules()).toEqual([]);
+    const own = await fetchUi(pop3, '/ui/faults', {
+      method: 'POST',
+      body,
+      headers: { origin: pop3.controlUrl!, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(own.status).toBe(303);
+    expect(pop3.rules().map((s) => s.rule.explain())).toEqual(['on every RETR once: reply "-ERR no"']);
+    const refused = await fetchUi(pop3, '/ui/faults', {
+      method: 'POST',
+      body: new URLSearchParams({ verb: 'RETR', kind: 'err', reply: 'hello' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain(
+      '<p class="error" role="alert" id="form-error">rules[0].action.lines: expected the first line to start with &quot;+OK&quot; or &quot;-ERR&quot; (a status line, RFC 1939 §3), got [&quot;hello&quot;]</p>',
     );
-    expect(seen.map((e) => e.event).filter((e) => e !== 'lines')).toEqual([]);
-  } finally {
-    live.close();
-    open.destroy();
-  }
-  // Without drops the note is there, hidden, for the live stream to fill.
-  await pop3.reset();
-  expect(await (await fetchUi(pop3, '/ui/')).text()).toContain(
-    '<p class="notice" role="status" id="dropped" hidden></p>',
-  );
+  });
+
+  test('multipart uploads keep every byte', () => {
+    const eml = Buffer.from('Subject: x\r\n\r\n\r\n--not-the-boundary\r\nend\x00\xff\r\n', 'latin1');
+    const body = Buffer.concat([
+      Buffer.from(
+        '--B0undary\r\nContent-Disposition: form-data; name="file"; filename="a.eml"\r\nContent-Type: message/rfc822\r\n\r\n',
+      ),
+      eml,
+      Buffer.from(
+        '\r\n--B0undary\r\nContent-Disposition: form-data; name="source"\r\n\r\npasted\r\n--B0undary--\r\n',
+      ),
+    ]);
+    const form = parseMultipart(body, 'B0undary');
+    expect(form.files.get('file')!.data.equals(eml)).toBe(true);
+    expect(form.fields.get('source')).toBe('pasted');
+  });
 });
 
-test('forms are refused from another origin', async () => {
-  const body = new URLSearchParams({ verb: 'RETR', kind: 'err', reply: '-ERR no', times: '1' });
-  const foreign = await fetchUi(pop3, '/ui/faults', {
-    method: 'POST',
-    body,
-    headers: { origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+describe('a server with keepSessions: 1', () => {
+  beforeEach(async () => {
+    pop3 = await startUiServer({ keepSessions: 1 });
   });
-  expect(foreign.status).toBe(403);
-  expect(pop3.rules()).toEqual([]);
-  const own = await fetchUi(pop3, '/ui/faults', {
-    method: 'POST',
-    body,
-    headers: { origin: pop3.controlUrl!, 'content-type': 'application/x-www-form-urlencoded' },
-  });
-  expect(own.status).toBe(303);
-  expect(pop3.rules().map((s) => s.rule.explain())).toEqual(['on every RETR once: reply "-ERR no"']);
-  const refused = await fetchUi(pop3, '/ui/faults', {
-    method: 'POST',
-    body: new URLSearchParams({ verb: 'RETR', kind: 'err', reply: 'hello' }),
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  });
-  expect(refused.status).toBe(400);
-  expect(await refused.text()).toContain(
-    '<p class="error" role="alert" id="form-error">rules[0].action.lines: expected the first line to start with &quot;+OK&quot; or &quot;-ERR&quot; (a status line, RFC 1939 §3), got [&quot;hello&quot;]</p>',
-  );
-});
 
-test('multipart uploads keep every byte', () => {
-  const eml = Buffer.from('Subject: x\r\n\r\n\r\n--not-the-boundary\r\nend\x00\xff\r\n', 'latin1');
-  const body = Buffer.concat([
-    Buffer.from(
-      '--B0undary\r\nContent-Disposition: form-data; name="file"; filename="a.eml"\r\nContent-Type: message/rfc822\r\n\r\n',
-    ),
-    eml,
-    Buffer.from(
-      '\r\n--B0undary\r\nContent-Disposition: form-data; name="source"\r\n\r\npasted\r\n--B0undary--\r\n',
-    ),
-  ]);
-  const form = parseMultipart(body, 'B0undary');
-  expect(form.files.get('file')!.data.equals(eml)).toBe(true);
-  expect(form.fields.get('source')).toBe('pasted');
+  test('with keepSessions the list says what was dropped, live too, and a dropped session says why', async () => {
+    const list = await StreamReader.open(pop3, '/ui/events');
+    try {
+      for (let i = 0; i < 2; i++) {
+        const client = await RawClient.login(pop3.port, USER, PASSWORD);
+        await client.command('QUIT');
+        await client.closed();
+      }
+      const text =
+        '1 ended session was dropped, the newest of them session 1 (keepSessions: 1 keeps the newest ended sessions).';
+      const events = await list.until((all) => all.some((e) => e.event === 'dropped'));
+      expect(events.filter((e) => e.event === 'dropped')).toEqual([{ event: 'dropped', data: { text } }]);
+      const page = await (await fetchUi(pop3, '/ui/')).text();
+      expect(page).toContain(`<p class="notice" role="status" id="dropped">${text}</p>`);
+      const gone = await fetchUi(pop3, '/ui/sessions/1');
+      expect(gone.status).toBe(404);
+      expect(await gone.text()).toContain(
+        '<p>No session 1: it ended and its record was dropped (keepSessions: 1 keeps the newest ended sessions).</p>',
+      );
+      expect((await fetchUi(pop3, '/ui/sessions/1/transcript.txt')).status).toBe(404);
+      const session = await StreamReader.open(pop3, '/ui/events?session=1&from=0');
+      expect(await session.until()).toEqual([
+        {
+          event: 'gone',
+          data: {
+            id: 1,
+            why: 'This session ended and its record was dropped (keepSessions keeps the newest ended sessions).',
+          },
+        },
+      ]);
+    } finally {
+      list.close();
+    }
+    // An open session's page streams on while older records are dropped before it.
+    const open = await RawClient.login(pop3.port, USER, PASSWORD); // session 3
+    const live = await StreamReader.open(pop3, '/ui/events?session=3&from=0');
+    try {
+      await live.until((all) => all.length > 0);
+      // Session 4 ends: session 2 is dropped, and session 3's record moves up the list.
+      const other = await RawClient.connect(pop3.port);
+      await other.command('QUIT');
+      await other.closed();
+      expect(pop3.sessions.map((s) => s.id)).not.toContain(2);
+      await open.command('NOOP');
+      const seen = await live.until((all) =>
+        all.some((e) => e.event !== 'lines' || JSON.stringify(e.data).includes('C: NOOP')),
+      );
+      expect(seen.map((e) => e.event).filter((e) => e !== 'lines')).toEqual([]);
+    } finally {
+      live.close();
+      open.destroy();
+    }
+    // Without drops the note is there, hidden, for the live stream to fill.
+    await pop3.reset();
+    expect(await (await fetchUi(pop3, '/ui/')).text()).toContain(
+      '<p class="notice" role="status" id="dropped" hidden></p>',
+    );
+  });
 });

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPop3Mock } from '../../../src';
 import { main } from '../../../src/cli/main';
-import { CAPTURE_MESSAGES, CAPTURE_PASSWORD, CAPTURE_USER } from './capture-helpers';
+import { CAPTURE_PASSWORD, CAPTURE_USER, CAPTURE_USERS } from './capture-helpers';
 
 test('pop3-mock capture writes the file to --out, progress to stderr, never the password', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pop3-mock-capture-'));
   const pop3 = await startPop3Mock({
     dialect: 'dovecot',
-    users: { [CAPTURE_USER]: { password: CAPTURE_PASSWORD, messages: CAPTURE_MESSAGES } },
+    users: CAPTURE_USERS,
     tls: false,
   });
   const out: string[] = [];

@@ -1,6 +1,7 @@
 import { type Capture, type CaptureOptions, captureDialect } from '../../../src/capture/capture-dialect';
 import type { Exchange } from '../../../src/capture/probe-session';
 import { main } from '../../../src/cli/main';
+import { type DovecotExtras, type DovecotServer, startDovecot } from '../../helpers/dovecot';
 
 /** Three small messages, LF line ends (Dovecot's Maildir and the mock agree on their CRLF sizes). */
 export const CAPTURE_MESSAGES = [
@@ -10,6 +11,13 @@ export const CAPTURE_MESSAGES = [
 ];
 export const CAPTURE_USER = 'alice';
 export const CAPTURE_PASSWORD = 'secret';
+/** The mock's `users` option: {@link CAPTURE_USER} holding {@link CAPTURE_MESSAGES}. */
+export const CAPTURE_USERS = { [CAPTURE_USER]: { password: CAPTURE_PASSWORD, messages: CAPTURE_MESSAGES } };
+
+/** A live Dovecot whose one user is the mock's {@link CAPTURE_USERS}. */
+export function startCaptureDovecot(extras: DovecotExtras = {}): Promise<DovecotServer> {
+  return startDovecot(CAPTURE_USER, CAPTURE_PASSWORD, CAPTURE_MESSAGES, extras);
+}
 
 /** Captures the server on 127.0.0.1:`port` as alice. */
 export function captureAt(port: number, extra: Partial<CaptureOptions> = {}): Promise<Capture> {

@@ -1,14 +1,13 @@
 import { on, startPop3Mock } from '../../../src';
-import { CAPTURE_MESSAGES, CAPTURE_PASSWORD, CAPTURE_USER, captureCli } from './capture-helpers';
+import { CAPTURE_MESSAGES, CAPTURE_USER, CAPTURE_USERS, captureCli } from './capture-helpers';
 
 // A server that refuses the login for now stops the capture (exit 5) with its
 // line and what to do (docs/DIALECTS.md, "Rate limits and locked accounts").
-const users = { [CAPTURE_USER]: { password: CAPTURE_PASSWORD, messages: CAPTURE_MESSAGES } };
 
 const capture = (port: number) => captureCli(['--port', String(port)]);
 
 test('[IN-USE] at the first login: exit 5, the server line and what to do; nothing changed', async () => {
-  const pop3 = await startPop3Mock({ users, tls: false });
+  const pop3 = await startPop3Mock({ users: CAPTURE_USERS, tls: false });
   try {
     await pop3.use(on('PASS').inUse('held by another POP3 session'));
     const { code, err } = await capture(pop3.port);
@@ -24,7 +23,12 @@ test('[IN-USE] at the first login: exit 5, the server line and what to do; nothi
 
 test('LOGIN-DELAY advertised and enforced: a warning at CAPA, then exit 5 at the second login', async () => {
   // The rfc preset enforces LOGIN-DELAY (RFC 2449 §6.5): a second login within 300 s is refused.
-  const pop3 = await startPop3Mock({ dialect: 'rfc', users, tls: false, capabilities: { loginDelay: 300 } });
+  const pop3 = await startPop3Mock({
+    dialect: 'rfc',
+    users: CAPTURE_USERS,
+    tls: false,
+    capabilities: { loginDelay: 300 },
+  });
   try {
     const { code, err } = await capture(pop3.port);
     expect(code).toBe(5);

@@ -4,18 +4,10 @@ import { join } from 'node:path';
 import { type DialectName, startPop3Mock } from '../../../src';
 import { generateTlsMaterial } from '../../../src/server/tls/certificate-modes';
 import { RawClient } from '../../helpers/raw-client';
-import {
-  CAPTURE_MESSAGES,
-  CAPTURE_PASSWORD,
-  CAPTURE_USER,
-  captureAt,
-  captureCli,
-  comparable,
-} from './capture-helpers';
+import { CAPTURE_USERS, captureAt, captureCli, comparable } from './capture-helpers';
 
 // pop3-mock capture over TLS, with pop3-mock itself as the server: STLS and
 // implicit TLS, the CA given with --ca or the check skipped with --insecure.
-const users = { [CAPTURE_USER]: { password: CAPTURE_PASSWORD, messages: CAPTURE_MESSAGES } };
 let dir: string;
 
 beforeAll(() => {
@@ -27,7 +19,7 @@ const capture = (args: string[]) => captureCli(args, dir);
 
 test('--starttls --ca: CAPA before and after STLS are two lists, and the replay answers each', async () => {
   // TLS required for USER: CAPA before STLS lacks USER and PLAIN, after it has them.
-  const original = await startPop3Mock({ dialect: 'rfc', users, requireTls: true });
+  const original = await startPop3Mock({ dialect: 'rfc', users: CAPTURE_USERS, requireTls: true });
   let replay: Awaited<ReturnType<typeof startPop3Mock>> | undefined;
   try {
     writeFileSync(join(dir, 'ca.pem'), original.tls.ca);
@@ -44,7 +36,7 @@ test('--starttls --ca: CAPA before and after STLS are two lists, and the replay 
     expect(file.texts.stlsBegin).toBeDefined();
     expect(file.texts.tlsAlreadyActive).toBeDefined();
 
-    replay = await startPop3Mock({ dialect: file, users });
+    replay = await startPop3Mock({ dialect: file, users: CAPTURE_USERS });
     const client = await RawClient.connect(replay.port);
     expect((await client.multi('CAPA')).lines).toEqual(beforeLogin);
     expect(await client.command('STLS')).toBe(`+OK ${file.texts.stlsBegin}`.trimEnd());
@@ -65,7 +57,7 @@ test('--starttls --ca: CAPA before and after STLS are two lists, and the replay 
 test.each<DialectName>(['dovecot', 'rfc'])(
   '--tls --insecure: the %s preset captured over implicit TLS replays the same',
   async (preset) => {
-    const original = await startPop3Mock({ dialect: preset, users, tlsPort: 0 });
+    const original = await startPop3Mock({ dialect: preset, users: CAPTURE_USERS, tlsPort: 0 });
     let replay: Awaited<ReturnType<typeof startPop3Mock>> | undefined;
     try {
       const port = String(original.tlsPort);
@@ -73,7 +65,7 @@ test.each<DialectName>(['dovecot', 'rfc'])(
       expect(run.code).toBe(0);
       const file = JSON.parse(run.out);
       expect(file.extends).toBe(preset);
-      replay = await startPop3Mock({ dialect: file, users, tlsPort: 0 });
+      replay = await startPop3Mock({ dialect: file, users: CAPTURE_USERS, tlsPort: 0 });
       const tls = { tls: true, tlsOptions: { rejectUnauthorized: false } };
       const first = await captureAt(original.tlsPort ?? 0, tls);
       const second = await captureAt(replay.tlsPort ?? 0, tls);
@@ -88,7 +80,7 @@ test.each<DialectName>(['dovecot', 'rfc'])(
 );
 
 test('a CA that did not sign the certificate: exit 6, the handshake named and what to do; an unreadable --ca: exit 4', async () => {
-  const pop3 = await startPop3Mock({ users, tlsPort: 0 });
+  const pop3 = await startPop3Mock({ users: CAPTURE_USERS, tlsPort: 0 });
   try {
     writeFileSync(join(dir, 'other-ca.pem'), generateTlsMaterial().ca);
     const where = `127.0.0.1:${pop3.tlsPort}`;
@@ -109,7 +101,7 @@ test('a CA that did not sign the certificate: exit 6, the handshake named and wh
       err: ['pop3-mock capture: cannot read --ca nowhere.pem: not found'],
     });
     // Nothing listening: exit 6 too.
-    const closed = await startPop3Mock({ users });
+    const closed = await startPop3Mock({ users: CAPTURE_USERS });
     const freed = closed.port;
     await closed.close();
     const refused = await capture(['--port', String(freed)]);

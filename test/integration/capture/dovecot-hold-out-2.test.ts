@@ -2,8 +2,9 @@ import { startPop3Mock } from '../../../src';
 import type { Capture } from '../../../src/capture/capture-dialect';
 import { dovecotDialect } from '../../../src/dialects';
 import { generateTlsMaterial } from '../../../src/server/tls/certificate-modes';
-import { type DovecotServer, dovecotInstalled, startDovecot } from '../../helpers/dovecot';
-import { CAPTURE_MESSAGES, CAPTURE_PASSWORD, CAPTURE_USER, captureAt } from './capture-helpers';
+import { type DovecotServer, dovecotInstalled } from '../../helpers/dovecot';
+import { b64 } from '../extensions/helpers';
+import { CAPTURE_USER, CAPTURE_USERS, captureAt, startCaptureDovecot } from './capture-helpers';
 import { comparableLines, converse, converseConcurrently } from './conversations';
 import { HOLD_OUT_2 } from './hold-out-2';
 
@@ -12,7 +13,6 @@ import { HOLD_OUT_2 } from './hold-out-2';
 let dovecot: DovecotServer;
 let live: Capture;
 let fromDovecot: string[];
-const users = { [CAPTURE_USER]: { password: CAPTURE_PASSWORD, messages: CAPTURE_MESSAGES } };
 
 /**
  * Lines the mock answers otherwise, on purpose (src/dialects/dovecot.ts, "Not emulated"):
@@ -24,7 +24,7 @@ const known = (line: string) => KNOWN_DIFFERENCES.some((sent) => line.includes(`
 
 beforeAll(async () => {
   if (!dovecotInstalled()) throw new Error('dovecot is not installed: apt-get install -y dovecot-pop3d');
-  dovecot = await startDovecot(CAPTURE_USER, CAPTURE_PASSWORD, CAPTURE_MESSAGES, {
+  dovecot = await startCaptureDovecot({
     tls: generateTlsMaterial(),
   });
   // The conversations run alongside the capture, and alongside each other, up to the one that
@@ -58,14 +58,12 @@ test('the capture learns how Dovecot reads arguments, a bare PASS and its line l
   expect(texts?.emptyCommand).toBe(preset.emptyCommand?.('TRANSACTION'));
   expect(texts?.authBadBase64Padding).toBe(preset.authBadBase64Padding);
   expect(texts?.loggedIn).toBe(preset.loggedIn(0, 0, 'AUTH'));
-  expect(JSON.stringify(live.transcript)).not.toContain(
-    Buffer.from(`\0${CAPTURE_USER}\0`).toString('base64'),
-  );
+  expect(JSON.stringify(live.transcript)).not.toContain(b64(`\0${CAPTURE_USER}\0`));
 });
 
 // The second to last conversation commits a DELE on both servers (on Dovecot in beforeAll).
 test('hold-out 2: what clients send, sloppy or not, gets the same replies from the replay', async () => {
-  const replay = await startPop3Mock({ dialect: live.file, users });
+  const replay = await startPop3Mock({ dialect: live.file, users: CAPTURE_USERS });
   let fromReplay: string[];
   try {
     fromReplay = comparableLines(await converse(replay.port, HOLD_OUT_2));

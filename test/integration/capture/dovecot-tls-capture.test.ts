@@ -2,15 +2,14 @@ import { startPop3Mock } from '../../../src';
 import type { Capture } from '../../../src/capture/capture-dialect';
 import { dovecotDialect } from '../../../src/dialects';
 import { generateTlsMaterial } from '../../../src/server/tls/certificate-modes';
-import { type DovecotServer, dovecotInstalled, startDovecot } from '../../helpers/dovecot';
+import { type DovecotServer, dovecotInstalled } from '../../helpers/dovecot';
 import { RawClient } from '../../helpers/raw-client';
-import { CAPTURE_MESSAGES, CAPTURE_PASSWORD, CAPTURE_USER, captureAt, comparable } from './capture-helpers';
+import { CAPTURE_USERS, captureAt, comparable, startCaptureDovecot } from './capture-helpers';
 
 // A live Dovecot with ssl on (a certificate signed by a CA of the test's own),
 // captured with STLS and over POP3S; each capture replayed by a mock.
 let dovecot: DovecotServer;
 const material = generateTlsMaterial();
-const users = { [CAPTURE_USER]: { password: CAPTURE_PASSWORD, messages: CAPTURE_MESSAGES } };
 let starttls: Capture;
 let implicitTls: Capture;
 let fingerprints: { before: string; after: string };
@@ -19,7 +18,7 @@ let fingerprints: { before: string; after: string };
 // helpers/dovecot.ts), the two can share. Neither commits a change.
 beforeAll(async () => {
   if (!dovecotInstalled()) throw new Error('dovecot is not installed: apt-get install -y dovecot-pop3d');
-  dovecot = await startDovecot(CAPTURE_USER, CAPTURE_PASSWORD, CAPTURE_MESSAGES, { tls: material });
+  dovecot = await startCaptureDovecot({ tls: material });
   const before = dovecot.mailboxFingerprint();
   [starttls, implicitTls] = await Promise.all([
     captureAt(dovecot.port, { starttls: true, tlsOptions: { ca: material.ca } }),
@@ -43,7 +42,7 @@ test('--starttls: CAPA before and after STLS captured apart; the replay answers 
   expect(texts?.tlsAlreadyActive).toBe(dovecotDialect.texts.tlsAlreadyActive);
   expect(live.file.notLearned?.join('\n')).not.toMatch(/STLS/);
 
-  const replay = await startPop3Mock({ dialect: live.file, users });
+  const replay = await startPop3Mock({ dialect: live.file, users: CAPTURE_USERS });
   try {
     const client = await RawClient.connect(replay.port);
     expect((await client.multi('CAPA')).lines).toEqual(capa?.beforeLogin);
@@ -63,7 +62,7 @@ test('--tls: a capture over POP3S replays the same over the mock tlsPort', async
   const live = implicitTls;
   expect(live.file.capa?.beforeLogin).not.toContain('STLS');
   expect(live.file.texts?.tlsAlreadyActive).toBe(dovecotDialect.texts.tlsAlreadyActive);
-  const replay = await startPop3Mock({ dialect: live.file, users, tlsPort: 0 });
+  const replay = await startPop3Mock({ dialect: live.file, users: CAPTURE_USERS, tlsPort: 0 });
   try {
     const replayed = await captureAt(replay.tlsPort ?? 0, { tls: true, tlsOptions: { ca: replay.tls.ca } });
     expect(comparable(replayed.transcript)).toEqual(comparable(live.transcript));

@@ -1,3 +1,4 @@
+import { b64 } from '../extensions/helpers';
 import { CAPTURE_PASSWORD, CAPTURE_USER } from './capture-helpers';
 import type { Conversations } from './conversations';
 
@@ -14,7 +15,6 @@ import type { Conversations } from './conversations';
  * second to last (it changes the mailbox); the last one looks at what is left.
  */
 const login = [`USER ${CAPTURE_USER}`, `PASS ${CAPTURE_PASSWORD}`];
-const b64 = (text: string) => Buffer.from(text).toString('base64');
 const plain = (password: string) => b64(`\0${CAPTURE_USER}\0${password}`);
 const digest = '0123456789abcdef0123456789abcdef';
 

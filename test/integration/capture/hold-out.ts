@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { b64, md5hex } from '../extensions/helpers';
 import { CAPTURE_PASSWORD, CAPTURE_USER } from './capture-helpers';
 import type { Conversations } from './conversations';
 
@@ -12,13 +12,10 @@ import type { Conversations } from './conversations';
  * changes the mailbox).
  */
 const login = [`USER ${CAPTURE_USER}`, `PASS ${CAPTURE_PASSWORD}`];
-const plain = (user: string, password: string) =>
-  `AUTH PLAIN ${Buffer.from(`\0${user}\0${password}`).toString('base64')}`;
+const plain = (user: string, password: string) => `AUTH PLAIN ${b64(`\0${user}\0${password}`)}`;
 const apop = (secret: string) => (greeting: string) => {
   const stamp = /<[^<>]*>/.exec(greeting)?.[0] ?? '<none>';
-  return `APOP ${CAPTURE_USER} ${createHash('md5')
-    .update(stamp + secret)
-    .digest('hex')}`;
+  return `APOP ${CAPTURE_USER} ${md5hex(stamp + secret)}`;
 };
 
 export const HOLD_OUT: Conversations = [

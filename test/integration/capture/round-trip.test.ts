@@ -1,7 +1,5 @@
 import { type DialectName, dialects, startPop3Mock } from '../../../src';
-import { CAPTURE_MESSAGES, CAPTURE_PASSWORD, CAPTURE_USER, captureAt, comparable } from './capture-helpers';
-
-const users = { [CAPTURE_USER]: { password: CAPTURE_PASSWORD, messages: CAPTURE_MESSAGES } };
+import { CAPTURE_MESSAGES, CAPTURE_USER, CAPTURE_USERS, captureAt, comparable } from './capture-helpers';
 
 // Greetings with a per-session id (gmail) differ per connection; the rest must match.
 const normalise = (lines: string[]) =>
@@ -12,13 +10,13 @@ describe.each(Object.keys(dialects) as DialectName[])('capture the %s preset and
   test.each([false, true])(
     'every reply of the probe script is the same from the replay (APOP %s)',
     async (apop) => {
-      const original = await startPop3Mock({ dialect: preset, users, tls: false, apop });
+      const original = await startPop3Mock({ dialect: preset, users: CAPTURE_USERS, tls: false, apop });
       let replay: Awaited<ReturnType<typeof startPop3Mock>> | undefined;
       try {
         const first = await captureAt(original.port);
         expect(first.file.format).toBe('pop3-mock-dialect/1');
         expect(first.file.behaviour?.apopTimestamp).toBe(apop ? '<{digits}.{digits}.{digits}@{host}>' : null);
-        replay = await startPop3Mock({ dialect: first.file, users, tls: false });
+        replay = await startPop3Mock({ dialect: first.file, users: CAPTURE_USERS, tls: false });
         const second = await captureAt(replay.port);
         expect(normalise(comparable(second.transcript))).toEqual(normalise(comparable(first.transcript)));
         expect(second.file).toEqual(first.file);

@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import { dovecotDialect } from '../../../src/dialects';
 import { RawClient } from '../../helpers/raw-client';
+import { b64, md5hex } from '../extensions/helpers';
 import { loggedIn, login, PASSWORD, twoMessages, USER, withMock } from './fixtures';
 
 // Dovecot 2.3 (§25, docs/CONFORMANCE.md) where arguments are odd: what a live
 // Dovecot answered in test/integration/capture/dovecot-capture.test.ts's hold-out.
 const dialect = dovecotDialect;
-const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 // pop3-login cmd_user(): the rest of the line is the name, whatever it is.
 test('§25 USER takes the rest of the line: a bare USER and a name with a space get +OK, PASS then fails', async () => {
@@ -118,10 +117,7 @@ test('§25 broken SASL and APOP messages: base64 in the initial response, in a r
     );
     expect(await client.command(`APOP ${USER}`)).toBe('-ERR Invalid parameters.');
     const stamp = /<[^>]+>/.exec(client.greeting)?.[0] ?? '';
-    const digest = createHash('md5')
-      .update(stamp + PASSWORD)
-      .digest('hex');
-    expect(await client.command(`APOP ${USER} ${digest}`)).toBe('+OK Logged in.');
+    expect(await client.command(`APOP ${USER} ${md5hex(stamp + PASSWORD)}`)).toBe('+OK Logged in.');
     client.destroy();
   });
 });

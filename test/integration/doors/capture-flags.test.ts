@@ -2,14 +2,7 @@
 // (src/schema/capture-flags.ts) before anything connects. A refusal is one
 // line naming each bad flag and what was expected, then the --help hint,
 // exit 2, the same words as the `pop3-mock` flags (cli.test.ts).
-import { main } from '../../../src/cli/main';
-
-async function runCapture(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['capture', ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, '/');
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+import { runMain } from './support';
 
 const good = ['--host', 'pop.example.test', '--port', '995', '--user', 'alice', '--password', 'secret'];
 const without = (flag: string) => {
@@ -48,7 +41,7 @@ test.each<[string[], string]>([
   [[...good, '--tls=yes'], "Option '--tls' does not take an argument"],
   [[...good, 'extra'], 'unexpected argument "extra"'],
 ])('capture %j: exit 2 with one line and the --help hint', async (args, message) => {
-  expect(await runCapture(args)).toEqual({
+  expect(await runMain(['capture', ...args], '/')).toEqual({
     code: 2,
     stdout: '',
     stderr: `pop3-mock capture: ${message}\nRun pop3-mock capture --help for usage.`,
@@ -56,7 +49,7 @@ test.each<[string[], string]>([
 });
 
 test('capture --help prints the usage, with no other flag needed', async () => {
-  const { code, stdout, stderr } = await runCapture(['--help']);
+  const { code, stdout, stderr } = await runMain(['capture', '--help'], '/');
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   expect(stdout).toMatch(/^Usage: pop3-mock capture --host H --port P /);
 });

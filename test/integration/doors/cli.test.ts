@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPop3Mock } from '../../../src';
 import { buildStartPlan } from '../../../src/cli/build-options';
-import { main } from '../../../src/cli/main';
 import { parseCliArgs } from '../../../src/cli/parse-args';
 import { loadConfig } from '../../../src/config/load-config';
 import { watchHost } from '../../helpers/host-errors';
@@ -20,6 +19,7 @@ import {
   MESSAGE,
   messageOf,
   PASSWORD,
+  runMain,
   USER,
 } from './support';
 
@@ -36,13 +36,6 @@ afterAll(() => {
   host.stop();
 });
 afterEach(() => host.assertClean());
-
-async function runMain(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, dir);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 function configFile(content: unknown): string {
   const name = `config-${++count}.json`;
@@ -75,7 +68,7 @@ test.each<[string[], string]>([
   [['--keep-sessions=lots'], `--keep-sessions: ${KEEP_SESSIONS}, got "lots"`],
   [['--keep-sessions', 'ALL'], `--keep-sessions: ${KEEP_SESSIONS}, got "ALL"`],
 ])('%j: exit 2 with one line and the --help hint', async (args, message) => {
-  expect(await runMain(args)).toEqual({
+  expect(await runMain(args, dir)).toEqual({
     code: 2,
     stdout: '',
     stderr: `pop3-mock: ${message}\nRun pop3-mock --help for usage.`,
@@ -98,7 +91,7 @@ test.each<[string, unknown, string]>([
   ['keepSessions as text', { keepSessions: '1000' }, `keepSessions: ${KEEP_SESSIONS}, got "1000"`],
 ])('a config with %s: exit 4 with the file and the path', async (_, content, message) => {
   const name = configFile(content);
-  expect(await runMain(['--config', name])).toEqual({
+  expect(await runMain(['--config', name], dir)).toEqual({
     code: 4,
     stdout: '',
     stderr: `pop3-mock: config ${name}: ${message}`,
@@ -107,7 +100,7 @@ test.each<[string, unknown, string]>([
 
 test.each(BAD_RULES)('a config whose faults hold %s: exit 4 with faults[1]', async (_, rule, relative) => {
   const name = configFile({ faults: [GOOD_RULE, rule] });
-  expect(await runMain(['--config', name])).toEqual({
+  expect(await runMain(['--config', name], dir)).toEqual({
     code: 4,
     stdout: '',
     stderr: `pop3-mock: ${messageOf(`config ${name}`, issuesAt('faults', 1, relative))}`,

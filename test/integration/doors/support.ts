@@ -2,6 +2,7 @@
 // issues the wording rules of src/schema/check.ts give it (paths relative to
 // the rule), and a normal POP3 session to prove a refusal changed nothing.
 import { type Pop3Mock, type Pop3MockOptions, startPop3Mock } from '../../../src';
+import { main } from '../../../src/cli/main';
 import { hostProcess, watchHost } from '../../helpers/host-errors';
 import { RawClient } from '../../helpers/raw-client';
 
@@ -103,6 +104,14 @@ export function issuesAt(at: string, i: number, issues: readonly RelativeIssue[]
 /** The InputError message: `SOURCE: path: message; ...` (a problem with the whole input has no path). */
 export function messageOf(source: string, issues: readonly { path: string; message: string }[]): string {
   return `${source}: ${issues.map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`)).join('; ')}`;
+}
+
+/** `pop3-mock ARGS` through main() in this process, in `cwd`: the exit code and what it printed. */
+export async function runMain(args: readonly string[], cwd = process.cwd()) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, cwd);
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
 /** USER/PASS/STAT/QUIT as a client would: the server still serves normally. */
