@@ -31,7 +31,7 @@ const options = flags();
 const { startPop3Mock, rfcDialect } = await loadPackage();
 
 const MB = 1_000_000;
-const REPS = options.quick ? 3 : 7;
+const REPS = options.quick ? 3 : 15;
 const REPEATS = 10;
 const USER = 'big';
 const PASSWORD = 'secret';

@@ -5,6 +5,8 @@ import type { ByteSink, WriteOptions } from '../wire';
 
 /** Messages up to this size go out in one write together with their status line. */
 const SINGLE_WRITE_LIMIT = 64 * 1024;
+/** How much of a larger message's body shares the write of its status line. */
+const FIRST_PART = 64 * 1024;
 const TERMINATOR = '.\r\n';
 const EMPTY = Buffer.alloc(0);
 const NO_OPTIONS: WriteOptions = {};
@@ -61,14 +63,20 @@ export class ReplyWriter {
     if (head.length + data.length + last.length <= SINGLE_WRITE_LIMIT) {
       return write(sink, withTrailer(Buffer.concat([head, data, last]), trailer));
     }
-    // A large one: the status line, the body as one view (the socket queues it
-    // without a copy), then its last line end with the terminator.
-    return andThen(write(sink, head), (a) =>
-      andThen(write(sink, data), (b) => andThen(write(sink, withTrailer(last, trailer)), (c) => a + b + c)),
+    // A large one: the status line with the body's first part, the rest as one
+    // view (the socket queues it without a copy), then its last line end with
+    // the terminator. The status line never goes alone: a small write ahead of
+    // a large one cost a tenth of loopback throughput (bench (c), 50 and 200 MB).
+    const first = Buffer.concat([head, data.subarray(0, FIRST_PART)]);
+    const rest = data.subarray(FIRST_PART);
+    return andThen(write(sink, first), (a) =>
+      andThen(write(sink, rest), (b) => andThen(write(sink, withTrailer(last, trailer)), (c) => a + b + c)),
     );
   }
 }
 
 function write(sink: ByteSink, bytes: Buffer): Pending<number> {
+  // Nothing to send (a body that fit its first write): no empty write for a fault to see.
+  if (bytes.length === 0) return 0;
   return andThen(sink.write(bytes), () => bytes.length);
 }
