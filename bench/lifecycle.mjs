@@ -31,7 +31,7 @@ import { startFloor } from './lib/floor.mjs';
 
 ensureGc(import.meta.url);
 const options = flags();
-const { startPop3Mock } = await loadPackage();
+const { startPop3Mock, rfcDialect } = await loadPackage();
 
 const CYCLES = options.quick ? 200 : 600;
 const GROWTH_CYCLES = options.quick ? 2_000 : 10_000;
@@ -56,25 +56,35 @@ function readGreeting(port) {
     socket.once('error', reject);
     socket.on('data', (chunk) => {
       text += chunk.toString('latin1');
-      if (text.includes('\r\n')) resolve({ greeting: text, closed });
+      if (text.includes('\r\n')) resolve({ greeting: text, socket, closed });
     });
   });
 }
 
-async function mockCycle(messages = FIXTURES) {
+/** Sends QUIT and resolves once the server has closed the connection (after its +OK). */
+function quit(socket, closed) {
+  socket.write('QUIT\r\n');
+  return closed;
+}
+
+async function mockCycle(messages = FIXTURES, withQuit = false) {
   const t0 = performance.now();
   const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages } } });
-  const { closed } = await readGreeting(pop3.port);
+  const { socket, closed } = await readGreeting(pop3.port);
+  if (withQuit) await quit(socket, closed);
   await pop3.close();
   await closed;
   return performance.now() - t0;
 }
 
 let GREETING;
-async function floorCycle() {
+// The floor answers QUIT with the mock's own reply bytes.
+const QUIT_REPLY = new Map([['QUIT', Buffer.from(`+OK ${rfcDialect.texts.quitAuthorization}\r\n`)]]);
+async function floorCycle(withQuit = false) {
   const t0 = performance.now();
-  const floor = await startFloor({ greeting: GREETING, replies: new Map() });
-  const { closed } = await readGreeting(floor.port);
+  const floor = await startFloor({ greeting: GREETING, replies: QUIT_REPLY });
+  const { socket, closed } = await readGreeting(floor.port);
+  if (withQuit) await quit(socket, closed);
   await floor.close();
   await closed;
   return performance.now() - t0;
@@ -108,17 +118,23 @@ const mock = [];
 const floor = [];
 const mockFiles = [];
 const floorFiles = [];
+const mockQuit = [];
+const floorQuit = [];
 for (let i = 0; i < CYCLES; i++) {
   if (i % 2 === 0) {
     floor.push(await floorCycle());
     mock.push(await mockCycle());
     floorFiles.push(await floorCycle());
     mockFiles.push(await mockCycle(EML_FILES));
+    floorQuit.push(await floorCycle(true));
+    mockQuit.push(await mockCycle(EML_FILES, true));
   } else {
     mock.push(await mockCycle());
     floor.push(await floorCycle());
     mockFiles.push(await mockCycle(EML_FILES));
     floorFiles.push(await floorCycle());
+    mockQuit.push(await mockCycle(EML_FILES, true));
+    floorQuit.push(await floorCycle(true));
   }
 }
 
@@ -164,6 +180,16 @@ report(
       limit: 2,
       better: 'lower',
       note: `${CYCLES} cycles each, alternating; files read once per process while unchanged (one stat each per start)`,
+    }),
+    compareRow({
+      measure: 'start → greeting → QUIT → close, 10 .eml files by path',
+      unit: 'ms',
+      mock: mockQuit,
+      floor: floorQuit,
+      target: '≤ 2x floor',
+      limit: 2,
+      better: 'lower',
+      note: `issue #15's wording of the measure: the client sends QUIT and waits for the server to close; ${CYCLES} cycles each, alternating`,
     }),
     row({
       measure: `active handles, growth over ${total} cycles`,

@@ -84,6 +84,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /** What the assembly attached (control API, SMTP intake): the core knows them by shape only. */
   private readonly attached: { control?: AttachedControl; smtp?: AttachedSmtp } = {};
   private closed = false;
+  /** Set while close() waits for the live sessions' sockets to close. */
+  private lastSessionClosed: (() => void) | undefined;
 
   /** @internal Use {@link startPop3Mock}. */
   constructor(private readonly options: CheckedOptions) {
@@ -408,7 +410,17 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
         new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve())),
     );
     for (const session of this.live) session.destroy();
-    await Promise.all([...stopped, this.attached.control?.close(), this.attached.smtp?.close()]);
+    // A destroyed socket closes a turn later; each session then records its
+    // end, before close() resolves. Waiting here for the last one is cheaper
+    // than cancelWaits' general wait (a timer and a listener per close).
+    const sessionsClosed =
+      this.live.size === 0 ? undefined : new Promise<void>((resolve) => (this.lastSessionClosed = resolve));
+    await Promise.all([
+      ...stopped,
+      sessionsClosed,
+      this.attached.control?.close(),
+      this.attached.smtp?.close(),
+    ]);
     await this.transcripts.cancelWaits('the server was closed');
   }
 
@@ -457,6 +469,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       if (!session) return;
       this.live.delete(session);
       session.onClosed(byServer);
+      if (this.live.size === 0) this.lastSessionClosed?.();
     });
     session = new Session(id, this.host_, connection, tls);
     this.live.add(session);
