@@ -70,6 +70,13 @@ export interface FileObservations {
   readonly rfcNumberingAfterDele?: boolean;
   /** Response codes (`[AUTH]`, `[IN-USE]`, ...) seen in the replies. */
   readonly responseCodes?: readonly string[];
+  /**
+   * The APOP timestamp of the greeting the capture saw, as files written by
+   * the first version of `pop3-mock capture` hold it. Kept for the reader and
+   * not used, as it never was: what turns APOP on in a replay is
+   * `behaviour.apopTimestamp`.
+   */
+  readonly apopTimestamp?: string | null;
 }
 
 /**

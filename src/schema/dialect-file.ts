@@ -125,6 +125,8 @@ export const dialectFile = z.strictObject({
       saslMechanisms: z.array(z.string()).readonly().optional(),
       rfcNumberingAfterDele: z.boolean().optional(),
       responseCodes: z.array(z.string()).readonly().optional(),
+      // Written by the first capture; informational, as the whole section (see FileObservations).
+      apopTimestamp: z.string().nullable().optional(),
     })
     .optional(),
   notLearned: z.array(z.string()).readonly().optional(),

@@ -97,6 +97,23 @@ test('a dialect file sets how USER takes its name and the APOP timestamp shape (
   });
 });
 
+test('a file from the first capture, with observed.apopTimestamp, still loads; the field stays informational', async () => {
+  const first: DialectFile = {
+    ...file,
+    observed: { saslMechanisms: ['PLAIN'], apopTimestamp: '<1896.697170952@dbc.mtview.ca.us>' },
+  };
+  await withMock({ dialect: first }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    // No timestamp: only behaviour.apopTimestamp turns APOP on, as when that capture wrote it.
+    expect(client.greeting).toBe('+OK In-house POP3 {v2} ready');
+    client.destroy();
+  });
+  const badObserved = { ...file, observed: { apopTimestamp: 42 } };
+  await expect(startPop3Mock({ dialect: badObserved as unknown as DialectFile })).rejects.toThrow(
+    /dialect\.observed\.apopTimestamp/,
+  );
+});
+
 test('a bad dialect file is refused with the path of the bad field', async () => {
   const bad = { ...file, texts: { listHeader: '{count} messages, {size}' } };
   await expect(startPop3Mock({ dialect: bad as DialectFile })).rejects.toThrow(
