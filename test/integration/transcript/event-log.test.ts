@@ -43,6 +43,8 @@ test('recorded events are the emitted ones, field for field (session-record, eve
   const { emitted, recorded } = await emittedAndRecorded();
   expect(emitted.map((e) => e.type)).toContain('update');
   expect(recorded).toEqual(emitted);
+  // In the same key order too: a JSON export or a snapshot of the events prints them in it.
+  expect(recorded.map((e) => Object.keys(e))).toEqual(emitted.map((e) => Object.keys(e)));
   const args = recorded.flatMap((e) => (e.type === 'command' ? [e.args] : []));
   expect(args).toEqual([
     ['alice'],
