@@ -9,6 +9,13 @@ import { checkedRequest } from './request';
 import { findEndpoint, handlers, type Reply } from './routes';
 import { carriesToken, sameToken, tokenCookieName } from './token';
 
+/**
+ * Octets of `/api/events` a reader may leave unread. Past it the stream ends
+ * with an `overflow` event: a reader that stopped reading must not make the
+ * server hold every event since, without bound.
+ */
+export const MAX_UNREAD_EVENTS = 8 * 1024 * 1024;
+
 /** Options of the HTTP control channel. */
 export interface ControlOptions {
   /** Port for the control API; default 0 (ephemeral). */
@@ -145,9 +152,15 @@ export class ControlServer {
       connection: 'keep-alive',
     });
     res.write(': pop3-mock events\n\n');
-    const stop = this.pop3.on('*', (event) =>
-      res.write(`event: ${event.type}\ndata: ${JSON.stringify(redactEvent(event))}\n\n`),
-    );
+    const stop = this.pop3.on('*', (event) => {
+      if (res.writableLength > MAX_UNREAD_EVENTS) {
+        // Said on the stream, so the reader learns it missed events instead of finding fewer.
+        res.end(`event: overflow\ndata: ${JSON.stringify({ unread: res.writableLength })}\n\n`);
+        stop();
+        return;
+      }
+      res.write(`event: ${event.type}\ndata: ${JSON.stringify(redactEvent(event))}\n\n`);
+    });
     this.streams.add(res);
     res.on('close', () => {
       stop();

@@ -11,6 +11,8 @@ export class EventStream {
   private readonly listeners = new Set<{ type: Pop3EventType | '*'; listener: Listener }>();
   private abort: AbortController | undefined;
   private opened: Promise<void> | undefined;
+  /** The server ended the stream with `overflow` (see control-server.ts). */
+  private overflowed = false;
 
   constructor(
     private readonly url: string,
@@ -27,13 +29,7 @@ export class EventStream {
     const entry = { type, listener };
     this.listeners.add(entry);
     // Nobody awaits this connection: a failure must still be seen, not leave listeners deaf in silence.
-    this.connected.catch((error: unknown) => {
-      // An abort is close() at work, not a failure.
-      if (error instanceof Error && error.name === 'AbortError') return;
-      process.emitWarning(
-        `pop3-mock: the control API's event stream could not be opened (${error instanceof Error ? error.message : String(error)}); on() listeners get no events`,
-      );
-    });
+    this.reopen();
     return () => {
       this.listeners.delete(entry);
       if (this.listeners.size === 0) this.close();
@@ -73,15 +69,41 @@ export class EventStream {
           end = buffered.indexOf('\n\n');
         }
         const { value, done } = await reader.read();
-        if (done) return;
+        if (done) break;
         buffered += decoder.decode(value, { stream: true });
       }
     } catch {
       // Aborted by close(), or the server went away: nothing more will come.
+      return;
+    }
+    // The server ended the stream after an overflow: listeners go on with a new one (the warning said what they missed).
+    if (this.overflowed && this.listeners.size > 0) {
+      this.overflowed = false;
+      this.opened = undefined;
+      this.reopen();
     }
   }
 
+  /** Opens the stream (if it is not open) for the listeners there are, saying so if that fails. */
+  private reopen(): void {
+    this.connected.catch((error: unknown) => {
+      // An abort is close() at work, not a failure.
+      if (error instanceof Error && error.name === 'AbortError') return;
+      process.emitWarning(
+        `pop3-mock: the control API's event stream could not be opened (${error instanceof Error ? error.message : String(error)}); on() listeners get no events`,
+      );
+    });
+  }
+
   private dispatch(block: string): void {
+    if (block.startsWith('event: overflow\n')) {
+      // The server ended the stream: this process read it too slowly. Listeners must not miss events in silence.
+      this.overflowed = true;
+      process.emitWarning(
+        'pop3-mock: the control API ended the event stream because this process left more than 8 MiB of it unread; on() listeners missed the events until it is opened again',
+      );
+      return;
+    }
     const data = block
       .split('\n')
       .filter((line) => line.startsWith('data: '))

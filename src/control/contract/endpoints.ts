@@ -276,7 +276,11 @@ export const endpoints = {
     path: '/api/events',
     summary: 'Server-sent events: every session event as it happens, secrets masked',
     answers: {
-      200: { description: 'An event stream; each `data:` is an event as JSON', text: 'text/event-stream' },
+      200: {
+        description:
+          'An event stream; each `data:` is an event as JSON. A reader that leaves more than 8 MiB unread gets a last `event: overflow` (data `{ "unread": octets }`) and the stream ends.',
+        text: 'text/event-stream',
+      },
     },
   }),
 } as const satisfies Record<string, Endpoint>;

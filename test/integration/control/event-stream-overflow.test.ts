@@ -1,0 +1,112 @@
+import { createServer, get, type IncomingMessage } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
+import { type Pop3Mock, startPop3Mock } from '../../../src';
+import { MAX_UNREAD_EVENTS } from '../../../src/control/control-server';
+import { EventStream } from '../../../src/control/event-stream';
+
+// A reader of /api/events that stops reading must not make the server hold
+// every event since: past MAX_UNREAD_EVENTS unread octets the stream ends with
+// an `overflow` event, so the reader learns that it missed events.
+
+let pop3: Pop3Mock;
+
+afterEach(async () => {
+  await pop3?.close();
+});
+
+/** Opens /api/events and leaves it unread (paused). */
+function openUnread(pop3: Pop3Mock): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const request = get(`${pop3.controlUrl}/api/events`, {
+      headers: { authorization: `Bearer ${pop3.controlToken}` },
+    });
+    request.on('response', (response) => {
+      response.pause();
+      resolve(response);
+    });
+    request.on('error', reject);
+  });
+}
+
+/** One session: logs in, sends `count` pipelined NOOPs, waits for every reply, quits. */
+function noops(port: number, count: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let replies = 0;
+    socket.on('data', (chunk) => {
+      for (const byte of chunk) if (byte === 0x0a) replies++;
+      // Greeting, USER, PASS, the NOOPs, QUIT.
+      if (replies === count + 4) socket.end();
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve());
+    socket.write(`USER alice\r\nPASS secret\r\n${'NOOP\r\n'.repeat(count)}QUIT\r\n`);
+  });
+}
+
+function readAll(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    response.on('end', () => resolve(text));
+    response.on('error', reject);
+    response.resume();
+  });
+}
+
+test('GET /api/events: a reader that leaves too much unread gets an overflow event and the end of the stream', async () => {
+  pop3 = await startPop3Mock({ control: true, users: { alice: 'secret' } });
+  const response = await openUnread(pop3);
+  // About 250 octets of events per NOOP: 50,000 make 1.5 times the limit (it was passed after about 33,000 here).
+  for (let i = 0; i < 4; i++) await noops(pop3.port, 12_500);
+  const text = await readAll(response);
+  const blocks = text.split('\n\n').filter((block) => block !== '');
+  const last = blocks.at(-1)!;
+  expect(last).toMatch(/^event: overflow\ndata: \{"unread":\d+\}$/);
+  const unread = (JSON.parse(last.split('data: ')[1]!) as { unread: number }).unread;
+  expect(unread).toBeGreaterThan(MAX_UNREAD_EVENTS);
+  // Every block before it is a whole event: nothing was cut in the middle.
+  for (const block of blocks.slice(1, -1)) expect(block).toMatch(/^event: [a-z-]+\ndata: \{.*\}$/s);
+  // And the server kept what it had taken, no more: fewer events arrived than the sessions made.
+  const arrived = blocks.filter((block) => block.startsWith('event: command')).length;
+  expect(arrived).toBeLessThan(4 * 12_503);
+});
+
+test('the remote client warns when the server ends its stream for an overflow, and listens on a new one', async () => {
+  // A server that sends one event, then overflow and the end; the next stream carries the next event.
+  const event = (sessionId: number) =>
+    `event: session-start\ndata: ${JSON.stringify({ type: 'session-start', sessionId, at: 0, remoteAddress: '127.0.0.1', remotePort: 1, tls: 'none' })}\n\n`;
+  let streams = 0;
+  const server = createServer((req, res) => {
+    streams++;
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(': test\n\n');
+    if (streams === 1) res.end(`${event(1)}event: overflow\ndata: {"unread":9000000}\n\n`);
+    else res.write(event(2));
+    req.on('close', () => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const stream = new EventStream(`http://127.0.0.1:${port}/api/events`, 'token');
+  const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+  try {
+    const seen: number[] = [];
+    const second = new Promise<void>((resolve) => {
+      stream.on('session-start', (e) => {
+        seen.push(e.sessionId);
+        if (e.sessionId === 2) resolve();
+      });
+    });
+    await second;
+    expect(seen).toEqual([1, 2]);
+    expect(streams).toBe(2);
+    expect(warn.mock.calls).toEqual([[expect.stringMatching(/ended the event stream .* missed the events/)]]);
+  } finally {
+    warn.mockRestore();
+    stream.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
