@@ -67,8 +67,7 @@ export interface Pop3MockOptions {
    * `droppedSessions()`, `exportTranscripts().dropped`, a first line in
    * `transcript()`, and `verify()`, which counts kept sessions only and
    * refuses an upper bound (`times: 0`, `atMost`, an exact count) that a
-   * dropped session could break. What a dropped session's UPDATE removed
-   * goes too (`outcome(user).deleted`). Default `'all'` (no limit: tests call
+   * dropped session could break. Default `'all'` (no limit: tests call
    * `reset()`); the CLI keeps 1000 unless told otherwise.
    */
   keepSessions?: number | 'all';

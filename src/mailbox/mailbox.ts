@@ -113,12 +113,6 @@ export class Mailbox {
     return [...this.removed];
   }
 
-  /** Forgets what session `sessionId` removed (its record was dropped by `keepSessions`), bytes and all. */
-  forgetDeletions(sessionId: number): void {
-    if (this.removed.some((m) => m.sessionId === sessionId))
-      this.removed = this.removed.filter((m) => m.sessionId !== sessionId);
-  }
-
   /** The list a session works on: fixed at login. */
   snapshot(): readonly StoredMessage[] {
     return [...this.stored];

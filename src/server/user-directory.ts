@@ -56,11 +56,6 @@ export class UserDirectory {
     return mailbox.add(await loadMessages(messages, { baseDir: this.baseDir }));
   }
 
-  /** Forgets what session `sessionId` of `user` removed at its UPDATE (its record was dropped). */
-  forgetDeletions(user: string | undefined, sessionId: number): void {
-    if (user !== undefined) this.mailboxes.get(user)?.forgetDeletions(sessionId);
-  }
-
   /** Every mailbox back to its seed messages. */
   resetAll(): void {
     for (const mailbox of this.mailboxes.values()) mailbox.reset();

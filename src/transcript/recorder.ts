@@ -19,15 +19,7 @@ export class Recorder {
   private readonly ended: SessionRecord[] = [];
   private readonly ledger: DropLedger | undefined;
 
-  /**
-   * `onDrop`: told of each record dropped by `keepSessions`, so what else the
-   * server keeps of that session (what its UPDATE removed) goes with it.
-   */
-  constructor(
-    hub: EventHub,
-    keepSessions: number | 'all' = 'all',
-    private readonly onDrop?: (record: SessionRecord) => void,
-  ) {
+  constructor(hub: EventHub, keepSessions: number | 'all' = 'all') {
     this.ledger = keepSessions === 'all' ? undefined : new DropLedger(keepSessions);
     hub.on('*', (event) => this.apply(event));
   }
@@ -84,7 +76,6 @@ export class Recorder {
     this.byId.delete(oldest.id);
     if (this.last === oldest) this.last = undefined;
     ledger.note(oldest);
-    this.onDrop?.(oldest);
   }
 
   private last: SessionRecord | undefined;

@@ -43,7 +43,7 @@ export interface MailboxOutcome {
   readonly user: string;
   /** What is left, numbered as a session opened now would see it. */
   readonly remaining: readonly { number: number; uid: string; size: number }[];
-  /** What UPDATE removed, oldest first, with the session and the number it had there; with `keepSessions`, in the kept sessions only. */
+  /** What UPDATE removed, oldest first, with the session and the number it had there. */
   readonly deleted: readonly {
     uid: string;
     size: number;

@@ -195,30 +195,3 @@ test('the server says its limit; in process there is none by default', async () 
     await unbounded.close();
   }
 });
-
-test("what a dropped session's UPDATE removed goes with its record: a mailbox fed and emptied stays bounded", async () => {
-  // Each session deletes the message delivered just before it: the deleted list grows with the sessions unless bounded.
-  for (let i = 1; i <= 4; i++) {
-    await pop3.deliver('bob', `Subject: delivered ${i}\r\n\r\nbody ${i}\r\n`);
-    await session('bob', 'DELE 2'); // sessions 1-4: the seed message stays, the delivered one goes
-  }
-  const outcome = pop3.outcome('bob');
-  // Only the kept sessions' deletions: sessions 3 and 4.
-  expect(outcome.deleted.map((d) => d.sessionId)).toEqual([3, 4]);
-  expect(outcome.remaining).toHaveLength(1);
-  expect(pop3.droppedSessions({ user: 'bob' })).toEqual({ sessions: 2, lastId: 2, keep: 2 });
-  // Without a limit (the in-process default) every deletion stays until reset().
-  const all = await startPop3Mock({ users: { bob: { password: PASSWORDS.bob, messages: [MESSAGE] } } });
-  try {
-    for (let i = 1; i <= 4; i++) {
-      await all.deliver('bob', `Subject: delivered ${i}\r\n\r\nbody ${i}\r\n`);
-      const client = await RawClient.login(all.port, 'bob', PASSWORDS.bob);
-      expect(await client.command('DELE 2')).toMatch(/^\+OK/);
-      expect(await client.command('QUIT')).toMatch(/^\+OK/);
-      await client.closed();
-    }
-    expect(all.outcome('bob').deleted.map((d) => d.sessionId)).toEqual([1, 2, 3, 4]);
-  } finally {
-    await all.close();
-  }
-});
