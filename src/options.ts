@@ -67,8 +67,9 @@ export interface Pop3MockOptions {
    * `droppedSessions()`, `exportTranscripts().dropped`, a first line in
    * `transcript()`, and `verify()`, which counts kept sessions only and
    * refuses an upper bound (`times: 0`, `atMost`, an exact count) that a
-   * dropped session could break. Default `'all'` (no limit: tests call
-   * `reset()`); the CLI keeps 1000 unless told otherwise.
+   * dropped session could break. What a dropped session's UPDATE removed
+   * stays listed, its bytes let go (`DeletedMessage.bytes`). Default `'all'`
+   * (no limit: tests call `reset()`); the CLI keeps 1000 unless told otherwise.
    */
   keepSessions?: number | 'all';
   /** Idle time before a session is closed without UPDATE. Default 600000 (10 minutes, RFC 1939 §3). */

@@ -22,7 +22,12 @@ export interface MessageInfo {
 export interface DeletedMessage {
   readonly uid: string;
   readonly size: number;
-  readonly bytes: Buffer;
+  /**
+   * Its bytes; undefined once the record of the session that deleted it was
+   * dropped (`keepSessions`): what was deleted is still listed, its content
+   * is let go, so a server fed and emptied for a long time stays bounded.
+   */
+  readonly bytes: Buffer | undefined;
   readonly deletedAt: Date;
   /** The id of the session whose QUIT removed it. */
   readonly sessionId: number;
@@ -111,6 +116,12 @@ export class Mailbox {
   /** Messages removed at UPDATE, oldest first. */
   deleted(): DeletedMessage[] {
     return [...this.removed];
+  }
+
+  /** Lets go of the bytes of what session `sessionId` removed (its record was dropped by `keepSessions`); the entries stay. */
+  releaseDeletedBytes(sessionId: number): void {
+    if (!this.removed.some((m) => m.sessionId === sessionId && m.bytes !== undefined)) return;
+    this.removed = this.removed.map((m) => (m.sessionId === sessionId ? { ...m, bytes: undefined } : m));
   }
 
   /** The list a session works on: fixed at login. */

@@ -92,7 +92,11 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     this.host = options.host ?? '127.0.0.1';
     this.keepSessions = options.keepSessions ?? 'all';
     // The recorder listens first: every other listener finds a session's record up to date.
-    this.recorder = new Recorder(this.hub, this.keepSessions);
+    // A dropped session's deletions stay listed, their bytes go: with
+    // keepSessions, a mailbox fed by SMTP and emptied by clients stays bounded.
+    this.recorder = new Recorder(this.hub, this.keepSessions, (record) =>
+      this.users_.releaseDeletedBytes(record.user, record.id),
+    );
     const settings = serverSettings(options);
     this.users_ = new UserDirectory(options.baseDir, () => settings.clock.now());
     this.serverTls = options.tls === false ? undefined : new ServerTls(options.tls);

@@ -56,6 +56,11 @@ export class UserDirectory {
     return mailbox.add(await loadMessages(messages, { baseDir: this.baseDir }));
   }
 
+  /** Lets go of the bytes of what session `sessionId` of `user` removed at its UPDATE (its record was dropped). */
+  releaseDeletedBytes(user: string | undefined, sessionId: number): void {
+    if (user !== undefined) this.mailboxes.get(user)?.releaseDeletedBytes(sessionId);
+  }
+
   /** Every mailbox back to its seed messages. */
   resetAll(): void {
     for (const mailbox of this.mailboxes.values()) mailbox.reset();

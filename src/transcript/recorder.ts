@@ -19,7 +19,15 @@ export class Recorder {
   private readonly ended: SessionRecord[] = [];
   private readonly ledger: DropLedger | undefined;
 
-  constructor(hub: EventHub, keepSessions: number | 'all' = 'all') {
+  /**
+   * `onDrop`: told of each record dropped by `keepSessions`, so what else the
+   * server holds for that session can go with it.
+   */
+  constructor(
+    hub: EventHub,
+    keepSessions: number | 'all' = 'all',
+    private readonly onDrop?: (record: SessionRecord) => void,
+  ) {
     this.ledger = keepSessions === 'all' ? undefined : new DropLedger(keepSessions);
     hub.on('*', (event) => this.apply(event));
   }
@@ -76,6 +84,7 @@ export class Recorder {
     this.byId.delete(oldest.id);
     if (this.last === oldest) this.last = undefined;
     ledger.note(oldest);
+    this.onDrop?.(oldest);
   }
 
   private last: SessionRecord | undefined;

@@ -120,7 +120,8 @@ function get(pop3: Pop3Mock, res: ServerResponse, path: string, url: URL): void 
     page(pop3, res, messagePage(pop3, a!, c!));
   } else if (section === 'mailboxes' && parts.length === 5 && b === 'messages' && d === 'raw') {
     const found = findMessage(pop3, a!, c!);
-    if (found) sendDownload(res, 'message/rfc822', `${c}.eml`, found.bytes);
+    // A deleted message whose bytes were let go (keepSessions) has nothing to download.
+    if (found?.bytes) sendDownload(res, 'message/rfc822', `${c}.eml`, found.bytes);
     else page(pop3, res, undefined);
   } else page(pop3, res, undefined);
 }

@@ -129,7 +129,7 @@ test('§8 DELE then QUIT removes the marked messages; the rest keep their uids',
     [before[0]!.uid, session.id],
     [before[2]!.uid, session.id],
   ]);
-  expect(deleted[0]!.bytes.equals(EXPECTED[0]!)).toBe(true);
+  expect(deleted[0]!.bytes?.equals(EXPECTED[0]!)).toBe(true);
 });
 
 test('§8 DELE then a dropped connection (socket destroyed, no QUIT) removes nothing', async () => {

@@ -319,6 +319,31 @@ describe('a server with keepSessions: 1', () => {
     pop3 = await startUiServer({ keepSessions: 1 });
   });
 
+  test("a message deleted by a dropped session is still shown, its content let go; the kept one's can be read", async () => {
+    for (let i = 1; i <= 2; i++) {
+      await pop3.deliver(USER, `Subject: delivered ${i}\r\n\r\nbody ${i}\r\n`);
+      const client = await RawClient.login(pop3.port, USER, PASSWORD);
+      expect(await client.command('DELE 2')).toMatch(/^\+OK/);
+      await client.command('QUIT');
+      await client.closed();
+    }
+    const [released, kept] = pop3
+      .mailbox(USER)
+      .deleted()
+      .map((d) => d.uid);
+    const gone = await fetchUi(pop3, `/ui/mailboxes/${USER}/messages/${released}`);
+    expect(gone.status).toBe(200);
+    const page = await gone.text();
+    expect(page).toContain('deleted at UPDATE by <a href="/ui/sessions/1">session 1</a>');
+    expect(page).toContain(
+      '<p>Its content was let go when the record of session 1 was dropped (keepSessions keeps the newest ended sessions).</p>',
+    );
+    expect(page).not.toContain('raw-source');
+    expect((await fetchUi(pop3, `/ui/mailboxes/${USER}/messages/${released}/raw`)).status).toBe(404);
+    const raw = await fetchUi(pop3, `/ui/mailboxes/${USER}/messages/${kept}/raw`);
+    expect(await raw.text()).toBe('Subject: delivered 2\r\n\r\nbody 2\r\n');
+  });
+
   test('with keepSessions the list says what was dropped, live too, and a dropped session says why', async () => {
     const list = await StreamReader.open(pop3, '/ui/events');
     try {

@@ -145,8 +145,6 @@ export function findMessage(pop3: Pop3Mock, user: string, uid: string) {
 export function messagePage(pop3: Pop3Mock, user: string, uid: string): SafeHtml | undefined {
   const found = findMessage(pop3, user, uid);
   if (!found) return undefined;
-  const shown = found.bytes.subarray(0, SOURCE_LIMIT).toString('utf8');
-  const raw = `${messageHref(user, uid)}/raw`;
   return layout(
     pop3,
     { title: `Message ${uid}`, section: 'mailboxes' },
@@ -158,18 +156,29 @@ export function messagePage(pop3: Pop3Mock, user: string, uid: string): SafeHtml
 <div><dt>Size</dt><dd>${octets(found.size)}</dd></div>
 <div><dt>Status</dt><dd>${found.deleted ? html`deleted at UPDATE by <a href="/ui/sessions/${found.deleted.sessionId}">session ${found.deleted.sessionId}</a>` : 'in the maildrop'}</dd></div>
 </dl>
-<section aria-labelledby="headers-heading">
+${found.bytes === undefined ? releasedContent(found.deleted?.sessionId) : messageContent(user, uid, found.bytes, found.size)}`,
+  );
+}
+
+/** A deleted message whose session's record was dropped: its bytes were let go (see DeletedMessage.bytes). */
+function releasedContent(sessionId: number | undefined): SafeHtml {
+  return html`<p>Its content was let go when the record of session ${sessionId ?? ''} was dropped (keepSessions keeps the newest ended sessions).</p>`;
+}
+
+function messageContent(user: string, uid: string, bytes: Buffer, size: number): SafeHtml {
+  const shown = bytes.subarray(0, SOURCE_LIMIT).toString('utf8');
+  const raw = `${messageHref(user, uid)}/raw`;
+  return html`<section aria-labelledby="headers-heading">
 <h2 id="headers-heading">Headers</h2>
 <table class="headers">
 <caption>Header fields, unfolded</caption>
 <thead><tr><th scope="col">Field</th><th scope="col">Value</th></tr></thead>
-<tbody>${headerFields(found.bytes).map(([name, value]) => html`<tr><th scope="row">${name}</th><td>${value}</td></tr>`)}</tbody>
+<tbody>${headerFields(bytes).map(([name, value]) => html`<tr><th scope="row">${name}</th><td>${value}</td></tr>`)}</tbody>
 </table>
 </section>
 <section aria-labelledby="source-heading">
 <h2 id="source-heading">Raw source</h2>
-<p><a href="${raw}" download>Download the message (.eml)</a>${found.size > SOURCE_LIMIT ? ` · showing the first ${SOURCE_LIMIT} of ${found.size} octets` : ''}</p>
+<p><a href="${raw}" download>Download the message (.eml)</a>${size > SOURCE_LIMIT ? ` · showing the first ${SOURCE_LIMIT} of ${size} octets` : ''}</p>
 <div class="source" role="region" aria-label="Raw source of message ${uid}" tabindex="0"><pre id="raw-source">${shown}</pre></div>
-</section>`,
-  );
+</section>`;
 }

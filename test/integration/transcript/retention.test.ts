@@ -195,3 +195,44 @@ test('the server says its limit; in process there is none by default', async () 
     await unbounded.close();
   }
 });
+
+test("a dropped session's deletions stay listed and their bytes go: a mailbox fed and emptied stays bounded", async () => {
+  // Each session deletes the message delivered just before it; without a bound, every deleted message's bytes stay.
+  for (let i = 1; i <= 4; i++) {
+    await pop3.deliver('bob', `Subject: delivered ${i}\r\n\r\nbody ${i}\r\n`);
+    await session('bob', 'DELE 2'); // sessions 1-4: the seed message stays, the delivered one goes
+  }
+  const deleted = pop3.mailbox('bob').deleted();
+  expect(deleted.map((d) => [d.sessionId, d.bytes?.toString()])).toEqual([
+    [1, undefined],
+    [2, undefined],
+    [3, 'Subject: delivered 3\r\n\r\nbody 3\r\n'],
+    [4, 'Subject: delivered 4\r\n\r\nbody 4\r\n'],
+  ]);
+  // The outcome still lists all four; the dropped sessions' numbers are gone with their records.
+  expect(pop3.outcome('bob').deleted.map((d) => [d.sessionId, d.number])).toEqual([
+    [1, undefined],
+    [2, undefined],
+    [3, 2],
+    [4, 2],
+  ]);
+  // Without a limit (the in-process default) every deletion keeps its bytes until reset().
+  const all = await startPop3Mock({ users: { bob: { password: PASSWORDS.bob, messages: [MESSAGE] } } });
+  try {
+    for (let i = 1; i <= 3; i++) {
+      await all.deliver('bob', `Subject: delivered ${i}\r\n\r\nbody ${i}\r\n`);
+      const client = await RawClient.login(all.port, 'bob', PASSWORDS.bob);
+      expect(await client.command('DELE 2')).toMatch(/^\+OK/);
+      expect(await client.command('QUIT')).toMatch(/^\+OK/);
+      await client.closed();
+    }
+    expect(
+      all
+        .mailbox('bob')
+        .deleted()
+        .map((d) => d.bytes?.length),
+    ).toEqual([32, 32, 32]);
+  } finally {
+    await all.close();
+  }
+});
