@@ -6,7 +6,8 @@
 // --quick   fewer cycles and shorter runs (about a minute in all)
 // --only    a subset, by letter: a lifecycle, b sessions, c retr,
 //           d idle-memory, e large-mailbox, f overhead, g certificates,
-//           h cold-start, i soak (100,000 sessions through the CLI)
+//           h cold-start, i soak (100,000 sessions through the CLI),
+//           j deletions (a mailbox fed and emptied, with keepSessions)
 // --out     also write the summary (machine + table) as Markdown to FILE
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ const MEASURES = [
   { key: 'g', script: 'certificates.mjs' },
   { key: 'h', script: 'cold-start.mjs' },
   { key: 'i', script: 'soak.mjs' },
+  { key: 'j', script: 'deletions.mjs' },
 ];
 
 const argv = process.argv.slice(2);
