@@ -42,7 +42,11 @@ async function memory() {
 }
 
 async function growthPerCycle(keepSessions) {
-  const pop3 = await startPop3Mock({ keepSessions, lock: 'none', users: { bob: { password: 'pw', messages: [] } } });
+  const pop3 = await startPop3Mock({
+    keepSessions,
+    lock: 'none',
+    users: { bob: { password: 'pw', messages: [] } },
+  });
   try {
     const cycle = async (i) => {
       await pop3.deliver('bob', Buffer.from(`Subject: ${i}\r\n\r\n${BODY}\r\n`));

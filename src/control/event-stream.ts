@@ -96,19 +96,20 @@ export class EventStream {
   }
 
   private dispatch(block: string): void {
-    if (block.startsWith('event: overflow\n')) {
-      // The server ended the stream: this process read it too slowly. Listeners must not miss events in silence.
-      this.overflowed = true;
-      process.emitWarning(
-        'pop3-mock: the control API ended the event stream because this process left more than 8 MiB of it unread; on() listeners missed the events until it is opened again',
-      );
-      return;
-    }
     const data = block
       .split('\n')
       .filter((line) => line.startsWith('data: '))
       .map((line) => line.slice(6))
       .join('\n');
+    if (block.startsWith('event: overflow\n')) {
+      // The server ended the stream: this process read it too slowly. Listeners must not miss events in silence.
+      this.overflowed = true;
+      const { unread } = JSON.parse(data) as { unread: number };
+      process.emitWarning(
+        `pop3-mock: the control API ended the event stream because this process left ${unread} octets of it unread; on() listeners missed the events until it is opened again`,
+      );
+      return;
+    }
     if (data === '') return;
     const event = JSON.parse(data) as Pop3Event;
     for (const { type, listener } of [...this.listeners]) {
