@@ -37,7 +37,7 @@ export interface MessageSummary {
   readonly deliveredAt: Date;
 }
 
-/** A message removed at UPDATE, as both sides list it. In process, `DeletedMessage` adds the bytes. */
+/** A message removed at UPDATE, as both sides list it. In process, `DeletedMessage` adds the bytes (unless let go: see `keepSessions`). */
 export interface DeletedSummary {
   readonly uid: string;
   readonly size: number;

@@ -33,6 +33,15 @@ export interface DeletedMessage {
   readonly sessionId: number;
 }
 
+/** Where one session's UPDATE put its deletions in a mailbox's list: what lets go of their bytes later without a search. */
+export interface DeletionPlace {
+  readonly mailbox: Mailbox;
+  /** The list it is in: `reset()` and `clear()` start a new one. */
+  readonly generation: number;
+  readonly from: number;
+  readonly count: number;
+}
+
 /**
  * One user's maildrop as it lives between sessions. Sessions take a snapshot
  * of it at login (RFC 1939 §4), so a delivery shows up from the next session.
@@ -48,11 +57,16 @@ export class Mailbox {
   /** When the last successful login happened (for LOGIN-DELAY). */
   lastLoginAt: number | undefined;
 
+  /** Bumped when {@link Mailbox.removed} starts over, so an old {@link DeletionPlace} points nowhere. */
+  private generation = 0;
+
   constructor(
     readonly user: string,
     /** The user's password for USER/PASS. */
     public password: string,
     private readonly now: () => number,
+    /** Told where each session's deletions went (the server tracks them when `keepSessions` may drop the session). */
+    private readonly onRemoved?: (place: DeletionPlace, sessionId: number) => void,
   ) {}
 
   /** `console.log` shows the mailbox without its password or token. */
@@ -93,6 +107,7 @@ export class Mailbox {
     this.stored = [...this.seed];
     this.usedUids = new Set(this.seed.map((m) => m.uid));
     this.removed = [];
+    this.generation++;
   }
 
   acceptsToken(token: string): boolean {
@@ -106,6 +121,7 @@ export class Mailbox {
     this.stored = [];
     this.usedUids.clear();
     this.removed = [];
+    this.generation++;
   }
 
   /** The messages now, numbered as a session opened now would see them. */
@@ -118,10 +134,13 @@ export class Mailbox {
     return [...this.removed];
   }
 
-  /** Lets go of the bytes of what session `sessionId` removed (its record was dropped by `keepSessions`); the entries stay. */
-  releaseDeletedBytes(sessionId: number): void {
-    if (!this.removed.some((m) => m.sessionId === sessionId && m.bytes !== undefined)) return;
-    this.removed = this.removed.map((m) => (m.sessionId === sessionId ? { ...m, bytes: undefined } : m));
+  /** Lets go of the bytes of the deletions at `place` (their session's record was dropped by `keepSessions`); the entries stay. */
+  releaseDeletedBytes(place: DeletionPlace): void {
+    if (place.generation !== this.generation) return;
+    for (let i = place.from; i < place.from + place.count; i++) {
+      const deleted = this.removed[i]!;
+      if (deleted.bytes !== undefined) this.removed[i] = { ...deleted, bytes: undefined };
+    }
   }
 
   /** The list a session works on: fixed at login. */
@@ -135,9 +154,11 @@ export class Mailbox {
     const gone = new Set(messages);
     const deletedAt = new Date(this.now());
     this.stored = this.stored.filter((m) => !gone.has(m));
+    const from = this.removed.length;
     for (const m of messages) {
       this.removed.push({ uid: m.uid, size: m.size, bytes: m.wire, deletedAt, sessionId });
     }
+    this.onRemoved?.({ mailbox: this, generation: this.generation, from, count: messages.length }, sessionId);
   }
 
   /** Takes the maildrop lock for a session; false when another session holds it. */

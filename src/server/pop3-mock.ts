@@ -95,10 +95,10 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     // A dropped session's deletions stay listed, their bytes go: with
     // keepSessions, a mailbox fed by SMTP and emptied by clients stays bounded.
     this.recorder = new Recorder(this.hub, this.keepSessions, (record) =>
-      this.users_.releaseDeletedBytes(record.user, record.id),
+      this.users_.releaseDeletedBytes(record.id),
     );
     const settings = serverSettings(options);
-    this.users_ = new UserDirectory(options.baseDir, () => settings.clock.now());
+    this.users_ = new UserDirectory(options.baseDir, () => settings.clock.now(), this.keepSessions !== 'all');
     this.serverTls = options.tls === false ? undefined : new ServerTls(options.tls);
     this.faults = new FaultEngine(
       typeof options.faults === 'string' ? [] : withIds(options.faults ?? []),

@@ -1,6 +1,6 @@
 import { loadMessages } from '../fixtures/load-messages';
 import type { MessageSource } from '../fixtures/types';
-import { Mailbox, type MessageInfo } from '../mailbox/mailbox';
+import { type DeletionPlace, Mailbox, type MessageInfo } from '../mailbox/mailbox';
 import type { UserOptions } from '../options';
 
 /**
@@ -9,12 +9,25 @@ import type { UserOptions } from '../options';
  */
 export class UserDirectory {
   private readonly mailboxes = new Map<string, Mailbox>();
+  /**
+   * Where each session's UPDATE put its deletions, by session id, kept while
+   * the session's record may still be dropped (`keepSessions`). By session,
+   * not by login name: a dialect may map a login to another mailbox.
+   */
+  private readonly deletions: Map<number, DeletionPlace> | undefined;
+  private readonly noteDeletions = (place: DeletionPlace, sessionId: number): void => {
+    this.deletions?.set(sessionId, place);
+  };
 
   constructor(
     /** Folder relative fixture paths resolve against. */
     private readonly baseDir: string | undefined,
     private readonly now: () => number,
-  ) {}
+    /** Whether records may be dropped (`keepSessions`), so deletions are tracked to let go of their bytes. */
+    trackDeletions = false,
+  ) {
+    this.deletions = trackDeletions ? new Map() : undefined;
+  }
 
   names(): string[] {
     return [...this.mailboxes.keys()];
@@ -38,7 +51,7 @@ export class UserDirectory {
   async add(user: string, options: UserOptions | string): Promise<Mailbox> {
     const { password, messages = [] } = typeof options === 'string' ? { password: options } : options;
     const loaded = await loadMessages(messages, { baseDir: this.baseDir });
-    const mailbox = new Mailbox(user, password, this.now);
+    const mailbox = new Mailbox(user, password, this.now, this.deletions && this.noteDeletions);
     if (typeof options !== 'string') mailbox.oauthToken = options.oauthToken;
     mailbox.add(loaded);
     mailbox.markAsSeed();
@@ -56,13 +69,17 @@ export class UserDirectory {
     return mailbox.add(await loadMessages(messages, { baseDir: this.baseDir }));
   }
 
-  /** Lets go of the bytes of what session `sessionId` of `user` removed at its UPDATE (its record was dropped). */
-  releaseDeletedBytes(user: string | undefined, sessionId: number): void {
-    if (user !== undefined) this.mailboxes.get(user)?.releaseDeletedBytes(sessionId);
+  /** Lets go of the bytes of what session `sessionId` removed at its UPDATE (its record was dropped). */
+  releaseDeletedBytes(sessionId: number): void {
+    const place = this.deletions?.get(sessionId);
+    if (!place) return;
+    this.deletions!.delete(sessionId);
+    place.mailbox.releaseDeletedBytes(place);
   }
 
   /** Every mailbox back to its seed messages. */
   resetAll(): void {
+    this.deletions?.clear();
     for (const mailbox of this.mailboxes.values()) mailbox.reset();
   }
 
