@@ -39,8 +39,9 @@ const LAST_LINE_END = Buffer.from('\r\n.\r\n');
  * The data part of a multi-line reply, dot-stuffed unless `stuff` is false,
  * in two parts: `data`, a view of the (stuffed) body without its last CRLF,
  * and `end`, that CRLF with the terminating `.` CRLF. The two share the last
- * write, because popular clients look for `\r\n.\r\n` inside one read; a
- * large message is sent as a view, never copied per RETR.
+ * write, because popular clients look for `\r\n.\r\n` inside one read; the
+ * body of a large message is sent as views (the reply writer copies only its
+ * first 64 KiB, into the status line's write).
  *
  * Stored messages end in CRLF; a body that does not (a fault's) is sent as it is.
  */

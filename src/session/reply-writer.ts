@@ -17,8 +17,9 @@ const withTrailer = (bytes: Buffer, trailer: Buffer): Buffer =>
 /**
  * Turns replies into bytes. A single-line reply is one write; a multi-line
  * reply's last line end and `.` CRLF share a write (node-pop3 and yapople
- * depend on it); a large message goes out as views of its stored (stuffed)
- * body, waiting for the socket to drain, so nothing is copied per RETR.
+ * depend on it); a large message goes out as its status line with the first
+ * 64 KiB of its stored (stuffed) body, then a view of the rest, waiting for the
+ * socket to drain: 64 KiB is copied per RETR, whatever the message's size.
  * Returns the octets written: a number when the sink took them at once, a
  * promise when it made the writer wait.
  */

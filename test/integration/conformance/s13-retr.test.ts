@@ -139,3 +139,27 @@ test.each([
     await quit(client);
   });
 });
+
+// The reply writer sends a message up to 64 KiB in one write with its status
+// line, and a larger one as the status line with the body's first 64 KiB,
+// then the rest: these sizes put the reply on each side of both edges.
+test.each([65_000, 65_480, 65_500, 65_536, 65_600, 131_000, 300_001])(
+  '§13 a %d-octet message with dot lines goes out byte-exact, and its reply is recorded with every octet',
+  async (size) => {
+    const raw = bigMessage(size, true).subarray(0, size);
+    await withMailbox([raw], async (pop3) => {
+      const stored = pop3.mailbox(USER).messages()[0]!.bytes;
+      const client = await login(pop3);
+      client.write('RETR 1\r\n');
+      const retr = await client.readMulti();
+      expect(retr.status).toMatch(OK);
+      expectSameBytes(retr.data, stored);
+      expectSameBytes(retr.wire, stuff(stored));
+      await quit(client);
+      const record = await pop3.sessionEnd();
+      const reply = record.replies().find((r) => r.line === retr.status)!;
+      // Status line and CRLF, the stuffed message, "." CRLF.
+      expect(reply.bytes).toBe(Buffer.byteLength(`${retr.status}\r\n`) + stuff(stored).length + 3);
+    });
+  },
+);
