@@ -4,17 +4,10 @@ import type { Pop3Mock } from '../server/pop3-mock';
 import { redactEvent } from '../transcript/redact';
 import type { Endpoint } from './contract/endpoints';
 import { answerError } from './errors';
-import { readBody, sendJson, sendText } from './http-util';
+import { MAX_UNREAD_OCTETS, readBody, sendJson, sendText } from './http-util';
 import { checkedRequest } from './request';
 import { findEndpoint, handlers, type Reply } from './routes';
 import { carriesToken, sameToken, tokenCookieName } from './token';
-
-/**
- * Octets of `/api/events` a reader may leave unread. Past it the stream ends
- * with an `overflow` event: a reader that stopped reading must not make the
- * server hold every event since, without bound.
- */
-export const MAX_UNREAD_EVENTS = 8 * 1024 * 1024;
 
 /** Options of the HTTP control channel. */
 export interface ControlOptions {
@@ -153,8 +146,8 @@ export class ControlServer {
     });
     res.write(': pop3-mock events\n\n');
     const stop = this.pop3.on('*', (event) => {
-      if (res.writableLength > MAX_UNREAD_EVENTS) {
-        // Said on the stream, so the reader learns it missed events instead of finding fewer.
+      // Past the bound the stream ends, said on the stream: the reader learns it missed events instead of finding fewer.
+      if (res.writableLength > MAX_UNREAD_OCTETS) {
         res.end(`event: overflow\ndata: ${JSON.stringify({ unread: res.writableLength })}\n\n`);
         stop();
         return;

@@ -104,9 +104,9 @@ export class EventStream {
     if (block.startsWith('event: overflow\n')) {
       // The server ended the stream: this process read it too slowly. Listeners must not miss events in silence.
       this.overflowed = true;
-      const { unread } = JSON.parse(data) as { unread: number };
+      const unread = overflowOctets(data);
       process.emitWarning(
-        `pop3-mock: the control API ended the event stream because this process left ${unread} octets of it unread; on() listeners missed the events until it is opened again`,
+        `pop3-mock: the control API ended the event stream because this process left ${unread === undefined ? 'too much' : `${unread} octets`} of it unread; on() listeners missed the events until it is opened again`,
       );
       return;
     }
@@ -115,5 +115,15 @@ export class EventStream {
     for (const { type, listener } of [...this.listeners]) {
       if (type === '*' || type === event.type) listener(event);
     }
+  }
+}
+
+/** The octets the server said were left unread; undefined when it did not say so in a form this client reads (the warning is given all the same). */
+function overflowOctets(data: string): number | undefined {
+  try {
+    const value = JSON.parse(data) as { unread?: unknown };
+    return typeof value.unread === 'number' ? value.unread : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -13,6 +13,13 @@ export class HttpError extends Error {
 /** Largest request body accepted (a delivered message included). */
 export const MAX_BODY = 64 * 1024 * 1024;
 
+/**
+ * Octets a reader of an event stream (`/api/events`, the browser view's
+ * `/ui/events`) may leave unread before the server ends the stream: a reader
+ * that stopped reading must not make the server hold every event since.
+ */
+export const MAX_UNREAD_OCTETS = 8 * 1024 * 1024;
+
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;

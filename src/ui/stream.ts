@@ -1,13 +1,11 @@
 import type { ServerResponse } from 'node:http';
+import { MAX_UNREAD_OCTETS } from '../control/http-util';
 import type { Pop3Mock } from '../server/pop3-mock';
 import type { SessionRecord } from '../transcript/session-record';
 import { droppedText, LIST_LIMIT, LineRenderer, summarize } from './view-model';
 
 /** How often the session list is brought up to date while sessions run. */
 const LIST_INTERVAL = 50;
-
-/** A browser that reads slower than this many buffered octets is dropped; it reconnects and catches up. */
-const MAX_BUFFERED = 8 * 1024 * 1024;
 
 /**
  * Server-sent events for the view, from the same event hub as the
@@ -46,7 +44,8 @@ export function openStream(pop3: Pop3Mock, res: ServerResponse, query: URLSearch
     scheduled = false;
     if (closed) return;
     if (flush() === 'done') res.end();
-    else if (res.writableLength > MAX_BUFFERED) res.destroy();
+    // A browser that reads too slowly is dropped; it reconnects and catches up.
+    else if (res.writableLength > MAX_UNREAD_OCTETS) res.destroy();
   };
   const stop = pop3.on('*', (event) => {
     if (sessionId !== undefined && event.sessionId !== sessionId) return;

@@ -1,11 +1,11 @@
 import { createServer, get, type IncomingMessage } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { type Pop3Mock, startPop3Mock } from '../../../src';
-import { MAX_UNREAD_EVENTS } from '../../../src/control/control-server';
 import { EventStream } from '../../../src/control/event-stream';
+import { MAX_UNREAD_OCTETS } from '../../../src/control/http-util';
 
 // A reader of /api/events that stops reading must not make the server hold
-// every event since: past MAX_UNREAD_EVENTS unread octets the stream ends with
+// every event since: past MAX_UNREAD_OCTETS unread octets the stream ends with
 // an `overflow` event, so the reader learns that it missed events.
 
 let pop3: Pop3Mock;
@@ -67,7 +67,7 @@ test('GET /api/events: a reader that leaves too much unread gets an overflow eve
   const last = blocks.at(-1)!;
   expect(last).toMatch(/^event: overflow\ndata: \{"unread":\d+\}$/);
   const unread = (JSON.parse(last.split('data: ')[1]!) as { unread: number }).unread;
-  expect(unread).toBeGreaterThan(MAX_UNREAD_EVENTS);
+  expect(unread).toBeGreaterThan(MAX_UNREAD_OCTETS);
   // Every block before it is a whole event: nothing was cut in the middle.
   for (const block of blocks.slice(1, -1)) expect(block).toMatch(/^event: [a-z-]+\ndata: \{.*\}$/s);
   // And the server kept what it had taken, no more: fewer events arrived than the sessions made.
