@@ -52,7 +52,7 @@ export interface FaultTarget {
  * stalls) listen to one abort signal, so `reset()` and `close()` release them
  * and no timer is left behind.
  */
-export class FaultRunner implements FaultHook, ByteSink {
+export class FaultRunner implements FaultHook {
   private abort: AbortController | undefined;
   /** The connection, or a connection-wide throttle or fragmentation over it. */
   private base: ByteSink;

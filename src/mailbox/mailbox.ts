@@ -25,7 +25,8 @@ export interface DeletedMessage {
   /**
    * Its bytes; undefined once the record of the session that deleted it was
    * dropped (`keepSessions`): what was deleted is still listed, its content
-   * is let go, so a server fed and emptied for a long time stays bounded.
+   * is let go, so a server fed and emptied for a long time does not keep
+   * every message it ever held.
    */
   readonly bytes: Buffer | undefined;
   readonly deletedAt: Date;

@@ -93,7 +93,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     this.keepSessions = options.keepSessions ?? 'all';
     // The recorder listens first: every other listener finds a session's record up to date.
     // A dropped session's deletions stay listed, their bytes go: with
-    // keepSessions, a mailbox fed by SMTP and emptied by clients stays bounded.
+    // keepSessions, a mailbox fed by SMTP and emptied by clients grows by an
+    // entry per deletion, not by the messages.
     this.recorder = new Recorder(this.hub, this.keepSessions, (record) =>
       this.users_.releaseDeletedBytes(record.id),
     );

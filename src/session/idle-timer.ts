@@ -1,16 +1,16 @@
 import type { Clock, TimerHandle } from '../clock';
 
+/** Who is told when the period passes without activity (the session). */
+export interface IdleWatcher {
+  idleExpired(): void;
+}
+
 /**
  * The autologout timer of one session (RFC 1939 §3: any command restarts
  * the period). `touch()` only notes the time: the one timer, when it fires
  * early, waits for the rest of the period. A timer made and cancelled per
  * command was a tenth of a pipelined session's cost.
  */
-/** Who is told when the period passes without activity (the session). */
-export interface IdleWatcher {
-  idleExpired(): void;
-}
-
 export class IdleTimer {
   private timer: TimerHandle | undefined;
   private lastActivity = 0;

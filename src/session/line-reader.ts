@@ -4,17 +4,17 @@ const CR = 0x0d;
 /** What the line reader hands on: a complete line (without CRLF or LF), or notice of an over-long one. */
 export type InputLine = { readonly kind: 'line'; readonly bytes: Buffer } | { readonly kind: 'too-long' };
 
+/** Who takes the lines (the session). */
+export interface LineTaker {
+  takeLine(line: InputLine): void;
+}
+
 /**
  * Splits the byte stream into lines ending in LF (CRLF or bare LF). Holds at
  * most `limit` octets: a longer line is reported once as `too-long` as soon
  * as it passes the limit, and its remaining bytes up to the next LF are
  * dropped, so a 10 MB line without CRLF costs no more than the limit.
  */
-/** Who takes the lines (the session). */
-export interface LineTaker {
-  takeLine(line: InputLine): void;
-}
-
 export class LineReader {
   private pending: Buffer[] | undefined;
   private pendingLength = 0;

@@ -39,6 +39,18 @@ async function session(user: User, ...commands: string[]): Promise<void> {
 
 const ids = () => pop3.listSessions().map((s) => s.id);
 
+/** The i-th message the deletion tests deliver. */
+const delivered = (i: number) => `Subject: delivered ${i}\r\n\r\nbody ${i}\r\n`;
+
+/** Delivers message `i` to bob on `server`, then one session logged in as `login` deletes with `dele` and quits. */
+async function deliverThenDelete(server: Pop3Mock, i: number, login: string, dele: string): Promise<void> {
+  await server.deliver('bob', delivered(i));
+  const client = await RawClient.login(server.port, login, PASSWORDS.bob);
+  expect(await client.command(dele)).toMatch(/^\+OK/);
+  expect(await client.command('QUIT')).toMatch(/^\+OK/);
+  await client.closed();
+}
+
 test('the sessions that ended first are dropped, open ones kept, ids never renumbered', async () => {
   const open = await RawClient.login(pop3.port, 'alice', PASSWORDS.alice); // session 1, stays open
   await session('bob', 'STAT'); // 2
@@ -199,7 +211,7 @@ test('the server says its limit; in process there is none by default', async () 
 test("a dropped session's deletions stay listed and their bytes go: a mailbox fed and emptied stays bounded", async () => {
   // Each session deletes the message delivered just before it; without a bound, every deleted message's bytes stay.
   for (let i = 1; i <= 4; i++) {
-    await pop3.deliver('bob', `Subject: delivered ${i}\r\n\r\nbody ${i}\r\n`);
+    await pop3.deliver('bob', delivered(i));
     await session('bob', 'DELE 2'); // sessions 1-4: the seed message stays, the delivered one goes
   }
   const deleted = pop3.mailbox('bob').deleted();
@@ -219,14 +231,8 @@ test("a dropped session's deletions stay listed and their bytes go: a mailbox fe
   // Without a limit (the in-process default) every deletion keeps its bytes until reset().
   const all = await startPop3Mock({ users: { bob: { password: PASSWORDS.bob, messages: [MESSAGE] } } });
   try {
-    for (let i = 1; i <= 3; i++) {
-      await all.deliver('bob', `Subject: delivered ${i}\r\n\r\nbody ${i}\r\n`);
-      const client = await RawClient.login(all.port, 'bob', PASSWORDS.bob);
-      expect(await client.command('DELE 2')).toMatch(/^\+OK/);
-      expect(await client.command('QUIT')).toMatch(/^\+OK/);
-      await client.closed();
-    }
-    const sizes = [1, 2, 3].map((i) => Buffer.byteLength(`Subject: delivered ${i}\r\n\r\nbody ${i}\r\n`));
+    for (let i = 1; i <= 3; i++) await deliverThenDelete(all, i, 'bob', 'DELE 2');
+    const sizes = [1, 2, 3].map((i) => Buffer.byteLength(delivered(i)));
     expect(
       all
         .mailbox('bob')
@@ -242,13 +248,7 @@ test("a dropped session's deletions let go of their bytes when its login names a
   // Gmail's dialect maps the login `recent:bob` to bob's mailbox: the bytes are found by session, not by login.
   const gmail = await startPop3Mock({ dialect: 'gmail', keepSessions: 1, users: { bob: PASSWORDS.bob } });
   try {
-    for (let i = 1; i <= 3; i++) {
-      await gmail.deliver('bob', `Subject: delivered ${i}\r\n\r\nbody ${i}\r\n`);
-      const client = await RawClient.login(gmail.port, 'recent:bob', PASSWORDS.bob);
-      expect(await client.command('DELE 1')).toMatch(/^\+OK/);
-      expect(await client.command('QUIT')).toMatch(/^\+OK/);
-      await client.closed();
-    }
+    for (let i = 1; i <= 3; i++) await deliverThenDelete(gmail, i, 'recent:bob', 'DELE 1');
     expect(gmail.sessions.map((s) => s.user)).toEqual(['recent:bob']);
     expect(
       gmail
