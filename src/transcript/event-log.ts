@@ -52,41 +52,139 @@ function perType<V>(make: (type: Pop3EventType, number: number) => V): Record<Po
   >;
 }
 
+/** Each type's fields in the order they are kept (the order the session makes them in), and which are texts. */
 const FIELDS = perType((type): readonly string[] => Object.keys(FIELD_KINDS[type]));
-/** Per type number, which of its fields are texts. */
-const IS_TEXT: readonly (readonly boolean[])[] = TYPES.map((type) =>
+const IS_TEXT = perType((type): readonly boolean[] =>
   Object.values(FIELD_KINDS[type]).map((kind) => kind === 'text'),
 );
+/** How many slots and texts an event of each type fills (the head not counted). */
+const VALUE_COUNT = perType((type) => IS_TEXT[type].filter((text) => !text).length);
+const TEXT_COUNT = perType((type) => IS_TEXT[type].filter((text) => text).length);
 
-/**
- * Each type's number (kept with the event's time in one slot: `time *
- * TYPE_SPAN + number`) and fields, found with one lookup per event.
- */
-const SPECS = perType((type, number) => ({ number, fields: FIELDS[type] }));
+const NUMBER = perType((_type, number) => number);
 const TYPE_SPAN = 16;
 if (TYPES.length > TYPE_SPAN) throw new Error('event-log: more event types than TYPE_SPAN holds');
 /** Where a command's arguments were: they are its line's, made again from it when read. */
 const ARGS_OF_RAW = Symbol('arguments of the line');
-/** The place of a command's `args` among its fields. */
-const ARGS_FIELD = FIELDS.command.indexOf('args');
 
 /**
- * One session's events, kept as values in one flat array instead of an
- * object each, and made objects again when read. A recorded session is
- * dozens of small objects that a long test run or a CLI keeps alive, and
- * keeping them alive (the garbage collector copying and marking them) was
- * most of what recording cost a session. So the log keeps as little as it
- * can: the type and the time share one number (the time relative to the
- * session's start: a small integer, not a boxed number), the session id is
- * not copied, and the slot array is made at the size the caller expects, so
- * it is not regrown (and copied) while the session runs. When the session
- * ends, the log is sealed: its strings (command lines, reply lines, ...)
- * become one string, and their slots their lengths, so an ended session is a
- * few objects for the collector instead of dozens.
+ * Per type: puts the event's values in `slots` from `n` (returning where the
+ * next goes) and appends its texts to `texts`, each in {@link FIELD_KINDS}'
+ * order. One small function per type reads the event's fields by name: a
+ * loop over field names read them by computed key from events of a dozen
+ * shapes, which was most of what keeping an event cost. The test
+ * `event-log.test.ts` checks that every field of every type comes back.
+ */
+type Encoder<T extends Pop3EventType> = (
+  event: EventOf<T>,
+  slots: unknown[],
+  n: number,
+  texts: unknown[],
+) => number;
+const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
+  'session-start': (e, s, n) => {
+    s[n] = e.remoteAddress;
+    s[n + 1] = e.remotePort;
+    s[n + 2] = e.tls;
+    return n + 3;
+  },
+  command: (e, s, n, t) => {
+    s[n] = e.verb;
+    // A command's arguments are its line split: kept once, in the line (a list and its strings saved per command).
+    s[n + 1] = isArgumentsOf(e.raw, e.args) ? ARGS_OF_RAW : e.args;
+    s[n + 2] = e.state;
+    t.push(e.raw);
+    return n + 3;
+  },
+  reply: (e, s, n, t) => {
+    s[n] = e.status;
+    s[n + 1] = e.bytes;
+    t.push(e.line);
+    return n + 2;
+  },
+  auth: (e, s, n) => {
+    s[n] = e.user;
+    s[n + 1] = e.mechanism;
+    s[n + 2] = e.result;
+    return n + 3;
+  },
+  'sasl-response': (e, s, n, t) => {
+    s[n] = e.mechanism;
+    t.push(e.raw);
+    return n + 1;
+  },
+  state: (e, s, n) => {
+    s[n] = e.from;
+    s[n + 1] = e.to;
+    return n + 2;
+  },
+  tls: (e, s, n) => {
+    s[n] = e.mode;
+    return n + 1;
+  },
+  'tls-failed': (e, s, n, t) => {
+    s[n] = e.mode;
+    s[n + 1] = e.cause;
+    t.push(e.code, e.reason);
+    return n + 2;
+  },
+  retrieve: (e, s, n) => {
+    s[n] = e.number;
+    s[n + 1] = e.uid;
+    return n + 2;
+  },
+  update: (e, s, n) => {
+    s[n] = e.deleted;
+    return n + 1;
+  },
+  fault: (e, s, n, t) => {
+    s[n] = e.ruleId;
+    s[n + 1] = e.action;
+    t.push(e.description);
+    return n + 2;
+  },
+  'internal-error': (e, _slots, n, t) => {
+    t.push(e.message, e.stack);
+    return n;
+  },
+  reset: (e, s, n) => {
+    s[n] = e.startedAt;
+    s[n + 1] = e.remoteAddress;
+    s[n + 2] = e.remotePort;
+    s[n + 3] = e.tls;
+    s[n + 4] = e.state;
+    s[n + 5] = e.user;
+    return n + 6;
+  },
+  'session-end': (e, s, n) => {
+    s[n] = e.reason;
+    return n + 1;
+  },
+};
+
+/**
+ * One session's events, kept as values in flat arrays instead of an object
+ * each, and made objects again when read. A recorded session is dozens of
+ * small objects that a long test run or a CLI keeps alive, and keeping them
+ * alive (the garbage collector copying and marking them) was most of what
+ * recording cost a session. So the log keeps as little as it can: the type
+ * and the time share one number (the time relative to the session's start: a
+ * small integer, not a boxed number), the session id is not copied, and the
+ * slot array is made at the size the caller expects, so it is not regrown
+ * (and copied) while the session runs. The strings a session makes (command
+ * lines, reply lines, ...) are kept apart, in `texts`; when the session ends
+ * the log is sealed: they become one string, and each entry its length, so an
+ * ended session is a few objects for the collector instead of dozens.
  */
 export class EventLog {
   private slots: unknown[];
   private size = 0;
+  /**
+   * Every text field, in order: the string (or what was given) while the
+   * session runs; once sealed, the string's length (its place in `text`),
+   * undefined for an absent one, or anything else in a box.
+   */
+  private readonly texts: unknown[] = [];
   /** Once sealed: every text field's string, one after the other. */
   private text: string | undefined;
   private objects: Pop3Event[] | undefined;
@@ -99,25 +197,19 @@ export class EventLog {
 
   /** Appends `event`; `base` is the session's start, which times are kept relative to. */
   push(event: Pop3Event, base: number): void {
-    const { number, fields } = SPECS[event.type];
-    const values = event as unknown as Record<string, unknown>;
-    const { slots } = this;
+    const { slots, texts } = this;
     let n = this.size;
     const time = event.at - base;
-    if (Number.isInteger(time)) slots[n++] = time * TYPE_SPAN + number;
+    if (Number.isInteger(time)) slots[n++] = time * TYPE_SPAN + NUMBER[event.type];
     else {
       // A clock with fractions of a millisecond (an injected one): type and time apart.
       slots[n++] = event.type;
       slots[n++] = time;
     }
-    const first = n;
-    for (let i = 0; i < fields.length; i++) slots[n++] = values[fields[i]!];
-    // A command's arguments are its line split: kept once, in the line (a list and its strings saved per command).
-    if (event.type === 'command' && isArgumentsOf(event.raw, event.args))
-      slots[first + ARGS_FIELD] = ARGS_OF_RAW;
-    // After the seal (no event of the mock's own comes then), texts are kept as they are, boxed if they could pass for a length.
-    if (this.text !== undefined) boxNonStrings(slots, first, IS_TEXT[number]!);
-    this.size = n;
+    const firstText = texts.length;
+    this.size = (ENCODERS[event.type] as Encoder<Pop3EventType>)(event, slots, n, texts);
+    // After the seal (no event of the mock's own comes then): texts join the one string.
+    if (this.text !== undefined) this.text += sealTexts(texts, firstText);
     this.objects?.push(event);
     // Only a command is asked about (appliedLast); an ended session keeps no event object.
     this.latest = event.type === 'session-end' ? undefined : event;
@@ -129,33 +221,14 @@ export class EventLog {
   }
 
   /**
-   * The session ended: the texts it made go into one string, each text slot
+   * The session ended: the texts it made go into one string, each entry
    * holding its length instead, and the slots made and not filled are given
    * back.
    */
   seal(): void {
     if (this.text !== undefined) return;
-    const { slots, size } = this;
-    const pieces: string[] = [];
-    for (let i = 0; i < size; ) {
-      const head = slots[i++];
-      const isText =
-        IS_TEXT[typeof head === 'string' ? SPECS[head as Pop3EventType].number : numberOf(head as number)]!;
-      // A fractional time (see push) takes a slot of its own.
-      if (typeof head === 'string') i++;
-      for (let f = 0; f < isText.length; f++, i++) {
-        if (!isText[f]) continue;
-        const value = slots[i];
-        if (typeof value === 'string') {
-          slots[i] = value.length;
-          pieces.push(value);
-        }
-        // A text that is not a string (never one of the mock's own) is kept boxed, so it is not read as a length.
-        else if (value !== undefined) slots[i] = [value];
-      }
-    }
-    if (slots.length > size) slots.length = size;
-    this.text = pieces.join('');
+    this.text = sealTexts(this.texts, 0);
+    if (this.slots.length > this.size) this.slots.length = this.size;
   }
 
   /** Whether `event` (this very object) is the last one pushed; always false once the session ended. */
@@ -182,7 +255,9 @@ export class EventLog {
   /** Makes the events objects; with `only`, just the events of that type. */
   private decode(sessionId: number, base: number, only?: Pop3EventType): Pop3Event[] {
     const out: Pop3Event[] = [];
-    const { slots, text } = this;
+    const { slots, texts, text } = this;
+    const sealed = text !== undefined;
+    let t = 0;
     let offset = 0;
     for (let i = 0; i < this.size; ) {
       const head = slots[i++];
@@ -190,24 +265,27 @@ export class EventLog {
         typeof head === 'string'
           ? { type: head as Pop3EventType, time: slots[i++] as number }
           : splitHead(head as number);
-      const fields = FIELDS[type];
-      const isText = IS_TEXT[SPECS[type].number]!;
       if (only !== undefined && type !== only) {
-        // Passed over: only its place in the slots and in the text move on.
-        for (let f = 0; f < fields.length; f++, i++) {
-          if (text !== undefined && isText[f] && typeof slots[i] === 'number') offset += slots[i] as number;
+        // Passed over: only its place in the slots, the texts and the text move on.
+        i += VALUE_COUNT[type];
+        for (let end = t + TEXT_COUNT[type]; t < end; t++) {
+          if (sealed && typeof texts[t] === 'number') offset += texts[t] as number;
         }
         continue;
       }
+      const fields = FIELDS[type];
+      const isText = IS_TEXT[type];
       const event: Record<string, unknown> = { type, sessionId, at: time + base };
       for (let f = 0; f < fields.length; f++) {
-        let value = slots[i++];
-        // Sealed, a text slot holds the string's length; the string is next in the text.
-        if (text !== undefined && isText[f]) {
-          if (typeof value === 'number') {
+        let value: unknown;
+        if (!isText[f]) value = slots[i++];
+        else {
+          value = texts[t++];
+          // Sealed, a text entry holds the string's length; the string is next in the text.
+          if (sealed && typeof value === 'number') {
             value = text.slice(offset, offset + value);
             offset += (value as string).length;
-          } else if (Array.isArray(value)) value = value[0];
+          } else if (sealed && Array.isArray(value)) value = value[0];
         }
         // An optional field that was absent stays absent.
         if (value !== undefined) event[fields[f]!] = value;
@@ -219,12 +297,28 @@ export class EventLog {
   }
 }
 
-/** Puts each text among `slots` from `first` that is neither a string nor absent in a box (see seal). */
-function boxNonStrings(slots: unknown[], first: number, isText: readonly boolean[]): void {
-  for (let f = 0; f < isText.length; f++) {
-    const value = slots[first + f];
-    if (isText[f] && typeof value !== 'string' && value !== undefined) slots[first + f] = [value];
+/**
+ * Seals the texts from `first`: returns their strings joined, each entry
+ * becoming its string's length; an absent one stays undefined, and one that
+ * is not a string (never one of the mock's own) is kept in a box, so it is
+ * not read as a length.
+ */
+function sealTexts(texts: unknown[], first: number): string {
+  const own = first === 0 ? texts : texts.slice(first);
+  // join, not +=: one flat string, where += would keep a chain of pieces for the collector.
+  const joined = own.every(isStringOrAbsent)
+    ? own.join('')
+    : own.filter((v) => typeof v === 'string').join('');
+  for (let i = first; i < texts.length; i++) {
+    const value = texts[i];
+    if (typeof value === 'string') texts[i] = value.length;
+    else if (value !== undefined) texts[i] = [value];
   }
+  return joined;
+}
+
+function isStringOrAbsent(value: unknown): boolean {
+  return typeof value === 'string' || value === undefined;
 }
 
 function splitHead(head: number): { type: Pop3EventType; time: number } {

@@ -1,0 +1,107 @@
+import { SessionRecord } from '../../../src/transcript/session-record';
+import type { Pop3Event, Pop3EventType } from '../../../src/vocabulary';
+
+// The event log (src/transcript/event-log.ts) writes each type's fields with
+// a function of its own. The wire tests (integration/transcript/event-log)
+// cover the events a session makes; this one gives every type with every
+// field set to a value of its own, so a field an encoder forgets, or writes
+// in another order, cannot pass. An event type added to the vocabulary fails
+// to compile here until it has an example.
+
+type EventOf<T extends Pop3EventType> = Extract<Pop3Event, { type: T }>;
+const START = Date.UTC(2026, 0, 2, 3, 4, 5);
+const ID = 7;
+
+/** One event per type, every optional field present, no two values alike. */
+const EXAMPLES: { [T in Pop3EventType]: Omit<EventOf<T>, 'sessionId' | 'at'> } = {
+  'session-start': { type: 'session-start', remoteAddress: '127.0.0.9', remotePort: 40_001, tls: 'none' },
+  command: { type: 'command', verb: 'TOP', args: ['1', '5'], raw: 'top 1 5', state: 'TRANSACTION' },
+  reply: { type: 'reply', status: '-ERR', line: '-ERR [IN-USE] caf\u00e9 \u{1F4EC}', bytes: 29 },
+  auth: { type: 'auth', user: 'alice', mechanism: 'PLAIN', result: 'in-use' },
+  'sasl-response': { type: 'sasl-response', mechanism: 'LOGIN', raw: 'c2VjcmV0' },
+  state: { type: 'state', from: 'AUTHORIZATION', to: 'TRANSACTION' },
+  tls: { type: 'tls', mode: 'stls' },
+  'tls-failed': {
+    type: 'tls-failed',
+    mode: 'implicit',
+    cause: 'unknown_ca',
+    code: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+    reason: 'tlsv1 alert unknown ca',
+  },
+  retrieve: { type: 'retrieve', number: 3, uid: 'uid-3' },
+  update: { type: 'update', deleted: [{ number: 2, uid: 'uid-2' }] },
+  fault: { type: 'fault', ruleId: 'rule-4', action: 'reply', description: 'on RETR: reply -ERR' },
+  'internal-error': { type: 'internal-error', message: 'boom', stack: 'Error: boom\n    at here' },
+  reset: {
+    type: 'reset',
+    startedAt: START - 5,
+    remoteAddress: '127.0.0.8',
+    remotePort: 40_002,
+    tls: 'implicit',
+    state: 'TRANSACTION',
+    user: 'bob',
+  },
+  'session-end': { type: 'session-end', reason: 'quit-update' },
+};
+
+/** Every example as an event of one session, 3 ms apart, ending with `session-end`. */
+function allEvents(): Pop3Event[] {
+  const types = (Object.keys(EXAMPLES) as Pop3EventType[]).filter((t) => t !== 'session-end');
+  return [...types, 'session-end' as const].map((type, i) => {
+    // In the key order a session makes them: type, sessionId, at, then the fields.
+    const { type: _, ...fields } = EXAMPLES[type];
+    return { type, sessionId: ID, at: START + 3 * i, ...fields } as Pop3Event;
+  });
+}
+
+function recordOf(events: readonly Pop3Event[]): SessionRecord {
+  const record = new SessionRecord(ID, '127.0.0.9', 40_001, 'none', START);
+  for (const event of events) record.apply(event);
+  return record;
+}
+
+test('every field of every event type comes back, in order, from a sealed log (transcript, event log)', () => {
+  const events = allEvents();
+  const record = recordOf(events);
+  expect(record.ended).toBe(true);
+  expect(record.events).toEqual(events);
+  expect(record.events.map((e) => Object.keys(e))).toEqual(events.map((e) => Object.keys(e)));
+});
+
+test('every field comes back from a live log, and a type read alone agrees with the whole', () => {
+  const events = allEvents().slice(0, -1);
+  const record = recordOf(events);
+  expect(record.ended).toBe(false);
+  // Read by type first (nothing kept), then whole.
+  expect(record.faults.map((f) => f.description)).toEqual([EXAMPLES.fault.description]);
+  expect(record.errors).toEqual([
+    { message: 'boom', stack: 'Error: boom\n    at here', at: expect.any(Number) },
+  ]);
+  expect(record.events).toEqual(events);
+});
+
+test('a type read alone from a sealed log skips the texts of the others exactly', () => {
+  const record = recordOf(allEvents());
+  // internal-error comes after command, reply, sasl-response, tls-failed and fault texts.
+  expect(record.errors.map((e) => e.stack)).toEqual([EXAMPLES['internal-error'].stack]);
+  expect(record.faults.map((f) => f.description)).toEqual([EXAMPLES.fault.description]);
+});
+
+test('an absent optional text stays absent, and texts that are not strings are not read as lengths', () => {
+  const at = START + 1;
+  const noStack = { type: 'internal-error', sessionId: ID, at, message: 'no stack' } as const;
+  // Not the mock's own: a record rebuilt from JSON someone edited.
+  const odd = { type: 'fault', sessionId: ID, at, ruleId: 'r', action: 'reply', description: 12 };
+  const end = { type: 'session-end', sessionId: ID, at, reason: 'quit-update' } as const;
+  const late = {
+    type: 'sasl-response',
+    sessionId: ID,
+    at,
+    mechanism: 'PLAIN',
+    raw: 'after the end',
+  } as const;
+  const events = [noStack, odd as unknown as Pop3Event, end, late];
+  const record = recordOf(events);
+  expect(record.events).toEqual(events);
+  expect('stack' in record.events[0]!).toBe(false);
+});
