@@ -2,7 +2,8 @@
 // second at 8 clients (lock-step and pipelined), for
 //   - the mock as shipped (transcript recording always on),
 //   - the same mock with its recorder detached (the floor for recording),
-//   - the same mock with no event dispatch at all (hub.emit a no-op),
+//   - the same mock with no event recorded or dispatched at all (its
+//     `publish`, which records an event and then tells the listeners, a no-op),
 //   - the mock with an active but non-matching fault rule set (once
 //     `pop3.use` exists; until then it prints "fault rules: not available yet"),
 //   - the bare node:net floor, for reference.
@@ -11,14 +12,14 @@
 // server CPU time per session (the target is judged on this one: it moves
 // less with the load of other processes) and as sessions/s lost. The
 // recording cost is also measured in isolation (the events of one real
-// session replayed into the hub, with new strings where a session makes new
+// session replayed into its event path, with new strings where a session makes new
 // ones, so the recorder keeps what it keeps of a real session), which is
 // steadier but leaves out how recording interacts with the rest of a real
 // session (GC of retained events among the session's garbage).
 //
-// Detaching the recorder reaches into private fields (`recorder`, `hub`) of
-// the built Pop3Mock: a benchmark-only hack, reported as unavailable when
-// those fields change.
+// Detaching the recorder reaches into private members (`recorder`, `publish`)
+// of the built Pop3Mock: a benchmark-only hack, reported as unavailable when
+// those members change.
 //
 // Run: node bench/overhead.mjs [--quick]
 import { loadClient } from './lib/child.mjs';
@@ -44,15 +45,15 @@ variants.push({ name: 'floor', port: floor.port });
 variants.push({ name: 'recording', port: shipped.port, pop3: shipped });
 
 const detached = (await startPair(startPop3Mock, { withFloor: false })).pop3;
-if (typeof detached.recorder?.apply === 'function' && typeof detached.hub?.emit === 'function') {
+if (typeof detached.recorder?.apply === 'function' && typeof detached.publish === 'function') {
   detached.recorder.apply = () => {};
   variants.push({ name: 'no-recorder', port: detached.port, pop3: detached });
 } else {
   notes.push('recorder cannot be detached (Pop3Mock internals changed): recording cost not measured');
 }
 const silent = (await startPair(startPop3Mock, { withFloor: false })).pop3;
-if (typeof silent.hub?.emit === 'function') {
-  silent.hub.emit = () => {};
+if (typeof silent.publish === 'function') {
+  silent.publish = () => {};
   variants.push({ name: 'no-events', port: silent.port, pop3: silent });
 }
 
@@ -114,14 +115,14 @@ function freshEvent(event) {
 
 // ─── Recording in isolation ──────────────────────────────────────────────────
 // The events of one real session (the script of (b)), replayed straight into
-// the event hub of an idle mock for many new session ids, with its recorder
+// the event path (`publish`: recorder, then listeners) of an idle mock for many new session ids, with its recorder
 // attached and detached. The difference is what recording costs per session,
 // free of socket noise; it is then set against the server CPU per session of
 // the socket runs below.
 async function replayCost() {
   const mock = (await startPair(startPop3Mock, { withFloor: false })).pop3;
   try {
-    if (typeof mock.hub?.emit !== 'function' || typeof mock.recorder?.apply !== 'function') return undefined;
+    if (typeof mock.publish !== 'function' || typeof mock.recorder?.apply !== 'function') return undefined;
     const events = [];
     const stop = mock.on('*', (e) => events.push(e));
     await captureReplies(mock.port, SCRIPT);
@@ -141,7 +142,7 @@ async function replayCost() {
       const cpu0 = process.cpuUsage();
       for (let i = 0; i < SESSIONS; i++) {
         const sessionId = nextId++;
-        for (const make of replays) mock.hub.emit(make(sessionId));
+        for (const make of replays) mock.publish(make(sessionId));
       }
       const cpu = process.cpuUsage(cpu0);
       return (cpu.user + cpu.system) / SESSIONS;

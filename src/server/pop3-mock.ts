@@ -91,13 +91,10 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   constructor(private readonly options: CheckedOptions) {
     this.host = options.host ?? '127.0.0.1';
     this.keepSessions = options.keepSessions ?? 'all';
-    // The recorder listens first: every other listener finds a session's record up to date.
     // A dropped session's deletions stay listed, their bytes go: with
     // keepSessions, a mailbox fed by SMTP and emptied by clients grows by an
     // entry per deletion, not by the messages.
-    this.recorder = new Recorder(this.hub, this.keepSessions, (record) =>
-      this.users_.releaseDeletedBytes(record.id),
-    );
+    this.recorder = new Recorder(this.keepSessions, (record) => this.users_.releaseDeletedBytes(record.id));
     const settings = serverSettings(options);
     this.users_ = new UserDirectory(options.baseDir, () => settings.clock.now(), this.keepSessions !== 'all');
     this.serverTls = options.tls === false ? undefined : new ServerTls(options.tls);
@@ -123,7 +120,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       tls: this.serverTls,
       ports: () => (this.tlsPort === undefined ? [this.port] : [this.port, this.tlsPort]),
       mailbox: (user) => this.users_.get(user),
-      emit: (event) => this.hub.emit(event),
+      emit: (event) => this.publish(event),
       faults: this.faults,
     };
     this.transcripts = new TranscriptApi(this.hub, this.recorder, settings.clock);
@@ -251,6 +248,17 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return this.viewOf(this.users_.require(user));
   }
 
+  /**
+   * One event of a session: recorded first, then told to the listeners, so
+   * every listener (named or `'*'`) finds the session's record up to date.
+   * The recorder is not a listener: it costs no dispatch, and no listener
+   * can come before it.
+   */
+  private publish(event: Pop3Event): void {
+    this.recorder.apply(event);
+    this.hub.emit(event);
+  }
+
   private viewOf(mailbox: Mailbox): MailboxView {
     return viewOf(mailbox, (messages) => this.deliver(mailbox.user, messages));
   }
@@ -270,7 +278,11 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return this.users_.deliver(user, checked);
   }
 
-  /** Listens to server events: `'session-start'`, `'command'`, `'reply'`, ..., or `'*'` for all. */
+  /**
+   * Listens to server events: `'session-start'`, `'command'`, `'reply'`, ...,
+   * or `'*'` for all. A listener runs as the event happens, and the session's
+   * record (in {@link Pop3Mock.sessions}) already holds the event.
+   */
   on<T extends Pop3EventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
   on(type: '*', listener: (event: Pop3Event) => void): () => void;
   on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void;
@@ -366,7 +378,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     for (const record of this.recorder.clear()) {
       const { id: sessionId, remoteAddress, remotePort, tls, state, user } = record;
       const startedAt = record.startedAt.getTime();
-      this.hub.emit({ type: 'reset', sessionId, at, startedAt, remoteAddress, remotePort, tls, state, user });
+      this.publish({ type: 'reset', sessionId, at, startedAt, remoteAddress, remotePort, tls, state, user });
     }
     this.faults.reset();
     for (const session of this.live) session.cancelFaults();

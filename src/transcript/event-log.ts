@@ -188,7 +188,6 @@ export class EventLog {
   /** Once sealed: every text field's string, one after the other. */
   private text: string | undefined;
   private objects: Pop3Event[] | undefined;
-  private latest: Pop3Event | undefined;
 
   /** `expectedSlots`: how many slots a session usually fills ({@link EventLog.slotCount} of an ended one). */
   constructor(expectedSlots = 0) {
@@ -211,8 +210,6 @@ export class EventLog {
     // After the seal (no event of the mock's own comes then): texts join the one string.
     if (this.text !== undefined) this.text += sealTexts(texts, firstText);
     this.objects?.push(event);
-    // Only a command is asked about (appliedLast); an ended session keeps no event object.
-    this.latest = event.type === 'session-end' ? undefined : event;
   }
 
   /** Slots filled so far: the size to expect for the next session. */
@@ -229,11 +226,6 @@ export class EventLog {
     if (this.text !== undefined) return;
     this.text = sealTexts(this.texts, 0);
     if (this.slots.length > this.size) this.slots.length = this.size;
-  }
-
-  /** Whether `event` (this very object) is the last one pushed; always false once the session ended. */
-  isLatest(event: Pop3Event): boolean {
-    return this.latest === event;
   }
 
   /** The events as objects, made once and kept while the log is read. */

@@ -1,5 +1,4 @@
 import type { Pop3Event } from '../vocabulary';
-import type { EventHub } from './event-hub';
 import type { SessionFilter } from './query';
 import { DropLedger, type DroppedSessions } from './retention';
 import { SessionRecord } from './session-record';
@@ -8,9 +7,10 @@ import { SessionRecord } from './session-record';
 const MAX_EXPECTED_SLOTS = 1024;
 
 /**
- * Keeps a {@link SessionRecord} for every session, fed from the event hub
- * (never on the data path). With `keepSessions`, only the newest that many
- * ended sessions: the records of those that ended first are dropped.
+ * Keeps a {@link SessionRecord} for every session, given each event before
+ * the event hub's listeners are (so every listener finds the record up to
+ * date), never on the data path. With `keepSessions`, only the newest that
+ * many ended sessions: the records of those that ended first are dropped.
  */
 export class Recorder {
   readonly sessions: SessionRecord[] = [];
@@ -24,12 +24,10 @@ export class Recorder {
    * server holds for that session can go with it.
    */
   constructor(
-    hub: EventHub,
     keepSessions: number | 'all' = 'all',
     private readonly onDrop?: (record: SessionRecord) => void,
   ) {
     this.ledger = keepSessions === 'all' ? undefined : new DropLedger(keepSessions);
-    hub.on('*', (event) => this.apply(event));
   }
 
   /** The dropped sessions `filter` would have selected; undefined when none (or no limit). */
@@ -55,7 +53,8 @@ export class Recorder {
     return live;
   }
 
-  private apply(event: Pop3Event): void {
+  /** Records one event: called for every event, before any listener hears of it. */
+  apply(event: Pop3Event): void {
     if (event.type === 'session-start') this.open(event, event.at);
     // A live session's record, restarted by reset(): it begins with this event.
     if (event.type === 'reset' && !this.byId.has(event.sessionId)) this.open(event, event.startedAt);

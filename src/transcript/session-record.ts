@@ -251,11 +251,6 @@ export class SessionRecord implements SessionView {
     return this.log.only(type, this.id, this.startedAtMs).map(make);
   }
 
-  /** Whether `event` (that very object) is the last this record applied: a listener's way to tell whether the record has it yet. */
-  appliedLast(event: Pop3Event): boolean {
-    return this.log.isLatest(event);
-  }
-
   /** Applies one event of this session. */
   apply(event: Pop3Event): void {
     this.log.push(event, this.startedAtMs);

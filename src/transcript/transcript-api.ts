@@ -306,13 +306,11 @@ export class TranscriptApi {
     return matchesCommand(pattern, located);
   }
 
-  /** A command event, while it is dispatched, as a {@link LocatedCommand}, whether or not its record has applied it yet. */
+  /** A command event, while it is dispatched, as a {@link LocatedCommand} (its record has it already: see Pop3Mock.publish). */
   private locate(event: Pop3Event): LocatedCommand | undefined {
     if (event.type !== 'command') return undefined;
     const record = this.recorder.get(event.sessionId);
-    const events = record?.events ?? [];
-    const applied = record?.appliedLast(event) ?? false;
-    const index = events.filter((e) => e.type === 'command').length + (applied ? 0 : 1);
+    const index = record ? record.events.filter((e) => e.type === 'command').length : 1;
     const { verb, args, raw, state, at, sessionId } = event;
     return { verb, args, raw, state, at, sessionId, index, user: record?.user, reply: undefined };
   }

@@ -103,6 +103,25 @@ test('a command is recorded when it arrives, before its reply is sent', async ()
   ]);
 });
 
+test('a listener, named or for every event, finds the record already holding the event it hears', async () => {
+  pop3 = await startTranscriptServer();
+  const named: string[] = [];
+  const all: string[] = [];
+  const recordOf = (id: number) => pop3.sessions.find((s) => s.id === id)!;
+  pop3.on('command', (event) => named.push(recordOf(event.sessionId).commandEvents().at(-1)!.raw));
+  pop3.on('session-end', (event) => named.push(`ended: ${recordOf(event.sessionId).ended}`));
+  pop3.on('*', (event) => {
+    if (event.type === 'reply') all.push(recordOf(event.sessionId).replies().at(-1)!.line);
+  });
+  const client = await RawClient.login(pop3.port, 'alice', ALICE_PASSWORD);
+  await client.command('NOOP');
+  await client.command('QUIT');
+  await pop3.sessionEnd();
+  expect(named).toEqual(['USER alice', `PASS ${ALICE_PASSWORD}`, 'NOOP', 'QUIT', 'ended: true']);
+  expect(all).toEqual(pop3.sessions[0]!.replies().map((r) => r.line));
+  expect(all).toHaveLength(5);
+});
+
 test('how a session ended: QUIT in AUTHORIZATION, client closed, server closed, autologout', async () => {
   pop3 = await startTranscriptServer({
     autologoutMs: 150,
