@@ -84,6 +84,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /** What the assembly attached (control API, SMTP intake): the core knows them by shape only. */
   private readonly attached: { control?: AttachedControl; smtp?: AttachedSmtp } = {};
   private closed = false;
+  /** close()'s work, once: a second close() waits for the same end. */
+  private closing: Promise<void> | undefined;
   /** Set while close() waits for the live sessions' sockets to close. */
   private lastSessionClosed: (() => void) | undefined;
 
@@ -417,10 +419,16 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
 
   /**
    * Stops the server: ends every session (no UPDATE), destroys every socket,
-   * cancels every timer, and resolves when the port is free.
+   * cancels every timer, and resolves when the port is free. Called again
+   * (an `afterEach` and a teardown both closing), it resolves when the first
+   * call does, never before.
    */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     this.closed = true;
     const stopped = [this.server, this.tlsServer].map(
       (server) =>

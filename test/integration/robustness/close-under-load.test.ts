@@ -134,3 +134,14 @@ test('300 start/close cycles, each with a logged-in client mid-command, leave th
   await expectHandlesBackTo(baseline);
   await watch.assertClean();
 });
+
+test('close() called twice at once: the second resolves only when the first does, with every session ended', async () => {
+  const pop3 = await startPop3Mock({ users: { [USER]: { password: PASSWORD, messages: THREE } } });
+  await Promise.all([RawClient.login(pop3.port, USER, PASSWORD), RawClient.connect(pop3.port)]);
+  const first = pop3.close();
+  await pop3.close();
+  // Both sessions were destroyed by the first call; the second waited for their ends to be recorded.
+  expect(pop3.sessions.map((s) => s.endReason)).toEqual(['server-closed', 'server-closed']);
+  await first;
+  await pop3.close();
+});
