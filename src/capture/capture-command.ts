@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorCode } from '../error-code';
+import { ExitCode } from '../exit-codes';
 import { type CaptureFlags, captureFlags } from '../schema/capture-flags';
 import { checkInput } from '../schema/check';
 import { InputError } from '../schema/input-error';
@@ -16,20 +17,6 @@ export interface CaptureIo {
   err(line: string): void;
 }
 
-/** Exit codes of `pop3-mock capture` (the numbers `pop3-mock` itself uses mean the same). */
-const CaptureExit = {
-  written: 0,
-  unexpected: 1,
-  /** Bad flags. */
-  usage: 2,
-  /** The `--ca` file cannot be read. */
-  badInput: 4,
-  /** The server refused the login or behaved in a way the script cannot take as harmless. */
-  stopped: 5,
-  /** The server cannot be reached, or its TLS handshake failed (a certificate not trusted). */
-  unreachable: 6,
-} as const;
-
 export const CAPTURE_USAGE = `Usage: pop3-mock capture --host H --port P [--tls | --starttls] [--ca FILE] [--insecure]
                          --user U --password PW [--out FILE] [--name NAME] [--keep-host]
                          [--timeout-ms N]
@@ -38,8 +25,8 @@ Probes a real POP3 server with a fixed script (docs/DIALECTS.md, "Capture your o
 and writes a dialect file (JSON) to --out or stdout; replay it with --dialect FILE.
 Nothing is deleted: every DELE is undone with RSET. No password, message content
 or (without --keep-host) host name is written. Progress goes to stderr.
-Exit codes: 0 written, 2 bad flags, 4 --ca unreadable, 5 stopped (login refused,
-mailbox looked changed), 6 server unreachable or TLS refused, 1 anything else.
+Exit codes: ${ExitCode.ok} written, ${ExitCode.usage} bad flags, ${ExitCode.badInput} --ca unreadable, ${ExitCode.captureStopped} stopped (login refused,
+mailbox looked changed), ${ExitCode.unreachable} server unreachable or TLS refused, ${ExitCode.unexpected} anything else.
 `;
 
 const OPTIONS = {
@@ -83,7 +70,7 @@ function checkFlags(argv: readonly string[]): CaptureFlags | { help: true } | { 
   }
 }
 
-/** `pop3-mock capture ...`: resolves with the exit code ({@link CaptureExit}). */
+/** `pop3-mock capture ...`: resolves with the exit code ({@link ExitCode}). */
 export async function runCaptureCommand(
   argv: readonly string[],
   io: CaptureIo,
@@ -93,11 +80,11 @@ export async function runCaptureCommand(
   if ('problem' in flags) {
     io.err(`pop3-mock capture: ${flags.problem}`);
     io.err('Run pop3-mock capture --help for usage.');
-    return CaptureExit.usage;
+    return ExitCode.usage;
   }
   if (!('host' in flags)) {
     io.out(CAPTURE_USAGE);
-    return CaptureExit.written;
+    return ExitCode.ok;
   }
   let ca: Buffer | undefined;
   try {
@@ -107,7 +94,7 @@ export async function runCaptureCommand(
     io.err(
       `pop3-mock capture: cannot read --ca ${flags.ca}: ${code === 'ENOENT' ? 'not found' : String(error)}`,
     );
-    return CaptureExit.badInput;
+    return ExitCode.badInput;
   }
   const { host, port } = flags;
   try {
@@ -132,22 +119,22 @@ export async function runCaptureCommand(
     else writeFileSync(resolve(cwd, flags.out), json);
     io.err(`pop3-mock capture: done, extends ${file.extends}${flags.out ? `, written to ${flags.out}` : ''}`);
     for (const line of file.notLearned ?? []) io.err(`  not learned: ${line}`);
-    return CaptureExit.written;
+    return ExitCode.ok;
   } catch (error) {
     if (error instanceof CaptureStopped) {
       io.err(`pop3-mock capture: stopped: ${error.message}`);
-      return CaptureExit.stopped;
+      return ExitCode.captureStopped;
     }
     if (error instanceof ConnectFailed) {
       io.err(`pop3-mock capture: ${error.message}`);
       if (error.certificate)
         io.err("  give the server's CA certificate with --ca FILE, or skip the check with --insecure");
-      return CaptureExit.unreachable;
+      return ExitCode.unreachable;
     }
     // Not one of the expected ways to stop: a bug or an odd server; the stack says where.
     io.err(
       `pop3-mock capture: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
-    return CaptureExit.unexpected;
+    return ExitCode.unexpected;
   }
 }

@@ -1,9 +1,10 @@
 import { ConfigError } from '../config/config-error';
 import { loadConfig } from '../config/load-config';
+import { ExitCode } from '../exit-codes';
 import { FixtureError } from '../fixtures/types';
 import { InputError } from '../schema/input-error';
 import { buildStartPlan } from './build-options';
-import { CliError, ExitCode } from './errors';
+import { CliError } from './errors';
 import { parseCliArgs } from './parse-args';
 import { type CliIo, run } from './run';
 import { packageVersion, USAGE } from './usage';

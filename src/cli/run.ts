@@ -1,11 +1,12 @@
 import { startPop3Mock } from '../assembly/start-pop3-mock';
 import { removeCaFile, writeCaFile } from '../config/ca-file';
 import { errorCode } from '../error-code';
+import { ExitCode } from '../exit-codes';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { uiLink } from '../ui';
 import type { StartPlan } from './build-options';
 import { curlExample } from './curl-example';
-import { CliError, ExitCode } from './errors';
+import { CliError } from './errors';
 import { watchParent, watchStdin } from './parent-watch';
 
 /** Where the CLI writes: stdout carries only the ready line, stderr everything else. */

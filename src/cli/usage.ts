@@ -1,5 +1,5 @@
+import { ExitCode } from '../exit-codes';
 import { configFile } from '../schema/options';
-import { ExitCode } from './errors';
 import { OPTION_FLAGS } from './option-flags';
 
 const FLAG_COLUMN = 32;
