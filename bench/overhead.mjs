@@ -24,8 +24,8 @@
 // Run: node bench/overhead.mjs [--quick]
 import { loadClient } from './lib/child.mjs';
 import { ensureGc, flags, fullGc, loadPackage, log, num, report, row, stats } from './lib/common.mjs';
-import { captureReplies } from './lib/fixtures.mjs';
-import { SCRIPT, sessionRate, startPair } from './lib/session-load.mjs';
+import { freshEvent, sessionEvents } from './lib/replay.mjs';
+import { sessionRate, startPair } from './lib/session-load.mjs';
 
 ensureGc(import.meta.url);
 const options = flags();
@@ -90,29 +90,6 @@ if (typeof faulty.use === 'function') {
 }
 log(faultStatus);
 
-/** A function making `event` again for a session id, with fresh copies of the strings a session makes per command and reply. */
-function freshEvent(event) {
-  const decode = (text) => {
-    const bytes = Buffer.from(text, 'utf8');
-    return () => bytes.toString('utf8');
-  };
-  if (event.type === 'command') {
-    const raw = decode(event.raw);
-    const args = event.args.map(decode);
-    return (sessionId) => ({
-      ...event,
-      sessionId,
-      raw: raw(),
-      args: args.length ? args.map((a) => a()) : [],
-    });
-  }
-  if (event.type === 'reply') {
-    const line = decode(event.line);
-    return (sessionId) => ({ ...event, sessionId, line: line() });
-  }
-  return (sessionId) => ({ ...event, sessionId });
-}
-
 // ─── Recording in isolation ──────────────────────────────────────────────────
 // The events of one real session (the script of (b)), replayed straight into
 // the event path (`publish`: recorder, then listeners) of an idle mock for many new session ids, with its recorder
@@ -123,12 +100,7 @@ async function replayCost() {
   const mock = (await startPair(startPop3Mock, { withFloor: false })).pop3;
   try {
     if (typeof mock.publish !== 'function' || typeof mock.recorder?.apply !== 'function') return undefined;
-    const events = [];
-    const stop = mock.on('*', (e) => events.push(e));
-    await captureReplies(mock.port, SCRIPT);
-    await mock.sessionEnd();
-    stop();
-    await mock.reset();
+    const events = await sessionEvents(mock);
     const attached = mock.recorder.apply;
     // Each replayed event gets new strings where a real session makes new
     // ones (a command's line and arguments, a reply's line, decoded from

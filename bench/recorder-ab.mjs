@@ -1,0 +1,90 @@
+// The recorder's cost in two builds, side by side in one process: the replay
+// of (f) (the 25 events of one real session, with new strings where a session
+// makes new ones) for 10,000 new session ids per batch, recorder attached and
+// detached, the builds taking turns batch by batch, so a slow minute of a
+// shared machine falls on both. Then the heap a record keeps after a full GC.
+//
+// Run: npx tsup && cp -r dist /tmp/build-b   (and a build of another commit in /tmp/build-a)
+//      node bench/recorder-ab.mjs /tmp/build-a /tmp/build-b
+// Builds from before Pop3Mock.publish (cead49b and older) are replayed through the hub.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ensureGc, fullGc, num, stats } from './lib/common.mjs';
+import { freshEvent, sessionEvents } from './lib/replay.mjs';
+import { startPair } from './lib/session-load.mjs';
+
+ensureGc(import.meta.url);
+const builds = process.argv.slice(2);
+if (builds.length === 0) {
+  console.error('usage: node bench/recorder-ab.mjs DIST_DIR [DIST_DIR ...]');
+  process.exit(2);
+}
+const SESSIONS = 10_000;
+const ROUNDS = 20;
+
+const setups = [];
+for (const dir of builds) {
+  const { startPop3Mock } = await import(pathToFileURL(resolve(dir, 'index.mjs')).href);
+  const mock = (await startPair(startPop3Mock, { withFloor: false })).pop3;
+  const events = await sessionEvents(mock);
+  if (typeof mock.recorder?.apply !== 'function') throw new Error(`${dir}: the recorder cannot be detached`);
+  const publish = typeof mock.publish === 'function' ? (e) => mock.publish(e) : (e) => mock.hub.emit(e);
+  setups.push({
+    dir,
+    mock,
+    attached: mock.recorder.apply,
+    replays: events.map(freshEvent),
+    publish,
+    on: [],
+    off: [],
+  });
+}
+
+let nextId = 1_000_000;
+function batch(setup, recording) {
+  setup.mock.recorder.apply = recording ? setup.attached : () => {};
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < SESSIONS; i++) {
+    const sessionId = nextId++;
+    for (const make of setup.replays) setup.publish(make(sessionId));
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / SESSIONS;
+}
+
+for (let r = 0; r < ROUNDS; r++) {
+  for (const setup of r % 2 ? setups : [...setups].reverse()) {
+    for (const recording of r % 2 ? [true, false] : [false, true]) {
+      await fullGc();
+      (recording ? setup.on : setup.off).push(batch(setup, recording));
+      await setup.mock.reset();
+    }
+  }
+}
+
+/** Heap kept per recorded session after a full GC. */
+async function kept(setup) {
+  setup.mock.recorder.apply = setup.attached;
+  await fullGc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 20_000; i++) {
+    const sessionId = nextId++;
+    for (const make of setup.replays) setup.publish(make(sessionId));
+  }
+  await fullGc();
+  const bytes = (process.memoryUsage().heapUsed - before) / 20_000;
+  await setup.mock.reset();
+  return bytes;
+}
+
+console.log(
+  '| build | µs/session, recorder attached | detached | recorder cost (median of pairs) | heap kept per record |',
+);
+console.log('| --- | --- | --- | --- | --- |');
+for (const setup of setups) {
+  const cost = stats(setup.on.map((x, i) => x - setup.off[i])).median;
+  console.log(
+    `| ${setup.dir} | ${num(stats(setup.on).median)} | ${num(stats(setup.off).median)} | ${num(cost)} | ${num(await kept(setup))} B |`,
+  );
+}
+for (const setup of setups) await setup.mock.close();
