@@ -4,9 +4,13 @@
 // detached, the builds taking turns batch by batch, so a slow minute of a
 // shared machine falls on both. Then the heap a record keeps after a full GC.
 //
-// Run: npx tsup && cp -r dist /tmp/build-b   (and a build of another commit in /tmp/build-a)
-//      node bench/recorder-ab.mjs /tmp/build-a /tmp/build-b
-// Builds from before Pop3Mock.publish (cead49b and older) are replayed through the hub.
+// Run: node bench/recorder-ab.mjs [--keep N] DIST_A DIST_B
+//   DIST_A, DIST_B: copies of dist/ built (npx tsup) from the commits to compare.
+//   --keep N: the mocks run with keepSessions: N (a record is dropped soon after
+//   its session ends: what is left is the recorder's own code, not the GC of kept records).
+// Builds from before Pop3Mock.publish (cead49b and older) are replayed through
+// the hub; there the detached recorder is still a listener called per event, so
+// attached − detached leaves the dispatch out of both builds' figures.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureGc, fullGc, num, stats } from './lib/common.mjs';
@@ -14,9 +18,12 @@ import { freshEvent, sessionEvents } from './lib/replay.mjs';
 import { startPair } from './lib/session-load.mjs';
 
 ensureGc(import.meta.url);
-const builds = process.argv.slice(2);
-if (builds.length === 0) {
-  console.error('usage: node bench/recorder-ab.mjs DIST_DIR [DIST_DIR ...]');
+const args = process.argv.slice(2);
+const keepAt = args.indexOf('--keep');
+const keep = keepAt === -1 ? undefined : Number(args.splice(keepAt, 2)[1]);
+const builds = args;
+if (builds.length === 0 || (keep !== undefined && !(keep >= 0))) {
+  console.error('usage: node bench/recorder-ab.mjs [--keep N] DIST_DIR [DIST_DIR ...]');
   process.exit(2);
 }
 const SESSIONS = 10_000;
@@ -25,7 +32,9 @@ const ROUNDS = 20;
 const setups = [];
 for (const dir of builds) {
   const { startPop3Mock } = await import(pathToFileURL(resolve(dir, 'index.mjs')).href);
-  const mock = (await startPair(startPop3Mock, { withFloor: false })).pop3;
+  const start =
+    keep === undefined ? startPop3Mock : (options) => startPop3Mock({ ...options, keepSessions: keep });
+  const mock = (await startPair(start, { withFloor: false })).pop3;
   const events = await sessionEvents(mock);
   if (typeof mock.recorder?.apply !== 'function') throw new Error(`${dir}: the recorder cannot be detached`);
   const publish = typeof mock.publish === 'function' ? (e) => mock.publish(e) : (e) => mock.hub.emit(e);

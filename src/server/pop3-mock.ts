@@ -257,9 +257,23 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * can come before it.
    */
   private publish(event: Pop3Event): void {
-    this.recorder.apply(event);
-    this.hub.emit(event);
+    try {
+      this.recorder.apply(event);
+    } catch (error) {
+      // A bug in the recorder must not end the session (or, from a socket's close callback, the process).
+      console.error('[pop3-mock] the transcript recorder threw:', error);
+    }
+    const outer = this.hearing;
+    this.hearing = event;
+    try {
+      this.hub.emit(event);
+    } finally {
+      this.hearing = outer;
+    }
   }
+
+  /** The event the listeners are being told of, if any: see {@link reset}. */
+  private hearing: Pop3Event | undefined;
 
   private viewOf(mailbox: Mailbox): MailboxView {
     return viewOf(mailbox, (messages) => this.deliver(mailbox.user, messages));
@@ -371,16 +385,25 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /**
    * Back to the start: mailboxes as seeded, transcripts forgotten. Live
    * sessions go on, and so do their records: each restarts with a `reset`
-   * event (`record.restartedAt`) and records what follows.
+   * event (`record.restartedAt`) and records what follows. Called by a
+   * listener while it hears an event of a live session, that session's
+   * restarted record holds the event too, right after its `reset` event.
    */
   async reset(): Promise<void> {
     this.resetCount++;
     this.users_.resetAll();
     const at = this.host_.clock.now();
+    const hearing = this.hearing;
     for (const record of this.recorder.clear()) {
       const { id: sessionId, remoteAddress, remotePort, tls, state, user } = record;
       const startedAt = record.startedAt.getTime();
       this.publish({ type: 'reset', sessionId, at, startedAt, remoteAddress, remotePort, tls, state, user });
+      // A listener reset the server while hearing an event of this session:
+      // the restarted record holds that event too, after its reset event, so
+      // the listeners after it still find the event they hear in the record.
+      // (A session-start is in the reset event already.)
+      if (hearing?.sessionId === sessionId && hearing.type !== 'session-start' && hearing.type !== 'reset')
+        this.recorder.apply(hearing);
     }
     this.faults.reset();
     for (const session of this.live) session.cancelFaults();
@@ -421,7 +444,9 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * Stops the server: ends every session (no UPDATE), destroys every socket,
    * cancels every timer, and resolves when the port is free. Called again
    * (an `afterEach` and a teardown both closing), it resolves when the first
-   * call does, never before.
+   * call does, never before. If a part fails to close (the control API's or
+   * the SMTP intake's server), the rest is closed all the same and close()
+   * rejects with that part's error; a later close() tries that part again.
    */
   close(): Promise<void> {
     this.closing ??= this.shutDown();
@@ -440,13 +465,19 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     // than cancelWaits' general wait (a timer and a listener per close).
     const sessionsClosed =
       this.live.size === 0 ? undefined : new Promise<void>((resolve) => (this.lastSessionClosed = resolve));
-    await Promise.all([
+    const results = await Promise.allSettled([
       ...stopped,
       sessionsClosed,
       this.attached.control?.close(),
       this.attached.smtp?.close(),
     ]);
     await this.transcripts.cancelWaits('the server was closed');
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      // Everything else is closed; a later close() tries again what failed.
+      this.closing = undefined;
+      throw failed.reason;
+    }
   }
 
   /** @internal Loads the users and the faults file; the assembly calls it before {@link listen}. */

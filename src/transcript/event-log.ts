@@ -70,10 +70,11 @@ const ARGS_OF_RAW = Symbol('arguments of the line');
 /**
  * Per type: puts the event's values in `slots` from `n` (returning where the
  * next goes) and appends its texts to `texts`, each in {@link FIELD_KINDS}'
- * order. One small function per type reads the event's fields by name: a
- * loop over field names read them by computed key from events of a dozen
- * shapes, which was most of what keeping an event cost. The test
- * `event-log.test.ts` checks that every field of every type comes back.
+ * order. One small function per type reads the event's fields by name,
+ * where a loop over field names read them by computed key from events of a
+ * dozen shapes (with the texts kept apart, a fifth less recorder time:
+ * bench/README.md). The test `event-log.test.ts` checks that every field of
+ * every type comes back.
  */
 type Encoder<T extends Pop3EventType> = (
   event: EventOf<T>,
@@ -164,10 +165,10 @@ const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
 
 /**
  * One session's events, kept as values in flat arrays instead of an object
- * each, and made objects again when read. A recorded session is dozens of
- * small objects that a long test run or a CLI keeps alive, and keeping them
- * alive (the garbage collector copying and marking them) was most of what
- * recording cost a session. So the log keeps as little as it can: the type
+ * each, and made objects again when read. Kept as objects, a recorded
+ * session was dozens of small objects that a long test run or a CLI keeps
+ * alive, and keeping them alive (the garbage collector copying and marking
+ * them) was most of what recording cost a session. So the log keeps as little as it can: the type
  * and the time share one number (the time relative to the session's start: a
  * small integer, not a boxed number), the session id is not copied, and the
  * slot array is made at the size the caller expects, so it is not regrown
@@ -207,7 +208,7 @@ export class EventLog {
     }
     const firstText = texts.length;
     this.size = (ENCODERS[event.type] as Encoder<Pop3EventType>)(event, slots, n, texts);
-    // After the seal (no event of the mock's own comes then): texts join the one string.
+    // After the seal (no event of the mock's own comes then): texts join the one string (rare, so += will do).
     if (this.text !== undefined) this.text += sealTexts(texts, firstText);
     this.objects?.push(event);
   }

@@ -8,8 +8,8 @@ import { droppedText, LIST_LIMIT, LineRenderer, summarize } from './view-model';
 const LIST_INTERVAL = 50;
 
 /**
- * Server-sent events for the view, from the same event hub as the
- * transcript recorder and `/api/events`. The listener on the hub only marks
+ * Server-sent events for the view, from the same event hub as
+ * `/api/events` (an event reaches it once the recorder has it). The listener on the hub only marks
  * what changed and schedules one flush with `setImmediate`: rendering and
  * writing happen off the POP3 data path, batched.
  *

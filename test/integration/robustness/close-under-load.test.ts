@@ -7,7 +7,7 @@
 // benchmarks, not for assertions). Repeated start/close cycles leave the
 // handle counts where they started.
 import type { Socket } from 'node:net';
-import { on, type Pop3Event, type Pop3Mock, rfcDialect, startPop3Mock } from '../../../src';
+import { on, type Pop3Event, type Pop3Mock, rfcDialect, startPop3Mock, WaitCancelledError } from '../../../src';
 import { bigMessage, OK, PASSWORD, THREE, USER } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
 import { expectHandlesBackTo, handles, trackingClock, watchHost, whenClosed } from './support';
@@ -144,4 +144,21 @@ test('close() called twice at once: the second resolves only when the first does
   expect(pop3.sessions.map((s) => s.endReason)).toEqual(['server-closed', 'server-closed']);
   await first;
   await pop3.close();
+});
+
+test('a part that fails to close: the rest closes, waits are cancelled, close() rejects, a later close() tries again', async () => {
+  const pop3 = await startPop3Mock({ control: true, users: { [USER]: { password: PASSWORD, messages: THREE } } });
+  // No user can make the control server's close fail; this reaches the attached part to make it.
+  const control = (pop3 as unknown as { attached: { control: { close(): Promise<void> } } }).attached.control;
+  const realClose = control.close.bind(control);
+  control.close = () => Promise.reject(new Error('control close failed'));
+  const waiting = pop3.nextSession({ timeoutMs: 60_000 });
+  await RawClient.login(pop3.port, USER, PASSWORD);
+  await waiting;
+  const pending = pop3.waitForCommand('RETR *', { timeoutMs: 60_000 });
+  await expect(pop3.close()).rejects.toThrow('control close failed');
+  await expect(pending).rejects.toBeInstanceOf(WaitCancelledError);
+  expect(pop3.sessions[0]!.endReason).toBe('server-closed');
+  control.close = realClose;
+  await expect(pop3.close()).resolves.toBeUndefined();
 });

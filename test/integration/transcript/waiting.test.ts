@@ -50,6 +50,27 @@ test('waitForCommand resolves on arrival, with the session, position, state and 
   client.destroy();
 });
 
+test('a listener that resets while hearing a command: the restarted record holds that command, and waits see it', async () => {
+  const client = await RawClient.login(pop3.port, 'alice', ALICE_PASSWORD);
+  pop3.on('command', (event) => {
+    if (event.verb === 'NOOP') void pop3.reset();
+  });
+  const seenAfter: string[] = [];
+  pop3.on('command', (event) => {
+    const record = pop3.sessions.find((s) => s.id === event.sessionId)!;
+    seenAfter.push(record.commandEvents().at(-1)?.raw ?? 'none');
+  });
+  const waiting = pop3.waitForCommand('NOOP');
+  await client.command('NOOP');
+  await expect(waiting).resolves.toMatchObject({ verb: 'NOOP', index: 1, user: 'alice' });
+  const record = pop3.sessions[0]!;
+  expect(record.restartedAt).toBeInstanceOf(Date);
+  expect(record.events.slice(0, 3).map((e) => e.type)).toEqual(['reset', 'command', 'reply']);
+  expect(record.commands()).toEqual(['NOOP']);
+  expect(seenAfter).toEqual(['NOOP']);
+  client.destroy();
+});
+
 test('waitForCommand looks only ahead unless includePast; the timeout says it had come before', async () => {
   const client = await RawClient.login(pop3.port, 'alice', ALICE_PASSWORD);
   await client.command('STAT');

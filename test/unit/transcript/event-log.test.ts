@@ -13,7 +13,8 @@ const START = Date.UTC(2026, 0, 2, 3, 4, 5);
 const ID = 7;
 
 /** One event per type, every optional field present, no two values alike. */
-const EXAMPLES: { [T in Pop3EventType]: Omit<EventOf<T>, 'sessionId' | 'at'> } = {
+// Required: an optional field added to an event fails to compile here until its example has it.
+const EXAMPLES: { [T in Pop3EventType]: Required<Omit<EventOf<T>, 'sessionId' | 'at'>> } = {
   'session-start': { type: 'session-start', remoteAddress: '127.0.0.9', remotePort: 40_001, tls: 'none' },
   command: { type: 'command', verb: 'TOP', args: ['1', '5'], raw: 'top 1 5', state: 'TRANSACTION' },
   reply: { type: 'reply', status: '-ERR', line: '-ERR [IN-USE] caf\u00e9 \u{1F4EC}', bytes: 29 },
@@ -100,8 +101,16 @@ test('an absent optional text stays absent, and texts that are not strings are n
     mechanism: 'PLAIN',
     raw: 'after the end',
   } as const;
-  const events = [noStack, odd as unknown as Pop3Event, end, late];
+  const lateOdd = { ...odd, description: 34 };
+  const lateError = { type: 'internal-error', sessionId: ID, at, message: 'late', stack: 'at the end' } as const;
+  const events = [noStack, odd as unknown as Pop3Event, end, late, lateOdd as unknown as Pop3Event, lateError];
   const record = recordOf(events);
+  // By type first (read from the sealed texts, nothing kept), then whole.
+  expect(record.faults.map((f) => f.description)).toEqual([12, 34]);
+  expect(record.errors.map((e) => [e.message, e.stack])).toEqual([
+    ['no stack', undefined],
+    ['late', 'at the end'],
+  ]);
   expect(record.events).toEqual(events);
   expect('stack' in record.events[0]!).toBe(false);
 });
