@@ -77,3 +77,15 @@ def test_what_keep_sessions_dropped(pop3_mock):
     assert pop3_mock.verify('LIST', at_least=1) == 1     # the kept session proves it
     with pytest.raises(VerificationError, match='cannot tell whether'):
         pop3_mock.verify('DELE *', times=0)             # the dropped session may have sent one
+
+
+@pytest.mark.pop3_mock(users=['alice:secret'])
+def test_events_as_they_happen(pop3_mock):
+    pop3_mock.deliver('alice', b'Subject: first\r\n\r\nhello\r\n')
+    with pop3_mock.events() as events:                          # listening when it returns
+        fetch_subjects(pop3_mock.host, pop3_mock.port, 'alice', 'secret')
+        session = events.until('session-end')                   # session-start ... session-end
+
+    commands = [e['raw'] for e in session if e['type'] == 'command']
+    assert commands == ['USER alice', 'PASS ******', 'LIST', 'RETR 1', 'QUIT']
+    assert session[-1]['reason'] == 'quit-update'

@@ -11,6 +11,7 @@ from .cli_command import cli_arguments, resolve_command
 from .control_client import ControlClient
 from .errors import (
     ApiError,
+    EventStreamOverflowError,
     InputError,
     NotFoundError,
     Pop3MockError,
@@ -18,6 +19,7 @@ from .errors import (
     VerificationError,
     WaitTimeoutError,
 )
+from .event_stream import EVENT_TYPES, EventStream
 from .models import (
     AddedMessage,
     CreatedRule,
@@ -49,6 +51,9 @@ __all__ = [
     'CreatedRule',
     'DeletedMessage',
     'DroppedSessions',
+    'EVENT_TYPES',
+    'EventStream',
+    'EventStreamOverflowError',
     'InputError',
     'LocatedCommand',
     'MessageInfo',

@@ -1,8 +1,9 @@
 """The HTTP control API of a running pop3-mock, as typed methods."""
 import urllib.parse
-from typing import Any, Callable, List, Mapping, Optional, Sequence, TypeVar, Union
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Sequence, TypeVar, Union
 
 from .errors import NotFoundError
+from .event_stream import EventStream, event_types
 from .http_transport import HttpTransport
 from .json_decode import decode
 from .models import (
@@ -47,7 +48,8 @@ class ControlClient:
     InputError (400, with `path` and `issues`), NotFoundError (404),
     WaitTimeoutError (408), VerificationError (422 from verify).
     `request_timeout` (seconds) bounds every call but the waits, whose limit
-    follows their own `timeout_ms`.
+    follows their own `timeout_ms`, and the reads of an event stream, which
+    follow its `timeout`.
     """
 
     def __init__(self, control_url: str, token: str, request_timeout: float = 30.0) -> None:
@@ -255,6 +257,16 @@ class ControlClient:
         session_id: Optional[int] = None,
     ) -> LocatedCommand:
         return self.start_wait_for_command(pattern, timeout_ms, include_past, user, session_id).result()
+
+    # Events -------------------------------------------------------------------
+
+    def events(self, types: Union[str, Iterable[str], None] = None, timeout: float = 5.0) -> EventStream:
+        """Opens the server's event stream (GET /api/events): an iterator of event dicts
+        ({"type", "sessionId", "at", ...}, secrets masked), optionally of `types` only.
+        Connected when this returns: a session that begins after the call is heard whole.
+        Each event is waited for at most `timeout` seconds (WaitTimeoutError); close it,
+        or use `with`. More than 8 MiB left unread ends it: EventStreamOverflowError."""
+        return EventStream(self._http, event_types(types), timeout)
 
     # --------------------------------------------------------------------------
 

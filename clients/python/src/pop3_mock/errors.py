@@ -48,7 +48,8 @@ class NotFoundError(ApiError):
 
 
 class WaitTimeoutError(ApiError):
-    """408: nothing matching arrived within the wait's `timeout_ms`."""
+    """408: nothing matching arrived within the wait's `timeout_ms`; from an
+    EventStream, no event within its timeout (counted by the client, status 408 all the same)."""
 
 
 class VerificationError(ApiError):
@@ -59,6 +60,16 @@ class VerificationError(ApiError):
         self.count: int = body.get('count', 0)
         #: The closest commands received, as the report lists them.
         self.near_misses: List[str] = list(body.get('nearMisses', []))
+
+
+class EventStreamOverflowError(Pop3MockError):
+    """The server ended an event stream because its reader left more than 8 MiB
+    of it unread: the events after those already read were lost."""
+
+    def __init__(self, message: str, unread: Optional[int]) -> None:
+        super().__init__(message)
+        #: The octets the server said were unread; None if it did not say.
+        self.unread = unread
 
 
 _BY_STATUS = {400: InputError, 404: NotFoundError, 408: WaitTimeoutError}
