@@ -7,7 +7,14 @@
 // benchmarks, not for assertions). Repeated start/close cycles leave the
 // handle counts where they started.
 import type { Socket } from 'node:net';
-import { on, type Pop3Event, type Pop3Mock, rfcDialect, startPop3Mock, WaitCancelledError } from '../../../src';
+import {
+  on,
+  type Pop3Event,
+  type Pop3Mock,
+  rfcDialect,
+  startPop3Mock,
+  WaitCancelledError,
+} from '../../../src';
 import { bigMessage, OK, PASSWORD, THREE, USER } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
 import { expectHandlesBackTo, handles, trackingClock, watchHost, whenClosed } from './support';
@@ -147,7 +154,10 @@ test('close() called twice at once: the second resolves only when the first does
 });
 
 test('a part that fails to close: the rest closes, waits are cancelled, close() rejects, a later close() tries again', async () => {
-  const pop3 = await startPop3Mock({ control: true, users: { [USER]: { password: PASSWORD, messages: THREE } } });
+  const pop3 = await startPop3Mock({
+    control: true,
+    users: { [USER]: { password: PASSWORD, messages: THREE } },
+  });
   // No user can make the control server's close fail; this reaches the attached part to make it.
   const control = (pop3 as unknown as { attached: { control: { close(): Promise<void> } } }).attached.control;
   const realClose = control.close.bind(control);

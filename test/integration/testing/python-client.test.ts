@@ -74,8 +74,10 @@ test('pop3-mock-client installs offline and its pytest suite passes against the 
     ['-B', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', join('clients', 'python', 'tests')],
     { PYTHONPATH: site, POP3_MOCK_CLI: cliPath },
   );
-  expect(suite.output).toMatch(/\n(\d+) passed in [\d.]+s/);
-  expect(suite.output).not.toMatch(/failed|error/i);
-  expect(Number(/(\d+) passed/.exec(suite.output)?.[1])).toBeGreaterThanOrEqual(37);
+  // pytest's summary line names every outcome: only "N passed" (no failed, error, skipped or warnings).
+  const summary = suite.output.trim().split('\n').at(-1) ?? '';
+  expect(summary).toMatch(/^(\d+) passed in [\d.]+s/);
+  // The suite's size when this was written: a lost test file shows.
+  expect(Number(/^(\d+) passed/.exec(summary)?.[1])).toBeGreaterThanOrEqual(56);
   expect(suite.code).toBe(0);
 }, 120_000);

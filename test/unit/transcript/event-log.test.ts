@@ -102,8 +102,21 @@ test('an absent optional text stays absent, and texts that are not strings are n
     raw: 'after the end',
   } as const;
   const lateOdd = { ...odd, description: 34 };
-  const lateError = { type: 'internal-error', sessionId: ID, at, message: 'late', stack: 'at the end' } as const;
-  const events = [noStack, odd as unknown as Pop3Event, end, late, lateOdd as unknown as Pop3Event, lateError];
+  const lateError = {
+    type: 'internal-error',
+    sessionId: ID,
+    at,
+    message: 'late',
+    stack: 'at the end',
+  } as const;
+  const events = [
+    noStack,
+    odd as unknown as Pop3Event,
+    end,
+    late,
+    lateOdd as unknown as Pop3Event,
+    lateError,
+  ];
   const record = recordOf(events);
   // By type first (read from the sealed texts, nothing kept), then whole.
   expect(record.faults.map((f) => f.description)).toEqual([12, 34]);

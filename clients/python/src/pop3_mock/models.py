@@ -131,9 +131,9 @@ class Session:
     commands: List[str]
     retrieved: List[MessageRef]
     deleted: List[MessageRef]
-    #: Session events as JSON ({"type", "sessionId", "at", ...}), secrets masked.
     #: How the client refused TLS ({"mode", "stage", "cause", ...}); None if it did not.
     tls_refusal: Optional[Dict[str, Any]]
+    #: Session events as JSON ({"type", "sessionId", "at", ...}), secrets masked.
     events: List[Dict[str, Any]]
     errors: List[Dict[str, Any]]
     transcript: List[str]
