@@ -31,10 +31,12 @@ export class EventHub {
   }
 
   emit(event: Pop3Event): void {
-    const named = this.listeners.get(event.type);
+    // Read once: events come in a dozen shapes, so each read is a lookup of its own.
+    const type = event.type;
+    const named = this.listeners.get(type);
     if (named) this.call(named, event);
     if (this.all.length > 0) this.call(this.all, event);
-    if (event.type === 'internal-error' && !named?.length) reportUnheard(event);
+    if (type === 'internal-error' && !named?.length) reportUnheard(event as EventOf<'internal-error'>);
   }
 
   private get(type: Pop3EventType | '*'): readonly AnyListener[] {

@@ -195,19 +195,19 @@ export class EventLog {
     this.slots = new Array(expectedSlots);
   }
 
-  /** Appends `event`; `base` is the session's start, which times are kept relative to. */
-  push(event: Pop3Event, base: number): void {
+  /** Appends `event`, of type `type` (`event.type`, read once by the caller); `base` is the session's start, which times are kept relative to. */
+  push(event: Pop3Event, type: Pop3EventType, base: number): void {
     const { slots, texts } = this;
     let n = this.size;
     const time = event.at - base;
-    if (Number.isInteger(time)) slots[n++] = time * TYPE_SPAN + NUMBER[event.type];
+    if (Number.isInteger(time)) slots[n++] = time * TYPE_SPAN + NUMBER[type];
     else {
       // A clock with fractions of a millisecond (an injected one): type and time apart.
-      slots[n++] = event.type;
+      slots[n++] = type;
       slots[n++] = time;
     }
     const firstText = texts.length;
-    this.size = (ENCODERS[event.type] as Encoder<Pop3EventType>)(event, slots, n, texts);
+    this.size = (ENCODERS[type] as Encoder<Pop3EventType>)(event, slots, n, texts);
     // After the seal (no event of the mock's own comes then): texts join the one string (rare, so += will do).
     if (this.text !== undefined) this.text += sealTexts(texts, firstText);
     this.objects?.push(event);

@@ -55,21 +55,30 @@ export class Recorder {
 
   /** Records one event: called for every event, before any listener hears of it. */
   apply(event: Pop3Event): void {
-    if (event.type === 'session-start') this.open(event, event.at);
-    // A live session's record, restarted by reset(): it begins with this event.
-    if (event.type === 'reset' && !this.byId.has(event.sessionId)) this.open(event, event.startedAt);
+    // Events come in a dozen shapes, so each read of a field is a lookup of
+    // its own: the type and the session are read once and handed on.
+    const type = event.type;
+    const sessionId = event.sessionId;
+    if (type === 'session-start' || type === 'reset') this.openFor(event);
     // Events come in runs of one session (a pipelined batch): the last record is the likely one.
     const last = this.last;
-    const record = last?.id === event.sessionId ? last : this.byId.get(event.sessionId);
+    const record = last !== undefined && last.id === sessionId ? last : this.byId.get(sessionId);
     this.last = record;
-    record?.apply(event);
-    if (event.type === 'session-end' && record) {
+    if (record === undefined) return;
+    record.applyOfType(event, type);
+    if (type === 'session-end') {
       // Sessions of one run are much alike: the next one's log is made at this
       // one's size, up to a bound (one long session must not make every later
       // one hold its size while it runs).
       this.expectedSlots = Math.min(record.slotCount, MAX_EXPECTED_SLOTS);
       if (this.ledger) this.retain(record, this.ledger);
     }
+  }
+
+  /** A session starts, or a live one's record restarts after reset() (it begins with the reset event). */
+  private openFor(event: Pop3Event): void {
+    if (event.type === 'session-start') this.open(event, event.at);
+    else if (event.type === 'reset' && !this.byId.has(event.sessionId)) this.open(event, event.startedAt);
   }
 
   /** A session ended: keep its record, and drop the one that ended first if that makes too many. */

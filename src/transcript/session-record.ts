@@ -1,6 +1,13 @@
 import { inspect } from 'node:util';
 import { assertNever } from '../assert-never';
-import type { EndReason, FaultActionType, Pop3Event, SessionState, TlsMode } from '../vocabulary';
+import type {
+  EndReason,
+  FaultActionType,
+  Pop3Event,
+  Pop3EventType,
+  SessionState,
+  TlsMode,
+} from '../vocabulary';
 import { EventLog } from './event-log';
 import { type JsonOptions, type SessionJSON, sessionToJSON } from './json-export';
 import { type LocatedCommand, locateCommands, printedCommand, type RecordedCommand } from './pattern';
@@ -253,7 +260,12 @@ export class SessionRecord implements SessionView {
 
   /** Applies one event of this session. */
   apply(event: Pop3Event): void {
-    this.log.push(event, this.startedAtMs);
+    this.applyOfType(event, event.type);
+  }
+
+  /** @internal {@link apply}, with the event's type read already (the recorder's path: see Recorder.apply). */
+  applyOfType(event: Pop3Event, type: Pop3EventType): void {
+    this.log.push(event, type, this.startedAtMs);
     switch (event.type) {
       case 'auth':
         if (event.result === 'ok') this.userNow = event.user;
