@@ -266,6 +266,8 @@ export class SessionRecord implements SessionView {
   /** @internal {@link apply}, with the event's type read already (the recorder's path: see Recorder.apply). */
   applyOfType(event: Pop3Event, type: Pop3EventType): void {
     this.log.push(event, type, this.startedAtMs);
+    // Most events change nothing below: told by the type already read, without reading the event again.
+    if (type === 'command' || type === 'reply' || type === 'retrieve') return;
     switch (event.type) {
       case 'auth':
         if (event.result === 'ok') this.userNow = event.user;
