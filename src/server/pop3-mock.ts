@@ -257,18 +257,23 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * can come before it.
    */
   private publish(event: Pop3Event): void {
-    try {
-      this.recorder.apply(event);
-    } catch (error) {
-      // A bug in the recorder must not end the session (or, from a socket's close callback, the process).
-      console.error('[pop3-mock] the transcript recorder threw:', error);
-    }
+    this.record(event);
     const outer = this.hearing;
     this.hearing = event;
     try {
       this.hub.emit(event);
     } finally {
       this.hearing = outer;
+    }
+  }
+
+  /** Gives `event` to the recorder. */
+  private record(event: Pop3Event): void {
+    try {
+      this.recorder.apply(event);
+    } catch (error) {
+      // A bug in the recorder must not end the session (or, from a socket's close callback, the process).
+      console.error('[pop3-mock] the transcript recorder threw:', error);
     }
   }
 
@@ -403,7 +408,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       // the listeners after it still find the event they hear in the record.
       // (A session-start is in the reset event already.)
       if (hearing?.sessionId === sessionId && hearing.type !== 'session-start' && hearing.type !== 'reset')
-        this.recorder.apply(hearing);
+        this.record(hearing);
     }
     this.faults.reset();
     for (const session of this.live) session.cancelFaults();
@@ -472,10 +477,15 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       this.attached.smtp?.close(),
     ]);
     await this.transcripts.cancelWaits('the server was closed');
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const [failed, ...alsoFailed] = results.filter(
+      (r): r is PromiseRejectedResult => r.status === 'rejected',
+    );
     if (failed) {
       // Everything else is closed; a later close() tries again what failed.
       this.closing = undefined;
+      // One error is thrown; any other part that failed too is not lost.
+      for (const other of alsoFailed)
+        console.error('[pop3-mock] close(): another part failed too:', other.reason);
       throw failed.reason;
     }
   }
