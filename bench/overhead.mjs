@@ -24,7 +24,7 @@
 // Run: node bench/overhead.mjs [--quick]
 import { loadClient } from './lib/child.mjs';
 import { ensureGc, flags, fullGc, loadPackage, log, num, report, row, stats } from './lib/common.mjs';
-import { freshEvent, sessionEvents } from './lib/replay.mjs';
+import { recorderSwitch, sessionEvents, sessionReplayer } from './lib/replay.mjs';
 import { sessionRate, startPair } from './lib/session-load.mjs';
 
 ensureGc(import.meta.url);
@@ -45,15 +45,17 @@ variants.push({ name: 'floor', port: floor.port });
 variants.push({ name: 'recording', port: shipped.port, pop3: shipped });
 
 const detached = (await startPair(startPop3Mock, { withFloor: false })).pop3;
-if (typeof detached.recorder?.apply === 'function' && typeof detached.publish === 'function') {
-  detached.recorder.apply = () => {};
+const detachedRecorder = recorderSwitch(detached);
+if (detachedRecorder && typeof detached.publish === 'function') {
+  detachedRecorder.set(false);
   variants.push({ name: 'no-recorder', port: detached.port, pop3: detached });
 } else {
   notes.push('recorder cannot be detached (Pop3Mock internals changed): recording cost not measured');
 }
 const silent = (await startPair(startPop3Mock, { withFloor: false })).pop3;
 if (typeof silent.publish === 'function') {
-  silent.publish = () => {};
+  // Every way an event leaves a session: objects, and commands and replies field by field (lazy events).
+  for (const name of ['publish', 'publishCommand', 'publishReply']) if (silent[name]) silent[name] = () => {};
   variants.push({ name: 'no-events', port: silent.port, pop3: silent });
 }
 
@@ -99,23 +101,17 @@ log(faultStatus);
 async function replayCost() {
   const mock = (await startPair(startPop3Mock, { withFloor: false })).pop3;
   try {
-    if (typeof mock.publish !== 'function' || typeof mock.recorder?.apply !== 'function') return undefined;
+    const recorder = recorderSwitch(mock);
+    if (typeof mock.publish !== 'function' || !recorder) return undefined;
+    // New strings where a real session makes new ones: see sessionReplayer.
     const events = await sessionEvents(mock);
-    const attached = mock.recorder.apply;
-    // Each replayed event gets new strings where a real session makes new
-    // ones (a command's line and arguments, a reply's line, decoded from
-    // bytes), so the recorder keeps what it keeps of a real session, not
-    // strings the benchmark holds anyway.
-    const replays = events.map(freshEvent);
+    const replay = sessionReplayer(mock, events);
     const SESSIONS = 20_000;
     let nextId = 1_000_000;
     const batch = (recording) => {
-      mock.recorder.apply = recording ? attached : () => {};
+      recorder.set(recording);
       const cpu0 = process.cpuUsage();
-      for (let i = 0; i < SESSIONS; i++) {
-        const sessionId = nextId++;
-        for (const make of replays) mock.publish(make(sessionId));
-      }
+      for (let i = 0; i < SESSIONS; i++) replay(nextId++);
       const cpu = process.cpuUsage(cpu0);
       return (cpu.user + cpu.system) / SESSIONS;
     };

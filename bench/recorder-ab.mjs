@@ -14,7 +14,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureGc, fullGc, num, stats } from './lib/common.mjs';
-import { freshEvent, sessionEvents } from './lib/replay.mjs';
+import { recorderSwitch, sessionEvents, sessionReplayer } from './lib/replay.mjs';
 import { startPair } from './lib/session-load.mjs';
 
 ensureGc(import.meta.url);
@@ -36,14 +36,13 @@ for (const dir of builds) {
     keep === undefined ? startPop3Mock : (options) => startPop3Mock({ ...options, keepSessions: keep });
   const mock = (await startPair(start, { withFloor: false })).pop3;
   const events = await sessionEvents(mock);
-  if (typeof mock.recorder?.apply !== 'function') throw new Error(`${dir}: the recorder cannot be detached`);
-  const publish = typeof mock.publish === 'function' ? (e) => mock.publish(e) : (e) => mock.hub.emit(e);
+  const recorder = recorderSwitch(mock);
+  if (!recorder) throw new Error(`${dir}: the recorder cannot be detached`);
   setups.push({
     dir,
     mock,
-    attached: mock.recorder.apply,
-    replays: events.map(freshEvent),
-    publish,
+    recorder,
+    replay: sessionReplayer(mock, events),
     on: [],
     off: [],
   });
@@ -51,12 +50,9 @@ for (const dir of builds) {
 
 let nextId = 1_000_000;
 function batch(setup, recording) {
-  setup.mock.recorder.apply = recording ? setup.attached : () => {};
+  setup.recorder.set(recording);
   const cpu0 = process.cpuUsage();
-  for (let i = 0; i < SESSIONS; i++) {
-    const sessionId = nextId++;
-    for (const make of setup.replays) setup.publish(make(sessionId));
-  }
+  for (let i = 0; i < SESSIONS; i++) setup.replay(nextId++);
   const cpu = process.cpuUsage(cpu0);
   return (cpu.user + cpu.system) / SESSIONS;
 }
@@ -73,12 +69,11 @@ for (let r = 0; r < ROUNDS; r++) {
 
 /** Heap kept per recorded session after a full GC. */
 async function kept(setup) {
-  setup.mock.recorder.apply = setup.attached;
+  setup.recorder.set(true);
   await fullGc();
   const before = process.memoryUsage().heapUsed;
   for (let i = 0; i < 20_000; i++) {
-    const sessionId = nextId++;
-    for (const make of setup.replays) setup.publish(make(sessionId));
+    setup.replay(nextId++);
   }
   await fullGc();
   const bytes = (process.memoryUsage().heapUsed - before) / 20_000;

@@ -8,6 +8,9 @@
 /** RFC 1939 §3 session states. */
 export type SessionState = 'AUTHORIZATION' | 'TRANSACTION' | 'UPDATE';
 
+/** How a reply starts: `+` is a SASL continuation. */
+export type ReplyStatus = '+OK' | '-ERR' | '+';
+
 /** Whether a second session may open a maildrop that is in use. */
 export type LockMode = 'exclusive' | 'none';
 
@@ -142,7 +145,7 @@ export type Pop3Event =
     })
   | (EventBase & {
       readonly type: 'reply';
-      readonly status: '+OK' | '-ERR' | '+';
+      readonly status: ReplyStatus;
       /** The first line without CRLF. */
       readonly line: string;
       /** Octets written for the whole reply. */

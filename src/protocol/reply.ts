@@ -1,3 +1,4 @@
+import type { ReplyStatus } from '../vocabulary';
 /**
  * What a command answers, before it becomes bytes. The reply writer turns it
  * into wire form; faults may replace or reshape it on the way.
@@ -34,7 +35,7 @@ export function firstLine(reply: Reply): string {
 }
 
 /** The status indicator a reply starts with, for transcripts. */
-export function statusOf(reply: Reply): '+OK' | '-ERR' | '+' {
+export function statusOf(reply: Reply): ReplyStatus {
   if (reply.kind === 'continue') return '+';
   if (reply.kind === 'raw') return (reply.lines[0] ?? '').startsWith('-') ? '-ERR' : '+OK';
   return reply.kind === 'status' && !reply.ok ? '-ERR' : '+OK';

@@ -10,6 +10,7 @@ import type { Mailbox, MessageInfo } from '../mailbox/mailbox';
 import { type MailboxView, viewOf } from '../mailbox/mailbox-view';
 import type { AddedRule, Pop3MockApi } from '../mock-api';
 import type { UserOptions } from '../options';
+import type { CommandLine } from '../protocol/command-line';
 import { checkInput } from '../schema/check';
 import { type CheckedOptions, codeMessages, codeUserOrPassword } from '../schema/options';
 import { userName } from '../schema/primitives';
@@ -41,7 +42,7 @@ import {
   type WaitForCommandOptions,
 } from '../transcript/transcript-api';
 import type { VerifyOptions } from '../transcript/verify';
-import type { Pop3Event, Pop3EventType, TlsMode } from '../vocabulary';
+import type { Pop3Event, Pop3EventType, ReplyStatus, SessionState, TlsMode } from '../vocabulary';
 import { listen } from './listen';
 import { serverSettings } from './settings';
 import { ServerTls } from './tls/tls-material';
@@ -123,6 +124,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       ports: () => (this.tlsPort === undefined ? [this.port] : [this.port, this.tlsPort]),
       mailbox: (user) => this.users_.get(user),
       emit: (event) => this.publish(event),
+      command: (sessionId, at, line, state) => this.publishCommand(sessionId, at, line, state),
+      reply: (sessionId, at, status, line, bytes) => this.publishReply(sessionId, at, status, line, bytes),
       faults: this.faults,
     };
     this.transcripts = new TranscriptApi(this.hub, this.recorder, settings.clock);
@@ -258,6 +261,45 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    */
   private publish(event: Pop3Event): void {
     this.record(event);
+    this.tell(event);
+  }
+
+  /**
+   * A session's command, as {@link publish} but given field by field: the
+   * event object is made only when a listener hears commands. Commands and
+   * replies are most of a session's events, and in most tests nothing but
+   * the recorder hears them.
+   */
+  private publishCommand(sessionId: number, at: number, line: CommandLine, state: SessionState): void {
+    try {
+      this.recorder.command(sessionId, at, line, state);
+    } catch (error) {
+      recorderThrew(error);
+    }
+    if (this.hub.hears('command')) {
+      const { verb, args, raw } = line;
+      this.tell({ type: 'command', sessionId, at, verb, args, raw, state });
+    }
+  }
+
+  /** A session's reply, as {@link publishCommand}. */
+  private publishReply(
+    sessionId: number,
+    at: number,
+    status: ReplyStatus,
+    line: string,
+    bytes: number,
+  ): void {
+    try {
+      this.recorder.reply(sessionId, at, status, line, bytes);
+    } catch (error) {
+      recorderThrew(error);
+    }
+    if (this.hub.hears('reply')) this.tell({ type: 'reply', sessionId, at, status, line, bytes });
+  }
+
+  /** Tells the listeners of `event` (recorded already). */
+  private tell(event: Pop3Event): void {
     const outer = this.hearing;
     this.hearing = event;
     try {
@@ -272,8 +314,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     try {
       this.recorder.apply(event);
     } catch (error) {
-      // A bug in the recorder must not end the session (or, from a socket's close callback, the process).
-      console.error('[pop3-mock] the transcript recorder threw:', error);
+      recorderThrew(error);
     }
   }
 
@@ -555,4 +596,13 @@ export interface AttachedSmtp {
   readonly port: number;
   readonly tlsPort: number | undefined;
   close(): Promise<void>;
+}
+
+/**
+ * A bug in the recorder must not end the session (or, from a socket's close
+ * callback, the process): it is logged. (It cannot be recorded: the recorder
+ * is what failed.)
+ */
+function recorderThrew(error: unknown): void {
+  console.error('[pop3-mock] the transcript recorder threw:', error);
 }

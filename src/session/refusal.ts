@@ -1,9 +1,8 @@
 import type { Socket } from 'node:net';
-import { err } from '../protocol/reply';
+import { err, firstLine, statusOf } from '../protocol/reply';
 import { safeText } from '../protocol/reply-text';
 import { Connection } from './connection';
 import { internalErrorEvent } from './internal-error';
-import { replyEvent } from './reply-event';
 import { ReplyWriter } from './reply-writer';
 import type { SessionHost } from './session-host';
 
@@ -18,7 +17,7 @@ import type { SessionHost } from './session-host';
 export async function refuseConnection(
   socket: Socket,
   sessionId: number,
-  host: Pick<SessionHost, 'dialect' | 'capabilities' | 'clock' | 'emit'>,
+  host: Pick<SessionHost, 'dialect' | 'capabilities' | 'clock' | 'emit' | 'reply'>,
 ): Promise<void> {
   const now = () => host.clock.now();
   const connection = new Connection(socket, () =>
@@ -36,7 +35,7 @@ export async function refuseConnection(
     });
     const reply = safeText(err(host.dialect.texts.tooManySessions), host.capabilities.respCodes);
     const bytes = await new ReplyWriter(connection).send(reply);
-    host.emit(replyEvent(sessionId, now(), reply, bytes));
+    host.reply(sessionId, now(), statusOf(reply), firstLine(reply), bytes);
     await connection.end();
   } catch (error) {
     host.emit(internalErrorEvent(sessionId, now(), error));

@@ -4,7 +4,8 @@ import type { Clock } from '../clock';
 import type { Dialect } from '../dialects/dialect';
 import type { FaultEngine } from '../faults/engine';
 import type { Mailbox } from '../mailbox/mailbox';
-import type { LockMode, Pop3Event } from '../vocabulary';
+import type { CommandLine } from '../protocol/command-line';
+import type { LockMode, Pop3Event, ReplyStatus, SessionState } from '../vocabulary';
 
 /** The server's certificate, as a session uses it (declared here so the session does not depend on the server). */
 export interface TlsContextSource {
@@ -33,4 +34,12 @@ export interface SessionHost {
   readonly faults: FaultEngine;
   mailbox(user: string): Mailbox | undefined;
   emit(event: Pop3Event): void;
+  /**
+   * A command arrived: the `command` event, given as the session parsed it,
+   * so that no event object is made when no listener hears commands (most
+   * sessions).
+   */
+  command(sessionId: number, at: number, line: CommandLine, state: SessionState): void;
+  /** A reply went out: the `reply` event, given field by field, as {@link command}. */
+  reply(sessionId: number, at: number, status: ReplyStatus, line: string, bytes: number): void;
 }

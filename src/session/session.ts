@@ -8,7 +8,7 @@ import { checkCommand } from '../protocol/command-check';
 import { type CommandLine, parseCommandLine } from '../protocol/command-line';
 import { apopTimestamp, greetingReply } from '../protocol/greeting';
 import type { CommandResult, NextStep, PendingSasl } from '../protocol/outcome';
-import { err, firstLine, type Reply } from '../protocol/reply';
+import { err, firstLine, type Reply, statusOf } from '../protocol/reply';
 import { safeText } from '../protocol/reply-text';
 import { continueSasl } from '../protocol/steps/sasl';
 import type { EndReason, Pop3Event, SessionState, TlsMode } from '../vocabulary';
@@ -17,7 +17,6 @@ import type { Connection, ConnectionReader, TlsUpgrade } from './connection';
 import { IdleTimer, type IdleWatcher } from './idle-timer';
 import { internalErrorEvent } from './internal-error';
 import { type InputLine, LineReader, type LineTaker } from './line-reader';
-import { replyEvent } from './reply-event';
 import { ReplyWriter } from './reply-writer';
 import type { SessionHost } from './session-host';
 import { tlsFailureCause } from './tls-failure';
@@ -262,21 +261,12 @@ export class Session
     }
     if (this.sasl) return this.handleSaslLine(input.bytes.toString('utf8'));
     const line = parseCommandLine(input.bytes, this.utf8Mode);
-    const { verb, args, raw } = line;
-    this.host.emit({
-      type: 'command',
-      sessionId: this.id,
-      at: this.host.clock.now(),
-      verb,
-      args,
-      raw,
-      state: this.state,
-    });
+    this.host.command(this.id, this.host.clock.now(), line, this.state);
 
     if (this.faults.idle) return this.dispatch(line, NO_SHAPE);
     const command = {
-      verb,
-      args,
+      verb: line.verb,
+      args: line.args,
       state: this.state,
       user: this.user ?? this.pendingUser,
       maildrop: this.maildrop,
@@ -448,7 +438,7 @@ export class Session
     // One first line for the wire and the transcript.
     const line = firstLine(sent);
     return andThen(this.writer.send(sent, options, line), (bytes) => {
-      this.host.emit(replyEvent(this.id, this.host.clock.now(), sent, bytes, line));
+      this.host.reply(this.id, this.host.clock.now(), statusOf(sent), line, bytes);
     });
   }
 

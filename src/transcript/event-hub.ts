@@ -30,6 +30,11 @@ export class EventHub {
       );
   }
 
+  /** Whether an event of `type` would reach a listener: when not, its maker can skip making it. */
+  hears(type: Pop3EventType): boolean {
+    return this.all.length > 0 || this.listeners.has(type);
+  }
+
   emit(event: Pop3Event): void {
     // Read once: events come in a dozen shapes, so each read is a lookup of its own.
     const type = event.type;

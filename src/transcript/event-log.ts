@@ -1,5 +1,5 @@
-import { argumentsOf, isArgumentsOf } from '../protocol/command-line';
-import type { Pop3Event, Pop3EventType } from '../vocabulary';
+import { argumentsOf, type CommandLine, isArgumentsOf } from '../protocol/command-line';
+import type { Pop3Event, Pop3EventType, ReplyStatus, SessionState } from '../vocabulary';
 
 type EventOf<T extends Pop3EventType> = Extract<Pop3Event, { type: T }>;
 type FieldsOf<T extends Pop3EventType> = Exclude<keyof EventOf<T>, 'type' | 'sessionId' | 'at'>;
@@ -62,6 +62,9 @@ const VALUE_COUNT = perType((type) => IS_TEXT[type].filter((text) => !text).leng
 const TEXT_COUNT = perType((type) => IS_TEXT[type].filter((text) => text).length);
 
 const NUMBER = perType((_type, number) => number);
+// The lazy path's types, looked up once.
+const COMMAND = NUMBER.command;
+const REPLY = NUMBER.reply;
 const TYPE_SPAN = 16;
 if (TYPES.length > TYPE_SPAN) throw new Error('event-log: more event types than TYPE_SPAN holds');
 /** Where a command's arguments were: they are its line's, made again from it when read. */
@@ -89,20 +92,10 @@ const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
     s[n + 2] = e.tls;
     return n + 3;
   },
-  command: (e, s, n, t) => {
-    s[n] = e.verb;
-    // A command's arguments are its line split: kept once, in the line (a list and its strings saved per command).
-    s[n + 1] = isArgumentsOf(e.raw, e.args) ? ARGS_OF_RAW : e.args;
-    s[n + 2] = e.state;
-    t.push(e.raw);
-    return n + 3;
-  },
-  reply: (e, s, n, t) => {
-    s[n] = e.status;
-    s[n + 1] = e.bytes;
-    t.push(e.line);
-    return n + 2;
-  },
+  // A command's arguments are its line split: kept once, in the line (a list and its strings saved per command).
+  command: (e, s, n, t) =>
+    writeCommand(s, n, t, e.verb, isArgumentsOf(e.raw, e.args) ? ARGS_OF_RAW : e.args, e.raw, e.state),
+  reply: (e, s, n, t) => writeReply(s, n, t, e.status, e.line, e.bytes),
   auth: (e, s, n) => {
     s[n] = e.user;
     s[n + 1] = e.mechanism;
@@ -163,6 +156,39 @@ const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
   },
 };
 
+// Commands and replies, most of a session's events, come without an event
+// object when nobody listens to them (EventLog.command, .reply): their
+// fields are written from here on both paths.
+function writeCommand(
+  s: unknown[],
+  n: number,
+  t: unknown[],
+  verb: string,
+  args: readonly string[] | typeof ARGS_OF_RAW,
+  raw: string,
+  state: SessionState,
+): number {
+  s[n] = verb;
+  s[n + 1] = args;
+  s[n + 2] = state;
+  t.push(raw);
+  return n + 3;
+}
+
+function writeReply(
+  s: unknown[],
+  n: number,
+  t: unknown[],
+  status: ReplyStatus,
+  line: string,
+  bytes: number,
+): number {
+  s[n] = status;
+  s[n + 1] = bytes;
+  t.push(line);
+  return n + 2;
+}
+
 /**
  * One session's events, kept as values in flat arrays instead of an object
  * each, and made objects again when read. Kept as objects, a recorded
@@ -197,20 +223,61 @@ export class EventLog {
 
   /** Appends `event`, of type `type` (`event.type`, read once by the caller); `base` is the session's start, which times are kept relative to. */
   push(event: Pop3Event, type: Pop3EventType, base: number): void {
-    const { slots, texts } = this;
+    const n = this.head(event.at - base, type, NUMBER[type]);
+    const firstText = this.texts.length;
+    this.size = (ENCODERS[type] as Encoder<Pop3EventType>)(event, this.slots, n, this.texts);
+    this.appended(firstText, event);
+  }
+
+  /**
+   * Appends a command as the session parsed it, with no event object made for
+   * it (the session's path when no listener hears commands). Its arguments
+   * are its line's split by construction, so they are not compared with the
+   * line as an event's are. `sessionId` only names it in {@link all}'s
+   * objects, if they were made.
+   */
+  command(sessionId: number, at: number, base: number, line: CommandLine, state: SessionState): void {
+    const { verb, args, raw } = line;
+    if (this.objects) {
+      this.push({ type: 'command', sessionId, at, verb, args, raw, state }, 'command', base);
+      return;
+    }
+    const n = this.head(at - base, 'command', COMMAND);
+    const firstText = this.texts.length;
+    this.size = writeCommand(this.slots, n, this.texts, verb, ARGS_OF_RAW, raw, state);
+    this.appended(firstText, undefined);
+  }
+
+  /** Appends a reply given field by field, as {@link command} does a command. */
+  reply(sessionId: number, at: number, base: number, status: ReplyStatus, line: string, bytes: number): void {
+    if (this.objects) {
+      this.push({ type: 'reply', sessionId, at, status, line, bytes }, 'reply', base);
+      return;
+    }
+    const n = this.head(at - base, 'reply', REPLY);
+    const firstText = this.texts.length;
+    this.size = writeReply(this.slots, n, this.texts, status, line, bytes);
+    this.appended(firstText, undefined);
+  }
+
+  /** Writes an event's head (its type, `number` in {@link NUMBER}, and time: one number when it can) at the end; returns where its fields go. */
+  private head(time: number, type: Pop3EventType, number: number): number {
+    const slots = this.slots;
     let n = this.size;
-    const time = event.at - base;
-    if (Number.isInteger(time)) slots[n++] = time * TYPE_SPAN + NUMBER[type];
+    if (Number.isInteger(time)) slots[n++] = time * TYPE_SPAN + number;
     else {
       // A clock with fractions of a millisecond (an injected one): type and time apart.
       slots[n++] = type;
       slots[n++] = time;
     }
-    const firstText = texts.length;
-    this.size = (ENCODERS[type] as Encoder<Pop3EventType>)(event, slots, n, texts);
+    return n;
+  }
+
+  /** An event was written, its texts from `firstText` on: kept as a sealed log keeps them, and as an object if the objects were made. */
+  private appended(firstText: number, event: Pop3Event | undefined): void {
     // After the seal (no event of the mock's own comes then): texts join the one string (rare, so += will do).
-    if (this.text !== undefined) this.text += sealTexts(texts, firstText);
-    this.objects?.push(event);
+    if (this.text !== undefined) this.text += sealTexts(this.texts, firstText);
+    if (event) this.objects?.push(event);
   }
 
   /** Slots filled so far: the size to expect for the next session. */

@@ -1,4 +1,5 @@
-import type { Pop3Event } from '../vocabulary';
+import type { CommandLine } from '../protocol/command-line';
+import type { Pop3Event, ReplyStatus, SessionState } from '../vocabulary';
 import type { SessionFilter } from './query';
 import { DropLedger, type DroppedSessions } from './retention';
 import { SessionRecord } from './session-record';
@@ -58,12 +59,8 @@ export class Recorder {
     // Events come in a dozen shapes, so each read of a field is a lookup of
     // its own: the type and the session are read once and handed on.
     const type = event.type;
-    const sessionId = event.sessionId;
     if (type === 'session-start' || type === 'reset') this.openFor(event);
-    // Events come in runs of one session (a pipelined batch): the last record is the likely one.
-    const last = this.last;
-    const record = last !== undefined && last.id === sessionId ? last : this.byId.get(sessionId);
-    this.last = record;
+    const record = this.recordOf(event.sessionId);
     if (record === undefined) return;
     record.applyOfType(event, type);
     if (type === 'session-end') {
@@ -73,6 +70,25 @@ export class Recorder {
       this.expectedSlots = Math.min(record.slotCount, MAX_EXPECTED_SLOTS);
       if (this.ledger) this.retain(record, this.ledger);
     }
+  }
+
+  /** Records a command as the session parsed it: {@link apply} for a command no listener hears, so no event object is made. */
+  command(sessionId: number, at: number, line: CommandLine, state: SessionState): void {
+    this.recordOf(sessionId)?.command(at, line, state);
+  }
+
+  /** Records a reply given field by field, as {@link command}. */
+  reply(sessionId: number, at: number, status: ReplyStatus, line: string, bytes: number): void {
+    this.recordOf(sessionId)?.reply(at, status, line, bytes);
+  }
+
+  /** The live record of a session, if it is recorded. */
+  private recordOf(sessionId: number): SessionRecord | undefined {
+    // Events come in runs of one session (a pipelined batch): the last record is the likely one.
+    const last = this.last;
+    const record = last !== undefined && last.id === sessionId ? last : this.byId.get(sessionId);
+    this.last = record;
+    return record;
   }
 
   /** A session starts, or a live one's record restarts after reset() (it begins with the reset event). */

@@ -1,10 +1,12 @@
 import { inspect } from 'node:util';
 import { assertNever } from '../assert-never';
+import type { CommandLine } from '../protocol/command-line';
 import type {
   EndReason,
   FaultActionType,
   Pop3Event,
   Pop3EventType,
+  ReplyStatus,
   SessionState,
   TlsMode,
 } from '../vocabulary';
@@ -19,7 +21,7 @@ export type { TlsRefusal } from './tls-refusal';
 
 /** A reply as recorded: status, first line, octets written for the whole reply. */
 export interface RecordedReply {
-  readonly status: '+OK' | '-ERR' | '+';
+  readonly status: ReplyStatus;
   readonly line: string;
   readonly bytes: number;
   readonly at: number;
@@ -256,6 +258,16 @@ export class SessionRecord implements SessionView {
     make: (event: Extract<Pop3Event, { type: K }>) => T,
   ): T[] {
     return this.log.only(type, this.id, this.startedAtMs).map(make);
+  }
+
+  /** @internal A command, field by field, with no event object (the recorder's path when no listener hears commands). */
+  command(at: number, line: CommandLine, state: SessionState): void {
+    this.log.command(this.id, at, this.startedAtMs, line, state);
+  }
+
+  /** @internal A reply, field by field, as {@link command}. */
+  reply(at: number, status: ReplyStatus, line: string, bytes: number): void {
+    this.log.reply(this.id, at, this.startedAtMs, status, line, bytes);
   }
 
   /** Applies one event of this session. */

@@ -1,4 +1,4 @@
-import { on, type Pop3Event, type Pop3Mock } from '../../../src';
+import { on, type Pop3Event, type Pop3Mock, type SessionRecord } from '../../../src';
 import { type Clock, systemClock } from '../../../src/clock';
 import { RawClient } from '../../helpers/raw-client';
 import { ALICE_PASSWORD, startTranscriptServer } from './setup';
@@ -20,7 +20,13 @@ async function emittedAndRecorded(
   pop3 = await startTranscriptServer(clock ? { clock } : {});
   const emitted: Pop3Event[] = [];
   pop3.on('*', (event) => emitted.push(event));
-  const client = await RawClient.connect(pop3.port);
+  const record = await runScript(pop3);
+  return { emitted, recorded: record.events };
+}
+
+/** One session of commands that take every argument shape; resolves with its record. */
+async function runScript(server: Pop3Mock): Promise<SessionRecord> {
+  const client = await RawClient.connect(server.port);
   await client.command('user alice');
   await client.command(`PASS ${ALICE_PASSWORD}`);
   await client.command('STAT');
@@ -35,8 +41,14 @@ async function emittedAndRecorded(
   await client.command('DELE 3');
   await client.command('QUIT');
   await client.closed();
-  const record = await pop3.sessionEnd();
-  return { emitted, recorded: record.events };
+  return server.sessionEnd();
+}
+
+/** Events without what differs between two runs of one script (session id, times, the client's port). */
+function withoutIdAndTime(events: readonly Pop3Event[]): object[] {
+  return events.map(({ sessionId: _, at: __, ...rest }) =>
+    rest.type === 'session-start' ? { ...rest, remotePort: 0 } : rest,
+  );
 }
 
 test('recorded events are the emitted ones, field for field (session-record, event log)', async () => {
@@ -110,4 +122,51 @@ test('retrievals, faults and errors read before the events agree with the events
   // And once the events were read, the same again.
   expect(record.retrieved).toEqual(retrieved);
   expect(record.faults).toEqual(faults);
+});
+
+test('a session no listener hears is recorded as one a listener of every event hears (lazy command and reply events)', async () => {
+  // With no listener for commands and replies, a session gives them to the
+  // recorder field by field and no event object is made: the record must
+  // not tell the two apart.
+  pop3 = await startTranscriptServer();
+  const unheard = (await runScript(pop3)).events;
+  // The same mailbox for the second run (the first deleted a message); the events read before are kept.
+  await pop3.reset();
+  const emitted: Pop3Event[] = [];
+  const stop = pop3.on('*', (event) => emitted.push(event));
+  const heard = await runScript(pop3);
+  stop();
+  expect(heard.events).toEqual(emitted);
+  expect(unheard.filter((e) => e.type === 'command')).toHaveLength(11);
+  expect(withoutIdAndTime(unheard)).toEqual(withoutIdAndTime(heard.events));
+  expect(unheard.map((e) => Object.keys(e))).toEqual(heard.events.map((e) => Object.keys(e)));
+});
+
+test('a listener added in the middle of a session hears its commands and replies from then on; the record holds them all', async () => {
+  pop3 = await startTranscriptServer();
+  const client = await RawClient.connect(pop3.port);
+  await client.command('USER alice');
+  await client.command(`PASS ${ALICE_PASSWORD}`);
+  const heard: string[] = [];
+  const stopCommands = pop3.on('command', (e) => heard.push(`C: ${e.raw}`));
+  const stopReplies = pop3.on('reply', (e) => heard.push(`S: ${e.line}`));
+  await client.command('STAT');
+  await client.command('NOOP');
+  stopCommands();
+  await client.command('LIST 1');
+  stopReplies();
+  await client.command('QUIT');
+  await client.closed();
+  const record = await pop3.sessionEnd();
+  const statReply = record.replies()[3]!.line;
+  expect(statReply).toMatch(/^\+OK 3 \d+$/);
+  expect(heard).toEqual([
+    'C: STAT',
+    `S: ${statReply}`,
+    'C: NOOP',
+    'S: +OK',
+    `S: ${record.replies()[5]!.line}`,
+  ]);
+  expect(record.commands()).toEqual(['USER alice', 'PASS ******', 'STAT', 'NOOP', 'LIST 1', 'QUIT']);
+  expect(record.replies()).toHaveLength(7);
 });

@@ -1,3 +1,4 @@
+import { parseCommandLine } from '../../../src/protocol/command-line';
 import { SessionRecord } from '../../../src/transcript/session-record';
 import type { Pop3Event, Pop3EventType } from '../../../src/vocabulary';
 
@@ -126,4 +127,45 @@ test('an absent optional text stays absent, and texts that are not strings are n
   ]);
   expect(record.events).toEqual(events);
   expect('stack' in record.events[0]!).toBe(false);
+});
+
+test('a command as the session parsed it and a reply given field by field (lazy events) come back as the same events given as objects', () => {
+  // The session's path when no listener hears commands or replies: Recorder.command / .reply.
+  const start = {
+    type: 'session-start',
+    sessionId: ID,
+    at: START,
+    remoteAddress: '127.0.0.9',
+    remotePort: 40_001,
+    tls: 'none',
+  } as const;
+  const { type: _c, ...commandFields } = EXAMPLES.command;
+  const command = { type: 'command', sessionId: ID, at: START + 1, ...commandFields } as const;
+  // Arguments that are not the line split (only an object can carry them: a record rebuilt from JSON): kept as given.
+  const odd = { ...command, at: START + 2, args: ['1', 'five'] } as const;
+  const { type: _r, ...replyFields } = EXAMPLES.reply;
+  const reply = { type: 'reply', sessionId: ID, at: START + 3, ...replyFields } as const;
+  const end = { type: 'session-end', sessionId: ID, at: START + 4, reason: 'quit-update' } as const;
+  const byFields = (record: SessionRecord, event: Pop3Event) => {
+    // A command as a session parses it; one whose arguments are not its line's split comes as an object.
+    if (event.type === 'command' && event !== odd)
+      record.command(event.at, parseCommandLine(Buffer.from(event.raw), false), event.state);
+    else if (event.type === 'reply') record.reply(event.at, event.status, event.line, event.bytes);
+    else record.apply(event);
+  };
+  const events: Pop3Event[] = [start, command, odd, reply, end];
+
+  const lazy = new SessionRecord(ID, '127.0.0.9', 40_001, 'none', START);
+  for (const event of events) byFields(lazy, event);
+  expect(lazy.events).toEqual(events);
+  expect(lazy.events.map((e) => Object.keys(e))).toEqual(events.map((e) => Object.keys(e)));
+
+  // Read while live (the objects are made and kept), then more by fields: the kept objects grow too.
+  const live = new SessionRecord(ID, '127.0.0.9', 40_001, 'none', START);
+  byFields(live, start);
+  byFields(live, command);
+  expect(live.events).toEqual([start, command]);
+  for (const event of [odd, reply, end]) byFields(live, event);
+  expect(live.events).toEqual(events);
+  expect(live.replies().map((r) => r.line)).toEqual([EXAMPLES.reply.line]);
 });
