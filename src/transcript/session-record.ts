@@ -121,6 +121,7 @@ export class SessionRecord implements SessionView {
   private endReasonNow: EndReason | undefined;
   private restartedAtNow: Date | undefined;
   private deletedNow: readonly { number: number; uid: string }[] = NONE;
+  private commandsNow = 0;
 
   constructor(
     readonly id: number,
@@ -247,6 +248,11 @@ export class SessionRecord implements SessionView {
     return this.collect('internal-error', ({ message, stack, at }) => ({ message, stack, at }));
   }
 
+  /** @internal Commands recorded so far: a live command's place, without making the events objects (TranscriptApi's waits). */
+  get commandCount(): number {
+    return this.commandsNow;
+  }
+
   /** Slots this record's log filled: what the recorder expects of the next session. */
   get slotCount(): number {
     return this.log.slotCount;
@@ -263,6 +269,7 @@ export class SessionRecord implements SessionView {
   /** @internal A command, field by field, with no event object (the recorder's path when no listener hears commands). */
   command(at: number, line: CommandLine, state: SessionState): void {
     this.log.command(this.id, at, this.startedAtMs, line, state);
+    this.commandsNow++;
   }
 
   /** @internal A reply, field by field, as {@link command}. */
@@ -279,7 +286,11 @@ export class SessionRecord implements SessionView {
   applyOfType(event: Pop3Event, type: Pop3EventType): void {
     this.log.push(event, type, this.startedAtMs);
     // Most events change nothing below: told by the type already read, without reading the event again.
-    if (type === 'command' || type === 'reply' || type === 'retrieve') return;
+    if (type === 'command') {
+      this.commandsNow++;
+      return;
+    }
+    if (type === 'reply' || type === 'retrieve') return;
     switch (event.type) {
       case 'auth':
         if (event.result === 'ok') this.userNow = event.user;

@@ -310,7 +310,8 @@ export class TranscriptApi {
   private locate(event: Pop3Event): LocatedCommand | undefined {
     if (event.type !== 'command') return undefined;
     const record = this.recorder.get(event.sessionId);
-    const index = record ? record.events.filter((e) => e.type === 'command').length : 1;
+    // Counted, not read from the events: a wait pending through a long session would make them objects and scan them per command.
+    const index = record ? record.commandCount : 1;
     const { verb, args, raw, state, at, sessionId } = event;
     return { verb, args, raw, state, at, sessionId, index, user: record?.user, reply: undefined };
   }
