@@ -92,6 +92,7 @@ export type {
   LockMode,
   Pop3Event,
   Pop3EventType,
+  ReplyStatus,
   SessionState,
   TlsAlertName,
   TlsCertificateMode,
