@@ -28,10 +28,12 @@ if (args.length === 0 || !(rounds > 0)) {
 
 const builds = [];
 for (const spec of args) {
-  const [dir, how] = spec.split(':');
+  // Only `:detached` is a suffix: anything else is part of the folder's name (and fails to load if it is none).
+  const detach = spec.endsWith(':detached');
+  const dir = detach ? spec.slice(0, -':detached'.length) : spec;
   const { startPop3Mock } = await import(pathToFileURL(resolve(dir, 'index.mjs')).href);
   const mock = (await startPair(startPop3Mock, { withFloor: false })).pop3;
-  if (how === 'detached') {
+  if (detach) {
     const recorder = recorderSwitch(mock);
     if (!recorder) throw new Error(`${dir}: the recorder cannot be detached`);
     recorder.set(false);

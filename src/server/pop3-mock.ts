@@ -261,24 +261,33 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    */
   private publish(event: Pop3Event): void {
     this.record(event);
-    this.tell(event);
+    const outer = this.hearing;
+    this.hearing = event;
+    try {
+      this.hub.emit(event);
+    } finally {
+      this.hearing = outer;
+    }
   }
 
   /**
-   * A session's command, as {@link publish} but given field by field: the
-   * event object is made only when a listener hears commands. Commands and
-   * replies are most of a session's events, and in most tests nothing but
-   * the recorder hears them.
+   * A session's command. When a listener hears commands, it is one event
+   * object, published as every event is (the listener and the record then
+   * hold the same object). When none does, the recorder takes it field by
+   * field and no object is made: commands and replies are most of a
+   * session's events, and in most tests nothing but the recorder hears
+   * them.
    */
   private publishCommand(sessionId: number, at: number, line: CommandLine, state: SessionState): void {
+    if (this.hub.hears('command')) {
+      const { verb, args, raw } = line;
+      this.publish({ type: 'command', sessionId, at, verb, args, raw, state });
+      return;
+    }
     try {
       this.recorder.command(sessionId, at, line, state);
     } catch (error) {
       recorderThrew(error);
-    }
-    if (this.hub.hears('command')) {
-      const { verb, args, raw } = line;
-      this.tell({ type: 'command', sessionId, at, verb, args, raw, state });
     }
   }
 
@@ -290,22 +299,14 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     line: string,
     bytes: number,
   ): void {
+    if (this.hub.hears('reply')) {
+      this.publish({ type: 'reply', sessionId, at, status, line, bytes });
+      return;
+    }
     try {
       this.recorder.reply(sessionId, at, status, line, bytes);
     } catch (error) {
       recorderThrew(error);
-    }
-    if (this.hub.hears('reply')) this.tell({ type: 'reply', sessionId, at, status, line, bytes });
-  }
-
-  /** Tells the listeners of `event` (recorded already). */
-  private tell(event: Pop3Event): void {
-    const outer = this.hearing;
-    this.hearing = event;
-    try {
-      this.hub.emit(event);
-    } finally {
-      this.hearing = outer;
     }
   }
 

@@ -74,12 +74,12 @@ export class Recorder {
 
   /** Records a command as the session parsed it: {@link apply} for a command no listener hears, so no event object is made. */
   command(sessionId: number, at: number, line: CommandLine, state: SessionState): void {
-    this.recordOf(sessionId)?.command(at, line, state);
+    this.recordOf(sessionId)?.applyCommand(at, line, state);
   }
 
   /** Records a reply given field by field, as {@link command}. */
   reply(sessionId: number, at: number, status: ReplyStatus, line: string, bytes: number): void {
-    this.recordOf(sessionId)?.reply(at, status, line, bytes);
+    this.recordOf(sessionId)?.applyReply(at, status, line, bytes);
   }
 
   /** The live record of a session, if it is recorded. */

@@ -266,14 +266,14 @@ export class SessionRecord implements SessionView {
     return this.log.only(type, this.id, this.startedAtMs).map(make);
   }
 
-  /** @internal A command, field by field, with no event object (the recorder's path when no listener hears commands). */
-  command(at: number, line: CommandLine, state: SessionState): void {
+  /** @internal {@link apply} for a command as the session parsed it, with no event object (the recorder's path when no listener hears commands). */
+  applyCommand(at: number, line: CommandLine, state: SessionState): void {
     this.log.command(this.id, at, this.startedAtMs, line, state);
     this.commandsNow++;
   }
 
-  /** @internal A reply, field by field, as {@link command}. */
-  reply(at: number, status: ReplyStatus, line: string, bytes: number): void {
+  /** @internal {@link apply} for a reply given field by field, as {@link applyCommand}. */
+  applyReply(at: number, status: ReplyStatus, line: string, bytes: number): void {
     this.log.reply(this.id, at, this.startedAtMs, status, line, bytes);
   }
 

@@ -130,7 +130,7 @@ test('an absent optional text stays absent, and texts that are not strings are n
 });
 
 test('a command as the session parsed it and a reply given field by field (lazy events) come back as the same events given as objects', () => {
-  // The session's path when no listener hears commands or replies: Recorder.command / .reply.
+  // The session's path when no listener hears commands or replies (Recorder.command / .reply).
   const start = {
     type: 'session-start',
     sessionId: ID,
@@ -138,6 +138,16 @@ test('a command as the session parsed it and a reply given field by field (lazy 
     remoteAddress: '127.0.0.9',
     remotePort: 40_001,
     tls: 'none',
+  } as const;
+  // Two commands in two states, so a state written wrong on this path cannot pass.
+  const early = {
+    type: 'command',
+    sessionId: ID,
+    at: START,
+    verb: 'USER',
+    args: ['alice'],
+    raw: 'user alice',
+    state: 'AUTHORIZATION',
   } as const;
   const { type: _c, ...commandFields } = EXAMPLES.command;
   const command = { type: 'command', sessionId: ID, at: START + 1, ...commandFields } as const;
@@ -149,11 +159,11 @@ test('a command as the session parsed it and a reply given field by field (lazy 
   const byFields = (record: SessionRecord, event: Pop3Event) => {
     // A command as a session parses it; one whose arguments are not its line's split comes as an object.
     if (event.type === 'command' && event !== odd)
-      record.command(event.at, parseCommandLine(Buffer.from(event.raw), false), event.state);
-    else if (event.type === 'reply') record.reply(event.at, event.status, event.line, event.bytes);
+      record.applyCommand(event.at, parseCommandLine(Buffer.from(event.raw), false), event.state);
+    else if (event.type === 'reply') record.applyReply(event.at, event.status, event.line, event.bytes);
     else record.apply(event);
   };
-  const events: Pop3Event[] = [start, command, odd, reply, end];
+  const events: Pop3Event[] = [start, early, command, odd, reply, end];
 
   const lazy = new SessionRecord(ID, '127.0.0.9', 40_001, 'none', START);
   for (const event of events) byFields(lazy, event);
@@ -162,9 +172,8 @@ test('a command as the session parsed it and a reply given field by field (lazy 
 
   // Read while live (the objects are made and kept), then more by fields: the kept objects grow too.
   const live = new SessionRecord(ID, '127.0.0.9', 40_001, 'none', START);
-  byFields(live, start);
-  byFields(live, command);
-  expect(live.events).toEqual([start, command]);
+  for (const event of [start, early, command]) byFields(live, event);
+  expect(live.events).toEqual([start, early, command]);
   for (const event of [odd, reply, end]) byFields(live, event);
   expect(live.events).toEqual(events);
   expect(live.replies().map((r) => r.line)).toEqual([EXAMPLES.reply.line]);
