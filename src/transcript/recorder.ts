@@ -2,7 +2,7 @@ import type { CommandLine } from '../protocol/command-line';
 import type { Pop3Event, ReplyStatus, SessionState } from '../vocabulary';
 import type { SessionFilter } from './query';
 import { DropLedger, type DroppedSessions } from './retention';
-import { SessionRecord } from './session-record';
+import { APPLY_COMMAND, APPLY_OF_TYPE, APPLY_REPLY, SessionRecord } from './session-record';
 
 /** The most slots a new session's log is made with: a session of about a hundred commands. */
 const MAX_EXPECTED_SLOTS = 1024;
@@ -62,7 +62,7 @@ export class Recorder {
     if (type === 'session-start' || type === 'reset') this.openFor(event);
     const record = this.recordOf(event.sessionId);
     if (record === undefined) return;
-    record.applyOfType(event, type);
+    record[APPLY_OF_TYPE](event, type);
     if (type === 'session-end') {
       // Sessions of one run are much alike: the next one's log is made at this
       // one's size, up to a bound (one long session must not make every later
@@ -74,12 +74,12 @@ export class Recorder {
 
   /** Records a command as the session parsed it: {@link apply} for a command no listener hears, so no event object is made. */
   command(sessionId: number, at: number, line: CommandLine, state: SessionState): void {
-    this.recordOf(sessionId)?.applyCommand(at, line, state);
+    this.recordOf(sessionId)?.[APPLY_COMMAND](at, line, state);
   }
 
   /** Records a reply given field by field, as {@link command}. */
   reply(sessionId: number, at: number, status: ReplyStatus, line: string, bytes: number): void {
-    this.recordOf(sessionId)?.applyReply(at, status, line, bytes);
+    this.recordOf(sessionId)?.[APPLY_REPLY](at, status, line, bytes);
   }
 
   /** The live record of a session, if it is recorded. */

@@ -50,6 +50,18 @@ export interface FiredFault {
   readonly at: number;
 }
 
+// Keys of what only the recorder and the transcript API use of a record. They
+// are symbols the package does not export: a record handed to a test cannot
+// be written to by mistake, and its type shows no such methods by name.
+/** Records an event whose type was read already (the recorder's path). */
+export const APPLY_OF_TYPE: unique symbol = Symbol('applyOfType');
+/** Records a command as the session parsed it, with no event object. */
+export const APPLY_COMMAND: unique symbol = Symbol('applyCommand');
+/** Records a reply given field by field, with no event object. */
+export const APPLY_REPLY: unique symbol = Symbol('applyReply');
+/** Commands recorded so far. */
+export const COMMAND_COUNT: unique symbol = Symbol('commandCount');
+
 /** The deleted list every record shares until its UPDATE. */
 const NONE: readonly never[] = Object.freeze([]);
 
@@ -248,8 +260,8 @@ export class SessionRecord implements SessionView {
     return this.collect('internal-error', ({ message, stack, at }) => ({ message, stack, at }));
   }
 
-  /** @internal Commands recorded so far: a live command's place, without making the events objects (TranscriptApi's waits). */
-  get commandCount(): number {
+  /** Commands recorded so far: a live command's place, without making the events objects (TranscriptApi's waits). */
+  get [COMMAND_COUNT](): number {
     return this.commandsNow;
   }
 
@@ -266,24 +278,24 @@ export class SessionRecord implements SessionView {
     return this.log.only(type, this.id, this.startedAtMs).map(make);
   }
 
-  /** @internal {@link apply} for a command as the session parsed it, with no event object (the recorder's path when no listener hears commands). */
-  applyCommand(at: number, line: CommandLine, state: SessionState): void {
+  /** {@link apply} for a command as the session parsed it, with no event object (the recorder's path when no listener hears commands). */
+  [APPLY_COMMAND](at: number, line: CommandLine, state: SessionState): void {
     this.log.command(this.id, at, this.startedAtMs, line, state);
     this.commandsNow++;
   }
 
-  /** @internal {@link apply} for a reply given field by field, as {@link applyCommand}. */
-  applyReply(at: number, status: ReplyStatus, line: string, bytes: number): void {
+  /** {@link apply} for a reply given field by field, as for a command. */
+  [APPLY_REPLY](at: number, status: ReplyStatus, line: string, bytes: number): void {
     this.log.reply(this.id, at, this.startedAtMs, status, line, bytes);
   }
 
   /** Applies one event of this session. */
   apply(event: Pop3Event): void {
-    this.applyOfType(event, event.type);
+    this[APPLY_OF_TYPE](event, event.type);
   }
 
-  /** @internal {@link apply}, with the event's type read already (the recorder's path: see Recorder.apply). */
-  applyOfType(event: Pop3Event, type: Pop3EventType): void {
+  /** {@link apply}, with the event's type read already (the recorder's path: see Recorder.apply). */
+  [APPLY_OF_TYPE](event: Pop3Event, type: Pop3EventType): void {
     this.log.push(event, type, this.startedAtMs);
     // Most events change nothing below: told by the type already read, without reading the event again.
     if (type === 'command') {

@@ -7,7 +7,7 @@ import { type CommandPattern, describePattern, type LocatedCommand, matchesComma
 import { filterSessions, type SessionFilter } from './query';
 import { type RenderOptions, renderSessions } from './render';
 import { type DroppedSessions, describeDropped } from './retention';
-import type { SessionRecord } from './session-record';
+import { COMMAND_COUNT, type SessionRecord } from './session-record';
 import { type VerifyOptions, verifyReceived } from './verify';
 import { type EventSource, WaitSet, waitForEvent } from './waiting';
 
@@ -311,7 +311,7 @@ export class TranscriptApi {
     if (event.type !== 'command') return undefined;
     const record = this.recorder.get(event.sessionId);
     // Counted, not read from the events: a wait pending through a long session would make them objects and scan them per command.
-    const index = record ? record.commandCount : 1;
+    const index = record ? record[COMMAND_COUNT] : 1;
     const { verb, args, raw, state, at, sessionId } = event;
     return { verb, args, raw, state, at, sessionId, index, user: record?.user, reply: undefined };
   }

@@ -1,5 +1,5 @@
 import { parseCommandLine } from '../../../src/protocol/command-line';
-import { SessionRecord } from '../../../src/transcript/session-record';
+import { APPLY_COMMAND, APPLY_REPLY, SessionRecord } from '../../../src/transcript/session-record';
 import type { Pop3Event, Pop3EventType } from '../../../src/vocabulary';
 
 // The event log (src/transcript/event-log.ts) writes each type's fields with
@@ -159,8 +159,8 @@ test('a command as the session parsed it and a reply given field by field (lazy 
   const byFields = (record: SessionRecord, event: Pop3Event) => {
     // A command as a session parses it; one whose arguments are not its line's split comes as an object.
     if (event.type === 'command' && event !== odd)
-      record.applyCommand(event.at, parseCommandLine(Buffer.from(event.raw), false), event.state);
-    else if (event.type === 'reply') record.applyReply(event.at, event.status, event.line, event.bytes);
+      record[APPLY_COMMAND](event.at, parseCommandLine(Buffer.from(event.raw), false), event.state);
+    else if (event.type === 'reply') record[APPLY_REPLY](event.at, event.status, event.line, event.bytes);
     else record.apply(event);
   };
   const events: Pop3Event[] = [start, early, command, odd, reply, end];
