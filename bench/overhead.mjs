@@ -1,9 +1,11 @@
 // (f) What recording and fault rules cost, relative to (b): full sessions per
 // second at 8 clients (lock-step and pipelined), for
 //   - the mock as shipped (transcript recording always on),
-//   - the same mock with its recorder detached (the floor for recording),
-//   - the same mock with no event recorded or dispatched at all (its
-//     `publish`, which records an event and then tells the listeners, a no-op),
+//   - the same mock with its recorder detached (its three entry points
+//     no-ops: lib/replay.mjs, recorderSwitch; the floor for recording),
+//   - the same mock with no event recorded or dispatched at all (`publish`,
+//     `publishCommand` and `publishReply`, through which every event leaves
+//     a session, no-ops),
 //   - the mock with an active but non-matching fault rule set (once
 //     `pop3.use` exists; until then it prints "fault rules: not available yet"),
 //   - the bare node:net floor, for reference.
@@ -17,8 +19,8 @@
 // steadier but leaves out how recording interacts with the rest of a real
 // session (GC of retained events among the session's garbage).
 //
-// Detaching the recorder reaches into private members (`recorder`, `publish`)
-// of the built Pop3Mock: a benchmark-only hack, reported as unavailable when
+// Detaching the recorder reaches into private members (`recorder`, `publish`,
+// `publishCommand`, `publishReply`) of the built Pop3Mock: a benchmark-only hack, reported as unavailable when
 // those members change.
 //
 // Run: node bench/overhead.mjs [--quick]
@@ -94,7 +96,8 @@ log(faultStatus);
 
 // ─── Recording in isolation ──────────────────────────────────────────────────
 // The events of one real session (the script of (b)), replayed straight into
-// the event path (`publish`: recorder, then listeners) of an idle mock for many new session ids, with its recorder
+// the event path as a session feeds it (lib/replay.mjs, sessionReplayer) of an
+// idle mock for many new session ids, with its recorder
 // attached and detached. The difference is what recording costs per session,
 // free of socket noise; it is then set against the server CPU per session of
 // the socket runs below.
@@ -138,10 +141,9 @@ async function replayCost() {
 }
 
 // ─── What a recorded session keeps ───────────────────────────────────────────
-// What recording costs a real session is mostly the garbage collector keeping
-// its record alive (copying it out of the young generation, marking it): the
-// heap a record holds after a full GC, per session of the script, is the
-// figure that moves it.
+// The heap a record holds after a full GC, per session of the script: what a
+// long run keeps per session. (The collector's work on kept records is only
+// about a tenth of what recording costs: bench/README.md, "(f) recording".)
 async function keptPerSession(client) {
   const mock = (await startPair(startPop3Mock, { withFloor: false })).pop3;
   try {

@@ -1,4 +1,5 @@
 import type { ReplyStatus } from '../vocabulary';
+
 /**
  * What a command answers, before it becomes bytes. The reply writer turns it
  * into wire form; faults may replace or reshape it on the way.
