@@ -17,7 +17,7 @@ import {
 } from '../../../src';
 import { bigMessage, OK, PASSWORD, THREE, USER } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
-import { expectHandlesBackTo, handles, trackingClock, watchHost, whenClosed } from './support';
+import { expectHandlesBackTo, handles, oneGc, trackingClock, watchHost, whenClosed } from './support';
 
 const watch = watchHost();
 afterAll(() => watch.stop());
@@ -140,6 +140,25 @@ test('300 start/close cycles, each with a logged-in client mid-command, leave th
   expect(timers.pending()).toBe(0);
   await expectHandlesBackTo(baseline);
   await watch.assertClean();
+});
+
+test('a closed mock is garbage at once: its closed server (which Node frees only in a later full GC) does not keep it', async () => {
+  // A suite starts and closes a mock per test. Kept until the server's handle
+  // is finalized, each closed mock (users, messages, transcripts) outlived
+  // every young-generation GC and was copied into the old generation first.
+  const CYCLES = 20;
+  const refs: WeakRef<Pop3Mock>[] = [];
+  // In a function of its own: no variable of this test's holds the last mock.
+  const startAndClose = async () => {
+    const pop3 = await startPop3Mock({ users: { [USER]: { password: PASSWORD, messages: THREE } } });
+    await pop3.close();
+    return new WeakRef(pop3);
+  };
+  for (let i = 0; i < CYCLES; i++) refs.push(await startAndClose());
+  // A new turn: a WeakRef holds its target until the end of the job that made it.
+  await new Promise((resolve) => setImmediate(resolve));
+  oneGc();
+  expect(refs.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
 });
 
 test('close() called twice at once: the second resolves only when the first does, with every session ended', async () => {
