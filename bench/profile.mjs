@@ -12,14 +12,14 @@
 // is written to $TMPDIR/pop3-mock-<name>.cpuprofile (open it in Chrome
 // DevTools or speedscope), and its top self-time functions are printed.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadClient } from './lib/child.mjs';
 import { loadPackage } from './lib/common.mjs';
 import { printTop, profiled, topSelf } from './lib/cpu-profile.mjs';
-import { bigMessage, smallMessages } from './lib/fixtures.mjs';
+import { bigMessage } from './lib/fixtures.mjs';
 import { sessionRate, startPair } from './lib/session-load.mjs';
+import { startCycle } from './lib/start-cycle.mjs';
 
 const args = process.argv.slice(2);
 if (args[0] === '--read') {
@@ -65,18 +65,7 @@ const workloads = {
     return workloads.retr(false);
   },
   async lifecycle() {
-    const messages = smallMessages(10, 2048);
-    const cycle = async () => {
-      const pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages } } });
-      await new Promise((resolve) => {
-        const socket = connect({ host: '127.0.0.1', port: pop3.port });
-        socket.on('error', () => {});
-        socket.once('data', () => {
-          socket.once('close', resolve);
-          void pop3.close();
-        });
-      });
-    };
+    const cycle = startCycle(startPop3Mock);
     for (let i = 0; i < 200; i++) await cycle();
     const t0 = performance.now();
     const run = await profiled(async () => {

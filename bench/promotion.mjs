@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { num } from './lib/common.mjs';
+import { startCycle } from './lib/start-cycle.mjs';
 
 const WARM_UP = 300;
 const CYCLES = 3000;
@@ -52,23 +53,8 @@ function summarise(output) {
 }
 
 async function child(dir, kind) {
-  const { connect } = await import('node:net');
-  const { smallMessages } = await import('./lib/fixtures.mjs');
   const { startPop3Mock } = await import(pathToFileURL(resolve(dir, 'index.mjs')).href);
-  const messages = smallMessages(10, 2048);
-  const cycle = async () => {
-    const pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages } } });
-    if (kind === 'with-client') {
-      await new Promise((done) => {
-        const socket = connect({ host: '127.0.0.1', port: pop3.port });
-        socket.on('error', () => {});
-        socket.once('data', () => {
-          socket.once('close', done);
-          void pop3.close();
-        });
-      });
-    } else await pop3.close();
-  };
+  const cycle = startCycle(startPop3Mock, { client: kind === 'with-client' });
   for (let i = 0; i < WARM_UP; i++) await cycle();
   console.log('\nMEASURE');
   for (let i = 0; i < CYCLES; i++) await cycle();

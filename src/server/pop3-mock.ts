@@ -607,7 +607,7 @@ function ignoreError(): void {}
  * A closed server stops pointing at its mock: Node frees a closed server only
  * in a full GC, and through its connection listener it kept the whole mock
  * (users, messages, transcripts) alive until then, copied into the old
- * generation on the way (bench/README.md, (a)).
+ * generation on the way (bench/promotion.mjs).
  */
 function forgetMock(server: Server): void {
   server.removeAllListeners('connection');
