@@ -2,7 +2,7 @@ import { systemClock } from '../clock';
 import type { ControlServer } from '../control/control-server';
 import type { Pop3MockOptions } from '../options';
 import { checkInput } from '../schema/check';
-import { pop3MockOptions } from '../schema/options';
+import { pop3MockOptionsFor } from '../schema/options';
 import { Pop3Mock } from '../server/pop3-mock';
 
 /** @internal The control server the assembly attached to a mock, for tests of the browser view. */
@@ -26,7 +26,10 @@ const controlServers = new WeakMap<Pop3Mock, ControlServer>();
  * await pop3.close();
  */
 export async function startPop3Mock(options: Pop3MockOptions = {}): Promise<Pop3Mock> {
-  const checked = checkInput(pop3MockOptions, options, { source: 'pop3-mock options', noun: 'option' });
+  const checked = checkInput(pop3MockOptionsFor(options), options, {
+    source: 'pop3-mock options',
+    noun: 'option',
+  });
   const pop3 = new Pop3Mock(checked);
   try {
     await pop3.load();

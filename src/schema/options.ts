@@ -9,6 +9,7 @@ import type { TlsCertificateMode, TlsVersion } from '../vocabulary';
 import { dialectFile } from './dialect-file';
 import { DIALECT_NAMES } from './dialect-names';
 import { faultRules } from './fault-rule';
+import { strictObjectOfGivenKeys } from './given-keys';
 import { bytes, codeOnly, int, nonEmptyString, numberIn, password, port, uid, userName } from './primitives';
 
 /*
@@ -354,43 +355,53 @@ const logger = codeOnly<(line: string) => void>(
   'a function (line: string) => void',
 );
 
-export const pop3MockOptions = z
-  .strictObject({
-    ...sharedFields,
-    users: usersOf(codeUser).optional(),
-    capabilities: capabilities.optional(),
-    baseDir: nonEmptyString.optional(),
-    dialect: z
-      .union([z.enum(DIALECT_NAMES), fileDialect, dialectObject], {
-        error: `expected a dialect: ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')}, a Dialect object or a dialect file's object (loadDialect())`,
-      })
-      .optional(),
-    control: z
-      .union([z.boolean(), controlOptions], { error: 'expected true, false or { port, token }' })
-      .optional(),
-    smtp: z.union([z.boolean(), smtpOptions], { error: 'expected true, false or { port }' }).optional(),
-    clock: clock.optional(),
-    logger: logger.optional(),
-    tls: z.union([z.literal(false), tlsOptions], { error: 'expected false or { key, cert, ca }' }).optional(),
-  })
-  .superRefine((options, ctx) => {
-    if (options.tls === false && options.tlsPort !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tlsPort'],
-        message: 'expected no tlsPort with tls: false (implicit TLS needs a certificate)',
-        input: undefined,
-      });
-    }
-    if (options.tls === false && typeof options.smtp === 'object' && options.smtp.tlsPort !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['smtp', 'tlsPort'],
-        message: 'expected no smtp.tlsPort with tls: false (SMTPS needs a certificate)',
-        input: undefined,
-      });
-    }
-  });
+const pop3MockShape = {
+  ...sharedFields,
+  users: usersOf(codeUser).optional(),
+  capabilities: capabilities.optional(),
+  baseDir: nonEmptyString.optional(),
+  dialect: z
+    .union([z.enum(DIALECT_NAMES), fileDialect, dialectObject], {
+      error: `expected a dialect: ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')}, a Dialect object or a dialect file's object (loadDialect())`,
+    })
+    .optional(),
+  control: z
+    .union([z.boolean(), controlOptions], { error: 'expected true, false or { port, token }' })
+    .optional(),
+  smtp: z.union([z.boolean(), smtpOptions], { error: 'expected true, false or { port }' }).optional(),
+  clock: clock.optional(),
+  logger: logger.optional(),
+  tls: z.union([z.literal(false), tlsOptions], { error: 'expected false or { key, cert, ca }' }).optional(),
+};
+
+/** The checks across options. */
+function checkOptionPairs(
+  options: z.output<z.ZodObject<typeof pop3MockShape, z.core.$strict>>,
+  ctx: z.RefinementCtx,
+): void {
+  if (options.tls === false && options.tlsPort !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['tlsPort'],
+      message: 'expected no tlsPort with tls: false (implicit TLS needs a certificate)',
+      input: undefined,
+    });
+  }
+  if (options.tls === false && typeof options.smtp === 'object' && options.smtp.tlsPort !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['smtp', 'tlsPort'],
+      message: 'expected no smtp.tlsPort with tls: false (SMTPS needs a certificate)',
+      input: undefined,
+    });
+  }
+}
+
+const optionsOfGivenKeys = strictObjectOfGivenKeys(pop3MockShape, checkOptionPairs);
+/** `startPop3Mock()`'s options. */
+export const pop3MockOptions = optionsOfGivenKeys.whole;
+/** {@link pop3MockOptions} cut to the options `input` gives: what a server start checks them with. */
+export const pop3MockOptionsFor = (input: unknown) => optionsOfGivenKeys.for(input);
 
 /** What a config file may hold: the options as JSON, the dialect by name, and the other listeners' ports. */
 export const configFile = z.strictObject({

@@ -1,0 +1,86 @@
+// A server start checks its options with the options schema cut to the keys
+// given (src/schema/given-keys.ts). The cut must give the whole schema's
+// verdict, output and messages for every input: the checks across keys
+// included, unknown keys and inputs of the wrong kind left to the whole.
+import { z } from 'zod';
+import { checkInput } from '../../src/schema/check';
+import { strictObjectOfGivenKeys } from '../../src/schema/given-keys';
+import { pop3MockOptions, pop3MockOptionsFor } from '../../src/schema/options';
+
+const DOOR = { source: 'pop3-mock options', noun: 'option' };
+
+/** What checking `input` with `schema` gives: the output, or the error's message. */
+function outcome(schema: z.ZodType, input: unknown): { output: unknown } | { error: string } {
+  try {
+    return { output: checkInput(schema, input, DOOR) };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+const clock = { now: () => 0, setTimeout: () => ({ cancel() {} }) };
+const INPUTS: [string, unknown][] = [
+  ['nothing', {}],
+  ['users with files', { users: { alice: { password: 'pw', messages: ['/a.eml', '/b.eml'] } } }],
+  ['a Buffer message', { users: { bob: { password: 'pw', messages: Buffer.from('Subject: x\r\n\r\n') } } }],
+  ['a port as digits', { port: '2110', host: '127.0.0.1' }],
+  ['a port given as undefined', { port: undefined }],
+  ['a clock and a logger', { clock, logger: () => {} }],
+  ['tls false with a tlsPort (a check across keys)', { tls: false, tlsPort: 0 }],
+  ['tls false with smtp.tlsPort', { tls: false, smtp: { tlsPort: 0 } }],
+  ['tls with a key and no cert', { tls: { key: 'k' } }],
+  ['a bad port', { port: 70000 }],
+  ['a bad message among good options', { lock: 'none', users: { alice: { password: 'pw', messages: [5] } } }],
+  ['an unknown option', { prot: 1 }],
+  ['an unknown option next to a known one', { port: 0, user: { alice: 'pw' } }],
+  ['an inherited key', Object.create({ port: 0 })],
+  ['__proto__ as a key', JSON.parse('{"__proto__": {"port": 1}}')],
+  ['null', null],
+  ['a list', [{ port: 0 }]],
+  ['a string', 'port'],
+];
+
+test.each(INPUTS)('%s: the cut schema gives what the whole one gives', (_name, input) => {
+  expect(outcome(pop3MockOptionsFor(input), input)).toEqual(outcome(pop3MockOptions, input));
+});
+
+test('the checks across keys run on a cut: tls false with a tlsPort is refused', () => {
+  const input = { tls: false, tlsPort: 995 };
+  expect(pop3MockOptionsFor(input)).not.toBe(pop3MockOptions);
+  expect(outcome(pop3MockOptionsFor(input), input)).toEqual({
+    error:
+      'pop3-mock options: tlsPort: expected no tlsPort with tls: false (implicit TLS needs a certificate)',
+  });
+});
+
+test('a key set is cut once, and inputs with an unknown key are checked whole', () => {
+  expect(pop3MockOptionsFor({ port: 1, lock: 'none' })).toBe(
+    pop3MockOptionsFor({ port: 2, lock: 'exclusive' }),
+  );
+  expect(pop3MockOptionsFor({ port: 1, prot: 2 })).toBe(pop3MockOptions);
+});
+
+test('past its bound on key sets, inputs are checked by the whole schema, with the same verdict', () => {
+  const shape = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, z.number().optional()]));
+  const schema = strictObjectOfGivenKeys(shape, (value, ctx) => {
+    if (value.k0 !== undefined && value.k1 !== undefined)
+      ctx.addIssue({ code: 'custom', message: 'k0 and k1' });
+  });
+  // 2^8 key sets: more than the bound.
+  for (let mask = 0; mask < 256; mask++) {
+    const input = Object.fromEntries(
+      Array.from({ length: 8 }, (_, i) => i)
+        .filter((i) => mask & (1 << i))
+        .map((i) => [`k${i}`, i]),
+    );
+    expect(outcome(schema.for(input), input)).toEqual(outcome(schema.whole, input));
+  }
+  const late = { k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7 };
+  expect(schema.for(late)).toBe(schema.whole);
+});
+
+test('a shape with a required key is refused when the schema is made', () => {
+  expect(() => strictObjectOfGivenKeys({ port: z.number() }, () => {})).toThrow(
+    'strictObjectOfGivenKeys: key "port" is not optional',
+  );
+});
