@@ -9,7 +9,7 @@
 // This one is in-process on purpose: it is what a test file does in
 // beforeEach/afterEach (start a server, connect, close), so client and server
 // share the process, as they do in a test.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ import {
   num,
   report,
   row,
+  stats,
 } from './lib/common.mjs';
 import { smallMessages } from './lib/fixtures.mjs';
 import { startFloor } from './lib/floor.mjs';
@@ -67,14 +68,25 @@ function quit(socket, closed) {
   return closed;
 }
 
+/**
+ * One cycle's time, ms, with its phases: `start` until the server listens,
+ * `greeting` until the client has it (and, with QUIT, until the server has
+ * closed after its reply), `close` until the port is free and the socket closed.
+ */
+function phases(t0, t1, t2, t3) {
+  return { total: t3 - t0, start: t1 - t0, greeting: t2 - t1, close: t3 - t2 };
+}
+
 async function mockCycle(messages = FIXTURES, withQuit = false) {
   const t0 = performance.now();
   const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages } } });
+  const t1 = performance.now();
   const { socket, closed } = await readGreeting(pop3.port);
   if (withQuit) await quit(socket, closed);
+  const t2 = performance.now();
   await pop3.close();
   await closed;
-  return performance.now() - t0;
+  return phases(t0, t1, t2, performance.now());
 }
 
 let GREETING;
@@ -83,11 +95,33 @@ const QUIT_REPLY = new Map([['QUIT', Buffer.from(`+OK ${rfcDialect.texts.quitAut
 async function floorCycle(withQuit = false) {
   const t0 = performance.now();
   const floor = await startFloor({ greeting: GREETING, replies: QUIT_REPLY });
+  const t1 = performance.now();
   const { socket, closed } = await readGreeting(floor.port);
   if (withQuit) await quit(socket, closed);
+  const t2 = performance.now();
   await floor.close();
   await closed;
-  return performance.now() - t0;
+  return phases(t0, t1, t2, performance.now());
+}
+
+/**
+ * Connections in TIME_WAIT (Linux; undefined elsewhere). Each cycle leaves
+ * one (the server closes first, on both sides), and the kernel's search for a
+ * free ephemeral port for listen() slows as they pile up: a cost both sides
+ * pay, which pulls the ratio towards 1, so a run reports how many there were.
+ */
+function timeWaitCount() {
+  try {
+    let count = 0;
+    for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      for (const line of readFileSync(file, 'latin1').split('\n').slice(1)) {
+        if (line.trim().split(/\s+/)[3] === '06') count++;
+      }
+    }
+    return count;
+  } catch {
+    return undefined;
+  }
 }
 
 async function checkpoint() {
@@ -109,6 +143,7 @@ async function checkpoint() {
   await closed;
 }
 
+const timeWaitBefore = timeWaitCount();
 log(`lifecycle: warm-up, then ${CYCLES} cycles each (mock and floor alternating)`);
 for (let i = 0; i < 100; i++) {
   await floorCycle();
@@ -138,6 +173,7 @@ for (let i = 0; i < CYCLES; i++) {
   }
 }
 
+const timeWaitAfter = timeWaitCount();
 log(`lifecycle: ${GROWTH_CYCLES} mock cycles, checking handles and heap`);
 // The first segment warms up (compiled code, inline caches, pools); growth is
 // measured from its end, over the remaining cycles.
@@ -158,38 +194,48 @@ const rssTrail = points.map((p) => num(mib(p.rss), 0)).join(' → ');
 const HEAP_LIMIT = 100 * measured; // under 100 bytes per cycle: no per-cycle leak
 const total = GROWTH_CYCLES.toLocaleString('en-US');
 
+/** The median of each phase, µs: `mock a / b / c, floor d / e / f`. */
+function phaseNote(mockRuns, floorRuns) {
+  const of = (runs) =>
+    ['start', 'greeting', 'close'].map((p) => num(stats(runs.map((r) => r[p] * 1000)).median, 0)).join(' / ');
+  return `µs for start / greeting / close: mock ${of(mockRuns)}, floor ${of(floorRuns)}`;
+}
+const totals = (runs) => runs.map((r) => r.total);
+const timeWait =
+  timeWaitBefore === undefined ? '' : `; TIME_WAIT connections ${timeWaitBefore} → ${timeWaitAfter}`;
+
 report(
   '(a) lifecycle',
   [
     compareRow({
       measure: 'start → greeting → close, 10 messages',
       unit: 'ms',
-      mock,
-      floor,
+      mock: totals(mock),
+      floor: totals(floor),
       target: '≤ 2x floor',
       limit: 2,
       better: 'lower',
-      note: `${CYCLES} cycles each, alternating`,
+      note: `${CYCLES} cycles each, alternating; ${phaseNote(mock, floor)}${timeWait}`,
     }),
     compareRow({
       measure: 'start → greeting → close, 10 .eml files by path',
       unit: 'ms',
-      mock: mockFiles,
-      floor: floorFiles,
+      mock: totals(mockFiles),
+      floor: totals(floorFiles),
       target: '≤ 2x floor',
       limit: 2,
       better: 'lower',
-      note: `${CYCLES} cycles each, alternating; files read once per process while unchanged (one stat each per start)`,
+      note: `${CYCLES} cycles each, alternating; files read once per process while unchanged (one stat each per start); ${phaseNote(mockFiles, floorFiles)}`,
     }),
     compareRow({
       measure: 'start → greeting → QUIT → close, 10 .eml files by path',
       unit: 'ms',
-      mock: mockQuit,
-      floor: floorQuit,
+      mock: totals(mockQuit),
+      floor: totals(floorQuit),
       target: '≤ 2x floor',
       limit: 2,
       better: 'lower',
-      note: `issue #15's wording of the measure: the client sends QUIT and waits for the server to close; ${CYCLES} cycles each, alternating`,
+      note: `issue #15's wording of the measure: the client sends QUIT and waits for the server to close; ${CYCLES} cycles each, alternating; ${phaseNote(mockQuit, floorQuit)}`,
     }),
     row({
       measure: `active handles, growth over ${total} cycles`,
