@@ -9,10 +9,6 @@
 // This one is in-process on purpose: it is what a test file does in
 // beforeEach/afterEach (start a server, connect, close), so client and server
 // share the process, as they do in a test.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   compareRow,
   ensureGc,
@@ -25,10 +21,10 @@ import {
   num,
   report,
   row,
-  stats,
 } from './lib/common.mjs';
 import { smallMessages } from './lib/fixtures.mjs';
 import { startFloor } from './lib/floor.mjs';
+import { emlFiles, phaseMedians, readGreeting, timedCycle, timeWaitCount } from './lib/lifecycle-cycle.mjs';
 
 ensureGc(import.meta.url);
 const options = flags();
@@ -39,90 +35,16 @@ const GROWTH_CYCLES = options.quick ? 2_000 : 10_000;
 const CHECKPOINTS = 4;
 const FIXTURES = smallMessages(10, 2048);
 // The same 10 messages as .eml files, given by path: what a suite's beforeEach does.
-const EML_DIR = mkdtempSync(join(tmpdir(), 'pop3-bench-eml-'));
-const EML_FILES = FIXTURES.map((text, i) => {
-  const file = join(EML_DIR, `${i + 1}.eml`);
-  writeFileSync(file, text);
-  return file;
-});
-process.on('exit', () => rmSync(EML_DIR, { recursive: true, force: true }));
+const EML_FILES = emlFiles(FIXTURES);
 
-/** Connects and resolves once the first line (the greeting) has arrived. */
-function readGreeting(port) {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const closed = new Promise((r) => socket.once('close', r));
-    let text = '';
-    socket.on('error', () => {});
-    socket.once('error', reject);
-    socket.on('data', (chunk) => {
-      text += chunk.toString('latin1');
-      if (text.includes('\r\n')) resolve({ greeting: text, socket, closed });
-    });
-  });
-}
-
-/** Sends QUIT and resolves once the server has closed the connection (after its +OK). */
-function quit(socket, closed) {
-  socket.write('QUIT\r\n');
-  return closed;
-}
-
-/**
- * One cycle's time, ms, with its phases: `start` until the server listens,
- * `greeting` until the client has it (and, with QUIT, until the server has
- * closed after its reply), `close` until the port is free and the socket closed.
- */
-function phases(t0, t1, t2, t3) {
-  return { total: t3 - t0, start: t1 - t0, greeting: t2 - t1, close: t3 - t2 };
-}
-
-async function mockCycle(messages = FIXTURES, withQuit = false) {
-  const t0 = performance.now();
-  const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages } } });
-  const t1 = performance.now();
-  const { socket, closed } = await readGreeting(pop3.port);
-  if (withQuit) await quit(socket, closed);
-  const t2 = performance.now();
-  await pop3.close();
-  await closed;
-  return phases(t0, t1, t2, performance.now());
-}
+const mockCycle = (messages = FIXTURES, withQuit = false) =>
+  timedCycle(() => startPop3Mock({ users: { alice: { password: 'secret', messages } } }), withQuit);
 
 let GREETING;
 // The floor answers QUIT with the mock's own reply bytes.
 const QUIT_REPLY = new Map([['QUIT', Buffer.from(`+OK ${rfcDialect.texts.quitAuthorization}\r\n`)]]);
-async function floorCycle(withQuit = false) {
-  const t0 = performance.now();
-  const floor = await startFloor({ greeting: GREETING, replies: QUIT_REPLY });
-  const t1 = performance.now();
-  const { socket, closed } = await readGreeting(floor.port);
-  if (withQuit) await quit(socket, closed);
-  const t2 = performance.now();
-  await floor.close();
-  await closed;
-  return phases(t0, t1, t2, performance.now());
-}
-
-/**
- * Connections in TIME_WAIT (Linux; undefined elsewhere). Each cycle leaves
- * one (the server closes first, on both sides), and the kernel's search for a
- * free ephemeral port for listen() slows as they pile up: a cost both sides
- * pay, which pulls the ratio towards 1, so a run reports how many there were.
- */
-function timeWaitCount() {
-  try {
-    let count = 0;
-    for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-      for (const line of readFileSync(file, 'latin1').split('\n').slice(1)) {
-        if (line.trim().split(/\s+/)[3] === '06') count++;
-      }
-    }
-    return count;
-  } catch {
-    return undefined;
-  }
-}
+const floorCycle = (withQuit = false) =>
+  timedCycle(() => startFloor({ greeting: GREETING, replies: QUIT_REPLY }), withQuit);
 
 async function checkpoint() {
   await fullGc();
@@ -194,12 +116,8 @@ const rssTrail = points.map((p) => num(mib(p.rss), 0)).join(' → ');
 const HEAP_LIMIT = 100 * measured; // under 100 bytes per cycle: no per-cycle leak
 const total = GROWTH_CYCLES.toLocaleString('en-US');
 
-/** The median of each phase, µs: `mock a / b / c, floor d / e / f`. */
-function phaseNote(mockRuns, floorRuns) {
-  const of = (runs) =>
-    ['start', 'greeting', 'close'].map((p) => num(stats(runs.map((r) => r[p] * 1000)).median, 0)).join(' / ');
-  return `µs for start / greeting / close: mock ${of(mockRuns)}, floor ${of(floorRuns)}`;
-}
+const phaseNote = (mockRuns, floorRuns) =>
+  `µs for start / greeting / close: mock ${phaseMedians(mockRuns)}, floor ${phaseMedians(floorRuns)}`;
 const totals = (runs) => runs.map((r) => r.total);
 const timeWait =
   timeWaitBefore === undefined ? '' : `; TIME_WAIT connections ${timeWaitBefore} → ${timeWaitAfter}`;
