@@ -185,6 +185,12 @@ async function main() {
       [join(here, 'one-library-copy.mjs'), tarball],
       root,
     ),
+    step(
+      'zod bundled with its English locale only',
+      process.execPath,
+      [join(here, 'zod-english-only.mjs'), tarball],
+      root,
+    ),
   ]);
   return summary();
 }
