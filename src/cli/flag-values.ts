@@ -35,8 +35,10 @@ export function checkFlagValues(
 
 /** The schema of one field of an object config key (`certificate` of `tls`). */
 function fieldSchema(key: ConfigKey, field: string): z.ZodType {
-  let schema = configFile.shape[key] as z.ZodType;
-  while (schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
+  let schema = configFile.unwrap().shape[key] as z.ZodType;
+  // Optional, and made on first use (schema/options.ts): the object is inside.
+  while (schema instanceof z.ZodOptional || schema instanceof z.ZodLazy)
+    schema = schema.unwrap() as z.ZodType;
   if (!(schema instanceof z.ZodObject) || !(field in schema.shape)) {
     throw new Error(`pop3-mock: the config key ${key} has no field ${field}`);
   }
@@ -44,7 +46,7 @@ function fieldSchema(key: ConfigKey, field: string): z.ZodType {
 }
 
 function checkText(flag: string, key: ConfigKey, text: string): unknown {
-  const schema = configFile.shape[key];
+  const schema = configFile.unwrap().shape[key];
   const asText = schema.safeParse(text);
   if (asText.success) return asText.data;
   if (/^-?\d+(\.\d+)?$/.test(text)) {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { type ConfigFileOptions, configFile } from '../schema/options';
 
 /** A config key a flag sets. */
-export type ConfigKey = keyof ConfigFileOptions & keyof typeof configFile.shape;
+export type ConfigKey = keyof ConfigFileOptions & keyof z.input<typeof configFile>;
 
 /**
  * One command-line flag that sets one config key. Its value is checked by
@@ -165,7 +165,7 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
  * Config keys with no flag, and why: a test holds every key of `configFile`
  * to be a flag or listed here.
  */
-export const CONFIG_ONLY: Readonly<Partial<Record<keyof typeof configFile.shape, string>>> = {
+export const CONFIG_ONLY: Readonly<Partial<Record<keyof z.input<typeof configFile>, string>>> = {
   users:
     '--user NAME:PASSWORD[:PATH] gives users; several messages, an OAuth token or a password with ":" need the file',
   capabilities: 'a nested object of a dozen switches; one flag each would drown --help',
@@ -178,6 +178,6 @@ export const CONFIG_ONLY: Readonly<Partial<Record<keyof typeof configFile.shape,
 
 /** Whether a key's schema takes only true/false: such a key is a switch on the command line. */
 export function isSwitch(key: ConfigKey): boolean {
-  const schema = configFile.shape[key] as z.ZodType;
+  const schema = configFile.unwrap().shape[key] as z.ZodType;
   return schema.safeParse(true).success && !schema.safeParse('true').success;
 }

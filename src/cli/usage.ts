@@ -18,7 +18,7 @@ function optionFlagLines(): string {
 
 /** The --config entry, naming every key the config file schema knows (in its order). */
 function configFileLines(): string {
-  const keys = Object.keys(configFile.shape).map((key) =>
+  const keys = Object.keys(configFile.unwrap().shape).map((key) =>
     key === 'users' ? 'users {NAME: {password, messages, oauthToken}}' : key,
   );
   const words = [

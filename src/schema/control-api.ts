@@ -8,7 +8,8 @@ import { sessionFilter, sessionWaitOptions, times, waitForCommandOptions } from 
  * What a client of the HTTP control API hands over: path parameters, query
  * strings and JSON bodies. The control server checks each request against
  * these before it acts (400 with `{ error, path, issues }`), and the OpenAPI
- * document is generated from them.
+ * document is generated from them. Made on first use (`z.lazy`), as the
+ * answers are (contract/responses.ts).
  */
 
 /** A number in a path or query string: digits only, read exactly. */
@@ -21,54 +22,64 @@ const digits = (min: number, max?: number) =>
 
 const flag = z.enum(['true', 'false'], { error: 'expected true or false' }).transform((v) => v === 'true');
 
-export const userParams = z.strictObject({ user: userName });
-export const messageParams = z.strictObject({ user: userName, number: digits(1) });
-export const ruleParams = z.strictObject({ id: z.string().min(1).max(100) });
-export const sessionParams = z.strictObject({ id: digits(1) });
+export const userParams = z.lazy(() => z.strictObject({ user: userName }));
+export const messageParams = z.lazy(() => z.strictObject({ user: userName, number: digits(1) }));
+export const ruleParams = z.lazy(() => z.strictObject({ id: z.string().min(1).max(100) }));
+export const sessionParams = z.lazy(() => z.strictObject({ id: digits(1) }));
 
-export const sessionQuery = z.strictObject({ user: userName.optional(), sessionId: digits(1).optional() });
-export const transcriptQuery = sessionQuery.extend({ stable: flag.optional(), secrets: flag.optional() });
+export const sessionQuery = z.lazy(() =>
+  z.strictObject({ user: userName.optional(), sessionId: digits(1).optional() }),
+);
+export const transcriptQuery = z.lazy(() =>
+  sessionQuery.unwrap().extend({ stable: flag.optional(), secrets: flag.optional() }),
+);
 
 /** A command pattern as JSON carries it: a string, or a RegExp's source and flags. */
-export const wirePattern = z
-  .union(
-    [
-      z.string().min(1),
-      z.strictObject({
-        regex: z.string().min(1).max(1000),
-        flags: z
-          .string()
-          .regex(/^[dgimsuvy]*$/, { error: 'expected RegExp flags such as "i"' })
-          .optional(),
-      }),
-    ],
-    { error: 'expected a pattern: a string such as "RETR 1", or { "regex": "^RETR", "flags": "i" }' },
-  )
-  .transform((pattern, ctx) => {
-    if (typeof pattern === 'string') return pattern;
-    try {
-      return new RegExp(pattern.regex, pattern.flags);
-    } catch (error) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['regex'],
-        message: `expected a valid RegExp: ${(error as Error).message}`,
-        input: undefined,
-      });
-      return z.NEVER;
-    }
-  });
-
-export const putUserBody = wireUser;
-export const deliverBody = z.strictObject({ messages: wireMessages });
-export const faultsBody = z.union(
-  [
-    z.strictObject({ rules: faultRules }),
-    z.strictObject({ rule: faultRule }).transform(({ rule }) => ({ rules: [rule] })),
-  ],
-  { error: 'expected { "rules": [ ... ] } or { "rule": { ... } }' },
+export const wirePattern = z.lazy(() =>
+  z
+    .union(
+      [
+        z.string().min(1),
+        z.strictObject({
+          regex: z.string().min(1).max(1000),
+          flags: z
+            .string()
+            .regex(/^[dgimsuvy]*$/, { error: 'expected RegExp flags such as "i"' })
+            .optional(),
+        }),
+      ],
+      { error: 'expected a pattern: a string such as "RETR 1", or { "regex": "^RETR", "flags": "i" }' },
+    )
+    .transform((pattern, ctx) => {
+      if (typeof pattern === 'string') return pattern;
+      try {
+        return new RegExp(pattern.regex, pattern.flags);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['regex'],
+          message: `expected a valid RegExp: ${(error as Error).message}`,
+          input: undefined,
+        });
+        return z.NEVER;
+      }
+    }),
 );
-export const verifyBody = z.strictObject({ pattern: wirePattern, times: times.optional(), ...sessionFilter });
-export const waitSessionBody = sessionWaitOptions;
-export const waitEndBody = sessionWaitOptions.extend({ sessionId: int(1).optional() });
-export const waitCommandBody = waitForCommandOptions.extend({ pattern: wirePattern });
+
+export const putUserBody = z.lazy(() => wireUser);
+export const deliverBody = z.lazy(() => z.strictObject({ messages: wireMessages }));
+export const faultsBody = z.lazy(() =>
+  z.union(
+    [
+      z.strictObject({ rules: faultRules }),
+      z.strictObject({ rule: faultRule }).transform(({ rule }) => ({ rules: [rule] })),
+    ],
+    { error: 'expected { "rules": [ ... ] } or { "rule": { ... } }' },
+  ),
+);
+export const verifyBody = z.lazy(() =>
+  z.strictObject({ pattern: wirePattern, times: times.optional(), ...sessionFilter }),
+);
+export const waitSessionBody = z.lazy(() => sessionWaitOptions);
+export const waitEndBody = z.lazy(() => sessionWaitOptions.extend({ sessionId: int(1).optional() }));
+export const waitCommandBody = z.lazy(() => waitForCommandOptions.extend({ pattern: wirePattern }));

@@ -14,6 +14,8 @@ import { int } from './primitives';
  * `--dialect FILE` read one, `startPop3Mock({ dialect })` takes it parsed).
  * Every template is checked against the placeholders its text can fill, so a
  * typo is refused at the door with the text's path, not printed to a client.
+ * Made on first use (`z.lazy`), as the fault rules are: most processes never
+ * read a dialect file.
  */
 
 /** Reply text: printable, no CR or LF (the mock adds the CRLF). */
@@ -21,16 +23,21 @@ const replyText = z.string().regex(/^[^\r\n]*$/, { error: 'expected one line of 
 const states = <T extends z.ZodType>(value: T) =>
   z.strictObject({ AUTHORIZATION: value.optional(), TRANSACTION: value.optional() });
 
-const textChoice = z.strictObject({
-  byVerb: z
-    .record(z.string().regex(/^[A-Z0-9-]{1,40}$/, { error: 'expected an upper-case verb' }), replyText)
-    .optional(),
-  byState: states(replyText).optional(),
-  otherwise: replyText,
-});
-const fileText = z.union([replyText, textChoice], {
-  error: 'expected a template string or { byVerb, byState, otherwise }',
-});
+const fileText = z.lazy(() =>
+  z.union(
+    [
+      replyText,
+      z.strictObject({
+        byVerb: z
+          .record(z.string().regex(/^[A-Z0-9-]{1,40}$/, { error: 'expected an upper-case verb' }), replyText)
+          .optional(),
+        byState: states(replyText).optional(),
+        otherwise: replyText,
+      }),
+    ],
+    { error: 'expected a template string or { byVerb, byState, otherwise }' },
+  ),
+);
 
 /** Every template a text holds, for the placeholder check. */
 function templatesOf(text: z.output<typeof fileText>): string[] {
@@ -40,31 +47,37 @@ function templatesOf(text: z.output<typeof fileText>): string[] {
   );
 }
 
-const textsShape = Object.fromEntries(
-  FILE_TEXT_NAMES.map((name) => [name, (name === 'autologout' ? fileText.nullable() : fileText).optional()]),
-) as {
-  [K in FileTextName]: z.ZodOptional<
-    K extends 'autologout' ? z.ZodNullable<typeof fileText> : typeof fileText
-  >;
-};
+const textsShape = () =>
+  Object.fromEntries(
+    FILE_TEXT_NAMES.map((name) => [
+      name,
+      (name === 'autologout' ? fileText.nullable() : fileText).optional(),
+    ]),
+  ) as {
+    [K in FileTextName]: z.ZodOptional<
+      K extends 'autologout' ? z.ZodNullable<typeof fileText> : typeof fileText
+    >;
+  };
 
-const texts = z.strictObject(textsShape).superRefine((given, ctx) => {
-  for (const [name, text] of Object.entries(given) as [FileTextName, z.output<typeof fileText> | null][]) {
-    if (text === null || text === undefined) continue;
-    const allowed = TEXT_PLACEHOLDERS[name];
-    for (const placeholder of templatesOf(text).flatMap(placeholdersOf)) {
-      if (allowed.includes(placeholder)) continue;
-      ctx.addIssue({
-        code: 'custom',
-        path: [name],
-        input: undefined,
-        message: `unknown placeholder {${placeholder}} in ${name} (it can use ${
-          allowed.length === 0 ? 'none' : allowed.map((p) => `{${p}}`).join(', ')
-        }; write {{ and }} for braces)`,
-      });
+const texts = z.lazy(() =>
+  z.strictObject(textsShape()).superRefine((given, ctx) => {
+    for (const [name, text] of Object.entries(given) as [FileTextName, z.output<typeof fileText> | null][]) {
+      if (text === null || text === undefined) continue;
+      const allowed = TEXT_PLACEHOLDERS[name];
+      for (const placeholder of templatesOf(text).flatMap(placeholdersOf)) {
+        if (allowed.includes(placeholder)) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          input: undefined,
+          message: `unknown placeholder {${placeholder}} in ${name} (it can use ${
+            allowed.length === 0 ? 'none' : allowed.map((p) => `{${p}}`).join(', ')
+          }; write {{ and }} for braces)`,
+        });
+      }
     }
-  }
-});
+  }),
+);
 
 const capaLines = z
   .array(z.string().regex(/^[\x21-\x7e][\x20-\x7e]*$/, { error: 'expected a CAPA line' }))
@@ -81,56 +94,58 @@ export const dialectName = z
   .string()
   .regex(/^[\x20-\x7e]{1,100}$/, { error: 'expected a name of 1 to 100 printable characters' });
 
-export const dialectFile = z.strictObject({
-  format: z.literal('pop3-mock-dialect/1', { error: 'expected "pop3-mock-dialect/1"' }),
-  name: dialectName,
-  extends: z.enum(DIALECT_NAMES),
-  texts: texts.optional(),
-  capa: z
-    .strictObject({
-      beforeLogin: capaLines.optional(),
-      afterLogin: capaLines.optional(),
-      afterStls: capaLines.optional(),
-    })
-    .optional(),
-  behaviour: z
-    .strictObject({
-      // RFC 2449 §4: at least 255 octets; 1 MiB is past any server's buffer.
-      maxLineLength: states(int(255, 1_048_576)).optional(),
-      closeOnLongLine: z.boolean().optional(),
-      maxBadCommands: states(int(1, 10_000).nullable()).optional(),
-      ignoreExtraArguments: z.boolean().optional(),
-      authListsMechanisms: z.boolean().optional(),
-      userTakesRestOfLine: z.boolean().optional(),
-      apopTimestamp: apopShape.nullable().optional(),
-      argumentReader: z
-        .discriminatedUnion(
-          'kind',
-          [
-            z.strictObject({ kind: z.literal('words') }),
-            z.strictObject({
-              kind: z.literal('scan'),
-              largestMessageNumber: int(1, Number.MAX_SAFE_INTEGER).optional(),
-            }),
-          ],
-          { error: 'expected { "kind": "words" } or { "kind": "scan", "largestMessageNumber"?: n }' },
-        )
-        .optional(),
-      barePassTriesEmptyPassword: z.boolean().optional(),
-      lock: z.enum(['exclusive', 'none']).optional(),
-    })
-    .optional(),
-  observed: z
-    .strictObject({
-      saslMechanisms: z.array(z.string()).readonly().optional(),
-      rfcNumberingAfterDele: z.boolean().optional(),
-      responseCodes: z.array(z.string()).readonly().optional(),
-      // Written by the first capture; informational, as the whole section (see FileObservations).
-      apopTimestamp: z.string().nullable().optional(),
-    })
-    .optional(),
-  notLearned: z.array(z.string()).readonly().optional(),
-});
+export const dialectFile = z.lazy(() =>
+  z.strictObject({
+    format: z.literal('pop3-mock-dialect/1', { error: 'expected "pop3-mock-dialect/1"' }),
+    name: dialectName,
+    extends: z.enum(DIALECT_NAMES),
+    texts: texts.optional(),
+    capa: z
+      .strictObject({
+        beforeLogin: capaLines.optional(),
+        afterLogin: capaLines.optional(),
+        afterStls: capaLines.optional(),
+      })
+      .optional(),
+    behaviour: z
+      .strictObject({
+        // RFC 2449 §4: at least 255 octets; 1 MiB is past any server's buffer.
+        maxLineLength: states(int(255, 1_048_576)).optional(),
+        closeOnLongLine: z.boolean().optional(),
+        maxBadCommands: states(int(1, 10_000).nullable()).optional(),
+        ignoreExtraArguments: z.boolean().optional(),
+        authListsMechanisms: z.boolean().optional(),
+        userTakesRestOfLine: z.boolean().optional(),
+        apopTimestamp: apopShape.nullable().optional(),
+        argumentReader: z
+          .discriminatedUnion(
+            'kind',
+            [
+              z.strictObject({ kind: z.literal('words') }),
+              z.strictObject({
+                kind: z.literal('scan'),
+                largestMessageNumber: int(1, Number.MAX_SAFE_INTEGER).optional(),
+              }),
+            ],
+            { error: 'expected { "kind": "words" } or { "kind": "scan", "largestMessageNumber"?: n }' },
+          )
+          .optional(),
+        barePassTriesEmptyPassword: z.boolean().optional(),
+        lock: z.enum(['exclusive', 'none']).optional(),
+      })
+      .optional(),
+    observed: z
+      .strictObject({
+        saslMechanisms: z.array(z.string()).readonly().optional(),
+        rfcNumberingAfterDele: z.boolean().optional(),
+        responseCodes: z.array(z.string()).readonly().optional(),
+        // Written by the first capture; informational, as the whole section (see FileObservations).
+        apopTimestamp: z.string().nullable().optional(),
+      })
+      .optional(),
+    notLearned: z.array(z.string()).readonly().optional(),
+  }),
+);
 
 /*
  * The TSDoc'd type lives in src/dialects/dialect-file.ts (the dialects import

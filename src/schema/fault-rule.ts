@@ -5,31 +5,36 @@ import { int, numberIn, sessionState, userName } from './primitives';
  * Fault rules as data: the one definition behind the rule types, the check
  * at every door (use(), the faults option and file, the config file, the
  * control API, the browser view) and the JSON Schema in the OpenAPI document.
+ * Each is made the first time it is used (`z.lazy`): loading the package,
+ * what every test file pays, builds none of them (bench/README.md, 3 Dec
+ * 2026, third session).
  */
 
 const ms = numberIn(0, 3_600_000);
 
 /** A delay: fixed milliseconds, uniform between two bounds, or lognormal around a median. */
-export const delaySpec = z
-  .union(
-    [
-      ms,
-      z.strictObject({
-        uniform: z
-          .tuple([ms, ms])
-          .refine(([min, max]) => min <= max, { error: 'expected [min, max] with min <= max' })
-          .readonly(),
-      }),
-      z.strictObject({
-        lognormal: z.strictObject({ median: numberIn(0, 3_600_000), sigma: numberIn(0, 10) }),
-      }),
-    ],
-    {
-      error:
-        'expected milliseconds (a number from 0 to 3600000), { "uniform": [min, max] } or { "lognormal": { "median", "sigma" } }',
-    },
-  )
-  .meta({ description: 'Milliseconds, `{ uniform: [min, max] }` or `{ lognormal: { median, sigma } }`.' });
+export const delaySpec = z.lazy(() =>
+  z
+    .union(
+      [
+        ms,
+        z.strictObject({
+          uniform: z
+            .tuple([ms, ms])
+            .refine(([min, max]) => min <= max, { error: 'expected [min, max] with min <= max' })
+            .readonly(),
+        }),
+        z.strictObject({
+          lognormal: z.strictObject({ median: numberIn(0, 3_600_000), sigma: numberIn(0, 10) }),
+        }),
+      ],
+      {
+        error:
+          'expected milliseconds (a number from 0 to 3600000), { "uniform": [min, max] } or { "lognormal": { "median", "sigma" } }',
+      },
+    )
+    .meta({ description: 'Milliseconds, `{ uniform: [min, max] }` or `{ lognormal: { median, sigma } }`.' }),
+);
 
 /** A verb as given: any case, upper-cased at the door (the wire is case-insensitive, RFC 1939 §3). */
 const verb = z
@@ -38,27 +43,29 @@ const verb = z
   // overwrite, not transform: the type stays a string, so answers that hold rules keep a JSON Schema.
   .overwrite((v) => v.toUpperCase());
 
-export const faultTrigger = z
-  .discriminatedUnion('point', [
-    z.strictObject({ point: z.literal('connect') }).meta({
-      description: 'A new connection, before the greeting (and, for throttling, the whole connection).',
-    }),
-    z
-      .strictObject({
-        point: z.literal('command'),
-        verbs: z
-          .array(verb)
-          .min(1, { error: 'expected at least one verb, e.g. ["RETR"] or ["*"]' })
-          .readonly(),
-        args: z.array(z.string().max(255)).readonly().optional(),
-        state: sessionState.optional(),
-      })
-      .meta({
-        description:
-          'A command line as it arrives, before it runs. `verbs`: any case, `"*"` for any; `args`: exact, `"*"` for any one; `state`: only in that state.',
+export const faultTrigger = z.lazy(() =>
+  z
+    .discriminatedUnion('point', [
+      z.strictObject({ point: z.literal('connect') }).meta({
+        description: 'A new connection, before the greeting (and, for throttling, the whole connection).',
       }),
-  ])
-  .meta({ description: 'Where a rule hooks in.' });
+      z
+        .strictObject({
+          point: z.literal('command'),
+          verbs: z
+            .array(verb)
+            .min(1, { error: 'expected at least one verb, e.g. ["RETR"] or ["*"]' })
+            .readonly(),
+          args: z.array(z.string().max(255)).readonly().optional(),
+          state: sessionState.optional(),
+        })
+        .meta({
+          description:
+            'A command line as it arrives, before it runs. `verbs`: any case, `"*"` for any; `args`: exact, `"*"` for any one; `state`: only in that state.',
+        }),
+    ])
+    .meta({ description: 'Where a rule hooks in.' }),
+);
 
 const lines = z
   .array(
@@ -73,72 +80,78 @@ const lines = z
 const action = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, description: string) =>
   z.strictObject({ type: z.literal(type), ...shape }).meta({ description });
 
-export const faultAction = z
-  .discriminatedUnion('type', [
-    action(
-      'reply',
-      {
-        lines: lines.refine((given) => /^(\+OK|-ERR)( |$)/.test(given[0] ?? ''), {
-          error: 'expected the first line to start with "+OK" or "-ERR" (a status line, RFC 1939 §3)',
-          when: (payload) => payload.issues.length === 0,
-        }),
-        after: z.enum(['close', 'reset']).optional(),
-      },
-      'Answer with these lines instead of running the command (first line `+OK…`/`-ERR…`; more lines make a multi-line reply). Optionally close afterwards (`after`).',
-    ),
-    action('delay', { delay: delaySpec }, 'Wait, then go on as usual.'),
-    action('hang', {}, 'Never answer; no timer is involved. `reset()` releases it, `close()` ends it.'),
-    action('close', {}, 'Close at once with FIN.'),
-    action('reset', {}, 'Close at once with RST.'),
-    action('close-after-bytes', { bytes: int(0) }, 'Send the first N octets of the reply, then FIN.'),
-    action(
-      'reset-after-bytes',
-      { bytes: int(0) },
-      'Send the first N octets, let the client read them, then RST.',
-    ),
-    action('garbage', { bytes: int(1, 1_048_576) }, 'Send N octets of junk instead of the reply, then FIN.'),
-    action(
-      'throttle',
-      { bytesPerSecond: int(1) },
-      'Send at most this many octets per second (a whole connection for connection rules).',
-    ),
-    action(
-      'fragment',
-      { mode: z.enum(['bytes', 'split-crlf']) },
-      'One octet per write, or every CRLF split between two writes.',
-    ),
-    action('stall', { afterBytes: int(0) }, 'Send N octets of the reply, then stop without closing.'),
-    action('no-terminator', {}, 'A multi-line reply without its terminating `.` line.'),
-    action('stls-handshake-failure', {}, 'STLS: `+OK`, then no TLS handshake: junk and a close.'),
-    action(
-      'inject-after-reply',
-      { lines },
-      'Extra lines in the same write right after the real reply (STLS response injection).',
-    ),
-    action(
-      'size-skew',
-      { octets: int(-1_000_000, 1_000_000) },
-      'LIST/STAT sizes off by this many octets per message; RETR still sends the real bytes.',
-    ),
-    action('no-dot-stuffing', {}, 'RETR/TOP without dot-stuffing: a lone `.` line ends the reply early.'),
-    action('bare-lf', {}, 'RETR/TOP with bare LF line ends, so the terminator arrives as `\\n.\\r\\n`.'),
-    action(
-      'uidl',
-      { mode: z.enum(['duplicate', 'changing', 'space', 'too-long']) },
-      'UIDL bugs: two messages sharing a uid, uids that change per session, a space, or over 70 characters.',
-    ),
-    action(
-      'top-ignores-count',
-      { sends: z.enum(['all', 'headers']) },
-      'TOP sends the whole message, or only the headers, whatever the line count.',
-    ),
-    action(
-      'renumber-after-dele',
-      {},
-      'LIST/UIDL renumber live messages 1..k after DELE, and `LIST n` ignores deletion marks (wildduck).',
-    ),
-  ])
-  .meta({ description: 'What happens when a rule fires.' });
+export const faultAction = z.lazy(() =>
+  z
+    .discriminatedUnion('type', [
+      action(
+        'reply',
+        {
+          lines: lines.refine((given) => /^(\+OK|-ERR)( |$)/.test(given[0] ?? ''), {
+            error: 'expected the first line to start with "+OK" or "-ERR" (a status line, RFC 1939 §3)',
+            when: (payload) => payload.issues.length === 0,
+          }),
+          after: z.enum(['close', 'reset']).optional(),
+        },
+        'Answer with these lines instead of running the command (first line `+OK…`/`-ERR…`; more lines make a multi-line reply). Optionally close afterwards (`after`).',
+      ),
+      action('delay', { delay: delaySpec }, 'Wait, then go on as usual.'),
+      action('hang', {}, 'Never answer; no timer is involved. `reset()` releases it, `close()` ends it.'),
+      action('close', {}, 'Close at once with FIN.'),
+      action('reset', {}, 'Close at once with RST.'),
+      action('close-after-bytes', { bytes: int(0) }, 'Send the first N octets of the reply, then FIN.'),
+      action(
+        'reset-after-bytes',
+        { bytes: int(0) },
+        'Send the first N octets, let the client read them, then RST.',
+      ),
+      action(
+        'garbage',
+        { bytes: int(1, 1_048_576) },
+        'Send N octets of junk instead of the reply, then FIN.',
+      ),
+      action(
+        'throttle',
+        { bytesPerSecond: int(1) },
+        'Send at most this many octets per second (a whole connection for connection rules).',
+      ),
+      action(
+        'fragment',
+        { mode: z.enum(['bytes', 'split-crlf']) },
+        'One octet per write, or every CRLF split between two writes.',
+      ),
+      action('stall', { afterBytes: int(0) }, 'Send N octets of the reply, then stop without closing.'),
+      action('no-terminator', {}, 'A multi-line reply without its terminating `.` line.'),
+      action('stls-handshake-failure', {}, 'STLS: `+OK`, then no TLS handshake: junk and a close.'),
+      action(
+        'inject-after-reply',
+        { lines },
+        'Extra lines in the same write right after the real reply (STLS response injection).',
+      ),
+      action(
+        'size-skew',
+        { octets: int(-1_000_000, 1_000_000) },
+        'LIST/STAT sizes off by this many octets per message; RETR still sends the real bytes.',
+      ),
+      action('no-dot-stuffing', {}, 'RETR/TOP without dot-stuffing: a lone `.` line ends the reply early.'),
+      action('bare-lf', {}, 'RETR/TOP with bare LF line ends, so the terminator arrives as `\\n.\\r\\n`.'),
+      action(
+        'uidl',
+        { mode: z.enum(['duplicate', 'changing', 'space', 'too-long']) },
+        'UIDL bugs: two messages sharing a uid, uids that change per session, a space, or over 70 characters.',
+      ),
+      action(
+        'top-ignores-count',
+        { sends: z.enum(['all', 'headers']) },
+        'TOP sends the whole message, or only the headers, whatever the line count.',
+      ),
+      action(
+        'renumber-after-dele',
+        {},
+        'LIST/UIDL renumber live messages 1..k after DELE, and `LIST n` ignores deletion marks (wildduck).',
+      ),
+    ])
+    .meta({ description: 'What happens when a rule fires.' }),
+);
 
 /** The verbs whose replies a bug mode bends; on other verbs the rule would fire and change nothing. */
 export const BUG_VERBS: Partial<Record<z.output<typeof faultAction>['type'], readonly string[]>> = {
@@ -153,79 +166,88 @@ export const BUG_VERBS: Partial<Record<z.output<typeof faultAction>['type'], rea
 };
 
 /** The rule's fields, before the checks across fields (answers extend it with the stored `id`). */
-export const faultRuleFields = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[\w.:-]{1,100}$/, {
-      error: 'expected an id of 1 to 100 letters, digits, "_", ".", ":" or "-"',
-    })
-    .optional()
-    .meta({ description: 'Given at the door when left out.' }),
-  trigger: faultTrigger,
-  user: userName
-    .optional()
-    .meta({ description: 'Only for sessions of this user (the logged-in user, or the USER name given).' }),
-  connection: int(1).optional().meta({ description: 'Only on the nth connection to the server (1-based).' }),
-  nth: int(1).optional().meta({ description: 'Fire only on the nth matching occurrence (1-based).' }),
-  per: z
-    .enum(['server', 'session'])
-    .optional()
-    .meta({ description: 'Where `nth` counts occurrences. Default `server`.' }),
-  times: int(1).optional().meta({ description: 'At most this many times; absent: every time.' }),
-  probability: numberIn(0, 1).optional().meta({
-    description: "Chance of firing at each eligible occurrence, from the server's seeded generator.",
+export const faultRuleFields = z.lazy(() =>
+  z.strictObject({
+    id: z
+      .string()
+      .regex(/^[\w.:-]{1,100}$/, {
+        error: 'expected an id of 1 to 100 letters, digits, "_", ".", ":" or "-"',
+      })
+      .optional()
+      .meta({ description: 'Given at the door when left out.' }),
+    trigger: faultTrigger,
+    user: userName
+      .optional()
+      .meta({ description: 'Only for sessions of this user (the logged-in user, or the USER name given).' }),
+    connection: int(1)
+      .optional()
+      .meta({ description: 'Only on the nth connection to the server (1-based).' }),
+    nth: int(1).optional().meta({ description: 'Fire only on the nth matching occurrence (1-based).' }),
+    per: z
+      .enum(['server', 'session'])
+      .optional()
+      .meta({ description: 'Where `nth` counts occurrences. Default `server`.' }),
+    times: int(1).optional().meta({ description: 'At most this many times; absent: every time.' }),
+    probability: numberIn(0, 1).optional().meta({
+      description: "Chance of firing at each eligible occurrence, from the server's seeded generator.",
+    }),
+    action: faultAction,
   }),
-  action: faultAction,
-});
+);
 
-export const faultRule = faultRuleFields
-  .superRefine((rule, ctx) => {
-    const fail = (path: PropertyKey[], message: string) =>
-      ctx.addIssue({ code: 'custom', path, message, input: undefined });
-    if (rule.per !== undefined && rule.nth === undefined)
-      fail(['per'], 'expected "per" only together with "nth"');
-    const type = rule.action.type;
-    if (rule.trigger.point === 'connect') {
-      if (rule.user !== undefined)
-        fail(['user'], 'expected no "user" on a connection rule: no user is known before the greeting');
-      if (BUG_VERBS[type])
+export const faultRule = z.lazy(() =>
+  faultRuleFields
+    .unwrap()
+    .superRefine((rule, ctx) => {
+      const fail = (path: PropertyKey[], message: string) =>
+        ctx.addIssue({ code: 'custom', path, message, input: undefined });
+      if (rule.per !== undefined && rule.nth === undefined)
+        fail(['per'], 'expected "per" only together with "nth"');
+      const type = rule.action.type;
+      if (rule.trigger.point === 'connect') {
+        if (rule.user !== undefined)
+          fail(['user'], 'expected no "user" on a connection rule: no user is known before the greeting');
+        if (BUG_VERBS[type])
+          fail(
+            ['action', 'type'],
+            `expected an action for a connection; "${type}" applies to commands (${BUG_VERBS[type]!.join(', ')})`,
+          );
+        return;
+      }
+      const bent = BUG_VERBS[type];
+      const verbs = rule.trigger.verbs;
+      if (bent && !verbs.includes('*') && !verbs.some((v) => bent.includes(v))) {
         fail(
           ['action', 'type'],
-          `expected an action for a connection; "${type}" applies to commands (${BUG_VERBS[type]!.join(', ')})`,
+          `expected a verb it applies to: "${type}" changes only ${bent.join(', ')}, the rule names ${verbs.join(', ')}`,
         );
-      return;
-    }
-    const bent = BUG_VERBS[type];
-    const verbs = rule.trigger.verbs;
-    if (bent && !verbs.includes('*') && !verbs.some((v) => bent.includes(v))) {
-      fail(
-        ['action', 'type'],
-        `expected a verb it applies to: "${type}" changes only ${bent.join(', ')}, the rule names ${verbs.join(', ')}`,
-      );
-    }
-  })
-  .meta({
-    description:
-      'A fault rule: when it fires, how often, and what it does. Plain data: it crosses JSON and the control channel.',
-  });
+      }
+    })
+    .meta({
+      description:
+        'A fault rule: when it fires, how often, and what it does. Plain data: it crosses JSON and the control channel.',
+    }),
+);
 
 /** A list of rules, all or nothing; ids unique, since `removeRule(id)` must name one rule. */
-export const faultRules = z
-  .array(faultRule)
-  .max(1000)
-  .superRefine((rules, ctx) => {
-    const first = new Map<string, number>();
-    rules.forEach((rule, i) => {
-      if (rule.id === undefined) return;
-      const earlier = first.get(rule.id);
-      if (earlier === undefined) first.set(rule.id, i);
-      else
-        ctx.addIssue({
-          code: 'custom',
-          path: [i, 'id'],
-          message: `expected a unique id; [${earlier}] has ${JSON.stringify(rule.id)} too`,
-          input: undefined,
-        });
-    });
-  })
-  .readonly();
+export const faultRules = z.lazy(() =>
+  z
+    .array(faultRule)
+    .max(1000)
+    .superRefine((rules, ctx) => {
+      const first = new Map<string, number>();
+      rules.forEach((rule, i) => {
+        if (rule.id === undefined) return;
+        const earlier = first.get(rule.id);
+        if (earlier === undefined) first.set(rule.id, i);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'id'],
+            message: `expected a unique id; [${earlier}] has ${JSON.stringify(rule.id)} too`,
+            input: undefined,
+          });
+      });
+    })
+    .readonly(),
+);

@@ -22,8 +22,10 @@ export function strictObjectOfGivenKeys<Shape extends z.ZodRawShape>(
   shape: Shape,
   refine: (value: z.output<z.ZodObject<Shape, z.core.$strict>>, ctx: z.RefinementCtx) => void,
 ) {
+  // By the outermost kind, not `_zod.optin`: that would make every lazy schema
+  // inside (fault rules, dialect files) at once, on import.
   for (const [key, schema] of Object.entries(shape)) {
-    if (schema._zod.optin !== 'optional' || schema._zod.optout !== 'optional')
+    if (schema._zod.def.type !== 'optional')
       throw new Error(`strictObjectOfGivenKeys: key "${key}" is not optional`);
   }
   const whole = z.strictObject(shape).superRefine(refine);

@@ -71,14 +71,18 @@ export const composerFieldsComplete: Exclude<
 > extends (typeof COMPOSER_FIELDS)[number]
   ? true
   : false = true;
-const composedMessage = z
-  .strictObject({
-    ...Object.fromEntries(COMPOSER_FIELDS.map((k) => [k, z.unknown().optional()])),
-    uid: uid.optional(),
-  })
-  .meta({
-    description: 'nodemailer message fields (`from`, `to`, `subject`, `text`, `html`, `attachments`, ...).',
-  }) as unknown as z.ZodType<ComposedMessage, ComposedMessage>;
+const composedMessage = z.lazy(
+  () =>
+    z
+      .strictObject({
+        ...Object.fromEntries(COMPOSER_FIELDS.map((k) => [k, z.unknown().optional()])),
+        uid: uid.optional(),
+      })
+      .meta({
+        description:
+          'nodemailer message fields (`from`, `to`, `subject`, `text`, `html`, `attachments`, ...).',
+      }) as unknown as z.ZodType<ComposedMessage, ComposedMessage>,
+);
 
 const rawText = z
   .strictObject({ raw: z.string(), uid: uid.optional() })
@@ -86,21 +90,27 @@ const rawText = z
 
 /** A message as JSON can carry it: a path or raw text (a string with a line break), or one of the objects. */
 const MESSAGE_FORMS = 'a path, raw text, { raw, uid }, { path } or nodemailer fields';
-const jsonMessage = z.union([nonEmptyString, rawText, pathMessage, composedMessage], {
-  error: `expected a message: ${MESSAGE_FORMS}`,
-});
+const jsonMessage = z.lazy(() =>
+  z.union([nonEmptyString, rawText, pathMessage, composedMessage], {
+    error: `expected a message: ${MESSAGE_FORMS}`,
+  }),
+);
 
 /** The control API's extra form: raw bytes as base64. */
-const base64Message = z
-  .strictObject({ rawBase64: z.base64({ error: 'expected base64 text' }), uid: uid.optional() })
-  .transform(({ rawBase64, uid: given }) => ({
-    raw: Buffer.from(rawBase64, 'base64'),
-    ...(given === undefined ? {} : { uid: given }),
-  }))
-  .meta({ description: 'Raw message bytes as base64, with an optional fixed uid.' });
-export const wireMessage = z.union([nonEmptyString, rawText, base64Message, pathMessage, composedMessage], {
-  error: `expected a message: ${MESSAGE_FORMS}, or { rawBase64, uid }`,
-});
+const base64Message = z.lazy(() =>
+  z
+    .strictObject({ rawBase64: z.base64({ error: 'expected base64 text' }), uid: uid.optional() })
+    .transform(({ rawBase64, uid: given }) => ({
+      raw: Buffer.from(rawBase64, 'base64'),
+      ...(given === undefined ? {} : { uid: given }),
+    }))
+    .meta({ description: 'Raw message bytes as base64, with an optional fixed uid.' }),
+);
+export const wireMessage = z.lazy(() =>
+  z.union([nonEmptyString, rawText, base64Message, pathMessage, composedMessage], {
+    error: `expected a message: ${MESSAGE_FORMS}, or { rawBase64, uid }`,
+  }),
+);
 
 const codeMessage = z.union(
   [
@@ -122,30 +132,34 @@ const oneOrMany = <T extends z.ZodType>(item: T) =>
 const readonlyList = <T extends z.ZodType>(item: T) =>
   z.array(item) as unknown as z.ZodType<readonly z.output<T>[], readonly z.input<T>[]>;
 
-export const jsonMessages = oneOrMany(jsonMessage);
-export const wireMessages = oneOrMany(wireMessage);
+export const jsonMessages = z.lazy(() => oneOrMany(jsonMessage));
+export const wireMessages = z.lazy(() => oneOrMany(wireMessage));
 export const codeMessages = oneOrMany(codeMessage);
 
 // Users ------------------------------------------------------------------------
 
 const tokenCheck = codeOnly<(token: string) => boolean>((v) => typeof v === 'function', 'a function');
 
-export const jsonUser = z.strictObject({
-  password,
-  messages: jsonMessages.optional(),
-  oauthToken: nonEmptyString.optional(),
-});
+export const jsonUser = z.lazy(() =>
+  z.strictObject({
+    password,
+    messages: jsonMessages.optional(),
+    oauthToken: nonEmptyString.optional(),
+  }),
+);
 const codeUser = z.strictObject({
   password,
   messages: codeMessages.optional(),
   oauthToken: z.union([nonEmptyString, tokenCheck]).optional(),
 });
 /** A user given at run time over the control API: raw bytes may come as base64. */
-export const wireUser = z.strictObject({
-  password,
-  messages: wireMessages.optional(),
-  oauthToken: nonEmptyString.optional(),
-});
+export const wireUser = z.lazy(() =>
+  z.strictObject({
+    password,
+    messages: wireMessages.optional(),
+    oauthToken: nonEmptyString.optional(),
+  }),
+);
 
 const userOrPassword = <T extends z.ZodType>(user: T) =>
   z.union([password, user], { error: 'expected a password string or { password, messages }' });
@@ -165,24 +179,26 @@ const expire = z.union([int(0, 36_500), z.literal('NEVER')], {
 });
 
 /** Optional parts of POP3, as code gives them. */
-const capabilities = z
-  .strictObject({
-    capa: z.boolean(),
-    top: z.boolean(),
-    uidl: z.boolean(),
-    user: z.boolean(),
-    pipelining: z.boolean(),
-    respCodes: z.boolean(),
-    authRespCode: z.boolean(),
-    implementation: implementation.optional(),
-    sasl: z.array(z.enum(MECHANISM_NAMES)).readonly(),
-    stls: z.boolean(),
-    loginDelay: loginDelay.optional(),
-    expire: expire.optional(),
-    utf8: z.boolean(),
-    lang: z.boolean(),
-  })
-  .partial();
+const capabilities = z.lazy(() =>
+  z
+    .strictObject({
+      capa: z.boolean(),
+      top: z.boolean(),
+      uidl: z.boolean(),
+      user: z.boolean(),
+      pipelining: z.boolean(),
+      respCodes: z.boolean(),
+      authRespCode: z.boolean(),
+      implementation: implementation.optional(),
+      sasl: z.array(z.enum(MECHANISM_NAMES)).readonly(),
+      stls: z.boolean(),
+      loginDelay: loginDelay.optional(),
+      expire: expire.optional(),
+      utf8: z.boolean(),
+      lang: z.boolean(),
+    })
+    .partial(),
+);
 
 /** The same in JSON, where `null` leaves IMPLEMENTATION, LOGIN-DELAY or EXPIRE out (code says `undefined`). */
 const leaveOut = <T extends z.ZodType>(value: T) =>
@@ -190,33 +206,39 @@ const leaveOut = <T extends z.ZodType>(value: T) =>
     .union([value, z.null()])
     .transform((v) => v ?? undefined)
     .optional();
-const jsonCapabilities = capabilities.extend({
-  implementation: leaveOut(implementation),
-  loginDelay: leaveOut(loginDelay),
-  expire: leaveOut(expire),
-});
+const jsonCapabilities = z.lazy(() =>
+  capabilities.unwrap().extend({
+    implementation: leaveOut(implementation),
+    loginDelay: leaveOut(loginDelay),
+    expire: leaveOut(expire),
+  }),
+);
 
 // The server -------------------------------------------------------------------
 
-export const controlOptions = z.strictObject({
-  port: port.optional(),
-  token: z
-    .string()
-    .regex(/^[\x21-\x7e]{8,512}$/, { error: 'expected a token of 8 to 512 printable characters' })
-    .optional(),
-});
+export const controlOptions = z.lazy(() =>
+  z.strictObject({
+    port: port.optional(),
+    token: z
+      .string()
+      .regex(/^[\x21-\x7e]{8,512}$/, { error: 'expected a token of 8 to 512 printable characters' })
+      .optional(),
+  }),
+);
 export const SMTP_AUTH_MODES = ['off', 'optional', 'required'] as const;
 const smtpAuth = z.enum(SMTP_AUTH_MODES, { error: 'expected "off", "optional" or "required"' });
 /** The largest `maxSize`: what smtp-server and a Buffer can hold comfortably (1 GiB). */
 const SMTP_MAX_SIZE = 1024 ** 3;
-export const smtpOptions = z.strictObject({
-  port: port.optional(),
-  tlsPort: port.optional(),
-  auth: smtpAuth.optional(),
-  traceHeaders: z.boolean().optional(),
-  createUsers: z.boolean().optional(),
-  maxSize: int(1, SMTP_MAX_SIZE).optional(),
-});
+export const smtpOptions = z.lazy(() =>
+  z.strictObject({
+    port: port.optional(),
+    tlsPort: port.optional(),
+    auth: smtpAuth.optional(),
+    traceHeaders: z.boolean().optional(),
+    createUsers: z.boolean().optional(),
+    maxSize: int(1, SMTP_MAX_SIZE).optional(),
+  }),
+);
 
 export const TLS_CERTIFICATE_MODES = [
   'valid',
@@ -257,36 +279,38 @@ function checkVersions(tls: { minVersion?: TlsVersion; maxVersion?: TlsVersion }
   }
 }
 
-const jsonTlsOptions = z.strictObject(tlsModeFields).superRefine(checkVersions);
+const jsonTlsOptions = z.lazy(() => z.strictObject(tlsModeFields).superRefine(checkVersions));
 
-const tlsOptions = z
-  .strictObject({
-    key: z.union([z.string(), bytes]).optional(),
-    cert: z.union([z.string(), bytes]).optional(),
-    ca: z.union([z.string(), bytes]).optional(),
-    ...tlsModeFields,
-  })
-  .superRefine((tls, ctx) => {
-    const own = tls.key !== undefined || tls.cert !== undefined;
-    if (own && (tls.key === undefined || tls.cert === undefined)) {
-      const missing = tls.key === undefined ? 'key' : 'cert';
-      ctx.addIssue({
-        code: 'custom',
-        path: [missing],
-        message: `expected ${missing} too: your own certificate needs both key and cert`,
-        input: undefined,
-      });
-    }
-    if (own && tls.certificate !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['certificate'],
-        message: 'expected no certificate mode with your own key and cert (modes choose a generated one)',
-        input: tls.certificate,
-      });
-    }
-    checkVersions(tls, ctx);
-  });
+const tlsOptions = z.lazy(() =>
+  z
+    .strictObject({
+      key: z.union([z.string(), bytes]).optional(),
+      cert: z.union([z.string(), bytes]).optional(),
+      ca: z.union([z.string(), bytes]).optional(),
+      ...tlsModeFields,
+    })
+    .superRefine((tls, ctx) => {
+      const own = tls.key !== undefined || tls.cert !== undefined;
+      if (own && (tls.key === undefined || tls.cert === undefined)) {
+        const missing = tls.key === undefined ? 'key' : 'cert';
+        ctx.addIssue({
+          code: 'custom',
+          path: [missing],
+          message: `expected ${missing} too: your own certificate needs both key and cert`,
+          input: undefined,
+        });
+      }
+      if (own && tls.certificate !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['certificate'],
+          message: 'expected no certificate mode with your own key and cert (modes choose a generated one)',
+          input: tls.certificate,
+        });
+      }
+      checkVersions(tls, ctx);
+    }),
+);
 
 /**
  * How many ended sessions the recorder keeps: a count from 1, or "all". No
@@ -404,31 +428,33 @@ export const pop3MockOptions = optionsOfGivenKeys.whole;
 export const pop3MockOptionsFor = (input: unknown) => optionsOfGivenKeys.for(input);
 
 /** What a config file may hold: the options as JSON, the dialect by name, and the other listeners' ports. */
-export const configFile = z.strictObject({
-  ...sharedFields,
-  users: usersOf(jsonUser).optional(),
-  capabilities: jsonCapabilities.optional(),
-  // A string is a preset's name (its enum names them); an object is a dialect file's content.
-  dialect: z
-    .union([z.enum(DIALECT_NAMES), dialectFile], {
-      error: (issue) =>
-        `expected ${typeof issue.input === 'string' ? 'one of' : "a dialect file's object or one of"} ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')}`,
-    })
-    .optional(),
-  tls: jsonTlsOptions.optional(),
-  controlPort: port.optional(),
-  // The SMTP intake's settings, flat like controlPort: any of them turns the intake on.
-  smtpPort: port.optional(),
-  smtpTlsPort: port.optional(),
-  smtpAuth: smtpAuth.optional(),
-  smtpTraceHeaders: z.boolean().optional(),
-  smtpCreateUsers: z.boolean().optional(),
-  smtpMaxSize: int(1, SMTP_MAX_SIZE).optional(),
-  demo: z
-    .boolean()
-    .optional()
-    .meta({ description: 'The passwords are demo data: the CLI may print them (in its curl example).' }),
-});
+export const configFile = z.lazy(() =>
+  z.strictObject({
+    ...sharedFields,
+    users: usersOf(jsonUser).optional(),
+    capabilities: jsonCapabilities.optional(),
+    // A string is a preset's name (its enum names them); an object is a dialect file's content.
+    dialect: z
+      .union([z.enum(DIALECT_NAMES), dialectFile], {
+        error: (issue) =>
+          `expected ${typeof issue.input === 'string' ? 'one of' : "a dialect file's object or one of"} ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')}`,
+      })
+      .optional(),
+    tls: jsonTlsOptions.optional(),
+    controlPort: port.optional(),
+    // The SMTP intake's settings, flat like controlPort: any of them turns the intake on.
+    smtpPort: port.optional(),
+    smtpTlsPort: port.optional(),
+    smtpAuth: smtpAuth.optional(),
+    smtpTraceHeaders: z.boolean().optional(),
+    smtpCreateUsers: z.boolean().optional(),
+    smtpMaxSize: int(1, SMTP_MAX_SIZE).optional(),
+    demo: z
+      .boolean()
+      .optional()
+      .meta({ description: 'The passwords are demo data: the CLI may print them (in its curl example).' }),
+  }),
+);
 
 export type ConfigFileOptions = z.output<typeof configFile>;
 export type CheckedOptions = z.output<typeof pop3MockOptions>;

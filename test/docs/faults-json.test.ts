@@ -114,7 +114,7 @@ describe('nothing goes undocumented', () => {
   });
 
   test('every action type of the schema is in a documented pair and in the actions table', () => {
-    const types = faultAction.options.map((o) => o.shape.type.value);
+    const types = faultAction.unwrap().options.map((o) => o.shape.type.value);
     expect(types.length).toBeGreaterThanOrEqual(20);
     const inPairs = new Set(evaluated.map((e) => e.json.action.type));
     expect(types.filter((t) => !inPairs.has(t))).toEqual([]);
@@ -123,7 +123,7 @@ describe('nothing goes undocumented', () => {
   });
 
   test("every field of every action shows up in a documented pair's JSON", () => {
-    const missing = faultAction.options.flatMap((option) => {
+    const missing = faultAction.unwrap().options.flatMap((option) => {
       const type = option.shape.type.value;
       const shown = evaluated.filter((e) => e.json.action.type === type).map((e) => e.json.action);
       return Object.keys(option.shape)
@@ -134,9 +134,10 @@ describe('nothing goes undocumented', () => {
   });
 
   test('every rule and trigger field is in a field table and in a documented pair', () => {
-    const ruleFields = Object.keys(faultRule.shape).filter((k) => k !== 'id');
-    const triggerFields = faultTrigger.options
-      .flatMap((o) => Object.keys(o.shape))
+    const ruleFields = Object.keys(faultRule.unwrap().shape).filter((k) => k !== 'id');
+    const triggerFields = faultTrigger
+      .unwrap()
+      .options.flatMap((o) => Object.keys(o.shape))
       .filter((k) => k !== 'point');
     const json = evaluated.map((e) => e.json);
     expect(ruleFields.filter((k) => !json.some((j) => k in j))).toEqual([]);

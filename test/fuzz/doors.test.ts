@@ -65,14 +65,16 @@ type Def = {
   valueType?: z.ZodType;
   in?: z.ZodType;
   element?: z.ZodType;
+  /** A lazy schema's maker (the schemas are made on first use). */
+  getter?: () => z.ZodType;
 };
 const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
-/** The keys an object schema (behind optional, readonly, pipes, unions, records and arrays) knows. */
+/** The keys an object schema (behind optional, readonly, lazy, pipes, unions, records and arrays) knows. */
 function keysOf(schema: z.ZodType): string[] {
   const def = defOf(schema);
   if (def.shape) return Object.keys(def.shape);
-  const inner = def.innerType ?? def.valueType ?? def.in ?? def.element;
+  const inner = def.innerType ?? def.valueType ?? def.in ?? def.element ?? def.getter?.();
   if (inner) return keysOf(inner);
   return [...new Set((def.options ?? []).flatMap(keysOf))];
 }
@@ -80,10 +82,12 @@ const shapeOf = (schema: z.ZodType) => defOf(schema).shape ?? {};
 
 const OPTION_KEYS = Object.keys(pop3MockOptions.shape);
 const OPTIONS = pop3MockOptions.shape;
-const RULE_KEYS = Object.keys(faultRuleFields.shape);
+const RULE_KEYS = Object.keys(faultRuleFields.unwrap().shape);
 const TRIGGER_KEYS = keysOf(faultTrigger);
 const ACTION_KEYS = keysOf(faultAction);
-const ACTION_TYPES = faultAction.options.map((o) => (shapeOf(o).type as unknown as { value: string }).value);
+const ACTION_TYPES = faultAction
+  .unwrap()
+  .options.map((o) => (shapeOf(o).type as unknown as { value: string }).value);
 const TYPOS = [
   'bogus',
   'ms',

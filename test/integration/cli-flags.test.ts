@@ -14,7 +14,7 @@ import { RawClient } from '../helpers/raw-client';
 // one table (src/cli/option-flags.ts) maps each flag to a config key, whose
 // schema checks the flag's value; these tests keep the three in step.
 
-const configKeys = Object.keys(configFile.shape);
+const configKeys = Object.keys(configFile.unwrap().shape);
 const optionKeys = Object.keys(pop3MockOptions.shape);
 
 /** Options of startPop3Mock() a config file cannot hold, and why. */
