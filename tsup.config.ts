@@ -1,36 +1,17 @@
-import { defineConfig, type Options } from 'tsup';
-
-type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
-
-/**
- * zod's list of locales, cut to English. zod's namespace object (`z`, which
- * the schemas use) carries `z.locales`, so the bundle kept all of zod's
- * sixty-odd locales, half of the zod we ship (about 400 KB) and parsed by
- * every process and every jest test file that loads the package. The mock's
- * messages are its own and English; zod registers English itself
- * (`classic/schemas.js` imports `en.js` directly), so `z.locales.en` is all
- * that stays.
- */
-const zodEnglishOnly: EsbuildPlugin = {
-  name: 'zod-english-only',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
-      contents: 'export { default as en } from "./en.js";\n',
-      loader: 'js',
-    }));
-  },
-};
+import { defineConfig } from 'tsup';
 
 // Dual CJS + ESM build. get-port is ESM-only, so it is bundled (noExternal):
 // otherwise the CJS build could not require() it on Node 20. zod is bundled
 // too: loaded as its hundred-odd modules it cost about 110 ms per fresh
 // process (and per jest test file, whose module registry starts empty),
-// bundled about 40 ms (bench (h)); with English alone (zodEnglishOnly), 20-28 ms
-// less again. No source maps: the output is not
-// minified, stack traces read as the source, and zod's maps alone would
-// double the package. Splitting, for
-// CJS too (experimental in tsup 8), lets the entry points share one copy of
-// the library instead of each bundling its own.
+// bundled about 40 ms (bench (h)). The source imports zod as a namespace
+// (`import * as z from 'zod'`), which esbuild tree-shakes; `import { z }`
+// kept every export of zod, its sixty-odd locales too
+// (test/package/zod-english-only.mjs fails when they come back). No source
+// maps: the output is not minified, stack traces read as the source, and
+// zod's maps alone would double the package. Splitting, for CJS too
+// (experimental in tsup 8), lets the entry points share one copy of the
+// library instead of each bundling its own.
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
@@ -56,7 +37,6 @@ export default defineConfig({
   clean: true,
   sourcemap: false,
   noExternal: ['get-port', 'zod'],
-  esbuildPlugins: [zodEnglishOnly],
   shims: true,
   splitting: true,
 });

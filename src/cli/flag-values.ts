@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkInput } from '../schema/check';
 import { InputError } from '../schema/input-error';
 import { type ConfigFileOptions, configFile } from '../schema/options';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkInput } from '../schema/check';
 import type { Endpoint } from './contract/endpoints';
 import { HttpError } from './http-util';

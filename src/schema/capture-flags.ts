@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dialectName } from './dialect-file';
 import { int, nonEmptyString, userName } from './primitives';
 

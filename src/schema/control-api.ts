@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { faultRule, faultRules } from './fault-rule';
 import { wireMessages, wireUser } from './options';
 import { int, userName } from './primitives';

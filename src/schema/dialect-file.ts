@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DialectFile } from '../dialects/dialect-file';
 import {
   FILE_TEXT_NAMES,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Key sets a schema is cut for and kept; past this, inputs are checked by the whole schema. */
 const MAX_CUTS = 64;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../clock';
 import type { Dialect } from '../dialects';
 import type { DialectFile } from '../dialects/dialect-file';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An integer within bounds, with one message for every way to miss them. */
 export function int(min: number, max?: number) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LocatedCommand } from '../transcript/pattern';
 import { int, userName } from './primitives';
 

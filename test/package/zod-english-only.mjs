@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// zod is bundled with its English locale only (tsup.config.ts, plugin
-// zod-english-only): the sixty-odd others were half of the zod shipped and
-// parsed by every process that loads the package. Exits 1 when a format
-// holds another locale, or none (the plugin cut too much).
+// zod is bundled with its English locale only: the source imports zod as a
+// namespace (`import * as z from 'zod'`), which esbuild tree-shakes, where
+// `import { z } from 'zod'` kept all of zod's exports, its sixty-odd locales
+// half of the zod shipped and parsed by every process that loads the
+// package. Exits 1 when a format holds another locale, or none.
 //
 //   node test/package/zod-english-only.mjs pop3-mock-0.1.0.tgz
 import { filesIn, readIn } from './tarball.mjs';
@@ -14,7 +15,7 @@ if (!tarball) {
 }
 
 // esbuild names each bundled module in a comment: `// node_modules/zod/v4/locales/en.js`
-// (`index.js` is the plugin's list, which names `en` alone).
+// (`index.js` is the list of them, left empty by the tree-shaking).
 const LOCALE = /\/\/ \S*node_modules\/zod\/v4\/locales\/([\w-]+)\.js/g;
 let failed = false;
 for (const ext of ['.js', '.mjs']) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import * as request from '../../schema/control-api';
 import * as response from './responses';
 

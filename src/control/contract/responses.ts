@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { faultRuleFields } from '../../schema/fault-rule';
 import type { Pop3Event } from '../../vocabulary';
 
