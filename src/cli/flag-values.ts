@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { checkInput } from '../schema/check';
 import { InputError } from '../schema/input-error';
+import { made } from '../schema/made';
 import { type ConfigFileOptions, configFile } from '../schema/options';
 import { UsageError } from './errors';
 import { type ConfigKey, isSwitch, type OptionFlag } from './option-flags';
@@ -35,10 +36,11 @@ export function checkFlagValues(
 
 /** The schema of one field of an object config key (`certificate` of `tls`). */
 function fieldSchema(key: ConfigKey, field: string): z.ZodType {
-  let schema = configFile.unwrap().shape[key] as z.ZodType;
-  // Optional, and made on first use (schema/options.ts): the object is inside.
+  let schema = made(configFile).shape[key] as z.ZodType;
+  // Optional, and made on first use (schema/options.ts): the object is inside
+  // (`_zod.innerType`, made once; `.unwrap()` would make it again).
   while (schema instanceof z.ZodOptional || schema instanceof z.ZodLazy)
-    schema = schema.unwrap() as z.ZodType;
+    schema = (schema instanceof z.ZodLazy ? schema._zod.innerType : schema.unwrap()) as z.ZodType;
   if (!(schema instanceof z.ZodObject) || !(field in schema.shape)) {
     throw new Error(`pop3-mock: the config key ${key} has no field ${field}`);
   }
@@ -46,7 +48,7 @@ function fieldSchema(key: ConfigKey, field: string): z.ZodType {
 }
 
 function checkText(flag: string, key: ConfigKey, text: string): unknown {
-  const schema = configFile.unwrap().shape[key];
+  const schema = made(configFile).shape[key];
   const asText = schema.safeParse(text);
   if (asText.success) return asText.data;
   if (/^-?\d+(\.\d+)?$/.test(text)) {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { made } from '../schema/made';
 import { type ConfigFileOptions, configFile } from '../schema/options';
 
 /** A config key a flag sets. */
@@ -178,6 +179,6 @@ export const CONFIG_ONLY: Readonly<Partial<Record<keyof z.input<typeof configFil
 
 /** Whether a key's schema takes only true/false: such a key is a switch on the command line. */
 export function isSwitch(key: ConfigKey): boolean {
-  const schema = configFile.unwrap().shape[key] as z.ZodType;
+  const schema = made(configFile).shape[key] as z.ZodType;
   return schema.safeParse(true).success && !schema.safeParse('true').success;
 }

@@ -1,4 +1,5 @@
 import { ExitCode } from '../exit-codes';
+import { made } from '../schema/made';
 import { configFile } from '../schema/options';
 import { OPTION_FLAGS } from './option-flags';
 
@@ -18,7 +19,7 @@ function optionFlagLines(): string {
 
 /** The --config entry, naming every key the config file schema knows (in its order). */
 function configFileLines(): string {
-  const keys = Object.keys(configFile.unwrap().shape).map((key) =>
+  const keys = Object.keys(made(configFile).shape).map((key) =>
     key === 'users' ? 'users {NAME: {password, messages, oauthToken}}' : key,
   );
   const words = [

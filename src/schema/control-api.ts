@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { faultRule, faultRules } from './fault-rule';
+import { made } from './made';
 import { wireMessages, wireUser } from './options';
 import { int, userName } from './primitives';
 import { sessionFilter, sessionWaitOptions, times, waitForCommandOptions } from './queries';
@@ -31,7 +32,7 @@ export const sessionQuery = z.lazy(() =>
   z.strictObject({ user: userName.optional(), sessionId: digits(1).optional() }),
 );
 export const transcriptQuery = z.lazy(() =>
-  sessionQuery.unwrap().extend({ stable: flag.optional(), secrets: flag.optional() }),
+  made(sessionQuery).extend({ stable: flag.optional(), secrets: flag.optional() }),
 );
 
 /** A command pattern as JSON carries it: a string, or a RegExp's source and flags. */
@@ -80,6 +81,6 @@ export const faultsBody = z.lazy(() =>
 export const verifyBody = z.lazy(() =>
   z.strictObject({ pattern: wirePattern, times: times.optional(), ...sessionFilter }),
 );
-export const waitSessionBody = z.lazy(() => sessionWaitOptions);
+export const waitSessionBody = sessionWaitOptions;
 export const waitEndBody = z.lazy(() => sessionWaitOptions.extend({ sessionId: int(1).optional() }));
 export const waitCommandBody = z.lazy(() => waitForCommandOptions.extend({ pattern: wirePattern }));

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { made } from './made';
 import { int, numberIn, sessionState, userName } from './primitives';
 
 /*
@@ -196,8 +197,7 @@ export const faultRuleFields = z.lazy(() =>
 );
 
 export const faultRule = z.lazy(() =>
-  faultRuleFields
-    .unwrap()
+  made(faultRuleFields)
     .superRefine((rule, ctx) => {
       const fail = (path: PropertyKey[], message: string) =>
         ctx.addIssue({ code: 'custom', path, message, input: undefined });

@@ -14,20 +14,29 @@ const MAX_CUTS = 64;
  *
  * Same verdict, same messages: an absent optional key is no issue and no
  * output, so dropping it changes nothing; `refine` (the checks across keys)
- * runs on every cut; an input that is not a plain object, or has a key the
- * shape lacks, is checked by the whole schema, whose errors name the
- * unknown key. Every key must be optional (checked here, once).
+ * runs on every cut. A key counts as given as the whole schema counts it
+ * (`key in input`: getters and non-enumerable keys too), and a cut lists its
+ * keys in the shape's order, so issues and output keep the whole schema's
+ * order. A non-object, or an input with a key the shape lacks, is checked by
+ * the whole schema, whose errors name the unknown key.
+ *
+ * Every key must be optional without a default (the whole schema would fill
+ * an absent key's default in, a cut would leave it out): checked here by the
+ * keys' outer kinds only, since reading `_zod.optin` would make every lazy
+ * schema inside (fault rules, dialect files) at once, on import; the test
+ * `given-keys.test.ts` reads it for the options' every key.
  */
 export function strictObjectOfGivenKeys<Shape extends z.ZodRawShape>(
   shape: Shape,
   refine: (value: z.output<z.ZodObject<Shape, z.core.$strict>>, ctx: z.RefinementCtx) => void,
 ) {
-  // By the outermost kind, not `_zod.optin`: that would make every lazy schema
-  // inside (fault rules, dialect files) at once, on import.
   for (const [key, schema] of Object.entries(shape)) {
-    if (schema._zod.def.type !== 'optional')
-      throw new Error(`strictObjectOfGivenKeys: key "${key}" is not optional`);
+    const inner = (schema._zod.def as { innerType?: z.ZodType }).innerType;
+    const defaulted = inner?._zod.def.type === 'default' || inner?._zod.def.type === 'prefault';
+    if (schema._zod.def.type !== 'optional' || defaulted)
+      throw new Error(`strictObjectOfGivenKeys: key "${key}" is not optional without a default`);
   }
+  const shapeKeys = Object.keys(shape);
   const whole = z.strictObject(shape).superRefine(refine);
   type Whole = typeof whole;
   const cuts = new Map<string, Whole>();
@@ -37,11 +46,9 @@ export function strictObjectOfGivenKeys<Shape extends z.ZodRawShape>(
     /** The schema to check `input` with: the whole one cut to the keys it gives. */
     for(input: unknown): Whole {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) return whole;
+      for (const key in input) if (!Object.hasOwn(shape, key)) return whole;
       let keys = '';
-      for (const key in input) {
-        if (!Object.hasOwn(shape, key)) return whole;
-        keys += `${key}\n`;
-      }
+      for (const key of shapeKeys) if (key in input) keys += `${key}\n`;
       let cut = cuts.get(keys);
       if (cut === undefined) {
         if (cuts.size >= MAX_CUTS) return whole;

@@ -10,6 +10,7 @@ import { dialectFile } from './dialect-file';
 import { DIALECT_NAMES } from './dialect-names';
 import { faultRules } from './fault-rule';
 import { strictObjectOfGivenKeys } from './given-keys';
+import { made } from './made';
 import { bytes, codeOnly, int, nonEmptyString, numberIn, password, port, uid, userName } from './primitives';
 
 /*
@@ -207,7 +208,7 @@ const leaveOut = <T extends z.ZodType>(value: T) =>
     .transform((v) => v ?? undefined)
     .optional();
 const jsonCapabilities = z.lazy(() =>
-  capabilities.unwrap().extend({
+  made(capabilities).extend({
     implementation: leaveOut(implementation),
     loginDelay: leaveOut(loginDelay),
     expire: leaveOut(expire),

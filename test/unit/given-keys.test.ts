@@ -9,14 +9,33 @@ import { pop3MockOptions, pop3MockOptionsFor } from '../../src/schema/options';
 
 const DOOR = { source: 'pop3-mock options', noun: 'option' };
 
-/** What checking `input` with `schema` gives: the output, or the error's message. */
-function outcome(schema: z.ZodType, input: unknown): { output: unknown } | { error: string } {
+/** What checking `input` with `schema` gives: the output and its keys in order, or the error's message and first path. */
+function outcome(
+  schema: z.ZodType,
+  input: unknown,
+): { output: unknown; keys: string[] } | { error: string; path: unknown } {
   try {
-    return { output: checkInput(schema, input, DOOR) };
+    const output = checkInput(schema, input, DOOR);
+    return { output, keys: Object.keys(output as object) };
   } catch (error) {
-    return { error: (error as Error).message };
+    return { error: (error as Error).message, path: (error as { path?: unknown }).path };
   }
 }
+
+/** Options as a class with getters: none of its keys is enumerable, all are `in` it. */
+class GetterOptions {
+  get port(): unknown {
+    return 'not a port';
+  }
+  get tls(): unknown {
+    return false;
+  }
+  get tlsPort(): unknown {
+    return 995;
+  }
+}
+const nonEnumerable = Object.defineProperty({ lock: 'none' }, 'port', { value: 70000, enumerable: false });
+const proxied = new Proxy({ port: 1, lock: 'none' }, {});
 
 const clock = { now: () => 0, setTimeout: () => ({ cancel() {} }) };
 const INPUTS: [string, unknown][] = [
@@ -38,6 +57,11 @@ const INPUTS: [string, unknown][] = [
   ['null', null],
   ['a list', [{ port: 0 }]],
   ['a string', 'port'],
+  ['several problems, given in another order than the options list', { port: 70000, host: '' }],
+  ['options given in another order than the options list', { lock: 'none', port: '2110', host: '::1' }],
+  ['options as getters of a class (not enumerable)', new GetterOptions()],
+  ['a non-enumerable option', nonEnumerable],
+  ['a proxy', proxied],
 ];
 
 test.each(INPUTS)('%s: the cut schema gives what the whole one gives', (_name, input) => {
@@ -50,14 +74,43 @@ test('the checks across keys run on a cut: tls false with a tlsPort is refused',
   expect(outcome(pop3MockOptionsFor(input), input)).toEqual({
     error:
       'pop3-mock options: tlsPort: expected no tlsPort with tls: false (implicit TLS needs a certificate)',
+    path: 'tlsPort',
   });
 });
 
-test('a key set is cut once, and inputs with an unknown key are checked whole', () => {
+test('a key set is cut once, whatever its order, and inputs with an unknown key are checked whole', () => {
   expect(pop3MockOptionsFor({ port: 1, lock: 'none' })).toBe(
-    pop3MockOptionsFor({ port: 2, lock: 'exclusive' }),
+    pop3MockOptionsFor({ lock: 'exclusive', port: 2 }),
   );
   expect(pop3MockOptionsFor({ port: 1, prot: 2 })).toBe(pop3MockOptions);
+});
+
+test('options given as getters are checked: a bad port is refused, and so is tls false with a tlsPort', () => {
+  expect(outcome(pop3MockOptionsFor(new GetterOptions()), new GetterOptions())).toEqual({
+    error:
+      'pop3-mock options: port: expected a port: an integer from 0 to 65535, or a string of its digits, got "not a port"',
+    path: 'port',
+  });
+  class PairOptions {
+    get tls(): unknown {
+      return false;
+    }
+    get tlsPort(): unknown {
+      return 995;
+    }
+  }
+  expect(outcome(pop3MockOptionsFor(new PairOptions()), new PairOptions())).toMatchObject({
+    path: 'tlsPort',
+  });
+});
+
+test('every option is optional without a default, so leaving it out of a cut changes nothing', () => {
+  // Reading optin makes the lazy schemas; fine in a test.
+  const optional = Object.entries(pop3MockOptions.shape).filter(
+    ([, schema]) => schema._zod.optin !== 'optional' || schema._zod.optout !== 'optional',
+  );
+  expect(optional.map(([key]) => key)).toEqual([]);
+  expect(Object.keys(pop3MockOptions.shape).length).toBeGreaterThan(15);
 });
 
 test('past its bound on key sets, inputs are checked by the whole schema, with the same verdict', () => {
@@ -79,8 +132,11 @@ test('past its bound on key sets, inputs are checked by the whole schema, with t
   expect(schema.for(late)).toBe(schema.whole);
 });
 
-test('a shape with a required key is refused when the schema is made', () => {
+test('a shape with a required key, or a default, is refused when the schema is made', () => {
   expect(() => strictObjectOfGivenKeys({ port: z.number() }, () => {})).toThrow(
-    'strictObjectOfGivenKeys: key "port" is not optional',
+    'strictObjectOfGivenKeys: key "port" is not optional without a default',
+  );
+  expect(() => strictObjectOfGivenKeys({ port: z.number().default(110).optional() }, () => {})).toThrow(
+    'strictObjectOfGivenKeys: key "port" is not optional without a default',
   );
 });

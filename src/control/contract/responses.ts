@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { faultRuleFields } from '../../schema/fault-rule';
+import { made } from '../../schema/made';
 import type { Pop3Event } from '../../vocabulary';
 
 /*
@@ -85,7 +86,7 @@ export const outcome = z.lazy(() =>
 );
 
 /** A rule as stored: checked, verbs upper-case, with its id. */
-export const storedRule = z.lazy(() => faultRuleFields.unwrap().extend({ id: z.string() }));
+export const storedRule = z.lazy(() => made(faultRuleFields).extend({ id: z.string() }));
 export const ruleStatus = z.lazy(() =>
   z.object({
     rule: storedRule,

@@ -113,6 +113,21 @@ test('a user with pasword: the issues by path, and no server listening afterward
   ]);
 });
 
+test('options given as getters of a class are checked like a plain object, in the options order', async () => {
+  class Settings {
+    get host(): unknown {
+      return '';
+    }
+    get port(): unknown {
+      return 70000;
+    }
+  }
+  await expectRefused(new Settings(), [
+    { path: 'host', message: 'expected a non-empty string, got ""' },
+    { path: 'port', message: 'expected an integer from 0 to 65535, got 70000' },
+  ]);
+});
+
 describe('a port as a string of digits is that port', () => {
   let held: Server;
   beforeAll(async () => {
