@@ -72,11 +72,28 @@ export const composerFieldsComplete: Exclude<
 > extends (typeof COMPOSER_FIELDS)[number]
   ? true
   : false = true;
+/**
+ * The other forms' keys, refused in nodemailer fields with an issue that ends
+ * this branch: the branch takes any object, so without them it was the one
+ * zod reported whenever the form an object was meant as failed (bad base64
+ * came out as `unknown key "rawBase64"`).
+ */
+const OTHER_FORM_KEYS = ['raw', 'rawBase64', 'path', 'mboxFormat'] as const;
 const composedMessage = z.lazy(
   () =>
     z
       .strictObject({
         ...Object.fromEntries(COMPOSER_FIELDS.map((k) => [k, z.unknown().optional()])),
+        ...Object.fromEntries(
+          OTHER_FORM_KEYS.map((k) => [
+            k,
+            z
+              .never({
+                error: `expected no ${k} among nodemailer fields (${k} belongs to another message form)`,
+              })
+              .optional(),
+          ]),
+        ),
         uid: uid.optional(),
       })
       .meta({
@@ -117,7 +134,10 @@ const codeMessage = z.union(
   [
     nonEmptyString,
     bytes,
-    z.strictObject({ raw: z.union([z.string(), bytes]), uid: uid.optional() }),
+    z.strictObject({
+      raw: z.union([z.string(), bytes], { error: 'expected a string or a Buffer' }),
+      uid: uid.optional(),
+    }),
     pathMessage,
     composedMessage,
   ],

@@ -128,6 +128,20 @@ test.each<[string, string, unknown, Issue[]]>([
       { path: '', message: 'unknown key "message"; did you mean "messages"?' },
     ],
   ],
+  // A message meant as one form and failing is reported in that form, not as an
+  // unknown key of the nodemailer-fields form (which takes any object).
+  [
+    'PUT',
+    '/api/users/bob',
+    { password: 'x', messages: [{ rawBase64: '@@' }] },
+    [{ path: 'messages[0].rawBase64', message: 'expected base64 text, got "@@"' }],
+  ],
+  [
+    'POST',
+    `/api/users/${USER}/messages`,
+    { messages: [{ raw: 5 }] },
+    [{ path: 'messages[0].raw', message: 'expected a string, got 5' }],
+  ],
   [
     'POST',
     '/api/wait/next-session',

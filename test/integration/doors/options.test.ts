@@ -73,6 +73,16 @@ test.each<[string, unknown, string]>([
       'users.bob: unknown key "pasword"; did you mean "password"?',
   ],
   [
+    'a message { raw } of the wrong kind',
+    { users: { alice: { password: 'pw', messages: [{ raw: 5 }] } } },
+    `${SOURCE}: users.alice.messages[0].raw: expected a string or a Buffer, got 5`,
+  ],
+  [
+    'a message { path } of the wrong kind',
+    { users: { alice: { password: 'pw', messages: [{ path: 5 }] } } },
+    `${SOURCE}: users.alice.messages[0].path: expected a string, got 5`,
+  ],
+  [
     'portFallback as text',
     { portFallback: 'no' },
     `${SOURCE}: portFallback: expected true or false, got "no"`,
