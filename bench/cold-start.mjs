@@ -8,8 +8,10 @@
 //
 // Run: node bench/cold-start.mjs [--quick]
 import { spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DIST, flags, log, report, row, stats } from './lib/common.mjs';
+import { reloadTimes } from './lib/reload.mjs';
 
 const options = flags();
 const RUNS = options.quick ? 8 : 24;
@@ -31,22 +33,7 @@ const scripts = {
     const ms = performance.now() - t0; await pop3.close(); console.log(ms);`,
 };
 
-// CommonJS, as jest loads the package; the first 4 loads warm up.
 const RELOADS = options.quick ? 12 : 40;
-const reloadScript = `const dist = ${JSON.stringify(DIST.replace(/\.mjs$/, '.js'))};
-  const dir = require('node:path').dirname(dist);
-  const times = [];
-  (async () => {
-    for (let i = 0; i < ${RELOADS} + 4; i++) {
-      for (const key of Object.keys(require.cache)) if (key.startsWith(dir)) delete require.cache[key];
-      const t0 = performance.now();
-      const { startPop3Mock } = require(dist);
-      const pop3 = await startPop3Mock({ users: { alice: { password: 'p', messages: ['Subject: a\\r\\n\\r\\nb\\r\\n'] } } });
-      if (i >= 4) times.push(performance.now() - t0);
-      await pop3.close();
-    }
-    console.log(JSON.stringify(times));
-  })();`;
 
 function sample(name) {
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', scripts[name]], {
@@ -60,9 +47,7 @@ log(`cold start: ${RUNS} fresh processes each, alternating`);
 const times = { floor: [], raw: [], nodemailer: [] };
 for (let i = 0; i < RUNS; i++) for (const name of Object.keys(times)) times[name].push(sample(name));
 log(`cold start: the package loaded ${RELOADS} times in one process`);
-const reload = spawnSync(process.execPath, ['-e', reloadScript], { encoding: 'utf8' });
-if (reload.status !== 0) throw new Error(`reload: ${reload.stderr}`);
-const reloads = JSON.parse(reload.stdout);
+const [reloads] = reloadTimes([dirname(DIST)], RELOADS);
 const floor = stats(times.floor).median;
 const line = (measure, values, note) => {
   const s = stats(values);

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { num, stats } from './lib/common.mjs';
+import { reloadTimes } from './lib/reload.mjs';
 
 const args = process.argv.slice(2);
 const take = (flag, fallback) => {
@@ -50,25 +51,8 @@ for (let i = 0; i < processes; i++) {
   }
 }
 
-// One process, the builds reloaded in turns; the first 4 rounds warm up.
-const reloadScript = `const dirs = ${JSON.stringify(dirs)};
-  const times = dirs.map(() => []);
-  (async () => {
-    for (let i = 0; i < ${reloads} + 4; i++) {
-      for (const d of i % 2 ? [...dirs.keys()] : [...dirs.keys()].reverse()) {
-        for (const key of Object.keys(require.cache)) if (key.startsWith(dirs[d] + '/')) delete require.cache[key];
-        const t0 = performance.now();
-        const { startPop3Mock } = require(dirs[d] + '/index.js');
-        const pop3 = await ${START};
-        if (i >= 4) times[d].push(performance.now() - t0);
-        await pop3.close();
-      }
-    }
-    console.log(JSON.stringify(times));
-  })();`;
-const reload = spawnSync(process.execPath, ['-e', reloadScript], { encoding: 'utf8' });
-if (reload.status !== 0) throw new Error(`reloads: ${reload.stderr}`);
-const reloaded = JSON.parse(reload.stdout);
+// One process, the builds reloaded in turns.
+const reloaded = reloadTimes(dirs, reloads);
 
 const median = (values) => num(stats(values).median, 1);
 console.log(`${processes} fresh processes per build and format, ${reloads} reloads per build, in turns`);

@@ -37,10 +37,9 @@ export function checkFlagValues(
 /** The schema of one field of an object config key (`certificate` of `tls`). */
 function fieldSchema(key: ConfigKey, field: string): z.ZodType {
   let schema = made(configFile).shape[key] as z.ZodType;
-  // Optional, and made on first use (schema/options.ts): the object is inside
-  // (`_zod.innerType`, made once; `.unwrap()` would make it again).
+  // Optional, and made on first use (schema/options.ts): the object is inside.
   while (schema instanceof z.ZodOptional || schema instanceof z.ZodLazy)
-    schema = (schema instanceof z.ZodLazy ? schema._zod.innerType : schema.unwrap()) as z.ZodType;
+    schema = (schema instanceof z.ZodLazy ? made(schema) : schema.unwrap()) as z.ZodType;
   if (!(schema instanceof z.ZodObject) || !(field in schema.shape)) {
     throw new Error(`pop3-mock: the config key ${key} has no field ${field}`);
   }

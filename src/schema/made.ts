@@ -5,6 +5,6 @@ import type * as z from 'zod';
  * code that reads a schema's parts (`.shape`, `.extend`) takes. zod's
  * `.unwrap()` on a lazy schema makes it again at every call.
  */
-export function made<T extends z.ZodType>(schema: z.ZodLazy<T>): T {
+export function made<T extends z.core.$ZodType>(schema: z.ZodLazy<T>): T {
   return schema._zod.innerType;
 }
