@@ -29,6 +29,7 @@ const MAX_CUTS = 64;
 export function strictObjectOfGivenKeys<Shape extends z.ZodRawShape>(
   shape: Shape,
   refine: (value: z.output<z.ZodObject<Shape, z.core.$strict>>, ctx: z.RefinementCtx) => void,
+  refineReads: readonly (keyof Shape & string)[],
 ) {
   for (const [key, schema] of Object.entries(shape)) {
     const inner = (schema._zod.def as { innerType?: z.ZodType }).innerType;
@@ -37,32 +38,52 @@ export function strictObjectOfGivenKeys<Shape extends z.ZodRawShape>(
       throw new Error(`strictObjectOfGivenKeys: key "${key}" is not optional without a default`);
   }
   const shapeKeys = Object.keys(shape);
+  if (shapeKeys.length > 31)
+    throw new Error('strictObjectOfGivenKeys: at most 31 keys (a cut is named by a bit mask)');
+  const bitOf = new Map(shapeKeys.map((key, i) => [key, 1 << i]));
+  let readsMask = 0;
+  for (const key of refineReads) readsMask |= bitOf.get(key) ?? 0;
   const whole = z.strictObject(shape).superRefine(refine);
   type Whole = typeof whole;
-  const cuts = new Map<string, Whole>();
+  const cuts = new Map<number, Whole>();
+
+  /** The cut's bit mask: one bit per shape key the input gives; -1 when it gives a key the shape lacks. */
+  function givenMask(input: object): number {
+    let mask = 0;
+    if (Object.getPrototypeOf(input) === Object.prototype) {
+      // A plain object: its own keys, non-enumerable ones too, are the keys `in` finds (Object.prototype has none of the shape's).
+      for (const key of Object.getOwnPropertyNames(input)) {
+        const bit = bitOf.get(key);
+        if (bit === undefined) return -1;
+        mask |= bit;
+      }
+      return mask;
+    }
+    for (const key in input) if (!bitOf.has(key)) return -1;
+    for (const [key, bit] of bitOf) if (key in input) mask |= bit;
+    return mask;
+  }
 
   return {
     whole,
     /** The schema to check `input` with: the whole one cut to the keys it gives. */
     for(input: unknown): Whole {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) return whole;
-      for (const key in input) if (!Object.hasOwn(shape, key)) return whole;
-      let keys = '';
-      for (const key of shapeKeys) if (key in input) keys += `${key}\n`;
-      let cut = cuts.get(keys);
+      const mask = givenMask(input);
+      if (mask === -1) return whole;
+      let cut = cuts.get(mask);
       if (cut === undefined) {
         if (cuts.size >= MAX_CUTS) return whole;
         const given = Object.fromEntries(
-          keys
-            .split('\n')
-            .filter((key) => key !== '')
-            .map((key) => [key, shape[key]]),
+          shapeKeys.filter((key) => mask & bitOf.get(key)!).map((key) => [key, shape[key]]),
         );
         // Output: the whole schema's, without the keys the input leaves out (all optional).
-        cut = z
-          .strictObject(given)
-          .superRefine(refine as (value: unknown, ctx: z.RefinementCtx) => void) as unknown as Whole;
-        cuts.set(keys, cut);
+        const object = z.strictObject(given);
+        // The checks across keys run when the cut has a key they read; without one they find nothing.
+        cut = (mask & readsMask
+          ? object.superRefine(refine as (value: unknown, ctx: z.RefinementCtx) => void)
+          : object) as unknown as Whole;
+        cuts.set(mask, cut);
       }
       return cut;
     },

@@ -62,6 +62,13 @@ const INPUTS: [string, unknown][] = [
   ['options as getters of a class (not enumerable)', new GetterOptions()],
   ['a non-enumerable option', nonEnumerable],
   ['a proxy', proxied],
+  [
+    'a non-enumerable unknown key on a plain object',
+    Object.defineProperty({ port: 1 }, 'prot', { value: 2 }),
+  ],
+  ['an object without a prototype', Object.assign(Object.create(null), { port: 70000 })],
+  ['a tlsPort alone (a key the checks across keys read)', { tlsPort: 0 }],
+  ['tls false alone', { tls: false }],
 ];
 
 test.each(INPUTS)('%s: the cut schema gives what the whole one gives', (_name, input) => {
@@ -115,10 +122,14 @@ test('every option is optional without a default, so leaving it out of a cut cha
 
 test('past its bound on key sets, inputs are checked by the whole schema, with the same verdict', () => {
   const shape = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, z.number().optional()]));
-  const schema = strictObjectOfGivenKeys(shape, (value, ctx) => {
-    if (value.k0 !== undefined && value.k1 !== undefined)
-      ctx.addIssue({ code: 'custom', message: 'k0 and k1' });
-  });
+  const schema = strictObjectOfGivenKeys(
+    shape,
+    (value, ctx) => {
+      if (value.k0 !== undefined && value.k1 !== undefined)
+        ctx.addIssue({ code: 'custom', message: 'k0 and k1' });
+    },
+    ['k0', 'k1'],
+  );
   // 2^8 key sets: more than the bound.
   for (let mask = 0; mask < 256; mask++) {
     const input = Object.fromEntries(
@@ -133,10 +144,29 @@ test('past its bound on key sets, inputs are checked by the whole schema, with t
 });
 
 test('a shape with a required key, or a default, is refused when the schema is made', () => {
-  expect(() => strictObjectOfGivenKeys({ port: z.number() }, () => {})).toThrow(
+  expect(() => strictObjectOfGivenKeys({ port: z.number() }, () => {}, [])).toThrow(
     'strictObjectOfGivenKeys: key "port" is not optional without a default',
   );
-  expect(() => strictObjectOfGivenKeys({ port: z.number().default(110).optional() }, () => {})).toThrow(
+  expect(() => strictObjectOfGivenKeys({ port: z.number().default(110).optional() }, () => {}, [])).toThrow(
     'strictObjectOfGivenKeys: key "port" is not optional without a default',
   );
+});
+
+test('a shape of more keys than a cut mask has bits is refused when the schema is made', () => {
+  const shape = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, z.number().optional()]));
+  expect(() => strictObjectOfGivenKeys(shape, () => {}, [])).toThrow(
+    'strictObjectOfGivenKeys: at most 31 keys (a cut is named by a bit mask)',
+  );
+});
+
+test('a cut without a key the checks across keys read leaves them out, and one with such a key runs them', () => {
+  let runs = 0;
+  const schema = strictObjectOfGivenKeys({ a: z.number().optional(), b: z.number().optional() }, () => {
+    runs++;
+  }, ['b']);
+  schema.for({ a: 1 }).parse({ a: 1 });
+  expect(runs).toBe(0);
+  schema.for({ a: 1, b: 2 }).parse({ a: 1, b: 2 });
+  schema.whole.parse({ a: 1 });
+  expect(runs).toBe(2);
 });
