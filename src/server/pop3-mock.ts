@@ -502,23 +502,17 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
 
   private async shutDown(): Promise<void> {
     this.closed = true;
-    const stopped = [this.server, this.tlsServer].map((server) =>
-      new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve())).then(
-        () => server && forgetMock(server),
-      ),
-    );
+    // Only the parts there are: a start-close cycle is short, and each promise is part of it.
+    const parts: Promise<unknown>[] = [closeServer(this.server)];
+    if (this.tlsServer) parts.push(closeServer(this.tlsServer));
     for (const session of this.live) session.destroy();
     // A destroyed socket closes a turn later; each session then records its
     // end, before close() resolves. Waiting here for the last one is cheaper
     // than cancelWaits' general wait (a timer and a listener per close).
-    const sessionsClosed =
-      this.live.size === 0 ? undefined : new Promise<void>((resolve) => (this.lastSessionClosed = resolve));
-    const results = await Promise.allSettled([
-      ...stopped,
-      sessionsClosed,
-      this.attached.control?.close(),
-      this.attached.smtp?.close(),
-    ]);
+    if (this.live.size > 0) parts.push(new Promise<void>((resolve) => (this.lastSessionClosed = resolve)));
+    if (this.attached.control) parts.push(this.attached.control.close());
+    if (this.attached.smtp) parts.push(this.attached.smtp.close());
+    const results = await Promise.allSettled(parts);
     await this.transcripts.cancelWaits('the server was closed');
     const [failed, ...alsoFailed] = results.filter(
       (r): r is PromiseRejectedResult => r.status === 'rejected',
@@ -611,6 +605,21 @@ function ignoreError(): void {}
  */
 function forgetMock(server: Server): void {
   server.removeAllListeners('connection');
+}
+
+/** Closes a listener (if it listens) and resolves when its port is free; then it forgets the mock. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!server.listening) {
+      forgetMock(server);
+      resolve();
+      return;
+    }
+    server.close(() => {
+      forgetMock(server);
+      resolve();
+    });
+  });
 }
 
 /**
