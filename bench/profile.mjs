@@ -5,7 +5,8 @@
 //   node bench/profile.mjs sessions-pipelined  8 clients, pipelined
 //   node bench/profile.mjs retr-dots           RETR of 50 MB, half the lines start with '.'
 //   node bench/profile.mjs retr-plain          RETR of 50 MB, no dots
-//   node bench/profile.mjs lifecycle           start → greeting → close, in-process
+//   node bench/profile.mjs lifecycle           start → greeting → close, in-process, 10 Buffers
+//   node bench/profile.mjs lifecycle-files     the same with 10 .eml files by path
 //   node bench/profile.mjs --read FILE.cpuprofile
 //
 // The profile covers only the mock's work (set-up and the floor stay out),
@@ -17,9 +18,9 @@ import { join } from 'node:path';
 import { loadClient } from './lib/child.mjs';
 import { loadPackage } from './lib/common.mjs';
 import { printTop, profiled, topSelf } from './lib/cpu-profile.mjs';
-import { bigMessage } from './lib/fixtures.mjs';
+import { bigMessage, smallMessages } from './lib/fixtures.mjs';
+import { emlFiles, timedCycle } from './lib/lifecycle-cycle.mjs';
 import { sessionRate, startPair } from './lib/session-load.mjs';
-import { startCycle } from './lib/start-cycle.mjs';
 
 const args = process.argv.slice(2);
 if (args[0] === '--read') {
@@ -64,8 +65,14 @@ const workloads = {
   'retr-plain'() {
     return workloads.retr(false);
   },
-  async lifecycle() {
-    const cycle = startCycle(startPop3Mock);
+  lifecycle() {
+    return workloads.lifecycleOf(smallMessages(10, 2048));
+  },
+  'lifecycle-files'() {
+    return workloads.lifecycleOf(emlFiles(smallMessages(10, 2048)));
+  },
+  async lifecycleOf(messages) {
+    const cycle = () => timedCycle(() => startPop3Mock({ users: { alice: { password: 'pw', messages } } }));
     for (let i = 0; i < 200; i++) await cycle();
     const t0 = performance.now();
     const run = await profiled(async () => {
