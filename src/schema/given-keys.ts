@@ -13,9 +13,12 @@ const MAX_CUTS = 64;
  * third session).
  *
  * Same verdict, same messages: an absent optional key is no issue and no
- * output, so dropping it changes nothing; `refine` (the checks across keys)
- * runs on every cut. A key counts as given as the whole schema counts it
- * (`key in input`: getters and non-enumerable keys too), and a cut lists its
+ * output, so dropping it changes nothing. `refine` (the checks across keys)
+ * runs on every cut that has one of the keys in `refineReads`, the keys it
+ * may read (its argument's type holds only those, so reading another does
+ * not compile); a cut without any gives it nothing to find. A key counts as
+ * given as the whole schema counts it (`key in input`: getters,
+ * non-enumerable keys, a proxy's `has`), and a cut lists its
  * keys in the shape's order, so issues and output keep the whole schema's
  * order. A non-object, or an input with a key the shape lacks, is checked by
  * the whole schema, whose errors name the unknown key.
@@ -26,10 +29,10 @@ const MAX_CUTS = 64;
  * schema inside (fault rules, dialect files) at once, on import; the test
  * `given-keys.test.ts` reads it for the options' every key.
  */
-export function strictObjectOfGivenKeys<Shape extends z.ZodRawShape>(
+export function strictObjectOfGivenKeys<Shape extends z.ZodRawShape, Reads extends keyof Shape & string>(
   shape: Shape,
-  refine: (value: z.output<z.ZodObject<Shape, z.core.$strict>>, ctx: z.RefinementCtx) => void,
-  refineReads: readonly (keyof Shape & string)[],
+  refine: (value: { readonly [K in Reads]: z.output<Shape[K]> }, ctx: z.RefinementCtx) => void,
+  refineReads: readonly Reads[],
 ) {
   for (const [key, schema] of Object.entries(shape)) {
     const inner = (schema._zod.def as { innerType?: z.ZodType }).innerType;
@@ -43,23 +46,16 @@ export function strictObjectOfGivenKeys<Shape extends z.ZodRawShape>(
   const bitOf = new Map(shapeKeys.map((key, i) => [key, 1 << i]));
   let readsMask = 0;
   for (const key of refineReads) readsMask |= bitOf.get(key) ?? 0;
-  const whole = z.strictObject(shape).superRefine(refine);
+  // The whole output holds the keys refine reads (the generic types cannot show zod that).
+  const whole = z.strictObject(shape).superRefine(refine as (value: unknown, ctx: z.RefinementCtx) => void);
   type Whole = typeof whole;
   const cuts = new Map<number, Whole>();
 
-  /** The cut's bit mask: one bit per shape key the input gives; -1 when it gives a key the shape lacks. */
+  /** The cut's bit mask: a bit for each shape key the input gives; -1 when it gives a key the shape lacks. */
   function givenMask(input: object): number {
-    let mask = 0;
-    if (Object.getPrototypeOf(input) === Object.prototype) {
-      // A plain object: its own keys, non-enumerable ones too, are the keys `in` finds (Object.prototype has none of the shape's).
-      for (const key of Object.getOwnPropertyNames(input)) {
-        const bit = bitOf.get(key);
-        if (bit === undefined) return -1;
-        mask |= bit;
-      }
-      return mask;
-    }
     for (const key in input) if (!bitOf.has(key)) return -1;
+    // `in`, as the whole schema counts a key given: a proxy's `has`, getters, keys set on Object.prototype.
+    let mask = 0;
     for (const [key, bit] of bitOf) if (key in input) mask |= bit;
     return mask;
   }

@@ -420,9 +420,18 @@ const pop3MockShape = {
   tls: z.union([z.literal(false), tlsOptions], { error: 'expected false or { key, cert, ca }' }).optional(),
 };
 
-/** The checks across options. */
+type ShapeOutput = z.output<z.ZodObject<typeof pop3MockShape, z.core.$strict>>;
+/**
+ * The checks across options. They read these keys only: strictObjectOfGivenKeys
+ * runs them on a cut with one of the keys it is given (reading another key
+ * here does not compile).
+ */
 function checkOptionPairs(
-  options: z.output<z.ZodObject<typeof pop3MockShape, z.core.$strict>>,
+  options: {
+    readonly tls: ShapeOutput['tls'];
+    readonly tlsPort: ShapeOutput['tlsPort'];
+    readonly smtp: ShapeOutput['smtp'];
+  },
   ctx: z.RefinementCtx,
 ): void {
   if (options.tls === false && options.tlsPort !== undefined) {

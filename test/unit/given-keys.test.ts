@@ -69,10 +69,35 @@ const INPUTS: [string, unknown][] = [
   ['an object without a prototype', Object.assign(Object.create(null), { port: 70000 })],
   ['a tlsPort alone (a key the checks across keys read)', { tlsPort: 0 }],
   ['tls false alone', { tls: false }],
+  [
+    'a proxy of a plain object whose traps give options it does not own',
+    new Proxy(
+      {},
+      {
+        has: (_target, key) => ['port', 'tls', 'tlsPort'].includes(String(key)),
+        get: (_target, key) => ({ port: 70000, tls: false, tlsPort: 995 })[String(key)],
+      },
+    ),
+  ],
 ];
 
 test.each(INPUTS)('%s: the cut schema gives what the whole one gives', (_name, input) => {
   expect(outcome(pop3MockOptionsFor(input), input)).toEqual(outcome(pop3MockOptions, input));
+});
+
+test('options on Object.prototype count as given, as the whole schema counts them', () => {
+  const proto = Object.prototype as Record<string, unknown>;
+  proto.tls = false;
+  Object.defineProperty(Object.prototype, 'logger', { get: () => 5, configurable: true });
+  try {
+    for (const input of [{ port: 1 }, { tlsPort: 995 }, {}]) {
+      expect(outcome(pop3MockOptionsFor(input), input)).toEqual(outcome(pop3MockOptions, input));
+    }
+    expect(outcome(pop3MockOptionsFor({ port: 1 }), { port: 1 })).toMatchObject({ path: 'logger' });
+  } finally {
+    delete proto.tls;
+    delete proto.logger;
+  }
 });
 
 test('the checks across keys run on a cut: tls false with a tlsPort is refused', () => {
