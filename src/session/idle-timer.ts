@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../clock';
+import { type Clock, systemClock, type TimerHandle } from '../clock';
 
 /** Who is told when the period passes without activity (the session). */
 export interface IdleWatcher {
@@ -7,37 +7,117 @@ export interface IdleWatcher {
 
 /**
  * The autologout timer of one session (RFC 1939 §3: any command restarts
- * the period). `touch()` only notes the time: the one timer, when it fires
- * early, waits for the rest of the period. A timer made and cancelled per
- * command was a tenth of a pipelined session's cost.
+ * the period). `touch()` only notes the time: the sessions of a clock share
+ * one clock timer ({@link IdleSweep}), set for the earliest end of a period.
+ * A timer made and cancelled per command was a tenth of a pipelined
+ * session's cost; one made and cancelled per session was a tenth of a
+ * start-greeting-close cycle's (bench/README.md, 3 Dec 2026, fourth session).
  */
 export class IdleTimer {
-  private timer: TimerHandle | undefined;
   private lastActivity = 0;
+  private watched = false;
+  private readonly sweep: IdleSweep;
 
   constructor(
     private readonly clock: Clock,
     private readonly periodMs: number,
     private readonly watcher: IdleWatcher,
-  ) {}
+  ) {
+    this.sweep = sweepOf(clock);
+  }
+
+  /** When the period ends, unless something happens before. */
+  get deadline(): number {
+    return this.lastActivity + this.periodMs;
+  }
 
   /** Something happened: the period starts again now. */
   touch(): void {
     this.lastActivity = this.clock.now();
-    if (!this.timer) this.arm(this.periodMs);
+    if (this.watched) return;
+    this.watched = true;
+    this.sweep.watch(this);
   }
 
   cancel(): void {
-    this.timer?.cancel();
-    this.timer = undefined;
+    if (!this.watched) return;
+    this.watched = false;
+    this.sweep.unwatch(this);
   }
 
-  private arm(ms: number): void {
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      const left = this.lastActivity + this.periodMs - this.clock.now();
-      if (left > 0) this.arm(left);
-      else this.watcher.idleExpired();
-    }, ms);
+  /** @internal The sweep found the period over. */
+  expire(): void {
+    this.watched = false;
+    this.watcher.idleExpired();
   }
+}
+
+/**
+ * The one clock timer of a clock's idle sessions, set for the earliest
+ * deadline among them; when it fires it ends the periods that are over and
+ * is set again for the next. With no session left it is cancelled, except
+ * on the system clock: there it is an unref'd Node timer that holds no
+ * session, so leaving it costs nothing, and the next session (the next
+ * test's server) finds it set instead of making a timer of its own.
+ */
+class IdleSweep {
+  private readonly timers = new Set<IdleTimer>();
+  private handle: TimerHandle | undefined;
+  /** When `handle` fires. */
+  private due = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly lingers: boolean,
+  ) {}
+
+  watch(timer: IdleTimer): void {
+    this.timers.add(timer);
+    this.setFor(timer.deadline);
+  }
+
+  unwatch(timer: IdleTimer): void {
+    this.timers.delete(timer);
+    if (this.timers.size > 0 || this.lingers) return;
+    this.handle?.cancel();
+    this.handle = undefined;
+    this.due = Number.POSITIVE_INFINITY;
+  }
+
+  /** Makes the timer fire by `deadline` (a deadline only moves later for a session, so an earlier one is another session's). */
+  private setFor(deadline: number): void {
+    if (this.handle && this.due <= deadline) return;
+    this.handle?.cancel();
+    this.due = deadline;
+    this.handle = this.clock.setTimeout(() => this.sweep(), Math.max(0, deadline - this.clock.now()));
+  }
+
+  private sweep(): void {
+    this.handle = undefined;
+    this.due = Number.POSITIVE_INFINITY;
+    const now = this.clock.now();
+    const over: IdleTimer[] = [];
+    let next = Number.POSITIVE_INFINITY;
+    for (const timer of this.timers) {
+      const deadline = timer.deadline;
+      if (deadline <= now) over.push(timer);
+      else if (deadline < next) next = deadline;
+    }
+    for (const timer of over) this.timers.delete(timer);
+    if (next !== Number.POSITIVE_INFINITY) this.setFor(next);
+    // In the order their periods ended, as separate timers would have fired.
+    over.sort((a, b) => a.deadline - b.deadline);
+    for (const timer of over) timer.expire();
+  }
+}
+
+const sweeps = new WeakMap<Clock, IdleSweep>();
+
+function sweepOf(clock: Clock): IdleSweep {
+  let sweep = sweeps.get(clock);
+  if (sweep === undefined) {
+    sweep = new IdleSweep(clock, clock === systemClock);
+    sweeps.set(clock, sweep);
+  }
+  return sweep;
 }

@@ -2,6 +2,7 @@
 // cap, too many bad commands per dialect, and the autologout timer for idle
 // and slow clients (RFC 1939 §3, RFC 2449 §4).
 import { type Dialect, dovecotDialect, rfcDialect, startPop3Mock } from '../../../src';
+import { FakeClock } from '../../helpers/fake-clock';
 import { bigMessage, FIVE_MB, login, OK, PASSWORD, THREE, USER, withMailbox } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
 import { rawSocket, retainedBytes, watchHost, whenClosed, writeWithoutLineEnd } from './support';
@@ -256,6 +257,58 @@ describe('autologout', () => {
         const record = await pop3.sessionEnd();
         expect(record.endReason).toBe('autologout');
         expect(record.commands()).toEqual(['USER alice', 'PASS ******']);
+      },
+      { autologoutMs: AUTOLOGOUT },
+    );
+  });
+
+  test('§8 idle sessions of two servers on one clock end each at its own period; a command postpones only its own', async () => {
+    const clock = new FakeClock();
+    const users = { [USER]: { password: PASSWORD, messages: [...THREE] } };
+    const short = await startPop3Mock({ users, clock, autologoutMs: 1_000, dialect: dovecotDialect });
+    const long = await startPop3Mock({ users, clock, autologoutMs: 5_000, dialect: dovecotDialect });
+    try {
+      // The long period's session first: the shared timer, set for it, must be set sooner for the others.
+      const c = await RawClient.connect(long.port);
+      const [a, b] = await Promise.all([RawClient.connect(short.port), RawClient.connect(short.port)]);
+      const loggedOut = `${err(dovecotDialect.texts.autologout!)}\r\n`;
+      clock.advance(800);
+      expect((await b.multi('CAPA')).status).toMatch(OK);
+      clock.advance(300); // 1,100 ms: a's period is over; b's began again at 800.
+      expect((await a.readToEnd()).toString('latin1')).toBe(loggedOut);
+      expect(b.isClosed).toBe(false);
+      expect((await b.multi('CAPA')).status).toMatch(OK);
+      clock.advance(1_000); // 2,100 ms: b was last heard of at 1,100.
+      expect((await b.readToEnd()).toString('latin1')).toBe(loggedOut);
+      expect((await c.multi('CAPA')).status).toMatch(OK);
+      clock.advance(4_999); // 7,099 ms: c was last heard of at 2,100.
+      expect((await c.multi('CAPA')).status).toMatch(OK);
+      clock.advance(5_000);
+      expect((await c.readToEnd()).toString('latin1')).toBe(loggedOut);
+      expect((await short.sessionEnd(short.sessions[1])).endReason).toBe('autologout');
+      expect((await long.sessionEnd()).endReason).toBe('autologout');
+    } finally {
+      await Promise.all([short.close(), long.close()]);
+    }
+    expect(clock.pending()).toBe(0);
+  });
+
+  test('§8 a short period after a session of the default one: logged out at its own timer, not the earlier one', async () => {
+    // The sessions of the system clock share one timer, which a session of the
+    // default ten minutes leaves set; a shorter period must set it sooner.
+    await withMailbox(THREE, async (pop3) => {
+      const client = await login(pop3);
+      expect(await client.command('QUIT')).toMatch(OK);
+      await client.closed();
+    });
+    await withMailbox(
+      THREE,
+      async (pop3) => {
+        const client = await login(pop3);
+        const idleFrom = Date.now();
+        expect((await client.readToEnd()).toString('latin1')).toBe('');
+        expect(Date.now() - idleFrom).toBeGreaterThanOrEqual(AUTOLOGOUT - 5);
+        expect((await pop3.sessionEnd()).endReason).toBe('autologout');
       },
       { autologoutMs: AUTOLOGOUT },
     );
