@@ -16,7 +16,7 @@ export interface Clock {
   setTimeout(callback: () => void, ms: number): TimerHandle;
 }
 
-/** A node:timers timer as a handle: one small object, no closure (one is held per session). */
+/** A node:timers timer as a handle: one small object, no closure (one per pending delay, and one per clock's idle sweep). */
 class NodeTimer implements TimerHandle {
   constructor(private readonly timer: ReturnType<typeof setNodeTimeout>) {}
   cancel(): void {

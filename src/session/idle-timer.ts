@@ -58,18 +58,27 @@ export class IdleTimer {
  * is set again for the next. With no session left it is cancelled, except
  * on the system clock: there it is an unref'd Node timer that holds no
  * session, so leaving it costs nothing, and the next session (the next
- * test's server) finds it set instead of making a timer of its own.
+ * test's server) finds it set, unless its period ends sooner.
  */
 class IdleSweep {
   private readonly timers = new Set<IdleTimer>();
   private handle: TimerHandle | undefined;
-  /** When `handle` fires. */
+  /** When `handle` fires, on {@link timerNow}'s scale. */
   private due = Number.POSITIVE_INFINITY;
+  /**
+   * The time the clock's timers run on. The system clock's Node timers run on
+   * elapsed time, not on `Date.now()`, which can jump (a clock set forward, a
+   * test faking the date): compared on `now()`'s scale, a timer set before a
+   * jump would look later or sooner than it is.
+   */
+  private readonly timerNow: () => number;
 
   constructor(
     private readonly clock: Clock,
     private readonly lingers: boolean,
-  ) {}
+  ) {
+    this.timerNow = clock === systemClock ? () => performance.now() : () => clock.now();
+  }
 
   watch(timer: IdleTimer): void {
     this.timers.add(timer);
@@ -84,12 +93,14 @@ class IdleSweep {
     this.due = Number.POSITIVE_INFINITY;
   }
 
-  /** Makes the timer fire by `deadline` (a deadline only moves later for a session, so an earlier one is another session's). */
+  /** Makes the timer fire by `deadline` (on the clock's `now()` scale). */
   private setFor(deadline: number): void {
-    if (this.handle && this.due <= deadline) return;
+    const delay = Math.max(0, deadline - this.clock.now());
+    const due = this.timerNow() + delay;
+    if (this.handle && this.due <= due) return;
     this.handle?.cancel();
-    this.due = deadline;
-    this.handle = this.clock.setTimeout(() => this.sweep(), Math.max(0, deadline - this.clock.now()));
+    this.due = due;
+    this.handle = this.clock.setTimeout(() => this.sweep(), delay);
   }
 
   private sweep(): void {
@@ -107,7 +118,14 @@ class IdleSweep {
     if (next !== Number.POSITIVE_INFINITY) this.setFor(next);
     // In the order their periods ended, as separate timers would have fired.
     over.sort((a, b) => a.deadline - b.deadline);
-    for (const timer of over) timer.expire();
+    for (const timer of over) {
+      try {
+        timer.expire();
+      } catch (error) {
+        // A session's autologout is its own: one that throws must not keep the others from theirs.
+        console.error('[pop3-mock] an autologout threw:', error);
+      }
+    }
   }
 }
 

@@ -1,5 +1,4 @@
 import { connect, type Socket } from 'node:net';
-import { clearTimeout, setTimeout } from 'node:timers';
 import type { RawClient } from '../../helpers/raw-client';
 import { wireOf } from '../../helpers/wire';
 
@@ -58,15 +57,4 @@ export function writeDrained(socket: Socket, data: Buffer | string): Promise<voi
   return new Promise((resolve) => socket.once('drain', () => resolve()));
 }
 
-/** Rejects if `promise` has not settled within `ms` (keeps a hung wait from eating the jest timeout). */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export { within } from '../../helpers/within';

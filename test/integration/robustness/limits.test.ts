@@ -5,6 +5,7 @@ import { type Dialect, dovecotDialect, rfcDialect, startPop3Mock } from '../../.
 import { FakeClock } from '../../helpers/fake-clock';
 import { bigMessage, FIVE_MB, login, OK, PASSWORD, THREE, USER, withMailbox } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
+import { within } from '../../helpers/within';
 import { rawSocket, retainedBytes, watchHost, whenClosed, writeWithoutLineEnd } from './support';
 
 const watch = watchHost();
@@ -275,16 +276,16 @@ describe('autologout', () => {
       clock.advance(800);
       expect((await b.multi('CAPA')).status).toMatch(OK);
       clock.advance(300); // 1,100 ms: a's period is over; b's began again at 800.
-      expect((await a.readToEnd()).toString('latin1')).toBe(loggedOut);
+      expect((await within(a.readToEnd(), 5_000, 'a logged out')).toString('latin1')).toBe(loggedOut);
       expect(b.isClosed).toBe(false);
       expect((await b.multi('CAPA')).status).toMatch(OK);
       clock.advance(1_000); // 2,100 ms: b was last heard of at 1,100.
-      expect((await b.readToEnd()).toString('latin1')).toBe(loggedOut);
+      expect((await within(b.readToEnd(), 5_000, 'b logged out')).toString('latin1')).toBe(loggedOut);
       expect((await c.multi('CAPA')).status).toMatch(OK);
       clock.advance(4_999); // 7,099 ms: c was last heard of at 2,100.
       expect((await c.multi('CAPA')).status).toMatch(OK);
       clock.advance(5_000);
-      expect((await c.readToEnd()).toString('latin1')).toBe(loggedOut);
+      expect((await within(c.readToEnd(), 5_000, 'c logged out')).toString('latin1')).toBe(loggedOut);
       expect((await short.sessionEnd(short.sessions[1])).endReason).toBe('autologout');
       expect((await long.sessionEnd()).endReason).toBe('autologout');
     } finally {
@@ -306,12 +307,40 @@ describe('autologout', () => {
       async (pop3) => {
         const client = await login(pop3);
         const idleFrom = Date.now();
-        expect((await client.readToEnd()).toString('latin1')).toBe('');
+        expect((await within(client.readToEnd(), 5_000, 'logged out')).toString('latin1')).toBe('');
         expect(Date.now() - idleFrom).toBeGreaterThanOrEqual(AUTOLOGOUT - 5);
         expect((await pop3.sessionEnd()).endReason).toBe('autologout');
       },
       { autologoutMs: AUTOLOGOUT },
     );
+  });
+
+  test('§8 the date set an hour forward after a session of the default period: a short period still ends at its timer', async () => {
+    // The shared timer runs on elapsed time; the deadlines are dates. Compared
+    // as dates, the timer the first session left set (ten minutes) looked
+    // sooner than the new session's end, and the new session waited for it.
+    await withMailbox(THREE, async (pop3) => {
+      const client = await login(pop3);
+      expect(await client.command('QUIT')).toMatch(OK);
+      await client.closed();
+    });
+    const realNow = Date.now.bind(Date);
+    const jumped = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 3_600_000);
+    try {
+      await withMailbox(
+        THREE,
+        async (pop3) => {
+          const client = await login(pop3);
+          const idleFrom = performance.now();
+          expect((await within(client.readToEnd(), 5_000, 'logged out')).toString('latin1')).toBe('');
+          expect(performance.now() - idleFrom).toBeGreaterThanOrEqual(AUTOLOGOUT - 5);
+          expect((await pop3.sessionEnd()).endReason).toBe('autologout');
+        },
+        { autologoutMs: AUTOLOGOUT },
+      );
+    } finally {
+      jumped.mockRestore();
+    }
   });
 
   test('§8 a client that stops reading mid-RETR of a large message is still logged out at the timer', async () => {
