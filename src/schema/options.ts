@@ -251,16 +251,25 @@ export const SMTP_AUTH_MODES = ['off', 'optional', 'required'] as const;
 const smtpAuth = z.enum(SMTP_AUTH_MODES, { error: 'expected "off", "optional" or "required"' });
 /** The largest `maxSize`: what smtp-server and a Buffer can hold comfortably (1 GiB). */
 const SMTP_MAX_SIZE = 1024 ** 3;
-export const smtpOptions = z.lazy(() =>
-  z.strictObject({
-    port: port.optional(),
-    tlsPort: port.optional(),
-    auth: smtpAuth.optional(),
-    traceHeaders: z.boolean().optional(),
-    createUsers: z.boolean().optional(),
-    maxSize: int(1, SMTP_MAX_SIZE).optional(),
-  }),
-);
+/** The SMTP intake's settings: the `smtp` option's fields, and the config file's flat `smtp…` keys. */
+const smtpFields = () => ({
+  port: port.optional(),
+  tlsPort: port.optional(),
+  auth: smtpAuth.optional(),
+  traceHeaders: z.boolean().optional(),
+  createUsers: z.boolean().optional(),
+  maxSize: int(1, SMTP_MAX_SIZE).optional(),
+});
+type SmtpFields = ReturnType<typeof smtpFields>;
+export const smtpOptions = z.lazy(() => z.strictObject(smtpFields()));
+/** {@link smtpFields} as a config file holds them, flat like controlPort: `smtpPort`, `smtpMaxSize`, ... */
+const flatSmtpFields = () =>
+  Object.fromEntries(
+    Object.entries(smtpFields()).map(([key, schema]) => [
+      `smtp${key[0]!.toUpperCase()}${key.slice(1)}`,
+      schema,
+    ]),
+  ) as { [K in keyof SmtpFields as `smtp${Capitalize<K>}`]: SmtpFields[K] };
 
 export const TLS_CERTIFICATE_MODES = [
   'valid',
@@ -478,12 +487,7 @@ export const configFile = z.lazy(() =>
     tls: jsonTlsOptions.optional(),
     controlPort: port.optional(),
     // The SMTP intake's settings, flat like controlPort: any of them turns the intake on.
-    smtpPort: port.optional(),
-    smtpTlsPort: port.optional(),
-    smtpAuth: smtpAuth.optional(),
-    smtpTraceHeaders: z.boolean().optional(),
-    smtpCreateUsers: z.boolean().optional(),
-    smtpMaxSize: int(1, SMTP_MAX_SIZE).optional(),
+    ...flatSmtpFields(),
     demo: z
       .boolean()
       .optional()

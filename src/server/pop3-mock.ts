@@ -612,15 +612,12 @@ function forgetMock(server: Server): void {
 /** Closes a listener (if it listens) and resolves when its port is free; then it forgets the mock. */
 function closeServer(server: Server): Promise<void> {
   return new Promise<void>((resolve) => {
-    if (!server.listening) {
+    const closed = () => {
       forgetMock(server);
       resolve();
-      return;
-    }
-    server.close(() => {
-      forgetMock(server);
-      resolve();
-    });
+    };
+    if (server.listening) server.close(closed);
+    else closed();
   });
 }
 
