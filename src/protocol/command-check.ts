@@ -14,23 +14,26 @@ export type CommandCheck =
   | { readonly kind: 'run'; readonly spec: CommandSpec }
   | { readonly kind: 'refused'; readonly reply: Reply };
 
+const refused = (text: string): CommandCheck => ({ kind: 'refused', reply: err(text) });
+
 /** The checks before a command runs: its characters, whether it is offered, and its state. */
 export function checkCommand(ctx: CommandContext, line: CommandLine): CommandCheck {
   const { verb, raw } = line;
-  const refused = (text: string): CommandCheck => ({ kind: 'refused', reply: err(text) });
   const bad = ctx.utf8Mode && CREDENTIAL_VERBS.has(verb) ? NOT_TEXT : NOT_PRINTABLE;
   if (line.malformedUtf8 || bad.test(raw)) return refused(ctx.texts.badCharacters);
-  const spec = Object.hasOwn(commandTable, verb) ? commandTable[verb] : undefined;
-  if (!spec || !ctx.offers(verb)) {
+  const run = RUN.get(verb);
+  if (!run || !ctx.offers(verb)) {
     if (line.keyword === '' && ctx.texts.emptyCommand) return refused(ctx.texts.emptyCommand(ctx.state));
     return refused(ctx.texts.unknownCommand(echoedText(line.keyword), ctx.state));
   }
-  const states = ctx.dialect.commandStates?.[verb] ?? spec.states;
+  const states = ctx.dialect.commandStates?.[verb] ?? run.spec.states;
   if (!states.includes(ctx.state)) return refused(ctx.texts.wrongState(verb, ctx.state));
-  return RUN[verb]!;
+  return run;
 }
 
 // One verdict object per command, made once: nothing is allocated for a command that runs.
-const RUN: Readonly<Record<string, CommandCheck>> = Object.fromEntries(
+// A Map: the verb is one kept string per verb (its hash kept with it), where a
+// computed property name is looked up in V8's string table first.
+const RUN: ReadonlyMap<string, { readonly kind: 'run'; readonly spec: CommandSpec }> = new Map(
   Object.entries(commandTable).map(([verb, spec]) => [verb, { kind: 'run', spec }]),
 );

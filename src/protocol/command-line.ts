@@ -23,6 +23,12 @@ const verbs = new Map<string, string>();
 /** Verbs remembered at most; past it (a client sending random words) new ones are not kept. */
 const MAX_VERBS = 256;
 
+/** The keyword upper-cased, as one string per verb. */
+function verbOf(keyword: string): string {
+  // Clients send verbs in capitals: a known one is found as it is, without a new upper-cased string.
+  return verbs.get(keyword) ?? sharedVerb(keyword.toUpperCase());
+}
+
 function sharedVerb(verb: string): string {
   const known = verbs.get(verb);
   if (known !== undefined) return known;
@@ -78,7 +84,7 @@ export function parseCommandLine(bytes: Buffer, utf8Mode: boolean): CommandLine 
   return {
     raw,
     keyword,
-    verb: sharedVerb(keyword.toUpperCase()),
+    verb: verbOf(keyword),
     args: splitArguments(rest),
     rest,
     // In UTF-8 mode credentials must be well-formed UTF-8 (RFC 6856 §2.2); elsewhere they must be ASCII anyway.

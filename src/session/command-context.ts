@@ -43,8 +43,16 @@ export abstract class SessionContext implements CommandContext {
     return this.host.lockMode;
   }
 
+  /**
+   * The clock's reading when the command being handled arrived, while it
+   * runs without waiting: what it causes in that turn (its reply, a state
+   * change, a login) shares the reading. `Date.now()` costs a tenth of a
+   * microsecond here, and a session read it some thirty times.
+   */
+  protected turnAt: number | undefined;
+
   now(): number {
-    return this.host.clock.now();
+    return this.turnAt ?? this.host.clock.now();
   }
 
   get texts() {

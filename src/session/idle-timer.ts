@@ -31,9 +31,9 @@ export class IdleTimer {
     return this.lastActivity + this.periodMs;
   }
 
-  /** Something happened: the period starts again now. */
-  touch(): void {
-    this.lastActivity = this.clock.now();
+  /** Something happened: the period starts again now (`at`, when the caller has read the clock). */
+  touch(at = this.clock.now()): void {
+    this.lastActivity = at;
     if (this.watched) return;
     this.watched = true;
     this.sweep.watch(this);

@@ -26,7 +26,11 @@ const withTrailer = (bytes: Buffer, trailer: Buffer): Buffer =>
 export class ReplyWriter {
   constructor(private readonly sink: ByteSink) {}
 
-  /** Sends a reply; gives the number of octets written. `status`: its first line, when the caller has it. */
+  /**
+   * Sends a reply; gives the number of octets written. `status`: its first
+   * line, when the caller has it. The text of a status reply is printable
+   * ASCII by now (`safeText`), and written as such.
+   */
   send(reply: Reply, options: WriteOptions = NO_OPTIONS, status = firstLine(reply)): Pending<number> {
     const sink = options.sink ?? this.sink;
     const trailer = options.trailer ?? EMPTY;
@@ -34,7 +38,8 @@ export class ReplyWriter {
     switch (reply.kind) {
       case 'status':
       case 'continue':
-        return write(sink, withTrailer(Buffer.from(`${status}\r\n`), trailer));
+        // Printable ASCII (safeText, base64): latin1 is the same bytes, without UTF-8's encoder.
+        return write(sink, withTrailer(Buffer.from(`${status}\r\n`, 'latin1'), trailer));
       case 'raw':
       case 'lines': {
         if (reply.kind === 'raw' && reply.lines.length <= 1) {
@@ -79,5 +84,6 @@ export class ReplyWriter {
 function write(sink: ByteSink, bytes: Buffer): Pending<number> {
   // Nothing to send (a body that fit its first write): no empty write for a fault to see.
   if (bytes.length === 0) return 0;
-  return andThen(sink.write(bytes), () => bytes.length);
+  const taken = sink.write(bytes);
+  return taken instanceof Promise ? taken.then(() => bytes.length) : bytes.length;
 }

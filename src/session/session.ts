@@ -110,21 +110,22 @@ export class Session
   }
 
   private async begin(): Promise<void> {
+    const at = this.now();
     this.host.emit({
       type: 'session-start',
       sessionId: this.id,
-      at: this.host.clock.now(),
+      at,
       remoteAddress: this.connection.remoteAddress ?? '',
       remotePort: this.connection.remotePort ?? 0,
       tls: this.tls,
     });
-    this.idle.touch();
+    this.idle.touch(at);
     this.connection.whenPeerEnds(this);
     if (this.tls === 'implicit') {
       // RFC 8314 §3.1: the handshake comes first, the greeting after it.
       const upgrade = await this.handshake('implicit');
       if (!upgrade.secured) return;
-      this.host.emit({ type: 'tls', sessionId: this.id, at: this.host.clock.now(), mode: 'implicit' });
+      this.host.emit({ type: 'tls', sessionId: this.id, at: this.now(), mode: 'implicit' });
     }
     const info = { remoteAddress: this.connection.remoteAddress ?? '', sessionId: this.id };
     const greeting = greetingReply(this.texts, info, this.greetingTimestamp);
@@ -147,7 +148,7 @@ export class Session
       this.host.emit({
         type: 'tls-failed',
         sessionId: this.id,
-        at: this.host.clock.now(),
+        at: this.now(),
         mode,
         cause: tlsFailureCause(error),
         code,
@@ -166,7 +167,7 @@ export class Session
   private recordEnd(reason: EndReason): void {
     if (this.endRecorded) return;
     this.endRecorded = true;
-    this.host.emit({ type: 'session-end', sessionId: this.id, at: this.host.clock.now(), reason });
+    this.host.emit({ type: 'session-end', sessionId: this.id, at: this.now(), reason });
   }
 
   /** Releases this session's pending fault waits: delayed and hung replies go out now. */
@@ -236,12 +237,17 @@ export class Session
         if (this.queue.length > 1) this.connection.cork();
         const line = this.queue.shift()!;
         if (this.queue.length === PAUSE_AT / 4) this.connection.resume();
-        this.idle.touch();
+        // One reading of the clock for the command and what it causes in this turn.
+        const at = this.host.clock.now();
+        this.turnAt = at;
+        this.idle.touch(at);
         // Most commands finish at once; only a command that waits costs a turn.
-        const waiting = this.handle(line);
+        const waiting = this.handle(line, at);
+        this.turnAt = undefined;
         if (waiting) await waiting;
       }
     } catch (error) {
+      this.turnAt = undefined;
       await this.endWithInternalError(error);
     } finally {
       this.pumping = false;
@@ -251,7 +257,7 @@ export class Session
     this.finishIfDrained();
   }
 
-  private handle(input: InputLine): Pending {
+  private handle(input: InputLine, at: number): Pending {
     if (input.kind === 'too-long') {
       // The -ERR ends a SASL exchange too (RFC 5034 §4): the next line is a command again.
       this.sasl = undefined;
@@ -259,9 +265,9 @@ export class Session
         this.host.dialect.closeOnLongLine ? this.endByServer('server-closed') : this.countBad(),
       );
     }
-    if (this.sasl) return this.handleSaslLine(input.bytes.toString('utf8'));
+    if (this.sasl) return this.handleSaslLine(input.bytes.toString('utf8'), at);
     const line = parseCommandLine(input.bytes, this.utf8Mode);
-    this.host.command(this.id, this.host.clock.now(), line, this.state);
+    this.host.command(this.id, at, line, this.state);
 
     if (this.faults.idle) return this.dispatch(line, NO_SHAPE);
     const command = {
@@ -280,9 +286,17 @@ export class Session
     if (check.kind === 'run' && this.state === 'AUTHORIZATION' && this.dialect.knownCommandResetsBadCount)
       this.badCommands = 0;
     if (check.kind === 'refused') return this.refuse(check.reply, shape);
-    return andThen(check.spec.run(this, line.args, line.rest), (result) =>
-      andThen(this.answer(result, shape), (answered) => this.afterReply(answered)),
-    );
+    // Written out rather than with andThen: no closure per command when nothing waits.
+    const result = check.spec.run(this, line.args, line.rest);
+    return result instanceof Promise
+      ? result.then((r) => this.conclude(r, shape))
+      : this.conclude(result, shape);
+  }
+
+  /** A command's result: its step applied, its reply sent, then what follows the reply. */
+  private conclude(result: CommandResult, shape: ReplyShape): Pending {
+    const answered = this.answer(result, shape);
+    return answered instanceof Promise ? answered.then((a) => this.afterReply(a)) : this.afterReply(answered);
   }
 
   /** What follows a command's reply: the bad-command count, the close after QUIT, STLS's handshake. */
@@ -290,11 +304,13 @@ export class Session
     const failed = reply.kind === 'status' && !reply.ok;
     if (!failed) this.badCommands = 0;
     const counted = failed && this.state === 'TRANSACTION' ? this.countBad() : undefined;
-    return andThen(counted, () =>
-      this.closing
-        ? andThen(this.connection.end(), () => this.startTlsAfter(next))
-        : this.startTlsAfter(next),
-    );
+    return counted instanceof Promise ? counted.then(() => this.closeOrGoOn(next)) : this.closeOrGoOn(next);
+  }
+
+  private closeOrGoOn(next: NextStep | undefined): Pending {
+    return this.closing
+      ? andThen(this.connection.end(), () => this.startTlsAfter(next))
+      : this.startTlsAfter(next);
   }
 
   private startTlsAfter(next: NextStep | undefined): Pending {
@@ -305,17 +321,19 @@ export class Session
   private answer(result: CommandResult, shape: ReplyShape = NO_SHAPE): Pending<Answered> {
     const { reply, next } = result.kind === 'step' ? result : { reply: result, next: undefined };
     if (next) this.apply(next);
-    return andThen(this.send(reply, shape), () => {
-      // In the same turn as the reply event: no client can have read the reply before this runs.
-      if ((next?.kind === 'quit' || next?.kind === 'update') && this.endReason)
-        this.recordEnd(this.endReason);
-      return { reply, next };
-    });
+    const sent = this.send(reply, shape);
+    return sent instanceof Promise ? sent.then(() => this.replied(reply, next)) : this.replied(reply, next);
+  }
+
+  /** Right after a reply left: in the same turn as its event, so no client can have read it before this runs. */
+  private replied(reply: Reply, next: NextStep | undefined): Answered {
+    if ((next?.kind === 'quit' || next?.kind === 'update') && this.endReason) this.recordEnd(this.endReason);
+    return { reply, next };
   }
 
   /** What a step decided, made real: state, lock, maildrop, transcript, and what the next lines are. */
   private apply(next: NextStep): void {
-    const at = this.host.clock.now();
+    const at = this.now();
     switch (next.kind) {
       case 'login-refused': {
         const { user, mechanism, result } = next;
@@ -352,10 +370,10 @@ export class Session
   }
 
   /** A client line inside an AUTH exchange (RFC 5034 §4): base64, or `*` to cancel. */
-  private handleSaslLine(raw: string): Pending {
+  private handleSaslLine(raw: string, at: number): Pending {
     const pending = this.sasl!;
     const { mechanism } = pending;
-    this.host.emit({ type: 'sasl-response', sessionId: this.id, at: this.host.clock.now(), mechanism, raw });
+    this.host.emit({ type: 'sasl-response', sessionId: this.id, at, mechanism, raw });
     this.sasl = undefined;
     return andThen(this.answer(continueSasl(this, pending, raw)), () => undefined);
   }
@@ -373,7 +391,7 @@ export class Session
     this.tlsActive = true;
     // Nothing learned before TLS carries over (session-fixation class).
     this.pendingUser = undefined;
-    this.host.emit({ type: 'tls', sessionId: this.id, at: this.host.clock.now(), mode: 'stls' });
+    this.host.emit({ type: 'tls', sessionId: this.id, at: this.now(), mode: 'stls' });
     this.listen();
   }
 
@@ -420,7 +438,7 @@ export class Session
   }
 
   private reportInternalError(error: unknown): void {
-    this.host.emit(internalErrorEvent(this.id, this.host.clock.now(), error));
+    this.host.emit(internalErrorEvent(this.id, this.now(), error));
   }
 
   private async endByServer(reason: EndReason): Promise<void> {
@@ -437,16 +455,20 @@ export class Session
     const options = stuff === shape.stuff ? shape : { ...shape, stuff };
     // One first line for the wire and the transcript.
     const line = firstLine(sent);
-    return andThen(this.writer.send(sent, options, line), (bytes) => {
-      this.host.reply(this.id, this.host.clock.now(), statusOf(sent), line, bytes);
-    });
+    const written = this.writer.send(sent, options, line);
+    if (typeof written === 'number') return this.recordReply(sent, line, written);
+    return written.then((bytes) => this.recordReply(sent, line, bytes));
+  }
+
+  private recordReply(sent: Reply, line: string, bytes: number): void {
+    this.host.reply(this.id, this.now(), statusOf(sent), line, bytes);
   }
 
   private setState(to: SessionState): void {
     const from = this.state;
     this.state = to;
     if (to !== 'UPDATE') this.reader.limit = this.host.dialect.maxLineLength[to];
-    this.host.emit({ type: 'state', sessionId: this.id, at: this.host.clock.now(), from, to });
+    this.host.emit({ type: 'state', sessionId: this.id, at: this.now(), from, to });
   }
 
   private releaseLock(): void {
@@ -461,7 +483,7 @@ export class Session
 
   /** A RETR the maildrop served, for the transcript (RetrievalWatcher). */
   retrieved(number: number, uid: string): void {
-    this.host.emit({ type: 'retrieve', sessionId: this.id, at: this.host.clock.now(), number, uid });
+    this.host.emit({ type: 'retrieve', sessionId: this.id, at: this.now(), number, uid });
   }
 
   private async autologout(): Promise<void> {

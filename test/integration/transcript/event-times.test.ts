@@ -1,0 +1,120 @@
+import { type Dialect, on, type Pop3Event, type Pop3Mock, rfcDialect } from '../../../src';
+import { type Clock, systemClock } from '../../../src/clock';
+import { RawClient } from '../../helpers/raw-client';
+import { ALICE_PASSWORD, startTranscriptServer } from './setup';
+
+// The session reads the clock once per command: what the command causes
+// while it runs without waiting (its reply, a login, a state change, the
+// end after QUIT) carries that reading. A clock that moves at every reading
+// shows which events share one, and that a reply held back reads it again.
+
+let pop3: Pop3Mock;
+
+afterEach(async () => {
+  await pop3?.close();
+});
+
+/** A clock that moves one millisecond at every reading, with real timers. */
+function tickingClock(): Clock {
+  let now = Date.UTC(2026, 0, 1);
+  return { now: () => ++now, setTimeout: systemClock.setTimeout };
+}
+
+/** The events of the one session, in order, once it has ended. */
+async function sessionEvents(server: Pop3Mock): Promise<readonly Pop3Event[]> {
+  return (await server.sessionEnd()).events;
+}
+
+/** The events that follow the command `verb`, up to the next command. */
+function causedBy(events: readonly Pop3Event[], verb: string): Pop3Event[] {
+  const at = events.findIndex((e) => e.type === 'command' && e.verb === verb);
+  expect(at).toBeGreaterThanOrEqual(0);
+  const next = events.findIndex((e, i) => i > at && e.type === 'command');
+  return events.slice(at, next === -1 ? undefined : next);
+}
+
+test('the events a command causes in its turn carry the command’s reading of the clock', async () => {
+  pop3 = await startTranscriptServer({ clock: tickingClock() });
+  const client = await RawClient.connect(pop3.port);
+  await client.command('USER alice');
+  await client.command(`PASS ${ALICE_PASSWORD}`);
+  await client.multi('RETR 1');
+  await client.command('DELE 1');
+  await client.command('QUIT');
+  const events = await sessionEvents(pop3);
+
+  const pass = causedBy(events, 'PASS');
+  expect(pass.map((e) => e.type)).toEqual(['command', 'auth', 'state', 'reply']);
+  const retr = causedBy(events, 'RETR');
+  expect(retr.map((e) => e.type)).toEqual(['command', 'retrieve', 'reply']);
+  const quit = causedBy(events, 'QUIT');
+  expect(quit.map((e) => e.type)).toEqual(['command', 'state', 'update', 'reply', 'session-end']);
+  for (const caused of [pass, retr, quit]) {
+    expect(new Set(caused.map((e) => e.at)).size).toBe(1);
+  }
+  // Each command reads the clock anew: the clock moved between them.
+  const commandTimes = events.filter((e) => e.type === 'command').map((e) => e.at);
+  expect(commandTimes).toEqual([...commandTimes].sort((a, b) => a - b));
+  expect(new Set(commandTimes).size).toBe(commandTimes.length);
+});
+
+test('pipelined commands, read in one turn, each read the clock', async () => {
+  pop3 = await startTranscriptServer({ clock: tickingClock() });
+  const client = await RawClient.connect(pop3.port);
+  client.write(`USER alice\r\nPASS ${ALICE_PASSWORD}\r\nSTAT\r\nNOOP\r\nQUIT\r\n`);
+  const events = await sessionEvents(pop3);
+  const commands = events.filter((e) => e.type === 'command');
+  expect(commands.map((e) => e.type === 'command' && e.verb)).toEqual([
+    'USER',
+    'PASS',
+    'STAT',
+    'NOOP',
+    'QUIT',
+  ]);
+  expect(new Set(commands.map((e) => e.at)).size).toBe(commands.length);
+  for (const verb of ['USER', 'STAT', 'NOOP']) {
+    const [command, reply] = causedBy(events, verb);
+    expect(reply).toMatchObject({ type: 'reply', at: command!.at });
+  }
+});
+
+test('a reply a fault holds back reads the clock when it leaves, not when its command came', async () => {
+  pop3 = await startTranscriptServer({ clock: tickingClock() });
+  await pop3.use(on('NOOP').delay(20));
+  const client = await RawClient.connect(pop3.port);
+  await client.command('USER alice');
+  await client.command(`PASS ${ALICE_PASSWORD}`);
+  await client.command('NOOP');
+  await client.command('QUIT');
+  const [command, ...after] = causedBy(await sessionEvents(pop3), 'NOOP');
+  const reply = after.find((e) => e.type === 'reply');
+  expect(reply).toBeDefined();
+  expect(reply!.at).toBeGreaterThan(command!.at);
+});
+
+test('after a command that throws inside the mock, later events read the clock again', async () => {
+  // The reading is the turn's: an internal error must not leave it behind for the close that follows.
+  const broken: Dialect = {
+    ...rfcDialect,
+    name: 'broken',
+    texts: {
+      ...rfcDialect.texts,
+      unknownCommand: () => {
+        throw new Error('unknownCommand text broke');
+      },
+    },
+  };
+  const stderr = jest.spyOn(console, 'error').mockImplementation(() => {});
+  try {
+    pop3 = await startTranscriptServer({ clock: tickingClock(), dialect: broken });
+    const client = await RawClient.connect(pop3.port);
+    expect(await client.command('XYZZY')).toBe(`-ERR ${rfcDialect.texts.internalError}`);
+    await client.closed();
+    const events = await sessionEvents(pop3);
+    const [command, ...after] = causedBy(events, 'XYZZY');
+    expect(after.map((e) => e.type)).toEqual(['internal-error', 'reply', 'session-end']);
+    for (const event of after) expect(event.at).toBeGreaterThan(command!.at);
+  } finally {
+    stderr.mockRestore();
+  }
+});
