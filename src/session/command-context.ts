@@ -44,10 +44,10 @@ export abstract class SessionContext implements CommandContext {
   }
 
   /**
-   * The clock's reading when the command being handled arrived, while it
-   * runs without waiting: what it causes in that turn (its reply, a state
-   * change, a login) shares the reading. `Date.now()` costs a tenth of a
-   * microsecond here, and a session read it some thirty times.
+   * The clock's reading for the command being handled, while it runs
+   * without waiting: what it causes in that turn (its reply, a state change,
+   * a login) shares the reading. `Date.now()` costs a tenth of a microsecond
+   * here, and a session read it some thirty times.
    */
   protected turnAt: number | undefined;
 

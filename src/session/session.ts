@@ -230,6 +230,10 @@ export class Session
 
   private async pump(): Promise<void> {
     this.pumping = true;
+    // One reading of the clock per stretch of the loop that runs without
+    // waiting: the lines it runs arrived together (in one read, or while a
+    // command waited), and what they cause happens in that turn.
+    let at = this.host.clock.now();
     try {
       while (this.queue.length > 0 && !this.closing && !this.connection.closed) {
         // Replies to pipelined commands leave together (a fault uncorks first, so
@@ -237,14 +241,15 @@ export class Session
         if (this.queue.length > 1) this.connection.cork();
         const line = this.queue.shift()!;
         if (this.queue.length === PAUSE_AT / 4) this.connection.resume();
-        // One reading of the clock for the command and what it causes in this turn.
-        const at = this.host.clock.now();
         this.turnAt = at;
         this.idle.touch(at);
         // Most commands finish at once; only a command that waits costs a turn.
         const waiting = this.handle(line, at);
         this.turnAt = undefined;
-        if (waiting) await waiting;
+        if (waiting) {
+          await waiting;
+          at = this.host.clock.now();
+        }
       }
     } catch (error) {
       this.turnAt = undefined;

@@ -52,30 +52,34 @@ test('the events a command causes in its turn carry the command’s reading of t
   for (const caused of [pass, retr, quit]) {
     expect(new Set(caused.map((e) => e.at)).size).toBe(1);
   }
-  // Each command reads the clock anew: the clock moved between them.
+  // Sent one at a time, each command reads the clock anew.
   const commandTimes = events.filter((e) => e.type === 'command').map((e) => e.at);
   expect(commandTimes).toEqual([...commandTimes].sort((a, b) => a - b));
   expect(new Set(commandTimes).size).toBe(commandTimes.length);
 });
 
-test('pipelined commands, read in one turn, each read the clock', async () => {
+test('pipelined commands read together share one reading; after a command that waited, the clock is read again', async () => {
   pop3 = await startTranscriptServer({ clock: tickingClock() });
+  await pop3.use(on('STAT').delay(20));
   const client = await RawClient.connect(pop3.port);
-  client.write(`USER alice\r\nPASS ${ALICE_PASSWORD}\r\nSTAT\r\nNOOP\r\nQUIT\r\n`);
+  client.write(`USER alice\r\nPASS ${ALICE_PASSWORD}\r\nNOOP\r\nSTAT\r\nNOOP\r\nQUIT\r\n`);
   const events = await sessionEvents(pop3);
   const commands = events.filter((e) => e.type === 'command');
   expect(commands.map((e) => e.type === 'command' && e.verb)).toEqual([
     'USER',
     'PASS',
+    'NOOP',
     'STAT',
     'NOOP',
     'QUIT',
   ]);
-  expect(new Set(commands.map((e) => e.at)).size).toBe(commands.length);
-  for (const verb of ['USER', 'STAT', 'NOOP']) {
-    const [command, reply] = causedBy(events, verb);
-    expect(reply).toMatchObject({ type: 'reply', at: command!.at });
-  }
+  const [user, pass, noop, stat, noopAfter, quit] = commands.map((e) => e.at);
+  // Read in one go, run without waiting: one reading, for their replies too.
+  expect([pass, noop, stat]).toEqual([user, user, user]);
+  expect(causedBy(events, 'USER').find((e) => e.type === 'reply')).toMatchObject({ at: user });
+  // STAT waited for its fault: the lines after it read the clock anew.
+  expect(noopAfter).toBeGreaterThan(user!);
+  expect(quit).toBe(noopAfter);
 });
 
 test('a reply a fault holds back reads the clock when it leaves, not when its command came', async () => {
