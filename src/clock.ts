@@ -12,6 +12,12 @@ export interface TimerHandle {
  * by accident, and unrefs them, so no timer of the mock keeps a process alive.
  */
 export interface Clock {
+  /**
+   * Milliseconds, as `Date.now()`. A session reads it once for the commands
+   * it runs in one go (lines that arrived together) and gives that reading to
+   * everything they cause in that turn; after a command that waited, it reads
+   * it again.
+   */
   now(): number;
   setTimeout(callback: () => void, ms: number): TimerHandle;
 }
