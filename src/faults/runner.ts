@@ -36,6 +36,8 @@ export interface FaultConnection extends ByteSink {
 export interface FaultTarget {
   readonly sessionId: number;
   readonly clock: Clock;
+  /** The session's time: its turn's reading while a command runs without waiting. */
+  now(): number;
   readonly connection: FaultConnection;
   /** The dialect's `+OK` text for STLS (the handshake-failure fault answers with it). */
   readonly stlsBegin: string;
@@ -213,7 +215,7 @@ export class FaultRunner implements FaultHook {
     this.target.emit({
       type: 'fault',
       sessionId: this.target.sessionId,
-      at: this.target.clock.now(),
+      at: this.target.now(),
       ruleId: rule.id,
       action: rule.action.type,
       description: rule.explain(),

@@ -150,10 +150,10 @@ export class Mailbox {
   }
 
   /** Applies a session's deletions (UPDATE state). */
-  remove(messages: readonly StoredMessage[], sessionId: number): void {
+  remove(messages: readonly StoredMessage[], sessionId: number, at = this.now()): void {
     if (messages.length === 0) return;
     const gone = new Set(messages);
-    const deletedAt = new Date(this.now());
+    const deletedAt = new Date(at);
     this.stored = this.stored.filter((m) => !gone.has(m));
     const from = this.removed.length;
     for (const m of messages) {

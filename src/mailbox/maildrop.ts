@@ -93,9 +93,9 @@ export class Maildrop {
   }
 
   /** UPDATE: removes the marked messages from the mailbox; returns them. */
-  commit(sessionId: number): StoredMessage[] {
+  commit(sessionId: number, at?: number): StoredMessage[] {
     const gone = this.deletedNumbers().map((n) => this.messages[n - 1]!);
-    this.mailbox.remove(gone, sessionId);
+    this.mailbox.remove(gone, sessionId, at);
     return gone;
   }
 }

@@ -24,7 +24,7 @@ export interface CommandContext {
   /** Whether an optional command is offered (a server without UIDL or TOP refuses them). */
   offers(verb: string): boolean;
   readonly sessionId: number;
-  /** The server's clock, in milliseconds. */
+  /** The server's clock, in milliseconds: the reading of the turn the command runs in. */
   now(): number;
   /** The server's capability settings (LOGIN-DELAY, EXPIRE, ...). */
   readonly settings: CapabilitySettings;

@@ -439,8 +439,9 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   async reset(): Promise<void> {
     this.resetCount++;
     this.users_.resetAll();
-    const at = this.host_.clock.now();
     const hearing = this.hearing;
+    // From a listener, the time of the event it hears: the session's events after it carry that turn's reading.
+    const at = hearing?.at ?? this.host_.clock.now();
     for (const record of this.recorder.clear()) {
       const { id: sessionId, remoteAddress, remotePort, tls, state, user } = record;
       const startedAt = record.startedAt.getTime();

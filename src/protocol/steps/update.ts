@@ -13,7 +13,7 @@ export function quitOrUpdate(ctx: CommandContext): CommandResult {
     for (const { number } of maildrop.retrieved()) maildrop.markDeleted(number);
   }
   const numbers = maildrop.deletedNumbers();
-  const gone = maildrop.commit(ctx.sessionId);
+  const gone = maildrop.commit(ctx.sessionId, ctx.now());
   const deleted = gone.map((m, i) => ({ number: numbers[i]!, uid: m.uid }));
   return stepped(ok(ctx.texts.quitUpdate(gone.length, maildrop.mailbox.snapshot().length)), {
     kind: 'update',

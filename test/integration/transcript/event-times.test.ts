@@ -3,10 +3,12 @@ import { type Clock, systemClock } from '../../../src/clock';
 import { RawClient } from '../../helpers/raw-client';
 import { ALICE_PASSWORD, startTranscriptServer } from './setup';
 
-// The session reads the clock once per command: what the command causes
-// while it runs without waiting (its reply, a login, a state change, the
-// end after QUIT) carries that reading. A clock that moves at every reading
-// shows which events share one, and that a reply held back reads it again.
+// The session reads the clock once for the commands it runs without
+// waiting (lines that arrived together), and what they cause in that turn
+// (reply, login, state change, a fault firing, a deletion, the end after
+// QUIT) carries that reading. A clock that moves at every reading shows
+// which events share one, that a reply held back reads it again, and that
+// no event of a session is stamped earlier than one before it.
 
 let pop3: Pop3Mock;
 
@@ -121,4 +123,69 @@ test('after a command that throws inside the mock, later events read the clock a
   } finally {
     stderr.mockRestore();
   }
+});
+
+/** Neighbouring events where the later one carries an earlier time. */
+function backwards(events: readonly Pop3Event[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < events.length; i++) {
+    const [a, b] = [events[i - 1]!, events[i]!];
+    if (b.at < a.at) out.push(`${a.type}@${a.at} then ${b.type}@${b.at}`);
+  }
+  return out;
+}
+
+test.each([
+  ['reply', 'NOOP', on('NOOP').reply('+OK faked')],
+  ['sizeSkew', 'STAT', on('STAT').sizeSkew(3)],
+  ['injectAfterReply', 'NOOP', on('NOOP').injectAfterReply('+OK extra')],
+])(
+  'a fault (%s) that fires on a command is stamped with the command’s turn, not after its reply',
+  async (_, verb, rule) => {
+    pop3 = await startTranscriptServer({ clock: tickingClock() });
+    await pop3.use(rule);
+    const client = await RawClient.connect(pop3.port);
+    await client.command('USER alice');
+    await client.command(`PASS ${ALICE_PASSWORD}`);
+    await client.command(verb);
+    client.write('QUIT\r\n');
+    await client.closed();
+    const events = await sessionEvents(pop3);
+    const caused = causedBy(events, verb);
+    expect(caused.map((e) => e.type).slice(0, 3)).toEqual(['command', 'fault', 'reply']);
+    expect(backwards(events)).toEqual([]);
+  },
+);
+
+test('a message deleted at UPDATE: deletedAt is the QUIT’s reading, as are the update and end events', async () => {
+  pop3 = await startTranscriptServer({ clock: tickingClock() });
+  const client = await RawClient.connect(pop3.port);
+  await client.command('USER alice');
+  await client.command(`PASS ${ALICE_PASSWORD}`);
+  await client.command('DELE 1');
+  await client.command('QUIT');
+  const events = await sessionEvents(pop3);
+  const quit = causedBy(events, 'QUIT');
+  const [deleted] = pop3.outcome('alice').deleted;
+  expect(deleted!.deletedAt.getTime()).toBe(quit[0]!.at);
+  expect(backwards(events)).toEqual([]);
+});
+
+test('reset() from a listener while a command runs: the events after the reset event are not earlier than it', async () => {
+  pop3 = await startTranscriptServer({ clock: tickingClock() });
+  const heard: Pop3Event[] = [];
+  pop3.on('*', (e) => heard.push(e));
+  pop3.on('command', (e) => {
+    if (e.verb === 'NOOP') void pop3.reset();
+  });
+  const client = await RawClient.connect(pop3.port);
+  await client.command('NOOP');
+  client.write('QUIT\r\n');
+  await client.closed();
+  const record = await pop3.sessionEnd();
+  const reset = heard.find((e) => e.type === 'reset');
+  expect(reset).toBeDefined();
+  // The restarted record begins with the reset event: nothing in it is earlier.
+  expect(record.events[0]).toMatchObject({ type: 'reset', at: reset!.at });
+  expect(backwards(record.events)).toEqual([]);
 });
