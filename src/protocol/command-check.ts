@@ -2,10 +2,9 @@ import type { CommandContext, CommandSpec } from './command';
 import type { CommandLine } from './command-line';
 import { commandTable } from './command-table';
 import { err, type Reply } from './reply';
-import { echoedText } from './reply-text';
+import { echoedText, isPrintableAscii } from './reply-text';
 
 // RFC 1939 §3: commands are printable ASCII. In UTF-8 mode credentials may be UTF-8 (RFC 6856 §2.2).
-const NOT_PRINTABLE = /[^\x20-\x7e]/;
 const NOT_TEXT = /[\x00-\x1f\x7f]/;
 const CREDENTIAL_VERBS = new Set(['USER', 'PASS', 'APOP']);
 
@@ -19,8 +18,8 @@ const refused = (text: string): CommandCheck => ({ kind: 'refused', reply: err(t
 /** The checks before a command runs: its characters, whether it is offered, and its state. */
 export function checkCommand(ctx: CommandContext, line: CommandLine): CommandCheck {
   const { verb, raw } = line;
-  const bad = ctx.utf8Mode && CREDENTIAL_VERBS.has(verb) ? NOT_TEXT : NOT_PRINTABLE;
-  if (line.malformedUtf8 || bad.test(raw)) return refused(ctx.texts.badCharacters);
+  const allowed = ctx.utf8Mode && CREDENTIAL_VERBS.has(verb) ? !NOT_TEXT.test(raw) : isPrintableAscii(raw);
+  if (line.malformedUtf8 || !allowed) return refused(ctx.texts.badCharacters);
   const run = RUN.get(verb);
   if (!run || !ctx.offers(verb)) {
     if (line.keyword === '' && ctx.texts.emptyCommand) return refused(ctx.texts.emptyCommand(ctx.state));

@@ -2,7 +2,20 @@ import type { Reply } from './reply';
 
 /** Longest reply text: the first line stays within 512 octets with CRLF (RFC 2449 §4). */
 const MAX_TEXT = 512 - '-ERR '.length - 2;
-const NOT_PRINTABLE = /[^\x20-\x7e]/;
+const OPEN_BRACKET = 0x5b;
+
+/**
+ * Whether every character is printable ASCII (RFC 1939 §3). A loop: a
+ * regular expression's test cost several times as much on the short lines of
+ * every command and reply (bench/session-path-ab.mjs).
+ */
+export function isPrintableAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
 
 /** Reply text without its leading response code (`[IN-USE] `), for servers without RESP-CODES. */
 export function withoutCode(text: string): string {
@@ -16,8 +29,8 @@ export function withoutCode(text: string): string {
  */
 export function safeText(reply: Reply, respCodes: boolean): Reply {
   if (reply.kind === 'continue' || reply.kind === 'raw') return reply;
-  let text = respCodes ? reply.text : withoutCode(reply.text);
-  if (NOT_PRINTABLE.test(text)) text = text.replace(/[^\x20-\x7e]/g, '?');
+  let text = respCodes || reply.text.charCodeAt(0) !== OPEN_BRACKET ? reply.text : withoutCode(reply.text);
+  if (!isPrintableAscii(text)) text = text.replace(/[^\x20-\x7e]/g, '?');
   // Printable ASCII by now: one octet per character.
   if (text.length > MAX_TEXT) text = text.slice(0, MAX_TEXT);
   return text === reply.text ? reply : { ...reply, text };

@@ -34,18 +34,24 @@ export class LineReader {
         this.hold(chunk.subarray(start));
         return;
       }
-      const piece = chunk.subarray(start, lf + 1);
+      const from = start;
       start = lf + 1;
       if (this.discarding) {
         this.discarding = false;
         continue;
       }
-      if (this.pendingLength + piece.length > this.limit) {
+      if (this.pendingLength + (start - from) > this.limit) {
         this.dropPending();
         this.taker.takeLine({ kind: 'too-long' });
         continue;
       }
-      const line = this.pendingLength === 0 ? piece : Buffer.concat([...(this.pending ?? []), piece]);
+      if (this.pendingLength === 0) {
+        // The common case, a line within one chunk: one view of it, without its line end.
+        const end = lf > from && chunk[lf - 1] === CR ? lf - 1 : lf;
+        this.taker.takeLine({ kind: 'line', bytes: chunk.subarray(from, end) });
+        continue;
+      }
+      const line = Buffer.concat([...this.pending!, chunk.subarray(from, start)]);
       this.dropPending();
       const end = line.length >= 2 && line[line.length - 2] === CR ? line.length - 2 : line.length - 1;
       this.taker.takeLine({ kind: 'line', bytes: line.subarray(0, end) });
