@@ -579,7 +579,9 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     });
     session = new Session(id, this.host_, connection, tls);
     this.live.add(session);
-    session.start().catch(() => connection.destroy());
+    const started = session.start();
+    // start() never rejects (a failure is an internal error); should that ever fail too, the connection goes.
+    if (started instanceof Promise) started.catch(() => connection.destroy());
   }
 }
 

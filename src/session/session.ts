@@ -100,16 +100,21 @@ export class Session
     this.endReason = 'fault';
   }
 
-  /** Sends the greeting and starts reading commands. Never rejects: a failure is an internal error. */
-  async start(): Promise<void> {
+  /**
+   * Sends the greeting and starts reading commands. Never rejects: a failure
+   * is an internal error. A promise only when something made the greeting
+   * wait (a handshake, a fault): most sessions greet at once.
+   */
+  start(): Pending {
     try {
-      await this.begin();
+      const begun = this.begin();
+      return begun instanceof Promise ? begun.catch((error) => this.endWithInternalError(error)) : undefined;
     } catch (error) {
-      await this.endWithInternalError(error);
+      return this.endWithInternalError(error);
     }
   }
 
-  private async begin(): Promise<void> {
+  private begin(): Pending {
     const at = this.now();
     this.host.emit({
       type: 'session-start',
@@ -121,15 +126,26 @@ export class Session
     });
     this.idle.touch(at);
     this.connection.whenPeerEnds(this);
-    if (this.tls === 'implicit') {
-      // RFC 8314 §3.1: the handshake comes first, the greeting after it.
-      const upgrade = await this.handshake('implicit');
-      if (!upgrade.secured) return;
-      this.host.emit({ type: 'tls', sessionId: this.id, at: this.now(), mode: 'implicit' });
-    }
+    return this.tls === 'implicit' ? this.handshakeThenGreet() : this.greet();
+  }
+
+  /** RFC 8314 §3.1: on the POP3S port the handshake comes first, the greeting after it. */
+  private async handshakeThenGreet(): Promise<void> {
+    const upgrade = await this.handshake('implicit');
+    if (!upgrade.secured) return;
+    this.host.emit({ type: 'tls', sessionId: this.id, at: this.now(), mode: 'implicit' });
+    await this.greet();
+  }
+
+  private greet(): Pending {
     const info = { remoteAddress: this.connection.remoteAddress ?? '', sessionId: this.id };
     const greeting = greetingReply(this.texts, info, this.greetingTimestamp);
-    await this.faults.greeting((shape) => this.send(greeting, shape));
+    const sent = this.faults.greeting((shape) => this.send(greeting, shape));
+    return sent instanceof Promise ? sent.then(() => this.readCommands()) : this.readCommands();
+  }
+
+  /** After the greeting: commands are read, unless the session is ending already (a fault, the client gone). */
+  private readCommands(): void {
     if (this.closing || this.connection.closed) return;
     this.listen();
   }
