@@ -34,7 +34,8 @@ class MemorySocket extends EventEmitter {
     this.written += chunk.length;
     const cb = typeof encoding === 'function' ? encoding : callback;
     if (cb) process.nextTick(cb);
-    if (this.written === chunk.length) process.nextTick(() => this.emit('data', PIPELINED));
+    // From the event loop, as a real socket's data comes: after the write's promises and ticks.
+    if (this.written === chunk.length) setImmediate(() => this.emit('data', PIPELINED));
     return true;
   }
   cork() {}
