@@ -76,8 +76,14 @@ export function isArgumentsOf(raw: string, args: readonly string[]): boolean {
   return at >= raw.length;
 }
 
-export function parseCommandLine(bytes: Buffer, utf8Mode: boolean): CommandLine {
-  const raw = bytes.toString('utf8');
+/** The command line in `bytes` from `start` to `end`, split (RFC 1939 §3). */
+export function parseCommandLine(
+  bytes: Buffer,
+  utf8Mode: boolean,
+  start = 0,
+  end = bytes.length,
+): CommandLine {
+  const raw = bytes.toString('utf8', start, end);
   const space = raw.indexOf(' ');
   const keyword = space === -1 ? raw : raw.slice(0, space);
   const rest = space === -1 ? '' : raw.slice(space + 1);
@@ -88,6 +94,6 @@ export function parseCommandLine(bytes: Buffer, utf8Mode: boolean): CommandLine 
     args: splitArguments(rest),
     rest,
     // In UTF-8 mode credentials must be well-formed UTF-8 (RFC 6856 §2.2); elsewhere they must be ASCII anyway.
-    malformedUtf8: utf8Mode && !isValidUtf8(bytes),
+    malformedUtf8: utf8Mode && !isValidUtf8(bytes.subarray(start, end)),
   };
 }

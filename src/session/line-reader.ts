@@ -1,8 +1,15 @@
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** What the line reader hands on: a complete line (without CRLF or LF), or notice of an over-long one. */
-export type InputLine = { readonly kind: 'line'; readonly bytes: Buffer } | { readonly kind: 'too-long' };
+/**
+ * What the line reader hands on: a complete line, the octets of `chunk` from
+ * `start` to `end` (without CRLF or LF), or notice of an over-long one. The
+ * line is a place in the chunk, not a view of it: a view is an object per
+ * line, and the line is read once, as text.
+ */
+export type InputLine =
+  | { readonly kind: 'line'; readonly chunk: Buffer; readonly start: number; readonly end: number }
+  | { readonly kind: 'too-long' };
 
 /** Who takes the lines (the session). */
 export interface LineTaker {
@@ -46,15 +53,15 @@ export class LineReader {
         continue;
       }
       if (this.pendingLength === 0) {
-        // The common case, a line within one chunk: one view of it, without its line end.
+        // The common case, a line within one chunk: its place in the chunk, without its line end.
         const end = lf > from && chunk[lf - 1] === CR ? lf - 1 : lf;
-        this.taker.takeLine({ kind: 'line', bytes: chunk.subarray(from, end) });
+        this.taker.takeLine({ kind: 'line', chunk, start: from, end });
         continue;
       }
       const line = Buffer.concat([...this.pending!, chunk.subarray(from, start)]);
       this.dropPending();
       const end = line.length >= 2 && line[line.length - 2] === CR ? line.length - 2 : line.length - 1;
-      this.taker.takeLine({ kind: 'line', bytes: line.subarray(0, end) });
+      this.taker.takeLine({ kind: 'line', chunk: line, start: 0, end });
     }
   }
 

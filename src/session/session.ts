@@ -286,8 +286,9 @@ export class Session
         this.host.dialect.closeOnLongLine ? this.endByServer('server-closed') : this.countBad(),
       );
     }
-    if (this.sasl) return this.handleSaslLine(input.bytes.toString('utf8'), at);
-    const line = parseCommandLine(input.bytes, this.utf8Mode);
+    const { chunk, start, end } = input;
+    if (this.sasl) return this.handleSaslLine(chunk.toString('utf8', start, end), at);
+    const line = parseCommandLine(chunk, this.utf8Mode, start, end);
     this.host.command(this.id, at, line, this.state);
 
     if (this.faults.idle) return this.dispatch(line, NO_SHAPE);
