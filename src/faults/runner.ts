@@ -72,12 +72,24 @@ export class FaultRunner implements FaultHook {
    * later still applies.
    */
   write(chunk: Buffer): Pending {
-    return this.base.write(chunk);
+    const written = this.base.write(chunk);
+    // A connection-wide throttle or fragmentation holding bytes back is a fault holding a reply.
+    return written instanceof Promise && this.base !== this.target.connection ? this.hold(written) : written;
   }
 
-  /** Whether a fault is waiting (made lazily: most sessions never wait). */
+  /** Fault work in progress (a rule being applied, a shaped write pending). */
+  private holds = 0;
+
+  /** Whether a fault is holding a reply now (not merely whether one ever fired). */
   get waiting(): boolean {
-    return this.abort !== undefined;
+    return this.holds > 0;
+  }
+
+  private hold<T>(work: Promise<T>): Promise<T> {
+    this.holds++;
+    return work.finally(() => {
+      this.holds--;
+    });
   }
 
   get idle(): boolean {
@@ -100,7 +112,7 @@ export class FaultRunner implements FaultHook {
       this.shapeConnection(rule);
       return send();
     }
-    return this.apply(rule, send, undefined);
+    return this.hold(this.apply(rule, send, undefined));
   }
 
   command(command: CommandFacts, run: SendNormally): Pending {
@@ -117,7 +129,7 @@ export class FaultRunner implements FaultHook {
       user,
     });
     if (!rule) return run();
-    return this.apply(rule, run, command);
+    return this.hold(this.apply(rule, run, command));
   }
 
   private shapeConnection(rule: BuiltRule): void {

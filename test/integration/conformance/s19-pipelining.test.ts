@@ -1,5 +1,6 @@
 // §19 Pipelining (RFC 2449 §6.6, RFC 1939 §6), over TCP.
 
+import { on } from '../../../src';
 import {
   ByteCursor,
   bigMessage,
@@ -159,6 +160,34 @@ test('§19 complete commands pipelined before a client half-close (FIN) are all 
     expect((await pop3.sessionEnd()).endReason).toBe('quit-update');
     expect(pop3.mailbox(USER).messages()).toHaveLength(3);
   });
+});
+
+test.each([
+  ['a reply fault on an earlier command', on('NOOP').reply('+OK from a fault')],
+  ['a delay on an earlier command', on('NOOP').delay(5)],
+  ['a greeting delay', on('greeting').delay(5)],
+])('§19 a half-close after %s that is over still gets every pipelined reply', async (_, rule) => {
+  // A fault that fired and finished holds nothing: the FIN must not be taken
+  // for a client leaving a held reply (which ends the session at once).
+  const big = bigMessage(FIVE_MB, false);
+  await withMailbox(
+    [...THREE, big],
+    async (pop3) => {
+      const client = await login(pop3);
+      expect(await client.command('NOOP')).toMatch(OK);
+      expect(pop3.sessions[0]!.faults).toHaveLength(1);
+      client.write('RETR 4\r\nSTAT\r\nQUIT\r\n');
+      client.end();
+      const stream = new ByteCursor(await client.readToEnd());
+      stream.statusLine(OK); // RETR 4
+      stream.exact(Buffer.concat([wireOf(big), Buffer.from('.\r\n')]));
+      stream.exact(`+OK 4 ${TOTAL + sizeOf(big)}\r\n`);
+      stream.statusLine(OK); // QUIT
+      stream.end();
+      expect((await pop3.sessionEnd()).endReason).toBe('quit-update');
+    },
+    { faults: [rule] },
+  );
 });
 
 test('§19 after AUTH, pipelined lines are SASL responses until the exchange ends, then commands again', async () => {
