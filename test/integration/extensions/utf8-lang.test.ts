@@ -137,6 +137,23 @@ test('§24 with UTF8 USER, invalid UTF-8 in USER is rejected', async () => {
   });
 });
 
+test('§24 with UTF8 USER, each line of a pipelined chunk is checked on its own octets', async () => {
+  // The check must look at the line's octets only, not the whole read: a bad
+  // line does not taint the good ones around it, and a character split
+  // across two reads is whole again.
+  await withMock(aliceOptions([], on), async (pop3) => {
+    const client = await RawClient.connect(pop3.port, utf8Lines);
+    expect(await client.command('UTF8')).toMatch(/^\+OK/);
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    client.write(latin1('USER caf\xc3\xa9\r\nUSER x\xff\r\nUSER ok\r\nUSER \xc3'));
+    expect(await client.readLine()).toMatch(/^\+OK/);
+    expect(await client.readLine()).toBe(`-ERR ${texts.badCharacters}`);
+    expect(await client.readLine()).toMatch(/^\+OK/);
+    client.write(latin1('\xa9\r\n'));
+    expect(await client.readLine()).toMatch(/^\+OK/);
+  });
+});
+
 test('§24 with UTF8 USER, PASS goes through SASLprep: a password sent decomposed (NFD) matches the stored NFC one', async () => {
   const stored = 'café'.normalize('NFC');
   const sent = 'café'.normalize('NFD');
