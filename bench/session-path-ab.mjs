@@ -3,8 +3,11 @@
 // each build in a child process of its own (its JIT and its garbage apart),
 // the children taking turns batch by batch. The kernel's share of a real
 // session (and the client's, and a shared machine's noise with them) stays
-// out, so a change of a few percent in the mock's JavaScript shows, where
-// sessions-ab.mjs over real sockets moves by ±4 % between identical builds.
+// out, so a change of a few percent in the mock's JavaScript shows:
+// identical builds agree within ±3 %, where sessions-ab.mjs over real
+// sockets moves by ±4 %. Node's stream layer is left out too (the socket's
+// write and cork do nothing), so a gain here is larger than over sockets.
+// Compare two builds at a time: each is set against the first one's round.
 // A tool to compare builds, not a measure of the product against a floor.
 //
 // Run: node bench/session-path-ab.mjs [--rounds N] DIST_A DIST_B ...
