@@ -149,8 +149,8 @@ export class Mailbox {
     return [...this.stored];
   }
 
-  /** Applies a session's deletions (UPDATE state). */
-  remove(messages: readonly StoredMessage[], sessionId: number, at = this.now()): void {
+  /** Applies a session's deletions (UPDATE state) at `at`, the session's time. */
+  remove(messages: readonly StoredMessage[], sessionId: number, at: number): void {
     if (messages.length === 0) return;
     const gone = new Set(messages);
     const deletedAt = new Date(at);

@@ -92,8 +92,8 @@ export class Maildrop {
       .map((n) => ({ number: n, uid: this.messages[n - 1]!.uid }));
   }
 
-  /** UPDATE: removes the marked messages from the mailbox; returns them. */
-  commit(sessionId: number, at?: number): StoredMessage[] {
+  /** UPDATE at `at` (the session's time): removes the marked messages from the mailbox; returns them. */
+  commit(sessionId: number, at: number): StoredMessage[] {
     const gone = this.deletedNumbers().map((n) => this.messages[n - 1]!);
     this.mailbox.remove(gone, sessionId, at);
     return gone;

@@ -19,7 +19,8 @@ export function isPrintableAscii(text: string): boolean {
 
 /** Reply text without its leading response code (`[IN-USE] `), for servers without RESP-CODES. */
 export function withoutCode(text: string): string {
-  return text.replace(/^\[[^\]]*\] ?/, '');
+  // Most texts have none: no regular expression run for them.
+  return text.charCodeAt(0) === OPEN_BRACKET ? text.replace(/^\[[^\]]*\] ?/, '') : text;
 }
 
 /**
@@ -29,7 +30,7 @@ export function withoutCode(text: string): string {
  */
 export function safeText(reply: Reply, respCodes: boolean): Reply {
   if (reply.kind === 'continue' || reply.kind === 'raw') return reply;
-  let text = respCodes || reply.text.charCodeAt(0) !== OPEN_BRACKET ? reply.text : withoutCode(reply.text);
+  let text = respCodes ? reply.text : withoutCode(reply.text);
   if (!isPrintableAscii(text)) text = text.replace(/[^\x20-\x7e]/g, '?');
   // Printable ASCII by now: one octet per character.
   if (text.length > MAX_TEXT) text = text.slice(0, MAX_TEXT);

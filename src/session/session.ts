@@ -260,7 +260,7 @@ export class Session
         this.turnAt = at;
         this.idle.touch(at);
         // Most commands finish at once; only a command that waits costs a turn.
-        const waiting = this.handle(line, at);
+        const waiting = this.handle(line);
         this.turnAt = undefined;
         if (waiting) {
           await waiting;
@@ -278,7 +278,7 @@ export class Session
     this.finishIfDrained();
   }
 
-  private handle(input: InputLine, at: number): Pending {
+  private handle(input: InputLine): Pending {
     if (input.kind === 'too-long') {
       // The -ERR ends a SASL exchange too (RFC 5034 §4): the next line is a command again.
       this.sasl = undefined;
@@ -287,9 +287,9 @@ export class Session
       );
     }
     const { chunk, start, end } = input;
-    if (this.sasl) return this.handleSaslLine(chunk.toString('utf8', start, end), at);
+    if (this.sasl) return this.handleSaslLine(chunk.toString('utf8', start, end));
     const line = parseCommandLine(chunk, this.utf8Mode, start, end);
-    this.host.command(this.id, at, line, this.state);
+    this.host.command(this.id, this.now(), line, this.state);
 
     if (this.faults.idle) return this.dispatch(line, NO_SHAPE);
     const command = {

@@ -1,4 +1,11 @@
-import { type Dialect, on, type Pop3Event, type Pop3Mock, rfcDialect } from '../../../src';
+import {
+  type Dialect,
+  type FaultRuleInput,
+  on,
+  type Pop3Event,
+  type Pop3Mock,
+  rfcDialect,
+} from '../../../src';
 import { type Clock, systemClock } from '../../../src/clock';
 import { RawClient } from '../../helpers/raw-client';
 import { ALICE_PASSWORD, startTranscriptServer } from './setup';
@@ -27,6 +34,16 @@ async function sessionEvents(server: Pop3Mock): Promise<readonly Pop3Event[]> {
   return (await server.sessionEnd()).events;
 }
 
+/** A server on a ticking clock, with `rules` in use, and a client logged in as alice. */
+async function loggedIn(...rules: FaultRuleInput[]): Promise<RawClient> {
+  pop3 = await startTranscriptServer({ clock: tickingClock() });
+  if (rules.length > 0) await pop3.use(...rules);
+  const client = await RawClient.connect(pop3.port);
+  await client.command('USER alice');
+  await client.command(`PASS ${ALICE_PASSWORD}`);
+  return client;
+}
+
 /** The events that follow the command `verb`, up to the next command. */
 function causedBy(events: readonly Pop3Event[], verb: string): Pop3Event[] {
   const at = events.findIndex((e) => e.type === 'command' && e.verb === verb);
@@ -36,10 +53,7 @@ function causedBy(events: readonly Pop3Event[], verb: string): Pop3Event[] {
 }
 
 test('the events a command causes in its turn carry the command’s reading of the clock', async () => {
-  pop3 = await startTranscriptServer({ clock: tickingClock() });
-  const client = await RawClient.connect(pop3.port);
-  await client.command('USER alice');
-  await client.command(`PASS ${ALICE_PASSWORD}`);
+  const client = await loggedIn();
   await client.multi('RETR 1');
   await client.command('DELE 1');
   await client.command('QUIT');
@@ -85,11 +99,7 @@ test('pipelined commands read together share one reading; after a command that w
 });
 
 test('a reply a fault holds back reads the clock when it leaves, not when its command came', async () => {
-  pop3 = await startTranscriptServer({ clock: tickingClock() });
-  await pop3.use(on('NOOP').delay(20));
-  const client = await RawClient.connect(pop3.port);
-  await client.command('USER alice');
-  await client.command(`PASS ${ALICE_PASSWORD}`);
+  const client = await loggedIn(on('NOOP').delay(20));
   await client.command('NOOP');
   await client.command('QUIT');
   const [command, ...after] = causedBy(await sessionEvents(pop3), 'NOOP');
@@ -142,11 +152,7 @@ test.each([
 ])(
   'a fault (%s) that fires on a command is stamped with the command’s turn, not after its reply',
   async (_, verb, rule) => {
-    pop3 = await startTranscriptServer({ clock: tickingClock() });
-    await pop3.use(rule);
-    const client = await RawClient.connect(pop3.port);
-    await client.command('USER alice');
-    await client.command(`PASS ${ALICE_PASSWORD}`);
+    const client = await loggedIn(rule);
     await client.command(verb);
     client.write('QUIT\r\n');
     await client.closed();
@@ -158,10 +164,7 @@ test.each([
 );
 
 test('a message deleted at UPDATE: deletedAt is the QUIT’s reading, as are the update and end events', async () => {
-  pop3 = await startTranscriptServer({ clock: tickingClock() });
-  const client = await RawClient.connect(pop3.port);
-  await client.command('USER alice');
-  await client.command(`PASS ${ALICE_PASSWORD}`);
+  const client = await loggedIn();
   await client.command('DELE 1');
   await client.command('QUIT');
   const events = await sessionEvents(pop3);
