@@ -392,10 +392,10 @@ export class Session
   }
 
   /** A client line inside an AUTH exchange (RFC 5034 §4): base64, or `*` to cancel. */
-  private handleSaslLine(raw: string, at: number): Pending {
+  private handleSaslLine(raw: string): Pending {
     const pending = this.sasl!;
     const { mechanism } = pending;
-    this.host.emit({ type: 'sasl-response', sessionId: this.id, at, mechanism, raw });
+    this.host.emit({ type: 'sasl-response', sessionId: this.id, at: this.now(), mechanism, raw });
     this.sasl = undefined;
     return andThen(this.answer(continueSasl(this, pending, raw)), () => undefined);
   }
