@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPop3Mock } from '../../src';
+import { type MessageSource, startPop3Mock } from '../../src';
 import { RawClient } from '../helpers/raw-client';
 
 /*
@@ -70,7 +70,7 @@ test('the same fixture used by many servers keeps its order and bytes (sources l
 });
 
 /** RETR 1 and UIDL 1 of a server seeded with `messages`. */
-async function retrAndUid(messages: (string | Buffer)[]): Promise<{ body: string; uid: string }> {
+async function retrAndUid(messages: MessageSource[]): Promise<{ body: string; uid: string }> {
   const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages } } });
   try {
     const client = await RawClient.connect(pop3.port);
@@ -85,7 +85,7 @@ async function retrAndUid(messages: (string | Buffer)[]): Promise<{ body: string
   }
 }
 
-test('a Buffer changed in place between two starts is served as it is now (only strings and files are kept prepared)', async () => {
+test('a Buffer changed in place between two starts is served as it is now, not as the copy kept of it', async () => {
   const bytes = Buffer.from('Subject: b\r\n\r\nAAAA\r\n');
   const first = await retrAndUid([bytes]);
   bytes.write('BBBB', bytes.indexOf('AAAA'));
@@ -104,4 +104,47 @@ test('the same fixture string gives the same bytes and content uid on every star
   expect(a.body).toContain('same');
   expect(other.uid).not.toBe(a.uid);
   expect(other.body).toContain('other');
+});
+
+test('equal Buffers made afresh for each start give the same bytes and content uid, a different one another uid', async () => {
+  const text = 'Subject: b\r\n\r\nsame\r\n';
+  const a = await retrAndUid([Buffer.from(text)]);
+  const b = await retrAndUid([{ raw: Buffer.from(text) }]);
+  const other = await retrAndUid([Buffer.from('Subject: b\r\n\r\nother\r\n')]);
+  expect(b).toEqual(a);
+  expect(a.body).toContain('same');
+  expect(other.uid).not.toBe(a.uid);
+  expect(other.body).toContain('other');
+});
+
+test('Buffers of the same length that differ only between the sampled places are told apart', async () => {
+  // The cache finds a Buffer by its length and four 32-octet samples (start, a third, two thirds, end); these differ only in between.
+  const make = (fill: string) =>
+    Buffer.from(`Subject: x\r\n\r\n${'a'.repeat(200)}${fill.repeat(20)}${'a'.repeat(200)}\r\n`);
+  const one = make('1');
+  const two = make('2');
+  expect(one.length).toBe(two.length);
+  const first = await retrAndUid([one]);
+  const second = await retrAndUid([two]);
+  const again = await retrAndUid([one]);
+  expect(first.body).toContain('1'.repeat(20));
+  expect(second.body).toContain('2'.repeat(20));
+  expect(again).toEqual(first);
+  expect(second.uid).not.toBe(first.uid);
+});
+
+test('a Buffer changed in place after the start does not change what the running server sends', async () => {
+  const bytes = Buffer.from('Subject: b\r\n\r\nAAAA\r\n');
+  const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages: [bytes] } } });
+  try {
+    bytes.write('BBBB', bytes.indexOf('AAAA'));
+    const client = await RawClient.connect(pop3.port);
+    await client.command('USER alice');
+    await client.command('PASS secret');
+    const reply = await client.multi('RETR 1');
+    await client.command('QUIT');
+    expect(reply.lines.join('\n')).toContain('AAAA');
+  } finally {
+    await pop3.close();
+  }
 });
