@@ -3,6 +3,7 @@ import type { ControlServer } from '../control/control-server';
 import type { Pop3MockOptions } from '../options';
 import { checkInput } from '../schema/check';
 import { pop3MockOptionsFor } from '../schema/options';
+import { rememberingCheck } from '../schema/remembered-check';
 import { Pop3Mock } from '../server/pop3-mock';
 
 /** @internal The control server the assembly attached to a mock, for tests of the browser view. */
@@ -11,6 +12,11 @@ export function controlServerOf(pop3: Pop3Mock): ControlServer | undefined {
 }
 
 const controlServers = new WeakMap<Pop3Mock, ControlServer>();
+
+/** The options check; a start with the same options as the last one (a test's beforeEach) reuses its verdict. */
+const checkOptions = rememberingCheck((options) =>
+  checkInput(pop3MockOptionsFor(options), options, { source: 'pop3-mock options', noun: 'option' }),
+);
 
 /**
  * Starts a mock POP3 server and resolves once it is listening.
@@ -26,10 +32,7 @@ const controlServers = new WeakMap<Pop3Mock, ControlServer>();
  * await pop3.close();
  */
 export async function startPop3Mock(options: Pop3MockOptions = {}): Promise<Pop3Mock> {
-  const checked = checkInput(pop3MockOptionsFor(options), options, {
-    source: 'pop3-mock options',
-    noun: 'option',
-  });
+  const checked = checkOptions(options);
   const pop3 = new Pop3Mock(checked);
   try {
     await pop3.load();

@@ -6,8 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, type Pop3MockOptions, startPop3Mock } from '../../../src';
+import { type Clock, InputError, type Pop3MockOptions, startPop3Mock } from '../../../src';
+import { systemClock } from '../../../src/clock';
 import { watchHost } from '../../helpers/host-errors';
+import { RawClient } from '../../helpers/raw-client';
 import {
   BAD_RULES,
   expectLowerCaseRuleFires,
@@ -202,5 +204,49 @@ describe('a faults file', () => {
       issues,
     });
     expect(await listeningServers()).toBeLessThanOrEqual(servers);
+  });
+});
+
+describe('a start with the same options as the last one reuses its check, and sees every change', () => {
+  test('options changed in place after a start are checked again: a bad value is refused', async () => {
+    const options: Record<string, unknown> = { users, keepSessions: 5 };
+    const pop3 = await startPop3Mock(options as Pop3MockOptions);
+    await pop3.close();
+    options.keepSessions = 0;
+    await expectRefused(options, [{ path: 'keepSessions', message: `${KEEP_SESSIONS}, got 0` }]);
+  });
+
+  test("a password changed in place is the next server's password", async () => {
+    const options = { users: { [USER]: { password: 'first' } } };
+    const first = await startPop3Mock(options);
+    await first.close();
+    options.users[USER].password = 'second';
+    const pop3 = await startPop3Mock(options);
+    try {
+      const client = await RawClient.connect(pop3.port);
+      await client.command(`USER ${USER}`);
+      expect(await client.command('PASS first')).toMatch(/^-ERR/);
+      await client.command(`USER ${USER}`);
+      expect(await client.command('PASS second')).toMatch(/^\+OK/);
+      await client.command('QUIT');
+    } finally {
+      await pop3.close();
+    }
+  });
+
+  test('a clock given anew (an object the options hold as given) is the one the next server reads', async () => {
+    const makeClock = (): Clock => ({ now: () => 1_000, setTimeout: systemClock.setTimeout });
+    const first = await startPop3Mock({ clock: makeClock() });
+    await first.close();
+    const clock = makeClock();
+    const pop3 = await startPop3Mock({ clock });
+    try {
+      clock.now = () => 5_000_000;
+      const client = await RawClient.connect(pop3.port);
+      await client.command('QUIT');
+      expect(pop3.sessions[0]?.startedAt.getTime()).toBe(5_000_000);
+    } finally {
+      await pop3.close();
+    }
   });
 });

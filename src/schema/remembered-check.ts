@@ -1,0 +1,162 @@
+import { types } from 'node:util';
+
+/**
+ * A door check that remembers the last input it passed. A suite that starts
+ * a server in every `beforeEach` hands the options check the same data again
+ * and again, and cold, as a test meets it, the schema's run was an eighth of
+ * a start-greeting-close cycle (bench/README.md, 3 Dec 2026, sixth session). The check is pure, so
+ * an input equal to the last one gets the same verdict: it gets the same
+ * checked value, and the schema does not run again.
+ *
+ * "Equal" is kept to what the schema's verdict and output can depend on:
+ * - strings, numbers and the other primitives by value;
+ * - functions and Buffers by identity (the schema checks their kind only);
+ * - arrays and plain objects by their items, and keys in order.
+ * Any other object (a class instance, a Date, a Map, a proxy), and an array
+ * or object with a hole, a getter, a non-enumerable or an inherited key,
+ * makes the input one that is never remembered: values are read from
+ * property descriptors, so no getter runs that the schema might never have
+ * run. So does an output that holds an object of the input's (a plain object
+ * the schema passes through as it was given): the next input would be
+ * answered with the old input's object, and a change the caller made to the
+ * new one would go unseen.
+ *
+ * The remembered value is shared by every caller it is returned to, so its
+ * arrays and plain objects are frozen: code that wrote to checked options
+ * would throw instead of changing another server's.
+ */
+export function rememberingCheck<T>(check: (value: unknown) => T): (value: unknown) => T {
+  let last: { readonly data: Data; readonly checked: T } | undefined;
+  return (value) => {
+    if (last !== undefined && sameData(value, last.data)) return last.checked;
+    const checked = check(value);
+    const inputObjects = new Set<object>();
+    const data = dataOf(value, inputObjects);
+    last =
+      data !== NOT_DATA && !holdsAny(checked, inputObjects)
+        ? { data, checked: freezeData(checked) }
+        : undefined;
+    return checked;
+  };
+}
+
+/** A copy of an input's data: a primitive, a function or Buffer itself, or a list or keyed copy. */
+type Data = unknown;
+const NOT_DATA = Symbol('not plain data');
+/** The copy of an array, told apart from the copy of an object. */
+class ListData {
+  constructor(readonly items: readonly Data[]) {}
+}
+/** The copy of a plain object: its keys as `for…in` gives them, in that order, and their values. */
+class ObjectData {
+  constructor(
+    readonly keys: readonly string[],
+    readonly values: readonly Data[],
+  ) {}
+}
+
+/** Deeper than options go: an input nested deeper (or a cycle) is not remembered. */
+const MAX_DEPTH = 16;
+
+/** The copy of `value`'s data, adding each array and object in it to `objects`; NOT_DATA when it is not plain data. */
+function dataOf(value: unknown, objects: Set<object>, depth = 0): Data | typeof NOT_DATA {
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return value;
+  if (depth > MAX_DEPTH) return NOT_DATA;
+  objects.add(value);
+  const plain = plainParts(value);
+  if (plain === undefined) return NOT_DATA;
+  const values: Data[] = [];
+  for (const item of plain.values) {
+    const data = dataOf(item, objects, depth + 1);
+    if (data === NOT_DATA) return NOT_DATA;
+    values.push(data);
+  }
+  return plain.keys === undefined ? new ListData(values) : new ObjectData(plain.keys, values);
+}
+
+/**
+ * Whether `value` holds the same data as `data`. A value is read as the
+ * schema reads it (`value[key]`): `data` stands for containers the schema
+ * parsed itself (the last output held none of the input's), so a getter run
+ * here is one the schema would have run.
+ */
+function sameData(value: unknown, data: Data): boolean {
+  if (data instanceof ListData) {
+    if (!isList(value)) return false;
+    const { items } = data;
+    if (value.length !== items.length) return false;
+    for (let i = 0; i < items.length; i++) if (!sameData(value[i], items[i])) return false;
+    return true;
+  }
+  if (data instanceof ObjectData) {
+    if (!isPlainObject(value)) return false;
+    const { keys, values } = data;
+    let i = 0;
+    for (const key in value) {
+      if (key !== keys[i] || !sameData(value[key], values[i])) return false;
+      i++;
+    }
+    // Every key for…in shows is its own, and it has no other (a non-enumerable one the schema would read).
+    return i === keys.length && Object.getOwnPropertyNames(value).length === i;
+  }
+  return Object.is(value, data);
+}
+
+function isList(value: unknown): value is unknown[] {
+  return Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype && !types.isProxy(value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || types.isProxy(value))
+    return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * An array's items, or a plain object's keys and values, to remember;
+ * undefined for anything else. Read from property descriptors, so no getter
+ * runs (the input may hold objects the schema passed through unread): an
+ * accessor, a non-enumerable or inherited key, a hole or a proxy make the
+ * input one that is not remembered.
+ */
+function plainParts(value: object): { keys: string[] | undefined; values: unknown[] } | undefined {
+  const list = isList(value);
+  if (!list && !isPlainObject(value)) return undefined;
+  const keys: string[] = [];
+  const values: unknown[] = [];
+  for (const name of Object.getOwnPropertyNames(value)) {
+    if (list && name === 'length') continue;
+    const descriptor = Object.getOwnPropertyDescriptor(value, name)!;
+    if (!('value' in descriptor) || !descriptor.enumerable) return undefined;
+    keys.push(name);
+    values.push(descriptor.value);
+  }
+  // Inherited enumerable keys (a key set on Object.prototype) are seen by the schema's for…in.
+  for (const key in value) if (!Object.hasOwn(value, key)) return undefined;
+  if (!list) return { keys, values };
+  // A list's own keys are its indexes, in order: one for every item, no holes and nothing else.
+  if (keys.length !== (value as unknown[]).length) return undefined;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== String(i)) return undefined;
+  return { keys: undefined, values };
+}
+
+/** Whether `output` holds, at any depth, one of `objects`. */
+function holdsAny(output: unknown, objects: Set<object>): boolean {
+  if (typeof output !== 'object' || output === null) return false;
+  if (objects.has(output)) return true;
+  if (Buffer.isBuffer(output)) return false;
+  for (const item of Array.isArray(output) ? output : Object.values(output)) {
+    if (holdsAny(item, objects)) return true;
+  }
+  return false;
+}
+
+/** Freezes the arrays and plain objects of a checked value, at every depth. */
+function freezeData<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Array.prototype && proto !== Object.prototype && proto !== null) return value;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) freezeData(item);
+  return Object.freeze(value);
+}

@@ -1,0 +1,154 @@
+// The options check remembers the last input it passed (src/schema/remembered-check.ts):
+// an equal input gets the same verdict without the check running again, and
+// anything the check's verdict or output could see differently runs it again.
+import { rememberingCheck } from '../../src/schema/remembered-check';
+
+/** A remembering check around a check that counts its runs and copies plain data, as zod does. */
+function counted(passThrough = false) {
+  const runs: unknown[] = [];
+  const check = rememberingCheck((value) => {
+    runs.push(value);
+    if (passThrough) return { kept: value };
+    return structuredCopy(value);
+  });
+  return { check, runs };
+}
+
+function structuredCopy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return value;
+  if (Array.isArray(value)) return value.map(structuredCopy);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, structuredCopy(v)]));
+}
+
+const fn = () => 0;
+
+test('an input equal to the last one is answered without running the check, with the same frozen value', () => {
+  const { check, runs } = counted();
+  const bytes = Buffer.from('x');
+  const make = () => ({
+    users: { alice: { password: 'pw', messages: ['a.eml', bytes], hook: fn } },
+    port: 0,
+  });
+  const first = check(make());
+  const second = check(make());
+  expect(runs).toHaveLength(1);
+  expect(second).toBe(first);
+  expect(Object.isFrozen(first)).toBe(true);
+  expect(Object.isFrozen((first as { users: object }).users)).toBe(true);
+});
+
+test.each([
+  ['a value changed', { a: { b: 2 }, z: 0, list: [1, 2] }],
+  ['a key added', { a: { b: 1, c: undefined }, z: 0, list: [1, 2] }],
+  ['a key missing', { a: {}, z: 0, list: [1, 2] }],
+  ['the keys in another order', { z: 0, a: { b: 1 }, list: [1, 2] }],
+  ['a list one item longer', { a: { b: 1 }, z: 0, list: [1, 2, 3] }],
+  ['-0 for 0', { a: { b: 1 }, z: -0, list: [1, 2] }],
+  ['a string for a number', { a: { b: '1' }, z: 0, list: [1, 2] }],
+  ['a list for an object', { a: [1], z: 0, list: [1, 2] }],
+  [
+    'a non-enumerable key more',
+    Object.defineProperty({ a: { b: 1 }, z: 0, list: [1, 2] }, 'port', { value: 7, enumerable: false }),
+  ],
+  ['an inherited key more', Object.assign(Object.create({ port: 7 }), { a: { b: 1 }, z: 0, list: [1, 2] })],
+  ['a proxy of equal data', new Proxy({ a: { b: 1 }, z: 0, list: [1, 2] }, {})],
+])('the check runs again for %s', (_what, next) => {
+  const { check, runs } = counted();
+  const last = { a: { b: 1 }, z: 0, list: [1, 2] };
+  check(last);
+  check({ a: { b: 1 }, z: 0, list: [1, 2] });
+  expect(runs).toHaveLength(1);
+  check(next);
+  expect(runs).toEqual([last, next]);
+});
+
+test('the check runs again after the last input was changed in place', () => {
+  const { check, runs } = counted();
+  const options = { users: { alice: { password: 'one' } } };
+  check(options);
+  options.users.alice.password = 'two';
+  check(options);
+  expect(runs).toHaveLength(2);
+});
+
+test('Buffers and functions count by identity, not content', () => {
+  const { check, runs } = counted();
+  check({ raw: Buffer.from('x'), hook: fn });
+  check({ raw: Buffer.from('x'), hook: fn });
+  check({ raw: Buffer.from('x'), hook: () => 0 });
+  expect(runs).toHaveLength(3);
+});
+
+test('an input that is not plain data is never remembered', () => {
+  class Options {
+    port = 0;
+  }
+  const hidden = () => Object.defineProperty({ a: 1 }, 'port', { value: 7, enumerable: false });
+  const inherited = () => Object.create({ port: 7 }) as object;
+  const deep = () => {
+    let value: object = { end: true };
+    for (let i = 0; i < 20; i++) value = { next: value };
+    return value;
+  };
+  const getter = () => ({
+    get port(): number {
+      throw new Error('a getter the schema never reads must not run');
+    },
+  });
+  const proxy = () => new Proxy({ port: 0 }, {});
+  // biome-ignore lint/suspicious/noSparseArray: a hole is what is tested
+  const holed = () => ({ list: [1, , 3] });
+  const makers = [
+    () => new Options(),
+    hidden,
+    inherited,
+    () => ({ at: new Date(0) }),
+    deep,
+    getter,
+    proxy,
+    holed,
+  ];
+  for (const make of makers) {
+    const runs: unknown[] = [];
+    // A check that reads nothing: only the remembering may have run a getter.
+    const check = rememberingCheck((value) => {
+      runs.push(value);
+      return { ok: true };
+    });
+    check(make());
+    check(make());
+    expect(runs).toHaveLength(2);
+  }
+});
+
+test('an output that holds an object of the input is not remembered (the next input would get the old object)', () => {
+  const { check, runs } = counted(true);
+  const first = { clock: { now: fn } };
+  check(first);
+  const second = { clock: { now: fn } };
+  expect(check(second)).toEqual({ kept: second });
+  expect((check(second) as { kept: unknown }).kept).toBe(second);
+  expect(runs).toHaveLength(3);
+});
+
+test('an input the check refuses is not remembered, and the last one that passed still is', () => {
+  const runs: unknown[] = [];
+  const check = rememberingCheck((value) => {
+    runs.push(value);
+    if ((value as { bad?: boolean }).bad) throw new Error('refused');
+    return { ok: true };
+  });
+  check({ bad: false });
+  expect(() => check({ bad: true })).toThrow('refused');
+  expect(() => check({ bad: true })).toThrow('refused');
+  check({ bad: false });
+  expect(runs).toHaveLength(3);
+});
+
+test('the same object twice in an input is plain data too', () => {
+  const { check, runs } = counted();
+  const messages = ['a.eml'];
+  check({ users: { alice: { messages }, bob: { messages } } });
+  check({ users: { alice: { messages }, bob: { messages } } });
+  expect(runs).toHaveLength(1);
+});
