@@ -66,7 +66,8 @@ export class UserDirectory {
   /** Messages into a user's mailbox; they show from the next session on (RFC 1939 §4). */
   async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]> {
     const mailbox = this.require(user);
-    return mailbox.add(await loadMessages(messages, { baseDir: this.baseDir }));
+    // Not remembered for later starts: deliveries (the SMTP intake's above all) are mostly new each time.
+    return mailbox.add(await loadMessages(messages, { baseDir: this.baseDir, remember: false }));
   }
 
   /** Lets go of the bytes of what session `sessionId` removed at its UPDATE (its record was dropped). */

@@ -148,3 +148,20 @@ test('a Buffer changed in place after the start does not change what the running
     await pop3.close();
   }
 });
+
+test('a Buffer delivered and then changed in place does not change the delivered message', async () => {
+  const pop3 = await startPop3Mock({ users: { alice: { password: 'secret' } } });
+  try {
+    const bytes = Buffer.from('Subject: d\r\n\r\nAAAA\r\n');
+    await pop3.deliver('alice', bytes);
+    bytes.write('BBBB', bytes.indexOf('AAAA'));
+    const client = await RawClient.connect(pop3.port);
+    await client.command('USER alice');
+    await client.command('PASS secret');
+    const reply = await client.multi('RETR 1');
+    await client.command('QUIT');
+    expect(reply.lines.join('\n')).toContain('AAAA');
+  } finally {
+    await pop3.close();
+  }
+});
