@@ -73,16 +73,21 @@ test('the same fixture used by many servers keeps its order and bytes (sources l
 async function retrAndUid(messages: MessageSource[]): Promise<{ body: string; uid: string }> {
   const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages } } });
   try {
-    const client = await RawClient.connect(pop3.port);
-    await client.command('USER alice');
-    await client.command('PASS secret');
-    const uid = (await client.command('UIDL 1')).split(' ')[2] ?? '';
-    const reply = await client.multi('RETR 1');
-    await client.command('QUIT');
-    return { body: reply.lines.join('\n'), uid };
+    return await retrFrom(pop3.port);
   } finally {
     await pop3.close();
   }
+}
+
+/** RETR 1 and UIDL 1 of alice (password `secret`) on the server at `port`. */
+async function retrFrom(port: number): Promise<{ body: string; uid: string }> {
+  const client = await RawClient.connect(port);
+  await client.command('USER alice');
+  await client.command('PASS secret');
+  const uid = (await client.command('UIDL 1')).split(' ')[2] ?? '';
+  const reply = await client.multi('RETR 1');
+  await client.command('QUIT');
+  return { body: reply.lines.join('\n'), uid };
 }
 
 test('a Buffer changed in place between two starts is served as it is now, not as the copy kept of it', async () => {
@@ -138,12 +143,7 @@ test('a Buffer changed in place after the start does not change what the running
   const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages: [bytes] } } });
   try {
     bytes.write('BBBB', bytes.indexOf('AAAA'));
-    const client = await RawClient.connect(pop3.port);
-    await client.command('USER alice');
-    await client.command('PASS secret');
-    const reply = await client.multi('RETR 1');
-    await client.command('QUIT');
-    expect(reply.lines.join('\n')).toContain('AAAA');
+    expect((await retrFrom(pop3.port)).body).toContain('AAAA');
   } finally {
     await pop3.close();
   }
@@ -155,12 +155,7 @@ test('a Buffer delivered and then changed in place does not change the delivered
     const bytes = Buffer.from('Subject: d\r\n\r\nAAAA\r\n');
     await pop3.deliver('alice', bytes);
     bytes.write('BBBB', bytes.indexOf('AAAA'));
-    const client = await RawClient.connect(pop3.port);
-    await client.command('USER alice');
-    await client.command('PASS secret');
-    const reply = await client.multi('RETR 1');
-    await client.command('QUIT');
-    expect(reply.lines.join('\n')).toContain('AAAA');
+    expect((await retrFrom(pop3.port)).body).toContain('AAAA');
   } finally {
     await pop3.close();
   }
