@@ -5,7 +5,8 @@
 // them. Reports each one's median cycle, its phases (start / greeting /
 // close) and its ratio to the floor.
 //
-// Run: node bench/lifecycle-ab.mjs [--cycles N] [--quit] DIST_A DIST_B ...
+// Run: node bench/lifecycle-ab.mjs [--cycles N] [--quit] [--buffers] DIST_A DIST_B ...
+//   --buffers: the 10 messages as Buffers instead of .eml files.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { num, stats } from './lib/common.mjs';
@@ -20,19 +21,21 @@ const take = (flag, withValue) => {
 };
 const cycles = Number(take('--cycles', true) ?? 1500);
 const withQuit = take('--quit', false) !== undefined;
+const asBuffers = take('--buffers', false) !== undefined;
 if (args.length === 0 || !(cycles > 0)) {
-  console.error('usage: node bench/lifecycle-ab.mjs [--cycles N] [--quit] DIST_DIR ...');
+  console.error('usage: node bench/lifecycle-ab.mjs [--cycles N] [--quit] [--buffers] DIST_DIR ...');
   process.exit(2);
 }
 const WARM_UP = 300;
 
-const files = emlFiles(smallMessages(10, 2048));
+const messages = smallMessages(10, 2048);
+const fixtures = asBuffers ? messages.map((text) => Buffer.from(text)) : emlFiles(messages);
 const sides = [];
 for (const dir of args) {
   const { startPop3Mock } = await import(pathToFileURL(resolve(dir, 'index.mjs')).href);
   sides.push({
     name: dir,
-    start: () => startPop3Mock({ users: { alice: { password: 'pw', messages: files } } }),
+    start: () => startPop3Mock({ users: { alice: { password: 'pw', messages: fixtures } } }),
   });
 }
 // The floor greets with the first build's greeting bytes, and answers its QUIT with +OK.
@@ -57,7 +60,7 @@ for (let i = 0; i < WARM_UP + cycles; i++) {
 
 const median = (side) => stats(side.runs.map((r) => r.total * 1000)).median;
 console.log(
-  `${cycles} cycles each after ${WARM_UP} warm-up, taking turns${withQuit ? ', with QUIT' : ''}; TIME_WAIT ${timeWaitBefore} → ${timeWaitCount()}`,
+  `${cycles} cycles each after ${WARM_UP} warm-up, taking turns${withQuit ? ', with QUIT' : ''}${asBuffers ? ', 10 Buffers' : ', 10 .eml files'}; TIME_WAIT ${timeWaitBefore} → ${timeWaitCount()}`,
 );
 console.log('| side | cycle µs | start / greeting / close µs | against the floor |');
 console.log('|---|---|---|---|');
