@@ -13,9 +13,16 @@ export function controlServerOf(pop3: Pop3Mock): ControlServer | undefined {
 
 const controlServers = new WeakMap<Pop3Mock, ControlServer>();
 
-/** The options check; a start with the same options as the last one (a test's beforeEach) reuses its verdict. */
-const checkOptions = rememberingCheck((options) =>
-  checkInput(pop3MockOptionsFor(options), options, { source: 'pop3-mock options', noun: 'option' }),
+/**
+ * The options check; a start with the same options as a recent one (a test's
+ * beforeEach) reuses its verdict. A dialect given as an object is checked
+ * every time: a dialect file's object is made a Dialect from the exported
+ * presets, which a program may change between starts.
+ */
+const checkOptions = rememberingCheck(
+  (options) =>
+    checkInput(pop3MockOptionsFor(options), options, { source: 'pop3-mock options', noun: 'option' }),
+  (options) => typeof (options as { dialect?: unknown } | undefined)?.dialect !== 'object',
 );
 
 /**

@@ -1,44 +1,68 @@
 import { types } from 'node:util';
 
 /**
- * A door check that remembers the last input it passed. A suite that starts
- * a server in every `beforeEach` hands the options check the same data again
- * and again, and cold, as a test meets it, the schema's run was an eighth of
- * a start-greeting-close cycle (bench/README.md, 3 Dec 2026, sixth session). The check is pure, so
- * an input equal to the last one gets the same verdict: it gets the same
- * checked value, and the schema does not run again.
+ * A door check that remembers the last inputs it passed (eight). A suite
+ * that starts a server in every `beforeEach` hands the options check the
+ * same data again and again, and cold, as a test meets it, the schema's run
+ * was an eighth of a start-greeting-close cycle (bench/README.md, 3 Dec
+ * 2026, sixth session). A check is pure, so an input equal to one it
+ * remembers gets the same verdict: it gets the same checked value, and the
+ * schema does not run again. An input holding over 1 MiB of Buffers is not
+ * remembered (it would keep them alive).
  *
  * "Equal" is kept to what the schema's verdict and output can depend on:
  * - strings, numbers and the other primitives by value;
  * - functions and Buffers by identity (the schema checks their kind only);
  * - arrays and plain objects by their items, and keys in order.
  * Any other object (a class instance, a Date, a Map, a proxy), and an array
- * or object with a hole, a getter, a non-enumerable or an inherited key,
- * makes the input one that is never remembered: values are read from
+ * or object with a hole, a getter, a Symbol, non-enumerable or inherited
+ * key, makes the input one that is never remembered: values are read from
  * property descriptors, so no getter runs that the schema might never have
  * run. So does an output that holds an object of the input's (a plain object
  * the schema passes through as it was given): the next input would be
  * answered with the old input's object, and a change the caller made to the
  * new one would go unseen.
  *
- * The remembered value is shared by every caller it is returned to, so its
- * arrays and plain objects are frozen: code that wrote to checked options
- * would throw instead of changing another server's.
+ * `madeOfInputAlone` names inputs whose checked value depends on nothing
+ * but the input: one that is built from something a program may change (a
+ * dialect file's object, made a Dialect from the exported presets) is checked
+ * every time.
+ *
+ * Each start gets its own copy of the remembered value's arrays and plain
+ * objects, as a fresh check would give it.
  */
-export function rememberingCheck<T>(check: (value: unknown) => T): (value: unknown) => T {
-  let last: { readonly data: Data; readonly checked: T } | undefined;
+export function rememberingCheck<T>(
+  check: (value: unknown) => T,
+  madeOfInputAlone: (value: unknown) => boolean = () => true,
+): (value: unknown) => T {
+  // The most recently used first.
+  const remembered: { readonly data: Data; readonly checked: T }[] = [];
   return (value) => {
-    if (last !== undefined && sameData(value, last.data)) return last.checked;
+    for (let i = 0; i < remembered.length; i++) {
+      const entry = remembered[i]!;
+      if (!sameData(value, entry.data)) continue;
+      if (i > 0) remembered.unshift(...remembered.splice(i, 1));
+      return copyOf(entry.checked);
+    }
     const checked = check(value);
+    if (!madeOfInputAlone(value)) return checked;
     const inputObjects = new Set<object>();
-    const data = dataOf(value, inputObjects);
-    last =
-      data !== NOT_DATA && !holdsAny(checked, inputObjects)
-        ? { data, checked: freezeData(checked) }
-        : undefined;
+    const data = dataOf(value, inputObjects, { bufferBytes: 0 });
+    if (data !== NOT_DATA && !holdsAny(checked, inputObjects)) {
+      remembered.unshift({ data, checked: copyOf(checked) });
+      if (remembered.length > MAX_REMEMBERED) remembered.pop();
+    }
     return checked;
   };
 }
+
+/**
+ * How many inputs are remembered: a suite's few sets of options (one per
+ * describe block, say) taking turns all find theirs.
+ */
+const MAX_REMEMBERED = 8;
+/** Buffers an input may hold and be remembered (they are kept alive while it is): fixtures, not bulk. */
+const MAX_BUFFER_BYTES = 1024 * 1024;
 
 /** A copy of an input's data: a primitive, a function or Buffer itself, or a list or keyed copy. */
 type Data = unknown;
@@ -59,15 +83,24 @@ class ObjectData {
 const MAX_DEPTH = 16;
 
 /** The copy of `value`'s data, adding each array and object in it to `objects`; NOT_DATA when it is not plain data. */
-function dataOf(value: unknown, objects: Set<object>, depth = 0): Data | typeof NOT_DATA {
-  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return value;
+function dataOf(
+  value: unknown,
+  objects: Set<object>,
+  held: { bufferBytes: number },
+  depth = 0,
+): Data | typeof NOT_DATA {
+  if (Buffer.isBuffer(value)) {
+    held.bufferBytes += value.length;
+    return held.bufferBytes > MAX_BUFFER_BYTES ? NOT_DATA : value;
+  }
+  if (typeof value !== 'object' || value === null) return value;
   if (depth > MAX_DEPTH) return NOT_DATA;
   objects.add(value);
   const plain = plainParts(value);
   if (plain === undefined) return NOT_DATA;
   const values: Data[] = [];
   for (const item of plain.values) {
-    const data = dataOf(item, objects, depth + 1);
+    const data = dataOf(item, objects, held, depth + 1);
     if (data === NOT_DATA) return NOT_DATA;
     values.push(data);
   }
@@ -96,8 +129,9 @@ function sameData(value: unknown, data: Data): boolean {
       if (key !== keys[i] || !sameData(value[key], values[i])) return false;
       i++;
     }
-    // Every key for…in shows is its own, and it has no other (a non-enumerable one the schema would read).
-    return i === keys.length && Object.getOwnPropertyNames(value).length === i;
+    // Every key for…in shows is its own, and it has no other: not a non-enumerable one, not a
+    // Symbol (a record's check reads both).
+    return i === keys.length && Reflect.ownKeys(value).length === i;
   }
   return Object.is(value, data);
 }
@@ -132,8 +166,10 @@ function plainParts(value: object): { keys: string[] | undefined; values: unknow
     keys.push(name);
     values.push(descriptor.value);
   }
-  // Inherited enumerable keys (a key set on Object.prototype) are seen by the schema's for…in.
+  // Inherited enumerable keys (a key set on Object.prototype) are seen by the schema's for…in,
+  // and Symbol keys by a record's check.
   for (const key in value) if (!Object.hasOwn(value, key)) return undefined;
+  if (Object.getOwnPropertySymbols(value).length > 0) return undefined;
   if (!list) return { keys, values };
   // A list's own keys are its indexes, in order: one for every item, no holes and nothing else.
   if (keys.length !== (value as unknown[]).length) return undefined;
@@ -152,11 +188,20 @@ function holdsAny(output: unknown, objects: Set<object>): boolean {
   return false;
 }
 
-/** Freezes the arrays and plain objects of a checked value, at every depth. */
-function freezeData<T>(value: T): T {
+/**
+ * A copy of a checked value's arrays and plain objects, at every depth (the
+ * rest, functions and Buffers, as they are): each start gets objects of its
+ * own, as a fresh check gives it, so nothing one server or its caller does
+ * to them reaches another.
+ */
+function copyOf<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    return (Object.getPrototypeOf(value) === Array.prototype ? value.map(copyOf) : value) as T;
+  }
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Array.prototype && proto !== Object.prototype && proto !== null) return value;
-  for (const item of Array.isArray(value) ? value : Object.values(value)) freezeData(item);
-  return Object.freeze(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const copy = Object.create(proto) as Record<string, unknown>;
+  for (const key of Object.keys(value)) copy[key] = copyOf((value as Record<string, unknown>)[key]);
+  return copy as T;
 }

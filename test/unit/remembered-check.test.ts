@@ -22,19 +22,43 @@ function structuredCopy(value: unknown): unknown {
 
 const fn = () => 0;
 
-test('an input equal to the last one is answered without running the check, with the same frozen value', () => {
+test('an input equal to a remembered one is answered without running the check, with a copy of its value', () => {
   const { check, runs } = counted();
   const bytes = Buffer.from('x');
   const make = () => ({
     users: { alice: { password: 'pw', messages: ['a.eml', bytes], hook: fn } },
     port: 0,
   });
-  const first = check(make());
-  const second = check(make());
+  const first = check(make()) as ReturnType<typeof make>;
+  const second = check(make()) as ReturnType<typeof make>;
+  const third = check(make()) as ReturnType<typeof make>;
   expect(runs).toHaveLength(1);
-  expect(second).toBe(first);
-  expect(Object.isFrozen(first)).toBe(true);
-  expect(Object.isFrozen((first as { users: object }).users)).toBe(true);
+  expect(second).toEqual(first);
+  // Objects of its own for each caller, as a fresh check gives: a change to one reaches no other.
+  expect(second).not.toBe(first);
+  expect(second.users.alice.messages).not.toBe(third.users.alice.messages);
+  second.users.alice.password = 'changed';
+  expect(third.users.alice.password).toBe('pw');
+  expect(check(make())).toEqual(first);
+  // Functions and Buffers are the ones given.
+  expect(second.users.alice.messages[1]).toBe(bytes);
+  expect(second.users.alice.hook).toBe(fn);
+});
+
+test('an input whose checked value is not made of the input alone is checked every time', () => {
+  const runs: unknown[] = [];
+  const check = rememberingCheck(
+    (value) => {
+      runs.push(value);
+      return { ok: true };
+    },
+    (value) => typeof (value as { dialect?: unknown }).dialect !== 'object',
+  );
+  check({ dialect: { format: 'x' } });
+  check({ dialect: { format: 'x' } });
+  check({ dialect: 'rfc' });
+  check({ dialect: 'rfc' });
+  expect(runs).toHaveLength(3);
 });
 
 test.each([
@@ -52,6 +76,7 @@ test.each([
   ],
   ['an inherited key more', Object.assign(Object.create({ port: 7 }), { a: { b: 1 }, z: 0, list: [1, 2] })],
   ['a proxy of equal data', new Proxy({ a: { b: 1 }, z: 0, list: [1, 2] }, {})],
+  ['a Symbol key more', { a: { b: 1, [Symbol('c')]: 1 }, z: 0, list: [1, 2] }],
 ])('the check runs again for %s', (_what, next) => {
   const { check, runs } = counted();
   const last = { a: { b: 1 }, z: 0, list: [1, 2] };
@@ -98,7 +123,9 @@ test('an input that is not plain data is never remembered', () => {
   const proxy = () => new Proxy({ port: 0 }, {});
   // biome-ignore lint/suspicious/noSparseArray: a hole is what is tested
   const holed = () => ({ list: [1, , 3] });
+  const symbol = () => ({ users: { alice: 'pw', [Symbol('bob')]: 'pw' } });
   const makers = [
+    symbol,
     () => new Options(),
     hidden,
     inherited,
@@ -151,4 +178,32 @@ test('the same object twice in an input is plain data too', () => {
   check({ users: { alice: { messages }, bob: { messages } } });
   check({ users: { alice: { messages }, bob: { messages } } });
   expect(runs).toHaveLength(1);
+});
+
+test('eight inputs taking turns are all remembered; a ninth makes the least recently used one checked again', () => {
+  const { check, runs } = counted();
+  const input = (n: number) => ({ users: { alice: { password: `pw${n}` } } });
+  for (let n = 0; n < 8; n++) check(input(n));
+  for (let n = 7; n >= 0; n--) check(input(n));
+  expect(runs).toHaveLength(8);
+  check(input(8)); // input(7) is now the least recently used
+  check(input(0));
+  expect(runs).toHaveLength(9);
+  check(input(7));
+  expect(runs).toHaveLength(10);
+});
+
+test('an input holding over 1 MiB of Buffers is not remembered (it would keep them alive)', () => {
+  const { check, runs } = counted();
+  const big = Buffer.alloc(1024 * 1024 + 1);
+  check({ messages: [big] });
+  check({ messages: [big] });
+  const halves = [Buffer.alloc(600 * 1024), Buffer.alloc(600 * 1024)];
+  check({ messages: halves });
+  check({ messages: halves });
+  expect(runs).toHaveLength(4);
+  const small = Buffer.alloc(1024);
+  check({ messages: [small] });
+  check({ messages: [small] });
+  expect(runs).toHaveLength(5);
 });

@@ -6,7 +6,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Clock, InputError, type Pop3MockOptions, startPop3Mock } from '../../../src';
+import {
+  type Clock,
+  type DialectFile,
+  dovecotDialect,
+  InputError,
+  type Pop3MockOptions,
+  startPop3Mock,
+} from '../../../src';
 import { systemClock } from '../../../src/clock';
 import { watchHost } from '../../helpers/host-errors';
 import { RawClient } from '../../helpers/raw-client';
@@ -207,7 +214,7 @@ describe('a faults file', () => {
   });
 });
 
-describe('a start with the same options as the last one reuses its check, and sees every change', () => {
+describe('a start with the same options as a recent one reuses its check, and sees every change', () => {
   test('options changed in place after a start are checked again: a bad value is refused', async () => {
     const options: Record<string, unknown> = { users, keepSessions: 5 };
     const pop3 = await startPop3Mock(options as Pop3MockOptions);
@@ -247,6 +254,49 @@ describe('a start with the same options as the last one reuses its check, and se
       expect(pop3.sessions[0]?.startedAt.getTime()).toBe(5_000_000);
     } finally {
       await pop3.close();
+    }
+  });
+});
+
+describe('what a recent start cannot answer for', () => {
+  test('a Symbol key in the users record is refused as a fresh check refuses it', async () => {
+    const pop3 = await startPop3Mock({ users: { [USER]: PASSWORD } });
+    await pop3.close();
+    const withSymbol = { users: { [USER]: PASSWORD, [Symbol('bob')]: PASSWORD } };
+    const fresh = await startPop3Mock(withSymbol as Pop3MockOptions).then(
+      (started) => started.close().then(() => 'started'),
+      (error: Error) => error.message,
+    );
+    expect(fresh).not.toBe('started');
+    const again = startPop3Mock(withSymbol as Pop3MockOptions);
+    await expect(again).rejects.toBeInstanceOf(InputError);
+    await expect(again).rejects.toThrow(fresh);
+  });
+
+  test('a dialect file is made from the presets as they are at each start, and leaves them as they were', async () => {
+    const options = (): Pop3MockOptions => ({
+      dialect: { format: 'pop3-mock-dialect/1', name: 'mine', extends: 'dovecot' } satisfies DialectFile,
+      users: { [USER]: PASSWORD },
+    });
+    const before = Object.isFrozen(dovecotDialect.capabilities);
+    const first = await startPop3Mock(options());
+    await first.close();
+    expect(Object.isFrozen(dovecotDialect.capabilities)).toBe(before);
+    const noop = dovecotDialect.texts.noop;
+    dovecotDialect.texts.noop = 'changed in the preset';
+    try {
+      const pop3 = await startPop3Mock(options());
+      try {
+        const client = await RawClient.connect(pop3.port);
+        await client.command(`USER ${USER}`);
+        await client.command(`PASS ${PASSWORD}`);
+        expect(await client.command('NOOP')).toBe('+OK changed in the preset');
+        await client.command('QUIT');
+      } finally {
+        await pop3.close();
+      }
+    } finally {
+      dovecotDialect.texts.noop = noop;
     }
   });
 });
