@@ -197,11 +197,14 @@ function holdsAny(output: unknown, objects: Set<object>): boolean {
 function copyOf<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
-    return (Object.getPrototypeOf(value) === Array.prototype ? value.map(copyOf) : value) as T;
+    if (Object.getPrototypeOf(value) !== Array.prototype) return value;
+    const items = new Array<unknown>(value.length);
+    for (let i = 0; i < items.length; i++) items[i] = copyOf(value[i]);
+    return items as T;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
-  const copy = Object.create(proto) as Record<string, unknown>;
+  const copy: Record<string, unknown> = proto === null ? Object.create(null) : {};
   for (const key of Object.keys(value)) copy[key] = copyOf((value as Record<string, unknown>)[key]);
   return copy as T;
 }
