@@ -22,7 +22,7 @@ const controlServers = new WeakMap<Pop3Mock, ControlServer>();
 const checkOptions = rememberingCheck(
   (options) =>
     checkInput(pop3MockOptionsFor(options), options, { source: 'pop3-mock options', noun: 'option' }),
-  (options) => typeof (options as { dialect?: unknown } | undefined)?.dialect !== 'object',
+  (checked) => typeof checked.dialect !== 'object',
 );
 
 /**

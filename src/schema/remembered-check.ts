@@ -14,41 +14,45 @@ import { types } from 'node:util';
  * - strings, numbers and the other primitives by value;
  * - functions and Buffers by identity (the schema checks their kind only);
  * - arrays and plain objects by their items, and keys in order.
- * Any other object (a class instance, a Date, a Map, a proxy), and an array
- * or object with a hole, a getter, a Symbol, non-enumerable or inherited
- * key, makes the input one that is never remembered: values are read from
- * property descriptors, so no getter runs that the schema might never have
- * run. So does an output that holds an object of the input's (a plain object
+ * Any other object (a class instance, a Date, a Map, a proxy), an object
+ * with a getter, a Symbol, non-enumerable or inherited key, and an array
+ * with a hole make the input one that is checked every time and never
+ * remembered: an object's values are read from property descriptors, so no
+ * getter runs that the schema might never have run (an array's items are
+ * read as the schema reads them). So does an output that holds an object of the input's (a plain object
  * the schema passes through as it was given): the next input would be
  * answered with the old input's object, and a change the caller made to the
  * new one would go unseen.
  *
- * `madeOfInputAlone` names inputs whose checked value depends on nothing
- * but the input: one that is built from something a program may change (a
+ * `madeOfInputAlone` tells, from the checked value, whether it depends on
+ * nothing but the input: one built from something a program may change (a
  * dialect file's object, made a Dialect from the exported presets) is checked
  * every time.
  *
- * Each start gets its own copy of the remembered value's arrays and plain
- * objects, as a fresh check would give it.
+ * The input is read once per call, before anything else. Each start gets its own copy of the remembered value's arrays and
+ * plain objects, frozen where the schema froze them (its readonly lists), as
+ * a fresh check gives it.
  */
 export function rememberingCheck<T>(
   check: (value: unknown) => T,
-  madeOfInputAlone: (value: unknown) => boolean = () => true,
+  madeOfInputAlone: (checked: T) => boolean = () => true,
 ): (value: unknown) => T {
   // The most recently used first.
   const remembered: { readonly data: Data; readonly checked: T }[] = [];
   return (value) => {
-    for (let i = 0; i < remembered.length; i++) {
-      const entry = remembered[i]!;
-      if (!sameData(value, entry.data)) continue;
-      if (i > 0) remembered.unshift(...remembered.splice(i, 1));
-      return copyOf(entry.checked);
+    // The input's data, read once, without running a getter; NOT_DATA when it is not plain data.
+    const inputObjects = new Set<object>();
+    const data = dataOfInput(value, inputObjects);
+    if (data !== NOT_DATA) {
+      for (let i = 0; i < remembered.length; i++) {
+        const entry = remembered[i]!;
+        if (!sameData(data, entry.data)) continue;
+        if (i > 0) remembered.unshift(...remembered.splice(i, 1));
+        return copyOf(entry.checked);
+      }
     }
     const checked = check(value);
-    if (!madeOfInputAlone(value)) return checked;
-    const inputObjects = new Set<object>();
-    const data = dataOf(value, inputObjects, { bufferBytes: 0 });
-    if (data !== NOT_DATA && !holdsAny(checked, inputObjects)) {
+    if (data !== NOT_DATA && madeOfInputAlone(checked) && !holdsAny(checked, inputObjects)) {
       remembered.unshift({ data, checked: copyOf(checked) });
       if (remembered.length > MAX_REMEMBERED) remembered.pop();
     }
@@ -79,6 +83,15 @@ class ObjectData {
   ) {}
 }
 
+/** {@link dataOf} of a whole input; NOT_DATA, left for the check to judge, if reading it threw. */
+function dataOfInput(value: unknown, objects: Set<object>): Data | typeof NOT_DATA {
+  try {
+    return dataOf(value, objects, { bufferBytes: 0 });
+  } catch {
+    return NOT_DATA;
+  }
+}
+
 /** Deeper than options go: an input nested deeper (or a cycle) is not remembered. */
 const MAX_DEPTH = 16;
 
@@ -107,33 +120,21 @@ function dataOf(
   return plain.keys === undefined ? new ListData(values) : new ObjectData(plain.keys, values);
 }
 
-/**
- * Whether `value` holds the same data as `data`. A value is read as the
- * schema reads it (`value[key]`): `data` stands for containers the schema
- * parsed itself (the last output held none of the input's), so a getter run
- * here is one the schema would have run.
- */
-function sameData(value: unknown, data: Data): boolean {
-  if (data instanceof ListData) {
-    if (!isList(value)) return false;
-    const { items } = data;
-    if (value.length !== items.length) return false;
-    for (let i = 0; i < items.length; i++) if (!sameData(value[i], items[i])) return false;
+/** Whether two copies of data are equal: the same kinds, keys in the same order, and equal values. */
+function sameData(a: Data, b: Data): boolean {
+  if (a instanceof ListData) {
+    if (!(b instanceof ListData) || a.items.length !== b.items.length) return false;
+    for (let i = 0; i < a.items.length; i++) if (!sameData(a.items[i], b.items[i])) return false;
     return true;
   }
-  if (data instanceof ObjectData) {
-    if (!isPlainObject(value)) return false;
-    const { keys, values } = data;
-    let i = 0;
-    for (const key in value) {
-      if (key !== keys[i] || !sameData(value[key], values[i])) return false;
-      i++;
+  if (a instanceof ObjectData) {
+    if (!(b instanceof ObjectData) || a.keys.length !== b.keys.length) return false;
+    for (let i = 0; i < a.keys.length; i++) {
+      if (a.keys[i] !== b.keys[i] || !sameData(a.values[i], b.values[i])) return false;
     }
-    // Every key for…in shows is its own, and it has no other: not a non-enumerable one, not a
-    // Symbol (a record's check reads both).
-    return i === keys.length && Reflect.ownKeys(value).length === i;
+    return true;
   }
-  return Object.is(value, data);
+  return !(b instanceof ListData || b instanceof ObjectData) && Object.is(a, b);
 }
 
 function isList(value: unknown): value is unknown[] {
@@ -148,33 +149,35 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * An array's items, or a plain object's keys and values, to remember;
- * undefined for anything else. Read from property descriptors, so no getter
- * runs (the input may hold objects the schema passed through unread): an
- * accessor, a non-enumerable or inherited key, a hole or a proxy make the
- * input one that is not remembered.
+ * An array's items, or a plain object's keys and values; undefined for
+ * anything else. Read from property descriptors, so no getter runs: an
+ * accessor, a hole, a Symbol, non-enumerable or inherited key (an object's
+ * check reads those too), or a proxy make the input one that is checked.
  */
 function plainParts(value: object): { keys: string[] | undefined; values: unknown[] } | undefined {
-  const list = isList(value);
-  if (!list && !isPlainObject(value)) return undefined;
+  if (isList(value)) {
+    // Items are read as the schema reads a list, every index (a descriptor each cost ten times as
+    // much); an index with a getter, which no one writes, would run it.
+    const values: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) return undefined;
+      values[i] = value[i];
+    }
+    return { keys: undefined, values };
+  }
+  if (!isPlainObject(value)) return undefined;
   const keys: string[] = [];
   const values: unknown[] = [];
-  for (const name of Object.getOwnPropertyNames(value)) {
-    if (list && name === 'length') continue;
-    const descriptor = Object.getOwnPropertyDescriptor(value, name)!;
-    if (!('value' in descriptor) || !descriptor.enumerable) return undefined;
-    keys.push(name);
+  for (const key in value) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    // Undefined for an inherited key (one set on Object.prototype), which the schema's for…in sees.
+    if (descriptor === undefined || !('value' in descriptor)) return undefined;
+    keys.push(key);
     values.push(descriptor.value);
   }
-  // Inherited enumerable keys (a key set on Object.prototype) are seen by the schema's for…in,
-  // and Symbol keys by a record's check.
-  for (const key in value) if (!Object.hasOwn(value, key)) return undefined;
-  if (Object.getOwnPropertySymbols(value).length > 0) return undefined;
-  if (!list) return { keys, values };
-  // A list's own keys are its indexes, in order: one for every item, no holes and nothing else.
-  if (keys.length !== (value as unknown[]).length) return undefined;
-  for (let i = 0; i < keys.length; i++) if (keys[i] !== String(i)) return undefined;
-  return { keys: undefined, values };
+  // No key but those: not a non-enumerable one, not a Symbol (a record's check reads both).
+  const others = Object.getOwnPropertyNames(value).length !== keys.length;
+  return others || Object.getOwnPropertySymbols(value).length > 0 ? undefined : { keys, values };
 }
 
 /** Whether `output` holds, at any depth, one of `objects`. */
@@ -200,11 +203,12 @@ function copyOf<T>(value: T): T {
     if (Object.getPrototypeOf(value) !== Array.prototype) return value;
     const items = new Array<unknown>(value.length);
     for (let i = 0; i < items.length; i++) items[i] = copyOf(value[i]);
-    return items as T;
+    return (Object.isFrozen(value) ? Object.freeze(items) : items) as T;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   const copy: Record<string, unknown> = proto === null ? Object.create(null) : {};
   for (const key of Object.keys(value)) copy[key] = copyOf((value as Record<string, unknown>)[key]);
-  return copy as T;
+  // What the schema froze (its readonly lists) is frozen in the copy too.
+  return (Object.isFrozen(value) ? Object.freeze(copy) : copy) as T;
 }

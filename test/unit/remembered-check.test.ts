@@ -50,15 +50,63 @@ test('an input whose checked value is not made of the input alone is checked eve
   const check = rememberingCheck(
     (value) => {
       runs.push(value);
-      return { ok: true };
+      const { dialect } = value as { dialect: unknown };
+      // As the options schema makes a dialect file's object a new Dialect.
+      return { dialect: typeof dialect === 'object' ? { made: true } : dialect };
     },
-    (value) => typeof (value as { dialect?: unknown }).dialect !== 'object',
+    (checked) => typeof checked.dialect !== 'object',
   );
   check({ dialect: { format: 'x' } });
   check({ dialect: { format: 'x' } });
   check({ dialect: 'rfc' });
   check({ dialect: 'rfc' });
   expect(runs).toHaveLength(3);
+});
+
+test('what the check froze is frozen in every copy, and nothing else is', () => {
+  const check = rememberingCheck(() => ({ verbs: Object.freeze(['RETR']), lines: ['-ERR no'] }));
+  const first = check({ a: 1 });
+  const second = check({ a: 1 });
+  expect(second).not.toBe(first);
+  expect(Object.isFrozen(second.verbs)).toBe(true);
+  expect(Object.isFrozen(second.lines)).toBe(false);
+  expect(Object.isFrozen(second)).toBe(false);
+});
+
+test("no getter of an input's objects runs, whether it is answered from memory or checked", () => {
+  let reads = 0;
+  const counting = () => {
+    reads++;
+    return 1;
+  };
+  const runs: unknown[] = [];
+  // A check that reads nothing: a read counted is the remembering's.
+  const check = rememberingCheck((value) => {
+    runs.push(value);
+    return { ok: true };
+  });
+  check({ a: { b: 1 } });
+  const input = { a: Object.defineProperty({}, 'b', { get: counting, enumerable: true }) };
+  check(input);
+  check(input);
+  expect(reads).toBe(0);
+  expect(runs).toHaveLength(3);
+});
+
+test("a list's items are read once a call, as the schema reads them (an index with a getter too)", () => {
+  let reads = 0;
+  const list = Object.defineProperty([0], 0, {
+    get: () => {
+      reads++;
+      return 1;
+    },
+    enumerable: true,
+  });
+  const { check, runs } = counted();
+  check({ list: [1] });
+  check({ list });
+  expect(reads).toBe(1);
+  expect(runs).toHaveLength(1);
 });
 
 test.each([
