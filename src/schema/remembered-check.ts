@@ -16,10 +16,10 @@ import { types } from 'node:util';
  * - arrays and plain objects by their items, and keys in order.
  * Any other object (a class instance, a Date, a Map, a proxy), an object
  * with a getter, a Symbol, non-enumerable or inherited key, and an array
- * with a hole make the input one that is checked every time and never
- * remembered: an object's values are read from property descriptors, so no
- * getter runs that the schema might never have run (an array's items are
- * read as the schema reads them). So does an output that holds an object of the input's (a plain object
+ * with a hole or a getter make the input one that is checked every time and
+ * never remembered: values are read from property descriptors, so no getter
+ * runs here (it would run again in the check, and the two reads could
+ * differ). So does an output that holds an object of the input's (a plain object
  * the schema passes through as it was given): the next input would be
  * answered with the old input's object, and a change the caller made to the
  * new one would go unseen.
@@ -138,7 +138,8 @@ function sameData(a: Data, b: Data): boolean {
 }
 
 function isList(value: unknown): value is unknown[] {
-  return Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype && !types.isProxy(value);
+  // The proxy first: asking a proxy for its prototype runs its trap.
+  return Array.isArray(value) && !types.isProxy(value) && Object.getPrototypeOf(value) === Array.prototype;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -156,12 +157,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 function plainParts(value: object): { keys: string[] | undefined; values: unknown[] } | undefined {
   if (isList(value)) {
-    // Items are read as the schema reads a list, every index (a descriptor each cost ten times as
-    // much); an index with a getter, which no one writes, would run it.
     const values: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) return undefined;
-      values[i] = value[i];
+      // A getter here would run again in the check, and the two reads could differ.
+      const descriptor = Object.getOwnPropertyDescriptor(value, i);
+      if (descriptor === undefined || !('value' in descriptor)) return undefined;
+      values[i] = descriptor.value;
     }
     return { keys: undefined, values };
   }

@@ -178,7 +178,12 @@ except Exception as e:
 for op in ops:
     name, args = op[0], op[1:]
     try:
-        if name == 'stls':
+        if name == 'timeout':
+            # From here on: a short timeout for the command meant to time out only, not the greeting
+            # and login before it, which a loaded machine can take longer than that to answer.
+            client.sock.settimeout(args[0])
+            out.append({'ok': args[0]})
+        elif name == 'stls':
             context = ssl.create_default_context(cadata=args[0])
             out.append({'ok': enc(client.stls(context))})
         elif name == 'lines':

@@ -102,17 +102,14 @@ describe('hang()', () => {
       const rule = on('PASS').hang();
       await pop3.use(rule);
       const start = performance.now();
-      const py = await python(
-        pop3.port,
-        [
-          ['user', USER],
-          ['pass_', PASSWORD],
-        ],
-        0.3,
-      );
+      const py = await python(pop3.port, [
+        ['user', USER],
+        ['timeout', 0.3],
+        ['pass_', PASSWORD],
+      ]);
       expect(since(start)).toBeGreaterThanOrEqual(300 - SLACK_MS);
       expect(py[1]).toEqual({ ok: `+OK send PASS for ${USER}` });
-      expect(py[2]).toEqual({ raised: 'TimeoutError', message: 'timed out' });
+      expect(py[3]).toEqual({ raised: 'TimeoutError', message: 'timed out' });
       const session = pop3.sessions[0]!;
       expect(session.commands()).toEqual([`USER ${USER}`, 'PASS ******']);
       expectFault(pop3, session, rule, 'hang');
@@ -212,16 +209,13 @@ describe('stall()', () => {
   test('Python poplib times out on a stalled RETR', async () => {
     await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('RETR').stall({ afterBytes: 30 }));
-      const py = await python(
-        pop3.port,
-        [
-          ['user', USER],
-          ['pass_', PASSWORD],
-          ['retr', 1],
-        ],
-        0.3,
-      );
-      expect(py[3]).toEqual({ raised: 'TimeoutError', message: 'timed out' });
+      const py = await python(pop3.port, [
+        ['user', USER],
+        ['pass_', PASSWORD],
+        ['timeout', 0.3],
+        ['retr', 1],
+      ]);
+      expect(py[4]).toEqual({ raised: 'TimeoutError', message: 'timed out' });
     });
   });
 });
