@@ -15,6 +15,7 @@ import {
   observeLoggedIn,
   PASSWORD,
   python,
+  pythonRetrWithShortTimeout,
   receivedLines,
   receivedText,
   retrData,
@@ -121,13 +122,10 @@ describe('noTerminator()', () => {
   test('Python poplib waits for the terminator and times out', async () => {
     await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('RETR').noTerminator());
-      const py = await python(pop3.port, [
-        ['user', USER],
-        ['pass_', PASSWORD],
-        ['timeout', 0.3],
-        ['retr', 1],
-      ]);
-      expect(py[4]).toEqual({ raised: 'TimeoutError', message: 'timed out' });
+      expect(await pythonRetrWithShortTimeout(pop3.port)).toEqual({
+        raised: 'TimeoutError',
+        message: 'timed out',
+      });
     });
   });
 });

@@ -235,5 +235,16 @@ export async function python(
   });
 }
 
+/** Python's poplib logs in as alice, then sends RETR 1 with a 0.3 s timeout: what that gave (its result 4). */
+export async function pythonRetrWithShortTimeout(port: number): Promise<PyResult | undefined> {
+  const py = await python(port, [
+    ['user', USER],
+    ['pass_', PASSWORD],
+    ['timeout', 0.3],
+    ['retr', 1],
+  ]);
+  return py[4];
+}
+
 /** Milliseconds since `start` (performance.now()). */
 export const since = (start: number): number => performance.now() - start;

@@ -13,6 +13,7 @@ import {
   observeLoggedIn,
   PASSWORD,
   python,
+  pythonRetrWithShortTimeout,
   RawClient,
   retrData,
   since,
@@ -209,13 +210,10 @@ describe('stall()', () => {
   test('Python poplib times out on a stalled RETR', async () => {
     await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('RETR').stall({ afterBytes: 30 }));
-      const py = await python(pop3.port, [
-        ['user', USER],
-        ['pass_', PASSWORD],
-        ['timeout', 0.3],
-        ['retr', 1],
-      ]);
-      expect(py[4]).toEqual({ raised: 'TimeoutError', message: 'timed out' });
+      expect(await pythonRetrWithShortTimeout(pop3.port)).toEqual({
+        raised: 'TimeoutError',
+        message: 'timed out',
+      });
     });
   });
 });
