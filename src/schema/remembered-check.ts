@@ -29,7 +29,8 @@ import { types } from 'node:util';
  * dialect file's object, made a Dialect from the exported presets) is checked
  * every time.
  *
- * The input is read once per call, before anything else. Each start gets its own copy of the remembered value's arrays and
+ * The input is only ever read through property descriptors (no getter, no
+ * proxy trap runs). Each start gets its own copy of the remembered value's arrays and
  * plain objects, frozen where the schema froze them (its readonly lists), as
  * a fresh check gives it.
  */
@@ -40,17 +41,15 @@ export function rememberingCheck<T>(
   // The most recently used first.
   const remembered: { readonly data: Data; readonly checked: T }[] = [];
   return (value) => {
-    // The input's data, read once, without running a getter; NOT_DATA when it is not plain data.
+    for (let i = 0; i < remembered.length; i++) {
+      const entry = remembered[i]!;
+      if (!holdsData(value, entry.data)) continue;
+      if (i > 0) remembered.unshift(...remembered.splice(i, 1));
+      return copyOf(entry.checked);
+    }
+    // The input's data as it was given, before the check runs; NOT_DATA when it is not plain data.
     const inputObjects = new Set<object>();
     const data = dataOfInput(value, inputObjects);
-    if (data !== NOT_DATA) {
-      for (let i = 0; i < remembered.length; i++) {
-        const entry = remembered[i]!;
-        if (!sameData(data, entry.data)) continue;
-        if (i > 0) remembered.unshift(...remembered.splice(i, 1));
-        return copyOf(entry.checked);
-      }
-    }
     const checked = check(value);
     if (data !== NOT_DATA && madeOfInputAlone(checked) && !holdsAny(checked, inputObjects)) {
       remembered.unshift({ data, checked: copyOf(checked) });
@@ -120,21 +119,52 @@ function dataOf(
   return plain.keys === undefined ? new ListData(values) : new ObjectData(plain.keys, values);
 }
 
-/** Whether two copies of data are equal: the same kinds, keys in the same order, and equal values. */
-function sameData(a: Data, b: Data): boolean {
-  if (a instanceof ListData) {
-    if (!(b instanceof ListData) || a.items.length !== b.items.length) return false;
-    for (let i = 0; i < a.items.length; i++) if (!sameData(a.items[i], b.items[i])) return false;
-    return true;
-  }
-  if (a instanceof ObjectData) {
-    if (!(b instanceof ObjectData) || a.keys.length !== b.keys.length) return false;
-    for (let i = 0; i < a.keys.length; i++) {
-      if (a.keys[i] !== b.keys[i] || !sameData(a.values[i], b.values[i])) return false;
+/**
+ * Whether `value` holds the data `data` is a copy of: the same kinds, keys in
+ * the same order, equal values. The same rules as {@link dataOf}, read the
+ * same way (no getter runs), without making a copy: a start that finds its
+ * options makes nothing but the copy of the checked value.
+ */
+function holdsData(value: unknown, data: Data): boolean {
+  if (data instanceof ListData) {
+    const { items } = data;
+    if (!isList(value) || value.length !== items.length) return false;
+    for (let i = 0; i < items.length; i++) {
+      const item = ownValue(value, i);
+      if (item === NO_VALUE || !holdsData(item, items[i])) return false;
     }
     return true;
   }
-  return !(b instanceof ListData || b instanceof ObjectData) && Object.is(a, b);
+  if (data instanceof ObjectData) {
+    if (!isPlainObject(value)) return false;
+    const { keys, values } = data;
+    let i = 0;
+    for (const key in value) {
+      if (key !== keys[i]) return false;
+      const item = ownValue(value, key);
+      if (item === NO_VALUE || !holdsData(item, values[i])) return false;
+      i++;
+    }
+    return i === keys.length && noOtherKeys(value, i);
+  }
+  return Object.is(value, data);
+}
+
+/** What {@link ownValue} gives for a key that is not a data property of the object's own. */
+const NO_VALUE = Symbol('no own data value');
+
+/** The value of `key` if it is an own data property of `value`, else NO_VALUE: a getter is not run. */
+function ownValue(value: object, key: string | number): unknown {
+  // A getter here would run again in the check, and two reads of it can differ.
+  const descriptor = Object.getOwnPropertyDescriptor(value, key);
+  return descriptor !== undefined && 'value' in descriptor ? descriptor.value : NO_VALUE;
+}
+
+/** Whether an object's own keys are the `count` that for…in showed: no non-enumerable one, no Symbol (a record's check reads both). */
+function noOtherKeys(value: object, count: number): boolean {
+  return (
+    Object.getOwnPropertyNames(value).length === count && Object.getOwnPropertySymbols(value).length === 0
+  );
 }
 
 function isList(value: unknown): value is unknown[] {
@@ -159,10 +189,8 @@ function plainParts(value: object): { keys: string[] | undefined; values: unknow
   if (isList(value)) {
     const values: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      // A getter here would run again in the check, and the two reads could differ.
-      const descriptor = Object.getOwnPropertyDescriptor(value, i);
-      if (descriptor === undefined || !('value' in descriptor)) return undefined;
-      values[i] = descriptor.value;
+      values[i] = ownValue(value, i);
+      if (values[i] === NO_VALUE) return undefined;
     }
     return { keys: undefined, values };
   }
@@ -170,15 +198,13 @@ function plainParts(value: object): { keys: string[] | undefined; values: unknow
   const keys: string[] = [];
   const values: unknown[] = [];
   for (const key in value) {
-    const descriptor = Object.getOwnPropertyDescriptor(value, key);
-    // Undefined for an inherited key (one set on Object.prototype), which the schema's for…in sees.
-    if (descriptor === undefined || !('value' in descriptor)) return undefined;
+    // NO_VALUE for a getter, and for an inherited key (one set on Object.prototype), which the schema's for…in sees.
+    const item = ownValue(value, key);
+    if (item === NO_VALUE) return undefined;
     keys.push(key);
-    values.push(descriptor.value);
+    values.push(item);
   }
-  // No key but those: not a non-enumerable one, not a Symbol (a record's check reads both).
-  const others = Object.getOwnPropertyNames(value).length !== keys.length;
-  return others || Object.getOwnPropertySymbols(value).length > 0 ? undefined : { keys, values };
+  return noOtherKeys(value, keys.length) ? { keys, values } : undefined;
 }
 
 /** Whether `output` holds, at any depth, one of `objects`. */
