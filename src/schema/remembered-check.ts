@@ -3,9 +3,9 @@ import { types } from 'node:util';
 /**
  * A door check that remembers the last inputs it passed (eight). A suite
  * that starts a server in every `beforeEach` hands the options check the
- * same data again and again, and cold, as a test meets it, the schema's run
- * was an eighth of a start-greeting-close cycle (bench/README.md, 3 Dec
- * 2026, sixth session). A check is pure, so an input equal to one it
+ * same data again and again, and cold, as a test meets it, the schema's
+ * run was an eighth of a start-greeting-close cycle (bench/README.md, 3
+ * Dec 2026, sixth session). A check is pure, so an input equal to one it
  * remembers gets the same verdict: it gets the same checked value, and the
  * schema does not run again. An input holding over 1 MiB of Buffers is not
  * remembered (it would keep them alive).
@@ -14,25 +14,26 @@ import { types } from 'node:util';
  * - strings, numbers and the other primitives by value;
  * - functions and Buffers by identity (the schema checks their kind only);
  * - arrays and plain objects by their items, and keys in order.
+ *
  * Any other object (a class instance, a Date, a Map, a proxy), an object
  * with a getter, a Symbol, non-enumerable or inherited key, and an array
- * with a hole or a getter make the input one that is checked every time and
- * never remembered: values are read from property descriptors, so no getter
- * runs here (it would run again in the check, and the two reads could
- * differ). So does an output that holds an object of the input's (a plain object
- * the schema passes through as it was given): the next input would be
- * answered with the old input's object, and a change the caller made to the
- * new one would go unseen.
+ * with a hole or a getter make the input one that is checked every time
+ * and never remembered: values are read from property descriptors, so no
+ * getter runs here (it would run again in the check, and the two reads
+ * could differ). So does an output that holds an object of the input's (a
+ * plain object the schema passes through as it was given): the next input
+ * would be answered with the old input's object, and a change the caller
+ * made to the new one would go unseen.
  *
  * `madeOfInputAlone` tells, from the checked value, whether it depends on
  * nothing but the input: one built from something a program may change (a
- * dialect file's object, made a Dialect from the exported presets) is checked
- * every time.
+ * dialect file's object, made a Dialect from the exported presets) is
+ * checked every time.
  *
  * The input is only ever read through property descriptors (no getter, no
- * proxy trap runs). Each start gets its own copy of the remembered value's arrays and
- * plain objects, frozen where the schema froze them (its readonly lists), as
- * a fresh check gives it.
+ * proxy trap runs). Each start gets its own copy of the remembered value's
+ * arrays and plain objects, frozen where the schema froze them (its
+ * readonly lists), as a fresh check gives it.
  */
 export function rememberingCheck<T>(
   check: (value: unknown) => T,
