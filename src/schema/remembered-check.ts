@@ -102,6 +102,9 @@ function dataOf(
   held: { bufferBytes: number },
   depth = 0,
 ): Data | typeof NOT_DATA {
+  // Before anything asks it a question (isBuffer's instanceof runs a proxy's trap), and a function
+  // too: a proxy kept as a value would have its trap run by every later lookup, and throw once revoked.
+  if (types.isProxy(value)) return NOT_DATA;
   if (Buffer.isBuffer(value)) {
     held.bufferBytes += value.length;
     return held.bufferBytes > MAX_BUFFER_BYTES ? NOT_DATA : value;

@@ -261,3 +261,22 @@ test('an input holding over 1 MiB of Buffers is not remembered (it would keep th
   check({ messages: [small] });
   expect(runs).toHaveLength(5);
 });
+
+test('a proxy, even of a function, is never remembered: no trap of it runs later, revoked or not', () => {
+  const traps: string[] = [];
+  const { proxy: logger, revoke } = Proxy.revocable(() => {}, {
+    getPrototypeOf(target) {
+      traps.push('getPrototypeOf');
+      return Reflect.getPrototypeOf(target);
+    },
+  });
+  const { check, runs } = counted();
+  check({ logger, port: 0 });
+  check({ logger, port: 0 });
+  expect(runs).toHaveLength(2);
+  revoke();
+  expect(check({ logger: fn, port: 0 })).toEqual({ logger: fn, port: 0 });
+  check({ logger: fn, port: 0 });
+  expect(runs).toHaveLength(3);
+  expect(traps).toEqual([]);
+});
