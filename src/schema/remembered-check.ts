@@ -83,7 +83,11 @@ class ObjectData {
   ) {}
 }
 
-/** {@link dataOf} of a whole input; NOT_DATA, left for the check to judge, if reading it threw. */
+/**
+ * {@link dataOf} of a whole input; NOT_DATA, left for the check to judge, if
+ * reading it threw (an object whose prototype chain holds a revoked proxy:
+ * `Buffer.isBuffer` walks it). The check meets the same object and reports it.
+ */
 function dataOfInput(value: unknown, objects: Set<object>): Data | typeof NOT_DATA {
   try {
     return dataOf(value, objects, { bufferBytes: 0 });

@@ -280,3 +280,13 @@ test('a proxy, even of a function, is never remembered: no trap of it runs later
   expect(runs).toHaveLength(3);
   expect(traps).toEqual([]);
 });
+
+test('an input the remembering cannot read (a revoked proxy in a prototype chain) is left to the check', () => {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  const input = { clock: Object.create(proxy) as object };
+  revoke();
+  const check = rememberingCheck(() => {
+    throw new Error('the check reports it');
+  });
+  expect(() => check(input)).toThrow('the check reports it');
+});
