@@ -56,3 +56,10 @@ export interface Stepped {
 export type CommandResult = Reply | Stepped;
 
 export const stepped = (reply: Reply, next: NextStep): Stepped => ({ kind: 'step', reply, next });
+
+/** The reply of a command's result. */
+export const replyOf = (result: CommandResult): Reply => (result.kind === 'step' ? result.reply : result);
+
+/** The step a command's result decided, if any. */
+export const nextOf = (result: CommandResult): NextStep | undefined =>
+  result.kind === 'step' ? result.next : undefined;

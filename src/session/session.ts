@@ -7,7 +7,7 @@ import { andThen, type Pending } from '../pending';
 import { checkCommand } from '../protocol/command-check';
 import { type CommandLine, parseCommandLine } from '../protocol/command-line';
 import { apopTimestamp, greetingReply } from '../protocol/greeting';
-import type { CommandResult, NextStep, PendingSasl } from '../protocol/outcome';
+import { type CommandResult, type NextStep, nextOf, type PendingSasl, replyOf } from '../protocol/outcome';
 import { err, firstLine, type Reply, statusOf } from '../protocol/reply';
 import { safeText } from '../protocol/reply-text';
 import { continueSasl } from '../protocol/steps/sasl';
@@ -23,12 +23,6 @@ import { tlsFailureCause } from './tls-failure';
 
 /** A reply sent as the RFC asks: no fault reshapes it. */
 const NO_SHAPE: ReplyShape = {};
-
-/** A command's reply, and the step it decided. */
-interface Answered {
-  readonly reply: Reply;
-  readonly next: NextStep | undefined;
-}
 
 /** Queued lines above which the socket is paused (pipelining with input backpressure). */
 const PAUSE_AT = 64;
@@ -322,7 +316,9 @@ export class Session
   }
 
   /** What follows a command's reply: the bad-command count, the close after QUIT, STLS's handshake. */
-  private afterReply({ reply, next }: Answered): Pending {
+  private afterReply(result: CommandResult): Pending {
+    const reply = replyOf(result);
+    const next = nextOf(result);
     const failed = reply.kind === 'status' && !reply.ok;
     if (!failed) this.badCommands = 0;
     const counted = failed && this.state === 'TRANSACTION' ? this.countBad() : undefined;
@@ -339,18 +335,21 @@ export class Session
     if (next?.kind === 'start-tls') return this.upgrade();
   }
 
-  /** Applies a command's next step, then sends its reply. */
-  private answer(result: CommandResult, shape: ReplyShape = NO_SHAPE): Pending<Answered> {
-    const { reply, next } = result.kind === 'step' ? result : { reply: result, next: undefined };
+  /**
+   * Applies a command's next step, then sends its reply; gives the result
+   * back (no object per command: most are plain replies).
+   */
+  private answer(result: CommandResult, shape: ReplyShape = NO_SHAPE): Pending<CommandResult> {
+    const next = nextOf(result);
     if (next) this.apply(next);
-    const sent = this.send(reply, shape);
-    return sent instanceof Promise ? sent.then(() => this.replied(reply, next)) : this.replied(reply, next);
+    const sent = this.send(replyOf(result), shape);
+    return sent instanceof Promise ? sent.then(() => this.replied(result, next)) : this.replied(result, next);
   }
 
   /** Right after a reply left: in the same turn as its event, so no client can have read it before this runs. */
-  private replied(reply: Reply, next: NextStep | undefined): Answered {
+  private replied(result: CommandResult, next: NextStep | undefined): CommandResult {
     if ((next?.kind === 'quit' || next?.kind === 'update') && this.endReason) this.recordEnd(this.endReason);
-    return { reply, next };
+    return result;
   }
 
   /** What a step decided, made real: state, lock, maildrop, transcript, and what the next lines are. */
