@@ -61,7 +61,9 @@ export function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
   const median = n === 0 ? Number.NaN : n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  return { median, min: sorted[0], max: sorted[n - 1], n };
+  // Quartiles by the nearest rank: the middle half of the values lies between them.
+  const rank = (q) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))];
+  return { median, min: sorted[0], max: sorted[n - 1], n, q1: rank(0.25), q3: rank(0.75) };
 }
 
 /** A number with a sensible amount of digits. */
@@ -126,7 +128,13 @@ export function compareRow({ measure, unit, mock, floor, target, limit, better, 
   const m = stats(mock);
   const f = floor ? stats(floor) : undefined;
   let ratio = f ? m.median / f.median : undefined;
-  if (f && paired) ratio = stats(mock.map((x, i) => x / floor[i])).median;
+  let spread = '';
+  if (f && paired) {
+    // Each round's ratio, so a machine that slows down for a while slows both sides of a pair.
+    const ratios = stats(mock.map((x, i) => x / floor[i]));
+    ratio = ratios.median;
+    spread = `paired ratios: middle half ${num(ratios.q1, 2)}-${num(ratios.q3, 2)}x of ${ratios.n}`;
+  }
   let met;
   if (limit !== undefined && ratio !== undefined) met = better === 'higher' ? ratio >= limit : ratio <= limit;
   return row({
@@ -139,7 +147,7 @@ export function compareRow({ measure, unit, mock, floor, target, limit, better, 
     ratio,
     target,
     met,
-    note,
+    note: [note, spread].filter(Boolean).join('; '),
   });
 }
 
