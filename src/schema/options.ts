@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import type { Dialect } from '../dialects';
 import type { DialectFile } from '../dialects/dialect-file';
 import { dialectFromFile } from '../dialects/from-file';
-import type { ComposedMessage } from '../fixtures/types';
+import type { ComposedMessage, PathMessage, RawMessage } from '../fixtures/types';
 import type { Pop3MockOptions } from '../options';
 import type { TlsCertificateMode, TlsVersion } from '../vocabulary';
 import { dialectFile } from './dialect-file';
@@ -78,7 +78,12 @@ export const composerFieldsComplete: Exclude<
  * zod reported whenever the form an object was meant as failed (bad base64
  * came out as `unknown key "rawBase64"`).
  */
-const OTHER_FORM_KEYS = ['raw', 'rawBase64', 'path', 'mboxFormat'] as const;
+const OTHER_FORM_KEYS = ['raw', 'rawBase64', 'path', 'mboxFormat'] as const satisfies readonly OtherFormKey[];
+/** The keys of the other message forms (`rawBase64` is the control API's raw form). */
+type OtherFormKey = Exclude<keyof RawMessage | keyof PathMessage, 'uid'> | 'rawBase64';
+// Every other form's key is listed: this fails to compile when a form gains one.
+export const otherFormKeysComplete: OtherFormKey extends (typeof OTHER_FORM_KEYS)[number] ? true : false =
+  true;
 // One schema for every free field: made once, where a schema per field was
 // thirty-odd made at import.
 const composerField = z.unknown().optional();
