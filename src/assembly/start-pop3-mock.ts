@@ -66,7 +66,7 @@ export async function startPop3Mock(options: Pop3MockOptions = {}): Promise<Pop3
           passwordMatches: (user, password) => pop3.passwordMatches(user, password),
           // As GreenMail does: the user is the address, and so is its password.
           createUser: async (address) => (await pop3.addUser(address, address)).user,
-          deliverRaw: async (user, message) => void (await pop3.deliver(user, message)),
+          deliverAll: (copies) => pop3.deliverEach(copies),
         },
         {
           host: pop3.host,

@@ -171,7 +171,7 @@ export const CONFIG_ONLY: Readonly<Partial<Record<keyof z.input<typeof configFil
     '--user NAME:PASSWORD[:PATH] gives users; several messages, an OAuth token or a password with ":" need the file',
   capabilities: 'a nested object of a dozen switches; one flag each would drown --help',
   portFallback: 'on the command line a port is exact (--port N) or any free one (--port 0)',
-  smtpTraceHeaders: 'rarely changed: storing the bytes exactly as sent is for a test of its own',
+  smtpTraceHeaders: 'rarely changed: storing the message as sent (line ends CRLF) is for a test of its own',
   smtpCreateUsers: 'rarely changed; a config file says it once for a whole suite',
   smtpMaxSize: 'rarely changed; a config file says it once for a whole suite',
   demo: 'says what the file is (demo data whose passwords may be printed), not how to serve',

@@ -88,20 +88,33 @@ export async function run(plan: StartPlan, io: CliIo): Promise<number> {
 }
 
 async function start(plan: StartPlan): Promise<Pop3Mock> {
-  const { host = '127.0.0.1', port = 0 } = plan.options;
+  const { host = '127.0.0.1' } = plan.options;
   try {
     return await startPop3Mock(plan.options);
   } catch (error) {
     const code = errorCode(error);
-    if (code === 'EADDRINUSE') throw new CliError(`port ${port} on ${host} is in use`, ExitCode.portInUse);
-    if (code === 'EACCES') {
-      throw new CliError(`no permission to listen on port ${port} on ${host}`, ExitCode.unexpected);
-    }
+    // The port of the listener that failed (POP3, POP3S, SMTP, SMTPS or the control API), as Node names it.
+    const { port, address = host } = listenFailure(error);
+    const where = `${port === undefined ? 'a port' : `port ${port}`} on ${address}`;
+    if (code === 'EADDRINUSE') throw new CliError(`${where} is in use`, ExitCode.portInUse);
+    if (code === 'EACCES') throw new CliError(`no permission to listen on ${where}`, ExitCode.unexpected);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
       throw new CliError(`cannot listen on ${host}: no such local address`, ExitCode.unexpected);
     }
     throw error;
   }
+}
+
+/** The address and port a failed listen names (Node puts them on the error). */
+function listenFailure(error: unknown): { port: number | undefined; address: string | undefined } {
+  const fields = (typeof error === 'object' && error !== null ? error : {}) as {
+    port?: unknown;
+    address?: unknown;
+  };
+  return {
+    port: typeof fields.port === 'number' ? fields.port : undefined,
+    address: typeof fields.address === 'string' ? fields.address : undefined,
+  };
 }
 
 function logStartup(pop3: Pop3Mock, plan: StartPlan, io: CliIo): void {

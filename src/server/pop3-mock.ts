@@ -553,6 +553,11 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return this.users_.forAddress(address);
   }
 
+  /** @internal For the SMTP intake: a message's copies into their users' mailboxes, all or none; the users not there. */
+  deliverEach(copies: readonly { readonly user: string; readonly message: Buffer }[]): Promise<string[]> {
+    return this.users_.deliverEach(copies);
+  }
+
   /** @internal For the SMTP intake's AUTH: whether `password` is `user`'s POP3 password. */
   passwordMatches(user: string, password: string): boolean {
     return this.users_.passwordMatches(user, password);

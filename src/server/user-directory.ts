@@ -65,9 +65,31 @@ export class UserDirectory {
 
   /** Messages into a user's mailbox; they show from the next session on (RFC 1939 §4). */
   async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]> {
-    const mailbox = this.require(user);
+    this.require(user);
+    const loaded = await this.loadDelivery(messages);
+    // Found again after the load: a user replaced meanwhile (addUser) gets the messages in its new mailbox.
+    return this.require(user).add(loaded);
+  }
+
+  /**
+   * Raw messages into several mailboxes in one step (an SMTP message for
+   * several users): all are added, or none when a user is not there.
+   * Returns the users that were not there.
+   */
+  async deliverEach(
+    copies: readonly { readonly user: string; readonly message: Buffer }[],
+  ): Promise<string[]> {
+    const loaded = await Promise.all(copies.map((copy) => this.loadDelivery(copy.message)));
+    // From here on nothing waits: the users are found and the messages added in the same turn.
+    const missing = copies.filter((copy) => !this.mailboxes.has(copy.user)).map((copy) => copy.user);
+    if (missing.length > 0) return missing;
+    for (const [i, copy] of copies.entries()) this.require(copy.user).add(loaded[i]!);
+    return [];
+  }
+
+  private loadDelivery(messages: MessageSource | readonly MessageSource[]) {
     // Not remembered for later starts: deliveries (the SMTP intake's above all) are mostly new each time.
-    return mailbox.add(await loadMessages(messages, { baseDir: this.baseDir, remember: false }));
+    return loadMessages(messages, { baseDir: this.baseDir, remember: false });
   }
 
   /** Lets go of the bytes of what session `sessionId` removed at its UPDATE (its record was dropped). */
@@ -84,10 +106,21 @@ export class UserDirectory {
     for (const mailbox of this.mailboxes.values()) mailbox.reset();
   }
 
-  /** An SMTP recipient's user: the whole address if such a user exists, else its local part. */
+  /**
+   * An SMTP recipient's user: the whole address if such a user exists, its
+   * domain compared in any case (RFC 5321 §2.4: carol@Example.COM is
+   * carol@example.com), else its local part.
+   */
   forAddress(address: string): string | undefined {
     if (this.mailboxes.has(address)) return address;
-    const local = address.split('@')[0] ?? '';
+    const at = address.lastIndexOf('@');
+    if (at === -1) return undefined;
+    const local = address.slice(0, at);
+    const domain = address.slice(at + 1).toLowerCase();
+    for (const name of this.mailboxes.keys()) {
+      const nameAt = name.lastIndexOf('@');
+      if (nameAt === at && name.startsWith(local) && name.slice(at + 1).toLowerCase() === domain) return name;
+    }
     return this.mailboxes.has(local) ? local : undefined;
   }
 

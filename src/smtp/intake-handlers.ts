@@ -35,13 +35,16 @@ export function intakeHandlers(target: SmtpTarget, settings: HandlerSettings): H
   // A user being created, by address: two messages for a new address at once must
   // land in one mailbox, not in two where the second replaces the first.
   const creating = new Map<string, Promise<string>>();
-  const userFor = (address: string): Promise<string> => {
+  /** The recipient's user; with createUsers, made if there is none; undefined when there is none (any more). */
+  const userFor = (address: string): Promise<string | undefined> | string | undefined => {
     const known = target.userFor(address);
-    if (known !== undefined) return Promise.resolve(known);
-    let pending = creating.get(address);
+    if (known !== undefined || !settings.createUsers) return known;
+    // Domains are case-insensitive (RFC 5321 §2.4): one user for carol@Example.COM and carol@example.com.
+    const name = withLowerCaseDomain(address);
+    let pending = creating.get(name);
     if (!pending) {
-      pending = target.createUser(address).finally(() => creating.delete(address));
-      creating.set(address, pending);
+      pending = target.createUser(name).finally(() => creating.delete(name));
+      creating.set(name, pending);
     }
     return pending;
   };
@@ -54,7 +57,15 @@ export function intakeHandlers(target: SmtpTarget, settings: HandlerSettings): H
     ) {
       const user = auth.username === undefined ? undefined : target.userFor(auth.username);
       const password = auth.password;
-      if (user !== undefined && typeof password === 'string' && target.passwordMatches(user, password)) {
+      // As POP3's PLAIN: acting for another identity is not supported (authzid empty or the user itself).
+      const actingForAnother =
+        auth.authzid !== undefined && auth.authzid !== '' && auth.authzid !== auth.username;
+      if (
+        user !== undefined &&
+        !actingForAnother &&
+        typeof password === 'string' &&
+        target.passwordMatches(user, password)
+      ) {
         callback(null, { user });
         return;
       }
@@ -69,29 +80,48 @@ export function intakeHandlers(target: SmtpTarget, settings: HandlerSettings): H
 
     onData(stream: SMTPServerDataStream, session, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      // Past `size` the message is refused (552): what is still read is not kept.
+      stream.on('data', (chunk: Buffer) => {
+        if (!stream.sizeExceeded) chunks.push(chunk);
+      });
       stream.on('end', () => {
         // Over `size`: smtp-server answers 552 itself (rejectOversized); nothing is stored.
         if (stream.sizeExceeded) return callback();
         deliver(Buffer.concat(chunks), session).then(
-          () => callback(),
-          (error: Error) => callback(replyError(451, `delivery failed: ${error.message}`)),
+          (missing) =>
+            callback(
+              missing.length === 0
+                ? null
+                : // The user left between RCPT and the end of the data: nothing is stored, and a retry gets its 550 at RCPT.
+                  replyError(451, `no mailbox for ${missing.join(', ')} any more: nothing was delivered`),
+            ),
+          (error: unknown) => {
+            // Not the client's doing: the test must see it, not only the client.
+            console.error('[pop3-mock] SMTP delivery failed:', error);
+            callback(
+              replyError(451, `delivery failed: ${error instanceof Error ? error.message : String(error)}`),
+            );
+          },
         );
       });
     },
   };
 
-  async function deliver(message: Buffer, session: SMTPServerSession): Promise<void> {
+  /** Delivers to every recipient's mailbox or to none; resolves with the recipients that have none (any more). */
+  async function deliver(message: Buffer, session: SMTPServerSession): Promise<string[]> {
     const date = mailDate(settings.now());
     // One copy per mailbox, however many of its addresses were named; each says whom it is for.
     const recipients = new Map<string, string>();
+    const missing: string[] = [];
     for (const { address } of session.envelope.rcptTo) {
       const user = await userFor(address);
-      if (!recipients.has(user)) recipients.set(user, address);
+      if (user === undefined) missing.push(address);
+      else if (!recipients.has(user)) recipients.set(user, address);
     }
-    await Promise.all(
+    if (missing.length > 0) return missing;
+    return target.deliverAll(
       [...recipients].map(([user, recipient]) => {
-        if (!settings.traceHeaders) return target.deliverRaw(user, message);
+        if (!settings.traceHeaders) return { user, message };
         const trace = traceHeaders({
           sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           recipient,
@@ -103,11 +133,18 @@ export function intakeHandlers(target: SmtpTarget, settings: HandlerSettings): H
             : undefined,
           by: settings.hostname,
           date,
+          utf8: session.envelope.smtpUtf8 === true,
         });
-        return target.deliverRaw(user, Buffer.concat([trace, message]));
+        return { user, message: Buffer.concat([trace, message]) };
       }),
     );
   }
+}
+
+/** `local@domain` with the domain lower-cased (the local part is the client's, RFC 5321 §2.4). */
+function withLowerCaseDomain(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at === -1 ? address : `${address.slice(0, at)}@${address.slice(at + 1).toLowerCase()}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { SMTPServer, SMTPServerOptions } from 'smtp-server';
 import type { Clock } from '../clock';
 import { intakeHandlers } from './intake-handlers';
@@ -30,13 +30,13 @@ export interface SmtpOptions {
    * Put `Return-Path:` and `Received:` (client address, TLS state, time from
    * the `clock` option) in front of each delivered message, as a real server
    * does on final delivery (RFC 5321 §4.4). Default true; `false` stores the
-   * bytes exactly as sent.
+   * message as sent, its line ends made CRLF (as every stored message's).
    */
   traceHeaders?: boolean;
   /**
    * Accept mail for an unknown recipient by creating a user named after the
-   * whole address, with the address as its password (as GreenMail does).
-   * Default false: an unknown recipient gets 550.
+   * whole address (its domain lower-cased), with that name as its password
+   * (as GreenMail does). Default false: an unknown recipient gets 550.
    */
   createUsers?: boolean;
   /** The largest message in octets: announced with SIZE (RFC 1870), a larger one gets 552. Default: no limit. */
@@ -104,14 +104,32 @@ export async function startSmtpIntake(
   const plain = new SMTPServer({ ...common, secure: false });
   const implicit = options.tlsPort === undefined ? undefined : new SMTPServer({ ...common, secure: true });
   const servers = [plain, ...(implicit ? [implicit] : [])];
+  const sockets = trackSockets(servers);
   try {
     const port = await listen(plain, settings.host, options.port ?? 0);
     const tlsPort = implicit ? await listen(implicit, settings.host, options.tlsPort ?? 0) : undefined;
-    return { port, tlsPort, close: () => closeAll(servers) };
+    return { port, tlsPort, close: () => closeAll(servers, sockets) };
   } catch (error) {
-    await closeAll(servers);
+    await closeAll(servers, sockets);
     throw error;
   }
+}
+
+/**
+ * Every client's TCP socket, as it is accepted, until it closes: close()
+ * destroys them, as the POP3 side does. smtp-server's own close waits up
+ * to five seconds for a client that keeps its half of the connection open
+ * (Python's smtplib does), longer than jest's hook timeout.
+ */
+function trackSockets(servers: readonly SMTPServer[]): Set<Socket> {
+  const sockets = new Set<Socket>();
+  for (const server of servers) {
+    server.server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+  }
+  return sockets;
 }
 
 async function listen(server: SMTPServer, host: string, port: number): Promise<number> {
@@ -127,15 +145,17 @@ async function listen(server: SMTPServer, host: string, port: number): Promise<n
   return (server.server.address() as AddressInfo).port;
 }
 
-async function closeAll(servers: readonly SMTPServer[]): Promise<void> {
-  await Promise.all(
+async function closeAll(servers: readonly SMTPServer[], sockets: Set<Socket>): Promise<void> {
+  const closed = Promise.all(
     servers.map(
       (server) =>
         new Promise<void>((resolve) => {
           if (!server.server.listening) return resolve();
-          for (const connection of server.connections) connection.close?.();
           server.close(() => resolve());
         }),
     ),
   );
+  // No 421 (RFC 5321 §3.8 allows a server to just close): a test's close() ends every conversation at once.
+  for (const socket of sockets) socket.destroy();
+  await closed;
 }

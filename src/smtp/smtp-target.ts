@@ -10,6 +10,16 @@ export interface SmtpTarget {
   passwordMatches(user: string, password: string): boolean;
   /** Creates a user for an address on delivery; resolves with the user name. */
   createUser(address: string): Promise<string>;
-  /** Adds the message, as these bytes, at the end of the user's mailbox. */
-  deliverRaw(user: string, message: Buffer): Promise<void>;
+  /**
+   * Adds each copy, as its bytes, at the end of its user's mailbox, all in
+   * one step: every copy, or none. Resolves with the users that were not
+   * there (nothing was delivered then), empty when all were.
+   */
+  deliverAll(copies: readonly SmtpCopy[]): Promise<string[]>;
+}
+
+/** One recipient's copy of a message. */
+export interface SmtpCopy {
+  readonly user: string;
+  readonly message: Buffer;
 }

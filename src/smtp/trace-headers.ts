@@ -18,6 +18,8 @@ export interface TraceFacts {
   by: string;
   /** When it was received, as RFC 5322 writes a date. */
   date: string;
+  /** MAIL FROM had SMTPUTF8 (RFC 6531): addresses may hold UTF-8, and the protocol says so. */
+  utf8: boolean;
 }
 
 /**
@@ -33,10 +35,16 @@ export function traceHeaders(facts: TraceFacts): Buffer {
   const lines = [
     `Return-Path: <${printable(facts.sender)}>`,
     `Received: from ${printable(facts.helo)} (${addressLiteral(facts.remoteAddress)})`,
-    `\tby ${facts.by} (pop3-mock) with ${facts.protocol}${tls}`,
+    `\tby ${facts.by} (pop3-mock) with ${withKeyword(facts)}${tls}`,
     `\tfor <${printable(facts.recipient)}>; ${facts.date}`,
   ];
-  return Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1');
+  // UTF-8: with SMTPUTF8 the addresses are UTF-8 (RFC 6532), and without it they are ASCII, which UTF-8 writes alike.
+  return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
+}
+
+/** RFC 6531 §4.3: a message sent with SMTPUTF8 is received `with UTF8SMTP` (S, A as in RFC 3848). */
+function withKeyword(facts: TraceFacts): string {
+  return facts.utf8 ? facts.protocol.replace(/^E?SMTP/, 'UTF8SMTP') : facts.protocol;
 }
 
 /** RFC 5321 §4.1.3 address literals: `[192.0.2.1]`, `[IPv6:2001:db8::1]`; a v4-mapped v6 address as v4. */
@@ -46,7 +54,10 @@ function addressLiteral(address: string): string {
   return isIPv6(address) ? `[IPv6:${address}]` : `[${address}]`;
 }
 
-/** What the client chose to say goes into a header: only visible ASCII, so it cannot break the header. */
+/**
+ * What the client chose to say goes into a header: no controls and no
+ * spaces, so it cannot break the header; UTF-8 stays (an SMTPUTF8 address).
+ */
 function printable(text: string): string {
-  return text.replace(/[^\x21-\x7e]/g, '?');
+  return text.replace(/[\x00-\x20\x7f-\x9f]/g, '?');
 }

@@ -469,6 +469,20 @@ describe('main() without serving', () => {
     expect(stderr).toBe('');
   });
 
+  test('a busy SMTP port is the one named, not the POP3 port: exit code 3', async () => {
+    const holder = await listenOn(0);
+    try {
+      const port = portOf(holder);
+      expect(await runMain(['--smtp-port', String(port)])).toEqual({
+        code: 3,
+        stdout: '',
+        stderr: `pop3-mock: port ${port} on 127.0.0.1 is in use`,
+      });
+    } finally {
+      await closeServer(holder);
+    }
+  });
+
   test('a port in use with an explicit --port: no fallback, exit code 3', async () => {
     const holder = await listenOn(0);
     try {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { type Pop3Mock, startPop3Mock } from '../../src';
@@ -70,7 +71,7 @@ test('the stored message starts with Return-Path and Received (client address, n
   expect(fetched.listSize).toBe(stored!.size);
 });
 
-test('traceHeaders: false stores the bytes exactly as sent', async () => {
+test('traceHeaders: false stores the message as sent', async () => {
   pop3 = await startPop3Mock({ smtp: { traceHeaders: false }, users: { alice: 'a-pw' } });
   const raw =
     'From: s@example.com\r\nTo: alice@example.com\r\nSubject: exact\r\n\r\nbody\r\n.starts with a dot\r\n';
@@ -196,3 +197,107 @@ test('tls: false: no STARTTLS offered, plain SMTP still delivers', async () => {
   await send({ port: pop3.smtpPort }, mail);
   expect(pop3.mailbox('alice').messages()).toHaveLength(1);
 });
+
+/** A raw SMTP conversation up to DATA's 354, for the steps a test takes between DATA and its end. */
+async function openData(port: number, recipients: readonly string[], mailFrom = 'MAIL FROM:<s@example.com>') {
+  const client = await RawClient.connect(port);
+  expect(client.greeting).toMatch(/^220 /);
+  await client.command('EHLO client.test');
+  while (!/^250 /.test(await client.readLine()));
+  expect(await client.command(mailFrom)).toMatch(/^250 /);
+  for (const to of recipients) expect(await client.command(`RCPT TO:<${to}>`)).toMatch(/^250 /);
+  expect(await client.command('DATA')).toMatch(/^354 /);
+  return client;
+}
+
+test('traceHeaders: false: bare LF line ends are stored as CRLF, as every stored message', async () => {
+  pop3 = await startPop3Mock({ smtp: { traceHeaders: false }, users: { alice: 'a-pw' } });
+  const client = await openData(pop3.smtpPort!, ['alice@example.com']);
+  expect(await client.command('Subject: bare\n\nline one\nline two\r\n.')).toMatch(/^250 /);
+  await client.command('QUIT');
+  const fetched = await fetchOverPop3(pop3.port, 'alice', 'a-pw');
+  expect(fetched.bytes.toString('latin1')).toBe('Subject: bare\r\n\r\nline one\r\nline two\r\n');
+});
+
+test('a recipient whose user was removed between RCPT and the end of the data: 451, and nothing is stored for anyone', async () => {
+  pop3 = await startPop3Mock({ smtp: true, users: { alice: 'a-pw', bob: 'b-pw' } });
+  const client = await openData(pop3.smtpPort!, ['alice@example.com', 'bob@example.com']);
+  expect(pop3.removeUser('bob')).toBe(true);
+  expect(await client.command('Subject: two\r\n\r\nfor both\r\n.')).toBe(
+    '451 no mailbox for bob@example.com any more: nothing was delivered',
+  );
+  await client.command('QUIT');
+  // All or none: alice's copy is not kept, so a retry (which meets bob's 550 at RCPT) does not give her two.
+  expect(pop3.mailbox('alice').messages()).toHaveLength(0);
+  // createUsers is off: no user is made for bob's address either.
+  expect(pop3.users()).toEqual(['alice']);
+});
+
+test('the recipient domain is compared in any case (RFC 5321 §2.4); createUsers makes one user per address', async () => {
+  // Raw SMTP: nodemailer lower-cases domains itself, other clients do not.
+  const sendTo = async (to: string) => {
+    const client = await openData(pop3!.smtpPort!, [to]);
+    expect(await client.command('Subject: case\r\n\r\nbody\r\n.')).toMatch(/^250 /);
+    await client.command('QUIT');
+  };
+  pop3 = await startPop3Mock({ smtp: true, users: { 'carol@example.com': 'c-pw' } });
+  await sendTo('carol@Example.COM');
+  expect(pop3.mailbox('carol@example.com').messages()).toHaveLength(1);
+  await pop3.close();
+
+  pop3 = await startPop3Mock({ smtp: { createUsers: true } });
+  await sendTo('dave@Example.COM');
+  await sendTo('dave@example.com');
+  expect(pop3.users()).toEqual(['dave@example.com']);
+  const second = await fetchOverPop3(pop3.port, 'dave@example.com', 'dave@example.com', 2);
+  expect(second.bytes.toString('latin1')).toContain('\tfor <dave@example.com>;');
+});
+
+test('AUTH PLAIN acting for another identity (authzid) gets 535, as POP3 refuses it', async () => {
+  pop3 = await startPop3Mock({ smtp: { auth: 'required' }, users: { alice: 'a-pw', bob: 'b-pw' } });
+  const client = await RawClient.connect(pop3.smtpPort!);
+  expect(client.greeting).toMatch(/^220 /);
+  await client.command('EHLO client.test');
+  while (!/^250 /.test(await client.readLine()));
+  const token = (authzid: string) => Buffer.from(`${authzid}\0alice\0a-pw`).toString('base64');
+  expect(await client.command(`AUTH PLAIN ${token('bob')}`)).toMatch(/^535 /);
+  expect(await client.command('MAIL FROM:<s@example.com>')).toMatch(/^530 /);
+  // The user itself as authzid is no other identity.
+  expect(await client.command(`AUTH PLAIN ${token('alice')}`)).toMatch(/^235 /);
+  await client.command('QUIT');
+});
+
+test('SMTPUTF8 (RFC 6531): the trace headers keep UTF-8 addresses and say UTF8SMTP', async () => {
+  const clock = new FakeClock(Date.UTC(2026, 0, 1, 12, 30, 5));
+  pop3 = await startPop3Mock({ smtp: { createUsers: true }, clock });
+  const client = await openData(
+    pop3.smtpPort!,
+    ['josé@example.com'],
+    'MAIL FROM:<rené@example.com> SMTPUTF8',
+  );
+  expect(await client.command('Subject: utf8\r\n\r\nbody\r\n.')).toMatch(/^250 /);
+  await client.command('QUIT');
+  const [message] = pop3.mailbox('josé@example.com').messages();
+  expect(message!.bytes.toString('utf8').split('\r\n').slice(0, 4)).toEqual([
+    'Return-Path: <rené@example.com>',
+    'Received: from client.test ([127.0.0.1])',
+    '\tby localhost (pop3-mock) with UTF8SMTP',
+    '\tfor <josé@example.com>; Thu, 01 Jan 2026 12:30:05 +0000',
+  ]);
+});
+
+// smtp-server's own close waits up to 5 s for such a client: this test's timeout is below that.
+test('close() ends an SMTP connection the client keeps half open at once', async () => {
+  pop3 = await startPop3Mock({ smtp: true, users: { alice: 'a-pw' } });
+  const socket = connect({ host: '127.0.0.1', port: pop3.smtpPort!, allowHalfOpen: true });
+  socket.on('error', () => {});
+  const closed = new Promise((resolve) => socket.once('close', resolve));
+  await new Promise((resolve) => socket.once('data', resolve));
+  socket.write(
+    'EHLO client.test\r\nMAIL FROM:<s@example.com>\r\nRCPT TO:<alice@example.com>\r\nDATA\r\npartial',
+  );
+  await pop3.close();
+  pop3 = undefined;
+  await closed;
+  expect(socket.destroyed).toBe(true);
+}, 4000);
