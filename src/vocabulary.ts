@@ -26,7 +26,7 @@ export type TlsCertificateMode =
   | 'valid'
   /** As `valid`, but its validity ended yesterday. */
   | 'expired'
-  /** As `valid`, but its validity starts tomorrow. */
+  /** As `valid`, but its validity starts ten years after it was made (it stays not yet valid while the process runs). */
   | 'not-yet-valid'
   /** Signed by the exposed CA, for another host name only. */
   | 'wrong-host'

@@ -42,11 +42,12 @@ test('expired: signed by the exposed CA for the local names, validity ended yest
   expect(new Date(cert.validTo).getTime()).toBeGreaterThan(now.getTime() - 2 * DAY);
 });
 
-test('not-yet-valid: signed by the exposed CA for the local names, validity starts tomorrow', () => {
+test('not-yet-valid: signed by the exposed CA for the local names, validity starts ten years on', () => {
   const { ca, cert } = parse('not-yet-valid');
   expect(cert.verify(ca.publicKey)).toBe(true);
   namesLocal(cert);
-  expect(new Date(cert.validFrom).getTime()).toBeGreaterThanOrEqual(now.getTime() + DAY - 1000);
+  expect(new Date(cert.validFrom).getTime()).toBeGreaterThanOrEqual(now.getTime() + 3650 * DAY - 1000);
+  expect(new Date(cert.validTo).getTime()).toBeGreaterThan(new Date(cert.validFrom).getTime());
 });
 
 test('wrong-host: signed by the exposed CA, in date, for another name only', () => {

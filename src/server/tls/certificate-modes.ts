@@ -7,6 +7,7 @@ import {
 } from './certificate';
 
 const DAY = 24 * 60 * 60 * 1000;
+const YEAR = 365 * DAY;
 /** The names a `valid` certificate is for: what a test connects to. */
 export const LOCAL_NAMES = ['localhost', '127.0.0.1', '::1'] as const;
 /** A name no test connects to (`.invalid` is reserved, RFC 6761 §6.4). */
@@ -15,7 +16,7 @@ export const OTHER_HOST = 'other-host.invalid';
 /** A year around `now`: what a CA and every certificate not broken in time get. */
 export const currentValidity = (now: Date) => ({
   notBefore: new Date(now.getTime() - DAY),
-  notAfter: new Date(now.getTime() + 365 * DAY),
+  notAfter: new Date(now.getTime() + YEAR),
 });
 
 /**
@@ -34,9 +35,11 @@ export function certificateFor(mode: TlsCertificateMode, exposed: Authority, now
         exposed,
       );
     case 'not-yet-valid':
+      // Years ahead, not tomorrow: a certificate is made once per process, and
+      // a long-running server must not start serving a valid one the next day.
       return issueServerCertificate(
         LOCAL_NAMES,
-        { notBefore: new Date(t + DAY), notAfter: new Date(t + 365 * DAY) },
+        { notBefore: new Date(t + 10 * YEAR), notAfter: new Date(t + 11 * YEAR) },
         exposed,
       );
     case 'wrong-host':

@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { connect } from 'node:tls';
 import type { Pop3Mock, TlsCertificateMode } from '../../../src';
 import { installPop3Matchers } from '../../../src/testing/jest';
 import { failOnHostErrors } from '../../helpers/host-errors';
@@ -139,3 +143,61 @@ test('toHaveRefusedTls fails, naming the command, when a later session logs in i
     expect(pop3).toHaveRefusedTls({ sessionId: 1, cause: ['certificate_expired', 'unknown_ca'] });
   });
 });
+
+/** The leaf certificate the server presents over POP3S, as PEM, read off the wire. */
+function servedLeaf(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
+      resolve(socket.getPeerX509Certificate()!.toString());
+      socket.destroy();
+    });
+    socket.on('error', reject);
+  });
+}
+
+/** `openssl verify` of `cert` against `ca` for localhost at `at` (seconds since the epoch): its output. */
+function opensslVerify(ca: string, cert: string, at: number): Promise<string> {
+  return new Promise((resolve) => {
+    const args = ['verify', '-CAfile', ca, '-verify_hostname', 'localhost', '-attime', String(at), cert];
+    execFile('openssl', args, (_error, stdout, stderr) => resolve(`${stdout}${stderr}`));
+  });
+}
+
+// The one problem each mode's certificate has, as openssl names it (X509_V_ERR_* numbers).
+const OPENSSL_PROBLEM: Readonly<Record<TlsCertificateMode, RegExp | 'OK'>> = {
+  valid: 'OK',
+  expired: /^error 10 at 0 depth lookup: certificate has expired$/,
+  'not-yet-valid': /^error 9 at 0 depth lookup: certificate is not yet valid$/,
+  'wrong-host': /^error 62 at 0 depth lookup: hostname mismatch$/,
+  'self-signed': /^error 18 at 0 depth lookup: self-signed certificate$/,
+  'untrusted-ca': /^error 20 at 0 depth lookup: unable to get local issuer certificate$/,
+};
+
+// A certificate is made once per process, so a long-running CLI serves the
+// same one for days: each mode must keep its one problem, and not-yet-valid
+// must not come due (it once started a day after the process made it).
+test.each(Object.keys(OPENSSL_PROBLEM) as TlsCertificateMode[])(
+  '%s: the served certificate has its one problem now, in 25 hours and in 300 days (openssl verify -attime)',
+  async (mode) => {
+    await withMock(options(mode), async (pop3) => {
+      const ca = await caFile(pop3);
+      try {
+        const cert = join(dirname(ca.path), 'served.pem');
+        await writeFile(cert, await servedLeaf(pop3.tlsPort!));
+        const now = Math.floor(Date.now() / 1000);
+        for (const at of [now, now + 25 * 3600, now + 300 * 86_400]) {
+          const out = await opensslVerify(ca.path, cert, at);
+          const problems = out.split('\n').filter((line) => /^error \d+ at /.test(line));
+          const expected = OPENSSL_PROBLEM[mode];
+          if (expected === 'OK') {
+            expect({ at, out: out.trim() }).toEqual({ at, out: `${cert}: OK` });
+          } else {
+            expect({ at, problems }).toEqual({ at, problems: [expect.stringMatching(expected)] });
+          }
+        }
+      } finally {
+        await ca.remove();
+      }
+    });
+  },
+);
