@@ -95,7 +95,8 @@ export interface Pop3MockOptions {
    * TLS for STLS and `tlsPort`. Default: a certificate for localhost,
    * 127.0.0.1 and ::1, generated on first use and signed by a CA exposed as
    * `pop3.tls.ca`. Pass your own key and certificate, or `false` for no TLS
-   * (then no STLS).
+   * (then no STLS, whatever a dialect's CAPA says; `capabilities.stls: true`
+   * with it is refused).
    */
   tls?: TlsOptions | false;
   /** Also listen for implicit TLS (POP3S, RFC 8314) on this port; `0` for an ephemeral one. Default: off. */

@@ -445,6 +445,7 @@ function checkOptionPairs(
     readonly tls: ShapeOutput['tls'];
     readonly tlsPort: ShapeOutput['tlsPort'];
     readonly smtp: ShapeOutput['smtp'];
+    readonly capabilities: ShapeOutput['capabilities'];
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -464,12 +465,21 @@ function checkOptionPairs(
       input: undefined,
     });
   }
+  if (options.tls === false && options.capabilities?.stls === true) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['capabilities', 'stls'],
+      message: 'expected false or nothing with tls: false (STLS needs a certificate)',
+      input: undefined,
+    });
+  }
 }
 
 const optionsOfGivenKeys = strictObjectOfGivenKeys(pop3MockShape, checkOptionPairs, [
   'tls',
   'tlsPort',
   'smtp',
+  'capabilities',
 ]);
 /** `startPop3Mock()`'s options. */
 export const pop3MockOptions = optionsOfGivenKeys.whole;

@@ -17,7 +17,8 @@ export type ServerSettings = Pick<
  * The one place options become settings: the dialect looked up (a name was
  * checked at the door), the capabilities as the dialect sets them and the
  * options change them, and every default (RFC 1939 §3's ten-minute
- * autologout, loopback, `localhost` in APOP and CRAM-MD5).
+ * autologout, loopback, `localhost` in APOP and CRAM-MD5). With `tls: false`
+ * STLS is off whatever the dialect says.
  */
 export function serverSettings(options: CheckedOptions): ServerSettings {
   const dialect: Dialect =
@@ -41,6 +42,9 @@ export function serverSettings(options: CheckedOptions): ServerSettings {
     ...dialect.capabilities,
     ...options.capabilities,
   };
+  // Without a certificate there is no STLS, whatever a dialect (a captured
+  // server's CAPA) says; `capabilities.stls: true` with it is refused at the door.
+  if (options.tls === false) capabilities.stls = false;
   return {
     dialect,
     clock,

@@ -101,6 +101,11 @@ test.each<[string, unknown, string]>([
     { tls: false, tlsPort: 0 },
     `${SOURCE}: tlsPort: expected no tlsPort with tls: false (implicit TLS needs a certificate)`,
   ],
+  [
+    'capabilities.stls: true with tls: false',
+    { tls: false, capabilities: { stls: true } },
+    `${SOURCE}: capabilities.stls: expected false or nothing with tls: false (STLS needs a certificate)`,
+  ],
   ['options that are not an object', 'alice', `${SOURCE}: expected an object, got "alice"`],
   [
     'faults as a number',

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { createServer, type TLSSocket, connect as tlsConnect } from 'node:tls';
-import { on, rfcDialect } from '../../../src';
+import { type DialectFile, on, type Pop3MockOptions, rfcDialect } from '../../../src';
 import { generateTlsMaterial } from '../../../src/server/tls/certificate-modes';
 import {
   aliceOptions,
@@ -99,6 +99,31 @@ test('§20 with tls: false, STLS is not offered and gets -ERR', async () => {
     expect(() => pop3.tls).toThrow(/TLS is off/);
   });
 });
+
+// A dialect captured from a server that offered STLS, run without TLS: the
+// server has no certificate, so neither CAPA nor STLS nor offersStls offers it.
+const CAPTURED_WITH_STLS: DialectFile = {
+  format: 'pop3-mock-dialect/1',
+  name: 'captured',
+  extends: 'rfc',
+  capa: { beforeLogin: ['TOP', 'UIDL', 'USER', 'STLS'], afterLogin: ['TOP', 'UIDL'] },
+};
+
+test.each<[string, Pop3MockOptions]>([
+  ['a dialect file whose CAPA listed STLS', { dialect: CAPTURED_WITH_STLS }],
+  ['the dovecot dialect', { dialect: 'dovecot' }],
+])(
+  '§20 with tls: false and %s, CAPA lists no STLS, STLS gets -ERR and offersStls is false',
+  async (_, more) => {
+    await withMock(aliceOptions([], { tls: false, ...more }), async (pop3) => {
+      expect(pop3.offersStls).toBe(false);
+      const client = await RawClient.connect(pop3.port, utf8Lines);
+      expect(await capa(client)).not.toContain('STLS');
+      expect(await client.command('STLS')).toMatch(/^-ERR /);
+      await userPass(client);
+    });
+  },
+);
 
 test('§20 injection: STLS\\r\\nCAPA\\r\\n in one write gets no CAPA reply, in cleartext or inside TLS', async () => {
   await withMock(aliceOptions(), async (pop3) => {
