@@ -111,6 +111,7 @@ export class FaultBuilder {
   noTerminator(): BuiltRule {
     return this.action({ type: 'no-terminator' });
   }
+  /** STLS: `+OK`, then junk instead of a handshake, then FIN; only where STLS would start TLS (docs/FAULTS.md). */
   failHandshake(): BuiltRule {
     return this.action({ type: 'stls-handshake-failure' });
   }

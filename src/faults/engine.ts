@@ -13,6 +13,8 @@ export type FaultPoint =
       readonly args: readonly string[];
       readonly state: string;
       readonly user: string | undefined;
+      /** STLS that would be accepted now (see `CommandFacts.startsTls`). */
+      readonly startsTls: boolean;
     };
 
 /** A rule with how often it fired. */
@@ -115,8 +117,9 @@ function matches(rule: FaultRule, at: FaultPoint): boolean {
   if (t.point !== at.point) return false;
   if (at.point === 'connect' || t.point === 'connect') return rule.user === undefined;
   if (rule.user !== undefined && rule.user !== at.user) return false;
-  // A failed handshake only exists after STLS.
-  if (rule.action.type === 'stls-handshake-failure' && at.verb !== 'STLS') return false;
+  // A failed handshake only exists where STLS would start one: elsewhere the
+  // rule does not match, so it is neither counted nor fired (the normal -ERR goes out).
+  if (rule.action.type === 'stls-handshake-failure' && !at.startsTls) return false;
   if (!t.verbs.includes('*') && !t.verbs.includes(at.verb)) return false;
   if (t.state !== undefined && t.state !== at.state) return false;
   if (t.args !== undefined) {

@@ -21,6 +21,8 @@ export interface CommandFacts {
   readonly user: string | undefined;
   /** The session's maildrop, for the bug modes that renumber or cut replies. */
   readonly maildrop: Maildrop | undefined;
+  /** The command, run now, would start a TLS handshake (STLS accepted): only then may a handshake fault fire. */
+  readonly startsTls: boolean;
 }
 
 /**

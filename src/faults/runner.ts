@@ -118,7 +118,7 @@ export class FaultRunner implements FaultHook {
   command(command: CommandFacts, run: SendNormally): Pending {
     if (this.engine.empty) return run();
     const { sessionId } = this.target;
-    const { verb, args, state, user } = command;
+    const { verb, args, state, user, startsTls } = command;
     const rule = this.engine.match({
       point: 'command',
       sessionId,
@@ -127,6 +127,7 @@ export class FaultRunner implements FaultHook {
       args,
       state,
       user,
+      startsTls,
     });
     if (!rule) return run();
     return this.hold(this.apply(rule, run, command));

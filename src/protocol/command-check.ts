@@ -1,6 +1,7 @@
 import type { CommandContext, CommandSpec } from './command';
 import type { CommandLine } from './command-line';
 import { commandTable } from './command-table';
+import { stlsRefusal } from './commands/stls';
 import { err, type Reply } from './reply';
 import { echoedText, isPrintableAscii } from './reply-text';
 
@@ -28,6 +29,19 @@ export function checkCommand(ctx: CommandContext, line: CommandLine): CommandChe
   const states = ctx.dialect.commandStates?.[verb] ?? run.spec.states;
   if (!states.includes(ctx.state)) return refused(ctx.texts.wrongState(verb, ctx.state));
   return run;
+}
+
+/**
+ * Whether this line, run now, would start a TLS handshake: STLS that passes
+ * every check above and its own (RFC 2595 §4). A handshake fault stands for
+ * that `+OK`, so it fires only here.
+ */
+export function startsTls(ctx: CommandContext, line: CommandLine): boolean {
+  return (
+    line.verb === 'STLS' &&
+    checkCommand(ctx, line).kind === 'run' &&
+    stlsRefusal(ctx, line.args) === undefined
+  );
 }
 
 // One verdict object per command, made once: nothing is allocated for a command that runs.

@@ -214,6 +214,12 @@ export const faultRule = z.lazy(() =>
           );
         return;
       }
+      const state = rule.trigger.state;
+      if (type === 'stls-handshake-failure' && state !== undefined && state !== 'AUTHORIZATION')
+        fail(
+          ['trigger', 'state'],
+          `expected "AUTHORIZATION" or no state: STLS starts TLS only in AUTHORIZATION (RFC 2595 §4), the rule names ${state}`,
+        );
       const bent = BUG_VERBS[type];
       const verbs = rule.trigger.verbs;
       if (bent && !verbs.includes('*') && !verbs.some((v) => bent.includes(v))) {

@@ -4,7 +4,7 @@ import { FaultRunner, type FaultTarget } from '../faults/runner';
 import type { Mailbox } from '../mailbox/mailbox';
 import { Maildrop, type RetrievalWatcher } from '../mailbox/maildrop';
 import { andThen, type Pending } from '../pending';
-import { checkCommand } from '../protocol/command-check';
+import { checkCommand, startsTls } from '../protocol/command-check';
 import { type CommandLine, parseCommandLine } from '../protocol/command-line';
 import { apopTimestamp, greetingReply } from '../protocol/greeting';
 import { type CommandResult, type NextStep, nextOf, type PendingSasl, replyOf } from '../protocol/outcome';
@@ -292,6 +292,7 @@ export class Session
       state: this.state,
       user: this.user ?? this.pendingUser,
       maildrop: this.maildrop,
+      startsTls: startsTls(this, line),
     };
     return this.faults.command(command, (shape = NO_SHAPE) => this.dispatch(line, shape));
   }

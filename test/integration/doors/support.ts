@@ -94,6 +94,19 @@ export const BAD_RULES: readonly (readonly [string, unknown, readonly RelativeIs
     { trigger: ON_RETR, per: 'session', action: { type: 'close' } },
     [['.per', 'expected "per" only together with "nth"']],
   ],
+  [
+    'failHandshake in TRANSACTION',
+    {
+      trigger: { point: 'command', verbs: ['STLS'], state: 'TRANSACTION' },
+      action: { type: 'stls-handshake-failure' },
+    },
+    [
+      [
+        '.trigger.state',
+        'expected "AUTHORIZATION" or no state: STLS starts TLS only in AUTHORIZATION (RFC 2595 §4), the rule names TRANSACTION',
+      ],
+    ],
+  ],
 ];
 
 /** The issues of a bad rule at index `i` of a list the door calls `at` (`rules`, `faults`, or `''` for a file). */

@@ -4,8 +4,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { on, type Pop3Mock } from '../../../src';
+import { on, type Pop3Mock, type Pop3MockOptions, rfcDialect } from '../../../src';
 import { runCurl } from '../../helpers/clients/curl';
+import { RawClient } from '../../helpers/raw-client';
+import { connectStls } from '../extensions/helpers';
 import {
   aliceAndBob,
   expectFault,
@@ -193,6 +195,66 @@ describe('STLS faults', () => {
       expect(pop3.sessions[0]!.faults).toEqual([]);
       expect(pop3.rules().map((r) => r.hits)).toEqual([0]);
       expect(pop3.pendingRules().map((r) => r.id)).toEqual([rule.id]);
+    });
+  });
+
+  const ALREADY_ACTIVE = new RegExp(`^-ERR ${rfcDialect.texts.tlsAlreadyActive}$`);
+  // failHandshake stands for STLS's +OK: where STLS itself is refused, the
+  // client gets that -ERR, the session goes on, and the rule has not fired.
+  test.each<[string, Pop3MockOptions, (pop3: Pop3Mock) => Promise<RawClient>, string, RegExp]>([
+    ['with tls: false', { tls: false }, (p) => RawClient.connect(p.port), 'STLS', /^-ERR /],
+    [
+      'with capabilities.stls: false',
+      { capabilities: { stls: false } },
+      (p) => RawClient.connect(p.port),
+      'STLS',
+      /^-ERR /,
+    ],
+    ['in TRANSACTION', {}, (p) => RawClient.login(p.port, USER, PASSWORD), 'STLS', /^-ERR /],
+    ['with an argument', {}, (p) => RawClient.connect(p.port), 'STLS now', /^-ERR /],
+    ['after a completed STLS', {}, connectStls, 'STLS', ALREADY_ACTIVE],
+    [
+      'on the POP3S port',
+      { tlsPort: 0 },
+      (p) => RawClient.connectTls(p.tlsPort!, p.tls.ca),
+      'STLS',
+      ALREADY_ACTIVE,
+    ],
+  ])(
+    'failHandshake on STLS %s: the normal -ERR, no hit, no fault recorded',
+    async (_, options, open, line, reply) => {
+      await withMock(aliceAndBob(options), async (pop3) => {
+        // Set once the client is where the case puts it (past its own STLS, for one).
+        const client = await open(pop3);
+        const rule = on('STLS').failHandshake();
+        await pop3.use(rule);
+        expect(await client.command(line)).toMatch(reply);
+        // The same connection goes on as POP3 (no junk, no close).
+        expect(await client.command('NOOP')).toMatch(/^(\+OK|-ERR)/);
+        expect(await client.command('QUIT')).toMatch(/^\+OK/);
+        const session = await pop3.sessionEnd();
+        expect(session.endReason).not.toBe('fault');
+        expect(session.faults).toEqual([]);
+        expect(pop3.rules().map((r) => r.hits)).toEqual([0]);
+        expect(pop3.pendingRules().map((r) => r.id)).toEqual([rule.id]);
+      });
+    },
+  );
+
+  test('failHandshake once(): an STLS refused on POP3S does not use it up; the next plaintext STLS gets it', async () => {
+    await withMock(aliceAndBob({ tlsPort: 0 }), async (pop3) => {
+      const rule = on('STLS').once().failHandshake();
+      await pop3.use(rule);
+      const secure = await RawClient.connectTls(pop3.tlsPort!, pop3.tls.ca);
+      expect(await secure.command('STLS')).toMatch(/^-ERR /);
+      expect(await secure.command('QUIT')).toMatch(/^\+OK/);
+      await pop3.sessionEnd();
+      const failed = await curlTls(pop3);
+      expect(failed.code).toBe(35); // CURLE_SSL_CONNECT_ERROR
+      const session = await pop3.sessionEnd(2);
+      expect(session.endReason).toBe('fault');
+      expectFault(pop3, session, rule, 'stls-handshake-failure');
+      expect(pop3.sessions.map((s) => s.faults.length)).toEqual([0, 1]);
     });
   });
 
