@@ -35,6 +35,9 @@ export type TlsCertificateMode =
   /** Chained to a second CA that is not the exposed one. */
   | 'untrusted-ca';
 
+/** The certificate a server presents: a generated one (`tls.certificate`), or the user's own (`tls.key`/`cert`). */
+export type PresentedCertificate = TlsCertificateMode | 'own';
+
 /** TLS protocol versions, as Node names them. */
 export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
@@ -71,12 +74,29 @@ export type TlsAlertName =
   | 'no_application_protocol';
 
 /**
- * What ended a TLS handshake that did not complete, as the server saw it:
- * the alert the client sent; `no-alert` when it closed (or reset) without
- * one; `server-error` when the server gave up on what the client sent (no
- * protocol version or cipher in common, or not TLS at all).
+ * Why a TLS handshake did not complete when the client did not refuse it:
+ * `server-error`, the server gave up on a ClientHello it could not accept (no
+ * protocol version or cipher in common); `no-handshake`, the client sent no
+ * byte before it closed (a port probe); `not-tls`, its first bytes were not a
+ * TLS handshake record (first byte not 0x16: POP3 lines, HTTP); `server-ended`,
+ * the server ended the session first (`close()`, autologout, a fault).
  */
-export type TlsFailureCause = TlsAlertName | 'no-alert' | 'server-error';
+export type TlsNonRefusalCause = 'server-error' | 'no-handshake' | 'not-tls' | 'server-ended';
+
+/**
+ * What ended a TLS handshake that did not complete, as the server saw it:
+ * the alert the client sent, or `no-alert` when it closed (or reset) during
+ * the handshake without one (both a client's refusal); or one of
+ * {@link TlsNonRefusalCause}, where no client refused anything.
+ */
+export type TlsFailureCause = TlsAlertName | 'no-alert' | TlsNonRefusalCause;
+
+/** Why plaintext lines were dropped unread around STLS or implicit TLS (CVE-2011-0411 class). */
+export type DroppedLinesWhy =
+  /** Pipelined after STLS, before the handshake: never run as commands (RFC 2595 §4). */
+  | 'after-stls'
+  /** Sent where the TLS handshake should have begun (after STLS's +OK, or on the POP3S port). */
+  | 'instead-of-handshake';
 
 /** How a session ended. */
 export type EndReason =
@@ -164,7 +184,13 @@ export type Pop3Event =
       readonly raw: string;
     })
   | (EventBase & { readonly type: 'state'; readonly from: SessionState; readonly to: SessionState })
-  | (EventBase & { readonly type: 'tls'; readonly mode: 'implicit' | 'stls' })
+  | (EventBase & {
+      /** The TLS handshake completed. */
+      readonly type: 'tls';
+      readonly mode: 'implicit' | 'stls';
+      /** The certificate the server presented in it. */
+      readonly certificate: PresentedCertificate;
+    })
   | (EventBase & {
       /** The TLS handshake (implicit or after STLS) did not complete; the connection closes. */
       readonly type: 'tls-failed';
@@ -174,6 +200,16 @@ export type Pop3Event =
       readonly code: string;
       /** OpenSSL's reason (`tlsv1 alert unknown ca`); empty when the client just closed. */
       readonly reason: string;
+    })
+  | (EventBase & {
+      /**
+       * A plaintext line the server dropped unread: pipelined after STLS, or
+       * sent instead of the TLS handshake. Never run as a command. Holds
+       * secrets (`PASS secret`): print it only through redaction.
+       */
+      readonly type: 'plaintext-dropped';
+      readonly raw: string;
+      readonly why: DroppedLinesWhy;
     })
   | (EventBase & { readonly type: 'retrieve'; readonly number: number; readonly uid: string })
   | (EventBase & {

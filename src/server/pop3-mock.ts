@@ -42,7 +42,14 @@ import {
   type WaitForCommandOptions,
 } from '../transcript/transcript-api';
 import type { VerifyOptions } from '../transcript/verify';
-import type { Pop3Event, Pop3EventType, ReplyStatus, SessionState, TlsMode } from '../vocabulary';
+import type {
+  Pop3Event,
+  Pop3EventType,
+  PresentedCertificate,
+  ReplyStatus,
+  SessionState,
+  TlsMode,
+} from '../vocabulary';
 import { listen } from './listen';
 import { serverSettings } from './settings';
 import { ServerTls } from './tls/tls-material';
@@ -121,6 +128,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       apop,
       hostname,
       tls: this.serverTls,
+      certificate: presentedCertificate(options.tls),
       ports: () => (this.tlsPort === undefined ? [this.port] : [this.port, this.tlsPort]),
       mailbox: (user) => this.users_.get(user),
       emit: (event) => this.publish(event),
@@ -636,4 +644,10 @@ function closeServer(server: Server): Promise<void> {
  */
 function recorderThrew(error: unknown): void {
   console.error('[pop3-mock] the transcript recorder threw:', error);
+}
+
+/** The certificate the server presents: the user's own when `key`/`cert` are given, else the generated mode's. */
+function presentedCertificate(tls: CheckedOptions['tls']): PresentedCertificate {
+  if (tls === false || tls === undefined) return 'valid';
+  return tls.key !== undefined ? 'own' : (tls.certificate ?? 'valid');
 }

@@ -114,7 +114,8 @@ export class Connection {
    * a large RETR streaming without a round trip per chunk, and bounds memory.
    */
   write(chunk: Buffer): Pending {
-    if (this.closedFlag || this.socket.destroyed) return;
+    // Plaintext where the client expects a ServerHello would only garble it.
+    if (this.closedFlag || this.socket.destroyed || this.awaitingHandshake) return;
     this.socket.write(chunk);
     if (this.socket.writableLength <= WRITE_WINDOW) return;
     // Corked bytes never drain: let them go before waiting.
@@ -193,14 +194,42 @@ export class Connection {
    * Switches to TLS at the current point of the byte stream. The plaintext
    * reader is detached first, so nothing the client pipelined in plaintext
    * after STLS is ever read as a command (RFC 2595 §4, CVE-2011-0411 family).
-   * Resolves with what Node reported when the handshake fails.
+   * The handshake begins with the client's first bytes, kept for
+   * {@link handshakeStart}: a close before any byte is no handshake, and bytes
+   * that are no TLS record are not a client's refusal. Resolves with what
+   * Node reported when the handshake fails.
    */
   upgradeToTls(secureContext: SecureContext): Promise<TlsUpgrade> {
     this.uncork();
     const plain = this.socket;
     plain.removeAllListeners('data');
     plain.removeAllListeners('end');
-    plain.removeAllListeners('close');
+    this.handshakeBytes = undefined;
+    this.awaitingHandshake = true;
+    return new Promise((resolve) => {
+      const failed = () => resolve({ secured: false, error: this.handshakeError() });
+      // Until the first byte the plain socket's own 'close' listener stays: a
+      // close now (the client's, or the server's) ends the connection as usual.
+      plain.once('close', failed);
+      // A client that half-closes without a byte has nothing more to say.
+      const ended = () => plain.destroy();
+      plain.once('end', ended);
+      plain.once('data', (chunk: Buffer) => {
+        plain.off('close', failed);
+        plain.off('end', ended);
+        this.awaitingHandshake = false;
+        this.handshakeBytes = chunk;
+        // Handed back to the stream: the TLS socket reads what is buffered first.
+        plain.pause();
+        plain.unshift(chunk);
+        plain.removeAllListeners('close');
+        this.startTls(plain, secureContext).then(resolve);
+      });
+      plain.resume();
+    });
+  }
+
+  private startTls(plain: Socket, secureContext: SecureContext): Promise<TlsUpgrade> {
     const secure = new TLSSocket(plain, { isServer: true, secureContext });
     // The first error explains the failure (a reset may follow an alert).
     const remember = (error: Error & { code?: unknown; reason?: unknown }) => {
@@ -242,6 +271,17 @@ export class Connection {
     return this.tlsFailure ?? { code: '', reason: '' };
   }
 
+  /**
+   * The first bytes the client sent where the handshake was to begin (one
+   * read's worth); undefined when it sent none.
+   */
+  handshakeStart(): Buffer | undefined {
+    return this.handshakeBytes;
+  }
+
+  private handshakeBytes: Buffer | undefined;
+  /** Between STLS (or the POP3S accept) and the client's first byte: nothing may be written. */
+  private awaitingHandshake = false;
   private tlsFailure: TlsError | undefined;
   private serverClosing = false;
   private corked = false;

@@ -65,10 +65,15 @@ export class LineReader {
     }
   }
 
-  /** Forgets buffered input (after STLS: nothing sent in plaintext may run). */
-  clear(): void {
+  /**
+   * Forgets buffered input (after STLS: nothing sent in plaintext may run);
+   * gives back the start of a line it held, if any, for the transcript.
+   */
+  clear(): Buffer | undefined {
+    const held = this.pending && Buffer.concat(this.pending);
     this.dropPending();
     this.discarding = false;
+    return held;
   }
 
   private hold(rest: Buffer): void {

@@ -5,7 +5,7 @@ import type { Dialect } from '../dialects/dialect';
 import type { FaultEngine } from '../faults/engine';
 import type { Mailbox } from '../mailbox/mailbox';
 import type { CommandLine } from '../protocol/command-line';
-import type { LockMode, Pop3Event, ReplyStatus, SessionState } from '../vocabulary';
+import type { LockMode, Pop3Event, PresentedCertificate, ReplyStatus, SessionState } from '../vocabulary';
 
 /** The server's certificate, as a session uses it (declared here so the session does not depend on the server). */
 export interface TlsContextSource {
@@ -22,6 +22,8 @@ export interface SessionHost {
   readonly lockMode: LockMode;
   /** The server's certificate; `undefined` when TLS is off. */
   readonly tls: TlsContextSource | undefined;
+  /** Which certificate {@link tls} presents (for the transcript: was it one a client should refuse?). */
+  readonly certificate: PresentedCertificate;
   /** Refuse USER/PASS and plaintext SASL mechanisms until TLS is active. */
   readonly requireTls: boolean;
   /** Put an APOP timestamp in the greeting and accept APOP. */

@@ -11,15 +11,16 @@ import { type CommandResult, type NextStep, nextOf, type PendingSasl, replyOf } 
 import { err, firstLine, type Reply, statusOf } from '../protocol/reply';
 import { safeText } from '../protocol/reply-text';
 import { continueSasl } from '../protocol/steps/sasl';
-import type { EndReason, Pop3Event, SessionState, TlsMode } from '../vocabulary';
+import type { DroppedLinesWhy, EndReason, Pop3Event, SessionState, TlsMode } from '../vocabulary';
 import { SessionContext } from './command-context';
 import type { Connection, ConnectionReader, TlsUpgrade } from './connection';
+import { droppedLines } from './dropped-lines';
 import { IdleTimer, type IdleWatcher } from './idle-timer';
 import { internalErrorEvent } from './internal-error';
 import { type InputLine, LineReader, type LineTaker } from './line-reader';
 import { ReplyWriter } from './reply-writer';
 import type { SessionHost } from './session-host';
-import { tlsFailureCause } from './tls-failure';
+import { handshakeFailureCause, serverAborted } from './tls-failure';
 
 /** A reply sent as the RFC asks: no fault reshapes it. */
 const NO_SHAPE: ReplyShape = {};
@@ -127,7 +128,13 @@ export class Session
   private async handshakeThenGreet(): Promise<void> {
     const upgrade = await this.handshake('implicit');
     if (!upgrade.secured) return;
-    this.host.emit({ type: 'tls', sessionId: this.id, at: this.now(), mode: 'implicit' });
+    this.host.emit({
+      type: 'tls',
+      sessionId: this.id,
+      at: this.now(),
+      mode: 'implicit',
+      certificate: this.host.certificate,
+    });
     await this.greet();
   }
 
@@ -150,22 +157,29 @@ export class Session
     this.faults.cancel();
     this.queue.length = 0;
     if (this.lockedMailbox) this.lockedMailbox.unlock(this.id);
-    if (this.handshaking) {
-      // Before session-end: what the client said when it refused the handshake.
-      const error = this.connection.handshakeError();
-      const { code, reason } = error;
-      const mode = this.handshaking;
-      this.host.emit({
-        type: 'tls-failed',
-        sessionId: this.id,
-        at: this.now(),
-        mode,
-        cause: tlsFailureCause(error),
-        code,
-        reason,
-      });
-    }
-    this.recordEnd(this.endReason ?? (byServer ? 'server-closed' : 'client-closed'));
+    // The server's TLS layer giving up on the client's bytes is the server's close.
+    const aborted = this.handshaking !== undefined && serverAborted(this.connection.handshakeError());
+    // A client's FIN also closes from this side (finishIfDrained): that end is the client's.
+    if (this.handshaking)
+      this.recordHandshakeFailure(this.handshaking, byServer && this.endReason !== 'client-closed');
+    this.recordEnd(this.endReason ?? (byServer || aborted ? 'server-closed' : 'client-closed'));
+  }
+
+  /** Before session-end: why the handshake did not complete, and what came instead of it. */
+  private recordHandshakeFailure(mode: 'implicit' | 'stls', serverEnded: boolean): void {
+    const error = this.connection.handshakeError();
+    const start = this.connection.handshakeStart();
+    const cause = handshakeFailureCause(serverEnded, start, error);
+    if (cause === 'not-tls')
+      this.recordDropped(droppedLines([], start, this.reader.limit), 'instead-of-handshake');
+    const { code, reason } = error;
+    this.host.emit({ type: 'tls-failed', sessionId: this.id, at: this.now(), mode, cause, code, reason });
+  }
+
+  /** Plaintext lines dropped unread, one event each (secrets masked wherever they are printed). */
+  private recordDropped(lines: readonly string[], why: DroppedLinesWhy): void {
+    const at = this.now();
+    for (const raw of lines) this.host.emit({ type: 'plaintext-dropped', sessionId: this.id, at, raw, why });
   }
 
   /**
@@ -406,14 +420,21 @@ export class Session
    * never falls back to plaintext (RFC 2595 §2.5).
    */
   private async upgrade(): Promise<void> {
+    const held = this.reader.clear();
+    this.recordDropped(droppedLines(this.queue, held, this.reader.limit), 'after-stls');
     this.queue.length = 0;
-    this.reader.clear();
     const upgrade = await this.handshake('stls');
     if (!upgrade.secured) return;
     this.tlsActive = true;
     // Nothing learned before TLS carries over (session-fixation class).
     this.pendingUser = undefined;
-    this.host.emit({ type: 'tls', sessionId: this.id, at: this.now(), mode: 'stls' });
+    this.host.emit({
+      type: 'tls',
+      sessionId: this.id,
+      at: this.now(),
+      mode: 'stls',
+      certificate: this.host.certificate,
+    });
     this.listen();
   }
 

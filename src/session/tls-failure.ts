@@ -1,5 +1,8 @@
 import type { TlsAlertName, TlsFailureCause } from '../vocabulary';
 
+/** The first byte of a TLS handshake record (RFC 8446 §5.1, ContentType handshake). */
+const HANDSHAKE_RECORD = 0x16;
+
 /** What Node reported when a server-side handshake failed; empty strings for a plain close. */
 export interface TlsError {
   readonly code: string;
@@ -59,4 +62,26 @@ export function tlsFailureCause(error: TlsError): TlsFailureCause {
     if (isAlert(name)) return name;
   }
   return error.code.startsWith('ERR_SSL_') ? 'server-error' : 'no-alert';
+}
+
+/**
+ * The cause of a handshake that ended before it completed, told from who
+ * closed and what came: the server's own end (`close()`, autologout, a
+ * fault) first; then no byte at all; then bytes that are no TLS record;
+ * else what Node reported ({@link tlsFailureCause}).
+ */
+export function handshakeFailureCause(
+  byServer: boolean,
+  firstBytes: Buffer | undefined,
+  error: TlsError,
+): TlsFailureCause {
+  if (byServer) return 'server-ended';
+  if (firstBytes === undefined || firstBytes.length === 0) return 'no-handshake';
+  if (firstBytes[0] !== HANDSHAKE_RECORD) return 'not-tls';
+  return tlsFailureCause(error);
+}
+
+/** Whether the server's TLS layer gave up on what the client sent (it closed, not the client). */
+export function serverAborted(error: TlsError): boolean {
+  return tlsFailureCause(error) === 'server-error';
 }

@@ -2,7 +2,12 @@ import type { ExportableSession } from '../transcript/json-export';
 import { type CommandPattern, describePattern, locateCommands } from '../transcript/pattern';
 import { describeFilter, filterSessions, listSessions, type SessionFilter } from '../transcript/query';
 import { type DroppedSessions, describeDropped } from '../transcript/retention';
-import { plaintextCredentials, tlsRefusalOf } from '../transcript/tls-refusal';
+import {
+  acceptedBrokenCertificate,
+  isClientRefusal,
+  plaintextCredentials,
+  tlsFailureOf,
+} from '../transcript/tls-refusal';
 import {
   CANNOT_TELL_HINT,
   checkReceived,
@@ -46,18 +51,27 @@ export interface Pop3Matchers<R = unknown> {
   /** The session (for a server: the last session, or the last matching `options`) ended this way. */
   toHaveEndedWith(reason: EndReason, options?: SessionFilter): R;
   /**
-   * A session refused TLS (its handshake failed, or it closed right after
-   * it without a command), with one of `cause` if given (`'unknown_ca'`,
-   * `'no-alert'`, ...), and no session sent USER, PASS, APOP or AUTH in
-   * plaintext: "the client refused the certificate and never sent its
-   * password". See docs/TLS.md.
+   * A session refused TLS (the client sent an alert or closed during the
+   * handshake, or closed right after it without a command under a broken
+   * certificate), with one of `cause` if given (`'unknown_ca'`,
+   * `'no-alert'`, ...); no session sent USER, PASS, APOP or AUTH in
+   * plaintext (dropped lines around STLS included); and, under a broken
+   * `tls.certificate` mode, no session completed the handshake and went on
+   * to send commands. Failures no client caused (`no-handshake`, `not-tls`,
+   * `server-error`, `server-ended`) count only when asked for by `cause`.
+   * "The client refused the certificate and never sent its password". See
+   * docs/TLS.md.
    */
   toHaveRefusedTls(options?: TlsRefusalExpectation): R;
 }
 
 /** What `toHaveRefusedTls` looks for. */
 export interface TlsRefusalExpectation {
-  /** The refusal's cause: the client's alert (`'unknown_ca'`), `'no-alert'` or `'server-error'`; any of a list. */
+  /**
+   * The refusal's cause: the client's alert (`'unknown_ca'`) or `'no-alert'`;
+   * any of a list. A cause where no client refused (`'no-handshake'`,
+   * `'not-tls'`, `'server-error'`, `'server-ended'`) counts only when listed.
+   */
   cause?: TlsFailureCause | readonly TlsFailureCause[];
   /** Only this session. */
   sessionId?: number;
@@ -320,34 +334,47 @@ function toHaveRefusedTls(
   const filter = { sessionId: expected.sessionId };
   const sessions = filterSessions(s.records, filter);
   const refusals = sessions.flatMap((r) => {
-    const refusal = tlsRefusalOf(r.events);
+    const refusal = tlsFailureOf(r.events);
     return refusal ? [{ id: r.id, refusal }] : [];
   });
-  const fitting = refusals.filter(({ refusal }) => !causes || causes.includes(refusal.cause));
+  const fitting = refusals.filter(({ refusal }) =>
+    causes ? causes.includes(refusal.cause) : isClientRefusal(refusal.cause),
+  );
   const leaks = sessions.flatMap((r) => plaintextCredentials(r.events).map((c) => `session ${r.id}: ${c}`));
+  // The client under test took a certificate it should have refused.
+  const accepted = sessions.flatMap((r) => {
+    const a = acceptedBrokenCertificate(r.events);
+    return a
+      ? [
+          `session ${r.id}: completed the ${a.mode} TLS handshake with the ${a.certificate} certificate, then sent ${a.command}`,
+        ]
+      : [];
+  });
   // A leak seen stays a leak; "no leak" and "no refusal" may be wrong about a dropped session.
   const dropped = s.dropped(filter);
-  if (dropped && leaks.length === 0) {
+  if (dropped && leaks.length === 0 && accepted.length === 0) {
     const claim = 'a session refused TLS and none sent credentials in plaintext';
     return cannotTell(name, this?.isNot === true, claim, dropped, filter);
   }
-  const pass = fitting.length > 0 && leaks.length === 0;
+  const pass = fitting.length > 0 && leaks.length === 0 && accepted.length === 0;
   return {
     pass,
     message: () => {
       const wanted = causes ? ` with ${causes.join(' or ')}` : '';
       const lines = [
-        `pop3-mock: expected ${s.what} ${pass ? 'not ' : ''}to show a TLS refusal${wanted} and no credentials in plaintext.`,
+        `pop3-mock: expected ${s.what} ${pass ? 'not ' : ''}to show a TLS refusal${wanted}, no credentials in plaintext and no broken certificate accepted.`,
       ];
       if (refusals.length === 0)
         lines.push(`No session refused TLS; sessions seen: ${listSessions(sessions)}.`);
       for (const { id, refusal } of refusals) {
         const reason = refusal.reason === '' ? '' : ` (${refusal.reason})`;
+        const whose = isClientRefusal(refusal.cause) ? 'refused' : 'failed, no client refusal';
         lines.push(
-          `  session ${id}: ${refusal.mode} TLS refused at ${refusal.stage}: ${refusal.cause}${reason}`,
+          `  session ${id}: ${refusal.mode} TLS ${whose} at ${refusal.stage}: ${refusal.cause}${reason}`,
         );
       }
       if (leaks.length > 0) lines.push('Credentials sent in plaintext:', ...leaks.map((l) => `  ${l}`));
+      if (accepted.length > 0) lines.push('Broken certificate accepted:', ...accepted.map((l) => `  ${l}`));
       lines.push(...transcriptExcerpt(sessions));
       return `${hint(name, causes ? '{ cause }' : '')}${lines.join('\n')}`;
     },

@@ -25,8 +25,9 @@ const FIELD_KINDS = {
   auth: { user: 'value', mechanism: 'value', result: 'value' },
   'sasl-response': { mechanism: 'value', raw: 'text' },
   state: { from: 'value', to: 'value' },
-  tls: { mode: 'value' },
+  tls: { mode: 'value', certificate: 'value' },
   'tls-failed': { mode: 'value', cause: 'value', code: 'text', reason: 'text' },
+  'plaintext-dropped': { raw: 'text', why: 'value' },
   retrieve: { number: 'value', uid: 'value' },
   update: { deleted: 'value' },
   fault: { ruleId: 'value', action: 'value', description: 'text' },
@@ -114,13 +115,19 @@ const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
   },
   tls: (e, s, n) => {
     s[n] = e.mode;
-    return n + 1;
+    s[n + 1] = e.certificate;
+    return n + 2;
   },
   'tls-failed': (e, s, n, t) => {
     s[n] = e.mode;
     s[n + 1] = e.cause;
     t.push(e.code, e.reason);
     return n + 2;
+  },
+  'plaintext-dropped': (e, s, n, t) => {
+    t.push(e.raw);
+    s[n] = e.why;
+    return n + 1;
   },
   retrieve: (e, s, n) => {
     s[n] = e.number;

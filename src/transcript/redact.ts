@@ -81,6 +81,8 @@ export function redactEvent(event: Pop3Event): Pop3Event {
       };
     case 'sasl-response':
       return { ...event, raw: MASK };
+    case 'plaintext-dropped':
+      return { ...event, raw: redactLine(event.raw) };
     case 'session-start':
     case 'reply':
     case 'auth':

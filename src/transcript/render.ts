@@ -1,6 +1,27 @@
 import { assertNever } from '../assert-never';
-import type { EndReason, Pop3Event, SessionState, TlsMode } from '../vocabulary';
+import type {
+  DroppedLinesWhy,
+  EndReason,
+  Pop3Event,
+  SessionState,
+  TlsFailureCause,
+  TlsMode,
+} from '../vocabulary';
 import { MASK, redactLine } from './redact';
+
+/** The note of a failed handshake whose cause is not an alert. */
+const TLS_FAILURE_TEXT: Partial<Record<TlsFailureCause, string>> = {
+  'no-alert': 'the client closed without an alert',
+  'server-error': 'the client sent what the server refused',
+  'no-handshake': 'the client sent nothing before it closed (no handshake)',
+  'not-tls': 'the client sent no TLS handshake (not TLS)',
+  'server-ended': 'the server ended the session before the handshake completed',
+};
+
+const DROPPED_WHY: Readonly<Record<DroppedLinesWhy, string>> = {
+  'after-stls': 'pipelined after STLS',
+  'instead-of-handshake': 'sent instead of the TLS handshake',
+};
 
 /** Options of the `C:`/`S:` text rendering. */
 export interface RenderOptions {
@@ -89,16 +110,14 @@ export function eventLines(event: Pop3Event, ctx: LineContext, options: RenderOp
     case 'fault':
       return [`-- fault ${event.ruleId}: ${event.description}`];
     case 'tls-failed': {
-      const said =
-        event.cause === 'no-alert'
-          ? 'closed without an alert'
-          : event.cause === 'server-error'
-            ? 'sent what the server refused'
-            : `sent the alert ${event.cause}`;
       const why = event.reason === '' ? '' : ` (${printable(event.reason)})`;
       return [
-        `-- TLS handshake failed (${event.mode === 'stls' ? 'STLS' : 'implicit'}): the client ${said}${why}`,
+        `-- TLS handshake failed (${event.mode === 'stls' ? 'STLS' : 'implicit'}): ${TLS_FAILURE_TEXT[event.cause] ?? `the client sent the alert ${event.cause}`}${why}`,
       ];
+    }
+    case 'plaintext-dropped': {
+      const line = printable(options.secrets ? event.raw : redactLine(event.raw));
+      return [`C: ${line}   <- dropped unread: ${DROPPED_WHY[event.why]}`];
     }
     case 'internal-error':
       // Always shown, notes or not: it is a bug in the mock, not something the client did.

@@ -80,7 +80,10 @@ export class SessionRecord implements SessionView {
   get user(): string | undefined {
     return this.userNow;
   }
-  /** How the connection is protected: `implicit` (POP3S) or `stls` once upgraded. */
+  /**
+   * How the connection is protected: `implicit` (POP3S) or `stls` once
+   * upgraded; `none` after a handshake that failed.
+   */
   get tls(): TlsMode {
     return this.tlsNow;
   }
@@ -313,6 +316,10 @@ export class SessionRecord implements SessionView {
       case 'tls':
         this.tlsNow = event.mode;
         break;
+      case 'tls-failed':
+        // A POP3S session whose handshake failed never was protected.
+        this.tlsNow = 'none';
+        break;
       case 'update':
         this.deletedNow = event.deleted;
         break;
@@ -330,7 +337,7 @@ export class SessionRecord implements SessionView {
       case 'retrieve':
       case 'fault':
       case 'internal-error':
-      case 'tls-failed':
+      case 'plaintext-dropped':
       case 'session-start':
       case 'command':
       case 'sasl-response':

@@ -1,8 +1,35 @@
-import type { Pop3Event, TlsFailureCause } from '../vocabulary';
+import type {
+  Pop3Event,
+  PresentedCertificate,
+  TlsCertificateMode,
+  TlsFailureCause,
+  TlsNonRefusalCause,
+} from '../vocabulary';
 import { printedCommand } from './pattern';
+import { redactLine } from './redact';
 
 /** Commands that carry credentials: none of them may arrive before TLS when a client requires it. */
 export const CREDENTIAL_VERBS: ReadonlySet<string> = new Set(['USER', 'PASS', 'APOP', 'AUTH']);
+
+/** Failures where no client refused anything (a `Record`, so a cause added to the vocabulary must be placed here). */
+const NOT_A_REFUSAL: Readonly<Record<TlsNonRefusalCause, true>> = {
+  'server-error': true,
+  'no-handshake': true,
+  'not-tls': true,
+  'server-ended': true,
+};
+
+/** Whether a handshake failure with this cause is a client's refusal (an alert, or a close mid-handshake). */
+export function isClientRefusal(cause: TlsFailureCause): boolean {
+  return !Object.hasOwn(NOT_A_REFUSAL, cause);
+}
+
+/** Whether a client should refuse this certificate (every generated mode but `valid`). */
+export function isBrokenCertificate(
+  certificate: PresentedCertificate | undefined,
+): certificate is Exclude<TlsCertificateMode, 'valid'> {
+  return certificate !== undefined && certificate !== 'valid' && certificate !== 'own';
+}
 
 /** A session whose client would not go on with TLS, and what it sent in plaintext around that. */
 export interface TlsRefusal {
@@ -10,11 +37,16 @@ export interface TlsRefusal {
   readonly mode: 'implicit' | 'stls';
   /**
    * `handshake`: the handshake did not complete. `after-handshake`: it did,
-   * then the client closed without sending a command (clients that check the
-   * host name after the handshake, as curl does, refuse this way).
+   * then the client closed without sending a command, under a certificate a
+   * client should refuse (clients that check the host name after the
+   * handshake, as curl does, refuse this way).
    */
   readonly stage: 'handshake' | 'after-handshake';
-  /** The alert the client sent (`unknown_ca`, `certificate_expired`, ...), `no-alert`, or `server-error`. */
+  /**
+   * The alert the client sent (`unknown_ca`, `certificate_expired`, ...) or
+   * `no-alert`; in {@link tlsFailureOf} also a cause where no client refused
+   * (`server-error`, `no-handshake`, `not-tls`, `server-ended`).
+   */
   readonly cause: TlsFailureCause;
   /** Node's error code and OpenSSL's reason; empty when the client just closed. */
   readonly code: string;
@@ -24,12 +56,31 @@ export interface TlsRefusal {
   readonly commandsBefore: readonly string[];
   /** Commands received after it on the same connection, secrets masked (normally none: the server closes). */
   readonly commandsAfter: readonly string[];
-  /** Whether USER, PASS, APOP or AUTH arrived in plaintext, before or after. */
+  /**
+   * Whether USER, PASS, APOP or AUTH arrived in plaintext, before or after:
+   * as commands, or as lines dropped unread (pipelined after STLS, or sent
+   * instead of the handshake).
+   */
   readonly credentialsInPlaintext: boolean;
 }
 
-/** The refusal a session's events show, if any; `secrets` prints PASS and the like as sent. */
+/**
+ * The client's refusal of TLS a session's events show, if any: a failed
+ * handshake with a client's cause (an alert, `no-alert`), or a close right
+ * after a completed handshake under a broken certificate.
+ * `secrets` prints PASS and the like as sent.
+ */
 export function tlsRefusalOf(events: readonly Pop3Event[], secrets = false): TlsRefusal | undefined {
+  const failure = tlsFailureOf(events, secrets);
+  return failure && isClientRefusal(failure.cause) ? failure : undefined;
+}
+
+/**
+ * As {@link tlsRefusalOf}, and also a failed handshake that no client
+ * refused (a port probe, bytes that are not TLS, the server's own end): what
+ * `toHaveRefusedTls({ cause })` finds when asked for such a cause.
+ */
+export function tlsFailureOf(events: readonly Pop3Event[], secrets = false): TlsRefusal | undefined {
   const failed = events.findIndex((e) => e.type === 'tls-failed');
   const found = failed === -1 ? closedAfterHandshake(events) : failed;
   if (found === undefined || found === -1) return undefined;
@@ -45,7 +96,9 @@ export function tlsRefusalOf(events: readonly Pop3Event[], secrets = false): Tls
     at: event.at,
     commandsBefore: print(plaintext),
     commandsAfter: print(after),
-    credentialsInPlaintext: [...plaintext, ...after].some((c) => CREDENTIAL_VERBS.has(c.verb)),
+    credentialsInPlaintext:
+      [...plaintext, ...after].some((c) => CREDENTIAL_VERBS.has(c.verb)) ||
+      events.some((e) => e.type === 'plaintext-dropped' && carriesCredentials(e.raw)),
   };
   if (event.type === 'tls-failed') {
     const { mode, cause, code, reason } = event;
@@ -57,22 +110,56 @@ export function tlsRefusalOf(events: readonly Pop3Event[], secrets = false): Tls
 
 /**
  * The index of the `tls` event of a session the client closed after the
- * handshake without a single command under TLS; undefined otherwise.
+ * handshake without a single command under TLS, when the certificate was
+ * one a client should refuse; undefined otherwise. Under `valid` or the
+ * user's own certificate such a close is a client that had nothing to ask.
  */
 function closedAfterHandshake(events: readonly Pop3Event[]): number | undefined {
   const tls = events.findIndex((e) => e.type === 'tls');
   if (tls === -1) return undefined;
+  const event = events[tls]!;
+  if (event.type !== 'tls' || !isBrokenCertificate(event.certificate)) return undefined;
   const end = events.at(-1);
   if (end?.type !== 'session-end' || end.reason !== 'client-closed') return undefined;
   const later = events.slice(tls + 1);
   return later.some((e) => e.type === 'command' || e.type === 'sasl-response') ? undefined : tls;
 }
 
-/** USER, PASS, APOP and AUTH lines a session received before TLS was up (all of them without TLS), masked. */
+/** A session that went on under a certificate a client should have refused: what, and the first command it sent. */
+export interface AcceptedCertificate {
+  readonly certificate: Exclude<TlsCertificateMode, 'valid'>;
+  readonly mode: 'implicit' | 'stls';
+  /** The first command sent over that TLS, secrets masked. */
+  readonly command: string;
+}
+
+/** Whether the session completed a handshake under a broken certificate and then sent a command over it. */
+export function acceptedBrokenCertificate(events: readonly Pop3Event[]): AcceptedCertificate | undefined {
+  const tls = events.findIndex((e) => e.type === 'tls');
+  const event = events[tls];
+  if (event?.type !== 'tls' || !isBrokenCertificate(event.certificate)) return undefined;
+  const command = events.slice(tls + 1).find((e) => e.type === 'command');
+  if (command?.type !== 'command') return undefined;
+  return { certificate: event.certificate, mode: event.mode, command: printedCommand(command) };
+}
+
+/** Whether a raw line starts with USER, PASS, APOP or AUTH (any case). */
+function carriesCredentials(raw: string): boolean {
+  return CREDENTIAL_VERBS.has(raw.split(/[ \t]/, 1)[0]!.toUpperCase());
+}
+
+/**
+ * USER, PASS, APOP and AUTH lines a session received before TLS was up (all
+ * of them without TLS), masked: commands, and lines dropped unread around
+ * STLS or instead of a handshake (these named as such).
+ */
 export function plaintextCredentials(events: readonly Pop3Event[]): string[] {
   const tls = events.findIndex((e) => e.type === 'tls');
   const plaintext = tls === -1 ? events : events.slice(0, tls);
-  return plaintext.flatMap((e) =>
-    e.type === 'command' && CREDENTIAL_VERBS.has(e.verb) ? [printedCommand(e)] : [],
-  );
+  return plaintext.flatMap((e) => {
+    if (e.type === 'command') return CREDENTIAL_VERBS.has(e.verb) ? [printedCommand(e)] : [];
+    if (e.type === 'plaintext-dropped' && carriesCredentials(e.raw))
+      return [`${redactLine(e.raw)} (dropped unread: ${e.why})`];
+    return [];
+  });
 }

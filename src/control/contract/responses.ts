@@ -128,7 +128,7 @@ export const sessionJSON = z.lazy(() =>
         stage: z.enum(['handshake', 'after-handshake']),
         cause: z.string().meta({
           description:
-            'The TLS alert the client sent (RFC 8446 name, e.g. unknown_ca), no-alert, or server-error.',
+            'The TLS alert the client sent (RFC 8446 name, e.g. unknown_ca) or no-alert: a client refusal. A handshake that failed without one (server-error, no-handshake, not-tls, server-ended) is no refusal and leaves tlsRefusal null; its tls-failed event carries the cause.',
         }),
         code: z.string(),
         reason: z.string(),

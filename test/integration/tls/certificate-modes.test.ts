@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { connect as netConnect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { connect } from 'node:tls';
-import type { Pop3Mock, TlsCertificateMode } from '../../../src';
+import { type Pop3Mock, type SessionRecord, startPop3Mock, type TlsCertificateMode } from '../../../src';
 import { installPop3Matchers } from '../../../src/testing/jest';
 import { failOnHostErrors } from '../../helpers/host-errors';
 import {
@@ -11,8 +12,10 @@ import {
   nodePop3Tls,
   PASSWORD,
   pyOk,
+  RawClient,
   runPython,
   USER,
+  userPass,
   warmPython,
   withMock,
 } from '../extensions/helpers';
@@ -201,3 +204,127 @@ test.each(Object.keys(OPENSSL_PROBLEM) as TlsCertificateMode[])(
     });
   },
 );
+
+// docs/TLS.md, "What is not a refusal": nothing here is a client refusing a
+// certificate, so none of it may pass toHaveRefusedTls().
+
+/** A TCP connection to `port` that sends `bytes` (if any), half-closes, and resolves once the server closed it. */
+function sendAndClose(port: number, bytes?: string): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const socket = netConnect({ port, host: '127.0.0.1' }, () => socket.end(bytes ?? ''));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+const tlsFailures = (session: SessionRecord) => session.events.filter((e) => e.type === 'tls-failed');
+
+describe('no client refused (docs/TLS.md, "What is not a refusal")', () => {
+  test('a port probe on the POP3S port (connect, close, no byte) is no-handshake, not a refusal', async () => {
+    await withMock(options('self-signed'), async (pop3) => {
+      await sendAndClose(pop3.tlsPort!);
+      const session = await pop3.sessionEnd();
+      expect(tlsFailures(session)).toMatchObject([{ mode: 'implicit', cause: 'no-handshake' }]);
+      expect(session.tlsRefusal).toBeUndefined();
+      expect(session.render()).toContain('the client sent nothing before it closed (no handshake)');
+      expect(pop3).not.toHaveRefusedTls();
+      expect(pop3).toHaveRefusedTls({ cause: 'no-handshake' });
+    });
+  });
+
+  test('POP3 lines sent to the POP3S port are not-tls: recorded as dropped, the server closes, TLS never was', async () => {
+    await withMock(options('expired'), async (pop3) => {
+      await sendAndClose(pop3.tlsPort!, 'CAPA\r\n');
+      const session = await pop3.sessionEnd();
+      expect(tlsFailures(session)).toMatchObject([
+        { cause: 'not-tls', code: 'ERR_SSL_WRONG_VERSION_NUMBER' },
+      ]);
+      expect(session.events).toContainEqual(
+        expect.objectContaining({ type: 'plaintext-dropped', raw: 'CAPA', why: 'instead-of-handshake' }),
+      );
+      expect(session.tlsRefusal).toBeUndefined();
+      // The server's TLS layer gave up: its close, and no TLS was ever up.
+      expect(session.endReason).toBe('server-closed');
+      expect(session.tls).toBe('none');
+      expect(session.render()).toMatch(/^# session 1 \(not logged in\), .*, no TLS,/);
+      expect(pop3).not.toHaveRefusedTls();
+      expect(pop3).toHaveRefusedTls({ cause: 'not-tls' });
+    });
+  });
+
+  test('autologout while the client stays silent on POP3S and after STLS +OK is server-ended, not a refusal', async () => {
+    await withMock(
+      aliceOptions([], { tlsPort: 0, autologoutMs: 300, tls: { certificate: 'self-signed' } }),
+      async (pop3) => {
+        const silent = new Promise<void>((resolve) => {
+          const socket = netConnect({ port: pop3.tlsPort!, host: '127.0.0.1' });
+          socket.on('close', () => resolve());
+        });
+        const stls = await RawClient.connect(pop3.port);
+        expect(await stls.command('STLS')).toMatch(/^\+OK/);
+        await Promise.all([silent, stls.closed()]);
+        await allEnded(pop3, 2);
+        for (const session of pop3.listSessions()) {
+          expect(session.endReason).toBe('autologout');
+          expect(tlsFailures(session)).toMatchObject([{ cause: 'server-ended' }]);
+          expect(session.tlsRefusal).toBeUndefined();
+        }
+        expect(pop3).not.toHaveRefusedTls();
+      },
+    );
+  });
+
+  test('close() while a handshake is pending is server-ended, not a refusal', async () => {
+    const pop3 = await startPop3Mock(options('untrusted-ca'));
+    const silent = new Promise<void>((resolve) => {
+      const socket = netConnect({ port: pop3.tlsPort!, host: '127.0.0.1' });
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve());
+    });
+    await pop3.waitFor((e) => e.type === 'session-start');
+    await pop3.close();
+    await silent;
+    const [session] = pop3.listSessions();
+    expect(session!.endReason).toBe('server-closed');
+    expect(tlsFailures(session!)).toMatchObject([{ cause: 'server-ended' }]);
+    expect(pop3).not.toHaveRefusedTls();
+  });
+
+  test('valid, or your own certificate: a client that trusts it, reads the greeting and hangs up did not refuse it', async () => {
+    const own = await startPop3Mock({ tls: {} });
+    const { key, cert, ca } = own.tls;
+    await own.close();
+    for (const tls of [{ certificate: 'valid' as const }, { key, cert, ca }]) {
+      await withMock(aliceOptions([], { tlsPort: 0, tls }), async (pop3) => {
+        const client = await RawClient.connectTls(pop3.tlsPort!, pop3.tls.ca, { servername: 'localhost' });
+        expect(client.greeting).toMatch(/^\+OK/);
+        client.end();
+        const session = await pop3.sessionEnd();
+        expect(session.endReason).toBe('client-closed');
+        expect(session.tlsRefusal).toBeUndefined();
+        expect(pop3).not.toHaveRefusedTls();
+        expect(pop3).not.toHaveRefusedTls({ cause: 'no-alert' });
+      });
+    }
+  });
+
+  test('toHaveRefusedTls fails, naming the session, when a client accepts the broken certificate and logs in', async () => {
+    await withMock(options('expired'), async (pop3) => {
+      // A refusal first (Python), then the client under test takes the expired certificate.
+      const py = await runPython('ssl', pop3.tlsPort!, '', [['user', USER]]);
+      expect(py[0]).toMatchObject({ error: 'SSLCertVerificationError' });
+      await pop3.sessionEnd();
+      const client = await RawClient.connectTls(pop3.tlsPort!, pop3.tls.ca, { rejectUnauthorized: false });
+      await userPass(client);
+      expect(await client.command('QUIT')).toMatch(/^\+OK/);
+      await allEnded(pop3, 2);
+      expect(pop3).not.toHaveRefusedTls();
+      expect(() => expect(pop3).toHaveRefusedTls()).toThrow(
+        /Broken certificate accepted:\n {2}session 2: completed the implicit TLS handshake with the expired certificate, then sent USER alice/,
+      );
+      expect(pop3).toHaveRefusedTls({ sessionId: 1 });
+    });
+  });
+});

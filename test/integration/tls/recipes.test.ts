@@ -4,7 +4,16 @@ import { on } from '../../../src';
 import { installPop3Matchers } from '../../../src/testing/jest';
 import { runCurl } from '../../helpers/clients/curl';
 import { failOnHostErrors } from '../../helpers/host-errors';
-import { aliceOptions, caFile, PASSWORD, runPython, USER, warmPython, withMock } from '../extensions/helpers';
+import {
+  aliceOptions,
+  caFile,
+  PASSWORD,
+  RawClient,
+  runPython,
+  USER,
+  warmPython,
+  withMock,
+} from '../extensions/helpers';
 
 // docs/TLS.md recipes beyond the certificate modes: old protocol versions,
 // STLS stripped or failing, and trusting the exposed CA.
@@ -16,7 +25,7 @@ failOnHostErrors();
 const curlStls = (port: number, cafile: string) =>
   runCurl([`pop3://127.0.0.1:${port}/`, '--ssl-reqd', '--cacert', cafile, '-u', `${USER}:${PASSWORD}`]);
 
-test('a TLS 1.0-only server: Node, Python and curl refuse it by default; the server records each refusal', async () => {
+test('a TLS 1.0-only server: Node, Python and curl fail against it by default; curl refuses (its alert), Node and Python meet an abort by the server (server-error, server-closed)', async () => {
   await withMock(aliceOptions([], { tlsPort: 0, tls: { maxVersion: 'TLSv1' } }), async (pop3) => {
     // Node's default client (minimum TLS 1.2): the server finds no version in common.
     const node = await new Promise<string>((resolve) => {
@@ -25,15 +34,26 @@ test('a TLS 1.0-only server: Node, Python and curl refuse it by default; the ser
       s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
     });
     expect(node).toBe('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION');
-    expect((await pop3.sessionEnd()).tlsRefusal).toMatchObject({
-      cause: 'server-error',
-      code: 'ERR_SSL_UNSUPPORTED_PROTOCOL',
-    });
+    // The server gave up on the ClientHello: its own abort, so its close, and no client refusal.
+    const nodeSession = await pop3.sessionEnd();
+    expect(nodeSession.endReason).toBe('server-closed');
+    expect(nodeSession.tlsRefusal).toBeUndefined();
+    expect(nodeSession).toHaveRefusedTls({ cause: 'server-error' });
+    expect(nodeSession.events).toContainEqual(
+      expect.objectContaining({
+        type: 'tls-failed',
+        cause: 'server-error',
+        code: 'ERR_SSL_UNSUPPORTED_PROTOCOL',
+      }),
+    );
     const ca = await caFile(pop3);
     try {
       const py = await runPython('ssl', pop3.tlsPort!, ca.path, [['user', USER]]);
       expect(py[0]).toMatchObject({ error: 'SSLError' });
-      expect((await pop3.sessionEnd()).tlsRefusal).toMatchObject({ cause: 'server-error' });
+      const pySession = await pop3.sessionEnd();
+      expect(pySession.endReason).toBe('server-closed');
+      expect(pySession).toHaveRefusedTls({ cause: 'server-error' });
+      expect(pySession).not.toHaveRefusedTls();
       // curl gets further (its OpenSSL allows the version) and refuses TLS 1.0's SHA-1 signature itself.
       const curl = await runCurl([
         `pop3s://127.0.0.1:${pop3.tlsPort}/`,
@@ -43,7 +63,9 @@ test('a TLS 1.0-only server: Node, Python and curl refuse it by default; the ser
         `${USER}:${PASSWORD}`,
       ]);
       expect(curl.code).toBe(35);
-      expect((await pop3.sessionEnd()).tlsRefusal).toMatchObject({ cause: 'internal_error' });
+      const curlSession = await pop3.sessionEnd();
+      expect(curlSession.tlsRefusal).toMatchObject({ cause: 'internal_error' });
+      expect(curlSession.endReason).toBe('client-closed');
     } finally {
       await ca.remove();
     }
@@ -142,6 +164,58 @@ test('STLS with an expired certificate: curl --ssl-reqd refuses it; CAPA and STL
     });
     expect(session.toJSON().tlsRefusal).toMatchObject({ mode: 'stls', cause: 'certificate_expired' });
     expect(pop3).toHaveRefusedTls({ cause: 'certificate_expired' });
+  });
+});
+
+// docs/TLS.md, "Plaintext dropped around STLS": dropped unread (CVE-2011-0411
+// class), and recorded, so a password sent there is not lost from sight.
+
+test('STLS, then USER and PASS in plaintext instead of a handshake: dropped, recorded masked, counted as plaintext credentials', async () => {
+  await withMock(aliceOptions(), async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    expect(await client.command('STLS')).toMatch(/^\+OK/);
+    client.write(`USER ${USER}\r\nPASS ${PASSWORD}\r\n`);
+    await client.closed();
+    const session = await pop3.sessionEnd();
+    expect(session.commands()).toEqual(['STLS']);
+    expect(session.user).toBeUndefined();
+    const dropped = session.toJSON().events.filter((e) => e.type === 'plaintext-dropped');
+    expect(dropped).toMatchObject([
+      { raw: `USER ${USER}`, why: 'instead-of-handshake' },
+      { raw: 'PASS ******', why: 'instead-of-handshake' },
+    ]);
+    expect(session.render()).toContain(
+      'C: PASS ******   <- dropped unread: sent instead of the TLS handshake',
+    );
+    expect(session.render()).not.toContain(PASSWORD);
+    expect(pop3).not.toHaveReceivedCommand('PASS');
+    expect(pop3).not.toHaveRefusedTls();
+    expect(() => expect(pop3).toHaveRefusedTls({ cause: 'not-tls' })).toThrow(
+      /Credentials sent in plaintext:\n {2}session 1: USER alice \(dropped unread: instead-of-handshake\)\n {2}session 1: PASS \*{6}/,
+    );
+  });
+});
+
+test('USER and PASS pipelined after STLS, then the client refuses the expired certificate: credentialsInPlaintext', async () => {
+  await withMock(aliceOptions([], { tls: { certificate: 'expired' } }), async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    client.write(`STLS\r\nUSER ${USER}\r\nPASS ${PASSWORD}\r\n`);
+    expect(await client.readLine()).toMatch(/^\+OK/);
+    await expect(client.upgradeToTls(pop3.tls.ca, { servername: 'localhost' })).rejects.toThrow(/expired/);
+    const session = await pop3.sessionEnd();
+    expect(session.tlsRefusal).toMatchObject({
+      mode: 'stls',
+      stage: 'handshake',
+      credentialsInPlaintext: true,
+    });
+    expect(session.toJSON().events.filter((e) => e.type === 'plaintext-dropped')).toMatchObject([
+      { raw: `USER ${USER}`, why: 'after-stls' },
+      { raw: 'PASS ******', why: 'after-stls' },
+    ]);
+    expect(pop3).not.toHaveRefusedTls();
+    expect(() => expect(pop3).toHaveRefusedTls()).toThrow(
+      /session 1: PASS \*{6} \(dropped unread: after-stls\)/,
+    );
   });
 });
 

@@ -19,6 +19,7 @@ EVENT_TYPES = (
     'state',
     'tls',
     'tls-failed',
+    'plaintext-dropped',
     'retrieve',
     'update',
     'fault',
