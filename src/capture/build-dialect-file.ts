@@ -120,13 +120,36 @@ function apopShape(timestamp: string): string {
   return `<${shaped.join('')}@{host}>`;
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Replaces `value` where it stands as a whole word (as {@link templateOf}
+ * matches values) in a template's literal parts, never inside a `{placeholder}`
+ * or a `{{`/`}}` escape: a user named `ed` leaves "Logged in." alone, one named
+ * `count` leaves `{count}` alone. `replaced` hears of each replacement.
+ */
+export function replaceWord(template: string, value: string, by: string, replaced?: () => void): string {
+  if (value === '') return template;
+  const word = new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(value)}(?![A-Za-z0-9])`, 'g');
+  return template
+    .split(/(\{\{|\}\}|\{[A-Za-z]+\})/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(word, () => {
+            replaced?.();
+            return by;
+          }),
+    )
+    .join('');
+}
+
 /** Turns what the script learned into a dialect file, without credentials, content or (unless kept) host. */
 export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile {
-  const clean = (text: string) => {
-    let out = text;
-    if (!choices.keepHost && choices.host !== '') out = out.split(choices.host).join('pop3.example.invalid');
-    return out;
-  };
+  const clean = (text: string) =>
+    choices.keepHost ? text : replaceWord(text, choices.host, 'pop3.example.invalid');
+  /** Texts where the user name was replaced: the replay shows `user` there. */
+  const userReplaced = new Set<string>();
   const stamp = APOP_TIMESTAMP.exec(f.greeting.replace(/^\+OK ?/, ''));
   const greetingText = f.greeting.replace(/^\+OK ?/, '').replace(APOP_TIMESTAMP, '');
   const samples: Sample[] = [
@@ -136,11 +159,14 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   const byText = new Map<FileTextName, Sample[]>();
   for (const s of samples) byText.set(s.text, [...(byText.get(s.text) ?? []), s]);
   const texts: Partial<Record<FileTextName, FileText>> = {};
-  const withoutUser = (t: string) => t.split(choices.user).join('{user}');
   for (const [name, group] of [...byText.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     const text = combine(group);
     const scrub = (t: string) =>
-      clean(name === 'userAccepted' ? withoutUser(t) : t.split(choices.user).join('user'));
+      clean(
+        name === 'userAccepted'
+          ? replaceWord(t, choices.user, '{user}')
+          : replaceWord(t, choices.user, 'user', () => userReplaced.add(name)),
+      );
     texts[name] =
       typeof text === 'string'
         ? scrub(text)
@@ -159,6 +185,9 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   const extendsPreset = nearestPreset(texts, samples);
   const notLearned = [
     ...f.notLearned,
+    ...[...userReplaced].map(
+      (name) => `texts.${name}: the server showed the user name; the file has "user" in its place`,
+    ),
     `QUIT after deletions: the capture never commits one; the text is the ${extendsPreset} preset's`,
     'LOGIN-DELAY and [IN-USE] refusals (either stops the capture), SASL challenges and mechanisms other than PLAIN, autologout, UTF8, LANG: not probed; the preset answers',
   ];

@@ -7,7 +7,7 @@ import { type CaptureFlags, captureFlags } from '../schema/capture-flags';
 import { checkInput } from '../schema/check';
 import { InputError } from '../schema/input-error';
 import { describeParseError } from '../schema/parse-args-error';
-import { captureDialect } from './capture-dialect';
+import { CapturedFileInvalid, captureDialect } from './capture-dialect';
 import { ConnectFailed } from './line-client';
 import { CaptureStopped } from './probe-session';
 
@@ -26,7 +26,8 @@ and writes a dialect file (JSON) to --out or stdout; replay it with --dialect FI
 Nothing is deleted: every DELE is undone with RSET. No password, message content
 or (without --keep-host) host name is written. Progress goes to stderr.
 Exit codes: ${ExitCode.ok} written, ${ExitCode.usage} bad flags, ${ExitCode.badInput} --ca unreadable, ${ExitCode.captureStopped} stopped (login refused,
-mailbox looked changed), ${ExitCode.unreachable} server unreachable or TLS refused, ${ExitCode.unexpected} anything else.
+mailbox looked changed), ${ExitCode.unreachable} server unreachable or TLS refused, ${ExitCode.unexpected} anything else
+(a file that would fail the dialect-file schema included: it is not written).
 `;
 
 const OPTIONS = {
@@ -124,6 +125,10 @@ export async function runCaptureCommand(
     if (error instanceof CaptureStopped) {
       io.err(`pop3-mock capture: stopped: ${error.message}`);
       return ExitCode.captureStopped;
+    }
+    if (error instanceof CapturedFileInvalid) {
+      io.err(`pop3-mock capture: failed, no file written: ${error.message}`);
+      return ExitCode.unexpected;
     }
     if (error instanceof ConnectFailed) {
       io.err(`pop3-mock capture: ${error.message}`);

@@ -1,4 +1,7 @@
 import type { DialectFile } from '../dialects/dialect-file';
+import { checkInput } from '../schema/check';
+import { dialectFile } from '../schema/dialect-file';
+import { InputError } from '../schema/input-error';
 import { buildDialectFile } from './build-dialect-file';
 import type { Endpoint } from './line-client';
 import { runProbeScript } from './probe-script';
@@ -25,13 +28,20 @@ export interface Capture {
   readonly transcript: readonly Exchange[];
 }
 
+/** The file the capture made fails the dialect-file schema: it is not written (a capture bug or an odd server). */
+export class CapturedFileInvalid extends Error {
+  override readonly name = 'CapturedFileInvalid';
+}
+
 /**
  * Probes a POP3 server with the fixed script of docs/DIALECTS.md and returns
  * the dialect file that replays it. It commits no deletion: every DELE is
  * undone by RSET and its session dropped without QUIT.
  *
  * @throws CaptureStopped when the server refuses the login or behaves in a
- *   way the script cannot take as harmless; network errors as they come.
+ *   way the script cannot take as harmless; CapturedFileInvalid when the file
+ *   would fail the dialect-file schema (`--dialect` would refuse it); network
+ *   errors as they come.
  */
 export async function captureDialect(options: CaptureOptions): Promise<Capture> {
   const log = options.log ?? (() => {});
@@ -45,6 +55,13 @@ export async function captureDialect(options: CaptureOptions): Promise<Capture> 
       keepHost: options.keepHost ?? false,
       user: options.user,
     });
+    try {
+      // The one schema `--dialect` and loadDialect() check: a file it refuses is never handed out.
+      checkInput(dialectFile, file, { source: 'the captured dialect file' });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw new CapturedFileInvalid(error.message);
+    }
     return { file, transcript: sessions.transcript };
   } finally {
     sessions.drop();

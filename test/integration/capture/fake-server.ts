@@ -1,0 +1,176 @@
+import { createServer, type Server, type Socket } from 'node:net';
+
+type ByState<T> = { readonly A: T; readonly T: T };
+
+/** How the scripted server differs from a plain RFC 1939 one: server styles no preset has. */
+export interface FakeStyle {
+  /** The bad command that ends the session, before and after login. */
+  readonly badLimit?: ByState<number>;
+  /** The last bad command gets only the limit line (not its own -ERR, then the limit line). */
+  readonly badReplace?: boolean;
+  /** At the bad-command limit: close without a line. */
+  readonly badSilent?: boolean;
+  /** The longest line (CRLF included) taken, before and after login. */
+  readonly maxLine?: ByState<number>;
+  /** Close after an over-long line, before and after login. */
+  readonly longClose?: ByState<boolean>;
+  /** Close after an over-long line without a reply. */
+  readonly longSilent?: boolean;
+  /** The unknown-command reply echoes the whole line. */
+  readonly echoLine?: boolean;
+  /** Extra CAPA lines. */
+  readonly capaExtra?: readonly string[];
+  /** The reply text for `LIST 0` (default: the one for every number past the count). */
+  readonly listZero?: string;
+  /** TOP is an unknown command. */
+  readonly noTop?: boolean;
+  /** The greeting's text. */
+  readonly greeting?: string;
+}
+
+const MESSAGES = [
+  'From: a@example.com\r\nSubject: one\r\n\r\nHello one\r\n',
+  'From: b@example.com\r\nSubject: two\r\n\r\nHello two\r\n',
+];
+
+/**
+ * A small scripted POP3 server (user alice, password secret, two messages),
+ * for capture targets whose style the mock's presets lack. Its texts are
+ * fixed: "unknown command", "no such message", "line too long", "too many
+ * errors, bye".
+ */
+export async function startFakeServer(
+  style: FakeStyle = {},
+): Promise<{ port: number; close(): Promise<void> }> {
+  const badLimit = style.badLimit ?? { A: 5, T: 10 };
+  const maxLine = style.maxLine ?? { A: 600, T: 1200 };
+  const longClose = style.longClose ?? { A: true, T: true };
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+    sock.on('error', () => {});
+    let state: 'A' | 'T' = 'A';
+    let user: string | undefined;
+    let bad = 0;
+    let buffer = '';
+    const deleted = new Set<number>();
+    const w = (line: string) => sock.write(`${line}\r\n`);
+    const end = () => sock.end();
+    w(`+OK ${style.greeting ?? 'fake ready'}`);
+    const badCommand = (text: string) => {
+      bad++;
+      if (bad < badLimit[state]) return w(`-ERR ${text}`);
+      if (!style.badSilent) {
+        if (!style.badReplace) w(`-ERR ${text}`);
+        w('-ERR too many errors, bye');
+      }
+      end();
+    };
+    const good = (line: string) => {
+      bad = 0;
+      w(line);
+    };
+    const message = (arg: string | undefined) => {
+      const n = /^\d+$/.test(arg ?? '') ? Number(arg) : 0;
+      return n >= 1 && n <= MESSAGES.length && !deleted.has(n) ? n : undefined;
+    };
+    const handle = (line: string) => {
+      const [word = '', ...args] = line.split(' ');
+      const verb = word.toUpperCase();
+      const unknown = () => badCommand(style.echoLine ? `unknown command ${line}` : 'unknown command');
+      if (verb === 'CAPA') {
+        good('+OK');
+        for (const l of ['USER', 'UIDL', ...(style.noTop ? [] : ['TOP']), ...(style.capaExtra ?? [])]) w(l);
+        return w('.');
+      }
+      if (verb === 'QUIT') {
+        w('+OK bye');
+        return end();
+      }
+      if (state === 'A') {
+        if (verb === 'USER' && args.length === 1) {
+          user = args[0];
+          return good('+OK');
+        }
+        if (verb === 'PASS' && user !== undefined) {
+          if (user === 'alice' && args.join(' ') === 'secret') {
+            state = 'T';
+            return good('+OK in');
+          }
+          user = undefined;
+          return w('-ERR bad login');
+        }
+        return unknown();
+      }
+      const live = MESSAGES.map((_, i) => i + 1).filter((n) => !deleted.has(n));
+      const octets = live.reduce((sum, n) => sum + (MESSAGES[n - 1]?.length ?? 0), 0);
+      const noSuch = () => badCommand(args[0] === '0' && style.listZero ? style.listZero : 'no such message');
+      switch (verb) {
+        case 'NOOP':
+          return good('+OK');
+        case 'STAT':
+          return good(`+OK ${live.length} ${octets}`);
+        case 'LIST':
+        case 'UIDL': {
+          const show = (n: number) => `${n} ${verb === 'LIST' ? MESSAGES[n - 1]?.length : `uid${n}`}`;
+          if (args.length === 0) {
+            good('+OK');
+            for (const n of live) w(show(n));
+            return w('.');
+          }
+          const n = message(args[0]);
+          return n === undefined || args.length > 1 ? noSuch() : good(`+OK ${show(n)}`);
+        }
+        case 'RETR':
+        case 'TOP': {
+          const n = message(args[0]);
+          if (verb === 'TOP' && style.noTop) return unknown();
+          if (n === undefined || (verb === 'TOP' && !/^\d+$/.test(args[1] ?? ''))) return noSuch();
+          const text = MESSAGES[n - 1] ?? '';
+          good(`+OK ${text.length} octets`);
+          sock.write(verb === 'TOP' ? `${text.split('\r\n\r\n')[0]}\r\n\r\n` : text);
+          return w('.');
+        }
+        case 'DELE': {
+          const n = message(args[0]);
+          if (n === undefined) return noSuch();
+          deleted.add(n);
+          return good('+OK deleted');
+        }
+        case 'RSET':
+          deleted.clear();
+          return good('+OK');
+        default:
+          return unknown();
+      }
+    };
+    sock.on('data', (data) => {
+      buffer += data.toString('latin1');
+      for (;;) {
+        if (sock.destroyed || sock.writableEnded) return;
+        const i = buffer.indexOf('\r\n');
+        if (i === -1) return;
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        if (line.length + 2 > maxLine[state]) {
+          if (!style.longSilent) w('-ERR line too long');
+          if (longClose[state]) return end();
+          continue;
+        }
+        handle(line);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
