@@ -98,7 +98,9 @@ export async function probeAfterLogin(run: ProbeRun): Promise<void> {
     ]);
     const retr = await sessions.probe(T, 'RETR 1', true);
     learn('retrieved', retr, [['size', sizes[0] ?? -1]]);
-    learn('top', await sessions.probe(T, 'TOP 1 0', true));
+    // Only a +OK with its lines is TOP's text: a file with a `top` text turns TOP on in the replay.
+    const top = await sessions.probe(T, 'TOP 1 0', true);
+    if (top.kind === 'multi') learn('top', top);
     const dele = await sessions.probe(T, 'DELE 1');
     if (!isOk(dele)) throw new CaptureStopped(`DELE 1 failed: ${lineOf(dele) ?? dele.kind}`);
     learn('deleted', dele, [['number', 1]]);

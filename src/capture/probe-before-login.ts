@@ -1,6 +1,7 @@
+import { fillTemplate } from '../dialects/file-placeholders';
 import { A, type ProbeRun, type ProbeTls, verbOf } from './findings';
 import type { Answer } from './line-client';
-import { isErr, isOk, type ProbeSessions } from './probe-session';
+import { isErr, isOk, lineOf, type ProbeSessions } from './probe-session';
 
 /** The greeting's APOP timestamp, if it has one (RFC 1939 §7: `<...@...>` at the end). */
 export const APOP_TIMESTAMP = /\s*(<[^<>\s@]+@[^<>\s]+>)\s*$/;
@@ -40,7 +41,7 @@ export async function probeBeforeLogin(run: ProbeRun, tls: ProbeTls): Promise<vo
   if (capa.kind === 'multi') learn('capaHeader', capa);
   else f.notLearned.push('CAPA: the server does not answer it');
   noteLoginDelay(sessions, f.capa.beforeLogin ?? []);
-  await probeStls(run, tls);
+  const stlsAnswer = await probeStls(run, tls);
 
   const auth = await sessions.probe(A, 'AUTH', true);
   f.authListsMechanisms = auth.kind === 'multi';
@@ -61,30 +62,56 @@ export async function probeBeforeLogin(run: ProbeRun, tls: ProbeTls): Promise<vo
       A,
     );
   }
+  if (stlsAnswer !== undefined) learnTlsAlreadyActive(run, stlsAnswer);
   learn('passWithoutUser', await sessions.probe(A, 'PASS not-the-password'));
   await probeUserArguments(run);
   await probeApopArguments(run);
   sessions.drop();
 }
 
-/** STLS: its `+OK` (a session of its own, dropped), or its `-ERR` once TLS is on. */
-async function probeStls({ sessions, f, learn }: ProbeRun, tls: ProbeTls): Promise<void> {
+/**
+ * STLS's `-ERR` once TLS is on is `tlsAlreadyActive` (a file with it turns STLS
+ * on) unless it is the server's unknown-command reply: a server without STLS.
+ */
+function learnTlsAlreadyActive({ f, learn }: ProbeRun, answer: Answer): void {
+  const line = lineOf(answer) ?? '';
+  const unknown = f.samples.some(
+    (s) =>
+      s.text === 'unknownCommand' &&
+      s.state === A &&
+      `-ERR ${fillTemplate(s.template, { ...s.values, verb: 'STLS', VERB: 'STLS' })}`.trimEnd() === line,
+  );
+  if (!unknown) learn('tlsAlreadyActive', answer);
+  else
+    f.notLearned.push(
+      'STLS: over TLS the server answered it as an unknown command; the file leaves STLS off',
+    );
+}
+
+/**
+ * STLS: its `+OK` (a session of its own, dropped); once TLS is on, the answer
+ * (an `-ERR` is learned after the unknown commands, to be told from theirs).
+ */
+async function probeStls({ sessions, f, learn }: ProbeRun, tls: ProbeTls): Promise<Answer | undefined> {
   if (tls === 'none') {
-    if (!(f.capa.beforeLogin ?? []).some((l) => l.toUpperCase() === 'STLS')) return;
+    if (!(f.capa.beforeLogin ?? []).some((l) => l.toUpperCase() === 'STLS')) return undefined;
     const client = await sessions.fresh(A);
     // The handshake never starts: the session is dropped after the +OK.
     const stls = await sessions.exchange(client, A, 'STLS');
     if (isOk(stls)) learn('stlsBegin', stls);
     sessions.drop();
     f.notLearned.push('CAPA after STLS: capture with --starttls to learn it');
-    return;
+    return undefined;
   }
+  if (tls === 'implicit')
+    f.notLearned.push('CAPA after STLS: captured over --tls; capture with --starttls to learn it');
   const again = await sessions.probe(A, 'STLS');
-  if (isErr(again)) learn('tlsAlreadyActive', again);
-  else if (isOk(again)) {
+  if (isErr(again)) return again;
+  if (isOk(again)) {
     sessions.drop();
     f.notLearned.push('STLS with TLS active: the server answered +OK');
   }
+  return undefined;
 }
 
 /** USER with no name and with a space in it: one argument (RFC 1939), or the rest of the line (Dovecot). */

@@ -1,0 +1,60 @@
+import { startPop3Mock } from '../../../src';
+import { RawClient } from '../../helpers/raw-client';
+import { CAPTURE_PASSWORD, CAPTURE_USER, CAPTURE_USERS, captureAt } from './capture-helpers';
+
+test('a server without TOP: the file has no top text, and the replay answers TOP with -ERR as the server did', async () => {
+  const live = await startPop3Mock({
+    dialect: 'rfc',
+    users: CAPTURE_USERS,
+    tls: false,
+    capabilities: { top: false, uidl: false },
+  });
+  let replay: Awaited<ReturnType<typeof startPop3Mock>> | undefined;
+  try {
+    const { file } = await captureAt(live.port);
+    expect(file.texts?.top).toBeUndefined();
+    replay = await startPop3Mock({ dialect: file, users: CAPTURE_USERS, tls: false });
+    const answers = [];
+    for (const port of [live.port, replay.port]) {
+      const client = await RawClient.login(port, CAPTURE_USER, CAPTURE_PASSWORD);
+      answers.push(await client.command('TOP 1 0'));
+      client.destroy();
+    }
+    expect(answers[0]).toMatch(/^-ERR /);
+    expect(answers[1]).toBe(answers[0]);
+  } finally {
+    await live.close();
+    await replay?.close();
+  }
+}, 60_000);
+
+test('over --tls, a server that does not know STLS: no tlsAlreadyActive, STLS stays off in the replay', async () => {
+  const live = await startPop3Mock({
+    dialect: 'rfc',
+    users: CAPTURE_USERS,
+    tlsPort: 0,
+    capabilities: { stls: false },
+  });
+  let replay: Awaited<ReturnType<typeof startPop3Mock>> | undefined;
+  try {
+    const { file } = await captureAt(live.tlsPort ?? 0, { tls: true, tlsOptions: { ca: live.tls.ca } });
+    expect(file.texts?.tlsAlreadyActive).toBeUndefined();
+    expect(file.notLearned).toContain(
+      'STLS: over TLS the server answered it as an unknown command; the file leaves STLS off',
+    );
+    expect(file.notLearned).toContain(
+      'CAPA after STLS: captured over --tls; capture with --starttls to learn it',
+    );
+    replay = await startPop3Mock({ dialect: file, users: CAPTURE_USERS, tlsPort: 0 });
+    const answers = [];
+    for (const server of [live, replay]) {
+      const client = await RawClient.connectTls(server.tlsPort ?? 0, server.tls.ca);
+      answers.push(await client.command('STLS'));
+      client.destroy();
+    }
+    expect(answers[1]).toBe(answers[0]);
+  } finally {
+    await live.close();
+    await replay?.close();
+  }
+}, 60_000);
