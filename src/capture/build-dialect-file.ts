@@ -1,5 +1,6 @@
 import type { DialectFile, FileText, TextState } from '../dialects/dialect-file';
 import { type FileTextName, fillTemplate, placeholdersOf } from '../dialects/file-placeholders';
+import { pick } from '../dialects/from-file';
 import { type DialectName, dialects } from '../dialects/index';
 import type { Findings, Sample } from './findings';
 import { APOP_TIMESTAMP } from './probe-before-login';
@@ -159,8 +160,19 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   const byText = new Map<FileTextName, Sample[]>();
   for (const s of samples) byText.set(s.text, [...(byText.get(s.text) ?? []), s]);
   const texts: Partial<Record<FileTextName, FileText>> = {};
+  /** Replies the file's text does not give back (the mock answers them otherwise): notLearned says so. */
+  const mismatches: string[] = [];
   for (const [name, group] of [...byText.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     const text = combine(group);
+    for (const s of group) {
+      const given = fillTemplate(pick(text, s.verb, s.state), s.values);
+      if (given === s.raw) continue;
+      const where = [s.verb, s.state === undefined ? undefined : `in ${s.state}`].filter(Boolean).join(' ');
+      const values = Object.keys(s.values).length === 0 ? '' : ` with ${JSON.stringify(s.values)}`;
+      mismatches.push(
+        `texts.${name}${where === '' ? '' : ` (${where})`}: the server answered "${s.raw}"${values}; the file gives "${given}"`,
+      );
+    }
     const scrub = (t: string) =>
       clean(
         name === 'userAccepted'
@@ -185,6 +197,7 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   const extendsPreset = nearestPreset(texts, samples);
   const notLearned = [
     ...f.notLearned,
+    ...mismatches.map(clean),
     ...[...userReplaced].map(
       (name) => `texts.${name}: the server showed the user name; the file has "user" in its place`,
     ),

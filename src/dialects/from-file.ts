@@ -8,8 +8,8 @@ import { dialects } from './index';
 
 type Values = Readonly<Record<string, string | number>>;
 
-/** Picks the template for a verb and state, as {@link TextChoice} says. */
-function pick(text: FileText, verb: string | undefined, state: SessionState | undefined): string {
+/** Picks the template for a verb and state, as {@link TextChoice} says (the capture checks its samples with it). */
+export function pick(text: FileText, verb: string | undefined, state: SessionState | undefined): string {
   if (typeof text === 'string') return text;
   const byVerb = verb === undefined ? undefined : text.byVerb?.[verb.toUpperCase()];
   if (byVerb !== undefined) return byVerb;

@@ -1,6 +1,7 @@
 import { startPop3Mock } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
 import { CAPTURE_PASSWORD, CAPTURE_USER, CAPTURE_USERS, captureAt } from './capture-helpers';
+import { startFakeServer } from './fake-server';
 
 test('a server without TOP: the file has no top text, and the replay answers TOP with -ERR as the server did', async () => {
   const live = await startPop3Mock({
@@ -56,5 +57,20 @@ test('over --tls, a server that does not know STLS: no tlsAlreadyActive, STLS st
   } finally {
     await live.close();
     await replay?.close();
+  }
+}, 60_000);
+
+test('a reply the combined text does not give back is named in notLearned', async () => {
+  const fake = await startFakeServer({ listZero: 'message numbers start at 1' });
+  try {
+    const { file } = await captureAt(fake.port, { timeoutMs: 2000 });
+    expect(file.texts?.noSuchMessage).toBe('no such message');
+    expect(file.notLearned).toContainEqual(
+      expect.stringMatching(
+        /^texts\.noSuchMessage: the server answered "message numbers start at 1" with .*"argument":"0".*; the file gives "no such message"$/,
+      ),
+    );
+  } finally {
+    await fake.close();
   }
 }, 60_000);
