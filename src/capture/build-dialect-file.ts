@@ -195,8 +195,16 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   const codes = [...new Set(f.samples.flatMap((s) => /^\[([A-Z0-9/-]+)\]/.exec(s.raw)?.[1] ?? []))].sort();
   const sasl = [...(f.capa.beforeLogin ?? [])].find((l) => l.toUpperCase().startsWith('SASL'));
   const extendsPreset = nearestPreset(texts, samples);
+  // One setting in the mock: written only when the states agree.
+  const closes = [...new Set(Object.values(f.closeOnLongLine))];
+  const closeOnLongLine = closes.length === 1 ? closes[0] : undefined;
   const notLearned = [
     ...f.notLearned,
+    ...(closes.length > 1
+      ? [
+          `closeOnLongLine: the server ${f.closeOnLongLine.AUTHORIZATION ? 'closes' : 'stays open'} after an over-long line before login, ${f.closeOnLongLine.TRANSACTION ? 'closes' : 'stays open'} after; the mock has one setting for both: the ${extendsPreset} preset's`,
+        ]
+      : []),
     ...mismatches.map(clean),
     ...[...userReplaced].map(
       (name) => `texts.${name}: the server showed the user name; the file has "user" in its place`,
@@ -216,7 +224,7 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
     },
     behaviour: {
       maxLineLength: f.maxLineLength,
-      ...(f.closeOnLongLine !== undefined && { closeOnLongLine: f.closeOnLongLine }),
+      ...(closeOnLongLine !== undefined && { closeOnLongLine }),
       maxBadCommands: f.maxBadCommands,
       ...(f.ignoreExtraArguments !== undefined && { ignoreExtraArguments: f.ignoreExtraArguments }),
       ...(f.authListsMechanisms !== undefined && { authListsMechanisms: f.authListsMechanisms }),

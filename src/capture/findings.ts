@@ -22,7 +22,8 @@ export interface Findings {
   samples: Sample[];
   capa: { beforeLogin?: string[]; afterLogin?: string[]; afterStls?: string[] };
   maxLineLength: Partial<Record<TextState, number>>;
-  closeOnLongLine?: boolean;
+  /** Whether the server closed after an over-long line, by state. */
+  closeOnLongLine: Partial<Record<TextState, boolean>>;
   maxBadCommands: Partial<Record<TextState, number | null>>;
   ignoreExtraArguments?: boolean;
   authListsMechanisms?: boolean;
@@ -67,6 +68,7 @@ export function newFindings(): { f: Findings; learn: Learn } {
     samples: [],
     capa: {},
     maxLineLength: {},
+    closeOnLongLine: {},
     maxBadCommands: {},
     notLearned: [],
   };

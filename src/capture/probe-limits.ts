@@ -24,20 +24,43 @@ export async function probeLimits({ sessions, f, learn }: ProbeRun): Promise<voi
   sessions.drop();
 }
 
-/** Finds the longest line `state` accepts: doubling, then halving the gap. */
+const where = (state: TextState) => (state === 'AUTHORIZATION' ? 'before login' : 'after login');
+
+/** The argument of the reference line: an unknown-command reply that echoes it shows these a's. */
+const SHORT_ARGUMENT = 'a'.repeat(8);
+
+/**
+ * Whether `line` is the unknown-command reply `normal` (to `XPAD aaaaaaaa`) for
+ * `argument`: the same, or with the echoed argument (whole or clipped) in place
+ * of the short one.
+ */
+function isUnknownReply(line: string | undefined, normal: string | undefined, argument: string): boolean {
+  if (line === undefined || normal === undefined) return false;
+  if (line === normal) return true;
+  const at = normal.indexOf(SHORT_ARGUMENT);
+  if (at === -1) return false;
+  const prefix = normal.slice(0, at);
+  const suffix = normal.slice(at + SHORT_ARGUMENT.length).replace(/^a+/, '');
+  if (line === `${prefix}${argument}${suffix}`) return true;
+  const rest = line.startsWith(prefix) ? line.slice(prefix.length) : '';
+  const after = rest.replace(/^a+/, '');
+  return rest !== after && (after === suffix || after === '');
+}
+
+/** Finds the longest line `state` accepts: 255 octets confirmed, then doubling, then halving the gap. */
 async function lineLimit(
   sessions: ProbeSessions,
   state: TextState,
   f: Findings,
   learn: Learn,
 ): Promise<void> {
-  const normal = lineOf(await sessions.probe(state, LONG_LINE_VERB));
+  const normal = lineOf(await sessions.probe(state, `${LONG_LINE_VERB} ${SHORT_ARGUMENT}`));
   const tooLong = new Map<number, { answer: Answer; closed: boolean }>();
   const accepted = async (length: number) => {
     const client = await sessions.fresh(state);
-    const line = `${LONG_LINE_VERB} ${'a'.repeat(Math.max(0, length - LONG_LINE_VERB.length - 3))}\r\n`;
-    const answer = await sessions.exchange(client, state, line, false, true);
-    if (lineOf(answer) === normal) return true;
+    const argument = 'a'.repeat(Math.max(0, length - LONG_LINE_VERB.length - 3));
+    const answer = await sessions.exchange(client, state, `${LONG_LINE_VERB} ${argument}\r\n`, false, true);
+    if (isUnknownReply(lineOf(answer), normal, argument)) return true;
     const next = await sessions.exchange(
       client,
       state,
@@ -48,15 +71,20 @@ async function lineLimit(
     return false;
   };
   let low = 255;
+  if (!(await accepted(low))) {
+    f.notLearned.push(
+      `a line limit ${where(state)}: a line of ${low} octets was not answered as an unknown command; not learned, the preset's`,
+    );
+    sessions.drop();
+    return;
+  }
   let high = 512;
   while (high <= LINE_SEARCH_CEILING && (await accepted(high))) {
     low = high;
     high *= 2;
   }
   if (high > LINE_SEARCH_CEILING) {
-    f.notLearned.push(
-      `a line limit ${state === 'AUTHORIZATION' ? 'before' : 'after'} login: none up to ${LINE_SEARCH_CEILING} octets`,
-    );
+    f.notLearned.push(`a line limit ${where(state)}: none up to ${LINE_SEARCH_CEILING} octets`);
     f.maxLineLength[state] = LINE_SEARCH_CEILING;
     return;
   }
@@ -68,8 +96,12 @@ async function lineLimit(
   f.maxLineLength[state] = low;
   const seen = tooLong.get(high);
   if (seen !== undefined) {
-    learn('lineTooLong', seen.answer, [['state', state]], undefined, state);
-    f.closeOnLongLine = seen.closed;
+    f.closeOnLongLine[state] = seen.closed;
+    if (isErr(seen.answer)) learn('lineTooLong', seen.answer, [['state', state]], undefined, state);
+    else
+      f.notLearned.push(
+        `an over-long line ${where(state)}: the server ${seen.answer.kind === 'closed' ? 'closed without a reply' : `answered ${lineOf(seen.answer) ?? 'nothing'}`}; the mock answers -ERR with the lineTooLong text`,
+      );
   }
   sessions.drop();
 }
@@ -88,6 +120,9 @@ async function badCommandLimit(
   for (;;) {
     if (answered >= BAD_COMMAND_CEILING[state]) {
       f.maxBadCommands[state] = null;
+      f.notLearned.push(
+        `a bad-command limit ${where(state)}: none up to ${BAD_COMMAND_CEILING[state]} bad commands (the file says none)`,
+      );
       break;
     }
     const answer = await sessions.exchange(client, state, 'XYZZY');
@@ -95,10 +130,35 @@ async function badCommandLimit(
       answered++;
       continue;
     }
-    f.maxBadCommands[state] = answered;
-    // The extra line a server sends before closing, read as the answer to one more command.
+    // The limit line (or the close) came after `answered` replies: in addition to the last
+    // one's reply (the mock's way), or in place of the next one's.
+    const inPlace = await goodAfterBad(sessions, state, answered);
+    const limit = inPlace ? answered + 1 : answered;
+    f.maxBadCommands[state] = limit;
     if (isErr(answer)) learn('tooManyBadCommands', answer, [['state', state]], undefined, state);
+    if (!isErr(answer))
+      f.notLearned.push(
+        `the bad-command limit ${where(state)}: the server ${answer.kind === 'closed' ? 'closed without a line' : `answered ${lineOf(answer) ?? 'nothing'}`} ${inPlace ? `at bad command ${limit}` : `after its reply to bad command ${limit}`}; the mock sends its -ERR and the tooManyBadCommands line, then closes`,
+      );
+    else if (inPlace)
+      f.notLearned.push(
+        `the bad-command limit ${where(state)}: the server answers bad command ${limit} with the limit line alone; the mock sends its -ERR for the command, then that line`,
+      );
     break;
   }
   sessions.drop();
+}
+
+/** Whether a command that succeeds is still answered after `count` bad ones: then the limit is the next one. */
+async function goodAfterBad(sessions: ProbeSessions, state: TextState, count: number): Promise<boolean> {
+  const client = await sessions.fresh(state);
+  for (let i = 0; i < count; i++) await sessions.exchange(client, state, 'XYZZY');
+  const good = await sessions.exchange(
+    client,
+    state,
+    state === 'AUTHORIZATION' ? 'CAPA' : 'NOOP',
+    state === 'AUTHORIZATION',
+  );
+  sessions.drop();
+  return isOk(good);
 }
