@@ -154,7 +154,13 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   const stamp = APOP_TIMESTAMP.exec(f.greeting.replace(/^\+OK ?/, ''));
   const greetingText = f.greeting.replace(/^\+OK ?/, '').replace(APOP_TIMESTAMP, '');
   const samples: Sample[] = [
-    { text: 'greeting', template: templateOf(greetingText, []), raw: greetingText, values: {} },
+    // The client's address, as the server shows it, is the mock's {remoteAddress}: never kept.
+    {
+      text: 'greeting',
+      template: templateOf(greetingText, [['remoteAddress', f.localAddress]]),
+      raw: greetingText,
+      values: f.localAddress === '' ? {} : { remoteAddress: f.localAddress },
+    },
     ...f.samples,
   ];
   const byText = new Map<FileTextName, Sample[]>();

@@ -19,6 +19,8 @@ export interface Sample {
 /** What the script learned, before it becomes a dialect file. */
 export interface Findings {
   greeting: string;
+  /** The address the server saw this side as: the greeting's `{remoteAddress}`. */
+  localAddress: string;
   samples: Sample[];
   capa: { beforeLogin?: string[]; afterLogin?: string[]; afterStls?: string[] };
   maxLineLength: Partial<Record<TextState, number>>;
@@ -65,6 +67,7 @@ export const verbOf = (verb: string): KnownValues => [
 export function newFindings(): { f: Findings; learn: Learn } {
   const f: Findings = {
     greeting: '',
+    localAddress: '',
     samples: [],
     capa: {},
     maxLineLength: {},

@@ -30,6 +30,7 @@ export async function probeBeforeLogin(run: ProbeRun, tls: ProbeTls): Promise<vo
   const { sessions, f, learn } = run;
   await sessions.session(A);
   f.greeting = sessions.greeting;
+  f.localAddress = sessions.localAddress;
   const capa = await sessions.probe(A, 'CAPA', true);
   const capaLines = (answer: Answer | undefined) => (answer?.kind === 'multi' ? [...answer.body] : undefined);
   if (tls === 'stls') {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { startPop3Mock } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
 import { CAPTURE_PASSWORD, CAPTURE_USER, CAPTURE_USERS, captureAt } from './capture-helpers';
@@ -72,5 +73,38 @@ test('a reply the combined text does not give back is named in notLearned', asyn
     );
   } finally {
     await fake.close();
+  }
+}, 60_000);
+
+/** The greeting line the server on 127.0.0.1:`port` sends a client at `localAddress`. */
+function greetingFrom(port: number, localAddress: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1', localAddress });
+    let data = '';
+    socket.on('error', reject);
+    socket.on('data', (chunk) => {
+      data += chunk.toString('latin1');
+      const end = data.indexOf('\r\n');
+      if (end === -1) return;
+      socket.destroy();
+      resolve(data.slice(0, end));
+    });
+  });
+}
+
+test("the client's address in the greeting becomes {remoteAddress}: the replay shows each client its own", async () => {
+  const live = await startPop3Mock({ dialect: 'gmail', users: CAPTURE_USERS, tls: false });
+  let replay: Awaited<ReturnType<typeof startPop3Mock>> | undefined;
+  try {
+    const { file } = await captureAt(live.port);
+    expect(file.texts?.greeting).toContain('{remoteAddress}');
+    replay = await startPop3Mock({ dialect: file, users: CAPTURE_USERS, tls: false });
+    const fromLive = await greetingFrom(live.port, '127.0.0.2');
+    const fromReplay = await greetingFrom(replay.port, '127.0.0.2');
+    expect(fromLive).toMatch(/ from 127\.0\.0\.2 /);
+    expect(fromReplay).toMatch(/ from 127\.0\.0\.2 /);
+  } finally {
+    await live.close();
+    await replay?.close();
   }
 }, 60_000);
