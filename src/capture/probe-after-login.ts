@@ -31,6 +31,10 @@ export async function probeAfterLogin(run: ProbeRun): Promise<void> {
   if (after.kind === 'multi') {
     f.capa.afterLogin = [...after.body];
     noteLoginDelay(sessions, after.body);
+  } else if (f.capa.beforeLogin !== undefined) {
+    f.notLearned.push(
+      `CAPA after login: the server answered ${lineOf(after) ?? `<${after.kind}>`}; the mock answers the list from before login`,
+    );
   }
   learn('noop', await sessions.probe(T, 'NOOP'));
   const noopX = await sessions.probe(T, 'NOOP extra');

@@ -121,7 +121,8 @@ export function dialectFromFile(file: DialectFile): Dialect {
     else maxBadCommands[state] = limit;
   }
   const capa = file.capa;
-  const captured = capa?.beforeLogin !== undefined && capa.afterLogin !== undefined;
+  // Either list is enough: a half one (a server whose CAPA after login failed) answers in both states.
+  const captured = capa?.beforeLogin !== undefined || capa?.afterLogin !== undefined;
   return {
     ...base,
     name: file.name,
@@ -205,14 +206,19 @@ const SWITCHES: Readonly<Record<string, (s: CapabilitySettings) => boolean>> = {
   IMPLEMENTATION: (s) => s.implementation !== undefined,
 };
 
-/** The captured lines for the moment, in the server's order, less what this connection cannot offer. */
+/**
+ * The captured lines for the moment, in the server's order, less what this
+ * connection cannot offer. A list the file lacks is the other one: after login
+ * the list from before, before login (and after STLS) the one from after.
+ */
 function capturedLines(capa: CapturedCapa, settings: CapabilitySettings, view: CapabilityView): string[] {
+  const before = capa.beforeLogin ?? capa.afterLogin;
   const source =
     view.state !== 'AUTHORIZATION'
-      ? capa.afterLogin
+      ? (capa.afterLogin ?? capa.beforeLogin)
       : view.tlsActive
-        ? (capa.afterStls ?? capa.beforeLogin)
-        : capa.beforeLogin;
+        ? (capa.afterStls ?? before)
+        : before;
   return (source ?? []).flatMap((line) => {
     const name = keyword(line);
     if (name === 'SASL') {

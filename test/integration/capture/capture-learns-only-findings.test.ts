@@ -108,3 +108,16 @@ test("the client's address in the greeting becomes {remoteAddress}: the replay s
     await replay?.close();
   }
 }, 60_000);
+
+test('CAPA refused after login: the file keeps the list from before, and notLearned says the replay answers it', async () => {
+  const fake = await startFakeServer({ noCapaAfterLogin: true });
+  try {
+    const { file } = await captureAt(fake.port, { timeoutMs: 2000 });
+    expect(file.capa).toEqual({ beforeLogin: ['USER', 'UIDL', 'TOP'] });
+    expect(file.notLearned).toContain(
+      'CAPA after login: the server answered -ERR unknown command; the mock answers the list from before login',
+    );
+  } finally {
+    await fake.close();
+  }
+}, 60_000);

@@ -181,3 +181,26 @@ test('--dialect with a path or a .json name loads a dialect file; a bad one name
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a file with one CAPA list answers it in both states (the other list is the same one)', async () => {
+  const half: DialectFile = {
+    format: 'pop3-mock-dialect/1',
+    name: 'half',
+    extends: 'dovecot',
+    capa: { beforeLogin: ['USER', 'UIDL'] },
+  };
+  await withMock({ dialect: half, users: { [USER]: PASSWORD } }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    expect((await client.multi('CAPA')).lines).toEqual(['USER', 'UIDL']);
+    await client.command(`USER ${USER}`);
+    await client.command(`PASS ${PASSWORD}`);
+    expect((await client.multi('CAPA')).lines).toEqual(['USER', 'UIDL']);
+    client.destroy();
+  });
+  const after: DialectFile = { ...half, capa: { afterLogin: ['TOP', 'UIDL'] } };
+  await withMock({ dialect: after, users: { [USER]: PASSWORD } }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    expect((await client.multi('CAPA')).lines).toEqual(['TOP', 'UIDL']);
+    client.destroy();
+  });
+});

@@ -24,6 +24,8 @@ export interface FakeStyle {
   readonly listZero?: string;
   /** TOP is an unknown command. */
   readonly noTop?: boolean;
+  /** CAPA after login is an unknown command. */
+  readonly noCapaAfterLogin?: boolean;
   /** The greeting's text. */
   readonly greeting?: string;
 }
@@ -79,7 +81,7 @@ export async function startFakeServer(
       const [word = '', ...args] = line.split(' ');
       const verb = word.toUpperCase();
       const unknown = () => badCommand(style.echoLine ? `unknown command ${line}` : 'unknown command');
-      if (verb === 'CAPA') {
+      if (verb === 'CAPA' && !(state === 'T' && style.noCapaAfterLogin)) {
         good('+OK');
         for (const l of ['USER', 'UIDL', ...(style.noTop ? [] : ['TOP']), ...(style.capaExtra ?? [])]) w(l);
         return w('.');
