@@ -217,6 +217,8 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
     ),
     `QUIT after deletions: the capture never commits one; the text is the ${extendsPreset} preset's`,
     'LOGIN-DELAY and [IN-USE] refusals (either stops the capture), SASL challenges and mechanisms other than PLAIN, autologout, UTF8, LANG: not probed; the preset answers',
+    // The script opens one session at a time: whether a second login is refused is never seen.
+    `locking (a login while another session holds the mailbox): not probed; the ${extendsPreset} preset's (${dialects[extendsPreset].lock === 'exclusive' ? 'refused with [IN-USE]' : 'allowed'}), or behaviour.lock / the lock option`,
   ];
   return {
     format: 'pop3-mock-dialect/1',

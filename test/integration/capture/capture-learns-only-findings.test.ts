@@ -121,3 +121,21 @@ test('CAPA refused after login: the file keeps the list from before, and notLear
     await fake.close();
   }
 }, 60_000);
+
+test('locking is not probed: notLearned says so and what the replay does', async () => {
+  const live = await startPop3Mock({
+    dialect: 'dovecot',
+    users: CAPTURE_USERS,
+    tls: false,
+    lock: 'exclusive',
+  });
+  try {
+    const { file } = await captureAt(live.port);
+    expect(file.behaviour?.lock).toBeUndefined();
+    expect(file.notLearned).toContain(
+      "locking (a login while another session holds the mailbox): not probed; the dovecot preset's (allowed), or behaviour.lock / the lock option",
+    );
+  } finally {
+    await live.close();
+  }
+}, 60_000);
