@@ -50,6 +50,7 @@ export async function probeFailedLogins({ sessions, f, learn, user }: ProbeRun):
   } else f.notLearned.push('SASL texts: the server offers no PLAIN mechanism');
   if (APOP_TIMESTAMP.test(sessions.greeting)) {
     learn('apopBadDigest', await sessions.probe(A, `APOP ${user} ${'z'.repeat(32)}`));
+    learn('apopBadDigestLength', await sessions.probe(A, `APOP ${user} abc`));
   }
   learn('quitAuthorization', await sessions.quit(A));
   sessions.drop();

@@ -104,8 +104,10 @@ export interface ReplyTexts {
   authBadBase64: string;
   /** A response line of base64 characters whose length or `=` padding is wrong; absent: `authBadBase64`. */
   authBadBase64Padding?: string;
-  /** An APOP digest that is not 32 hex digits. */
+  /** An APOP digest of 32 characters that are not all hex digits (of another length: `apopBadDigestLength`). */
   apopBadDigest: string;
+  /** An APOP digest that is not 32 characters long (Dovecot checks the length first); absent: `apopBadDigest`. */
+  apopBadDigestLength?: string;
   /** USER/PASS or a plaintext mechanism before TLS when TLS is required. */
   plaintextDisallowed: string;
   /** `[LOGIN-DELAY]`: a login too soon after the last one (RFC 2449 §8.1.1). */

@@ -183,6 +183,8 @@ export const dovecotDialect: Dialect = {
     authBadBase64: '[AUTH] Invalid base64 in response',
     authBadBase64Padding: '[AUTH] Invalid base64 data in continued response',
     apopBadDigest: 'Invalid characters in MD5 response.',
+    // Dovecot checks the digest's length before its characters.
+    apopBadDigestLength: 'Invalid parameters.',
     plaintextDisallowed: '[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.',
     stlsBegin: 'Begin TLS negotiation now.',
     tlsAlreadyActive: 'TLS is already active.',

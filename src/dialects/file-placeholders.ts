@@ -60,6 +60,7 @@ export const TEXT_PLACEHOLDERS: Readonly<Record<FileTextName, readonly string[]>
   authBadBase64: [],
   authBadBase64Padding: [],
   apopBadDigest: [],
+  apopBadDigestLength: [],
   plaintextDisallowed: [],
   loginDelay: [],
   stlsBegin: [],

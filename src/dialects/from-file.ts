@@ -99,6 +99,7 @@ export function dialectFromFile(file: DialectFile): Dialect {
     authBadBase64: plain('authBadBase64', b.authBadBase64),
     authBadBase64Padding: text('authBadBase64Padding') ?? b.authBadBase64Padding,
     apopBadDigest: plain('apopBadDigest', b.apopBadDigest),
+    apopBadDigestLength: text('apopBadDigestLength') ?? b.apopBadDigestLength,
     plaintextDisallowed: plain('plaintextDisallowed', b.plaintextDisallowed),
     loginDelay: plain('loginDelay', b.loginDelay),
     stlsBegin: plain('stlsBegin', b.stlsBegin),

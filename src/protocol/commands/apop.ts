@@ -22,6 +22,8 @@ export const apop: CommandSpec = {
     const bad = checkArity(ctx, 'APOP', args, 2, 2);
     if (bad) return bad;
     const [user, digest] = args as [string, string];
+    // Length first, then hex, as Dovecot checks them (the one preset with two texts).
+    if (digest.length !== 32) return err(ctx.texts.apopBadDigestLength ?? ctx.texts.apopBadDigest);
     if (!DIGEST.test(digest)) return err(ctx.texts.apopBadDigest);
     ctx.pendingUser = undefined;
     const verify = (mailbox: Mailbox) => {
