@@ -14,9 +14,9 @@ import { rfcDialect } from './rfc';
  * deleted`, `POP3 server signing off (maildrop empty)`. The texts RFC 1939
  * has no example for keep the rfc dialect's.
  *
- * Not emulated: CAPA answered with `-ERR` (the mock has no switch to refuse
- * CAPA yet: it answers `+OK` with the one line `USER`); APOP (off unless the `apop`
- * option turns it on).
+ * CAPA is an unknown command (`-ERR unknown command: CAPA`), as on a server
+ * without CAPA (RFC 2449 §5). Not emulated: APOP (off unless the `apop` option
+ * turns it on).
  */
 export const rfc1939MinimalDialect: Dialect = {
   ...rfcDialect,
