@@ -55,6 +55,10 @@ async function lineLimit(
   learn: Learn,
 ): Promise<void> {
   const normal = lineOf(await sessions.probe(state, `${LONG_LINE_VERB} ${SHORT_ARGUMENT}`));
+  if (normal?.includes(SHORT_ARGUMENT))
+    f.notLearned.push(
+      `unknown commands ${where(state)}: the server echoes their arguments ("${normal}" to ${LONG_LINE_VERB} ${SHORT_ARGUMENT}); the mock's unknownCommand text has the verb only`,
+    );
   const tooLong = new Map<number, { answer: Answer; closed: boolean }>();
   const accepted = async (length: number) => {
     const client = await sessions.fresh(state);

@@ -38,6 +38,10 @@ test('an unknown-command reply that echoes the line: the line limits are found, 
   expect(file.behaviour?.maxLineLength).toEqual({ AUTHORIZATION: 600, TRANSACTION: 1200 });
   expect(file.behaviour?.closeOnLongLine).toBe(true);
   expect(file.texts?.lineTooLong).toBe('line too long');
+  // The mock cannot echo arguments: the file says so.
+  expect(file.notLearned).toContain(
+    'unknown commands before login: the server echoes their arguments ("-ERR unknown command XPAD aaaaaaaa" to XPAD aaaaaaaa); the mock\'s unknownCommand text has the verb only',
+  );
 }, 60_000);
 
 test('closing after an over-long line in one state only: no closeOnLongLine, notLearned says why', async () => {
