@@ -90,13 +90,16 @@ export { uiLink } from './ui';
 export type {
   EndReason,
   LockMode,
+  PlaintextDroppedCause,
   Pop3Event,
   Pop3EventType,
+  PresentedCertificate,
   ReplyStatus,
   SessionState,
   TlsAlertName,
   TlsCertificateMode,
   TlsFailureCause,
   TlsMode,
+  TlsNonRefusalCause,
   TlsVersion,
 } from './vocabulary';

@@ -92,7 +92,7 @@ export type TlsNonRefusalCause = 'server-error' | 'no-handshake' | 'not-tls' | '
 export type TlsFailureCause = TlsAlertName | 'no-alert' | TlsNonRefusalCause;
 
 /** Why plaintext lines were dropped unread around STLS or implicit TLS (CVE-2011-0411 class). */
-export type DroppedLinesWhy =
+export type PlaintextDroppedCause =
   /** Pipelined after STLS, before the handshake: never run as commands (RFC 2595 §4). */
   | 'after-stls'
   /** Sent where the TLS handshake should have begun (after STLS's +OK, or on the POP3S port). */
@@ -209,7 +209,7 @@ export type Pop3Event =
        */
       readonly type: 'plaintext-dropped';
       readonly raw: string;
-      readonly why: DroppedLinesWhy;
+      readonly cause: PlaintextDroppedCause;
     })
   | (EventBase & { readonly type: 'retrieve'; readonly number: number; readonly uid: string })
   | (EventBase & {

@@ -2,6 +2,7 @@ import type { DialectFile, FileText, TextState } from '../dialects/dialect-file'
 import { type FileTextName, fillTemplate, placeholdersOf } from '../dialects/file-placeholders';
 import { pick } from '../dialects/from-file';
 import { type DialectName, dialects } from '../dialects/index';
+import { escapeRegExp } from '../escape-regexp';
 import type { Findings, Sample } from './findings';
 import { APOP_TIMESTAMP } from './probe-before-login';
 import { templateOf } from './template-of';
@@ -121,8 +122,6 @@ function apopShape(timestamp: string): string {
   return `<${shaped.join('')}@{host}>`;
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * Replaces `value` where it stands as a whole word (as {@link templateOf}
  * matches values) in a template's literal parts, never inside a `{placeholder}`
@@ -204,14 +203,16 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   // One setting in the mock: written only when the states agree.
   const closes = [...new Set(Object.values(f.closeOnLongLine))];
   const closeOnLongLine = closes.length === 1 ? closes[0] : undefined;
+  // What the server said may hold the user name: never written, in a note either.
+  const scrubUser = (line: string) => replaceWord(line, choices.user, 'user');
   const notLearned = [
-    ...f.notLearned,
+    ...f.notLearned.map(scrubUser),
     ...(closes.length > 1
       ? [
           `closeOnLongLine: the server ${f.closeOnLongLine.AUTHORIZATION ? 'closes' : 'stays open'} after an over-long line before login, ${f.closeOnLongLine.TRANSACTION ? 'closes' : 'stays open'} after; the mock has one setting for both: the ${extendsPreset} preset's`,
         ]
       : []),
-    ...mismatches.map(clean),
+    ...mismatches.map((line) => clean(scrubUser(line))),
     ...[...userReplaced].map(
       (name) => `texts.${name}: the server showed the user name; the file has "user" in its place`,
     ),

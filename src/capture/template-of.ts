@@ -1,9 +1,8 @@
 import { escapeTemplate } from '../dialects/file-placeholders';
+import { escapeRegExp } from '../escape-regexp';
 
 /** The values a reply may show, by placeholder name, in order of preference when two are equal. */
 export type KnownValues = ReadonlyArray<readonly [name: string, value: string | number]>;
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Turns a reply text into a template: every known value standing on its own

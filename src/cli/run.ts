@@ -1,6 +1,6 @@
 import { startPop3Mock } from '../assembly/start-pop3-mock';
 import { removeCaFile, writeCaFile } from '../config/ca-file';
-import { errorCode } from '../error-code';
+import { errorCode, errorPlace } from '../error-code';
 import { ExitCode } from '../exit-codes';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { uiLink } from '../ui';
@@ -94,7 +94,7 @@ async function start(plan: StartPlan): Promise<Pop3Mock> {
   } catch (error) {
     const code = errorCode(error);
     // The port of the listener that failed (POP3, POP3S, SMTP, SMTPS or the control API), as Node names it.
-    const { port, address = host } = listenFailure(error);
+    const { port, address = host } = errorPlace(error);
     const where = `${port === undefined ? 'a port' : `port ${port}`} on ${address}`;
     if (code === 'EADDRINUSE') throw new CliError(`${where} is in use`, ExitCode.portInUse);
     if (code === 'EACCES') throw new CliError(`no permission to listen on ${where}`, ExitCode.unexpected);
@@ -103,18 +103,6 @@ async function start(plan: StartPlan): Promise<Pop3Mock> {
     }
     throw error;
   }
-}
-
-/** The address and port a failed listen names (Node puts them on the error). */
-function listenFailure(error: unknown): { port: number | undefined; address: string | undefined } {
-  const fields = (typeof error === 'object' && error !== null ? error : {}) as {
-    port?: unknown;
-    address?: unknown;
-  };
-  return {
-    port: typeof fields.port === 'number' ? fields.port : undefined,
-    address: typeof fields.address === 'string' ? fields.address : undefined,
-  };
 }
 
 function logStartup(pop3: Pop3Mock, plan: StartPlan, io: CliIo): void {

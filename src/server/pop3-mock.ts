@@ -53,7 +53,7 @@ import type {
 import { listen } from './listen';
 import { serverSettings } from './settings';
 import { ServerTls } from './tls/tls-material';
-import { UserDirectory } from './user-directory';
+import { type DeliveryCopy, UserDirectory } from './user-directory';
 
 /**
  * A running mock POP3 server. Create it with {@link startPop3Mock}; always
@@ -562,7 +562,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   }
 
   /** @internal For the SMTP intake: a message's copies into their users' mailboxes, all or none; the users not there. */
-  deliverEach(copies: readonly { readonly user: string; readonly message: Buffer }[]): Promise<string[]> {
+  deliverEach(copies: readonly DeliveryCopy[]): Promise<string[]> {
     return this.users_.deliverEach(copies);
   }
 

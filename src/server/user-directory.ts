@@ -2,6 +2,13 @@ import { loadMessages } from '../fixtures/load-messages';
 import type { MessageSource } from '../fixtures/types';
 import { type DeletionPlace, Mailbox, type MessageInfo } from '../mailbox/mailbox';
 import type { UserOptions } from '../options';
+import { withLowerCaseDomain } from './mail-address';
+
+/** One user's copy of a message delivered to several (see {@link UserDirectory.deliverEach}). */
+export interface DeliveryCopy {
+  readonly user: string;
+  readonly message: Buffer;
+}
 
 /**
  * The server's users and their mailboxes, by name, in the order they were
@@ -76,9 +83,7 @@ export class UserDirectory {
    * several users): all are added, or none when a user is not there.
    * Returns the users that were not there.
    */
-  async deliverEach(
-    copies: readonly { readonly user: string; readonly message: Buffer }[],
-  ): Promise<string[]> {
+  async deliverEach(copies: readonly DeliveryCopy[]): Promise<string[]> {
     const loaded = await Promise.all(copies.map((copy) => this.loadDelivery(copy.message)));
     // From here on nothing waits: the users are found and the messages added in the same turn.
     const missing = copies.filter((copy) => !this.mailboxes.has(copy.user)).map((copy) => copy.user);
@@ -115,12 +120,11 @@ export class UserDirectory {
     if (this.mailboxes.has(address)) return address;
     const at = address.lastIndexOf('@');
     if (at === -1) return undefined;
-    const local = address.slice(0, at);
-    const domain = address.slice(at + 1).toLowerCase();
+    const normal = withLowerCaseDomain(address);
     for (const name of this.mailboxes.keys()) {
-      const nameAt = name.lastIndexOf('@');
-      if (nameAt === at && name.startsWith(local) && name.slice(at + 1).toLowerCase() === domain) return name;
+      if (name.includes('@') && withLowerCaseDomain(name) === normal) return name;
     }
+    const local = address.slice(0, at);
     return this.mailboxes.has(local) ? local : undefined;
   }
 

@@ -66,10 +66,10 @@ export class LineReader {
   }
 
   /**
-   * Forgets buffered input (after STLS: nothing sent in plaintext may run);
-   * gives back the start of a line it held, if any, for the transcript.
+   * Drops buffered input (after STLS: nothing sent in plaintext may run),
+   * and gives back the start of a line it held, if any, for the transcript.
    */
-  clear(): Buffer | undefined {
+  dropHeld(): Buffer | undefined {
     const held = this.pending && Buffer.concat(this.pending);
     this.dropPending();
     this.discarding = false;

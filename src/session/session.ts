@@ -11,7 +11,7 @@ import { type CommandResult, type NextStep, nextOf, type PendingSasl, replyOf } 
 import { err, firstLine, type Reply, statusOf } from '../protocol/reply';
 import { safeText } from '../protocol/reply-text';
 import { continueSasl } from '../protocol/steps/sasl';
-import type { DroppedLinesWhy, EndReason, Pop3Event, SessionState, TlsMode } from '../vocabulary';
+import type { EndReason, PlaintextDroppedCause, Pop3Event, SessionState, TlsMode } from '../vocabulary';
 import { SessionContext } from './command-context';
 import type { Connection, ConnectionReader, TlsUpgrade } from './connection';
 import { droppedLines } from './dropped-lines';
@@ -177,9 +177,10 @@ export class Session
   }
 
   /** Plaintext lines dropped unread, one event each (secrets masked wherever they are printed). */
-  private recordDropped(lines: readonly string[], why: DroppedLinesWhy): void {
+  private recordDropped(lines: readonly string[], cause: PlaintextDroppedCause): void {
     const at = this.now();
-    for (const raw of lines) this.host.emit({ type: 'plaintext-dropped', sessionId: this.id, at, raw, why });
+    for (const raw of lines)
+      this.host.emit({ type: 'plaintext-dropped', sessionId: this.id, at, raw, cause });
   }
 
   /**
@@ -420,7 +421,7 @@ export class Session
    * never falls back to plaintext (RFC 2595 §2.5).
    */
   private async upgrade(): Promise<void> {
-    const held = this.reader.clear();
+    const held = this.reader.dropHeld();
     this.recordDropped(droppedLines(this.queue, held, this.reader.limit), 'after-stls');
     this.queue.length = 0;
     const upgrade = await this.handshake('stls');

@@ -5,6 +5,7 @@ import type {
   SMTPServerOptions,
   SMTPServerSession,
 } from 'smtp-server';
+import { withLowerCaseDomain } from '../server/mail-address';
 import { mailDate } from './mail-date';
 import type { SmtpTarget } from './smtp-target';
 import { traceHeaders } from './trace-headers';
@@ -119,7 +120,7 @@ export function intakeHandlers(target: SmtpTarget, settings: HandlerSettings): H
       else if (!recipients.has(user)) recipients.set(user, address);
     }
     if (missing.length > 0) return missing;
-    return target.deliverAll(
+    const gone = await target.deliverAll(
       [...recipients].map(([user, recipient]) => {
         if (!settings.traceHeaders) return { user, message };
         const trace = traceHeaders({
@@ -138,13 +139,9 @@ export function intakeHandlers(target: SmtpTarget, settings: HandlerSettings): H
         return { user, message: Buffer.concat([trace, message]) };
       }),
     );
+    // Users that went between the check above and the delivery, named by their addresses as above.
+    return gone.map((user) => recipients.get(user) ?? user);
   }
-}
-
-/** `local@domain` with the domain lower-cased (the local part is the client's, RFC 5321 §2.4). */
-function withLowerCaseDomain(address: string): string {
-  const at = address.lastIndexOf('@');
-  return at === -1 ? address : `${address.slice(0, at)}@${address.slice(at + 1).toLowerCase()}`;
 }
 
 /**

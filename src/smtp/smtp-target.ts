@@ -1,3 +1,5 @@
+import type { DeliveryCopy } from '../server/user-directory';
+
 /**
  * What the intake needs from the POP3 server, and nothing more: who exists,
  * whether a password is theirs, how to create a user and how to deliver.
@@ -15,11 +17,5 @@ export interface SmtpTarget {
    * one step: every copy, or none. Resolves with the users that were not
    * there (nothing was delivered then), empty when all were.
    */
-  deliverAll(copies: readonly SmtpCopy[]): Promise<string[]>;
-}
-
-/** One recipient's copy of a message. */
-export interface SmtpCopy {
-  readonly user: string;
-  readonly message: Buffer;
+  deliverAll(copies: readonly DeliveryCopy[]): Promise<string[]>;
 }

@@ -32,13 +32,14 @@ export interface TraceFacts {
  */
 export function traceHeaders(facts: TraceFacts): Buffer {
   const tls = facts.tls ? ` (using ${facts.tls.version} with cipher ${facts.tls.cipher})` : '';
+  // Only an SMTPUTF8 transaction's addresses may be UTF-8 (RFC 6532); the EHLO name never is.
+  const address = facts.utf8 ? printableUtf8 : printableAscii;
   const lines = [
-    `Return-Path: <${printable(facts.sender)}>`,
-    `Received: from ${printable(facts.helo)} (${addressLiteral(facts.remoteAddress)})`,
+    `Return-Path: <${address(facts.sender)}>`,
+    `Received: from ${printableAscii(facts.helo)} (${addressLiteral(facts.remoteAddress)})`,
     `\tby ${facts.by} (pop3-mock) with ${withKeyword(facts)}${tls}`,
-    `\tfor <${printable(facts.recipient)}>; ${facts.date}`,
+    `\tfor <${address(facts.recipient)}>; ${facts.date}`,
   ];
-  // UTF-8: with SMTPUTF8 the addresses are UTF-8 (RFC 6532), and without it they are ASCII, which UTF-8 writes alike.
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
 }
 
@@ -54,10 +55,15 @@ function addressLiteral(address: string): string {
   return isIPv6(address) ? `[IPv6:${address}]` : `[${address}]`;
 }
 
-/**
- * What the client chose to say goes into a header: no controls and no
- * spaces, so it cannot break the header; UTF-8 stays (an SMTPUTF8 address).
- */
-function printable(text: string): string {
+// What the client chose to say goes into a header: no controls and no spaces,
+// so it cannot break the header; anything else not allowed there becomes '?'.
+
+/** Visible ASCII only. */
+function printableAscii(text: string): string {
+  return text.replace(/[^\x21-\x7e]/g, '?');
+}
+
+/** Visible ASCII and UTF-8 beyond it (an SMTPUTF8 address). */
+function printableUtf8(text: string): string {
   return text.replace(/[\x00-\x20\x7f-\x9f]/g, '?');
 }

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../escape-regexp';
 import type { Pop3Event } from '../vocabulary';
 import type { EventHub } from './event-hub';
 import { contextFor, eventLines, type LineContext } from './render';
@@ -52,10 +53,6 @@ export function debugEnabled(value: string | undefined, namespace = DEBUG_NAMESP
     enabled = true;
   }
   return enabled;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A logger writing to stderr when `DEBUG` names `pop3-mock`; undefined otherwise. */

@@ -27,7 +27,7 @@ const FIELD_KINDS = {
   state: { from: 'value', to: 'value' },
   tls: { mode: 'value', certificate: 'value' },
   'tls-failed': { mode: 'value', cause: 'value', code: 'text', reason: 'text' },
-  'plaintext-dropped': { raw: 'text', why: 'value' },
+  'plaintext-dropped': { raw: 'text', cause: 'value' },
   retrieve: { number: 'value', uid: 'value' },
   update: { deleted: 'value' },
   fault: { ruleId: 'value', action: 'value', description: 'text' },
@@ -126,7 +126,7 @@ const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
   },
   'plaintext-dropped': (e, s, n, t) => {
     t.push(e.raw);
-    s[n] = e.why;
+    s[n] = e.cause;
     return n + 1;
   },
   retrieve: (e, s, n) => {

@@ -1,4 +1,5 @@
 import { assertNever } from '../assert-never';
+import { commandTable } from '../protocol/command-table';
 import type { Pop3Event } from '../vocabulary';
 
 /**
@@ -82,7 +83,7 @@ export function redactEvent(event: Pop3Event): Pop3Event {
     case 'sasl-response':
       return { ...event, raw: MASK };
     case 'plaintext-dropped':
-      return { ...event, raw: redactLine(event.raw) };
+      return { ...event, raw: redactDroppedLine(event.raw) };
     case 'session-start':
     case 'reply':
     case 'auth':
@@ -99,4 +100,15 @@ export function redactEvent(event: Pop3Event): Pop3Event {
     default:
       return assertNever(event);
   }
+}
+
+/**
+ * A dropped plaintext line as it may be printed. It was never parsed, so
+ * nothing says what it was: a line that does not start with a command the
+ * server knows (a SASL response after `AUTH PLAIN`, base64 of a password)
+ * is masked whole; a command is masked as {@link redactLine} masks one.
+ */
+export function redactDroppedLine(raw: string): string {
+  const word = raw.trimStart().split(/[ \t]/, 1)[0]!.toUpperCase();
+  return Object.hasOwn(commandTable, word) ? redactLine(raw) : MASK;
 }

@@ -1,24 +1,26 @@
 import { assertNever } from '../assert-never';
 import type {
-  DroppedLinesWhy,
   EndReason,
+  PlaintextDroppedCause,
   Pop3Event,
   SessionState,
+  TlsAlertName,
   TlsFailureCause,
   TlsMode,
 } from '../vocabulary';
-import { MASK, redactLine } from './redact';
+import { MASK, redactDroppedLine, redactLine } from './redact';
 
 /** The note of a failed handshake whose cause is not an alert. */
-const TLS_FAILURE_TEXT: Partial<Record<TlsFailureCause, string>> = {
+// Every cause that is not an alert has its text (a new one fails to compile without).
+const TLS_FAILURE_TEXT: Readonly<Record<Exclude<TlsFailureCause, TlsAlertName>, string>> = {
   'no-alert': 'the client closed without an alert',
   'server-error': 'the client sent what the server refused',
-  'no-handshake': 'the client sent nothing before it closed (no handshake)',
+  'no-handshake': 'the client sent no handshake before it closed',
   'not-tls': 'the client sent no TLS handshake (not TLS)',
   'server-ended': 'the server ended the session before the handshake completed',
 };
 
-const DROPPED_WHY: Readonly<Record<DroppedLinesWhy, string>> = {
+const DROPPED_CAUSE: Readonly<Record<PlaintextDroppedCause, string>> = {
   'after-stls': 'pipelined after STLS',
   'instead-of-handshake': 'sent instead of the TLS handshake',
 };
@@ -112,12 +114,12 @@ export function eventLines(event: Pop3Event, ctx: LineContext, options: RenderOp
     case 'tls-failed': {
       const why = event.reason === '' ? '' : ` (${printable(event.reason)})`;
       return [
-        `-- TLS handshake failed (${event.mode === 'stls' ? 'STLS' : 'implicit'}): ${TLS_FAILURE_TEXT[event.cause] ?? `the client sent the alert ${event.cause}`}${why}`,
+        `-- TLS handshake failed (${event.mode === 'stls' ? 'STLS' : 'implicit'}): ${Object.hasOwn(TLS_FAILURE_TEXT, event.cause) ? TLS_FAILURE_TEXT[event.cause as keyof typeof TLS_FAILURE_TEXT] : `the client sent the alert ${event.cause}`}${why}`,
       ];
     }
     case 'plaintext-dropped': {
-      const line = printable(options.secrets ? event.raw : redactLine(event.raw));
-      return [`C: ${line}   <- dropped unread: ${DROPPED_WHY[event.why]}`];
+      const line = printable(options.secrets ? event.raw : redactDroppedLine(event.raw));
+      return [`C: ${line}   <- dropped unread: ${DROPPED_CAUSE[event.cause]}`];
     }
     case 'internal-error':
       // Always shown, notes or not: it is a bug in the mock, not something the client did.

@@ -247,9 +247,11 @@ export class SessionRecord implements SessionView {
   }
 
   /**
-   * The client's refusal of TLS, if it refused: the handshake failed (with
-   * the alert it sent) or it closed right after it without a command; and
-   * the commands it sent in plaintext around that. See docs/TLS.md.
+   * The client's refusal of TLS, if it refused: the handshake failed with
+   * an alert it sent or its close, or (under a broken certificate mode) it
+   * closed right after the handshake without a command; and the commands it
+   * sent in plaintext around that. A failure the client did not cause (see
+   * `TlsNonRefusalCause`) is no refusal. See docs/TLS.md.
    */
   get tlsRefusal(): TlsRefusal | undefined {
     return tlsRefusalOf(this.events);

@@ -6,7 +6,7 @@ import type {
   TlsNonRefusalCause,
 } from '../vocabulary';
 import { printedCommand } from './pattern';
-import { redactLine } from './redact';
+import { redactDroppedLine } from './redact';
 
 /** Commands that carry credentials: none of them may arrive before TLS when a client requires it. */
 export const CREDENTIAL_VERBS: ReadonlySet<string> = new Set(['USER', 'PASS', 'APOP', 'AUTH']);
@@ -143,9 +143,9 @@ export function acceptedBrokenCertificate(events: readonly Pop3Event[]): Accepte
   return { certificate: event.certificate, mode: event.mode, command: printedCommand(command) };
 }
 
-/** Whether a raw line starts with USER, PASS, APOP or AUTH (any case). */
+/** Whether a raw line starts with USER, PASS, APOP or AUTH (any case, after blanks, as redaction reads it). */
 function carriesCredentials(raw: string): boolean {
-  return CREDENTIAL_VERBS.has(raw.split(/[ \t]/, 1)[0]!.toUpperCase());
+  return CREDENTIAL_VERBS.has(raw.trimStart().split(/[ \t]/, 1)[0]!.toUpperCase());
 }
 
 /**
@@ -159,7 +159,7 @@ export function plaintextCredentials(events: readonly Pop3Event[]): string[] {
   return plaintext.flatMap((e) => {
     if (e.type === 'command') return CREDENTIAL_VERBS.has(e.verb) ? [printedCommand(e)] : [];
     if (e.type === 'plaintext-dropped' && carriesCredentials(e.raw))
-      return [`${redactLine(e.raw)} (dropped unread: ${e.why})`];
+      return [`${redactDroppedLine(e.raw)} (dropped unread: ${e.cause})`];
     return [];
   });
 }

@@ -81,3 +81,21 @@ test('a file written by the capture is one loadDialect reads back', async () => 
     rmSync(run.dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+test('a text the file cannot give back names the user as "user" in notLearned, not by name', async () => {
+  const server = await startFakeServer({ userByName: true });
+  try {
+    const { code, path, dir } = await capture(server.port, 'alice', 'secret');
+    try {
+      expect(code).toBe(0);
+      const file = readFileSync(path, 'utf8');
+      // USER's replies differ by user: one is not replayed, and notLearned says so without the real name.
+      expect(JSON.parse(file).notLearned).toContainEqual(expect.stringMatching(/^texts\.userAccepted: /));
+      expect(file).not.toMatch(/alice/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await server.close();
+  }
+});

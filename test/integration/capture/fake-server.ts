@@ -28,6 +28,8 @@ export interface FakeStyle {
   readonly noCapaAfterLogin?: boolean;
   /** The greeting's text. */
   readonly greeting?: string;
+  /** USER greets everyone but alice by name (`+OK hello bob, send PASS`); alice gets `+OK send PASS`. */
+  readonly userByName?: boolean;
 }
 
 const MESSAGES = [
@@ -93,7 +95,8 @@ export async function startFakeServer(
       if (state === 'A') {
         if (verb === 'USER' && args.length === 1) {
           user = args[0];
-          return good('+OK');
+          if (!style.userByName) return good('+OK');
+          return good(user === 'alice' ? '+OK send PASS' : `+OK hello ${user}, send PASS`);
         }
         if (verb === 'PASS' && user !== undefined) {
           if (user === 'alice' && args.join(' ') === 'secret') {

@@ -228,7 +228,7 @@ describe('no client refused (docs/TLS.md, "What is not a refusal")', () => {
       const session = await pop3.sessionEnd();
       expect(tlsFailures(session)).toMatchObject([{ mode: 'implicit', cause: 'no-handshake' }]);
       expect(session.tlsRefusal).toBeUndefined();
-      expect(session.render()).toContain('the client sent nothing before it closed (no handshake)');
+      expect(session.render()).toContain('the client sent no handshake before it closed');
       expect(pop3).not.toHaveRefusedTls();
       expect(pop3).toHaveRefusedTls({ cause: 'no-handshake' });
     });
@@ -242,7 +242,7 @@ describe('no client refused (docs/TLS.md, "What is not a refusal")', () => {
         { cause: 'not-tls', code: 'ERR_SSL_WRONG_VERSION_NUMBER' },
       ]);
       expect(session.events).toContainEqual(
-        expect.objectContaining({ type: 'plaintext-dropped', raw: 'CAPA', why: 'instead-of-handshake' }),
+        expect.objectContaining({ type: 'plaintext-dropped', raw: 'CAPA', cause: 'instead-of-handshake' }),
       );
       expect(session.tlsRefusal).toBeUndefined();
       // The server's TLS layer gave up: its close, and no TLS was ever up.

@@ -181,8 +181,8 @@ test('STLS, then USER and PASS in plaintext instead of a handshake: dropped, rec
     expect(session.user).toBeUndefined();
     const dropped = session.toJSON().events.filter((e) => e.type === 'plaintext-dropped');
     expect(dropped).toMatchObject([
-      { raw: `USER ${USER}`, why: 'instead-of-handshake' },
-      { raw: 'PASS ******', why: 'instead-of-handshake' },
+      { raw: `USER ${USER}`, cause: 'instead-of-handshake' },
+      { raw: 'PASS ******', cause: 'instead-of-handshake' },
     ]);
     expect(session.render()).toContain(
       'C: PASS ******   <- dropped unread: sent instead of the TLS handshake',
@@ -209,13 +209,30 @@ test('USER and PASS pipelined after STLS, then the client refuses the expired ce
       credentialsInPlaintext: true,
     });
     expect(session.toJSON().events.filter((e) => e.type === 'plaintext-dropped')).toMatchObject([
-      { raw: `USER ${USER}`, why: 'after-stls' },
-      { raw: 'PASS ******', why: 'after-stls' },
+      { raw: `USER ${USER}`, cause: 'after-stls' },
+      { raw: 'PASS ******', cause: 'after-stls' },
     ]);
     expect(pop3).not.toHaveRefusedTls();
     expect(() => expect(pop3).toHaveRefusedTls()).toThrow(
       /session 1: PASS \*{6} \(dropped unread: after-stls\)/,
     );
+  });
+});
+
+test('a SASL response pipelined after STLS (AUTH PLAIN, then its base64) is masked whole wherever it is printed', async () => {
+  await withMock(aliceOptions([], { tls: { certificate: 'expired' } }), async (pop3) => {
+    const response = Buffer.from(`\0${USER}\0${PASSWORD}`).toString('base64');
+    const client = await RawClient.connect(pop3.port);
+    client.write(`STLS\r\nAUTH PLAIN\r\n${response}\r\n`);
+    expect(await client.readLine()).toMatch(/^\+OK/);
+    await expect(client.upgradeToTls(pop3.tls.ca, { servername: 'localhost' })).rejects.toThrow(/expired/);
+    const session = await pop3.sessionEnd();
+    expect(session.toJSON().events.filter((e) => e.type === 'plaintext-dropped')).toMatchObject([
+      { raw: 'AUTH PLAIN', cause: 'after-stls' },
+      { raw: '******', cause: 'after-stls' },
+    ]);
+    expect(session.render()).not.toContain(response);
+    expect(session.render({ secrets: true })).toContain(response);
   });
 });
 

@@ -30,7 +30,7 @@ const EXAMPLES: { [T in Pop3EventType]: Required<Omit<EventOf<T>, 'sessionId' | 
     code: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
     reason: 'tlsv1 alert unknown ca',
   },
-  'plaintext-dropped': { type: 'plaintext-dropped', raw: 'PASS s3cret', why: 'after-stls' },
+  'plaintext-dropped': { type: 'plaintext-dropped', raw: 'PASS s3cret', cause: 'after-stls' },
   retrieve: { type: 'retrieve', number: 3, uid: 'uid-3' },
   update: { type: 'update', deleted: [{ number: 2, uid: 'uid-2' }] },
   fault: { type: 'fault', ruleId: 'rule-4', action: 'reply', description: 'on RETR: reply -ERR' },
