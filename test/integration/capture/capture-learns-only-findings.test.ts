@@ -82,6 +82,8 @@ function greetingFrom(port: number, localAddress: string): Promise<string> {
     const socket = connect({ port, host: '127.0.0.1', localAddress });
     let data = '';
     socket.on('error', reject);
+    // A server that closes before a whole line fails the test at once, not at its timeout.
+    socket.on('close', () => reject(new Error(`closed before a greeting line: ${JSON.stringify(data)}`)));
     socket.on('data', (chunk) => {
       data += chunk.toString('latin1');
       const end = data.indexOf('\r\n');
