@@ -81,20 +81,26 @@ export class Mailbox {
     return `Mailbox ${inspect(view, options)}`;
   }
 
-  /** Adds loaded messages at the end; returns what was added. */
+  /**
+   * Adds loaded messages at the end; returns what was added. All or none: a
+   * uid refused for one message (taken, invalid) leaves the mailbox as it was.
+   */
   add(loaded: readonly LoadedMessage[]): MessageInfo[] {
     const deliveredAt = new Date(this.now());
+    // This batch's uids, kept apart until every message has one.
+    const taken = new Set<string>();
     const added = loaded.map((m) => {
       const { wire, size, bodyStart, needsStuffing, contentUid } = prepareMessage(
         m.raw,
         m.unchanging ?? false,
       );
-      const uid = this.assignUid(m, contentUid);
+      const uid = this.assignUid(m, contentUid, taken);
       const message: StoredMessage = { uid, wire, size, bodyStart, needsStuffing, deliveredAt };
-      this.stored.push(message);
       return message;
     });
-    const first = this.stored.length - added.length;
+    for (const uid of taken) this.usedUids.add(uid);
+    const first = this.stored.length;
+    for (const message of added) this.stored.push(message);
     return added.map((m, i) => toInfo(m, first + i + 1));
   }
 
@@ -181,24 +187,26 @@ export class Mailbox {
   // A content hash keeps uids stable across restarts; a suffix keeps them
   // unique when the same bytes are delivered twice or after a deletion
   // (RFC 1939 §7: never reused while the maildrop exists).
-  private assignUid(m: LoadedMessage, base: string): string {
+  /** `m`'s uid, not among the mailbox's nor `taken` (this batch's, which it joins). */
+  private assignUid(m: LoadedMessage, base: string, taken: Set<string>): string {
+    const used = (uid: string) => this.usedUids.has(uid) || taken.has(uid);
     if (m.uid !== undefined) {
       if (!isValidUid(m.uid)) {
         throw new FixtureError(
           `invalid uid ${JSON.stringify(m.uid)} for ${m.origin}: 1-70 characters 0x21-0x7E`,
         );
       }
-      if (this.usedUids.has(m.uid)) {
+      if (used(m.uid)) {
         throw new FixtureError(
           `uid ${JSON.stringify(m.uid)} for ${m.origin} is already used in mailbox ${this.user}`,
         );
       }
-      this.usedUids.add(m.uid);
+      taken.add(m.uid);
       return m.uid;
     }
     let uid = base;
-    for (let n = 2; this.usedUids.has(uid); n++) uid = `${base}-${n}`;
-    this.usedUids.add(uid);
+    for (let n = 2; used(uid); n++) uid = `${base}-${n}`;
+    taken.add(uid);
     return uid;
   }
 }

@@ -1,0 +1,73 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPop3Mock } from '../../src';
+import { RawClient } from '../helpers/raw-client';
+
+/*
+ * How fixtures become messages, checked through the wire: one file is one
+ * message whichever way it is named, a folder's stray files do not matter,
+ * and a delivery that fails leaves the mailbox as it was.
+ */
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pop3-fixtures-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The messages of alice's mailbox as RETR sends them (dot-stuffing undone), after STAT. */
+async function fetchAll(port: number): Promise<{ stat: string; bodies: string[] }> {
+  const client = await RawClient.login(port, 'alice', 'pw');
+  const stat = await client.command('STAT');
+  const count = Number(stat.split(' ')[1]);
+  const bodies: string[] = [];
+  for (let n = 1; n <= count; n++) bodies.push((await client.multi(`RETR ${n}`)).data.toString('latin1'));
+  await client.command('QUIT');
+  return { stat, bodies };
+}
+
+test('an .eml file that starts with a "From " line is one message, byte for byte, by path as in a folder', async () => {
+  const text = 'From - Sat Jan 01 00:00:00 2000\r\nSubject: saved\r\n\r\n>From a quoted line\r\n';
+  mkdirSync(join(dir, 'folder'));
+  writeFileSync(join(dir, 'folder', 'saved.eml'), text);
+  for (const source of [join(dir, 'folder', 'saved.eml'), join(dir, 'folder')]) {
+    const pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages: [source] } } });
+    try {
+      expect(await fetchAll(pop3.port)).toEqual({ stat: `+OK 1 ${text.length}`, bodies: [text] });
+    } finally {
+      await pop3.close();
+    }
+  }
+});
+
+test('a broken symlink that is no .eml file (a README) does not stop a folder of .eml files from loading', async () => {
+  writeFileSync(join(dir, '1.eml'), 'Subject: one\r\n\r\nbody\r\n');
+  symlinkSync(join(dir, 'gone.txt'), join(dir, 'README.txt'));
+  const pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages: [dir] } } });
+  try {
+    expect((await fetchAll(pop3.port)).bodies).toEqual(['Subject: one\r\n\r\nbody\r\n']);
+  } finally {
+    await pop3.close();
+  }
+});
+
+test('deliver() of several messages where one uid is taken throws and adds none of them', async () => {
+  const pop3 = await startPop3Mock({
+    users: { alice: { password: 'pw', messages: [{ raw: 'Subject: seed\r\n\r\nseed\r\n', uid: 'taken' }] } },
+  });
+  try {
+    await expect(
+      pop3.deliver('alice', [
+        { raw: 'Subject: first\r\n\r\nfirst\r\n' },
+        { raw: 'Subject: second\r\n\r\nsecond\r\n', uid: 'taken' },
+      ]),
+    ).rejects.toThrow('uid "taken" for raw is already used in mailbox alice');
+    expect((await fetchAll(pop3.port)).bodies).toEqual(['Subject: seed\r\n\r\nseed\r\n']);
+    // The uid the refused batch would have given its first message is free: it is delivered on its own.
+    await pop3.deliver('alice', { raw: 'Subject: first\r\n\r\nfirst\r\n' });
+    expect((await fetchAll(pop3.port)).stat).toMatch(/^\+OK 2 /);
+  } finally {
+    await pop3.close();
+  }
+});
