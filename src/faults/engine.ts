@@ -1,3 +1,4 @@
+import { BUG_VERBS } from '../schema/fault-rule';
 import { type BuiltRule, withExplain } from './builder';
 import { seededRandom } from './random';
 import type { FaultRule } from './rule';
@@ -120,6 +121,10 @@ function matches(rule: FaultRule, at: FaultPoint): boolean {
   // A failed handshake only exists where STLS would start one: elsewhere the
   // rule does not match, so it is neither counted nor fired (the normal -ERR goes out).
   if (rule.action.type === 'stls-handshake-failure' && !at.startsTls) return false;
+  // A bug mode only bends some verbs' replies: on another it does not match, so a rule
+  // on '*' is not counted (nor used up) by a command it cannot change.
+  const bent = BUG_VERBS[rule.action.type];
+  if (bent !== undefined && !bent.includes(at.verb)) return false;
   if (!t.verbs.includes('*') && !t.verbs.includes(at.verb)) return false;
   if (t.state !== undefined && t.state !== at.state) return false;
   if (t.args !== undefined) {

@@ -1,3 +1,4 @@
+import { MAX_DELAY_MS } from '../schema/fault-rule';
 import type { DelaySpec } from './rule';
 
 /** A seeded generator (mulberry32): the same seed replays the same faults. */
@@ -22,5 +23,7 @@ export function delayMs(spec: DelaySpec, random: () => number): number {
   // Box-Muller: a standard normal from two uniforms.
   const u = Math.max(random(), Number.EPSILON);
   const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-  return spec.lognormal.median * Math.exp(spec.lognormal.sigma * normal);
+  // A wide lognormal draws past any bound (e^30 times the median): held to the longest delay a rule may name,
+  // which also keeps it within what Node's timers take (2^31 - 1 ms; past that they fire at once).
+  return Math.min(spec.lognormal.median * Math.exp(spec.lognormal.sigma * normal), MAX_DELAY_MS);
 }

@@ -1,4 +1,4 @@
-import { type Clock, sleep } from '../clock';
+import { type Clock, sleep, systemClock } from '../clock';
 import type { Pending } from '../pending';
 import { ok, type Reply } from '../protocol/reply';
 import type { Pop3Event } from '../vocabulary';
@@ -137,7 +137,16 @@ export class FaultRunner implements FaultHook {
     const { action } = rule;
     if (action.type !== 'throttle' && action.type !== 'fragment') return;
     this.report(rule);
-    const under = this.base;
+    const base = this.base;
+    const { connection } = this.target;
+    // Each piece leaves at once: replies to pipelined commands are corked together, and
+    // a shaped link held in the cork would reach the client as one burst.
+    const under: ByteSink = {
+      write: (chunk) => {
+        connection.uncork();
+        return base.write(chunk);
+      },
+    };
     this.base =
       action.type === 'throttle'
         ? throttle(under, action.bytesPerSecond, this.controls())
@@ -220,7 +229,8 @@ export class FaultRunner implements FaultHook {
     this.target.endingByFault();
     if (mode === 'fin') return connection.end();
     await connection.flush();
-    await sleep(this.target.clock, RESET_GRACE_MS);
+    // Time for the network, not the mock's time: on a fake clock that no test moves it would never pass.
+    await sleep(systemClock, RESET_GRACE_MS);
     connection.reset();
   }
 

@@ -11,7 +11,10 @@ import { int, numberIn, sessionState, userName } from './primitives';
  * 2026, third session).
  */
 
-const ms = numberIn(0, 3_600_000);
+/** The longest delay a rule may ask for: an hour. */
+export const MAX_DELAY_MS = 3_600_000;
+
+const ms = numberIn(0, MAX_DELAY_MS);
 
 /** A delay: fixed milliseconds, uniform between two bounds, or lognormal around a median. */
 export const delaySpec = z.lazy(() =>
@@ -26,7 +29,7 @@ export const delaySpec = z.lazy(() =>
             .readonly(),
         }),
         z.strictObject({
-          lognormal: z.strictObject({ median: numberIn(0, 3_600_000), sigma: numberIn(0, 10) }),
+          lognormal: z.strictObject({ median: numberIn(0, MAX_DELAY_MS), sigma: numberIn(0, 10) }),
         }),
       ],
       {
@@ -154,7 +157,7 @@ export const faultAction = z.lazy(() =>
     .meta({ description: 'What happens when a rule fires.' }),
 );
 
-/** The verbs whose replies a bug mode bends; on other verbs the rule would fire and change nothing. */
+/** The verbs whose replies a bug mode bends; on other verbs the rule does not match (it would change nothing). */
 export const BUG_VERBS: Partial<Record<z.output<typeof faultAction>['type'], readonly string[]>> = {
   'size-skew': ['LIST', 'STAT'],
   'no-dot-stuffing': ['RETR', 'TOP'],

@@ -221,3 +221,40 @@ test('§10 §27 renumberAfterDele(): LIST/UIDL renumber after DELE; LIST n ignor
     expectFault(pop3, await pop3.sessionEnd(), rule, 'renumber-after-dele');
   });
 });
+
+describe('§27 a bug mode on every verb bends only the replies it is for', () => {
+  test("on('*').uidlBug('changing'): UIDL's uids change, STAT's and LIST's replies do not", async () => {
+    await withMock(aliceAndBob(), async (pop3) => {
+      await pop3.use(on('*').uidlBug('changing'));
+      const client = await login(pop3);
+      expect(await client.command('STAT')).toBe(`+OK ${MESSAGES.length} ${TOTAL}`);
+      expect((await client.multi('LIST')).lines).toEqual(MESSAGES.map((m, i) => `${i + 1} ${sizeOf(m)}`));
+      const uids = pop3
+        .mailbox(USER)
+        .messages()
+        .map((m) => m.uid);
+      const listed = (await client.multi('UIDL')).lines.map((l) => l.split(' ')[1]);
+      expect(listed).toHaveLength(uids.length);
+      for (let i = 0; i < uids.length; i++) expect(listed[i]).not.toBe(uids[i]);
+      await client.command('QUIT');
+    });
+  });
+
+  test("on('*').once().bareLf(): not used up by USER and PASS; it bends the first RETR, then is spent", async () => {
+    await withMock(aliceAndBob(), async (pop3) => {
+      const rule = on('*').once().bareLf();
+      await pop3.use(rule);
+      const client = await login(pop3);
+      expect(pop3.pendingRules().map((r) => r.id)).toEqual([rule.id]);
+      client.write('RETR 1\r\nRETR 1\r\nQUIT\r\n');
+      const all = (await client.readToEnd()).toString('latin1');
+      const wire = wireOf(MESSAGES[0]!).toString('latin1');
+      const status = `+OK ${sizeOf(MESSAGES[0]!)} octets\r\n`;
+      // The first RETR bent (LF line ends), the second as sent.
+      expect(all.startsWith(`${status}${wire.replace(/\r\n/g, '\n')}.\r\n${status}${wire}.\r\n+OK`)).toBe(
+        true,
+      );
+      expect(pop3.pendingRules()).toEqual([]);
+    });
+  });
+});

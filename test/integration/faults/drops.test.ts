@@ -4,6 +4,7 @@
 import { on, type Pop3Mock, startPop3Mock } from '../../../src';
 import { runCurl } from '../../helpers/clients/curl';
 import { nodePop3 } from '../../helpers/clients/node-pop3';
+import { FakeClock } from '../../helpers/fake-clock';
 import {
   aliceAndBob,
   expectFault,
@@ -228,5 +229,17 @@ describe('garbage()', () => {
       ]);
       expect(py[3]).toHaveProperty('raised');
     });
+  });
+});
+
+test('reset (RST) with a fake clock: the RST goes out without the test moving the clock', async () => {
+  const clock = new FakeClock(Date.UTC(2026, 0, 1));
+  await withMock(aliceAndBob({ clock }), async (pop3) => {
+    await pop3.use(on('NOOP').reset());
+    const client = await observeLoggedIn(pop3.port);
+    client.socket.write('NOOP\r\n');
+    const ended = await client.ended;
+    expect(ended.error?.code).toBe('ECONNRESET');
+    expect((await pop3.sessionEnd()).endReason).toBe('fault');
   });
 });
