@@ -491,7 +491,10 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       .map((s) => s.rule);
   }
 
-  /** Removes one fault rule by id; false when there was none. */
+  /**
+   * Removes one fault rule by id; false when there was none. A reply the rule
+   * is holding (a hang, a delay) stays held: {@link Pop3Mock.reset} releases it.
+   */
   removeRule(id: string): boolean {
     return this.faults.remove(id);
   }
