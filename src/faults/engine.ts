@@ -79,6 +79,11 @@ export class FaultEngine {
     return this.entries.length < before;
   }
 
+  /** Whether `rule` (as {@link match} gave it) is still stored: not removed by `reset()` or `removeRule()`. */
+  holds(rule: BuiltRule): boolean {
+    return this.entries.some((e) => e.rule === rule);
+  }
+
   status(): RuleStatus[] {
     return this.entries.map((e) => ({ rule: e.rule, hits: e.hits, source: e.source }));
   }

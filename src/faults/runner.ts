@@ -147,10 +147,14 @@ export class FaultRunner implements FaultHook {
         return base.write(chunk);
       },
     };
-    this.base =
+    const shaped =
       action.type === 'throttle'
-        ? throttle(under, action.bytesPerSecond, this.controls())
+        ? throttle(under, action.bytesPerSecond, this.lastingControls())
         : fragment(under, action.mode);
+    // The link stays shaped while its rule exists: reset() removes a use() rule (the
+    // session's link is plain again) and keeps an option rule (it stays shaped).
+    const { engine } = this;
+    this.base = { write: (chunk) => (engine.holds(rule) ? shaped.write(chunk) : base.write(chunk)) };
   }
 
   /**
@@ -249,6 +253,22 @@ export class FaultRunner implements FaultHook {
     return {
       clock: this.target.clock,
       signal: this.signal(),
+      close: (mode) => this.close(mode),
+    };
+  }
+
+  /**
+   * Controls for a shaping that outlives one reply: its signal is read anew at
+   * each wait, so `cancel()` (reset) releases what it holds now, and what is
+   * written after is shaped again.
+   */
+  private lastingControls(): ShapeControls {
+    const runner = this;
+    return {
+      clock: this.target.clock,
+      get signal() {
+        return runner.signal();
+      },
       close: (mode) => this.close(mode),
     };
   }

@@ -320,3 +320,23 @@ test('§27 connection().throttle() slows replies to pipelined commands too, not 
     client.socket.destroy();
   });
 });
+
+test('§27 a connection-wide throttle from the faults option goes on for a live session after reset()', async () => {
+  const rate = 2000;
+  // About 1.5 KB: eight slices of 200 octets, 100 ms apart.
+  const body = `Subject: slow\n\n${'0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n'.repeat(24)}`;
+  await withMock(
+    aliceAndBob({ messages: [body], faults: [connection().throttle({ bytesPerSecond: rate })] }),
+    async (pop3) => {
+      const client = await login(pop3);
+      await pop3.reset();
+      const start = performance.now();
+      const reply = await client.multi('RETR 1');
+      const elapsed = since(start);
+      expect(reply.data.equals(wireOf(body))).toBe(true);
+      const bytes = reply.status.length + 2 + reply.wire.length + 3;
+      expect(elapsed).toBeGreaterThanOrEqual(((bytes - rate / 10) / rate) * 1000 - SLACK_MS);
+      await client.command('QUIT');
+    },
+  );
+});
