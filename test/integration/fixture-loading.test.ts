@@ -71,3 +71,20 @@ test('deliver() of several messages where one uid is taken throws and adds none 
     await pop3.close();
   }
 });
+
+test('an mbox that starts with a UTF-8 byte order mark is split into its messages, the mark dropped with the first separator', async () => {
+  const mbox =
+    '\uFEFFFrom a@example.com Sat Jan  1 00:00:00 2000\nSubject: one\n\nfirst\n\nFrom b@example.com Sat Jan  1 00:00:00 2000\nSubject: two\n\nsecond\n';
+  writeFileSync(join(dir, 'box.mbox'), mbox);
+  const pop3 = await startPop3Mock({
+    users: { alice: { password: 'pw', messages: [join(dir, 'box.mbox')] } },
+  });
+  try {
+    expect((await fetchAll(pop3.port)).bodies).toEqual([
+      'Subject: one\r\n\r\nfirst\r\n',
+      'Subject: two\r\n\r\nsecond\r\n',
+    ]);
+  } finally {
+    await pop3.close();
+  }
+});
