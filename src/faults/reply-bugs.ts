@@ -33,7 +33,7 @@ export function applyBug(action: FaultAction, reply: Reply, ctx: BugContext): Bu
     case 'size-skew':
       return { ...plain, reply: skewSizes(reply, ctx.verb, action.octets) };
     case 'uidl':
-      return ctx.verb === 'UIDL' ? { ...plain, reply: bendUids(reply, action.mode, ctx.sessionId) } : plain;
+      return { ...plain, reply: bendUids(reply, action.mode, ctx.sessionId) };
     case 'top-ignores-count':
       return { ...plain, reply: topIgnoringCount(reply, ctx, action.sends) };
     case 'renumber-after-dele':

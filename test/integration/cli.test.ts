@@ -469,25 +469,15 @@ describe('main() without serving', () => {
     expect(stderr).toBe('');
   });
 
-  test('a busy SMTP port is the one named, not the POP3 port: exit code 3', async () => {
+  // The port named is the one that is busy (SMTP's, not POP3's), and an explicit port has no fallback.
+  test.each([
+    ['a port in use with an explicit --port: no fallback, exit code 3', '--port'],
+    ['a busy SMTP port is the one named, not the POP3 port: exit code 3', '--smtp-port'],
+  ])('%s', async (_name, flag) => {
     const holder = await listenOn(0);
     try {
       const port = portOf(holder);
-      expect(await runMain(['--smtp-port', String(port)])).toEqual({
-        code: 3,
-        stdout: '',
-        stderr: `pop3-mock: port ${port} on 127.0.0.1 is in use`,
-      });
-    } finally {
-      await closeServer(holder);
-    }
-  });
-
-  test('a port in use with an explicit --port: no fallback, exit code 3', async () => {
-    const holder = await listenOn(0);
-    try {
-      const port = portOf(holder);
-      expect(await runMain(['--port', String(port)])).toEqual({
+      expect(await runMain([flag, String(port)])).toEqual({
         code: 3,
         stdout: '',
         stderr: `pop3-mock: port ${port} on 127.0.0.1 is in use`,
