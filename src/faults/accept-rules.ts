@@ -1,8 +1,9 @@
 import type { z } from 'zod';
-import { checkInput, type Door } from '../schema/check';
+import { checkInput, type Door, pathText } from '../schema/check';
 import { type faultRule, faultRules } from '../schema/fault-rule';
+import { InputError } from '../schema/input-error';
 import { type BuiltRule, withExplain } from './builder';
-import { newRuleId } from './rule-id';
+import { newRuleId, noteGivenRuleId } from './rule-id';
 
 /**
  * The door for fault rules, whatever brought them (`use()`, the `faults`
@@ -11,11 +12,37 @@ import { newRuleId } from './rule-id';
  * returns rules ready to store. Throws an `InputError` before anything is
  * stored: a batch is all or nothing.
  */
-export function acceptRules(rules: unknown, door: Door): BuiltRule[] {
-  return withIds(checkInput(faultRules, rules, door));
+export function acceptRules(
+  rules: unknown,
+  door: Door,
+  stored: (id: string) => boolean = () => false,
+): BuiltRule[] {
+  const accepted = withIds(checkInput(faultRules, rules, door));
+  refuseStoredIds(accepted, stored, door);
+  return accepted;
 }
 
 /** Checked rules with their ids: the given one, else a new one. */
 export function withIds(rules: readonly z.output<typeof faultRule>[]): BuiltRule[] {
+  for (const rule of rules) if (rule.id !== undefined) noteGivenRuleId(rule.id);
   return rules.map((rule) => withExplain({ ...rule, id: rule.id ?? newRuleId() }));
+}
+
+/**
+ * `removeRule(id)` must name one rule: a rule whose id a stored rule has
+ * (the same built rule used twice, or a file's `rule-1` beside a built one)
+ * is refused with the batch, before anything is stored.
+ */
+function refuseStoredIds(rules: readonly BuiltRule[], stored: (id: string) => boolean, door: Door): void {
+  const issues = rules.flatMap((rule, i) =>
+    stored(rule.id)
+      ? [
+          {
+            path: pathText(door.at === undefined ? [i, 'id'] : [door.at, i, 'id']),
+            message: `expected an id no stored rule has; a stored rule has ${JSON.stringify(rule.id)} (removeRule() it first, or leave id out for a new one)`,
+          },
+        ]
+      : [],
+  );
+  if (issues.length > 0) throw new InputError(issues, door.source);
 }

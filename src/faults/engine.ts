@@ -73,6 +73,11 @@ export class FaultEngine {
     for (const e of this.entries) e.seenBySession.delete(sessionId);
   }
 
+  /** Whether a stored rule has this id. */
+  has(id: string): boolean {
+    return this.entries.some((e) => e.rule.id === id);
+  }
+
   remove(id: string): boolean {
     const before = this.entries.length;
     this.entries = this.entries.filter((e) => e.rule.id !== id);

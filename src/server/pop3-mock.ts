@@ -468,12 +468,14 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /**
    * Adds fault rules, active when the promise resolves. The newest rule is
    * checked first; `reset()` removes them (rules from the `faults` option stay).
+   * A rule whose id a stored rule has is refused with the whole batch (an
+   * `InputError` naming `rules[i].id`), so `removeRule(id)` always names one rule.
    *
    * @example
    * await pop3.use(on('RETR').nth(2).reply('-ERR [SYS/TEMP] try later'));
    */
   async use(...rules: FaultRuleInput[]): Promise<AddedRule[]> {
-    const accepted = acceptRules(rules, { source: 'use()', at: 'rules' });
+    const accepted = acceptRules(rules, { source: 'use()', at: 'rules' }, (id) => this.faults.has(id));
     for (const rule of accepted) this.faults.add(rule, 'runtime');
     return accepted.map((rule) => ({ id: rule.id, explain: rule.explain() }));
   }

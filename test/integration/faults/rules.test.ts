@@ -3,7 +3,18 @@
 // seeded probability, and the rule API (rules, pendingRules, removeRule,
 // explain, JSON round trip).
 
-import { connection, type FaultRule, on, type Pop3Mock, startPop3Mock } from '../../../src';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  connection,
+  connectPop3Mock,
+  type FaultRule,
+  InputError,
+  on,
+  type Pop3Mock,
+  startPop3Mock,
+} from '../../../src';
 import {
   aliceAndBob,
   expectFault,
@@ -260,6 +271,51 @@ describe('the rule API', () => {
     expect(on('LIST').reply('+OK 2', '1 120').explain()).toBe(
       `on every LIST: reply ${JSON.stringify('+OK 2\r\n1 120')}`,
     );
+  });
+
+  test('removeRule(id) names one rule: use() refuses an id a stored rule has, whole batch, at every door', async () => {
+    const built = on('NOOP').reply('-ERR built');
+    const other = on('STAT').reply('-ERR other');
+    await withMock(aliceAndBob({ faults: [built], control: true }), async (pop3) => {
+      // The same built rule again (it is in the faults option), after a fresh one in the same batch.
+      const error = await pop3.use(other, built).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).path).toBe('rules[1].id');
+      expect((error as InputError).message).toContain(`a stored rule has "${built.id}"`);
+      expect(pop3.rules().map((r) => r.rule.id)).toEqual([built.id]); // nothing stored half-way
+      expect(short(await run(pop3, ['STAT']))).toEqual([OK]);
+
+      // Over the control API: the same refusal, as a 400 naming the path.
+      const remote = await connectPop3Mock({ url: pop3.controlUrl, token: pop3.controlToken });
+      try {
+        const remoteError = await remote.use({ ...other, id: built.id }).catch((e: unknown) => e);
+        expect(String(remoteError)).toContain('rules[0].id');
+        expect(String(remoteError)).toContain(`a stored rule has "${built.id}"`);
+        expect(pop3.rules()).toHaveLength(1);
+      } finally {
+        await remote.close();
+      }
+      expect(pop3.removeRule(built.id)).toBe(true);
+      expect(pop3.rules()).toEqual([]);
+    });
+  });
+
+  test("a faults file's rule-N moves the id sequence past it: a rule built later never shares its id", async () => {
+    const before = on('NOOP').reply('-ERR built before the file');
+    const n = Number(before.id.replace('rule-', ''));
+    // A file written from built rules' JSON in another process holds ids this process gives later.
+    const fileId = `rule-${n + 2}`;
+    const file = join(tmpdir(), `pop3-mock-rule-ids-${process.pid}-${n}.json`);
+    writeFileSync(file, JSON.stringify([{ ...on('STAT').reply('-ERR from the file'), id: fileId }]));
+    await withMock(aliceAndBob({ faults: file }), async (pop3) => {
+      const after = [on('NOOP').reply('-ERR a'), on('NOOP').reply('-ERR b'), on('NOOP').reply('-ERR c')];
+      expect(after.map((r) => r.id)).not.toContain(fileId);
+      await pop3.use(...after);
+      expect(pop3.rules()).toHaveLength(4);
+      expect(pop3.removeRule(fileId)).toBe(true);
+      expect(pop3.rules().map((r) => r.rule.id)).toEqual(after.map((r) => r.id).reverse());
+      expect(short(await run(pop3, ['STAT', 'NOOP']))).toEqual([OK, '-ERR c']);
+    });
   });
 
   test('a rule survives JSON: parsed back, it works with use() and gets its explain() again', async () => {
