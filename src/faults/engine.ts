@@ -33,6 +33,8 @@ interface Entry {
   /** Occurrences seen: across the server, and per session. */
   seen: number;
   seenBySession: Map<number, number>;
+  /** Aborted when the rule goes (removeRule, or reset() for a use() rule): what it holds is let go. */
+  release?: AbortController;
 }
 
 /**
@@ -60,6 +62,7 @@ export class FaultEngine {
 
   /** Removes run-time rules and restarts the counts of the others. */
   reset(): void {
+    for (const e of this.entries) if (e.source === 'runtime') e.release?.abort();
     this.entries = this.entries.filter((e) => e.source === 'options');
     for (const e of this.entries) {
       e.hits = 0;
@@ -80,8 +83,17 @@ export class FaultEngine {
 
   remove(id: string): boolean {
     const before = this.entries.length;
+    for (const e of this.entries) if (e.rule.id === id) e.release?.abort();
     this.entries = this.entries.filter((e) => e.rule.id !== id);
     return this.entries.length < before;
+  }
+
+  /** A signal that aborts when `rule` is removed (at once if it is gone): a wait it causes ends then. */
+  released(rule: BuiltRule): AbortSignal {
+    const entry = this.entries.find((e) => e.rule === rule);
+    if (entry === undefined) return AbortSignal.abort();
+    entry.release ??= new AbortController();
+    return entry.release.signal;
   }
 
   /** Whether `rule` (as {@link match} gave it) is still stored: not removed by `reset()` or `removeRule()`. */

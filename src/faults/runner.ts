@@ -149,7 +149,7 @@ export class FaultRunner implements FaultHook {
     };
     const shaped =
       action.type === 'throttle'
-        ? throttle(under, action.bytesPerSecond, this.lastingControls())
+        ? throttle(under, action.bytesPerSecond, this.lastingControls(rule))
         : fragment(under, action.mode);
     // The link stays shaped while its rule exists: reset() removes a use() rule (the
     // session's link is plain again) and keeps an option rule (it stays shaped).
@@ -167,7 +167,7 @@ export class FaultRunner implements FaultHook {
     const { connection } = target;
     connection.uncork();
     const action = rule.action;
-    const controls = this.controls();
+    const controls = this.controls(rule);
     const shaped = async (shaper: Shaper) => {
       await run({ sink: shaper });
       await shaper.finish();
@@ -249,10 +249,11 @@ export class FaultRunner implements FaultHook {
     });
   }
 
-  private controls(): ShapeControls {
+  /** Controls for one firing of `rule`: its waits end at `reset()`, `close()` or the rule's removal. */
+  private controls(rule: BuiltRule): ShapeControls {
     return {
       clock: this.target.clock,
-      signal: this.signal(),
+      signal: this.signal(rule),
       close: (mode) => this.close(mode),
     };
   }
@@ -262,20 +263,22 @@ export class FaultRunner implements FaultHook {
    * each wait, so `cancel()` (reset) releases what it holds now, and what is
    * written after is shaped again.
    */
-  private lastingControls(): ShapeControls {
+  private lastingControls(rule: BuiltRule): ShapeControls {
     const runner = this;
     return {
       clock: this.target.clock,
       get signal() {
-        return runner.signal();
+        return runner.signal(rule);
       },
       close: (mode) => this.close(mode),
     };
   }
 
-  private signal(): AbortSignal {
+  /** Aborts at the session's `cancel()` (reset, close) or when `rule` is removed. */
+  private signal(rule: BuiltRule): AbortSignal {
     if (this.target.connection.closed) return AbortSignal.abort();
     this.abort ??= new AbortController();
-    return this.abort.signal;
+    // AbortSignal.any (Node >= 20.3, as package.json asks) holds its sources weakly: no listener left per wait.
+    return AbortSignal.any([this.abort.signal, this.engine.released(rule)]);
   }
 }

@@ -99,7 +99,11 @@ export const faultAction = z.lazy(() =>
         'Answer with these lines instead of running the command (first line `+OK…`/`-ERR…`; more lines make a multi-line reply). Optionally close afterwards (`after`).',
       ),
       action('delay', { delay: delaySpec }, 'Wait, then go on as usual.'),
-      action('hang', {}, 'Never answer; no timer is involved. `reset()` releases it, `close()` ends it.'),
+      action(
+        'hang',
+        {},
+        'Never answer; no timer is involved. `reset()` or removing the rule releases it, `close()` ends it.',
+      ),
       action('close', {}, 'Close at once with FIN.'),
       action('reset', {}, 'Close at once with RST.'),
       action('close-after-bytes', { bytes: int(0) }, 'Send the first N octets of the reply, then FIN.'),

@@ -494,8 +494,9 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   }
 
   /**
-   * Removes one fault rule by id; false when there was none. A reply the rule
-   * is holding (a hang, a delay) stays held: {@link Pop3Mock.reset} releases it.
+   * Removes one fault rule by id; false when there was none. What the rule
+   * holds is let go (a hung or delayed reply goes out, a stalled or throttled
+   * one goes on at full speed); what other rules hold stays held.
    */
   removeRule(id: string): boolean {
     return this.faults.remove(id);

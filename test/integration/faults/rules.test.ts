@@ -24,6 +24,7 @@ import {
   PASSWORD,
   RawClient,
   USER,
+  wireOf,
   withMock,
 } from './helpers';
 
@@ -297,6 +298,43 @@ describe('the rule API', () => {
       }
       expect(pop3.removeRule(built.id)).toBe(true);
       expect(pop3.rules()).toEqual([]);
+    });
+  });
+
+  test('removeRule() lets go of what its rule holds (a hang, a delay, a stall) and of nothing another rule holds', async () => {
+    const hangAlice = on('PASS').forUser(USER).hang();
+    const hangNoop = on('NOOP').hang();
+    const delayStat = on('STAT').delay(3_600_000);
+    const stallRetr = on('RETR').stall({ afterBytes: 10 });
+    await withMock(aliceAndBob(), async (pop3) => {
+      await pop3.use(hangAlice, hangNoop, delayStat, stallRetr);
+      const alice = await RawClient.connect(pop3.port);
+      expect(await alice.command(`USER ${USER}`)).toMatch(/^\+OK/);
+      alice.write(`PASS ${PASSWORD}\r\n`);
+      await pop3.waitForCommand('PASS *');
+      const bob = await RawClient.login(pop3.port, 'bob', 'hunter2');
+      bob.write('NOOP\r\n');
+      await pop3.waitForCommand('NOOP');
+
+      expect(pop3.removeRule(hangAlice.id)).toBe(true);
+      expect(await alice.readLine()).toMatch(/^\+OK /);
+      // Bob's NOOP is held by another rule: still held.
+      alice.write('STAT\r\n');
+      await pop3.waitForCommand('STAT');
+      expect(bob.pending.length).toBe(0);
+
+      expect(pop3.removeRule(delayStat.id)).toBe(true);
+      expect(await alice.readLine()).toMatch(/^\+OK 3 /);
+      expect(pop3.removeRule(hangNoop.id)).toBe(true);
+      expect(await bob.readLine()).toMatch(/^\+OK/);
+
+      alice.write('RETR 1\r\n');
+      await pop3.waitForCommand('RETR 1');
+      expect(pop3.removeRule(stallRetr.id)).toBe(true);
+      const retr = await alice.readMulti();
+      expect(retr.wire.equals(wireOf(MESSAGES[0]!))).toBe(true);
+      expect(await alice.command('QUIT')).toMatch(/^\+OK/);
+      expect(await bob.command('QUIT')).toMatch(/^\+OK/);
     });
   });
 
