@@ -29,7 +29,7 @@ if (args.length === 0 || !(cycles > 0)) {
 const WARM_UP = 300;
 
 const messages = smallMessages(10, 2048);
-const fixtures = asBuffers ? messages.map((text) => Buffer.from(text)) : emlFiles(messages);
+const fixtures = asBuffers ? messages.map((text) => Buffer.from(text)) : await emlFiles(messages);
 const sides = [];
 for (const dir of args) {
   const { startPop3Mock } = await import(pathToFileURL(resolve(dir, 'index.mjs')).href);

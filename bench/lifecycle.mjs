@@ -35,7 +35,7 @@ const GROWTH_CYCLES = options.quick ? 2_000 : 10_000;
 const CHECKPOINTS = 4;
 const FIXTURES = smallMessages(10, 2048);
 // The same 10 messages as .eml files, given by path: what a suite's beforeEach does.
-const EML_FILES = emlFiles(FIXTURES);
+const EML_FILES = await emlFiles(FIXTURES);
 // The same 10 messages as Buffers: what a suite that builds its fixtures in code hands over.
 const BUFFERS = FIXTURES.map((text) => Buffer.from(text));
 

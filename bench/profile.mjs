@@ -69,7 +69,7 @@ const workloads = {
     return lifecycleOf(smallMessages(10, 2048));
   },
   'lifecycle-files'() {
-    return lifecycleOf(emlFiles(smallMessages(10, 2048)));
+    return emlFiles(smallMessages(10, 2048)).then(lifecycleOf);
   },
 };
 

@@ -53,15 +53,27 @@ export function phaseMedians(runs) {
     .join(' / ');
 }
 
-/** `messages` written as `.eml` files in a temporary folder (removed at exit); their paths. */
-export function emlFiles(messages) {
+/**
+ * The fixture cache does not keep a file changed in the last 3 s (its
+ * racily-clean window, src/fixtures/file-cache.ts): files written here wait
+ * that long, to be as old as a suite's fixture files in a repository.
+ */
+const SETTLE_MS = 3100;
+
+/**
+ * `messages` written as `.eml` files in a temporary folder (removed at exit);
+ * their paths, once the files are older than the cache's racily-clean window.
+ */
+export async function emlFiles(messages) {
   const dir = mkdtempSync(join(tmpdir(), 'pop3-bench-eml-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return messages.map((text, i) => {
+  const files = messages.map((text, i) => {
     const file = join(dir, `${i + 1}.eml`);
     writeFileSync(file, text);
     return file;
   });
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  return files;
 }
 
 /**
