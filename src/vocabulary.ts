@@ -168,8 +168,26 @@ export type Pop3Event =
       readonly status: ReplyStatus;
       /** The first line without CRLF. */
       readonly line: string;
-      /** Octets written for the whole reply. */
+      /**
+       * Octets of the whole reply, written to the socket. A reply of which no
+       * octet reached the socket is a `reply-unsent` event instead; one cut
+       * short after its first octet (`closeAfterBytes(n)`, the client gone
+       * mid-reply) still counts all its octets here.
+       */
       readonly bytes: number;
+    })
+  | (EventBase & {
+      /**
+       * A reply the server meant to send of which no octet reached the
+       * socket: the connection was waiting for the client's TLS handshake
+       * (after STLS's `+OK`, or on the POP3S port) and writes nothing then,
+       * it was closed already, or a fault cut the reply before its first
+       * octet (`closeAfterBytes(0)`). Never a `reply`: the client got none of it.
+       */
+      readonly type: 'reply-unsent';
+      readonly status: ReplyStatus;
+      /** The first line without CRLF. */
+      readonly line: string;
     })
   | (EventBase & {
       readonly type: 'auth';

@@ -8,11 +8,14 @@ import type { Pending } from './pending';
 
 /**
  * Where reply bytes go: the connection, or a fault that reshapes them on the
- * way. `write` returns nothing when the bytes were taken without waiting, a
- * promise when the writer must wait (backpressure, a throttle).
+ * way. `write` gives the octets of `chunk` passed on to the socket (0 when
+ * none were: the connection writes nothing while it waits for a TLS
+ * handshake or once closed, a fault may cut them): at once when they were
+ * taken without waiting, as a promise when the writer must wait
+ * (backpressure, a throttle). The transcript records what the socket took.
  */
 export interface ByteSink {
-  write(chunk: Buffer): Pending;
+  write(chunk: Buffer): Pending<number>;
 }
 
 /** How one reply is written; the defaults are what the RFC asks for. */

@@ -32,7 +32,7 @@ export interface CommandFacts {
  */
 export interface FaultHook extends ByteSink {
   /** Writes under every reply: to the connection, or through a connection-wide fault over it. */
-  write(chunk: Buffer): Pending;
+  write(chunk: Buffer): Pending<number>;
   /** Whether a fault may be holding a reply now. */
   readonly waiting: boolean;
   /** No rule is set: a command runs as it is, with no facts gathered for matching. */

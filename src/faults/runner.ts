@@ -71,7 +71,7 @@ export class FaultRunner implements FaultHook {
    * reply writer holds), so a connection-wide throttle or fragmentation set
    * later still applies.
    */
-  write(chunk: Buffer): Pending {
+  write(chunk: Buffer): Pending<number> {
     const written = this.base.write(chunk);
     // A connection-wide throttle or fragmentation holding bytes back is a fault holding a reply.
     return written instanceof Promise && this.base !== this.target.connection ? this.hold(written) : written;

@@ -31,15 +31,16 @@ export function cutAfter(
   };
   return {
     async write(chunk) {
-      if (cut) return;
+      if (cut) return 0;
       const room = limit - sent;
       if (chunk.length < room) {
         sent += chunk.length;
         return base.write(chunk);
       }
-      if (room > 0) await base.write(chunk.subarray(0, room));
+      const passed = room > 0 ? await base.write(chunk.subarray(0, room)) : 0;
       sent = limit;
       await closeNow();
+      return passed;
     },
     // A reply shorter than the limit still ends with the close.
     finish: async () => {
@@ -58,10 +59,10 @@ export function stallAfter(base: ByteSink, afterBytes: number, controls: ShapeCo
         sent += chunk.length;
         return base.write(chunk);
       }
-      await base.write(chunk.subarray(0, room));
+      const first = await base.write(chunk.subarray(0, room));
       sent = afterBytes;
       await waitForAbort(controls.signal);
-      await base.write(chunk.subarray(room));
+      return first + (await base.write(chunk.subarray(room)));
     },
     finish: async () => {},
   };
@@ -74,21 +75,24 @@ export function stallAfter(base: ByteSink, afterBytes: number, controls: ShapeCo
  */
 export function fragment(base: ByteSink, mode: 'bytes' | 'split-crlf'): Shaper {
   const piece = async (bytes: Buffer) => {
-    await base.write(bytes);
+    const passed = await base.write(bytes);
     await new Promise<void>((resolve) => delay(resolve, 1));
+    return passed;
   };
   return {
     async write(chunk) {
+      let passed = 0;
       if (mode === 'bytes') {
-        for (let i = 0; i < chunk.length; i++) await piece(chunk.subarray(i, i + 1));
-        return;
+        for (let i = 0; i < chunk.length; i++) passed += await piece(chunk.subarray(i, i + 1));
+        return passed;
       }
       let start = 0;
       for (let cr = chunk.indexOf(0x0d); cr !== -1; cr = chunk.indexOf(0x0d, cr + 1)) {
-        await piece(chunk.subarray(start, cr + 1));
+        passed += await piece(chunk.subarray(start, cr + 1));
         start = cr + 1;
       }
-      if (start < chunk.length) await piece(chunk.subarray(start));
+      if (start < chunk.length) passed += await piece(chunk.subarray(start));
+      return passed;
     },
     finish: async () => {},
   };
@@ -99,12 +103,14 @@ export function throttle(base: ByteSink, bytesPerSecond: number, controls: Shape
   const slice = Math.max(1, Math.floor(bytesPerSecond / 10));
   return {
     async write(chunk) {
+      let passed = 0;
       for (let i = 0; i < chunk.length; i += slice) {
-        if (controls.signal.aborted) return base.write(chunk.subarray(i));
+        if (controls.signal.aborted) return passed + (await base.write(chunk.subarray(i)));
         const piece = chunk.subarray(i, i + slice);
-        await base.write(piece);
+        passed += await base.write(piece);
         await sleep(controls.clock, (piece.length / bytesPerSecond) * 1000, controls.signal);
       }
+      return passed;
     },
     finish: async () => {},
   };

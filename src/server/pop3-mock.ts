@@ -299,7 +299,10 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     }
   }
 
-  /** A session's reply, as {@link publishCommand}. */
+  /**
+   * A session's reply, as {@link publishCommand}; `bytes` 0: not one octet
+   * reached the socket, and it is a `reply-unsent` event, never a `reply`.
+   */
   private publishReply(
     sessionId: number,
     at: number,
@@ -307,6 +310,10 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     line: string,
     bytes: number,
   ): void {
+    if (bytes === 0) {
+      this.publish({ type: 'reply-unsent', sessionId, at, status, line });
+      return;
+    }
     if (this.hub.hears('reply')) {
       this.publish({ type: 'reply', sessionId, at, status, line, bytes });
       return;

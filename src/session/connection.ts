@@ -109,22 +109,24 @@ export class Connection {
   }
 
   /**
-   * Writes bytes; returns nothing while less than {@link WRITE_WINDOW} is
-   * queued, else a promise of the socket's drain (or close). The window keeps
-   * a large RETR streaming without a round trip per chunk, and bounds memory.
+   * Writes bytes and gives how many the socket took: all of them, or 0 when
+   * it writes nothing (closed, or waiting for a TLS handshake). At once while
+   * less than {@link WRITE_WINDOW} is queued, else as a promise of the
+   * socket's drain (or close). The window keeps a large RETR streaming
+   * without a round trip per chunk, and bounds memory.
    */
-  write(chunk: Buffer): Pending {
+  write(chunk: Buffer): Pending<number> {
     // Plaintext where the client expects a ServerHello would only garble it.
-    if (this.closedFlag || this.socket.destroyed || this.awaitingHandshake) return;
+    if (this.closedFlag || this.socket.destroyed || this.awaitingHandshake) return 0;
     this.socket.write(chunk);
-    if (this.socket.writableLength <= WRITE_WINDOW) return;
+    if (this.socket.writableLength <= WRITE_WINDOW) return chunk.length;
     // Corked bytes never drain: let them go before waiting.
     this.uncork();
     return new Promise((resolve) => {
       const done = () => {
         this.socket.off('drain', done);
         this.socket.off('close', done);
-        resolve();
+        resolve(chunk.length);
       };
       this.socket.on('drain', done);
       this.socket.on('close', done);

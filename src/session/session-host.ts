@@ -42,6 +42,10 @@ export interface SessionHost {
    * sessions).
    */
   command(sessionId: number, at: number, line: CommandLine, state: SessionState): void;
-  /** A reply went out: the `reply` event, given field by field, as {@link command}. */
+  /**
+   * A reply was written: the `reply` event, given field by field, as
+   * {@link command}; with `bytes` 0 (no octet reached the socket) the
+   * `reply-unsent` event instead.
+   */
   reply(sessionId: number, at: number, status: ReplyStatus, line: string, bytes: number): void;
 }

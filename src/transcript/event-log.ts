@@ -22,6 +22,7 @@ const FIELD_KINDS = {
   'session-start': { remoteAddress: 'value', remotePort: 'value', tls: 'value' },
   command: { verb: 'value', args: 'value', raw: 'text', state: 'value' },
   reply: { status: 'value', line: 'text', bytes: 'value' },
+  'reply-unsent': { status: 'value', line: 'text' },
   auth: { user: 'value', mechanism: 'value', result: 'value' },
   'sasl-response': { mechanism: 'value', raw: 'text' },
   state: { from: 'value', to: 'value' },
@@ -97,6 +98,11 @@ const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
   command: (e, s, n, t) =>
     writeCommand(s, n, t, e.verb, isArgumentsOf(e.raw, e.args) ? ARGS_OF_RAW : e.args, e.raw, e.state),
   reply: (e, s, n, t) => writeReply(s, n, t, e.status, e.line, e.bytes),
+  'reply-unsent': (e, s, n, t) => {
+    s[n] = e.status;
+    t.push(e.line);
+    return n + 1;
+  },
   auth: (e, s, n) => {
     s[n] = e.user;
     s[n + 1] = e.mechanism;

@@ -86,6 +86,7 @@ export function redactEvent(event: Pop3Event): Pop3Event {
       return { ...event, raw: redactDroppedLine(event.raw) };
     case 'session-start':
     case 'reply':
+    case 'reply-unsent':
     case 'auth':
     case 'state':
     case 'tls':

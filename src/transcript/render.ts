@@ -93,6 +93,9 @@ export function eventLines(event: Pop3Event, ctx: LineContext, options: RenderOp
       return [`C: ${options.secrets ? printable(event.raw) : MASK}`];
     case 'reply':
       return replyLines(event, ctx, options);
+    case 'reply-unsent':
+      // Always shown, notes or not: no `S:` line, yet the reader learns what the client never got.
+      return [`-- not sent (no octet reached the client): ${printable(event.line)}`];
     case 'auth':
       return notes ? [`-- login ${event.result}: ${printable(event.user)} via ${event.mechanism}`] : [];
     case 'tls':

@@ -344,6 +344,7 @@ export class SessionRecord implements SessionView {
       case 'command':
       case 'sasl-response':
       case 'reply':
+      case 'reply-unsent':
         break;
       default:
         assertNever(event);

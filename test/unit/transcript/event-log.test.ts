@@ -19,6 +19,7 @@ const EXAMPLES: { [T in Pop3EventType]: Required<Omit<EventOf<T>, 'sessionId' | 
   'session-start': { type: 'session-start', remoteAddress: '127.0.0.9', remotePort: 40_001, tls: 'none' },
   command: { type: 'command', verb: 'TOP', args: ['1', '5'], raw: 'top 1 5', state: 'TRANSACTION' },
   reply: { type: 'reply', status: '-ERR', line: '-ERR [IN-USE] caf\u00e9 \u{1F4EC}', bytes: 29 },
+  'reply-unsent': { type: 'reply-unsent', status: '+', line: '+ PDEyMzQ1QGhvc3Q+' },
   auth: { type: 'auth', user: 'alice', mechanism: 'PLAIN', result: 'in-use' },
   'sasl-response': { type: 'sasl-response', mechanism: 'LOGIN', raw: 'c2VjcmV0' },
   state: { type: 'state', from: 'AUTHORIZATION', to: 'TRANSACTION' },
