@@ -76,7 +76,7 @@ export type { SessionFilter } from './transcript/query';
 export type { RenderOptions } from './transcript/render';
 export type { DroppedSessions } from './transcript/retention';
 export type { AuthAttempt, RecordedReply, SessionRecord } from './transcript/session-record';
-export type { TlsRefusal } from './transcript/tls-refusal';
+export type { TlsFailure, TlsRefusal } from './transcript/tls-refusal';
 export type {
   MailboxOutcome,
   SessionWaitOptions,
@@ -101,5 +101,6 @@ export type {
   TlsFailureCause,
   TlsMode,
   TlsNonRefusalCause,
+  TlsRefusalCause,
   TlsVersion,
 } from './vocabulary';

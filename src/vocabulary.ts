@@ -84,12 +84,17 @@ export type TlsAlertName =
 export type TlsNonRefusalCause = 'server-error' | 'no-handshake' | 'not-tls' | 'server-ended';
 
 /**
- * What ended a TLS handshake that did not complete, as the server saw it:
- * the alert the client sent, or `no-alert` when it closed (or reset) during
- * the handshake without one (both a client's refusal); or one of
+ * A client's refusal of TLS: the alert it sent, or `no-alert` when it closed
+ * (or reset) during the handshake without one.
+ */
+export type TlsRefusalCause = TlsAlertName | 'no-alert';
+
+/**
+ * What ended a TLS handshake that did not complete, as the server saw it: a
+ * client's refusal ({@link TlsRefusalCause}), or one of
  * {@link TlsNonRefusalCause}, where no client refused anything.
  */
-export type TlsFailureCause = TlsAlertName | 'no-alert' | TlsNonRefusalCause;
+export type TlsFailureCause = TlsRefusalCause | TlsNonRefusalCause;
 
 /** Why plaintext lines were dropped unread around STLS or implicit TLS (CVE-2011-0411 class). */
 export type PlaintextDroppedCause =

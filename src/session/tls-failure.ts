@@ -1,3 +1,4 @@
+import { isTlsAlert } from '../transcript/tls-causes';
 import type { TlsAlertName, TlsFailureCause } from '../vocabulary';
 
 /** The first byte of a TLS handshake record (RFC 8446 §5.1, ContentType handshake). */
@@ -15,40 +16,6 @@ const RENAMED: Readonly<Record<string, TlsAlertName>> = {
   decryption_failed: 'decryption_failed',
 };
 
-const ALERTS: ReadonlySet<string> = new Set<TlsAlertName>([
-  'close_notify',
-  'unexpected_message',
-  'bad_record_mac',
-  'decryption_failed',
-  'record_overflow',
-  'handshake_failure',
-  'bad_certificate',
-  'unsupported_certificate',
-  'certificate_revoked',
-  'certificate_expired',
-  'certificate_unknown',
-  'illegal_parameter',
-  'unknown_ca',
-  'access_denied',
-  'decode_error',
-  'decrypt_error',
-  'protocol_version',
-  'insufficient_security',
-  'internal_error',
-  'inappropriate_fallback',
-  'user_canceled',
-  'no_renegotiation',
-  'missing_extension',
-  'unsupported_extension',
-  'unrecognized_name',
-  'bad_certificate_status_response',
-  'unknown_psk_identity',
-  'certificate_required',
-  'no_application_protocol',
-]);
-
-const isAlert = (name: string): name is TlsAlertName => ALERTS.has(name);
-
 /**
  * The cause of a failed handshake from Node's error: an alert the peer sent
  * shows as `ERR_SSL_<version>_ALERT_<NAME>` (`ERR_SSL_TLSV1_UNRECOGNIZED_NAME`
@@ -59,7 +26,7 @@ export function tlsFailureCause(error: TlsError): TlsFailureCause {
   const alert = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_(?:ALERT_)?([A-Z_]+)$/.exec(error.code)?.[1]?.toLowerCase();
   if (alert !== undefined) {
     const name = RENAMED[alert] ?? alert;
-    if (isAlert(name)) return name;
+    if (isTlsAlert(name)) return name;
   }
   return error.code.startsWith('ERR_SSL_') ? 'server-error' : 'no-alert';
 }

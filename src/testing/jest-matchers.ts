@@ -1,27 +1,25 @@
 import type { ExportableSession } from '../transcript/json-export';
 import { type CommandPattern, describePattern, locateCommands } from '../transcript/pattern';
 import { describeFilter, filterSessions, listSessions, type SessionFilter } from '../transcript/query';
-import { type DroppedSessions, describeDropped } from '../transcript/retention';
+import { checkReceived, checkSequence, transcriptExcerpt, type VerifyOptions } from '../transcript/verify';
+import type { EndReason, TlsFailureCause, TlsRefusalCause } from '../vocabulary';
 import {
-  acceptedBrokenCertificate,
-  isClientRefusal,
-  plaintextCredentials,
-  tlsFailureOf,
-} from '../transcript/tls-refusal';
+  cannotTell,
+  hint,
+  type MatcherThis,
+  type Pop3MatcherResult,
+  sessionsOf,
+  typeError,
+} from './matcher-support';
 import {
-  CANNOT_TELL_HINT,
-  checkReceived,
-  checkSequence,
-  transcriptExcerpt,
-  type VerifyOptions,
-} from '../transcript/verify';
-import type { EndReason, TlsFailureCause } from '../vocabulary';
+  type TlsFailureExpectation,
+  type TlsRefusalExpectation,
+  toHaveRefusedTls,
+  toHaveTlsFailure,
+} from './tls-matchers';
 
-/** What a matcher returns to `expect`: jest and vitest take the same shape. */
-export interface Pop3MatcherResult {
-  pass: boolean;
-  message: () => string;
-}
+export type { Pop3MatcherResult } from './matcher-support';
+export type { TlsFailureExpectation, TlsRefusalExpectation } from './tls-matchers';
 
 /**
  * The matchers, typed for `expect(...)`. `R` is what a matcher call returns
@@ -57,104 +55,23 @@ export interface Pop3Matchers<R = unknown> {
    * `'no-alert'`, ...); no session sent USER, PASS, APOP or AUTH in
    * plaintext (dropped lines around STLS included); and, under a broken
    * `tls.certificate` mode, no session completed the handshake and went on
-   * to send commands. Failures no client caused (`no-handshake`, `not-tls`,
-   * `server-error`, `server-ended`) count only when asked for by `cause`.
-   * "The client refused the certificate and never sent its password". See
-   * docs/TLS.md.
+   * to send commands. "The client refused the certificate and never sent
+   * its password". A failure no client caused (`no-handshake`, `not-tls`,
+   * `server-error`, `server-ended`) is no refusal: as a `cause` here it is a
+   * compile error, and at run time both `expect(...)` and `.not` fail; ask
+   * {@link toHaveTlsFailure}. See docs/TLS.md.
    */
-  toHaveRefusedTls(options?: TlsRefusalExpectation): R;
-}
-
-/** What `toHaveRefusedTls` looks for. */
-export interface TlsRefusalExpectation {
+  toHaveRefusedTls<const C extends TlsFailureCause = TlsRefusalCause>(options?: TlsRefusalExpectation<C>): R;
   /**
-   * The refusal's cause: the client's alert (`'unknown_ca'`) or `'no-alert'`;
-   * any of a list. A cause where no client refused (`'no-handshake'`,
-   * `'not-tls'`, `'server-error'`, `'server-ended'`) counts only when listed.
+   * A session's TLS handshake (implicit or after STLS) did not complete,
+   * with one of `cause` if given, whoever caused it: a client's refusal
+   * (its alert, `'no-alert'`) or a failure no client caused (`'no-handshake'`:
+   * a port probe; `'not-tls'`; `'server-error'`; `'server-ended'`). Nothing
+   * else is checked: to assert that a client refused and sent no
+   * credentials, use {@link toHaveRefusedTls}. A misspelt cause fails both
+   * `expect(...)` and `.not`. See docs/TLS.md.
    */
-  cause?: TlsFailureCause | readonly TlsFailureCause[];
-  /** Only this session. */
-  sessionId?: number;
-}
-
-type Sessions =
-  | {
-      records: ExportableSession[];
-      what: string;
-      /** From a server: its dropped sessions (`keepSessions`) a filter selects. */
-      dropped: (filter: SessionFilter) => DroppedSessions | undefined;
-    }
-  | { error: string };
-
-/** What jest and vitest bind `this` to in a matcher: only `isNot` is read. */
-interface MatcherThis {
-  readonly isNot?: boolean;
-}
-
-const noneDropped = () => undefined;
-
-function isRecord(value: unknown): value is ExportableSession {
-  if (typeof value !== 'object' || value === null) return false;
-  const r = value as Record<string, unknown>;
-  return (
-    typeof r.id === 'number' &&
-    Array.isArray(r.events) &&
-    Array.isArray(r.retrieved) &&
-    Array.isArray(r.deleted) &&
-    typeof r.remotePort === 'number'
-  );
-}
-
-/** Structural checks, not `instanceof`: records from another copy of the package work too. */
-function sessionsOf(received: unknown): Sessions {
-  if (isRecord(received))
-    return { records: [received], what: `session ${received.id}`, dropped: noneDropped };
-  if (Array.isArray(received) && received.every(isRecord)) {
-    return { records: [...received], what: 'the sessions', dropped: noneDropped };
-  }
-  if (typeof received === 'object' && received !== null && 'sessions' in received) {
-    const server = received as { sessions: unknown; droppedSessions?: unknown };
-    const sessions = server.sessions;
-    const droppedSessions = server.droppedSessions;
-    const dropped =
-      typeof droppedSessions === 'function'
-        ? ({ user, sessionId }: SessionFilter) =>
-            droppedSessions.call(received, {
-              ...(user === undefined ? {} : { user }),
-              ...(sessionId === undefined ? {} : { sessionId }),
-            }) as DroppedSessions | undefined
-        : noneDropped;
-    if (Array.isArray(sessions) && sessions.every(isRecord))
-      return { records: [...sessions], what: 'the server', dropped };
-  }
-  const shown = received === null ? 'null' : Array.isArray(received) ? 'an array' : typeof received;
-  return { error: `expected a Pop3Mock, a SessionRecord or an array of records, received ${shown}` };
-}
-
-function hint(name: string, expected = 'expected'): string {
-  return `expect(received).${name}(${expected})\n\n`;
-}
-
-function typeError(name: string, error: string): Pop3MatcherResult {
-  return { pass: false, message: () => `${hint(name)}${error}` };
-}
-
-/**
- * A judgement a dropped session could overturn: `expect(...)` and `.not`
- * both fail (pass is `isNot`), and the message says why.
- */
-function cannotTell(
-  name: string,
-  isNot: boolean,
-  claim: string,
-  dropped: DroppedSessions,
-  filter: SessionFilter,
-): Pop3MatcherResult {
-  const lines = [
-    `pop3-mock: cannot tell whether ${claim}: ${describeDropped(dropped, { filter })}, and dropped sessions are not looked at.`,
-    CANNOT_TELL_HINT,
-  ];
-  return { pass: isNot, message: () => `${hint(name)}${lines.join('\n')}` };
+  toHaveTlsFailure(options?: TlsFailureExpectation): R;
 }
 
 function toHaveReceivedCommand(
@@ -322,65 +239,6 @@ function toHaveEndedWith(
   };
 }
 
-function toHaveRefusedTls(
-  this: MatcherThis | undefined,
-  received: unknown,
-  expected: TlsRefusalExpectation = {},
-): Pop3MatcherResult {
-  const name = 'toHaveRefusedTls';
-  const s = sessionsOf(received);
-  if ('error' in s) return typeError(name, s.error);
-  const causes = expected.cause === undefined ? undefined : [expected.cause].flat();
-  const filter = { sessionId: expected.sessionId };
-  const sessions = filterSessions(s.records, filter);
-  const refusals = sessions.flatMap((r) => {
-    const refusal = tlsFailureOf(r.events);
-    return refusal ? [{ id: r.id, refusal }] : [];
-  });
-  const fitting = refusals.filter(({ refusal }) =>
-    causes ? causes.includes(refusal.cause) : isClientRefusal(refusal.cause),
-  );
-  const leaks = sessions.flatMap((r) => plaintextCredentials(r.events).map((c) => `session ${r.id}: ${c}`));
-  // The client under test took a certificate it should have refused.
-  const accepted = sessions.flatMap((r) => {
-    const a = acceptedBrokenCertificate(r.events);
-    return a
-      ? [
-          `session ${r.id}: completed the ${a.mode} TLS handshake with the ${a.certificate} certificate, then sent ${a.command}`,
-        ]
-      : [];
-  });
-  // A leak seen stays a leak; "no leak" and "no refusal" may be wrong about a dropped session.
-  const dropped = s.dropped(filter);
-  if (dropped && leaks.length === 0 && accepted.length === 0) {
-    const claim = 'a session refused TLS and none sent credentials in plaintext';
-    return cannotTell(name, this?.isNot === true, claim, dropped, filter);
-  }
-  const pass = fitting.length > 0 && leaks.length === 0 && accepted.length === 0;
-  return {
-    pass,
-    message: () => {
-      const wanted = causes ? ` with ${causes.join(' or ')}` : '';
-      const lines = [
-        `pop3-mock: expected ${s.what} ${pass ? 'not ' : ''}to show a TLS refusal${wanted}, no credentials in plaintext and no broken certificate accepted.`,
-      ];
-      if (refusals.length === 0)
-        lines.push(`No session refused TLS; sessions seen: ${listSessions(sessions)}.`);
-      for (const { id, refusal } of refusals) {
-        const reason = refusal.reason === '' ? '' : ` (${refusal.reason})`;
-        const whose = isClientRefusal(refusal.cause) ? 'refused' : 'failed, no client refusal';
-        lines.push(
-          `  session ${id}: ${refusal.mode} TLS ${whose} at ${refusal.stage}: ${refusal.cause}${reason}`,
-        );
-      }
-      if (leaks.length > 0) lines.push('Credentials sent in plaintext:', ...leaks.map((l) => `  ${l}`));
-      if (accepted.length > 0) lines.push('Broken certificate accepted:', ...accepted.map((l) => `  ${l}`));
-      lines.push(...transcriptExcerpt(sessions));
-      return `${hint(name, causes ? '{ cause }' : '')}${lines.join('\n')}`;
-    },
-  };
-}
-
 function unique<T extends number | string>(items: readonly T[]): T[] {
   return [...new Set(items)].sort((a, b) =>
     typeof a === 'number' && typeof b === 'number'
@@ -405,6 +263,7 @@ export const pop3Matchers = {
   toHaveRetrievedMessages,
   toHaveEndedWith,
   toHaveRefusedTls,
+  toHaveTlsFailure,
 } satisfies {
   [K in keyof Pop3Matchers]: (received: unknown, ...args: Parameters<Pop3Matchers[K]>) => Pop3MatcherResult;
 };

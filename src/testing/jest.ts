@@ -29,7 +29,12 @@ export type { SessionFilter } from '../transcript/query';
 export type { Times, VerifyOptions } from '../transcript/verify';
 export type { EndReason } from '../vocabulary';
 export { type GlobalSetupOptions, globalSetup, globalTeardown } from './global-server';
-export type { Pop3MatcherResult, Pop3Matchers, TlsRefusalExpectation } from './jest-matchers';
+export type {
+  Pop3MatcherResult,
+  Pop3Matchers,
+  TlsFailureExpectation,
+  TlsRefusalExpectation,
+} from './jest-matchers';
 export { pop3Matchers };
 
 /** Anything with jest's or vitest's `expect.extend`. */

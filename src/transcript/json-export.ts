@@ -3,7 +3,7 @@ import { locateCommands, printedCommand } from './pattern';
 import { redactEvent } from './redact';
 import { type RenderOptions, renderSession, type SessionView } from './render';
 import type { DroppedSessions } from './retention';
-import { type TlsRefusal, tlsRefusalOf } from './tls-refusal';
+import { type TlsFailure, type TlsRefusal, tlsFailureOf, tlsRefusalOf } from './tls-refusal';
 
 /** Options of the JSON export. */
 export interface JsonOptions {
@@ -31,6 +31,8 @@ export interface SessionJSON {
   errors: { message: string; stack?: string; at: number }[];
   /** The client's refusal of TLS (see `SessionRecord.tlsRefusal`); null when it did not refuse. */
   tlsRefusal: TlsRefusal | null;
+  /** The TLS handshake that did not complete, whoever caused it (see `SessionRecord.tlsFailure`); null when none failed. */
+  tlsFailure: TlsFailure | null;
   /** Events in order; `at` in milliseconds since the epoch. */
   events: Pop3Event[];
   /** The `C:`/`S:` rendering, one string per line, for people reading a CI artifact. */
@@ -74,6 +76,7 @@ export function sessionToJSON(record: ExportableSession, options: JsonOptions = 
     deleted: record.deleted.map(({ number, uid }) => ({ number, uid })),
     errors: record.errors.map((e) => ({ ...e })),
     tlsRefusal: refusalJSON(record.events, secrets),
+    tlsFailure: tlsFailureOf(record.events) ?? null,
     events: record.events.map((e) => (secrets ? { ...e } : redactEvent(e))),
     transcript: renderSession(record, render).split('\n'),
   };

@@ -14,10 +14,10 @@ import { EventLog } from './event-log';
 import { type JsonOptions, type SessionJSON, sessionToJSON } from './json-export';
 import { type LocatedCommand, locateCommands, printedCommand, type RecordedCommand } from './pattern';
 import { type RenderOptions, renderSession, type SessionView } from './render';
-import { type TlsRefusal, tlsRefusalOf } from './tls-refusal';
+import { type TlsFailure, type TlsRefusal, tlsFailureOf, tlsRefusalOf } from './tls-refusal';
 
 export type { LocatedCommand, RecordedCommand } from './pattern';
-export type { TlsRefusal } from './tls-refusal';
+export type { TlsFailure, TlsRefusal } from './tls-refusal';
 
 /** A reply as recorded: status, first line, octets written for the whole reply. */
 export interface RecordedReply {
@@ -251,10 +251,21 @@ export class SessionRecord implements SessionView {
    * an alert it sent or its close, or (under a broken certificate mode) it
    * closed right after the handshake without a command; and the commands it
    * sent in plaintext around that. A failure the client did not cause (see
-   * `TlsNonRefusalCause`) is no refusal. See docs/TLS.md.
+   * `TlsNonRefusalCause`) is no refusal: {@link tlsFailure} has it. See docs/TLS.md.
    */
   get tlsRefusal(): TlsRefusal | undefined {
     return tlsRefusalOf(this.events);
+  }
+
+  /**
+   * The TLS handshake that did not complete, whoever caused it: a client's
+   * refusal (`refused: true`) or a failure no client caused (a port probe,
+   * bytes that are not TLS, the server's own end); undefined when none
+   * failed. A close after a completed handshake is no failure here (see
+   * {@link tlsRefusal}). See docs/TLS.md.
+   */
+  get tlsFailure(): TlsFailure | undefined {
+    return tlsFailureOf(this.events);
   }
 
   /**

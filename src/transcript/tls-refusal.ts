@@ -3,25 +3,31 @@ import type {
   PresentedCertificate,
   TlsCertificateMode,
   TlsFailureCause,
-  TlsNonRefusalCause,
+  TlsRefusalCause,
 } from '../vocabulary';
 import { printedCommand } from './pattern';
 import { redactDroppedLine } from './redact';
+import { isClientRefusal } from './tls-causes';
 
 /** Commands that carry credentials: none of them may arrive before TLS when a client requires it. */
 export const CREDENTIAL_VERBS: ReadonlySet<string> = new Set(['USER', 'PASS', 'APOP', 'AUTH']);
 
-/** Failures where no client refused anything (a `Record`, so a cause added to the vocabulary must be placed here). */
-const NOT_A_REFUSAL: Readonly<Record<TlsNonRefusalCause, true>> = {
-  'server-error': true,
-  'no-handshake': true,
-  'not-tls': true,
-  'server-ended': true,
-};
-
-/** Whether a handshake failure with this cause is a client's refusal (an alert, or a close mid-handshake). */
-export function isClientRefusal(cause: TlsFailureCause): boolean {
-  return !Object.hasOwn(NOT_A_REFUSAL, cause);
+/**
+ * A TLS handshake (implicit or after STLS) that did not complete, whoever
+ * caused it: a client's refusal, or a failure no client caused (a port
+ * probe, bytes that are not TLS, the server's own end). See docs/TLS.md.
+ */
+export interface TlsFailure {
+  /** Implicit TLS (POP3S) or STLS. */
+  readonly mode: 'implicit' | 'stls';
+  /** What ended it: the client's alert or `no-alert` (a refusal), or a `TlsNonRefusalCause`. */
+  readonly cause: TlsFailureCause;
+  /** Whether the client refused (an alert, or its close mid-handshake); false for a `TlsNonRefusalCause`. */
+  readonly refused: boolean;
+  /** Node's error code and OpenSSL's reason; empty when the client just closed. */
+  readonly code: string;
+  readonly reason: string;
+  readonly at: number;
 }
 
 /** Whether a client should refuse this certificate (every generated mode but `valid`). */
@@ -44,10 +50,9 @@ export interface TlsRefusal {
   readonly stage: 'handshake' | 'after-handshake';
   /**
    * The alert the client sent (`unknown_ca`, `certificate_expired`, ...) or
-   * `no-alert`; in {@link tlsFailureOf} also a cause where no client refused
-   * (`server-error`, `no-handshake`, `not-tls`, `server-ended`).
+   * `no-alert`. A failure no client caused is no refusal: see {@link TlsFailure}.
    */
-  readonly cause: TlsFailureCause;
+  readonly cause: TlsRefusalCause;
   /** Node's error code and OpenSSL's reason; empty when the client just closed. */
   readonly code: string;
   readonly reason: string;
@@ -71,27 +76,18 @@ export interface TlsRefusal {
  * `secrets` prints PASS and the like as sent.
  */
 export function tlsRefusalOf(events: readonly Pop3Event[], secrets = false): TlsRefusal | undefined {
-  const failure = tlsFailureOf(events, secrets);
-  return failure && isClientRefusal(failure.cause) ? failure : undefined;
-}
-
-/**
- * As {@link tlsRefusalOf}, and also a failed handshake that no client
- * refused (a port probe, bytes that are not TLS, the server's own end): what
- * `toHaveRefusedTls({ cause })` finds when asked for such a cause.
- */
-export function tlsFailureOf(events: readonly Pop3Event[], secrets = false): TlsRefusal | undefined {
   const failed = events.findIndex((e) => e.type === 'tls-failed');
   const found = failed === -1 ? closedAfterHandshake(events) : failed;
-  if (found === undefined || found === -1) return undefined;
+  if (found === undefined) return undefined;
   const event = events[found]!;
+  // A failure no client caused is no refusal.
+  if (event.type === 'tls-failed' && !isClientRefusal(event.cause)) return undefined;
   const commands = (from: number, to: number) =>
     events.slice(from, to).flatMap((e) => (e.type === 'command' ? [e] : []));
-  const before = commands(0, found);
-  const after = failed === -1 ? [] : commands(found + 1, events.length);
   // TLS starts at `found`: everything before it came in plaintext.
-  const plaintext = before;
-  const print = (list: typeof before) => list.map((c) => printedCommand(c, secrets));
+  const plaintext = commands(0, found);
+  const after = failed === -1 ? [] : commands(found + 1, events.length);
+  const print = (list: typeof plaintext) => list.map((c) => printedCommand(c, secrets));
   const base = {
     at: event.at,
     commandsBefore: print(plaintext),
@@ -100,12 +96,20 @@ export function tlsFailureOf(events: readonly Pop3Event[], secrets = false): Tls
       [...plaintext, ...after].some((c) => CREDENTIAL_VERBS.has(c.verb)) ||
       events.some((e) => e.type === 'plaintext-dropped' && carriesCredentials(e.raw)),
   };
-  if (event.type === 'tls-failed') {
+  if (event.type === 'tls-failed' && isClientRefusal(event.cause)) {
     const { mode, cause, code, reason } = event;
     return { mode, stage: 'handshake', cause, code, reason, ...base };
   }
   const mode = event.type === 'tls' ? event.mode : 'implicit';
   return { mode, stage: 'after-handshake', cause: 'no-alert', code: '', reason: '', ...base };
+}
+
+/** The TLS handshake of a session that did not complete, whoever caused it; undefined when none failed. */
+export function tlsFailureOf(events: readonly Pop3Event[]): TlsFailure | undefined {
+  const event = events.find((e) => e.type === 'tls-failed');
+  if (event?.type !== 'tls-failed') return undefined;
+  const { mode, cause, code, reason, at } = event;
+  return { mode, cause, refused: isClientRefusal(cause), code, reason, at };
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { faultRuleFields } from '../../schema/fault-rule';
 import { made } from '../../schema/made';
+import { TLS_FAILURE_CAUSES, TLS_REFUSAL_CAUSES } from '../../transcript/tls-causes';
 import type { Pop3Event } from '../../vocabulary';
 
 /*
@@ -126,9 +127,9 @@ export const sessionJSON = z.lazy(() =>
       .object({
         mode: z.enum(['implicit', 'stls']),
         stage: z.enum(['handshake', 'after-handshake']),
-        cause: z.string().meta({
+        cause: z.enum(TLS_REFUSAL_CAUSES).meta({
           description:
-            'The TLS alert the client sent (RFC 8446 name, e.g. unknown_ca) or no-alert: a client refusal. A handshake that failed without one (server-error, no-handshake, not-tls, server-ended) is no refusal and leaves tlsRefusal null; its tls-failed event carries the cause.',
+            'The TLS alert the client sent (RFC 8446 name, e.g. unknown_ca) or no-alert: a client refusal. A handshake that failed without one (server-error, no-handshake, not-tls, server-ended) is no refusal and leaves tlsRefusal null; tlsFailure has it.',
         }),
         code: z.string(),
         reason: z.string(),
@@ -141,6 +142,23 @@ export const sessionJSON = z.lazy(() =>
       .meta({
         description:
           'How the client refused TLS, and what it sent in plaintext around that; null if it did not.',
+      }),
+    tlsFailure: z
+      .object({
+        mode: z.enum(['implicit', 'stls']),
+        cause: z.enum(TLS_FAILURE_CAUSES).meta({
+          description:
+            'What ended the handshake: a client refusal (its alert, or no-alert), or server-error, no-handshake, not-tls, server-ended, where no client refused anything.',
+        }),
+        refused: z.boolean().meta({ description: 'Whether the cause is a client refusal.' }),
+        code: z.string(),
+        reason: z.string(),
+        at: z.number(),
+      })
+      .nullable()
+      .meta({
+        description:
+          'The TLS handshake that did not complete, whoever caused it; null when none failed (a close after a completed handshake is in tlsRefusal only).',
       }),
     events: z.array(event),
     errors: z

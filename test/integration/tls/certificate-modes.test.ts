@@ -230,7 +230,7 @@ describe('no client refused (docs/TLS.md, "What is not a refusal")', () => {
       expect(session.tlsRefusal).toBeUndefined();
       expect(session.render()).toContain('the client sent no handshake before it closed');
       expect(pop3).not.toHaveRefusedTls();
-      expect(pop3).toHaveRefusedTls({ cause: 'no-handshake' });
+      expect(pop3).toHaveTlsFailure({ cause: 'no-handshake' });
     });
   });
 
@@ -250,7 +250,7 @@ describe('no client refused (docs/TLS.md, "What is not a refusal")', () => {
       expect(session.tls).toBe('none');
       expect(session.render()).toMatch(/^# session 1 \(not logged in\), .*, no TLS,/);
       expect(pop3).not.toHaveRefusedTls();
-      expect(pop3).toHaveRefusedTls({ cause: 'not-tls' });
+      expect(pop3).toHaveTlsFailure({ cause: 'not-tls' });
     });
   });
 
@@ -270,6 +270,7 @@ describe('no client refused (docs/TLS.md, "What is not a refusal")', () => {
           expect(session.endReason).toBe('autologout');
           expect(tlsFailures(session)).toMatchObject([{ cause: 'server-ended' }]);
           expect(session.tlsRefusal).toBeUndefined();
+          expect(session).toHaveTlsFailure({ cause: 'server-ended' });
         }
         expect(pop3).not.toHaveRefusedTls();
       },
@@ -290,6 +291,7 @@ describe('no client refused (docs/TLS.md, "What is not a refusal")', () => {
     expect(session!.endReason).toBe('server-closed');
     expect(tlsFailures(session!)).toMatchObject([{ cause: 'server-ended' }]);
     expect(pop3).not.toHaveRefusedTls();
+    expect(pop3).toHaveTlsFailure({ cause: 'server-ended' });
   });
 
   test('valid, or your own certificate: a client that trusts it, reads the greeting and hangs up did not refuse it', async () => {

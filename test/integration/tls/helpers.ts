@@ -1,4 +1,4 @@
-import type { TlsCertificateMode, TlsFailureCause } from '../../../src';
+import type { TlsCertificateMode, TlsRefusalCause } from '../../../src';
 import { type CurlResult, runCurl } from '../../helpers/clients/curl';
 
 /** curl fetching the listing over POP3S, verifying the server against `cafile` only. */
@@ -10,7 +10,7 @@ export function curlPop3s(port: number, cafile: string, user: string, password: 
  * The alert OpenSSL clients (curl, Python's ssl) send for each broken
  * certificate, measured with OpenSSL 3.0: they verify inside the handshake.
  */
-export const OPENSSL_ALERT: Readonly<Record<Exclude<TlsCertificateMode, 'valid'>, TlsFailureCause>> = {
+export const OPENSSL_ALERT: Readonly<Record<Exclude<TlsCertificateMode, 'valid'>, TlsRefusalCause>> = {
   expired: 'certificate_expired',
   'not-yet-valid': 'bad_certificate',
   'wrong-host': 'bad_certificate',

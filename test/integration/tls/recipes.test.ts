@@ -38,7 +38,7 @@ test('a TLS 1.0-only server: Node, Python and curl fail against it by default; c
     const nodeSession = await pop3.sessionEnd();
     expect(nodeSession.endReason).toBe('server-closed');
     expect(nodeSession.tlsRefusal).toBeUndefined();
-    expect(nodeSession).toHaveRefusedTls({ cause: 'server-error' });
+    expect(nodeSession).toHaveTlsFailure({ cause: 'server-error' });
     expect(nodeSession.events).toContainEqual(
       expect.objectContaining({
         type: 'tls-failed',
@@ -52,7 +52,7 @@ test('a TLS 1.0-only server: Node, Python and curl fail against it by default; c
       expect(py[0]).toMatchObject({ error: 'SSLError' });
       const pySession = await pop3.sessionEnd();
       expect(pySession.endReason).toBe('server-closed');
-      expect(pySession).toHaveRefusedTls({ cause: 'server-error' });
+      expect(pySession).toHaveTlsFailure({ cause: 'server-error' });
       expect(pySession).not.toHaveRefusedTls();
       // curl gets further (its OpenSSL allows the version) and refuses TLS 1.0's SHA-1 signature itself.
       const curl = await runCurl([
@@ -190,7 +190,8 @@ test('STLS, then USER and PASS in plaintext instead of a handshake: dropped, rec
     expect(session.render()).not.toContain(PASSWORD);
     expect(pop3).not.toHaveReceivedCommand('PASS');
     expect(pop3).not.toHaveRefusedTls();
-    expect(() => expect(pop3).toHaveRefusedTls({ cause: 'not-tls' })).toThrow(
+    expect(pop3).toHaveTlsFailure({ cause: 'not-tls' });
+    expect(() => expect(pop3).toHaveRefusedTls()).toThrow(
       /Credentials sent in plaintext:\n {2}session 1: USER alice \(dropped unread: instead-of-handshake\)\n {2}session 1: PASS \*{6}/,
     );
   });

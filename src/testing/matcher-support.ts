@@ -1,0 +1,104 @@
+import type { ExportableSession } from '../transcript/json-export';
+import type { SessionFilter } from '../transcript/query';
+import { type DroppedSessions, describeDropped } from '../transcript/retention';
+import { CANNOT_TELL_HINT } from '../transcript/verify';
+
+/*
+ * What every matcher shares: the received value read as sessions, and the
+ * shapes of a failure (jest.ts's matchers, tls-matchers.ts's).
+ */
+
+/** What a matcher returns to `expect`: jest and vitest take the same shape. */
+export interface Pop3MatcherResult {
+  pass: boolean;
+  message: () => string;
+}
+
+export type Sessions =
+  | {
+      records: ExportableSession[];
+      what: string;
+      /** From a server: its dropped sessions (`keepSessions`) a filter selects. */
+      dropped: (filter: SessionFilter) => DroppedSessions | undefined;
+    }
+  | { error: string };
+
+/** What jest and vitest bind `this` to in a matcher: only `isNot` is read. */
+export interface MatcherThis {
+  readonly isNot?: boolean;
+}
+
+const noneDropped = () => undefined;
+
+function isRecord(value: unknown): value is ExportableSession {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return (
+    typeof r.id === 'number' &&
+    Array.isArray(r.events) &&
+    Array.isArray(r.retrieved) &&
+    Array.isArray(r.deleted) &&
+    typeof r.remotePort === 'number'
+  );
+}
+
+/** Structural checks, not `instanceof`: records from another copy of the package work too. */
+export function sessionsOf(received: unknown): Sessions {
+  if (isRecord(received))
+    return { records: [received], what: `session ${received.id}`, dropped: noneDropped };
+  if (Array.isArray(received) && received.every(isRecord)) {
+    return { records: [...received], what: 'the sessions', dropped: noneDropped };
+  }
+  if (typeof received === 'object' && received !== null && 'sessions' in received) {
+    const server = received as { sessions: unknown; droppedSessions?: unknown };
+    const sessions = server.sessions;
+    const droppedSessions = server.droppedSessions;
+    const dropped =
+      typeof droppedSessions === 'function'
+        ? ({ user, sessionId }: SessionFilter) =>
+            droppedSessions.call(received, {
+              ...(user === undefined ? {} : { user }),
+              ...(sessionId === undefined ? {} : { sessionId }),
+            }) as DroppedSessions | undefined
+        : noneDropped;
+    if (Array.isArray(sessions) && sessions.every(isRecord))
+      return { records: [...sessions], what: 'the server', dropped };
+  }
+  const shown = received === null ? 'null' : Array.isArray(received) ? 'an array' : typeof received;
+  return { error: `expected a Pop3Mock, a SessionRecord or an array of records, received ${shown}` };
+}
+
+export function hint(name: string, expected = 'expected'): string {
+  return `expect(received).${name}(${expected})\n\n`;
+}
+
+export function typeError(name: string, error: string): Pop3MatcherResult {
+  return { pass: false, message: () => `${hint(name)}${error}` };
+}
+
+/**
+ * A judgement a dropped session could overturn: `expect(...)` and `.not`
+ * both fail (pass is `isNot`), and the message says why.
+ */
+export function cannotTell(
+  name: string,
+  isNot: boolean,
+  claim: string,
+  dropped: DroppedSessions,
+  filter: SessionFilter,
+): Pop3MatcherResult {
+  const lines = [
+    `pop3-mock: cannot tell whether ${claim}: ${describeDropped(dropped, { filter })}, and dropped sessions are not looked at.`,
+    CANNOT_TELL_HINT,
+  ];
+  return { pass: isNot, message: () => `${hint(name)}${lines.join('\n')}` };
+}
+
+/**
+ * The matcher was asked something it cannot answer (an option that is no
+ * option, a cause that is none): `expect(...)` and `.not` both fail (pass is
+ * `isNot`), and the message says what was meant.
+ */
+export function badExpectation(name: string, isNot: boolean, text: string): Pop3MatcherResult {
+  return { pass: isNot, message: () => `${hint(name)}${text}` };
+}

@@ -1,0 +1,219 @@
+import { nearest } from '../schema/nearest';
+import { filterSessions, listSessions } from '../transcript/query';
+import { isClientRefusal, TLS_FAILURE_CAUSES } from '../transcript/tls-causes';
+import {
+  acceptedBrokenCertificate,
+  plaintextCredentials,
+  type TlsFailure,
+  tlsFailureOf,
+  tlsRefusalOf,
+} from '../transcript/tls-refusal';
+import { transcriptExcerpt } from '../transcript/verify';
+import type { TlsFailureCause, TlsNonRefusalCause, TlsRefusalCause } from '../vocabulary';
+import {
+  badExpectation,
+  cannotTell,
+  hint,
+  type MatcherThis,
+  type Pop3MatcherResult,
+  sessionsOf,
+  typeError,
+} from './matcher-support';
+
+/*
+ * Two questions about TLS, two matchers: did a client refuse it
+ * (`toHaveRefusedTls`), and did a handshake fail, whoever caused it
+ * (`toHaveTlsFailure`). A failure no client caused (a port probe, bytes that
+ * are not TLS, the server's own end) is no refusal: asked of the refusal
+ * matcher, it is a compile error, and at run time a failure in both forms,
+ * each naming the matcher to ask.
+ */
+
+/** The text a compile error shows for a cause where no client refused: the matcher to ask instead. */
+export type NoRefusal<C extends string> = `'${C}' is no refusal: ask toHaveTlsFailure({ cause: '${C}' })`;
+
+/** `C` for a client's refusal; for a cause where no client refused, {@link NoRefusal}. */
+export type RefusalCauseOf<C extends TlsFailureCause> = C extends TlsNonRefusalCause ? NoRefusal<C> : C;
+
+/**
+ * What `toHaveRefusedTls` looks for. `C` is inferred from the call: a cause
+ * where no client refused makes the argument a compile error that names
+ * `toHaveTlsFailure`.
+ */
+export interface TlsRefusalExpectation<C extends TlsFailureCause = TlsRefusalCause> {
+  /**
+   * The refusal's cause: the client's alert (`'unknown_ca'`) or `'no-alert'`;
+   * any of a list. A cause where no client refused (`'no-handshake'`,
+   * `'not-tls'`, `'server-error'`, `'server-ended'`) is no refusal: ask
+   * `toHaveTlsFailure` for it.
+   */
+  cause?: RefusalCauseOf<C> | readonly RefusalCauseOf<C>[];
+  /** Only this session. */
+  sessionId?: number;
+}
+
+/** What `toHaveTlsFailure` looks for. */
+export interface TlsFailureExpectation {
+  /** What ended the handshake (any of a list): a client's refusal, or a cause where no client refused. */
+  cause?: TlsFailureCause | readonly TlsFailureCause[];
+  /** Only this session. */
+  sessionId?: number;
+}
+
+/** An expectation as checked: the causes asked for (undefined: any), the session. */
+interface Checked {
+  readonly causes: readonly TlsFailureCause[] | undefined;
+  readonly sessionId: number | undefined;
+}
+
+const KEYS = ['cause', 'sessionId'];
+
+/** The expectation as checked, or what is wrong with it: a misspelt key or cause is never read as "any". */
+function checkExpectation(expected: unknown): Checked | { problem: string } {
+  if (expected === undefined) return { causes: undefined, sessionId: undefined };
+  if (typeof expected !== 'object' || expected === null || Array.isArray(expected))
+    return { problem: 'expected an object such as { cause, sessionId }' };
+  const fields = expected as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (KEYS.includes(key)) continue;
+    const guess = nearest(key, KEYS);
+    return { problem: `unknown key "${key}"${guess === undefined ? '' : `; did you mean "${guess}"?`}` };
+  }
+  const { cause, sessionId } = fields;
+  if (sessionId !== undefined && !(Number.isInteger(sessionId) && (sessionId as number) >= 1))
+    return { problem: `sessionId: expected an integer >= 1, got ${String(sessionId)}` };
+  if (cause === undefined) return { causes: undefined, sessionId: sessionId as number | undefined };
+  const causes: unknown[] = Array.isArray(cause) ? cause : [cause];
+  if (causes.length === 0) return { problem: 'cause: expected a cause or a non-empty list of causes' };
+  for (const c of causes) {
+    if (typeof c === 'string' && (TLS_FAILURE_CAUSES as readonly string[]).includes(c)) continue;
+    const guess = typeof c === 'string' ? nearest(c, TLS_FAILURE_CAUSES) : undefined;
+    return {
+      problem: `cause: ${JSON.stringify(c)} is no TLS failure cause${guess === undefined ? '' : `; did you mean '${guess}'?`} (docs/TLS.md lists them)`,
+    };
+  }
+  return { causes: causes as TlsFailureCause[], sessionId: sessionId as number | undefined };
+}
+
+/** One session's failure as a message line. */
+function failureLine(id: number, failure: TlsFailure): string {
+  const whose = failure.refused ? 'a client refusal' : 'no client refusal';
+  const reason = failure.reason === '' ? '' : `; ${failure.reason}`;
+  return `  session ${id}: ${failure.mode} TLS handshake failed: ${failure.cause} (${whose}${reason})`;
+}
+
+/** `toHaveRefusedTls`: see `Pop3Matchers`. */
+export function toHaveRefusedTls(
+  this: MatcherThis | undefined,
+  received: unknown,
+  expected?: { cause?: unknown; sessionId?: number },
+): Pop3MatcherResult {
+  const name = 'toHaveRefusedTls';
+  const isNot = this?.isNot === true;
+  const s = sessionsOf(received);
+  if ('error' in s) return typeError(name, s.error);
+  const checked = checkExpectation(expected);
+  if ('problem' in checked) return badExpectation(name, isNot, `pop3-mock: ${checked.problem}.`);
+  const { causes, sessionId } = checked;
+  const notRefusal = causes?.find((c) => !isClientRefusal(c));
+  if (notRefusal !== undefined) {
+    return badExpectation(
+      name,
+      isNot,
+      `pop3-mock: '${notRefusal}' is no refusal: in such a failure no client refused anything (docs/TLS.md, "What is not a refusal"). Ask whether it happened with toHaveTlsFailure({ cause: '${notRefusal}' }).`,
+    );
+  }
+  const filter = { sessionId };
+  const sessions = filterSessions(s.records, filter);
+  const refusals = sessions.flatMap((r) => {
+    const refusal = tlsRefusalOf(r.events);
+    return refusal ? [{ id: r.id, refusal }] : [];
+  });
+  const fitting = refusals.filter(({ refusal }) => causes === undefined || causes.includes(refusal.cause));
+  // Failures that are no refusal, named so that a reader knows where to ask.
+  const others = sessions.flatMap((r) => {
+    const failure = tlsFailureOf(r.events);
+    return failure && !failure.refused ? [failureLine(r.id, failure)] : [];
+  });
+  const leaks = sessions.flatMap((r) => plaintextCredentials(r.events).map((c) => `session ${r.id}: ${c}`));
+  // The client under test took a certificate it should have refused.
+  const accepted = sessions.flatMap((r) => {
+    const a = acceptedBrokenCertificate(r.events);
+    return a
+      ? [
+          `session ${r.id}: completed the ${a.mode} TLS handshake with the ${a.certificate} certificate, then sent ${a.command}`,
+        ]
+      : [];
+  });
+  // A leak seen stays a leak; "no leak" and "no refusal" may be wrong about a dropped session.
+  const dropped = s.dropped(filter);
+  if (dropped && leaks.length === 0 && accepted.length === 0) {
+    const claim = 'a session refused TLS and none sent credentials in plaintext';
+    return cannotTell(name, isNot, claim, dropped, filter);
+  }
+  const pass = fitting.length > 0 && leaks.length === 0 && accepted.length === 0;
+  return {
+    pass,
+    message: () => {
+      const wanted = causes ? ` with ${causes.join(' or ')}` : '';
+      const lines = [
+        `pop3-mock: expected ${s.what} ${pass ? 'not ' : ''}to show a TLS refusal${wanted}, no credentials in plaintext and no broken certificate accepted.`,
+      ];
+      if (refusals.length === 0)
+        lines.push(`No session refused TLS; sessions seen: ${listSessions(sessions)}.`);
+      for (const { id, refusal } of refusals) {
+        const reason = refusal.reason === '' ? '' : ` (${refusal.reason})`;
+        lines.push(
+          `  session ${id}: ${refusal.mode} TLS refused at ${refusal.stage}: ${refusal.cause}${reason}`,
+        );
+      }
+      if (others.length > 0)
+        lines.push('TLS failures that are no refusal (toHaveTlsFailure asks for them):', ...others);
+      if (leaks.length > 0) lines.push('Credentials sent in plaintext:', ...leaks.map((l) => `  ${l}`));
+      if (accepted.length > 0) lines.push('Broken certificate accepted:', ...accepted.map((l) => `  ${l}`));
+      lines.push(...transcriptExcerpt(sessions));
+      return `${hint(name, causes ? '{ cause }' : '')}${lines.join('\n')}`;
+    },
+  };
+}
+
+/** `toHaveTlsFailure`: see `Pop3Matchers`. */
+export function toHaveTlsFailure(
+  this: MatcherThis | undefined,
+  received: unknown,
+  expected?: TlsFailureExpectation,
+): Pop3MatcherResult {
+  const name = 'toHaveTlsFailure';
+  const isNot = this?.isNot === true;
+  const s = sessionsOf(received);
+  if ('error' in s) return typeError(name, s.error);
+  const checked = checkExpectation(expected);
+  if ('problem' in checked) return badExpectation(name, isNot, `pop3-mock: ${checked.problem}.`);
+  const { causes, sessionId } = checked;
+  const filter = { sessionId };
+  const sessions = filterSessions(s.records, filter);
+  const failures = sessions.flatMap((r) => {
+    const failure = tlsFailureOf(r.events);
+    return failure ? [{ id: r.id, failure }] : [];
+  });
+  const pass = failures.some(({ failure }) => causes === undefined || causes.includes(failure.cause));
+  const wanted = causes ? ` with ${causes.join(' or ')}` : '';
+  // A failure found in a kept session holds; "none" may be wrong about a dropped one.
+  const dropped = s.dropped(filter);
+  if (dropped && !pass && isNot) {
+    return cannotTell(name, true, `no TLS handshake failed${wanted}`, dropped, filter);
+  }
+  return {
+    pass,
+    message: () => {
+      const lines = [
+        `pop3-mock: expected ${s.what} ${pass ? 'not ' : ''}to show a TLS handshake that failed${wanted}.`,
+      ];
+      if (failures.length === 0)
+        lines.push(`No TLS handshake failed; sessions seen: ${listSessions(sessions)}.`);
+      for (const { id, failure } of failures) lines.push(failureLine(id, failure));
+      lines.push(...transcriptExcerpt(sessions));
+      return `${hint(name, causes ? '{ cause }' : '')}${lines.join('\n')}`;
+    },
+  };
+}
