@@ -4,12 +4,12 @@ import { describeFilter, filterSessions, listSessions, type SessionFilter } from
 import { checkReceived, checkSequence, transcriptExcerpt, type VerifyOptions } from '../transcript/verify';
 import type { EndReason, TlsFailureCause, TlsRefusalCause } from '../vocabulary';
 import {
+  badExpectation,
   cannotTell,
   hint,
   type MatcherThis,
   type Pop3MatcherResult,
   sessionsOf,
-  typeError,
 } from './matcher-support';
 import {
   type TlsFailureExpectation,
@@ -32,7 +32,9 @@ export type { TlsFailureExpectation, TlsRefusalExpectation } from './tls-matcher
  * look at, a matcher judges the sessions kept, and where a dropped session
  * could overturn the judgement (`times: 0`, `.not`, an exact set of
  * messages) it fails in both forms, saying so. An array of records carries
- * no word of what was dropped: pass the server for that.
+ * no word of what was dropped: pass the server for that. A received value
+ * or an argument a matcher cannot read also fails in both forms: it judged
+ * nothing, so `.not` must not pass.
  */
 export interface Pop3Matchers<R = unknown> {
   /** The command was received: at least once, or `times` times. Patterns as in `pop3.verify()`. */
@@ -81,9 +83,10 @@ function toHaveReceivedCommand(
   options: VerifyOptions = {},
 ): Pop3MatcherResult {
   const name = 'toHaveReceivedCommand';
+  const isNot = this?.isNot === true;
   const s = sessionsOf(received);
-  if ('error' in s) return typeError(name, s.error);
-  const result = checkReceived(s.records, pattern, options, s.dropped(options), this?.isNot === true);
+  if ('error' in s) return badExpectation(name, isNot, s.error);
+  const result = checkReceived(s.records, pattern, options, s.dropped(options), isNot);
   return { pass: result.pass, message: () => `${hint(name, 'pattern')}${result.message}` };
 }
 
@@ -94,13 +97,14 @@ function toHaveReceivedCommands(
   options: SessionFilter = {},
 ): Pop3MatcherResult {
   const name = 'toHaveReceivedCommands';
+  const isNot = this?.isNot === true;
   const s = sessionsOf(received);
-  if ('error' in s) return typeError(name, s.error);
-  if (!Array.isArray(patterns)) return typeError(name, 'expected an array of command patterns');
+  if ('error' in s) return badExpectation(name, isNot, s.error);
+  if (!Array.isArray(patterns)) return badExpectation(name, isNot, 'expected an array of command patterns');
   const dropped = s.dropped(options);
   const result = checkSequence(s.records, patterns, options, dropped);
   // Found in the kept sessions holds for all of them; not found may be in a dropped one.
-  if (dropped && !result.pass && this?.isNot === true) {
+  if (dropped && !result.pass && isNot) {
     const claim = `the commands ${patterns.map(describePattern).join(', ')} were not received in this order`;
     return cannotTell(name, true, claim, dropped, options);
   }
@@ -116,11 +120,12 @@ function messageSet(
   isNot: boolean,
 ): Pop3MatcherResult {
   const s = sessionsOf(received);
-  if ('error' in s) return typeError(name, s.error);
-  if (!Array.isArray(expected)) return typeError(name, 'expected an array of message numbers or UIDs');
+  if ('error' in s) return badExpectation(name, isNot, s.error);
+  if (!Array.isArray(expected))
+    return badExpectation(name, isNot, 'expected an array of message numbers or UIDs');
   const byNumber = expected.every((e) => typeof e === 'number');
   if (!byNumber && !expected.every((e) => typeof e === 'string')) {
-    return typeError(name, 'expected message numbers or UIDs, not a mix of both');
+    return badExpectation(name, isNot, 'expected message numbers or UIDs, not a mix of both');
   }
   // An exact set: a dropped session may hold a message more, or one of those expected.
   const dropped = s.dropped(options);
@@ -204,15 +209,16 @@ function toHaveEndedWith(
   options: SessionFilter = {},
 ): Pop3MatcherResult {
   const name = 'toHaveEndedWith';
+  const isNot = this?.isNot === true;
   const s = sessionsOf(received);
-  if ('error' in s) return typeError(name, s.error);
+  if ('error' in s) return badExpectation(name, isNot, s.error);
   const sessions = filterSessions(s.records, options);
   const target = sessions.at(-1);
   // The last session may be a dropped one: it began after the last one kept.
   const dropped = s.dropped(options);
   if (dropped && (target === undefined || dropped.lastId > target.id)) {
     const claim = `the last session${options.user === undefined ? '' : ` of user ${JSON.stringify(options.user)}`} ended with ${reason}`;
-    return cannotTell(name, this?.isNot === true, claim, dropped, options);
+    return cannotTell(name, isNot, claim, dropped, options);
   }
   const pass = target?.endReason === reason;
   return {

@@ -72,10 +72,6 @@ export function hint(name: string, expected = 'expected'): string {
   return `expect(received).${name}(${expected})\n\n`;
 }
 
-export function typeError(name: string, error: string): Pop3MatcherResult {
-  return { pass: false, message: () => `${hint(name)}${error}` };
-}
-
 /**
  * A judgement a dropped session could overturn: `expect(...)` and `.not`
  * both fail (pass is `isNot`), and the message says why.
@@ -95,9 +91,10 @@ export function cannotTell(
 }
 
 /**
- * The matcher was asked something it cannot answer (an option that is no
- * option, a cause that is none): `expect(...)` and `.not` both fail (pass is
- * `isNot`), and the message says what was meant.
+ * The matcher was given something it cannot read (no server or record, an
+ * option that is no option, a cause that is none): it judged nothing, so
+ * `expect(...)` and `.not` both fail (pass is `isNot`), and the message says
+ * what was expected.
  */
 export function badExpectation(name: string, isNot: boolean, text: string): Pop3MatcherResult {
   return { pass: isNot, message: () => `${hint(name)}${text}` };

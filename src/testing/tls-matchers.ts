@@ -17,7 +17,6 @@ import {
   type MatcherThis,
   type Pop3MatcherResult,
   sessionsOf,
-  typeError,
 } from './matcher-support';
 
 /*
@@ -111,7 +110,7 @@ export function toHaveRefusedTls(
   const name = 'toHaveRefusedTls';
   const isNot = this?.isNot === true;
   const s = sessionsOf(received);
-  if ('error' in s) return typeError(name, s.error);
+  if ('error' in s) return badExpectation(name, isNot, s.error);
   const checked = checkExpectation(expected);
   if ('problem' in checked) return badExpectation(name, isNot, `pop3-mock: ${checked.problem}.`);
   const { causes, sessionId } = checked;
@@ -186,7 +185,7 @@ export function toHaveTlsFailure(
   const name = 'toHaveTlsFailure';
   const isNot = this?.isNot === true;
   const s = sessionsOf(received);
-  if ('error' in s) return typeError(name, s.error);
+  if ('error' in s) return badExpectation(name, isNot, s.error);
   const checked = checkExpectation(expected);
   if ('problem' in checked) return badExpectation(name, isNot, `pop3-mock: ${checked.problem}.`);
   const { causes, sessionId } = checked;

@@ -77,6 +77,32 @@ describe('toHaveReceivedCommand', () => {
   });
 });
 
+// A matcher that cannot read what it was given has judged nothing: `.not` must fail as well.
+test.each<[string, (e: jest.JestMatchers<unknown>) => void]>([
+  ['toHaveReceivedCommand', (e) => e.not.toHaveReceivedCommand('STAT')],
+  ['toHaveReceivedCommands', (e) => e.not.toHaveReceivedCommands(['STAT'])],
+  ['toHaveDeletedMessages', (e) => e.not.toHaveDeletedMessages([1])],
+  ['toHaveRetrievedMessages', (e) => e.not.toHaveRetrievedMessages([1])],
+  ['toHaveEndedWith', (e) => e.not.toHaveEndedWith('quit-update')],
+  ['toHaveRefusedTls', (e) => e.not.toHaveRefusedTls()],
+  ['toHaveTlsFailure', (e) => e.not.toHaveTlsFailure()],
+])('.not.%s fails on a value that is not a server or a record', (_name, check) => {
+  expect(failureOf(() => check(expect({ port: 1 })))).toContain(
+    'expected a Pop3Mock, a SessionRecord or an array of records, received object',
+  );
+});
+
+test('.not fails on arguments a matcher cannot read, too', () => {
+  // @ts-expect-error: not an array of patterns.
+  expect(failureOf(() => expect(pop3).not.toHaveReceivedCommands('RETR 1'))).toContain(
+    'expected an array of command patterns',
+  );
+  // @ts-expect-error: numbers and UIDs mixed.
+  expect(failureOf(() => expect(pop3).not.toHaveDeletedMessages([1, 'uid-1']))).toContain(
+    'not a mix of both',
+  );
+});
+
 describe('toHaveReceivedCommands', () => {
   test('passes for commands in order with others between, across the sessions in order', () => {
     expect(pop3).toHaveReceivedCommands(['USER alice', 'RETR 1', 'DELE 2', 'QUIT']);
