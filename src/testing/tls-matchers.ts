@@ -1,5 +1,6 @@
 import { nearest } from '../schema/nearest';
-import { filterSessions, listSessions } from '../transcript/query';
+import type { ExportableSession } from '../transcript/json-export';
+import { filterSessions, listSessions, type SessionFilter } from '../transcript/query';
 import { isClientRefusal, TLS_FAILURE_CAUSES } from '../transcript/tls-causes';
 import {
   acceptedBrokenCertificate,
@@ -16,6 +17,7 @@ import {
   hint,
   type MatcherThis,
   type Pop3MatcherResult,
+  type Sessions,
   sessionsOf,
 } from './matcher-support';
 
@@ -94,6 +96,29 @@ function checkExpectation(expected: unknown): Checked | { problem: string } {
   return { causes: causes as TlsFailureCause[], sessionId: sessionId as number | undefined };
 }
 
+/** What a TLS matcher reads: the sessions `sessionId` selects, with the causes asked for. */
+interface Read {
+  readonly s: Extract<Sessions, { records: unknown }>;
+  readonly sessions: ExportableSession[];
+  readonly filter: SessionFilter;
+  readonly causes: readonly TlsFailureCause[] | undefined;
+}
+
+/** The received sessions and the expectation, or the answer when the matcher cannot read them. */
+function readArguments(
+  name: string,
+  isNot: boolean,
+  received: unknown,
+  expected: unknown,
+): Read | Pop3MatcherResult {
+  const s = sessionsOf(received);
+  if ('error' in s) return badExpectation(name, isNot, s.error);
+  const checked = checkExpectation(expected);
+  if ('problem' in checked) return badExpectation(name, isNot, `pop3-mock: ${checked.problem}.`);
+  const filter = { sessionId: checked.sessionId };
+  return { s, sessions: filterSessions(s.records, filter), filter, causes: checked.causes };
+}
+
 /** One session's failure as a message line. */
 function failureLine(id: number, failure: TlsFailure): string {
   const whose = failure.refused ? 'a client refusal' : 'no client refusal';
@@ -109,11 +134,9 @@ export function toHaveRefusedTls(
 ): Pop3MatcherResult {
   const name = 'toHaveRefusedTls';
   const isNot = this?.isNot === true;
-  const s = sessionsOf(received);
-  if ('error' in s) return badExpectation(name, isNot, s.error);
-  const checked = checkExpectation(expected);
-  if ('problem' in checked) return badExpectation(name, isNot, `pop3-mock: ${checked.problem}.`);
-  const { causes, sessionId } = checked;
+  const read = readArguments(name, isNot, received, expected);
+  if ('pass' in read) return read;
+  const { s, sessions, filter, causes } = read;
   const notRefusal = causes?.find((c) => !isClientRefusal(c));
   if (notRefusal !== undefined) {
     return badExpectation(
@@ -122,8 +145,6 @@ export function toHaveRefusedTls(
       `pop3-mock: '${notRefusal}' is no refusal: in such a failure no client refused anything (docs/TLS.md, "What is not a refusal"). Ask whether it happened with toHaveTlsFailure({ cause: '${notRefusal}' }).`,
     );
   }
-  const filter = { sessionId };
-  const sessions = filterSessions(s.records, filter);
   const refusals = sessions.flatMap((r) => {
     const refusal = tlsRefusalOf(r.events);
     return refusal ? [{ id: r.id, refusal }] : [];
@@ -184,13 +205,9 @@ export function toHaveTlsFailure(
 ): Pop3MatcherResult {
   const name = 'toHaveTlsFailure';
   const isNot = this?.isNot === true;
-  const s = sessionsOf(received);
-  if ('error' in s) return badExpectation(name, isNot, s.error);
-  const checked = checkExpectation(expected);
-  if ('problem' in checked) return badExpectation(name, isNot, `pop3-mock: ${checked.problem}.`);
-  const { causes, sessionId } = checked;
-  const filter = { sessionId };
-  const sessions = filterSessions(s.records, filter);
+  const read = readArguments(name, isNot, received, expected);
+  if ('pass' in read) return read;
+  const { s, sessions, filter, causes } = read;
   const failures = sessions.flatMap((r) => {
     const failure = tlsFailureOf(r.events);
     return failure ? [{ id: r.id, failure }] : [];

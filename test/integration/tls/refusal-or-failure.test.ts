@@ -3,6 +3,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { connectPop3Mock, type Pop3Mock, type SessionRecord, startPop3Mock } from '../../../src';
 import { installPop3Matchers } from '../../../src/testing/jest';
 import { failOnHostErrors } from '../../helpers/host-errors';
+import { failureOf } from '../../helpers/matcher-failure';
 
 // docs/TLS.md: toHaveRefusedTls asks whether a client refused TLS; a failure
 // no client caused (a port probe, bytes that are not TLS, the server's own
@@ -12,16 +13,6 @@ import { failOnHostErrors } from '../../helpers/host-errors';
 
 installPop3Matchers();
 failOnHostErrors();
-
-/** Jest's failure message of an expectation; fails the test when it passed. */
-function failureOf(run: () => void): string {
-  try {
-    run();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('the expectation passed');
-}
 
 /** A TCP connection that sends `bytes` (if any), half-closes, and resolves once the server closed it. */
 function sendAndClose(port: number, bytes = ''): Promise<void> {

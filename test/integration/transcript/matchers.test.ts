@@ -1,6 +1,7 @@
 import type { Pop3Mock } from '../../../src';
 import { installPop3Matchers } from '../../../src/testing/jest';
 import { SessionRecord } from '../../../src/transcript/session-record';
+import { failureOf } from '../../helpers/matcher-failure';
 import { RawClient } from '../../helpers/raw-client';
 import { ALICE_PASSWORD, BOB_PASSWORD, python, startTranscriptServer } from './setup';
 
@@ -24,16 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await pop3.close();
 });
-
-/** The message of a failed expectation. */
-function failureOf(run: () => void): string {
-  try {
-    run();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('the expectation passed');
-}
 
 function expectRedacted(message: string): void {
   expect(message).not.toContain(ALICE_PASSWORD);
