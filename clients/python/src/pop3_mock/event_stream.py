@@ -14,6 +14,7 @@ EVENT_TYPES = (
     'session-start',
     'command',
     'reply',
+    'reply-unsent',
     'auth',
     'sasl-response',
     'state',
