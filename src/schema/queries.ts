@@ -32,7 +32,7 @@ export const sessionFilter = {
 };
 
 /** A command pattern as code gives it: `'RETR 1'`, `'RETR *'`, a RegExp or a predicate. */
-const codePattern = z.union(
+export const codePattern = z.union(
   [
     z.string().min(1),
     z.instanceof(RegExp),

@@ -1,3 +1,11 @@
+import {
+  endReason,
+  matcherFilter,
+  matcherPattern,
+  matcherPatterns,
+  messageList,
+  verifyCountOptions,
+} from '../schema/matcher-arguments';
 import type { ExportableSession } from '../transcript/json-export';
 import { type CommandPattern, describePattern, locateCommands } from '../transcript/pattern';
 import { describeFilter, filterSessions, listSessions, type SessionFilter } from '../transcript/query';
@@ -6,6 +14,7 @@ import type { EndReason, TlsFailureCause, TlsRefusalCause } from '../vocabulary'
 import {
   badExpectation,
   cannotTell,
+  checkArgument,
   hint,
   type MatcherThis,
   type Pop3MatcherResult,
@@ -80,12 +89,17 @@ function toHaveReceivedCommand(
   this: MatcherThis | undefined,
   received: unknown,
   pattern: CommandPattern,
-  options: VerifyOptions = {},
+  givenOptions: VerifyOptions = {},
 ): Pop3MatcherResult {
   const name = 'toHaveReceivedCommand';
   const isNot = this?.isNot === true;
   const s = sessionsOf(received);
   if ('error' in s) return badExpectation(name, isNot, s.error);
+  const checkedPattern = checkArgument(name, isNot, 'pattern', matcherPattern, pattern);
+  if ('failed' in checkedPattern) return checkedPattern.failed;
+  const checked = checkArgument(name, isNot, 'options', verifyCountOptions, givenOptions);
+  if ('failed' in checked) return checked.failed;
+  const options = checked.value;
   const result = checkReceived(s.records, pattern, options, s.dropped(options), isNot);
   return { pass: result.pass, message: () => `${hint(name, 'pattern')}${result.message}` };
 }
@@ -94,13 +108,17 @@ function toHaveReceivedCommands(
   this: MatcherThis | undefined,
   received: unknown,
   patterns: readonly CommandPattern[],
-  options: SessionFilter = {},
+  givenOptions: SessionFilter = {},
 ): Pop3MatcherResult {
   const name = 'toHaveReceivedCommands';
   const isNot = this?.isNot === true;
   const s = sessionsOf(received);
   if ('error' in s) return badExpectation(name, isNot, s.error);
-  if (!Array.isArray(patterns)) return badExpectation(name, isNot, 'expected an array of command patterns');
+  const checkedPatterns = checkArgument(name, isNot, 'patterns', matcherPatterns, patterns);
+  if ('failed' in checkedPatterns) return checkedPatterns.failed;
+  const checked = checkArgument(name, isNot, 'options', matcherFilter, givenOptions);
+  if ('failed' in checked) return checked.failed;
+  const options = checked.value;
   const dropped = s.dropped(options);
   const result = checkSequence(s.records, patterns, options, dropped);
   // Found in the kept sessions holds for all of them; not found may be in a dropped one.
@@ -116,17 +134,17 @@ function messageSet(
   kind: 'deleted' | 'retrieved',
   received: unknown,
   expected: readonly (number | string)[],
-  options: SessionFilter,
+  givenOptions: SessionFilter,
   isNot: boolean,
 ): Pop3MatcherResult {
   const s = sessionsOf(received);
   if ('error' in s) return badExpectation(name, isNot, s.error);
-  if (!Array.isArray(expected))
-    return badExpectation(name, isNot, 'expected an array of message numbers or UIDs');
+  const checkedList = checkArgument(name, isNot, 'expected', messageList, expected);
+  if ('failed' in checkedList) return checkedList.failed;
+  const checked = checkArgument(name, isNot, 'options', matcherFilter, givenOptions);
+  if ('failed' in checked) return checked.failed;
+  const options = checked.value;
   const byNumber = expected.every((e) => typeof e === 'number');
-  if (!byNumber && !expected.every((e) => typeof e === 'string')) {
-    return badExpectation(name, isNot, 'expected message numbers or UIDs, not a mix of both');
-  }
   // An exact set: a dropped session may hold a message more, or one of those expected.
   const dropped = s.dropped(options);
   if (dropped) {
@@ -206,12 +224,17 @@ function toHaveEndedWith(
   this: MatcherThis | undefined,
   received: unknown,
   reason: EndReason,
-  options: SessionFilter = {},
+  givenOptions: SessionFilter = {},
 ): Pop3MatcherResult {
   const name = 'toHaveEndedWith';
   const isNot = this?.isNot === true;
   const s = sessionsOf(received);
   if ('error' in s) return badExpectation(name, isNot, s.error);
+  const checkedReason = checkArgument(name, isNot, 'reason', endReason, reason);
+  if ('failed' in checkedReason) return checkedReason.failed;
+  const checked = checkArgument(name, isNot, 'options', matcherFilter, givenOptions);
+  if ('failed' in checked) return checked.failed;
+  const options = checked.value;
   const sessions = filterSessions(s.records, options);
   const target = sessions.at(-1);
   // The last session may be a dropped one: it began after the last one kept.

@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import { checkInput } from '../schema/check';
+import { InputError } from '../schema/input-error';
 import type { ExportableSession } from '../transcript/json-export';
 import type { SessionFilter } from '../transcript/query';
 import { type DroppedSessions, describeDropped } from '../transcript/retention';
@@ -98,4 +101,27 @@ export function cannotTell(
  */
 export function badExpectation(name: string, isNot: boolean, text: string): Pop3MatcherResult {
   return { pass: isNot, message: () => `${hint(name)}${text}` };
+}
+
+/** An argument as its schema gave it back, or the failure a matcher returns when it cannot read it. */
+export type CheckedArgument<T> = { readonly value: T } | { readonly failed: Pop3MatcherResult };
+
+/**
+ * Checks one argument of a matcher against its schema (src/schema, the same
+ * definitions the API's doors use): a misspelt option, reason or cause fails
+ * `expect(...)` and `.not` alike, naming the path and what was expected.
+ */
+export function checkArgument<S extends z.ZodType>(
+  name: string,
+  isNot: boolean,
+  at: string,
+  schema: S,
+  value: unknown,
+): CheckedArgument<z.output<S>> {
+  try {
+    return { value: checkInput(schema, value, { source: `${name}()`, at }) };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { failed: badExpectation(name, isNot, `pop3-mock: ${error.message}.`) };
+  }
 }

@@ -1,7 +1,7 @@
-import { nearest } from '../schema/nearest';
+import { tlsExpectation } from '../schema/matcher-arguments';
 import type { ExportableSession } from '../transcript/json-export';
 import { filterSessions, listSessions, type SessionFilter } from '../transcript/query';
-import { isClientRefusal, TLS_FAILURE_CAUSES } from '../transcript/tls-causes';
+import { isClientRefusal } from '../transcript/tls-causes';
 import {
   acceptedBrokenCertificate,
   plaintextCredentials,
@@ -14,6 +14,7 @@ import type { TlsFailureCause, TlsNonRefusalCause, TlsRefusalCause } from '../vo
 import {
   badExpectation,
   cannotTell,
+  checkArgument,
   hint,
   type MatcherThis,
   type Pop3MatcherResult,
@@ -61,41 +62,6 @@ export interface TlsFailureExpectation {
   sessionId?: number;
 }
 
-/** An expectation as checked: the causes asked for (undefined: any), the session. */
-interface Checked {
-  readonly causes: readonly TlsFailureCause[] | undefined;
-  readonly sessionId: number | undefined;
-}
-
-const KEYS = ['cause', 'sessionId'];
-
-/** The expectation as checked, or what is wrong with it: a misspelt key or cause is never read as "any". */
-function checkExpectation(expected: unknown): Checked | { problem: string } {
-  if (expected === undefined) return { causes: undefined, sessionId: undefined };
-  if (typeof expected !== 'object' || expected === null || Array.isArray(expected))
-    return { problem: 'expected an object such as { cause, sessionId }' };
-  const fields = expected as Record<string, unknown>;
-  for (const key of Object.keys(fields)) {
-    if (KEYS.includes(key)) continue;
-    const guess = nearest(key, KEYS);
-    return { problem: `unknown key "${key}"${guess === undefined ? '' : `; did you mean "${guess}"?`}` };
-  }
-  const { cause, sessionId } = fields;
-  if (sessionId !== undefined && !(Number.isInteger(sessionId) && (sessionId as number) >= 1))
-    return { problem: `sessionId: expected an integer >= 1, got ${String(sessionId)}` };
-  if (cause === undefined) return { causes: undefined, sessionId: sessionId as number | undefined };
-  const causes: unknown[] = Array.isArray(cause) ? cause : [cause];
-  if (causes.length === 0) return { problem: 'cause: expected a cause or a non-empty list of causes' };
-  for (const c of causes) {
-    if (typeof c === 'string' && (TLS_FAILURE_CAUSES as readonly string[]).includes(c)) continue;
-    const guess = typeof c === 'string' ? nearest(c, TLS_FAILURE_CAUSES) : undefined;
-    return {
-      problem: `cause: ${JSON.stringify(c)} is no TLS failure cause${guess === undefined ? '' : `; did you mean '${guess}'?`} (docs/TLS.md lists them)`,
-    };
-  }
-  return { causes: causes as TlsFailureCause[], sessionId: sessionId as number | undefined };
-}
-
 /** What a TLS matcher reads: the sessions `sessionId` selects, with the causes asked for. */
 interface Read {
   readonly s: Extract<Sessions, { records: unknown }>;
@@ -113,10 +79,12 @@ function readArguments(
 ): Read | Pop3MatcherResult {
   const s = sessionsOf(received);
   if ('error' in s) return badExpectation(name, isNot, s.error);
-  const checked = checkExpectation(expected);
-  if ('problem' in checked) return badExpectation(name, isNot, `pop3-mock: ${checked.problem}.`);
-  const filter = { sessionId: checked.sessionId };
-  return { s, sessions: filterSessions(s.records, filter), filter, causes: checked.causes };
+  const checked = checkArgument(name, isNot, 'options', tlsExpectation, expected ?? {});
+  if ('failed' in checked) return checked.failed;
+  const { cause, sessionId } = checked.value;
+  const filter = { sessionId };
+  const causes = cause === undefined ? undefined : Array.isArray(cause) ? cause : [cause];
+  return { s, sessions: filterSessions(s.records, filter), filter, causes };
 }
 
 /** One session's failure as a message line. */

@@ -94,6 +94,59 @@ test('.not fails on arguments a matcher cannot read, too', () => {
   );
 });
 
+// Options, reasons and causes are checked as every door checks them (src/schema/matcher-arguments.ts):
+// a misspelt one is never read as "no filter" or "any", so neither form passes.
+test.each<[string, (e: jest.Matchers<void, Pop3Mock>) => void, string]>([
+  [
+    'toHaveReceivedCommand, a misspelt filter',
+    (e) => e.toHaveReceivedCommand('STAT', { usr: 'bob' } as never),
+    'options: unknown key "usr"; did you mean "user"?',
+  ],
+  [
+    'toHaveReceivedCommand, a count that is none',
+    (e) => e.toHaveReceivedCommand('STAT', { times: -1 }),
+    'options.times:',
+  ],
+  [
+    'toHaveReceivedCommands, a misspelt filter',
+    (e) => e.toHaveReceivedCommands(['STAT'], { sesionId: 1 } as never),
+    'options: unknown key "sesionId"; did you mean "sessionId"?',
+  ],
+  [
+    'toHaveDeletedMessages, a misspelt filter',
+    (e) => e.toHaveDeletedMessages([1], { usr: 'alice' } as never),
+    'options: unknown key "usr"; did you mean "user"?',
+  ],
+  [
+    'toHaveRetrievedMessages, a session id that is none',
+    (e) => e.toHaveRetrievedMessages([1], { sessionId: 0 }),
+    'options.sessionId: expected an integer >= 1, got 0',
+  ],
+  [
+    'toHaveEndedWith, a misspelt filter',
+    (e) => e.toHaveEndedWith('quit-update', { sesionId: 1 } as never),
+    'options: unknown key "sesionId"; did you mean "sessionId"?',
+  ],
+  [
+    'toHaveEndedWith, a reason that is none',
+    (e) => e.toHaveEndedWith('quit' as never),
+    'reason: expected one of "quit-update"',
+  ],
+  [
+    'toHaveTlsFailure, a misspelt cause',
+    (e) => e.toHaveTlsFailure({ cause: 'unknwn_ca' as never }),
+    'options.cause: expected a TLS failure cause such as "unknown_ca", the nearest',
+  ],
+  [
+    'toHaveRefusedTls, a misspelt key',
+    (e) => e.toHaveRefusedTls({ caus: 'unknown_ca' } as never),
+    'options: unknown key "caus"; did you mean "cause"?',
+  ],
+])('%s: both expect() and .not fail, naming the path', (_name, check, text) => {
+  expect(failureOf(() => check(expect(pop3)))).toContain(text);
+  expect(failureOf(() => check(expect(pop3).not))).toContain(text);
+});
+
 describe('toHaveReceivedCommands', () => {
   test('passes for commands in order with others between, across the sessions in order', () => {
     expect(pop3).toHaveReceivedCommands(['USER alice', 'RETR 1', 'DELE 2', 'QUIT']);

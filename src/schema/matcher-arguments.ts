@@ -1,0 +1,57 @@
+import * as z from 'zod';
+import { TLS_FAILURE_CAUSES } from '../transcript/tls-causes';
+import type { EndReason, TlsFailureCause } from '../vocabulary';
+import { nearest } from './nearest';
+import { int } from './primitives';
+import { codePattern, filterOptions, sessionFilter, times } from './queries';
+
+/*
+ * What the jest and vitest matchers take besides the received value, checked
+ * as every other door checks: a misspelt option, reason or cause is an
+ * error, so `.not` can never pass on a question nobody asked.
+ */
+
+/** Every {@link EndReason}: a Record, so a reason added to the vocabulary fails to compile until listed. */
+const END_REASONS: Readonly<Record<EndReason, true>> = {
+  'quit-update': true,
+  'quit-authorization': true,
+  'client-closed': true,
+  'server-closed': true,
+  autologout: true,
+  fault: true,
+  refused: true,
+};
+
+export const endReason = z.enum(Object.keys(END_REASONS) as [EndReason, ...EndReason[]]);
+
+/** `toHaveReceivedCommand`'s options: `pop3.verify()`'s without the pattern. */
+export const verifyCountOptions = z.strictObject({ times: times.optional(), ...sessionFilter });
+
+export const matcherPattern = codePattern;
+export const matcherPatterns = z.array(codePattern, { error: 'expected an array of command patterns' });
+export { filterOptions as matcherFilter };
+
+/** Message numbers or UIDs, not a mix of both. */
+export const messageList = z
+  .array(z.union([int(1), z.string().min(1)], { error: 'expected a message number or a UID' }), {
+    error: 'expected an array of message numbers or UIDs',
+  })
+  .refine((list) => list.every((m) => typeof m === 'number') || list.every((m) => typeof m === 'string'), {
+    error: 'expected message numbers or UIDs, not a mix of both',
+  });
+
+const tlsCause = z.string().superRefine((value, ctx) => {
+  if ((TLS_FAILURE_CAUSES as readonly string[]).includes(value)) return;
+  const guess = nearest(value, TLS_FAILURE_CAUSES);
+  ctx.addIssue({
+    code: 'custom',
+    message: `expected a TLS failure cause${guess === undefined ? '' : ` such as ${JSON.stringify(guess)}, the nearest`} (docs/TLS.md lists them)`,
+    input: value,
+  });
+}) as unknown as z.ZodType<TlsFailureCause>;
+
+/** `toHaveRefusedTls`'s and `toHaveTlsFailure`'s options. */
+export const tlsExpectation = z.strictObject({
+  cause: z.union([tlsCause, z.array(tlsCause).min(1)]).optional(),
+  sessionId: int(1).optional(),
+});
