@@ -26,7 +26,13 @@ export const MECHANISM_NAMES = ['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2', 'OAUTHB
 // Message sources ------------------------------------------------------------
 
 const pathMessage = z
-  .strictObject({ path: nonEmptyString, mboxFormat: z.enum(['mboxrd', 'mboxo']).optional() })
+  .strictObject({
+    path: nonEmptyString,
+    mboxFormat: z
+      .enum(['mboxrd', 'mboxo'])
+      .optional()
+      .meta({ description: 'Read the file as an mbox with this `>From ` unquoting; refused for a folder.' }),
+  })
   .meta({ description: 'An `.eml` file, a folder of `.eml` files, an mbox file or a Maildir.' });
 
 /** nodemailer MailComposer fields (nodemailer checks their values); `raw` is left to the raw form. */

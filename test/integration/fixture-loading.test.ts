@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPop3Mock } from '../../src';
+import { FixtureError, type MessageSource, type Pop3Mock, startPop3Mock } from '../../src';
 import { RawClient } from '../helpers/raw-client';
 
 /*
@@ -88,3 +88,46 @@ test('an mbox that starts with a UTF-8 byte order mark is split into its message
     await pop3.close();
   }
 });
+
+/** Why alice's mailbox cannot start with `messages`; a server that starts after all is closed and fails the test. */
+async function startError(messages: MessageSource[]): Promise<unknown> {
+  let pop3: Pop3Mock;
+  try {
+    pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages } } });
+  } catch (error) {
+    return error;
+  }
+  await pop3.close();
+  throw new Error('the server started');
+}
+
+test.each([
+  ['a folder of .eml files', 'folder', ['folder/box.mbox', 'folder/1.eml']],
+  ['a Maildir', 'maildir', ['maildir/cur/1']],
+])(
+  'mboxFormat on %s is refused naming the folder, at the start and at deliver(), and nothing is added',
+  async (kind, folder, files) => {
+    // An mbox beside the .eml files is no message of the folder: mboxFormat has nothing to apply to.
+    const box = 'From a@example.com Sat Jan  1 00:00:00 2000\nSubject: quoted\n\n>From a quoted line\n';
+    for (const file of files) {
+      mkdirSync(join(dir, file, '..'), { recursive: true });
+      writeFileSync(join(dir, file), file.endsWith('.mbox') ? box : 'Subject: one\r\n\r\nbody\r\n');
+    }
+    const path = join(dir, folder);
+    const refused = new FixtureError(
+      `mboxFormat "mboxo" is for an mbox file, and ${path} is ${kind}, each file one message: give the mbox file's path, or leave mboxFormat out`,
+    );
+    expect(await startError([{ path, mboxFormat: 'mboxo' }])).toEqual(refused);
+    const pop3 = await startPop3Mock({
+      users: { alice: { password: 'pw', messages: ['Subject: seed\r\n\r\nseed\r\n'] } },
+    });
+    try {
+      await expect(
+        pop3.deliver('alice', ['Subject: new\r\n\r\nnew\r\n', { path, mboxFormat: 'mboxo' }]),
+      ).rejects.toThrow(refused);
+      expect((await fetchAll(pop3.port)).bodies).toEqual(['Subject: seed\r\n\r\nseed\r\n']);
+    } finally {
+      await pop3.close();
+    }
+  },
+);
