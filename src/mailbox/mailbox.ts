@@ -1,7 +1,7 @@
 import { type InspectOptions, inspect } from 'node:util';
 import type { LoadedMessage } from '../fixtures/types';
 import { FixtureError } from '../fixtures/types';
-import { isValidUid, prepareMessage, type StoredMessage } from './message';
+import { isValidUid, type PreparedMessage, prepareMessage, type StoredMessage } from './message';
 
 /** A message as the mailbox API shows it. `number` is its position in a session opened now. */
 export interface MessageInfo {
@@ -83,22 +83,17 @@ export class Mailbox {
 
   /**
    * Adds loaded messages at the end; returns what was added. All or none: a
-   * uid refused for one message (taken, invalid) leaves the mailbox as it was.
+   * uid refused for one message (taken, invalid, another's) leaves the
+   * mailbox as it was.
    */
   add(loaded: readonly LoadedMessage[]): MessageInfo[] {
     const deliveredAt = new Date(this.now());
-    // This batch's uids, kept apart until every message has one.
-    const taken = new Set<string>();
-    const added = loaded.map((m) => {
-      const { wire, size, bodyStart, needsStuffing, contentUid } = prepareMessage(
-        m.raw,
-        m.unchanging ?? false,
-      );
-      const uid = this.assignUid(m, contentUid, taken);
-      const message: StoredMessage = { uid, wire, size, bodyStart, needsStuffing, deliveredAt };
-      return message;
+    const prepared = loaded.map((m) => prepareMessage(m.raw, m.unchanging ?? false));
+    const uids = this.assignUids(loaded, prepared);
+    const added = prepared.map(({ wire, size, bodyStart, needsStuffing }, i): StoredMessage => {
+      return { uid: uids[i]!, wire, size, bodyStart, needsStuffing, deliveredAt };
     });
-    for (const uid of taken) this.usedUids.add(uid);
+    for (const uid of uids) this.usedUids.add(uid);
     const first = this.stored.length;
     for (const message of added) this.stored.push(message);
     return added.map((m, i) => toInfo(m, first + i + 1));
@@ -187,27 +182,53 @@ export class Mailbox {
   // A content hash keeps uids stable across restarts; a suffix keeps them
   // unique when the same bytes are delivered twice or after a deletion
   // (RFC 1939 §7: never reused while the maildrop exists).
-  /** `m`'s uid, not among the mailbox's nor `taken` (this batch's, which it joins). */
-  private assignUid(m: LoadedMessage, base: string, taken: Set<string>): string {
-    const used = (uid: string) => this.usedUids.has(uid) || taken.has(uid);
-    if (m.uid !== undefined) {
+  /**
+   * The uids of a batch, in its order; none is stored until all are found.
+   * A given uid is checked against the whole batch, so whether a batch is
+   * taken does not depend on the order of its messages: it may not be one
+   * the mailbox holds, one given for another message, nor one another
+   * message gets from its content (suffix included), which would otherwise
+   * step aside or refuse it depending on which came first.
+   */
+  private assignUids(loaded: readonly LoadedMessage[], prepared: readonly PreparedMessage[]): string[] {
+    // Given uids by position; made only when some message has one.
+    let given: Map<string, number> | undefined;
+    loaded.forEach((m, i) => {
+      if (m.uid === undefined) return;
       if (!isValidUid(m.uid)) {
         throw new FixtureError(
           `invalid uid ${JSON.stringify(m.uid)} for ${m.origin}: 1-70 characters 0x21-0x7E`,
         );
       }
-      if (used(m.uid)) {
+      if (this.usedUids.has(m.uid)) {
         throw new FixtureError(
           `uid ${JSON.stringify(m.uid)} for ${m.origin} is already used in mailbox ${this.user}`,
         );
       }
-      taken.add(m.uid);
-      return m.uid;
-    }
-    let uid = base;
-    for (let n = 2; used(uid); n++) uid = `${base}-${n}`;
-    taken.add(uid);
-    return uid;
+      given ??= new Map();
+      const other = given.get(m.uid);
+      if (other !== undefined) {
+        throw new FixtureError(
+          `uid ${JSON.stringify(m.uid)} given for ${m.origin} (#${i + 1} of the messages added) is also given for ${loaded[other]!.origin} (#${other + 1})`,
+        );
+      }
+      given.set(m.uid, i);
+    });
+    const derived = new Set<string>();
+    return loaded.map((m, i) => {
+      if (m.uid !== undefined) return m.uid;
+      const base = prepared[i]!.contentUid;
+      let uid = base;
+      for (let n = 2; this.usedUids.has(uid) || derived.has(uid); n++) uid = `${base}-${n}`;
+      const owner = given?.get(uid);
+      if (owner !== undefined) {
+        throw new FixtureError(
+          `uid ${JSON.stringify(uid)} given for ${loaded[owner]!.origin} (#${owner + 1} of the messages added) is the uid ${m.origin} (#${i + 1}) gets from its content: two messages cannot share a uid; choose another`,
+        );
+      }
+      derived.add(uid);
+      return uid;
+    });
   }
 }
 

@@ -131,3 +131,95 @@ test.each([
     }
   },
 );
+
+describe('a uid given for one message that another message of the list gets from its content', () => {
+  const X = 'Subject: x\r\n\r\nx\r\n';
+  const Y = 'Subject: y\r\n\r\ny\r\n';
+
+  /** UIDL's uids for alice, in message order. */
+  async function uids(port: number): Promise<string[]> {
+    const client = await RawClient.login(port, 'alice', 'pw');
+    const { lines } = await client.multi('UIDL');
+    await client.command('QUIT');
+    return lines.map((line) => line.split(' ')[1]!);
+  }
+
+  /** The uid X gets from its content, as UIDL shows it in a mailbox holding only X. */
+  async function contentUidOfX(): Promise<string> {
+    const pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages: [X] } } });
+    try {
+      return (await uids(pop3.port))[0]!;
+    } finally {
+      await pop3.close();
+    }
+  }
+
+  const refusal = (uid: string, given: number, derived: number) =>
+    new FixtureError(
+      `uid "${uid}" given for raw (#${given} of the messages added) is the uid raw (#${derived}) gets from its content: two messages cannot share a uid; choose another`,
+    );
+
+  // [the list, given X's content uid; the refusal it gets]
+  const cases: [string, (h: string) => MessageSource[], (h: string) => FixtureError][] = [
+    ['the content uid, derived first', (h) => [X, { raw: Y, uid: h }], (h) => refusal(h, 2, 1)],
+    ['the content uid, given first', (h) => [{ raw: Y, uid: h }, X], (h) => refusal(h, 1, 2)],
+    [
+      'the suffixed uid of a second copy, derived first',
+      (h) => [X, X, { raw: Y, uid: `${h}-2` }],
+      (h) => refusal(`${h}-2`, 3, 2),
+    ],
+    [
+      'the suffixed uid of a second copy, given first',
+      (h) => [{ raw: Y, uid: `${h}-2` }, X, X],
+      (h) => refusal(`${h}-2`, 1, 3),
+    ],
+  ];
+
+  test.each(cases)(
+    'is refused whatever the order (%s), at the start and at deliver(), adding nothing',
+    async (_case, list, refused) => {
+      const h = await contentUidOfX();
+      expect(await startError(list(h))).toEqual(refused(h));
+      const pop3 = await startPop3Mock({
+        users: { alice: { password: 'pw', messages: ['Subject: seed\r\n\r\nseed\r\n'] } },
+      });
+      try {
+        await expect(pop3.deliver('alice', list(h))).rejects.toThrow(refused(h));
+        expect((await fetchAll(pop3.port)).bodies).toEqual(['Subject: seed\r\n\r\nseed\r\n']);
+      } finally {
+        await pop3.close();
+      }
+    },
+  );
+
+  test('a message may be given its own content uid, in either order', async () => {
+    const h = await contentUidOfX();
+    for (const [list, expected] of [
+      [
+        [{ raw: X, uid: h }, Y],
+        [h, expect.any(String)],
+      ],
+      [
+        [Y, { raw: X, uid: h }],
+        [expect.any(String), h],
+      ],
+    ] as const) {
+      const pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages: [...list] } } });
+      try {
+        expect(await uids(pop3.port)).toEqual(expected);
+      } finally {
+        await pop3.close();
+      }
+    }
+  });
+});
+
+test('one uid given for two messages of a list is refused naming both', async () => {
+  const list = [
+    { raw: 'Subject: x\r\n\r\nx\r\n', uid: 'same' },
+    { raw: 'Subject: y\r\n\r\ny\r\n', uid: 'same' },
+  ];
+  expect(await startError(list)).toEqual(
+    new FixtureError('uid "same" given for raw (#2 of the messages added) is also given for raw (#1)'),
+  );
+});
