@@ -223,3 +223,34 @@ test('one uid given for two messages of a list is refused naming both', async ()
     new FixtureError('uid "same" given for raw (#2 of the messages added) is also given for raw (#1)'),
   );
 });
+
+describe('an empty file is what its kind says', () => {
+  // [what, the files written (empty unless given), the source, how many messages: each of 0 octets]
+  const cases: [string, [string, string?][], (dir: string) => MessageSource, number][] = [
+    ['an .eml file, one message', [['empty.eml']], (d) => join(d, 'empty.eml'), 1],
+    ['an .eml file in a folder, one message', [['f/empty.eml']], (d) => join(d, 'f'), 1],
+    ['a Maildir file, one message', [['md/cur/1']], (d) => join(d, 'md'), 1],
+    ['an mbox file, no messages', [['box.mbox']], (d) => join(d, 'box.mbox'), 0],
+    ['a file of another name, an mbox of no messages', [['inbox']], (d) => join(d, 'inbox'), 0],
+    ['a byte order mark alone, an mbox of no messages', [['inbox', '\uFEFF']], (d) => join(d, 'inbox'), 0],
+    [
+      'any file given with mboxFormat, an mbox of no messages',
+      [['empty.eml']],
+      (d) => ({ path: join(d, 'empty.eml'), mboxFormat: 'mboxrd' }),
+      0,
+    ],
+  ];
+
+  test.each(cases)('%s', async (_what, files, source, count) => {
+    for (const [file, text = ''] of files) {
+      mkdirSync(join(dir, file, '..'), { recursive: true });
+      writeFileSync(join(dir, file), text);
+    }
+    const pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages: [source(dir)] } } });
+    try {
+      expect(await fetchAll(pop3.port)).toEqual({ stat: `+OK ${count} 0`, bodies: Array(count).fill('') });
+    } finally {
+      await pop3.close();
+    }
+  });
+});
