@@ -254,3 +254,36 @@ describe('an empty file is what its kind says', () => {
     }
   });
 });
+
+describe('a file named .mbox is read as an mbox, and empty lines before its first separator are skipped', () => {
+  const one = 'Subject: one\r\n\r\nfirst\r\n';
+  const two = 'Subject: two\r\n\r\nsecond\r\n';
+  const mbox = `From a@example.com Sat Jan  1 00:00:00 2000\r\n${one}\r\nFrom b@example.com Sat Jan  1 00:00:00 2000\r\n${two}`;
+
+  test.each([
+    ['empty lines first, .mbox name', 'lead.mbox', `\r\n\n${mbox}`],
+    ['empty lines first, no telling name', 'lead.txt', `\n\r\n${mbox}`],
+  ])('%s: its two messages, as Python reads it', async (_what, name, text) => {
+    writeFileSync(join(dir, name), text);
+    const pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages: [join(dir, name)] } } });
+    try {
+      expect((await fetchAll(pop3.port)).bodies).toEqual([one, two]);
+    } finally {
+      await pop3.close();
+    }
+  });
+
+  test('an .mbox file with no separator is refused, not served as one message', async () => {
+    writeFileSync(join(dir, 'broken.mbox'), 'Subject: no separator\r\n\r\nbody\r\n');
+    const outcome = await startPop3Mock({
+      users: { alice: { password: 'pw', messages: [join(dir, 'broken.mbox')] } },
+    }).then(
+      async (pop3) => {
+        await pop3.close();
+        return 'the server started';
+      },
+      (error: unknown) => error,
+    );
+    expect(String(outcome)).toMatch(/not an mbox file.*broken\.mbox/);
+  });
+});
