@@ -287,3 +287,22 @@ describe('a file named .mbox is read as an mbox, and empty lines before its firs
     expect(String(outcome)).toMatch(/not an mbox file.*broken\.mbox/);
   });
 });
+
+test('a folder whose only mail is an .mbox file is refused naming it, not started as an empty mailbox', async () => {
+  writeFileSync(
+    join(dir, 'inbox.mbox'),
+    'From a@example.com Sat Jan  1 00:00:00 2000\r\nSubject: one\r\n\r\nx\r\n',
+  );
+  writeFileSync(join(dir, 'README.txt'), 'fixtures\n');
+  const outcome = await startPop3Mock({ users: { alice: { password: 'pw', messages: [dir] } } }).then(
+    async (pop3) => {
+      await pop3.close();
+      return 'the server started';
+    },
+    (error: unknown) => error,
+  );
+  expect(outcome).toBeInstanceOf(FixtureError);
+  expect(String(outcome)).toContain(
+    "holds no .eml file but inbox.mbox: a folder is read for its .eml files, each one message; give the mbox file's path",
+  );
+});
