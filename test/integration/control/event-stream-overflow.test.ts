@@ -68,8 +68,10 @@ test('GET /api/events: a reader that leaves too much unread gets an overflow eve
   expect(last).toMatch(/^event: overflow\ndata: \{"unread":\d+\}$/);
   const unread = (JSON.parse(last.split('data: ')[1]!) as { unread: number }).unread;
   expect(unread).toBeGreaterThan(MAX_UNREAD_OCTETS);
-  // Every block before it is a whole event: nothing was cut in the middle.
-  for (const block of blocks.slice(1, -1)) expect(block).toMatch(/^event: [a-z-]+\ndata: \{.*\}$/s);
+  // Every block before it is a whole event: nothing was cut in the middle. (One expect over
+  // the blocks that are not: an expect per block, about 66,000 of them, took 4 s of CPU.)
+  const cut = blocks.slice(1, -1).filter((block) => !/^event: [a-z-]+\ndata: \{.*\}$/s.test(block));
+  expect(cut).toEqual([]);
   // And the server kept what it had taken, no more: fewer events arrived than the sessions made.
   const arrived = blocks.filter((block) => block.startsWith('event: command')).length;
   expect(arrived).toBeLessThan(4 * 12_503);
