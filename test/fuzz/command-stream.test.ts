@@ -81,7 +81,7 @@ const ending = fc.oneof(
   { weight: 1, arbitrary: fc.constant<Ending>('destroy') },
 );
 
-const RUNS = 1500;
+const RUNS = 500;
 
 test(
   'fuzz: any byte stream gets well-formed replies, ends, and changes the mailbox only through QUIT',

@@ -233,7 +233,7 @@ function tame(drawn: unknown): unknown {
 // ---------------------------------------------------------------------------
 // The properties
 
-const OPTION_RUNS = 60;
+const OPTION_RUNS = 20;
 test(
   'startPop3Mock: resolves, or rejects with an InputError or a FixtureError',
   async () => {
@@ -255,7 +255,7 @@ test(
   jestTimeout(OPTION_RUNS),
 );
 
-const RULE_RUNS = 150;
+const RULE_RUNS = 50;
 test(
   'use(): resolves, or rejects with an InputError and rules() unchanged',
   async () => {
@@ -303,7 +303,7 @@ async function request(method: string, path: string, body: unknown) {
   return { status: response.status, text };
 }
 
-const HTTP_RUNS = 150;
+const HTTP_RUNS = 50;
 test(
   'the control API: never a 5xx, a 4xx says why, a refused POST /api/faults stores nothing',
   async () => {

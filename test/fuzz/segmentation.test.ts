@@ -57,7 +57,7 @@ async function run(pop3: Pop3Mock, input: Buffer, pieces: readonly number[]) {
   };
 }
 
-const RUNS = 750;
+const RUNS = 250;
 
 test(
   'fuzz: where the stream is cut changes nothing in the replies or the mailbox',
