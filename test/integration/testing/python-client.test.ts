@@ -69,9 +69,27 @@ test('pop3-mock-client installs offline and its pytest suite passes against the 
   const complaints = install.output.replace(/^WARNING: Running pip as.*\n/m, '');
   expect({ code: install.code, complaints }).toEqual({ code: 0, complaints: '' });
 
+  // Other pytest plugins of the user's environment stay out (`-p no:NAME` each): this suite
+  // uses none, and one (hypothesis) added over a second to the run. The helper's own plugin
+  // is still loaded from its entry point, as a user's pytest loads it.
+  const plugins = await runPython([
+    '-c',
+    "import importlib.metadata as m; print(' '.join(e.name for e in m.entry_points(group='pytest11')))",
+  ]);
+  expect(plugins.code).toBe(0);
+  const others = plugins.output.split(/\s+/).filter((name) => name !== '' && name !== 'pop3_mock');
   const suite = await runPython(
     // -B: no __pycache__ in the repository; no cache provider: no .pytest_cache either.
-    ['-B', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', join('clients', 'python', 'tests')],
+    [
+      '-B',
+      '-m',
+      'pytest',
+      '-q',
+      '-p',
+      'no:cacheprovider',
+      ...others.flatMap((name) => ['-p', `no:${name}`]),
+      join('clients', 'python', 'tests'),
+    ],
     { PYTHONPATH: site, POP3_MOCK_CLI: cliPath },
   );
   // pytest's summary line names every outcome: only "N passed" (no failed, error, skipped or warnings).
