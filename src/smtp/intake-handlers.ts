@@ -150,7 +150,13 @@ export function intakeHandlers(target: SmtpTarget, settings: HandlerSettings): H
  * computes it once per transaction reset, before a later AUTH. `user` is
  * false or unset until AUTH succeeds.
  */
+/**
+ * The `with` keyword of RFC 3848: `SMTP` after HELO, `ESMTP` after EHLO, S
+ * for TLS, A for AUTH. The registry has no S or A form of `SMTP` (TLS and
+ * AUTH are ESMTP's), so a HELO session that used them is written `ESMTPS`,
+ * `ESMTPA` or `ESMTPSA`, never an unregistered `SMTPA`.
+ */
 function protocolOf(session: SMTPServerSession): string {
-  const base = session.openingCommand === 'EHLO' ? 'ESMTP' : 'SMTP';
-  return `${base}${session.secure ? 'S' : ''}${session.user ? 'A' : ''}`;
+  const suffix = `${session.secure ? 'S' : ''}${session.user ? 'A' : ''}`;
+  return session.openingCommand === 'EHLO' || suffix !== '' ? `ESMTP${suffix}` : 'SMTP';
 }

@@ -267,6 +267,31 @@ test('AUTH PLAIN acting for another identity (authzid) gets 535, as POP3 refuses
   await client.command('QUIT');
 });
 
+test('AUTH after HELO is received "with ESMTPA" (RFC 3848 has no SMTPA); plain HELO stays "with SMTP"', async () => {
+  pop3 = await startPop3Mock({ smtp: { auth: 'optional' }, users: { alice: 'a-pw' } });
+  const deliver = async (login: boolean) => {
+    const client = await RawClient.connect(pop3!.smtpPort!);
+    expect(await client.command('HELO client.test')).toMatch(/^250 /);
+    if (login) {
+      const token = Buffer.from('\0alice\0a-pw').toString('base64');
+      expect(await client.command(`AUTH PLAIN ${token}`)).toMatch(/^235 /);
+    }
+    expect(await client.command('MAIL FROM:<s@example.com>')).toMatch(/^250 /);
+    expect(await client.command('RCPT TO:<alice@example.com>')).toMatch(/^250 /);
+    expect(await client.command('DATA')).toMatch(/^354 /);
+    expect(await client.command('Subject: helo\r\n\r\nbody\r\n.')).toMatch(/^250 /);
+    await client.command('QUIT');
+  };
+  await deliver(true);
+  await deliver(false);
+  const [withAuth, plain] = pop3
+    .mailbox('alice')
+    .messages()
+    .map((m) => m.bytes.toString('latin1'));
+  expect(withAuth).toMatch(/\tby [^\r]* with ESMTPA\r\n/);
+  expect(plain).toMatch(/\tby [^\r]* with SMTP\r\n/);
+});
+
 test('SMTPUTF8 (RFC 6531): the trace headers keep UTF-8 addresses and say UTF8SMTP', async () => {
   const clock = new FakeClock(Date.UTC(2026, 0, 1, 12, 30, 5));
   pop3 = await startPop3Mock({ smtp: { createUsers: true }, clock });
