@@ -503,7 +503,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /**
    * Removes one fault rule by id; false when there was none. What the rule
    * holds is let go (a hung or delayed reply goes out, a stalled or throttled
-   * one goes on at full speed); what other rules hold stays held.
+   * one goes on at full speed, a `failHandshake()` whose `+OK` is out fails
+   * at once: that `+OK` cannot be taken back); what other rules hold stays held.
    */
   removeRule(id: string): boolean {
     return this.faults.remove(id);

@@ -145,16 +145,13 @@ export function intakeHandlers(target: SmtpTarget, settings: HandlerSettings): H
 }
 
 /**
- * RFC 3848's "with" keyword: ESMTP, plus S under TLS and A after AUTH.
- * Worked out here rather than read from smtp-server's session, which
- * computes it once per transaction reset, before a later AUTH. `user` is
- * false or unset until AUTH succeeds.
- */
-/**
  * The `with` keyword of RFC 3848: `SMTP` after HELO, `ESMTP` after EHLO, S
  * for TLS, A for AUTH. The registry has no S or A form of `SMTP` (TLS and
  * AUTH are ESMTP's), so a HELO session that used them is written `ESMTPS`,
- * `ESMTPA` or `ESMTPSA`, never an unregistered `SMTPA`.
+ * `ESMTPA` or `ESMTPSA`, never an unregistered `SMTPA`. Worked out here
+ * rather than read from smtp-server's session, which computes it once per
+ * transaction reset, before a later AUTH. `user` is false or unset until
+ * AUTH succeeds.
  */
 function protocolOf(session: SMTPServerSession): string {
   const suffix = `${session.secure ? 'S' : ''}${session.user ? 'A' : ''}`;

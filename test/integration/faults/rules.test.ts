@@ -338,6 +338,19 @@ describe('the rule API', () => {
     });
   });
 
+  test('removeRule() of a failHandshake() whose +OK is out fails the handshake at once: the +OK cannot be taken back', async () => {
+    const rule = on('STLS').failHandshake();
+    await withMock(aliceAndBob(), async (pop3) => {
+      await pop3.use(rule);
+      const client = await RawClient.connect(pop3.port);
+      expect(await client.command('STLS')).toMatch(/^\+OK/);
+      expect(pop3.removeRule(rule.id)).toBe(true);
+      // No handshake byte sent: the junk and the FIN come all the same.
+      expect((await client.readToEnd()).toString('latin1')).toBe('this is not TLS\r\n');
+      expect((await pop3.sessionEnd()).endReason).toBe('fault');
+    });
+  });
+
   test("a faults file's rule-N moves the id sequence past it: a rule built later never shares its id", async () => {
     const before = on('NOOP').reply('-ERR built before the file');
     const n = Number(before.id.replace('rule-', ''));
