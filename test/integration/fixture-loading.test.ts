@@ -288,21 +288,26 @@ describe('a file named .mbox is read as an mbox, and empty lines before its firs
   });
 });
 
-test('a folder whose only mail is an .mbox file is refused naming it, not started as an empty mailbox', async () => {
-  writeFileSync(
-    join(dir, 'inbox.mbox'),
-    'From a@example.com Sat Jan  1 00:00:00 2000\r\nSubject: one\r\n\r\nx\r\n',
-  );
-  writeFileSync(join(dir, 'README.txt'), 'fixtures\n');
-  const outcome = await startPop3Mock({ users: { alice: { password: 'pw', messages: [dir] } } }).then(
-    async (pop3) => {
-      await pop3.close();
-      return 'the server started';
-    },
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(FixtureError);
-  expect(String(outcome)).toContain(
-    "holds no .eml file but inbox.mbox: a folder is read for its .eml files, each one message; give the mbox file's path",
-  );
+describe('a folder that holds an mbox is refused naming it, not started with an empty or short mailbox', () => {
+  const box = 'From a@example.com Sat Jan  1 00:00:00 2000\r\nSubject: one\r\n\r\nx\r\n';
+  test.each([
+    ['an .mbox file beside a README', 'f', ['inbox.mbox', 'README.txt'], 'inbox.mbox'],
+    ["Apple Mail's export folder, Inbox.mbox/mbox", 'Inbox.mbox', ['mbox', 'table_of_contents'], 'mbox'],
+    ['an .mbox file beside an .eml file', 'mixed', ['1.eml', 'archive.mbox'], 'archive.mbox'],
+  ])('%s', async (_what, folder, files, named) => {
+    mkdirSync(join(dir, folder));
+    for (const file of files)
+      writeFileSync(join(dir, folder, file), file.includes('mbox') ? box : 'Subject: e\r\n\r\ne\r\n');
+    const outcome = await startPop3Mock({
+      users: { alice: { password: 'pw', messages: [join(dir, folder)] } },
+    }).then(
+      async (pop3) => {
+        await pop3.close();
+        return 'the server started';
+      },
+      (error: unknown) => error,
+    );
+    expect(outcome).toBeInstanceOf(FixtureError);
+    expect(String(outcome)).toContain(`holds ${named}, mail a folder load does not read`);
+  });
 });
