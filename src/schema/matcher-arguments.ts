@@ -22,23 +22,17 @@ const END_REASONS: Readonly<Record<EndReason, true>> = {
   refused: true,
 };
 
-export const endReason = z.enum(Object.keys(END_REASONS) as [EndReason, ...EndReason[]]);
-
-/** `toHaveReceivedCommand`'s options: `pop3.verify()`'s without the pattern. */
-export const verifyCountOptions = z.strictObject({ times: times.optional(), ...sessionFilter });
-
-export const matcherPattern = codePattern;
-export const matcherPatterns = z.array(codePattern, { error: 'expected an array of command patterns' });
-export { filterOptions as matcherFilter };
+const endReason = z.enum(Object.keys(END_REASONS) as [EndReason, ...EndReason[]]);
 
 /** Message numbers or UIDs, not a mix of both. */
-export const messageList = z
+const messageList = z
   .array(z.union([int(1), z.string().min(1)], { error: 'expected a message number or a UID' }), {
     error: 'expected an array of message numbers or UIDs',
   })
   .refine((list) => list.every((m) => typeof m === 'number') || list.every((m) => typeof m === 'string'), {
     error: 'expected message numbers or UIDs, not a mix of both',
-  });
+  })
+  .readonly();
 
 const tlsCause = z.string().superRefine((value, ctx) => {
   if ((TLS_FAILURE_CAUSES as readonly string[]).includes(value)) return;
@@ -50,8 +44,31 @@ const tlsCause = z.string().superRefine((value, ctx) => {
   });
 }) as unknown as z.ZodType<TlsFailureCause>;
 
-/** `toHaveRefusedTls`'s and `toHaveTlsFailure`'s options. */
-export const tlsExpectation = z.strictObject({
-  cause: z.union([tlsCause, z.array(tlsCause).min(1)]).optional(),
-  sessionId: int(1).optional(),
+// Each matcher's arguments after the received value, as one object: an
+// error names the argument (`options.sesionId`, `reason`).
+
+/** `toHaveReceivedCommand`: a pattern, and `pop3.verify()`'s options without it. */
+export const receivedCommandArguments = z.object({
+  pattern: codePattern,
+  options: z.strictObject({ times: times.optional(), ...sessionFilter }),
+});
+
+/** `toHaveReceivedCommands`. */
+export const receivedCommandsArguments = z.object({
+  patterns: z.array(codePattern, { error: 'expected an array of command patterns' }).readonly(),
+  options: filterOptions,
+});
+
+/** `toHaveDeletedMessages`, `toHaveRetrievedMessages`. */
+export const messageSetArguments = z.object({ expected: messageList, options: filterOptions });
+
+/** `toHaveEndedWith`. */
+export const endedWithArguments = z.object({ reason: endReason, options: filterOptions });
+
+/** `toHaveRefusedTls`, `toHaveTlsFailure`. */
+export const tlsArguments = z.object({
+  options: z.strictObject({
+    cause: z.union([tlsCause, z.array(tlsCause).min(1)]).optional(),
+    sessionId: int(1).optional(),
+  }),
 });

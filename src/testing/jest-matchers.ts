@@ -1,10 +1,8 @@
 import {
-  endReason,
-  matcherFilter,
-  matcherPattern,
-  matcherPatterns,
-  messageList,
-  verifyCountOptions,
+  endedWithArguments,
+  messageSetArguments,
+  receivedCommandArguments,
+  receivedCommandsArguments,
 } from '../schema/matcher-arguments';
 import type { ExportableSession } from '../transcript/json-export';
 import { type CommandPattern, describePattern, locateCommands } from '../transcript/pattern';
@@ -14,7 +12,7 @@ import type { EndReason, TlsFailureCause, TlsRefusalCause } from '../vocabulary'
 import {
   badExpectation,
   cannotTell,
-  checkArgument,
+  checkArguments,
   hint,
   type MatcherThis,
   type Pop3MatcherResult,
@@ -95,11 +93,9 @@ function toHaveReceivedCommand(
   const isNot = this?.isNot === true;
   const s = sessionsOf(received);
   if ('error' in s) return badExpectation(name, isNot, s.error);
-  const checkedPattern = checkArgument(name, isNot, 'pattern', matcherPattern, pattern);
-  if ('failed' in checkedPattern) return checkedPattern.failed;
-  const checked = checkArgument(name, isNot, 'options', verifyCountOptions, givenOptions);
-  if ('failed' in checked) return checked.failed;
-  const options = checked.value;
+  const args = checkArguments(name, isNot, receivedCommandArguments, { pattern, options: givenOptions });
+  if ('failed' in args) return args.failed;
+  const { options } = args.value;
   const result = checkReceived(s.records, pattern, options, s.dropped(options), isNot);
   return { pass: result.pass, message: () => `${hint(name, 'pattern')}${result.message}` };
 }
@@ -114,11 +110,9 @@ function toHaveReceivedCommands(
   const isNot = this?.isNot === true;
   const s = sessionsOf(received);
   if ('error' in s) return badExpectation(name, isNot, s.error);
-  const checkedPatterns = checkArgument(name, isNot, 'patterns', matcherPatterns, patterns);
-  if ('failed' in checkedPatterns) return checkedPatterns.failed;
-  const checked = checkArgument(name, isNot, 'options', matcherFilter, givenOptions);
-  if ('failed' in checked) return checked.failed;
-  const options = checked.value;
+  const args = checkArguments(name, isNot, receivedCommandsArguments, { patterns, options: givenOptions });
+  if ('failed' in args) return args.failed;
+  const { options } = args.value;
   const dropped = s.dropped(options);
   const result = checkSequence(s.records, patterns, options, dropped);
   // Found in the kept sessions holds for all of them; not found may be in a dropped one.
@@ -139,11 +133,9 @@ function messageSet(
 ): Pop3MatcherResult {
   const s = sessionsOf(received);
   if ('error' in s) return badExpectation(name, isNot, s.error);
-  const checkedList = checkArgument(name, isNot, 'expected', messageList, expected);
-  if ('failed' in checkedList) return checkedList.failed;
-  const checked = checkArgument(name, isNot, 'options', matcherFilter, givenOptions);
-  if ('failed' in checked) return checked.failed;
-  const options = checked.value;
+  const args = checkArguments(name, isNot, messageSetArguments, { expected, options: givenOptions });
+  if ('failed' in args) return args.failed;
+  const { options } = args.value;
   const byNumber = expected.every((e) => typeof e === 'number');
   // An exact set: a dropped session may hold a message more, or one of those expected.
   const dropped = s.dropped(options);
@@ -230,11 +222,9 @@ function toHaveEndedWith(
   const isNot = this?.isNot === true;
   const s = sessionsOf(received);
   if ('error' in s) return badExpectation(name, isNot, s.error);
-  const checkedReason = checkArgument(name, isNot, 'reason', endReason, reason);
-  if ('failed' in checkedReason) return checkedReason.failed;
-  const checked = checkArgument(name, isNot, 'options', matcherFilter, givenOptions);
-  if ('failed' in checked) return checked.failed;
-  const options = checked.value;
+  const args = checkArguments(name, isNot, endedWithArguments, { reason, options: givenOptions });
+  if ('failed' in args) return args.failed;
+  const { options } = args.value;
   const sessions = filterSessions(s.records, options);
   const target = sessions.at(-1);
   // The last session may be a dropped one: it began after the last one kept.

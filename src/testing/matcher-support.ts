@@ -103,23 +103,23 @@ export function badExpectation(name: string, isNot: boolean, text: string): Pop3
   return { pass: isNot, message: () => `${hint(name)}${text}` };
 }
 
-/** An argument as its schema gave it back, or the failure a matcher returns when it cannot read it. */
-export type CheckedArgument<T> = { readonly value: T } | { readonly failed: Pop3MatcherResult };
+/** A matcher's arguments as their schema gave them back, or the failure it returns when it cannot read them. */
+export type CheckedArguments<T> = { readonly value: T } | { readonly failed: Pop3MatcherResult };
 
 /**
- * Checks one argument of a matcher against its schema (src/schema, the same
- * definitions the API's doors use): a misspelt option, reason or cause fails
- * `expect(...)` and `.not` alike, naming the path and what was expected.
+ * Checks a matcher's arguments (after the received value, as one object) against
+ * their schema (src/schema/matcher-arguments.ts, built on the API's own): a
+ * misspelt option, reason or cause fails `expect(...)` and `.not` alike,
+ * naming the path and what was expected.
  */
-export function checkArgument<S extends z.ZodType>(
+export function checkArguments<S extends z.ZodType>(
   name: string,
   isNot: boolean,
-  at: string,
   schema: S,
-  value: unknown,
-): CheckedArgument<z.output<S>> {
+  args: z.input<S>,
+): CheckedArguments<z.output<S>> {
   try {
-    return { value: checkInput(schema, value, { source: `${name}()`, at }) };
+    return { value: checkInput(schema, args, { source: `${name}()` }) };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     return { failed: badExpectation(name, isNot, `pop3-mock: ${error.message}.`) };

@@ -1,4 +1,4 @@
-import { tlsExpectation } from '../schema/matcher-arguments';
+import { tlsArguments } from '../schema/matcher-arguments';
 import type { ExportableSession } from '../transcript/json-export';
 import { filterSessions, listSessions, type SessionFilter } from '../transcript/query';
 import { isClientRefusal } from '../transcript/tls-causes';
@@ -14,7 +14,7 @@ import type { TlsFailureCause, TlsNonRefusalCause, TlsRefusalCause } from '../vo
 import {
   badExpectation,
   cannotTell,
-  checkArgument,
+  checkArguments,
   hint,
   type MatcherThis,
   type Pop3MatcherResult,
@@ -79,9 +79,9 @@ function readArguments(
 ): Read | Pop3MatcherResult {
   const s = sessionsOf(received);
   if ('error' in s) return badExpectation(name, isNot, s.error);
-  const checked = checkArgument(name, isNot, 'options', tlsExpectation, expected ?? {});
-  if ('failed' in checked) return checked.failed;
-  const { cause, sessionId } = checked.value;
+  const args = checkArguments(name, isNot, tlsArguments, { options: expected ?? {} });
+  if ('failed' in args) return args.failed;
+  const { cause, sessionId } = args.value.options;
   const filter = { sessionId };
   const causes = cause === undefined ? undefined : Array.isArray(cause) ? cause : [cause];
   return { s, sessions: filterSessions(s.records, filter), filter, causes };
