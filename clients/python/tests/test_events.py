@@ -162,14 +162,15 @@ def test_iteration_stops_when_the_server_stops(pop3_mock_factory):
 
 
 def test_an_overflow_raises_after_the_events_read_before_it(pop3):
-    # Large events: a 998-octet reply line and the fault's description for each NOOP (about 2.2 kB).
+    # Large events: each NOOP's fault event describes its 30-line reply (about 31 kB with the others).
+    # Few commands, many octets: the server's cost goes with the commands, the overflow with the octets.
     pop3.add_fault(
         {
             'trigger': {'point': 'command', 'verbs': ['NOOP']},
-            'action': {'type': 'reply', 'lines': ['+OK ' + 'x' * 990]},
+            'action': {'type': 'reply', 'lines': ['+OK ' + 'x' * 990] + ['x' * 998] * 29},
         }
     )
-    count = 15_000  # about 33 MB of events: the 8 MiB limit and the kernel's socket buffers, twice over
+    count = 1_200  # about 38 MB of events: the 8 MiB limit and the kernel's socket buffers, twice over
     with pop3.events() as stream:
         with socket.create_connection((pop3.host, pop3.port), timeout=30) as client:
             client.sendall(b'USER alice\r\nPASS secret\r\n' + b'NOOP\r\n' * count + b'QUIT\r\n')
