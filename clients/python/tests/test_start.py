@@ -40,23 +40,24 @@ def test_a_missing_fixture_reports_exit_code_4(tmp_path):
 
 
 def test_a_port_in_use_reports_exit_code_3():
-    with Pop3Mock() as first:
+    # Taken by a plain listening socket: a second CLI would cost a node start.
+    with socket.create_server(('127.0.0.1', 0)) as taken:
         with pytest.raises(StartError) as caught:
-            Pop3Mock(port=first.port)
+            Pop3Mock(port=taken.getsockname()[1])
     assert caught.value.exit_code == 3
     assert 'port in use' in str(caught.value)
 
 
 def test_a_command_that_never_prints_its_ready_line_times_out():
     # A stand-in CLI that blocks on its stdin, which the helper keeps open.
-    silent = [sys.executable, '-c', 'import sys; sys.stdin.read()']
+    silent = [sys.executable, '-S', '-c', 'import sys; sys.stdin.read()']
     with pytest.raises(StartError) as caught:
         Pop3Mock(command=silent, startup_timeout=0.2)
     assert 'printed no ready line within 0.2 s' in str(caught.value)
 
 
 def test_a_command_that_prints_something_else_is_refused():
-    chatty = [sys.executable, '-c', 'print("hello")']
+    chatty = [sys.executable, '-S', '-c', 'print("hello")']
     with pytest.raises(StartError, match="printed b'hello' instead of its ready line"):
         Pop3Mock(command=chatty)
 
