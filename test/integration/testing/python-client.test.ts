@@ -16,21 +16,17 @@ import { pythonExecutable } from '../../helpers/clients/python-poplib';
 
 const root = resolve(__dirname, '../../..');
 let workDir: string;
-let cliPath: string;
 let python: string;
 let removeBundle = () => {};
 
 beforeAll(async () => {
-  const [bundle, executable] = await Promise.all([bundleSource('cli.ts', 'cli.js'), pythonExecutable()]);
-  cliPath = bundle.file;
-  python = executable;
+  python = await pythonExecutable();
   workDir = mkdtempSync(join(tmpdir(), 'pop3-mock-python-client-'));
   // A copy: the build must not write into the repository.
   cpSync(join(root, 'clients', 'python'), join(workDir, 'source'), {
     recursive: true,
     filter: (path) => !path.includes('__pycache__'),
   });
-  removeBundle = bundle.remove;
 }, 10_000);
 
 afterAll(() => {
@@ -52,30 +48,34 @@ function runPython(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
 
 test('pop3-mock-client installs offline and its pytest suite passes against the CLI', async () => {
   const site = join(workDir, 'site');
-  const install = await runPython([
-    '-m',
-    'pip',
-    'install',
-    '--no-index',
-    '--no-build-isolation',
-    '--no-deps',
-    '--quiet',
-    '--disable-pip-version-check',
-    '--target',
-    site,
-    join(workDir, 'source'),
+  // Other pytest plugins of the user's environment stay out (`-p no:NAME` each): this suite
+  // uses none, and one (hypothesis) added over a second to the run. The helper's own plugin
+  // is still loaded from its entry point, as a user's pytest loads it. The CLI is bundled,
+  // the package installed and the plugins listed at once: none needs another.
+  const [bundle, install, plugins] = await Promise.all([
+    bundleSource('cli.ts', 'cli.js'),
+    runPython([
+      '-m',
+      'pip',
+      'install',
+      '--no-index',
+      '--no-build-isolation',
+      '--no-deps',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--target',
+      site,
+      join(workDir, 'source'),
+    ]),
+    runPython([
+      '-c',
+      "import importlib.metadata as m; print(' '.join(e.name for e in m.entry_points(group='pytest11')))",
+    ]),
   ]);
+  removeBundle = bundle.remove;
   // pip says nothing with --quiet but its warning about running as root (in CI containers).
   const complaints = install.output.replace(/^WARNING: Running pip as.*\n/m, '');
   expect({ code: install.code, complaints }).toEqual({ code: 0, complaints: '' });
-
-  // Other pytest plugins of the user's environment stay out (`-p no:NAME` each): this suite
-  // uses none, and one (hypothesis) added over a second to the run. The helper's own plugin
-  // is still loaded from its entry point, as a user's pytest loads it.
-  const plugins = await runPython([
-    '-c',
-    "import importlib.metadata as m; print(' '.join(e.name for e in m.entry_points(group='pytest11')))",
-  ]);
   expect(plugins.code).toBe(0);
   const others = plugins.output.split(/\s+/).filter((name) => name !== '' && name !== 'pop3_mock');
   const suite = await runPython(
@@ -90,7 +90,7 @@ test('pop3-mock-client installs offline and its pytest suite passes against the 
       ...others.flatMap((name) => ['-p', `no:${name}`]),
       join('clients', 'python', 'tests'),
     ],
-    { PYTHONPATH: site, POP3_MOCK_CLI: cliPath },
+    { PYTHONPATH: site, POP3_MOCK_CLI: bundle.file },
   );
   // pytest's summary line names every outcome: only "N passed" (no failed, error, skipped or warnings).
   const summary = suite.output.trim().split('\n').at(-1) ?? '';
