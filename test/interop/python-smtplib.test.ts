@@ -50,11 +50,13 @@ test('STARTTLS and login(): ESMTPSA, the body as sent', async () => {
 test('SMTPS: a wrong password is SMTPAuthenticationError 535; without login, 530', async () => {
   pop3 = await startPop3Mock({ smtp: { tlsPort: 0, auth: 'required' }, users: { alice: 'a-pw' } });
   const spec = { port: pop3.smtpTlsPort!, mode: 'smtps' as const, ca: pop3.tls.ca, ...envelope };
-  expect(await sendWithSmtplib({ ...spec, user: 'alice', password: 'nope' }, message)).toMatchObject({
-    error: 'SMTPAuthenticationError',
-    code: 535,
-  });
-  expect(await sendWithSmtplib(spec, message)).toMatchObject({ error: 'SMTPSenderRefused', code: 530 });
+  // Two clients at once: neither delivers, so neither depends on the other (each costs the intake's wait).
+  const [wrongPassword, noLogin] = await Promise.all([
+    sendWithSmtplib({ ...spec, user: 'alice', password: 'nope' }, message),
+    sendWithSmtplib(spec, message),
+  ]);
+  expect(wrongPassword).toMatchObject({ error: 'SMTPAuthenticationError', code: 535 });
+  expect(noLogin).toMatchObject({ error: 'SMTPSenderRefused', code: 530 });
   expect(pop3.mailbox('alice').messages()).toHaveLength(0);
   expect(await sendWithSmtplib({ ...spec, user: 'alice', password: 'a-pw' }, message)).toEqual({
     ok: { refused: {} },
@@ -66,16 +68,13 @@ test('SMTPS: a wrong password is SMTPAuthenticationError 535; without login, 530
 test('an unknown recipient is refused with 550; an oversized message with 552', async () => {
   pop3 = await startPop3Mock({ smtp: { maxSize: 100 }, users: { alice: 'a-pw' } });
   const spec = { port: pop3.smtpPort!, mode: 'plain' as const, from: 'py@example.com' };
-  expect(
-    await sendWithSmtplib({ ...spec, to: ['ghost@example.com'] }, 'Subject: x\r\n\r\ny\r\n'),
-  ).toMatchObject({
-    error: 'SMTPRecipientsRefused',
-    code: 550,
-  });
-  // smtplib announces SIZE= in MAIL FROM when the server offers SIZE.
-  expect(await sendWithSmtplib({ ...spec, to: ['alice@example.com'] }, message.repeat(3))).toMatchObject({
-    error: 'SMTPSenderRefused',
-    code: 552,
-  });
+  // Two clients at once: neither delivers, so neither depends on the other (each costs the intake's wait).
+  const [unknown, oversized] = await Promise.all([
+    sendWithSmtplib({ ...spec, to: ['ghost@example.com'] }, 'Subject: x\r\n\r\ny\r\n'),
+    // smtplib announces SIZE= in MAIL FROM when the server offers SIZE.
+    sendWithSmtplib({ ...spec, to: ['alice@example.com'] }, message.repeat(3)),
+  ]);
+  expect(unknown).toMatchObject({ error: 'SMTPRecipientsRefused', code: 550 });
+  expect(oversized).toMatchObject({ error: 'SMTPSenderRefused', code: 552 });
   expect(pop3.mailbox('alice').messages()).toHaveLength(0);
 });
