@@ -4,10 +4,10 @@ import type { Pop3Event, Pop3EventType, ReplyStatus, SessionState } from '../voc
 type EventOf<T extends Pop3EventType> = Extract<Pop3Event, { type: T }>;
 type FieldsOf<T extends Pop3EventType> = Exclude<keyof EventOf<T>, 'type' | 'sessionId' | 'at'>;
 /**
- * How a field is kept once its session ended: `text`, a string the session
- * made (a command line, a reply line), goes into the one string of the sealed
- * log; a `value` (a number, a list, a name from a small set, a string the
- * record or the mailbox holds anyway) stays in its slot.
+ * How a field is kept: `text`, a string the session made (a command line, a
+ * reply line), goes into the one string of the sealed log, its slot holding
+ * its length; a `value` (a number, a list, a name from a small set, a string
+ * the record or the mailbox holds anyway) stays in its slot.
  */
 type KindOf<V> = [V] extends [string | undefined] ? 'text' | 'value' : 'value';
 
@@ -59,9 +59,6 @@ const FIELDS = perType((type): readonly string[] => Object.keys(FIELD_KINDS[type
 const IS_TEXT = perType((type): readonly boolean[] =>
   Object.values(FIELD_KINDS[type]).map((kind) => kind === 'text'),
 );
-/** How many slots and texts an event of each type fills (the head not counted). */
-const VALUE_COUNT = perType((type) => IS_TEXT[type].filter((text) => !text).length);
-const TEXT_COUNT = perType((type) => IS_TEXT[type].filter((text) => text).length);
 
 const NUMBER = perType((_type, number) => number);
 // The lazy path's types, looked up once.
@@ -69,23 +66,25 @@ const COMMAND = NUMBER.command;
 const REPLY = NUMBER.reply;
 const TYPE_SPAN = 16;
 if (TYPES.length > TYPE_SPAN) throw new Error('event-log: more event types than TYPE_SPAN holds');
+/** The texts of a sealed log: none (never written to: see EventLog.textsOut). */
+const NO_TEXTS: string[] = Object.freeze([]) as unknown as string[];
 /** Where a command's arguments were: they are its line's, made again from it when read. */
 const ARGS_OF_RAW = Symbol('arguments of the line');
 
 /**
- * Per type: puts the event's values in `slots` from `n` (returning where the
- * next goes) and appends its texts to `texts`, each in {@link FIELD_KINDS}'
- * order. One small function per type reads the event's fields by name,
- * where a loop over field names read them by computed key from events of a
- * dozen shapes (with the texts kept apart, a fifth less recorder time:
- * bench/README.md). The test `event-log.test.ts` checks that every field of
- * every type comes back.
+ * Per type: puts the event's fields in `slots` from `n`, each in
+ * {@link FIELD_KINDS}' order, returning where the next goes; a text goes
+ * through {@link textSlot}. One small function per type reads the event's
+ * fields by name, where a loop over field names read them by computed key
+ * from events of a dozen shapes (a fifth less recorder time: bench/README.md).
+ * The test `event-log.test.ts` checks that every field of every type comes
+ * back.
  */
 type Encoder<T extends Pop3EventType> = (
   event: EventOf<T>,
   slots: unknown[],
   n: number,
-  texts: unknown[],
+  texts: string[],
 ) => number;
 const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
   'session-start': (e, s, n) => {
@@ -100,8 +99,8 @@ const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
   reply: (e, s, n, t) => writeReply(s, n, t, e.status, e.line, e.bytes),
   'reply-unsent': (e, s, n, t) => {
     s[n] = e.status;
-    t.push(e.line);
-    return n + 1;
+    s[n + 1] = textSlot(e.line, t);
+    return n + 2;
   },
   auth: (e, s, n) => {
     s[n] = e.user;
@@ -111,8 +110,8 @@ const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
   },
   'sasl-response': (e, s, n, t) => {
     s[n] = e.mechanism;
-    t.push(e.raw);
-    return n + 1;
+    s[n + 1] = textSlot(e.raw, t);
+    return n + 2;
   },
   state: (e, s, n) => {
     s[n] = e.from;
@@ -127,13 +126,14 @@ const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
   'tls-failed': (e, s, n, t) => {
     s[n] = e.mode;
     s[n + 1] = e.cause;
-    t.push(e.code, e.reason);
-    return n + 2;
+    s[n + 2] = textSlot(e.code, t);
+    s[n + 3] = textSlot(e.reason, t);
+    return n + 4;
   },
   'plaintext-dropped': (e, s, n, t) => {
-    t.push(e.raw);
-    s[n] = e.cause;
-    return n + 1;
+    s[n] = textSlot(e.raw, t);
+    s[n + 1] = e.cause;
+    return n + 2;
   },
   retrieve: (e, s, n) => {
     s[n] = e.number;
@@ -147,12 +147,13 @@ const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
   fault: (e, s, n, t) => {
     s[n] = e.ruleId;
     s[n + 1] = e.action;
-    t.push(e.description);
-    return n + 2;
+    s[n + 2] = textSlot(e.description, t);
+    return n + 3;
   },
-  'internal-error': (e, _slots, n, t) => {
-    t.push(e.message, e.stack);
-    return n;
+  'internal-error': (e, s, n, t) => {
+    s[n] = textSlot(e.message, t);
+    s[n + 1] = textSlot(e.stack, t);
+    return n + 2;
   },
   reset: (e, s, n) => {
     s[n] = e.startedAt;
@@ -169,13 +170,36 @@ const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
   },
 };
 
+/**
+ * A text field's slot: a string goes to `texts` and its slot holds its
+ * length (its place in the sealed log's one string); an absent one is
+ * undefined, and anything else (never one of the mock's own) is kept in a
+ * box, so it is not read as a length.
+ */
+function textSlot(value: unknown, texts: string[]): unknown {
+  if (typeof value === 'string') {
+    texts.push(value);
+    return value.length;
+  }
+  return value === undefined ? undefined : [value];
+}
+
+/**
+ * Each type's number and encoder, found by one Map lookup: a read of a table
+ * by type name (`ENCODERS[type]`) is a megamorphic keyed load, whose lookups
+ * in V8's stub cache were an eighth of the recorder's time.
+ */
+const BY_TYPE = new Map<Pop3EventType, { number: number; encode: Encoder<Pop3EventType> }>(
+  TYPES.map((type, number) => [type, { number, encode: ENCODERS[type] as Encoder<Pop3EventType> }]),
+);
+
 // Commands and replies, most of a session's events, come without an event
 // object when nobody listens to them (EventLog.command, .reply): their
 // fields are written from here on both paths.
 function writeCommand(
   s: unknown[],
   n: number,
-  t: unknown[],
+  t: string[],
   verb: string,
   args: readonly string[] | typeof ARGS_OF_RAW,
   raw: string,
@@ -183,23 +207,23 @@ function writeCommand(
 ): number {
   s[n] = verb;
   s[n + 1] = args;
-  s[n + 2] = state;
-  t.push(raw);
-  return n + 3;
+  s[n + 2] = textSlot(raw, t);
+  s[n + 3] = state;
+  return n + 4;
 }
 
 function writeReply(
   s: unknown[],
   n: number,
-  t: unknown[],
+  t: string[],
   status: ReplyStatus,
   line: string,
   bytes: number,
 ): number {
   s[n] = status;
-  s[n + 1] = bytes;
-  t.push(line);
-  return n + 2;
+  s[n + 1] = textSlot(line, t);
+  s[n + 2] = bytes;
+  return n + 3;
 }
 
 /**
@@ -212,19 +236,16 @@ function writeReply(
  * small integer, not a boxed number), the session id is not copied, and the
  * slot array is made at the size the caller expects, so it is not regrown
  * (and copied) while the session runs. The strings a session makes (command
- * lines, reply lines, ...) are kept apart, in `texts`; when the session ends
- * the log is sealed: they become one string, and each entry its length, so an
- * ended session is a few objects for the collector instead of dozens.
+ * lines, reply lines, ...) are kept apart, in `texts`, their slots holding
+ * their lengths; when the session ends the log is sealed: they become one
+ * string, so an ended session is a few objects for the collector instead of
+ * dozens, and sealing is one join.
  */
 export class EventLog {
   private slots: unknown[];
   private size = 0;
-  /**
-   * Every text field, in order: the string (or what was given) while the
-   * session runs; once sealed, the string's length (its place in `text`),
-   * undefined for an absent one, or anything else in a box.
-   */
-  private readonly texts: unknown[] = [];
+  /** The text fields' strings, in order, until the seal joins them into `text` ({@link NO_TEXTS} from then on). */
+  private texts: string[] = [];
   /** Once sealed: every text field's string, one after the other. */
   private text: string | undefined;
   private objects: Pop3Event[] | undefined;
@@ -236,10 +257,10 @@ export class EventLog {
 
   /** Appends `event`, of type `type` (`event.type`, read once by the caller); `base` is the session's start, which times are kept relative to. */
   push(event: Pop3Event, type: Pop3EventType, base: number): void {
-    const n = this.head(event.at - base, type, NUMBER[type]);
-    const firstText = this.texts.length;
-    this.size = (ENCODERS[type] as Encoder<Pop3EventType>)(event, this.slots, n, this.texts);
-    this.appended(firstText, event);
+    const { number, encode } = BY_TYPE.get(type)!;
+    const n = this.head(event.at - base, type, number);
+    this.size = encode(event, this.slots, n, this.textsOut());
+    this.appended(event);
   }
 
   /**
@@ -256,9 +277,8 @@ export class EventLog {
       return;
     }
     const n = this.head(at - base, 'command', COMMAND);
-    const firstText = this.texts.length;
-    this.size = writeCommand(this.slots, n, this.texts, verb, ARGS_OF_RAW, raw, state);
-    this.appended(firstText, undefined);
+    this.size = writeCommand(this.slots, n, this.textsOut(), verb, ARGS_OF_RAW, raw, state);
+    if (this.text !== undefined) this.appended(undefined);
   }
 
   /** Appends a reply given field by field, as {@link command} does a command. */
@@ -268,9 +288,8 @@ export class EventLog {
       return;
     }
     const n = this.head(at - base, 'reply', REPLY);
-    const firstText = this.texts.length;
-    this.size = writeReply(this.slots, n, this.texts, status, line, bytes);
-    this.appended(firstText, undefined);
+    this.size = writeReply(this.slots, n, this.textsOut(), status, line, bytes);
+    if (this.text !== undefined) this.appended(undefined);
   }
 
   /** Writes an event's head (its type, `number` in {@link NUMBER}, and time: one number when it can) at the end; returns where its fields go. */
@@ -286,11 +305,30 @@ export class EventLog {
     return n;
   }
 
-  /** An event was written, its texts from `firstText` on: kept as a sealed log keeps them, and as an object if the objects were made. */
-  private appended(firstText: number, event: Pop3Event | undefined): void {
-    // After the seal (no event of the mock's own comes then): texts join the one string (rare, so += will do).
-    if (this.text !== undefined) this.text += sealTexts(this.texts, firstText);
+  /**
+   * The list an event's texts are written to: the session's, or after the
+   * seal (no event of the mock's own comes then) a new one, which
+   * {@link appended} joins to the text.
+   */
+  private textsOut(): string[] {
+    if (this.text !== undefined) this.texts = [];
+    return this.texts;
+  }
+
+  /** An event was written: its texts kept as a sealed log keeps them, and it kept as an object if the objects were made. */
+  private appended(event: Pop3Event | undefined): void {
+    // After the seal: the texts join the one string (rare, so += will do).
+    if (this.text !== undefined) this.joinTexts();
     if (event) this.objects?.push(event);
+  }
+
+  /** The texts written so far go to the end of `text`, and the list is let go. */
+  private joinTexts(): void {
+    // join, not +=: one flat string, where += would keep a chain of pieces for the collector.
+    const joined = this.texts.join('');
+    this.text = this.text === undefined ? joined : this.text + joined;
+    // A shared empty list, not `length = 0` (a call into the runtime, per session).
+    this.texts = NO_TEXTS;
   }
 
   /** Slots filled so far: the size to expect for the next session. */
@@ -298,14 +336,10 @@ export class EventLog {
     return this.size;
   }
 
-  /**
-   * The session ended: the texts it made go into one string, each entry
-   * holding its length instead, and the slots made and not filled are given
-   * back.
-   */
+  /** The session ended: the texts it made go into one string, and the slots made and not filled are given back. */
   seal(): void {
     if (this.text !== undefined) return;
-    this.text = sealTexts(this.texts, 0);
+    this.joinTexts();
     if (this.slots.length > this.size) this.slots.length = this.size;
   }
 
@@ -338,27 +372,29 @@ export class EventLog {
         typeof head === 'string'
           ? { type: head as Pop3EventType, time: slots[i++] as number }
           : splitHead(head as number);
+      const fields = FIELDS[type];
+      const isText = IS_TEXT[type];
       if (only !== undefined && type !== only) {
         // Passed over: only its place in the slots, the texts and the text move on.
-        i += VALUE_COUNT[type];
-        for (let end = t + TEXT_COUNT[type]; t < end; t++) {
-          if (sealed && typeof texts[t] === 'number') offset += texts[t] as number;
+        for (let f = 0; f < fields.length; f++, i++) {
+          if (isText[f] && typeof slots[i] === 'number') {
+            if (sealed) offset += slots[i] as number;
+            else t++;
+          }
         }
         continue;
       }
-      const fields = FIELDS[type];
-      const isText = IS_TEXT[type];
       const event: Record<string, unknown> = { type, sessionId, at: time + base };
       for (let f = 0; f < fields.length; f++) {
-        let value: unknown;
-        if (!isText[f]) value = slots[i++];
-        else {
-          value = texts[t++];
-          // Sealed, a text entry holds the string's length; the string is next in the text.
-          if (sealed && typeof value === 'number') {
-            value = text.slice(offset, offset + value);
-            offset += (value as string).length;
-          } else if (sealed && Array.isArray(value)) value = value[0];
+        let value = slots[i++];
+        if (isText[f]) {
+          // A text's slot holds its string's length: the string is the next in the texts, or in the sealed text.
+          if (typeof value === 'number') {
+            if (sealed) {
+              value = text.slice(offset, offset + value);
+              offset += (value as string).length;
+            } else value = texts[t++];
+          } else if (Array.isArray(value)) value = value[0];
         }
         // An optional field that was absent stays absent.
         if (value !== undefined) event[fields[f]!] = value;
@@ -368,30 +404,6 @@ export class EventLog {
     }
     return out;
   }
-}
-
-/**
- * Seals the texts from `first`: returns their strings joined, each entry
- * becoming its string's length; an absent one stays undefined, and one that
- * is not a string (never one of the mock's own) is kept in a box, so it is
- * not read as a length.
- */
-function sealTexts(texts: unknown[], first: number): string {
-  const own = first === 0 ? texts : texts.slice(first);
-  // join, not +=: one flat string, where += would keep a chain of pieces for the collector.
-  const joined = own.every(isStringOrAbsent)
-    ? own.join('')
-    : own.filter((v) => typeof v === 'string').join('');
-  for (let i = first; i < texts.length; i++) {
-    const value = texts[i];
-    if (typeof value === 'string') texts[i] = value.length;
-    else if (value !== undefined) texts[i] = [value];
-  }
-  return joined;
-}
-
-function isStringOrAbsent(value: unknown): boolean {
-  return typeof value === 'string' || value === undefined;
 }
 
 function splitHead(head: number): { type: Pop3EventType; time: number } {
