@@ -16,6 +16,9 @@ module.exports = {
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   // get-port is ESM-only; let swc turn it into CJS for the suite.
   transformIgnorePatterns: ['/node_modules/(?!(get-port)/)'],
+  // Compiles each module once per worker, not once per test file (see the file); each file still
+  // evaluates its modules afresh.
+  runtime: '<rootDir>/test/helpers/script-cache-runtime.cjs',
   testTimeout: 15000,
   // One worker per core: the suite keeps both busy (about 80 % of two cores over a run), and three workers
   // were barely faster (82-88 s against 87-90 s) while crowding the timing tests' lower bounds.
