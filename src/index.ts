@@ -86,7 +86,7 @@ export type {
 export type { Times, VerifyOptions } from './transcript/verify';
 export { VerificationError } from './transcript/verify';
 export { WaitCancelledError, WaitTimeoutError } from './transcript/waiting';
-export { uiLink } from './ui';
+export { uiLink } from './ui/link';
 export type {
   EndReason,
   LockMode,

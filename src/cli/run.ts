@@ -3,7 +3,7 @@ import { removeCaFile, writeCaFile } from '../config/ca-file';
 import { errorCode, errorPlace } from '../error-code';
 import { ExitCode } from '../exit-codes';
 import type { Pop3Mock } from '../server/pop3-mock';
-import { uiLink } from '../ui';
+import { uiLink } from '../ui/link';
 import type { StartPlan } from './build-options';
 import { curlExample } from './curl-example';
 import { CliError } from './errors';

@@ -1,6 +1,9 @@
 import type { ControlServer } from '../control/control-server';
 import type { Pop3Mock } from '../server/pop3-mock';
-import { LOGIN_PATH, uiMount } from './router';
+import { uiMount } from './router';
+
+// In its own module: the package's entry exports it without loading the view.
+export { uiLink } from './link';
 
 const mounted = new WeakSet<ControlServer>();
 
@@ -13,14 +16,4 @@ export function mountUi(pop3: Pop3Mock, control: ControlServer): void {
   if (mounted.has(control)) return;
   mounted.add(control);
   control.mount(uiMount(pop3, control));
-}
-
-/**
- * The link that opens the view: it carries the token once, sets a cookie
- * and redirects to /ui/. Undefined when the control server is off.
- */
-export function uiLink(pop3: Pop3Mock): string | undefined {
-  const { controlUrl, controlToken } = pop3;
-  if (controlUrl === undefined || controlToken === undefined) return undefined;
-  return `${controlUrl}${LOGIN_PATH}?token=${encodeURIComponent(controlToken)}`;
 }

@@ -10,6 +10,7 @@ import { APP_JS, FAVICON_SVG, STYLE_CSS } from './assets';
 import { readForm } from './forms';
 import { html, type SafeHtml } from './html';
 import { layout } from './layout';
+import { LOGIN_PATH } from './link';
 import { faultsPage } from './pages/faults';
 import { findMessage, mailboxesPage, mailboxPage, messagePage } from './pages/mailboxes';
 import { sessionPage, sessionsPage } from './pages/sessions';
@@ -18,9 +19,6 @@ import { openStream } from './stream';
 
 /** Characters a cookie value may hold (RFC 6265 §4.1.1), less `=`, which the control server splits on. */
 const COOKIE_SAFE = /^[\x21\x23-\x2b\x2d-\x3a\x3c\x3e-\x5b\x5d-\x7e]+$/;
-
-/** The link that logs a browser in: the one path of the view open without the token. */
-export const LOGIN_PATH = '/ui/login';
 
 /**
  * What the view mounts on the control server: every path under /ui. The
