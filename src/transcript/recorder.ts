@@ -86,7 +86,9 @@ export class Recorder {
   private recordOf(sessionId: number): SessionRecord | undefined {
     // Events come in runs of one session (a pipelined batch): the last record is the likely one.
     const last = this.last;
-    const record = last !== undefined && last.id === sessionId ? last : this.byId.get(sessionId);
+    if (last !== undefined && last.id === sessionId) return last;
+    // Written only when it changes: a store into the (old) recorder costs a write barrier per event.
+    const record = this.byId.get(sessionId);
     this.last = record;
     return record;
   }
