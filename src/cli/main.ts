@@ -2,6 +2,7 @@ import { ConfigError } from '../config/config-error';
 import { loadConfig } from '../config/load-config';
 import { ExitCode } from '../exit-codes';
 import { FixtureError } from '../fixtures/types';
+import { pathText } from '../schema/check';
 import { InputError } from '../schema/input-error';
 import { buildStartPlan } from './build-options';
 import { CliError } from './errors';
@@ -31,8 +32,11 @@ export async function main(
     const { runCaptureCommand } = await import('../capture/capture-command.js');
     return runCaptureCommand(argv.slice(1), { out: (t) => io.out(t.trimEnd()), err: io.err }, cwd);
   }
+  // Users given with --user: a fixture error names the flag, not the options path it became.
+  let flagUsers: readonly { readonly name: string }[] = [];
   try {
     const args = parseCliArgs(argv);
+    flagUsers = args.users;
     if (args.help) {
       io.out(USAGE.trimEnd());
       return ExitCode.ok;
@@ -49,8 +53,12 @@ export async function main(
       if (error.exitCode === ExitCode.usage) io.err('Run pop3-mock --help for usage.');
       return error.exitCode;
     }
-    if (error instanceof ConfigError || error instanceof InputError || error instanceof FixtureError) {
-      // What the user handed over (a config file, a fixture, a faults file) is wrong: say where.
+    if (error instanceof FixtureError) {
+      io.err(`pop3-mock: ${fixturePlace(error, flagUsers)}`);
+      return ExitCode.badInput;
+    }
+    if (error instanceof ConfigError || error instanceof InputError) {
+      // What the user handed over (a config file, a faults file) is wrong: say where.
       io.err(`pop3-mock: ${error.message}`);
       return ExitCode.badInput;
     }
@@ -59,4 +67,10 @@ export async function main(
     );
     return ExitCode.unexpected;
   }
+}
+
+/** A fixture error's message; one of a `--user NAME:PASSWORD:PATH` fixture names that flag. */
+function fixturePlace(error: FixtureError, flagUsers: readonly { readonly name: string }[]): string {
+  const user = flagUsers.find((u) => error.path === pathText(['users', u.name, 'messages', 0]));
+  return user === undefined ? error.message : `--user ${user.name}: ${error.problem}`;
 }

@@ -21,7 +21,11 @@ function describe(error: unknown): { status: number; body: Record<string, unknow
     return { status: 400, body: { error: error.message, path: error.path, issues: error.issues } };
   }
   if (error instanceof HttpError) return { status: error.status, body: { error: error.message } };
-  if (error instanceof FixtureError) return { status: 400, body: { error: error.message } };
+  if (error instanceof FixtureError) {
+    // `problem` marks a fixture error: the remote client throws a FixtureError again.
+    const path = error.path === '' ? {} : { path: error.path };
+    return { status: 400, body: { error: error.message, ...path, problem: error.problem } };
+  }
   if (error instanceof WaitTimeoutError) return { status: 408, body: { error: error.message } };
   return {
     status: 500,

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { type BuiltRule, withExplain } from '../faults/builder';
 import type { RuleStatus } from '../faults/engine';
 import type { FaultRuleInput } from '../faults/rule';
-import type { MessageSource } from '../fixtures/types';
+import { FixtureError, type MessageSource } from '../fixtures/types';
 import type {
   AddedRule,
   DeletedSummary,
@@ -377,6 +377,9 @@ function failure(status: number, text: string, what: string): Error {
   const message = typeof body.error === 'string' ? body.error : text;
   if (status === 400 && Array.isArray(body.issues)) {
     return new InputError(body.issues as InputIssue[], what);
+  }
+  if (status === 400 && typeof body.problem === 'string') {
+    return new FixtureError(body.problem, { path: typeof body.path === 'string' ? body.path : '' });
   }
   if (status === 422) {
     return new VerificationError(

@@ -11,7 +11,7 @@ import { type MailboxView, viewOf } from '../mailbox/mailbox-view';
 import type { AddedRule, Pop3MockApi } from '../mock-api';
 import type { UserOptions } from '../options';
 import type { CommandLine } from '../protocol/command-line';
-import { checkInput } from '../schema/check';
+import { checkInput, pathText } from '../schema/check';
 import { type CheckedOptions, codeMessages, codeUserOrPassword } from '../schema/options';
 import { userName } from '../schema/primitives';
 import {
@@ -346,7 +346,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     const door = { source: 'addUser()' };
     checkInput(userName, user, { ...door, at: 'user' });
     const checked = checkInput(codeUserOrPassword, options, { ...door, at: 'options' });
-    return this.viewOf(await this.users_.add(user, checked));
+    return this.viewOf(await this.users_.add(user, checked, 'options.messages'));
   }
 
   /** Delivers messages to a user's mailbox; they show from the next session on (RFC 1939 §4). */
@@ -559,7 +559,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
         this.faults.add(rule, 'options');
     }
     for (const [user, options] of Object.entries(this.options.users ?? {}))
-      await this.users_.add(user, options);
+      await this.users_.add(user, options, pathText(['users', user, 'messages']));
   }
 
   /** @internal Starts the POP3 (and POP3S) listeners. */

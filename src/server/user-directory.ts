@@ -54,10 +54,13 @@ export class UserDirectory {
     return mailbox;
   }
 
-  /** A user with its seed messages, replacing one of the same name. */
-  async add(user: string, options: UserOptions | string): Promise<Mailbox> {
+  /**
+   * A user with its seed messages, replacing one of the same name. `at`:
+   * where the messages were given (`users.alice.messages`), named by a fixture error.
+   */
+  async add(user: string, options: UserOptions | string, at: string): Promise<Mailbox> {
     const { password, messages = [] } = typeof options === 'string' ? { password: options } : options;
-    const loaded = await loadMessages(messages, { baseDir: this.baseDir });
+    const loaded = await loadMessages(messages, { baseDir: this.baseDir, at });
     const mailbox = new Mailbox(user, password, this.now, this.deletions && this.noteDeletions);
     if (typeof options !== 'string') mailbox.oauthToken = options.oauthToken;
     mailbox.add(loaded);
@@ -73,7 +76,7 @@ export class UserDirectory {
   /** Messages into a user's mailbox; they show from the next session on (RFC 1939 §4). */
   async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]> {
     this.require(user);
-    const loaded = await this.loadDelivery(messages);
+    const loaded = await this.loadDelivery(messages, 'messages');
     // Found again after the load: a user replaced meanwhile (addUser) gets the messages in its new mailbox.
     return this.require(user).add(loaded);
   }
@@ -84,7 +87,7 @@ export class UserDirectory {
    * Returns the users that were not there.
    */
   async deliverEach(copies: readonly DeliveryCopy[]): Promise<string[]> {
-    const loaded = await Promise.all(copies.map((copy) => this.loadDelivery(copy.message)));
+    const loaded = await Promise.all(copies.map((copy) => this.loadDelivery(copy.message, undefined)));
     // From here on nothing waits: the users are found and the messages added in the same turn.
     const missing = copies.filter((copy) => !this.mailboxes.has(copy.user)).map((copy) => copy.user);
     if (missing.length > 0) return missing;
@@ -92,9 +95,9 @@ export class UserDirectory {
     return [];
   }
 
-  private loadDelivery(messages: MessageSource | readonly MessageSource[]) {
+  private loadDelivery(messages: MessageSource | readonly MessageSource[], at: string | undefined) {
     // Not remembered for later starts: deliveries (the SMTP intake's above all) are mostly new each time.
-    return loadMessages(messages, { baseDir: this.baseDir, remember: false });
+    return loadMessages(messages, { baseDir: this.baseDir, remember: false, at });
   }
 
   /** Lets go of the bytes of what session `sessionId` removed at its UPDATE (its record was dropped). */

@@ -402,7 +402,7 @@ describe('the pop3-mock process', () => {
       expect(badFixture).toEqual({
         code: 4,
         stdout: '',
-        stderr: `pop3-mock: fixture not found: ${join(root, missing)}\n`,
+        stderr: `pop3-mock: --user alice: fixture not found: ${join(root, missing)}\n`,
       });
       expect(badOption.code).toBe(2);
       expect(badOption.stdout).toBe('');

@@ -114,10 +114,12 @@ test.each([
       writeFileSync(join(dir, file), file.endsWith('.mbox') ? box : 'Subject: one\r\n\r\nbody\r\n');
     }
     const path = join(dir, folder);
-    const refused = new FixtureError(
-      `mboxFormat "mboxo" is for an mbox file, and ${path} is ${kind}, each file one message: give the mbox file's path, or leave mboxFormat out`,
+    const problem = `mboxFormat "mboxo" is for an mbox file, and ${path} is ${kind}, each file one message: give the mbox file's path, or leave mboxFormat out`;
+    // Each door names where the fixture was given.
+    const refused = new FixtureError(problem, { path: 'messages[1]' });
+    expect(await startError([{ path, mboxFormat: 'mboxo' }])).toEqual(
+      new FixtureError(problem, { path: 'users.alice.messages[0]' }),
     );
-    expect(await startError([{ path, mboxFormat: 'mboxo' }])).toEqual(refused);
     const pop3 = await startPop3Mock({
       users: { alice: { password: 'pw', messages: ['Subject: seed\r\n\r\nseed\r\n'] } },
     });

@@ -24,6 +24,10 @@ export const errorBody = z.lazy(() =>
         .optional()
         .meta({ description: 'Where in the request the first problem is (400 only).' }),
       issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      problem: z.string().optional().meta({
+        description:
+          'A fixture that cannot be read (400 only): what is wrong with it, without the place `path` names.',
+      }),
     })
     .meta({ description: 'Every 4xx answer: what was wrong, and for a refused request, where.' }),
 );

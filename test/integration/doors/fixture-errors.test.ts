@@ -1,0 +1,110 @@
+// A fixture that cannot be read is refused at every door naming where it was
+// given (the options path, the flag), not only the file: a mailbox of ten
+// fixtures, or two users with the same file, would otherwise leave the reader
+// to guess which one. The remote client throws the FixtureError the
+// in-process call throws, with the same path and message.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectPop3Mock, FixtureError, startPop3Mock } from '../../../src';
+import { expectNormalSession, MESSAGE, PASSWORD, runMain, sharedMock, USER } from './support';
+
+const side = sharedMock({ control: true });
+let dir: string;
+let missing: string;
+let notMbox: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pop3-doors-fixtures-'));
+  missing = join(dir, 'missing.eml');
+  notMbox = join(dir, 'broken.mbox');
+  writeFileSync(notMbox, 'no separator line\r\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const NOT_FOUND = (file: string) => `fixture not found: ${file}`;
+
+/** The error `promise` rejects with, which must be a FixtureError. */
+async function fixtureErrorOf(promise: Promise<unknown>): Promise<FixtureError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FixtureError);
+  return error as FixtureError;
+}
+
+test('options: the failing fixture is named by its path in users, in a list and alone', async () => {
+  const inList = await fixtureErrorOf(
+    startPop3Mock({
+      users: {
+        [USER]: { password: PASSWORD, messages: [MESSAGE] },
+        'bob.smith': { password: PASSWORD, messages: [MESSAGE, { path: missing }] },
+      },
+    }),
+  );
+  expect(inList.path).toBe('users["bob.smith"].messages[1]');
+  expect(inList.message).toBe(`users["bob.smith"].messages[1]: ${NOT_FOUND(missing)}`);
+  expect(inList.problem).toBe(NOT_FOUND(missing));
+
+  const alone = await fixtureErrorOf(
+    startPop3Mock({ users: { [USER]: { password: PASSWORD, messages: notMbox } } }),
+  );
+  expect(alone.path).toBe(`users.${USER}.messages`);
+  expect(alone.message).toMatch(/^users\.alice\.messages: not an mbox file .*broken\.mbox$/);
+});
+
+test('addUser() and deliver(): the path within what was handed over; nothing is added', async () => {
+  const added = await fixtureErrorOf(
+    side.pop3.addUser('carol', { password: 'x', messages: [MESSAGE, { path: missing }] }),
+  );
+  expect(added.message).toBe(`options.messages[1]: ${NOT_FOUND(missing)}`);
+  expect(side.pop3.users()).not.toContain('carol');
+
+  const delivered = await fixtureErrorOf(side.pop3.deliver(USER, [MESSAGE, MESSAGE, { path: missing }]));
+  expect(delivered.message).toBe(`messages[2]: ${NOT_FOUND(missing)}`);
+  await expectNormalSession(side.pop3.port, 1);
+});
+
+test('HTTP: a 400 naming the path, and the remote client throws the same FixtureError', async () => {
+  const response = await fetch(`${side.pop3.controlUrl}/api/users/${USER}/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${side.pop3.controlToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ messages: [MESSAGE, { path: missing }] }),
+  });
+  expect(response.status).toBe(400);
+  expect(await response.json()).toEqual({
+    error: `messages[1]: ${NOT_FOUND(missing)}`,
+    path: 'messages[1]',
+    problem: NOT_FOUND(missing),
+  });
+
+  const remote = await connectPop3Mock({ url: side.pop3.controlUrl, token: side.pop3.controlToken });
+  const [inProcess, overHttp] = await Promise.all([
+    fixtureErrorOf(side.pop3.deliver(USER, [missing])),
+    fixtureErrorOf(remote.deliver(USER, [missing])),
+  ]);
+  expect({ path: overHttp.path, message: overHttp.message, problem: overHttp.problem }).toEqual({
+    path: inProcess.path,
+    message: inProcess.message,
+    problem: inProcess.problem,
+  });
+  await expectNormalSession(side.pop3.port, 1);
+});
+
+test('CLI: a --user fixture names the flag, a config fixture its path in the file (exit 4)', async () => {
+  const flag = await runMain(['--user', `${USER}:${PASSWORD}:${missing}`]);
+  expect(flag).toEqual({ code: 4, stdout: '', stderr: `pop3-mock: --user ${USER}: ${NOT_FOUND(missing)}` });
+
+  const config = join(dir, 'pop3-mock.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ users: { [USER]: { password: PASSWORD, messages: [MESSAGE, { path: missing }] } } }),
+  );
+  const fromFile = await runMain(['--config', config]);
+  expect(fromFile).toEqual({
+    code: 4,
+    stdout: '',
+    stderr: `pop3-mock: users.${USER}.messages[1]: ${NOT_FOUND(missing)}`,
+  });
+});
