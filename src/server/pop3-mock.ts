@@ -160,19 +160,31 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return this.serverTls !== undefined && this.host_.capabilities.stls;
   }
 
-  /**
-   * The server's TLS material: `ca` is the certificate a client should
-   * trust (e.g. `tls.connect({ ca: pop3.tls.ca })`, `curl --cacert`).
-   * Throws when TLS is off.
-   */
   /** Whether the server has TLS material (it was not started with `tls: false`). */
   get hasTls(): boolean {
     return this.serverTls !== undefined;
   }
 
+  /**
+   * The server's TLS material: `ca` is the certificate a client should
+   * trust (e.g. `tls.connect({ ca: pop3.tls.ca })`, `curl --cacert`).
+   * Throws when TLS is off.
+   */
   get tls(): { ca: string; cert: string; key: string } {
-    if (!this.serverTls) throw new Error('pop3-mock: TLS is off (tls: false)');
-    return this.serverTls.material;
+    const tls = this.serverTls;
+    if (!tls) throw new Error('pop3-mock: TLS is off (tls: false)');
+    // Each read when it is made: reading `ca` alone (a CA file, the control API) makes no server certificate.
+    return {
+      get ca() {
+        return tls.ca;
+      },
+      get cert() {
+        return tls.material.cert;
+      },
+      get key() {
+        return tls.material.key;
+      },
+    };
   }
 
   /** `console.log` shows addresses and counts, never a password or the control token. */

@@ -40,16 +40,21 @@ const olderThan = (a: TlsVersion, b: TlsVersion): boolean =>
 let exposedCa: Authority | undefined;
 const byMode = new Map<TlsCertificateMode, IssuedCertificate>();
 
+/** The process-wide exposed CA, made on first use. */
+function exposedAuthority(): Authority {
+  exposedCa ??= createAuthority('pop3-mock test CA', currentValidity(new Date()));
+  return exposedCa;
+}
+
 /** The process-wide exposed CA and the certificate of `mode`, made on first use. */
 export function generatedMaterial(mode: TlsCertificateMode): { key: string; cert: string; ca: string } {
-  const now = new Date();
-  exposedCa ??= createAuthority('pop3-mock test CA', currentValidity(now));
+  const ca = exposedAuthority();
   let issued = byMode.get(mode);
   if (!issued) {
-    issued = certificateFor(mode, exposedCa, now);
+    issued = certificateFor(mode, ca, new Date());
     byMode.set(mode, issued);
   }
-  return { key: issued.key, cert: issued.cert, ca: exposedCa.pem };
+  return { key: issued.key, cert: issued.cert, ca: ca.pem };
 }
 
 /**
@@ -60,6 +65,17 @@ export class ServerTls {
   private context: SecureContext | undefined;
 
   constructor(private readonly options: TlsOptions = {}) {}
+
+  /**
+   * The CA a client should trust (PEM), without making the server's
+   * certificate: a CA file written at start (the CLI's, the jest global
+   * setup's) must not cost one when no client ever asks for TLS.
+   */
+  get ca(): string {
+    const { key, cert, ca } = this.options;
+    if (key === undefined || cert === undefined) return exposedAuthority().pem;
+    return String(ca ?? cert);
+  }
 
   /** Key, certificate and CA (PEM). The CA is what a client should trust. */
   get material(): { key: string; cert: string; ca: string } {

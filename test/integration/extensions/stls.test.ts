@@ -311,6 +311,27 @@ test('§20 own tls: { key, cert, ca } is used for STLS and exposed as pop3.tls',
   });
 });
 
+test('pop3.tls.ca alone (a CA file, the control API) makes no server certificate; reading cert makes it', async () => {
+  await withMock(aliceOptions([], { tls: { certificate: 'self-signed' } }), async (pop3) => {
+    // The process's CA: made by an earlier test of this file, or by this read.
+    const ca = pop3.tls.ca;
+    // The module object itself (an import's namespace is a copy): the certificate code calls through it.
+    const keyPairs = jest.spyOn(
+      require('node:crypto') as typeof import('node:crypto'),
+      'generateKeyPairSync',
+    );
+    try {
+      expect(pop3.tls.ca).toBe(ca);
+      expect(keyPairs).not.toHaveBeenCalled();
+      const served = new X509Certificate(pop3.tls.cert);
+      expect(keyPairs).toHaveBeenCalledTimes(1);
+      expect(served.verify(served.publicKey)).toBe(true);
+    } finally {
+      keyPairs.mockRestore();
+    }
+  });
+});
+
 test('§20 by default nothing follows +OK to STLS; the inject-after-reply fault sends fake lines there', async () => {
   await withMock(aliceOptions(), async (pop3) => {
     await pop3.use(on('STLS').injectAfterReply('+OK injected', '-ERR injected'));
