@@ -4,7 +4,7 @@ import { InputError } from '../schema/input-error';
 import { made } from '../schema/made';
 import { type ConfigFileOptions, configFile } from '../schema/options';
 import { UsageError } from './errors';
-import { type ConfigKey, isSwitch, type OptionFlag } from './option-flags';
+import type { ConfigKey, OptionFlag } from './option-flags';
 
 /** Options set on the command line, keyed as in a config file. */
 export type FlagOptions = Partial<ConfigFileOptions>;
@@ -68,12 +68,11 @@ function checkValue(flag: string, schema: z.ZodType, value: unknown): unknown {
   }
 }
 
-/** The `node:util` parseArgs description of the flags: a switch for a true/false key, a value otherwise. */
-export function parseArgsOptions(flags: readonly OptionFlag[]) {
-  return Object.fromEntries(
-    flags.map(({ flag, short, key }) => [
-      flag,
-      { type: isSwitch(key) ? 'boolean' : 'string', ...(short === undefined ? {} : { short }) } as const,
-    ]),
-  ) as Record<string, { type: 'boolean' | 'string'; short?: string }>;
+/**
+ * Whether a key's schema takes only true/false: such a key is a switch on the
+ * command line, a flag without a `value` in the table (a test holds them to each other).
+ */
+export function isSwitch(key: ConfigKey): boolean {
+  const schema = made(configFile).shape[key] as z.ZodType;
+  return schema.safeParse(true).success && !schema.safeParse('true').success;
 }

@@ -1,14 +1,11 @@
 import { ConfigError } from '../config/config-error';
-import { loadConfig } from '../config/load-config';
 import { ExitCode } from '../exit-codes';
 import { FixtureError } from '../fixtures/types';
-import { pathText } from '../schema/check';
 import { InputError } from '../schema/input-error';
-import { buildStartPlan } from './build-options';
 import { CliError } from './errors';
-import { parseCliArgs } from './parse-args';
-import { type CliIo, run } from './run';
-import { packageVersion, USAGE } from './usage';
+import { packageVersion } from './package-version';
+import { givesOptionFlags, readCliArgs } from './read-args';
+import type { CliIo } from './run';
 
 /** The real process streams. */
 export const processIo: CliIo = {
@@ -32,33 +29,30 @@ export async function main(
     const { runCaptureCommand } = await import('../capture/capture-command.js');
     return runCaptureCommand(argv.slice(1), { out: (t) => io.out(t.trimEnd()), err: io.err }, cwd);
   }
-  // Users given with --user: a fixture error names the flag, not the options path it became.
-  let flagUsers: readonly { readonly name: string }[] = [];
   try {
-    const args = parseCliArgs(argv);
-    flagUsers = args.users;
-    if (args.help) {
-      io.out(USAGE.trimEnd());
+    // The command line is read before the schemas (zod) and the server load: --help, --version
+    // and a malformed command line answer without them; tests start the CLI for their exit codes.
+    const args = readCliArgs(argv);
+    if (args.help || args.version) {
+      // A bad option flag value is a usage error before any answer; checking one loads the schemas.
+      if (givesOptionFlags(args)) (await import('./parse-args.js')).checkCliArgs(args);
+      if (args.help) {
+        // The usage text lists the config file's keys, read from its schema.
+        const { USAGE } = await import('./usage.js');
+        io.out(USAGE.trimEnd());
+      } else io.out(packageVersion());
       return ExitCode.ok;
     }
-    if (args.version) {
-      io.out(packageVersion());
-      return ExitCode.ok;
-    }
-    const config = args.config === undefined ? undefined : loadConfig(args.config, cwd);
-    return await run(buildStartPlan(args, config, cwd), io);
+    const { serve } = await import('./serve.js');
+    return await serve(args, io, cwd);
   } catch (error) {
     if (error instanceof CliError) {
       io.err(`pop3-mock: ${error.message}`);
       if (error.exitCode === ExitCode.usage) io.err('Run pop3-mock --help for usage.');
       return error.exitCode;
     }
-    if (error instanceof FixtureError) {
-      io.err(`pop3-mock: ${fixturePlace(error, flagUsers)}`);
-      return ExitCode.badInput;
-    }
-    if (error instanceof ConfigError || error instanceof InputError) {
-      // What the user handed over (a config file, a faults file) is wrong: say where.
+    if (error instanceof ConfigError || error instanceof InputError || error instanceof FixtureError) {
+      // What the user handed over (a config file, a fixture, a faults file) is wrong: say where.
       io.err(`pop3-mock: ${error.message}`);
       return ExitCode.badInput;
     }
@@ -67,10 +61,4 @@ export async function main(
     );
     return ExitCode.unexpected;
   }
-}
-
-/** A fixture error's message; one of a `--user NAME:PASSWORD:PATH` fixture names that flag. */
-function fixturePlace(error: FixtureError, flagUsers: readonly { readonly name: string }[]): string {
-  const user = flagUsers.find((u) => error.path === pathText(['users', u.name, 'messages', 0]));
-  return user === undefined ? error.message : `--user ${user.name}: ${error.problem}`;
 }

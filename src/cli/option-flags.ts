@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import { made } from '../schema/made';
-import { type ConfigFileOptions, configFile } from '../schema/options';
+import type { ConfigFileOptions, configFile } from '../schema/options';
 
 /** A config key a flag sets. */
 export type ConfigKey = keyof ConfigFileOptions & keyof z.input<typeof configFile>;
@@ -23,7 +22,7 @@ export interface OptionFlag {
    * value is checked as `{ [within]: value }` by the key's schema.
    */
   readonly within?: string;
-  /** The value's name in `--help`; none for a switch. */
+  /** The value's name in `--help`; none for a switch (a key whose schema takes only true/false: a test holds the two to each other). */
   readonly value?: string;
   /** `--help` lines, without the flag column. */
   readonly help: readonly string[];
@@ -176,9 +175,3 @@ export const CONFIG_ONLY: Readonly<Partial<Record<keyof z.input<typeof configFil
   smtpMaxSize: 'rarely changed; a config file says it once for a whole suite',
   demo: 'says what the file is (demo data whose passwords may be printed), not how to serve',
 };
-
-/** Whether a key's schema takes only true/false: such a key is a switch on the command line. */
-export function isSwitch(key: ConfigKey): boolean {
-  const schema = made(configFile).shape[key] as z.ZodType;
-  return schema.safeParse(true).success && !schema.safeParse('true').success;
-}

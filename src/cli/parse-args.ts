@@ -1,102 +1,26 @@
-import { parseArgs } from 'node:util';
-import { isDialectPath } from '../config/load-dialect';
-import { describeParseError } from '../schema/parse-args-error';
-import { UsageError } from './errors';
-import { checkFlagValues, type FlagOptions, parseArgsOptions } from './flag-values';
+import { checkFlagValues, type FlagOptions } from './flag-values';
 import { OPTION_FLAGS } from './option-flags';
+import { type ReadArgs, readCliArgs } from './read-args';
 
-/** One `--user NAME:PASSWORD[:PATH]` value. */
-export interface UserArg {
-  name: string;
-  password: string;
-  /** Fixture path as written (relative to the working directory), if one was given. */
-  path: string | undefined;
-}
+export type { UserArg } from './read-args';
 
 /** The command line, parsed; option flags checked by the config file's schema. */
-export interface CliArgs {
-  help: boolean;
-  version: boolean;
-  config: string | undefined;
-  users: UserArg[];
+export interface CliArgs extends Omit<ReadArgs, 'flagValues'> {
   /** The option flags, keyed as in a config file (`--max-sessions 3` gives `{ maxSessions: 3 }`). */
   options: FlagOptions;
-  /** Stop when standard input closes (`--exit-on-stdin-close`). */
-  exitOnStdinClose: boolean;
-  /** Keep serving after the parent process is gone (`--outlive-parent`). */
-  outliveParent: boolean;
-  /** `--dialect FILE` (a value with a path separator or a `.json` ending): read by the start plan. */
-  dialectFile: string | undefined;
 }
 
-const OPTIONS = {
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
-  config: { type: 'string', short: 'c' },
-  user: { type: 'string', short: 'u', multiple: true },
-  'exit-on-stdin-close': { type: 'boolean' },
-  'outlive-parent': { type: 'boolean' },
-  ...parseArgsOptions(OPTION_FLAGS),
-} as const;
-
 /**
- * Parses `pop3-mock` arguments with `node:util` `parseArgs` (strict: unknown
- * options and positionals are errors).
+ * Parses `pop3-mock` arguments: {@link readCliArgs}, then each option flag's
+ * value checked by its config key's schema.
  *
  * @throws UsageError for anything malformed.
  */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError(describeParseError(error));
-  }
-  const users = ((values.user as string[] | undefined) ?? []).map(parseUser);
-  const seen = new Set<string>();
-  for (const user of users) {
-    if (seen.has(user.name)) throw new UsageError(`--user ${user.name} is given twice`);
-    seen.add(user.name);
-  }
-  // A dialect file is read where the working folder is known (the plan); a name goes through the schema.
-  const dialectFile =
-    typeof values.dialect === 'string' && isDialectPath(values.dialect) ? values.dialect : undefined;
-  if (dialectFile !== undefined) delete values.dialect;
-  return {
-    help: values.help === true,
-    version: values.version === true,
-    config: nonEmpty('--config', values.config as string | undefined),
-    users,
-    options: checkFlagValues(OPTION_FLAGS, values as Record<string, string | boolean | undefined>),
-    exitOnStdinClose: values['exit-on-stdin-close'] === true,
-    outliveParent: values['outlive-parent'] === true,
-    dialectFile,
-  };
+  return checkCliArgs(readCliArgs(argv));
 }
 
-/**
- * `NAME:PASSWORD[:PATH]`. The name ends at the first `:`, the password at the
- * second; the path is the rest, so it may itself hold colons (`C:\mail`).
- * A password with a colon cannot be given here: use a config file.
- */
-export function parseUser(value: string): UserArg {
-  const first = value.indexOf(':');
-  // The value is not echoed: it may be a password typed with the wrong separator.
-  if (first === -1) throw new UsageError('--user needs NAME:PASSWORD[:PATH] (no ":" found)');
-  const name = value.slice(0, first);
-  const rest = value.slice(first + 1);
-  const second = rest.indexOf(':');
-  const password = second === -1 ? rest : rest.slice(0, second);
-  const path = second === -1 ? undefined : rest.slice(second + 1);
-  // The password is never echoed back in an error, only the user name.
-  if (name === '') throw new UsageError('--user needs a user name before the first ":"');
-  if (/\s/.test(name)) throw new UsageError(`--user ${JSON.stringify(name)}: a user name cannot hold spaces`);
-  if (password === '') throw new UsageError(`--user ${name}: the password is empty`);
-  if (path === '') throw new UsageError(`--user ${name}: the fixture path after the second ":" is empty`);
-  return { name, password, path };
-}
-
-function nonEmpty(option: string, value: string | undefined): string | undefined {
-  if (value === '') throw new UsageError(`${option} needs a value`);
-  return value;
+/** Read arguments with their option flags' values checked (the schemas load with this module). */
+export function checkCliArgs({ flagValues, ...args }: ReadArgs): CliArgs {
+  return { ...args, options: checkFlagValues(OPTION_FLAGS, flagValues) };
 }

@@ -35,8 +35,3 @@ export function loadDialect(path: string, cwd: string = process.cwd()): DialectF
   }
   return checkInput(dialectFile, data, { source: `dialect file ${path}` });
 }
-
-/** Whether a `--dialect` value names a file rather than a preset: it has a path separator or ends in `.json`. */
-export function isDialectPath(value: string): boolean {
-  return /[/\\]/.test(value) || value.toLowerCase().endsWith('.json');
-}

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startPop3Mock } from '../../src';
 import { buildStartPlan } from '../../src/cli/build-options';
-import { CONFIG_ONLY, isSwitch, OPTION_FLAGS } from '../../src/cli/option-flags';
+import { isSwitch } from '../../src/cli/flag-values';
+import { CONFIG_ONLY, OPTION_FLAGS } from '../../src/cli/option-flags';
 import { parseCliArgs } from '../../src/cli/parse-args';
 import { USAGE } from '../../src/cli/usage';
 import { loadConfig } from '../../src/config/load-config';
@@ -179,5 +180,45 @@ describe('flag values', () => {
     } finally {
       await pop3.close();
     }
+  });
+});
+
+describe('what a command line loads', () => {
+  /**
+   * Runs main() in a module registry of its own, recording which of the schemas
+   * (`schema/options`, with zod) and the server (`assembly/start-pop3-mock`) it loaded.
+   */
+  async function loadedBy(argv: string[]): Promise<{ code: number; out: string[]; loaded: string[] }> {
+    const loaded: string[] = [];
+    const out: string[] = [];
+    let code = -1;
+    await jest.isolateModulesAsync(async () => {
+      for (const path of ['../../src/schema/options', '../../src/assembly/start-pop3-mock']) {
+        jest.doMock(path, () => {
+          loaded.push(path.split('/src/')[1]!);
+          return jest.requireActual(path);
+        });
+      }
+      const { main } = require('../../src/cli/main') as typeof import('../../src/cli/main');
+      code = await main(argv, { out: (line) => out.push(line), err: (line) => out.push(line) });
+    });
+    return { code, out, loaded };
+  }
+
+  test('--version, and a malformed command line, answer without the schemas or the server', async () => {
+    const { version } = require('../../package.json') as { version: string };
+    expect(await loadedBy(['--version'])).toEqual({ code: 0, out: [version], loaded: [] });
+    expect(await loadedBy(['--user', 'alice:pw', '--bogus'])).toEqual({
+      code: 2,
+      out: ['pop3-mock: unknown option --bogus', 'Run pop3-mock --help for usage.'],
+      loaded: [],
+    });
+  });
+
+  test('--help loads the schemas for the config keys it lists, not the server; a bad flag value still wins', async () => {
+    const help = await loadedBy(['--help']);
+    expect({ code: help.code, loaded: help.loaded }).toEqual({ code: 0, loaded: ['schema/options'] });
+    expect(help.out.join('\n')).toBe(USAGE.trimEnd());
+    expect(await loadedBy(['--help', '--port', 'x'])).toMatchObject({ code: 2, loaded: ['schema/options'] });
   });
 });
