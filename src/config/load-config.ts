@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
 import { errorCode } from '../error-code';
 import { checkInput } from '../schema/check';
-import { type ConfigFileOptions, configFile } from '../schema/options';
+import { type ConfigFileOptions, configFileFor } from '../schema/options';
 import { ConfigError } from './config-error';
 
 /** A loaded, checked config file. */
@@ -64,7 +64,7 @@ function readConfig(path: string, shown: string): unknown {
 }
 
 function checkConfig(data: unknown, shown: string): ConfigFileOptions {
-  return checkInput(configFile, data, { source: `config ${shown}` });
+  return checkInput(configFileFor(data), data, { source: `config ${shown}` });
 }
 
 function isRecord(value: unknown): value is Json {

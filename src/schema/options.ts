@@ -493,28 +493,43 @@ export const pop3MockOptions = optionsOfGivenKeys.whole;
 export const pop3MockOptionsFor = (input: unknown) => optionsOfGivenKeys.for(input);
 
 /** What a config file may hold: the options as JSON, the dialect by name, and the other listeners' ports. */
-export const configFile = z.lazy(() =>
-  z.strictObject({
-    ...sharedFields,
-    users: usersOf(jsonUser).optional(),
-    capabilities: jsonCapabilities.optional(),
-    // A string is a preset's name (its enum names them); an object is a dialect file's content.
-    dialect: z
-      .union([z.enum(DIALECT_NAMES), dialectFile], {
-        error: (issue) =>
-          `expected ${typeof issue.input === 'string' ? 'one of' : "a dialect file's object or one of"} ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')}`,
-      })
-      .optional(),
-    tls: jsonTlsOptions.optional(),
-    controlPort: port.optional(),
-    // The SMTP intake's settings, flat like controlPort: any of them turns the intake on.
-    ...flatSmtpFields(),
-    demo: z
-      .boolean()
-      .optional()
-      .meta({ description: 'The passwords are demo data: the CLI may print them (in its curl example).' }),
-  }),
-);
+const configFileShape = () => ({
+  ...sharedFields,
+  users: usersOf(jsonUser).optional(),
+  capabilities: jsonCapabilities.optional(),
+  // A string is a preset's name (its enum names them); an object is a dialect file's content.
+  dialect: z
+    .union([z.enum(DIALECT_NAMES), dialectFile], {
+      error: (issue) =>
+        `expected ${typeof issue.input === 'string' ? 'one of' : "a dialect file's object or one of"} ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')}`,
+    })
+    .optional(),
+  tls: jsonTlsOptions.optional(),
+  controlPort: port.optional(),
+  // The SMTP intake's settings, flat like controlPort: any of them turns the intake on.
+  ...flatSmtpFields(),
+  demo: z
+    .boolean()
+    .optional()
+    .meta({ description: 'The passwords are demo data: the CLI may print them (in its curl example).' }),
+});
+/**
+ * Made on first use, and cut to the keys a file gives as the options are:
+ * zod finds an object's optional keys by asking each key's schema, which
+ * makes the lazy schemas inside (the dialect file's, the fault rules', the
+ * capabilities'), so checking `{ users, controlPort }` with the whole schema
+ * made all of them (~14 ms of a CLI start).
+ */
+let configCuts:
+  | ReturnType<typeof strictObjectOfGivenKeys<ReturnType<typeof configFileShape>, never>>
+  | undefined;
+function configFileCuts() {
+  configCuts ??= strictObjectOfGivenKeys(configFileShape(), () => {}, []);
+  return configCuts;
+}
+export const configFile = z.lazy(() => configFileCuts().whole);
+/** {@link configFile} cut to the keys `input` gives: what a config file is checked with. */
+export const configFileFor = (input: unknown) => configFileCuts().for(input);
 
 export type ConfigFileOptions = z.output<typeof configFile>;
 export type CheckedOptions = z.output<typeof pop3MockOptions>;

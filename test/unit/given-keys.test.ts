@@ -1,11 +1,11 @@
-// A server start checks its options with the options schema cut to the keys
-// given (src/schema/given-keys.ts). The cut must give the whole schema's
+// A server start checks its options, and the CLI its config file, with the
+// schema cut to the keys given (src/schema/given-keys.ts). The cut must give the whole schema's
 // verdict, output and messages for every input: the checks across keys
 // included, unknown keys and inputs of the wrong kind left to the whole.
 import { z } from 'zod';
 import { checkInput } from '../../src/schema/check';
 import { strictObjectOfGivenKeys } from '../../src/schema/given-keys';
-import { pop3MockOptions, pop3MockOptionsFor } from '../../src/schema/options';
+import { configFile, configFileFor, pop3MockOptions, pop3MockOptionsFor } from '../../src/schema/options';
 
 const DOOR = { source: 'pop3-mock options', noun: 'option' };
 
@@ -85,6 +85,37 @@ test.each(INPUTS)('%s: the cut schema gives what the whole one gives', (_name, i
   expect(outcome(pop3MockOptionsFor(input), input)).toEqual(outcome(pop3MockOptions, input));
 });
 
+const CONFIG_INPUTS: [string, unknown][] = [
+  [
+    'the example config',
+    {
+      demo: true,
+      users: { alice: { password: 'a', messages: ['fixtures/alice'] }, bob: 'b' },
+      controlPort: 0,
+    },
+  ],
+  ['nothing', {}],
+  ['a preset dialect and a port as digits', { dialect: 'dovecot', port: '2110' }],
+  ['an unknown dialect name', { dialect: 'nosuch' }],
+  ["a dialect file's object that is wrong", { dialect: { format: 'pop3-mock-dialect/1', texts: 5 } }],
+  [
+    'fault rules',
+    { faults: [{ trigger: { point: 'command', verbs: ['RETR'] }, action: { type: 'close' } }] },
+  ],
+  ['a bad fault rule', { faults: [{ trigger: { point: 'nowhere' } }] }],
+  ['capabilities, null leaving one out', { capabilities: { implementation: null, top: false } }],
+  ['TLS versions in the wrong order', { tls: { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.2' } }],
+  ['the SMTP keys', { smtpPort: '2525', smtpAuth: 'required', smtpMaxSize: 0 }],
+  ['a bad user among good keys', { lock: 'none', users: { alice: { password: '' } } }],
+  ['an unknown key', { controlport: 0 }],
+  ['null', null],
+  ['a list', [{ port: 0 }]],
+];
+
+test.each(CONFIG_INPUTS)('config file, %s: the cut schema gives what the whole one gives', (_name, input) => {
+  expect(outcome(configFileFor(input), input)).toEqual(outcome(configFile, input));
+});
+
 test('options on Object.prototype count as given, as the whole schema counts them', () => {
   const proto = Object.prototype as Record<string, unknown>;
   proto.tls = false;
@@ -143,6 +174,15 @@ test('every option is optional without a default, so leaving it out of a cut cha
   );
   expect(optional.map(([key]) => key)).toEqual([]);
   expect(Object.keys(pop3MockOptions.shape).length).toBeGreaterThan(15);
+});
+
+test('every config file key is optional without a default, so leaving it out of a cut changes nothing', () => {
+  const { shape } = configFile.unwrap();
+  const optional = Object.entries(shape).filter(
+    ([, schema]) => schema._zod.optin !== 'optional' || schema._zod.optout !== 'optional',
+  );
+  expect(optional.map(([key]) => key)).toEqual([]);
+  expect(Object.keys(shape).length).toBeGreaterThan(20);
 });
 
 test('past its bound on key sets, inputs are checked by the whole schema, with the same verdict', () => {
