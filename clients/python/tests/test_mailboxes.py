@@ -6,7 +6,7 @@ import pytest
 from conftest import FIRST, SECOND
 from pop3_client import fetch_all
 
-from pop3_mock import NotFoundError
+from pop3_mock import FixtureError, InputError, NotFoundError
 
 
 def test_poplib_fetches_the_bytes_raw_message_returns(pop3):
@@ -20,6 +20,17 @@ def test_delivered_bytes_arrive_exactly(pop3):
     [added] = pop3.deliver('alice', latin1)
     assert (added.number, added.size) == (3, len(latin1))
     assert fetch_all(pop3.host, pop3.port, 'alice', 'secret')[2] == latin1
+
+
+def test_a_fixture_that_cannot_be_read_is_named_by_its_place_and_nothing_is_added(pop3, tmp_path):
+    missing = str(tmp_path / 'missing.eml')
+    with pytest.raises(FixtureError) as refused:
+        pop3.deliver('alice', [b'Subject: x\r\n\r\nx\r\n', {'path': missing}])
+    assert isinstance(refused.value, InputError)
+    assert (refused.value.status, refused.value.path) == (400, 'messages[1]')
+    assert refused.value.problem == 'fixture not found: %s' % missing
+    assert str(refused.value) == 'messages[1]: fixture not found: %s' % missing
+    assert fetch_all(pop3.host, pop3.port, 'alice', 'secret') == [FIRST, SECOND]
 
 
 def test_deleted_and_outcome_after_dele_and_quit(pop3):

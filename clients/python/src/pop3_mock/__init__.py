@@ -12,6 +12,7 @@ from .control_client import ControlClient
 from .errors import (
     ApiError,
     EventStreamOverflowError,
+    FixtureError,
     InputError,
     NotFoundError,
     Pop3MockError,
@@ -54,6 +55,7 @@ __all__ = [
     'EVENT_TYPES',
     'EventStream',
     'EventStreamOverflowError',
+    'FixtureError',
     'InputError',
     'LocatedCommand',
     'MessageInfo',

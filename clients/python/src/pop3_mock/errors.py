@@ -43,6 +43,17 @@ class InputError(ApiError):
     """400: the server refused the request; `path` and `issues` say where and why."""
 
 
+class FixtureError(InputError):
+    """400: a fixture the server could not read (a missing file, a malformed
+    mbox); `path` says where it was given ("messages[1]"), `problem` what is
+    wrong with it. An InputError too, as the refusal it is."""
+
+    def __init__(self, message: str, status: int, where: str, body: Mapping[str, Any]) -> None:
+        super().__init__(message, status, where, path=body.get('path'), body=body)
+        #: What is wrong with the fixture, without the place.
+        self.problem: str = str(body.get('problem'))
+
+
 class NotFoundError(ApiError):
     """404: no such user, message, rule or session."""
 
@@ -80,5 +91,7 @@ def error_from_answer(status: int, where: str, body: Mapping[str, Any]) -> ApiEr
     message = str(body.get('error') or 'HTTP %d from %s' % (status, where))
     if status == 422 and 'nearMisses' in body:
         return VerificationError(message, status, where, body)
+    if status == 400 and isinstance(body.get('problem'), str):
+        return FixtureError(message, status, where, body)
     kind = _BY_STATUS.get(status, ApiError)
     return kind(message, status, where, path=body.get('path'), issues=body.get('issues'), body=body)
