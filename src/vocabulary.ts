@@ -174,10 +174,11 @@ export type Pop3Event =
       /** The first line without CRLF. */
       readonly line: string;
       /**
-       * Octets of the whole reply, written to the socket. A reply of which no
-       * octet reached the socket is a `reply-unsent` event instead; one cut
-       * short after its first octet (`closeAfterBytes(n)`, the client gone
-       * mid-reply) still counts all its octets here.
+       * Octets of the reply the socket took: all of them, or those before
+       * the cut of a reply cut short (`closeAfterBytes(n)`, the client gone
+       * mid-reply; the `fault` event or the session's end follows it). A
+       * reply of which no octet reached the socket is a `reply-unsent` event
+       * instead.
        */
       readonly bytes: number;
     })

@@ -20,15 +20,15 @@ const withTrailer = (bytes: Buffer, trailer: Buffer): Buffer =>
  * depend on it); a large message goes out as its status line with the first
  * 64 KiB of its stored (stuffed) body, then a view of the rest, waiting for the
  * socket to drain: 64 KiB is copied per RETR, whatever the message's size.
- * Returns the reply's octets, or 0 when not one of them reached the socket
- * (see {@link sentOctets}): a number when the sink took them at once, a
- * promise when it made the writer wait.
+ * Returns the octets of the reply the socket took: all of them, fewer when a
+ * fault or the client's close cut the reply, 0 when none reached it; a
+ * number when the sink took them at once, a promise when it made the writer wait.
  */
 export class ReplyWriter {
   constructor(private readonly sink: ByteSink) {}
 
   /**
-   * Sends a reply; gives its octets, 0 when none reached the socket. `status`: its first
+   * Sends a reply; gives the octets of it the socket took (0: none). `status`: its first
    * line, when the caller has it. The text of a status reply is printable
    * ASCII by now (`safeText`), and written as such.
    */
@@ -77,29 +77,21 @@ export class ReplyWriter {
     const first = Buffer.concat([head, data.subarray(0, FIRST_PART)]);
     const rest = data.subarray(FIRST_PART);
     const tail = withTrailer(last, trailer);
-    const octets = first.length + rest.length + tail.length;
     return andThen(write(sink, first), (a) =>
-      andThen(write(sink, rest), (b) => andThen(write(sink, tail), (c) => sentOctets(a + b + c, octets))),
+      andThen(write(sink, rest), (b) => andThen(write(sink, tail), (c) => a + b + c)),
     );
   }
 }
 
 /**
- * What the transcript records of a reply: its octets, or 0 when the socket
- * took none of them (the connection waits for a TLS handshake or is closed,
- * or a fault cut the reply before its first octet), so that a reply the
- * client never got is not recorded as sent. A reply cut short after some
- * octets still counts whole.
+ * Writes `bytes`; gives the octets the socket took, which the transcript
+ * records: a reply cut by a fault (`closeAfterBytes(n)`) or the client's
+ * close is recorded with the octets that went out, and one of which none did
+ * (the connection waits for a TLS handshake or is closed) is never recorded
+ * as sent.
  */
-function sentOctets(taken: number, octets: number): number {
-  return taken === 0 ? 0 : octets;
-}
-
 function write(sink: ByteSink, bytes: Buffer): Pending<number> {
   // Nothing to send (a body that fit its first write): no empty write for a fault to see.
   if (bytes.length === 0) return 0;
-  const taken = sink.write(bytes);
-  return taken instanceof Promise
-    ? taken.then((n) => sentOctets(n, bytes.length))
-    : sentOctets(taken, bytes.length);
+  return sink.write(bytes);
 }

@@ -112,3 +112,26 @@ test('closeAfterBytes(0): the reply is not sent, and the command has no reply in
     },
   );
 });
+
+test.each([
+  ['closeAfterBytes(40)', on('RETR').closeAfterBytes(40), 40],
+  ['resetAfterBytes(9)', on('RETR').resetAfterBytes(9), 9],
+])(
+  '%s: the reply is recorded with the octets that reached the client, not the whole reply',
+  async (_name, rule, cut) => {
+    const body = `Subject: a\r\n\r\n${'line of the body\r\n'.repeat(20)}`;
+    await withMock({ users: { [USER]: { password: PASSWORD, messages: [body] } } }, async (pop3) => {
+      await pop3.use(rule);
+      const client = await RawClient.login(pop3.port, USER, PASSWORD);
+      client.write('RETR 1\r\n');
+      // What the client read after PASS's reply: exactly the octets before the cut.
+      expect((await client.readToEnd()).length).toBe(cut);
+      const record = await pop3.sessionEnd();
+      const retr = record.locatedCommands().find((c) => c.verb === 'RETR')!;
+      expect(retr.reply).toMatch(/^\+OK \d+ octets$/);
+      const whole = Buffer.byteLength(`${retr.reply}\r\n${body}.\r\n`);
+      const recorded = record.replies().find((r) => r.line === retr.reply)!;
+      expect({ bytes: recorded.bytes, whole: whole > cut }).toEqual({ bytes: cut, whole: true });
+    });
+  },
+);
