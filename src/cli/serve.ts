@@ -17,14 +17,24 @@ export async function serve(read: ReadArgs, io: CliIo, cwd: string): Promise<num
   try {
     return await run(buildStartPlan(args, config, cwd), io);
   } catch (error) {
-    throw error instanceof FixtureError ? flagPlace(error, args.users) : error;
+    throw error instanceof FixtureError ? cliPlace(error, args.users, config?.displayPath) : error;
   }
 }
 
-/** A fixture of a `--user NAME:PASSWORD:PATH` flag is named by that flag, not the options path it became. */
-function flagPlace(error: FixtureError, flagUsers: readonly { readonly name: string }[]): FixtureError {
+/**
+ * Where the command line gave a fixture: a `--user NAME:PASSWORD:PATH`
+ * flag's is named by that flag, a config file's by the file and its path in
+ * it (as its schema errors are), not by the options path they became.
+ */
+function cliPlace(
+  error: FixtureError,
+  flagUsers: readonly { readonly name: string }[],
+  configFile: string | undefined,
+): FixtureError {
   const user = flagUsers.find((u) => error.path === pathText(['users', u.name, 'messages', 0]));
-  return user === undefined
-    ? error
-    : new FixtureError(error.problem, { cause: error.cause, path: `--user ${user.name}` });
+  if (user !== undefined) return error.placedAt(`--user ${user.name}`);
+  if (configFile !== undefined && error.path.startsWith('users')) {
+    return error.placedAt(`config ${configFile}: ${error.path}`);
+  }
+  return error;
 }

@@ -128,7 +128,9 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
       ...given,
       ...(given.messages === undefined ? {} : { messages: wireMessages(given.messages) }),
     };
-    await this.call('putUser', { params: { user }, body });
+    await this.call('putUser', { params: { user }, body }).catch((error: unknown) => {
+      throw asGiven(error, given.messages, 'options.messages');
+    });
     return this.mailbox(user);
   }
 
@@ -141,7 +143,11 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   }
 
   async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageSummary[]> {
-    await this.call('deliver', { params: { user }, body: { messages: wireMessages(messages) } });
+    await this.call('deliver', { params: { user }, body: { messages: wireMessages(messages) } }).catch(
+      (error: unknown) => {
+        throw asGiven(error, messages, 'messages');
+      },
+    );
     return this.mailbox(user).messages();
   }
 
@@ -407,6 +413,16 @@ function wirePattern(pattern: string | RegExp): string | { regex: string; flags:
   if (typeof pattern === 'string') return pattern;
   if (pattern instanceof RegExp) return { regex: pattern.source, flags: pattern.flags };
   throw new TypeError('pop3-mock: only a string or a RegExp pattern can cross the control API');
+}
+
+/**
+ * A fixture error as the in-process call throws it: the wire carries a list
+ * (a single source is the server's `messages[0]`), and `at` is where the
+ * call's own arguments hold the messages.
+ */
+function asGiven(error: unknown, given: unknown, at: string): unknown {
+  if (!(error instanceof FixtureError) || !error.path.startsWith('messages')) return error;
+  return error.placedAt(Array.isArray(given) ? `${at}${error.path.slice('messages'.length)}` : at);
 }
 
 function wireMessages(messages: MessageSource | readonly MessageSource[]): unknown[] {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { FixtureError } from '../fixtures/types';
 import type { MailboxView } from '../mailbox/mailbox-view';
 import type { Pop3Mock } from '../server/pop3-mock';
 import type { LocatedCommand } from '../transcript/pattern';
@@ -92,8 +93,16 @@ export const handlers: Handlers = {
   listUsers: ({ pop3 }) =>
     ok(pop3.users().map((user) => ({ user, messages: pop3.mailbox(user).messages().length }))),
   async putUser({ pop3, params, body }) {
-    const mailbox = await pop3.addUser(params.user, body);
-    return ok({ user: params.user, messages: messagesOf(mailbox) }, 201);
+    try {
+      const mailbox = await pop3.addUser(params.user, body);
+      return ok({ user: params.user, messages: messagesOf(mailbox) }, 201);
+    } catch (error) {
+      // addUser() places a fixture in its `options` argument; here the body is those options.
+      if (error instanceof FixtureError && error.path.startsWith('options.')) {
+        throw error.placedAt(error.path.slice('options.'.length));
+      }
+      throw error;
+    }
   },
   removeUser({ pop3, params }) {
     mailboxOf(pop3, params.user);

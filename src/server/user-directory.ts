@@ -1,5 +1,6 @@
 import { loadMessages } from '../fixtures/load-messages';
 import type { MessageSource } from '../fixtures/types';
+import { FixtureError } from '../fixtures/types';
 import { type DeletionPlace, Mailbox, type MessageInfo } from '../mailbox/mailbox';
 import type { UserOptions } from '../options';
 import { withLowerCaseDomain } from './mail-address';
@@ -63,7 +64,7 @@ export class UserDirectory {
     const loaded = await loadMessages(messages, { baseDir: this.baseDir, at });
     const mailbox = new Mailbox(user, password, this.now, this.deletions && this.noteDeletions);
     if (typeof options !== 'string') mailbox.oauthToken = options.oauthToken;
-    mailbox.add(loaded);
+    placeErrors(at, () => mailbox.add(loaded));
     mailbox.markAsSeed();
     this.mailboxes.set(user, mailbox);
     return mailbox;
@@ -78,7 +79,7 @@ export class UserDirectory {
     this.require(user);
     const loaded = await this.loadDelivery(messages, 'messages');
     // Found again after the load: a user replaced meanwhile (addUser) gets the messages in its new mailbox.
-    return this.require(user).add(loaded);
+    return placeErrors('messages', () => this.require(user).add(loaded));
   }
 
   /**
@@ -134,5 +135,14 @@ export class UserDirectory {
   /** Whether `password` is `user`'s, compared as the SASL mechanisms compare it. */
   passwordMatches(user: string, password: string): boolean {
     return this.mailboxes.get(user)?.password === password;
+  }
+}
+
+/** Runs `add`; a fixture error it throws (two messages with one uid) names where the messages were given. */
+function placeErrors<T>(at: string, add: () => T): T {
+  try {
+    return add();
+  } catch (error) {
+    throw error instanceof FixtureError && error.path === '' ? error.placedAt(at) : error;
   }
 }

@@ -156,24 +156,26 @@ describe('a uid given for one message that another message of the list gets from
     }
   }
 
-  const refusal = (uid: string, given: number, derived: number) =>
+  // Placed where the list was given: `users.alice.messages` at the start, `messages` at deliver().
+  const refusal = (uid: string, given: number, derived: number, path = 'users.alice.messages') =>
     new FixtureError(
       `uid "${uid}" given for raw (#${given} of the messages added) is the uid raw (#${derived}) gets from its content: two messages cannot share a uid; choose another`,
+      { path },
     );
 
   // [the list, given X's content uid; the refusal it gets]
-  const cases: [string, (h: string) => MessageSource[], (h: string) => FixtureError][] = [
-    ['the content uid, derived first', (h) => [X, { raw: Y, uid: h }], (h) => refusal(h, 2, 1)],
-    ['the content uid, given first', (h) => [{ raw: Y, uid: h }, X], (h) => refusal(h, 1, 2)],
+  const cases: [string, (h: string) => MessageSource[], (h: string, path?: string) => FixtureError][] = [
+    ['the content uid, derived first', (h) => [X, { raw: Y, uid: h }], (h, p) => refusal(h, 2, 1, p)],
+    ['the content uid, given first', (h) => [{ raw: Y, uid: h }, X], (h, p) => refusal(h, 1, 2, p)],
     [
       'the suffixed uid of a second copy, derived first',
       (h) => [X, X, { raw: Y, uid: `${h}-2` }],
-      (h) => refusal(`${h}-2`, 3, 2),
+      (h, p) => refusal(`${h}-2`, 3, 2, p),
     ],
     [
       'the suffixed uid of a second copy, given first',
       (h) => [{ raw: Y, uid: `${h}-2` }, X, X],
-      (h) => refusal(`${h}-2`, 1, 3),
+      (h, p) => refusal(`${h}-2`, 1, 3, p),
     ],
   ];
 
@@ -186,7 +188,7 @@ describe('a uid given for one message that another message of the list gets from
         users: { alice: { password: 'pw', messages: ['Subject: seed\r\n\r\nseed\r\n'] } },
       });
       try {
-        await expect(pop3.deliver('alice', list(h))).rejects.toThrow(refused(h));
+        await expect(pop3.deliver('alice', list(h))).rejects.toThrow(refused(h, 'messages'));
         expect((await fetchAll(pop3.port)).bodies).toEqual(['Subject: seed\r\n\r\nseed\r\n']);
       } finally {
         await pop3.close();
@@ -222,7 +224,9 @@ test('one uid given for two messages of a list is refused naming both', async ()
     { raw: 'Subject: y\r\n\r\ny\r\n', uid: 'same' },
   ];
   expect(await startError(list)).toEqual(
-    new FixtureError('uid "same" given for raw (#2 of the messages added) is also given for raw (#1)'),
+    new FixtureError('uid "same" given for raw (#2 of the messages added) is also given for raw (#1)', {
+      path: 'users.alice.messages',
+    }),
   );
 });
 

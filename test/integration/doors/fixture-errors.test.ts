@@ -92,7 +92,7 @@ test('HTTP: a 400 naming the path, and the remote client throws the same Fixture
   await expectNormalSession(side.pop3.port, 1);
 });
 
-test('CLI: a --user fixture names the flag, a config fixture its path in the file (exit 4)', async () => {
+test('CLI: a --user fixture names the flag, a config fixture the file and its path in it (exit 4)', async () => {
   const flag = await runMain(['--user', `${USER}:${PASSWORD}:${missing}`]);
   expect(flag).toEqual({ code: 4, stdout: '', stderr: `pop3-mock: --user ${USER}: ${NOT_FOUND(missing)}` });
 
@@ -105,6 +105,68 @@ test('CLI: a --user fixture names the flag, a config fixture its path in the fil
   expect(fromFile).toEqual({
     code: 4,
     stdout: '',
-    stderr: `pop3-mock: users.${USER}.messages[1]: ${NOT_FOUND(missing)}`,
+    stderr: `pop3-mock: config ${config}: users.${USER}.messages[1]: ${NOT_FOUND(missing)}`,
+  });
+});
+
+// Review of ebd8f24..137a1a7: the remote client sends every source as a list
+// (wireMessages), so a single source gets an index the in-process call does not give.
+test('remote client: a single source is named as the in-process call names it', async () => {
+  const remote = await connectPop3Mock({ url: side.pop3.controlUrl, token: side.pop3.controlToken });
+  const [inProcess, overHttp] = await Promise.all([
+    fixtureErrorOf(side.pop3.deliver(USER, { path: missing })),
+    fixtureErrorOf(remote.deliver(USER, { path: missing })),
+  ]);
+  expect(overHttp.message).toBe(inProcess.message);
+  const [added, addedRemotely] = await Promise.all([
+    fixtureErrorOf(side.pop3.addUser('dave', { password: 'x', messages: { path: missing } })),
+    fixtureErrorOf(remote.addUser('erin', { password: 'x', messages: { path: missing } })),
+  ]);
+  expect(addedRemotely.message).toBe(added.message);
+});
+
+// Review: PUT /api/users/{user} answers a fixture error with the path addUser() gives
+// (`options.messages[0]`), while its body has no `options`: the same endpoint's schema
+// errors name `messages[0]`.
+test('HTTP PUT /api/users/{user}: the 400 names the place in the request body', async () => {
+  const put = (messages: unknown) =>
+    fetch(`${side.pop3.controlUrl}/api/users/frank`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${side.pop3.controlToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'x', messages }),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as { path?: string } }));
+  const schemaError = await put([{ pathx: missing }]);
+  const fixtureError = await put([{ path: missing }]);
+  expect(schemaError).toMatchObject({ status: 400, body: { path: 'messages[0]' } });
+  expect(fixtureError).toMatchObject({ status: 400, body: { path: 'messages[0]' } });
+});
+
+test('two messages with one uid: the error names where the messages were given', async () => {
+  const twice = [
+    { raw: MESSAGE, uid: 'same' },
+    { raw: 'Subject: two\r\n\r\n2\r\n', uid: 'same' },
+  ];
+  const atStart = await fixtureErrorOf(
+    startPop3Mock({
+      users: { [USER]: { password: PASSWORD }, bob: { password: PASSWORD, messages: twice } },
+    }),
+  );
+  expect(atStart.path).toBe('users.bob.messages');
+  expect(atStart.message).toMatch(/^users\.bob\.messages: uid "same" given for /);
+  const delivered = await fixtureErrorOf(side.pop3.deliver(USER, twice));
+  expect(delivered.path).toBe('messages');
+  await expectNormalSession(side.pop3.port, 1);
+});
+
+test('CLI: a config file fixture is named with the file, as its schema errors are', async () => {
+  const config = join(dir, 'named.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ users: { [USER]: { password: PASSWORD, messages: [{ path: missing }] } } }),
+  );
+  expect(await runMain(['--config', config])).toEqual({
+    code: 4,
+    stdout: '',
+    stderr: `pop3-mock: config ${config}: users.${USER}.messages[0]: ${NOT_FOUND(missing)}`,
   });
 });
