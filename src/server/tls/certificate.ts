@@ -128,7 +128,11 @@ function subjectAltName(value: string): Buffer {
   return context(2, Buffer.from(value, 'ascii'), false);
 }
 
-/** The 16 octets of an IPv6 address in hex groups (`::1`, `fe80::2:3`); anything else throws. */
+/**
+ * The 16 octets of an IPv6 address in hex groups (`::1`, `fe80::2:3`); anything else throws,
+ * the dotted-quad tail (`::ffff:127.0.0.1`) and a zone (`%eth0`) too: no name the mock puts in a
+ * certificate has them.
+ */
 function ipv6Bytes(address: string): Buffer {
   const halves = address.split('::');
   const groups = (part: string) =>
