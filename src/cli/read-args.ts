@@ -115,6 +115,8 @@ export function parseUser(value: string): UserArg {
   // The password is never echoed back in an error, only the user name.
   if (name === '') throw new UsageError('--user needs a user name before the first ":"');
   if (/\s/.test(name)) throw new UsageError(`--user ${JSON.stringify(name)}: a user name cannot hold spaces`);
+  // As the options' schema refuses it (a key that would set the users object's prototype).
+  if (name === '__proto__') throw new UsageError('--user __proto__: a user name cannot be "__proto__"');
   if (password === '') throw new UsageError(`--user ${name}: the password is empty`);
   if (path === '') throw new UsageError(`--user ${name}: the fixture path after the second ":" is empty`);
   return { name, password, path };

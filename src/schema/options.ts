@@ -11,7 +11,18 @@ import { DIALECT_NAMES } from './dialect-names';
 import { faultRules } from './fault-rule';
 import { strictObjectOfGivenKeys } from './given-keys';
 import { made } from './made';
-import { bytes, codeOnly, int, nonEmptyString, numberIn, password, port, uid, userName } from './primitives';
+import {
+  bytes,
+  codeOnly,
+  int,
+  nonEmptyString,
+  numberIn,
+  PROTO_USER,
+  password,
+  port,
+  uid,
+  userName,
+} from './primitives';
 
 /*
  * Server options: one definition for `startPop3Mock()`, the config file
@@ -196,7 +207,23 @@ export const wireUser = z.lazy(() =>
 
 const userOrPassword = <T extends z.ZodType>(user: T) =>
   z.union([password, user], { error: 'expected a password string or { password, messages }' });
-const usersOf = <T extends z.ZodType>(user: T) => z.record(userName, userOrPassword(user));
+/**
+ * A key `__proto__` (JSON.parse makes one, so a config file can) would set
+ * the parsed object's prototype, and zod's record passes over it without an
+ * issue: the user vanished and its fixtures were never read. Refused here,
+ * before the record is parsed.
+ */
+const withoutProtoKey = (users: unknown, ctx: z.core.$RefinementCtx): unknown => {
+  if (typeof users === 'object' && users !== null && Object.hasOwn(users, '__proto__')) {
+    ctx.addIssue({ code: 'custom', message: PROTO_USER, path: ['__proto__'], input: '__proto__' });
+  }
+  return users;
+};
+const usersOf = <T extends z.ZodType>(user: T) => {
+  const users = z.record(userName, userOrPassword(user));
+  // Typed as the record it parses with: the check before it takes the same input.
+  return z.preprocess(withoutProtoKey, users) as unknown as typeof users;
+};
 
 /** `addUser()`'s options: a password, or { password, messages, oauthToken }. */
 export const codeUserOrPassword = userOrPassword(codeUser);

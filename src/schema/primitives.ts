@@ -32,10 +32,15 @@ export const port = z.union(
 export const nonEmptyString = z.string().min(1, { error: 'expected a non-empty string' });
 
 /** A user name: what USER and the SASL identities carry. */
+/** Why `__proto__` is no user name: as a key of `users` it would set the object's prototype. */
+export const PROTO_USER = 'expected a user name other than "__proto__"';
+
 export const userName = z
   .string()
   .regex(/^[^\s]+$/, { error: 'expected a user name: not empty, no spaces' })
-  .meta({ description: 'A user name: not empty, no white space.' });
+  // Refused at every door, so that no door takes a name another loses (see options.ts, usersOf).
+  .refine((name) => name !== '__proto__', { error: PROTO_USER })
+  .meta({ description: 'A user name: not empty, no white space, not "__proto__".' });
 
 /** A password: any non-empty string (the mock compares it exactly). */
 export const password = z.string({ error: 'expected a password (a non-empty string)' }).min(1, {

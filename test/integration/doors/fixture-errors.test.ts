@@ -170,3 +170,38 @@ test('CLI: a config file fixture is named with the file, as its schema errors ar
     stderr: `pop3-mock: config ${config}: users.${USER}.messages[0]: ${NOT_FOUND(missing)}`,
   });
 });
+
+// A `__proto__` key (JSON.parse makes one) would set the users object's prototype, and zod's
+// record passes over it: the user vanished and its fixtures were never read.
+test('a user named __proto__ is refused at every door, never dropped in silence', async () => {
+  const proto = JSON.stringify({ password: PASSWORD, messages: [{ path: missing }] });
+  const users = JSON.parse(`{"__proto__": ${proto}}`) as Record<string, unknown>;
+  expect(Object.keys(users)).toEqual(['__proto__']);
+  const PROTO = 'users.__proto__: expected a user name other than "__proto__", got "__proto__"';
+  // A server that starts anyway is closed, so the test fails instead of holding jest open.
+  const started = await startPop3Mock({ users: users as never }).then(
+    async (pop3) => {
+      await pop3.close();
+      return 'started';
+    },
+    (error: unknown) => String(error),
+  );
+  expect(started).toBe(`InputError: pop3-mock options: ${PROTO}`);
+
+  // A second user with a missing fixture ends the CLI either way (it must not serve on).
+  const config = join(dir, 'proto.json');
+  writeFileSync(config, `{"users": {"__proto__": ${proto}, "zed": ${proto}}}`);
+  expect(await runMain(['--config', config])).toEqual({
+    code: 4,
+    stdout: '',
+    stderr: `pop3-mock: config ${config}: ${PROTO}`,
+  });
+  expect(await runMain(['--user', `__proto__:${PASSWORD}:${missing}`])).toMatchObject({
+    code: 2,
+    stderr: expect.stringMatching(/^pop3-mock: --user __proto__: a user name cannot be "__proto__"\n/),
+  });
+  await expect(side.pop3.addUser('__proto__', PASSWORD)).rejects.toThrow(
+    'addUser(): user: expected a user name other than "__proto__", got "__proto__"',
+  );
+  expect(side.pop3.users()).not.toContain('__proto__');
+});
