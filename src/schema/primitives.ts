@@ -31,10 +31,10 @@ export const port = z.union(
 
 export const nonEmptyString = z.string().min(1, { error: 'expected a non-empty string' });
 
-/** A user name: what USER and the SASL identities carry. */
 /** Why `__proto__` is no user name: as a key of `users` it would set the object's prototype. */
 export const PROTO_USER = 'expected a user name other than "__proto__"';
 
+/** A user name: what USER and the SASL identities carry. */
 export const userName = z
   .string()
   .regex(/^[^\s]+$/, { error: 'expected a user name: not empty, no spaces' })

@@ -1,6 +1,5 @@
 import { loadMessages } from '../fixtures/load-messages';
-import type { MessageSource } from '../fixtures/types';
-import { FixtureError } from '../fixtures/types';
+import { type MessageSource, placedWhereGiven } from '../fixtures/types';
 import { type DeletionPlace, Mailbox, type MessageInfo } from '../mailbox/mailbox';
 import type { UserOptions } from '../options';
 import { withLowerCaseDomain } from './mail-address';
@@ -143,6 +142,6 @@ function placeErrors<T>(at: string, add: () => T): T {
   try {
     return add();
   } catch (error) {
-    throw error instanceof FixtureError && error.path === '' ? error.placedAt(at) : error;
+    throw placedWhereGiven(error, at);
   }
 }
