@@ -28,7 +28,7 @@ export type Where = 'local' | 'remote';
 /** `T` in process, `Promise<T>` over the wire. `await` works on both. */
 export type Answer<W extends Where, T> = W extends 'local' ? T : Promise<T>;
 
-/** A message as both sides list it. In process, `MessageInfo` adds the bytes. */
+/** A message as both sides list it. In process, `MessageInfo` adds the bytes (a copy). */
 export interface MessageSummary {
   readonly number: number;
   readonly uid: string;
@@ -60,7 +60,7 @@ export interface MailboxApi<W extends Where> {
   messages(): Answer<W, readonly MessageSummary[]>;
   /** Messages removed at UPDATE, oldest first. */
   deleted(): Answer<W, readonly DeletedSummary[]>;
-  /** The bytes RETR sends for message `number` (before dot-stuffing). */
+  /** The bytes RETR sends for message `number` (before dot-stuffing): a new Buffer each call, to read or change. */
   raw(number: number): Answer<W, Buffer>;
   /** Back to the seeded messages. */
   reset(): Answer<W, void>;

@@ -125,8 +125,9 @@ export const handlers: Handlers = {
   },
   getRawMessage({ pop3, params }) {
     const message = mailboxOf(pop3, params.user).messages()[params.number - 1];
-    if (!message) throw new HttpError(404, `no message ${params.number} for ${params.user}`);
-    return { status: 200, text: message.bytes, type: 'message/rfc822' };
+    const bytes = message && pop3.heldBytes(params.user, message.uid);
+    if (!bytes) throw new HttpError(404, `no message ${params.number} for ${params.user}`);
+    return { status: 200, text: bytes, type: 'message/rfc822' };
   },
   listDeleted: ({ pop3, params }) =>
     ok(

@@ -15,7 +15,7 @@ export interface MailboxView extends MailboxApi<'local'> {
   messages(): MessageInfo[];
   /** Messages removed at UPDATE, oldest first. */
   deleted(): DeletedMessage[];
-  /** The bytes RETR sends for message `number` (1-based, as `messages()` numbers them); shared, read-only (see `MessageInfo.bytes`). */
+  /** The bytes RETR sends for message `number` (1-based, as `messages()` numbers them): a new copy each call, to read or change. */
   raw(number: number): Buffer;
   /** Back to the seeded messages; what UPDATE removed is forgotten. */
   reset(): void;
@@ -36,12 +36,13 @@ export function viewOf(
     messages: () => mailbox.messages(),
     deleted: () => mailbox.deleted(),
     raw(number) {
-      const message = mailbox.messages()[number - 1];
-      if (!message || !Number.isInteger(number)) {
+      const message = Number.isInteger(number) ? mailbox.messageAt(number) : undefined;
+      if (!message) {
         throw new RangeError(
           `pop3-mock: ${mailbox.user} has no message ${number} (${mailbox.messages().length} now)`,
         );
       }
+      // A new MessageInfo each call, so a new copy each call.
       return message.bytes;
     },
     reset: () => mailbox.reset(),

@@ -10,9 +10,11 @@ export interface MessageInfo {
   /** Octets as LIST reports them. */
   readonly size: number;
   /**
-   * The exact bytes RETR sends (before dot-stuffing). Shared, not copied: the
-   * same fixture's bytes serve every server of the process, so read them, do
-   * not write to them (`Buffer.from(bytes)` gives a copy to change).
+   * The exact bytes RETR sends (before dot-stuffing), as a copy of their own:
+   * made on the first read, then the same Buffer each time
+   * (`info.bytes === info.bytes`). Writing to it changes nothing the server
+   * sends, here or in another server of the process started with the same
+   * fixture.
    */
   readonly bytes: Buffer;
   readonly deliveredAt: Date;
@@ -23,14 +25,24 @@ export interface DeletedMessage {
   readonly uid: string;
   readonly size: number;
   /**
-   * Its bytes; undefined once the record of the session that deleted it was
-   * dropped (`keepSessions`): what was deleted is still listed, its content
-   * is let go, so a server fed and emptied for a long time does not keep
-   * every message it ever held.
+   * Its bytes, a copy as `MessageInfo.bytes` is (made on the first read);
+   * undefined once the record of the session that deleted it was dropped
+   * (`keepSessions`): what was deleted is still listed, its content is let
+   * go, so a server fed and emptied for a long time does not keep every
+   * message it ever held.
    */
   readonly bytes: Buffer | undefined;
   readonly deletedAt: Date;
   /** The id of the session whose QUIT removed it. */
+  readonly sessionId: number;
+}
+
+/** A deletion as the mailbox keeps it: the bytes it held (shared, never handed out) until they are let go. */
+interface Removal {
+  readonly uid: string;
+  readonly size: number;
+  readonly wire: Buffer | undefined;
+  readonly deletedAt: Date;
   readonly sessionId: number;
 }
 
@@ -50,7 +62,7 @@ export interface DeletionPlace {
 export class Mailbox {
   private stored: StoredMessage[] = [];
   private usedUids = new Set<string>();
-  private removed: DeletedMessage[] = [];
+  private removed: Removal[] = [];
   private lockHolder: number | undefined;
   private seed: StoredMessage[] = [];
   /** OAuth bearer token for XOAUTH2/OAUTHBEARER: a fixed token, or a function that checks one. */
@@ -131,9 +143,25 @@ export class Mailbox {
     return this.stored.map((m, i) => toInfo(m, i + 1));
   }
 
+  /** Message `number` now (1-based, as {@link Mailbox.messages} numbers them), or undefined. */
+  messageAt(number: number): MessageInfo | undefined {
+    const stored = this.stored[number - 1];
+    return stored && toInfo(stored, number);
+  }
+
   /** Messages removed at UPDATE, oldest first. */
   deleted(): DeletedMessage[] {
-    return [...this.removed];
+    return this.removed.map(toDeleted);
+  }
+
+  /**
+   * The bytes held for `uid` (in the maildrop, else deleted; undefined once
+   * let go or for no such uid): the shared Buffer, not a copy, for the
+   * server's own readers that only send them (the control API, the browser
+   * view). Never hand it to a caller.
+   */
+  heldBytes(uid: string): Buffer | undefined {
+    return (this.stored.find((m) => m.uid === uid) ?? this.removed.find((m) => m.uid === uid))?.wire;
   }
 
   /** Lets go of the bytes of the deletions at `place` (their session's record was dropped by `keepSessions`); the entries stay. */
@@ -141,7 +169,7 @@ export class Mailbox {
     if (place.generation !== this.generation) return;
     for (let i = place.from; i < place.from + place.count; i++) {
       const deleted = this.removed[i]!;
-      if (deleted.bytes !== undefined) this.removed[i] = { ...deleted, bytes: undefined };
+      if (deleted.wire !== undefined) this.removed[i] = { ...deleted, wire: undefined };
     }
   }
 
@@ -158,7 +186,7 @@ export class Mailbox {
     this.stored = this.stored.filter((m) => !gone.has(m));
     const from = this.removed.length;
     for (const m of messages) {
-      this.removed.push({ uid: m.uid, size: m.size, bytes: m.wire, deletedAt, sessionId });
+      this.removed.push({ uid: m.uid, size: m.size, wire: m.wire, deletedAt, sessionId });
     }
     this.onRemoved?.({ mailbox: this, generation: this.generation, from, count: messages.length }, sessionId);
   }
@@ -232,6 +260,37 @@ export class Mailbox {
   }
 }
 
+/**
+ * A stored message as the API shows it. Its bytes are the process's (one
+ * Buffer per fixture, for every server), so `bytes` is a copy, made on the
+ * first read since most listings never read it: an own enumerable getter,
+ * not a class's, so spreading, `toEqual` and JSON see it as a field.
+ */
 function toInfo(m: StoredMessage, number: number): MessageInfo {
-  return { number, uid: m.uid, size: m.size, bytes: m.wire, deliveredAt: m.deliveredAt };
+  let copy: Buffer | undefined;
+  return {
+    number,
+    uid: m.uid,
+    size: m.size,
+    get bytes() {
+      copy ??= Buffer.from(m.wire);
+      return copy;
+    },
+    deliveredAt: m.deliveredAt,
+  };
+}
+
+/** A deletion as the API shows it: `bytes` a copy, as {@link toInfo} makes it. */
+function toDeleted({ uid, size, wire, deletedAt, sessionId }: Removal): DeletedMessage {
+  let copy: Buffer | undefined;
+  return {
+    uid,
+    size,
+    get bytes() {
+      if (wire !== undefined) copy ??= Buffer.from(wire);
+      return copy;
+    },
+    deletedAt,
+    sessionId,
+  };
 }

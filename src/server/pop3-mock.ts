@@ -592,6 +592,16 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return this.users_.deliverEach(copies);
   }
 
+  /**
+   * @internal For the control API and the browser view, which send a
+   * message's bytes and never hand them to a caller: the shared Buffer held
+   * for `uid` (in the maildrop, else deleted; undefined once let go), not the
+   * copy `MessageInfo.bytes` makes.
+   */
+  heldBytes(user: string, uid: string): Buffer | undefined {
+    return this.users_.get(user)?.heldBytes(uid);
+  }
+
   /** @internal For the SMTP intake's AUTH: whether `password` is `user`'s POP3 password. */
   passwordMatches(user: string, password: string): boolean {
     return this.users_.passwordMatches(user, password);

@@ -133,11 +133,12 @@ export function headerFields(bytes: Buffer): [string, string][] {
 export function findMessage(pop3: Pop3Mock, user: string, uid: string) {
   const mailbox = mailboxOf(pop3, user);
   if (!mailbox) return undefined;
+  // The bytes held, not the copy the API hands out: a page shows and a download sends them, nothing keeps them.
+  const bytes = pop3.heldBytes(user, uid);
   const current = mailbox.messages().find((m) => m.uid === uid);
-  if (current)
-    return { bytes: current.bytes, size: current.size, number: current.number, deleted: undefined };
+  if (current) return { bytes, size: current.size, number: current.number, deleted: undefined };
   const gone = mailbox.deleted().find((m) => m.uid === uid);
-  if (gone) return { bytes: gone.bytes, size: gone.size, number: undefined, deleted: gone };
+  if (gone) return { bytes, size: gone.size, number: undefined, deleted: gone };
   return undefined;
 }
 

@@ -89,6 +89,10 @@ describe.each(sides)('%s', (name, start) => {
     expect(delivered.map((m) => m.number)).toEqual([1, 2]);
     const messages = await api.mailbox('alice').messages();
     expect(messages.map((m) => m.deliveredAt instanceof Date)).toEqual([true, true]);
+    const raw = await api.mailbox('alice').raw(2);
+    expect(raw.equals(Buffer.from(SECOND))).toBe(true);
+    // A copy on both sides: writing into it does not change the next one.
+    raw.write('X', 0);
     expect((await api.mailbox('alice').raw(2)).equals(Buffer.from(SECOND))).toBe(true);
     expect(await api.users()).toEqual(['alice']);
     expect(await api.removeUser('nobody')).toBe(false);
