@@ -53,12 +53,14 @@ export class ControlError extends Error {
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : never;
-/** What an endpoint answers on success, from the contract. */
+/** What an endpoint answers on success, from the contract: a message's bytes as a Buffer of its own, other text as a string. */
 type Success<O extends OperationId> = EndpointOf<O>['answers'] extends { 200: { json: infer S } }
   ? Out<S>
   : EndpointOf<O>['answers'] extends { 201: { json: infer S } }
     ? Out<S>
-    : string;
+    : EndpointOf<O>['answers'] extends { 200: { text: 'message/rfc822' } }
+      ? Buffer
+      : string;
 
 interface CallInput {
   params?: Record<string, string | number>;
@@ -337,11 +339,9 @@ export class RemoteMailbox implements MailboxApi<'remote'> {
     return listed.map((m) => ({ ...m, deletedAt: new Date(m.deletedAt) }));
   }
 
-  /** The bytes RETR sends for message `number`. */
+  /** The bytes RETR sends for message `number`: a new Buffer each call, as in process. */
   async raw(number: number): Promise<Buffer> {
-    return (await this.remote.call('getRawMessage', {
-      params: { user: this.user, number },
-    })) as unknown as Buffer;
+    return this.remote.call('getRawMessage', { params: { user: this.user, number } });
   }
 
   async reset(): Promise<void> {
