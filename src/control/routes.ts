@@ -105,7 +105,7 @@ export const handlers: Handlers = {
     }
   },
   removeUser({ pop3, params }) {
-    mailboxOf(pop3, params.user);
+    mailboxOf(pop3, params.user); // a 404 naming the user when there is none
     pop3.removeUser(params.user);
     return ok({ removed: params.user });
   },
@@ -116,7 +116,7 @@ export const handlers: Handlers = {
   },
   listMessages: ({ pop3, params }) => ok(messagesOf(mailboxOf(pop3, params.user))),
   async deliver({ pop3, params, body, raw }) {
-    mailboxOf(pop3, params.user);
+    mailboxOf(pop3, params.user); // a 404 naming the user when there is none
     const added = await pop3.deliver(params.user, raw ?? body.messages);
     return ok(
       added.map(({ number, uid, size }) => ({ number, uid, size })),
@@ -124,8 +124,8 @@ export const handlers: Handlers = {
     );
   },
   getRawMessage({ pop3, params }) {
-    const message = mailboxOf(pop3, params.user).messages()[params.number - 1];
-    const bytes = message && pop3.heldBytes(params.user, message.uid);
+    mailboxOf(pop3, params.user); // a 404 naming the user when there is none
+    const bytes = pop3.heldBytes(params.user, params.number);
     if (!bytes) throw new HttpError(404, `no message ${params.number} for ${params.user}`);
     return { status: 200, text: bytes, type: 'message/rfc822' };
   },
@@ -141,7 +141,7 @@ export const handlers: Handlers = {
         })),
     ),
   getOutcome({ pop3, params }) {
-    mailboxOf(pop3, params.user);
+    mailboxOf(pop3, params.user); // a 404 naming the user when there is none
     const outcome = pop3.outcome(params.user);
     return ok({
       ...outcome,

@@ -94,11 +94,12 @@ export class Mailbox {
   }
 
   /**
-   * Adds loaded messages at the end; returns what was added. All or none: a
-   * uid refused for one message (taken, invalid, another's) leaves the
-   * mailbox as it was.
+   * Adds loaded messages at the end; returns the number of the first (see
+   * {@link Mailbox.messagesFrom}: a start or an SMTP delivery lists nothing).
+   * All or none: a uid refused for one message (taken, invalid, another's)
+   * leaves the mailbox as it was.
    */
-  add(loaded: readonly LoadedMessage[]): MessageInfo[] {
+  add(loaded: readonly LoadedMessage[]): number {
     const deliveredAt = new Date(this.now());
     const prepared = loaded.map((m) => prepareMessage(m.raw, m.unchanging ?? false));
     const uids = this.assignUids(loaded, prepared);
@@ -106,9 +107,9 @@ export class Mailbox {
       return { uid: uids[i]!, wire, size, bodyStart, needsStuffing, deliveredAt };
     });
     for (const uid of uids) this.usedUids.add(uid);
-    const first = this.stored.length;
+    const first = this.stored.length + 1;
     for (const message of added) this.stored.push(message);
-    return added.map((m, i) => toInfo(m, first + i + 1));
+    return first;
   }
 
   /** Makes the current messages the state that {@link Mailbox.reset} returns to. */
@@ -143,6 +144,11 @@ export class Mailbox {
     return this.stored.map((m, i) => toInfo(m, i + 1));
   }
 
+  /** The messages from number `first` on, as {@link Mailbox.messages} lists them. */
+  messagesFrom(first: number): MessageInfo[] {
+    return this.stored.slice(first - 1).map((m, i) => toInfo(m, first + i));
+  }
+
   /** Message `number` now (1-based, as {@link Mailbox.messages} numbers them), or undefined. */
   messageAt(number: number): MessageInfo | undefined {
     const stored = this.stored[number - 1];
@@ -155,13 +161,14 @@ export class Mailbox {
   }
 
   /**
-   * The bytes held for `uid` (in the maildrop, else deleted; undefined once
-   * let go or for no such uid): the shared Buffer, not a copy, for the
-   * server's own readers that only send them (the control API, the browser
-   * view). Never hand it to a caller.
+   * The bytes held for a message, by its number now or its uid (in the
+   * maildrop, else deleted; undefined once let go, or for no such message):
+   * the shared Buffer, not a copy, for the server's own readers that only
+   * send them (the control API, the browser view). Never hand it to a caller.
    */
-  heldBytes(uid: string): Buffer | undefined {
-    return (this.stored.find((m) => m.uid === uid) ?? this.removed.find((m) => m.uid === uid))?.wire;
+  heldBytes(message: number | string): Buffer | undefined {
+    if (typeof message === 'number') return this.stored[message - 1]?.wire;
+    return (this.stored.find((m) => m.uid === message) ?? this.removed.find((m) => m.uid === message))?.wire;
   }
 
   /** Lets go of the bytes of the deletions at `place` (their session's record was dropped by `keepSessions`); the entries stay. */

@@ -595,11 +595,11 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /**
    * @internal For the control API and the browser view, which send a
    * message's bytes and never hand them to a caller: the shared Buffer held
-   * for `uid` (in the maildrop, else deleted; undefined once let go), not the
-   * copy `MessageInfo.bytes` makes.
+   * for a message, by its number now or its uid (see `Mailbox.heldBytes`),
+   * not the copy `MessageInfo.bytes` makes.
    */
-  heldBytes(user: string, uid: string): Buffer | undefined {
-    return this.users_.get(user)?.heldBytes(uid);
+  heldBytes(user: string, message: number | string): Buffer | undefined {
+    return this.users_.get(user)?.heldBytes(message);
   }
 
   /** @internal For the SMTP intake's AUTH: whether `password` is `user`'s POP3 password. */

@@ -78,7 +78,8 @@ export class UserDirectory {
     this.require(user);
     const loaded = await this.loadDelivery(messages, 'messages');
     // Found again after the load: a user replaced meanwhile (addUser) gets the messages in its new mailbox.
-    return placeErrors('messages', () => this.require(user).add(loaded));
+    const mailbox = this.require(user);
+    return mailbox.messagesFrom(placeErrors('messages', () => mailbox.add(loaded)));
   }
 
   /**
