@@ -1,62 +1,104 @@
 // The recorder's cost per session in instructions, counted by valgrind: the
-// one figure here that the load of other processes does not move. (f)'s
-// replay (lib/replay.mjs: the 25 events of one real session of the script,
-// with new strings where a session makes new ones) runs for SMALL and LARGE
-// sessions, recorder attached and detached, each in a process of its own
-// under `valgrind --tool=cachegrind --cache-sim=no` with `node --predictable`
-// (no background compiler or collector threads: two runs of one build count
-// within a few thousand instructions of each other). The cost per session is
+// one figure here that the load of other processes does not move. Two ways:
+//
+// - replay (default): (f)'s replay (lib/replay.mjs: the 25 events of one real
+//   session of the script, with new strings where a session makes new ones)
+//   runs for SMALL and LARGE sessions in one process, recorder attached and
+//   detached. The recorder alone, with nothing of a real session around it.
+// - --sockets: the server runs under valgrind and a load client (lib/
+//   load-client.mjs, not under valgrind) drives SOCKET_SMALL and SOCKET_LARGE
+//   real sessions of the script through TCP, pipelined from 8 clients, as
+//   (f)'s pipelined row does. This counts what recording costs a real
+//   session, the collector's work on the records among the session's own
+//   garbage included, and gives it as a share of the detached server's
+//   instructions per session. The kernel's socket work is not counted (it
+//   is no user-space instruction), so the share is an upper bound of the
+//   share of CPU time.
+//
+// Each count runs under `valgrind --tool=cachegrind --cache-sim=no` with
+// `node --predictable` (no background compiler or collector threads: two
+// runs of one build count within a few thousand instructions of each other,
+// per session far less). The cost per session is
 //   ((attached LARGE - attached SMALL) - (detached LARGE - detached SMALL)) / (LARGE - SMALL),
 // so start-up and warm-up cancel out. The mock is reset every RESET_EVERY
-// sessions, as (f) resets between its runs, so the records kept stay few.
+// sessions (SOCKET_RESET_EVERY), as (f) resets between its runs, so the
+// records kept stay few.
 //
 // Instructions are not time: a cache miss costs no instruction, so a change
 // that only makes records smaller shows in recorder-ab.mjs's heap column,
-// not here. Each build takes 4 runs of 30-60 s (valgrind is some 30 times slower).
+// not in the replay (it does in --sockets, where fewer kept bytes mean fewer
+// full collections). Replay: 4 runs of 30-60 s per build; --sockets: 4 runs
+// of 1.5-3 min (valgrind is some 30 times slower), two at a time.
 //
-// Run: node bench/recorder-instructions.mjs DIST_A [DIST_B ...]   (needs valgrind)
+// Run: node bench/recorder-instructions.mjs [--sockets] DIST_A [DIST_B ...]   (needs valgrind)
 //   DIST: a dist/ built (npx tsup) from the commit to count.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SMALL = 20_000;
 const LARGE = 100_000;
 const RESET_EVERY = 2_000;
+const SOCKET_SMALL = 2_000;
+const SOCKET_LARGE = 10_000;
+const SOCKET_RESET_EVERY = 1_000;
+const CONCURRENCY = 8;
+const VALGRIND = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null'];
 
 const args = process.argv.slice(2);
 if (args[0] === '--child') await child(args[1], args[2] === 'on', Number(args[3]));
-else main(args);
+else if (args[0] === '--server') await server(args[1], args[2] === 'on');
+else await main(args);
 
-function main(builds) {
+async function main(argv) {
+  const sockets = argv[0] === '--sockets';
+  const builds = sockets ? argv.slice(1) : argv;
   if (builds.length === 0) {
-    console.error('usage: node bench/recorder-instructions.mjs DIST_DIR [DIST_DIR ...]');
+    console.error('usage: node bench/recorder-instructions.mjs [--sockets] DIST_DIR [DIST_DIR ...]');
     process.exit(2);
   }
   if (spawnSync('valgrind', ['--version']).status !== 0) {
     console.error('recorder-instructions: valgrind is not installed (Debian: apt-get install valgrind)');
     process.exit(2);
   }
-  console.log('| build | instructions per session, recorder attached | detached | recorder cost |');
-  console.log('| --- | --- | --- | --- |');
+  const [small, large] = sockets ? [SOCKET_SMALL, SOCKET_LARGE] : [SMALL, LARGE];
+  console.log(
+    `| build | instructions per session, recorder attached | detached | recorder cost | share |  (${sockets ? 'sockets' : 'replay'})`,
+  );
+  console.log('| --- | --- | --- | --- | --- |');
   for (const dir of builds) {
-    const perSession = (on) => (count(dir, on, LARGE) - count(dir, on, SMALL)) / (LARGE - SMALL);
-    const on = perSession(true);
-    const off = perSession(false);
+    // Attached and detached counts of one size run at once: valgrind uses one core.
+    const counts = async (sessions) =>
+      sockets
+        ? Promise.all([socketCount(dir, true, sessions), socketCount(dir, false, sessions)])
+        : [count(dir, true, sessions), count(dir, false, sessions)];
+    const [onSmall, offSmall] = await counts(small);
+    const [onLarge, offLarge] = await counts(large);
+    const on = (onLarge - onSmall) / (large - small);
+    const off = (offLarge - offSmall) / (large - small);
     const f = (n) => Math.round(n).toLocaleString('en-US');
-    console.log(`| ${dir} | ${f(on)} | ${f(off)} | ${f(on - off)} |`);
+    console.log(
+      `| ${dir} | ${f(on)} | ${f(off)} | ${f(on - off)} | ${(((on - off) / off) * 100).toFixed(1)} % |`,
+    );
   }
 }
 
-/** Instructions valgrind counted for one child run. */
+
+/** The instructions valgrind counted, from its report. */
+function refsOf(stderr, what) {
+  const refs = /I\s+refs:\s+([\d,]+)/.exec(stderr);
+  if (!refs) throw new Error(`valgrind run failed (${what}):\n${stderr}`);
+  return Number(refs[1].replaceAll(',', ''));
+}
+
+/** Instructions valgrind counted for one replay run. */
 function count(dir, on, sessions) {
   const script = fileURLToPath(import.meta.url);
   const run = spawnSync(
     'valgrind',
     [
-      '--tool=cachegrind',
-      '--cache-sim=no',
-      '--cachegrind-out-file=/dev/null',
+      ...VALGRIND,
       process.execPath,
       '--predictable',
       script,
@@ -67,9 +109,8 @@ function count(dir, on, sessions) {
     ],
     { encoding: 'utf8' },
   );
-  const refs = /I\s+refs:\s+([\d,]+)/.exec(run.stderr);
-  if (run.status !== 0 || !refs) throw new Error(`valgrind run failed (${dir}, ${sessions}):\n${run.stderr}`);
-  return Number(refs[1].replaceAll(',', ''));
+  if (run.status !== 0) throw new Error(`valgrind run failed (${dir}, ${sessions}):\n${run.stderr}`);
+  return refsOf(run.stderr, `${dir}, ${sessions}`);
 }
 
 async function child(dir, on, sessions) {
@@ -84,6 +125,68 @@ async function child(dir, on, sessions) {
   for (let i = 0; i < sessions; i++) {
     replay(1_000_000 + i);
     if (i % RESET_EVERY === RESET_EVERY - 1) await mock.reset();
+  }
+  await mock.close();
+}
+
+/**
+ * Instructions valgrind counted for a server that served `sessions` real
+ * sessions: it prints its port, resets on a `reset` line and closes on `exit`.
+ */
+async function socketCount(dir, on, sessions) {
+  const { loadClient } = await import('./lib/child.mjs');
+  const { SCRIPT } = await import('./lib/session-load.mjs');
+  const script = fileURLToPath(import.meta.url);
+  const server = spawn(
+    'valgrind',
+    [...VALGRIND, process.execPath, '--predictable', script, '--server', dir, on ? 'on' : 'off'],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  server.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = new Promise((done) => server.once('exit', done));
+  const lines = createInterface({ input: server.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const line = await lines.next();
+    if (line.done) throw new Error(`server exited (${dir}):\n${stderr}`);
+    return line.value;
+  };
+  const port = Number(await next());
+  const client = loadClient();
+  try {
+    for (let done = 0; done < sessions; done += SOCKET_RESET_EVERY) {
+      const total = Math.min(SOCKET_RESET_EVERY, sessions - done);
+      const run = { port, concurrency: CONCURRENCY, pipelined: true, total, script: SCRIPT };
+      const r = await client.call('sessions', run, 900_000);
+      if (r.errors) throw new Error(`${r.errors} sessions failed (${dir})`);
+      server.stdin.write('reset\n');
+      await next();
+    }
+  } finally {
+    await client.stop();
+    server.stdin.end('exit\n');
+  }
+  await exited;
+  return refsOf(stderr, `${dir}, ${sessions} sessions`);
+}
+
+async function server(dir, on) {
+  const { startPop3Mock } = await import(pathToFileURL(resolve(dir, 'index.mjs')).href);
+  const { recorderSwitch } = await import('./lib/replay.mjs');
+  const { startPair } = await import('./lib/session-load.mjs');
+  const mock = (await startPair(startPop3Mock, { withFloor: false })).pop3;
+  const recorder = recorderSwitch(mock);
+  if (!recorder) throw new Error(`${dir}: the recorder cannot be detached`);
+  recorder.set(on);
+  console.log(mock.port);
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line === 'exit') break;
+    if (line === 'reset') {
+      await mock.reset();
+      console.log('reset');
+    }
   }
   await mock.close();
 }
