@@ -144,13 +144,15 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     return new RemoteMailbox(this, user);
   }
 
+  /** Delivers messages; resolves with the messages added, as the in-process deliver() does. */
   async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageSummary[]> {
-    await this.call('deliver', { params: { user }, body: { messages: wireMessages(messages) } }).catch(
-      (error: unknown) => {
-        throw asGiven(error, messages, 'messages');
-      },
-    );
-    return this.mailbox(user).messages();
+    const added = await this.call('deliver', {
+      params: { user },
+      body: { messages: wireMessages(messages) },
+    }).catch((error: unknown) => {
+      throw asGiven(error, messages, 'messages');
+    });
+    return added.map(summaryOf);
   }
 
   async outcome(user: string): Promise<MailboxOutcome> {
@@ -331,7 +333,7 @@ export class RemoteMailbox implements MailboxApi<'remote'> {
 
   async messages(): Promise<MessageSummary[]> {
     const listed = await this.remote.call('listMessages', { params: { user: this.user } });
-    return listed.map((m) => ({ ...m, deliveredAt: new Date(m.deliveredAt) }));
+    return listed.map(summaryOf);
   }
 
   async deleted(): Promise<DeletedSummary[]> {
@@ -443,4 +445,9 @@ function queryString(query: CallInput['query']): string {
   return pairs.length === 0
     ? ''
     : `?${new URLSearchParams(pairs.map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
+}
+
+/** A message as the control API lists it, its date a Date again. */
+function summaryOf(m: { number: number; uid: string; size: number; deliveredAt: string }): MessageSummary {
+  return { ...m, deliveredAt: new Date(m.deliveredAt) };
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { FixtureError } from '../fixtures/types';
+import type { MessageInfo } from '../mailbox/mailbox';
 import type { MailboxView } from '../mailbox/mailbox-view';
 import type { Pop3Mock } from '../server/pop3-mock';
 import type { LocatedCommand } from '../transcript/pattern';
@@ -38,12 +39,17 @@ function mailboxOf(pop3: Pop3Mock, user: string): MailboxView {
 }
 
 function messagesOf(mailbox: MailboxView) {
-  return mailbox.messages().map(({ number, uid, size, deliveredAt }) => ({
+  return mailbox.messages().map(messageSummary);
+}
+
+/** A message as the control API lists it (its bytes are a request of their own: getRawMessage). */
+function messageSummary({ number, uid, size, deliveredAt }: MessageInfo) {
+  return {
     number,
     uid,
     size,
     deliveredAt: deliveredAt.toISOString(),
-  }));
+  };
 }
 
 function sessionJSON(pop3: Pop3Mock, id: number) {
@@ -118,10 +124,7 @@ export const handlers: Handlers = {
   async deliver({ pop3, params, body, raw }) {
     mailboxOf(pop3, params.user); // a 404 naming the user when there is none
     const added = await pop3.deliver(params.user, raw ?? body.messages);
-    return ok(
-      added.map(({ number, uid, size }) => ({ number, uid, size })),
-      201,
-    );
+    return ok(added.map(messageSummary), 201);
   },
   getRawMessage({ pop3, params }) {
     mailboxOf(pop3, params.user); // a 404 naming the user when there is none

@@ -19,6 +19,9 @@ def test_delivered_bytes_arrive_exactly(pop3):
     latin1 = b'Subject: caf\xe9\r\n\r\nna\xefve bytes\r\n'
     [added] = pop3.deliver('alice', latin1)
     assert (added.number, added.size) == (3, len(latin1))
+    # The messages added, as messages() lists them (the same answer as deliver() in TypeScript).
+    listed = pop3.messages('alice')[2]
+    assert (added.uid, added.delivered_at) == (listed.uid, listed.delivered_at)
     assert fetch_all(pop3.host, pop3.port, 'alice', 'secret')[2] == latin1
 
 

@@ -103,7 +103,7 @@ export const endpoints = {
     body: request.deliverBody,
     rawMessage: true,
     answers: {
-      201: json('What was added', z.array(response.addedMessage)),
+      201: json('The messages added, as listMessages lists them', z.array(response.messageInfo)),
       400: refused,
       404: unknown('user'),
     },

@@ -60,7 +60,6 @@ export const messageInfo = z.lazy(() =>
     deliveredAt: isoDate,
   }),
 );
-export const addedMessage = z.lazy(() => z.object({ number: z.int().min(1), uid: z.string(), size: count }));
 export const deletedMessage = z.lazy(() =>
   z.object({
     uid: z.string(),

@@ -88,6 +88,10 @@ describe.each(sides)('%s', (name, start) => {
     const delivered = await api.deliver('alice', [FIRST, Buffer.from(SECOND)]);
     expect(delivered.map((m) => m.number)).toEqual([1, 2]);
     const messages = await api.mailbox('alice').messages();
+    // deliver() resolves with the messages it added, as messages() lists them: a third delivery gives only its own.
+    expect(
+      delivered.map(({ number, uid, size, deliveredAt }) => ({ number, uid, size, deliveredAt })),
+    ).toEqual(messages.map(({ number, uid, size, deliveredAt }) => ({ number, uid, size, deliveredAt })));
     expect(messages.map((m) => m.deliveredAt instanceof Date)).toEqual([true, true]);
     const raw = await api.mailbox('alice').raw(2);
     expect(raw.equals(Buffer.from(SECOND))).toBe(true);
@@ -98,6 +102,11 @@ describe.each(sides)('%s', (name, start) => {
     expect(await api.removeUser('nobody')).toBe(false);
     expect(api.tls.ca).toBe(server.tls.ca);
     answered.messages = messages.map(({ number, uid, size }) => ({ number, uid, size }));
+    const third = await api.deliver('alice', 'Subject: third\r\n\r\nthree\r\n');
+    expect(third.map((m) => m.number)).toEqual([3]);
+    // Back to the two messages the later tests expect.
+    await api.mailbox('alice').reset();
+    await api.deliver('alice', [FIRST, Buffer.from(SECOND)]);
   });
 
   test('rules as data: a lower-case verb fires, explain() works, removeRule says false for none', async () => {

@@ -44,6 +44,7 @@ class AddedMessage:
     number: int
     uid: str
     size: int
+    delivered_at: str
 
 
 @dataclass(frozen=True)
