@@ -30,16 +30,19 @@ export interface RawClientOptions {
  * on: the caller passes the CA to trust.
  */
 export class RawClient {
-  private joined: Buffer = Buffer.alloc(0);
-  // Received chunks are joined lazily, so a large reply costs one copy, not one per chunk.
-  private chunks: Buffer[] = [];
+  // Bytes received and not read yet: store[readAt, filledTo). A chunk is copied into the room after them;
+  // a full store is replaced by one twice the unread size, so a large reply costs linear copying
+  // however many chunks it comes in. Bytes handed out (pending, readToEnd) are never written again.
+  private store: Buffer = Buffer.alloc(0);
+  private readAt = 0;
+  private filledTo = 0;
   private waiter: (() => void) | undefined;
   private ended = false;
   greeting = '';
   /** How lines and `lines` of multi-line replies are decoded. */
   readonly encoding: BufferEncoding;
   private readonly onData = (chunk: Buffer) => {
-    this.chunks.push(chunk);
+    this.append(chunk);
     this.wake();
   };
   private readonly onClose = () => {
@@ -134,9 +137,10 @@ export class RawClient {
 
   /** Reads one CRLF-terminated line. */
   async readLine(): Promise<string> {
-    const end = await this.waitFor((b) => b.indexOf('\r\n'));
+    // `from`: the length already searched; a CRLF may straddle it.
+    const end = await this.waitFor((b, from) => b.indexOf('\r\n', Math.max(0, from - 1)));
     const line = this.buffer.subarray(0, end).toString(this.encoding);
-    this.buffer = this.buffer.subarray(end + 2);
+    this.consume(end + 2);
     return line;
   }
 
@@ -144,12 +148,12 @@ export class RawClient {
   async readMulti(): Promise<MultiLineReply> {
     const status = await this.readLine();
     if (!status.startsWith('+OK')) return { status, wire: Buffer.alloc(0), data: Buffer.alloc(0), lines: [] };
-    const end = await this.waitFor((b) =>
-      b.subarray(0, 3).toString() === '.\r\n' ? -2 : b.indexOf('\r\n.\r\n'),
+    const end = await this.waitFor((b, from) =>
+      b.subarray(0, 3).toString() === '.\r\n' ? -2 : b.indexOf('\r\n.\r\n', Math.max(0, from - 4)),
     );
     const dataEnd = end === -2 ? 0 : end + 2;
     const wire = Buffer.from(this.buffer.subarray(0, dataEnd));
-    this.buffer = this.buffer.subarray(dataEnd + 3);
+    this.consume(dataEnd + 3);
     const data = unstuff(wire);
     const text = data.toString(this.encoding);
     return { status, wire, data, lines: text === '' ? [] : text.slice(0, -2).split('\r\n') };
@@ -159,7 +163,7 @@ export class RawClient {
   async readToEnd(): Promise<Buffer> {
     await this.waitFor(() => (this.ended ? 0 : -1), true);
     const rest = this.buffer;
-    this.buffer = Buffer.alloc(0);
+    this.consume(rest.length);
     return rest;
   }
 
@@ -197,21 +201,37 @@ export class RawClient {
   }
 
   private get buffer(): Buffer {
-    if (this.chunks.length > 0) {
-      this.joined = Buffer.concat([this.joined, ...this.chunks]);
-      this.chunks = [];
+    return this.store.subarray(this.readAt, this.filledTo);
+  }
+
+  private append(chunk: Buffer): void {
+    if (this.filledTo + chunk.length > this.store.length) {
+      const unread = this.filledTo - this.readAt;
+      const next = Buffer.allocUnsafe(Math.max(2 * (unread + chunk.length), 16 * 1024));
+      this.store.copy(next, 0, this.readAt, this.filledTo);
+      this.store = next;
+      this.readAt = 0;
+      this.filledTo = unread;
     }
-    return this.joined;
+    chunk.copy(this.store, this.filledTo);
+    this.filledTo += chunk.length;
   }
 
-  private set buffer(value: Buffer) {
-    this.joined = value;
+  /** Drops the first `octets` unread bytes. */
+  private consume(octets: number): void {
+    this.readAt += octets;
   }
 
-  private async waitFor(find: (b: Buffer) => number, allowEnd = false): Promise<number> {
-    for (;;) {
-      const at = find(this.buffer);
+  /**
+   * Resolves with what `find` returns once it is not -1. `find` gets the unread bytes and how many
+   * of them it has already searched without a match (0 on its first call).
+   */
+  private async waitFor(find: (b: Buffer, from: number) => number, allowEnd = false): Promise<number> {
+    for (let searched = 0; ; ) {
+      const unread = this.buffer;
+      const at = find(unread, searched);
       if (at !== -1) return at;
+      searched = unread.length;
       if (this.ended && !allowEnd) {
         throw new Error(`connection closed; unread: ${JSON.stringify(this.buffer.toString('latin1'))}`);
       }
