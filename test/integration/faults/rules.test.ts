@@ -3,7 +3,7 @@
 // seeded probability, and the rule API (rules, pendingRules, removeRule,
 // explain, JSON round trip).
 
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -358,15 +358,19 @@ describe('the rule API', () => {
     const fileId = `rule-${n + 2}`;
     const file = join(tmpdir(), `pop3-mock-rule-ids-${process.pid}-${n}.json`);
     writeFileSync(file, JSON.stringify([{ ...on('STAT').reply('-ERR from the file'), id: fileId }]));
-    await withMock(aliceAndBob({ faults: file }), async (pop3) => {
-      const after = [on('NOOP').reply('-ERR a'), on('NOOP').reply('-ERR b'), on('NOOP').reply('-ERR c')];
-      expect(after.map((r) => r.id)).not.toContain(fileId);
-      await pop3.use(...after);
-      expect(pop3.rules()).toHaveLength(4);
-      expect(pop3.removeRule(fileId)).toBe(true);
-      expect(pop3.rules().map((r) => r.rule.id)).toEqual(after.map((r) => r.id).reverse());
-      expect(short(await run(pop3, ['STAT', 'NOOP']))).toEqual([OK, '-ERR c']);
-    });
+    try {
+      await withMock(aliceAndBob({ faults: file }), async (pop3) => {
+        const after = [on('NOOP').reply('-ERR a'), on('NOOP').reply('-ERR b'), on('NOOP').reply('-ERR c')];
+        expect(after.map((r) => r.id)).not.toContain(fileId);
+        await pop3.use(...after);
+        expect(pop3.rules()).toHaveLength(4);
+        expect(pop3.removeRule(fileId)).toBe(true);
+        expect(pop3.rules().map((r) => r.rule.id)).toEqual(after.map((r) => r.id).reverse());
+        expect(short(await run(pop3, ['STAT', 'NOOP']))).toEqual([OK, '-ERR c']);
+      });
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   test('a rule survives JSON: parsed back, it works with use() and gets its explain() again', async () => {
