@@ -283,7 +283,8 @@ function toInfo(m: StoredMessage, number: number): MessageInfo {
       copy ??= Buffer.from(m.wire);
       return copy;
     },
-    deliveredAt: m.deliveredAt,
+    // A Date can be set: each listing gets its own.
+    deliveredAt: new Date(m.deliveredAt.getTime()),
   };
 }
 
@@ -297,7 +298,7 @@ function toDeleted({ uid, size, wire, deletedAt, sessionId }: Removal): DeletedM
       if (wire !== undefined) copy ??= Buffer.from(wire);
       return copy;
     },
-    deletedAt,
+    deletedAt: new Date(deletedAt.getTime()),
     sessionId,
   };
 }

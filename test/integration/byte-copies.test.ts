@@ -9,10 +9,10 @@ import { PASSWORD, USER, withMailbox } from '../helpers/with-mock';
 /*
  * The process keeps one Buffer per fixture (file, string or Buffer) for every
  * server it starts. What the API hands out (`raw(n)`, `MessageInfo.bytes`,
- * `DeletedMessage.bytes`) is a copy, and what it is handed (a Buffer) is
- * copied: a test writing into either changes nothing a client reads, on this
- * server or on the next one started with the same fixture. Checked through
- * the wire: what RETR sends.
+ * `DeletedMessage.bytes`, and the dates with them) is a copy, and what it is
+ * handed (a Buffer of up to 8 MiB) is copied: a test writing into either
+ * changes nothing a client reads, on this server or on the next one started
+ * with the same fixture. Checked through the wire: what RETR sends.
  */
 
 /**
@@ -119,5 +119,22 @@ test("deliver()'s MessageInfo.bytes is a copy: writing into it does not change t
     const client = await RawClient.login(pop3.port, USER, PASSWORD);
     for (const n of [1, 2]) expect((await client.multi(`RETR ${n}`)).data.toString()).toBe(text);
     expect(await client.command('QUIT')).toMatch(/^\+OK/);
+  });
+});
+
+test('the dates the mailbox API hands out are copies: setting one changes no later listing', async () => {
+  await withMailbox('Subject: dated\r\n\r\nbody\r\n', async (pop3) => {
+    const [info] = pop3.mailbox(USER).messages();
+    const delivered = info!.deliveredAt.getTime();
+    info!.deliveredAt.setTime(0);
+    expect(pop3.mailbox(USER).messages()[0]!.deliveredAt.getTime()).toBe(delivered);
+    const client = await RawClient.login(pop3.port, USER, PASSWORD);
+    expect(await client.command('DELE 1')).toMatch(/^\+OK/);
+    expect(await client.command('QUIT')).toMatch(/^\+OK/);
+    await client.closed();
+    const [deleted] = pop3.mailbox(USER).deleted();
+    const deletedAt = deleted!.deletedAt.getTime();
+    deleted!.deletedAt.setTime(0);
+    expect(pop3.mailbox(USER).deleted()[0]!.deletedAt.getTime()).toBe(deletedAt);
   });
 });
