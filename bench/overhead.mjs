@@ -26,6 +26,7 @@
 // Run: node bench/overhead.mjs [--quick]
 import { loadClient } from './lib/child.mjs';
 import { ensureGc, flags, fullGc, loadPackage, log, num, report, row, stats } from './lib/common.mjs';
+import { idleRules } from './lib/idle-rules.mjs';
 import { recorderSwitch, sessionEvents, sessionReplayer } from './lib/replay.mjs';
 import { sessionRate, startPair } from './lib/session-load.mjs';
 
@@ -69,20 +70,7 @@ const faulty = (await startPair(startPop3Mock, { withFloor: false })).pop3;
 let faultStatus = 'fault rules: not available yet';
 if (typeof faulty.use === 'function') {
   try {
-    const on = pkg.on ?? pkg.faults?.on;
-    if (typeof on !== 'function') throw new Error('no `on` rule builder exported');
-    const rules = [
-      on('RETR', '999').reply('-ERR [SYS/TEMP] never'),
-      on('LIST', '999').reply('-ERR never'),
-      on('TOP').reply('-ERR never'),
-      on('APOP').reply('-ERR never'),
-      on('DELE').reply('-ERR never'),
-      on('NOOP').delay(1000),
-      on('RSET').hang(),
-      on('CAPA').reply('-ERR never'),
-      on('AUTH').reply('-ERR never'),
-      on('STLS').reply('-ERR never'),
-    ];
+    const rules = idleRules(pkg);
     // reset() drops runtime rules, so they are put back after every reset.
     const reapply = () => faulty.use(...rules);
     await reapply();

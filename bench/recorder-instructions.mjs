@@ -13,12 +13,17 @@
 //   garbage included, and gives it as a share of the detached server's
 //   instructions per session. The kernel's socket work is not counted (it
 //   is no user-space instruction), so the share is an upper bound of the
-//   share of CPU time.
+//   share of CPU time. How the sessions' bytes arrive in reads varies, and
+//   with it when collections fall: three runs of one build read 29,351,
+//   33,421 and 31,707 instructions of recorder per session.
+// - --faults: as --sockets, recorder attached on both sides, with and without
+//   (f)'s idle fault rule set (lib/idle-rules.mjs): what ten active rules
+//   that never match cost a real session.
 //
 // Each count runs under `valgrind --tool=cachegrind --cache-sim=no` with
 // `node --predictable` (no background compiler or collector threads: two
-// runs of one build count within a few thousand instructions of each other,
-// per session far less). The cost per session is
+// replay runs of one build count within a few instructions per session of
+// each other). The cost per session is
 //   ((attached LARGE - attached SMALL) - (detached LARGE - detached SMALL)) / (LARGE - SMALL),
 // so start-up and warm-up cancel out. The mock is reset every RESET_EVERY
 // sessions (SOCKET_RESET_EVERY), as (f) resets between its runs, so the
@@ -30,7 +35,7 @@
 // full collections). Replay: 4 runs of 30-60 s per build; --sockets: 4 runs
 // of 1.5-3 min (valgrind is some 30 times slower), two at a time.
 //
-// Run: node bench/recorder-instructions.mjs [--sockets] DIST_A [DIST_B ...]   (needs valgrind)
+// Run: node bench/recorder-instructions.mjs [--sockets | --faults] DIST_A [DIST_B ...]   (needs valgrind)
 //   DIST: a dist/ built (npx tsup) from the commit to count.
 import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -48,14 +53,17 @@ const VALGRIND = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=
 
 const args = process.argv.slice(2);
 if (args[0] === '--child') await child(args[1], args[2] === 'on', Number(args[3]));
-else if (args[0] === '--server') await server(args[1], args[2] === 'on');
+else if (args[0] === '--server') await server(args[1], args[2]);
 else await main(args);
 
 async function main(argv) {
-  const sockets = argv[0] === '--sockets';
+  const faults = argv[0] === '--faults';
+  const sockets = faults || argv[0] === '--sockets';
   const builds = sockets ? argv.slice(1) : argv;
   if (builds.length === 0) {
-    console.error('usage: node bench/recorder-instructions.mjs [--sockets] DIST_DIR [DIST_DIR ...]');
+    console.error(
+      'usage: node bench/recorder-instructions.mjs [--sockets | --faults] DIST_DIR [DIST_DIR ...]',
+    );
     process.exit(2);
   }
   if (spawnSync('valgrind', ['--version']).status !== 0) {
@@ -63,15 +71,18 @@ async function main(argv) {
     process.exit(2);
   }
   const [small, large] = sockets ? [SOCKET_SMALL, SOCKET_LARGE] : [SMALL, LARGE];
+  // --faults: the idle rule set's cost, both sides recorded; else the recorder's.
+  const [withIt, without] = faults ? ['faults', 'on'] : ['on', 'off'];
+  const what = faults ? 'idle fault rules' : 'recorder';
   console.log(
-    `| build | instructions per session, recorder attached | detached | recorder cost | share |  (${sockets ? 'sockets' : 'replay'})`,
+    `| build | instructions per session, ${faults ? 'rules set' : 'recorder attached'} | ${faults ? 'no rules' : 'detached'} | ${what} cost | share |  (${sockets ? 'sockets' : 'replay'})`,
   );
   console.log('| --- | --- | --- | --- | --- |');
   for (const dir of builds) {
-    // Attached and detached counts of one size run at once: valgrind uses one core.
+    // The two counts of one size run at once: valgrind uses one core.
     const counts = async (sessions) =>
       sockets
-        ? Promise.all([socketCount(dir, true, sessions), socketCount(dir, false, sessions)])
+        ? Promise.all([socketCount(dir, withIt, sessions), socketCount(dir, without, sessions)])
         : [count(dir, true, sessions), count(dir, false, sessions)];
     const [onSmall, offSmall] = await counts(small);
     const [onLarge, offLarge] = await counts(large);
@@ -83,7 +94,6 @@ async function main(argv) {
     );
   }
 }
-
 
 /** The instructions valgrind counted, from its report. */
 function refsOf(stderr, what) {
@@ -133,13 +143,13 @@ async function child(dir, on, sessions) {
  * Instructions valgrind counted for a server that served `sessions` real
  * sessions: it prints its port, resets on a `reset` line and closes on `exit`.
  */
-async function socketCount(dir, on, sessions) {
+async function socketCount(dir, mode, sessions) {
   const { loadClient } = await import('./lib/child.mjs');
   const { SCRIPT } = await import('./lib/session-load.mjs');
   const script = fileURLToPath(import.meta.url);
   const server = spawn(
     'valgrind',
-    [...VALGRIND, process.execPath, '--predictable', script, '--server', dir, on ? 'on' : 'off'],
+    [...VALGRIND, process.execPath, '--predictable', script, '--server', dir, mode],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -172,19 +182,25 @@ async function socketCount(dir, on, sessions) {
   return refsOf(stderr, `${dir}, ${sessions} sessions`);
 }
 
-async function server(dir, on) {
-  const { startPop3Mock } = await import(pathToFileURL(resolve(dir, 'index.mjs')).href);
+/** `mode`: `on` (recorder attached), `off` (detached) or `faults` (attached, with (f)'s idle rule set). */
+async function server(dir, mode) {
+  const pkg = await import(pathToFileURL(resolve(dir, 'index.mjs')).href);
   const { recorderSwitch } = await import('./lib/replay.mjs');
   const { startPair } = await import('./lib/session-load.mjs');
-  const mock = (await startPair(startPop3Mock, { withFloor: false })).pop3;
+  const { idleRules } = await import('./lib/idle-rules.mjs');
+  const mock = (await startPair(pkg.startPop3Mock, { withFloor: false })).pop3;
   const recorder = recorderSwitch(mock);
   if (!recorder) throw new Error(`${dir}: the recorder cannot be detached`);
-  recorder.set(on);
+  recorder.set(mode !== 'off');
+  // reset() drops rules given at run time: they are put back after each.
+  const rules = mode === 'faults' ? idleRules(pkg) : [];
+  if (rules.length > 0) await mock.use(...rules);
   console.log(mock.port);
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'exit') break;
     if (line === 'reset') {
       await mock.reset();
+      if (rules.length > 0) await mock.use(...rules);
       console.log('reset');
     }
   }

@@ -2,6 +2,7 @@ import { BUG_VERBS } from '../schema/fault-rule';
 import { type BuiltRule, withExplain } from './builder';
 import { seededRandom } from './random';
 import type { FaultRule } from './rule';
+import { RuleIndex } from './rule-index';
 
 /** What a rule is matched against. */
 export type FaultPoint =
@@ -43,7 +44,9 @@ interface Entry {
  * (as msw's `use()`), and the first one that fires wins.
  */
 export class FaultEngine {
-  private entries: Entry[] = [];
+  private entriesNow: Entry[] = [];
+  /** Made from the entries on the first match after they change. */
+  private index: RuleIndex<Entry> | undefined;
   private readonly random: () => number;
 
   constructor(rules: readonly FaultRule[], seed: number) {
@@ -56,8 +59,18 @@ export class FaultEngine {
     return this.random;
   }
 
+  private get entries(): Entry[] {
+    return this.entriesNow;
+  }
+
+  private set entries(entries: Entry[]) {
+    this.entriesNow = entries;
+    this.index = undefined;
+  }
+
   add(rule: FaultRule, source: 'options' | 'runtime'): void {
-    this.entries.unshift({ rule: withExplain(rule), source, hits: 0, seen: 0, seenBySession: new Map() });
+    const entry = { rule: withExplain(rule), source, hits: 0, seen: 0, seenBySession: new Map() };
+    this.entries = [entry, ...this.entries];
   }
 
   /** Removes run-time rules and restarts the counts of the others. */
@@ -111,8 +124,10 @@ export class FaultEngine {
 
   /** The rule that fires at this point, if any; counts occurrences of every rule that matches. */
   match(at: FaultPoint): BuiltRule | undefined {
+    this.index ??= new RuleIndex(this.entries);
+    const candidates = at.point === 'connect' ? this.index.onConnect : this.index.onCommand(at.verb);
     let fired: Entry | undefined;
-    for (const entry of this.entries) {
+    for (const entry of candidates) {
       if (!matches(entry.rule, at)) continue;
       entry.seen++;
       const rule = entry.rule;

@@ -177,6 +177,32 @@ describe('precedence and reset()', () => {
     });
   });
 
+  test("an on('*') rule is checked in its place among rules on one verb: counted by every command, it fires where it comes first", async () => {
+    await withMock(aliceAndBob(), async (pop3) => {
+      const older = on('NOOP').reply('-ERR noop');
+      const star = on('*').nth(5).reply('-ERR fifth command');
+      const newest = on('STAT').nth(2).reply('-ERR second STAT');
+      await pop3.use(older);
+      await pop3.use(star);
+      await pop3.use(newest);
+      // Star counts USER and PASS too. NOOP: star (checked first) counts 3, noop fires. STAT: newest
+      // counts 1, star 4. NOOP: star's 5th fires before noop. STAT: newest's 2nd fires first (star
+      // counts 6). LIST 1: star counts 7, nothing fires.
+      expect(short(await run(pop3, ['NOOP', 'STAT', 'NOOP', 'STAT', 'LIST 1']))).toEqual([
+        '-ERR noop',
+        OK,
+        '-ERR fifth command',
+        '-ERR second STAT',
+        OK,
+      ]);
+      expect(pop3.rules().map((r) => [r.rule.id, r.hits])).toEqual([
+        [newest.id, 1],
+        [star.id, 1],
+        [older.id, 1],
+      ]);
+    });
+  });
+
   test('reset() removes use() rules, keeps option rules and restarts their counts', async () => {
     const fromOptions = on('NOOP').nth(2).reply('-ERR second');
     await withMock(aliceAndBob({ faults: [fromOptions] }), async (pop3) => {
