@@ -64,7 +64,7 @@ export interface MailboxApi<W extends Where> {
   raw(number: number): Answer<W, Buffer>;
   /** Back to the seeded messages. */
   reset(): Answer<W, void>;
-  /** Adds messages; they show from the next session on (RFC 1939 §4). */
+  /** Adds messages; they show from the next session on (RFC 1939 §4). Resolves with the messages added, as `messages()` lists them. */
   deliver(messages: MessageSource | readonly MessageSource[]): Promise<readonly MessageSummary[]>;
 }
 
@@ -114,7 +114,7 @@ export interface Pop3MockApi<W extends Where> {
   removeUser(user: string): Answer<W, boolean>;
   /** A user's mailbox. In process it throws at once for an unknown user; remotely its first call rejects. */
   mailbox(user: string): MailboxApi<W>;
-  /** Delivers messages to a user's mailbox, seen from the next session on. */
+  /** Delivers messages to a user's mailbox, seen from the next session on; resolves with the messages added, as `messages()` lists them. */
   deliver(
     user: string,
     messages: MessageSource | readonly MessageSource[],

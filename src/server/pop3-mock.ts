@@ -361,7 +361,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return this.viewOf(await this.users_.add(user, checked, 'options.messages'));
   }
 
-  /** Delivers messages to a user's mailbox; they show from the next session on (RFC 1939 §4). */
+  /** Delivers messages to a user's mailbox; they show from the next session on (RFC 1939 §4). Resolves with the messages added. */
   async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]> {
     this.users_.require(user);
     const checked = checkInput(codeMessages, messages, { source: 'deliver()', at: 'messages' });
