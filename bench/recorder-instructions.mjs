@@ -75,7 +75,7 @@ async function main(argv) {
   const [withIt, without] = faults ? ['faults', 'on'] : ['on', 'off'];
   const what = faults ? 'idle fault rules' : 'recorder';
   console.log(
-    `| build | instructions per session, ${faults ? 'rules set' : 'recorder attached'} | ${faults ? 'no rules' : 'detached'} | ${what} cost | share |  (${sockets ? 'sockets' : 'replay'})`,
+    `| build (${faults ? 'faults' : sockets ? 'sockets' : 'replay'}) | instructions per session, ${faults ? 'rules set' : 'recorder attached'} | ${faults ? 'no rules' : 'detached'} | ${what} cost | share |`,
   );
   console.log('| --- | --- | --- | --- | --- |');
   for (const dir of builds) {
