@@ -178,7 +178,9 @@ async function socketCount(dir, mode, sessions) {
     await client.stop();
     server.stdin.end('exit\n');
   }
-  await exited;
+  // valgrind reports its count even when node failed: a failed server counts nothing.
+  const status = await exited;
+  if (status !== 0) throw new Error(`server exited with ${status} (${dir}):\n${stderr}`);
   return refsOf(stderr, `${dir}, ${sessions} sessions`);
 }
 
