@@ -181,6 +181,13 @@ export type Pop3Event =
        * instead.
        */
       readonly bytes: number;
+      /**
+       * Present only when the reply was cut short: the octets the whole reply
+       * had, of which `bytes` went out (`bytes < wholeBytes`). A number, not a
+       * flag, so the transcript can tell which part of the reply reached the
+       * client (the first line, data octets, the `.` terminator or none of it).
+       */
+      readonly wholeBytes?: number;
     })
   | (EventBase & {
       /**

@@ -314,6 +314,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /**
    * A session's reply, as {@link publishCommand}; `bytes` 0: not one octet
    * reached the socket, and it is a `reply-unsent` event, never a `reply`.
+   * Only whole replies come here: a cut one (rare) is published as an event,
+   * with its `wholeBytes` (session/reply-event.ts).
    */
   private publishReply(
     sessionId: number,

@@ -3,6 +3,7 @@ import { err, firstLine, statusOf } from '../protocol/reply';
 import { safeText } from '../protocol/reply-text';
 import { Connection } from './connection';
 import { internalErrorEvent } from './internal-error';
+import { reportReply } from './reply-event';
 import { ReplyWriter } from './reply-writer';
 import type { SessionHost } from './session-host';
 
@@ -34,8 +35,8 @@ export async function refuseConnection(
       tls: 'none',
     });
     const reply = safeText(err(host.dialect.texts.tooManySessions), host.capabilities.respCodes);
-    const bytes = await new ReplyWriter(connection).send(reply);
-    host.reply(sessionId, now(), statusOf(reply), firstLine(reply), bytes);
+    const sent = await new ReplyWriter(connection).send(reply);
+    reportReply(host, sessionId, now(), statusOf(reply), firstLine(reply), sent);
     await connection.end();
   } catch (error) {
     host.emit(internalErrorEvent(sessionId, now(), error));

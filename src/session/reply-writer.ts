@@ -14,25 +14,39 @@ const NO_OPTIONS: WriteOptions = {};
 const withTrailer = (bytes: Buffer, trailer: Buffer): Buffer =>
   trailer.length === 0 ? bytes : Buffer.concat([bytes, trailer]);
 
+/** A reply the socket took only part of: `bytes` of its `wholeBytes` octets went out (0 < bytes < wholeBytes). */
+export interface CutReply {
+  readonly bytes: number;
+  readonly wholeBytes: number;
+}
+
+/**
+ * What the socket took of a reply: its octets as a number when it took all
+ * of them or none (0), a {@link CutReply} when a fault or the client's close
+ * cut it in between. A number is the usual case, and makes no object.
+ */
+export type Sent = number | CutReply;
+
 /**
  * Turns replies into bytes. A single-line reply is one write; a multi-line
  * reply's last line end and `.` CRLF share a write (node-pop3 and yapople
  * depend on it); a large message goes out as its status line with the first
  * 64 KiB of its stored (stuffed) body, then a view of the rest, waiting for the
  * socket to drain: 64 KiB is copied per RETR, whatever the message's size.
- * Returns the octets of the reply the socket took: all of them, fewer when a
- * fault or the client's close cut the reply, 0 when none reached it; a
- * number when the sink took them at once, a promise when it made the writer wait.
+ * Returns what the socket took of the reply ({@link Sent}): its octets when
+ * it took all of them, 0 when none reached it, a {@link CutReply} when a
+ * fault or the client's close cut it in between; at once when the sink took
+ * them without waiting, as a promise when it made the writer wait.
  */
 export class ReplyWriter {
   constructor(private readonly sink: ByteSink) {}
 
   /**
-   * Sends a reply; gives the octets of it the socket took (0: none). `status`: its first
+   * Sends a reply; gives what the socket took of it ({@link Sent}). `status`: its first
    * line, when the caller has it. The text of a status reply is printable
    * ASCII by now (`safeText`), and written as such.
    */
-  send(reply: Reply, options: WriteOptions = NO_OPTIONS, status = firstLine(reply)): Pending<number> {
+  send(reply: Reply, options: WriteOptions = NO_OPTIONS, status = firstLine(reply)): Pending<Sent> {
     const sink = options.sink ?? this.sink;
     const trailer = options.trailer ?? EMPTY;
     const terminated = options.terminator ?? true;
@@ -62,7 +76,7 @@ export class ReplyWriter {
     stuff: boolean,
     terminated: boolean,
     trailer: Buffer,
-  ): Pending<number> {
+  ): Pending<Sent> {
     const head = Buffer.from(`${status}\r\n`);
     const { data, end } = stuffedParts(body, stuff);
     const last = terminated ? end : end.subarray(0, end.length - TERMINATOR.length);
@@ -77,21 +91,34 @@ export class ReplyWriter {
     const first = Buffer.concat([head, data.subarray(0, FIRST_PART)]);
     const rest = data.subarray(FIRST_PART);
     const tail = withTrailer(last, trailer);
-    return andThen(write(sink, first), (a) =>
-      andThen(write(sink, rest), (b) => andThen(write(sink, tail), (c) => a + b + c)),
+    const whole = first.length + rest.length + tail.length;
+    // A part after a cut is not written (the fault's sink or the closed connection takes 0 of it).
+    return andThen(put(sink, first), (a) =>
+      andThen(put(sink, rest), (b) => andThen(put(sink, tail), (c) => sentOf(a + b + c, whole))),
     );
   }
 }
 
 /**
- * Writes `bytes`; gives the octets the socket took, which the transcript
- * records: a reply cut by a fault (`closeAfterBytes(n)`) or the client's
- * close is recorded with the octets that went out, and one of which none did
- * (the connection waits for a TLS handshake or is closed) is never recorded
- * as sent.
+ * Writes a whole reply in one write; gives what the socket took of it, which
+ * the transcript records: a reply cut by a fault (`closeAfterBytes(n)`) or
+ * the client's close is recorded with the octets that went out and marked
+ * cut, and one of which none did (the connection waits for a TLS handshake or
+ * is closed) is never recorded as sent.
  */
-function write(sink: ByteSink, bytes: Buffer): Pending<number> {
+function write(sink: ByteSink, bytes: Buffer): Pending<Sent> {
+  const taken = sink.write(bytes);
+  return typeof taken === 'number' ? sentOf(taken, bytes.length) : taken.then((n) => sentOf(n, bytes.length));
+}
+
+/** Writes one part of a reply; gives the octets of it the socket took. */
+function put(sink: ByteSink, bytes: Buffer): Pending<number> {
   // Nothing to send (a body that fit its first write): no empty write for a fault to see.
   if (bytes.length === 0) return 0;
   return sink.write(bytes);
+}
+
+/** `taken` octets of a reply of `whole`: a number when all or none went out, else a cut. */
+function sentOf(taken: number, whole: number): Sent {
+  return taken === whole || taken === 0 ? taken : { bytes: taken, wholeBytes: whole };
 }

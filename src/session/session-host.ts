@@ -43,9 +43,10 @@ export interface SessionHost {
    */
   command(sessionId: number, at: number, line: CommandLine, state: SessionState): void;
   /**
-   * A reply was written: the `reply` event, given field by field, as
+   * A reply was written whole: the `reply` event, given field by field, as
    * {@link command}; with `bytes` 0 (no octet reached the socket) the
-   * `reply-unsent` event instead.
+   * `reply-unsent` event instead. A reply cut short comes through
+   * {@link emit} as a whole event, with `wholeBytes` (`reply-event.ts`).
    */
   reply(sessionId: number, at: number, status: ReplyStatus, line: string, bytes: number): void;
 }

@@ -18,7 +18,8 @@ import { droppedLines } from './dropped-lines';
 import { IdleTimer, type IdleWatcher } from './idle-timer';
 import { internalErrorEvent } from './internal-error';
 import { type InputLine, LineReader, type LineTaker } from './line-reader';
-import { ReplyWriter } from './reply-writer';
+import { reportReply } from './reply-event';
+import { ReplyWriter, type Sent } from './reply-writer';
 import type { SessionHost } from './session-host';
 import { handshakeFailureCause, serverAborted } from './tls-failure';
 
@@ -501,11 +502,11 @@ export class Session
     const line = firstLine(sent);
     const written = this.writer.send(sent, options, line);
     if (typeof written === 'number') return this.recordReply(sent, line, written);
-    return written.then((bytes) => this.recordReply(sent, line, bytes));
+    return andThen(written, (taken) => this.recordReply(sent, line, taken));
   }
 
-  private recordReply(sent: Reply, line: string, bytes: number): void {
-    this.host.reply(this.id, this.now(), statusOf(sent), line, bytes);
+  private recordReply(sent: Reply, line: string, taken: Sent): void {
+    reportReply(this.host, this.id, this.now(), statusOf(sent), line, taken);
   }
 
   private setState(to: SessionState): void {

@@ -21,7 +21,7 @@ type KindOf<V> = [V] extends [string | undefined] ? 'text' | 'value' : 'value';
 const FIELD_KINDS = {
   'session-start': { remoteAddress: 'value', remotePort: 'value', tls: 'value' },
   command: { verb: 'value', args: 'value', raw: 'text', state: 'value' },
-  reply: { status: 'value', line: 'text', bytes: 'value' },
+  reply: { status: 'value', line: 'text', bytes: 'value', wholeBytes: 'value' },
   'reply-unsent': { status: 'value', line: 'text' },
   auth: { user: 'value', mechanism: 'value', result: 'value' },
   'sasl-response': { mechanism: 'value', raw: 'text' },
@@ -96,7 +96,7 @@ const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
   // A command's arguments are its line split: kept once, in the line (a list and its strings saved per command).
   command: (e, s, n, t) =>
     writeCommand(s, n, t, e.verb, isArgumentsOf(e.raw, e.args) ? ARGS_OF_RAW : e.args, e.raw, e.state),
-  reply: (e, s, n, t) => writeReply(s, n, t, e.status, e.line, e.bytes),
+  reply: (e, s, n, t) => writeReply(s, n, t, e.status, e.line, e.bytes, e.wholeBytes),
   'reply-unsent': (e, s, n, t) => {
     s[n] = e.status;
     s[n + 1] = textSlot(e.line, t);
@@ -219,11 +219,13 @@ function writeReply(
   status: ReplyStatus,
   line: string,
   bytes: number,
+  wholeBytes?: number,
 ): number {
   s[n] = status;
   s[n + 1] = textSlot(line, t);
   s[n + 2] = bytes;
-  return n + 3;
+  s[n + 3] = wholeBytes;
+  return n + 4;
 }
 
 /**

@@ -19,11 +19,14 @@ import { type TlsFailure, type TlsRefusal, tlsFailureOf, tlsRefusalOf } from './
 export type { LocatedCommand, RecordedCommand } from './pattern';
 export type { TlsFailure, TlsRefusal } from './tls-refusal';
 
-/** A reply as recorded: status, first line, octets written for the whole reply. */
+/** A reply as recorded: status, first line, the octets of it the socket took. */
 export interface RecordedReply {
   readonly status: ReplyStatus;
   readonly line: string;
+  /** The octets that went out: the whole reply's, or those before the cut. */
   readonly bytes: number;
+  /** Present only when the reply was cut short: the octets the whole reply had (see the `reply` event). */
+  readonly wholeBytes?: number;
   readonly at: number;
 }
 
@@ -199,7 +202,11 @@ export class SessionRecord implements SessionView {
   replies(): RecordedReply[] {
     const out: RecordedReply[] = [];
     for (const e of this.events) {
-      if (e.type === 'reply') out.push({ status: e.status, line: e.line, bytes: e.bytes, at: e.at });
+      if (e.type !== 'reply') continue;
+      const { status, line, bytes, wholeBytes, at } = e;
+      out.push(
+        wholeBytes === undefined ? { status, line, bytes, at } : { status, line, bytes, wholeBytes, at },
+      );
     }
     return out;
   }

@@ -18,7 +18,13 @@ const ID = 7;
 const EXAMPLES: { [T in Pop3EventType]: Required<Omit<EventOf<T>, 'sessionId' | 'at'>> } = {
   'session-start': { type: 'session-start', remoteAddress: '127.0.0.9', remotePort: 40_001, tls: 'none' },
   command: { type: 'command', verb: 'TOP', args: ['1', '5'], raw: 'top 1 5', state: 'TRANSACTION' },
-  reply: { type: 'reply', status: '-ERR', line: '-ERR [IN-USE] caf\u00e9 \u{1F4EC}', bytes: 29 },
+  reply: {
+    type: 'reply',
+    status: '-ERR',
+    line: '-ERR [IN-USE] caf\u00e9 \u{1F4EC}',
+    bytes: 29,
+    wholeBytes: 4_097,
+  },
   'reply-unsent': { type: 'reply-unsent', status: '+', line: '+ PDEyMzQ1QGhvc3Q+' },
   auth: { type: 'auth', user: 'alice', mechanism: 'PLAIN', result: 'in-use' },
   'sasl-response': { type: 'sasl-response', mechanism: 'LOGIN', raw: 'c2VjcmV0' },
@@ -155,17 +161,20 @@ test('a command as the session parsed it and a reply given field by field (lazy 
   const command = { type: 'command', sessionId: ID, at: START + 1, ...commandFields } as const;
   // Arguments that are not the line split (only an object can carry them: a record rebuilt from JSON): kept as given.
   const odd = { ...command, at: START + 2, args: ['1', 'five'] } as const;
-  const { type: _r, ...replyFields } = EXAMPLES.reply;
+  // A whole reply comes field by field; a cut one (with wholeBytes) only as an object.
+  const { type: _r, wholeBytes: _w, ...replyFields } = EXAMPLES.reply;
   const reply = { type: 'reply', sessionId: ID, at: START + 3, ...replyFields } as const;
-  const end = { type: 'session-end', sessionId: ID, at: START + 4, reason: 'quit-update' } as const;
+  const cut = { ...reply, at: START + 4, wholeBytes: EXAMPLES.reply.wholeBytes } as const;
+  const end = { type: 'session-end', sessionId: ID, at: START + 5, reason: 'quit-update' } as const;
   const byFields = (record: SessionRecord, event: Pop3Event) => {
     // A command as a session parses it; one whose arguments are not its line's split comes as an object.
     if (event.type === 'command' && event !== odd)
       record[APPLY_COMMAND](event.at, parseCommandLine(Buffer.from(event.raw), false), event.state);
-    else if (event.type === 'reply') record[APPLY_REPLY](event.at, event.status, event.line, event.bytes);
+    else if (event.type === 'reply' && event.wholeBytes === undefined)
+      record[APPLY_REPLY](event.at, event.status, event.line, event.bytes);
     else record.apply(event);
   };
-  const events: Pop3Event[] = [start, early, command, odd, reply, end];
+  const events: Pop3Event[] = [start, early, command, odd, reply, cut, end];
 
   const lazy = new SessionRecord(ID, '127.0.0.9', 40_001, 'none', START);
   for (const event of events) byFields(lazy, event);
@@ -176,7 +185,10 @@ test('a command as the session parsed it and a reply given field by field (lazy 
   const live = new SessionRecord(ID, '127.0.0.9', 40_001, 'none', START);
   for (const event of [start, early, command]) byFields(live, event);
   expect(live.events).toEqual([start, early, command]);
-  for (const event of [odd, reply, end]) byFields(live, event);
+  for (const event of [odd, reply, cut, end]) byFields(live, event);
   expect(live.events).toEqual(events);
-  expect(live.replies().map((r) => r.line)).toEqual([EXAMPLES.reply.line]);
+  expect(live.replies()).toEqual([
+    { status: reply.status, line: reply.line, bytes: reply.bytes, at: reply.at },
+    { status: cut.status, line: cut.line, bytes: cut.bytes, wholeBytes: cut.wholeBytes, at: cut.at },
+  ]);
 });
