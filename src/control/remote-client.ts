@@ -238,8 +238,12 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     pattern: PatternOf<'remote'>,
     options: WaitForCommandOptions = {},
   ): Promise<LocatedCommand> {
-    const c = await this.call('waitCommand', { body: { pattern: wirePattern(pattern), ...options } });
-    return { ...c, user: c.user ?? undefined, reply: c.reply ?? undefined };
+    const { replyCut, ...c } = await this.call('waitCommand', {
+      body: { pattern: wirePattern(pattern), ...options },
+    });
+    // As in process: replyCut only when the reply was cut.
+    const located = { ...c, user: c.user ?? undefined, reply: c.reply ?? undefined };
+    return replyCut === null ? located : { ...located, replyCut };
   }
 
   /**

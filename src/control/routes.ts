@@ -71,6 +71,7 @@ function locatedJSON(c: LocatedCommand) {
     args: [...redactArgs(c.verb, c.args)],
     raw: redactLine(c.raw),
     reply: c.reply ?? null,
+    replyCut: c.replyCut ?? null,
     index: c.index,
     state: c.state,
     user: c.user ?? null,

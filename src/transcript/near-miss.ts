@@ -5,9 +5,10 @@ import {
   patternText,
   patternVerb,
   printedCommand,
+  type ReplyCut,
 } from './pattern';
 import { carriesSecret } from './redact';
-import { printable } from './render';
+import { printable, sentPart } from './render';
 
 /** A command that did not match, and how close it came. */
 export interface NearMiss {
@@ -60,8 +61,15 @@ export function nearMisses(
 
 /** `session 1 #3 in TRANSACTION: RETR 2 -> -ERR no such message`, secrets masked. */
 export function describeLocated(command: LocatedCommand): string {
-  const reply = command.reply === undefined ? 'no reply yet' : `-> ${command.reply}`;
+  const reply =
+    command.reply === undefined ? 'no reply yet' : `-> ${replyText(command.reply, command.replyCut)}`;
   return `session ${command.sessionId} #${command.index} in ${command.state}: ${printable(printedCommand(command))}  ${printable(reply)}`;
+}
+
+/** A reply's first line, or for a reply cut short what went out of it and where it was cut. */
+function replyText(line: string, cut: ReplyCut | undefined): string {
+  if (cut === undefined) return line;
+  return `${sentPart(line, cut.bytes)} (reply cut after ${cut.bytes} of ${cut.wholeBytes} octets)`;
 }
 
 export function describeNearMiss(miss: NearMiss): string {

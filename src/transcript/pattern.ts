@@ -23,6 +23,18 @@ export interface LocatedCommand extends RecordedCommand {
   readonly user: string | undefined;
   /** The first line of the reply, when one has been sent. */
   readonly reply: string | undefined;
+  /**
+   * Present only when the reply was cut short (a fault, the client's close):
+   * the octets of it that went out (`bytes`) and the octets it had (`wholeBytes`),
+   * as in its `reply` event. The cut may be inside `reply` itself.
+   */
+  readonly replyCut?: ReplyCut;
+}
+
+/** How far a reply cut short went: `bytes` of its `wholeBytes` octets reached the client. */
+export interface ReplyCut {
+  readonly bytes: number;
+  readonly wholeBytes: number;
 }
 
 /**
@@ -126,7 +138,11 @@ export function locateCommands(record: {
   for (const e of record.events) {
     if (e.type === 'auth' && e.result === 'ok') user = e.user;
     if (e.type === 'reply' && awaiting !== undefined) {
-      out[awaiting] = { ...out[awaiting]!, reply: e.line };
+      const { line: reply, bytes, wholeBytes } = e;
+      out[awaiting] =
+        wholeBytes === undefined
+          ? { ...out[awaiting]!, reply }
+          : { ...out[awaiting]!, reply, replyCut: { bytes, wholeBytes } };
       awaiting = undefined;
     }
     if (e.type === 'command') {

@@ -139,10 +139,21 @@ export function eventLines(event: Pop3Event, ctx: LineContext, options: RenderOp
 function replyLines(event: Extract<Pop3Event, { type: 'reply' }>, ctx: LineContext, options: RenderOptions) {
   const greeting = ctx.commands === 0 && ctx.replies === 0;
   ctx.replies++;
+  const stableGreeting = options.stable === true && greeting;
   let line = event.line;
-  if (options.stable && greeting) line = line.replace(/<[^<>]*>/g, '<timestamp>');
-  if (options.stable && event.status === '+' && /<[^<>]*>/.test(decodeChallenge(line)))
-    line = '+ <challenge>';
+  if (stableGreeting) line = line.replace(/<[^<>]*>/g, '<timestamp>');
+  const challenge = options.stable === true && event.status === '+' && /<[^<>]*>/.test(decodeChallenge(line));
+  if (challenge) line = '+ <challenge>';
+  if (event.wholeBytes !== undefined) {
+    // Stable output masks a timestamp or challenge cut in the middle too.
+    const mask = (part: string) =>
+      challenge && part.length > 2
+        ? '+ <challenge'
+        : stableGreeting
+          ? part.replace(/<[^<>]*>/g, '<timestamp>').replace(/<[^<>]*$/, '<timestamp')
+          : part;
+    return cutReplyLines(event, event.wholeBytes, line, mask);
+  }
   const out = [`S: ${printable(line)}`];
   // Bytes after the first line: data lines (dot-stuffed) and the `.` CRLF terminator.
   const extra = event.bytes - (Buffer.byteLength(event.line) + 2);
@@ -153,6 +164,66 @@ function replyLines(event: Extract<Pop3Event, { type: 'reply' }>, ctx: LineConte
     out.push(`S: [${extra} octets]`);
   }
   return out;
+}
+
+/** After the octets that went out of a reply cut short: where the cut was. */
+const CUT_HERE = '   <- cut here';
+
+/**
+ * A reply cut short, as far as it reached the client: its first line (`line`,
+ * as shown) or the part of it that went out (`mask`ed as the line is), the
+ * data octets that went out, the terminator only as far as it did, then a
+ * note with the octets out of the whole. The shape is read from the whole
+ * reply's size as a whole reply's is from `bytes`: more than 2 octets after
+ * the first line are data and the `.` CRLF terminator. The note is shown
+ * notes or not: without it the lines read as a reply that ended.
+ */
+function cutReplyLines(
+  event: Extract<Pop3Event, { type: 'reply' }>,
+  wholeBytes: number,
+  line: string,
+  mask: (part: string) => string,
+): string[] {
+  const sent = event.bytes;
+  const head = Buffer.byteLength(event.line) + 2;
+  const note = `-- reply cut after ${sent} of ${wholeBytes} octets; the rest never reached the client`;
+  if (sent < head) return [`S: ${printable(mask(sentPart(event.line, sent)))}${CUT_HERE}`, note];
+  const out = [`S: ${printable(line)}`];
+  const after = sent - head;
+  const afterWhole = wholeBytes - head;
+  if (afterWhole >= 3) {
+    const data = afterWhole - 3;
+    const dataSent = Math.min(after, data);
+    if (dataSent > 0) {
+      out.push(
+        dataSent < data ? `S: [${dataSent} of ${data} octets of data]` : `S: [${data} octets of data]`,
+      );
+    }
+    // 1 or 2 octets of the terminator went out: `.`, or `.` and its CR.
+    const terminator = after - dataSent;
+    if (terminator > 0) out.push(`S: ${printable('.\r'.slice(0, terminator))}${CUT_HERE}`);
+  } else if (after > 0) {
+    out.push(`S: [${after} of ${afterWhole} octets]`);
+  }
+  out.push(note);
+  return out;
+}
+
+/**
+ * What went out of a reply's first line when the first `bytes` octets of the
+ * reply did: `line` itself when its CRLF did too (or its CR, then `line` and
+ * a CR), else its whole characters (UTF-8) within those octets, with the
+ * octets of a character cut in two written `\xNN`.
+ */
+export function sentPart(line: string, bytes: number): string {
+  const octets = Buffer.from(line);
+  if (bytes >= octets.length) return bytes === octets.length + 1 ? `${line}\r` : line;
+  // Back to the first octet of the character the cut is in (a UTF-8 continuation octet is 10xxxxxx).
+  let whole = bytes;
+  while (whole > 0 && (octets[whole]! & 0xc0) === 0x80) whole--;
+  let dangling = '';
+  for (const octet of octets.subarray(whole, bytes)) dangling += `\\x${octet.toString(16).padStart(2, '0')}`;
+  return octets.subarray(0, whole).toString('utf8') + dangling;
 }
 
 function decodeChallenge(line: string): string {

@@ -104,8 +104,10 @@ export class LineRenderer {
             ? `/ui/mailboxes/${seg(user)}/messages/${seg(uid)}`
             : undefined;
         for (const [i, text] of texts.entries()) {
-          // After the first line: `S: [N octets of data]` stands for the body, `S: .` ends it.
-          if (i === 0 || !text.startsWith('S: [')) out.push({ kind: 'server', text });
+          // After the first line: `S: [N octets of data]` stands for the body, `S: .` ends it,
+          // and a reply cut short ends with a `--` note of where.
+          if (text.startsWith('-- ')) out.push({ kind: 'note', text });
+          else if (i === 0 || !text.startsWith('S: [')) out.push({ kind: 'server', text });
           else out.push(href ? { kind: 'body', text, href } : { kind: 'body', text });
         }
         continue;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Pop3Mock, startPop3Mock } from '../../src';
+import { on, type Pop3Mock, startPop3Mock } from '../../src';
 import { controlServerOf } from '../../src/assembly/start-pop3-mock';
 import { mountUi, uiLink } from '../../src/ui';
 import { parseMultipart } from '../../src/ui/forms';
@@ -214,6 +214,34 @@ describe('a server with the default options', () => {
     expect(last.to).toBe(record.events.length);
     expect(last.summary.ended).toBe(true);
     expect(last.summary.cells.user).toBe(USER);
+  });
+
+  test('a reply cut by a fault: the view shows the octets that went out, no terminator, and the cut as a note', async () => {
+    const size = Buffer.byteLength(FIRST);
+    const head = `+OK ${size} octets\r\n`.length;
+    const whole = head + size + 3;
+    await pop3.use(on('RETR').closeAfterBytes(head + 5));
+    const c = await RawClient.login(pop3.port, USER, PASSWORD);
+    const record = pop3.sessions[0]!;
+    const shown = record.events.length;
+    c.write('RETR 1\r\n');
+    expect((await c.readToEnd()).length).toBe(head + 5);
+    await pop3.sessionEnd();
+    const reader = await StreamReader.open(pop3, `/ui/events?session=${record.id}&from=${shown}`);
+    const events = await reader.until();
+    const lines = events.flatMap((e) => (e.data as { lines: { kind: string; text: string }[] }).lines);
+    // The library's own lines, each with its kind.
+    const all = pop3.transcript({ sessionId: record.id, header: false }).split('\n');
+    expect(lines.map((l) => l.text)).toEqual(all.slice(all.length - lines.length));
+    const reply = lines.filter((l) => !/^(C: |-- fault |-- ended: )/.test(l.text));
+    expect(reply.map(({ kind, text }) => ({ kind, text }))).toEqual([
+      { kind: 'server', text: `S: +OK ${size} octets` },
+      { kind: 'body', text: `S: [5 of ${size} octets of data]` },
+      {
+        kind: 'note',
+        text: `-- reply cut after ${head + 5} of ${whole} octets; the rest never reached the client`,
+      },
+    ]);
   });
 
   test('the list stream sends every session on connect, then each one as it changes', async () => {

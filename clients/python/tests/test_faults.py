@@ -5,7 +5,7 @@ import poplib
 
 import pytest
 
-from pop3_mock import InputError
+from pop3_mock import InputError, ReplyCut
 
 TEMPORARY_RETR_ERROR = {
     'trigger': {'point': 'command', 'verbs': ['RETR']},
@@ -43,3 +43,23 @@ def test_a_bad_rule_is_a_400_with_its_path_and_nothing_is_stored(pop3):
     assert (error.status, error.path, error.where) == (400, 'rules[1].action.bytes', 'POST /api/faults')
     assert error.issues == [{'path': 'rules[1].action.bytes', 'message': 'expected an integer >= 0, got -3'}]
     assert pop3.faults() == []
+
+
+def test_a_reply_cut_by_a_fault_says_how_far_it_went(pop3):
+    pop3.add_fault({'trigger': {'point': 'command', 'verbs': ['RETR']}, 'action': {'type': 'close-after-bytes', 'bytes': 40}})
+    client = poplib.POP3(pop3.host, pop3.port, timeout=10)
+    client.user('alice')
+    client.pass_('secret')
+    with pytest.raises(poplib.error_proto):
+        client.retr(1)
+    client.close()
+    command = pop3.wait_for_command('RETR 1', include_past=True)
+    # '+OK N octets' CRLF, the N octets (no line to dot-stuff), '.' CRLF.
+    whole = len(command.reply) + 2 + int(command.reply.split()[1]) + 3
+    assert command.reply_cut == ReplyCut(bytes=40, whole_bytes=whole)
+    assert pop3.wait_for_command('USER alice', include_past=True).reply_cut is None
+    session = pop3.session_end(command.session_id, timeout_ms=5000)
+    reply = [e for e in session.events if e['type'] == 'reply'][-1]
+    assert (reply['bytes'], reply['wholeBytes']) == (40, whole)
+    assert f'-- reply cut after 40 of {whole} octets; the rest never reached the client' in session.transcript
+    assert 'S: .' not in session.transcript

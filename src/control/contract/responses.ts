@@ -211,6 +211,10 @@ export const locatedCommand = z.lazy(() =>
     args: z.array(z.string()).meta({ description: 'Secret arguments (PASS, APOP, AUTH) masked.' }),
     raw: z.string().meta({ description: 'The line as received, secrets masked.' }),
     reply: z.string().nullable().meta({ description: 'The first line of the reply, once sent.' }),
+    replyCut: z.object({ bytes: z.int(), wholeBytes: z.int() }).nullable().meta({
+      description:
+        'When the reply was cut short (a fault, the client closing): `bytes` of its `wholeBytes` octets reached the client. Null for a whole reply.',
+    }),
     index: z.int(),
     state: z.enum(['AUTHORIZATION', 'TRANSACTION', 'UPDATE']),
     user: z.string().nullable(),

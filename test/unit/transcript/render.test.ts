@@ -93,3 +93,63 @@ test('control characters print escaped, so one line stays one line', () => {
   const s = new SyntheticSession().command('NO\x00OP\x1b');
   expect(s.record.render({ header: false, notes: false })).toBe('C: NO\\x00OP\\x1b');
 });
+
+// A reply cut short (wholeBytes) shows the octets that went out. Through the
+// wire (integration/transcript/cut-replies) the first lines are ASCII; a
+// line of UTF-8 (a fault's own reply text) is cut here, octet by octet.
+describe('a reply cut short', () => {
+  const cutAfter = (line: string, bytes: number, wholeBytes: number, options = {}) => {
+    const status = line.startsWith('-ERR') ? '-ERR' : '+OK';
+    const s = new SyntheticSession().emit({ type: 'reply', status, line, bytes, wholeBytes });
+    const lines = s.record.render({ header: false, ...options }).split('\n');
+    return lines.filter((l) => !l.startsWith('-- still open'));
+  };
+  const LINE = '-ERR caf\u00e9 \u{1F4EC}';
+  const OCTETS = Buffer.byteLength(LINE);
+  const note = (sent: number, whole: number) =>
+    `-- reply cut after ${sent} of ${whole} octets; the rest never reached the client`;
+
+  test.each([
+    ['before a character', 8, '-ERR caf'],
+    ['inside a 2-octet character', 9, '-ERR caf\\xc3'],
+    ['inside a 4-octet character', OCTETS - 2, '-ERR caf\u00e9 \\xf0\\x9f'],
+    ['before the line end', OCTETS, LINE],
+    ['between CR and LF', OCTETS + 1, `${LINE}\\x0d`],
+  ])('%s: the octets of the first line that went out, whole characters as text', (_name, sent, shown) => {
+    expect(cutAfter(LINE, sent, OCTETS + 2 + 10)).toEqual([
+      `S: ${shown}   <- cut here`,
+      note(sent, OCTETS + 12),
+    ]);
+  });
+
+  test('the note shows with notes: false too; a single-line reply cut after its line has no data line', () => {
+    expect(cutAfter('+OK hi', 3, 30, { notes: false })).toEqual(['S: +OK   <- cut here', note(3, 30)]);
+    // 8 octets of the line, then 2 (too few for data and a terminator), of which 1 went out.
+    expect(cutAfter('+OK hi', 9, 10)).toEqual(['S: +OK hi', 'S: [1 of 2 octets]', note(9, 10)]);
+  });
+
+  test('of a multi-line reply: the data octets that went out, the terminator as far as it went', () => {
+    const whole = 8 + 20 + 3;
+    expect(cutAfter('+OK hi', 18, whole)).toEqual([
+      'S: +OK hi',
+      'S: [10 of 20 octets of data]',
+      note(18, whole),
+    ]);
+    expect(cutAfter('+OK hi', 28, whole)).toEqual(['S: +OK hi', 'S: [20 octets of data]', note(28, whole)]);
+    expect(cutAfter('+OK hi', 29, whole)).toEqual([
+      'S: +OK hi',
+      'S: [20 octets of data]',
+      'S: .   <- cut here',
+      note(29, whole),
+    ]);
+  });
+
+  test('stable output masks a timestamp cut in the middle of the greeting', () => {
+    const greeting = '+OK ready <1.2@host>';
+    expect(cutAfter(greeting, 13, 40, { stable: true })).toEqual([
+      'S: +OK ready <timestamp   <- cut here',
+      note(13, 40),
+    ]);
+    expect(cutAfter(greeting, 22, 40, { stable: true })).toEqual(['S: +OK ready <timestamp>', note(22, 40)]);
+  });
+});

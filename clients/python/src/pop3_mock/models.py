@@ -166,6 +166,14 @@ class TranscriptExport:
 
 
 @dataclass(frozen=True)
+class ReplyCut:
+    #: The octets of the reply that reached the client.
+    bytes: int
+    #: The octets the whole reply had.
+    whole_bytes: int
+
+
+@dataclass(frozen=True)
 class LocatedCommand:
     session_id: int
     verb: str
@@ -179,3 +187,5 @@ class LocatedCommand:
     user: Optional[str]
     #: Milliseconds since the epoch.
     at: float
+    #: When the reply was cut short (a fault, the client closing): how far it went; None for a whole reply.
+    reply_cut: Optional[ReplyCut] = None

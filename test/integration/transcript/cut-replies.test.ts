@@ -1,0 +1,135 @@
+import { type BuiltRule, connectPop3Mock, on, type Pop3Event, type Pop3Mock } from '../../../src';
+// The class (the package exports its type): toJSON's way back, as the remote client takes it.
+import { SessionRecord } from '../../../src/transcript/session-record';
+import { failOnHostErrors } from '../../helpers/host-errors';
+import { RawClient } from '../../helpers/raw-client';
+import { PASSWORD, USER, withMock } from '../../helpers/with-mock';
+
+// A reply cut short by a fault (closeAfterBytes, resetAfterBytes) is recorded
+// with `wholeBytes`, and every printed form shows what reached the client:
+// the part of the first line that went out, the data octets that did, no
+// `S: .` unless the terminator went out whole, and where it was cut.
+
+failOnHostErrors();
+
+const BODY = `Subject: a\r\n\r\n${'line of the body\r\n'.repeat(20)}`;
+/** RETR 1's status line, its octets with CRLF, and the whole reply's octets (no line to dot-stuff). */
+const SIZE = Buffer.byteLength(BODY);
+const LINE = `+OK ${SIZE} octets`;
+const HEAD = LINE.length + 2;
+const WHOLE = HEAD + SIZE + 3;
+const cutNote = (sent: number) =>
+  `-- reply cut after ${sent} of ${WHOLE} octets; the rest never reached the client`;
+
+const CASES: [string, BuiltRule, number, string[]][] = [
+  [
+    'closeAfterBytes(40), inside the data',
+    on('RETR').closeAfterBytes(40),
+    40,
+    [`S: ${LINE}`, `S: [${40 - HEAD} of ${SIZE} octets of data]`, cutNote(40)],
+  ],
+  [
+    'resetAfterBytes(9), inside the first line',
+    on('RETR').resetAfterBytes(9),
+    9,
+    [`S: ${LINE.slice(0, 9)}   <- cut here`, cutNote(9)],
+  ],
+  [
+    'closeAfterBytes at the end of the first line',
+    on('RETR').closeAfterBytes(HEAD),
+    HEAD,
+    [`S: ${LINE}`, cutNote(HEAD)],
+  ],
+  [
+    'closeAfterBytes one octet before the end of the terminator',
+    on('RETR').closeAfterBytes(WHOLE - 1),
+    WHOLE - 1,
+    [`S: ${LINE}`, `S: [${SIZE} octets of data]`, 'S: .\\x0d   <- cut here', cutNote(WHOLE - 1)],
+  ],
+];
+
+/** A session that logs in, sends RETR 1 under `rule` and reads until the server closes: the octets it got. */
+async function cutRetr(pop3: Pop3Mock, rule: BuiltRule): Promise<Buffer> {
+  await pop3.use(rule);
+  const client = await RawClient.login(pop3.port, USER, PASSWORD);
+  client.write('RETR 1\r\n');
+  return client.readToEnd();
+}
+
+/**
+ * The lines of RETR 1's reply in a rendering: those after `C: RETR 1`, but
+ * for the fault's line and the session's end (a FIN cut ends the session
+ * before the octets the socket took are known, so its end comes first).
+ */
+function retrLines(lines: readonly string[]): string[] {
+  const from = lines.indexOf('C: RETR 1') + 1;
+  return lines.slice(from).filter((l) => !l.startsWith('-- fault ') && !l.startsWith('-- ended: '));
+}
+
+const replyEvents = (events: readonly Pop3Event[]) => events.filter((e) => e.type === 'reply');
+
+test.each(CASES)(
+  '%s: printed as far as it went out, and recorded as cut',
+  async (_name, rule, cut, expected) => {
+    const logged: string[] = [];
+    await withMock(
+      {
+        users: { [USER]: { password: PASSWORD, messages: [BODY] } },
+        control: true,
+        logger: (line) => logged.push(line),
+      },
+      async (pop3) => {
+        const received = await cutRetr(pop3, rule);
+        // The client's octets are what the lines below say went out.
+        expect(received.length).toBe(cut);
+        expect(received.toString('latin1')).toBe(`${LINE}\r\n${BODY}.\r\n`.slice(0, cut));
+        const record = await pop3.sessionEnd();
+        expect(retrLines(record.render().split('\n'))).toEqual(expected);
+        expect(record.render()).not.toMatch(/^S: \.$/m);
+        // The record: the cut reply carries wholeBytes, whole ones do not.
+        const replies = record.replies();
+        expect(replies.at(-1)).toEqual({
+          status: '+OK',
+          line: LINE,
+          bytes: cut,
+          wholeBytes: WHOLE,
+          at: expect.any(Number),
+        });
+        expect(replies.slice(0, -1).every((r) => !('wholeBytes' in r))).toBe(true);
+        const events = replyEvents(record.events);
+        expect(events.at(-1)).toMatchObject({ bytes: cut, wholeBytes: WHOLE });
+        expect(events.slice(0, -1).every((e) => !('wholeBytes' in e))).toBe(true);
+        const retr = record.locatedCommands().find((c) => c.verb === 'RETR')!;
+        expect(retr.replyCut).toEqual({ bytes: cut, wholeBytes: WHOLE });
+        // The JSON export and back.
+        const json = record.toJSON();
+        expect(retrLines(json.transcript)).toEqual(expected);
+        const back = SessionRecord.fromJSON(JSON.parse(JSON.stringify(json)));
+        expect(back.events).toEqual(json.events);
+        expect(back.render()).toBe(record.render());
+        // The debug log, live.
+        expect(retrLines(logged.map((l) => l.replace(/^pop3-mock #\d+ /, '')))).toEqual(expected);
+        // A near miss names the cut.
+        const sentLine = cut < LINE.length ? LINE.slice(0, cut) : LINE;
+        const nearMiss = `RETR 1  -> ${sentLine} (reply cut after ${cut} of ${WHOLE} octets)`;
+        expect(() => pop3.verify('RETR 2')).toThrow(nearMiss);
+        // The same over the control API.
+        const remote = await connectPop3Mock({ url: pop3.controlUrl!, token: pop3.controlToken! });
+        try {
+          const [over] = await remote.listSessions();
+          expect(over!.events).toEqual(json.events);
+          expect(over!.replies().at(-1)).toEqual(replies.at(-1));
+          expect(retrLines(over!.render().split('\n'))).toEqual(expected);
+          const located = await remote.waitForCommand('RETR 1', { includePast: true });
+          expect(located.replyCut).toEqual({ bytes: cut, wholeBytes: WHOLE });
+          expect('replyCut' in (await remote.waitForCommand('USER alice', { includePast: true }))).toBe(
+            false,
+          );
+          await expect(remote.verify('RETR 2')).rejects.toThrow(nearMiss);
+        } finally {
+          await remote.close();
+        }
+      },
+    );
+  },
+);
