@@ -14,7 +14,8 @@ export interface MessageInfo {
    * made on the first read, then the same Buffer each time
    * (`info.bytes === info.bytes`). Writing to it changes nothing the server
    * sends, here or in another server of the process started with the same
-   * fixture.
+   * fixture. It is a getter of the object's own (spreading, `toEqual` and
+   * JSON see it as a field), so `console.log` prints `[Getter]` until it is read.
    */
   readonly bytes: Buffer;
   readonly deliveredAt: Date;

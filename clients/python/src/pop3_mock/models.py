@@ -39,12 +39,8 @@ class UserMessages:
     messages: List[MessageInfo]
 
 
-@dataclass(frozen=True)
-class AddedMessage:
-    number: int
-    uid: str
-    size: int
-    delivered_at: str
+# deliver() answers each message it added as messages() lists it.
+AddedMessage = MessageInfo
 
 
 @dataclass(frozen=True)
