@@ -24,14 +24,10 @@ export function cutAfter(
   controls: ShapeControls,
 ): Shaper {
   let sent = 0;
-  let cut = false;
-  const closeNow = async () => {
-    cut = true;
-    await controls.close(mode);
-  };
+  let closing: Promise<void> | undefined;
   return {
     async write(chunk) {
-      if (cut) return 0;
+      if (closing) return 0;
       const room = limit - sent;
       if (chunk.length < room) {
         sent += chunk.length;
@@ -39,13 +35,16 @@ export function cutAfter(
       }
       const passed = room > 0 ? await base.write(chunk.subarray(0, room)) : 0;
       sent = limit;
-      await closeNow();
+      closing = controls.close(mode);
+      // A FIN is waited for at finish(): the reply is recorded with the
+      // octets that went out before the close ends the session. An RST is
+      // waited for here: the session must not go on (and end the connection
+      // with a FIN of its own) while the octets drain before it.
+      if (mode === 'rst') await closing;
       return passed;
     },
     // A reply shorter than the limit still ends with the close.
-    finish: async () => {
-      if (!cut) await closeNow();
-    },
+    finish: () => (closing ??= controls.close(mode)),
   };
 }
 

@@ -58,13 +58,16 @@ async function cutRetr(pop3: Pop3Mock, rule: BuiltRule): Promise<Buffer> {
 
 /**
  * The lines of RETR 1's reply in a rendering: those after `C: RETR 1`, but
- * for the fault's line and the session's end (a FIN cut ends the session
- * before the octets the socket took are known, so its end comes first).
+ * for the fault's line (its rule id differs), up to the session's end, which
+ * comes after the reply: the cut reply is recorded before the close it causes.
  */
 function retrLines(lines: readonly string[]): string[] {
   const from = lines.indexOf('C: RETR 1') + 1;
-  return lines.slice(from).filter((l) => !l.startsWith('-- fault ') && !l.startsWith('-- ended: '));
+  return lines.slice(from).filter((l) => !l.startsWith('-- fault '));
 }
+
+/** The session's end after a cut: the last line of its rendering. */
+const ENDED = '-- ended: fault';
 
 const replyEvents = (events: readonly Pop3Event[]) => events.filter((e) => e.type === 'reply');
 
@@ -84,7 +87,7 @@ test.each(CASES)(
         expect(received.length).toBe(cut);
         expect(received.toString('latin1')).toBe(`${LINE}\r\n${BODY}.\r\n`.slice(0, cut));
         const record = await pop3.sessionEnd();
-        expect(retrLines(record.render().split('\n'))).toEqual(expected);
+        expect(retrLines(record.render().split('\n'))).toEqual([...expected, ENDED]);
         expect(record.render()).not.toMatch(/^S: \.$/m);
         // The record: the cut reply carries wholeBytes, whole ones do not.
         const replies = record.replies();
@@ -103,12 +106,12 @@ test.each(CASES)(
         expect(retr.replyCut).toEqual({ bytes: cut, wholeBytes: WHOLE });
         // The JSON export and back.
         const json = record.toJSON();
-        expect(retrLines(json.transcript)).toEqual(expected);
+        expect(retrLines(json.transcript)).toEqual([...expected, ENDED]);
         const back = SessionRecord.fromJSON(JSON.parse(JSON.stringify(json)));
         expect(back.events).toEqual(json.events);
         expect(back.render()).toBe(record.render());
         // The debug log, live.
-        expect(retrLines(logged.map((l) => l.replace(/^pop3-mock #\d+ /, '')))).toEqual(expected);
+        expect(retrLines(logged.map((l) => l.replace(/^pop3-mock #\d+ /, '')))).toEqual([...expected, ENDED]);
         // A near miss names the cut.
         const sentLine = cut < LINE.length ? LINE.slice(0, cut) : LINE;
         const nearMiss = `RETR 1  -> ${sentLine} (reply cut after ${cut} of ${WHOLE} octets)`;
@@ -119,7 +122,7 @@ test.each(CASES)(
           const [over] = await remote.listSessions();
           expect(over!.events).toEqual(json.events);
           expect(over!.replies().at(-1)).toEqual(replies.at(-1));
-          expect(retrLines(over!.render().split('\n'))).toEqual(expected);
+          expect(retrLines(over!.render().split('\n'))).toEqual([...expected, ENDED]);
           const located = await remote.waitForCommand('RETR 1', { includePast: true });
           expect(located.replyCut).toEqual({ bytes: cut, wholeBytes: WHOLE });
           expect('replyCut' in (await remote.waitForCommand('USER alice', { includePast: true }))).toBe(
