@@ -1,5 +1,3 @@
-const { availableParallelism } = require('node:os');
-
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -22,10 +20,7 @@ module.exports = {
   // evaluates its modules afresh.
   runtime: '<rootDir>/test/helpers/script-cache-runtime.cjs',
   testTimeout: 15000,
-  // Three workers on two cores: with one per core the suite used ~1.5 of them (96.6 s of CPU in 63.3 s on
-  // a quiet machine, at 70f5258), its files waiting on chromium, pytest, CLIs and timers. When it was bound
-  // by CPU (151 s), three were no faster. Timing assertions are lower bounds; the waits with an upper limit (1 s
-  // and more) held with three workers at load averages of 5-10.
-  // (jest reads a percentage over 100 % as a plain number of workers, so the count is worked out here.)
-  maxWorkers: Math.ceil(availableParallelism() * 1.5),
+  // One worker per core: the suite keeps both busy (about 80 % of two cores over a run), and three workers
+  // were barely faster (82-88 s against 87-90 s) while crowding the timing tests' lower bounds.
+  maxWorkers: '100%',
 };
