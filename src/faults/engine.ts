@@ -122,6 +122,13 @@ export class FaultEngine {
     return this.entries.length === 0;
   }
 
+  /** Whether a rule could match a command with this verb (upper-case); false makes {@link match} pass it over. */
+  mayMatch(verb: string): boolean {
+    if (this.entries.length === 0) return false;
+    this.index ??= new RuleIndex(this.entries);
+    return this.index.onCommand(verb).length > 0;
+  }
+
   /** The rule that fires at this point, if any; counts occurrences of every rule that matches. */
   match(at: FaultPoint): BuiltRule | undefined {
     this.index ??= new RuleIndex(this.entries);

@@ -35,8 +35,8 @@ export interface FaultHook extends ByteSink {
   write(chunk: Buffer): Pending<number>;
   /** Whether a fault may be holding a reply now. */
   readonly waiting: boolean;
-  /** No rule is set: a command runs as it is, with no facts gathered for matching. */
-  readonly idle: boolean;
+  /** No rule can match a command with this verb (upper-case): it runs as it is, with no facts gathered for matching. */
+  idleFor(verb: string): boolean;
   greeting(send: SendNormally): Pending;
   command(command: CommandFacts, run: SendNormally): Pending;
   /** Releases every pending wait: delayed and hung replies go out now. */

@@ -92,8 +92,8 @@ export class FaultRunner implements FaultHook {
     });
   }
 
-  get idle(): boolean {
-    return this.engine.empty;
+  idleFor(verb: string): boolean {
+    return !this.engine.mayMatch(verb);
   }
 
   cancel(): void {

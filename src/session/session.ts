@@ -301,7 +301,7 @@ export class Session
     const line = parseCommandLine(chunk, this.utf8Mode, start, end);
     this.host.command(this.id, this.now(), line, this.state);
 
-    if (this.faults.idle) return this.dispatch(line, NO_SHAPE);
+    if (this.faults.idleFor(line.verb)) return this.dispatch(line, NO_SHAPE);
     const command = {
       verb: line.verb,
       args: line.args,
