@@ -61,8 +61,13 @@ export class ReplyWriter {
           return write(sink, withTrailer(Buffer.from(`${status}\r\n`), trailer));
         }
         const bytes = listingBytes(status, reply.kind === 'raw' ? reply.lines.slice(1) : reply.lines);
-        const body = terminated ? bytes : bytes.subarray(0, bytes.length - TERMINATOR.length);
-        return write(sink, withTrailer(body, trailer));
+        if (terminated) return write(sink, withTrailer(bytes, trailer));
+        // Without its terminator (a fault): recorded as cut before it, which never reached the client.
+        return write(
+          sink,
+          withTrailer(bytes.subarray(0, bytes.length - TERMINATOR.length), trailer),
+          TERMINATOR.length,
+        );
       }
       case 'message':
         return this.sendMessage(sink, status, reply.body, options.stuff ?? true, terminated, trailer);
@@ -80,9 +85,11 @@ export class ReplyWriter {
     const head = Buffer.from(`${status}\r\n`);
     const { data, end } = stuffedParts(body, stuff);
     const last = terminated ? end : end.subarray(0, end.length - TERMINATOR.length);
+    // Without its terminator (a fault), the reply is recorded as cut before it.
+    const unsent = terminated ? 0 : TERMINATOR.length;
     // A small message joins its status line in one write.
     if (head.length + data.length + last.length <= SINGLE_WRITE_LIMIT) {
-      return write(sink, withTrailer(Buffer.concat([head, data, last]), trailer));
+      return write(sink, withTrailer(Buffer.concat([head, data, last]), trailer), unsent);
     }
     // A large one: the status line with the body's first part, the rest as one
     // view (the socket queues it without a copy), then its last line end with
@@ -91,7 +98,7 @@ export class ReplyWriter {
     const first = Buffer.concat([head, data.subarray(0, FIRST_PART)]);
     const rest = data.subarray(FIRST_PART);
     const tail = withTrailer(last, trailer);
-    const whole = first.length + rest.length + tail.length;
+    const whole = first.length + rest.length + tail.length + unsent;
     // A part after a cut is not written (the fault's sink or the closed connection takes 0 of it).
     return andThen(put(sink, first), (a) =>
       andThen(put(sink, rest), (b) => andThen(put(sink, tail), (c) => sentOf(a + b + c, whole))),
@@ -100,15 +107,17 @@ export class ReplyWriter {
 }
 
 /**
- * Writes a whole reply in one write; gives what the socket took of it, which
+ * Writes a whole reply in one write (`unsent`: octets of it a fault left out,
+ * its terminator); gives what the socket took of it, which
  * the transcript records: a reply cut by a fault (`closeAfterBytes(n)`) or
  * the client's close is recorded with the octets that went out and marked
  * cut, and one of which none did (the connection waits for a TLS handshake or
  * is closed) is never recorded as sent.
  */
-function write(sink: ByteSink, bytes: Buffer): Pending<Sent> {
+function write(sink: ByteSink, bytes: Buffer, unsent = 0): Pending<Sent> {
+  const whole = bytes.length + unsent;
   const taken = sink.write(bytes);
-  return typeof taken === 'number' ? sentOf(taken, bytes.length) : taken.then((n) => sentOf(n, bytes.length));
+  return typeof taken === 'number' ? sentOf(taken, whole) : taken.then((n) => sentOf(n, whole));
 }
 
 /** Writes one part of a reply; gives the octets of it the socket took. */

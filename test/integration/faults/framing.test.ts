@@ -118,6 +118,43 @@ describe('noTerminator()', () => {
       expect(got.toString('latin1')).toBe(`+OK ${sizeOf(MESSAGES[1]!)} octets\r\n${data}+OK\r\n`);
       client.socket.destroy();
       expectFault(pop3, pop3.sessions[0]!, rule, 'no-terminator');
+      // The transcript shows what went out: the data, no `.` line, and the terminator's 3 octets missing.
+      const record = await pop3.sessionEnd();
+      const head = `+OK ${sizeOf(MESSAGES[1]!)} octets`;
+      const sent = Buffer.byteLength(`${head}\r\n${data}`);
+      const lines = record.render().split('\n');
+      const retr = lines.indexOf('C: RETR 2');
+      expect(lines.slice(retr + 2, retr + 5)).toEqual([
+        `S: ${head}`,
+        `S: [${Buffer.byteLength(data)} octets of data]`,
+        `-- reply cut after ${sent} of ${sent + 3} octets; the rest never reached the client`,
+      ]);
+      expect(record.replies().find((r) => r.line === head)).toMatchObject({
+        bytes: sent,
+        wholeBytes: sent + 3,
+      });
+    });
+  });
+
+  test('a LIST without its `.` line is recorded as cut before it: no `S: .` in the transcript', async () => {
+    await withMock(aliceAndBob(), async (pop3) => {
+      await pop3.use(on('LIST').noTerminator());
+      const client = await observeLoggedIn(pop3.port);
+      client.socket.write('LIST\r\nNOOP\r\n');
+      const got = await receivedLines(client, MESSAGES.length + 2);
+      const total = MESSAGES.reduce((sum, m) => sum + sizeOf(m), 0);
+      const listing = `+OK ${MESSAGES.length} messages (${total} octets)\r\n${MESSAGES.map((m, i) => `${i + 1} ${sizeOf(m)}\r\n`).join('')}`;
+      expect(got.toString('latin1')).toBe(`${listing}+OK\r\n`);
+      client.socket.destroy();
+      const record = await pop3.sessionEnd();
+      const sent = Buffer.byteLength(listing);
+      expect(
+        record.replies().find((r) => r.line === `+OK ${MESSAGES.length} messages (${total} octets)`),
+      ).toMatchObject({
+        bytes: sent,
+        wholeBytes: sent + 3,
+      });
+      expect(record.render()).not.toMatch(/^S: \.$/m);
     });
   });
 
