@@ -176,9 +176,10 @@ export type Pop3Event =
       /**
        * Octets of the reply the socket took: all of them, or those before
        * the cut of a reply cut short (`closeAfterBytes(n)`, the client gone
-       * mid-reply; the `fault` event or the session's end follows it). A
-       * reply of which no octet reached the socket is a `reply-unsent` event
-       * instead.
+       * mid-reply; the `fault` event or the session's end follows it). Lines a
+       * fault injects after the reply (`injectAfterReply`) are not counted:
+       * its `fault` event names them. A reply of which no octet reached the
+       * socket is a `reply-unsent` event instead.
        */
       readonly bytes: number;
       /**

@@ -54,20 +54,16 @@ export class ReplyWriter {
       case 'status':
       case 'continue':
         // Printable ASCII (safeText, base64): latin1 is the same bytes, without UTF-8's encoder.
-        return write(sink, withTrailer(Buffer.from(`${status}\r\n`, 'latin1'), trailer));
+        return write(sink, Buffer.from(`${status}\r\n`, 'latin1'), trailer);
       case 'raw':
       case 'lines': {
         if (reply.kind === 'raw' && reply.lines.length <= 1) {
-          return write(sink, withTrailer(Buffer.from(`${status}\r\n`), trailer));
+          return write(sink, Buffer.from(`${status}\r\n`), trailer);
         }
         const bytes = listingBytes(status, reply.kind === 'raw' ? reply.lines.slice(1) : reply.lines);
-        if (terminated) return write(sink, withTrailer(bytes, trailer));
+        if (terminated) return write(sink, bytes, trailer);
         // Without its terminator (a fault): recorded as cut before it, which never reached the client.
-        return write(
-          sink,
-          withTrailer(bytes.subarray(0, bytes.length - TERMINATOR.length), trailer),
-          TERMINATOR.length,
-        );
+        return write(sink, bytes.subarray(0, bytes.length - TERMINATOR.length), trailer, TERMINATOR.length);
       }
       case 'message':
         return this.sendMessage(sink, status, reply.body, options.stuff ?? true, terminated, trailer);
@@ -89,7 +85,7 @@ export class ReplyWriter {
     const unsent = terminated ? 0 : TERMINATOR.length;
     // A small message joins its status line in one write.
     if (head.length + data.length + last.length <= SINGLE_WRITE_LIMIT) {
-      return write(sink, withTrailer(Buffer.concat([head, data, last]), trailer), unsent);
+      return write(sink, Buffer.concat([head, data, last]), trailer, unsent);
     }
     // A large one: the status line with the body's first part, the rest as one
     // view (the socket queues it without a copy), then its last line end with
@@ -98,26 +94,27 @@ export class ReplyWriter {
     const first = Buffer.concat([head, data.subarray(0, FIRST_PART)]);
     const rest = data.subarray(FIRST_PART);
     const tail = withTrailer(last, trailer);
-    const whole = first.length + rest.length + tail.length + unsent;
+    const own = first.length + rest.length + last.length;
     // A part after a cut is not written (the fault's sink or the closed connection takes 0 of it).
     return andThen(put(sink, first), (a) =>
-      andThen(put(sink, rest), (b) => andThen(put(sink, tail), (c) => sentOf(a + b + c, whole))),
+      andThen(put(sink, rest), (b) => andThen(put(sink, tail), (c) => sentOf(a + b + c, own, unsent))),
     );
   }
 }
 
 /**
- * Writes a whole reply in one write (`unsent`: octets of it a fault left out,
- * its terminator); gives what the socket took of it, which
- * the transcript records: a reply cut by a fault (`closeAfterBytes(n)`) or
- * the client's close is recorded with the octets that went out and marked
- * cut, and one of which none did (the connection waits for a TLS handshake or
- * is closed) is never recorded as sent.
+ * Writes a whole reply in one write, with `trailer` (lines a fault injects
+ * after it) in the same write; `unsent`: octets of it a fault left out (its
+ * terminator). Gives what the socket took of the reply, which the transcript
+ * records: a reply cut by a fault (`closeAfterBytes(n)`) or the client's
+ * close is recorded with the octets that went out and marked cut, and one of
+ * which none did (the connection waits for a TLS handshake or is closed) is
+ * never recorded as sent.
  */
-function write(sink: ByteSink, bytes: Buffer, unsent = 0): Pending<Sent> {
-  const whole = bytes.length + unsent;
-  const taken = sink.write(bytes);
-  return typeof taken === 'number' ? sentOf(taken, whole) : taken.then((n) => sentOf(n, whole));
+function write(sink: ByteSink, reply: Buffer, trailer: Buffer, unsent = 0): Pending<Sent> {
+  const taken = sink.write(withTrailer(reply, trailer));
+  const own = reply.length;
+  return typeof taken === 'number' ? sentOf(taken, own, unsent) : taken.then((n) => sentOf(n, own, unsent));
 }
 
 /** Writes one part of a reply; gives the octets of it the socket took. */
@@ -127,7 +124,14 @@ function put(sink: ByteSink, bytes: Buffer): Pending<number> {
   return sink.write(bytes);
 }
 
-/** `taken` octets of a reply of `whole`: a number when all or none went out, else a cut. */
-function sentOf(taken: number, whole: number): Sent {
-  return taken === whole || taken === 0 ? taken : { bytes: taken, wholeBytes: whole };
+/**
+ * What went out of a reply whose written octets are `own` (lines a fault
+ * injected after it, written with it, are not its own: the fault's event
+ * names them), `unsent` more left out by a fault (its terminator): a number
+ * when all or none went out, else a cut.
+ */
+function sentOf(taken: number, own: number, unsent = 0): Sent {
+  const bytes = Math.min(taken, own);
+  const whole = own + unsent;
+  return bytes === whole || bytes === 0 ? bytes : { bytes, wholeBytes: whole };
 }

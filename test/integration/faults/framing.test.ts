@@ -314,6 +314,37 @@ describe('STLS faults', () => {
     });
   });
 
+  test("injected lines are the fault's, not the reply's: the transcript frames the reply as it was, the fault names the lines", async () => {
+    await withMock(aliceAndBob(), async (pop3) => {
+      const onStat = on('STAT').injectAfterReply('* extra');
+      const onRetr = on('RETR').injectAfterReply('+OK surprise');
+      await pop3.use(onStat, onRetr);
+      const client = await observeLoggedIn(pop3.port);
+      client.chunks.length = 0;
+      client.socket.write('STAT\r\nRETR 1\r\nQUIT\r\n');
+      const stat = `+OK ${MESSAGES.length} ${MESSAGES.reduce((sum, m) => sum + sizeOf(m), 0)}`;
+      const retr = `+OK ${sizeOf(MESSAGES[0]!)} octets`;
+      await receivedText(client, 'signing off');
+      expect(Buffer.concat(client.chunks).toString('latin1')).toContain(
+        `${stat}\r\n* extra\r\n${retr}\r\n${retrData(MESSAGES[0]!).toString('latin1')}+OK surprise\r\n`,
+      );
+      const record = await pop3.sessionEnd();
+      const replies = record.replies();
+      expect(replies.find((r) => r.line === stat)!.bytes).toBe(stat.length + 2);
+      expect(replies.find((r) => r.line === retr)!.bytes).toBe(
+        retr.length + 2 + retrData(MESSAGES[0]!).length,
+      );
+      const lines = record.render().split('\n');
+      const at = lines.indexOf('C: STAT');
+      expect(lines.slice(at + 2, at + 4)).toEqual([`S: ${stat}`, 'C: RETR 1']);
+      expect(lines.slice(at + 5, at + 8)).toEqual([
+        `S: ${retr}`,
+        `S: [${retrData(MESSAGES[0]!).length - 3} octets of data]`,
+        'S: .',
+      ]);
+    });
+  });
+
   test('a client that hangs up (FIN) on the injected STLS reply ends the session', async () => {
     await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('STLS').injectAfterReply('+OK injected'));
