@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { FixtureError } from '../fixtures/types';
 import type { MessageInfo } from '../mailbox/mailbox';
 import type { MailboxView } from '../mailbox/mailbox-view';
+import { HELD_BYTES } from '../server/held-bytes';
 import type { Pop3Mock } from '../server/pop3-mock';
 import type { LocatedCommand } from '../transcript/pattern';
 import { redactArgs, redactLine } from '../transcript/redact';
@@ -129,7 +130,7 @@ export const handlers: Handlers = {
   },
   getRawMessage({ pop3, params }) {
     mailboxOf(pop3, params.user); // a 404 naming the user when there is none
-    const bytes = pop3.heldBytes(params.user, params.number);
+    const bytes = pop3[HELD_BYTES](params.user, params.number);
     if (!bytes) throw new HttpError(404, `no message ${params.number} for ${params.user}`);
     return { status: 200, text: bytes, type: 'message/rfc822' };
   },

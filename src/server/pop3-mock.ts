@@ -50,6 +50,7 @@ import type {
   SessionState,
   TlsMode,
 } from '../vocabulary';
+import { HELD_BYTES } from './held-bytes';
 import { listen } from './listen';
 import { serverSettings } from './settings';
 import { ServerTls } from './tls/tls-material';
@@ -595,12 +596,13 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   }
 
   /**
-   * @internal For the control API and the browser view, which send a
-   * message's bytes and never hand them to a caller: the shared Buffer held
-   * for a message, by its number now or its uid (see `Mailbox.heldBytes`),
-   * not the copy `MessageInfo.bytes` makes.
+   * For the control API and the browser view, which send a message's bytes
+   * and never hand them to a caller: the shared Buffer held for a message, by
+   * its number now or its uid (see `Mailbox.heldBytes`), not the copy
+   * `MessageInfo.bytes` makes. Keyed by a symbol the package does not export,
+   * so no caller reaches the process's shared bytes by name.
    */
-  heldBytes(user: string, message: number | string): Buffer | undefined {
+  [HELD_BYTES](user: string, message: number | string): Buffer | undefined {
     return this.users_.get(user)?.heldBytes(message);
   }
 

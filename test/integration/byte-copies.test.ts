@@ -138,3 +138,12 @@ test('the dates the mailbox API hands out are copies: setting one changes no lat
     expect(pop3.mailbox(USER).deleted()[0]!.deletedAt.getTime()).toBe(deletedAt);
   });
 });
+
+test("the server's reader of the shared bytes (for the control API and the browser view) has no name a caller can reach", async () => {
+  await withMailbox('Subject: held\r\n\r\nbody\r\n', async (pop3) => {
+    const names = [...Object.getOwnPropertyNames(Object.getPrototypeOf(pop3)), ...Object.keys(pop3)];
+    expect(names.filter((n) => /held|shared/i.test(n))).toEqual([]);
+    // The control API still sends the bytes (through the symbol-keyed reader).
+    expectSameBytes(pop3.mailbox(USER).raw(1), wireOf('Subject: held\r\n\r\nbody\r\n'));
+  });
+});

@@ -1,4 +1,5 @@
 import type { MailboxView } from '../../mailbox/mailbox-view';
+import { HELD_BYTES } from '../../server/held-bytes';
 import type { Pop3Mock } from '../../server/pop3-mock';
 import { printable } from '../../transcript/render';
 import { html, type SafeHtml, seg } from '../html';
@@ -134,7 +135,7 @@ export function findMessage(pop3: Pop3Mock, user: string, uid: string) {
   const mailbox = mailboxOf(pop3, user);
   if (!mailbox) return undefined;
   // The bytes held, not the copy the API hands out: a page shows and a download sends them, nothing keeps them.
-  const bytes = pop3.heldBytes(user, uid);
+  const bytes = pop3[HELD_BYTES](user, uid);
   const current = mailbox.messages().find((m) => m.uid === uid);
   if (current) return { bytes, size: current.size, number: current.number, deleted: undefined };
   const gone = mailbox.deleted().find((m) => m.uid === uid);
