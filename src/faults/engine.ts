@@ -124,15 +124,19 @@ export class FaultEngine {
 
   /** Whether a rule could match a command with this verb (upper-case); false makes {@link match} pass it over. */
   mayMatch(verb: string): boolean {
-    if (this.entries.length === 0) return false;
+    return this.entries.length > 0 && this.indexed().onCommand(verb).length > 0;
+  }
+
+  /** The rules by the verbs they name, made again after the rules change. */
+  private indexed(): RuleIndex<Entry> {
     this.index ??= new RuleIndex(this.entries);
-    return this.index.onCommand(verb).length > 0;
+    return this.index;
   }
 
   /** The rule that fires at this point, if any; counts occurrences of every rule that matches. */
   match(at: FaultPoint): BuiltRule | undefined {
-    this.index ??= new RuleIndex(this.entries);
-    const candidates = at.point === 'connect' ? this.index.onConnect : this.index.onCommand(at.verb);
+    const index = this.indexed();
+    const candidates = at.point === 'connect' ? index.onConnect : index.onCommand(at.verb);
     let fired: Entry | undefined;
     for (const entry of candidates) {
       if (!matches(entry.rule, at)) continue;
@@ -169,7 +173,7 @@ function matches(rule: FaultRule, at: FaultPoint): boolean {
   // on '*' is not counted (nor used up) by a command it cannot change.
   const bent = BUG_VERBS[rule.action.type];
   if (bent !== undefined && !bent.includes(at.verb)) return false;
-  if (!t.verbs.includes('*') && !t.verbs.includes(at.verb)) return false;
+  // The verb is not checked here: match() is given only the rules on this verb or on * (RuleIndex).
   if (t.state !== undefined && t.state !== at.state) return false;
   if (t.args !== undefined) {
     if (t.args.length !== at.args.length) return false;

@@ -36,14 +36,14 @@ export function viewOf(
     messages: () => mailbox.messages(),
     deleted: () => mailbox.deleted(),
     raw(number) {
-      const message = Number.isInteger(number) ? mailbox.messageAt(number) : undefined;
-      if (!message) {
+      const held = Number.isInteger(number) ? mailbox.heldBytes(number) : undefined;
+      if (!held) {
         throw new RangeError(
           `pop3-mock: ${mailbox.user} has no message ${number} (${mailbox.messages().length} now)`,
         );
       }
-      // A new MessageInfo each call, so a new copy each call.
-      return message.bytes;
+      // A copy each call: the held bytes serve every server of the process.
+      return Buffer.from(held);
     },
     reset: () => mailbox.reset(),
     deliver,

@@ -150,12 +150,6 @@ export class Mailbox {
     return this.stored.slice(first - 1).map((m, i) => toInfo(m, first + i));
   }
 
-  /** Message `number` now (1-based, as {@link Mailbox.messages} numbers them), or undefined. */
-  messageAt(number: number): MessageInfo | undefined {
-    const stored = this.stored[number - 1];
-    return stored && toInfo(stored, number);
-  }
-
   /** Messages removed at UPDATE, oldest first. */
   deleted(): DeletedMessage[] {
     return this.removed.map(toDeleted);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessageSource, Pop3Mock } from '../../src';
-import { expectSameBytes, wireOf } from '../helpers/fixtures';
+import { expectSameBytes, login, OK, quit, wireOf } from '../helpers/fixtures';
 import { fetchOverPop3 } from '../helpers/pop3-fetch';
 import { RawClient } from '../helpers/raw-client';
 import { PASSWORD, USER, withMailbox } from '../helpers/with-mock';
@@ -60,6 +60,13 @@ function expectServedAnew(source: MessageSource, original: Buffer): Promise<void
   return withMailbox(source, async (second) => expectSameBytes(await retr1(second), original));
 }
 
+/** A session deletes message 1 and quits: its UPDATE removes it. */
+async function deleteFirst(pop3: Pop3Mock): Promise<void> {
+  const client = await login(pop3);
+  expect(await client.command('DELE 1')).toMatch(OK);
+  await quit(client);
+}
+
 describe.each(KINDS)('%s', (_kind, fixture) => {
   test('raw(n) is a new copy each call: writing into it changes neither RETR nor the next server', async () => {
     const { source, sent: original } = fixture('raw');
@@ -94,10 +101,7 @@ describe.each(KINDS)('%s', (_kind, fixture) => {
     const { source, sent: original } = fixture('deleted');
     await withMailbox(source, async (pop3) => {
       expectSameBytes(await retr1(pop3), original);
-      const client = await RawClient.login(pop3.port, USER, PASSWORD);
-      expect(await client.command('DELE 1')).toMatch(/^\+OK/);
-      expect(await client.command('QUIT')).toMatch(/^\+OK/);
-      await client.closed();
+      await deleteFirst(pop3);
       const [deleted] = pop3.mailbox(USER).deleted();
       expect(deleted!.bytes).toBe(deleted!.bytes);
       deleted!.bytes!.write(SCRIBBLE, 0);
@@ -128,10 +132,7 @@ test('the dates the mailbox API hands out are copies: setting one changes no lat
     const delivered = info!.deliveredAt.getTime();
     info!.deliveredAt.setTime(0);
     expect(pop3.mailbox(USER).messages()[0]!.deliveredAt.getTime()).toBe(delivered);
-    const client = await RawClient.login(pop3.port, USER, PASSWORD);
-    expect(await client.command('DELE 1')).toMatch(/^\+OK/);
-    expect(await client.command('QUIT')).toMatch(/^\+OK/);
-    await client.closed();
+    await deleteFirst(pop3);
     const [deleted] = pop3.mailbox(USER).deleted();
     const deletedAt = deleted!.deletedAt.getTime();
     deleted!.deletedAt.setTime(0);
