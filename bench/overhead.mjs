@@ -9,7 +9,8 @@
 //   - the mock with an active but non-matching fault rule set (once
 //     `pop3.use` exists; until then it prints "fault rules: not available yet"),
 //   - the bare node:net floor, for reference.
-// All variants take turns within each round, in rotating order. A cost is the
+// Each variant runs in a server process of its own (lib/variant-server.mjs),
+// and all take turns within each round, in rotating order. A cost is the
 // median over rounds of the variant against its floor in that round, as
 // server CPU time per session (the target is judged on this one: it moves
 // less with the load of other processes) and as sessions/s lost. The
@@ -24,7 +25,8 @@
 // those members change.
 //
 // Run: node bench/overhead.mjs [--quick]
-import { loadClient } from './lib/child.mjs';
+import { fileURLToPath } from 'node:url';
+import { Child, loadClient } from './lib/child.mjs';
 import { ensureGc, flags, fullGc, loadPackage, log, num, report, row, stats } from './lib/common.mjs';
 import { idleRules } from './lib/idle-rules.mjs';
 import { recorderSwitch, sessionEvents, sessionReplayer } from './lib/replay.mjs';
@@ -40,44 +42,27 @@ const REPS = options.quick ? 4 : 10;
 const CONCURRENCY = 8;
 
 // ─── Variants ────────────────────────────────────────────────────────────────
+// Each in a server process of its own (lib/variant-server.mjs): in one
+// process they shared a heap, and the records the recording variant kept were
+// collected in part during the other variants' runs, so its cost was read low
+// (3.3 % to 6.5 % of a pipelined session, where in its own process it reads
+// 11 % to 20 %: bench/README.md, "eleventh session").
+const VARIANT_SERVER = fileURLToPath(new URL('./lib/variant-server.mjs', import.meta.url));
 const variants = [];
 const notes = [];
-
-const { pop3: shipped, floor } = await startPair(startPop3Mock);
-variants.push({ name: 'floor', port: floor.port });
-variants.push({ name: 'recording', port: shipped.port, pop3: shipped });
-
-const detached = (await startPair(startPop3Mock, { withFloor: false })).pop3;
-const detachedRecorder = recorderSwitch(detached);
-if (detachedRecorder && typeof detached.publish === 'function') {
-  detachedRecorder.set(false);
-  variants.push({ name: 'no-recorder', port: detached.port, pop3: detached });
-} else {
-  notes.push('recorder cannot be detached (Pop3Mock internals changed): recording cost not measured');
-}
-const silent = (await startPair(startPop3Mock, { withFloor: false })).pop3;
-if (typeof silent.publish === 'function') {
-  // Every way an event leaves a session: objects, and commands and replies field by field (lazy events).
-  for (const name of ['publish', 'publishCommand', 'publishReply']) if (silent[name]) silent[name] = () => {};
-  variants.push({ name: 'no-events', port: silent.port, pop3: silent });
-}
-
-// ─── PLACEHOLDER: fault rules ────────────────────────────────────────────────
-// An active rule set that never matches this script's commands, built with
-// the `on(verb, ...args)` builder and installed with `pop3.use(...rules)`;
-// when `pop3.use` is missing it prints "fault rules: not available yet".
-const faulty = (await startPair(startPop3Mock, { withFloor: false })).pop3;
 let faultStatus = 'fault rules: not available yet';
-if (typeof faulty.use === 'function') {
+for (const name of ['floor', 'recording', 'no-recorder', 'no-events', 'fault-rules']) {
+  const server = new Child(VARIANT_SERVER, { args: [name] });
   try {
-    const rules = idleRules(pkg);
-    // reset() drops runtime rules, so they are put back after every reset.
-    const reapply = () => faulty.use(...rules);
-    await reapply();
-    variants.push({ name: 'fault-rules', port: faulty.port, pop3: faulty, reapply });
-    faultStatus = `fault rules: ${rules.length} non-matching rules active`;
+    const { port } = await server.call('start');
+    variants.push({ name, port, server });
+    if (name === 'fault-rules')
+      faultStatus = `fault rules: ${idleRules(pkg).length} non-matching rules active`;
   } catch (error) {
-    faultStatus = `fault rules: pop3.use exists but the placeholder could not build rules (${error.message})`;
+    await server.stop();
+    if (name === 'fault-rules')
+      faultStatus = `fault rules: could not be set (${error.message.split('\n')[0]})`;
+    else notes.push(`${name}: not measured (${error.message.split('\n')[0]})`);
   }
 }
 log(faultStatus);
@@ -168,17 +153,15 @@ try {
     log(`overhead: ${CONCURRENCY} clients, ${mode}`);
     const config = { concurrency: CONCURRENCY, pipelined, durationMs: DURATION_MS };
     for (const v of variants) {
-      await sessionRate(client, v.port, { ...config, durationMs: 200 });
-      await v.pop3?.reset();
-      await v.reapply?.();
+      await sessionRate(client, v.port, { ...config, durationMs: 200 }, v.server);
+      await v.server.call('reset');
     }
     const runs = new Map(variants.map((v) => [v.name, []]));
     for (let r = 0; r < REPS; r++) {
       const k = r % variants.length;
       for (const v of [...variants.slice(k), ...variants.slice(0, k)]) {
-        runs.get(v.name).push(await sessionRate(client, v.port, config));
-        await v.pop3?.reset();
-        await v.reapply?.();
+        runs.get(v.name).push(await sessionRate(client, v.port, config, v.server));
+        await v.server.call('reset');
       }
     }
     const median = (name, key) => stats(runs.get(name).map((x) => x[key])).median;
@@ -233,11 +216,7 @@ try {
   rows.push(await keptPerSession(client));
 } finally {
   await client.stop();
-  for (const v of variants) await v.pop3?.close();
-  await detached.close();
-  await silent.close();
-  await faulty.close();
-  await floor.close();
+  for (const v of variants) await v.server.stop();
 }
 
 console.log(`\n${faultStatus}`);

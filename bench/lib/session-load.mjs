@@ -35,20 +35,26 @@ export async function startPair(startPop3Mock, { withFloor = true } = {}) {
   return { pop3, floor };
 }
 
-/** One timed run of full sessions; returns sessions/s and both sides' CPU use (1.0 = one core). */
-export async function sessionRate(client, port, { concurrency, pipelined, durationMs }) {
-  const cpu0 = process.cpuUsage();
+/**
+ * One timed run of full sessions; returns sessions/s and the server's CPU use
+ * (1.0 = one core). The server is this process, or `server`: a child (a
+ * Child of lib/child.mjs) that answers `cpu` with its process.cpuUsage().
+ */
+export async function sessionRate(client, port, { concurrency, pipelined, durationMs }, server) {
+  const cpuNow = server ? () => server.call('cpu') : async () => process.cpuUsage();
+  const cpu0 = await cpuNow();
   const t0 = performance.now();
   const r = await client.call('sessions', { port, concurrency, pipelined, durationMs, script: SCRIPT });
-  const cpu = process.cpuUsage(cpu0);
+  const cpu1 = await cpuNow();
   const wall = performance.now() - t0;
+  const cpu = cpu1.user + cpu1.system - cpu0.user - cpu0.system;
   return {
     rate: (r.sessions / r.elapsedMs) * 1000,
     sessions: r.sessions,
     /** Server CPU time per session, µs: steadier than the rate on a busy machine. */
-    cpuPerSession: (cpu.user + cpu.system) / r.sessions,
+    cpuPerSession: cpu / r.sessions,
     errors: r.errors,
     clientCpu: r.clientCpu,
-    serverCpu: (cpu.user + cpu.system) / 1000 / wall,
+    serverCpu: cpu / 1000 / wall,
   };
 }

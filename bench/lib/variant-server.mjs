@@ -1,0 +1,75 @@
+// One server of (f) in a process of its own: the mock as shipped, with its
+// recorder detached, with no events at all, with the idle fault rule set, or
+// the bare floor. In one process, the variants shared one heap: records the
+// recording variant kept (and dropped at reset) were collected during the
+// other variants' runs, so a variant's cost landed partly on another's.
+// Speaks { id, op } / { id, result } over IPC.
+//   start → { port }
+//   cpu   → this process's CPU time so far, µs: { user, system }
+//   reset → the mock reset (rules put back), between runs, as in one process.
+// No full collection is forced between runs: in scratch runs a forced one
+// more than doubled the next run's CPU per session in every variant (430-500
+// µs against 150-160 µs without), burying the costs measured here.
+// Run: forked by overhead.mjs with `VARIANT [DIST]` (DIST: another build's dist/).
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadPackage } from './common.mjs';
+import { idleRules } from './idle-rules.mjs';
+import { recorderSwitch } from './replay.mjs';
+import { startPair } from './session-load.mjs';
+
+const [variant, dist] = process.argv.slice(2);
+// DIST: another build's dist/ (an A/B comparison); the project's own by default.
+const pkg = dist ? await import(pathToFileURL(resolve(dist, 'index.mjs')).href) : await loadPackage();
+let pop3;
+let floor;
+let rules = [];
+
+const ops = {
+  async start() {
+    const pair = await startPair(pkg.startPop3Mock, { withFloor: variant === 'floor' });
+    if (variant === 'floor') {
+      // The mock only showed the floor what to answer.
+      await pair.pop3.close();
+      floor = pair.floor;
+      return { port: floor.port };
+    }
+    pop3 = pair.pop3;
+    if (variant === 'no-recorder') {
+      const recorder = recorderSwitch(pop3);
+      if (!recorder) throw new Error('the recorder cannot be detached (Pop3Mock internals changed)');
+      recorder.set(false);
+    } else if (variant === 'no-events') {
+      if (typeof pop3.publish !== 'function') throw new Error('no publish (Pop3Mock internals changed)');
+      // Every way an event leaves a session: objects, and commands and replies field by field.
+      for (const name of ['publish', 'publishCommand', 'publishReply']) if (pop3[name]) pop3[name] = () => {};
+    } else if (variant === 'fault-rules') {
+      rules = idleRules(pkg);
+      await pop3.use(...rules);
+    } else if (variant !== 'recording') throw new Error(`unknown variant ${variant}`);
+    return { port: pop3.port };
+  },
+  cpu() {
+    return process.cpuUsage();
+  },
+  async reset() {
+    if (!pop3) return;
+    await pop3.reset();
+    // reset() drops rules given at run time: put back.
+    if (rules.length > 0) await pop3.use(...rules);
+  },
+};
+
+process.on('message', async (msg) => {
+  if (msg.op === 'exit') {
+    await pop3?.close();
+    await floor?.close();
+    process.disconnect();
+    return;
+  }
+  try {
+    process.send({ id: msg.id, result: await ops[msg.op](msg) });
+  } catch (error) {
+    process.send({ id: msg.id, error: String(error?.stack ?? error) });
+  }
+});
