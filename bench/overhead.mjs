@@ -42,11 +42,12 @@ const REPS = options.quick ? 4 : 10;
 const CONCURRENCY = 8;
 
 // ─── Variants ────────────────────────────────────────────────────────────────
-// Each in a server process of its own (lib/variant-server.mjs): in one
-// process they shared a heap, and the records the recording variant kept were
-// collected in part during the other variants' runs, so its cost was read low
-// (3.3 % to 6.5 % of a pipelined session, where in its own process it reads
-// 11 % to 20 %: bench/README.md, "eleventh session").
+// Each in a server process of its own (lib/variant-server.mjs). In one
+// process they shared a heap and its collector, so the collection of one
+// variant's garbage could fall in another's run, and the CPU a run read was
+// the whole process's: recording read 3.3 % to 6.5 % of a pipelined session
+// there, 11 % to 20 % in its own process (bench/README.md, "eleventh
+// session").
 const VARIANT_SERVER = fileURLToPath(new URL('./lib/variant-server.mjs', import.meta.url));
 const variants = [];
 const notes = [];

@@ -1,8 +1,8 @@
 // One server of (f) in a process of its own: the mock as shipped, with its
 // recorder detached, with no events at all, with the idle fault rule set, or
-// the bare floor. In one process, the variants shared one heap: records the
-// recording variant kept (and dropped at reset) were collected during the
-// other variants' runs, so a variant's cost landed partly on another's.
+// the bare floor. In one process, the variants shared one heap and its
+// collector, so a variant's garbage could be collected during another's run
+// and its cost land partly on that one.
 // Speaks { id, op } / { id, result } over IPC.
 //   start → { port }
 //   cpu   → this process's CPU time so far, µs: { user, system }
