@@ -1,4 +1,4 @@
-// One server of (f) in a process of its own: the mock as shipped, with its
+// One server of (b) or (f) in a process of its own: the mock as shipped, with its
 // recorder detached, with no events at all, with the idle fault rule set, or
 // the bare floor. In one process, the variants shared one heap and its
 // collector, so a variant's garbage could be collected during another's run
