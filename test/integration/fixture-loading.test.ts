@@ -317,3 +317,74 @@ describe('a folder that holds an mbox is refused naming it, not started with an 
     expect(String(outcome)).toContain(`holds ${named}, mail a folder load does not read`);
   });
 });
+
+describe('mail a folder or a Maildir would never read is refused naming it; files that are no mail are not', () => {
+  const box = 'From a@example.com Sat Jan  1 00:00:00 2000\r\nSubject: one\r\n\r\nx\r\n';
+  const eml = 'Subject: e\r\n\r\ne\r\n';
+  /** Writes `files` (name → content) under `folder` in the test's dir, making folders on the way. */
+  function tree(folder: string, files: Record<string, string>): string {
+    const root = join(dir, folder);
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(join(root, name, '..'), { recursive: true });
+      writeFileSync(join(root, name), content);
+    }
+    return root;
+  }
+  async function outcomeOf(path: string): Promise<unknown> {
+    return startPop3Mock({ users: { alice: { password: 'pw', messages: [path] } } }).then(
+      async (pop3) => {
+        await pop3.close();
+        return 'the server started';
+      },
+      (error: unknown) => error,
+    );
+  }
+
+  test.each([
+    // A mail client's mailbox file has no extension: it is an mbox by its first line, as by its path.
+    [
+      'a folder of .eml files',
+      'folder',
+      { '1.eml': eml, Inbox: `\r\n${box}` },
+      'holds Inbox, mail a folder load does not read',
+    ],
+    [
+      'a Maildir, an .eml file beside cur',
+      'maildir',
+      { 'cur/1:2,S': eml, 'stray.eml': eml },
+      'holds stray.eml beside them',
+    ],
+    ['a Maildir, an mbox beside new', 'maildir', { 'new/1': eml, Sent: box }, 'holds Sent beside them'],
+    [
+      'a Maildir, an .mbox file beside new',
+      'maildir',
+      { 'new/1': eml, 'old.mbox': box },
+      'holds old.mbox beside them',
+    ],
+  ])('%s', async (_what, folder, files, message) => {
+    const outcome = await outcomeOf(tree(folder, files));
+    expect(outcome).toBeInstanceOf(FixtureError);
+    expect(String(outcome)).toContain(message);
+  });
+
+  test('a README, an empty file and a Maildir index are no mail: the folder and the Maildir load', async () => {
+    const folder = tree('folder', {
+      '1.eml': eml,
+      'README.txt': 'From the fixtures team: these are test messages\n',
+      notes: '',
+    });
+    const maildir = tree('maildir', {
+      'cur/1:2,S': eml,
+      'dovecot-uidlist': '3 V1733000000 N2\n1 W20 :1\n',
+      maildirfolder: '',
+    });
+    for (const path of [folder, maildir]) {
+      const pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages: [path] } } });
+      try {
+        expect((await fetchAll(pop3.port)).bodies).toEqual([eml]);
+      } finally {
+        await pop3.close();
+      }
+    }
+  });
+});
