@@ -354,6 +354,12 @@ describe('mail a folder or a Maildir would never read is refused naming it; file
       { 'cur/1:2,S': eml, 'stray.eml': eml },
       'holds stray.eml beside them',
     ],
+    [
+      "a folder of .eml files, an mbox as Gmail's Takeout writes it",
+      'folder',
+      { '1.eml': eml, Sent: 'From 1789@xxx Wed Jan 01 00:00:00 +0000 2020\nSubject: s\n\ns\n' },
+      'holds Sent, mail a folder load does not read',
+    ],
     ['a Maildir, an mbox beside new', 'maildir', { 'new/1': eml, Sent: box }, 'holds Sent beside them'],
     [
       'a Maildir, an .mbox file beside new',
@@ -371,12 +377,16 @@ describe('mail a folder or a Maildir would never read is refused naming it; file
     const folder = tree('folder', {
       '1.eml': eml,
       'README.txt': 'From the fixtures team: these are test messages\n',
+      // A first line with a word after "From " and a time is still prose: a separator's date begins with its weekday.
+      'README.md': 'From 9:00 to 17:00 the mock answers slowly\n',
+      'notes.txt': 'From alice@example.com, notes of the 10:30 meeting\n',
       notes: '',
     });
     const maildir = tree('maildir', {
       'cur/1:2,S': eml,
       'dovecot-uidlist': '3 V1733000000 N2\n1 W20 :1\n',
       maildirfolder: '',
+      MIGRATED: 'From now on, fixtures are regenerated nightly at 02:00 UTC\n',
     });
     for (const path of [folder, maildir]) {
       const pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages: [path] } } });
