@@ -373,6 +373,15 @@ describe('mail a folder or a Maildir would never read is refused naming it; file
     expect(String(outcome)).toContain(message);
   });
 
+  test('an mbox beside a Maildir is not advised into new, where it would be one message: its path is', async () => {
+    const outcome = await outcomeOf(tree('maildir', { 'new/1': eml, Sent: box, 'stray.eml': eml }));
+    expect(outcome).toBeInstanceOf(FixtureError);
+    expect(String(outcome)).toContain('move stray.eml into new');
+    expect(String(outcome)).toContain("give the path of Sent beside the Maildir's");
+    expect(String(outcome)).not.toContain('move Sent');
+    expect(String(outcome)).not.toContain('move it');
+  });
+
   test('a README, an empty file and a Maildir index are no mail: the folder and the Maildir load', async () => {
     const folder = tree('folder', {
       '1.eml': eml,
