@@ -361,6 +361,13 @@ describe('mail a folder or a Maildir would never read is refused naming it; file
       'holds Sent, mail a folder load does not read',
     ],
     ['a Maildir, an mbox beside new', 'maildir', { 'new/1': eml, Sent: box }, 'holds Sent beside them'],
+    // Apple Mail exports a mailbox as a folder Inbox.mbox holding the mbox file mbox; given their parent folder.
+    [
+      'a folder holding an Apple Mail export',
+      'export',
+      { '1.eml': eml, 'Inbox.mbox/mbox': box, 'Inbox.mbox/table_of_contents': '' },
+      'holds Inbox.mbox/mbox, mail a folder load does not read',
+    ],
     [
       'a Maildir, an .mbox file beside new',
       'maildir',
@@ -390,6 +397,8 @@ describe('mail a folder or a Maildir would never read is refused naming it; file
       'README.md': 'From 9:00 to 17:00 the mock answers slowly\n',
       'notes.txt': 'From alice@example.com, notes of the 10:30 meeting\n',
       notes: '',
+      // A folder named as an mbox with no mbox file in it is no Apple Mail export.
+      'pictures.mbox/cover.png': 'not mail',
     });
     const maildir = tree('maildir', {
       'cur/1:2,S': eml,
