@@ -29,8 +29,7 @@ export function checkedRequest(
     if (key in query) throw new HttpError(400, `query.${key}: expected one value, got several`);
     query[key] = value;
   }
-  const raw =
-    endpoint.rawMessage && !isJson(contentType) && body !== undefined && body.length > 0 ? body : undefined;
+  const raw = endpoint.rawMessage ? rawMessage(contentType, body) : undefined;
   return {
     params: endpoint.params ? checkInput(endpoint.params, params, { source, at: 'path' }) : undefined,
     query: checkInput(endpoint.query ?? noQuery, query, { source, at: 'query' }),
@@ -42,8 +41,19 @@ export function checkedRequest(
 
 const noQuery = z.strictObject({});
 
-function isJson(contentType: string | undefined): boolean {
-  return (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase() === 'application/json';
+/**
+ * The body as one raw message when it says it is one (message/rfc822);
+ * undefined for JSON (the default). Any other type is refused, not guessed
+ * at: a JSON body sent as a form (curl -d) would be delivered as a message.
+ */
+function rawMessage(contentType: string | undefined, body: Buffer | undefined): Buffer | undefined {
+  const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/json') return undefined;
+  if (type === 'message/rfc822') return body;
+  throw new HttpError(
+    415,
+    `Content-Type ${JSON.stringify(type)}: expected application/json ({ "messages": [ ... ] }) or message/rfc822 (one raw message)`,
+  );
 }
 
 function parseJson(body: Buffer | undefined): unknown {

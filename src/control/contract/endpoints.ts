@@ -106,6 +106,7 @@ export const endpoints = {
       201: json('The messages added, as listMessages lists them', z.array(response.messageInfo)),
       400: refused,
       404: unknown('user'),
+      415: json('The body is neither application/json nor message/rfc822', response.errorBody),
     },
   }),
   getRawMessage: endpoint({

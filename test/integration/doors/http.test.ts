@@ -1,6 +1,8 @@
 // The HTTP control API door: a bad body is a 400 with { error, path, issues }
 // (the error the exact InputError message), never a 5xx, never applied; a
 // refused POST /api/faults stores none of its rules and the next session works.
+
+import { RawClient } from '../../helpers/raw-client';
 import {
   BAD_RULES,
   expectLowerCaseRuleFires,
@@ -10,6 +12,7 @@ import {
   LOWER_CASE_RULE,
   MESSAGE,
   messageOf,
+  PASSWORD,
   sharedMock,
   USER,
 } from './support';
@@ -168,4 +171,41 @@ test('a path parameter is checked too', async () => {
   expect(await call('GET', '/api/sessions/abc')).toEqual(
     refusal('GET /api/sessions/{id}', [{ path: 'path.id', message: 'expected digits, got "abc"' }]),
   );
+});
+
+// A body is a raw message only when it says so: JSON sent as a form (curl -d
+// without a Content-Type) was delivered as a message holding the JSON text.
+test('POST /api/users/{user}/messages with a type neither JSON nor message/rfc822: 415, nothing delivered', async () => {
+  const before = await stored();
+  const response = await fetch(`${side.pop3.controlUrl}/api/users/${USER}/messages`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${side.pop3.controlToken}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: JSON.stringify({ messages: [MESSAGE] }),
+  });
+  expect({ status: response.status, json: await response.json() }).toEqual({
+    status: 415,
+    json: {
+      error:
+        'Content-Type "application/x-www-form-urlencoded": expected application/json ({ "messages": [ ... ] }) or message/rfc822 (one raw message)',
+    },
+  });
+  expect(await stored()).toEqual(before);
+  await expectNormalSession(side.pop3.port);
+});
+
+test('POST /api/users/{user}/messages with a message/rfc822 body delivers those bytes', async () => {
+  const response = await fetch(`${side.pop3.controlUrl}/api/users/${USER}/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${side.pop3.controlToken}`, 'content-type': 'message/rfc822' },
+    body: MESSAGE,
+  });
+  expect(response.status).toBe(201);
+  expect(await response.json()).toEqual([expect.objectContaining({ number: 2 })]);
+  const client = await RawClient.login(side.pop3.port, USER, PASSWORD);
+  expect(await client.command('STAT')).toBe(`+OK 2 ${2 * Buffer.byteLength(MESSAGE)}`);
+  expect(await client.command('QUIT')).toMatch(/^\+OK/);
+  await client.closed();
 });
