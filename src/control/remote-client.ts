@@ -198,15 +198,14 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   }
 
   async transcript(options: RenderOptions & SessionFilter = {}): Promise<string> {
-    const { user, sessionId, stable, secrets } = options;
-    return this.call('getTranscript', { query: { user, sessionId, stable, secrets } });
+    // Every option crosses, so the server's schema refuses a misspelt one as it does in process.
+    return this.call('getTranscript', { query: { ...options } });
   }
 
   async exportTranscripts(options: JsonOptions & SessionFilter = {}): Promise<TranscriptExport> {
-    if (options.secrets) throw new TypeError('pop3-mock: secrets never cross the control API');
-    return (await this.call('listSessions', {
-      query: { user: options.user, sessionId: options.sessionId },
-    })) as TranscriptExport;
+    const { secrets, ...filter } = options;
+    if (secrets) throw new TypeError('pop3-mock: secrets never cross the control API');
+    return (await this.call('listSessions', { query: { ...filter } })) as TranscriptExport;
   }
 
   async verify(pattern: PatternOf<'remote'>, options: VerifyOptions = {}): Promise<number> {

@@ -32,7 +32,13 @@ export const sessionQuery = z.lazy(() =>
   z.strictObject({ user: userName.optional(), sessionId: digits(1).optional() }),
 );
 export const transcriptQuery = z.lazy(() =>
-  made(sessionQuery).extend({ stable: flag.optional(), secrets: flag.optional() }),
+  made(sessionQuery).extend({
+    stable: flag.optional(),
+    secrets: flag.optional(),
+    notes: flag.optional(),
+    header: flag.optional(),
+    timestamps: flag.optional(),
+  }),
 );
 
 /** A command pattern as JSON carries it: a string, or a RegExp's source and flags. */

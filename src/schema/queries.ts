@@ -58,6 +58,17 @@ export const since = int(0).meta({
 /** Which sessions a query reads: `commands()`, `listSessions()`. */
 export const filterOptions = z.strictObject(sessionFilter);
 
+/** Options of `exportTranscripts()`: which sessions, and whether secrets stay unmasked. */
+export const exportOptions = z.strictObject({ secrets: z.boolean().optional(), ...sessionFilter });
+
+/** Options of `transcript()`: which sessions, and how they are printed. */
+export const transcriptOptions = exportOptions.extend({
+  stable: z.boolean().optional(),
+  notes: z.boolean().optional(),
+  header: z.boolean().optional(),
+  timestamps: z.boolean().optional(),
+});
+
 /** Options of `waitFor()`. */
 export const waitTimeoutOptions = z.strictObject({ timeoutMs: timeoutMs.optional() });
 

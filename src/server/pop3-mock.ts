@@ -16,8 +16,10 @@ import { type CheckedOptions, codeMessages, codeUserOrPassword } from '../schema
 import { userName } from '../schema/primitives';
 import {
   codeWaitForCommand,
+  exportOptions,
   filterOptions,
   sessionWaitOptions,
+  transcriptOptions,
   verifyOptions,
   waitTimeoutOptions,
 } from '../schema/queries';
@@ -446,12 +448,14 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
 
   /** The sessions as `C:`/`S:` text; secrets masked unless `{ secrets: true }`; `{ stable: true }` for snapshots. */
   transcript(options?: RenderOptions & SessionFilter): string {
-    return this.transcripts.render(options);
+    return this.transcripts.render(checkInput(transcriptOptions, options ?? {}, { source: 'transcript()' }));
   }
 
   /** Every session as plain data for a JSON file (e.g. kept by CI); secrets masked unless `{ secrets: true }`. */
   exportTranscripts(options?: JsonOptions & SessionFilter): TranscriptExport {
-    return this.transcripts.exportJSON(options);
+    return this.transcripts.exportJSON(
+      checkInput(exportOptions, options ?? {}, { source: 'exportTranscripts()' }),
+    );
   }
 
   /** A user's mailbox now, what UPDATE removed from it and what its sessions retrieved. */

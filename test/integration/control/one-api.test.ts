@@ -185,6 +185,24 @@ describe.each(sides)('%s', (name, start) => {
     }));
   });
 
+  // A misspelt filter printed every session; remotely, notes, header and timestamps were dropped on the way.
+  test('transcript() and exportTranscripts(): every option honoured, a misspelt one refused', async () => {
+    const { api, server } = side;
+    const client = await RawClient.login(server.port, 'alice', 'secret');
+    await client.command('QUIT');
+    await client.closed();
+    const { id } = await api.sessionEnd(undefined, { timeoutMs: 5000 });
+    const plain = await api.transcript({ sessionId: id, notes: false, header: false });
+    expect(plain).toMatch(/^S: \+OK/);
+    expect(plain).not.toMatch(/^(--|#)/m);
+    const typo = (async () => api.transcript({ usr: 'bob' } as never))();
+    await expect(typo).rejects.toBeInstanceOf(InputError);
+    await expect(typo).rejects.toThrow('unknown key "usr"; did you mean "user"?');
+    const exportTypo = (async () => api.exportTranscripts({ sesionId: 1 } as never))();
+    await expect(exportTypo).rejects.toBeInstanceOf(InputError);
+    await expect(exportTypo).rejects.toThrow('unknown key "sesionId"; did you mean "sessionId"?');
+  });
+
   test('waitFor and on() see events, remotely through the event stream', async () => {
     const { api, server } = side;
     const seen: string[] = [];
