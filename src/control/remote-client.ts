@@ -421,24 +421,29 @@ function wirePattern(pattern: string | RegExp): string | { regex: string; flags:
 }
 
 /**
- * A fixture error as the in-process call throws it: the wire carries a list
- * (a single source is the server's `messages[0]`), and `at` is where the
- * call's own arguments hold the messages.
+ * A fixture error as the in-process call throws it: the server names the
+ * messages `messages`, and `at` is where the call's own arguments hold them.
  */
 function asGiven(error: unknown, given: unknown, at: string): unknown {
   if (!(error instanceof FixtureError) || !error.path.startsWith('messages')) return error;
   return error.placedAt(Array.isArray(given) ? `${at}${error.path.slice('messages'.length)}` : at);
 }
 
-function wireMessages(messages: MessageSource | readonly MessageSource[]): unknown[] {
-  const list: readonly MessageSource[] = Array.isArray(messages) ? messages : [messages as MessageSource];
-  return list.map((m) => {
-    if (Buffer.isBuffer(m)) return { rawBase64: m.toString('base64') };
-    if (typeof m === 'object' && 'raw' in m && Buffer.isBuffer(m.raw)) {
-      return { rawBase64: m.raw.toString('base64'), ...(m.uid === undefined ? {} : { uid: m.uid }) };
-    }
-    return m;
-  });
+/**
+ * Messages as JSON carries them, Buffers as base64. A single message stays
+ * single, so the server names a bad one `messages`, as the in-process call does.
+ */
+function wireMessages(messages: MessageSource | readonly MessageSource[]): unknown {
+  return Array.isArray(messages) ? messages.map(wireMessage) : wireMessage(messages as MessageSource);
+}
+
+function wireMessage(m: MessageSource): unknown {
+  if (Buffer.isBuffer(m)) return { rawBase64: m.toString('base64') };
+  // Anything else, null included, goes as it is: the server's schema says what is wrong with it.
+  if (typeof m === 'object' && m !== null && 'raw' in m && Buffer.isBuffer(m.raw)) {
+    return { rawBase64: m.raw.toString('base64'), ...(m.uid === undefined ? {} : { uid: m.uid }) };
+  }
+  return m;
 }
 
 function queryString(query: CallInput['query']): string {

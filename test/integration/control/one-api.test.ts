@@ -144,6 +144,22 @@ describe.each(sides)('%s', (name, start) => {
     });
   });
 
+  // Remotely, null threw a TypeError in the client, and a single bad message was named messages[0].
+  test.each([null, 5])(
+    'deliver(user, %p) is an InputError naming messages, nothing delivered',
+    async (bad) => {
+      const { api } = side;
+      const before = await api.mailbox('alice').messages();
+      const refused = (async () => api.deliver('alice', bad as never))();
+      await expect(refused).rejects.toBeInstanceOf(InputError);
+      await expect(refused).rejects.toMatchObject({
+        path: 'messages',
+        issues: [{ path: 'messages', message: `expected a message or a list of messages, got ${bad}` }],
+      });
+      expect(await api.mailbox('alice').messages()).toEqual(before);
+    },
+  );
+
   test('a session: records with methods, the jest matchers, waits and verify', async () => {
     const { api, server } = side;
     const next = api.nextSession({ timeoutMs: 5000 });
