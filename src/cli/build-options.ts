@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { optionsFromConfig } from '../config/config-options';
+import { tokenFromEnv } from '../config/env-token';
 import type { CliConfig } from '../config/load-config';
 import { loadDialect } from '../config/load-dialect';
 import type { Pop3MockOptions, UserOptions } from '../options';
@@ -98,7 +99,7 @@ export function buildStartPlan(
   };
   // The token comes from the environment when the parent process chose it; else it is random.
   if (typeof merged.control === 'object')
-    options.control = { port: merged.control.port, token: env.POP3_MOCK_TOKEN || undefined };
+    options.control = { port: merged.control.port, token: tokenFromEnv(env) };
   return {
     options,
     dialectName,

@@ -276,13 +276,14 @@ const jsonCapabilities = z.lazy(() =>
 
 // The server -------------------------------------------------------------------
 
+/** The control API's bearer token: `control.token`, or `POP3_MOCK_TOKEN` (src/config/env-token.ts). */
+export const controlToken = z
+  .string()
+  .regex(/^[\x21-\x7e]{8,512}$/, { error: 'expected a token of 8 to 512 printable characters' });
 export const controlOptions = z.lazy(() =>
   z.strictObject({
     port: port.optional(),
-    token: z
-      .string()
-      .regex(/^[\x21-\x7e]{8,512}$/, { error: 'expected a token of 8 to 512 printable characters' })
-      .optional(),
+    token: controlToken.optional(),
   }),
 );
 export const SMTP_AUTH_MODES = ['off', 'optional', 'required'] as const;

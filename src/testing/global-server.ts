@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { startPop3Mock } from '../assembly/start-pop3-mock';
 import { removeCaFile, writeCaFile } from '../config/ca-file';
 import { optionsFromConfig } from '../config/config-options';
+import { tokenFromEnv } from '../config/env-token';
 import { loadConfig } from '../config/load-config';
 import type { Pop3MockOptions } from '../options';
 import type { Pop3Mock } from '../server/pop3-mock';
@@ -125,7 +126,7 @@ function serverOptions(options: GlobalSetupOptions): Pop3MockOptions {
   if (fromFile.users || given.users) merged.users = { ...fromFile.users, ...given.users };
   const control = typeof merged.control === 'object' ? merged.control : {};
   // A token chosen by the parent process (as for the CLI) wins over a random one.
-  merged.control = { ...control, token: control.token ?? (process.env.POP3_MOCK_TOKEN || undefined) };
+  merged.control = { ...control, token: control.token ?? tokenFromEnv() };
   return merged;
 }
 

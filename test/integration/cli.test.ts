@@ -54,9 +54,10 @@ class Cli {
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
 
-  constructor(args: string[]) {
+  constructor(args: string[], env: NodeJS.ProcessEnv = process.env) {
     this.child = spawn(process.execPath, [cliPath, ...args], {
       cwd: root,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.setEncoding('utf8').on('data', (s: string) => {
@@ -122,8 +123,8 @@ afterEach(async () => {
 });
 
 /** Runs the CLI process to its end. */
-async function runToExit(args: string[]) {
-  const cli = new Cli(args);
+async function runToExit(args: string[], env?: NodeJS.ProcessEnv) {
+  const cli = new Cli(args, env);
   const code = await cli.exited;
   return { code, stdout: cli.stdout, stderr: cli.stderr };
 }
@@ -410,6 +411,16 @@ describe('the pop3-mock process', () => {
     } finally {
       await closeServer(holder);
     }
+  });
+
+  test('a bad POP3_MOCK_TOKEN is named as that variable, its value not shown: exit 4, nothing on stdout', async () => {
+    const token = 'short';
+    expect(await runToExit(['--control-port', '0'], { ...process.env, POP3_MOCK_TOKEN: token })).toEqual({
+      code: 4,
+      stdout: '',
+      stderr:
+        'pop3-mock: environment: POP3_MOCK_TOKEN: expected a token of 8 to 512 printable characters, got a string (not shown)\n',
+    });
   });
 
   test('--version prints the package version; the build keeps the shebang', async () => {

@@ -126,6 +126,16 @@ test('POP3_MOCK_TOKEN chosen by the parent process becomes the control token', a
   expect(remote.port).toBe(pop3.port);
 });
 
+test('a bad POP3_MOCK_TOKEN is refused, named as that variable (not control.token), its value not shown', async () => {
+  process.env.POP3_MOCK_TOKEN = 'short';
+  await expect(globalSetup({ config: false })).rejects.toThrow(
+    new Error(
+      'environment: POP3_MOCK_TOKEN: expected a token of 8 to 512 printable characters, got a string (not shown)',
+    ),
+  );
+  expect(globalServer()).toBeUndefined();
+});
+
 test('a second setup in the same run (another jest project) shares the server until the last teardown', async () => {
   const first = await globalSetup({ config: false, users: { a: 'pa' } });
   const second = await globalSetup({ config: false, users: { other: 'po' } });
