@@ -46,6 +46,10 @@ function describeIssues(issues: readonly $ZodIssue[], prefix: Path, noun: string
 function describeIssue(issue: $ZodIssue, prefix: Path, noun: string): InputIssue[] {
   const path = [...prefix, ...issue.path];
   if (issue.code === 'unrecognized_keys') {
+    // A Buffer or a typed array taken as an object: its indices and methods are no misspelt keys (a
+    // hundred "unknown key" lines), the value is the wrong kind. (Class instances are read as objects.)
+    if (ArrayBuffer.isView(issue.input))
+      return [{ path: pathText(path), message: `expected an object, got ${show(issue.input, path)}` }];
     // The message holds `"key"; did you mean "known"?` (see expectedText).
     const what = path.length === 0 ? noun : 'key';
     return issue.message

@@ -423,6 +423,20 @@ describe('the pop3-mock process', () => {
     });
   });
 
+  test('a Buffer among the messages of a .cjs config: one issue at its path, not its indices and methods as unknown keys', async () => {
+    const dir = mkdtempSync(join(workDir, 'buffer-config-'));
+    const file = join(dir, 'config.cjs');
+    writeFileSync(
+      file,
+      `module.exports = { users: { alice: { password: ${JSON.stringify(secret())}, messages: [Buffer.from('a\\r\\n')] } } };`,
+    );
+    expect(await runToExit(['--config', file])).toEqual({
+      code: 4,
+      stdout: '',
+      stderr: `pop3-mock: config ${file}: users.alice.messages[0]: expected an object, got a Buffer of 3 bytes\n`,
+    });
+  });
+
   test('--version prints the package version; the build keeps the shebang', async () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
     expect(await runToExit(['--version'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });

@@ -92,6 +92,12 @@ test.each<[string, unknown, string]>([
     `${SOURCE}: users.alice.messages[0].path: expected a string, got 5`,
   ],
   [
+    // A Buffer is a message form; a Uint8Array is not: one issue, not its indices and methods as unknown keys.
+    'a message as a Uint8Array',
+    { users: { alice: { password: 'pw', messages: [new Uint8Array([104, 105])] } } },
+    `${SOURCE}: users.alice.messages[0]: expected an object, got {"0":104,"1":105}`,
+  ],
+  [
     'portFallback as text',
     { portFallback: 'no' },
     `${SOURCE}: portFallback: expected true or false, got "no"`,
