@@ -6,7 +6,7 @@ import type { Endpoint } from './contract/endpoints';
 import { answerError } from './errors';
 import { MAX_UNREAD_OCTETS, readBody, sendJson, sendText } from './http-util';
 import { checkedRequest } from './request';
-import { findEndpoint, handlers, type Reply } from './routes';
+import { findEndpoint, handlers, methodsAt, type Reply } from './routes';
 import { carriesToken, sameToken, tokenCookieName } from './token';
 
 /** Options of the HTTP control channel. */
@@ -109,7 +109,16 @@ export class ControlServer {
       }
       if (mount) return await mount.handle(req, res, url);
       if (!found) {
-        sendJson(res, 404, { error: `no endpoint ${req.method} ${path}; see GET /openapi.json` });
+        // A path that exists with another method is the caller's wrong method, not a missing endpoint (RFC 9110 §15.5.6).
+        const allowed = methodsAt(path);
+        if (allowed.length > 0) {
+          sendJson(
+            res,
+            405,
+            { error: `${req.method} ${path}: expected ${allowed.join(' or ')}; see GET /openapi.json` },
+            { allow: allowed.join(', ') },
+          );
+        } else sendJson(res, 404, { error: `no endpoint ${req.method} ${path}; see GET /openapi.json` });
         return;
       }
       if (found.endpoint.operationId === 'streamEvents') return this.stream(res);

@@ -224,6 +224,14 @@ export function findEndpoint(
   return undefined;
 }
 
+/** The methods of the endpoints at `path` (a request with another method gets 405 and these in `Allow`). */
+export function methodsAt(path: string): string[] {
+  const methods = (Object.values(endpoints) as Endpoint[])
+    .filter((endpoint) => matchPath(endpoint.path, path) !== undefined)
+    .map((endpoint) => endpoint.method);
+  return [...new Set(methods)];
+}
+
 function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split('/');
   const got = path.split('/');

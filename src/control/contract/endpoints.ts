@@ -175,7 +175,8 @@ export const endpoints = {
     operationId: 'reset',
     method: 'POST',
     path: '/api/reset',
-    summary: 'Mailboxes as seeded, run-time rules removed, transcripts forgotten; waits and hangs released',
+    summary:
+      'Mailboxes as seeded, run-time rules removed, transcripts forgotten; pending fault delays and hangs released (waits go on)',
     answers: { 200: json('Reset', response.resetDone) },
   }),
   listSessions: endpoint({

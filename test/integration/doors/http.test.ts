@@ -209,3 +209,29 @@ test('POST /api/users/{user}/messages with a message/rfc822 body delivers those 
   expect(await client.command('QUIT')).toMatch(/^\+OK/);
   await client.closed();
 });
+
+test('a path the API has, asked with another method: 405 naming the methods it takes (Allow), nothing applied; an unknown path stays 404', async () => {
+  const spec = (await (await fetch(`${side.pop3.controlUrl}/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  for (const [path, method] of [
+    ['/api/faults', 'DELETE'],
+    ['/api/reset', 'GET'],
+    ['/api/users', 'PATCH'],
+  ] as const) {
+    const allowed = Object.keys(spec.paths[path]!)
+      .map((m) => m.toUpperCase())
+      .sort();
+    expect(allowed).not.toContain(method);
+    const before = await stored();
+    const response = await fetch(`${side.pop3.controlUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${side.pop3.controlToken}` },
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')?.split(', ').sort()).toEqual(allowed);
+    expect(((await response.json()) as { error: string }).error).toContain(`${method} ${path}: expected`);
+    expect(await stored()).toEqual(before);
+  }
+  expect((await call('GET', '/api/nothing-here')).status).toBe(404);
+});
