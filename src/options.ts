@@ -28,7 +28,10 @@ export interface Pop3MockOptions {
    * A string of digits (`'2110'`, as from an environment variable) is read exactly.
    */
   port?: number | string;
-  /** When the preferred `port` is taken: `true` (default) picks another, `false` fails with EADDRINUSE. */
+  /**
+   * When the preferred `port` is taken: `true` (default) picks another, `false` fails with EADDRINUSE.
+   * Only `port`: a taken `tlsPort`, `control.port` or `smtp` port always fails with EADDRINUSE.
+   */
   portFallback?: boolean;
   /** Users by name. A string is taken as the password of a user with an empty mailbox. */
   users?: Record<string, UserOptions | string>;
@@ -99,7 +102,10 @@ export interface Pop3MockOptions {
    * with it is refused).
    */
   tls?: TlsOptions | false;
-  /** Also listen for implicit TLS (POP3S, RFC 8314) on this port; `0` for an ephemeral one. Default: off. */
+  /**
+   * Also listen for implicit TLS (POP3S, RFC 8314) on this port; `0` for an ephemeral one. Default: off.
+   * A taken port fails with EADDRINUSE (`portFallback` does not apply to it).
+   */
   tlsPort?: number | string;
   /** Refuse USER/PASS and plaintext SASL mechanisms until TLS is active (RFC 2595 §2.3). Default false. */
   requireTls?: boolean;

@@ -40,7 +40,8 @@ export interface StartPlan {
  * (or replaces a config user of the same name). Relative fixture paths of the
  * config resolve against its folder, those of `--user` and `--faults` against
  * `cwd`. A port that was asked for is that port: a taken one fails (no
- * fallback) unless the config sets `portFallback: true` and `--port` was not given.
+ * fallback), but for the POP3 `port` when the config sets `portFallback: true`
+ * and `--port` was not given.
  * Flag values were checked by the config file's schema when they were parsed.
  */
 export function buildStartPlan(

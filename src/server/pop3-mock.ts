@@ -585,8 +585,9 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   async listen(): Promise<void> {
     const fallback = this.options.portFallback ?? true;
     this.port = await listen(this.server, this.host, this.options.port ?? 0, fallback);
+    // `portFallback` is about the preferred `port` only: a taken `tlsPort` fails, as the control and SMTP ports do.
     if (this.tlsServer)
-      this.tlsPort = await listen(this.tlsServer, this.host, this.options.tlsPort ?? 0, fallback);
+      this.tlsPort = await listen(this.tlsServer, this.host, this.options.tlsPort ?? 0, false);
   }
 
   /** SMTP recipient to user: the whole address if such a user exists, else its local part. */

@@ -1,6 +1,6 @@
 // The startPop3Mock() door (and the faults file it reads): bad options are
 // refused with the path and the exact message before anything listens; a
-// port given as a string of digits is that port; fault rules in the options
+// port given as a string of digits is that port, and so is a tlsPort; fault rules in the options
 // or a faults file are checked like use() and a lower-case verb fires.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -158,7 +158,7 @@ test('options given as getters of a class are checked like a plain object, in th
   ]);
 });
 
-describe('a port as a string of digits is that port', () => {
+describe('a port as a string of digits, or a tlsPort, is that port', () => {
   let held: Server;
   beforeAll(async () => {
     held = createServer();
@@ -170,6 +170,25 @@ describe('a port as a string of digits is that port', () => {
     const port = (held.address() as { port: number }).port;
     const servers = await listeningServers();
     await expect(startPop3Mock({ port: String(port), portFallback: false })).rejects.toMatchObject({
+      code: 'EADDRINUSE',
+      port,
+    });
+    expect(await listeningServers()).toBeLessThanOrEqual(servers);
+  });
+
+  // portFallback is about the preferred `port`: a tlsPort that was asked for is that port.
+  test.each([
+    ['default portFallback', {}],
+    ['portFallback: true', { portFallback: true }],
+  ])('a taken tlsPort fails with EADDRINUSE naming it (%s)', async (_, fallback) => {
+    const port = (held.address() as { port: number }).port;
+    const servers = await listeningServers();
+    // A server that starts anyway is closed: the failure then shows the port it took.
+    const started = startPop3Mock({ tlsPort: port, ...fallback }).then(async (pop3) => {
+      await pop3.close();
+      return { tlsPort: pop3.tlsPort };
+    });
+    await expect(started).rejects.toMatchObject({
       code: 'EADDRINUSE',
       port,
     });
