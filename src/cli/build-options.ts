@@ -4,6 +4,7 @@ import { tokenFromEnv } from '../config/env-token';
 import type { CliConfig } from '../config/load-config';
 import { loadDialect } from '../config/load-dialect';
 import type { Pop3MockOptions, UserOptions } from '../options';
+import { faultFilesRules } from './fault-files';
 import type { CliArgs } from './parse-args';
 
 /** A user as the logs show it: where to find the password, and the password itself only when it is demo data. */
@@ -37,7 +38,8 @@ export interface StartPlan {
 
 /**
  * Merges config and flags: flags win over config values, `--user` adds users
- * (or replaces a config user of the same name). Relative fixture paths of the
+ * (or replaces a config user of the same name), the `--faults` files (all of
+ * them, in the order given) replace the config's `faults`. Relative fixture paths of the
  * config resolve against its folder, those of `--user` and `--faults` against
  * `cwd`. A port that was asked for is that port: a taken one fails (no
  * fallback), but for the POP3 `port` when the config sets `portFallback: true`
@@ -51,8 +53,12 @@ export function buildStartPlan(
   env: NodeJS.ProcessEnv = process.env,
 ): StartPlan {
   const flags = { ...args.options };
-  // Relative to where the command was typed, not to the config's folder.
-  if (typeof flags.faults === 'string') flags.faults = resolve(cwd, flags.faults);
+  // --faults replaces the config's faults, as any flag its key. Relative to where the command was typed:
+  // one file goes as its path (the server reads it), several are read here as one list, in the order given.
+  const [faultFile, ...moreFaultFiles] = args.faultFiles;
+  if (faultFile !== undefined)
+    flags.faults =
+      moreFaultFiles.length === 0 ? resolve(cwd, faultFile) : faultFilesRules(args.faultFiles, cwd);
   // A flag that sets one field of an object key (--tls-certificate) keeps the config's other fields.
   if (flags.tls !== undefined && config?.options.tls !== undefined)
     flags.tls = { ...config.options.tls, ...flags.tls };

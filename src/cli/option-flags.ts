@@ -105,7 +105,12 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
     flag: 'faults',
     key: 'faults',
     value: 'FILE',
-    help: ['Fault rules from a JSON file (docs/FAULTS.md), relative to', 'the working folder.'],
+    help: [
+      'Fault rules from a JSON file (docs/FAULTS.md), relative to',
+      "the working folder. Repeatable: every file's rules, in the",
+      'order given (as one file listing them all); they replace the',
+      "config file's faults.",
+    ],
   },
   {
     flag: 'max-sessions',

@@ -30,27 +30,36 @@ export interface ReadArgs {
   outliveParent: boolean;
   /** `--dialect FILE` (a value with a path separator or a `.json` ending): read by the start plan. */
   dialectFile: string | undefined;
+  /** Every `--faults FILE`, in the order given (relative to the working folder): read by the start plan. */
+  faultFiles: string[];
   /** Each option flag's value as typed, by flag name (`max-sessions`); a `--dialect FILE` is in `dialectFile`. */
   flagValues: Readonly<Record<string, string | boolean | undefined>>;
 }
 
-/** The `node:util` parseArgs description of the flags: a switch for a flag that takes no value. */
+/**
+ * The `node:util` parseArgs description of the flags: a switch for a flag that
+ * takes no value. Every value is collected (`multiple`), so that a flag given
+ * twice is refused rather than its first value silently dropped.
+ */
 function parseArgsOptions(flags: readonly OptionFlag[]) {
   return Object.fromEntries(
     flags.map(({ flag, short, value }) => [
       flag,
       {
-        type: value === undefined ? 'boolean' : 'string',
+        ...(value === undefined ? { type: 'boolean' } : { type: 'string', multiple: true }),
         ...(short === undefined ? {} : { short }),
       } as const,
     ]),
-  ) as Record<string, { type: 'boolean' | 'string'; short?: string }>;
+  ) as Record<string, { type: 'boolean' | 'string'; multiple?: boolean; short?: string }>;
 }
+
+/** Flags whose every value counts: each `--user` adds a user, each `--faults` a file of rules. */
+const REPEATABLE = new Set(['user', 'faults']);
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
-  config: { type: 'string', short: 'c' },
+  config: { type: 'string', short: 'c', multiple: true },
   user: { type: 'string', short: 'u', multiple: true },
   'exit-on-stdin-close': { type: 'boolean' },
   'outlive-parent': { type: 'boolean' },
@@ -71,6 +80,13 @@ export function readCliArgs(argv: readonly string[]): ReadArgs {
   } catch (error) {
     throw new UsageError(describeParseError(error));
   }
+  const faultFiles = ((values.faults as string[] | undefined) ?? []).map(
+    (file) => nonEmpty('--faults', file)!,
+  );
+  delete values.faults;
+  for (const [flag, value] of Object.entries(values)) {
+    if (Array.isArray(value) && !REPEATABLE.has(flag)) values[flag] = once(flag, value);
+  }
   const users = ((values.user as string[] | undefined) ?? []).map(parseUser);
   const seen = new Set<string>();
   for (const user of users) {
@@ -89,6 +105,7 @@ export function readCliArgs(argv: readonly string[]): ReadArgs {
     exitOnStdinClose: values['exit-on-stdin-close'] === true,
     outliveParent: values['outlive-parent'] === true,
     dialectFile,
+    faultFiles,
     flagValues: values as Record<string, string | boolean | undefined>,
   };
 }
@@ -96,6 +113,14 @@ export function readCliArgs(argv: readonly string[]): ReadArgs {
 /** Whether any option flag (one that sets a config key) was given. */
 export function givesOptionFlags(args: ReadArgs): boolean {
   return OPTION_FLAGS.some(({ flag }) => args.flagValues[flag] !== undefined);
+}
+
+/** The one value of a flag that takes one: given more than once, which was meant cannot be known. */
+function once(flag: string, values: readonly string[]): string {
+  if (values.length === 1) return values[0]!;
+  const count = values.length === 2 ? 'twice' : `${values.length} times`;
+  const list = `${values.slice(0, -1).join(', ')} and ${values.at(-1)}`;
+  throw new UsageError(`--${flag} given ${count} (${list}): give it once`);
 }
 
 /**

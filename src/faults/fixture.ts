@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FixtureError } from '../fixtures/types';
@@ -11,13 +12,39 @@ import type { BuiltRule } from './builder';
  */
 export async function loadFaultFixture(path: string, baseDir = process.cwd()): Promise<BuiltRule[]> {
   const file = resolve(baseDir, path);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  return rulesIn(file, text);
+}
+
+/** {@link loadFaultFixture}, read at once: the CLI reads its `--faults` files while it plans the start. */
+export function loadFaultFixtureSync(path: string, baseDir = process.cwd()): BuiltRule[] {
+  const file = resolve(baseDir, path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  return rulesIn(file, text);
+}
+
+function rulesIn(file: string, text: string): BuiltRule[] {
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (error) {
-    throw new FixtureError(`cannot read fault rules from ${file}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw unreadable(file, error);
   }
   return acceptRules(data, { source: `fault rules ${file}` });
+}
+
+function unreadable(file: string, error: unknown): FixtureError {
+  return new FixtureError(`cannot read fault rules from ${file}: ${(error as Error).message}`, {
+    cause: error,
+  });
 }

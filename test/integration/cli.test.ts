@@ -413,6 +413,55 @@ describe('the pop3-mock process', () => {
     }
   });
 
+  test('--faults given twice: the rules of both files are active', async () => {
+    const dir = mkdtempSync(join(workDir, 'faults-'));
+    const rule = (verb: string, line: string) => ({
+      trigger: { point: 'command', verbs: [verb] },
+      action: { type: 'reply', lines: [line] },
+    });
+    writeFileSync(join(dir, 'a.json'), JSON.stringify([rule('NOOP', '-ERR from a.json')]));
+    writeFileSync(join(dir, 'b.json'), JSON.stringify([rule('STAT', '-ERR from b.json')]));
+    const password = secret();
+    const cli = new Cli([
+      '--faults',
+      join(dir, 'a.json'),
+      '--faults',
+      join(dir, 'b.json'),
+      '--user',
+      `alice:${password}`,
+    ]);
+    const ready = await cli.ready();
+    const client = await RawClient.login(ready.port, 'alice', password);
+    try {
+      expect(await client.command('NOOP')).toBe('-ERR from a.json');
+      expect(await client.command('STAT')).toBe('-ERR from b.json');
+    } finally {
+      client.destroy();
+    }
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  test('a single-value flag given twice is refused: exit 2 naming the flag and both values, nothing on stdout', async () => {
+    const [port, config] = await Promise.all([
+      // --exit-on-stdin-close (stdin is closed): a start that is not refused ends at once, not at the timeout.
+      runToExit(['--port', '1', '--port', '2', '--user', 'alice:pw', '--exit-on-stdin-close']),
+      // What `npm start -- --config other.json` runs: the script's own --config, then the other.
+      runToExit(['--config', 'examples/pop3-mock.config.json', '--config', 'other.json']),
+    ]);
+    expect(port).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'pop3-mock: --port given twice (1 and 2): give it once\nRun pop3-mock --help for usage.\n',
+    });
+    expect(config).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'pop3-mock: --config given twice (examples/pop3-mock.config.json and other.json): give it once\nRun pop3-mock --help for usage.\n',
+    });
+  });
+
   test('a bad POP3_MOCK_TOKEN is named as that variable, its value not shown: exit 4, nothing on stdout', async () => {
     const token = 'short';
     expect(await runToExit(['--control-port', '0'], { ...process.env, POP3_MOCK_TOKEN: token })).toEqual({
