@@ -108,7 +108,11 @@ export interface Pop3MockApi<W extends Where> {
 
   /** User names, in the order they were added. */
   users(): Answer<W, string[]>;
-  /** Adds a user (or replaces one that is not logged in); resolves with its mailbox. */
+  /**
+   * Adds a user (or replaces one that is not logged in); resolves with its
+   * mailbox. While a session is logged in as the user it throws a
+   * `UserLoggedInError` (over HTTP a 409) and changes nothing.
+   */
   addUser(user: string, options: UserOptions | string): Promise<MailboxApi<W>>;
   /** Removes a user; false when there was none. Its sessions go on with their snapshot. */
   removeUser(user: string): Answer<W, boolean>;

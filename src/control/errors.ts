@@ -1,12 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { FixtureError } from '../fixtures/types';
 import { InputError } from '../schema/input-error';
+import { UserLoggedInError } from '../server/user-logged-in-error';
 import { WaitTimeoutError } from '../transcript/waiting';
 import { HttpError, sendJson } from './http-util';
 
 /**
  * A thrown error as the control API's answer: refused input is a 400 that
- * names the path, a missing thing a 404, a wait that ran out a 408. Anything
+ * names the path, a missing thing a 404, a user replaced while logged in a
+ * 409 naming the user and the session, a wait that ran out a 408. Anything
  * else is a bug of pop3-mock: a 500, and the stack on stderr, never swallowed.
  */
 export function answerError(res: ServerResponse, error: unknown): void {
@@ -25,6 +27,9 @@ function describe(error: unknown): { status: number; body: Record<string, unknow
     // `problem` marks a fixture error: the remote client throws a FixtureError again.
     const path = error.path === '' ? {} : { path: error.path };
     return { status: 400, body: { error: error.message, ...path, problem: error.problem } };
+  }
+  if (error instanceof UserLoggedInError) {
+    return { status: 409, body: { error: error.message, user: error.user, sessionId: error.sessionId } };
   }
   if (error instanceof WaitTimeoutError) return { status: 408, body: { error: error.message } };
   return {

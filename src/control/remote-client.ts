@@ -13,6 +13,7 @@ import type {
 } from '../mock-api';
 import type { UserOptions } from '../options';
 import { InputError, type InputIssue } from '../schema/input-error';
+import { UserLoggedInError } from '../server/user-logged-in-error';
 import type { JsonOptions, SessionJSON, TranscriptExport } from '../transcript/json-export';
 import type { LocatedCommand } from '../transcript/pattern';
 import type { SessionFilter } from '../transcript/query';
@@ -400,6 +401,9 @@ function failure(status: number, text: string, what: string): Error {
     );
   }
   if (status === 408) return new WaitTimeoutError(message);
+  if (status === 409 && typeof body.user === 'string' && typeof body.sessionId === 'number') {
+    return new UserLoggedInError(body.user, body.sessionId);
+  }
   return new ControlError(status, message, body);
 }
 

@@ -57,6 +57,7 @@ import { listen } from './listen';
 import { serverSettings } from './settings';
 import { ServerTls } from './tls/tls-material';
 import { type DeliveryCopy, UserDirectory } from './user-directory';
+import { UserLoggedInError } from './user-logged-in-error';
 
 /**
  * A running mock POP3 server. Create it with {@link startPop3Mock}; always
@@ -358,12 +359,20 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return viewOf(mailbox, (messages) => this.deliver(mailbox.user, messages));
   }
 
-  /** Adds a user (or replaces one that is not logged in) with its messages. */
+  /**
+   * Adds a user (or replaces one that is not logged in) with its messages.
+   * Throws a {@link UserLoggedInError} while a session is logged in as the
+   * user: that session would go on with a mailbox no one sees.
+   */
   async addUser(user: string, options: UserOptions | string): Promise<MailboxView> {
     const door = { source: 'addUser()' };
     checkInput(userName, user, { ...door, at: 'user' });
     const checked = checkInput(codeUserOrPassword, options, { ...door, at: 'options' });
-    return this.viewOf(await this.users_.add(user, checked, 'options.messages'));
+    const notLoggedIn = (old: Mailbox): void => {
+      const session = [...this.live].find((s) => s.worksOn(old));
+      if (session) throw new UserLoggedInError(user, session.id);
+    };
+    return this.viewOf(await this.users_.add(user, checked, 'options.messages', notLoggedIn));
   }
 
   /** Delivers messages to a user's mailbox; they show from the next session on (RFC 1939 §4). Resolves with the messages added. */

@@ -57,14 +57,23 @@ export class UserDirectory {
   /**
    * A user with its seed messages, replacing one of the same name. `at`:
    * where the messages were given (`users.alice.messages`), named by a fixture error.
+   * `mayReplace` is asked about the mailbox being replaced, right before it is,
+   * in the same turn: a session may have logged in while the messages loaded.
    */
-  async add(user: string, options: UserOptions | string, at: string): Promise<Mailbox> {
+  async add(
+    user: string,
+    options: UserOptions | string,
+    at: string,
+    mayReplace?: (old: Mailbox) => void,
+  ): Promise<Mailbox> {
     const { password, messages = [] } = typeof options === 'string' ? { password: options } : options;
     const loaded = await loadMessages(messages, { baseDir: this.baseDir, at });
     const mailbox = new Mailbox(user, password, this.now, this.deletions && this.noteDeletions);
     if (typeof options !== 'string') mailbox.oauthToken = options.oauthToken;
     placeErrors(at, () => mailbox.add(loaded));
     mailbox.markAsSeed();
+    const old = this.mailboxes.get(user);
+    if (old) mayReplace?.(old);
     this.mailboxes.set(user, mailbox);
     return mailbox;
   }

@@ -516,6 +516,11 @@ export class Session
     this.host.emit({ type: 'state', sessionId: this.id, at: this.now(), from, to });
   }
 
+  /** Whether the session is logged in on `mailbox` (TRANSACTION): its deletions go there at UPDATE. */
+  worksOn(mailbox: Mailbox): boolean {
+    return this.state === 'TRANSACTION' && this.maildrop?.mailbox === mailbox;
+  }
+
   private releaseLock(): void {
     this.lockedMailbox?.unlock(this.id);
     this.lockedMailbox = undefined;

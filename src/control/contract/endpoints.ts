@@ -67,7 +67,14 @@ export const endpoints = {
     summary: 'Create or replace a user (one that is not logged in)',
     params: request.userParams,
     body: request.putUserBody,
-    answers: { 201: json('The user and its messages', response.userCreated), 400: refused },
+    answers: {
+      201: json('The user and its messages', response.userCreated),
+      400: refused,
+      409: json(
+        'A session is logged in as the user (`sessionId`, the oldest); nothing changed: QUIT first',
+        response.userLoggedIn,
+      ),
+    },
   }),
   removeUser: endpoint({
     operationId: 'removeUser',

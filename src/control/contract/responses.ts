@@ -32,6 +32,16 @@ export const errorBody = z.lazy(() =>
     .meta({ description: 'Every 4xx answer: what was wrong, and for a refused request, where.' }),
 );
 
+export const userLoggedIn = z.lazy(() =>
+  z
+    .object({
+      error: z.string(),
+      user: z.string(),
+      sessionId: z.int().min(1),
+    })
+    .meta({ description: 'A session is logged in as the user: nothing was changed.' }),
+);
+
 export const status = z.lazy(() =>
   z.object({
     host: z.string(),

@@ -151,6 +151,9 @@ test('every endpoint answers as documented, on success and on refusal', async ()
   await client.command('USER alice');
   await client.command('PASS secret');
   await client.command('NOOP');
+  // Alice is logged in: replacing her is a documented 409 naming her and the session.
+  const replace = await call('PUT', '/api/users/alice', { password: 'secret' });
+  expect(replace).toMatchObject({ status: 409, body: { user: 'alice', sessionId: 1 } });
   await client.multi('RETR 1');
   expect((await waitingCommand).body as Json).toMatchObject({ verb: 'RETR', args: ['1'], sessionId: 1 });
   await client.command('DELE 1');

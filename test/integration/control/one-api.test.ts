@@ -6,6 +6,7 @@ import {
   type Pop3MockApi,
   type Pop3MockOptions,
   startPop3Mock,
+  UserLoggedInError,
   VerificationError,
   type Where,
 } from '../../../src';
@@ -250,6 +251,37 @@ describe.each(sides)('%s', (name, start) => {
       endReason: 'quit-update',
     });
     answered.since = { started: started.id - before, commands: ended.commands() };
+  });
+
+  // addUser() replaced a logged-in user: the live session's DELE was answered +OK and recorded nowhere.
+  test('addUser() of a logged-in user is refused and changes nothing; after QUIT it is accepted', async () => {
+    const { api, server } = side;
+    const before = await api.mailbox('alice').messages();
+    const deletedBefore = (await api.mailbox('alice').deleted()).map((d) => d.uid);
+    const client = await RawClient.login(server.port, 'alice', 'secret');
+    const live = (await api.listSessions({ user: 'alice' })).at(-1)!;
+    const refused = api.addUser('alice', { password: 'other', messages: [FIRST] });
+    await expect(refused).rejects.toBeInstanceOf(UserLoggedInError);
+    await expect(refused).rejects.toMatchObject({ user: 'alice', sessionId: live.id });
+    await expect(refused).rejects.toThrow(`"alice" is logged in (session ${live.id})`);
+    expect(await api.mailbox('alice').messages()).toEqual(before);
+    // The session's deletion reaches the mailbox the API shows.
+    expect(await client.command('DELE 1')).toMatch(/^\+OK/);
+    expect(await client.command('QUIT')).toMatch(/^\+OK/);
+    await client.closed();
+    await api.sessionEnd(live.id, { timeoutMs: 5000 });
+    expect((await api.mailbox('alice').deleted()).map((d) => d.uid)).toEqual([
+      ...deletedBefore,
+      before[0]!.uid,
+    ]);
+    // No session now: replaced.
+    const replaced = await api.addUser('alice', { password: 'secret', messages: [FIRST] });
+    expect((await replaced.messages()).map((m) => m.size)).toEqual([Buffer.byteLength(FIRST)]);
+    expect(await replaced.deleted()).toEqual([]);
+    answered.loggedIn = ((await refused.catch((error: Error) => error)) as Error).message.replace(
+      /\d+/g,
+      'N',
+    );
   });
 
   test('reset() keeps recording a live session: its record restarts with a reset event', async () => {
