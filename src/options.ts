@@ -99,7 +99,9 @@ export interface Pop3MockOptions {
    * 127.0.0.1 and ::1, generated on first use and signed by a CA exposed as
    * `pop3.tls.ca`. Pass your own key and certificate, or `false` for no TLS
    * (then no STLS, whatever a dialect's CAPA says; `capabilities.stls: true`
-   * with it is refused).
+   * with it is refused). Settings here are refused when nothing serves TLS:
+   * STLS off (by `capabilities`, or a dialect without it), no `tlsPort` and
+   * no SMTP intake.
    */
   tls?: TlsOptions | false;
   /**
@@ -107,7 +109,10 @@ export interface Pop3MockOptions {
    * A taken port fails with EADDRINUSE (`portFallback` does not apply to it).
    */
   tlsPort?: number | string;
-  /** Refuse USER/PASS and plaintext SASL mechanisms until TLS is active (RFC 2595 §2.3). Default false. */
+  /**
+   * Refuse USER/PASS and plaintext SASL mechanisms until TLS is active (RFC 2595 §2.3). Default false.
+   * Refused with STLS off and no `tlsPort`: every login would fail.
+   */
   requireTls?: boolean;
   /**
    * Offer APOP: a timestamp in the greeting and the APOP command (RFC 1939 §7).

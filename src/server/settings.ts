@@ -4,8 +4,10 @@ import { dialects } from '../dialects';
 import type { Dialect } from '../dialects/dialect';
 import { rfcDialect } from '../dialects/rfc';
 import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
+import { InputError } from '../schema/input-error';
 import type { CheckedOptions } from '../schema/options';
 import type { SessionHost } from '../session/session-host';
+import { unservedTlsIssues } from './unserved-tls';
 
 /** What a server's sessions share that the options decide, defaults filled in. */
 export type ServerSettings = Pick<
@@ -18,7 +20,9 @@ export type ServerSettings = Pick<
  * checked at the door), the capabilities as the dialect sets them and the
  * options change them, and every default (RFC 1939 §3's ten-minute
  * autologout, loopback, `localhost` in APOP and CRAM-MD5). With `tls: false`
- * STLS is off whatever the dialect says.
+ * STLS is off whatever the dialect says. TLS settings nothing would serve
+ * are refused here, where the dialect's STLS is known (an InputError, as at
+ * the options door).
  */
 export function serverSettings(options: CheckedOptions): ServerSettings {
   const dialect: Dialect =
@@ -45,6 +49,8 @@ export function serverSettings(options: CheckedOptions): ServerSettings {
   // Without a certificate there is no STLS, whatever a dialect (a captured
   // server's CAPA) says; `capabilities.stls: true` with it is refused at the door.
   if (options.tls === false) capabilities.stls = false;
+  const unserved = unservedTlsIssues(options, capabilities.stls, dialect);
+  if (unserved.length > 0) throw new InputError(unserved, 'pop3-mock options');
   return {
     dialect,
     clock,
