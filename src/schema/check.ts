@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { $ZodIssue, $ZodRawIssue } from 'zod/v4/core';
+import { builtInKind } from './built-in-kind';
 import { InputError, type InputIssue } from './input-error';
 import { nearest } from './nearest';
 
@@ -189,6 +190,9 @@ export function show(value: unknown, path: Path = []): string {
     return String(value);
   if (Buffer.isBuffer(value)) return `a Buffer of ${value.length} bytes`;
   if (value instanceof RegExp) return String(value);
+  // JSON would show a Map or a Set as {}, a Date as a string: the kind says what was given.
+  const builtIn = builtInKind(value);
+  if (builtIn !== undefined) return `a ${builtIn}`;
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

@@ -6,6 +6,7 @@ import { dialectFromFile } from '../dialects/from-file';
 import type { ComposedMessage, PathMessage, RawMessage } from '../fixtures/types';
 import type { Pop3MockOptions } from '../options';
 import type { TlsCertificateMode, TlsVersion } from '../vocabulary';
+import { builtInKind } from './built-in-kind';
 import { dialectFile } from './dialect-file';
 import { DIALECT_NAMES } from './dialect-names';
 import { faultRules } from './fault-rule';
@@ -133,10 +134,25 @@ const rawText = z
 /** A message as JSON can carry it: a path or raw text (a string with a line break), or one of the objects. */
 const MESSAGE_FORMS = 'a path, raw text, { raw, uid }, { path } or nodemailer fields';
 const jsonMessage = z.lazy(() =>
-  z.union([nonEmptyString, rawText, pathMessage, composedMessage], {
-    error: `expected a message: ${MESSAGE_FORMS}`,
-  }),
+  // A .cjs config is code: a Date or a Map can reach here.
+  notBuiltIn(
+    z.union([nonEmptyString, rawText, pathMessage, composedMessage], {
+      error: `expected a message: ${MESSAGE_FORMS}`,
+    }),
+    `expected a message: ${MESSAGE_FORMS}`,
+  ),
 );
+
+/**
+ * `forms`, after refusing a Date, a Map, a Set, ...: with no own keys it
+ * fits nodemailer fields as an empty message (a Map's entries are no
+ * fields). Before the forms: they give a new object, not the one given.
+ */
+function notBuiltIn<T extends z.ZodType>(forms: T, expected: string) {
+  return z
+    .custom<z.input<T>>((value) => builtInKind(value) === undefined, { error: expected })
+    .pipe(forms as unknown as z.ZodType<z.output<T>, z.input<T>>);
+}
 
 /** The control API's extra form: raw bytes as base64 (made with wireMessage, inside its lazy: see composedMessage). */
 const base64Message = () =>
@@ -153,18 +169,22 @@ export const wireMessage = z.lazy(() =>
   }),
 );
 
-const codeMessage = z.union(
-  [
-    nonEmptyString,
-    bytes,
-    z.strictObject({
-      raw: z.union([z.string(), bytes], { error: 'expected a string or a Buffer' }),
-      uid: uid.optional(),
-    }),
-    pathMessage,
-    composedMessage,
-  ],
-  { error: `expected a message: a Buffer, ${MESSAGE_FORMS}` },
+const CODE_MESSAGE = `expected a message: a Buffer, ${MESSAGE_FORMS}`;
+const codeMessage = notBuiltIn(
+  z.union(
+    [
+      nonEmptyString,
+      bytes,
+      z.strictObject({
+        raw: z.union([z.string(), bytes], { error: 'expected a string or a Buffer' }),
+        uid: uid.optional(),
+      }),
+      pathMessage,
+      composedMessage,
+    ],
+    { error: CODE_MESSAGE },
+  ),
+  CODE_MESSAGE,
 );
 
 // The list first: a list tried against every single form first cost most of a

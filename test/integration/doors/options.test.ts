@@ -33,6 +33,8 @@ import {
 const SOURCE = 'pop3-mock options';
 const PORT_FORMS = 'expected a port: an integer from 0 to 65535, or a string of its digits';
 const KEEP_SESSIONS = 'expected a number of ended sessions to keep (an integer >= 1) or "all"';
+const CODE_MESSAGE =
+  'expected a message: a Buffer, a path, raw text, { raw, uid }, { path } or nodemailer fields';
 const users = { [USER]: { password: PASSWORD, messages: [MESSAGE] } };
 const host = watchHost();
 let dir: string;
@@ -134,6 +136,57 @@ test.each<[string, unknown, string]>([
   await expect(startPop3Mock(options as Pop3MockOptions)).rejects.toThrow(message);
   await expect(startPop3Mock(options as Pop3MockOptions)).rejects.toMatchObject({ message });
   expect(await listeningServers()).toBeLessThanOrEqual(servers);
+});
+
+// No own keys: a Date or a Map fitted nodemailer fields and became an empty message (the Map's subject lost).
+test.each<[string, unknown, string]>([
+  [
+    'a Date and a Map as messages',
+    [new Date(0), new Map([['subject', 'hi']])],
+    `${SOURCE}: users.${USER}.messages[0]: ${CODE_MESSAGE}, got a Date; users.${USER}.messages[1]: ${CODE_MESSAGE}, got a Map`,
+  ],
+  [
+    'a Set as the messages',
+    new Set([MESSAGE]),
+    `${SOURCE}: users.${USER}.messages: expected a message or a list of messages, got a Set`,
+  ],
+])('%s: refused, where STAT over the wire showed empty messages', async (_, messages, message) => {
+  const outcome = await startPop3Mock({ users: { [USER]: { password: PASSWORD, messages } } } as never).then(
+    async (pop3) => {
+      // Started anyway: what a client sees, for the failure below.
+      const client = await RawClient.login(pop3.port, USER, PASSWORD);
+      const stat = await client.command('STAT');
+      await client.command('QUIT');
+      await client.closed();
+      await pop3.close();
+      return stat;
+    },
+    (error: unknown) => error,
+  );
+  expect(outcome).toBeInstanceOf(InputError);
+  expect((outcome as InputError).message).toBe(message);
+});
+
+test('a class instance of fields, and a plain object, are still messages: STAT counts them', async () => {
+  class Fields {
+    subject = 'from a class';
+    text = 'hello';
+  }
+  const pop3 = await startPop3Mock({
+    users: { [USER]: { password: PASSWORD, messages: [new Fields(), { subject: 'plain', text: 'hi' }] } },
+  });
+  try {
+    const client = await RawClient.login(pop3.port, USER, PASSWORD);
+    expect(await client.command('STAT')).toMatch(/^\+OK 2 \d+$/);
+    expect((await client.multi('TOP 1 0')).lines).toContain('Subject: from a class');
+    await client.command('QUIT');
+    await client.closed();
+    await expect(pop3.deliver(USER, [new Map()] as never)).rejects.toThrow(
+      `deliver(): messages[0]: ${CODE_MESSAGE}, got a Map`,
+    );
+  } finally {
+    await pop3.close();
+  }
 });
 
 test('a user with pasword: the issues by path, and no server listening afterwards', async () => {
