@@ -121,3 +121,15 @@ test('a config whose faults hold a lower-case verb: accepted, and the rule fires
     await pop3.close();
   }
 });
+
+// A .cjs config is code: a Map there fitted nodemailer fields and became an empty message.
+test('a .cjs config with a Map as a message: refused with the file and the path', () => {
+  const name = `config-${++count}.cjs`;
+  writeFileSync(
+    join(dir, name),
+    "module.exports = { users: { a: { password: 'x', messages: [new Map([['subject', 'hi']])] } } };\n",
+  );
+  expect(() => loadConfig(name, dir)).toThrow(
+    `config ${name}: users.a.messages[0]: expected a message: a path, raw text, { raw, uid }, { path } or nodemailer fields, got a Map`,
+  );
+});
