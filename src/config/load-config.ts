@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
 import { errorCode } from '../error-code';
+import { fileReason, parseJsonText } from '../json-file';
 import { checkInput } from '../schema/check';
 import { type ConfigFileOptions, configFileFor } from '../schema/options';
 import { ConfigError } from './config-error';
@@ -39,10 +40,10 @@ function readConfig(path: string, shown: string): unknown {
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new ConfigError(`cannot read config ${shown}: ${fsReason(error)}`);
+      throw new ConfigError(`cannot read config ${shown}: ${fileReason(error)}`);
     }
     try {
-      return JSON.parse(text);
+      return parseJsonText(text);
     } catch (error) {
       throw new ConfigError(`config ${shown} is not valid JSON: ${messageOf(error)}`);
     }
@@ -69,14 +70,6 @@ function checkConfig(data: unknown, shown: string): ConfigFileOptions {
 
 function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
-}
-
-function fsReason(error: unknown): string {
-  const code = errorCode(error);
-  if (code === 'ENOENT') return 'not found';
-  if (code === 'EISDIR') return 'it is a folder';
-  if (code === 'EACCES') return 'permission denied';
-  return messageOf(error);
 }
 
 function messageOf(error: unknown): string {

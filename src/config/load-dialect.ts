@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DialectFile } from '../dialects/dialect-file';
-import { errorCode } from '../error-code';
+import { fileReason, parseJsonText } from '../json-file';
 import { checkInput } from '../schema/check';
 import { dialectFile } from '../schema/dialect-file';
 import { ConfigError } from './config-error';
@@ -20,14 +20,11 @@ export function loadDialect(path: string, cwd: string = process.cwd()): DialectF
   try {
     text = readFileSync(resolve(cwd, path), 'utf8');
   } catch (error) {
-    const code = errorCode(error);
-    throw new ConfigError(
-      `cannot read dialect file ${path}: ${code === 'ENOENT' ? 'not found' : error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new ConfigError(`cannot read dialect file ${path}: ${fileReason(error)}`);
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJsonText(text);
   } catch (error) {
     throw new ConfigError(
       `dialect file ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,

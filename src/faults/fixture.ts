@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FixtureError } from '../fixtures/types';
+import { fileReason, parseJsonText } from '../json-file';
 import { acceptRules } from './accept-rules';
 import type { BuiltRule } from './builder';
 
@@ -36,15 +37,15 @@ export function loadFaultFixtureSync(path: string, baseDir = process.cwd()): Bui
 function rulesIn(file: string, text: string): BuiltRule[] {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJsonText(text);
   } catch (error) {
-    throw unreadable(file, error);
+    throw new FixtureError(`fault rules ${file} are not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return acceptRules(data, { source: `fault rules ${file}` });
 }
 
 function unreadable(file: string, error: unknown): FixtureError {
-  return new FixtureError(`cannot read fault rules from ${file}: ${(error as Error).message}`, {
-    cause: error,
-  });
+  return new FixtureError(`cannot read fault rules from ${file}: ${fileReason(error)}`, { cause: error });
 }

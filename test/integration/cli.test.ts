@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
-import { connectPop3Mock, startPop3Mock } from '../../src';
+import { connectPop3Mock, on, startPop3Mock } from '../../src';
 import { buildStartPlan } from '../../src/cli/build-options';
 import { main } from '../../src/cli/main';
 import { parseCliArgs } from '../../src/cli/parse-args';
@@ -612,6 +612,28 @@ describe('config files: exit code 4 with the file and the problem', () => {
     });
     const yaml = join(dir, 'config.yaml');
     expect((await runMain(['--config', yaml])).stderr).toContain('use a .json, .js or .cjs file');
+  });
+
+  test('a config and a fault rules file written with a UTF-8 byte order mark load; a missing rules file is "not found"', async () => {
+    // Some editors write a byte order mark first; JSON.parse refuses it, and the file is JSON all the same.
+    const bom = '\uFEFF';
+    const config = join(dir, 'bom.json');
+    writeFileSync(config, `${bom}${JSON.stringify({ keepSessions: 3 })}`);
+    expect(loadConfig(config, root).options.keepSessions).toBe(3);
+    const rules = join(dir, 'bom-rules.json');
+    writeFileSync(rules, `${bom}${JSON.stringify([on('NOOP').reply('-ERR from the file')])}`);
+    const pop3 = await startPop3Mock({ faults: rules, users: { alice: { password: 'pw', messages: [] } } });
+    try {
+      const client = await RawClient.login(pop3.port, 'alice', 'pw');
+      expect(await client.command('NOOP')).toBe('-ERR from the file');
+      await client.command('QUIT');
+    } finally {
+      await pop3.close();
+    }
+    const missing = join(dir, 'no-rules.json');
+    await expect(startPop3Mock({ faults: missing })).rejects.toThrow(
+      `cannot read fault rules from ${missing}: not found`,
+    );
   });
 
   test('keepSessions: 1000 unless the config or the flag says otherwise; the flag wins', () => {
