@@ -56,6 +56,26 @@ export class Child {
   }
 }
 
+/**
+ * The child's side of {@link Child}: answers each `{ id, op }` with
+ * `ops[op](msg)`'s result or its error; on `exit`, awaits `onExit` and lets
+ * the IPC channel go, so the process ends.
+ */
+export function serveRequests(ops, onExit = async () => {}) {
+  process.on('message', async (msg) => {
+    if (msg.op === 'exit') {
+      await onExit();
+      process.disconnect();
+      return;
+    }
+    try {
+      process.send({ id: msg.id, result: await ops[msg.op](msg) });
+    } catch (error) {
+      process.send({ id: msg.id, error: String(error?.stack ?? error) });
+    }
+  });
+}
+
 export const LOAD_CLIENT = fileURLToPath(new URL('./load-client.mjs', import.meta.url));
 
 export function loadClient() {

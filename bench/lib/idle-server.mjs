@@ -3,6 +3,7 @@
 // --expose-gc; speaks { id, op } / { id, result } over IPC.
 //   start   → { port }
 //   measure → memory after a full GC, and how many sessions are open
+import { serveRequests } from './child.mjs';
 import { loadPackage, memoryAfterGc } from './common.mjs';
 import { smallMessages } from './fixtures.mjs';
 import { startFloor } from './floor.mjs';
@@ -47,15 +48,6 @@ const ops = {
   },
 };
 
-process.on('message', async (msg) => {
-  if (msg.op === 'exit') {
-    await server?.close();
-    process.disconnect();
-    return;
-  }
-  try {
-    process.send({ id: msg.id, result: await ops[msg.op](msg) });
-  } catch (error) {
-    process.send({ id: msg.id, error: String(error?.stack ?? error) });
-  }
+serveRequests(ops, async () => {
+  await server?.close();
 });

@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { serveRequests } from './child.mjs';
 import { smallMessages } from './fixtures.mjs';
 import { PASSWORD, SCRIPT, USER } from './session-load.mjs';
 
@@ -94,15 +95,4 @@ const ops = {
   },
 };
 
-process.on('message', async (msg) => {
-  if (msg.op === 'exit') {
-    await pop3.close();
-    process.disconnect();
-    return;
-  }
-  try {
-    process.send({ id: msg.id, result: await ops[msg.op]() });
-  } catch (error) {
-    process.send({ id: msg.id, error: String(error?.stack ?? error) });
-  }
-});
+serveRequests(ops, () => pop3.close());

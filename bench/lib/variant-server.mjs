@@ -13,6 +13,7 @@
 // Run: forked by overhead.mjs with `VARIANT [DIST]` (DIST: another build's dist/).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { serveRequests } from './child.mjs';
 import { loadPackage } from './common.mjs';
 import { idleRules } from './idle-rules.mjs';
 import { recorderSwitch } from './replay.mjs';
@@ -60,16 +61,7 @@ const ops = {
   },
 };
 
-process.on('message', async (msg) => {
-  if (msg.op === 'exit') {
-    await pop3?.close();
-    await floor?.close();
-    process.disconnect();
-    return;
-  }
-  try {
-    process.send({ id: msg.id, result: await ops[msg.op](msg) });
-  } catch (error) {
-    process.send({ id: msg.id, error: String(error?.stack ?? error) });
-  }
+serveRequests(ops, async () => {
+  await pop3?.close();
+  await floor?.close();
 });
