@@ -133,13 +133,12 @@ const rawText = z
 
 /** A message as JSON can carry it: a path or raw text (a string with a line break), or one of the objects. */
 const MESSAGE_FORMS = 'a path, raw text, { raw, uid }, { path } or nodemailer fields';
+const JSON_MESSAGE = `expected a message: ${MESSAGE_FORMS}`;
 const jsonMessage = z.lazy(() =>
   // A .cjs config is code: a Date or a Map can reach here.
   notBuiltIn(
-    z.union([nonEmptyString, rawText, pathMessage, composedMessage], {
-      error: `expected a message: ${MESSAGE_FORMS}`,
-    }),
-    `expected a message: ${MESSAGE_FORMS}`,
+    z.union([nonEmptyString, rawText, pathMessage, composedMessage], { error: JSON_MESSAGE }),
+    JSON_MESSAGE,
   ),
 );
 
