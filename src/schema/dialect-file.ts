@@ -8,6 +8,7 @@ import {
 } from '../dialects/file-placeholders';
 import { DIALECT_NAMES } from './dialect-names';
 import { int } from './primitives';
+import type { Same } from './same-type';
 
 /*
  * A dialect file (`pop3-mock capture` writes one, `loadDialect()` and
@@ -151,5 +152,4 @@ export const dialectFile = z.lazy(() =>
  * The TSDoc'd type lives in src/dialects/dialect-file.ts (the dialects import
  * no schema); this fails to compile the day the two stop describing one file.
  */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const dialectFileMatchesSchema: Same<DialectFile, z.input<typeof dialectFile>> = true;

@@ -24,6 +24,7 @@ import {
   uid,
   userName,
 } from './primitives';
+import type { Same } from './same-type';
 
 /*
  * Server options: one definition for `startPop3Mock()`, the config file
@@ -585,5 +586,4 @@ export type CheckedOptions = z.output<typeof pop3MockOptions>;
  * The public option types keep their TSDoc in src/options.ts; these lines
  * fail to compile the day they and the schema stop describing the same input.
  */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const optionsMatchSchema: Same<Pop3MockOptions, z.input<typeof pop3MockOptions>> = true;
