@@ -63,6 +63,7 @@ export type {
   Pop3MockApi,
   Where,
 } from './mock-api';
+export { type Missing, NotFoundError } from './not-found-error';
 export type { Pop3MockOptions, UserOptions } from './options';
 export { InputError, type InputIssue } from './schema/input-error';
 export type { Pop3Mock } from './server/pop3-mock';

@@ -74,15 +74,21 @@ export type PatternOf<W extends Where> = W extends 'local' ? CommandPattern : st
 /**
  * What a test can ask of a mock POP3 server, in process ({@link Pop3Mock})
  * or in another process ({@link RemotePop3Mock}): the same names, argument
- * types, return shapes and error classes (`InputError`,
- * `VerificationError`, `WaitTimeoutError`), async where the wire makes it
- * so. Records that come over the wire are real `SessionRecord`s (dates as
- * `Date`, `commands()` callable), so the jest matchers take either.
+ * types, return shapes and errors, async where the wire makes it so. Each
+ * call checks its arguments with the same code on both sides
+ * (`schema/api-calls.ts`), so a bad argument is the same `InputError`,
+ * named by the call and path; a user, message or session the server does
+ * not hold is a `NotFoundError`; the other errors (`VerificationError`,
+ * `WaitTimeoutError`, `WaitCancelledError`, `UserLoggedInError`,
+ * `FixtureError`) cross the wire as themselves. Records that come over the
+ * wire are real `SessionRecord`s (dates as `Date`, `commands()` callable,
+ * real values, printed forms masked), so the jest matchers take either.
  *
- * What cannot cross the wire: a predicate pattern (use a string or RegExp),
- * a `Dialect` or `Clock` object, a function `oauthToken`. `waitFor` and `on`
- * work remotely through the server's event stream, with events as the
- * stream carries them (secrets masked).
+ * What cannot cross the wire, refused by an `InputError` naming it: a
+ * predicate pattern (use a string or RegExp), a function `oauthToken`. A
+ * `Dialect` or `Clock` object is an option of the server's start, not of
+ * this API. `waitFor` and `on` work remotely through the server's event
+ * stream, with events as the stream carries them (secrets masked).
  */
 export interface Pop3MockApi<W extends Where> {
   /** The address the POP3 server listens on. */

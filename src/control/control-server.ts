@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { InputError } from '../schema/input-error';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { redactEvent } from '../transcript/redact';
 import type { Endpoint } from './contract/endpoints';
@@ -141,7 +142,15 @@ export class ControlServer {
     const handler = handlers[endpoint.operationId as keyof typeof handlers] as (
       ctx: typeof input & { pop3: Pop3Mock },
     ) => Reply | Promise<Reply>;
-    const reply = await handler({ ...input, pop3: this.pop3 });
+    let reply: Reply;
+    try {
+      reply = await handler({ ...input, pop3: this.pop3 });
+    } catch (error) {
+      // A refusal of the call the handler made (a stored rule's id in use()) is the request's: named by it, as its schemas' are.
+      if (error instanceof InputError)
+        throw new InputError(error.issues, `${endpoint.method} ${endpoint.path}`);
+      throw error;
+    }
     if ('json' in reply) sendJson(res, reply.status, reply.json);
     else sendText(res, reply.status, reply.text, reply.type);
   }

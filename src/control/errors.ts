@@ -1,14 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import { FixtureError } from '../fixtures/types';
+import { NotFoundError } from '../not-found-error';
 import { InputError } from '../schema/input-error';
 import { UserLoggedInError } from '../server/user-logged-in-error';
-import { WaitTimeoutError } from '../transcript/waiting';
+import { WaitCancelledError, WaitTimeoutError } from '../transcript/waiting';
 import { HttpError, sendJson } from './http-util';
 
 /**
  * A thrown error as the control API's answer: refused input is a 400 that
- * names the path, a missing thing a 404, a user replaced while logged in a
- * 409 naming the user and the session, a wait that ran out a 408. Anything
+ * names the path, a missing user, message or session a 404 naming it
+ * (`missing`), a user replaced while logged in a 409 naming the user and
+ * the session, a wait that ran out (or was cut short) a 408 with what it saw. Anything
  * else is a bug of pop3-mock: a 500, and the stack on stderr, never swallowed.
  */
 export function answerError(res: ServerResponse, error: unknown): void {
@@ -31,7 +33,13 @@ function describe(error: unknown): { status: number; body: Record<string, unknow
   if (error instanceof UserLoggedInError) {
     return { status: 409, body: { error: error.message, user: error.user, sessionId: error.sessionId } };
   }
-  if (error instanceof WaitTimeoutError) return { status: 408, body: { error: error.message } };
+  if (error instanceof NotFoundError)
+    return { status: 404, body: { error: error.message, missing: error.missing } };
+  if (error instanceof WaitTimeoutError) {
+    // What the wait saw, and whether the server's close cut it short: the remote client throws the same error again.
+    const cancelled = error instanceof WaitCancelledError ? { cancelled: true } : {};
+    return { status: 408, body: { error: error.message, seen: error.seen, ...cancelled } };
+  }
   return {
     status: 500,
     body: { error: `internal error: ${error instanceof Error ? error.message : String(error)}` },

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { systemClock } from '../clock';
 import { type BuiltRule, withExplain } from '../faults/builder';
 import type { RuleStatus } from '../faults/engine';
 import type { FaultRuleInput } from '../faults/rule';
@@ -11,25 +12,45 @@ import type {
   PatternOf,
   Pop3MockApi,
 } from '../mock-api';
+import { type Missing, NotFoundError } from '../not-found-error';
 import type { UserOptions } from '../options';
+import {
+  checkAddUser,
+  checkDeliver,
+  checkExport,
+  checkFilter,
+  checkMessageNumber,
+  checkOn,
+  checkRuleId,
+  checkRules,
+  checkSessionEnd,
+  checkSessionWait,
+  checkTranscript,
+  checkUser,
+  checkVerify,
+  checkWaitFor,
+  checkWaitForCommand,
+} from '../schema/api-calls';
 import { InputError, type InputIssue } from '../schema/input-error';
 import { UserLoggedInError } from '../server/user-logged-in-error';
 import type { JsonOptions, SessionJSON, TranscriptExport } from '../transcript/json-export';
-import type { LocatedCommand } from '../transcript/pattern';
+import type { CommandPattern, LocatedCommand } from '../transcript/pattern';
 import type { SessionFilter } from '../transcript/query';
 import type { RenderOptions } from '../transcript/render';
 import type { DroppedSessions } from '../transcript/retention';
 import { SessionRecord } from '../transcript/session-record';
-import type {
-  MailboxOutcome,
-  SessionWaitOptions,
-  WaitForCommandOptions,
-  WaitTimeout,
+import {
+  DEFAULT_WAIT_MS,
+  type MailboxOutcome,
+  type SessionWaitOptions,
+  type WaitForCommandOptions,
+  type WaitTimeout,
 } from '../transcript/transcript-api';
 import { VerificationError, type VerifyOptions } from '../transcript/verify';
-import { WaitTimeoutError } from '../transcript/waiting';
+import { WaitCancelledError, WaitSet, WaitTimeoutError, waitForEvent } from '../transcript/waiting';
 import type { Pop3Event, Pop3EventType } from '../vocabulary';
 import { type Endpoint, type EndpointOf, endpoints, type OperationId } from './contract/endpoints';
+import { missing as missingSchema } from './contract/responses';
 import { EventStream } from './event-stream';
 
 /** Where the control API is; both default to what the jest global setup puts in the environment. */
@@ -67,7 +88,12 @@ interface CallInput {
   params?: Record<string, string | number>;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /** The in-process call this request makes (`use()`): a refusal by the server is named by it, as in process. */
+  as?: string;
 }
+
+/** The query of a request whose records hold real values, as records do in process. */
+const REAL_VALUES = { secrets: true };
 
 /**
  * The in-process API ({@link Pop3MockApi}) over the HTTP control API: a test
@@ -85,6 +111,8 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   keepSessions: number | 'all' = 'all';
   private ca: string | undefined;
   private readonly events: EventStream;
+  /** The pending waitFor()s, each with its own set (see waitFor). */
+  private readonly waits = new Set<WaitSet>();
 
   /** @internal Use {@link connectPop3Mock}. */
   constructor(
@@ -121,35 +149,38 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   }
 
   async addUser(user: string, options: UserOptions | string): Promise<RemoteMailbox> {
+    checkAddUser(user, options);
     const given = typeof options === 'string' ? { password: options } : options;
     if (typeof given.oauthToken === 'function') {
-      throw new TypeError(
-        'pop3-mock: a function oauthToken cannot cross the control API; give the token string',
-      );
+      throw cannotCross('addUser()', 'options.oauthToken', 'a token string: a function');
     }
     const body = {
       ...given,
       ...(given.messages === undefined ? {} : { messages: wireMessages(given.messages) }),
     };
-    await this.call('putUser', { params: { user }, body }).catch((error: unknown) => {
+    await this.call('putUser', { params: { user }, body, as: 'addUser()' }).catch((error: unknown) => {
       throw asGiven(error, given.messages, 'options.messages');
     });
     return this.mailbox(user);
   }
 
   async removeUser(user: string): Promise<boolean> {
-    return found(this.call('removeUser', { params: { user } }));
+    checkUser('removeUser', user);
+    return found(this.call('removeUser', { params: { user }, as: 'removeUser()' }));
   }
 
+  /** A user's mailbox: a name that cannot be a user's is refused at once, as in process; an unknown user, by its first call. */
   mailbox(user: string): RemoteMailbox {
-    return new RemoteMailbox(this, user);
+    return new RemoteMailbox(this, checkUser('mailbox', user));
   }
 
   /** Delivers messages; resolves with the messages added, as the in-process deliver() does. */
   async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageSummary[]> {
+    checkDeliver(user, messages);
     const added = await this.call('deliver', {
       params: { user },
       body: { messages: wireMessages(messages) },
+      as: 'deliver()',
     }).catch((error: unknown) => {
       throw asGiven(error, messages, 'messages');
     });
@@ -157,7 +188,8 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   }
 
   async outcome(user: string): Promise<MailboxOutcome> {
-    const outcome = await this.call('getOutcome', { params: { user } });
+    checkUser('outcome', user);
+    const outcome = await this.call('getOutcome', { params: { user }, as: 'outcome()' });
     return {
       ...outcome,
       deleted: outcome.deleted.map((d) => ({
@@ -169,7 +201,8 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   }
 
   async use(...rules: FaultRuleInput[]): Promise<AddedRule[]> {
-    return this.call('addRules', { body: { rules } });
+    checkRules(rules);
+    return this.call('addRules', { body: { rules }, as: 'use()' });
   }
 
   async rules(): Promise<RuleStatus[]> {
@@ -182,64 +215,71 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   }
 
   async removeRule(id: string): Promise<boolean> {
-    return found(this.call('removeRule', { params: { id } }));
+    checkRuleId(id);
+    return found(this.call('removeRule', { params: { id }, as: 'removeRule()' }));
   }
 
-  async listSessions(filter: SessionFilter = {}): Promise<SessionRecord[]> {
-    const exported = await this.call('listSessions', { query: { ...filter } });
+  async listSessions(filter?: SessionFilter): Promise<SessionRecord[]> {
+    const checked = checkFilter('listSessions', filter);
+    // Real values in the records, as in process (their printed forms mask them).
+    const query = { ...checked, secrets: true };
+    const exported = await this.call('listSessions', { query, as: 'listSessions()' });
     return exported.sessions.map((s) => SessionRecord.fromJSON(s as SessionJSON));
   }
 
-  async droppedSessions(filter: SessionFilter = {}): Promise<DroppedSessions | undefined> {
-    return (await this.call('getDroppedSessions', { query: { ...filter } })).dropped ?? undefined;
+  async droppedSessions(filter?: SessionFilter): Promise<DroppedSessions | undefined> {
+    const checked = checkFilter('droppedSessions', filter);
+    return (
+      (await this.call('getDroppedSessions', { query: { ...checked }, as: 'droppedSessions()' })).dropped ??
+      undefined
+    );
   }
 
-  commands(filter: SessionFilter = {}): Promise<string[]> {
-    return this.call('listCommands', { query: { ...filter } });
+  async commands(filter?: SessionFilter): Promise<string[]> {
+    const checked = checkFilter('commands', filter);
+    return this.call('listCommands', { query: { ...checked }, as: 'commands()' });
   }
 
-  async transcript(options: RenderOptions & SessionFilter = {}): Promise<string> {
-    // Every option crosses, so the server's schema refuses a misspelt one as it does in process.
-    return this.call('getTranscript', { query: { ...options } });
+  async transcript(options?: RenderOptions & SessionFilter): Promise<string> {
+    const checked = checkTranscript(options);
+    return this.call('getTranscript', { query: { ...checked }, as: 'transcript()' });
   }
 
-  async exportTranscripts(options: JsonOptions & SessionFilter = {}): Promise<TranscriptExport> {
-    const { secrets, ...filter } = options;
-    if (secrets) throw new TypeError('pop3-mock: secrets never cross the control API');
-    return (await this.call('listSessions', { query: { ...filter } })) as TranscriptExport;
+  async exportTranscripts(options?: JsonOptions & SessionFilter): Promise<TranscriptExport> {
+    const { secrets, ...filter } = checkExport(options);
+    // The export is the server's, as in process: secrets masked unless asked for.
+    const query = { ...filter, secrets };
+    return (await this.call('listSessions', { query, as: 'exportTranscripts()' })) as TranscriptExport;
   }
 
-  async verify(pattern: PatternOf<'remote'>, options: VerifyOptions = {}): Promise<number> {
-    const answer = await this.call('verify', { body: { pattern: wirePattern(pattern), ...options } });
-    return answer.count;
+  async verify(pattern: PatternOf<'remote'>, options?: VerifyOptions): Promise<number> {
+    const { pattern: checked, ...rest } = checkVerify(pattern, options);
+    const body = { pattern: wirePattern('verify()', checked), ...rest };
+    return (await this.call('verify', { body, as: 'verify()' })).count;
   }
 
-  async nextSession(options: SessionWaitOptions = {}): Promise<SessionRecord> {
-    return SessionRecord.fromJSON((await this.call('waitNextSession', { body: options })) as SessionJSON);
+  async nextSession(options?: SessionWaitOptions): Promise<SessionRecord> {
+    const body = checkSessionWait('nextSession', options);
+    const record = await this.call('waitNextSession', { body, query: REAL_VALUES, as: 'nextSession()' });
+    return SessionRecord.fromJSON(record as SessionJSON);
   }
 
-  async sessionEnd(
-    session?: SessionRecord | number,
-    options: SessionWaitOptions = {},
-  ): Promise<SessionRecord> {
-    const sessionId = typeof session === 'number' ? session : session?.id;
-    try {
-      const ended = await this.call('waitSessionEnd', { body: { sessionId, ...options } });
-      return SessionRecord.fromJSON(ended as SessionJSON);
-    } catch (error) {
-      // As in process: no such session (or its record was dropped) is a RangeError.
-      if (error instanceof ControlError && error.status === 404)
-        throw new RangeError(`pop3-mock: ${error.message}`);
-      throw error;
-    }
+  async sessionEnd(session?: SessionRecord | number, options?: SessionWaitOptions): Promise<SessionRecord> {
+    const checked = checkSessionEnd(session, options);
+    const sessionId = typeof checked.session === 'number' ? checked.session : checked.session?.id;
+    const body = { sessionId, ...checked.options };
+    const record = await this.call('waitSessionEnd', { body, query: REAL_VALUES, as: 'sessionEnd()' });
+    return SessionRecord.fromJSON(record as SessionJSON);
   }
 
   async waitForCommand(
     pattern: PatternOf<'remote'>,
-    options: WaitForCommandOptions = {},
+    options?: WaitForCommandOptions,
   ): Promise<LocatedCommand> {
+    const { pattern: checked, ...rest } = checkWaitForCommand(pattern, options);
     const { replyCut, ...c } = await this.call('waitCommand', {
-      body: { pattern: wirePattern(pattern), ...options },
+      body: { pattern: wirePattern('waitForCommand()', checked), ...rest },
+      as: 'waitForCommand()',
     });
     // As in process: replyCut only when the reply was cut.
     const located = { ...c, user: c.user ?? undefined, reply: c.reply ?? undefined };
@@ -247,41 +287,41 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   }
 
   /**
-   * The first event matching `predicate`, from the server's event stream.
-   * Events that happened between this call and the stream's connection are
-   * read back from the recorded sessions, so none is missed.
+   * The first event matching `predicate`, from the server's event stream
+   * (secrets masked); the timeout error lists what was seen instead, as in
+   * process. Events that happened between this call and the stream's
+   * connection are read back from the recorded sessions, so none is missed.
    */
-  async waitFor(predicate: (event: Pop3Event) => boolean, options: WaitTimeout = {}): Promise<Pop3Event> {
+  async waitFor(predicate: (event: Pop3Event) => boolean, options?: WaitTimeout): Promise<Pop3Event> {
+    const checked = checkWaitFor(predicate, options);
+    const matches = checked.predicate;
     const since = Date.now();
-    const timeoutMs = options.timeoutMs ?? 5000;
+    // Cancelled when the read-back finds the event first (the live wait then lets go of its listener and
+    // timer), or by close(), as close() cancels an in-process wait.
+    const live = new WaitSet();
+    this.waits.add(live);
     return new Promise<Pop3Event>((resolve, reject) => {
-      const finish = (outcome: () => void) => {
-        clearTimeout(timer);
-        stop();
-        outcome();
-      };
-      const stop = this.events.on('*', (event) => {
-        if (predicate(event)) finish(() => resolve(event));
-      });
-      const timer = setTimeout(
-        () =>
-          finish(() => reject(new WaitTimeoutError(`pop3-mock: no matching event within ${timeoutMs} ms`))),
-        timeoutMs,
-      );
-      timer.unref();
+      const timeoutMs = checked.options.timeoutMs ?? DEFAULT_WAIT_MS;
+      waitForEvent(this.events, systemClock, 'a matching event', matches, timeoutMs, { waits: live })
+        .then(resolve, reject)
+        .finally(() => this.waits.delete(live));
       this.events.connected
-        .then(() => this.listSessions())
-        .then((sessions) => {
-          const early = sessions.flatMap((s) => s.events).find((e) => e.at >= since && predicate(e));
-          if (early) finish(() => resolve(early));
+        .then(() => this.call('listSessions', { query: {}, as: 'waitFor()' }))
+        .then((exported) => {
+          const events = exported.sessions.flatMap((s) => SessionRecord.fromJSON(s as SessionJSON).events);
+          const early = events.find((e) => e.at >= since && matches(e));
+          if (!early) return;
+          resolve(early);
+          live.cancelAll('found among the recorded events');
         })
-        .catch((error: unknown) => finish(() => reject(error)));
+        .catch(reject);
     });
   }
 
   /** Listens to the server's events (secrets masked), from when the stream is connected (`await remote.listening()`). */
   on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void {
-    return this.events.on(type, listener);
+    const checked = checkOn(type, listener);
+    return this.events.on(checked.type, checked.listener);
   }
 
   /** Resolves when the event stream behind `on()` is connected. */
@@ -293,8 +333,13 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     await this.call('reset');
   }
 
-  /** Stops listening to the server's events; the server runs on (it belongs to whoever started it). */
+  /**
+   * Stops listening to the server's events, and ends this client's pending
+   * `waitFor()`s with a `WaitCancelledError`; the server runs on (it belongs
+   * to whoever started it).
+   */
   async close(): Promise<void> {
+    for (const live of this.waits) live.cancelAll('the remote client was closed');
     this.events.close();
   }
 
@@ -313,7 +358,8 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
       body: input.body === undefined ? undefined : JSON.stringify(input.body),
     });
     const answer = endpoint.answers[response.status];
-    if (!response.ok) throw failure(response.status, await response.text(), `${endpoint.method} ${path}`);
+    if (!response.ok)
+      throw failure(response.status, await response.text(), input.as ?? `${endpoint.method} ${path}`);
     if (!answer)
       throw new ControlError(
         response.status,
@@ -347,7 +393,8 @@ export class RemoteMailbox implements MailboxApi<'remote'> {
 
   /** The bytes RETR sends for message `number`: a new Buffer each call, as in process. */
   async raw(number: number): Promise<Buffer> {
-    return this.remote.call('getRawMessage', { params: { user: this.user, number } });
+    const checked = checkMessageNumber(number);
+    return this.remote.call('getRawMessage', { params: { user: this.user, number: checked }, as: 'raw()' });
   }
 
   async reset(): Promise<void> {
@@ -400,11 +447,22 @@ function failure(status: number, text: string, what: string): Error {
       (body.nearMisses as string[] | undefined) ?? [],
     );
   }
-  if (status === 408) return new WaitTimeoutError(message);
+  if (status === 404 && isMissing(body.missing)) return new NotFoundError(body.missing, message);
+  if (status === 408) {
+    const seen = Array.isArray(body.seen) ? body.seen.filter((l): l is string => typeof l === 'string') : [];
+    return body.cancelled === true
+      ? new WaitCancelledError(message, seen)
+      : new WaitTimeoutError(message, seen);
+  }
   if (status === 409 && typeof body.user === 'string' && typeof body.sessionId === 'number') {
     return new UserLoggedInError(body.user, body.sessionId);
   }
   return new ControlError(status, message, body);
+}
+
+/** A 404's `missing`, checked against the contract's schema. */
+function isMissing(value: unknown): value is Missing {
+  return value !== undefined && missingSchema.safeParse(value).success;
 }
 
 /** A 404 as `false`, as the in-process call answers for a missing user or rule. */
@@ -413,15 +471,22 @@ async function found(call: Promise<unknown>): Promise<boolean> {
     await call;
     return true;
   } catch (error) {
-    if (error instanceof ControlError && error.status === 404) return false;
+    if (error instanceof NotFoundError || (error instanceof ControlError && error.status === 404))
+      return false;
     throw error;
   }
 }
 
-function wirePattern(pattern: string | RegExp): string | { regex: string; flags: string } {
+/** A checked pattern as JSON carries it; a function cannot cross the wire. */
+function wirePattern(call: string, pattern: CommandPattern): string | { regex: string; flags: string } {
   if (typeof pattern === 'string') return pattern;
   if (pattern instanceof RegExp) return { regex: pattern.source, flags: pattern.flags };
-  throw new TypeError('pop3-mock: only a string or a RegExp pattern can cross the control API');
+  throw cannotCross(call, 'pattern', 'a string or a RegExp: a function');
+}
+
+/** What the remote client cannot send, refused as the in-process door refuses input: an InputError naming the call and the path. */
+function cannotCross(call: string, path: string, expected: string): InputError {
+  return new InputError([{ path, message: `expected ${expected} cannot cross the control API` }], call);
 }
 
 /**

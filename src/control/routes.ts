@@ -2,11 +2,11 @@ import type { z } from 'zod';
 import { FixtureError } from '../fixtures/types';
 import type { MessageInfo } from '../mailbox/mailbox';
 import type { MailboxView } from '../mailbox/mailbox-view';
+import { noMessage } from '../not-found-error';
 import { HELD_BYTES } from '../server/held-bytes';
 import type { Pop3Mock } from '../server/pop3-mock';
 import type { LocatedCommand } from '../transcript/pattern';
 import { redactArgs, redactLine } from '../transcript/redact';
-import { noSession } from '../transcript/retention';
 import { VerificationError } from '../transcript/verify';
 import type { Endpoint, OperationId } from './contract/endpoints';
 import { endpoints } from './contract/endpoints';
@@ -34,11 +34,6 @@ type Handlers = { [O in OperationId]?: (ctx: RouteContext<(typeof endpoints)[O]>
 
 const ok = (json: unknown, status = 200): Reply => ({ status, json });
 
-function mailboxOf(pop3: Pop3Mock, user: string): MailboxView {
-  if (!pop3.users().includes(user)) throw new HttpError(404, `no user ${JSON.stringify(user)}`);
-  return pop3.mailbox(user);
-}
-
 function messagesOf(mailbox: MailboxView) {
   return mailbox.messages().map(messageSummary);
 }
@@ -55,13 +50,8 @@ function messageSummary({ number, uid, size, deliveredAt }: MessageInfo) {
 
 function sessionJSON(pop3: Pop3Mock, id: number) {
   const found = pop3.exportTranscripts({ sessionId: id }).sessions[0];
-  if (!found) throw missingSession(pop3, id);
+  if (!found) throw pop3.noSession(id);
   return found;
-}
-
-/** The 404 of a session id, saying so when its record was dropped (`keepSessions`). */
-function missingSession(pop3: Pop3Mock, id: number): HttpError {
-  return new HttpError(404, noSession(id, pop3.droppedSessions({ sessionId: id })));
 }
 
 /** A located command as the control API shows it: secrets masked, as in every printed form. */
@@ -113,30 +103,30 @@ export const handlers: Handlers = {
     }
   },
   removeUser({ pop3, params }) {
-    mailboxOf(pop3, params.user); // a 404 naming the user when there is none
+    pop3.mailbox(params.user); // a 404 naming the user when there is none
     pop3.removeUser(params.user);
     return ok({ removed: params.user });
   },
   resetMailbox({ pop3, params }) {
-    const mailbox = mailboxOf(pop3, params.user);
+    const mailbox = pop3.mailbox(params.user);
     mailbox.reset();
     return ok({ user: params.user, messages: messagesOf(mailbox) });
   },
-  listMessages: ({ pop3, params }) => ok(messagesOf(mailboxOf(pop3, params.user))),
+  listMessages: ({ pop3, params }) => ok(messagesOf(pop3.mailbox(params.user))),
   async deliver({ pop3, params, body, raw }) {
-    mailboxOf(pop3, params.user); // a 404 naming the user when there is none
     const added = await pop3.deliver(params.user, raw ?? body.messages);
     return ok(added.map(messageSummary), 201);
   },
   getRawMessage({ pop3, params }) {
-    mailboxOf(pop3, params.user); // a 404 naming the user when there is none
+    const mailbox = pop3.mailbox(params.user);
     const bytes = pop3[HELD_BYTES](params.user, params.number);
-    if (!bytes) throw new HttpError(404, `no message ${params.number} for ${params.user}`);
+    if (!bytes) throw noMessage(params.user, params.number, mailbox.messages().length);
     return { status: 200, text: bytes, type: 'message/rfc822' };
   },
   listDeleted: ({ pop3, params }) =>
     ok(
-      mailboxOf(pop3, params.user)
+      pop3
+        .mailbox(params.user)
         .deleted()
         .map(({ uid, size, sessionId, deletedAt }) => ({
           uid,
@@ -146,7 +136,6 @@ export const handlers: Handlers = {
         })),
     ),
   getOutcome({ pop3, params }) {
-    mailboxOf(pop3, params.user); // a 404 naming the user when there is none
     const outcome = pop3.outcome(params.user);
     return ok({
       ...outcome,
@@ -175,7 +164,7 @@ export const handlers: Handlers = {
   getDroppedSessions: ({ pop3, query }) => ok({ dropped: pop3.droppedSessions(query) ?? null }),
   getSession: ({ pop3, params }) => ok(sessionJSON(pop3, params.id)),
   getSessionTranscript({ pop3, params }) {
-    if (!pop3.sessionById(params.id)) throw missingSession(pop3, params.id);
+    if (!pop3.sessionById(params.id)) throw pop3.noSession(params.id);
     return {
       status: 200,
       text: pop3.transcript({ sessionId: params.id }),
@@ -198,12 +187,12 @@ export const handlers: Handlers = {
     }
   },
   // The record the wait resolved with, not a lookup by id: with keepSessions it may be dropped already.
-  waitNextSession: async ({ pop3, body }) => ok((await pop3.nextSession(body)).toJSON()),
-  async waitSessionEnd({ pop3, body }) {
+  waitNextSession: async ({ pop3, query, body }) => ok((await pop3.nextSession(body)).toJSON(query)),
+  async waitSessionEnd({ pop3, query, body }) {
     const target = body.sessionId === undefined ? undefined : pop3.sessionById(body.sessionId);
-    if (body.sessionId !== undefined && !target) throw missingSession(pop3, body.sessionId);
+    if (body.sessionId !== undefined && !target) throw pop3.noSession(body.sessionId);
     const ended = await pop3.sessionEnd(target, { timeoutMs: body.timeoutMs, since: body.since });
-    return ok(ended.toJSON());
+    return ok(ended.toJSON(query));
   },
   async waitCommand({ pop3, body }) {
     const { pattern, ...options } = body;

@@ -1,5 +1,6 @@
 import type { MessageSource } from '../fixtures/types';
 import type { MailboxApi } from '../mock-api';
+import { noMessage } from '../not-found-error';
 import type { DeletedMessage, Mailbox, MessageInfo } from './mailbox';
 
 /**
@@ -23,10 +24,15 @@ export interface MailboxView extends MailboxApi<'local'> {
   deliver(messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]>;
 }
 
-/** The view of a stored mailbox: a new small object each time, never the mailbox itself. */
+/**
+ * The view of a stored mailbox: a new small object each time, never the
+ * mailbox itself. `messageNumber` checks `raw()`'s argument (the server's
+ * door check, which the remote client makes too).
+ */
 export function viewOf(
   mailbox: Mailbox,
   deliver: (messages: MessageSource | readonly MessageSource[]) => Promise<MessageInfo[]>,
+  messageNumber: (given: unknown) => number,
 ): MailboxView {
   return {
     user: mailbox.user,
@@ -35,13 +41,10 @@ export function viewOf(
     },
     messages: () => mailbox.messages(),
     deleted: () => mailbox.deleted(),
-    raw(number) {
-      const held = Number.isInteger(number) ? mailbox.heldBytes(number) : undefined;
-      if (!held) {
-        throw new RangeError(
-          `pop3-mock: ${mailbox.user} has no message ${number} (${mailbox.messages().length} now)`,
-        );
-      }
+    raw(given) {
+      const number = messageNumber(given);
+      const held = mailbox.heldBytes(number);
+      if (!held) throw noMessage(mailbox.user, number, mailbox.messages().length);
       // A copy each call: the held bytes serve every server of the process.
       return Buffer.from(held);
     },

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { faultRule, faultRules } from './fault-rule';
 import { made } from './made';
 import { wireMessages, wireUser } from './options';
-import { int, userName } from './primitives';
+import { int, ruleId, userName } from './primitives';
 import { sessionFilter, sessionWaitOptions, times, waitForCommandOptions } from './queries';
 
 /*
@@ -25,16 +25,18 @@ const flag = z.enum(['true', 'false'], { error: 'expected true or false' }).tran
 
 export const userParams = z.lazy(() => z.strictObject({ user: userName }));
 export const messageParams = z.lazy(() => z.strictObject({ user: userName, number: digits(1) }));
-export const ruleParams = z.lazy(() => z.strictObject({ id: z.string().min(1).max(100) }));
+export const ruleParams = z.lazy(() => z.strictObject({ id: ruleId }));
 export const sessionParams = z.lazy(() => z.strictObject({ id: digits(1) }));
 
 export const sessionQuery = z.lazy(() =>
   z.strictObject({ user: userName.optional(), sessionId: digits(1).optional() }),
 );
+/** `secrets=true`: records with real values, as in process (the remote client asks so); masked by default. */
+export const secretsQuery = z.lazy(() => z.strictObject({ secrets: flag.optional() }));
+export const exportQuery = z.lazy(() => made(sessionQuery).extend(made(secretsQuery).shape));
 export const transcriptQuery = z.lazy(() =>
-  made(sessionQuery).extend({
+  made(exportQuery).extend({
     stable: flag.optional(),
-    secrets: flag.optional(),
     notes: flag.optional(),
     header: flag.optional(),
     timestamps: flag.optional(),

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { made } from './made';
-import { int, numberIn, sessionState, userName } from './primitives';
+import { int, numberIn, ruleId, sessionState, userName } from './primitives';
 
 /*
  * Fault rules as data: the one definition behind the rule types, the check
@@ -176,13 +176,7 @@ export const BUG_VERBS: Partial<Record<z.output<typeof faultAction>['type'], rea
 /** The rule's fields, before the checks across fields (answers extend it with the stored `id`). */
 export const faultRuleFields = z.lazy(() =>
   z.strictObject({
-    id: z
-      .string()
-      .regex(/^[\w.:-]{1,100}$/, {
-        error: 'expected an id of 1 to 100 letters, digits, "_", ".", ":" or "-"',
-      })
-      .optional()
-      .meta({ description: 'Given at the door when left out.' }),
+    id: ruleId.optional().meta({ description: 'Given at the door when left out.' }),
     trigger: faultTrigger,
     user: userName
       .optional()

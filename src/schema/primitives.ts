@@ -42,6 +42,11 @@ export const userName = z
   .refine((name) => name !== '__proto__', { error: PROTO_USER })
   .meta({ description: 'A user name: not empty, no white space, not "__proto__".' });
 
+/** A fault rule's id: what `use()` stores and `removeRule()` names. */
+export const ruleId = z.string().regex(/^[\w.:-]{1,100}$/, {
+  error: 'expected an id of 1 to 100 letters, digits, "_", ".", ":" or "-"',
+});
+
 /** A password: any non-empty string (the mock compares it exactly). */
 export const password = z.string({ error: 'expected a password (a non-empty string)' }).min(1, {
   error: 'expected a password (a non-empty string)',

@@ -9,20 +9,27 @@ import type { MessageSource } from '../fixtures/types';
 import type { Mailbox, MessageInfo } from '../mailbox/mailbox';
 import { type MailboxView, viewOf } from '../mailbox/mailbox-view';
 import type { AddedRule, Pop3MockApi } from '../mock-api';
+import { NotFoundError } from '../not-found-error';
 import type { UserOptions } from '../options';
 import type { CommandLine } from '../protocol/command-line';
-import { checkInput, pathText } from '../schema/check';
-import { type CheckedOptions, codeMessages, codeUserOrPassword } from '../schema/options';
-import { userName } from '../schema/primitives';
 import {
-  codeWaitForCommand,
-  exportOptions,
-  filterOptions,
-  sessionWaitOptions,
-  transcriptOptions,
-  verifyOptions,
-  waitTimeoutOptions,
-} from '../schema/queries';
+  checkAddUser,
+  checkDeliver,
+  checkExport,
+  checkFilter,
+  checkMessageNumber,
+  checkOn,
+  checkRuleId,
+  checkSessionEnd,
+  checkSessionWait,
+  checkTranscript,
+  checkUser,
+  checkVerify,
+  checkWaitFor,
+  checkWaitForCommand,
+} from '../schema/api-calls';
+import { pathText } from '../schema/check';
+import type { CheckedOptions } from '../schema/options';
 import { Connection } from '../session/connection';
 import { refuseConnection } from '../session/refusal';
 import { Session } from '../session/session';
@@ -224,7 +231,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
 
   /** Sessions matching `filter` (all by default), oldest first, live ones included. */
   listSessions(filter?: SessionFilter): readonly SessionRecord[] {
-    return this.transcripts.sessions(checkInput(filterOptions, filter ?? {}, { source: 'listSessions()' }));
+    return this.transcripts.sessions(checkFilter('listSessions', filter));
   }
 
   /**
@@ -233,7 +240,12 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * how many, the newest id among them, the limit. Undefined when none.
    */
   droppedSessions(filter?: SessionFilter): DroppedSessions | undefined {
-    return this.transcripts.dropped(checkInput(filterOptions, filter ?? {}, { source: 'droppedSessions()' }));
+    return this.transcripts.dropped(checkFilter('droppedSessions', filter));
+  }
+
+  /** @internal Waits (`nextSession()`, `waitFor()`, ...) not settled yet: a test of the control API learns a remote wait has begun. */
+  get pendingWaits(): number {
+    return this.transcripts.pendingWaits;
   }
 
   /** @internal How many times `reset()` ran: the browser view starts its session list over when it changes. */
@@ -269,12 +281,12 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
 
   /** Removes a user; its sessions go on with their snapshot. */
   removeUser(user: string): boolean {
-    return this.users_.remove(user);
+    return this.users_.remove(checkUser('removeUser', user));
   }
 
   /** The mailbox of a user, read-only; throws for an unknown user. */
   mailbox(user: string): MailboxView {
-    return this.viewOf(this.users_.require(user));
+    return this.viewOf(this.users_.require(checkUser('mailbox', user)));
   }
 
   /**
@@ -356,7 +368,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   private hearing: Pop3Event | undefined;
 
   private viewOf(mailbox: Mailbox): MailboxView {
-    return viewOf(mailbox, (messages) => this.deliver(mailbox.user, messages));
+    return viewOf(mailbox, (messages) => this.deliver(mailbox.user, messages), checkMessageNumber);
   }
 
   /**
@@ -365,9 +377,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * user: that session would go on with a mailbox no one sees.
    */
   async addUser(user: string, options: UserOptions | string): Promise<MailboxView> {
-    const door = { source: 'addUser()' };
-    checkInput(userName, user, { ...door, at: 'user' });
-    const checked = checkInput(codeUserOrPassword, options, { ...door, at: 'options' });
+    const checked = checkAddUser(user, options).options;
     const notLoggedIn = (old: Mailbox): void => {
       const session = [...this.live].find((s) => s.worksOn(old));
       if (session) throw new UserLoggedInError(user, session.id);
@@ -377,9 +387,9 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
 
   /** Delivers messages to a user's mailbox; they show from the next session on (RFC 1939 §4). Resolves with the messages added. */
   async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]> {
+    const checked = checkDeliver(user, messages);
     this.users_.require(user);
-    const checked = checkInput(codeMessages, messages, { source: 'deliver()', at: 'messages' });
-    return this.users_.deliver(user, checked);
+    return this.users_.deliver(user, checked.messages);
   }
 
   /**
@@ -391,12 +401,19 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   on(type: '*', listener: (event: Pop3Event) => void): () => void;
   on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void;
   on(type: Pop3EventType | '*', listener: (event: never) => void): () => void {
-    return this.hub.on(type as '*', listener as (event: Pop3Event) => void);
+    const checked = checkOn(type, listener);
+    return this.hub.on(checked.type as '*', checked.listener as (event: Pop3Event) => void);
+  }
+
+  /** @internal Session `id` is not kept: never begun, or (said so) dropped by `keepSessions`. */
+  noSession(id: number): NotFoundError {
+    const text = noSession(id, this.recorder.dropped({ sessionId: id }));
+    return new NotFoundError({ kind: 'session', sessionId: id }, `pop3-mock: ${text}`);
   }
 
   /** Commands received by every session (or those matching `filter`), as `'RETR 1'`; secrets masked. */
   commands(filter?: SessionFilter): string[] {
-    return this.transcripts.commands(checkInput(filterOptions, filter ?? {}, { source: 'commands()' }));
+    return this.transcripts.commands(checkFilter('commands', filter));
   }
 
   /** Resolves with the first event matching `predicate`; the timeout error lists what was seen instead. */
@@ -404,19 +421,13 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     predicate: (event: Pop3Event) => boolean,
     options?: { timeoutMs?: number },
   ): Promise<Pop3Event> {
-    return this.transcripts.waitFor(
-      predicate,
-      checkInput(waitTimeoutOptions, options ?? {}, { source: 'waitFor()' }),
-    );
+    const checked = checkWaitFor(predicate, options);
+    return this.transcripts.waitFor(checked.predicate, checked.options);
   }
 
   /** Resolves with the next command that matches (see {@link CommandPattern}), recorded on arrival. */
   async waitForCommand(pattern: CommandPattern, options?: WaitForCommandOptions): Promise<LocatedCommand> {
-    const { pattern: checked, ...rest } = checkInput(
-      codeWaitForCommand,
-      { pattern, ...options },
-      { source: 'waitForCommand()' },
-    );
+    const { pattern: checked, ...rest } = checkWaitForCommand(pattern, options);
     return this.transcripts.waitForCommand(checked, rest);
   }
 
@@ -426,9 +437,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * so a wait started after connecting still sees its session.
    */
   async nextSession(options?: SessionWaitOptions): Promise<SessionRecord> {
-    return this.transcripts.nextSession(
-      checkInput(sessionWaitOptions, options ?? {}, { source: 'nextSession()' }),
-    );
+    return this.transcripts.nextSession(checkSessionWait('nextSession', options));
   }
 
   /**
@@ -437,12 +446,12 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * with `since` (and no session), the first session with a greater id.
    */
   async sessionEnd(session?: SessionRecord | number, options?: SessionWaitOptions): Promise<SessionRecord> {
-    const checked = checkInput(sessionWaitOptions, options ?? {}, { source: 'sessionEnd()' });
-    if (typeof session !== 'number') return this.transcripts.sessionEnd(session, checked);
-    const record = this.recorder.get(session);
-    if (!record)
-      throw new RangeError(`pop3-mock: ${noSession(session, this.recorder.dropped({ sessionId: session }))}`);
-    return this.transcripts.sessionEnd(record, checked);
+    const checked = checkSessionEnd(session, options);
+    const which = checked.session;
+    if (typeof which !== 'number') return this.transcripts.sessionEnd(which, checked.options);
+    const record = this.recorder.get(which);
+    if (!record) throw this.noSession(which);
+    return this.transcripts.sessionEnd(record, checked.options);
   }
 
   /**
@@ -450,26 +459,24 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * was received (`times`); returns how many commands matched.
    */
   verify(pattern: CommandPattern, options?: VerifyOptions): number {
-    const checked = checkInput(verifyOptions, { pattern, ...options }, { source: 'verify()' });
+    const checked = checkVerify(pattern, options);
     const { pattern: _, ...filter } = checked;
     return this.transcripts.verify(checked.pattern, filter);
   }
 
   /** The sessions as `C:`/`S:` text; secrets masked unless `{ secrets: true }`; `{ stable: true }` for snapshots. */
   transcript(options?: RenderOptions & SessionFilter): string {
-    return this.transcripts.render(checkInput(transcriptOptions, options ?? {}, { source: 'transcript()' }));
+    return this.transcripts.render(checkTranscript(options));
   }
 
   /** Every session as plain data for a JSON file (e.g. kept by CI); secrets masked unless `{ secrets: true }`. */
   exportTranscripts(options?: JsonOptions & SessionFilter): TranscriptExport {
-    return this.transcripts.exportJSON(
-      checkInput(exportOptions, options ?? {}, { source: 'exportTranscripts()' }),
-    );
+    return this.transcripts.exportJSON(checkExport(options));
   }
 
   /** A user's mailbox now, what UPDATE removed from it and what its sessions retrieved. */
   outcome(user: string): MailboxOutcome {
-    return this.transcripts.outcome(this.users_.require(user));
+    return this.transcripts.outcome(this.users_.require(checkUser('outcome', user)));
   }
 
   /**
@@ -535,7 +542,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * at once: that `+OK` cannot be taken back); what other rules hold stays held.
    */
   removeRule(id: string): boolean {
-    return this.faults.remove(id);
+    return this.faults.remove(checkRuleId(id));
   }
 
   /**
@@ -563,10 +570,16 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     // end, before close() resolves. Waiting here for the last one is cheaper
     // than cancelWaits' general wait (a timer and a listener per close).
     if (this.live.size > 0) parts.push(new Promise<void>((resolve) => (this.lastSessionClosed = resolve)));
-    if (this.attached.control) parts.push(this.attached.control.close());
     if (this.attached.smtp) parts.push(this.attached.smtp.close());
     const results = await Promise.allSettled(parts);
     await this.transcripts.cancelWaits('the server was closed');
+    const control = this.attached.control;
+    if (control) {
+      // The control API closes last: a remote client's wait is answered first (its session's end, or a 408 saying
+      // the close cut it short), as an in-process wait is. The answer is a few promise turns away: one macrotask.
+      await new Promise((resolve) => setImmediate(resolve));
+      results.push(...(await Promise.allSettled([control.close()])));
+    }
     const [failed, ...alsoFailed] = results.filter(
       (r): r is PromiseRejectedResult => r.status === 'rejected',
     );

@@ -1,6 +1,7 @@
 import { loadMessages } from '../fixtures/load-messages';
 import { type MessageSource, placedWhereGiven } from '../fixtures/types';
 import { type DeletionPlace, Mailbox, type MessageInfo } from '../mailbox/mailbox';
+import { noUser } from '../not-found-error';
 import type { UserOptions } from '../options';
 import { withLowerCaseDomain } from './mail-address';
 
@@ -47,10 +48,7 @@ export class UserDirectory {
   /** The mailbox of a user; throws naming the users there are. */
   require(user: string): Mailbox {
     const mailbox = this.mailboxes.get(user);
-    if (!mailbox) {
-      const known = this.names().join(', ') || 'none';
-      throw new Error(`pop3-mock: no user ${JSON.stringify(user)} (users: ${known})`);
-    }
+    if (!mailbox) throw noUser(user, this.names());
     return mailbox;
   }
 

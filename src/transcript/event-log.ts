@@ -44,7 +44,9 @@ const FIELD_KINDS = {
   'session-end': { reason: 'value' },
 } as const satisfies { [T in Pop3EventType]: { [F in FieldsOf<T>]-?: KindOf<EventOf<T>[F]> } };
 
-const TYPES = Object.keys(FIELD_KINDS) as Pop3EventType[];
+/** Every event type, once: the keys of the table above, which must name them all. */
+export const EVENT_TYPES = Object.keys(FIELD_KINDS) as Pop3EventType[];
+const TYPES = EVENT_TYPES;
 
 /** A table with an entry per event type. */
 function perType<V>(make: (type: Pop3EventType, number: number) => V): Record<Pop3EventType, V> {

@@ -14,7 +14,8 @@ import { type EventSource, WaitSet, waitForEvent } from './waiting';
 export type { CommandPattern } from './pattern';
 export type { SessionFilter } from './query';
 
-const DEFAULT_WAIT_MS = 5000;
+/** How long a wait waits when its options do not say. */
+export const DEFAULT_WAIT_MS = 5000;
 
 /** Options of every wait. */
 export interface WaitTimeout {
@@ -77,6 +78,11 @@ export interface RecordSource {
  */
 export class TranscriptApi {
   private readonly waits = new WaitSet();
+
+  /** Waits not settled yet. */
+  get pendingWaits(): number {
+    return this.waits.size;
+  }
 
   constructor(
     private readonly hub: EventSource,

@@ -190,8 +190,8 @@ export const endpoints = {
     operationId: 'listSessions',
     method: 'GET',
     path: '/api/sessions',
-    summary: 'Sessions as a transcript export, oldest first',
-    query: request.sessionQuery,
+    summary: 'Sessions as a transcript export, oldest first (secrets masked unless secrets=true)',
+    query: request.exportQuery,
     answers: { 200: json('Sessions', response.transcriptExport), 400: refused },
   }),
   getDroppedSessions: endpoint({
@@ -255,6 +255,7 @@ export const endpoints = {
     method: 'POST',
     path: '/api/wait/next-session',
     summary: 'Wait for the next session to connect',
+    query: request.secretsQuery,
     body: request.waitSessionBody,
     answers: { 200: json('The session', response.sessionJSON), 400: refused, 408: timedOut },
   }),
@@ -263,6 +264,7 @@ export const endpoints = {
     method: 'POST',
     path: '/api/wait/session-end',
     summary: 'Wait for a session (default: the latest) to end',
+    query: request.secretsQuery,
     body: request.waitEndBody,
     answers: {
       200: json('The session', response.sessionJSON),

@@ -1,6 +1,8 @@
 import * as z from 'zod';
+import type { Missing } from '../../not-found-error';
 import { faultRuleFields } from '../../schema/fault-rule';
 import { made } from '../../schema/made';
+import type { Same } from '../../schema/same-type';
 import { TLS_FAILURE_CAUSES, TLS_REFUSAL_CAUSES } from '../../transcript/tls-causes';
 import type { Pop3Event } from '../../vocabulary';
 
@@ -15,6 +17,16 @@ import type { Pop3Event } from '../../vocabulary';
 const isoDate = z.string().meta({ format: 'date-time', description: 'ISO 8601' });
 const count = z.int().min(0);
 
+export const missing = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('user'), user: z.string() }),
+    z.object({ kind: z.literal('message'), user: z.string(), number: z.int().min(1) }),
+    z.object({ kind: z.literal('session'), sessionId: z.int().min(1) }),
+  ]),
+);
+/** Fails to compile the day the 404's `missing` and the NotFoundError's part. */
+export const missingMatchesError: Same<z.output<typeof missing>, Missing> = true;
+
 export const errorBody = z.lazy(() =>
   z
     .object({
@@ -28,6 +40,16 @@ export const errorBody = z.lazy(() =>
         description:
           'A fixture that cannot be read (400 only): what is wrong with it, without the place `path` names.',
       }),
+      missing: missing
+        .optional()
+        .meta({ description: 'What was not found (404 only): a user, a message of a user, or a session.' }),
+      seen: z.array(z.string()).optional().meta({
+        description: 'A wait that ran out (408 only): the transcript lines it saw meanwhile, secrets masked.',
+      }),
+      cancelled: z
+        .literal(true)
+        .optional()
+        .meta({ description: 'A wait the server cut short (408 only): it was closed while the wait ran.' }),
     })
     .meta({ description: 'Every 4xx answer: what was wrong, and for a refused request, where.' }),
 );

@@ -203,7 +203,10 @@ test('every endpoint answers as documented, on success and on refusal', async ()
   });
   expect(await call('GET', '/api/sessions/1')).toEqual({
     status: 404,
-    body: { error: `no session 1: it ended and its record was dropped ${why}` },
+    body: {
+      error: `pop3-mock: no session 1: it ended and its record was dropped ${why}`,
+      missing: { kind: 'session', sessionId: 1 },
+    },
   });
   expect((await call('GET', '/api/sessions/1/transcript')).status).toBe(404);
   expect(((await call('GET', '/api/transcript')).body as string).split('\n')[0]).toBe(

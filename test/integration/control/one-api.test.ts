@@ -12,6 +12,7 @@ import {
 } from '../../../src';
 import { installPop3Matchers } from '../../../src/testing/jest';
 import { SessionRecord } from '../../../src/transcript/session-record';
+import { type Side, sides } from '../../helpers/api-sides';
 import { nodePop3 } from '../../helpers/clients/node-pop3';
 import { RawClient } from '../../helpers/raw-client';
 
@@ -26,37 +27,6 @@ installPop3Matchers();
 
 const FIRST = 'Subject: first\r\n\r\nhello\r\n';
 const SECOND = 'Subject: second\r\n\r\n.dot line\r\nbye\r\n';
-
-interface Side {
-  api: Pop3MockApi<Where>;
-  server: Pop3Mock;
-  close(): Promise<void>;
-}
-
-const sides: [string, (options?: Pop3MockOptions) => Promise<Side>][] = [
-  [
-    'in process',
-    async (options = {}) => {
-      const server = await startPop3Mock({ control: true, ...options });
-      return { api: server, server, close: () => server.close() };
-    },
-  ],
-  [
-    'remote',
-    async (options = {}) => {
-      const server = await startPop3Mock({ control: true, ...options });
-      const api = await connectPop3Mock({ url: server.controlUrl, token: server.controlToken });
-      return {
-        api,
-        server,
-        close: async () => {
-          await api.close();
-          await server.close();
-        },
-      };
-    },
-  ],
-];
 
 /** What each side answered, for the comparison at the end. */
 const answers = new Map<string, Record<string, unknown>>();

@@ -235,3 +235,31 @@ test('a path the API has, asked with another method: 405 naming the methods it t
   }
   expect((await call('GET', '/api/nothing-here')).status).toBe(404);
 });
+
+test('POST /api/faults with a stored rule id: 400 named by the request, as its schema refusals are, nothing stored', async () => {
+  const rule = { ...GOOD_RULE, id: 'kept-once' };
+  expect((await call('POST', '/api/faults', { rule })).status).toBe(201);
+  const before = await stored();
+  const again = await call('POST', '/api/faults', { rules: [rule] });
+  expect(again).toMatchObject({ status: 400, json: { path: 'rules[0].id' } });
+  // It named use(), a call the curl user never made.
+  expect((again.json as { error: string }).error).toMatch(
+    /^POST \/api\/faults: rules\[0\]\.id: expected an id no stored rule has/,
+  );
+  expect(await stored()).toEqual(before);
+  expect((await call('DELETE', '/api/faults/kept-once')).status).toBe(200);
+});
+
+test.each<[string, string, unknown]>([
+  ['an unknown user', `/api/users/ghost/messages`, { kind: 'user', user: 'ghost' }],
+  [
+    'a message the mailbox has not',
+    `/api/users/${USER}/messages/99/raw`,
+    { kind: 'message', user: USER, number: 99 },
+  ],
+  ['an unknown session', '/api/sessions/9999', { kind: 'session', sessionId: 9999 }],
+])('GET of %s: 404 naming what is missing', async (_, path, missing) => {
+  const { status, json } = await call('GET', path);
+  expect(status).toBe(404);
+  expect(json).toMatchObject({ error: expect.stringMatching(/^pop3-mock: /), missing });
+});

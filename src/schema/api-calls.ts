@@ -1,0 +1,134 @@
+import * as z from 'zod';
+import { EVENT_TYPES } from '../transcript/event-log';
+import { SessionRecord } from '../transcript/session-record';
+import type { Pop3Event, Pop3EventType } from '../vocabulary';
+import { checkInput, type Door } from './check';
+import { faultRules } from './fault-rule';
+import { codeMessages, codeUserOrPassword } from './options';
+import { codeOnly, int, ruleId, userName } from './primitives';
+import {
+  codeWaitForCommand,
+  exportOptions,
+  filterOptions,
+  sessionWaitOptions,
+  transcriptOptions,
+  verifyOptions,
+  waitTimeoutOptions,
+} from './queries';
+
+/*
+ * The arguments of every call of the test API (`Pop3MockApi`), checked here
+ * once. The in-process server and the remote client both check with these
+ * before they act, so a bad argument is the same `InputError`, naming the
+ * same call and path, on both sides. (The control API checks an HTTP
+ * request's parts with schemas of its own, which name the request.)
+ */
+
+const door = (call: string, at?: string): Door => ({ source: `${call}()`, ...(at ? { at } : {}) });
+
+/** Which sessions a query reads: `listSessions()`, `droppedSessions()`, `commands()`. */
+export function checkFilter(call: 'listSessions' | 'droppedSessions' | 'commands', filter: unknown) {
+  return checkInput(filterOptions, filter ?? {}, door(call));
+}
+
+/** A user name given to `removeUser()`, `mailbox()`, `deliver()` or `outcome()`. */
+export function checkUser(call: 'removeUser' | 'mailbox' | 'deliver' | 'outcome', user: unknown): string {
+  return checkInput(userName, user, door(call, 'user'));
+}
+
+export function checkAddUser(user: unknown, options: unknown) {
+  return {
+    user: checkInput(userName, user, door('addUser', 'user')),
+    options: checkInput(codeUserOrPassword, options, door('addUser', 'options')),
+  };
+}
+
+export function checkDeliver(user: unknown, messages: unknown) {
+  return {
+    user: checkUser('deliver', user),
+    messages: checkInput(codeMessages, messages, door('deliver', 'messages')),
+  };
+}
+
+/** A message number given to a mailbox's `raw()`: as `messages()` numbers them, from 1. */
+export function checkMessageNumber(number: unknown): number {
+  return checkInput(int(1), number, door('raw', 'number'));
+}
+
+export function checkRuleId(id: unknown): string {
+  return checkInput(ruleId, id, door('removeRule', 'id'));
+}
+
+/** `use()`'s rules, their shapes only: whether a stored rule has an id is the server's to say. */
+export function checkRules(rules: unknown) {
+  return checkInput(faultRules, rules, door('use', 'rules'));
+}
+
+export function checkTranscript(options: unknown) {
+  return checkInput(transcriptOptions, options ?? {}, door('transcript'));
+}
+
+export function checkExport(options: unknown) {
+  return checkInput(exportOptions, options ?? {}, door('exportTranscripts'));
+}
+
+export function checkVerify(pattern: unknown, options: unknown) {
+  return checkInput(verifyOptions, { pattern, ...spreadable('verify', options) }, door('verify'));
+}
+
+export function checkWaitForCommand(pattern: unknown, options: unknown) {
+  return checkInput(
+    codeWaitForCommand,
+    { pattern, ...spreadable('waitForCommand', options) },
+    door('waitForCommand'),
+  );
+}
+
+export function checkSessionWait(call: 'nextSession' | 'sessionEnd', options: unknown) {
+  return checkInput(sessionWaitOptions, options ?? {}, door(call));
+}
+
+const session = z.union(
+  [int(1), codeOnly<SessionRecord>((v) => v instanceof SessionRecord, 'a SessionRecord')],
+  { error: 'expected a session: a SessionRecord or its id (an integer >= 1)' },
+);
+
+/** `sessionEnd()`'s session: a record, an id, or none (the latest). */
+export function checkSessionEnd(which: unknown, options: unknown) {
+  return {
+    session: which === undefined ? undefined : checkInput(session, which, door('sessionEnd', 'session')),
+    options: checkSessionWait('sessionEnd', options),
+  };
+}
+
+const predicate = codeOnly<(event: Pop3Event) => boolean>(
+  (v) => typeof v === 'function',
+  'a function of an event that returns true for the one to wait for',
+);
+
+export function checkWaitFor(test: unknown, options: unknown) {
+  return {
+    predicate: checkInput(predicate, test, door('waitFor', 'predicate')),
+    options: checkInput(waitTimeoutOptions, options ?? {}, door('waitFor')),
+  };
+}
+
+const eventType = z.enum(['*', ...EVENT_TYPES] as [Pop3EventType | '*', ...(Pop3EventType | '*')[]], {
+  error: `expected an event type (${EVENT_TYPES.join(', ')}) or '*' for all`,
+});
+const listener = codeOnly<(event: Pop3Event) => void>((v) => typeof v === 'function', 'a function');
+
+/** `on()`: a type no event has would listen to nothing, silently. */
+export function checkOn(type: unknown, listen: unknown) {
+  return {
+    type: checkInput(eventType, type, door('on', 'type')),
+    listener: checkInput(listener, listen, door('on', 'listener')),
+  };
+}
+
+const anyOptions = z.looseObject({}).optional();
+
+/** Options given beside a pattern, as an object (or none) to spread beside it: `5` is refused, not spread to nothing. */
+function spreadable(call: string, options: unknown): object {
+  return checkInput(anyOptions, options, door(call, 'options')) ?? {};
+}
