@@ -1,7 +1,7 @@
 export { startPop3Mock } from './assembly/start-pop3-mock';
 export type { CapabilitySettings } from './capabilities/settings';
 export type { Clock, TimerHandle } from './clock';
-export { loadDialect } from './config/load-dialect';
+export { dialectFromFile, loadDialect } from './config/load-dialect';
 export type { ControlOptions } from './control/control-server';
 export {
   type ConnectOptions,
@@ -37,7 +37,6 @@ export type {
   TextState,
 } from './dialects/dialect-file';
 export type { FileTextName } from './dialects/file-placeholders';
-export { dialectFromFile } from './dialects/from-file';
 export { type BuiltRule, connection, FaultBuilder, on, withExplain } from './faults/builder';
 export type { RuleStatus } from './faults/engine';
 export { explainRule } from './faults/explain';

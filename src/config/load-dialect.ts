@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Dialect } from '../dialects/dialect';
 import type { DialectFile } from '../dialects/dialect-file';
+import { dialectOfCheckedFile } from '../dialects/from-file';
 import { fileReason, parseJsonText } from '../json-file';
 import { checkInput } from '../schema/check';
 import { dialectFile } from '../schema/dialect-file';
+import { nonEmptyString } from '../schema/primitives';
 import { ConfigError } from './config-error';
 
 /**
@@ -16,6 +19,7 @@ import { ConfigError } from './config-error';
  *   when what it holds is not a dialect file.
  */
 export function loadDialect(path: string, cwd: string = process.cwd()): DialectFile {
+  checkInput(nonEmptyString, path, { source: 'loadDialect()', at: 'path' });
   let text: string;
   try {
     text = readFileSync(resolve(cwd, path), 'utf8');
@@ -31,4 +35,13 @@ export function loadDialect(path: string, cwd: string = process.cwd()): DialectF
     );
   }
   return checkInput(dialectFile, data, { source: `dialect file ${path}` });
+}
+
+/**
+ * A {@link Dialect} from a dialect file's data: what {@link loadDialect}
+ * returns, or an object written in code. Checked first, as a file is, so a
+ * wrong field is an `InputError` naming it (`file.texts.greeting`).
+ */
+export function dialectFromFile(file: DialectFile): Dialect {
+  return dialectOfCheckedFile(checkInput(dialectFile, file, { source: 'dialectFromFile()', at: 'file' }));
 }

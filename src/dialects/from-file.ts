@@ -25,7 +25,7 @@ const verbValues = (verb: string) => ({ verb, VERB: verb.toUpperCase() });
  * functions filling their templates, its CAPA lines the dialect's CAPA list,
  * and everything it leaves out comes from the preset it extends.
  */
-export function dialectFromFile(file: DialectFile): Dialect {
+export function dialectOfCheckedFile(file: DialectFile): Dialect {
   const base = dialects[file.extends];
   const given = file.texts ?? {};
   /** The file's text for `name` filled with `values`, or `undefined` when the file has none. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { checkInput, type Door, pathText } from '../schema/check';
-import { type faultRule, faultRules } from '../schema/fault-rule';
+import { checkRulesFromCode, type faultRule } from '../schema/fault-rule';
 import { InputError } from '../schema/input-error';
 import { type BuiltRule, withExplain } from './builder';
 import { newRuleId, noteGivenRuleId } from './rule-id';
@@ -17,7 +17,7 @@ export function acceptRules(
   door: Door,
   stored: (id: string) => boolean = () => false,
 ): BuiltRule[] {
-  const accepted = withIds(checkInput(faultRules, rules, door));
+  const accepted = withIds(checkRulesFromCode(rules, door));
   refuseStoredIds(accepted, stored, door);
   return accepted;
 }

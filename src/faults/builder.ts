@@ -1,5 +1,7 @@
+import { show } from '../schema/check';
+import { InputError, type InputIssue } from '../schema/input-error';
 import type { SessionState } from '../vocabulary';
-import { explainRule } from './explain';
+import { sentenceOf } from './explain';
 import type { DelaySpec, FaultAction, FaultRule, FaultTrigger } from './rule';
 import { newRuleId } from './rule-id';
 
@@ -146,7 +148,7 @@ export class FaultBuilder {
 /** Gives a plain rule (e.g. parsed from JSON) its `explain()`. */
 export function withExplain(rule: FaultRule): BuiltRule {
   const built = { ...rule } as BuiltRule;
-  Object.defineProperty(built, 'explain', { value: () => explainRule(rule), enumerable: false });
+  Object.defineProperty(built, 'explain', { value: () => sentenceOf(rule), enumerable: false });
   return built;
 }
 
@@ -156,6 +158,7 @@ export function withExplain(rule: FaultRule): BuiltRule {
  * `on('greeting')` for the connection before the greeting.
  */
 export function on(verb: string | readonly string[], ...args: string[]): FaultBuilder {
+  checkOnArguments(verb, args);
   if (verb === 'greeting' || verb === 'connect') return new FaultBuilder({ point: 'connect' });
   const verbs = (typeof verb === 'string' ? [verb] : [...verb]).map((v) => v.toUpperCase());
   return new FaultBuilder({ point: 'command', verbs, ...(args.length > 0 ? { args } : {}) });
@@ -164,4 +167,25 @@ export function on(verb: string | readonly string[], ...args: string[]): FaultBu
 /** A rule on the connection: applies from connect on (e.g. `connection().throttle({ bytesPerSecond: 512 })`). */
 export function connection(): FaultBuilder {
   return new FaultBuilder({ point: 'connect' });
+}
+
+/**
+ * What `on()` needs to build at all: a verb or a list of them, and string
+ * arguments. The rest (a verb's letters, an argument's form) is checked by
+ * `use()` with the whole rule.
+ */
+function checkOnArguments(verb: unknown, args: readonly unknown[]): void {
+  const issues: InputIssue[] = [];
+  const verbs = typeof verb === 'string' ? [verb] : Array.isArray(verb) ? verb : undefined;
+  if (verbs === undefined || verbs.length === 0 || verbs.some((v) => typeof v !== 'string' || v === '')) {
+    issues.push({
+      path: 'verb',
+      message: `expected a verb such as "RETR", a list of verbs, "*" or "greeting", got ${show(verb)}`,
+    });
+  }
+  args.forEach((arg, i) => {
+    if (typeof arg !== 'string')
+      issues.push({ path: `args[${i}]`, message: `expected a string, got ${show(arg)}` });
+  });
+  if (issues.length > 0) throw new InputError(issues, 'on()');
 }

@@ -1,3 +1,5 @@
+import { checkInput } from '../schema/check';
+import { faultRule } from '../schema/fault-rule';
 import type { DelaySpec, FaultAction, FaultRule } from './rule';
 
 const ordinal = (n: number): string => {
@@ -5,8 +7,17 @@ const ordinal = (n: number): string => {
   return `${n}${n % 10 > 3 ? 'th' : suffix}`;
 };
 
-/** A rule in one readable sentence, e.g. `on the 2nd RETR (per server): reply "-ERR busy"`. */
+/**
+ * A rule in one readable sentence, e.g. `on the 2nd RETR (per server): reply
+ * "-ERR busy"`. The rule is checked first, as `use()` checks it: what is not
+ * a rule is an `InputError` naming where, not a sentence about nothing.
+ */
 export function explainRule(rule: FaultRule): string {
+  return sentenceOf(checkInput(faultRule, rule, { source: 'explainRule()', at: 'rule' }));
+}
+
+/** {@link explainRule} of a rule already checked (a stored rule's `explain()`). */
+export function sentenceOf(rule: Omit<FaultRule, 'id'>): string {
   const parts: string[] = [];
   const t = rule.trigger;
   const what =

@@ -3,7 +3,7 @@ import { EVENT_TYPES } from '../transcript/event-log';
 import { SessionRecord } from '../transcript/session-record';
 import type { Pop3Event, Pop3EventType } from '../vocabulary';
 import { checkInput, type Door } from './check';
-import { faultRules } from './fault-rule';
+import { checkRulesFromCode } from './fault-rule';
 import { codeMessages, codeUserOrPassword } from './options';
 import { codeOnly, int, ruleId, userName } from './primitives';
 import {
@@ -61,7 +61,7 @@ export function checkRuleId(id: unknown): string {
 
 /** `use()`'s rules, their shapes only: whether a stored rule has an id is the server's to say. */
 export function checkRules(rules: unknown) {
-  return checkInput(faultRules, rules, door('use', 'rules'));
+  return checkRulesFromCode(rules, door('use', 'rules'));
 }
 
 export function checkTranscript(options: unknown) {
@@ -131,4 +131,19 @@ const anyOptions = z.looseObject({}).optional();
 /** Options given beside a pattern, as an object (or none) to spread beside it: `5` is refused, not spread to nothing. */
 function spreadable(call: string, options: unknown): object {
   return checkInput(anyOptions, options, door(call, 'options')) ?? {};
+}
+
+const isolatedUserOptions = z.strictObject({
+  messages: codeMessages.optional(),
+  // The start of a user name: the name is `${prefix}-<12 hex digits>`.
+  prefix: userName.optional(),
+});
+const sharedServer = codeOnly<object>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as { addUser?: unknown }).addUser === 'function',
+  'the client connectPop3Mock() resolves with (or a server startPop3Mock() resolves with)',
+);
+
+export function checkIsolatedUser(server: unknown, options: unknown) {
+  checkInput(sharedServer, server, door('createIsolatedUser', 'server'));
+  return checkInput(isolatedUserOptions, options ?? {}, door('createIsolatedUser', 'options'));
 }

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { Clock } from '../clock';
 import type { Dialect } from '../dialects';
 import type { DialectFile } from '../dialects/dialect-file';
-import { dialectFromFile } from '../dialects/from-file';
+import { dialectOfCheckedFile } from '../dialects/from-file';
 import type { ComposedMessage, PathMessage, RawMessage } from '../fixtures/types';
 import type { Pop3MockOptions } from '../options';
 import type { TlsCertificateMode, TlsVersion } from '../vocabulary';
@@ -455,7 +455,7 @@ const fileDialect = z
     params: { wrongKind: true },
   })
   .pipe(dialectFile)
-  .transform((file): Dialect => dialectFromFile(file));
+  .transform((file): Dialect => dialectOfCheckedFile(file));
 const clock = codeOnly<Clock>(
   (v) =>
     typeof v === 'object' &&

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { ControlError, type RemotePop3Mock } from '../control/remote-client';
+import type { RemotePop3Mock } from '../control/remote-client';
 import { withExplain } from '../faults/builder';
 import type { FaultRule } from '../faults/rule';
 import type { MessageSource } from '../fixtures/types';
+import { checkIsolatedUser, checkRules } from '../schema/api-calls';
+import { InputError } from '../schema/input-error';
 import type { SessionRecord } from '../transcript/session-record';
 import type { Times } from '../transcript/verify';
 
@@ -74,31 +76,36 @@ export async function createIsolatedUser(
   remote: RemotePop3Mock,
   options: IsolatedUserOptions = {},
 ): Promise<IsolatedUser> {
-  const prefix = options.prefix ?? defaultPrefix();
+  const checked = checkIsolatedUser(remote, options);
+  const prefix = checked.prefix ?? defaultPrefix();
   const user = `${prefix}-${randomBytes(6).toString('hex')}`;
   const password = randomBytes(12).toString('hex');
-  await remote.addUser(user, { password, messages: options.messages ?? [] });
+  await remote.addUser(user, { password, messages: checked.messages ?? [] });
   const ruleIds = new Set<string>();
   let nextRule = 1;
 
   const removeRules = async () => {
-    for (const id of ruleIds) await ignoreNotFound(remote.removeRule(id));
+    for (const id of ruleIds) await remote.removeRule(id);
     ruleIds.clear();
   };
 
   return {
     user,
     password,
-    async use(...rules) {
-      const scoped = rules.map((rule) => {
-        if (rule.trigger.point === 'connect' || rule.connection !== undefined) {
-          throw new Error(
-            `pop3-mock: rule ${rule.id} acts on connections, before any login, so it cannot be limited to user ${user}; ` +
-              'use a server of its own (startPop3Mock) for connection faults',
-          );
-        }
-        return withExplain({ ...rule, id: `${user}-rule-${nextRule++}`, user });
-      });
+    async use(...given) {
+      const rules = checkRules(given);
+      const unscopable = rules.flatMap((rule, i) =>
+        rule.trigger.point === 'connect' || rule.connection !== undefined
+          ? [
+              {
+                path: `rules[${i}]`,
+                message: `expected a rule on commands: this one acts on connections, before any login, so it cannot be limited to user ${user}; use a server of its own (startPop3Mock) for connection faults`,
+              },
+            ]
+          : [],
+      );
+      if (unscopable.length > 0) throw new InputError(unscopable, 'use()');
+      const scoped = rules.map((rule) => withExplain({ ...rule, id: `${user}-rule-${nextRule++}`, user }));
       await remote.use(...scoped);
       for (const rule of scoped) ruleIds.add(rule.id);
     },
@@ -120,7 +127,7 @@ export async function createIsolatedUser(
     },
     async remove() {
       await removeRules();
-      await ignoreNotFound(remote.removeUser(user));
+      await remote.removeUser(user);
     },
   };
 }
@@ -128,12 +135,4 @@ export async function createIsolatedUser(
 function defaultPrefix(): string {
   const worker = process.env.JEST_WORKER_ID ?? process.env.VITEST_POOL_ID;
   return worker === undefined ? `p${process.pid}` : `w${worker}`;
-}
-
-async function ignoreNotFound(call: Promise<unknown>): Promise<void> {
-  try {
-    await call;
-  } catch (error) {
-    if (!(error instanceof ControlError && error.status === 404)) throw error;
-  }
 }
