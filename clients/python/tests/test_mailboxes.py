@@ -60,6 +60,24 @@ def test_put_and_remove_a_user(pop3):
     assert caught.value.status == 404
 
 
+def test_a_404_names_what_the_server_does_not_hold(pop3):
+    calls = [
+        (lambda: pop3.messages('bob'), {'kind': 'user', 'user': 'bob'}),
+        (lambda: pop3.raw_message('alice', 9), {'kind': 'message', 'user': 'alice', 'number': 9}),
+        (lambda: pop3.session(9), {'kind': 'session', 'sessionId': 9}),
+        (lambda: pop3.session_end(9, timeout_ms=100), {'kind': 'session', 'sessionId': 9}),
+    ]
+    for call, missing in calls:
+        with pytest.raises(NotFoundError) as caught:
+            call()
+        assert (caught.value.status, caught.value.missing) == (404, missing)
+    # An unknown rule's 404 names no user, message or session; remove_fault() answers it
+    # with False, so the request is made on the client's own transport.
+    with pytest.raises(NotFoundError) as caught:
+        pop3._http.call('DELETE', '/api/faults/no-such-rule')
+    assert (caught.value.status, caught.value.missing) == (404, None)
+
+
 def test_stls_against_the_generated_ca(pop3):
     client = poplib.POP3(pop3.host, pop3.port, timeout=10)
     try:

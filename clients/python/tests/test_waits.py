@@ -1,11 +1,13 @@
 """Waits: started before the client connects, answered when it acts; a wait
-that runs out is a WaitTimeoutError, however short the request timeout."""
+that runs out is a WaitTimeoutError, however short the request timeout, and
+one the server's close cuts short a WaitCancelledError; both say what they saw."""
+import poplib
 import time
 
 import pytest
 from pop3_client import fetch_all
 
-from pop3_mock import ControlClient, WaitTimeoutError
+from pop3_mock import ControlClient, Pop3Mock, WaitCancelledError, WaitTimeoutError
 
 def test_waits_started_before_the_client_connects(pop3):
     next_session = pop3.start_next_session(timeout_ms=5000)
@@ -43,3 +45,32 @@ def test_the_read_timeout_follows_the_wait_not_the_client(pop3):
     with pytest.raises(WaitTimeoutError, match='a new session'):
         impatient.next_session(timeout_ms=600)
     assert time.monotonic() - started >= 0.6
+
+
+def test_a_wait_that_runs_out_is_not_cancelled_and_saw_nothing(pop3):
+    with pytest.raises(WaitTimeoutError) as caught:
+        pop3.next_session(timeout_ms=100)
+    assert not isinstance(caught.value, WaitCancelledError)
+    assert caught.value.seen == []
+    assert 'saw meanwhile:\n  nothing' in str(caught.value)
+
+
+def test_a_wait_the_server_closes_is_cancelled_and_says_what_it_saw():
+    # A server of its own: closing the shared one would end the run's other tests.
+    server = Pop3Mock(users=['alice:secret'])
+    client = poplib.POP3(server.host, server.port, timeout=10)
+    try:
+        client.user('alice')
+        client.pass_('secret')
+        pending = server.start_wait_for_command('DELE *', timeout_ms=60000)
+        client.noop()
+        assert server.close() == 0
+        with pytest.raises(WaitCancelledError) as caught:
+            pending.result()
+    finally:
+        client.close()
+        server.close()
+    assert isinstance(caught.value, WaitTimeoutError) and caught.value.status == 408
+    assert 'the server was closed while waiting' in str(caught.value)
+    # The lines after the NOOP's (the session's end) follow the server's close.
+    assert caught.value.seen[:2] == ['#1 C: NOOP', '#1 S: +OK']

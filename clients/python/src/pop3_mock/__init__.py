@@ -18,6 +18,7 @@ from .errors import (
     Pop3MockError,
     StartError,
     VerificationError,
+    WaitCancelledError,
     WaitTimeoutError,
 )
 from .event_stream import EVENT_TYPES, EventStream
@@ -80,6 +81,7 @@ __all__ = [
     'UserMessages',
     'UserSummary',
     'VerificationError',
+    'WaitCancelledError',
     'WaitTimeoutError',
     'cli_arguments',
     'resolve_command',

@@ -45,8 +45,9 @@ class ControlClient:
     """Calls the control API at `control_url` with its bearer token.
 
     Every call raises an ApiError subclass when the server refuses it:
-    InputError (400, with `path` and `issues`), NotFoundError (404),
-    WaitTimeoutError (408), VerificationError (422 from verify).
+    InputError (400, with `path` and `issues`), NotFoundError (404, with
+    `missing`), WaitTimeoutError (408, with `seen`; WaitCancelledError when the
+    server was closed meanwhile), VerificationError (422 from verify).
     `request_timeout` (seconds) bounds every call but the waits, whose limit
     follows their own `timeout_ms`, and the reads of an event stream, which
     follow its `timeout`.

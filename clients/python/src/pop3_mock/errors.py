@@ -55,12 +55,47 @@ class FixtureError(InputError):
 
 
 class NotFoundError(ApiError):
-    """404: no such user, message, rule or session."""
+    """404: no such user, message, rule or session; `missing` says which."""
+
+    def __init__(
+        self,
+        message: str,
+        status: int,
+        where: str,
+        path: Optional[str] = None,
+        issues: Optional[List[Dict[str, str]]] = None,
+        body: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        super().__init__(message, status, where, path, issues, body)
+        missing = self.body.get('missing')
+        #: What the server does not hold, as it sent it: {"kind": "user", "user"},
+        #: {"kind": "message", "user", "number"} or {"kind": "session", "sessionId"};
+        #: None when the 404 named none (an unknown fault rule).
+        self.missing: Optional[Dict[str, Any]] = dict(missing) if isinstance(missing, dict) else None
 
 
 class WaitTimeoutError(ApiError):
     """408: nothing matching arrived within the wait's `timeout_ms`; from an
     EventStream, no event within its timeout (counted by the client, status 408 all the same)."""
+
+    def __init__(
+        self,
+        message: str,
+        status: int,
+        where: str,
+        path: Optional[str] = None,
+        issues: Optional[List[Dict[str, str]]] = None,
+        body: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        super().__init__(message, status, where, path, issues, body)
+        #: The transcript lines the wait saw meanwhile ("#1 C: NOOP"), secrets masked;
+        #: empty when it saw nothing, and from an EventStream.
+        self.seen: List[str] = [str(line) for line in self.body.get('seen') or []]
+
+
+class WaitCancelledError(WaitTimeoutError):
+    """408 with `cancelled`: the server was closed while the wait ran, so it
+    ended before its `timeout_ms`. A WaitTimeoutError too, as in TypeScript."""
 
 
 class VerificationError(ApiError):
@@ -93,5 +128,7 @@ def error_from_answer(status: int, where: str, body: Mapping[str, Any]) -> ApiEr
         return VerificationError(message, status, where, body)
     if status == 400 and isinstance(body.get('problem'), str):
         return FixtureError(message, status, where, body)
+    if status == 408 and body.get('cancelled') is True:
+        return WaitCancelledError(message, status, where, body=body)
     kind = _BY_STATUS.get(status, ApiError)
     return kind(message, status, where, path=body.get('path'), issues=body.get('issues'), body=body)
