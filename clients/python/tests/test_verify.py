@@ -43,6 +43,20 @@ def test_sessions_commands_and_transcript(fetched):
     assert 'C: PASS secret' in fetched.transcript(secrets=True)
 
 
+def test_sessions_and_session_waits_show_passwords_only_with_secrets(fetched):
+    [session] = fetched.sessions()
+    before = session.id - 1
+    masked = ['USER alice', 'PASS ******']
+    real = ['USER alice', 'PASS secret']
+    assert session.commands[:2] == masked
+    assert fetched.next_session(since=before).commands[:2] == masked
+    assert fetched.sessions(secrets=True)[0].commands[:2] == real
+    assert fetched.export_transcripts(user='alice', secrets=True).sessions[0].commands[:2] == real
+    assert fetched.next_session(since=before, secrets=True).commands[:2] == real
+    assert fetched.session_end(session.id, secrets=True).commands[:2] == real
+    assert fetched.start_session_end(since=before, secrets=True).result().commands[:2] == real
+
+
 def test_a_session_transcript_of_an_unknown_id_is_not_found(pop3):
     with pytest.raises(NotFoundError, match='no session 9'):
         pop3.session_transcript(9)

@@ -145,13 +145,19 @@ class ControlClient:
 
     # Transcripts --------------------------------------------------------------
 
-    def sessions(self, user: Optional[str] = None, session_id: Optional[int] = None) -> List[Session]:
-        """Sessions kept, oldest first (`export_transcripts` says which were dropped)."""
-        return self.export_transcripts(user, session_id).sessions
+    def sessions(
+        self, user: Optional[str] = None, session_id: Optional[int] = None, secrets: Optional[bool] = None
+    ) -> List[Session]:
+        """Sessions kept, oldest first (`export_transcripts` says which were dropped);
+        passwords masked unless `secrets`."""
+        return self.export_transcripts(user, session_id, secrets).sessions
 
-    def export_transcripts(self, user: Optional[str] = None, session_id: Optional[int] = None) -> TranscriptExport:
-        """Sessions kept, oldest first, and in `dropped` those the query selects that keepSessions dropped."""
-        query = {'user': user, 'sessionId': session_id}
+    def export_transcripts(
+        self, user: Optional[str] = None, session_id: Optional[int] = None, secrets: Optional[bool] = None
+    ) -> TranscriptExport:
+        """Sessions kept, oldest first, and in `dropped` those the query selects that keepSessions dropped;
+        passwords masked unless `secrets`."""
+        query = {'user': user, 'sessionId': session_id, 'secrets': secrets}
         return decode(TranscriptExport, self._http.call_json('GET', '/api/sessions', query=query))
 
     def dropped_sessions(
@@ -209,19 +215,25 @@ class ControlClient:
     # Waits --------------------------------------------------------------------
 
     def start_next_session(
-        self, timeout_ms: Optional[int] = None, since: Optional[int] = None
+        self, timeout_ms: Optional[int] = None, since: Optional[int] = None, secrets: Optional[bool] = None
     ) -> 'PendingWait[Session]':
-        """Sends the wait for the next session to connect; `result()` returns it.
-        With `since` (a session id), the first session with a greater id: now, if it has begun."""
-        return self._wait('/api/wait/next-session', without_none(timeoutMs=timeout_ms, since=since), Session)
+        """Sends the wait for the next session to connect; `result()` returns it (passwords
+        masked unless `secrets`). With `since` (a session id), the first session with a
+        greater id: now, if it has begun."""
+        body = without_none(timeoutMs=timeout_ms, since=since)
+        return self._wait('/api/wait/next-session', body, Session, secrets)
 
     def start_session_end(
-        self, session_id: Optional[int] = None, timeout_ms: Optional[int] = None, since: Optional[int] = None
+        self,
+        session_id: Optional[int] = None,
+        timeout_ms: Optional[int] = None,
+        since: Optional[int] = None,
+        secrets: Optional[bool] = None,
     ) -> 'PendingWait[Session]':
         """Sends the wait for a session (default: the latest, or the next; with `since`,
-        the first after that id) to end."""
+        the first after that id) to end; passwords masked unless `secrets`."""
         body = without_none(sessionId=session_id, timeoutMs=timeout_ms, since=since)
-        return self._wait('/api/wait/session-end', body, Session)
+        return self._wait('/api/wait/session-end', body, Session, secrets)
 
     def start_wait_for_command(
         self,
@@ -241,13 +253,19 @@ class ControlClient:
         )
         return self._wait('/api/wait/command', body, LocatedCommand)
 
-    def next_session(self, timeout_ms: Optional[int] = None, since: Optional[int] = None) -> Session:
-        return self.start_next_session(timeout_ms, since).result()
+    def next_session(
+        self, timeout_ms: Optional[int] = None, since: Optional[int] = None, secrets: Optional[bool] = None
+    ) -> Session:
+        return self.start_next_session(timeout_ms, since, secrets).result()
 
     def session_end(
-        self, session_id: Optional[int] = None, timeout_ms: Optional[int] = None, since: Optional[int] = None
+        self,
+        session_id: Optional[int] = None,
+        timeout_ms: Optional[int] = None,
+        since: Optional[int] = None,
+        secrets: Optional[bool] = None,
     ) -> Session:
-        return self.start_session_end(session_id, timeout_ms, since).result()
+        return self.start_session_end(session_id, timeout_ms, since, secrets).result()
 
     def wait_for_command(
         self,
@@ -271,10 +289,13 @@ class ControlClient:
 
     # --------------------------------------------------------------------------
 
-    def _wait(self, path: str, body: Mapping[str, Any], kind: Any) -> 'PendingWait[Any]':
+    def _wait(
+        self, path: str, body: Mapping[str, Any], kind: Any, secrets: Optional[bool] = None
+    ) -> 'PendingWait[Any]':
         # No fixed client timeout: the server answers 408 when timeout_ms runs out, so read a little longer.
         read_timeout = body.get('timeoutMs', DEFAULT_WAIT_MS) / 1000 + WAIT_MARGIN_S
-        pending = self._http.send('POST', path, json_body=body, read_timeout=read_timeout)
+        query = {'secrets': secrets}
+        pending = self._http.send('POST', path, json_body=body, query=query, read_timeout=read_timeout)
         # The server registers a wait a few event-loop turns after its bytes arrive, and a client
         # connecting meanwhile would be missed (seen with next-session). A request answered after
         # the wait was sent gives the server those turns before the caller connects anyone.

@@ -130,7 +130,7 @@ class Session:
     deleted: List[MessageRef]
     #: How the client refused TLS ({"mode", "stage", "cause", ...}); None if it did not.
     tls_refusal: Optional[Dict[str, Any]]
-    #: Session events as JSON ({"type", "sessionId", "at", ...}), secrets masked.
+    #: Session events as JSON ({"type", "sessionId", "at", ...}), secrets masked unless asked with `secrets`.
     events: List[Dict[str, Any]]
     errors: List[Dict[str, Any]]
     transcript: List[str]
