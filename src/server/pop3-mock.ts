@@ -461,7 +461,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   verify(pattern: CommandPattern, options?: VerifyOptions): number {
     const checked = checkVerify(pattern, options);
     const { pattern: _, ...filter } = checked;
-    return this.transcripts.verify(checked.pattern, filter);
+    return this.transcripts.verify(checked.pattern, filter, this.users());
   }
 
   /** The sessions as `C:`/`S:` text; secrets masked unless `{ secrets: true }`; `{ stable: true }` for snapshots. */

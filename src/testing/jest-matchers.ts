@@ -96,7 +96,7 @@ function toHaveReceivedCommand(
   const args = checkArguments(name, isNot, receivedCommandArguments, { pattern, options: givenOptions });
   if ('failed' in args) return args.failed;
   const { options } = args.value;
-  const result = checkReceived(s.records, pattern, options, s.dropped(options), isNot);
+  const result = checkReceived(s.records, pattern, options, s.dropped(options), isNot, s.users);
   return { pass: result.pass, message: () => `${hint(name, 'pattern')}${result.message}` };
 }
 
@@ -114,7 +114,9 @@ function toHaveReceivedCommands(
   if ('failed' in args) return args.failed;
   const { options } = args.value;
   const dropped = s.dropped(options);
-  const result = checkSequence(s.records, patterns, options, dropped);
+  const result = checkSequence(s.records, patterns, options, dropped, s.users);
+  // A filter that can match no session: no judgement, so both forms fail.
+  if (result.unjudged) return { pass: isNot, message: () => `${hint(name, 'patterns')}${result.message}` };
   // Found in the kept sessions holds for all of them; not found may be in a dropped one.
   if (dropped && !result.pass && isNot) {
     const claim = `the commands ${patterns.map(describePattern).join(', ')} were not received in this order`;

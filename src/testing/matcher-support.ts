@@ -23,6 +23,8 @@ export type Sessions =
       what: string;
       /** From a server: its dropped sessions (`keepSessions`) a filter selects. */
       dropped: (filter: SessionFilter) => DroppedSessions | undefined;
+      /** From a server: its users now, so a filter naming a user it never had is told apart (records alone cannot tell). */
+      users?: readonly string[];
     }
   | { error: string };
 
@@ -53,7 +55,7 @@ export function sessionsOf(received: unknown): Sessions {
     return { records: [...received], what: 'the sessions', dropped: noneDropped };
   }
   if (typeof received === 'object' && received !== null && 'sessions' in received) {
-    const server = received as { sessions: unknown; droppedSessions?: unknown };
+    const server = received as { sessions: unknown; droppedSessions?: unknown; users?: unknown };
     const sessions = server.sessions;
     const droppedSessions = server.droppedSessions;
     const dropped =
@@ -64,8 +66,10 @@ export function sessionsOf(received: unknown): Sessions {
               ...(sessionId === undefined ? {} : { sessionId }),
             }) as DroppedSessions | undefined
         : noneDropped;
+    const listed = typeof server.users === 'function' ? (server.users.call(received) as unknown) : undefined;
+    const users = Array.isArray(listed) && listed.every((u) => typeof u === 'string') ? listed : undefined;
     if (Array.isArray(sessions) && sessions.every(isRecord))
-      return { records: [...sessions], what: 'the server', dropped };
+      return { records: [...sessions], what: 'the server', dropped, ...(users ? { users } : {}) };
   }
   const shown = received === null ? 'null' : Array.isArray(received) ? 'an array' : typeof received;
   return { error: `expected a Pop3Mock, a SessionRecord or an array of records, received ${shown}` };

@@ -37,3 +37,28 @@ export function listSessions(
     .map((r) => `${r.id} (${r.user === undefined ? 'not logged in' : printable(r.user)})`)
     .join(', ');
 }
+
+/**
+ * Why `filter` selects no session and never could: it names a user the
+ * server has not, and no session (kept or dropped) logged in as; or a
+ * session that never began. A verdict over it would hold vacuously (a
+ * misspelt user in a `times: 0` check passes), so the check says it cannot
+ * tell. Undefined when the filter selects a session, when dropped sessions
+ * match it, or without the server's `users` (records alone cannot tell).
+ */
+export function unmatchableFilter(
+  records: readonly { readonly id: number; readonly user: string | undefined }[],
+  filter: SessionFilter,
+  users: readonly string[] | undefined,
+  droppedMatch: boolean,
+): string | undefined {
+  if (users === undefined || droppedMatch || filterSessions(records, filter).length > 0) return undefined;
+  const { user, sessionId } = filter;
+  if (user !== undefined && !users.includes(user) && !records.some((r) => r.user === user)) {
+    const known = users.length === 0 ? 'none' : users.map(printable).join(', ');
+    return `no user ${JSON.stringify(user)} (users: ${known}), and no session logged in as it`;
+  }
+  if (sessionId !== undefined && !records.some((r) => r.id === sessionId))
+    return `no session ${sessionId} (sessions: ${listSessions(records)})`;
+  return undefined;
+}

@@ -231,9 +231,11 @@ export class TranscriptApi {
   /**
    * Throws a `VerificationError` unless the command was received (at least
    * once, or `times`); the message lists the closest commands seen.
+   * `users`: the server's users, so a filter naming one it never had is
+   * refused, not judged (a misspelt user would pass `times: 0`).
    */
-  verify(pattern: CommandPattern, options: VerifyOptions = {}): number {
-    return verifyReceived(this.recorder.sessions, pattern, options, this.dropped(options));
+  verify(pattern: CommandPattern, options: VerifyOptions = {}, users?: readonly string[]): number {
+    return verifyReceived(this.recorder.sessions, pattern, options, this.dropped(options), users);
   }
 
   /**

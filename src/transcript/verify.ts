@@ -6,7 +6,7 @@ import {
   locateCommands,
   matchesCommand,
 } from './pattern';
-import { describeFilter, filterSessions, listSessions, type SessionFilter } from './query';
+import { describeFilter, filterSessions, listSessions, type SessionFilter, unmatchableFilter } from './query';
 import { renderSession, type SessionView } from './render';
 import { type DroppedSessions, describeDropped } from './retention';
 
@@ -50,6 +50,9 @@ const MAX_LISTED = 10;
  * (`times: n`, `atMost`), or with `negated` (jest's `.not`) a count below
  * the lower bound. `pass` is then `negated`, so that both forms fail, and
  * the message says why. Any other failure notes that they were not counted.
+ * `users`: the server's users, when the records are a server's: a filter
+ * naming a user or session it never had gives no judgement either, in both
+ * forms (see {@link unmatchableFilter}).
  */
 export function checkReceived(
   records: readonly SessionView[],
@@ -57,14 +60,20 @@ export function checkReceived(
   options: VerifyOptions = {},
   dropped?: DroppedSessions,
   negated = false,
+  users?: readonly string[],
 ): CheckResult & { count: number; matches: LocatedCommand[]; nearMisses: string[] } {
   const sessions = filterSessions(records, options);
+  const what = `the command ${describePattern(pattern)}`;
+  const times = describeTimes(options.times);
+  const unmatchable = unmatchableFilter(records, options, users, dropped !== undefined);
+  if (unmatchable !== undefined) {
+    const message = `pop3-mock: cannot tell whether ${what} was ${negated ? 'not ' : ''}received ${times}: ${unmatchable}, so no session can match ${describeFilter(options)}.`;
+    return { pass: negated, message, count: 0, matches: [], nearMisses: [] };
+  }
   const commands = sessions.flatMap((s) => locateCommands(s));
   const matches = commands.filter((c) => matchesCommand(pattern, c));
   const count = matches.length;
   const within = withinTimes(count, options.times);
-  const what = `the command ${describePattern(pattern)}`;
-  const times = describeTimes(options.times);
   const lines: string[] = [];
   let misses: string[] = [];
   // Dropped sessions can only add to the count: a count over the upper bound stays over it.
@@ -125,8 +134,9 @@ export function verifyReceived(
   pattern: CommandPattern,
   options: VerifyOptions = {},
   dropped?: DroppedSessions,
+  users?: readonly string[],
 ): number {
-  const result = checkReceived(records, pattern, options, dropped);
+  const result = checkReceived(records, pattern, options, dropped, false, users);
   if (!result.pass) throw new VerificationError(result.message, result.count, result.nearMisses);
   return result.count;
 }
@@ -141,8 +151,20 @@ export function checkSequence(
   patterns: readonly CommandPattern[],
   filter: SessionFilter = {},
   dropped?: DroppedSessions,
-): CheckResult & { matches: LocatedCommand[] } {
+  users?: readonly string[],
+): CheckResult & { matches: LocatedCommand[]; unjudged?: true } {
   const sessions = filterSessions(records, filter);
+  const unmatchable = unmatchableFilter(records, filter, users, dropped !== undefined);
+  if (unmatchable !== undefined) {
+    const claim = `the commands ${patterns.map(describePattern).join(', ')} were received in this order`;
+    // Both forms fail: `pass` false here, and the matcher's `.not` is told the same (see jest-matchers.ts).
+    return {
+      pass: false,
+      unjudged: true,
+      message: `pop3-mock: cannot tell whether ${claim}: ${unmatchable}, so no session can match ${describeFilter(filter)}.`,
+      matches: [],
+    };
+  }
   const commands = sessions.flatMap((s) => locateCommands(s));
   const found: LocatedCommand[] = [];
   let cursor = 0;

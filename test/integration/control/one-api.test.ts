@@ -1,15 +1,4 @@
-import {
-  connectPop3Mock,
-  InputError,
-  on,
-  type Pop3Mock,
-  type Pop3MockApi,
-  type Pop3MockOptions,
-  startPop3Mock,
-  UserLoggedInError,
-  VerificationError,
-  type Where,
-} from '../../../src';
+import { InputError, on, UserLoggedInError, VerificationError } from '../../../src';
 import { installPop3Matchers } from '../../../src/testing/jest';
 import { SessionRecord } from '../../../src/transcript/session-record';
 import { type Side, sides } from '../../helpers/api-sides';

@@ -82,7 +82,17 @@ test('times: 0 fails when the command came, and names where', () => {
   expect(error.message).toContain('  session 1 #5 in TRANSACTION: DELE 3  -> +OK message 3 deleted');
 });
 
-test('a user who never logged in: the sessions there are', () => {
+test('a user the server never had: no verdict, and the users there are', () => {
   const error = verificationError(() => pop3.verify('STAT', { user: 'carol' }));
-  expect(error.message).toContain('No session matches user "carol"; sessions seen: 1 (alice), 2 (bob).');
+  expect(error.message).toContain('no user "carol" (users: alice, bob), and no session logged in as it');
+});
+
+test('a user who never logged in: the sessions there are', async () => {
+  await pop3.addUser('carol', 'c');
+  try {
+    const error = verificationError(() => pop3.verify('STAT', { user: 'carol' }));
+    expect(error.message).toContain('No session matches user "carol"; sessions seen: 1 (alice), 2 (bob).');
+  } finally {
+    pop3.removeUser('carol');
+  }
 });
