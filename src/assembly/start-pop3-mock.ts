@@ -2,6 +2,7 @@ import { systemClock } from '../clock';
 import type { ControlServer } from '../control/control-server';
 import type { Pop3MockOptions } from '../options';
 import { checkInput } from '../schema/check';
+import { OPTIONS_SOURCE } from '../schema/input-error';
 import { pop3MockOptionsFor } from '../schema/options';
 import { rememberingCheck } from '../schema/remembered-check';
 import { Pop3Mock } from '../server/pop3-mock';
@@ -20,8 +21,7 @@ const controlServers = new WeakMap<Pop3Mock, ControlServer>();
  * presets, which a program may change between starts.
  */
 const checkOptions = rememberingCheck(
-  (options) =>
-    checkInput(pop3MockOptionsFor(options), options, { source: 'pop3-mock options', noun: 'option' }),
+  (options) => checkInput(pop3MockOptionsFor(options), options, { source: OPTIONS_SOURCE, noun: 'option' }),
   (checked) => typeof checked.dialect !== 'object',
 );
 

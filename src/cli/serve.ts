@@ -1,7 +1,9 @@
 import { loadConfig } from '../config/load-config';
 import { FixtureError } from '../fixtures/types';
 import { pathText } from '../schema/check';
+import { InputError, OPTIONS_SOURCE } from '../schema/input-error';
 import { buildStartPlan } from './build-options';
+import { placeOptionIssues } from './option-place';
 import { checkCliArgs } from './parse-args';
 import type { ReadArgs } from './read-args';
 import { type CliIo, run } from './run';
@@ -17,6 +19,8 @@ export async function serve(read: ReadArgs, io: CliIo, cwd: string): Promise<num
   try {
     return await run(buildStartPlan(args, config, cwd), io);
   } catch (error) {
+    if (error instanceof InputError && error.source === OPTIONS_SOURCE)
+      throw placeOptionIssues(error, args.options, config);
     throw error instanceof FixtureError ? cliPlace(error, args.users, config?.displayPath) : error;
   }
 }

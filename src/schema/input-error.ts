@@ -1,3 +1,6 @@
+/** The source `startPop3Mock()`'s refusals of its options name (the CLI names its flags instead). */
+export const OPTIONS_SOURCE = 'pop3-mock options';
+
 /** One thing wrong with a user's input: where, and what was expected there. */
 export interface InputIssue {
   /** Where in the input, e.g. `faults[0].action.bytes` (empty for the input itself). */

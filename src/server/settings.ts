@@ -4,7 +4,7 @@ import { dialects } from '../dialects';
 import type { Dialect } from '../dialects/dialect';
 import { rfcDialect } from '../dialects/rfc';
 import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
-import { InputError } from '../schema/input-error';
+import { InputError, OPTIONS_SOURCE } from '../schema/input-error';
 import type { CheckedOptions } from '../schema/options';
 import type { SessionHost } from '../session/session-host';
 import { unservedTlsIssues } from './unserved-tls';
@@ -50,7 +50,7 @@ export function serverSettings(options: CheckedOptions): ServerSettings {
   // server's CAPA) says; `capabilities.stls: true` with it is refused at the door.
   if (options.tls === false) capabilities.stls = false;
   const unserved = unservedTlsIssues(options, capabilities.stls, dialect);
-  if (unserved.length > 0) throw new InputError(unserved, 'pop3-mock options');
+  if (unserved.length > 0) throw new InputError(unserved, OPTIONS_SOURCE);
   return {
     dialect,
     clock,

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { InputError, type Pop3MockOptions, startPop3Mock } from '../../../src';
 import { bundleSource, type SourceBundle } from '../../helpers/bundle-src';
@@ -104,34 +104,76 @@ test('the same settings where something serves TLS start, and the POP3S port pre
   }
 });
 
-describe('the CLI', () => {
+describe('the CLI names each setting where it was written', () => {
   let bundle: SourceBundle;
   beforeAll(async () => {
     bundle = await bundleSource('cli.ts', 'cli.js');
   });
   afterAll(() => rmSync(bundle.dir, { recursive: true, force: true }));
 
-  test('--dialect rfc1939-minimal --tls-certificate expired: exit 4 naming tls.certificate, never ready', async () => {
-    const child = spawn(
-      process.execPath,
-      [bundle.file, '--dialect', 'rfc1939-minimal', '--tls-certificate', 'expired', '--user', 'alice:pw'],
-      { cwd: resolve(__dirname, '../../..'), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+  const CERTIFICATE = `"expired" is set, but nothing serves TLS: STLS is off (the "rfc1939-minimal" dialect offers none) ${NO_PORT} or SMTP intake`;
+  const REQUIRE_TLS = `true, but nothing serves TLS: STLS is off (the "rfc1939-minimal" dialect offers none) ${NO_PORT}: every login would be refused`;
+
+  /** Runs the real CLI to its end; a ready line means it started, and it is stopped so the assertions say so. */
+  async function refused(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [bundle.file, ...args, '--user', 'alice:pw'], {
+      cwd: resolve(__dirname, '../../..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (s: string) => {
       stderr += s;
     });
     const exited = new Promise<number | null>((done) => child.on('close', done));
-    // A ready line means it started: stop it, and the assertions below say so.
     child.stdout.setEncoding('utf8').on('data', (s: string) => {
       stdout += s;
       if (stdout.includes('\n')) child.kill('SIGTERM');
     });
-    expect({ code: await exited, stdout, stderr: stderr.trim() }).toEqual({
+    return { code: await exited, stdout, stderr: stderr.trim() };
+  }
+
+  /** A config file in the bundle's private folder, named as the CLI is given it. */
+  function config(name: string, content: object): string {
+    const file = join(bundle.dir, name);
+    writeFileSync(file, JSON.stringify(content));
+    return file;
+  }
+
+  test('--tls-certificate and --require-tls: exit 4 naming the flags, not tls.certificate and requireTls; never ready', async () => {
+    const args = ['--dialect', 'rfc1939-minimal', '--tls-certificate', 'expired'];
+    const [certificate, both] = await Promise.all([refused(args), refused([...args, '--require-tls'])]);
+    expect(certificate).toEqual({
       code: 4,
       stdout: '',
-      stderr: `pop3-mock: ${SOURCE}: tls.certificate: "expired" is set, but nothing serves TLS: STLS is off (the "rfc1939-minimal" dialect offers none) ${NO_PORT} or SMTP intake`,
+      stderr: `pop3-mock: --tls-certificate: ${CERTIFICATE}`,
+    });
+    expect(both).toEqual({
+      code: 4,
+      stdout: '',
+      stderr: `pop3-mock: --tls-certificate: ${CERTIFICATE}; --require-tls: ${REQUIRE_TLS}`,
+    });
+  });
+
+  test('the same settings in a config file: exit 4 naming the file and its keys; a flag over the file is named as the flag', async () => {
+    const file = config('unserved.json', {
+      dialect: 'rfc1939-minimal',
+      tls: { certificate: 'expired' },
+      requireTls: true,
+    });
+    const [fromFile, flagOverFile] = await Promise.all([
+      refused(['--config', file]),
+      refused(['--config', file, '--tls-certificate', 'expired']),
+    ]);
+    expect(fromFile).toEqual({
+      code: 4,
+      stdout: '',
+      stderr: `pop3-mock: config ${file}: tls.certificate: ${CERTIFICATE}; requireTls: ${REQUIRE_TLS}`,
+    });
+    expect(flagOverFile).toEqual({
+      code: 4,
+      stdout: '',
+      stderr: `pop3-mock: --tls-certificate: ${CERTIFICATE}; config ${file}: requireTls: ${REQUIRE_TLS}`,
     });
   });
 });

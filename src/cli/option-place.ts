@@ -1,0 +1,64 @@
+import type { CliConfig } from '../config/load-config';
+import { ExitCode } from '../exit-codes';
+import { describeIssue, type InputError, type InputIssue } from '../schema/input-error';
+import { CliError } from './errors';
+import type { FlagOptions } from './flag-values';
+import { OPTION_FLAGS } from './option-flags';
+
+/** Where the command line gave an option: what to name it by, as the other CLI refusals do. */
+interface Place {
+  /** `--tls-certificate`, `config pop3.json`, or the options door when neither gave it. */
+  readonly source: string;
+  readonly path: string;
+}
+
+/**
+ * A refusal of `startPop3Mock()`'s options (such as TLS settings nothing
+ * serves) named where the user wrote each setting: the flag that set it
+ * (`--tls-certificate: ...`), else the config file and its key
+ * (`config pop3.json: tls.certificate: ...`), not the options path the CLI
+ * built (`pop3-mock options: tls.certificate: ...`). Flags win over the
+ * config, so a setting both give is the flag's.
+ */
+export function placeOptionIssues(
+  error: InputError,
+  flags: FlagOptions,
+  config: CliConfig | undefined,
+): CliError {
+  const placed = error.issues.map((issue) => ({
+    place: placeOf(issue.path, flags, config) ?? { source: error.source, path: issue.path },
+    message: issue.message,
+  }));
+  // Adjacent issues of one source share it, as in an InputError's message.
+  const parts: { source: string; issues: InputIssue[] }[] = [];
+  for (const { place, message } of placed) {
+    const last = parts.at(-1);
+    const issue = { path: place.path, message };
+    if (last?.source === place.source) last.issues.push(issue);
+    else parts.push({ source: place.source, issues: [issue] });
+  }
+  const text = parts.map((p) => `${p.source}: ${p.issues.map(describeIssue).join('; ')}`).join('; ');
+  return new CliError(text, ExitCode.badInput);
+}
+
+function placeOf(path: string, flags: FlagOptions, config: CliConfig | undefined): Place | undefined {
+  const flag = OPTION_FLAGS.find((f) => (f.optionPath ?? f.key) === path);
+  // The config key holding the option: a flag's (`controlPort` for `control.port`), else the same path.
+  const configPath =
+    flag === undefined ? path : [flag.key, ...(flag.within === undefined ? [] : [flag.within])].join('.');
+  if (flag !== undefined && valueAt(flags, configPath) !== undefined)
+    return { source: `--${flag.flag}`, path: '' };
+  if (config !== undefined && valueAt(config.options, configPath) !== undefined)
+    return { source: `config ${config.displayPath}`, path: configPath };
+  return undefined;
+}
+
+/** The value at a dotted path of plain keys (`tls.certificate`), if there is one. */
+function valueAt(object: object, path: string): unknown {
+  let value: unknown = object;
+  for (const key of path.split('.')) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
