@@ -9,7 +9,10 @@ export const ExitCode = {
   ok: 0,
   /** Anything unexpected: a bug, or the system refused to listen (bad address, no permission). */
   unexpected: 1,
-  /** Bad command line: unknown option, malformed value, unknown dialect, a feature not available yet. */
+  /**
+   * Bad command line: unknown option, malformed value, unknown dialect, a feature not available yet;
+   * or a bad `POP3_MOCK_TOKEN`, set by whatever started the command, as its flags are.
+   */
   usage: 2,
   /** The port asked for with `--port` (or `port` in the config) is taken. */
   portInUse: 3,

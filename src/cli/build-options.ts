@@ -4,6 +4,7 @@ import { tokenFromEnv } from '../config/env-token';
 import type { CliConfig } from '../config/load-config';
 import { loadDialect } from '../config/load-dialect';
 import type { Pop3MockOptions, UserOptions } from '../options';
+import { asUsage } from './errors';
 import { faultFilesRules } from './fault-files';
 import type { CliArgs } from './parse-args';
 
@@ -105,8 +106,9 @@ export function buildStartPlan(
     dialect,
   };
   // The token comes from the environment when the parent process chose it; else it is random.
+  // A bad one is how the CLI was started, as a flag is (exit 2), not a file it read (4).
   if (typeof merged.control === 'object')
-    options.control = { port: merged.control.port, token: tokenFromEnv(env) };
+    options.control = { port: merged.control.port, token: asUsage(() => tokenFromEnv(env)) };
   return {
     options,
     dialectName,

@@ -1,9 +1,8 @@
 import * as z from 'zod';
 import { checkInput } from '../schema/check';
-import { InputError } from '../schema/input-error';
 import { made } from '../schema/made';
 import { type ConfigFileOptions, configFile } from '../schema/options';
-import { UsageError } from './errors';
+import { asUsage } from './errors';
 import type { ConfigKey, OptionFlag } from './option-flags';
 
 /** Options set on the command line, keyed as in a config file. */
@@ -60,12 +59,7 @@ function checkText(flag: string, key: ConfigKey, text: string): unknown {
 
 /** `schema` on `value`, a refusal as a usage error carrying the schema's message. */
 function checkValue(flag: string, schema: z.ZodType, value: unknown): unknown {
-  try {
-    return checkInput(schema, value, { source: `--${flag}` });
-  } catch (error) {
-    if (error instanceof InputError) throw new UsageError(error.message);
-    throw error;
-  }
+  return asUsage(() => checkInput(schema, value, { source: `--${flag}` }));
 }
 
 /**

@@ -462,14 +462,23 @@ describe('the pop3-mock process', () => {
     });
   });
 
-  test('a bad POP3_MOCK_TOKEN is named as that variable, its value not shown: exit 4, nothing on stdout', async () => {
+  // The variable is set by what starts the command, as its flags are: a bad one is bad usage (2), as
+  // --help says, not a bad config file or fixture (4).
+  test('a bad POP3_MOCK_TOKEN is named as that variable, its value not shown: exit 2, as --help says, nothing on stdout', async () => {
     const token = 'short';
-    expect(await runToExit(['--control-port', '0'], { ...process.env, POP3_MOCK_TOKEN: token })).toEqual({
-      code: 4,
+    const [bad, help] = await Promise.all([
+      runToExit(['--control-port', '0'], { ...process.env, POP3_MOCK_TOKEN: token }),
+      runToExit(['--help']),
+    ]);
+    expect(bad).toEqual({
+      code: 2,
       stdout: '',
       stderr:
-        'pop3-mock: environment: POP3_MOCK_TOKEN: expected a token of 8 to 512 printable characters, got a string (not shown)\n',
+        'pop3-mock: environment: POP3_MOCK_TOKEN: expected a token of 8 to 512 printable characters, got a string (not shown)\nRun pop3-mock --help for usage.\n',
     });
+    // The exit code's entry in --help, up to the next code's.
+    const entry = /^ {2}2 {2}([\s\S]*?)^ {2}3 {2}/m.exec(help.stdout)?.[1];
+    expect(entry?.replace(/\s+/g, ' ')).toContain('bad POP3_MOCK_TOKEN environment variable');
   });
 
   test('a Buffer among the messages of a .cjs config: one issue at its path, not its indices and methods as unknown keys', async () => {
