@@ -10,8 +10,9 @@ export const ExitCode = {
   /** Anything unexpected: a bug, or the system refused to listen (bad address, no permission). */
   unexpected: 1,
   /**
-   * Bad command line: unknown option, malformed value, unknown dialect, a feature not available yet;
-   * or a bad `POP3_MOCK_TOKEN`, set by whatever started the command, as its flags are.
+   * Bad command line: unknown option, malformed value, unknown dialect, a feature not available yet,
+   * TLS flags with nothing to serve TLS; or a bad `POP3_MOCK_TOKEN`, set by whatever started the
+   * command, as its flags are.
    */
   usage: 2,
   /** The port asked for with `--port` (or `port` in the config) is taken. */

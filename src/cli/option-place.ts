@@ -10,6 +10,7 @@ interface Place {
   /** `--tls-certificate`, `config pop3.json`, or the options door when neither gave it. */
   readonly source: string;
   readonly path: string;
+  readonly byFlag: boolean;
 }
 
 /**
@@ -18,7 +19,8 @@ interface Place {
  * (`--tls-certificate: ...`), else the config file and its key
  * (`config pop3.json: tls.certificate: ...`), not the options path the CLI
  * built (`pop3-mock options: tls.certificate: ...`). Flags win over the
- * config, so a setting both give is the flag's.
+ * config, so a setting both give is the flag's. Exit code 2 when only flags
+ * are refused, as for a bad flag value; 4 when a config file's setting is.
  */
 export function placeOptionIssues(
   error: InputError,
@@ -26,7 +28,7 @@ export function placeOptionIssues(
   config: CliConfig | undefined,
 ): CliError {
   const placed = error.issues.map((issue) => ({
-    place: placeOf(issue.path, flags, config) ?? { source: error.source, path: issue.path },
+    place: placeOf(issue.path, flags, config) ?? { source: error.source, path: issue.path, byFlag: false },
     message: issue.message,
   }));
   // Adjacent issues of one source share it, as in an InputError's message.
@@ -38,7 +40,8 @@ export function placeOptionIssues(
     else parts.push({ source: place.source, issues: [issue] });
   }
   const text = parts.map((p) => `${p.source}: ${p.issues.map(describeIssue).join('; ')}`).join('; ');
-  return new CliError(text, ExitCode.badInput);
+  // Flags alone refused are a bad command line (2); a config file's setting among them, a bad file (4).
+  return new CliError(text, placed.every((p) => p.place.byFlag) ? ExitCode.usage : ExitCode.badInput);
 }
 
 function placeOf(path: string, flags: FlagOptions, config: CliConfig | undefined): Place | undefined {
@@ -47,9 +50,9 @@ function placeOf(path: string, flags: FlagOptions, config: CliConfig | undefined
   const configPath =
     flag === undefined ? path : [flag.key, ...(flag.within === undefined ? [] : [flag.within])].join('.');
   if (flag !== undefined && valueAt(flags, configPath) !== undefined)
-    return { source: `--${flag.flag}`, path: '' };
+    return { source: `--${flag.flag}`, path: '', byFlag: true };
   if (config !== undefined && valueAt(config.options, configPath) !== undefined)
-    return { source: `config ${config.displayPath}`, path: configPath };
+    return { source: `config ${config.displayPath}`, path: configPath, byFlag: false };
   return undefined;
 }
 

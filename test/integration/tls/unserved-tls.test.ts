@@ -112,6 +112,7 @@ describe('the CLI names each setting where it was written', () => {
   afterAll(() => rmSync(bundle.dir, { recursive: true, force: true }));
 
   const CERTIFICATE = `"expired" is set, but nothing serves TLS: STLS is off (the "rfc1939-minimal" dialect offers none) ${NO_PORT} or SMTP intake`;
+  const HELP_HINT = 'Run pop3-mock --help for usage.';
   const REQUIRE_TLS = `true, but nothing serves TLS: STLS is off (the "rfc1939-minimal" dialect offers none) ${NO_PORT}: every login would be refused`;
 
   /** Runs the real CLI to its end; a ready line means it started, and it is stopped so the assertions say so. */
@@ -140,22 +141,22 @@ describe('the CLI names each setting where it was written', () => {
     return file;
   }
 
-  test('--tls-certificate and --require-tls: exit 4 naming the flags, not tls.certificate and requireTls; never ready', async () => {
+  test('--tls-certificate and --require-tls: exit 2 (a bad command line) naming the flags, not tls.certificate and requireTls; never ready', async () => {
     const args = ['--dialect', 'rfc1939-minimal', '--tls-certificate', 'expired'];
     const [certificate, both] = await Promise.all([refused(args), refused([...args, '--require-tls'])]);
     expect(certificate).toEqual({
-      code: 4,
+      code: 2,
       stdout: '',
-      stderr: `pop3-mock: --tls-certificate: ${CERTIFICATE}`,
+      stderr: `pop3-mock: --tls-certificate: ${CERTIFICATE}\n${HELP_HINT}`,
     });
     expect(both).toEqual({
-      code: 4,
+      code: 2,
       stdout: '',
-      stderr: `pop3-mock: --tls-certificate: ${CERTIFICATE}; --require-tls: ${REQUIRE_TLS}`,
+      stderr: `pop3-mock: --tls-certificate: ${CERTIFICATE}; --require-tls: ${REQUIRE_TLS}\n${HELP_HINT}`,
     });
   });
 
-  test('the same settings in a config file: exit 4 naming the file and its keys; a flag over the file is named as the flag', async () => {
+  test('the same settings in a config file: exit 4 naming the file and its keys, also when a flag over the file is named as the flag', async () => {
     const file = config('unserved.json', {
       dialect: 'rfc1939-minimal',
       tls: { certificate: 'expired' },
