@@ -88,9 +88,12 @@ export function checkSessionWait(call: 'nextSession' | 'sessionEnd', options: un
   return checkInput(sessionWaitOptions, options ?? {}, door(call));
 }
 
-const session = z.union(
-  [int(1), codeOnly<SessionRecord>((v) => v instanceof SessionRecord, 'a SessionRecord')],
-  { error: 'expected a session: a SessionRecord or its id (an integer >= 1)' },
+// The schemas of this file are made on first use (z.lazy), as the control API's are: every process
+// that loads the package loads this file, and most never hand over a bad argument.
+const session = z.lazy(() =>
+  z.union([int(1), codeOnly<SessionRecord>((v) => v instanceof SessionRecord, 'a SessionRecord')], {
+    error: 'expected a session: a SessionRecord or its id (an integer >= 1)',
+  }),
 );
 
 /** `sessionEnd()`'s session: a record, an id, or none (the latest). */
@@ -101,9 +104,11 @@ export function checkSessionEnd(which: unknown, options: unknown) {
   };
 }
 
-const predicate = codeOnly<(event: Pop3Event) => boolean>(
-  (v) => typeof v === 'function',
-  'a function of an event that returns true for the one to wait for',
+const predicate = z.lazy(() =>
+  codeOnly<(event: Pop3Event) => boolean>(
+    (v) => typeof v === 'function',
+    'a function of an event that returns true for the one to wait for',
+  ),
 );
 
 export function checkWaitFor(test: unknown, options: unknown) {
@@ -113,10 +118,14 @@ export function checkWaitFor(test: unknown, options: unknown) {
   };
 }
 
-const eventType = z.enum(['*', ...EVENT_TYPES] as [Pop3EventType | '*', ...(Pop3EventType | '*')[]], {
-  error: `expected an event type (${EVENT_TYPES.join(', ')}) or '*' for all`,
-});
-const listener = codeOnly<(event: Pop3Event) => void>((v) => typeof v === 'function', 'a function');
+const eventType = z.lazy(() =>
+  z.enum(['*', ...EVENT_TYPES] as [Pop3EventType | '*', ...(Pop3EventType | '*')[]], {
+    error: `expected an event type (${EVENT_TYPES.join(', ')}) or '*' for all`,
+  }),
+);
+const listener = z.lazy(() =>
+  codeOnly<(event: Pop3Event) => void>((v) => typeof v === 'function', 'a function'),
+);
 
 /** `on()`: a type no event has would listen to nothing, silently. */
 export function checkOn(type: unknown, listen: unknown) {
@@ -126,21 +135,25 @@ export function checkOn(type: unknown, listen: unknown) {
   };
 }
 
-const anyOptions = z.looseObject({}).optional();
+const anyOptions = z.lazy(() => z.looseObject({}).optional());
 
 /** Options given beside a pattern, as an object (or none) to spread beside it: `5` is refused, not spread to nothing. */
 function spreadable(call: string, options: unknown): object {
   return checkInput(anyOptions, options, door(call, 'options')) ?? {};
 }
 
-const isolatedUserOptions = z.strictObject({
-  messages: codeMessages.optional(),
-  // The start of a user name: the name is `${prefix}-<12 hex digits>`.
-  prefix: userName.optional(),
-});
-const sharedServer = codeOnly<object>(
-  (v) => typeof v === 'object' && v !== null && typeof (v as { addUser?: unknown }).addUser === 'function',
-  'the client connectPop3Mock() resolves with (or a server startPop3Mock() resolves with)',
+const isolatedUserOptions = z.lazy(() =>
+  z.strictObject({
+    messages: codeMessages.optional(),
+    // The start of a user name: the name is `${prefix}-<12 hex digits>`.
+    prefix: userName.optional(),
+  }),
+);
+const sharedServer = z.lazy(() =>
+  codeOnly<object>(
+    (v) => typeof v === 'object' && v !== null && typeof (v as { addUser?: unknown }).addUser === 'function',
+    'the client connectPop3Mock() resolves with (or a server startPop3Mock() resolves with)',
+  ),
 );
 
 export function checkIsolatedUser(server: unknown, options: unknown) {
