@@ -120,16 +120,16 @@ export interface Pop3MockApi<W extends Where> {
    * `UserLoggedInError` (over HTTP a 409) and changes nothing.
    */
   addUser(user: string, options: UserOptions | string): Promise<MailboxApi<W>>;
-  /** Removes a user; false when there was none. Its sessions go on with their snapshot. */
+  /** Removes a user; false when there was none (a name no user can have is an `InputError`). Its sessions go on with their snapshot. */
   removeUser(user: string): Answer<W, boolean>;
-  /** A user's mailbox. In process it throws at once for an unknown user; remotely its first call rejects. */
+  /** A user's mailbox. For an unknown user it throws a `NotFoundError` at once in process; remotely its first call rejects with one. */
   mailbox(user: string): MailboxApi<W>;
   /** Delivers messages to a user's mailbox, seen from the next session on; resolves with the messages added, as `messages()` lists them. */
   deliver(
     user: string,
     messages: MessageSource | readonly MessageSource[],
   ): Promise<readonly MessageSummary[]>;
-  /** A user's mailbox now, what UPDATE removed from it and what its sessions retrieved. */
+  /** A user's mailbox now, what UPDATE removed from it and what its sessions retrieved; a `NotFoundError` for an unknown user. */
   outcome(user: string): Answer<W, MailboxOutcome>;
 
   /** Adds fault rules (all or none), active when the promise resolves. */
@@ -138,7 +138,7 @@ export interface Pop3MockApi<W extends Where> {
   rules(): Answer<W, readonly RuleStatus[]>;
   /** Rules that never fired. */
   pendingRules(): Answer<W, readonly BuiltRule[]>;
-  /** Removes one rule; false when there was none. */
+  /** Removes one rule; false when there was none (an id no rule can have is an `InputError`). */
   removeRule(id: string): Answer<W, boolean>;
 
   /** Sessions matching `filter` (all by default), oldest first, live ones included. */
@@ -151,12 +151,21 @@ export interface Pop3MockApi<W extends Where> {
   transcript(options?: RenderOptions & SessionFilter): Answer<W, string>;
   /** Sessions as plain data for a JSON file. */
   exportTranscripts(options?: JsonOptions & SessionFilter): Answer<W, TranscriptExport>;
-  /** How many commands matched; throws (rejects) a `VerificationError` naming the closest ones when the count is wrong. */
+  /**
+   * How many commands matched; throws (rejects) a `VerificationError` naming
+   * the closest ones when the count is wrong, or saying it cannot tell when
+   * dropped sessions could change the count or the filter names a user or
+   * session the server never had.
+   */
   verify(pattern: PatternOf<W>, options?: VerifyOptions): Answer<W, number>;
 
   /** The next session to connect; with `since`, the first session with a greater id (now, if it has begun). */
   nextSession(options?: SessionWaitOptions): Promise<SessionRecord>;
-  /** A session's end (now, if it has ended): a record or an id; default the latest session, or with `since` the first after it. */
+  /**
+   * A session's end (now, if it has ended): a record or an id; default the
+   * latest session, or with `since` the first after it. An id the server
+   * does not hold (never begun, or dropped) is a `NotFoundError`.
+   */
   sessionEnd(session?: SessionRecord | number, options?: SessionWaitOptions): Promise<SessionRecord>;
   /** The next command matching `pattern`, recorded on arrival. */
   waitForCommand(pattern: PatternOf<W>, options?: WaitForCommandOptions): Promise<LocatedCommand>;

@@ -279,12 +279,12 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return this.users_.names();
   }
 
-  /** Removes a user; its sessions go on with their snapshot. */
+  /** Removes a user; false when there was none. Its sessions go on with their snapshot. */
   removeUser(user: string): boolean {
     return this.users_.remove(checkUser('removeUser', user));
   }
 
-  /** The mailbox of a user, read-only; throws for an unknown user. */
+  /** The mailbox of a user, read-only; a `NotFoundError` for an unknown user. */
   mailbox(user: string): MailboxView {
     return this.viewOf(this.users_.require(checkUser('mailbox', user)));
   }
