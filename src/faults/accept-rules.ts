@@ -12,14 +12,44 @@ import { newRuleId, noteGivenRuleId } from './rule-id';
  * returns rules ready to store. Throws an `InputError` before anything is
  * stored: a batch is all or nothing.
  */
-export function acceptRules(
-  rules: unknown,
-  door: Door,
-  stored: (id: string) => boolean = () => false,
-): BuiltRule[] {
+export function acceptRules(rules: unknown, door: Door, server?: ServingServer): BuiltRule[] {
   const accepted = withIds(checkRulesFromCode(rules, door));
-  refuseStoredIds(accepted, stored, door);
+  if (server) {
+    refuseStoredIds(accepted, (id) => server.has(id), door);
+    refuseUnfireable(accepted, server, door);
+  }
   return accepted;
+}
+
+/** What rules handed to a running server (`use()`) are checked against, besides their shape. */
+export interface ServingServer {
+  /** Whether a stored rule has this id. */
+  has(id: string): boolean;
+  /** Whether STLS starts TLS there (TLS on, STLS offered). */
+  readonly offersStls: boolean;
+}
+
+/**
+ * A failed STLS handshake exists only where STLS starts one. Given to a
+ * server where it does not (`tls: false`, or STLS left out), the rule could
+ * never fire: the test would believe it set a fault it never could. A rules
+ * file is data that may serve several servers, so only a running server's
+ * door refuses it (docs/FAULTS.md).
+ */
+function refuseUnfireable(rules: readonly BuiltRule[], server: ServingServer, door: Door): void {
+  if (server.offersStls) return;
+  const issues = rules.flatMap((rule, i) =>
+    rule.action.type === 'stls-handshake-failure'
+      ? [
+          {
+            path: pathText(door.at === undefined ? [i, 'action', 'type'] : [door.at, i, 'action', 'type']),
+            message:
+              'expected a server whose STLS starts TLS: this one has tls: false or leaves STLS out, so a failed handshake could never happen',
+          },
+        ]
+      : [],
+  );
+  if (issues.length > 0) throw new InputError(issues, door.source);
 }
 
 /** Checked rules with their ids: the given one, else a new one. */

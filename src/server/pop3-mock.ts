@@ -517,7 +517,14 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * await pop3.use(on('RETR').nth(2).reply('-ERR [SYS/TEMP] try later'));
    */
   async use(...rules: FaultRuleInput[]): Promise<AddedRule[]> {
-    const accepted = acceptRules(rules, { source: 'use()', at: 'rules' }, (id) => this.faults.has(id));
+    const accepted = acceptRules(
+      rules,
+      { source: 'use()', at: 'rules' },
+      {
+        has: (id) => this.faults.has(id),
+        offersStls: this.offersStls,
+      },
+    );
     for (const rule of accepted) this.faults.add(rule, 'runtime');
     return accepted.map((rule) => ({ id: rule.id, explain: rule.explain() }));
   }

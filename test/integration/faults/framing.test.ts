@@ -4,7 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { on, type Pop3Mock, type Pop3MockOptions, rfcDialect } from '../../../src';
+import { InputError, on, type Pop3Mock, type Pop3MockOptions, rfcDialect } from '../../../src';
 import { runCurl } from '../../helpers/clients/curl';
 import { RawClient } from '../../helpers/raw-client';
 import { connectStls } from '../extensions/helpers';
@@ -238,15 +238,43 @@ describe('STLS faults', () => {
   const ALREADY_ACTIVE = new RegExp(`^-ERR ${rfcDialect.texts.tlsAlreadyActive}$`);
   // failHandshake stands for STLS's +OK: where STLS itself is refused, the
   // client gets that -ERR, the session goes on, and the rule has not fired.
+  // On a server whose STLS starts no TLS the rule could never fire: use() refuses it. A rules
+  // file or the faults option is data that may serve several servers: accepted, and it never fires.
+  test.each<[string, Pop3MockOptions]>([
+    ['with tls: false', { tls: false }],
+    ['with capabilities.stls: false', { capabilities: { stls: false } }],
+  ])('failHandshake on a server %s: use() refuses it, nothing stored', async (_, options) => {
+    await withMock(aliceAndBob(options), async (pop3) => {
+      const refused = await pop3.use(on('STLS').failHandshake()).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(InputError);
+      expect(refused).toMatchObject({ path: 'rules[0].action.type' });
+      expect((refused as Error).message).toMatch(
+        /^use\(\): rules\[0\]\.action\.type: expected a server whose STLS starts TLS/,
+      );
+      expect(pop3.rules()).toEqual([]);
+    });
+  });
+
+  test.each<[string, Pop3MockOptions]>([
+    ['with tls: false', { tls: false }],
+    ['with capabilities.stls: false', { capabilities: { stls: false } }],
+  ])(
+    'failHandshake from the faults option on a server %s: the normal -ERR, no hit, no fault recorded',
+    async (_, options) => {
+      const rule = on('STLS').failHandshake();
+      await withMock(aliceAndBob({ ...options, faults: [rule] }), async (pop3) => {
+        const client = await RawClient.connect(pop3.port);
+        expect(await client.command('STLS')).toMatch(/^-ERR /);
+        expect(await client.command('QUIT')).toMatch(/^\+OK/);
+        const session = await pop3.sessionEnd();
+        expect(session.faults).toEqual([]);
+        expect(pop3.rules().map((r) => r.hits)).toEqual([0]);
+        expect(pop3.pendingRules().map((r) => r.id)).toEqual([rule.id]);
+      });
+    },
+  );
+
   test.each<[string, Pop3MockOptions, (pop3: Pop3Mock) => Promise<RawClient>, string, RegExp]>([
-    ['with tls: false', { tls: false }, (p) => RawClient.connect(p.port), 'STLS', /^-ERR /],
-    [
-      'with capabilities.stls: false',
-      { capabilities: { stls: false } },
-      (p) => RawClient.connect(p.port),
-      'STLS',
-      /^-ERR /,
-    ],
     ['in TRANSACTION', {}, (p) => RawClient.login(p.port, USER, PASSWORD), 'STLS', /^-ERR /],
     ['with an argument', {}, (p) => RawClient.connect(p.port), 'STLS now', /^-ERR /],
     ['after a completed STLS', {}, connectStls, 'STLS', ALREADY_ACTIVE],
