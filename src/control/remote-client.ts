@@ -16,6 +16,7 @@ import { type Missing, NotFoundError } from '../not-found-error';
 import type { UserOptions } from '../options';
 import {
   checkAddUser,
+  checkConnect,
   checkDeliver,
   checkExport,
   checkFilter,
@@ -61,7 +62,11 @@ export interface ConnectOptions {
   token?: string;
 }
 
-/** A control API request that failed for a reason other than the input or a verification; `status` is the HTTP status. */
+/**
+ * A control API request that failed for a reason other than the input or a
+ * verification; `status` is the HTTP status, or 0 when no answer came (the
+ * server is not running, or the URL is not its control API).
+ */
 export class ControlError extends Error {
   override readonly name = 'ControlError';
   constructor(
@@ -69,8 +74,10 @@ export class ControlError extends Error {
     message: string,
     /** The JSON body of the error reply, when there was one. */
     readonly body: Readonly<Record<string, unknown>> = {},
+    /** What failed below, when no answer came (status 0). */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
   }
 }
 
@@ -356,6 +363,15 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
         ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       body: input.body === undefined ? undefined : JSON.stringify(input.body),
+    }).catch((error: unknown) => {
+      // fetch says only "fetch failed": say where, and why (its cause).
+      const why = causeOf(error);
+      throw new ControlError(
+        0,
+        `pop3-mock: ${endpoint.method} ${this.controlUrl}${path}: no answer from the control API (${why}); is the server running, with control on?`,
+        {},
+        error,
+      );
     });
     const answer = endpoint.answers[response.status];
     if (!response.ok)
@@ -413,13 +429,10 @@ export class RemoteMailbox implements MailboxApi<'remote'> {
  * {@link Pop3MockApi} as the in-process server.
  */
 export async function connectPop3Mock(options: ConnectOptions = {}): Promise<RemotePop3Mock> {
-  const url = options.url ?? process.env.POP3_MOCK_CONTROL_URL;
-  const token = options.token ?? process.env.POP3_MOCK_TOKEN;
-  if (!url || !token) {
-    throw new Error(
-      'pop3-mock: no control URL/token; pass { url, token } or set POP3_MOCK_CONTROL_URL and POP3_MOCK_TOKEN',
-    );
-  }
+  const { url, token } = checkConnect(options, {
+    url: process.env.POP3_MOCK_CONTROL_URL,
+    token: process.env.POP3_MOCK_TOKEN,
+  });
   const remote = new RemotePop3Mock(url.replace(/\/$/, ''), token);
   await remote.refresh();
   return remote;
@@ -527,4 +540,19 @@ function queryString(query: CallInput['query']): string {
 /** A message as the control API lists it, its date a Date again. */
 function summaryOf(m: { number: number; uid: string; size: number; deliveredAt: string }): MessageSummary {
   return { ...m, deliveredAt: new Date(m.deliveredAt) };
+}
+
+/**
+ * Why a fetch failed, from its cause: `ECONNREFUSED`, `UND_ERR_SOCKET`, or
+ * the message. Read by shape: under jest, fetch's errors come from another
+ * realm than the test's `Error`.
+ */
+function causeOf(error: unknown): string {
+  const { cause, message } = (typeof error === 'object' && error !== null ? error : {}) as {
+    cause?: { code?: unknown; message?: unknown };
+    message?: unknown;
+  };
+  if (typeof cause?.code === 'string') return cause.code;
+  if (typeof cause?.message === 'string') return cause.message;
+  return typeof message === 'string' ? message : String(error);
 }

@@ -4,7 +4,8 @@ import { SessionRecord } from '../transcript/session-record';
 import type { Pop3Event, Pop3EventType } from '../vocabulary';
 import { checkInput, type Door } from './check';
 import { checkRulesFromCode } from './fault-rule';
-import { codeMessages, codeUserOrPassword } from './options';
+import { InputError } from './input-error';
+import { codeMessages, codeUserOrPassword, controlToken } from './options';
 import { codeOnly, int, ruleId, userName } from './primitives';
 import {
   codeWaitForCommand,
@@ -159,4 +160,48 @@ const sharedServer = z.lazy(() =>
 export function checkIsolatedUser(server: unknown, options: unknown) {
   checkInput(sharedServer, server, door('createIsolatedUser', 'server'));
   return checkInput(isolatedUserOptions, options ?? {}, door('createIsolatedUser', 'options'));
+}
+
+const connectOptions = z.lazy(() =>
+  z.strictObject({
+    url: z
+      .string()
+      .regex(/^https?:\/\/[^/\s]+/, { error: 'expected the control API URL, such as http://127.0.0.1:4000' })
+      .optional(),
+    token: controlToken.optional(),
+  }),
+);
+
+/**
+ * `connectPop3Mock()`'s options, then the environment the jest global setup
+ * fills: the URL and token, or an InputError naming the one missing.
+ */
+export function checkConnect(
+  options: unknown,
+  env: { url: string | undefined; token: string | undefined },
+): { url: string; token: string } {
+  const given = checkInput(connectOptions, options ?? {}, door('connectPop3Mock', 'options'));
+  const url = given.url ?? env.url;
+  const token = given.token ?? env.token;
+  const issues = [
+    ...(url
+      ? []
+      : [
+          {
+            path: 'options.url',
+            message: 'expected the control API URL: pass { url } or set POP3_MOCK_CONTROL_URL',
+          },
+        ]),
+    ...(token
+      ? []
+      : [
+          {
+            path: 'options.token',
+            message: 'expected the control API token: pass { token } or set POP3_MOCK_TOKEN',
+          },
+        ]),
+  ];
+  if (url === undefined || token === undefined || issues.length > 0)
+    throw new InputError(issues, 'connectPop3Mock()');
+  return { url, token };
 }
