@@ -20,10 +20,8 @@ module.exports = {
   // evaluates its modules afresh.
   runtime: '<rootDir>/test/helpers/script-cache-runtime.cjs',
   testTimeout: 15000,
-  // Three workers on two cores: much of a file's time is spent waiting on the processes it starts
-  // (the CLI, pytest, chromium), and a run of two workers kept the cores only about 75 % busy
-  // (user + sys CPU over wall time). Measured 5 Dec 2026 on 2 cores, `/usr/bin/time npx jest
-  // --maxWorkers=N`: two workers 58.9 / 61.6 / 63.4 s; three 50.2 / 51.0 / 57.0 s; four 56.5 s.
-  // Timing assertions are lower bounds only, so more load cannot make them fail.
-  maxWorkers: '150%',
+  // One worker per core. Three workers on two cores ran a warm tree's suite faster (50-57 s against
+  // 59-63 s), but on a fresh clone (`.ci/run`: no transform or bundle caches) they overran hook timeouts
+  // twice (16 and 174 failures, 94-102 s, load average up to 70); two pass there in about 63 s.
+  maxWorkers: '100%',
 };
