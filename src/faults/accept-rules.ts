@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { checkInput, type Door, pathText } from '../schema/check';
+import { type Door, pathText } from '../schema/check';
 import { checkRulesFromCode, type faultRule } from '../schema/fault-rule';
 import { InputError } from '../schema/input-error';
 import { type BuiltRule, withExplain } from './builder';
