@@ -5,7 +5,7 @@ import type { Pop3Mock } from '../server/pop3-mock';
 import { redactEvent } from '../transcript/redact';
 import type { Endpoint } from './contract/endpoints';
 import { answerError } from './errors';
-import { MAX_UNREAD_OCTETS, readBody, sendJson, sendText } from './http-util';
+import { HttpError, MAX_UNREAD_OCTETS, readBody, sendJson, sendText } from './http-util';
 import { checkedRequest } from './request';
 import { findEndpoint, handlers, methodsAt, type Reply } from './routes';
 import { carriesToken, sameToken, tokenCookieName } from './token';
@@ -137,7 +137,11 @@ export class ControlServer {
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
-    const body = endpoint.body || endpoint.rawMessage ? await readBody(req) : undefined;
+    const takesBody = endpoint.body !== undefined || endpoint.rawMessage === true;
+    // A body where the endpoint takes none would be ignored: the caller meant something by it.
+    if (!takesBody && hasBody(req))
+      throw new HttpError(400, `${endpoint.method} ${endpoint.path}: expected no body`);
+    const body = takesBody ? await readBody(req) : undefined;
     const input = checkedRequest(endpoint, params, url.searchParams, req.headers['content-type'], body);
     const handler = handlers[endpoint.operationId as keyof typeof handlers] as (
       ctx: typeof input & { pop3: Pop3Mock },
@@ -178,4 +182,10 @@ export class ControlServer {
       this.streams.delete(res);
     });
   }
+}
+
+/** Whether a request carries a body: a length over 0, or one sent in chunks. */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }

@@ -183,7 +183,9 @@ function bound(origin: string, op: '>=' | '<=', limit: unknown, inclusive?: bool
 /** A value as an error shows it: short, and never a secret. */
 export function show(value: unknown, path: Path = []): string {
   const key = String(path.at(-1) ?? '');
-  if (/password|token|secret/i.test(key) && value !== undefined) return `a ${kindOf(value)} (not shown)`;
+  // `secrets` (the flag that unmasks transcripts) holds no secret: its value is shown.
+  if (/password|token|secret(?!s$)/i.test(key) && value !== undefined)
+    return `a ${kindOf(value)} (not shown)`;
   if (value === undefined) return 'nothing';
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')

@@ -263,3 +263,22 @@ test.each<[string, string, unknown]>([
   expect(status).toBe(404);
   expect(json).toMatchObject({ error: expect.stringMatching(/^pop3-mock: /), missing });
 });
+
+test('a body sent where the endpoint takes none: 400, nothing done (it would have been ignored)', async () => {
+  await call('POST', '/api/faults', { rule: { ...GOOD_RULE, id: 'kept-over-reset' } });
+  const before = await stored();
+  expect(await call('POST', '/api/reset', { users: ['alice'] })).toEqual({
+    status: 400,
+    json: { error: 'POST /api/reset: expected no body' },
+  });
+  expect(await stored()).toEqual(before);
+  expect((await call('DELETE', '/api/faults/kept-over-reset')).status).toBe(200);
+});
+
+test('a bad secrets flag shows its value: it is a flag, not a secret', async () => {
+  const { status, json } = await call('GET', '/api/sessions?secrets=yes');
+  expect(status).toBe(400);
+  expect(json).toMatchObject({
+    error: 'GET /api/sessions: query.secrets: expected true or false, got "yes"',
+  });
+});
