@@ -43,6 +43,8 @@ function answer(a: EndpointAnswer): Json {
 function operation(e: Endpoint): Json {
   const responses: Json = {};
   for (const [status, a] of Object.entries(e.answers)) responses[status] = answer(a);
+  // Every request is checked, so every operation can refuse one (a query key it does not take, a body where it takes none).
+  responses['400'] ??= { $ref: '#/components/responses/Refused' };
   if (!e.public) responses['401'] = { $ref: '#/components/responses/Unauthorized' };
   const body: Json = {};
   if (e.body) body['application/json'] = { schema: jsonSchema(e.body, 'input') };
@@ -75,6 +77,11 @@ function buildDocument(): Json {
       securitySchemes: { token: { type: 'http', scheme: 'bearer' } },
       schemas: { Error: jsonSchema(errorBody, 'output') },
       responses: {
+        Refused: {
+          description:
+            'The request was refused: a query key the endpoint does not take, or a body where it takes none',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
         Unauthorized: {
           description: 'Missing or wrong token',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
