@@ -133,6 +133,11 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     return `pop3://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
   }
 
+  /** The control API's bearer token this client was given (`uiLink(remote)` makes the browser view's link from it). */
+  get controlToken(): string {
+    return this.token;
+  }
+
   /** @internal Reads the ports. */
   async refresh(): Promise<void> {
     const status = await this.call('getStatus');

@@ -134,6 +134,13 @@ describe.each(sides)('%s', (_name, start) => {
     expect(await side.api.users()).toEqual(before);
   });
 
+  test("uiLink() of this side is the server's own link, and it logs a browser in (303)", async () => {
+    const link = uiLink(side.api as never);
+    expect(link).toBe(uiLink(side.server));
+    const answer = await fetch(link!, { redirect: 'manual' });
+    expect(answer.status).toBe(303);
+  });
+
   test("an isolated user's use() refuses a connection rule and a bad rule as InputErrors naming the rule", async () => {
     const mine = await createIsolatedUser(side.api as never, { prefix: 'iso' });
     try {
