@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { EVENT_TYPES } from '../transcript/event-log';
-import { SessionRecord } from '../transcript/session-record';
+import type { SessionRecord } from '../transcript/session-record';
 import type { Pop3Event, Pop3EventType } from '../vocabulary';
 import { checkInput, type Door } from './check';
 import { checkRulesFromCode } from './fault-rule';
@@ -92,7 +92,7 @@ export function checkSessionWait(call: 'nextSession' | 'sessionEnd', options: un
 // The schemas of this file are made on first use (z.lazy), as the control API's are: every process
 // that loads the package loads this file, and most never hand over a bad argument.
 const session = z.lazy(() =>
-  z.union([int(1), codeOnly<SessionRecord>((v) => v instanceof SessionRecord, 'a SessionRecord')], {
+  z.union([int(1), codeOnly<SessionRecord>(isSessionRecord, 'a SessionRecord')], {
     error: 'expected a session: a SessionRecord or its id (an integer >= 1)',
   }),
 );
@@ -204,4 +204,19 @@ export function checkConnect(
   if (url === undefined || token === undefined || issues.length > 0)
     throw new InputError(issues, 'connectPop3Mock()');
   return { url, token };
+}
+
+/**
+ * A session record by its shape, not `instanceof`: a record from the other
+ * module format's copy of the package (CJS beside ESM) works too, as it does
+ * for the matchers.
+ */
+function isSessionRecord(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as { id?: unknown; locatedCommands?: unknown; events?: unknown };
+  return (
+    Number.isInteger(record.id) &&
+    typeof record.locatedCommands === 'function' &&
+    Array.isArray(record.events)
+  );
 }

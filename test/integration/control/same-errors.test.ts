@@ -3,9 +3,11 @@ import {
   type Missing,
   NotFoundError,
   type Pop3MockApi,
+  startPop3Mock,
   WaitCancelledError,
   type Where,
 } from '../../../src';
+import type { SessionRecord } from '../../../src/transcript/session-record';
 import { type Side, sides } from '../../helpers/api-sides';
 import { nodePop3 } from '../../helpers/clients/node-pop3';
 
@@ -207,4 +209,25 @@ describe.each(sides)('%s: a wait the close cuts short', (_name, start) => {
       /^pop3-mock: the server was closed while waiting for a new session/,
     );
   });
+});
+
+test("sessionEnd() takes a record of another copy of the package (CJS beside ESM): recognised by its shape, as the matchers' are", async () => {
+  const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages: [MESSAGE] } } });
+  try {
+    const client = nodePop3(pop3.port, 'alice', 'secret');
+    await client.STAT();
+    await client.QUIT();
+    const ended = await pop3.sessionEnd();
+    // A second copy of the module: its SessionRecord is another class.
+    let Other: typeof SessionRecord | undefined;
+    jest.isolateModules(() => {
+      Other = (require('../../../src/transcript/session-record') as { SessionRecord: typeof SessionRecord })
+        .SessionRecord;
+    });
+    const copy = Other!.fromJSON(ended.toJSON());
+    expect(copy).not.toBeInstanceOf(ended.constructor);
+    expect((await pop3.sessionEnd(copy as never)).id).toBe(ended.id);
+  } finally {
+    await pop3.close();
+  }
 });
