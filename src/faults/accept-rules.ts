@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { type Door, pathText } from '../schema/check';
-import { checkRulesFromCode, type faultRule } from '../schema/fault-rule';
+import { checkInput, type Door, pathText } from '../schema/check';
+import { type faultRule, faultRules } from '../schema/fault-rule';
 import { InputError } from '../schema/input-error';
 import { type BuiltRule, withExplain } from './builder';
 import { newRuleId, noteGivenRuleId } from './rule-id';
@@ -13,7 +13,7 @@ import { newRuleId, noteGivenRuleId } from './rule-id';
  * stored: a batch is all or nothing.
  */
 export function acceptRules(rules: unknown, door: Door, server?: ServingServer): BuiltRule[] {
-  const accepted = withIds(checkRulesFromCode(rules, door));
+  const accepted = withIds(checkInput(faultRules, rules, door));
   if (server) {
     refuseStoredIds(accepted, (id) => server.has(id), door);
     refuseUnfireable(accepted, server, door);

@@ -3,7 +3,7 @@ import { EVENT_TYPES } from '../transcript/event-log';
 import type { SessionRecord } from '../transcript/session-record';
 import type { Pop3Event, Pop3EventType } from '../vocabulary';
 import { checkInput, type Door } from './check';
-import { checkRulesFromCode } from './fault-rule';
+import { faultRules } from './fault-rule';
 import { InputError } from './input-error';
 import { codeMessages, codeUserOrPassword, controlToken } from './options';
 import { codeOnly, int, ruleId, userName } from './primitives';
@@ -62,7 +62,7 @@ export function checkRuleId(id: unknown): string {
 
 /** `use()`'s rules, their shapes only: whether a stored rule has an id is the server's to say. */
 export function checkRules(rules: unknown) {
-  return checkRulesFromCode(rules, door('use', 'rules'));
+  return checkInput(faultRules, rules, door('use', 'rules'));
 }
 
 export function checkTranscript(options: unknown) {

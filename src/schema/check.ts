@@ -27,7 +27,48 @@ export function checkInput<S extends z.ZodType>(schema: S, value: unknown, door:
   if (fast.success) return fast.data;
   const result = schema.safeParse(value, { error: expectedText, reportInput: true });
   if (result.success) return result.data;
-  throw new InputError(issuesOf(result.error.issues, door), door.source);
+  throw new InputError(namingBuilders(issuesOf(result.error.issues, door), value, door), door.source);
+}
+
+/** What a fault rule builder left without its action is called, wherever a rule goes. */
+const UNFINISHED_RULE =
+  "expected a rule, got a rule builder with no action yet: end it with one, e.g. on('RETR').reply('-ERR [SYS/TEMP] try later')";
+
+/**
+ * A rule builder (`on('RETR')`, no action) where a rule goes is one issue at
+ * its place: read as a rule, each of its methods would be named as a bad
+ * field (`nth: expected an integer, got a function`), a dozen lines about
+ * nothing the user wrote.
+ */
+function namingBuilders(issues: InputIssue[], value: unknown, door: Door): InputIssue[] {
+  const builders = builderPaths(value, door.at === undefined ? [] : [door.at]);
+  if (builders.length === 0) return issues;
+  const out: InputIssue[] = [];
+  for (const issue of issues) {
+    const at = builders.find(
+      (b) => issue.path === b || issue.path.startsWith(`${b}.`) || issue.path.startsWith(`${b}[`),
+    );
+    const named = at === undefined ? issue : { path: at, message: UNFINISHED_RULE };
+    if (!out.some((o) => o.path === named.path && o.message === named.message)) out.push(named);
+  }
+  return out;
+}
+
+/** Where in `value` (plain objects and arrays, a few levels down) a rule builder sits, as path texts. */
+function builderPaths(value: unknown, path: PropertyKey[], depth = 0): string[] {
+  if (typeof value !== 'object' || value === null || depth > 6) return [];
+  if (isUnfinishedBuilder(value)) return [pathText(path)];
+  if (Array.isArray(value)) return value.flatMap((item, i) => builderPaths(item, [...path, i], depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return [];
+  return Object.entries(value).flatMap(([key, item]) => builderPaths(item, [...path, key], depth + 1));
+}
+
+/** What `on()` and `connection()` return before an action method (`reply()`, `delay()`, ...) makes the rule: a class instance, where a rule is plain data. */
+function isUnfinishedBuilder(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return (
+    proto !== Object.prototype && proto !== null && typeof (value as { reply?: unknown }).reply === 'function'
+  );
 }
 
 function issuesOf(issues: readonly $ZodIssue[], door: Door): InputIssue[] {

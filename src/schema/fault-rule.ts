@@ -1,6 +1,4 @@
 import * as z from 'zod';
-import { checkInput, type Door, pathText } from './check';
-import { InputError } from './input-error';
 import { made } from './made';
 import { int, numberIn, ruleId, sessionState, userName } from './primitives';
 
@@ -260,37 +258,3 @@ export const faultRules = z.lazy(() =>
     })
     .readonly(),
 );
-
-/**
- * Rules as code hands them over, checked: a rule builder given without its
- * action (`use(on('RETR'))`) is named as one, where the schema would read its
- * methods as fields and name each (`nth: expected an integer, got a function`).
- */
-export function checkRulesFromCode(rules: unknown, door: Door) {
-  if (Array.isArray(rules)) {
-    const issues = rules.flatMap((rule, i) =>
-      isUnfinishedBuilder(rule)
-        ? [
-            {
-              path: pathText(door.at === undefined ? [i] : [door.at, i]),
-              message:
-                "expected a rule, got a rule builder with no action yet: end it with one, e.g. on('RETR').reply('-ERR [SYS/TEMP] try later')",
-            },
-          ]
-        : [],
-    );
-    if (issues.length > 0) throw new InputError(issues, door.source);
-  }
-  return checkInput(faultRules, rules, door);
-}
-
-/** What `on()` and `connection()` return before an action method (`reply()`, `delay()`, ...) finishes the rule. */
-function isUnfinishedBuilder(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Object.getPrototypeOf(value) !== Object.prototype &&
-    // A rule is plain data (built ones too: see withExplain); a builder is a class instance with action methods.
-    typeof (value as { reply?: unknown }).reply === 'function'
-  );
-}

@@ -155,3 +155,15 @@ describe.each(sides)('%s', (_name, start) => {
     }
   });
 });
+
+test('startPop3Mock({ faults: [on("RETR")] }), a builder with no action among the options: one issue at its place', async () => {
+  const refused = await startPop3Mock({ faults: [on('RETR') as never] }).catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(InputError);
+  expect((refused as InputError).issues).toEqual([
+    {
+      path: 'faults[0]',
+      message:
+        "expected a rule, got a rule builder with no action yet: end it with one, e.g. on('RETR').reply('-ERR [SYS/TEMP] try later')",
+    },
+  ]);
+});
