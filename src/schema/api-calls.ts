@@ -220,3 +220,37 @@ function isSessionRecord(value: unknown): boolean {
     Array.isArray(record.events)
   );
 }
+
+const PRINT_MODES = ['failed', 'always', 'never'] as const;
+const printMode = z.enum(PRINT_MODES, { error: 'expected "failed", "always" or "never"' });
+const usePop3MockSettings = z.lazy(() => {
+  const hook = codeOnly<(...args: never[]) => unknown>(
+    (v) => typeof v === 'function',
+    "a hook function of the test runner (its beforeAll, afterAll or afterEach; node:test's before, after, afterEach)",
+  ).optional();
+  return z.strictObject({
+    before: hook,
+    after: hook,
+    afterEach: hook,
+    beforeAll: hook,
+    afterAll: hook,
+    printTranscript: printMode.optional(),
+    print: codeOnly<(text: string) => void>((v) => typeof v === 'function', 'a function').optional(),
+    resetAfterEach: z.boolean().optional(),
+  });
+});
+
+/**
+ * `usePop3Mock()`'s settings, and `POP3_MOCK_PRINT`: a misspelt one was
+ * passed over (`printTranscript: 'alway'` printed nothing, `resetAfterEch`
+ * reset all the same). Its options are checked by `startPop3Mock()`.
+ */
+export function checkUsePop3MockSettings(settings: unknown, env: NodeJS.ProcessEnv = process.env) {
+  const checked = checkInput(usePop3MockSettings, settings ?? {}, door('usePop3Mock', 'settings'));
+  const fromEnv = env.POP3_MOCK_PRINT || undefined;
+  const printFromEnv =
+    fromEnv === undefined
+      ? undefined
+      : checkInput(printMode, fromEnv, { source: 'environment', at: 'POP3_MOCK_PRINT' });
+  return { ...checked, printFromEnv };
+}

@@ -1,5 +1,6 @@
 import { startPop3Mock } from '../assembly/start-pop3-mock';
 import type { Pop3MockOptions } from '../options';
+import { checkUsePop3MockSettings } from '../schema/api-calls';
 import type { Pop3Mock } from '../server/pop3-mock';
 
 /** A test runner's hook function: jest's, vitest's or node:test's `beforeAll`/`before`, ... */
@@ -66,6 +67,7 @@ export function usePop3Mock(
   options: Pop3MockOptions = {},
   settings: UsePop3MockSettings = {},
 ): Pop3MockHandle {
+  const { printFromEnv } = checkUsePop3MockSettings(settings);
   const globals = globalThis as Record<string, unknown>;
   const pick = (...candidates: unknown[]) =>
     candidates.find((c): c is HookFunction => typeof c === 'function');
@@ -90,7 +92,8 @@ export function usePop3Mock(
   });
   afterEach(async function resetServer() {
     if (!pop3) return;
-    const mode = printMode(settings.printTranscript);
+    // POP3_MOCK_PRINT overrides the setting.
+    const mode = printFromEnv ?? settings.printTranscript ?? 'failed';
     // biome-ignore lint/complexity/noArguments: see above; a parameter would change how the runner calls the hook.
     const outcome = testOutcome(arguments[0]);
     if (mode === 'always' || (mode === 'failed' && outcome.failed)) print(report(pop3, outcome));
@@ -112,12 +115,6 @@ export function usePop3Mock(
       return pop3;
     },
   };
-}
-
-function printMode(setting: PrintTranscript | undefined): PrintTranscript {
-  const fromEnv = process.env.POP3_MOCK_PRINT;
-  if (fromEnv === 'always' || fromEnv === 'never' || fromEnv === 'failed') return fromEnv;
-  return setting ?? 'failed';
 }
 
 interface Outcome {

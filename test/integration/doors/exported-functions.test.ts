@@ -9,6 +9,7 @@ import {
   on,
   startPop3Mock,
   uiLink,
+  usePop3Mock,
 } from '../../../src';
 import { type Side, sides } from '../../helpers/api-sides';
 import { RawClient } from '../../helpers/raw-client';
@@ -166,4 +167,49 @@ test('startPop3Mock({ faults: [on("RETR")] }), a builder with no action among th
         "expected a rule, got a rule builder with no action yet: end it with one, e.g. on('RETR').reply('-ERR [SYS/TEMP] try later')",
     },
   ]);
+});
+
+describe('usePop3Mock() settings, checked before any hook is registered', () => {
+  const noHook = () => {
+    throw new Error('no hook may be registered for refused settings');
+  };
+  const hooks = { before: noHook, after: noHook, afterEach: noHook };
+
+  test.each<[string, unknown, string, string]>([
+    [
+      'a misspelt printTranscript value',
+      { ...hooks, printTranscript: 'alway' },
+      'settings.printTranscript',
+      'usePop3Mock(): settings.printTranscript: expected "failed", "always" or "never", got "alway"',
+    ],
+    [
+      'a misspelt key',
+      { ...hooks, resetAfterEch: false },
+      'settings',
+      'usePop3Mock(): settings: unknown key "resetAfterEch"; did you mean "resetAfterEach"?',
+    ],
+    [
+      'a hook that is no function',
+      { ...hooks, before: 5 },
+      'settings.before',
+      "usePop3Mock(): settings.before: expected a hook function of the test runner (its beforeAll, afterAll or afterEach; node:test's before, after, afterEach), got 5",
+    ],
+  ])('%s: an InputError naming it', (_, settings, path, message) => {
+    expect(refusal(() => usePop3Mock({}, settings as never))).toEqual({ name: 'InputError', path, message });
+  });
+
+  test('a bad POP3_MOCK_PRINT is named as that variable', () => {
+    const saved = process.env.POP3_MOCK_PRINT;
+    process.env.POP3_MOCK_PRINT = 'yes';
+    try {
+      expect(refusal(() => usePop3Mock({}, hooks))).toEqual({
+        name: 'InputError',
+        path: 'POP3_MOCK_PRINT',
+        message: 'environment: POP3_MOCK_PRINT: expected "failed", "always" or "never", got "yes"',
+      });
+    } finally {
+      if (saved === undefined) delete process.env.POP3_MOCK_PRINT;
+      else process.env.POP3_MOCK_PRINT = saved;
+    }
+  });
 });
