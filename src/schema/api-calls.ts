@@ -201,8 +201,7 @@ export function checkConnect(
           },
         ]),
   ];
-  if (url === undefined || token === undefined || issues.length > 0)
-    throw new InputError(issues, 'connectPop3Mock()');
+  if (!url || !token) throw new InputError(issues, 'connectPop3Mock()');
   return { url, token };
 }
 

@@ -46,11 +46,10 @@ const FIELD_KINDS = {
 
 /** Every event type, once: the keys of the table above, which must name them all. */
 export const EVENT_TYPES = Object.keys(FIELD_KINDS) as Pop3EventType[];
-const TYPES = EVENT_TYPES;
 
 /** A table with an entry per event type. */
 function perType<V>(make: (type: Pop3EventType, number: number) => V): Record<Pop3EventType, V> {
-  return Object.fromEntries(TYPES.map((type, number) => [type, make(type, number)])) as Record<
+  return Object.fromEntries(EVENT_TYPES.map((type, number) => [type, make(type, number)])) as Record<
     Pop3EventType,
     V
   >;
@@ -67,7 +66,7 @@ const NUMBER = perType((_type, number) => number);
 const COMMAND = NUMBER.command;
 const REPLY = NUMBER.reply;
 const TYPE_SPAN = 16;
-if (TYPES.length > TYPE_SPAN) throw new Error('event-log: more event types than TYPE_SPAN holds');
+if (EVENT_TYPES.length > TYPE_SPAN) throw new Error('event-log: more event types than TYPE_SPAN holds');
 /** The texts of a sealed log: none (never written to: see EventLog.textsOut). */
 const NO_TEXTS: string[] = Object.freeze([]) as unknown as string[];
 /** Where a command's arguments were: they are its line's, made again from it when read. */
@@ -192,7 +191,7 @@ function textSlot(value: unknown, texts: string[]): unknown {
  * in V8's stub cache were an eighth of the recorder's time.
  */
 const BY_TYPE = new Map<Pop3EventType, { number: number; encode: Encoder<Pop3EventType> }>(
-  TYPES.map((type, number) => [type, { number, encode: ENCODERS[type] as Encoder<Pop3EventType> }]),
+  EVENT_TYPES.map((type, number) => [type, { number, encode: ENCODERS[type] as Encoder<Pop3EventType> }]),
 );
 
 // Commands and replies, most of a session's events, come without an event
@@ -412,7 +411,7 @@ export class EventLog {
 
 function splitHead(head: number): { type: Pop3EventType; time: number } {
   const number = numberOf(head);
-  return { type: TYPES[number]!, time: (head - number) / TYPE_SPAN };
+  return { type: EVENT_TYPES[number]!, time: (head - number) / TYPE_SPAN };
 }
 
 /** The type number in a head; a time before the start (a clock set back, a record rebuilt from JSON) makes a negative one. */

@@ -57,40 +57,24 @@ class FixtureError(InputError):
 class NotFoundError(ApiError):
     """404: no such user, message, rule or session; `missing` says which."""
 
-    def __init__(
-        self,
-        message: str,
-        status: int,
-        where: str,
-        path: Optional[str] = None,
-        issues: Optional[List[Dict[str, str]]] = None,
-        body: Optional[Mapping[str, Any]] = None,
-    ) -> None:
-        super().__init__(message, status, where, path, issues, body)
+    @property
+    def missing(self) -> Optional[Dict[str, Any]]:
+        """What the server does not hold, as it sent it: {"kind": "user", "user"},
+        {"kind": "message", "user", "number"} or {"kind": "session", "sessionId"};
+        None when the 404 named none (an unknown fault rule)."""
         missing = self.body.get('missing')
-        #: What the server does not hold, as it sent it: {"kind": "user", "user"},
-        #: {"kind": "message", "user", "number"} or {"kind": "session", "sessionId"};
-        #: None when the 404 named none (an unknown fault rule).
-        self.missing: Optional[Dict[str, Any]] = dict(missing) if isinstance(missing, dict) else None
+        return dict(missing) if isinstance(missing, dict) else None
 
 
 class WaitTimeoutError(ApiError):
     """408: nothing matching arrived within the wait's `timeout_ms`; from an
     EventStream, no event within its timeout (counted by the client, status 408 all the same)."""
 
-    def __init__(
-        self,
-        message: str,
-        status: int,
-        where: str,
-        path: Optional[str] = None,
-        issues: Optional[List[Dict[str, str]]] = None,
-        body: Optional[Mapping[str, Any]] = None,
-    ) -> None:
-        super().__init__(message, status, where, path, issues, body)
-        #: The transcript lines the wait saw meanwhile ("#1 C: NOOP"), secrets masked;
-        #: empty when it saw nothing, and from an EventStream.
-        self.seen: List[str] = [str(line) for line in self.body.get('seen') or []]
+    @property
+    def seen(self) -> List[str]:
+        """The transcript lines the wait saw meanwhile ("#1 C: NOOP"), secrets
+        masked; empty when it saw nothing, and from an EventStream."""
+        return [str(line) for line in self.body.get('seen') or []]
 
 
 class WaitCancelledError(WaitTimeoutError):
