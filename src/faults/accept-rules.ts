@@ -38,17 +38,29 @@ export interface ServingServer {
  */
 function refuseUnfireable(rules: readonly BuiltRule[], server: ServingServer, door: Door): void {
   if (server.offersStls) return;
-  const issues = rules.flatMap((rule, i) =>
+  refuseEach(rules, door, ['action', 'type'], (rule) =>
     rule.action.type === 'stls-handshake-failure'
-      ? [
-          {
-            path: pathText(door.at === undefined ? [i, 'action', 'type'] : [door.at, i, 'action', 'type']),
-            message:
-              'expected a server whose STLS starts TLS: this one has tls: false or leaves STLS out, so a failed handshake could never happen',
-          },
-        ]
-      : [],
+      ? 'expected a server whose STLS starts TLS: this one has tls: false or leaves STLS out, so a failed handshake could never happen'
+      : undefined,
   );
+}
+
+/**
+ * Refuses the batch when `why` says what is wrong with any rule of it: an
+ * `InputError` with an issue at each such rule (at `field` within it), all
+ * or none, as every refusal of a rule batch.
+ */
+export function refuseEach<R>(
+  rules: readonly R[],
+  door: Door,
+  field: readonly string[],
+  why: (rule: R) => string | undefined,
+): void {
+  const issues = rules.flatMap((rule, i) => {
+    const message = why(rule);
+    const at = door.at === undefined ? [i, ...field] : [door.at, i, ...field];
+    return message === undefined ? [] : [{ path: pathText(at), message }];
+  });
   if (issues.length > 0) throw new InputError(issues, door.source);
 }
 
@@ -64,15 +76,9 @@ export function withIds(rules: readonly z.output<typeof faultRule>[]): BuiltRule
  * is refused with the batch, before anything is stored.
  */
 function refuseStoredIds(rules: readonly BuiltRule[], stored: (id: string) => boolean, door: Door): void {
-  const issues = rules.flatMap((rule, i) =>
+  refuseEach(rules, door, ['id'], (rule) =>
     stored(rule.id)
-      ? [
-          {
-            path: pathText(door.at === undefined ? [i, 'id'] : [door.at, i, 'id']),
-            message: `expected an id no stored rule has; a stored rule has ${JSON.stringify(rule.id)} (removeRule() it first, or leave id out for a new one)`,
-          },
-        ]
-      : [],
+      ? `expected an id no stored rule has; a stored rule has ${JSON.stringify(rule.id)} (removeRule() it first, or leave id out for a new one)`
+      : undefined,
   );
-  if (issues.length > 0) throw new InputError(issues, door.source);
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { RemotePop3Mock } from '../control/remote-client';
+import { refuseEach } from '../faults/accept-rules';
 import { withExplain } from '../faults/builder';
 import type { FaultRule } from '../faults/rule';
 import type { MessageSource } from '../fixtures/types';
 import { checkIsolatedUser, checkRules } from '../schema/api-calls';
-import { InputError } from '../schema/input-error';
 import type { SessionRecord } from '../transcript/session-record';
 import type { Times } from '../transcript/verify';
 
@@ -94,17 +94,11 @@ export async function createIsolatedUser(
     password,
     async use(...given) {
       const rules = checkRules(given);
-      const unscopable = rules.flatMap((rule, i) =>
+      refuseEach(rules, { source: 'use()', at: 'rules' }, [], (rule) =>
         rule.trigger.point === 'connect' || rule.connection !== undefined
-          ? [
-              {
-                path: `rules[${i}]`,
-                message: `expected a rule on commands: this one acts on connections, before any login, so it cannot be limited to user ${user}; use a server of its own (startPop3Mock) for connection faults`,
-              },
-            ]
-          : [],
+          ? `expected a rule on commands: this one acts on connections, before any login, so it cannot be limited to user ${user}; use a server of its own (startPop3Mock) for connection faults`
+          : undefined,
       );
-      if (unscopable.length > 0) throw new InputError(unscopable, 'use()');
       const scoped = rules.map((rule) => withExplain({ ...rule, id: `${user}-rule-${nextRule++}`, user }));
       await remote.use(...scoped);
       for (const rule of scoped) ruleIds.add(rule.id);
