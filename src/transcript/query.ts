@@ -39,20 +39,19 @@ export function listSessions(
 }
 
 /**
- * Why `filter` selects no session and never could: it names a user the
- * server has not, and no session (kept or dropped) logged in as; or a
+ * Why `filter`, which selected no session (kept or dropped), never could:
+ * it names a user the server has not and no session logged in as, or a
  * session that never began. A verdict over it would hold vacuously (a
  * misspelt user in a `times: 0` check passes), so the check says it cannot
- * tell. Undefined when the filter selects a session, when dropped sessions
- * match it, or without the server's `users` (records alone cannot tell).
+ * tell. Undefined when the names are known, or without the server's `users`
+ * (records alone cannot tell).
  */
 export function unmatchableFilter(
   records: readonly { readonly id: number; readonly user: string | undefined }[],
   filter: SessionFilter,
   users: readonly string[] | undefined,
-  droppedMatch: boolean,
 ): string | undefined {
-  if (users === undefined || droppedMatch || filterSessions(records, filter).length > 0) return undefined;
+  if (users === undefined) return undefined;
   const { user, sessionId } = filter;
   if (user !== undefined && !users.includes(user) && !records.some((r) => r.user === user)) {
     const known = users.length === 0 ? 'none' : users.map(printable).join(', ');
