@@ -37,10 +37,15 @@
 //
 // Run: node bench/recorder-instructions.mjs [--sockets | --faults] DIST_A [DIST_B ...]   (needs valgrind)
 //   DIST: a dist/ built (npx tsup) from the commit to count.
-import { spawn, spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+//   --sessions N: the large socket run's sessions (default 10,000; the small one is 2,000).
+//
+// A full (mark-compact) collection costs a server of this size roughly 100
+// million instructions, and at 10,000 sessions each run has only one or two:
+// one more in the attached large run moves the cost per session by some
+// 12,000 (thirteenth session in bench/README.md). So each socket run also
+// reports the mark-compacts it ran (node --trace-gc), and a count to compare
+// builds by wants equal mark-compacts or a long run (--sessions 42000: about
+// 4 min a build here, its runs two at a time).
 
 const SMALL = 20_000;
 const LARGE = 100_000;
@@ -59,10 +64,19 @@ else await main(args);
 async function main(argv) {
   const faults = argv[0] === '--faults';
   const sockets = faults || argv[0] === '--sockets';
-  const builds = sockets ? argv.slice(1) : argv;
+  let builds = sockets ? argv.slice(1) : argv;
+  let socketLarge = SOCKET_LARGE;
+  if (sockets && builds[0] === '--sessions') {
+    socketLarge = Number(builds[1]);
+    if (!Number.isInteger(socketLarge) || socketLarge <= SOCKET_SMALL) {
+      console.error(`recorder-instructions: --sessions wants a whole number above ${SOCKET_SMALL}`);
+      process.exit(2);
+    }
+    builds = builds.slice(2);
+  }
   if (builds.length === 0) {
     console.error(
-      'usage: node bench/recorder-instructions.mjs [--sockets | --faults] DIST_DIR [DIST_DIR ...]',
+      'usage: node bench/recorder-instructions.mjs [--sockets | --faults] [--sessions N] DIST_DIR [DIST_DIR ...]',
     );
     process.exit(2);
   }
@@ -70,27 +84,29 @@ async function main(argv) {
     console.error('recorder-instructions: valgrind is not installed (Debian: apt-get install valgrind)');
     process.exit(2);
   }
-  const [small, large] = sockets ? [SOCKET_SMALL, SOCKET_LARGE] : [SMALL, LARGE];
+  const [small, large] = sockets ? [SOCKET_SMALL, socketLarge] : [SMALL, LARGE];
   // --faults: the idle rule set's cost, both sides recorded; else the recorder's.
   const [withIt, without] = faults ? ['faults', 'on'] : ['on', 'off'];
   const what = faults ? 'idle fault rules' : 'recorder';
   console.log(
-    `| build (${faults ? 'faults' : sockets ? 'sockets' : 'replay'}) | instructions per session, ${faults ? 'rules set' : 'recorder attached'} | ${faults ? 'no rules' : 'detached'} | ${what} cost | share |`,
+    `| build (${faults ? 'faults' : sockets ? `sockets, ${large.toLocaleString('en-US')}` : 'replay'}) | instructions per session, ${faults ? 'rules set' : 'recorder attached'} | ${faults ? 'no rules' : 'detached'} | ${what} cost | share |${sockets ? ' mark-compacts, small / large runs |' : ''}`,
   );
-  console.log('| --- | --- | --- | --- | --- |');
+  console.log(`| --- | --- | --- | --- | --- |${sockets ? ' --- |' : ''}`);
   for (const dir of builds) {
     // The two counts of one size run at once: valgrind uses one core.
     const counts = async (sessions) =>
       sockets
         ? Promise.all([socketCount(dir, withIt, sessions), socketCount(dir, without, sessions)])
         : [count(dir, true, sessions), count(dir, false, sessions)];
-    const [onSmall, offSmall] = await counts(small);
-    const [onLarge, offLarge] = await counts(large);
-    const on = (onLarge - onSmall) / (large - small);
-    const off = (offLarge - offSmall) / (large - small);
+    const [[onSmall, offSmall], [onLarge, offLarge]] = [await counts(small), await counts(large)];
+    const on = (onLarge.refs - onSmall.refs) / (large - small);
+    const off = (offLarge.refs - offSmall.refs) / (large - small);
     const f = (n) => Math.round(n).toLocaleString('en-US');
+    const collections = sockets
+      ? ` ${onSmall.markCompacts} / ${onLarge.markCompacts} ${withIt === 'on' ? 'attached' : 'with rules'}, ${offSmall.markCompacts} / ${offLarge.markCompacts} ${without === 'off' ? 'detached' : 'without'} |`
+      : '';
     console.log(
-      `| ${dir} | ${f(on)} | ${f(off)} | ${f(on - off)} | ${(((on - off) / off) * 100).toFixed(1)} % |`,
+      `| ${dir} | ${f(on)} | ${f(off)} | ${f(on - off)} | ${(((on - off) / off) * 100).toFixed(1)} % |${collections}`,
     );
   }
 }
@@ -102,7 +118,7 @@ function refsOf(stderr, what) {
   return Number(refs[1].replaceAll(',', ''));
 }
 
-/** Instructions valgrind counted for one replay run. */
+/** Instructions valgrind counted for one replay run (`refs`). */
 function count(dir, on, sessions) {
   const script = fileURLToPath(import.meta.url);
   const run = spawnSync(
@@ -120,7 +136,7 @@ function count(dir, on, sessions) {
     { encoding: 'utf8' },
   );
   if (run.status !== 0) throw new Error(`valgrind run failed (${dir}, ${sessions}):\n${run.stderr}`);
-  return refsOf(run.stderr, `${dir}, ${sessions}`);
+  return { refs: refsOf(run.stderr, `${dir}, ${sessions}`) };
 }
 
 async function child(dir, on, sessions) {
@@ -141,7 +157,9 @@ async function child(dir, on, sessions) {
 
 /**
  * Instructions valgrind counted for a server that served `sessions` real
- * sessions: it prints its port, resets on a `reset` line and closes on `exit`.
+ * sessions (`refs`), and the mark-compacts it ran: it prints its port, resets
+ * on a `reset` line and closes on `exit`; node's --trace-gc lines come
+ * between.
  */
 async function socketCount(dir, mode, sessions) {
   const { loadClient } = await import('./lib/child.mjs');
@@ -149,7 +167,7 @@ async function socketCount(dir, mode, sessions) {
   const script = fileURLToPath(import.meta.url);
   const server = spawn(
     'valgrind',
-    [...VALGRIND, process.execPath, '--predictable', script, '--server', dir, mode],
+    [...VALGRIND, process.execPath, '--predictable', '--trace-gc', script, '--server', dir, mode],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -158,10 +176,15 @@ async function socketCount(dir, mode, sessions) {
   });
   const exited = new Promise((done) => server.once('exit', done));
   const lines = createInterface({ input: server.stdout })[Symbol.asyncIterator]();
+  let markCompacts = 0;
+  /** The server's next line that is not the collector's: a --trace-gc line is counted. */
   const next = async () => {
-    const line = await lines.next();
-    if (line.done) throw new Error(`server exited (${dir}):\n${stderr}`);
-    return line.value;
+    for (;;) {
+      const line = await lines.next();
+      if (line.done) throw new Error(`server exited (${dir}):\n${stderr}`);
+      if (!isGcLine(line.value)) return line.value;
+      if (line.value.includes('Mark-Compact')) markCompacts++;
+    }
   };
   const port = Number(await next());
   const client = loadClient();
@@ -178,10 +201,19 @@ async function socketCount(dir, mode, sessions) {
     await client.stop();
     server.stdin.end('exit\n');
   }
+  // The collections of the close, until the server's output ends.
+  for (let line = await lines.next(); !line.done; line = await lines.next()) {
+    if (isGcLine(line.value) && line.value.includes('Mark-Compact')) markCompacts++;
+  }
   // valgrind reports its count even when node failed: a failed server counts nothing.
   const status = await exited;
   if (status !== 0) throw new Error(`server exited with ${status} (${dir}):\n${stderr}`);
-  return refsOf(stderr, `${dir}, ${sessions} sessions`);
+  return { refs: refsOf(stderr, `${dir}, ${sessions} sessions`), markCompacts };
+}
+
+/** A line of node's --trace-gc (`[pid:0x...]  123 ms: Scavenge ...`). A declaration: main() runs before the module's constants are made. */
+function isGcLine(line) {
+  return /^\[\d+:0x[0-9a-f]+\]/.test(line);
 }
 
 /** `mode`: `on` (recorder attached), `off` (detached) or `faults` (attached, with (f)'s idle rule set). */
