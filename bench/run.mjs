@@ -90,6 +90,11 @@ console.log(lines.join('\n'));
 const missed = sections.flatMap((s) => s.rows.filter((r) => r.met === false).map((r) => r.measure));
 if (missed.length)
   console.log(`\nTargets missed: ${missed.length}\n${missed.map((x) => `- ${x}`).join('\n')}`);
+const unclear = sections.flatMap((s) => s.rows.filter((r) => r.met === 'unclear').map((r) => r.measure));
+if (unclear.length)
+  console.log(
+    `\nTargets unclear (rounds on both sides): ${unclear.length}\n${unclear.map((x) => `- ${x}`).join('\n')}`,
+  );
 if (failed.length) console.log(`\nFailed: ${failed.join(', ')}`);
 if (out) writeFileSync(out, `${lines.join('\n')}\n`);
 process.exitCode = failed.length ? 1 : 0;

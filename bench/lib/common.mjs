@@ -103,6 +103,11 @@ export function machine() {
  * run; `ratio` is mock / floor (for rates, higher is better; for times and
  * sizes, lower is better, as the target says).
  */
+/**
+ * One row of a results table. `met`: true, false, or `'unclear'` when the
+ * rounds of a noisy measure fall on both sides of its target (see
+ * {@link verdictOf}).
+ */
 export function row(fields) {
   return {
     measure: fields.measure,
@@ -116,6 +121,17 @@ export function row(fields) {
     met: fields.met,
     note: fields.note ?? '',
   };
+}
+
+/**
+ * Whether a cost measured in rounds is under `limit`: yes only when every
+ * round is, no only when none is, else `'unclear'`: a median of rounds that
+ * spread over tens of points would say yes or no by chance.
+ */
+export function verdictOf({ min, max }, limit) {
+  if (max < limit) return true;
+  if (min >= limit) return false;
+  return 'unclear';
 }
 
 /**
@@ -163,7 +179,7 @@ function cells(r) {
     num(r.floor),
     r.ratio === undefined ? '–' : `${num(r.ratio, 2)}x`,
     r.target || '–',
-    r.met === undefined ? '–' : r.met ? 'yes' : 'NO',
+    r.met === undefined ? '–' : r.met === 'unclear' ? 'unclear' : r.met ? 'yes' : 'NO',
     r.note,
   ];
 }
