@@ -35,7 +35,7 @@
 // full collections). Replay: 4 runs of 30-60 s per build; --sockets: 4 runs
 // of 1.5-3 min (valgrind is some 30 times slower), two at a time.
 //
-// Run: node bench/recorder-instructions.mjs [--sockets | --faults] DIST_A [DIST_B ...]   (needs valgrind)
+// Run: node bench/recorder-instructions.mjs [--sockets | --faults] [--sessions N] DIST_A [DIST_B ...]   (needs valgrind)
 //   DIST: a dist/ built (npx tsup) from the commit to count.
 //   --sessions N: the large socket run's sessions (default 10,000; the small one is 2,000).
 //
@@ -46,6 +46,10 @@
 // reports the mark-compacts it ran (node --trace-gc), and a count to compare
 // builds by wants equal mark-compacts or a long run (--sessions 42000: about
 // 4 min a build here, its runs two at a time).
+import { spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SMALL = 20_000;
 const LARGE = 100_000;
