@@ -13,7 +13,9 @@
 // and all take turns within each round, in rotating order. A cost is the
 // median over rounds of the variant against its floor in that round, as
 // server CPU time per session (the target is judged on this one: it moves
-// less with the load of other processes) and as sessions/s lost. The
+// less with the load of other processes; met only when every round is under
+// it, missed when none is, else unclear: lib/common.mjs, verdictOf) and as
+// sessions/s lost. The
 // recording cost is also measured in isolation (the events of one real
 // session replayed into its event path, with new strings where a session makes new
 // ones, so the recorder keeps what it keeps of a real session), which is
