@@ -192,3 +192,70 @@ test('a command as the session parsed it and a reply given field by field (lazy 
     { status: cut.status, line: cut.line, bytes: cut.bytes, wholeBytes: cut.wholeBytes, at: cut.at },
   ]);
 });
+
+test('lazy commands in every state and replies of every status, at whole and fractional times, come back as given (transcript, event log)', () => {
+  const record = new SessionRecord(ID, '127.0.0.9', 40_001, 'none', START);
+  const given: Pop3Event[] = [];
+  let step = 0;
+  // An event of another type after each command and reply: a type read alone must skip each form's slots exactly.
+  const fault = () => {
+    const at = START + step++;
+    const event = {
+      type: 'fault',
+      sessionId: ID,
+      at,
+      ruleId: `r${step}`,
+      action: 'reply',
+      description: `d${step}`,
+    } as const;
+    record.apply(event);
+    given.push(event);
+  };
+  for (const fraction of [0, 0.5]) {
+    for (const state of ['AUTHORIZATION', 'TRANSACTION', 'UPDATE'] as const) {
+      const raw = `noop ${state.toLowerCase()}  x`;
+      const at = START + step++ + fraction;
+      record[APPLY_COMMAND](at, parseCommandLine(Buffer.from(raw), false), state);
+      given.push({
+        type: 'command',
+        sessionId: ID,
+        at,
+        verb: 'NOOP',
+        args: [state.toLowerCase(), 'x'],
+        raw,
+        state,
+      });
+      fault();
+    }
+    for (const status of ['+OK', '-ERR', '+'] as const) {
+      const line = `${status} line ${step}`;
+      const at = START + step++ + fraction;
+      record[APPLY_REPLY](at, status, line, line.length + 2);
+      given.push({ type: 'reply', sessionId: ID, at, status, line, bytes: line.length + 2 });
+      fault();
+    }
+  }
+  const faults = given.filter((e) => e.type === 'fault');
+  expect(record.faults.map((f) => f.ruleId)).toEqual(faults.map((f) => f.ruleId));
+  expect(record.events).toEqual(given);
+  expect(record.events.map((e) => Object.keys(e))).toEqual(given.map((e) => Object.keys(e)));
+});
+
+test('times before the start (a clock set back), days later and with fractions come back exactly (transcript, event log)', () => {
+  const reply = (at: number, line: string): Pop3Event => ({
+    type: 'reply',
+    sessionId: ID,
+    at,
+    status: '+OK',
+    line,
+    bytes: line.length + 2,
+  });
+  const events: Pop3Event[] = [
+    reply(START - 5, '+OK back'),
+    reply(START + 0.25, '+OK a quarter'),
+    reply(START + 40 * 86_400_000, '+OK late'),
+    { type: 'session-end', sessionId: ID, at: START + 40 * 86_400_000 + 1, reason: 'client-closed' },
+  ];
+  const record = recordOf(events);
+  expect(record.events).toEqual(events);
+});
