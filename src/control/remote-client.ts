@@ -234,7 +234,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   async listSessions(filter?: SessionFilter): Promise<SessionRecord[]> {
     const checked = checkFilter('listSessions', filter);
     // Real values in the records, as in process (their printed forms mask them).
-    const query = { ...checked, secrets: true };
+    const query = { ...checked, ...REAL_VALUES };
     const exported = await this.call('listSessions', { query, as: 'listSessions()' });
     return exported.sessions.map((s) => SessionRecord.fromJSON(s as SessionJSON));
   }

@@ -4,7 +4,7 @@ import type { SessionRecord } from '../transcript/session-record';
 import type { Pop3Event, Pop3EventType } from '../vocabulary';
 import { checkInput, type Door } from './check';
 import { faultRules } from './fault-rule';
-import { InputError } from './input-error';
+import { InputError, type InputIssue } from './input-error';
 import { codeMessages, codeUserOrPassword, controlToken } from './options';
 import { codeOnly, int, ruleId, userName } from './primitives';
 import {
@@ -183,24 +183,17 @@ export function checkConnect(
   const given = checkInput(connectOptions, options ?? {}, door('connectPop3Mock', 'options'));
   const url = given.url ?? env.url;
   const token = given.token ?? env.token;
-  const issues = [
-    ...(url
-      ? []
-      : [
-          {
-            path: 'options.url',
-            message: 'expected the control API URL: pass { url } or set POP3_MOCK_CONTROL_URL',
-          },
-        ]),
-    ...(token
-      ? []
-      : [
-          {
-            path: 'options.token',
-            message: 'expected the control API token: pass { token } or set POP3_MOCK_TOKEN',
-          },
-        ]),
-  ];
+  const issues: InputIssue[] = [];
+  if (!url)
+    issues.push({
+      path: 'options.url',
+      message: 'expected the control API URL: pass { url } or set POP3_MOCK_CONTROL_URL',
+    });
+  if (!token)
+    issues.push({
+      path: 'options.token',
+      message: 'expected the control API token: pass { token } or set POP3_MOCK_TOKEN',
+    });
   if (!url || !token) throw new InputError(issues, 'connectPop3Mock()');
   return { url, token };
 }
