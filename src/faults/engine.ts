@@ -109,6 +109,16 @@ export class FaultEngine {
     return entry.release.signal;
   }
 
+  /**
+   * `rule` (as {@link match} gave it) turned out to change nothing (a bug mode
+   * on a reply it does not bend, a stall past the reply's end): the firing is
+   * taken back, so `once()` waits for a reply it really changes.
+   */
+  unspend(rule: BuiltRule): void {
+    const entry = this.entries.find((e) => e.rule === rule);
+    if (entry !== undefined && entry.hits > 0) entry.hits--;
+  }
+
   /** Whether `rule` (as {@link match} gave it) is still stored: not removed by `reset()` or `removeRule()`. */
   holds(rule: BuiltRule): boolean {
     return this.entries.some((e) => e.rule === rule);

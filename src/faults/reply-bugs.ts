@@ -1,4 +1,5 @@
 import type { Maildrop } from '../mailbox/maildrop';
+import { stuffedBody } from '../protocol/dot-stuffing';
 import { parseDecimal } from '../protocol/message-number';
 import { topOf } from '../protocol/message-top';
 import { lines, ok, type Reply } from '../protocol/reply';
@@ -123,4 +124,42 @@ function renumbered(reply: Reply, ctx: BugContext): Reply {
   const number = parseDecimal(ctx.args[0]!) ?? 0;
   const message = maildrop.at(number);
   return message ? ok(`${number} ${value(message)}`) : reply;
+}
+
+/**
+ * Whether a bug mode's write differs from the normal one on the wire: a rule
+ * is counted (and `once()` spent) only on a reply it really changes, such as
+ * `noDotStuffing()` on a message with a line that starts with `.`.
+ */
+export function bends(normal: Reply, bent: BugWrite): boolean {
+  const after = bent.reply;
+  if (!bent.stuff && after.kind === 'message' && stuffedBody(after.body) !== after.body) return true;
+  return !sameReply(normal, after);
+}
+
+/** Whether a reply has data lines and a terminator (what `noTerminator()` leaves out). */
+export function isMultiLine(reply: Reply): boolean {
+  return (
+    reply.kind === 'lines' || reply.kind === 'message' || (reply.kind === 'raw' && reply.lines.length > 1)
+  );
+}
+
+function sameReply(a: Reply, b: Reply): boolean {
+  if (a === b) return true;
+  switch (a.kind) {
+    case 'status':
+      return b.kind === 'status' && b.ok === a.ok && b.text === a.text;
+    case 'lines':
+      return b.kind === 'lines' && b.text === a.text && sameLines(a.lines, b.lines);
+    case 'message':
+      return b.kind === 'message' && b.text === a.text && b.body.equals(a.body);
+    case 'raw':
+      return b.kind === 'raw' && sameLines(a.lines, b.lines);
+    case 'continue':
+      return b.kind === 'continue' && b.base64 === a.base64;
+  }
+}
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((line, i) => line === b[i]);
 }

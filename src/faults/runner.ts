@@ -1,3 +1,4 @@
+import { assertNever } from '../assert-never';
 import { type Clock, sleep, systemClock } from '../clock';
 import type { Pending } from '../pending';
 import { ok, type Reply } from '../protocol/reply';
@@ -7,7 +8,8 @@ import type { BuiltRule } from './builder';
 import type { FaultEngine } from './engine';
 import type { CommandFacts, FaultHook, ReplyShape, SendNormally } from './hook';
 import { delayMs } from './random';
-import { applyBug } from './reply-bugs';
+import { applyBug, bends, isMultiLine } from './reply-bugs';
+import type { FaultAction, FaultActionType } from './rule';
 import {
   cutAfter,
   fragment,
@@ -17,6 +19,23 @@ import {
   throttle,
   waitForAbort,
 } from './shaping';
+
+/** Faults whose effect depends on the reply they meet (see FaultRunner.applyToReply). */
+const ON_REPLY = [
+  'stall',
+  'no-terminator',
+  'no-dot-stuffing',
+  'bare-lf',
+  'size-skew',
+  'uidl',
+  'top-ignores-count',
+  'renumber-after-dele',
+] as const satisfies readonly FaultActionType[];
+type OnReply = Extract<FaultAction, { type: (typeof ON_REPLY)[number] }>;
+const actsOnReply = (action: FaultAction): action is OnReply =>
+  (ON_REPLY as readonly FaultActionType[]).includes(action.type);
+/** Faults that act whatever the reply. */
+type AtOnce = Exclude<FaultAction, OnReply>;
 
 /** After `resetAfterBytes` has flushed its bytes: time for the client to read them before the RST. */
 const RESET_GRACE_MS = 50;
@@ -161,12 +180,18 @@ export class FaultRunner implements FaultHook {
    * Applies a rule where it fired. `run` sends the normal reply (the greeting,
    * or the command's, given as `command`), written with the shape the fault gives it.
    */
-  private async apply(rule: BuiltRule, run: SendNormally, command: CommandFacts | undefined): Promise<void> {
+  private apply(rule: BuiltRule, run: SendNormally, command: CommandFacts | undefined): Promise<void> {
+    this.target.connection.uncork();
+    const action = rule.action;
+    if (actsOnReply(action)) return this.applyToReply(rule, action, run, command);
     this.report(rule);
+    return this.applyAtOnce(rule, action, run);
+  }
+
+  /** A fault that acts whatever the reply: it was reported as it fired. */
+  private async applyAtOnce(rule: BuiltRule, action: AtOnce, run: SendNormally): Promise<void> {
     const { target } = this;
     const { connection } = target;
-    connection.uncork();
-    const action = rule.action;
     const controls = this.controls(rule);
     const shaped = async (shaper: Shaper) => {
       await run({ sink: shaper });
@@ -200,14 +225,10 @@ export class FaultRunner implements FaultHook {
         return shaped(cutAfter(this.base, action.bytes, 'fin', controls));
       case 'reset-after-bytes':
         return shaped(cutAfter(this.base, action.bytes, 'rst', controls));
-      case 'stall':
-        return shaped(stallAfter(this.base, action.afterBytes, controls));
       case 'fragment':
         return shaped(fragment(this.base, action.mode));
       case 'throttle':
         return shaped(throttle(this.base, action.bytesPerSecond, controls));
-      case 'no-terminator':
-        return run({ terminator: false });
       case 'inject-after-reply':
         return run({ trailer: Buffer.from(action.lines.map((l) => `${l}\r\n`).join('')) });
       case 'stls-handshake-failure':
@@ -217,13 +238,58 @@ export class FaultRunner implements FaultHook {
         await Promise.race([connection.nextData(), waitForAbort(controls.signal)]);
         await this.base.write(Buffer.from('this is not TLS\r\n'));
         return this.close('fin');
-      default: {
-        // Bug modes bend a command's reply; the greeting goes out as it is.
-        if (!command) return run();
-        const { verb, args, maildrop } = command;
-        const context = { verb, args, maildrop, sessionId: target.sessionId };
-        return run({ bend: (reply) => applyBug(action, reply, context) });
+      default:
+        assertNever(action);
+    }
+  }
+
+  /**
+   * A fault whose effect depends on the reply it meets: a bug mode bends only
+   * some replies (not an `-ERR`, not `LIST 1` for `noTerminator()`), a stall
+   * acts only on a reply longer than its octets. It is reported when it acts,
+   * and a firing that changed nothing is taken back ({@link FaultEngine.unspend}),
+   * so `once()` is spent on the first reply it really changes.
+   */
+  private async applyToReply(
+    rule: BuiltRule,
+    action: OnReply,
+    run: SendNormally,
+    command: CommandFacts | undefined,
+  ): Promise<void> {
+    let acted = false;
+    const act = (acts: boolean) => {
+      if (!acts || acted) return;
+      acted = true;
+      this.report(rule);
+    };
+    try {
+      if (action.type === 'stall') {
+        const shaper = stallAfter(this.base, action.afterBytes, this.controls(rule), () => act(true));
+        await run({ sink: shaper });
+        return await shaper.finish();
       }
+      if (action.type === 'no-terminator') {
+        return await run({
+          terminator: false,
+          bend: (reply) => {
+            act(isMultiLine(reply));
+            return { reply, stuff: true };
+          },
+        });
+      }
+      // Bug modes bend a command's reply; a greeting never meets one (refused at the door).
+      if (!command) return await run();
+      const { verb, args, maildrop } = command;
+      const context = { verb, args, maildrop, sessionId: this.target.sessionId };
+      return await run({
+        bend: (reply) => {
+          const bent = applyBug(action, reply, context);
+          act(bends(reply, bent));
+          return bent;
+        },
+      });
+    } finally {
+      if (!acted) this.engine.unspend(rule);
     }
   }
 

@@ -48,8 +48,16 @@ export function cutAfter(
   };
 }
 
-/** Passes `afterBytes` octets, then waits without closing until the fault is cancelled. */
-export function stallAfter(base: ByteSink, afterBytes: number, controls: ShapeControls): Shaper {
+/**
+ * Passes `afterBytes` octets, then waits without closing until the fault is
+ * cancelled; `onStall` is told when it stops (never for a reply no longer than `afterBytes`).
+ */
+export function stallAfter(
+  base: ByteSink,
+  afterBytes: number,
+  controls: ShapeControls,
+  onStall: () => void,
+): Shaper {
   let sent = 0;
   return {
     async write(chunk) {
@@ -60,6 +68,7 @@ export function stallAfter(base: ByteSink, afterBytes: number, controls: ShapeCo
       }
       const first = await base.write(chunk.subarray(0, room));
       sent = afterBytes;
+      onStall();
       await waitForAbort(controls.signal);
       return first + (await base.write(chunk.subarray(room)));
     },
