@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { describeParseError } from '../schema/parse-args-error';
+import { userName } from '../schema/primitives';
 import { UsageError } from './errors';
 import { OPTION_FLAGS, type OptionFlag } from './option-flags';
 
@@ -139,9 +140,9 @@ export function parseUser(value: string): UserArg {
   const path = second === -1 ? undefined : rest.slice(second + 1);
   // The password is never echoed back in an error, only the user name.
   if (name === '') throw new UsageError('--user needs a user name before the first ":"');
-  if (/\s/.test(name)) throw new UsageError(`--user ${JSON.stringify(name)}: a user name cannot hold spaces`);
-  // As the options' schema refuses it (a key that would set the users object's prototype).
-  if (name === '__proto__') throw new UsageError('--user __proto__: a user name cannot be "__proto__"');
+  // The name as every door checks it (no spaces, not "__proto__", ".." or "."), named by the flag.
+  const refused = userName.safeParse(name).error?.issues[0];
+  if (refused) throw new UsageError(`--user ${JSON.stringify(name)}: ${refused.message}`);
   if (password === '') throw new UsageError(`--user ${name}: the password is empty`);
   if (path === '') throw new UsageError(`--user ${name}: the fixture path after the second ":" is empty`);
   return { name, password, path };

@@ -5,9 +5,9 @@ import type { Pop3Mock } from '../server/pop3-mock';
 import { redactEvent } from '../transcript/redact';
 import type { Endpoint } from './contract/endpoints';
 import { answerError } from './errors';
-import { HttpError, MAX_UNREAD_OCTETS, readBody, sendJson, sendText } from './http-util';
+import { MAX_UNREAD_OCTETS, readBody, sendJson, sendText } from './http-util';
 import { checkedRequest } from './request';
-import { findEndpoint, handlers, methodsAt, type Reply } from './routes';
+import { findEndpoint, handlers, methodsAt, pathProblemOf, type Reply } from './routes';
 import { carriesToken, sameToken, tokenCookieName } from './token';
 
 /** Options of the HTTP control channel. */
@@ -98,6 +98,9 @@ export class ControlServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      const problem = pathProblemOf(req.url ?? '/');
+      if (problem !== undefined)
+        throw new InputError([{ path: 'path', message: problem }], `${req.method} ${req.url}`);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const path = url.pathname;
       const mount = this.mounts.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));
@@ -140,7 +143,10 @@ export class ControlServer {
     const takesBody = endpoint.body !== undefined || endpoint.rawMessage === true;
     // A body where the endpoint takes none would be ignored: the caller meant something by it.
     if (!takesBody && hasBody(req))
-      throw new HttpError(400, `${endpoint.method} ${endpoint.path}: expected no body`);
+      throw new InputError(
+        [{ path: '', message: 'expected no body' }],
+        `${endpoint.method} ${endpoint.path}`,
+      );
     const body = takesBody ? await readBody(req) : undefined;
     const input = checkedRequest(endpoint, params, url.searchParams, req.headers['content-type'], body);
     const handler = handlers[endpoint.operationId as keyof typeof handlers] as (

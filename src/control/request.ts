@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { checkInput } from '../schema/check';
+import { InputError } from '../schema/input-error';
 import type { Endpoint } from './contract/endpoints';
 import { HttpError } from './http-util';
 
@@ -26,7 +27,8 @@ export function checkedRequest(
   const source = `${endpoint.method} ${endpoint.path}`;
   const query: Record<string, string> = {};
   for (const [key, value] of search) {
-    if (key in query) throw new HttpError(400, `query.${key}: expected one value, got several`);
+    if (key in query)
+      throw new InputError([{ path: `query.${key}`, message: 'expected one value, got several' }], source);
     query[key] = value;
   }
   const raw = endpoint.rawMessage ? rawMessage(contentType, body) : undefined;
@@ -34,7 +36,9 @@ export function checkedRequest(
     params: endpoint.params ? checkInput(endpoint.params, params, { source, at: 'path' }) : undefined,
     query: checkInput(endpoint.query ?? noQuery, query, { source, at: 'query' }),
     body:
-      endpoint.body && raw === undefined ? checkInput(endpoint.body, parseJson(body), { source }) : undefined,
+      endpoint.body && raw === undefined
+        ? checkInput(endpoint.body, parseJson(body, source), { source })
+        : undefined,
     raw,
   };
 }
@@ -56,11 +60,14 @@ function rawMessage(contentType: string | undefined, body: Buffer | undefined): 
   );
 }
 
-function parseJson(body: Buffer | undefined): unknown {
+function parseJson(body: Buffer | undefined, source: string): unknown {
   if (body === undefined || body.length === 0) return {};
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (error) {
-    throw new HttpError(400, `the body is not valid JSON: ${(error as Error).message}`);
+    throw new InputError(
+      [{ path: '', message: `expected a JSON body: ${(error as Error).message}` }],
+      source,
+    );
   }
 }

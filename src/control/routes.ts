@@ -200,6 +200,27 @@ export const handlers: Handlers = {
   },
 };
 
+/**
+ * What is wrong with a request's raw path, if anything: a `.` or `..`
+ * segment (`%2e` is a dot too), which `new URL()` resolves away, as the
+ * caller's URL library may have done (`/api/users/../reset` would reach
+ * `/api/reset`): refused, never followed (the schemas refuse such user names
+ * and rule ids at every door); or a segment that is not valid percent-encoding.
+ */
+export function pathProblemOf(rawUrl: string): string | undefined {
+  for (const segment of rawUrl.split(/[?#]/, 1)[0]!.split('/')) {
+    if (/^(?:\.|%2e){1,2}$/i.test(segment)) {
+      return `expected no "." or ".." segment, got ${JSON.stringify(segment)}: a URL resolves them away, so the request would reach another endpoint`;
+    }
+    try {
+      decodeURIComponent(segment);
+    } catch {
+      return `expected valid percent-encoding, got ${JSON.stringify(segment)}`;
+    }
+  }
+  return undefined;
+}
+
 /** The endpoint a request names, with its path parameters as strings. */
 export function findEndpoint(
   method: string,
@@ -233,11 +254,8 @@ function matchPath(pattern: string, path: string): Record<string, string> | unde
       if (w !== got[i]) return undefined;
       continue;
     }
-    try {
-      params[name] = decodeURIComponent(got[i]!);
-    } catch {
-      throw new HttpError(400, `path: ${JSON.stringify(got[i])} is not valid percent-encoding`);
-    }
+    // Valid: the request's path was checked before routing (pathProblemOf).
+    params[name] = decodeURIComponent(got[i]!);
   }
   return params;
 }

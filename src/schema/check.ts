@@ -98,6 +98,10 @@ function describeIssue(issue: $ZodIssue, prefix: Path, noun: string): InputIssue
       .split('\n')
       .map((one) => ({ path: pathText(path), message: `unknown ${what} ${one}` }));
   }
+  // A record's key its key schema refused (a user name with a space, ".."): the key schema's
+  // own words at the key's path, not zod's "Invalid key in record".
+  if (issue.code === 'invalid_key' && issue.issues.length > 0)
+    return describeIssues(issue.issues, path, noun);
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     // No branch fitted. When one was the right kind of value with a problem inside
     // (a misspelt key, a bad field), that problem says most; else the union's own text.

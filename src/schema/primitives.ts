@@ -34,18 +34,32 @@ export const nonEmptyString = z.string().min(1, { error: 'expected a non-empty s
 /** Why `__proto__` is no user name: as a key of `users` it would set the object's prototype. */
 export const PROTO_USER = 'expected a user name other than "__proto__"';
 
+/**
+ * Whether a name is a URL's dot segment: in the control API's paths
+ * (`/api/users/{user}`, `/api/faults/{id}`) a URL resolves `.` and `..` away,
+ * so a user or rule so named would reach another endpoint (`POST
+ * /api/users/../reset` is `POST /api/reset`). Refused at every door, so the
+ * in-process and remote APIs take the same names.
+ */
+const isDotSegment = (name: string) => name === '.' || name === '..';
+const DOT_SEGMENT = 'other than "." or ".." (a URL of the control API resolves them away)';
+
 /** A user name: what USER and the SASL identities carry. */
 export const userName = z
   .string()
   .regex(/^[^\s]+$/, { error: 'expected a user name: not empty, no spaces' })
   // Refused at every door, so that no door takes a name another loses (see options.ts, usersOf).
   .refine((name) => name !== '__proto__', { error: PROTO_USER })
-  .meta({ description: 'A user name: not empty, no white space, not "__proto__".' });
+  .refine((name) => !isDotSegment(name), { error: `expected a user name ${DOT_SEGMENT}` })
+  .meta({ description: 'A user name: not empty, no white space, not "__proto__", ".", or "..".' });
 
 /** A fault rule's id: what `use()` stores and `removeRule()` names. */
-export const ruleId = z.string().regex(/^[\w.:-]{1,100}$/, {
-  error: 'expected an id of 1 to 100 letters, digits, "_", ".", ":" or "-"',
-});
+export const ruleId = z
+  .string()
+  .regex(/^[\w.:-]{1,100}$/, {
+    error: 'expected an id of 1 to 100 letters, digits, "_", ".", ":" or "-"',
+  })
+  .refine((id) => !isDotSegment(id), { error: `expected an id ${DOT_SEGMENT}` });
 
 /** A password: any non-empty string (the mock compares it exactly). */
 export const password = z.string({ error: 'expected a password (a non-empty string)' }).min(1, {

@@ -62,7 +62,11 @@ test.each<[string[], string]>([
   [['--tlsport', '995'], 'unknown option --tlsport'],
   [['--host='], '--host: expected a non-empty string, got ""'],
   [['--config='], '--config needs a value'],
-  [['--user', 'a b:pw'], '--user "a b": a user name cannot hold spaces'],
+  [['--user', 'a b:pw'], '--user "a b": expected a user name: not empty, no spaces'],
+  [
+    ['--user', '..:pw'],
+    '--user "..": expected a user name other than "." or ".." (a URL of the control API resolves them away)',
+  ],
   [['--port', '2110', 'extra'], 'unexpected argument "extra"'],
   [['--keep-sessions', '0'], `--keep-sessions: ${KEEP_SESSIONS}, got "0"`],
   [['--keep-sessions=lots'], `--keep-sessions: ${KEEP_SESSIONS}, got "lots"`],

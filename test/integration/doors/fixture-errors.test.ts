@@ -198,7 +198,9 @@ test('a user named __proto__ is refused at every door, never dropped in silence'
   });
   expect(await runMain(['--user', `__proto__:${PASSWORD}:${missing}`])).toMatchObject({
     code: 2,
-    stderr: expect.stringMatching(/^pop3-mock: --user __proto__: a user name cannot be "__proto__"\n/),
+    stderr: expect.stringMatching(
+      /^pop3-mock: --user "__proto__": expected a user name other than "__proto__"\n/,
+    ),
   });
   await expect(side.pop3.addUser('__proto__', PASSWORD)).rejects.toThrow(
     'addUser(): user: expected a user name other than "__proto__", got "__proto__"',

@@ -267,10 +267,9 @@ test.each<[string, string, unknown]>([
 test('a body sent where the endpoint takes none: 400, nothing done (it would have been ignored)', async () => {
   await call('POST', '/api/faults', { rule: { ...GOOD_RULE, id: 'kept-over-reset' } });
   const before = await stored();
-  expect(await call('POST', '/api/reset', { users: ['alice'] })).toEqual({
-    status: 400,
-    json: { error: 'POST /api/reset: expected no body' },
-  });
+  expect(await call('POST', '/api/reset', { users: ['alice'] })).toEqual(
+    refusal('POST /api/reset', [{ path: '', message: 'expected no body' }]),
+  );
   expect(await stored()).toEqual(before);
   expect((await call('DELETE', '/api/faults/kept-over-reset')).status).toBe(200);
 });
