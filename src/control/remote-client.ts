@@ -291,6 +291,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     const { pattern: checked, ...rest } = checkWaitForCommand(pattern, options);
     const { replyCut, ...c } = await this.call('waitCommand', {
       body: { pattern: wirePattern('waitForCommand()', checked), ...rest },
+      query: REAL_VALUES,
       as: 'waitForCommand()',
     });
     // As in process: replyCut only when the reply was cut.

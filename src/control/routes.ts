@@ -54,13 +54,17 @@ function sessionJSON(pop3: Pop3Mock, id: number) {
   return found;
 }
 
-/** A located command as the control API shows it: secrets masked, as in every printed form. */
-function locatedJSON(c: LocatedCommand) {
+/**
+ * A located command as the control API shows it: secrets masked, as in every
+ * printed form, unless `secrets` asks for the real values (the remote
+ * client's `waitForCommand()`, which gives what the in-process one gives).
+ */
+function locatedJSON(c: LocatedCommand, secrets = false) {
   return {
     sessionId: c.sessionId,
     verb: c.verb,
-    args: [...redactArgs(c.verb, c.args)],
-    raw: redactLine(c.raw),
+    args: secrets ? [...c.args] : [...redactArgs(c.verb, c.args)],
+    raw: secrets ? c.raw : redactLine(c.raw),
     reply: c.reply ?? null,
     replyCut: c.replyCut ?? null,
     index: c.index,
@@ -194,9 +198,9 @@ export const handlers: Handlers = {
     const ended = await pop3.sessionEnd(target, { timeoutMs: body.timeoutMs, since: body.since });
     return ok(ended.toJSON(query));
   },
-  async waitCommand({ pop3, body }) {
+  async waitCommand({ pop3, query, body }) {
     const { pattern, ...options } = body;
-    return ok(locatedJSON(await pop3.waitForCommand(pattern, options)));
+    return ok(locatedJSON(await pop3.waitForCommand(pattern, options), query.secrets));
   },
 };
 

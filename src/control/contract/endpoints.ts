@@ -278,6 +278,7 @@ export const endpoints = {
     method: 'POST',
     path: '/api/wait/command',
     summary: 'Wait for a command matching a pattern (recorded on arrival)',
+    query: request.secretsQuery,
     body: request.waitCommandBody,
     answers: { 200: json('The command', response.locatedCommand), 400: refused, 408: timedOut },
   }),

@@ -174,6 +174,10 @@ describe.each(sides)('%s', (name, start) => {
       expect(r.commands()).toContain('PASS ******');
       expect(r.render()).toContain('C: PASS ******');
     }
+    // A command a wait found is a real value too: remotely it was masked, so a check that a
+    // client never sent an old password passed whatever it sent.
+    const pass = await side.api.waitForCommand('PASS *', { includePast: true, sessionId: record.id });
+    expect({ args: pass.args, raw: pass.raw }).toEqual({ args: ['secret'], raw: 'PASS secret' });
     const exported = await side.api.exportTranscripts({ sessionId: record.id, secrets: true });
     expect(exported.sessions[0]!.commands).toContain('PASS secret');
     const masked = await side.api.exportTranscripts({ sessionId: record.id });
@@ -182,6 +186,7 @@ describe.each(sides)('%s', (name, start) => {
       commands: listed!.commands(),
       args: listed!.commandEvents().map((c) => c.args),
       exported: exported.sessions[0]!.commands,
+      waited: [pass.args, pass.raw],
     });
   });
 });
