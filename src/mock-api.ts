@@ -134,7 +134,7 @@ export interface Pop3MockApi<W extends Where> {
 
   /** Adds fault rules (all or none), active when the promise resolves. */
   use(...rules: FaultRuleInput[]): Promise<readonly AddedRule[]>;
-  /** Every rule with its hits, newest first; `rule.explain()` works on both sides. */
+  /** Every rule with its hits, in the order they are checked (the newest `use()` first); `rule.explain()` works on both sides. */
   rules(): Answer<W, readonly RuleStatus[]>;
   /** Rules that never fired. */
   pendingRules(): Answer<W, readonly BuiltRule[]>;

@@ -40,8 +40,9 @@ interface Entry {
 
 /**
  * Holds the fault rules of a server and decides, at each hook point, which
- * one fires. Run-time rules are checked before option rules, newest first
- * (as msw's `use()`), and the first one that fires wins.
+ * one fires. Run-time rules are checked before option rules, the newest
+ * `use()` first and one call's rules in their order (as msw's `use()`), and
+ * the first one that fires wins.
  */
 export class FaultEngine {
   private entriesNow: Entry[] = [];
@@ -51,7 +52,7 @@ export class FaultEngine {
 
   constructor(rules: readonly FaultRule[], seed: number) {
     this.random = seededRandom(seed);
-    for (const rule of rules) this.add(rule, 'options');
+    this.add(rules, 'options');
   }
 
   /** The server's seeded generator, also used for random delays and garbage. */
@@ -68,9 +69,20 @@ export class FaultEngine {
     this.index = undefined;
   }
 
-  add(rule: FaultRule, source: 'options' | 'runtime'): void {
-    const entry = { rule: withExplain(rule), source, hits: 0, seen: 0, seenBySession: new Map() };
-    this.entries = [entry, ...this.entries];
+  /**
+   * Adds one `use()` call's rules (or a `faults` list or file) before those
+   * already held, in the order given: as msw's `use(a, b)`, `a` is checked
+   * before `b`, and both before older rules.
+   */
+  add(rules: readonly FaultRule[], source: 'options' | 'runtime'): void {
+    const added = rules.map((rule) => ({
+      rule: withExplain(rule),
+      source,
+      hits: 0,
+      seen: 0,
+      seenBySession: new Map(),
+    }));
+    this.entries = [...added, ...this.entries];
   }
 
   /** Removes run-time rules and restarts the counts of the others. */

@@ -525,11 +525,11 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
         offersStls: this.offersStls,
       },
     );
-    for (const rule of accepted) this.faults.add(rule, 'runtime');
+    this.faults.add(accepted, 'runtime');
     return accepted.map((rule) => ({ id: rule.id, explain: rule.explain() }));
   }
 
-  /** Every fault rule with its hit count, newest first. */
+  /** Every fault rule with its hit count, in the order they are checked (the newest use() first). */
   rules(): RuleStatus[] {
     return this.faults.status();
   }
@@ -603,8 +603,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /** @internal Loads the users and the faults file; the assembly calls it before {@link listen}. */
   async load(): Promise<void> {
     if (typeof this.options.faults === 'string') {
-      for (const rule of await loadFaultFixture(this.options.faults, this.options.baseDir))
-        this.faults.add(rule, 'options');
+      this.faults.add(await loadFaultFixture(this.options.faults, this.options.baseDir), 'options');
     }
     for (const [user, options] of Object.entries(this.options.users ?? {}))
       await this.users_.add(user, options, pathText(['users', user, 'messages']));

@@ -152,7 +152,7 @@ export const endpoints = {
     operationId: 'listRules',
     method: 'GET',
     path: '/api/faults',
-    summary: 'Every fault rule with its hits, newest first',
+    summary: 'Every fault rule with its hits, in the order they are checked',
     answers: { 200: json('Rules', z.array(response.ruleStatus)) },
   }),
   addRules: endpoint({

@@ -57,7 +57,7 @@ ${
   rules.length === 0
     ? html`<p id="no-rules">No fault rules: every command gets its normal reply.</p>`
     : html`<table class="rules" id="rules">
-<caption>Checked newest first; the first rule that fires wins</caption>
+<caption>In the order they are checked (the newest first); the first rule that fires wins</caption>
 <thead><tr><th scope="col">Rule</th><th scope="col">What it does</th><th scope="col">Hits</th><th scope="col">From</th><th scope="col">Remove</th></tr></thead>
 <tbody>${rules.map(
         (s) =>

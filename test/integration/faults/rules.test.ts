@@ -177,6 +177,30 @@ describe('precedence and reset()', () => {
     });
   });
 
+  test("within one use() call, a faults list or a faults file, the first rule listed wins (as msw's use(a, b))", async () => {
+    const file = join(tmpdir(), `pop3-mock-rule-order-${process.pid}.json`);
+    const specificFirst = () => [on('NOOP', '1').reply('-ERR specific'), on('NOOP', '*').reply('-ERR any')];
+    writeFileSync(file, JSON.stringify(specificFirst()));
+    try {
+      for (const options of [{ faults: specificFirst() }, { faults: file }]) {
+        await withMock(aliceAndBob(options), async (pop3) => {
+          expect(await run(pop3, ['NOOP 1', 'NOOP 2'])).toEqual(['-ERR specific', '-ERR any']);
+        });
+      }
+      await withMock(aliceAndBob(), async (pop3) => {
+        const [specific, any] = specificFirst();
+        await pop3.use(specific!, any!);
+        expect(pop3.rules().map((r) => r.rule.id)).toEqual([specific!.id, any!.id]);
+        expect(await run(pop3, ['NOOP 1', 'NOOP 2'])).toEqual(['-ERR specific', '-ERR any']);
+        // A later call still comes before both.
+        await pop3.use(on('NOOP', '*').reply('-ERR newest'));
+        expect(await run(pop3, ['NOOP 1'])).toEqual(['-ERR newest']);
+      });
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   test("an on('*') rule is checked in its place among rules on one verb: counted by every command, it fires where it comes first", async () => {
     await withMock(aliceAndBob(), async (pop3) => {
       const older = on('NOOP').reply('-ERR noop');
@@ -256,12 +280,12 @@ describe('the rule API', () => {
       const fires = on('NOOP').times(2).reply('-ERR no');
       const never = on('RETR', '99').reply('-ERR never');
       await pop3.use(fires, never);
-      expect(pop3.pendingRules().map((r) => r.id)).toEqual([never.id, fires.id]);
+      expect(pop3.pendingRules().map((r) => r.id)).toEqual([fires.id, never.id]);
       await run(pop3, ['NOOP', 'NOOP', 'NOOP']);
       expect(pop3.pendingRules().map((r) => r.id)).toEqual([never.id]);
       expect(pop3.rules().map((r) => [r.rule.id, r.hits])).toEqual([
-        [never.id, 0],
         [fires.id, 2],
+        [never.id, 0],
       ]);
       expect(pop3.pendingRules()[0]!.explain()).toBe('on every RETR 99: reply "-ERR never"');
     });
@@ -391,8 +415,8 @@ describe('the rule API', () => {
         await pop3.use(...after);
         expect(pop3.rules()).toHaveLength(4);
         expect(pop3.removeRule(fileId)).toBe(true);
-        expect(pop3.rules().map((r) => r.rule.id)).toEqual(after.map((r) => r.id).reverse());
-        expect(short(await run(pop3, ['STAT', 'NOOP']))).toEqual([OK, '-ERR c']);
+        expect(pop3.rules().map((r) => r.rule.id)).toEqual(after.map((r) => r.id));
+        expect(short(await run(pop3, ['STAT', 'NOOP']))).toEqual([OK, '-ERR a']);
       });
     } finally {
       rmSync(file, { force: true });

@@ -132,7 +132,7 @@ class ControlClient:
         return self.add_faults([rule])[0]
 
     def faults(self) -> List[RuleStatus]:
-        """Every rule with its hits, newest first."""
+        """Every rule with its hits, in the order they are checked (the newest first)."""
         return decode(List[RuleStatus], self._http.call_json('GET', '/api/faults'))
 
     def pending_faults(self) -> List[PendingRule]:
