@@ -106,17 +106,22 @@ export function fragment(base: ByteSink, mode: 'bytes' | 'split-crlf'): Shaper {
   };
 }
 
-/** At most `bytesPerSecond`, in slices ten times a second; cancelling the fault lets the rest through. */
+/**
+ * At most `bytesPerSecond`, in slices ten times a second; cancelling the
+ * fault lets the rest through. Each slice waits its time at the rate before
+ * it goes, so n octets take at least n / rate seconds (a small reply too),
+ * never a slice's worth less.
+ */
 export function throttle(base: ByteSink, bytesPerSecond: number, controls: ShapeControls): Shaper {
   const slice = Math.max(1, Math.floor(bytesPerSecond / 10));
   return {
     async write(chunk) {
       let passed = 0;
       for (let i = 0; i < chunk.length; i += slice) {
-        if (controls.signal.aborted) return passed + (await base.write(chunk.subarray(i)));
         const piece = chunk.subarray(i, i + slice);
-        passed += await base.write(piece);
         await sleep(controls.clock, (piece.length / bytesPerSecond) * 1000, controls.signal);
+        if (controls.signal.aborted) return passed + (await base.write(chunk.subarray(i)));
+        passed += await base.write(piece);
       }
       return passed;
     },

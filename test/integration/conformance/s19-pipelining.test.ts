@@ -190,6 +190,26 @@ test.each([
   );
 });
 
+test('§19 a half-close while a fault holds a reply ends the session: a FIN cannot be told from a client that gave up', async () => {
+  // What docs/FAULTS.md promises: the mailbox is free for the client's retry (no lock held
+  // through the delay), at the price of a half-closing client's later replies.
+  await withMailbox(
+    [...THREE],
+    async (pop3) => {
+      const client = await login(pop3);
+      client.write('DELE 1\r\nQUIT\r\n');
+      client.end();
+      expect((await client.readToEnd()).length).toBe(0);
+      const ended = await pop3.sessionEnd();
+      expect(ended.endReason).toBe('client-closed');
+      // QUIT was read but never run: it is no command of the record.
+      expect(ended.commands()).toEqual([`USER ${USER}`, 'PASS ******', 'DELE 1']);
+      expect(pop3.mailbox(USER).messages()).toHaveLength(3);
+    },
+    { faults: [on('DELE').delay(50)] },
+  );
+});
+
 test('§19 after AUTH, pipelined lines are SASL responses until the exchange ends, then commands again', async () => {
   await withMailbox([...THREE], async (pop3) => {
     const client = await RawClient.connect(pop3.port);

@@ -238,8 +238,8 @@ describe('throttle()', () => {
       const elapsed = since(start);
       expect(reply.data.equals(wireOf(big))).toBe(true);
       const bytes = fullRetr(big).length;
-      // At most a tenth of the rate goes out at once; the rest waits its turn.
-      expect(elapsed).toBeGreaterThanOrEqual(((bytes - rate / 10) / rate) * 1000 - SLACK_MS);
+      // Each slice waits its time at the rate: no octet comes sooner than at the rate.
+      expect(elapsed).toBeGreaterThanOrEqual((bytes / rate) * 1000 - SLACK_MS);
       expect(await client.command('QUIT')).toMatch(/^\+OK/);
       expectFault(pop3, await pop3.sessionEnd(), rule, 'throttle');
     });
@@ -247,20 +247,20 @@ describe('throttle()', () => {
 
   test('connection().throttle() slows the greeting too', async () => {
     await withMock(aliceAndBob(), async (pop3) => {
-      // 100 B/s: slices of 10 octets, so the 21-octet greeting takes three slices.
+      // 100 B/s: slices of 10 octets, so the 21-octet greeting takes three slices, 210 ms.
       await pop3.use(connection().throttle({ bytesPerSecond: 100 }));
       const start = performance.now();
       const client = await RawClient.connect(pop3.port);
       expect(client.greeting).toBe('+OK pop3-mock ready');
       const greeting = client.greeting.length + 2;
-      expect(since(start)).toBeGreaterThanOrEqual(((greeting - 10) / 100) * 1000 - SLACK_MS);
+      expect(since(start)).toBeGreaterThanOrEqual((greeting / 100) * 1000 - SLACK_MS);
       client.destroy();
     });
   });
 
   test('connection().throttle(): a command sent as soon as the throttled greeting arrives is answered', async () => {
     await withMock(aliceAndBob({ messages: [big] }), async (pop3) => {
-      // 1000 B/s: the 21-octet greeting is one slice, followed by a 21 ms pause.
+      // 1000 B/s: the 21-octet greeting is one slice, after a 21 ms wait.
       await pop3.use(connection().throttle({ bytesPerSecond: 1000 }));
       const client = await RawClient.connect(pop3.port);
       client.write(`USER ${USER}\r\n`);
@@ -283,13 +283,27 @@ describe('throttle()', () => {
       const start = performance.now();
       const reply = await client.multi('RETR 1');
       const bytes = fullRetr(big).length;
-      expect(since(start)).toBeGreaterThanOrEqual(((bytes - rate / 10) / rate) * 1000 - SLACK_MS);
+      expect(since(start)).toBeGreaterThanOrEqual((bytes / rate) * 1000 - SLACK_MS);
       expect(reply.data.equals(wireOf(big))).toBe(true);
       expect(await client.command('QUIT')).toMatch(/^\+OK/);
       const session = await pop3.sessionEnd();
       expect(session.faults.map((f) => f.action)).toEqual(['throttle']);
       expectFault(pop3, session, rule, 'throttle');
     });
+  });
+});
+
+test('§27 on(LIST).throttle(): a one-line reply shorter than a slice is slowed too, no faster than the rate', async () => {
+  await withMock(aliceAndBob(), async (pop3) => {
+    await pop3.use(on('LIST').throttle({ bytesPerSecond: 1000 }));
+    const client = await login(pop3);
+    const start = performance.now();
+    const reply = await client.command('LIST 1');
+    const elapsed = since(start);
+    expect(reply).toBe(`+OK 1 ${sizeOf(MESSAGES[0]!)}`);
+    // Its octets at 1,000 per second: one per millisecond.
+    expect(elapsed).toBeGreaterThanOrEqual(reply.length + 2 - SLACK_MS);
+    await client.command('QUIT');
   });
 });
 
