@@ -13,11 +13,11 @@ import { sessionFilter, sessionWaitOptions, times, waitForCommandOptions } from 
  * answers are (contract/responses.ts).
  */
 
-/** A number in a path or query string: digits only, read exactly. */
+/** A number in a path or query string: digits only, read exactly (up to 16: any safe integer, as in process). */
 const digits = (min: number, max?: number) =>
   z
     .string()
-    .regex(/^\d{1,15}$/, { error: 'expected digits' })
+    .regex(/^\d{1,16}$/, { error: 'expected digits' })
     .transform(Number)
     .pipe(int(min, max));
 
@@ -50,7 +50,8 @@ export const wirePattern = z.lazy(() =>
       [
         z.string().min(1),
         z.strictObject({
-          regex: z.string().min(1).max(1000),
+          // No bound but the body's: in process a RegExp of any length is taken.
+          regex: z.string().min(1),
           flags: z
             .string()
             .regex(/^[dgimsuvy]*$/, { error: 'expected RegExp flags such as "i"' })

@@ -137,6 +137,13 @@ describe.each(sides)('%s', (name, start) => {
     expect(await api.listSessions()).toHaveEndedWith('quit-update');
     expect(await api.verify('RETR *', { times: 2 })).toBe(2);
     await expect((async () => api.verify('DELE 2'))()).rejects.toBeInstanceOf(VerificationError);
+    // Any safe integer and a RegExp of any length, as in process (over HTTP a session id of 16
+    // digits and a pattern of over 1,000 characters were refused).
+    expect(await api.listSessions({ sessionId: 2 ** 52 })).toEqual([]);
+    expect(await api.commands({ sessionId: 1e15 })).toEqual([]);
+    const long = new RegExp(`^(RETR 1${'|X'.repeat(600)}|RETR 2)$`);
+    expect(long.source.length).toBeGreaterThan(1000);
+    expect(await api.verify(long, { times: 2 })).toBe(2);
     const outcome = await api.outcome('alice');
     expect(outcome.deleted.map((d) => d.deletedAt instanceof Date)).toEqual([true]);
     answered.commands = await api.commands();
