@@ -53,8 +53,8 @@ export class FaultBuilder {
   onConnection(n: number): FaultBuilder {
     return this.with({ connection: n });
   }
-  /** Only in this session state. */
-  inState(state: SessionState): FaultBuilder {
+  /** Only in this session state (not UPDATE: no command is read there; `use()` refuses it). */
+  inState(state: Exclude<SessionState, 'UPDATE'>): FaultBuilder {
     if (this.trigger.point !== 'command') throw new Error('inState() applies to command rules');
     return new FaultBuilder({ ...this.trigger, state }, this.conditions);
   }
@@ -159,9 +159,14 @@ export function withExplain(rule: FaultRule): BuiltRule {
  */
 export function on(verb: string | readonly string[], ...args: string[]): FaultBuilder {
   checkOnArguments(verb, args);
-  if (verb === 'greeting' || verb === 'connect') return new FaultBuilder({ point: 'connect' });
+  if (isConnectPoint(verb)) return new FaultBuilder({ point: 'connect' });
   const verbs = (typeof verb === 'string' ? [verb] : [...verb]).map((v) => v.toUpperCase());
   return new FaultBuilder({ point: 'command', verbs, ...(args.length > 0 ? { args } : {}) });
+}
+
+/** `on('greeting')` and `on('connect')`, in any case as verbs are: the connection, not a command. */
+function isConnectPoint(verb: unknown): verb is string {
+  return typeof verb === 'string' && ['greeting', 'connect'].includes(verb.toLowerCase());
 }
 
 /** A rule on the connection: applies from connect on (e.g. `connection().throttle({ bytesPerSecond: 512 })`). */
@@ -187,5 +192,11 @@ function checkOnArguments(verb: unknown, args: readonly unknown[]): void {
     if (typeof arg !== 'string')
       issues.push({ path: `args[${i}]`, message: `expected a string, got ${show(arg)}` });
   });
+  if (isConnectPoint(verb) && args.length > 0) {
+    issues.push({
+      path: 'args',
+      message: `expected no arguments: "${verb}" is the connection, before any command, got ${show(args)}`,
+    });
+  }
   if (issues.length > 0) throw new InputError(issues, 'on()');
 }

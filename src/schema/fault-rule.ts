@@ -60,8 +60,23 @@ export const faultTrigger = z.lazy(() =>
             .array(verb)
             .min(1, { error: 'expected at least one verb, e.g. ["RETR"] or ["*"]' })
             .readonly(),
-          args: z.array(z.string().max(255)).readonly().optional(),
-          state: sessionState.optional(),
+          // A command's arguments are its line split at spaces: one with a space (or none at all) matches no command.
+          args: z
+            .array(
+              z.string().max(255).regex(/^\S+$/, {
+                error:
+                  'expected an argument: not empty, no spaces (a command line is split at spaces: give each part as its own argument)',
+              }),
+            )
+            .readonly()
+            .optional(),
+          // No command is read in UPDATE (QUIT moves the session there, and it ends): a rule there never fires.
+          state: sessionState
+            .exclude(['UPDATE'], {
+              error:
+                'expected "AUTHORIZATION" or "TRANSACTION": no command is read in UPDATE, which QUIT ends the session in',
+            })
+            .optional(),
         })
         .meta({
           description:

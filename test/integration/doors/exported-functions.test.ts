@@ -38,6 +38,12 @@ test.each<[string, () => unknown, string, RegExp]>([
   ['on([])', () => on([]), 'verb', /^on\(\): verb: /],
   ['on("RETR", 3)', () => on('RETR', 3 as never), 'args[0]', /^on\(\): args\[0\]: expected a string, got 3/],
   [
+    'on("greeting", "x")',
+    () => on('greeting', 'x'),
+    'args',
+    /^on\(\): args: expected no arguments: "greeting" is the connection, before any command, got \["x"\]$/,
+  ],
+  [
     'explainRule(5)',
     () => explainRule(5 as never),
     'rule',
@@ -67,6 +73,18 @@ test.each<[string, () => unknown, string, RegExp]>([
   const refused = refusal(call);
   expect(refused).toMatchObject({ name: 'InputError', path });
   expect(refused.message).toMatch(message);
+});
+
+test("on('Greeting') is the connection in any case, as verbs are: the -ERR greeting goes out", async () => {
+  const pop3 = await startPop3Mock({ faults: [on('Greeting').replyAndClose('-ERR busy')] });
+  try {
+    const client = await RawClient.connect(pop3.port);
+    expect(client.greeting).toBe('-ERR busy');
+    await client.closed();
+    expect(pop3.pendingRules()).toEqual([]);
+  } finally {
+    await pop3.close();
+  }
 });
 
 test('explainRule() of a rule still says it in a sentence', () => {

@@ -90,6 +90,36 @@ export const BAD_RULES: readonly (readonly [string, unknown, readonly RelativeIs
     [['.action.type', 'expected a verb it applies to: "uidl" changes only UIDL, the rule names STAT']],
   ],
   [
+    'an argument with a space (a line is split at spaces: it never matches)',
+    { trigger: { point: 'command', verbs: ['PASS'], args: ['my secret'] }, action: { type: 'close' } },
+    [
+      [
+        '.trigger.args[0]',
+        'expected an argument: not empty, no spaces (a command line is split at spaces: give each part as its own argument), got "my secret"',
+      ],
+    ],
+  ],
+  [
+    'an empty argument',
+    { trigger: { point: 'command', verbs: ['RETR'], args: [''] }, action: { type: 'close' } },
+    [
+      [
+        '.trigger.args[0]',
+        'expected an argument: not empty, no spaces (a command line is split at spaces: give each part as its own argument), got ""',
+      ],
+    ],
+  ],
+  [
+    'a command rule in UPDATE (no command is read there: it never fires)',
+    { trigger: { point: 'command', verbs: ['QUIT'], state: 'UPDATE' }, action: { type: 'close' } },
+    [
+      [
+        '.trigger.state',
+        'expected "AUTHORIZATION" or "TRANSACTION": no command is read in UPDATE, which QUIT ends the session in, got "UPDATE"',
+      ],
+    ],
+  ],
+  [
     'per without nth',
     { trigger: ON_RETR, per: 'session', action: { type: 'close' } },
     [['.per', 'expected "per" only together with "nth"']],
