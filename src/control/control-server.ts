@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { InputError } from '../schema/input-error';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { redactEvent } from '../transcript/redact';
+import type { Pop3Event } from '../vocabulary';
 import type { Endpoint } from './contract/endpoints';
 import { answerError } from './errors';
 import { MAX_UNREAD_OCTETS, readBody, sendJson, sendText } from './http-util';
@@ -125,7 +126,16 @@ export class ControlServer {
         } else sendJson(res, 404, { error: `no endpoint ${req.method} ${path}; see GET /openapi.json` });
         return;
       }
-      if (found.endpoint.operationId === 'streamEvents') return this.stream(res);
+      if (found.endpoint.operationId === 'streamEvents') {
+        const { query } = checkedRequest(
+          found.endpoint,
+          found.params,
+          url.searchParams,
+          undefined,
+          undefined,
+        );
+        return this.stream(res, (query as { since?: number }).since);
+      }
       await this.serve(found.endpoint, found.params, url, req, res);
     } catch (error) {
       answerError(res, error);
@@ -166,13 +176,22 @@ export class ControlServer {
   }
 
   /** Server-sent events: each session event, redacted, as it happens. */
-  private stream(res: ServerResponse): void {
+  /**
+   * The event stream; with `since`, the recorded events at or after it come
+   * first. Read back and subscribed in one turn: no event falls between, none comes twice.
+   */
+  private stream(res: ServerResponse, since: number | undefined): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-store',
       connection: 'keep-alive',
     });
     res.write(': pop3-mock events\n\n');
+    if (since !== undefined) {
+      const recorded = this.pop3.sessions.flatMap((record) => record.events.filter((e) => e.at >= since));
+      // Sorted by time; events of one time keep their order (sort is stable).
+      for (const event of recorded.sort((a, b) => a.at - b.at)) res.write(eventBlock(event));
+    }
     const stop = this.pop3.on('*', (event) => {
       // Past the bound the stream ends, said on the stream: the reader learns it missed events instead of finding fewer.
       if (res.writableLength > MAX_UNREAD_OCTETS) {
@@ -180,7 +199,7 @@ export class ControlServer {
         stop();
         return;
       }
-      res.write(`event: ${event.type}\ndata: ${JSON.stringify(redactEvent(event))}\n\n`);
+      res.write(eventBlock(event));
     });
     this.streams.add(res);
     res.on('close', () => {
@@ -188,6 +207,11 @@ export class ControlServer {
       this.streams.delete(res);
     });
   }
+}
+
+/** One event as the stream sends it, secrets masked. */
+function eventBlock(event: Pop3Event): string {
+  return `event: ${event.type}\ndata: ${JSON.stringify(redactEvent(event))}\n\n`;
 }
 
 /** Whether a request carries a body: a length over 0, or one sent in chunks. */

@@ -13,6 +13,13 @@ export class EventStream {
   private opened: Promise<void> | undefined;
   /** The server ended the stream with `overflow` (see control-server.ts). */
   private overflowed = false;
+  /**
+   * When the first listener came, while no stream was open: the stream opens
+   * with `since`, so the server first replays what happened from then until
+   * it is connected (an event in that gap was lost, and a test counting
+   * events passed on fewer).
+   */
+  private since: number | undefined;
 
   constructor(
     private readonly url: string,
@@ -28,6 +35,7 @@ export class EventStream {
   on(type: Pop3EventType | '*', listener: Listener): () => void {
     const entry = { type, listener };
     this.listeners.add(entry);
+    if (this.opened === undefined) this.since ??= Date.now();
     // Nobody awaits this connection: a failure must still be seen, not leave listeners deaf in silence.
     this.reopen();
     return () => {
@@ -45,7 +53,10 @@ export class EventStream {
   private async open(): Promise<void> {
     const abort = new AbortController();
     this.abort = abort;
-    const response = await fetch(this.url, {
+    const since = this.since;
+    this.since = undefined;
+    const url = since === undefined ? this.url : `${this.url}?since=${since}`;
+    const response = await fetch(url, {
       headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' },
       signal: abort.signal,
     });

@@ -331,7 +331,11 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     });
   }
 
-  /** Listens to the server's events (secrets masked), from when the stream is connected (`await remote.listening()`). */
+  /**
+   * Listens to the server's events (secrets masked), from the time of the
+   * call: the stream opens with it, and the server first replays what
+   * happened before it connected (times on the server's clock, as `waitFor()` reads back).
+   */
   on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void {
     const checked = checkOn(type, listener);
     return this.events.on(checked.type, checked.listener);

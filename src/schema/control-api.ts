@@ -31,6 +31,12 @@ export const sessionParams = z.lazy(() => z.strictObject({ id: digits(1) }));
 export const sessionQuery = z.lazy(() =>
   z.strictObject({ user: userName.optional(), sessionId: digits(1).optional() }),
 );
+/**
+ * `since=ms`: the event stream first replays the recorded events at or after
+ * that time (the remote client's `on()` gives the time it was called, so no
+ * event between the call and the stream's connection is missed).
+ */
+export const eventsQuery = z.lazy(() => z.strictObject({ since: digits(0).optional() }));
 /** `secrets=true`: records with real values, as in process (the remote client asks so); masked by default. */
 export const secretsQuery = z.lazy(() => z.strictObject({ secrets: flag.optional() }));
 export const exportQuery = z.lazy(() => made(sessionQuery).extend(made(secretsQuery).shape));

@@ -287,10 +287,11 @@ export const endpoints = {
     method: 'GET',
     path: '/api/events',
     summary: 'Server-sent events: every session event as it happens, secrets masked',
+    query: request.eventsQuery,
     answers: {
       200: {
         description:
-          'An event stream; each `data:` is an event as JSON. A reader that leaves more than 8 MiB unread gets a last `event: overflow` (data `{ "unread": octets }`) and the stream ends.',
+          'An event stream; each `data:` is an event as JSON. With `since`, the recorded events at or after that time (ms since the epoch, on the server\'s clock) come first, then the live ones, none twice. A reader that leaves more than 8 MiB unread gets a last `event: overflow` (data `{ "unread": octets }`) and the stream ends.',
         text: 'text/event-stream',
       },
     },

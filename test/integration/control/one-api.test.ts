@@ -201,6 +201,28 @@ describe.each(sides)('%s', (name, start) => {
     expect(seen).toEqual(['CAPA', 'QUIT']);
   });
 
+  test('on() hears every event from its call, those before the event stream is connected too', async () => {
+    const { api, server } = side;
+    const heard: string[] = [];
+    let ended: () => void = () => {};
+    const sessionEnded = new Promise<void>((resolve) => {
+      ended = resolve;
+    });
+    // No listening(): a client that connects at once must not be missed (remotely the stream
+    // connects later; the server replays what happened since the call).
+    const stop = api.on('*', (event) => {
+      heard.push(event.type === 'command' ? `C: ${event.verb}` : event.type);
+      if (event.type === 'session-end') ended();
+    });
+    const client = await RawClient.connect(server.port);
+    await client.command('QUIT');
+    await sessionEnded;
+    stop();
+    const record = await api.sessionEnd(undefined, { timeoutMs: 5000 });
+    expect(heard).toEqual(record.events.map((e) => (e.type === 'command' ? `C: ${e.verb}` : e.type)));
+    expect(heard).toEqual(['session-start', 'reply', 'C: QUIT', 'reply', 'session-end']);
+  });
+
   test('since: a wait started after the client connected still finds its session, and its end', async () => {
     const { api, server } = side;
     const before = (await api.listSessions()).at(-1)?.id ?? 0;

@@ -281,3 +281,15 @@ test('a bad secrets flag shows its value: it is a flag, not a secret', async () 
     error: 'GET /api/sessions: query.secrets: expected true or false, got "yes"',
   });
 });
+
+test('GET /api/events checks its query as every endpoint does: a bad since or a misspelt key is a 400, no stream', async () => {
+  expect(await call('GET', '/api/events?since=yesterday')).toEqual(
+    refusal('GET /api/events', [{ path: 'query.since', message: 'expected digits, got "yesterday"' }]),
+  );
+  const misspelt = await call('GET', '/api/events?sinse=1');
+  expect(misspelt.status).toBe(400);
+  expect(misspelt.json).toMatchObject({
+    path: 'query',
+    error: expect.stringContaining('unknown key "sinse"'),
+  });
+});
