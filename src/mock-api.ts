@@ -124,7 +124,13 @@ export interface Pop3MockApi<W extends Where> {
   removeUser(user: string): Answer<W, boolean>;
   /** A user's mailbox. For an unknown user it throws a `NotFoundError` at once in process; remotely its first call rejects with one. */
   mailbox(user: string): MailboxApi<W>;
-  /** Delivers messages to a user's mailbox, seen from the next session on; resolves with the messages added, as `messages()` lists them. */
+  /**
+   * Delivers messages to a user's mailbox, seen from the next session on;
+   * resolves with the messages added, as `messages()` lists them. Remotely, a
+   * `Date` or a `Buffer` among nodemailer fields is an `InputError` (JSON
+   * would change it): give `date.toUTCString()`, or base64 text with
+   * `encoding: 'base64'` (the same fields give the same bytes on both sides).
+   */
   deliver(
     user: string,
     messages: MessageSource | readonly MessageSource[],

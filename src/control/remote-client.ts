@@ -32,6 +32,7 @@ import {
   checkWaitFor,
   checkWaitForCommand,
 } from '../schema/api-calls';
+import { builtInKind } from '../schema/built-in-kind';
 import { InputError, type InputIssue } from '../schema/input-error';
 import { UserLoggedInError } from '../server/user-logged-in-error';
 import type { JsonOptions, SessionJSON, TranscriptExport } from '../transcript/json-export';
@@ -168,7 +169,9 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     }
     const body = {
       ...given,
-      ...(given.messages === undefined ? {} : { messages: wireMessages(given.messages) }),
+      ...(given.messages === undefined
+        ? {}
+        : { messages: wireMessages(given.messages, 'addUser()', 'options.messages') }),
     };
     await this.call('putUser', { params: { user }, body, as: 'addUser()' }).catch((error: unknown) => {
       throw asGiven(error, given.messages, 'options.messages');
@@ -191,7 +194,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     checkDeliver(user, messages);
     const added = await this.call('deliver', {
       params: { user },
-      body: { messages: wireMessages(messages) },
+      body: { messages: wireMessages(messages, 'deliver()', 'messages') },
       as: 'deliver()',
     }).catch((error: unknown) => {
       throw asGiven(error, messages, 'messages');
@@ -523,19 +526,51 @@ function asGiven(error: unknown, given: unknown, at: string): unknown {
 
 /**
  * Messages as JSON carries them, Buffers as base64. A single message stays
- * single, so the server names a bad one `messages`, as the in-process call does.
+ * single, so the server names a bad one `messages`, as the in-process call
+ * does. `call` and `at` name a value JSON would change (see {@link unchangedByJson}).
  */
-function wireMessages(messages: MessageSource | readonly MessageSource[]): unknown {
-  return Array.isArray(messages) ? messages.map(wireMessage) : wireMessage(messages as MessageSource);
+function wireMessages(messages: MessageSource | readonly MessageSource[], call: string, at: string): unknown {
+  return Array.isArray(messages)
+    ? messages.map((m: MessageSource, i) => wireMessage(m, call, `${at}[${i}]`))
+    : wireMessage(messages as MessageSource, call, at);
 }
 
-function wireMessage(m: MessageSource): unknown {
+function wireMessage(m: MessageSource, call: string, at: string): unknown {
   if (Buffer.isBuffer(m)) return { rawBase64: m.toString('base64') };
   // Anything else, null included, goes as it is: the server's schema says what is wrong with it.
   if (typeof m === 'object' && m !== null && 'raw' in m && Buffer.isBuffer(m.raw)) {
     return { rawBase64: m.raw.toString('base64'), ...(m.uid === undefined ? {} : { uid: m.uid }) };
   }
+  unchangedByJson(m, call, at);
   return m;
+}
+
+/**
+ * Nodemailer fields cross as JSON, which turns a Date into ISO text (a
+ * `Date:` header no RFC 5322 reader takes) and a Buffer into `{ type, data }`:
+ * the server would build another message than the in-process call, or fail
+ * saying nothing of the wire. So such a value is refused, named by its path,
+ * with what to give instead (the same fields give the same bytes on both sides).
+ */
+function unchangedByJson(value: unknown, call: string, at: string, depth = 0): void {
+  if (typeof value === 'function') throw cannotCross(call, at, 'a JSON value: a function');
+  if (typeof value !== 'object' || value === null || depth > 8) return;
+  if (ArrayBuffer.isView(value)) {
+    throw cannotCross(call, at, "a string (buffer.toString('base64'), with encoding: 'base64'): a Buffer");
+  }
+  const kind = builtInKind(value);
+  if (kind === 'Date') throw cannotCross(call, at, 'a string (date.toUTCString()): a Date');
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (kind !== undefined || (!Array.isArray(value) && proto !== Object.prototype && proto !== null)) {
+    throw cannotCross(
+      call,
+      at,
+      `a JSON value: ${kind === undefined ? 'a class instance (a stream?)' : `a ${kind}`}`,
+    );
+  }
+  for (const [key, item] of Object.entries(value)) {
+    unchangedByJson(item, call, Array.isArray(value) ? `${at}[${key}]` : `${at}.${key}`, depth + 1);
+  }
 }
 
 function queryString(query: CallInput['query']): string {
