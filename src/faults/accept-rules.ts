@@ -1,9 +1,9 @@
 import type { z } from 'zod';
+import { newRuleId, noteGivenRuleId } from '../rule-id';
 import { checkInput, type Door, pathText } from '../schema/check';
 import { type faultRule, faultRules } from '../schema/fault-rule';
 import { InputError } from '../schema/input-error';
 import { type BuiltRule, withExplain } from './builder';
-import { newRuleId, noteGivenRuleId } from './rule-id';
 
 /**
  * The door for fault rules, whatever brought them (`use()`, the `faults`

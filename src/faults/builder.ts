@@ -1,9 +1,9 @@
+import { newRuleId } from '../rule-id';
 import { show } from '../schema/check';
 import { InputError, type InputIssue } from '../schema/input-error';
 import type { SessionState } from '../vocabulary';
 import { sentenceOf } from './explain';
 import type { DelaySpec, FaultAction, FaultRule, FaultTrigger } from './rule';
-import { newRuleId } from './rule-id';
 
 type Conditions = Omit<FaultRule, 'id' | 'trigger' | 'action'>;
 

@@ -1,4 +1,5 @@
 import { assertNever } from '../assert-never';
+import { MADE_ID } from '../rule-id';
 import type {
   EndReason,
   PlaintextDroppedCause,
@@ -30,7 +31,8 @@ export interface RenderOptions {
   /**
    * Output that does not change from run to run, for snapshots: no times or
    * ports, sessions numbered 1, 2, ... in the order rendered, APOP greeting
-   * timestamps and timestamp-bearing SASL challenges replaced by placeholders.
+   * timestamps and timestamp-bearing SASL challenges replaced by placeholders,
+   * a given rule id without its process's tag (`rule-7`).
    */
   stable?: boolean;
   /** Print PASS, APOP digests and SASL data as sent. Default false: masked. */
@@ -112,8 +114,11 @@ export function eventLines(event: Pop3Event, ctx: LineContext, options: RenderOp
     }
     case 'session-end':
       return notes ? [`-- ended: ${event.reason}`] : [];
-    case 'fault':
-      return [`-- fault ${event.ruleId}: ${event.description}`];
+    case 'fault': {
+      // A given id's tag differs in every process: a stable transcript leaves it out.
+      const id = options.stable ? event.ruleId.replace(MADE_ID, 'rule-$1') : event.ruleId;
+      return [`-- fault ${id}: ${event.description}`];
+    }
     case 'tls-failed': {
       const why = event.reason === '' ? '' : ` (${printable(event.reason)})`;
       return [

@@ -403,9 +403,9 @@ describe('the rule API', () => {
 
   test("a faults file's rule-N moves the id sequence past it: a rule built later never shares its id", async () => {
     const before = on('NOOP').reply('-ERR built before the file');
-    const n = Number(before.id.replace('rule-', ''));
-    // A file written from built rules' JSON in another process holds ids this process gives later.
-    const fileId = `rule-${n + 2}`;
+    const [, tag, n] = /^rule-([0-9a-f]{6})-(\d+)$/.exec(before.id)!;
+    // A file written from built rules' JSON holds ids this copy of the module gives later.
+    const fileId = `rule-${tag}-${Number(n) + 2}`;
     const file = join(tmpdir(), `pop3-mock-rule-ids-${process.pid}-${n}.json`);
     writeFileSync(file, JSON.stringify([{ ...on('STAT').reply('-ERR from the file'), id: fileId }]));
     try {
