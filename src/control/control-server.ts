@@ -175,10 +175,10 @@ export class ControlServer {
     else sendText(res, reply.status, reply.text, reply.type);
   }
 
-  /** Server-sent events: each session event, redacted, as it happens. */
   /**
-   * The event stream; with `since`, the recorded events at or after it come
-   * first. Read back and subscribed in one turn: no event falls between, none comes twice.
+   * Server-sent events: each session event, redacted, as it happens; with
+   * `since`, the recorded events at or after it first. Read back and
+   * subscribed in one turn: no event falls between, none comes twice.
    */
   private stream(res: ServerResponse, since: number | undefined): void {
     res.writeHead(200, {
@@ -192,10 +192,17 @@ export class ControlServer {
       // Sorted by time; events of one time keep their order (sort is stable).
       for (const event of recorded.sort((a, b) => a.at - b.at)) res.write(eventBlock(event));
     }
+    // A comment line now and then: a reader's HTTP client (fetch ends a body silent for 300 s)
+    // or a proxy must not take a quiet server for a dead stream.
+    const beat = setInterval(() => {
+      if (!res.writableEnded) res.write(': keep-alive\n\n');
+    }, HEARTBEAT_MS);
+    beat.unref();
     const stop = this.pop3.on('*', (event) => {
       // Past the bound the stream ends, said on the stream: the reader learns it missed events instead of finding fewer.
       if (res.writableLength > MAX_UNREAD_OCTETS) {
         res.end(`event: overflow\ndata: ${JSON.stringify({ unread: res.writableLength })}\n\n`);
+        clearInterval(beat);
         stop();
         return;
       }
@@ -203,11 +210,15 @@ export class ControlServer {
     });
     this.streams.add(res);
     res.on('close', () => {
+      clearInterval(beat);
       stop();
       this.streams.delete(res);
     });
   }
 }
+
+/** How often a quiet event stream says it is alive. */
+const HEARTBEAT_MS = 30_000;
 
 /** One event as the stream sends it, secrets masked. */
 function eventBlock(event: Pop3Event): string {

@@ -65,10 +65,14 @@ export class EventStream {
     const reader = response.body.getReader();
     // The server writes a comment line first: once it is read, events are flowing.
     const first = await reader.read();
-    void this.pump(reader, first.value === undefined ? '' : new TextDecoder().decode(first.value));
+    void this.pump(reader, first.value === undefined ? '' : new TextDecoder().decode(first.value), abort);
   }
 
-  private async pump(reader: ReadableStreamDefaultReader<Uint8Array>, start: string): Promise<void> {
+  private async pump(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+    start: string,
+    abort: AbortController,
+  ): Promise<void> {
     const decoder = new TextDecoder();
     let buffered = start;
     try {
@@ -84,15 +88,21 @@ export class EventStream {
         buffered += decoder.decode(value, { stream: true });
       }
     } catch {
-      // Aborted by close(), or the server went away: nothing more will come.
-      return;
+      // Aborted by close(), or the connection broke (below).
     }
-    // The server ended the stream after an overflow: listeners go on with a new one (the warning said what they missed).
-    if (this.overflowed && this.listeners.size > 0) {
-      this.overflowed = false;
-      this.opened = undefined;
-      this.reopen();
+    // close() ended it, or no listener is left: nothing to say.
+    if (abort.signal.aborted || this.abort !== abort || this.listeners.size === 0) return;
+    // The stream ended under listeners: after an overflow (its warning said what they missed),
+    // or the server closed it. Listeners must not go deaf in silence: said, and a new one opened
+    // (if the server is gone, reopen() says that too).
+    if (!this.overflowed) {
+      process.emitWarning(
+        "pop3-mock: the control API's event stream ended; on() listeners missed the events until it is opened again",
+      );
     }
+    this.overflowed = false;
+    this.opened = undefined;
+    this.reopen();
   }
 
   /** Opens the stream (if it is not open) for the listeners there are, saying so if that fails. */

@@ -118,3 +118,41 @@ test('the remote client warns when the server ends its stream for an overflow, a
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('the remote client warns when the server ends its stream without a word, and listens on a new one', async () => {
+  // A server whose first stream ends after one event (a restart, a proxy, an HTTP client's
+  // timeout): before, on() listeners went deaf in silence.
+  const event = (sessionId: number) =>
+    `event: session-start\ndata: ${JSON.stringify({ type: 'session-start', sessionId, at: 0, remoteAddress: '127.0.0.1', remotePort: 1, tls: 'none' })}\n\n`;
+  let streams = 0;
+  const server = createServer((req, res) => {
+    streams++;
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(': test\n\n');
+    if (streams === 1) res.end(event(1));
+    else res.write(event(2));
+    req.on('close', () => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const stream = new EventStream(`http://127.0.0.1:${port}/api/events`, 'token');
+  const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+  try {
+    const seen: number[] = [];
+    await new Promise<void>((resolve) => {
+      stream.on('session-start', (e) => {
+        seen.push(e.sessionId);
+        if (e.sessionId === 2) resolve();
+      });
+    });
+    expect(seen).toEqual([1, 2]);
+    expect(streams).toBe(2);
+    expect(warn.mock.calls).toEqual([
+      [expect.stringMatching(/event stream ended; on\(\) listeners missed the events/)],
+    ]);
+  } finally {
+    warn.mockRestore();
+    stream.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
