@@ -46,6 +46,8 @@ function operation(e: Endpoint): Json {
   // Every request is checked, so every operation can refuse one (a query key it does not take, a body where it takes none).
   responses['400'] ??= { $ref: '#/components/responses/Refused' };
   if (!e.public) responses['401'] = { $ref: '#/components/responses/Unauthorized' };
+  // A body of another type than the endpoint takes is refused (control/request.ts).
+  if (e.body) responses['415'] ??= { $ref: '#/components/responses/UnsupportedType' };
   const body: Json = {};
   if (e.body) body['application/json'] = { schema: jsonSchema(e.body, 'input') };
   if (e.rawMessage) body['message/rfc822'] = { schema: { type: 'string', format: 'binary' } };
@@ -80,6 +82,10 @@ function buildDocument(): Json {
         Refused: {
           description:
             'The request was refused: a query key the endpoint does not take, or a body where it takes none',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+        UnsupportedType: {
+          description: 'The body is not of the type the endpoint takes (application/json)',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
         },
         Unauthorized: {

@@ -32,6 +32,7 @@ export function checkedRequest(
     query[key] = value;
   }
   const raw = endpoint.rawMessage ? rawMessage(contentType, body) : undefined;
+  if (endpoint.body && !endpoint.rawMessage && body !== undefined && body.length > 0) jsonOnly(contentType);
   return {
     params: endpoint.params ? checkInput(endpoint.params, params, { source, at: 'path' }) : undefined,
     query: checkInput(endpoint.query ?? noQuery, query, { source, at: 'query' }),
@@ -51,13 +52,30 @@ const noQuery = z.strictObject({});
  * at: a JSON body sent as a form (curl -d) would be delivered as a message.
  */
 function rawMessage(contentType: string | undefined, body: Buffer | undefined): Buffer | undefined {
-  const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  const type = typeOf(contentType);
   if (type === 'application/json') return undefined;
   if (type === 'message/rfc822') return body;
   throw new HttpError(
     415,
     `Content-Type ${JSON.stringify(type)}: expected application/json ({ "messages": [ ... ] }) or message/rfc822 (one raw message)`,
   );
+}
+
+/**
+ * A body that says it is JSON (or says nothing). Another type is refused,
+ * as the messages endpoint refuses it: the body was meant as something else
+ * (a form, text), and taking it anyway would be a door checked one way here
+ * and another there.
+ */
+function jsonOnly(contentType: string | undefined): void {
+  const type = typeOf(contentType);
+  if (type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type)) return;
+  throw new HttpError(415, `Content-Type ${JSON.stringify(type)}: expected application/json`);
+}
+
+/** The media type of a Content-Type header (no parameters, lower case); JSON when there is none. */
+function typeOf(contentType: string | undefined): string {
+  return (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
 }
 
 function parseJson(body: Buffer | undefined, source: string): unknown {

@@ -293,3 +293,32 @@ test('GET /api/events checks its query as every endpoint does: a bad since or a 
     error: expect.stringContaining('unknown key "sinse"'),
   });
 });
+
+test('a JSON endpoint given a body of another type (curl -d sends a form): 415, nothing stored; no type at all is JSON', async () => {
+  const before = await stored();
+  const post = (type: string | undefined) =>
+    fetch(`${side.pop3.controlUrl}/api/faults`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${side.pop3.controlToken}`,
+        ...(type === undefined ? {} : { 'content-type': type }),
+      },
+      body: JSON.stringify({ rule: { ...GOOD_RULE, id: 'typed' } }),
+    });
+  for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+    const response = await post(type);
+    expect({ status: response.status, json: await response.json() }).toEqual({
+      status: 415,
+      json: { error: `Content-Type ${JSON.stringify(type)}: expected application/json` },
+    });
+  }
+  expect(await stored()).toEqual(before);
+  // fetch sends text/plain for a string body unless told: a Blob without a type sends none.
+  const untyped = await fetch(`${side.pop3.controlUrl}/api/faults`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${side.pop3.controlToken}` },
+    body: new Blob([JSON.stringify({ rule: { ...GOOD_RULE, id: 'typed' } })]),
+  });
+  expect(untyped.status).toBe(201);
+  expect((await call('DELETE', '/api/faults/typed')).status).toBe(200);
+});
