@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { z } from 'zod';
 import { systemClock } from '../clock';
 import { type BuiltRule, withExplain } from '../faults/builder';
@@ -128,7 +130,14 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     private readonly token: string,
   ) {
     this.events = new EventStream(`${controlUrl}/api/events`, token);
+    // Connections kept for the next call (a wait's request reaches the server at once, as fetch's
+    // did); idle ones do not hold the process (Node unrefs them), and close() ends those.
+    this.agent = controlUrl.startsWith('https:')
+      ? new HttpsAgent({ keepAlive: true })
+      : new HttpAgent({ keepAlive: true });
   }
+
+  private readonly agent: HttpAgent;
 
   get url(): string {
     return `pop3://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
@@ -361,6 +370,9 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   async close(): Promise<void> {
     for (const live of this.waits) live.cancelAll('the remote client was closed');
     this.events.close();
+    // The kept connections end; a call still under way finishes (a wait the server's close cuts short says so).
+    for (const sockets of Object.values(this.agent.freeSockets))
+      for (const socket of sockets ?? []) socket.destroy();
   }
 
   /** @internal One request of the contract: path, query and body in, the checked answer out. */
@@ -369,15 +381,17 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     const path = endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) =>
       encodeURIComponent(String(input.params?.[name] ?? '')),
     );
-    const response = await fetch(`${this.controlUrl}${path}${queryString(input.query)}`, {
-      method: endpoint.method,
-      headers: {
+    const response = await exchange(
+      this.agent,
+      `${this.controlUrl}${path}${queryString(input.query)}`,
+      endpoint.method,
+      {
         authorization: `Bearer ${this.token}`,
         ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
-      body: input.body === undefined ? undefined : JSON.stringify(input.body),
-    }).catch((error: unknown) => {
-      // fetch says only "fetch failed": say where, and why (its cause).
+      input.body === undefined ? undefined : JSON.stringify(input.body),
+    ).catch((error: unknown) => {
+      // Say where, and why (the error's code).
       const why = causeOf(error);
       throw new ControlError(
         0,
@@ -387,19 +401,23 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
       );
     });
     const answer = endpoint.answers[response.status];
-    if (!response.ok)
-      throw failure(response.status, await response.text(), input.as ?? `${endpoint.method} ${path}`);
+    if (response.status < 200 || response.status > 299)
+      throw failure(
+        response.status,
+        response.body.toString('utf8'),
+        input.as ?? `${endpoint.method} ${path}`,
+      );
     if (!answer)
       throw new ControlError(
         response.status,
         `${endpoint.method} ${path}: unexpected status ${response.status}`,
       );
     if ('text' in answer) {
-      const bytes = Buffer.from(await response.arrayBuffer());
+      const bytes = response.body;
       return (answer.text === 'message/rfc822' ? bytes : bytes.toString('utf8')) as Success<O>;
     }
     // The answer is checked against the contract: a mismatch is a bug of pop3-mock, said at once.
-    return answer.json.parse(await response.json()) as Success<O>;
+    return answer.json.parse(JSON.parse(response.body.toString('utf8'))) as Success<O>;
   }
 }
 
@@ -588,15 +606,44 @@ function summaryOf(m: { number: number; uid: string; size: number; deliveredAt: 
 }
 
 /**
- * Why a fetch failed, from its cause: `ECONNREFUSED`, `UND_ERR_SOCKET`, or
- * the message. Read by shape: under jest, fetch's errors come from another
- * realm than the test's `Error`.
+ * One request to the control API and its whole answer. Not `fetch`: its
+ * HTTP client ends a request whose answer has not begun within 300 s, and a
+ * wait may run 600 s (the remote wait failed, saying the server was not
+ * running).
+ */
+function exchange(
+  agent: HttpAgent,
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<{ status: number; body: Buffer }> {
+  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const length = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
+    const req = send(url, { method, headers: { ...headers, ...length }, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * Why a request failed: its code (`ECONNREFUSED`, `ECONNRESET`), its
+ * cause's, or the message. Read by shape: under jest, errors may come from
+ * another realm than the test's `Error`.
  */
 function causeOf(error: unknown): string {
-  const { cause, message } = (typeof error === 'object' && error !== null ? error : {}) as {
+  const { code, cause, message } = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
     cause?: { code?: unknown; message?: unknown };
     message?: unknown;
   };
+  if (typeof code === 'string') return code;
   if (typeof cause?.code === 'string') return cause.code;
   if (typeof cause?.message === 'string') return cause.message;
   return typeof message === 'string' ? message : String(error);
