@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * A tag of this copy of the module, in every id it gives: jest workers (or
  * any processes) that build rules for one shared server over its control API
  * each count from 1, and without it their first rules all had `rule-1`, the
  * second worker's refused as a stored id.
  */
-const TAG = globalThis.crypto.randomUUID().slice(0, 6);
+const TAG = randomBytes(3).toString('hex');
 let next = 1;
 const GIVEN_FORM = new RegExp(`^rule-${TAG}-([1-9]\\d{0,14})$`);
 
