@@ -212,7 +212,8 @@ export const handlers: Handlers = {
  * and rule ids at every door); or a segment that is not valid percent-encoding.
  */
 export function pathProblemOf(rawUrl: string): string | undefined {
-  for (const segment of rawUrl.split(/[?#]/, 1)[0]!.split('/')) {
+  // `\` too: in an http: URL it is a `/` (WHATWG URL), so `..\reset` would be two segments.
+  for (const segment of rawUrl.split(/[?#]/, 1)[0]!.split(/[/\\]/)) {
     if (/^(?:\.|%2e){1,2}$/i.test(segment)) {
       return `expected no "." or ".." segment, got ${JSON.stringify(segment)}: a URL resolves them away, so the request would reach another endpoint`;
     }

@@ -101,6 +101,9 @@ test.each([
   ['POST', '/api/users/%2e%2E/reset', '%2e%2E'],
   ['POST', '/api/users/.%2e/reset', '.%2e'],
   ['DELETE', '/api/faults/.', '.'],
+  // A backslash is a slash in an http: URL: `..\reset` is two segments.
+  ['POST', '/api/users/..\\reset', '..'],
+  ['POST', '/api/users/x\\..\\..\\reset', '..'],
   ['GET', '/api/./sessions', '.'],
 ])('%s %s: 400 naming the dot segment, nothing reached', async (method, path, segment) => {
   await side.pop3.use({ ...GOOD_RULE, id: 'kept' });
