@@ -34,6 +34,8 @@ interface Entry {
   /** Occurrences seen: across the server, and per session. */
   seen: number;
   seenBySession: Map<number, number>;
+  /** How many times reset() restarted the counts: a firing is taken back only within one (takeBack). */
+  resets: number;
   /** Aborted when the rule goes (removeRule, or reset() for a use() rule): what it holds is let go. */
   release?: AbortController;
 }
@@ -81,6 +83,7 @@ export class FaultEngine {
       hits: 0,
       seen: 0,
       seenBySession: new Map(),
+      resets: 0,
     }));
     this.entries = [...added, ...this.entries];
   }
@@ -93,6 +96,7 @@ export class FaultEngine {
       e.hits = 0;
       e.seen = 0;
       e.seenBySession.clear();
+      e.resets++;
     }
   }
 
@@ -122,13 +126,21 @@ export class FaultEngine {
   }
 
   /**
-   * `rule` (as {@link match} gave it) turned out to change nothing (a bug mode
-   * on a reply it does not bend, a stall past the reply's end): the firing is
-   * taken back, so `once()` waits for a reply it really changes.
+   * For a firing of `rule` that {@link match} has just counted: a function
+   * that takes it back, once, if the rule turns out to change nothing (a bug
+   * mode on a reply it does not bend, a stall past the reply's end), so
+   * `once()` waits for a reply it really changes. After a `reset()` restarted
+   * the counts it does nothing: the hit it would take is another's.
    */
-  unspend(rule: BuiltRule): void {
+  takeBack(rule: BuiltRule): () => void {
     const entry = this.entries.find((e) => e.rule === rule);
-    if (entry !== undefined && entry.hits > 0) entry.hits--;
+    const resets = entry?.resets;
+    let done = false;
+    return () => {
+      if (done || entry === undefined || entry.resets !== resets || entry.hits === 0) return;
+      done = true;
+      entry.hits--;
+    };
   }
 
   /** Whether `rule` (as {@link match} gave it) is still stored: not removed by `reset()` or `removeRule()`. */

@@ -247,7 +247,7 @@ export class FaultRunner implements FaultHook {
    * A fault whose effect depends on the reply it meets: a bug mode bends only
    * some replies (not an `-ERR`, not `LIST 1` for `noTerminator()`), a stall
    * acts only on a reply longer than its octets. It is reported when it acts,
-   * and a firing that changed nothing is taken back ({@link FaultEngine.unspend}),
+   * and a firing that changed nothing is taken back ({@link FaultEngine.takeBack}),
    * so `once()` is spent on the first reply it really changes.
    */
   private async applyToReply(
@@ -256,11 +256,15 @@ export class FaultRunner implements FaultHook {
     run: SendNormally,
     command: CommandFacts | undefined,
   ): Promise<void> {
-    let acted = false;
+    let decided = false;
+    const takeBack = this.engine.takeBack(rule);
+    // Decided on the first reply it meets, as soon as it is known (a bend is told before the
+    // write): while the rule counts as fired, another session's reply it would change does not get it.
     const act = (acts: boolean) => {
-      if (!acts || acted) return;
-      acted = true;
-      this.report(rule);
+      if (decided) return;
+      decided = true;
+      if (acts) this.report(rule);
+      else takeBack();
     };
     try {
       if (action.type === 'stall') {
@@ -289,7 +293,8 @@ export class FaultRunner implements FaultHook {
         },
       });
     } finally {
-      if (!acted) this.engine.unspend(rule);
+      // Never bent (no reply went through the shape) or never stalled.
+      if (!decided) takeBack();
     }
   }
 

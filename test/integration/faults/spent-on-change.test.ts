@@ -124,3 +124,26 @@ test('§27 stall({ afterBytes }) on a reply no longer than its octets sends it w
     client.socket.destroy();
   });
 });
+
+test('§27 a reply the mode does not change frees the rule at once: another session gets it while that reply is still being written', async () => {
+  // 20 MB with no line starting with ".": noDotStuffing() changes nothing, and a client that
+  // does not read holds the write (more than the socket buffers take) for as long as it likes.
+  const big = `Subject: big\r\n\r\n${'0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\r\n'.repeat(300_000)}`;
+  await withMock(aliceAndBob({ messages: [big, MESSAGES[1]!], lock: 'none' }), async (pop3) => {
+    const rule = on('RETR').once().noDotStuffing();
+    await pop3.use(rule);
+    const stuck = await login(pop3);
+    stuck.write('RETR 1\r\n');
+    await pop3.waitForCommand('RETR 1', { includePast: true });
+    // The big reply is still being written: the rule is free again.
+    expectUnspent(pop3, rule);
+    const other = await login(pop3);
+    const early = await other.multi('RETR 2');
+    expect(early.data.toString('latin1')).toBe(
+      'From: b@example.com\r\nTo: alice@example.com\r\nSubject: two\r\n\r\nbefore\r\n',
+    );
+    expectSpent(pop3, rule);
+    other.destroy();
+    stuck.destroy();
+  });
+});
