@@ -64,7 +64,11 @@ export interface MailboxApi<W extends Where> {
   raw(number: number): Answer<W, Buffer>;
   /** Back to the seeded messages. */
   reset(): Answer<W, void>;
-  /** Adds messages; they show from the next session on (RFC 1939 §4). Resolves with the messages added, as `messages()` lists them. */
+  /**
+   * Adds messages; they show from the next session on (RFC 1939 §4). Resolves
+   * with the messages added, as `messages()` lists them. Remotely, a `Date` or
+   * a `Buffer` among nodemailer fields is an `InputError` (see `Pop3MockApi.deliver`).
+   */
   deliver(messages: MessageSource | readonly MessageSource[]): Promise<readonly MessageSummary[]>;
 }
 
@@ -117,7 +121,9 @@ export interface Pop3MockApi<W extends Where> {
   /**
    * Adds a user (or replaces one that is not logged in); resolves with its
    * mailbox. While a session is logged in as the user it throws a
-   * `UserLoggedInError` (over HTTP a 409) and changes nothing.
+   * `UserLoggedInError` (over HTTP a 409) and changes nothing. Remotely, a
+   * `Date` or a `Buffer` among nodemailer fields of `messages` is an
+   * `InputError` (see {@link Pop3MockApi.deliver}).
    */
   addUser(user: string, options: UserOptions | string): Promise<MailboxApi<W>>;
   /** Removes a user; false when there was none (a name no user can have is an `InputError`). Its sessions go on with their snapshot. */

@@ -85,7 +85,9 @@ export class ControlServer {
   }
 
   async close(): Promise<void> {
-    for (const res of this.streams) res.destroy();
+    // Said on each stream first, so its reader neither warns nor opens a new one for a server gone on
+    // purpose; a reader that is not reading (a backlog) is not waited for, nor anyone past a moment.
+    await Promise.all([...this.streams].map((res) => sayClosing(res)));
     this.server.closeAllConnections();
     await new Promise<void>((resolve) =>
       this.server.listening ? this.server.close(() => resolve()) : resolve(),
@@ -188,7 +190,10 @@ export class ControlServer {
     });
     res.write(': pop3-mock events\n\n');
     if (since !== undefined) {
-      const recorded = this.pop3.sessions.flatMap((record) => record.events.filter((e) => e.at >= since));
+      // A session that ended before `since` has no event to replay: its events are not made again.
+      const recorded = this.pop3.sessions.flatMap((record) =>
+        (record.endedAt?.getTime() ?? since) < since ? [] : record.events.filter((e) => e.at >= since),
+      );
       // Sorted by time; events of one time keep their order (sort is stable).
       for (const event of recorded.sort((a, b) => a.at - b.at)) res.write(eventBlock(event));
     }
@@ -216,6 +221,25 @@ export class ControlServer {
     });
   }
 }
+
+/** Ends an event stream with `event: closing`, once it is flushed (at most {@link CLOSING_WAIT_MS}). */
+function sayClosing(res: ServerResponse): Promise<void> {
+  if (res.writableLength > 0) {
+    res.destroy();
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, CLOSING_WAIT_MS);
+    function done() {
+      clearTimeout(timer);
+      res.destroy();
+      resolve();
+    }
+    res.end('event: closing\ndata: {}\n\n', done);
+  });
+}
+
+const CLOSING_WAIT_MS = 100;
 
 /** How often a quiet event stream says it is alive. */
 const HEARTBEAT_MS = 30_000;

@@ -13,6 +13,8 @@ export class EventStream {
   private opened: Promise<void> | undefined;
   /** The server ended the stream with `overflow` (see control-server.ts). */
   private overflowed = false;
+  /** The server said it is closing: the end of its stream is no loss to warn of. */
+  private serverClosed = false;
   /**
    * When the first listener came, while no stream was open: the stream opens
    * with `since`, so the server first replays what happened from then until
@@ -90,8 +92,9 @@ export class EventStream {
     } catch {
       // Aborted by close(), or the connection broke (below).
     }
-    // close() ended it, or no listener is left: nothing to say.
-    if (abort.signal.aborted || this.abort !== abort || this.listeners.size === 0) return;
+    // close() ended it, no listener is left, or the server closed: nothing to say.
+    if (abort.signal.aborted || this.abort !== abort || this.listeners.size === 0 || this.serverClosed)
+      return;
     // The stream ended under listeners: after an overflow (its warning said what they missed),
     // or the server closed it. Listeners must not go deaf in silence: said, and a new one opened
     // (if the server is gone, reopen() says that too).
@@ -129,6 +132,10 @@ export class EventStream {
       process.emitWarning(
         `pop3-mock: the control API ended the event stream because this process left ${unread === undefined ? 'too much' : `${unread} octets`} of it unread; on() listeners missed the events until it is opened again`,
       );
+      return;
+    }
+    if (block.startsWith('event: closing\n')) {
+      this.serverClosed = true;
       return;
     }
     if (data === '') return;

@@ -346,7 +346,10 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   /**
    * Listens to the server's events (secrets masked), from the time of the
    * call: the stream opens with it, and the server first replays what
-   * happened before it connected (times on the server's clock, as `waitFor()` reads back).
+   * happened before it connected. The time is this process's `Date.now()`,
+   * compared with the events' times: a server started with a `clock` option
+   * of its own replays from the wrong moment (as `waitFor()`'s read-back
+   * does); `await remote.listening()` before the client acts then.
    */
   on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void {
     const checked = checkOn(type, listener);

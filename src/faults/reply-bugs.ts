@@ -137,13 +137,6 @@ export function bends(normal: Reply, bent: BugWrite): boolean {
   return !sameReply(normal, after);
 }
 
-/** Whether a reply has data lines and a terminator (what `noTerminator()` leaves out). */
-export function isMultiLine(reply: Reply): boolean {
-  return (
-    reply.kind === 'lines' || reply.kind === 'message' || (reply.kind === 'raw' && reply.lines.length > 1)
-  );
-}
-
 function sameReply(a: Reply, b: Reply): boolean {
   if (a === b) return true;
   switch (a.kind) {

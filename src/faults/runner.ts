@@ -1,14 +1,14 @@
 import { assertNever } from '../assert-never';
 import { type Clock, sleep, systemClock } from '../clock';
 import type { Pending } from '../pending';
-import { ok, type Reply } from '../protocol/reply';
+import { isMultiLine, ok, type Reply } from '../protocol/reply';
 import type { Pop3Event } from '../vocabulary';
 import type { ByteSink } from '../wire';
 import type { BuiltRule } from './builder';
 import type { FaultEngine } from './engine';
 import type { CommandFacts, FaultHook, ReplyShape, SendNormally } from './hook';
 import { delayMs } from './random';
-import { applyBug, bends, isMultiLine } from './reply-bugs';
+import { applyBug, bends } from './reply-bugs';
 import type { FaultAction, FaultActionType } from './rule';
 import {
   cutAfter,

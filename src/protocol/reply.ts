@@ -25,6 +25,13 @@ export const err = (text = ''): Reply => ({ kind: 'status', ok: false, text });
 export const lines = (text: string, data: readonly string[]): Reply => ({ kind: 'lines', text, lines: data });
 export const messageReply = (text: string, body: Buffer): Reply => ({ kind: 'message', text, body });
 
+/** Whether a reply has data lines and a terminator (as the reply writer sends it; what `noTerminator()` leaves out). */
+export function isMultiLine(reply: Reply): boolean {
+  return (
+    reply.kind === 'lines' || reply.kind === 'message' || (reply.kind === 'raw' && reply.lines.length > 1)
+  );
+}
+
 /** The first line of a reply, without CRLF (for transcripts). */
 export function firstLine(reply: Reply): string {
   if (reply.kind === 'raw') return reply.lines[0] ?? '';

@@ -1,6 +1,6 @@
 import { andThen, type Pending } from '../pending';
 import { listingBytes, stuffedParts } from '../protocol/dot-stuffing';
-import { firstLine, type Reply } from '../protocol/reply';
+import { firstLine, isMultiLine, type Reply } from '../protocol/reply';
 import type { ByteSink, WriteOptions } from '../wire';
 
 /** Messages up to this size go out in one write together with their status line. */
@@ -57,7 +57,7 @@ export class ReplyWriter {
         return write(sink, Buffer.from(`${status}\r\n`, 'latin1'), trailer);
       case 'raw':
       case 'lines': {
-        if (reply.kind === 'raw' && reply.lines.length <= 1) {
+        if (!isMultiLine(reply)) {
           return write(sink, Buffer.from(`${status}\r\n`), trailer);
         }
         const bytes = listingBytes(status, reply.kind === 'raw' ? reply.lines.slice(1) : reply.lines);

@@ -157,7 +157,9 @@ class EventStream:
                 name = value
             elif field == 'data':
                 data.append(value)
-        if not data:
+        # A comment (the server's keep-alive) carries no data; `closing` says the server is
+        # closing on purpose, and the stream's end follows: neither is an event.
+        if not data or name == 'closing':
             return None
         if name == 'overflow':
             # The server ended the stream: this reader left too much unread, and events were lost.
