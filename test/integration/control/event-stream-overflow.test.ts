@@ -77,17 +77,26 @@ test('GET /api/events: a reader that leaves too much unread gets an overflow eve
   expect(arrived).toBeLessThan(4 * 12_503);
 });
 
-test('the remote client warns when the server ends its stream for an overflow, and listens on a new one', async () => {
-  // A server that sends one event, then overflow and the end; the next stream carries the next event.
-  const event = (sessionId: number) =>
-    `event: session-start\ndata: ${JSON.stringify({ type: 'session-start', sessionId, at: 0, remoteAddress: '127.0.0.1', remotePort: 1, tls: 'none' })}\n\n`;
+/** A session-start event block, as the server writes one. */
+const startEvent = (sessionId: number) =>
+  `event: session-start\ndata: ${JSON.stringify({ type: 'session-start', sessionId, at: 0, remoteAddress: '127.0.0.1', remotePort: 1, tls: 'none' })}\n\n`;
+
+/**
+ * A stand-in for the control server's event stream: `body(n)` writes the nth
+ * stream's blocks (after the opening comment) and says whether to end it. Runs
+ * `test` with an EventStream reading it and process.emitWarning spied on.
+ */
+async function withFakeStream(
+  body: (n: number) => { blocks: string; end: boolean },
+  test: (stream: EventStream, warn: jest.SpyInstance, streams: () => number) => Promise<void>,
+): Promise<void> {
   let streams = 0;
   const server = createServer((req, res) => {
     streams++;
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write(': test\n\n');
-    if (streams === 1) res.end(`${event(1)}event: overflow\ndata: {"unread":9000000}\n\n`);
-    else res.write(event(2));
+    const { blocks, end } = body(streams);
+    if (end) res.end(`: test\n\n${blocks}`);
+    else res.write(`: test\n\n${blocks}`);
     req.on('close', () => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -95,66 +104,58 @@ test('the remote client warns when the server ends its stream for an overflow, a
   const stream = new EventStream(`http://127.0.0.1:${port}/api/events`, 'token');
   const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
   try {
-    const seen: number[] = [];
-    const second = new Promise<void>((resolve) => {
-      stream.on('session-start', (e) => {
-        seen.push(e.sessionId);
-        if (e.sessionId === 2) resolve();
-      });
-    });
-    await second;
-    expect(seen).toEqual([1, 2]);
-    expect(streams).toBe(2);
-    expect(warn.mock.calls).toEqual([
-      [
-        expect.stringMatching(
-          /ended the event stream .* left 9000000 octets of it unread; .* missed the events/,
-        ),
-      ],
-    ]);
+    await test(stream, warn, () => streams);
   } finally {
     warn.mockRestore();
     stream.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** Resolves when `stream` has brought a session-start of `sessionId`; gives every session id seen. */
+function seenUpTo(stream: EventStream, sessionId: number): Promise<number[]> {
+  const seen: number[] = [];
+  return new Promise((resolve) => {
+    stream.on('session-start', (e) => {
+      seen.push(e.sessionId);
+      if (e.sessionId === sessionId) resolve(seen);
+    });
+  });
+}
+
+test('the remote client warns when the server ends its stream for an overflow, and listens on a new one', async () => {
+  // One event, then overflow and the end; the next stream carries the next event.
+  const overflow = 'event: overflow\ndata: {"unread":9000000}\n\n';
+  await withFakeStream(
+    (n) =>
+      n === 1 ? { blocks: `${startEvent(1)}${overflow}`, end: true } : { blocks: startEvent(2), end: false },
+    async (stream, warn, streams) => {
+      expect(await seenUpTo(stream, 2)).toEqual([1, 2]);
+      expect(streams()).toBe(2);
+      expect(warn.mock.calls).toEqual([
+        [
+          expect.stringMatching(
+            /ended the event stream .* left 9000000 octets of it unread; .* missed the events/,
+          ),
+        ],
+      ]);
+    },
+  );
 });
 
 test('the remote client warns when the server ends its stream without a word, and listens on a new one', async () => {
-  // A server whose first stream ends after one event (a restart, a proxy, an HTTP client's
-  // timeout): before, on() listeners went deaf in silence.
-  const event = (sessionId: number) =>
-    `event: session-start\ndata: ${JSON.stringify({ type: 'session-start', sessionId, at: 0, remoteAddress: '127.0.0.1', remotePort: 1, tls: 'none' })}\n\n`;
-  let streams = 0;
-  const server = createServer((req, res) => {
-    streams++;
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write(': test\n\n');
-    if (streams === 1) res.end(event(1));
-    else res.write(event(2));
-    req.on('close', () => res.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const stream = new EventStream(`http://127.0.0.1:${port}/api/events`, 'token');
-  const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
-  try {
-    const seen: number[] = [];
-    await new Promise<void>((resolve) => {
-      stream.on('session-start', (e) => {
-        seen.push(e.sessionId);
-        if (e.sessionId === 2) resolve();
-      });
-    });
-    expect(seen).toEqual([1, 2]);
-    expect(streams).toBe(2);
-    expect(warn.mock.calls).toEqual([
-      [expect.stringMatching(/event stream ended; on\(\) listeners missed the events/)],
-    ]);
-  } finally {
-    warn.mockRestore();
-    stream.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
+  // A stream that ends after one event (a restart, a proxy, an HTTP client's timeout): before,
+  // on() listeners went deaf in silence.
+  await withFakeStream(
+    (n) => (n === 1 ? { blocks: startEvent(1), end: true } : { blocks: startEvent(2), end: false }),
+    async (stream, warn, streams) => {
+      expect(await seenUpTo(stream, 2)).toEqual([1, 2]);
+      expect(streams()).toBe(2);
+      expect(warn.mock.calls).toEqual([
+        [expect.stringMatching(/event stream ended; on\(\) listeners missed the events/)],
+      ]);
+    },
+  );
 });
 
 test('a server that closes says so on its streams: the remote client neither warns nor opens a new one', async () => {
@@ -165,31 +166,17 @@ test('a server that closes says so on its streams: the remote client neither war
   await pop3.close();
   expect((await text).endsWith('event: closing\ndata: {}\n\n')).toBe(true);
 
-  // The client, against a server whose stream carries one event, then `closing`, then ends.
-  let streams = 0;
-  const server = createServer((req, res) => {
-    streams++;
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.end(
-      `: test\n\nevent: session-start\ndata: ${JSON.stringify({ type: 'session-start', sessionId: 1, at: 0, remoteAddress: '127.0.0.1', remotePort: 1, tls: 'none' })}\n\nevent: closing\ndata: {}\n\n`,
-    );
-    req.on('close', () => res.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const stream = new EventStream(`http://127.0.0.1:${port}/api/events`, 'token');
-  const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
-  try {
-    await new Promise<void>((resolve) => stream.on('session-start', () => resolve()));
-    // Before, the end was taken for a lost stream: a warning and a new request within a few ms.
-    const until = Date.now() + 300;
-    while (Date.now() < until && streams === 1 && warn.mock.calls.length === 0) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect({ streams, warnings: warn.mock.calls }).toEqual({ streams: 1, warnings: [] });
-  } finally {
-    warn.mockRestore();
-    stream.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
+  // The client, against a stream that carries one event, then `closing`, then ends.
+  await withFakeStream(
+    () => ({ blocks: `${startEvent(1)}event: closing\ndata: {}\n\n`, end: true }),
+    async (stream, warn, streams) => {
+      await seenUpTo(stream, 1);
+      // Before, the end was taken for a lost stream: a warning and a new request within a few ms.
+      const until = Date.now() + 300;
+      while (Date.now() < until && streams() === 1 && warn.mock.calls.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect({ streams: streams(), warnings: warn.mock.calls }).toEqual({ streams: 1, warnings: [] });
+    },
+  );
 });
