@@ -118,18 +118,26 @@ export class Connection {
   write(chunk: Buffer): Pending<number> {
     // Plaintext where the client expects a ServerHello would only garble it.
     if (this.closedFlag || this.socket.destroyed || this.awaitingHandshake) return 0;
-    this.socket.write(chunk);
+    // The write's own callback says whether the chunk reached the operating system: a client
+    // gone first (RST, close, autologout) leaves it unsent, and the transcript must not count it.
+    let flushed: boolean | undefined;
+    let settle: ((taken: number) => void) | undefined;
+    this.socket.write(chunk, (error) => {
+      flushed = !error;
+      settle?.(flushed ? chunk.length : 0);
+    });
     if (this.socket.writableLength <= WRITE_WINDOW) return chunk.length;
     // Corked bytes never drain: let them go before waiting.
     this.uncork();
     return new Promise((resolve) => {
-      const done = () => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
-        resolve(chunk.length);
+      if (flushed !== undefined) return resolve(flushed ? chunk.length : 0);
+      const closed = () => settle?.(0);
+      settle = (taken) => {
+        settle = undefined;
+        this.socket.off('close', closed);
+        resolve(taken);
       };
-      this.socket.on('drain', done);
-      this.socket.on('close', done);
+      this.socket.once('close', closed);
     });
   }
 

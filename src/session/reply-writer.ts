@@ -7,6 +7,8 @@ import type { ByteSink, WriteOptions } from '../wire';
 const SINGLE_WRITE_LIMIT = 64 * 1024;
 /** How much of a larger message's body shares the write of its status line. */
 const FIRST_PART = 64 * 1024;
+/** The rest of a larger body goes in views of this size (see putInPieces). */
+const PIECE = 1024 * 1024;
 const TERMINATOR = '.\r\n';
 const EMPTY = Buffer.alloc(0);
 const NO_OPTIONS: WriteOptions = {};
@@ -31,7 +33,7 @@ export type Sent = number | CutReply;
  * Turns replies into bytes. A single-line reply is one write; a multi-line
  * reply's last line end and `.` CRLF share a write (node-pop3 and yapople
  * depend on it); a large message goes out as its status line with the first
- * 64 KiB of its stored (stuffed) body, then a view of the rest, waiting for the
+ * 64 KiB of its stored (stuffed) body, then views of the rest a MiB at a time, waiting for the
  * socket to drain: 64 KiB is copied per RETR, whatever the message's size.
  * Returns what the socket took of the reply ({@link Sent}): its octets when
  * it took all of them, 0 when none reached it, a {@link CutReply} when a
@@ -97,7 +99,9 @@ export class ReplyWriter {
     const own = first.length + rest.length + last.length;
     // A part after a cut is not written (the fault's sink or the closed connection takes 0 of it).
     return andThen(put(sink, first), (a) =>
-      andThen(put(sink, rest), (b) => andThen(put(sink, tail), (c) => sentOf(a + b + c, own, unsent))),
+      andThen(putInPieces(sink, rest), (b) =>
+        andThen(put(sink, tail), (c) => sentOf(a + b + c, own, unsent)),
+      ),
     );
   }
 }
@@ -122,6 +126,28 @@ function put(sink: ByteSink, bytes: Buffer): Pending<number> {
   // Nothing to send (a body that fit its first write): no empty write for a fault to see.
   if (bytes.length === 0) return 0;
   return sink.write(bytes);
+}
+
+/**
+ * The rest of a large body as views of {@link PIECE} octets, one after the
+ * other: each counts what the socket took of it, so a client gone mid-reply
+ * (RST, close) is recorded with at most a piece more than reached the
+ * operating system, not the whole rest. Stops after a piece not wholly taken.
+ */
+function putInPieces(sink: ByteSink, bytes: Buffer, from = 0, taken = 0): Pending<number> {
+  let sent = taken;
+  for (let at = from; at < bytes.length; ) {
+    const piece = bytes.subarray(at, at + PIECE);
+    at += piece.length;
+    const put1 = put(sink, piece);
+    if (typeof put1 !== 'number') {
+      const next = at;
+      return put1.then((n) => (n < piece.length ? sent + n : putInPieces(sink, bytes, next, sent + n)));
+    }
+    sent += put1;
+    if (put1 < piece.length) return sent;
+  }
+  return sent;
 }
 
 /**
