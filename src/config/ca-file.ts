@@ -10,7 +10,9 @@ import type { Pop3Mock } from '../server/pop3-mock';
  * its path on. Returns the path, or undefined without TLS.
  */
 export function writeCaFile(pop3: Pop3Mock, purpose: string): string | undefined {
-  if (pop3.tlsPort === undefined && !pop3.offersStls) return undefined;
+  // Any listener that serves TLS: POP3S, STLS, and the SMTP intake (STARTTLS, SMTPS) presents the same certificate.
+  const smtpTls = pop3.hasTls && (pop3.smtpPort !== undefined || pop3.smtpTlsPort !== undefined);
+  if (pop3.tlsPort === undefined && !pop3.offersStls && !smtpTls) return undefined;
   const file = join(tmpdir(), `pop3-mock-${purpose}-${process.pid}-ca.pem`);
   writeFileSync(file, pop3.tls.ca);
   return file;

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
+import nodemailer from 'nodemailer';
 import { connectPop3Mock, on, startPop3Mock } from '../../src';
 import { buildStartPlan } from '../../src/cli/build-options';
 import { main } from '../../src/cli/main';
@@ -206,6 +207,35 @@ describe('the pop3-mock process', () => {
     expect(cli.stderr).toContain('session 1: alice: logged in');
     expect(cli.stderr).toContain('SIGTERM received, closing');
     expect(cli.stderr).not.toContain(password);
+  });
+
+  test('STLS off but the SMTP intake on: caFile is still printed, and STARTTLS verifies against it', async () => {
+    const dir = mkdtempSync(join(workDir, 'smtp-ca-'));
+    const config = join(dir, 'pop3.json');
+    writeFileSync(config, JSON.stringify({ capabilities: { stls: false } }));
+    const cli = new Cli(['--config', config, '--user', `alice:${secret()}`, '--smtp-port', '0']);
+    const ready = await cli.ready();
+    expect(ready.smtpPort).toEqual(expect.any(Number));
+    // It was null: a client had no CA to check the certificate STARTTLS presents.
+    expect(ready.caFile).toMatch(/ca\.pem$/);
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: ready.smtpPort!,
+      requireTLS: true,
+      tls: { ca: readFileSync(ready.caFile!, 'utf8') },
+    });
+    try {
+      const info = await transport.sendMail({
+        from: 's@example.com',
+        to: 'alice@example.com',
+        raw: 'Subject: a\r\n\r\nb\r\n',
+      });
+      expect(info.accepted).toEqual(['alice@example.com']);
+    } finally {
+      transport.close();
+    }
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
   });
 
   test('--tls-port and --control-port: POP3S verified against caFile, control API with the printed token', async () => {
