@@ -497,12 +497,15 @@ type ShapeOutput = z.output<z.ZodObject<typeof pop3MockShape, z.core.$strict>>;
 function checkOptionPairs(
   options: {
     readonly tls: ShapeOutput['tls'];
+    readonly port: ShapeOutput['port'];
     readonly tlsPort: ShapeOutput['tlsPort'];
+    readonly control: ShapeOutput['control'];
     readonly smtp: ShapeOutput['smtp'];
     readonly capabilities: ShapeOutput['capabilities'];
   },
   ctx: z.RefinementCtx,
 ): void {
+  checkSharedPorts(options, ctx);
   if (options.tls === false && options.tlsPort !== undefined) {
     ctx.addIssue({
       code: 'custom',
@@ -529,9 +532,47 @@ function checkOptionPairs(
   }
 }
 
+/**
+ * Two listeners given one port (not 0): the second would fail to bind, told
+ * as "port in use" as if another program held it. Refused naming both.
+ */
+function checkSharedPorts(
+  options: {
+    readonly port: ShapeOutput['port'];
+    readonly tlsPort: ShapeOutput['tlsPort'];
+    readonly control: ShapeOutput['control'];
+    readonly smtp: ShapeOutput['smtp'];
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const { control, smtp } = options;
+  const listeners: [string[], number | undefined][] = [
+    [['port'], options.port],
+    [['tlsPort'], options.tlsPort],
+    [['control', 'port'], typeof control === 'object' ? control.port : undefined],
+    [['smtp', 'port'], typeof smtp === 'object' ? smtp.port : undefined],
+    [['smtp', 'tlsPort'], typeof smtp === 'object' ? smtp.tlsPort : undefined],
+  ];
+  const first = new Map<number, string>();
+  for (const [path, value] of listeners) {
+    if (value === undefined || value === 0) continue;
+    const other = first.get(value);
+    if (other === undefined) first.set(value, path.join('.'));
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `expected a port no other listener asks for: ${other} asks for ${value} too`,
+        input: undefined,
+      });
+  }
+}
+
 const optionsOfGivenKeys = strictObjectOfGivenKeys(pop3MockShape, checkOptionPairs, [
   'tls',
+  'port',
   'tlsPort',
+  'control',
   'smtp',
   'capabilities',
 ]);

@@ -55,6 +55,11 @@ test.each<[string[], string]>([
     '--tls-port: expected a port: an integer from 0 to 65535, or a string of its digits, got "-1"',
   ],
   [['--control-port', '99999'], '--control-port: expected an integer from 0 to 65535, got 99999'],
+  // One port for two listeners was "port 4110 on 127.0.0.1 is in use", exit 3.
+  [
+    ['--port', '4110', '--tls-port', '4110'],
+    '--tls-port: expected a port no other listener asks for: port asks for 4110 too',
+  ],
   // Node's message is three lines; the CLI keeps one line, its first sentence.
   [['--port', '-1'], '--port needs a value; for one starting with "-" write --port=VALUE'],
   [['--port'], "Option '-p, --port <value>' argument missing"],

@@ -105,6 +105,13 @@ test.each<[string, unknown, string]>([
     `${SOURCE}: portFallback: expected true or false, got "no"`,
   ],
   [
+    // The second listener failed to bind, told as "port in use" as if another program held it.
+    'two listeners asking for one port',
+    { port: 41_234, smtp: { port: 41_234, tlsPort: 41_235 }, control: { port: 41_235 } },
+    // Named at the later of the two, in the order port, tlsPort, control.port, smtp.port, smtp.tlsPort.
+    `${SOURCE}: smtp.port: expected a port no other listener asks for: port asks for 41234 too; smtp.tlsPort: expected a port no other listener asks for: control.port asks for 41235 too`,
+  ],
+  [
     'tlsPort with tls: false',
     { tls: false, tlsPort: 0 },
     `${SOURCE}: tlsPort: expected no tlsPort with tls: false (implicit TLS needs a certificate)`,
