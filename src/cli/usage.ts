@@ -72,9 +72,9 @@ Exit codes:
   ${ExitCode.ok}  stopped by SIGINT/SIGTERM, or --help/--version
   ${ExitCode.unexpected}  unexpected error (including an address that cannot be bound)
   ${ExitCode.usage}  bad command line (unknown option, bad value, unknown dialect,
-     a flag other than --user or --faults given twice, TLS flags
-     with nothing to serve TLS) or a bad POP3_MOCK_TOKEN environment
-     variable
+     a flag with a value, other than --user or --faults, given twice,
+     TLS flags with nothing to serve TLS, one port for two listeners)
+     or a bad POP3_MOCK_TOKEN environment variable
   ${ExitCode.portInUse}  the port asked for is in use
   ${ExitCode.badInput}  bad config file or fixture path
 
