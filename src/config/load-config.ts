@@ -51,7 +51,7 @@ function readConfig(path: string, shown: string): unknown {
   if (ext === '.js' || ext === '.cjs') {
     let loaded: unknown;
     try {
-      loaded = createRequire(path)(path);
+      loaded = quietly(() => createRequire(path)(path));
     } catch (error) {
       const code = errorCode(error);
       if (code === 'MODULE_NOT_FOUND' && !existsSync(path)) {
@@ -59,9 +59,31 @@ function readConfig(path: string, shown: string): unknown {
       }
       throw new ConfigError(`cannot load config ${shown}: ${messageOf(error)}`);
     }
-    return isRecord(loaded) && 'default' in loaded ? loaded.default : loaded;
+    if (!isRecord(loaded) || !('default' in loaded)) return loaded;
+    // An ES module's default export is the config; named exports beside it would be dropped unread.
+    const others = Object.keys(loaded).filter((key) => !['default', '__esModule', 'module.exports'].includes(key));
+    if (others.length > 0) {
+      throw new ConfigError(
+        `config ${shown}: expected a default export or named exports, not both (${others.map((k) => JSON.stringify(k)).join(', ')} beside the default would be ignored)`,
+      );
+    }
+    return loaded.default;
   }
   throw new ConfigError(`config ${shown}: use a .json, .js or .cjs file`);
+}
+
+/**
+ * Runs a config file's code with console output sent to stderr: the ready
+ * line must be stdout's first line (a program reads it), whatever the file logs.
+ */
+function quietly<T>(load: () => T): T {
+  const { log, info, debug } = console;
+  console.log = console.info = console.debug = console.error;
+  try {
+    return load();
+  } finally {
+    Object.assign(console, { log, info, debug });
+  }
 }
 
 function checkConfig(data: unknown, shown: string): ConfigFileOptions {

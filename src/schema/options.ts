@@ -433,7 +433,8 @@ const sharedFields = {
   apop: z.boolean().optional(),
   hostname: z
     .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, { error: 'expected a host name without spaces' })
+    // No `<` or `>`: the name ends the APOP timestamp `<pid.time@name>`, which a client reads up to its `>`.
+    .regex(/^[\x21-\x3b\x3d\x3f-\x7e]{1,255}$/, { error: 'expected a host name: no spaces, "<" or ">"' })
     .optional(),
 };
 

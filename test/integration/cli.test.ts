@@ -238,6 +238,35 @@ describe('the pop3-mock process', () => {
     expect(await cli.exited).toBe(0);
   });
 
+  test("a config file that logs: its output goes to stderr, the ready line stays stdout's first line", async () => {
+    const dir = mkdtempSync(join(workDir, 'logging-config-'));
+    const config = join(dir, 'pop3.cjs');
+    writeFileSync(
+      config,
+      "console.log('hello from config'); console.info('info too'); module.exports = { port: 0 };",
+    );
+    const cli = new Cli(['--config', config, '--user', `alice:${secret()}`]);
+    // ready() reads stdout's first line as JSON: it was "hello from config".
+    expect((await cli.ready()).port).toEqual(expect.any(Number));
+    expect(cli.stderr).toContain('hello from config');
+    expect(cli.stderr).toContain('info too');
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  test('an ES module config with a default export and named ones: refused (exit 4), the named ones were dropped unread', async () => {
+    const dir = mkdtempSync(join(workDir, 'esm-config-'));
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    const config = join(dir, 'pop3.js');
+    writeFileSync(config, 'export default { port: 0 };\nexport const seed = "bad";\n');
+    const cli = new Cli(['--config', config, '--user', `alice:${secret()}`]);
+    expect(await cli.exited).toBe(4);
+    expect(cli.stdout).toBe('');
+    expect(cli.stderr).toContain(
+      `config ${config}: expected a default export or named exports, not both ("seed" beside the default would be ignored)`,
+    );
+  });
+
   test('--tls-port and --control-port: POP3S verified against caFile, control API with the printed token', async () => {
     const password = secret();
     const cli = new Cli([

@@ -55,6 +55,8 @@ test.each<[string[], string]>([
     '--tls-port: expected a port: an integer from 0 to 65535, or a string of its digits, got "-1"',
   ],
   [['--control-port', '99999'], '--control-port: expected an integer from 0 to 65535, got 99999'],
+  // A ">" ended the APOP timestamp early: strict clients failed to log in.
+  [['--hostname', 'a>b<c'], '--hostname: expected a host name: no spaces, "<" or ">", got "a>b<c"'],
   // One port for two listeners was "port 4110 on 127.0.0.1 is in use", exit 3.
   [
     ['--port', '4110', '--tls-port', '4110'],
