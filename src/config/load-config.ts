@@ -61,7 +61,9 @@ function readConfig(path: string, shown: string): unknown {
     }
     if (!isRecord(loaded) || !('default' in loaded)) return loaded;
     // An ES module's default export is the config; named exports beside it would be dropped unread.
-    const others = Object.keys(loaded).filter((key) => !['default', '__esModule', 'module.exports'].includes(key));
+    const others = Object.keys(loaded).filter(
+      (key) => !['default', '__esModule', 'module.exports'].includes(key),
+    );
     if (others.length > 0) {
       throw new ConfigError(
         `config ${shown}: expected a default export or named exports, not both (${others.map((k) => JSON.stringify(k)).join(', ')} beside the default would be ignored)`,
