@@ -507,30 +507,21 @@ function checkOptionPairs(
   ctx: z.RefinementCtx,
 ): void {
   checkSharedPorts(options, ctx);
-  if (options.tls === false && options.tlsPort !== undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['tlsPort'],
-      message: 'expected no tlsPort with tls: false (implicit TLS needs a certificate)',
-      input: undefined,
-    });
-  }
-  if (options.tls === false && typeof options.smtp === 'object' && options.smtp.tlsPort !== undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['smtp', 'tlsPort'],
-      message: 'expected no smtp.tlsPort with tls: false (SMTPS needs a certificate)',
-      input: undefined,
-    });
-  }
-  if (options.tls === false && options.capabilities?.stls === true) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['capabilities', 'stls'],
-      message: 'expected false or nothing with tls: false (STLS needs a certificate)',
-      input: undefined,
-    });
-  }
+  if (options.tls === false && options.tlsPort !== undefined)
+    refuse(ctx, ['tlsPort'], 'expected no tlsPort with tls: false (implicit TLS needs a certificate)');
+  if (options.tls === false && typeof options.smtp === 'object' && options.smtp.tlsPort !== undefined)
+    refuse(ctx, ['smtp', 'tlsPort'], 'expected no smtp.tlsPort with tls: false (SMTPS needs a certificate)');
+  if (options.tls === false && options.capabilities?.stls === true)
+    refuse(
+      ctx,
+      ['capabilities', 'stls'],
+      'expected false or nothing with tls: false (STLS needs a certificate)',
+    );
+}
+
+/** An issue of a check across options: it explains itself (no "got"). */
+function refuse(ctx: z.RefinementCtx, path: string[], message: string): void {
+  ctx.addIssue({ code: 'custom', path, message, input: undefined });
 }
 
 /**
@@ -559,13 +550,7 @@ function checkSharedPorts(
     if (value === undefined || value === 0) continue;
     const other = first.get(value);
     if (other === undefined) first.set(value, path.join('.'));
-    else
-      ctx.addIssue({
-        code: 'custom',
-        path,
-        message: `expected a port no other listener asks for: ${other} asks for ${value} too`,
-        input: undefined,
-      });
+    else refuse(ctx, path, `expected a port no other listener asks for: ${other} asks for ${value} too`);
   }
 }
 

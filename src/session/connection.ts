@@ -8,6 +8,8 @@ export type TlsUpgrade = { secured: true } | { secured: false; error: TlsError }
 
 /** Bytes a connection may have queued before a writer waits for the socket to drain. */
 const WRITE_WINDOW = 1024 * 1024;
+/** Nothing: written after a chunk, its callback says when the chunk was handed on. */
+const EMPTY = Buffer.alloc(0);
 
 /** How a connection was ended by the server side. */
 export type CloseMode = 'fin' | 'reset';
@@ -112,32 +114,25 @@ export class Connection {
    * Writes bytes and gives how many the socket took: all of them, or 0 when
    * it writes nothing (closed, or waiting for a TLS handshake). At once while
    * less than {@link WRITE_WINDOW} is queued, else as a promise of the
-   * socket's drain (or close). The window keeps a large RETR streaming
+   * chunk's reaching the operating system (0 when the connection closed first). The window keeps a large RETR streaming
    * without a round trip per chunk, and bounds memory.
    */
   write(chunk: Buffer): Pending<number> {
     // Plaintext where the client expects a ServerHello would only garble it.
     if (this.closedFlag || this.socket.destroyed || this.awaitingHandshake) return 0;
-    // The write's own callback says whether the chunk reached the operating system: a client
-    // gone first (RST, close, autologout) leaves it unsent, and the transcript must not count it.
-    let flushed: boolean | undefined;
-    let settle: ((taken: number) => void) | undefined;
-    this.socket.write(chunk, (error) => {
-      flushed = !error;
-      settle?.(flushed ? chunk.length : 0);
-    });
+    this.socket.write(chunk);
     if (this.socket.writableLength <= WRITE_WINDOW) return chunk.length;
     // Corked bytes never drain: let them go before waiting.
     this.uncork();
+    // An empty write's callback comes once the chunk before it reached the operating system, with an
+    // error if the client went first (RST, close, autologout): then the transcript must not count it.
     return new Promise((resolve) => {
-      if (flushed !== undefined) return resolve(flushed ? chunk.length : 0);
-      const closed = () => settle?.(0);
-      settle = (taken) => {
-        settle = undefined;
-        this.socket.off('close', closed);
-        resolve(taken);
-      };
+      const closed = () => resolve(0);
       this.socket.once('close', closed);
+      this.socket.write(EMPTY, (error) => {
+        this.socket.off('close', closed);
+        resolve(error ? 0 : chunk.length);
+      });
     });
   }
 
@@ -145,7 +140,7 @@ export class Connection {
   flush(): Promise<void> {
     if (this.closedFlag || this.socket.destroyed) return Promise.resolve();
     this.uncork();
-    return new Promise((resolve) => this.socket.write(Buffer.alloc(0), () => resolve()));
+    return new Promise((resolve) => this.socket.write(EMPTY, () => resolve()));
   }
 
   /** FIN after everything written so far is flushed. */
