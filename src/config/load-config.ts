@@ -42,11 +42,11 @@ function readConfig(path: string, shown: string): unknown {
     } catch (error) {
       throw new ConfigError(`cannot read config ${shown}: ${fileReason(error)}`);
     }
-    try {
-      return parseJsonText(text);
-    } catch (error) {
-      throw new ConfigError(`config ${shown} is not valid JSON: ${messageOf(error)}`);
-    }
+    return parseJsonText(
+      text,
+      `config ${shown}`,
+      (message) => new ConfigError(`config ${shown} is not valid JSON: ${message}`),
+    );
   }
   if (ext === '.js' || ext === '.cjs') {
     let loaded: unknown;

@@ -26,15 +26,13 @@ export function loadDialect(path: string, cwd: string = process.cwd()): DialectF
   } catch (error) {
     throw new ConfigError(`cannot read dialect file ${path}: ${fileReason(error)}`);
   }
-  let data: unknown;
-  try {
-    data = parseJsonText(text);
-  } catch (error) {
-    throw new ConfigError(
-      `dialect file ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  return checkInput(dialectFile, data, { source: `dialect file ${path}` });
+  const source = `dialect file ${path}`;
+  const data = parseJsonText(
+    text,
+    source,
+    (message) => new ConfigError(`${source} is not valid JSON: ${message}`),
+  );
+  return checkInput(dialectFile, data, { source });
 }
 
 /**

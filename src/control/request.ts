@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseJsonText } from '../json-file';
 import { checkInput } from '../schema/check';
 import { InputError } from '../schema/input-error';
 import type { Endpoint } from './contract/endpoints';
@@ -80,12 +81,9 @@ function typeOf(contentType: string | undefined): string {
 
 function parseJson(body: Buffer | undefined, source: string): unknown {
   if (body === undefined || body.length === 0) return {};
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new InputError(
-      [{ path: '', message: `expected a JSON body: ${(error as Error).message}` }],
-      source,
-    );
-  }
+  return parseJsonText(
+    body.toString('utf8'),
+    source,
+    (message) => new InputError([{ path: '', message: `expected a JSON body: ${message}` }], source),
+  );
 }

@@ -35,15 +35,13 @@ export function loadFaultFixtureSync(path: string, baseDir = process.cwd()): Bui
 }
 
 function rulesIn(file: string, text: string): BuiltRule[] {
-  let data: unknown;
-  try {
-    data = parseJsonText(text);
-  } catch (error) {
-    throw new FixtureError(`fault rules ${file} are not valid JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  return acceptRules(data, { source: `fault rules ${file}` });
+  const source = `fault rules ${file}`;
+  const data = parseJsonText(
+    text,
+    source,
+    (message) => new FixtureError(`${source} are not valid JSON: ${message}`),
+  );
+  return acceptRules(data, { source });
 }
 
 function unreadable(file: string, error: unknown): FixtureError {

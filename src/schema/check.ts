@@ -79,7 +79,7 @@ function issuesOf(issues: readonly $ZodIssue[], door: Door): InputIssue[] {
   );
 }
 
-type Path = readonly PropertyKey[];
+export type Path = readonly PropertyKey[];
 
 function describeIssues(issues: readonly $ZodIssue[], prefix: Path, noun: string): InputIssue[] {
   return issues.flatMap((issue) => describeIssue(issue, prefix, noun));

@@ -10,6 +10,7 @@ import { buildStartPlan } from '../../src/cli/build-options';
 import { main } from '../../src/cli/main';
 import { parseCliArgs } from '../../src/cli/parse-args';
 import { loadConfig } from '../../src/config/load-config';
+import { loadDialect } from '../../src/config/load-dialect';
 import { bundleSource } from '../helpers/bundle-src';
 import { runCurl } from '../helpers/clients/curl';
 import { fetchOverPop3 } from '../helpers/pop3-fetch';
@@ -702,6 +703,34 @@ describe('config files: exit code 4 with the file and the problem', () => {
     await expect(startPop3Mock({ faults: missing })).rejects.toThrow(
       `cannot read fault rules from ${missing}: not found`,
     );
+  });
+
+  test('a key given twice in one object of a config, fault rules or dialect file is refused, naming its path (JSON.parse keeps the last in silence)', async () => {
+    const twice = 'given twice in one object (JSON would keep only the last)';
+    const config = join(dir, 'twice.json');
+    writeFileSync(
+      config,
+      '{ "users": { "alice": { "password": "a" } }, "keepSessions": 3, "keepSessions": "all" }',
+    );
+    expect(await runMain(['--config', config])).toEqual({
+      code: 4,
+      stdout: '',
+      stderr: `pop3-mock: config ${config}: keepSessions: key "keepSessions" ${twice}`,
+    });
+    const rules = join(dir, 'twice-rules.json');
+    const noop = on('NOOP').reply('-ERR from the file');
+    writeFileSync(
+      rules,
+      `[${JSON.stringify(noop)}, { "trigger": { "point": "command", "verbs": ["RETR"], "verbs": ["STAT"] }, "action": { "type": "close" } }]`,
+    );
+    await expect(startPop3Mock({ faults: rules })).rejects.toMatchObject({
+      name: 'InputError',
+      path: '[1].trigger.verbs',
+      message: `fault rules ${rules}: [1].trigger.verbs: key "verbs" ${twice}`,
+    });
+    const dialect = join(dir, 'twice-dialect.json');
+    writeFileSync(dialect, '{ "base": "rfc", "base": "dovecot" }');
+    expect(() => loadDialect(dialect)).toThrow(`dialect file ${dialect}: base: key "base" ${twice}`);
   });
 
   test('keepSessions: 1000 unless the config or the flag says otherwise; the flag wins', () => {

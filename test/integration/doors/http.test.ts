@@ -322,3 +322,34 @@ test('a JSON endpoint given a body of another type (curl -d sends a form): 415, 
   expect(untyped.status).toBe(201);
   expect((await call('DELETE', '/api/faults/typed')).status).toBe(200);
 });
+
+test('a key given twice in one object of a body: 400 naming it, nothing stored (JSON.parse would keep the last in silence)', async () => {
+  const before = await stored();
+  const close = JSON.stringify(GOOD_RULE);
+  const hang = JSON.stringify({ ...GOOD_RULE, action: { type: 'hang' } });
+  const trigger = JSON.stringify(GOOD_RULE.trigger);
+  for (const [body, path, key] of [
+    [`{"rule": ${close}, "rule": ${hang}}`, 'rule', 'rule'],
+    [
+      `{"rules": [${close}, {"trigger": ${trigger}, "action": {"type": "close", "type": "hang"}}]}`,
+      'rules[1].action.type',
+      'type',
+    ],
+  ] as const) {
+    const response = await fetch(`${side.pop3.controlUrl}/api/faults`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${side.pop3.controlToken}`, 'content-type': 'application/json' },
+      body,
+    });
+    expect({ status: response.status, json: await response.json() }).toEqual(
+      refusal('POST /api/faults', [
+        {
+          path,
+          message: `key ${JSON.stringify(key)} given twice in one object (JSON would keep only the last)`,
+        },
+      ]),
+    );
+  }
+  expect(await stored()).toEqual(before);
+  await expectNormalSession(side.pop3.port);
+});
