@@ -107,6 +107,11 @@ async function start(plan: StartPlan): Promise<Pop3Mock> {
 
 function logStartup(pop3: Pop3Mock, plan: StartPlan, io: CliIo): void {
   io.err(`pop3-mock: listening on ${pop3.url} (dialect ${plan.dialectName})`);
+  const preferred = Number(plan.options.port ?? 0);
+  if (preferred !== 0 && pop3.port !== preferred) {
+    // Only a config's portFallback: true gets here; a script reading the configured port would miss the server.
+    io.err(`pop3-mock: port ${preferred} was in use: listening on ${pop3.port} instead (portFallback)`);
+  }
   if (plan.users.length === 0) {
     io.err('pop3-mock: no users yet: every login fails. Add --user NAME:PASSWORD[:PATH] or --config FILE');
   }

@@ -210,6 +210,28 @@ describe('the pop3-mock process', () => {
     expect(cli.stderr).not.toContain(password);
   });
 
+  test('a config with portFallback: true whose port is in use says which port it took instead', async () => {
+    const holder = await listenOn(0);
+    try {
+      const port = portOf(holder);
+      const config = join(mkdtempSync(join(workDir, 'fallback-')), 'pop3.json');
+      writeFileSync(
+        config,
+        JSON.stringify({ port, portFallback: true, users: { alice: { password: 'a' } } }),
+      );
+      const cli = new Cli(['--config', config]);
+      const ready = await cli.ready();
+      expect(ready.port).not.toBe(port);
+      cli.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+      expect(cli.stderr).toContain(
+        `pop3-mock: port ${port} was in use: listening on ${ready.port} instead (portFallback)\n`,
+      );
+    } finally {
+      await closeServer(holder);
+    }
+  });
+
   test('STLS off but the SMTP intake on: caFile is still printed, and STARTTLS verifies against it', async () => {
     const dir = mkdtempSync(join(workDir, 'smtp-ca-'));
     const config = join(dir, 'pop3.json');
