@@ -44,14 +44,18 @@ type StopReason = NodeJS.Signals | 'parent process gone' | 'standard input close
  * resolves with exit code 0 once it has closed: on SIGINT/SIGTERM, when the
  * parent process is gone (unless `outliveParent`), or when standard input
  * closes (with `exitOnStdinClose`). A stop that arrives while the server is
- * starting stops it as soon as it listens.
+ * starting stops it as soon as it listens, with no ready line.
  *
  * @throws CliError when the server cannot start (port in use: 3, bad fixture: 4).
  */
 export async function run(plan: StartPlan, io: CliIo): Promise<number> {
+  let stop: StopReason | undefined;
   let onStop: (reason: StopReason) => void = () => {};
   const stopRequested = new Promise<StopReason>((resolve) => {
-    onStop = resolve;
+    onStop = (reason) => {
+      stop ??= reason;
+      resolve(reason);
+    };
   });
   for (const signal of STOP_SIGNALS) process.on(signal, onStop);
   const unwatch = [
@@ -60,6 +64,8 @@ export async function run(plan: StartPlan, io: CliIo): Promise<number> {
   ];
   try {
     const pop3 = await start(plan);
+    // Asked to stop while starting: no ready line, which would send a harness to a server that is closing.
+    if (stop !== undefined) return await closeFor(stop, pop3, undefined, io);
     const ready: ReadyLine = {
       host: pop3.host,
       port: pop3.port,
@@ -75,16 +81,26 @@ export async function run(plan: StartPlan, io: CliIo): Promise<number> {
     logStartup(pop3, plan, io);
     const stopLogging = logSessions(pop3, io);
     const reason = await stopRequested;
-    io.err(`pop3-mock: ${reason.startsWith('SIG') ? `${reason} received` : reason}, closing`);
     stopLogging();
-    await pop3.close();
-    removeCaFile(ready.caFile ?? undefined);
-    io.err('pop3-mock: closed');
-    return ExitCode.ok;
+    return await closeFor(reason, pop3, ready.caFile ?? undefined, io);
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onStop);
-    for (const stop of unwatch) stop();
+    for (const unwatchOne of unwatch) unwatchOne();
   }
+}
+
+/** Closes the server for `reason`, saying so, and removes the CA file the ready line named. */
+async function closeFor(
+  reason: StopReason,
+  pop3: Pop3Mock,
+  caFile: string | undefined,
+  io: CliIo,
+): Promise<number> {
+  io.err(`pop3-mock: ${reason.startsWith('SIG') ? `${reason} received` : reason}, closing`);
+  await pop3.close();
+  removeCaFile(caFile);
+  io.err('pop3-mock: closed');
+  return ExitCode.ok;
 }
 
 async function start(plan: StartPlan): Promise<Pop3Mock> {

@@ -584,6 +584,27 @@ describe('the pop3-mock process', () => {
   });
 });
 
+describe('a stop while the server starts', () => {
+  test('SIGTERM that comes while the server starts: it closes once listening, prints no ready line, exits 0', async () => {
+    // The signal comes right after run() listens for it, while startPop3Mock() is under way.
+    const signalOnListen = (event: string | symbol) => {
+      if (event !== 'SIGTERM') return;
+      process.off('newListener', signalOnListen);
+      queueMicrotask(() => process.emit('SIGTERM', 'SIGTERM'));
+    };
+    process.on('newListener', signalOnListen);
+    try {
+      expect(await runMain(['--user', 'alice:pw'])).toEqual({
+        code: 0,
+        stdout: '',
+        stderr: 'pop3-mock: SIGTERM received, closing\npop3-mock: closed',
+      });
+    } finally {
+      process.off('newListener', signalOnListen);
+    }
+  });
+});
+
 describe('main() without serving', () => {
   test.each([
     [['--bogus'], 'unknown option --bogus'],
