@@ -243,6 +243,18 @@ export type Pop3Event =
       readonly raw: string;
       readonly cause: PlaintextDroppedCause;
     })
+  | (EventBase & {
+      /**
+       * A line longer than the session's limit, refused with `-ERR` and never
+       * read: not a command. Holds secrets (`PASS` and a long password, a SASL
+       * response): print it only through redaction.
+       */
+      readonly type: 'line-too-long';
+      /** The line's first octets as UTF-8 text (at most 100): enough to tell which command it was. */
+      readonly raw: string;
+      /** The limit it passed, in octets with the line end (the dialect's, for the session's state). */
+      readonly limit: number;
+    })
   | (EventBase & { readonly type: 'retrieve'; readonly number: number; readonly uid: string })
   | (EventBase & {
       readonly type: 'update';

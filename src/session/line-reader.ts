@@ -9,7 +9,14 @@ const CR = 0x0d;
  */
 export type InputLine =
   | { readonly kind: 'line'; readonly chunk: Buffer; readonly start: number; readonly end: number }
-  | { readonly kind: 'too-long' };
+  | {
+      readonly kind: 'too-long';
+      /** The line's first octets (at most {@link TOO_LONG_START}), for the transcript: the rest is never read. */
+      readonly start: Buffer;
+    };
+
+/** Octets of an over-long line kept for the transcript: enough to tell which command it was. */
+export const TOO_LONG_START = 100;
 
 /** Who takes the lines (the session). */
 export interface LineTaker {
@@ -48,8 +55,7 @@ export class LineReader {
         continue;
       }
       if (this.pendingLength + (start - from) > this.limit) {
-        this.dropPending();
-        this.taker.takeLine({ kind: 'too-long' });
+        this.tooLong(chunk.subarray(from, start));
         continue;
       }
       if (this.pendingLength === 0) {
@@ -79,15 +85,22 @@ export class LineReader {
   private hold(rest: Buffer): void {
     if (this.discarding) return;
     if (this.pendingLength + rest.length > this.limit) {
-      this.dropPending();
       this.discarding = true;
-      this.taker.takeLine({ kind: 'too-long' });
+      this.tooLong(rest);
       return;
     }
     // Copy: a view would keep the whole socket chunk alive.
     this.pending ??= [];
     this.pending.push(Buffer.from(rest));
     this.pendingLength += rest.length;
+  }
+
+  /** The line held so far and `more` passed the limit: it is reported with its start, and let go. */
+  private tooLong(more: Buffer): void {
+    const pieces = [...(this.pending ?? []), more];
+    const start = Buffer.concat(pieces, Math.min(TOO_LONG_START, this.pendingLength + more.length));
+    this.dropPending();
+    this.taker.takeLine({ kind: 'too-long', start });
   }
 
   private dropPending(): void {

@@ -290,6 +290,15 @@ export class Session
 
   private handle(input: InputLine): Pending {
     if (input.kind === 'too-long') {
+      // Its end is there only when the limit is under the octets kept.
+      const raw = input.start.toString('utf8').replace(/\r?\n$/, '');
+      this.host.emit({
+        type: 'line-too-long',
+        sessionId: this.id,
+        at: this.now(),
+        raw,
+        limit: this.reader.limit,
+      });
       // The -ERR ends a SASL exchange too (RFC 5034 §4): the next line is a command again.
       this.sasl = undefined;
       return andThen(this.send(err(this.texts.lineTooLong(this.state))), () =>

@@ -29,6 +29,7 @@ const FIELD_KINDS = {
   tls: { mode: 'value', certificate: 'value' },
   'tls-failed': { mode: 'value', cause: 'value', code: 'text', reason: 'text' },
   'plaintext-dropped': { raw: 'text', cause: 'value' },
+  'line-too-long': { raw: 'text', limit: 'value' },
   retrieve: { number: 'value', uid: 'value' },
   update: { deleted: 'value' },
   fault: { ruleId: 'value', action: 'value', description: 'text' },
@@ -65,7 +66,7 @@ const NUMBER = perType((_type, number) => number);
 // The lazy path's types, looked up once.
 const COMMAND = NUMBER.command;
 const REPLY = NUMBER.reply;
-const TYPE_SPAN = 16;
+const TYPE_SPAN = 32;
 if (EVENT_TYPES.length > TYPE_SPAN) throw new Error('event-log: more event types than TYPE_SPAN holds');
 /** The texts of a sealed log: none (never written to: see EventLog.textsOut). */
 const NO_TEXTS: string[] = Object.freeze([]) as unknown as string[];
@@ -134,6 +135,11 @@ const ENCODERS: { readonly [T in Pop3EventType]: Encoder<T> } = {
   'plaintext-dropped': (e, s, n, t) => {
     s[n] = textSlot(e.raw, t);
     s[n + 1] = e.cause;
+    return n + 2;
+  },
+  'line-too-long': (e, s, n, t) => {
+    s[n] = textSlot(e.raw, t);
+    s[n + 1] = e.limit;
     return n + 2;
   },
   retrieve: (e, s, n) => {

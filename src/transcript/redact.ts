@@ -83,6 +83,7 @@ export function redactEvent(event: Pop3Event): Pop3Event {
     case 'sasl-response':
       return { ...event, raw: MASK };
     case 'plaintext-dropped':
+    case 'line-too-long':
       return { ...event, raw: redactDroppedLine(event.raw) };
     case 'session-start':
     case 'reply':

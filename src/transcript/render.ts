@@ -129,6 +129,11 @@ export function eventLines(event: Pop3Event, ctx: LineContext, options: RenderOp
       const line = printable(options.secrets ? event.raw : redactDroppedLine(event.raw));
       return [`C: ${line}   <- dropped unread: ${DROPPED_CAUSE[event.cause]}`];
     }
+    case 'line-too-long': {
+      // Its start only: the rest was never read.
+      const line = printable(options.secrets ? event.raw : redactDroppedLine(event.raw));
+      return [`C: ${line}...   <- not read: longer than the ${event.limit}-octet limit`];
+    }
     case 'internal-error':
       // Always shown, notes or not: it is a bug in the mock, not something the client did.
       return [`!: internal error: ${printable(event.message)}`];

@@ -358,6 +358,7 @@ export class SessionRecord implements SessionView {
       case 'fault':
       case 'internal-error':
       case 'plaintext-dropped':
+      case 'line-too-long':
       case 'session-start':
       case 'command':
       case 'sasl-response':

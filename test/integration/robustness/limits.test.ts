@@ -42,6 +42,38 @@ describe('line length', () => {
     });
   });
 
+  test('§1 an over-long line is in the transcript as its first 100 octets with a note, secrets masked; it is no command', async () => {
+    await withMailbox(THREE, async (pop3) => {
+      const client = await RawClient.connect(pop3.port);
+      const limit = rfcDialect.maxLineLength.AUTHORIZATION;
+      const tooLong = err(rfcDialect.texts.lineTooLong('AUTHORIZATION'));
+      const user = `USER ${'u'.repeat(limit)}`;
+      const pass = `PASS ${'p'.repeat(limit)}`;
+      expect(await client.command(user)).toBe(tooLong);
+      expect(await client.command(pass)).toBe(tooLong);
+      await client.command('QUIT');
+      await pop3.sessionEnd();
+
+      const note = `...   <- not read: longer than the ${limit}-octet limit`;
+      expect(pop3.transcript({ notes: false }).split('\n').slice(1, 6)).toEqual([
+        expect.stringMatching(/^S: \+OK /),
+        `C: ${user.slice(0, 100)}${note}`,
+        `S: ${tooLong}`,
+        `C: PASS ******${note}`,
+        `S: ${tooLong}`,
+      ]);
+      expect(pop3.transcript({ secrets: true })).toContain(`C: ${pass.slice(0, 100)}${note}`);
+      const record = pop3.sessions[0]!;
+      // The structured record keeps what was sent, as for commands.
+      expect(record.events.filter((e) => e.type === 'line-too-long')).toEqual([
+        expect.objectContaining({ raw: user.slice(0, 100), limit }),
+        expect.objectContaining({ raw: pass.slice(0, 100), limit }),
+      ]);
+      expect(pop3.verify('USER', { times: 0 })).toBe(0);
+      expect(pop3.commands()).toEqual(['QUIT']);
+    });
+  });
+
   test('§22 an over-long line inside a SASL exchange ends the exchange: the next line is a command again', async () => {
     await withMailbox(THREE, async (pop3) => {
       const client = await RawClient.connect(pop3.port);
@@ -57,6 +89,8 @@ describe('line length', () => {
       expect(await client.command(`USER ${USER}`)).toMatch(OK);
       expect(await client.command(`PASS ${PASSWORD}`)).toMatch(OK);
       client.destroy();
+      // The over-long response is base64 of credentials: masked whole, as any SASL response.
+      expect(pop3.transcript()).toContain(`C: ******...   <- not read: longer than the ${limit}-octet limit`);
     });
   });
 

@@ -38,6 +38,7 @@ const EXAMPLES: { [T in Pop3EventType]: Required<Omit<EventOf<T>, 'sessionId' | 
     reason: 'tlsv1 alert unknown ca',
   },
   'plaintext-dropped': { type: 'plaintext-dropped', raw: 'PASS s3cret', cause: 'after-stls' },
+  'line-too-long': { type: 'line-too-long', raw: 'USER aaaa', limit: 255 },
   retrieve: { type: 'retrieve', number: 3, uid: 'uid-3' },
   update: { type: 'update', deleted: [{ number: 2, uid: 'uid-2' }] },
   fault: { type: 'fault', ruleId: 'rule-4', action: 'reply', description: 'on RETR: reply -ERR' },

@@ -21,6 +21,7 @@ EVENT_TYPES = (
     'tls',
     'tls-failed',
     'plaintext-dropped',
+    'line-too-long',
     'retrieve',
     'update',
     'fault',
