@@ -72,8 +72,8 @@ export async function startPop3Mock(options: Pop3MockOptions = {}): Promise<Pop3
           host: pop3.host,
           hostname: checked.hostname ?? 'localhost',
           clock: checked.clock ?? systemClock,
-          // The mock's own certificate and CA, the same POP3's STLS and POP3S use.
-          tls: checked.tls === false ? undefined : pop3.tls,
+          // The mock's own certificate and versions, the same POP3's STLS and POP3S use.
+          tls: pop3.tlsContextOptions(),
         },
         checked.smtp === true ? {} : checked.smtp,
       );

@@ -62,7 +62,7 @@ import type {
 import { HELD_BYTES } from './held-bytes';
 import { listen } from './listen';
 import { serverSettings } from './settings';
-import { ServerTls } from './tls/tls-material';
+import { ServerTls, type TlsContextOptions } from './tls/tls-material';
 import { type DeliveryCopy, UserDirectory } from './user-directory';
 import { UserLoggedInError } from './user-logged-in-error';
 
@@ -196,6 +196,11 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
         return tls.material.key;
       },
     };
+  }
+
+  /** The TLS settings of every listener that speaks TLS (the SMTP intake's too); undefined when TLS is off. */
+  tlsContextOptions(): TlsContextOptions | undefined {
+    return this.serverTls?.contextOptions();
   }
 
   /** `console.log` shows addresses and counts, never a password or the control token. */

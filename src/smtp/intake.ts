@@ -1,6 +1,7 @@
 import type { AddressInfo, Socket } from 'node:net';
 import type { SMTPServer, SMTPServerOptions } from 'smtp-server';
 import type { Clock } from '../clock';
+import type { TlsContextOptions } from '../server/tls/tls-material';
 import { intakeHandlers } from './intake-handlers';
 import type { SmtpTarget } from './smtp-target';
 
@@ -57,8 +58,8 @@ export interface SmtpIntakeSettings {
   /** This server's name, in the greeting and in `Received: by`. */
   hostname: string;
   clock: Pick<Clock, 'now'>;
-  /** Key and certificate for STARTTLS and SMTPS; undefined when TLS is off. */
-  tls: { key: string; cert: string } | undefined;
+  /** Key, certificate and versions for STARTTLS and SMTPS, as POP3's STLS and POP3S use them; undefined when TLS is off. */
+  tls: TlsContextOptions | undefined;
 }
 
 /** The intake's options after the schema: ports as numbers. */
@@ -96,9 +97,8 @@ export async function startSmtpIntake(
     allowInsecureAuth: true,
     disabledCommands: [...(auth === 'off' ? ['AUTH'] : []), ...(settings.tls ? [] : ['STARTTLS'])],
     ...(options.maxSize === undefined ? {} : { size: options.maxSize, rejectOversized: true }),
-    ...(settings.tls
-      ? { key: settings.tls.key, cert: settings.tls.cert, minVersion: 'TLSv1.2' as const }
-      : {}),
+    // smtp-server makes its context from these: the versions a test set hold for SMTP as for POP3.
+    ...settings.tls,
   };
   if (options.tlsPort !== undefined && !settings.tls) throw new Error('pop3-mock: smtp.tlsPort needs TLS');
   const plain = new SMTPServer({ ...common, secure: false });

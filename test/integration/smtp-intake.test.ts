@@ -94,6 +94,33 @@ test('STARTTLS with the mock CA: the Received line says ESMTPS and names the TLS
   );
 });
 
+test('tls.maxVersion and minVersion hold for STARTTLS and SMTPS as for POP3S', async () => {
+  pop3 = await startPop3Mock({
+    tls: { maxVersion: 'TLSv1.2' },
+    smtp: { tlsPort: 0 },
+    users: { alice: 'a-pw' },
+  });
+  await send({ port: pop3.smtpPort, requireTLS: true, tls: { ca: pop3.tls.ca } }, mail);
+  await send({ port: pop3.smtpTlsPort, secure: true, tls: { ca: pop3.tls.ca } }, mail);
+  for (const number of [1, 2]) {
+    const text = (await fetchOverPop3(pop3.port, 'alice', 'a-pw', number)).bytes.toString('latin1');
+    expect(text).toMatch(/ with ESMTPS \(using TLSv1\.2 with cipher /);
+  }
+  await pop3.close();
+
+  pop3 = await startPop3Mock({
+    tls: { minVersion: 'TLSv1.3' },
+    smtp: { tlsPort: 0 },
+    users: { alice: 'a-pw' },
+  });
+  const capped = { ca: pop3.tls.ca, maxVersion: 'TLSv1.2' as const };
+  await expect(send({ port: pop3.smtpPort, requireTLS: true, tls: capped }, mail)).rejects.toThrow(
+    /version/i,
+  );
+  await expect(send({ port: pop3.smtpTlsPort, secure: true, tls: capped }, mail)).rejects.toThrow(/version/i);
+  expect(pop3.mailbox('alice').messages()).toHaveLength(0);
+});
+
 test.each(['PLAIN', 'LOGIN'])('SMTPS with AUTH %s against the POP3 password: ESMTPSA', async (authMethod) => {
   pop3 = await startPop3Mock({ smtp: { tlsPort: 0, auth: 'required' }, users: { alice: 'a-pw' } });
   expect(pop3.smtpTlsPort).toEqual(expect.any(Number));

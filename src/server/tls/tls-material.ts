@@ -32,6 +32,15 @@ export interface TlsOptions {
   maxVersion?: TlsVersion;
 }
 
+/** A server's TLS settings as `tls.createSecureContext` takes them. */
+export interface TlsContextOptions {
+  key: string;
+  cert: string;
+  minVersion: TlsVersion;
+  maxVersion: TlsVersion;
+  ciphers?: string;
+}
+
 /** Whether `a` is an older protocol version than `b`. */
 const olderThan = (a: TlsVersion, b: TlsVersion): boolean =>
   TLS_VERSIONS.indexOf(a) < TLS_VERSIONS.indexOf(b);
@@ -86,15 +95,22 @@ export class ServerTls {
   }
 
   secureContext(): SecureContext {
-    if (!this.context) {
-      const { key, cert } = this.material;
-      const maxVersion = this.options.maxVersion ?? 'TLSv1.3';
-      const minVersion =
-        this.options.minVersion ?? (olderThan(maxVersion, 'TLSv1.2') ? maxVersion : 'TLSv1.2');
-      // OpenSSL 3 refuses TLS 1.0/1.1 above security level 0 (their SHA-1 and MD5 signatures).
-      const ciphers = olderThan(minVersion, 'TLSv1.2') ? 'DEFAULT@SECLEVEL=0' : undefined;
-      this.context = createSecureContext({ key, cert, minVersion, maxVersion, ciphers });
-    }
+    this.context ??= createSecureContext(this.contextOptions());
     return this.context;
+  }
+
+  /**
+   * What {@link secureContext} is made of: key, certificate and the versions,
+   * for every listener that speaks TLS (POP3's STLS and POP3S here, the SMTP
+   * intake's STARTTLS and SMTPS, which make their context themselves).
+   */
+  contextOptions(): TlsContextOptions {
+    const { key, cert } = this.material;
+    const maxVersion = this.options.maxVersion ?? 'TLSv1.3';
+    const minVersion = this.options.minVersion ?? (olderThan(maxVersion, 'TLSv1.2') ? maxVersion : 'TLSv1.2');
+    // OpenSSL 3 refuses TLS 1.0/1.1 above security level 0 (their SHA-1 and MD5 signatures).
+    if (olderThan(minVersion, 'TLSv1.2'))
+      return { key, cert, minVersion, maxVersion, ciphers: 'DEFAULT@SECLEVEL=0' };
+    return { key, cert, minVersion, maxVersion };
   }
 }
