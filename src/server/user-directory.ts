@@ -3,7 +3,7 @@ import { type MessageSource, placedWhereGiven } from '../fixtures/types';
 import { type DeletionPlace, Mailbox, type MessageInfo } from '../mailbox/mailbox';
 import { noUser } from '../not-found-error';
 import type { UserOptions } from '../options';
-import { withLowerCaseDomain } from './mail-address';
+import { comparableAddress } from './mail-address';
 
 /** One user's copy of a message delivered to several (see {@link UserDirectory.deliverEach}). */
 export interface DeliveryCopy {
@@ -125,15 +125,16 @@ export class UserDirectory {
   /**
    * An SMTP recipient's user: the whole address if such a user exists, its
    * domain compared in any case (RFC 5321 §2.4: carol@Example.COM is
-   * carol@example.com), else its local part.
+   * carol@example.com) and in either form of an internationalised domain
+   * (`bücher.example` is `xn--bcher-kva.example`), else its local part.
    */
   forAddress(address: string): string | undefined {
     if (this.mailboxes.has(address)) return address;
     const at = address.lastIndexOf('@');
     if (at === -1) return undefined;
-    const normal = withLowerCaseDomain(address);
+    const normal = comparableAddress(address);
     for (const name of this.mailboxes.keys()) {
-      if (name.includes('@') && withLowerCaseDomain(name) === normal) return name;
+      if (name.includes('@') && comparableAddress(name) === normal) return name;
     }
     const local = address.slice(0, at);
     return this.mailboxes.has(local) ? local : undefined;

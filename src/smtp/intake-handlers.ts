@@ -5,7 +5,7 @@ import type {
   SMTPServerOptions,
   SMTPServerSession,
 } from 'smtp-server';
-import { withLowerCaseDomain } from '../server/mail-address';
+import { asSentWithoutUtf8, withLowerCaseDomain } from '../server/mail-address';
 import { mailDate } from './mail-date';
 import type { SmtpTarget } from './smtp-target';
 import { traceHeaders } from './trace-headers';
@@ -36,6 +36,9 @@ export function intakeHandlers(target: SmtpTarget, settings: HandlerSettings): H
   // A user being created, by address: two messages for a new address at once must
   // land in one mailbox, not in two where the second replaces the first.
   const creating = new Map<string, Promise<string>>();
+  // The recipients accepted in each transaction (its envelope), as sent: smtp-server's list keeps one of
+  // Bob@example.com and bob@example.com (it compares in any case), which may be two users here.
+  const accepted = new WeakMap<SMTPServerSession['envelope'], string[]>();
   /** The recipient's user; with createUsers, made if there is none; undefined when there is none (any more). */
   const userFor = (address: string): Promise<string | undefined> | string | undefined => {
     const known = target.userFor(address);
@@ -74,9 +77,15 @@ export function intakeHandlers(target: SmtpTarget, settings: HandlerSettings): H
       callback(null, {});
     },
 
-    onRcptTo(address, _session, callback) {
-      if (settings.createUsers || target.userFor(address.address) !== undefined) return callback();
-      callback(replyError(550, `no mailbox for ${address.address}`));
+    onRcptTo(address, session, callback) {
+      const recipient = asSent(address.address, session);
+      if (!settings.createUsers && target.userFor(recipient) === undefined) {
+        return callback(replyError(550, `no mailbox for ${recipient}`));
+      }
+      const list = accepted.get(session.envelope);
+      if (list) list.push(recipient);
+      else accepted.set(session.envelope, [recipient]);
+      callback();
     },
 
     onData(stream: SMTPServerDataStream, session, callback) {
@@ -114,7 +123,7 @@ export function intakeHandlers(target: SmtpTarget, settings: HandlerSettings): H
     // One copy per mailbox, however many of its addresses were named; each says whom it is for.
     const recipients = new Map<string, string>();
     const missing: string[] = [];
-    for (const { address } of session.envelope.rcptTo) {
+    for (const address of accepted.get(session.envelope) ?? []) {
       const user = await userFor(address);
       if (user === undefined) missing.push(address);
       else if (!recipients.has(user)) recipients.set(user, address);
@@ -124,7 +133,7 @@ export function intakeHandlers(target: SmtpTarget, settings: HandlerSettings): H
       [...recipients].map(([user, recipient]) => {
         if (!settings.traceHeaders) return { user, message };
         const trace = traceHeaders({
-          sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          sender: session.envelope.mailFrom ? asSent(session.envelope.mailFrom.address, session) : '',
           recipient,
           helo: session.hostNameAppearsAs,
           remoteAddress: session.remoteAddress,
@@ -142,6 +151,11 @@ export function intakeHandlers(target: SmtpTarget, settings: HandlerSettings): H
     // Users that went between the check above and the delivery, named by their addresses as above.
     return gone.map((user) => recipients.get(user) ?? user);
   }
+}
+
+/** An address as the client sent it (smtp-server gives an `xn--` domain in Unicode). */
+function asSent(address: string, session: SMTPServerSession): string {
+  return session.envelope.smtpUtf8 === true ? address : asSentWithoutUtf8(address);
 }
 
 /**

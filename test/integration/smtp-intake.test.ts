@@ -280,6 +280,49 @@ test('the recipient domain is compared in any case (RFC 5321 §2.4); createUsers
   expect(second.bytes.toString('latin1')).toContain('\tfor <dave@example.com>;');
 });
 
+test('recipients whose local parts differ only in case are two users (local parts are compared as sent): each gets the message', async () => {
+  pop3 = await startPop3Mock({ smtp: true, users: { Bob: 'B-pw', bob: 'b-pw' } });
+  const client = await openData(pop3.smtpPort!, ['Bob@example.com', 'bob@example.com']);
+  expect(await client.command('Subject: two bobs\r\n\r\nbody\r\n.')).toMatch(/^250 /);
+  await client.command('QUIT');
+  for (const [user, password] of [
+    ['Bob', 'B-pw'],
+    ['bob', 'b-pw'],
+  ] as const) {
+    const text = (await fetchOverPop3(pop3.port, user, password)).bytes.toString('latin1');
+    expect(text).toContain(`\tfor <${user}@example.com>;`);
+    expect(text).toContain('Subject: two bobs\r\n');
+  }
+});
+
+test('an xn-- domain sent without SMTPUTF8 stays as sent (smtp-server gives it in Unicode): in the 550, the trace headers and the user createUsers makes; a user named in either form gets the mail', async () => {
+  const ascii = 'xn--bcher-kva.example';
+  pop3 = await startPop3Mock({ smtp: true, users: { [`p@${ascii}`]: 'p-pw', 'q@bücher.example': 'q-pw' } });
+  const client = await RawClient.connect(pop3.smtpPort!);
+  await client.command('EHLO client.test');
+  while (!/^250 /.test(await client.readLine()));
+  expect(await client.command(`MAIL FROM:<s@${ascii}>`)).toMatch(/^250 /);
+  expect(await client.command(`RCPT TO:<nobody@${ascii}>`)).toBe(`550 no mailbox for nobody@${ascii}`);
+  expect(await client.command(`RCPT TO:<p@${ascii}>`)).toMatch(/^250 /);
+  expect(await client.command(`RCPT TO:<q@${ascii}>`)).toMatch(/^250 /);
+  expect(await client.command('DATA')).toMatch(/^354 /);
+  expect(await client.command('Subject: idn\r\n\r\nbody\r\n.')).toMatch(/^250 /);
+  await client.command('QUIT');
+  const p = (await fetchOverPop3(pop3.port, `p@${ascii}`, 'p-pw')).bytes.toString('latin1');
+  expect(p).toMatch(new RegExp(`^Return-Path: <s@${ascii}>\r\n`));
+  expect(p).toContain(`\tfor <p@${ascii}>;`);
+  // A user name POP3 cannot log in with outside UTF-8 mode: read in process.
+  const q = pop3.mailbox('q@bücher.example').raw(1).toString('latin1');
+  expect(q).toContain(`\tfor <q@${ascii}>;`);
+  await pop3.close();
+
+  pop3 = await startPop3Mock({ smtp: { createUsers: true } });
+  const create = await openData(pop3.smtpPort!, [`r@${ascii}`]);
+  expect(await create.command('Subject: idn\r\n\r\nbody\r\n.')).toMatch(/^250 /);
+  await create.command('QUIT');
+  expect(pop3.users()).toEqual([`r@${ascii}`]);
+});
+
 test('AUTH PLAIN acting for another identity (authzid) gets 535, as POP3 refuses it', async () => {
   pop3 = await startPop3Mock({ smtp: { auth: 'required' }, users: { alice: 'a-pw', bob: 'b-pw' } });
   const client = await RawClient.connect(pop3.smtpPort!);
