@@ -2,7 +2,7 @@ import type { CommandLine } from '../protocol/command-line';
 import type { Pop3Event, ReplyStatus, SessionState } from '../vocabulary';
 import type { SessionFilter } from './query';
 import { DropLedger, type DroppedSessions } from './retention';
-import { APPLY_COMMAND, APPLY_OF_TYPE, APPLY_REPLY, SessionRecord } from './session-record';
+import { APPLY_COMMAND, APPLY_OF_TYPE, APPLY_REPLY, SessionRecord, tlsAtStart } from './session-record';
 
 /** The most slots a new session's log is made with: a session of about a hundred commands. */
 const MAX_EXPECTED_SLOTS = 1024;
@@ -121,7 +121,7 @@ export class Recorder {
       from.sessionId,
       from.remoteAddress,
       from.remotePort,
-      from.tls,
+      tlsAtStart(from),
       startedAt,
       this.expectedSlots,
     );

@@ -84,8 +84,9 @@ export class SessionRecord implements SessionView {
     return this.userNow;
   }
   /**
-   * How the connection is protected: `implicit` (POP3S) or `stls` once
-   * upgraded; `none` after a handshake that failed.
+   * How the connection is protected: `implicit` (POP3S) or `stls` once the
+   * handshake completed; `none` before it (a POP3S client that has not shaken
+   * hands yet, or never does) and after a handshake that failed.
    */
   get tls(): TlsMode {
     return this.tlsNow;
@@ -161,13 +162,12 @@ export class SessionRecord implements SessionView {
    * API has the same fields, dates and methods as one in process.
    */
   static fromJSON(json: SessionJSON): SessionRecord {
-    const start = json.events.find((e) => e.type === 'session-start');
-    const tls = start?.type === 'session-start' ? start.tls : json.tls;
+    const start = json.events.find((e) => e.type === 'session-start' || e.type === 'reset');
     const record = new SessionRecord(
       json.id,
       json.remoteAddress,
       json.remotePort,
-      tls,
+      start?.type === 'session-start' || start?.type === 'reset' ? tlsAtStart(start) : json.tls,
       Date.parse(json.startedAt),
     );
     for (const event of json.events) record.apply(event);
@@ -369,4 +369,14 @@ export class SessionRecord implements SessionView {
         assertNever(event);
     }
   }
+}
+
+/**
+ * How a record's connection is protected when it opens: none at a session's
+ * start, even on the POP3S port, where its `tls` event says when the
+ * handshake completed (a client that never shakes hands was never
+ * protected); at a `reset()`, the mode the session had reached.
+ */
+export function tlsAtStart(from: Extract<Pop3Event, { type: 'session-start' | 'reset' }>): TlsMode {
+  return from.type === 'reset' ? from.tls : 'none';
 }

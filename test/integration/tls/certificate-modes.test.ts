@@ -234,6 +234,33 @@ describe('no client refused (docs/TLS.md, "What is not a refusal")', () => {
     });
   });
 
+  test('a POP3S session is not protected before its handshake: tls none while the client is silent, implicit once it shook hands', async () => {
+    await withMock(options('valid'), async (pop3) => {
+      const silent = netConnect({ port: pop3.tlsPort!, host: '127.0.0.1' });
+      const waiting = await pop3.nextSession();
+      expect(waiting.tls).toBe('none');
+      expect(waiting.render()).toMatch(/^# session 1 \(not logged in\), from 127\.0\.0\.1:\d+, no TLS,/);
+      expect(pop3.exportTranscripts().sessions[0]!.tls).toBe('none');
+      silent.destroy();
+      await pop3.sessionEnd();
+
+      const client = connect({
+        port: pop3.tlsPort!,
+        host: '127.0.0.1',
+        ca: pop3.tls.ca,
+        servername: 'localhost',
+      });
+      // The greeting follows the server's end of the handshake.
+      await new Promise((resolve) => client.once('data', resolve));
+      expect(pop3.sessionById(2)!.tls).toBe('implicit');
+      client.destroy();
+      const ended = await pop3.sessionEnd();
+      expect(ended.id).toBe(2);
+      expect(ended.tls).toBe('implicit');
+      expect(ended.events.find((e) => e.type === 'tls')).toMatchObject({ mode: 'implicit' });
+    });
+  });
+
   test('POP3 lines sent to the POP3S port are not-tls: recorded as dropped, the server closes, TLS never was', async () => {
     await withMock(options('expired'), async (pop3) => {
       await sendAndClose(pop3.tlsPort!, 'CAPA\r\n');
