@@ -1,6 +1,6 @@
 import type { ArgumentReader } from '../dialects/dialect';
 import type { TextState } from '../dialects/dialect-file';
-import type { FileTextName } from '../dialects/file-placeholders';
+import { type FileTextName, TEXT_STATUS } from '../dialects/file-placeholders';
 import type { Answer } from './line-client';
 import { lineOf, type ProbeSessions, textOf } from './probe-session';
 import { type KnownValues, templateOf } from './template-of';
@@ -78,6 +78,12 @@ export function newFindings(): { f: Findings; learn: Learn } {
   const learn: Learn = (text, answer, values = [], verb, state) => {
     const line = lineOf(answer);
     if (line === undefined) return;
+    const status = TEXT_STATUS[text];
+    if (!line.startsWith(status)) {
+      // Not that text: a server that answered +OK where it should refuse (or a probe run where it meant nothing).
+      f.notLearned.push(`${text}: the server answered ${JSON.stringify(line)} where ${status} was expected`);
+      return;
+    }
     f.samples.push({
       text,
       template: templateOf(textOf(line), values),

@@ -1,4 +1,5 @@
 import { type ProbeRun, T, verbOf } from './findings';
+import type { Answer } from './line-client';
 import { probeArgumentReader } from './probe-arguments';
 import { noteLoginDelay } from './probe-before-login';
 import { CaptureStopped, isOk, lineOf } from './probe-session';
@@ -108,18 +109,28 @@ export async function probeAfterLogin(run: ProbeRun): Promise<void> {
     const dele = await sessions.probe(T, 'DELE 1');
     if (!isOk(dele)) throw new CaptureStopped(`DELE 1 failed: ${lineOf(dele) ?? dele.kind}`);
     learn('deleted', dele, [['number', 1]]);
-    learn('alreadyDeleted', await sessions.probe(T, 'DELE 1'), [['number', 1]]);
-    learn('messageDeleted', await sessions.probe(T, 'LIST 1'), [['number', 1]]);
+    // What follows means something only in the session that deleted: one that closed is not reopened for it.
+    const deleting = sessions.current;
+    const afterDele = async (line: string, what: string): Promise<Answer | undefined> => {
+      if (sessions.current === deleting) return sessions.probe(T, line);
+      f.notLearned.push(`${what}: the session that sent DELE 1 closed before ${line}`);
+      return undefined;
+    };
+    const again = await afterDele('DELE 1', 'alreadyDeleted');
+    if (again) learn('alreadyDeleted', again, [['number', 1]]);
+    const listed = await afterDele('LIST 1', 'messageDeleted');
+    if (listed) learn('messageDeleted', listed, [['number', 1]]);
     if (count >= 2) {
-      const second = await sessions.probe(T, 'LIST 2');
-      f.rfcNumberingAfterDele = lineOf(second) === `+OK 2 ${sizes[1]}`;
+      const second = await afterDele('LIST 2', 'message numbers after DELE');
+      if (second) f.rfcNumberingAfterDele = lineOf(second) === `+OK 2 ${sizes[1]}`;
     }
-    const rset = await sessions.probe(T, 'RSET');
-    learn('reset', rset, [
-      ['count', count],
-      ['octets', octets],
-      ['unmarked', 1],
-    ]);
+    const rset = await afterDele('RSET', 'reset');
+    if (rset)
+      learn('reset', rset, [
+        ['count', count],
+        ['octets', octets],
+        ['unmarked', 1],
+      ]);
     const check = await sessions.probe(T, 'STAT');
     if (lineOf(check) !== lineOf(stat)) {
       sessions.drop();

@@ -84,6 +84,11 @@ export class ProbeSessions {
     readonly log: (line: string) => void,
   ) {}
 
+  /** The session open now, if any: a probe that needs the one before it (after DELE) checks it is still there. */
+  get current(): LineClient | undefined {
+    return this.client;
+  }
+
   /** A fresh session in `state` (the current one is dropped without QUIT). */
   async fresh(state: TextState): Promise<LineClient> {
     this.drop();

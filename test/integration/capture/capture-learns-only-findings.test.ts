@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { startPop3Mock } from '../../../src';
+import { on, rfcDialect, startPop3Mock } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
 import { CAPTURE_PASSWORD, CAPTURE_USER, CAPTURE_USERS, captureAt } from './capture-helpers';
 import { startFakeServer } from './fake-server';
@@ -136,6 +136,48 @@ test('locking is not probed: notLearned says so and what the replay does', async
     expect(file.behaviour?.lock).toBeUndefined();
     expect(file.notLearned).toContain(
       "locking (a login while another session holds the mailbox): not probed; the dovecot preset's (allowed), or behaviour.lock / the lock option",
+    );
+  } finally {
+    await live.close();
+  }
+}, 60_000);
+
+test('a server that answers LIST of a deleted message with +OK (renumberAfterDele): no messageDeleted text is learned from it, and notLearned says why', async () => {
+  const live = await startPop3Mock({
+    dialect: 'rfc',
+    users: CAPTURE_USERS,
+    tls: false,
+    faults: [on('LIST').renumberAfterDele()],
+  });
+  try {
+    const { file } = await captureAt(live.port);
+    expect(file.texts?.messageDeleted).toBeUndefined();
+    expect(file.notLearned).toContainEqual(
+      expect.stringMatching(/^messageDeleted: the server answered "\+OK 1 \d+" where -ERR was expected$/),
+    );
+  } finally {
+    await live.close();
+  }
+}, 60_000);
+
+test('a session that closes right after DELE 1: what depends on the deletion is not probed in a new session, where nothing is deleted', async () => {
+  const deletedLine = `+OK ${rfcDialect.texts.deleted(1)}\r\n`;
+  const live = await startPop3Mock({
+    dialect: 'rfc',
+    users: CAPTURE_USERS,
+    tls: false,
+    faults: [on('DELE', '1').inState('TRANSACTION').once().closeAfterBytes(deletedLine.length)],
+  });
+  try {
+    const { file } = await captureAt(live.port);
+    // A new session would have answered LIST 1 with +OK (nothing deleted there): a wrong messageDeleted.
+    expect(file.texts?.messageDeleted).toBeUndefined();
+    expect(file.texts?.reset).toBeUndefined();
+    expect(file.notLearned).toEqual(
+      expect.arrayContaining([
+        'messageDeleted: the session that sent DELE 1 closed before LIST 1',
+        'reset: the session that sent DELE 1 closed before RSET',
+      ]),
     );
   } finally {
     await live.close();
