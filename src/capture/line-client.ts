@@ -1,5 +1,5 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import { errorCode } from '../error-code';
 
 /** Where and how the capture connects. */
@@ -40,6 +40,43 @@ function connectFailed(endpoint: Endpoint, error: unknown, handshake: boolean): 
   return new ConnectFailed(`cannot connect to ${where}: ${reason}`, false);
 }
 
+/**
+ * The socket `start` makes, once it is connected (and, for TLS, has shaken
+ * hands: `start` passes `ready` as the connect callback). Neither waits
+ * longer than the endpoint's timeout: a listener that never accepts, or a
+ * server that never answers the handshake, fails the capture instead of
+ * holding it forever.
+ */
+function connected<S extends Socket>(
+  endpoint: Endpoint,
+  afterStls: boolean,
+  start: (ready: () => void) => S,
+): Promise<S> {
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const socket = start(() => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(connectFailed(endpoint, error, afterStls));
+    });
+    timer = setTimeout(() => {
+      const handshake = afterStls || !socket.connecting;
+      socket.destroy();
+      const what = handshake ? 'no TLS handshake' : 'no connection';
+      reject(
+        connectFailed(
+          endpoint,
+          new Error(`${what} within ${endpoint.timeoutMs} ms (--timeout-ms)`),
+          handshake,
+        ),
+      );
+    }, endpoint.timeoutMs);
+  });
+}
+
 /** What came back for one command: a line, a multi-line answer, or the end of the connection. */
 export type Answer =
   | { readonly kind: 'line'; readonly line: string }
@@ -76,12 +113,11 @@ export class LineClient {
   static async open(
     endpoint: Endpoint,
   ): Promise<{ client: LineClient; greeting: Answer; localAddress: string }> {
-    const socket = await new Promise<Socket>((resolve, reject) => {
-      const s: Socket = endpoint.tls
-        ? tlsConnect({ host: endpoint.host, port: endpoint.port, ...endpoint.tlsOptions }, () => resolve(s))
-        : netConnect({ host: endpoint.host, port: endpoint.port }, () => resolve(s));
-      s.once('error', (error) => reject(connectFailed(endpoint, error, false)));
-    });
+    const socket = await connected(endpoint, false, (ready) =>
+      endpoint.tls
+        ? tlsConnect({ host: endpoint.host, port: endpoint.port, ...endpoint.tlsOptions }, ready)
+        : netConnect({ host: endpoint.host, port: endpoint.port }, ready),
+    );
     const client = new LineClient(socket, endpoint);
     return { client, greeting: await client.readAnswer(false), localAddress: socket.localAddress ?? '' };
   }
@@ -109,12 +145,9 @@ export class LineClient {
   async startTls(): Promise<void> {
     this.detach(this.socket);
     const plain = this.socket;
-    const secure = await new Promise<TLSSocket>((resolve, reject) => {
-      const s = tlsConnect({ socket: plain, host: this.endpoint.host, ...this.endpoint.tlsOptions }, () =>
-        resolve(s),
-      );
-      s.once('error', (error) => reject(connectFailed(this.endpoint, error, true)));
-    });
+    const secure = await connected(this.endpoint, true, (ready) =>
+      tlsConnect({ socket: plain, host: this.endpoint.host, ...this.endpoint.tlsOptions }, ready),
+    );
     this.socket = secure;
     this.attach(secure);
   }

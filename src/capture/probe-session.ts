@@ -201,6 +201,15 @@ export class ProbeSessions {
     if (state === 'TRANSACTION') {
       await this.exchange(client, 'AUTHORIZATION', `USER ${this.account.user}`);
       const pass = await this.exchange(client, 'AUTHORIZATION', `PASS ${this.account.password}`);
+      if (pass.kind === 'silent' || pass.kind === 'closed') {
+        client.destroy();
+        // No answer is no refusal: the credentials were never judged.
+        const what =
+          pass.kind === 'silent'
+            ? 'no reply to PASS within the timeout (--timeout-ms)'
+            : 'the server closed the connection after PASS';
+        throw new CaptureStopped(`${what}: the login was not answered, so the credentials were not judged`);
+      }
       if (!isOk(pass)) {
         client.destroy();
         const line = lineOf(pass) ?? `<${pass.kind}>`;

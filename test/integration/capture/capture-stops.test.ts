@@ -1,5 +1,12 @@
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { on, startPop3Mock } from '../../../src';
-import { CAPTURE_MESSAGES, CAPTURE_USER, CAPTURE_USERS, captureCli } from './capture-helpers';
+import {
+  CAPTURE_MESSAGES,
+  CAPTURE_PASSWORD,
+  CAPTURE_USER,
+  CAPTURE_USERS,
+  captureCli,
+} from './capture-helpers';
 
 // A server that refuses the login for now stops the capture (exit 5) with its
 // line and what to do (docs/DIALECTS.md, "Rate limits and locked accounts").
@@ -37,6 +44,64 @@ test('LOGIN-DELAY advertised and enforced: a warning at CAPA, then exit 5 at the
     );
     expect(err.at(-1)).toMatch(
       /^pop3-mock capture: stopped: login refused after 1 login: -ERR \[LOGIN-DELAY\] .*; the server refuses a login within LOGIN-DELAY 300 s of the last one, and the script logs in about 30 times: capture a test account or server without the delay$/,
+    );
+  } finally {
+    await pop3.close();
+  }
+});
+
+/** A TCP listener that greets as `greet` says (nothing by default) and answers only what `answers` gives. */
+async function scripted(greet?: string, answers: Record<string, string> = {}) {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    if (greet) socket.write(greet);
+    socket.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString('latin1').split('\r\n'))
+        if (answers[line]) socket.write(answers[line]);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+test('a TLS handshake the server never answers (POP3S, or after STLS +OK) ends the capture at --timeout-ms, exit 6', async () => {
+  const silent = await scripted();
+  const stls = await scripted('+OK hello\r\n', { CAPA: '+OK\r\nSTLS\r\n.\r\n', STLS: '+OK go ahead\r\n' });
+  try {
+    const timeout = ['--timeout-ms', '300', '--insecure'];
+    const implicit = await captureCli(['--port', String(silent.port), '--tls', ...timeout]);
+    expect(implicit.code).toBe(6);
+    expect(implicit.err.at(-1)).toMatch(
+      /TLS handshake with 127\.0\.0\.1:\d+ failed: no TLS handshake within 300 ms \(--timeout-ms\)/,
+    );
+    const afterStls = await captureCli(['--port', String(stls.port), '--starttls', ...timeout]);
+    expect(afterStls.code).toBe(6);
+    expect(afterStls.err.at(-1)).toMatch(
+      /TLS handshake with 127\.0\.0\.1:\d+ failed: no TLS handshake within 300 ms/,
+    );
+  } finally {
+    await silent.close();
+    await stls.close();
+  }
+});
+
+// A silent PASS takes the login timeout (15 s, for servers that delay logins) to say the same; a close says it at once.
+test('a server that closes at PASS without a reply: exit 5 saying the login was not answered, not that the credentials were refused', async () => {
+  const pop3 = await startPop3Mock({ users: CAPTURE_USERS, tls: false });
+  try {
+    await pop3.use(on('PASS', CAPTURE_PASSWORD).close());
+    const { code, err } = await captureCli(['--port', String(pop3.port), '--timeout-ms', '300']);
+    expect(code).toBe(5);
+    expect(err.at(-1)).toBe(
+      'pop3-mock capture: stopped: the server closed the connection after PASS: the login was not answered, so the credentials were not judged',
     );
   } finally {
     await pop3.close();
