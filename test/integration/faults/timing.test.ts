@@ -336,8 +336,8 @@ test('§27 connection().throttle() slows replies to pipelined commands too, not 
 });
 
 test('§27 a connection-wide throttle from the faults option goes on for a live session after reset()', async () => {
-  const rate = 2000;
-  // About 1.5 KB: eight slices of 200 octets, 100 ms apart.
+  const rate = 4000;
+  // About 1.5 KB: four slices of 400 octets, 100 ms apart (at least 0.3 s; unthrottled it takes 1 ms).
   const body = `Subject: slow\n\n${'0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n'.repeat(24)}`;
   await withMock(
     aliceAndBob({ messages: [body], faults: [connection().throttle({ bytesPerSecond: rate })] }),
