@@ -1,12 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorCode } from '../error-code';
 import { ExitCode } from '../exit-codes';
+import { fileReason } from '../json-file';
 import { type CaptureFlags, captureFlags } from '../schema/capture-flags';
 import { checkInput } from '../schema/check';
 import { InputError } from '../schema/input-error';
-import { describeParseError } from '../schema/parse-args-error';
+import { describeParseError, givenMoreThanOnce } from '../schema/parse-args-error';
 import { CapturedFileInvalid, captureDialect } from './capture-dialect';
 import { ConnectFailed } from './line-client';
 import { CaptureStopped } from './probe-session';
@@ -25,24 +26,24 @@ Probes a real POP3 server with a fixed script (docs/DIALECTS.md, "Capture your o
 and writes a dialect file (JSON) to --out or stdout; replay it with --dialect FILE.
 Nothing is deleted: every DELE is undone with RSET. No password, message content
 or (without --keep-host) host name is written. Progress goes to stderr.
-Exit codes: ${ExitCode.ok} written, ${ExitCode.usage} bad flags, ${ExitCode.badInput} --ca unreadable, ${ExitCode.captureStopped} stopped (login refused,
+Exit codes: ${ExitCode.ok} written, ${ExitCode.usage} bad flags, ${ExitCode.badInput} --ca unreadable or --out unwritable, ${ExitCode.captureStopped} stopped (login refused,
 mailbox looked changed), ${ExitCode.unreachable} server unreachable or TLS refused, ${ExitCode.unexpected} anything else
 (a file that would fail the dialect-file schema included: it is not written).
 `;
 
 const OPTIONS = {
-  host: { type: 'string' },
-  port: { type: 'string' },
+  host: { type: 'string', multiple: true },
+  port: { type: 'string', multiple: true },
   tls: { type: 'boolean' },
   starttls: { type: 'boolean' },
-  ca: { type: 'string' },
+  ca: { type: 'string', multiple: true },
   insecure: { type: 'boolean' },
-  user: { type: 'string' },
-  password: { type: 'string' },
-  out: { type: 'string' },
-  name: { type: 'string' },
+  user: { type: 'string', multiple: true },
+  password: { type: 'string', multiple: true },
+  out: { type: 'string', multiple: true },
+  name: { type: 'string', multiple: true },
   'keep-host': { type: 'boolean' },
-  'timeout-ms': { type: 'string' },
+  'timeout-ms': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -51,9 +52,15 @@ const flagOf = (path: string) => `--${path.replace(/[A-Z]/g, (c) => `-${c.toLowe
 
 /** Parses and checks the flags against the one schema; a refusal is one line naming each flag. */
 function checkFlags(argv: readonly string[]): CaptureFlags | { help: true } | { problem: string } {
-  let values: Record<string, string | boolean | undefined>;
+  const values: Record<string, string | boolean | undefined> = {};
   try {
-    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
+    // Every value is collected, so that a flag given twice is refused rather than one value kept in silence.
+    const parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
+    for (const [flag, value] of Object.entries(parsed.values)) {
+      if (!Array.isArray(value)) values[flag] = value;
+      else if (value.length === 1) values[flag] = value[0];
+      else return { problem: givenMoreThanOnce(flag, value) };
+    }
   } catch (error) {
     return { problem: describeParseError(error) };
   }
@@ -95,6 +102,12 @@ export async function runCaptureCommand(
     io.err(
       `pop3-mock capture: cannot read --ca ${flags.ca}: ${code === 'ENOENT' ? 'not found' : String(error)}`,
     );
+    return ExitCode.badInput;
+  }
+  // Checked before anything connects: a capture of minutes is not run to be lost at the end.
+  const outProblem = flags.out === undefined ? undefined : unwritable(resolve(cwd, flags.out));
+  if (outProblem !== undefined) {
+    io.err(`pop3-mock capture: cannot write --out ${flags.out}: ${outProblem}`);
     return ExitCode.badInput;
   }
   const { host, port } = flags;
@@ -141,5 +154,18 @@ export async function runCaptureCommand(
       `pop3-mock capture: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
     return ExitCode.unexpected;
+  }
+}
+
+/** Why a file could not be written at `path` (undefined when it could): a folder there, or a folder that is missing or not writable. */
+function unwritable(path: string): string | undefined {
+  try {
+    if (existsSync(path)) {
+      if (statSync(path).isDirectory()) return 'it is a folder';
+      accessSync(path, constants.W_OK);
+    } else accessSync(dirname(path), constants.W_OK);
+    return undefined;
+  } catch (error) {
+    return existsSync(path) ? fileReason(error) : `its folder ${dirname(path)}: ${fileReason(error)}`;
   }
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { describeParseError } from '../schema/parse-args-error';
+import { describeParseError, givenMoreThanOnce } from '../schema/parse-args-error';
 import { userName } from '../schema/primitives';
 import { UsageError } from './errors';
 import { OPTION_FLAGS, type OptionFlag } from './option-flags';
@@ -119,9 +119,7 @@ export function givesOptionFlags(args: ReadArgs): boolean {
 /** The one value of a flag that takes one: given more than once, which was meant cannot be known. */
 function once(flag: string, values: readonly string[]): string {
   if (values.length === 1) return values[0]!;
-  const count = values.length === 2 ? 'twice' : `${values.length} times`;
-  const list = `${values.slice(0, -1).join(', ')} and ${values.at(-1)}`;
-  throw new UsageError(`--${flag} given ${count} (${list}): give it once`);
+  throw new UsageError(givenMoreThanOnce(flag, values));
 }
 
 /**

@@ -28,3 +28,15 @@ export function describeParseError(error: unknown): string {
   // The first sentence: Node's messages end one with "." and a space or a line break.
   return message.split(/\.\s/)[0] ?? message;
 }
+
+/**
+ * The refusal of a flag that takes one value, given more than once: which was
+ * meant cannot be known, so neither is kept in silence. A secret's values
+ * (`--password`) are not shown.
+ */
+export function givenMoreThanOnce(flag: string, values: readonly string[]): string {
+  const count = values.length === 2 ? 'twice' : `${values.length} times`;
+  if (/password|token|secret/i.test(flag)) return `--${flag} given ${count} (values not shown): give it once`;
+  const list = `${values.slice(0, -1).join(', ')} and ${values.at(-1)}`;
+  return `--${flag} given ${count} (${list}): give it once`;
+}
