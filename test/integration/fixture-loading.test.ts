@@ -416,3 +416,42 @@ describe('mail a folder or a Maildir would never read is refused naming it; file
     }
   });
 });
+
+test('nodemailer fields read relative content paths (an attachment, html) from baseDir, as fixture paths, not from the working folder', async () => {
+  mkdirSync(join(dir, 'att'));
+  writeFileSync(join(dir, 'att', 'a.txt'), 'attachment from baseDir\r\n');
+  writeFileSync(join(dir, 'page.html'), '<p>html from baseDir</p>');
+  const fields = {
+    from: 'a@example.com',
+    subject: 'with files',
+    html: { path: 'page.html' },
+    attachments: [{ path: 'att/a.txt' }],
+  };
+  // The working folder (the project) has neither file: nodemailer alone would fail with ENOENT.
+  const pop3 = await startPop3Mock({
+    baseDir: dir,
+    users: { alice: { password: 'pw', messages: [fields] } },
+  });
+  try {
+    const [body] = (await fetchAll(pop3.port)).bodies;
+    expect(body).toContain(Buffer.from('attachment from baseDir\r\n').toString('base64'));
+    expect(body).toContain('<p>html from baseDir</p>');
+    // The stamp is made of the fields as given: the same fields under another baseDir build the same Message-ID.
+    const again = mkdtempSync(join(tmpdir(), 'pop3-fixtures-'));
+    mkdirSync(join(again, 'att'));
+    writeFileSync(join(again, 'att', 'a.txt'), 'attachment from baseDir\r\n');
+    writeFileSync(join(again, 'page.html'), '<p>html from baseDir</p>');
+    const other = await startPop3Mock({
+      baseDir: again,
+      users: { alice: { password: 'pw', messages: [fields] } },
+    });
+    try {
+      expect((await fetchAll(other.port)).bodies).toEqual([body]);
+    } finally {
+      await other.close();
+      rmSync(again, { recursive: true, force: true });
+    }
+  } finally {
+    await pop3.close();
+  }
+});
