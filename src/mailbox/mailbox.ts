@@ -220,6 +220,12 @@ export class Mailbox {
    * message gets from its content (suffix included), which would otherwise
    * step aside or refuse it depending on which came first.
    */
+  /** Which message of the mailbox has `uid`, in words: its number, or one deleted (uids are never reused). */
+  private holderOf(uid: string): string {
+    const at = this.stored.findIndex((m) => m.uid === uid);
+    return at === -1 ? 'a message deleted before (RFC 1939 §7: a uid is not reused)' : `message ${at + 1}`;
+  }
+
   private assignUids(loaded: readonly LoadedMessage[], prepared: readonly PreparedMessage[]): string[] {
     // Given uids by position; made only when some message has one.
     let given: Map<string, number> | undefined;
@@ -232,7 +238,7 @@ export class Mailbox {
       }
       if (this.usedUids.has(m.uid)) {
         throw new FixtureError(
-          `uid ${JSON.stringify(m.uid)} for ${m.origin} is already used in mailbox ${this.user}`,
+          `uid ${JSON.stringify(m.uid)} given for ${m.origin} (#${i + 1} of the messages added) is already used in mailbox ${this.user}, by ${this.holderOf(m.uid)}`,
         );
       }
       given ??= new Map();

@@ -62,11 +62,22 @@ test('deliver() of several messages where one uid is taken throws and adds none 
         { raw: 'Subject: first\r\n\r\nfirst\r\n' },
         { raw: 'Subject: second\r\n\r\nsecond\r\n', uid: 'taken' },
       ]),
-    ).rejects.toThrow('uid "taken" for raw is already used in mailbox alice');
+    ).rejects.toThrow(
+      'uid "taken" given for raw (#2 of the messages added) is already used in mailbox alice, by message 1',
+    );
     expect((await fetchAll(pop3.port)).bodies).toEqual(['Subject: seed\r\n\r\nseed\r\n']);
     // The uid the refused batch would have given its first message is free: it is delivered on its own.
     await pop3.deliver('alice', { raw: 'Subject: first\r\n\r\nfirst\r\n' });
     expect((await fetchAll(pop3.port)).stat).toMatch(/^\+OK 2 /);
+    // Deleted, its uid is still taken (never reused), and the refusal says so.
+    const client = await RawClient.login(pop3.port, 'alice', 'pw');
+    expect(await client.command('DELE 1')).toMatch(/^\+OK/);
+    expect(await client.command('QUIT')).toMatch(/^\+OK/);
+    await expect(
+      pop3.deliver('alice', { raw: 'Subject: again\r\n\r\nagain\r\n', uid: 'taken' }),
+    ).rejects.toThrow(
+      'uid "taken" given for raw (#1 of the messages added) is already used in mailbox alice, by a message deleted before (RFC 1939 §7: a uid is not reused)',
+    );
   } finally {
     await pop3.close();
   }
