@@ -48,6 +48,8 @@ export interface FileBehaviour {
   readonly authListsMechanisms?: boolean;
   /** USER takes the rest of the line as the name, even none, and answers `+OK`. */
   readonly userTakesRestOfLine?: boolean;
+  /** USER's name waits for PASS across other commands (otherwise PASS counts only right after USER). */
+  readonly userKeptUntilPass?: boolean;
   /**
    * The greeting's APOP timestamp shape (`<{hex}.{digits}.{base64}@{host}>`):
    * the mock's greetings carry one of that shape and APOP is on; `null`: the

@@ -168,6 +168,13 @@ export interface Dialect {
    */
   readonly userTakesRestOfLine?: boolean;
   /**
+   * USER's name waits for PASS across other commands, a failed USER
+   * included (Dovecot keeps its `last_user`, GreenMail its state's user).
+   * Otherwise PASS counts only right after a `+OK` to USER (RFC 1939 §7):
+   * any other command forgets the name, and PASS then gets `passWithoutUser`.
+   */
+  readonly userKeptUntilPass?: boolean;
+  /**
    * The shape of this server's APOP timestamp, e.g. `<{hex}.{digits}.{hex}.{base64}@{host}>`
    * (`{digits}`, `{hex}`: numbers, `{base64}`: random bytes, `{host}`: the
    * `hostname` option). A dialect with one offers APOP unless the `apop`

@@ -112,6 +112,8 @@ export const dovecotDialect: Dialect = {
   enforceLoginDelay: false,
   knownCommandResetsBadCount: true,
   userTakesRestOfLine: true,
+  // pop3-login keeps last_user until PASS, whatever comes between.
+  userKeptUntilPass: true,
   // get_msgnum() and get_size(): left to right, message numbers up to UINT_MAX.
   argumentReader: { kind: 'scan', largestMessageNumber: 4_294_967_295 },
   barePassTriesEmptyPassword: true,

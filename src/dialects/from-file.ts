@@ -134,6 +134,7 @@ export function dialectOfCheckedFile(file: DialectFile): Dialect {
     ignoreExtraArguments: behaviour.ignoreExtraArguments ?? base.ignoreExtraArguments,
     authListsMechanisms: behaviour.authListsMechanisms ?? base.authListsMechanisms,
     userTakesRestOfLine: behaviour.userTakesRestOfLine ?? base.userTakesRestOfLine,
+    userKeptUntilPass: behaviour.userKeptUntilPass ?? base.userKeptUntilPass,
     apopTimestamp:
       behaviour.apopTimestamp === null ? undefined : (behaviour.apopTimestamp ?? base.apopTimestamp),
     argumentReader: behaviour.argumentReader ?? base.argumentReader,

@@ -117,6 +117,7 @@ export const dialectFile = z.lazy(() =>
         ignoreExtraArguments: z.boolean().optional(),
         authListsMechanisms: z.boolean().optional(),
         userTakesRestOfLine: z.boolean().optional(),
+        userKeptUntilPass: z.boolean().optional(),
         apopTimestamp: apopShape.nullable().optional(),
         argumentReader: z
           .discriminatedUnion(

@@ -301,6 +301,7 @@ export class Session
       });
       // The -ERR ends a SASL exchange too (RFC 5034 §4): the next line is a command again.
       this.sasl = undefined;
+      if (!this.host.dialect.userKeptUntilPass) this.pendingUser = undefined;
       return andThen(this.send(err(this.texts.lineTooLong(this.state))), () =>
         this.host.dialect.closeOnLongLine ? this.endByServer('server-closed') : this.countBad(),
       );
@@ -308,6 +309,9 @@ export class Session
     const { chunk, start, end } = input;
     if (this.sasl) return this.handleSaslLine(chunk.toString('utf8', start, end));
     const line = parseCommandLine(chunk, this.utf8Mode, start, end);
+    // RFC 1939 §7: PASS counts only right after USER's +OK; USER sets the name again if it succeeds.
+    if (this.pendingUser !== undefined && line.verb !== 'PASS' && !this.host.dialect.userKeptUntilPass)
+      this.pendingUser = undefined;
     this.host.command(this.id, this.now(), line, this.state);
 
     if (this.faults.idleFor(line.verb)) return this.dispatch(line, NO_SHAPE);

@@ -1,4 +1,5 @@
-import { rfcDialect } from '../../../src';
+import { dovecotDialect, greenmailDialect, rfcDialect } from '../../../src';
+import { runPythonPoplib } from '../../helpers/clients/python-poplib';
 import { RawClient } from '../../helpers/raw-client';
 import { PASSWORD, USER, wireForm, withMailbox, withMock } from './fixtures';
 
@@ -19,6 +20,48 @@ test('§6 USER needs exactly one argument', async () => {
     expect(await client.command(`USER ${USER}`)).toBe(`+OK ${T.userAccepted(USER)}`);
     expect(await client.command(`PASS ${PASSWORD}`)).toMatch(/^\+OK/);
   });
+});
+
+test('§6 PASS counts only right after a +OK to USER (RFC 1939 §7): any command between, a failed USER included, forgets the name', async () => {
+  await withMailbox([MSG], async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    for (const between of ['NOOP', 'CAPA', 'STAT', 'XFOO', '', 'USER', 'USER a b', 'AUTH X-NONE']) {
+      expect(await client.command(`USER ${USER}`)).toBe(`+OK ${T.userAccepted(USER)}`);
+      if (between === 'CAPA') await client.multi(between);
+      else expect(await client.command(between)).toMatch(/^-ERR/);
+      expect(`${JSON.stringify(between)} -> ${await client.command(`PASS ${PASSWORD}`)}`).toBe(
+        `${JSON.stringify(between)} -> -ERR ${T.passWithoutUser}`,
+      );
+    }
+    expect(await client.command(`USER ${USER}`)).toMatch(/^\+OK/);
+    expect(await client.command(`PASS ${PASSWORD}`)).toMatch(/^\+OK/);
+  });
+  // A real client: poplib sends what it is told, and sees the refusal.
+  await withMailbox([MSG], async (pop3) => {
+    const [user, capa, pass] = await runPythonPoplib(pop3.port, [
+      ['user', USER],
+      ['capa'],
+      ['pass_', PASSWORD],
+    ]);
+    expect(user).toHaveProperty('ok');
+    expect(capa).toHaveProperty('ok');
+    expect(pass).toEqual({ error: 'error_proto', message: `-ERR ${T.passWithoutUser}` });
+  });
+});
+
+test("§6 the Dovecot and GreenMail dialects keep USER's name for PASS across other commands, as those servers do", async () => {
+  for (const dialect of [dovecotDialect, greenmailDialect]) {
+    await withMailbox(
+      [MSG],
+      async (pop3) => {
+        const client = await RawClient.connect(pop3.port);
+        expect(await client.command(`USER ${USER}`)).toMatch(/^\+OK/);
+        expect(await client.command('XFOO')).toMatch(/^-ERR/);
+        expect(await client.command(`PASS ${PASSWORD}`)).toMatch(/^\+OK/);
+      },
+      { dialect },
+    );
+  }
 });
 
 test('§6 USER is accepted after the greeting, after a failed USER and after a failed PASS', async () => {
