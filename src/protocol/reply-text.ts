@@ -1,3 +1,4 @@
+import type { CapabilitySettings } from '../capabilities/settings';
 import type { Reply } from './reply';
 
 /** Longest reply text: the first line stays within 512 octets with CRLF (RFC 2449 §4). */
@@ -17,20 +18,28 @@ export function isPrintableAscii(text: string): boolean {
   return true;
 }
 
-/** Reply text without its leading response code (`[IN-USE] `), for servers without RESP-CODES. */
-export function withoutCode(text: string): string {
+/**
+ * Reply text without its leading response code (`[IN-USE] `), for servers
+ * without RESP-CODES; `[AUTH]` stays where AUTH-RESP-CODE is advertised, which
+ * promises it on every credential failure (RFC 3206 §6).
+ */
+function withoutCode(text: string, authRespCode: boolean): string {
   // Most texts have none: no regular expression run for them.
-  return text.charCodeAt(0) === OPEN_BRACKET ? text.replace(/^\[[^\]]*\] ?/, '') : text;
+  if (text.charCodeAt(0) !== OPEN_BRACKET || (authRespCode && /^\[AUTH\]/i.test(text))) return text;
+  return text.replace(/^\[[^\]]*\] ?/, '');
 }
 
 /**
  * The last guard before the wire: reply text is printable and short whatever
- * client text a reply echoes, and without RESP-CODES it never starts with
- * `[` (RFC 2449 §8). Fault replies (`raw`) go out as the test wrote them.
+ * client text a reply echoes, and without RESP-CODES it starts with no
+ * response code (RFC 2449 §8) but the `[AUTH]` that AUTH-RESP-CODE promises. Fault replies (`raw`) go out as the test wrote them.
  */
-export function safeText(reply: Reply, respCodes: boolean): Reply {
+export function safeText(
+  reply: Reply,
+  { respCodes, authRespCode }: Pick<CapabilitySettings, 'respCodes' | 'authRespCode'>,
+): Reply {
   if (reply.kind === 'continue' || reply.kind === 'raw') return reply;
-  let text = respCodes ? reply.text : withoutCode(reply.text);
+  let text = respCodes ? reply.text : withoutCode(reply.text, authRespCode);
   if (!isPrintableAscii(text)) text = text.replace(/[^\x20-\x7e]/g, '?');
   // Printable ASCII by now: one octet per character.
   if (text.length > MAX_TEXT) text = text.slice(0, MAX_TEXT);

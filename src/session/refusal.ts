@@ -34,7 +34,7 @@ export async function refuseConnection(
       // Written before any handshake: even on the POP3S port nothing was protected.
       tls: 'none',
     });
-    const reply = safeText(err(host.dialect.texts.tooManySessions), host.capabilities.respCodes);
+    const reply = safeText(err(host.dialect.texts.tooManySessions), host.capabilities);
     const sent = await new ReplyWriter(connection).send(reply);
     reportReply(host, sessionId, now(), statusOf(reply), firstLine(reply), sent);
     await connection.end();

@@ -509,7 +509,7 @@ export class Session
     let stuff = shape.stuff;
     let sent = reply;
     if (shape.bend) ({ reply: sent, stuff } = shape.bend(reply));
-    sent = safeText(sent, this.host.capabilities.respCodes);
+    sent = safeText(sent, this.host.capabilities);
     const options = stuff === shape.stuff ? shape : { ...shape, stuff };
     // One first line for the wire and the transcript.
     const line = firstLine(sent);

@@ -125,6 +125,20 @@ test('§18 with RESP-CODES off, no reply text starts with "[" (the same failures
   });
 });
 
+test('§18 with RESP-CODES off and AUTH-RESP-CODE on, every credential failure keeps [AUTH] as CAPA promises (RFC 3206 §6); no other code', async () => {
+  const clock = new FakeClock();
+  await withMock(options({ respCodes: false, authRespCode: true }, clock), async (pop3) => {
+    const got = await provoke(pop3, clock);
+    expect(got.credential.length).toBeGreaterThan(1);
+    for (const line of got.credential) expect(line).toMatch(/^-ERR \[AUTH\] /);
+    for (const line of [...got.other, got.inUse, got.retr, got.delay])
+      expect(line).not.toMatch(/^(\+OK|-ERR) \[/);
+    const list = (await (await RawClient.connect(pop3.port, utf8Lines)).multi('CAPA')).lines;
+    expect(list).toContain('AUTH-RESP-CODE');
+    expect(list).not.toContain('RESP-CODES');
+  });
+});
+
 test('§18 [IN-USE] comes with the -ERR to PASS when the credentials are right but the maildrop is busy', async () => {
   await withMock(aliceOptions(), async (pop3) => {
     await userPass(await RawClient.connect(pop3.port, utf8Lines));
