@@ -50,6 +50,8 @@ export interface FileBehaviour {
   readonly userTakesRestOfLine?: boolean;
   /** USER's name waits for PASS across other commands (otherwise PASS counts only right after USER). */
   readonly userKeptUntilPass?: boolean;
+  /** AUTH's initial response is the rest of the line after the mechanism (more words: bad base64). */
+  readonly authTakesRestOfLine?: boolean;
   /**
    * The greeting's APOP timestamp shape (`<{hex}.{digits}.{base64}@{host}>`):
    * the mock's greetings carry one of that shape and APOP is on; `null`: the

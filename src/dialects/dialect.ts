@@ -175,6 +175,12 @@ export interface Dialect {
    */
   readonly userKeptUntilPass?: boolean;
   /**
+   * AUTH's initial response is the rest of the line after the mechanism, so
+   * more words make it bad base64 (Dovecot); otherwise AUTH takes at most two
+   * arguments and more get `tooManyArguments`.
+   */
+  readonly authTakesRestOfLine?: boolean;
+  /**
    * The shape of this server's APOP timestamp, e.g. `<{hex}.{digits}.{hex}.{base64}@{host}>`
    * (`{digits}`, `{hex}`: numbers, `{base64}`: random bytes, `{host}`: the
    * `hostname` option). A dialect with one offers APOP unless the `apop`

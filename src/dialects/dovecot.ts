@@ -114,6 +114,8 @@ export const dovecotDialect: Dialect = {
   userTakesRestOfLine: true,
   // pop3-login keeps last_user until PASS, whatever comes between.
   userKeptUntilPass: true,
+  // cmd_auth() passes everything after the mechanism name to SASL as the initial response.
+  authTakesRestOfLine: true,
   // get_msgnum() and get_size(): left to right, message numbers up to UINT_MAX.
   argumentReader: { kind: 'scan', largestMessageNumber: 4_294_967_295 },
   barePassTriesEmptyPassword: true,
@@ -146,7 +148,7 @@ export const dovecotDialect: Dialect = {
     messageDeleted: () => 'Message is deleted.',
     // get_msgnum() and get_size() print the rest of the line from the bad argument.
     invalidNumber: (_argument, rest) => `Invalid message number: ${rest}`,
-    // Only APOP counts its arguments; the message-number commands scan (argumentReader).
+    // Only APOP counts its arguments; the message-number commands scan (argumentReader), AUTH takes the rest.
     tooManyArguments: (verb, extra) =>
       verb === 'APOP'
         ? 'Invalid parameters.'

@@ -13,13 +13,14 @@ import { saslResult } from '../steps/sasl';
  */
 export const auth: CommandSpec = {
   states: ['AUTHORIZATION'],
-  run(ctx, args) {
+  run(ctx, args, rest) {
     if (args.length === 0) {
       return ctx.dialect.authListsMechanisms
         ? lines(ctx.texts.authMechanismList, ctx.mechanisms())
         : err(ctx.texts.missingArgument('AUTH'));
     }
-    if (args.length > 2) return err(ctx.texts.tooManyArguments('AUTH', args.slice(2)));
+    const restOfLine = ctx.dialect.authTakesRestOfLine;
+    if (args.length > 2 && !restOfLine) return err(ctx.texts.tooManyArguments('AUTH', args.slice(2)));
     const name = args[0]!.toUpperCase();
     if (!isMechanismName(name) || !ctx.mechanisms().includes(name)) {
       if (isMechanismName(name) && mechanismNeeds[name].plaintext && !ctx.plaintextAllowed) {
@@ -28,8 +29,9 @@ export const auth: CommandSpec = {
       return err(ctx.texts.unknownMechanism(echoedText(name)));
     }
     let initial: Buffer | undefined;
-    if (args.length === 2) {
-      initial = decodeBase64(args[1]!);
+    if (args.length >= 2) {
+      // Dovecot hands SASL everything after the mechanism: words past the first make bad base64.
+      initial = decodeBase64(restOfLine ? rest.slice(rest.indexOf(' ') + 1).trim() : args[1]!);
       if (initial === undefined) return err(ctx.texts.authBadInitialBase64);
     }
     const exchange = saslMechanisms[name].create(ctx.saslEnvironment());

@@ -138,6 +138,28 @@ test('§25 unknown and wrong-state commands: `Unknown command.` before login, `U
   });
 });
 
+test('§25 AUTH takes the rest of the line after the mechanism as the initial response: more words are bad base64, as live Dovecot 2.3 answers', async () => {
+  const plain = Buffer.from(`\0${USER}\0${PASSWORD}`).toString('base64');
+  await withMock(twoMessages({ dialect }), async (pop3) => {
+    for (const line of ['AUTH PLAIN x y', `AUTH PLAIN ${plain} extra`, 'AUTH LOGIN a b c']) {
+      const client = await RawClient.connect(pop3.port);
+      expect(`${line} -> ${await client.command(line)}`).toBe(
+        `${line} -> -ERR ${dialect.texts.authBadInitialBase64}`,
+      );
+      client.destroy();
+    }
+    // The mechanism is checked first; spaces around the response are not part of it.
+    const unknown = await RawClient.connect(pop3.port);
+    expect(await unknown.command('AUTH X-NONE a b')).toBe(
+      '-ERR [AUTH] Unsupported authentication mechanism.',
+    );
+    unknown.destroy();
+    const spaced = await RawClient.connect(pop3.port);
+    expect(await spaced.command(`AUTH PLAIN  ${plain} `)).toBe('+OK Logged in.');
+    spaced.destroy();
+  });
+});
+
 test('§25 the 3rd consecutive unknown command before login gets its -ERR, then a disconnect', async () => {
   await withMock(twoMessages({ dialect }), async (pop3) => {
     const client = await RawClient.connect(pop3.port);
