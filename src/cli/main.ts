@@ -9,9 +9,24 @@ import type { CliIo } from './run';
 
 /** The real process streams. */
 export const processIo: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: (line) => writeLine(process.stdout, line),
+  err: (line) => writeLine(process.stderr, line),
 };
+
+/** Streams whose reader has gone (`| head` ended): their lines are dropped. */
+const gone = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * Writes a line unless the reader is gone. A write to a closed pipe fails
+ * later with EPIPE, which unhandled would end the server before its
+ * cleanup (the CA file it wrote stayed behind); so the failure only stops
+ * the writing, and the server serves on until it is stopped.
+ */
+function writeLine(stream: NodeJS.WriteStream, line: string): void {
+  if (gone.has(stream)) return;
+  if (stream.listenerCount('error') === 0) stream.on('error', () => gone.add(stream));
+  stream.write(`${line}\n`);
+}
 
 /**
  * The whole `pop3-mock` command: resolves with the exit code. Expected

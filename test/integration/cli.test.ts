@@ -110,6 +110,12 @@ class Cli {
     this.child.kill(signal);
   }
 
+  /** Stops reading its stdout and stderr, as `| head` does once it has its lines. */
+  closeOutputs(): void {
+    this.child.stdout!.destroy();
+    this.child.stderr!.destroy();
+  }
+
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -230,6 +236,24 @@ describe('the pop3-mock process', () => {
     } finally {
       await closeServer(holder);
     }
+  });
+
+  test('a reader that stops reading its output (| head) does not end the server: it serves on, and SIGTERM still cleans up', async () => {
+    const password = secret();
+    const cli = new Cli(['--user', `alice:${password}`]);
+    const ready = await cli.ready();
+    expect(existsSync(ready.caFile!)).toBe(true);
+    cli.closeOutputs();
+    // Sessions make log lines, written into the closed pipes.
+    for (let round = 0; round < 3; round++) {
+      const client = await RawClient.login(ready.port, 'alice', password);
+      expect(await client.command('QUIT')).toMatch(/^\+OK/);
+      await client.closed();
+    }
+    expect(cli.alive).toBe(true);
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(existsSync(ready.caFile!)).toBe(false);
   });
 
   test('STLS off but the SMTP intake on: caFile is still printed, and STARTTLS verifies against it', async () => {
