@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { checkInput } from '../schema/check';
 import { InputError } from '../schema/input-error';
 import type { ExportableSession } from '../transcript/json-export';
-import type { SessionFilter } from '../transcript/query';
+import { describeFilter, filterSessions, type SessionFilter, unmatchableFilter } from '../transcript/query';
 import { type DroppedSessions, describeDropped } from '../transcript/retention';
 import { CANNOT_TELL_HINT } from '../transcript/verify';
 
@@ -95,6 +95,26 @@ export function cannotTell(
     CANNOT_TELL_HINT,
   ];
   return { pass: isNot, message: () => `${hint(name)}${lines.join('\n')}` };
+}
+
+/**
+ * A filter that can match no session, kept or dropped (a misspelt user, a
+ * session that never began): nothing was asked of any session, so
+ * `expect(...)` and `.not` both fail, as `toHaveReceivedCommand` does
+ * (`unmatchableFilter`). Undefined when the filter names what exists.
+ */
+export function unjudgedFilter(
+  name: string,
+  isNot: boolean,
+  claim: string,
+  s: Extract<Sessions, { records: unknown }>,
+  filter: SessionFilter,
+): Pop3MatcherResult | undefined {
+  if (filterSessions(s.records, filter).length > 0 || s.dropped(filter) !== undefined) return undefined;
+  const why = unmatchableFilter(s.records, filter, s.users);
+  if (why === undefined) return undefined;
+  const message = `pop3-mock: cannot tell whether ${claim}: ${why}, so no session can match ${describeFilter(filter)}.`;
+  return { pass: isNot, message: () => `${hint(name)}${message}` };
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   tlsFailureOf,
   tlsRefusalOf,
 } from '../transcript/tls-refusal';
-import { transcriptExcerpt } from '../transcript/verify';
+import { droppedNote, transcriptExcerpt } from '../transcript/verify';
 import type { TlsFailureCause, TlsNonRefusalCause, TlsRefusalCause } from '../vocabulary';
 import {
   badExpectation,
@@ -20,6 +20,7 @@ import {
   type Pop3MatcherResult,
   type Sessions,
   sessionsOf,
+  unjudgedFilter,
 } from './matcher-support';
 
 /*
@@ -84,6 +85,14 @@ function readArguments(
   const { cause, sessionId } = args.value.options;
   const filter = { sessionId };
   const causes = cause === undefined ? undefined : Array.isArray(cause) ? cause : [cause];
+  const unjudged = unjudgedFilter(
+    name,
+    isNot,
+    `session ${sessionId} ${name === 'toHaveRefusedTls' ? 'refused TLS' : 'failed a TLS handshake'}`,
+    s,
+    filter,
+  );
+  if (unjudged) return unjudged;
   return { s, sessions: filterSessions(s.records, filter), filter, causes };
 }
 
@@ -196,6 +205,8 @@ export function toHaveTlsFailure(
       if (failures.length === 0)
         lines.push(`No TLS handshake failed; sessions seen: ${listSessions(sessions)}.`);
       for (const { id, failure } of failures) lines.push(failureLine(id, failure));
+      // A failure may be in a session no longer kept: say which were not looked at.
+      if (!pass) lines.push(...droppedNote(dropped, filter));
       lines.push(...transcriptExcerpt(sessions));
       return `${hint(name, causes ? '{ cause }' : '')}${lines.join('\n')}`;
     },

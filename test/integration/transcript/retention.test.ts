@@ -187,6 +187,10 @@ describe('verify and the matchers over dropped sessions', () => {
     expect(pop3).toHaveEndedWith('quit-update');
     // An array of records carries no word of what was dropped: it is judged as it is.
     expect(pop3.listSessions()).not.toHaveReceivedCommand('RETR 1');
+    // A failure found nowhere kept says which sessions it did not look at, as verify() does.
+    expect(() => expect(pop3).toHaveTlsFailure()).toThrow(
+      `\nNot looked at: 1 ended session was dropped, the newest of them session 1 ${WHY}.`,
+    );
   });
 });
 

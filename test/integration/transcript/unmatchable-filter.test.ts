@@ -87,6 +87,46 @@ describe('the matchers on a server', () => {
     expect(pop3).toHaveReceivedCommands(['USER alice', 'RETR 1'], { sessionId: 1 });
   });
 
+  test('every other matcher too: toHaveDeletedMessages, toHaveRetrievedMessages, toHaveEndedWith, toHaveRefusedTls, toHaveTlsFailure, in both forms', () => {
+    const cases: [string, () => void, () => void][] = [
+      [
+        'deleted',
+        () => expect(pop3).toHaveDeletedMessages([], { user: 'alcie' }),
+        () => expect(pop3).not.toHaveDeletedMessages([1], { user: 'alcie' }),
+      ],
+      [
+        'retrieved',
+        () => expect(pop3).toHaveRetrievedMessages([], { sessionId: 99 }),
+        () => expect(pop3).not.toHaveRetrievedMessages([1], { sessionId: 99 }),
+      ],
+      [
+        'ended',
+        () => expect(pop3).toHaveEndedWith('quit-update', { user: 'alcie' }),
+        () => expect(pop3).not.toHaveEndedWith('quit-update', { sessionId: 99 }),
+      ],
+      [
+        'refused',
+        () => expect(pop3).toHaveRefusedTls({ sessionId: 99 }),
+        () => expect(pop3).not.toHaveRefusedTls({ sessionId: 99 }),
+      ],
+      [
+        'failed',
+        () => expect(pop3).toHaveTlsFailure({ sessionId: 99 }),
+        () => expect(pop3).not.toHaveTlsFailure({ sessionId: 99 }),
+      ],
+    ];
+    for (const [what, positive, negative] of cases) {
+      for (const form of [positive, negative]) {
+        expect(`${what}: ${failureOf(form)}`).toMatch(
+          new RegExp(`^${what}: [\\s\\S]*cannot tell whether .*: no (user "alcie"|session 99)`),
+        );
+      }
+    }
+    // Real names are judged: alice's one session retrieved message 1 and ended with QUIT.
+    expect(pop3).toHaveRetrievedMessages([1], { user: 'alice' });
+    expect(pop3).toHaveEndedWith('quit-update', { sessionId: 1 });
+  });
+
   test('records alone cannot tell a user never had from one that never logged in: judged as before', () => {
     expect(pop3.sessions).not.toHaveReceivedCommand('DELE 1', { user: 'alcie' });
   });
