@@ -238,8 +238,9 @@ describe('toHaveEndedWith', () => {
     expect(failureOf(() => expect(open).toHaveEndedWith('quit-update'))).toContain(
       'but it has not ended (state TRANSACTION)',
     );
+    // A user the server never had: no verdict, in either form (unmatchable-filter.test.ts).
     expect(failureOf(() => expect(pop3).toHaveEndedWith('quit-update', { user: 'carol' }))).toContain(
-      'but there is none; sessions seen: 1 (alice), 2 (bob).',
+      'no user "carol" (users: alice, bob), and no session logged in as it, so no session can match user "carol".',
     );
   });
 });
