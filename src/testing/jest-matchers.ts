@@ -47,7 +47,13 @@ export type { TlsFailureExpectation, TlsRefusalExpectation } from './tls-matcher
 export interface Pop3Matchers<R = unknown> {
   /** The command was received: at least once, or `times` times. Patterns as in `pop3.verify()`. */
   toHaveReceivedCommand(pattern: CommandPattern, options?: VerifyOptions): R;
-  /** These commands were received in this order, others allowed in between. */
+  /**
+   * These commands were received in this order, others allowed in between:
+   * within a session, in the order they arrived; across sessions, session
+   * by session, in the order the sessions began (not interleaved by time:
+   * two clients' commands in one millisecond have no order to compare). To
+   * check one client, narrow it with `{ sessionId }` or `{ user }`.
+   */
   toHaveReceivedCommands(patterns: readonly CommandPattern[], options?: SessionFilter): R;
   /**
    * Exactly these messages were removed at UPDATE: message numbers (as the
