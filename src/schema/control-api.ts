@@ -3,7 +3,7 @@ import { faultRule, faultRules } from './fault-rule';
 import { made } from './made';
 import { wireMessages, wireUser } from './options';
 import { int, ruleId, userName } from './primitives';
-import { sessionFilter, sessionWaitOptions, times, waitForCommandOptions } from './queries';
+import { sessionFilter, sessionWaitOptions, textPattern, times, waitForCommandOptions } from './queries';
 
 /*
  * What a client of the HTTP control API hands over: path parameters, query
@@ -54,7 +54,7 @@ export const wirePattern = z.lazy(() =>
   z
     .union(
       [
-        z.string().min(1),
+        textPattern,
         z.strictObject({
           // No bound but the body's: in process a RegExp of any length is taken.
           regex: z.string().min(1),
@@ -64,7 +64,10 @@ export const wirePattern = z.lazy(() =>
             .optional(),
         }),
       ],
-      { error: 'expected a pattern: a string such as "RETR 1", or { "regex": "^RETR", "flags": "i" }' },
+      {
+        error:
+          'expected a pattern: a string such as "RETR 1" (a verb first), or { "regex": "^RETR", "flags": "i" }',
+      },
     )
     .transform((pattern, ctx) => {
       if (typeof pattern === 'string') return pattern;

@@ -55,7 +55,11 @@ export const receivedCommandArguments = z.object({
 
 /** `toHaveReceivedCommands`. */
 export const receivedCommandsArguments = z.object({
-  patterns: z.array(codePattern, { error: 'expected an array of command patterns' }).readonly(),
+  // An empty list holds of any server: a question nobody asked.
+  patterns: z
+    .array(codePattern, { error: 'expected an array of command patterns' })
+    .min(1, { error: 'expected at least one command pattern' })
+    .readonly(),
   options: filterOptions,
 });
 

@@ -31,14 +31,24 @@ export const sessionFilter = {
   sessionId: int(1).optional(),
 };
 
+/**
+ * A pattern given as text: a verb first. `*` stands for one argument, never
+ * for the verb, so a blank pattern or `'*'` could match no command and would
+ * make any `times: 0` or `.not` pass.
+ */
+export const textPattern = z.string().regex(/^\s*[^\s*]/, {
+  error:
+    'expected a command pattern with a verb first, such as "RETR 1" ("*" stands for one argument, never the verb)',
+});
+
 /** A command pattern as code gives it: `'RETR 1'`, `'RETR *'`, a RegExp or a predicate. */
 export const codePattern = z.union(
   [
-    z.string().min(1),
+    textPattern,
     z.instanceof(RegExp),
     z.custom<(command: LocatedCommand) => boolean>((v) => typeof v === 'function'),
   ],
-  { error: 'expected a command pattern: a string such as "RETR 1", a RegExp or a function' },
+  { error: 'expected a command pattern: a string such as "RETR 1" (a verb first), a RegExp or a function' },
 );
 
 export const verifyOptions = z.strictObject({

@@ -72,7 +72,8 @@ test('{ "type": "reply" } without lines: 400, then GET /api/faults is [] and a s
   await expectNormalSession(side.pop3.port);
 });
 
-const PATTERN_FORMS = 'expected a pattern: a string such as "RETR 1", or { "regex": "^RETR", "flags": "i" }';
+const PATTERN_FORMS =
+  'expected a pattern: a string such as "RETR 1" (a verb first), or { "regex": "^RETR", "flags": "i" }';
 const COUNT_FORMS = 'expected a count (an integer >= 0) or { "atLeast": n, "atMost": m }';
 
 test.each<[string, string, unknown, Issue[]]>([

@@ -92,6 +92,22 @@ test('.not fails on arguments a matcher cannot read, too', () => {
   expect(failureOf(() => expect(pop3).not.toHaveDeletedMessages([1, 'uid-1']))).toContain(
     'not a mix of both',
   );
+  // Patterns that could match no command, and an empty list, ask nothing: neither form passes.
+  for (const pattern of ['   ', '*', '* *']) {
+    for (const check of [
+      () => expect(pop3).not.toHaveReceivedCommand(pattern),
+      () => expect(pop3).toHaveReceivedCommand(pattern, { times: 0 }),
+    ]) {
+      expect(failureOf(check)).toContain('expected a command pattern with a verb first, such as "RETR 1"');
+    }
+    expect(() => pop3.verify(pattern, { times: 0 })).toThrow('with a verb first');
+  }
+  expect(failureOf(() => expect(pop3).toHaveReceivedCommands([]))).toContain(
+    'expected at least one command pattern',
+  );
+  expect(failureOf(() => expect(pop3).not.toHaveReceivedCommands([]))).toContain(
+    'expected at least one command pattern',
+  );
 });
 
 // Options, reasons and causes are checked as every door checks them (src/schema/matcher-arguments.ts):
