@@ -301,8 +301,10 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     options?: WaitForCommandOptions,
   ): Promise<LocatedCommand> {
     const { pattern: checked, ...rest } = checkWaitForCommand(pattern, options);
+    // As in process, where a command after the call is after the wait began, though it arrive before the request.
+    const arrivedSince = Date.now();
     const { replyCut, ...c } = await this.call('waitCommand', {
-      body: { pattern: wirePattern('waitForCommand()', checked), ...rest },
+      body: { pattern: wirePattern('waitForCommand()', checked), ...rest, arrivedSince },
       query: REAL_VALUES,
       as: 'waitForCommand()',
     });

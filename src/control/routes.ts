@@ -199,8 +199,10 @@ export const handlers: Handlers = {
     return ok(ended.toJSON(query));
   },
   async waitCommand({ pop3, query, body }) {
-    const { pattern, ...options } = body;
-    return ok(locatedJSON(await pop3.waitForCommand(pattern, options), query.secrets));
+    const { pattern, arrivedSince, ...options } = body;
+    return ok(
+      locatedJSON(await pop3.waitForCommandArrivedSince(pattern, options, arrivedSince), query.secrets),
+    );
   },
 };
 

@@ -101,4 +101,12 @@ export const verifyBody = z.lazy(() =>
 );
 export const waitSessionBody = sessionWaitOptions;
 export const waitEndBody = z.lazy(() => sessionWaitOptions.extend({ sessionId: int(1).optional() }));
-export const waitCommandBody = z.lazy(() => waitForCommandOptions.extend({ pattern: wirePattern }));
+export const waitCommandBody = z.lazy(() =>
+  waitForCommandOptions.extend({
+    pattern: wirePattern,
+    arrivedSince: int(0).optional().meta({
+      description:
+        'When the caller made the call (ms since the epoch): a command recorded in a later millisecond counts as arriving after it (the remote client sends it, so a command that arrives while the request travels is not missed).',
+    }),
+  }),
+);

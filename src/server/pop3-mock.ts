@@ -437,6 +437,20 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   }
 
   /**
+   * @internal The control API's `waitForCommand`: a command recorded since
+   * `arrivedSince` (ms, when the remote client made the call) counts, as one
+   * arriving after an in-process call does; the request's travel would miss it.
+   */
+  waitForCommandArrivedSince(
+    pattern: CommandPattern,
+    options: WaitForCommandOptions,
+    arrivedSince: number | undefined,
+  ): Promise<LocatedCommand> {
+    const { pattern: checked, ...rest } = checkWaitForCommand(pattern, options);
+    return this.transcripts.waitForCommand(checked, rest, arrivedSince);
+  }
+
+  /**
    * Resolves with the record of the next session to connect. With `since` (a
    * session id): the first session with a greater id, at once if it has begun,
    * so a wait started after connecting still sees its session.

@@ -127,10 +127,19 @@ export class TranscriptApi {
   async waitForCommand(
     pattern: CommandPattern,
     options: WaitForCommandOptions = {},
+    /**
+     * @internal The control API's: a command recorded after this millisecond
+     * counts as arriving after the call, which a remote call's travel would
+     * miss. Not one of the same millisecond: it may have come before the
+     * call, and a wait that took it would pass on a command sent earlier.
+     */
+    arrivedSince?: number,
   ): Promise<LocatedCommand> {
     const past = this.sessions(options).flatMap((s) => s.locatedCommands());
-    if (options.includePast) {
-      const earlier = past.find((c) => matchesCommand(pattern, c));
+    if (options.includePast || arrivedSince !== undefined) {
+      const earlier = past.find(
+        (c) => (options.includePast || c.at > arrivedSince!) && matchesCommand(pattern, c),
+      );
       if (earlier) return earlier;
     }
     // Located as it arrives: position and user as they were then, not when the wait resumes.

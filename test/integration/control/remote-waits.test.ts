@@ -1,0 +1,35 @@
+import { sides } from '../../helpers/api-sides';
+import { RawClient } from '../../helpers/raw-client';
+
+// waitForCommand looks ahead from the call, on both sides of the one
+// interface: remotely the call reaches the server a moment later, and a
+// command that arrived meanwhile was missed (the wait timed out).
+
+/** Returns once the clock has moved to its next millisecond: what comes after is later than now, to the ms. */
+function nextMillisecond(): void {
+  const now = Date.now();
+  while (Date.now() === now) {
+    // A spin of under a millisecond, not a sleep.
+  }
+}
+
+describe.each(sides)('%s', (_name, start) => {
+  test('waitForCommand takes a command sent right after the call, and not one answered before it', async () => {
+    const side = await start({ users: { alice: { password: 'pw', messages: [] } } });
+    try {
+      const client = await RawClient.login(side.server.port, 'alice', 'pw');
+      expect(await client.command('STAT')).toMatch(/^\+OK/);
+      nextMillisecond();
+      const waiting = side.api.waitForCommand('NOOP', { timeoutMs: 5000 });
+      const stat = side.api.waitForCommand('STAT', { timeoutMs: 300 }).catch((error: unknown) => error);
+      nextMillisecond();
+      client.socket.write('NOOP\r\n');
+      expect(await waiting).toMatchObject({ verb: 'NOOP', sessionId: 1, index: 4 });
+      // The STAT before the call is not taken for one after it.
+      expect(await stat).toMatchObject({ name: 'WaitTimeoutError' });
+      client.destroy();
+    } finally {
+      await side.close();
+    }
+  });
+});
