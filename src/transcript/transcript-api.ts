@@ -144,9 +144,28 @@ export class TranscriptApi {
     }
     // Located as it arrives: position and user as they were then, not when the wait resumes.
     let found: LocatedCommand | undefined;
+    // With a user: a command before login (USER, PASS, AUTH ...) is that user's once its session logs
+    // in as it, as verify() counts it; until then it waits here, the earliest per session.
+    const beforeLogin = new Map<number, LocatedCommand>();
     const matches = (e: Pop3Event): boolean => {
+      if (e.type === 'auth' || e.type === 'session-end') {
+        const held = beforeLogin.get(e.sessionId);
+        if (held && e.type === 'auth' && e.result === 'ok' && e.user === options.user) {
+          found = held;
+          return true;
+        }
+        if (e.type === 'session-end' || e.result === 'ok') beforeLogin.delete(e.sessionId);
+        return false;
+      }
       const located = this.locate(e);
-      if (!located || !this.matchesLive(pattern, located, options)) return false;
+      if (!located) return false;
+      if (options.user !== undefined && located.user === undefined) {
+        const heldFor = beforeLogin.has(located.sessionId);
+        if (!heldFor && this.matchesLive(pattern, located, { sessionId: options.sessionId }))
+          beforeLogin.set(located.sessionId, located);
+        return false;
+      }
+      if (!this.matchesLive(pattern, located, options)) return false;
       found = located;
       return true;
     };

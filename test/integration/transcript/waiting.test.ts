@@ -99,6 +99,24 @@ test('waitForCommand with a user ignores other users', async () => {
   bob.destroy();
 });
 
+test('waitForCommand with a user takes a command sent before login (USER, PASS) once that session logs in as the user', async () => {
+  const bobPass = pop3.waitForCommand('PASS *', { user: 'bob', timeoutMs: 5000 });
+  const aliceUser = pop3.waitForCommand('USER alice', { user: 'alice', timeoutMs: 5000 });
+  // alice's PASS is no PASS of bob's: it must not resolve bob's wait.
+  const alice = await RawClient.login(pop3.port, 'alice', ALICE_PASSWORD);
+  expect(await aliceUser).toMatchObject({ verb: 'USER', args: ['alice'], sessionId: 1, index: 1 });
+  const bob = await RawClient.connect(pop3.port);
+  expect(await bob.command('USER bob')).toMatch(/^\+OK/);
+  expect(await bob.command('PASS wrong')).toMatch(/^-ERR/);
+  expect(await bob.command('USER bob')).toMatch(/^\+OK/);
+  expect(await bob.command('PASS c0rrect-b4ttery-staple')).toMatch(/^\+OK/);
+  // The session logged in as bob: its first PASS is the first that matched, as verify() counts them.
+  expect(await bobPass).toMatchObject({ verb: 'PASS', sessionId: 2, index: 2 });
+  expect(pop3.verify('PASS *', { user: 'bob' })).toBe(2);
+  alice.destroy();
+  bob.destroy();
+});
+
 test('waitFor takes any predicate over events', async () => {
   const waiting = pop3.waitFor((e) => e.type === 'auth' && e.result === 'failed');
   const client = await RawClient.connect(pop3.port);
