@@ -213,9 +213,10 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
 
   async outcome(user: string): Promise<MailboxOutcome> {
     checkUser('outcome', user);
-    const outcome = await this.call('getOutcome', { params: { user }, as: 'outcome()' });
+    const { dropped, ...outcome } = await this.call('getOutcome', { params: { user }, as: 'outcome()' });
     return {
       ...outcome,
+      ...(dropped === null ? {} : { dropped }),
       deleted: outcome.deleted.map((d) => ({
         ...d,
         number: d.number ?? undefined,

@@ -143,6 +143,7 @@ export const handlers: Handlers = {
     const outcome = pop3.outcome(params.user);
     return ok({
       ...outcome,
+      dropped: outcome.dropped ?? null,
       deleted: outcome.deleted.map((d) => ({
         ...d,
         number: d.number ?? null,

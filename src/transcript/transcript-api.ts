@@ -52,8 +52,14 @@ export interface MailboxOutcome {
     number: number | undefined;
     deletedAt: Date;
   }[];
-  /** What was RETRieved, in order, by session. */
+  /** What was RETRieved, in order, by session: in the sessions kept (see `dropped`). */
   readonly retrieved: readonly { sessionId: number; number: number; uid: string }[];
+  /**
+   * Present when sessions of this user were dropped (`keepSessions`):
+   * `retrieved` leaves out what they retrieved (`deleted` lists every
+   * deletion all the same).
+   */
+  readonly dropped?: DroppedSessions;
 }
 
 /** What {@link TranscriptApi.outcome} needs of a mailbox. */
@@ -286,6 +292,7 @@ export class TranscriptApi {
   /** A user's mailbox now, what UPDATE removed from it and what its sessions retrieved. */
   outcome(mailbox: MailboxView): MailboxOutcome {
     const sessions = this.sessions({ user: mailbox.user });
+    const dropped = this.dropped({ user: mailbox.user });
     const numberOf = (sessionId: number, uid: string) =>
       this.recorder.get(sessionId)?.deleted.find((d) => d.uid === uid)?.number;
     return {
@@ -301,6 +308,7 @@ export class TranscriptApi {
       retrieved: sessions.flatMap((s) =>
         s.retrieved.map(({ number, uid }) => ({ sessionId: s.id, number, uid })),
       ),
+      ...(dropped === undefined ? {} : { dropped }),
     };
   }
 

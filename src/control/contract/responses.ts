@@ -118,6 +118,9 @@ export const outcome = z.lazy(() =>
       }),
     ),
     retrieved: z.array(z.object({ sessionId: z.int(), number: z.int(), uid: z.string() })),
+    dropped: droppedSessions.nullable().meta({
+      description: "null when none of the user's sessions was dropped; else retrieved leaves theirs out.",
+    }),
   }),
 );
 

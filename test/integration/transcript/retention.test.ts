@@ -2,7 +2,7 @@
 // always, ids never renumbered; every view says what was dropped, and a
 // verification a dropped session could overturn is not given. Sessions run
 // over TCP with the raw client; what is read back goes through the public API.
-import { type Pop3Mock, startPop3Mock } from '../../../src';
+import { connectPop3Mock, type Pop3Mock, startPop3Mock } from '../../../src';
 import { installPop3Matchers } from '../../../src/testing/jest';
 import { RawClient } from '../../helpers/raw-client';
 import { verificationError } from '../../helpers/verification';
@@ -266,5 +266,34 @@ test("a dropped session's deletions let go of their bytes when its login names a
     ]);
   } finally {
     await gmail.close();
+  }
+});
+
+test("outcome() says when a user's sessions were dropped: retrieved leaves theirs out, deleted keeps every deletion; the remote client says the same", async () => {
+  await pop3.close();
+  pop3 = await startPop3Mock({
+    keepSessions: 2,
+    control: true,
+    users: {
+      alice: { password: PASSWORDS.alice, messages: [MESSAGE] },
+      bob: { password: PASSWORDS.bob, messages: [MESSAGE] },
+    },
+  });
+  await session('bob', 'RETR 1', 'DELE 1'); // 1: dropped below
+  await session('alice', 'RETR 1'); // 2
+  await session('alice', 'STAT'); // 3
+  const remote = await connectPop3Mock({ url: pop3.controlUrl, token: pop3.controlToken });
+  try {
+    for (const api of [pop3, remote]) {
+      const bob = await api.outcome('bob');
+      expect(bob.retrieved).toEqual([]);
+      expect(bob.deleted).toMatchObject([{ sessionId: 1 }]);
+      expect(bob.dropped).toEqual({ sessions: 1, lastId: 1, keep: 2 });
+      const alice = await api.outcome('alice');
+      expect(alice.retrieved).toMatchObject([{ sessionId: 2, number: 1 }]);
+      expect('dropped' in alice).toBe(false);
+    }
+  } finally {
+    await remote.close();
   }
 });
