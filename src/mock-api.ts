@@ -186,7 +186,11 @@ export interface Pop3MockApi<W extends Where> {
   /** Listens to events (`'*'` for all); returns a function that stops listening. */
   on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void;
 
-  /** Mailboxes as seeded, run-time rules removed, transcripts forgotten; waits and hangs released. */
+  /**
+   * Mailboxes as seeded, run-time rules removed, transcripts forgotten; the
+   * delays and hangs of fault rules released. A pending `waitFor...` goes on,
+   * and sees only what comes after the reset.
+   */
   reset(): Promise<void>;
   /** In process: stops the server. Remotely: stops listening to its events (the server runs on). */
   close(): Promise<void>;
