@@ -412,7 +412,9 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
 
   /** @internal Session `id` is not kept: never begun, or (said so) dropped by `keepSessions`. */
   noSession(id: number): NotFoundError {
-    const text = noSession(id, this.recorder.dropped({ sessionId: id }));
+    // An id given out before, neither held nor dropped: only a reset() forgets one.
+    const forgotten = id < this.nextSessionId && this.resetCount > 0;
+    const text = noSession(id, this.recorder.dropped({ sessionId: id }), forgotten);
     return new NotFoundError({ kind: 'session', sessionId: id }, `pop3-mock: ${text}`);
   }
 

@@ -105,8 +105,13 @@ export function describeDropped(
 }
 
 /** `no session 7`, and why when it was dropped: the error of a lookup by id. */
-export function noSession(id: number, dropped: DroppedSessions | undefined): string {
-  return `no session ${id}${dropped ? `: it ended and its record was dropped ${keepReason(dropped)}` : ''}`;
+export function noSession(
+  id: number,
+  dropped: DroppedSessions | undefined,
+  forgottenByReset = false,
+): string {
+  if (dropped) return `no session ${id}: it ended and its record was dropped ${keepReason(dropped)}`;
+  return `no session ${id}${forgottenByReset ? ': it ended before reset(), which forgets ended sessions' : ''}`;
 }
 
 const keepReason = (dropped: DroppedSessions) =>

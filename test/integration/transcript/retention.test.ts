@@ -118,7 +118,9 @@ test('the export, the text transcript and a lookup by id say what was dropped; r
   });
   expect(pop3.transcript()).toBe('');
   // Forgotten by the reset, not dropped.
-  await expect(pop3.sessionEnd(1)).rejects.toThrow(new RangeError('pop3-mock: no session 1'));
+  await expect(pop3.sessionEnd(1)).rejects.toThrow(
+    new RangeError('pop3-mock: no session 1: it ended before reset(), which forgets ended sessions'),
+  );
 });
 
 describe('verify and the matchers over dropped sessions', () => {
