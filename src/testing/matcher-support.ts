@@ -72,6 +72,13 @@ export function sessionsOf(received: unknown): Sessions {
       return { records: [...sessions], what: 'the server', dropped, ...(users ? { users } : {}) };
   }
   const shown = received === null ? 'null' : Array.isArray(received) ? 'an array' : typeof received;
+  // The remote client's sessions come over the wire: a matcher, which answers at once, cannot fetch them.
+  if (typeof (received as { listSessions?: unknown } | null)?.listSessions === 'function') {
+    return {
+      error:
+        'expected a Pop3Mock, a SessionRecord or an array of records, received a remote client: its sessions come over the wire, so pass them (expect(await remote.listSessions()))',
+    };
+  }
   return { error: `expected a Pop3Mock, a SessionRecord or an array of records, received ${shown}` };
 }
 
