@@ -50,6 +50,8 @@ export interface FileBehaviour {
   readonly userTakesRestOfLine?: boolean;
   /** USER's name waits for PASS across other commands (otherwise PASS counts only right after USER). */
   readonly userKeptUntilPass?: boolean;
+  /** A failed PASS keeps USER's name for the next PASS. */
+  readonly failedPassKeepsUser?: boolean;
   /** AUTH's initial response is the rest of the line after the mechanism (more words: bad base64). */
   readonly authTakesRestOfLine?: boolean;
   /**

@@ -174,6 +174,8 @@ export interface Dialect {
    * any other command forgets the name, and PASS then gets `passWithoutUser`.
    */
   readonly userKeptUntilPass?: boolean;
+  /** A failed PASS keeps USER's name for the next PASS (GreenMail); otherwise a retry needs USER again. */
+  readonly failedPassKeepsUser?: boolean;
   /**
    * AUTH's initial response is the rest of the line after the mechanism, so
    * more words make it bad base64 (Dovecot); otherwise AUTH takes at most two

@@ -135,6 +135,7 @@ export function dialectOfCheckedFile(file: DialectFile): Dialect {
     authListsMechanisms: behaviour.authListsMechanisms ?? base.authListsMechanisms,
     userTakesRestOfLine: behaviour.userTakesRestOfLine ?? base.userTakesRestOfLine,
     userKeptUntilPass: behaviour.userKeptUntilPass ?? base.userKeptUntilPass,
+    failedPassKeepsUser: behaviour.failedPassKeepsUser ?? base.failedPassKeepsUser,
     authTakesRestOfLine: behaviour.authTakesRestOfLine ?? base.authTakesRestOfLine,
     apopTimestamp:
       behaviour.apopTimestamp === null ? undefined : (behaviour.apopTimestamp ?? base.apopTimestamp),

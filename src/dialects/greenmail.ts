@@ -74,8 +74,9 @@ export const greenmailDialect: Dialect = {
   enforceLoginDelay: false,
   // Pop3Handler lets QUIT, NOOP, RSET and CAPA run in any state; NOOP needs no maildrop.
   commandStates: { NOOP: ['AUTHORIZATION', 'TRANSACTION'] },
-  // Its state holds the user USER found until a login; no other command clears it.
+  // Its state holds the user USER found until a login; no other command, nor a failed PASS, clears it.
   userKeptUntilPass: true,
+  failedPassKeepsUser: true,
   omitAuthAfterLogin: false,
   authListsMechanisms: false,
   texts: {

@@ -118,6 +118,7 @@ export const dialectFile = z.lazy(() =>
         authListsMechanisms: z.boolean().optional(),
         userTakesRestOfLine: z.boolean().optional(),
         userKeptUntilPass: z.boolean().optional(),
+        failedPassKeepsUser: z.boolean().optional(),
         authTakesRestOfLine: z.boolean().optional(),
         apopTimestamp: apopShape.nullable().optional(),
         argumentReader: z

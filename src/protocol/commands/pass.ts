@@ -7,7 +7,7 @@ import { login } from '../steps/login';
 /**
  * PASS string (RFC 1939 §7): valid only right after a `+OK` to USER. The
  * password is the rest of the line, spaces included. The USER name is used
- * up either way, so a retry needs a new USER. A bare PASS keeps it, unless
+ * up either way, so a retry needs a new USER (unless the dialect keeps it). A bare PASS keeps it, unless
  * the dialect tries the empty password (Dovecot).
  */
 export const pass: CommandSpec = {
@@ -17,7 +17,8 @@ export const pass: CommandSpec = {
     const name = ctx.pendingUser;
     if (name === undefined) return err(ctx.texts.passWithoutUser);
     if (rest === '' && !ctx.dialect.barePassTriesEmptyPassword) return err(ctx.texts.missingArgument('PASS'));
-    ctx.pendingUser = undefined;
+    // A retry needs USER again, unless the dialect keeps the name (GreenMail); a login ends the need for it.
+    if (!ctx.dialect.failedPassKeepsUser) ctx.pendingUser = undefined;
     // In UTF-8 mode both sides go through SASLprep (RFC 6856 §2.2).
     const prep = ctx.utf8Mode ? saslprep : (s: string) => s;
     return login(ctx, {

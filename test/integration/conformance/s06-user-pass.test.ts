@@ -49,6 +49,25 @@ test('§6 PASS counts only right after a +OK to USER (RFC 1939 §7): any command
   });
 });
 
+test("§6 GreenMail keeps USER's name after a failed PASS, as its state does; the RFC dialect needs USER again", async () => {
+  for (const [dialect, retry] of [
+    [greenmailDialect, '+OK'],
+    [rfcDialect, '-ERR'],
+  ] as const) {
+    await withMailbox(
+      [MSG],
+      async (pop3) => {
+        const client = await RawClient.connect(pop3.port);
+        expect(await client.command(`USER ${USER}`)).toMatch(/^\+OK/);
+        expect(await client.command('PASS wrong')).toMatch(/^-ERR/);
+        const again = await client.command(`PASS ${PASSWORD}`);
+        expect(`${dialect.name}: ${again.split(' ')[0]}`).toBe(`${dialect.name}: ${retry}`);
+      },
+      { dialect },
+    );
+  }
+});
+
 test("§6 the Dovecot and GreenMail dialects keep USER's name for PASS across other commands, as those servers do", async () => {
   for (const dialect of [dovecotDialect, greenmailDialect]) {
     await withMailbox(
