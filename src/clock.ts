@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { clearTimeout as clearNodeTimeout, setTimeout as setNodeTimeout } from 'node:timers';
 
 /** A timer started by a {@link Clock}; `cancel()` is safe to call twice. */
@@ -7,9 +8,13 @@ export interface TimerHandle {
 
 /**
  * Time as the server sees it: delays, autologout, LOGIN-DELAY. Inject one to
- * drive the mock with fake time. The default takes its timers from
- * `node:timers`, so a test's `jest.useFakeTimers()` does not freeze the mock
- * by accident, and unrefs them, so no timer of the mock keeps a process alive.
+ * drive the mock with fake time. The default reads the time from
+ * `node:perf_hooks` and takes its timers from `node:timers`, which
+ * `jest.useFakeTimers()` and `vi.useFakeTimers()` leave alone (they fake the
+ * test's `Date`, `performance` and timers), so a test's fake timers do not
+ * freeze the mock by accident; and it unrefs its timers, so no timer of the
+ * mock keeps a process alive. node:test's `mock.timers` fakes `node:timers`
+ * itself: enable only its `Date` there, or give the mock a clock.
  */
 export interface Clock {
   /**
@@ -30,8 +35,17 @@ class NodeTimer implements TimerHandle {
   }
 }
 
+/**
+ * Milliseconds since the epoch, as `Date.now()` gives them, from a source a
+ * test's fake timers leave alone (`node:perf_hooks`, not the test's `Date`):
+ * the mock's clock, and the times a remote client sends the server.
+ */
+export function realNow(): number {
+  return Math.floor(performance.timeOrigin + performance.now());
+}
+
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: realNow,
   setTimeout(callback, ms) {
     return new NodeTimer(setNodeTimeout(callback, ms).unref());
   },

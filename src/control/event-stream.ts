@@ -1,3 +1,4 @@
+import { realNow } from '../clock';
 import type { Pop3Event, Pop3EventType } from '../vocabulary';
 
 type Listener = (event: Pop3Event) => void;
@@ -37,7 +38,7 @@ export class EventStream {
   on(type: Pop3EventType | '*', listener: Listener): () => void {
     const entry = { type, listener };
     this.listeners.add(entry);
-    if (this.opened === undefined) this.since ??= Date.now();
+    if (this.opened === undefined) this.since ??= realNow();
     // Nobody awaits this connection: a failure must still be seen, not leave listeners deaf in silence.
     this.reopen();
     return () => {

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { z } from 'zod';
-import { systemClock } from '../clock';
+import { realNow, systemClock } from '../clock';
 import { type BuiltRule, withExplain } from '../faults/builder';
 import type { RuleStatus } from '../faults/engine';
 import type { FaultRuleInput } from '../faults/rule';
@@ -303,7 +303,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   ): Promise<LocatedCommand> {
     const { pattern: checked, ...rest } = checkWaitForCommand(pattern, options);
     // As in process, where a command after the call is after the wait began, though it arrive before the request.
-    const arrivedSince = Date.now();
+    const arrivedSince = realNow();
     const { replyCut, ...c } = await this.call('waitCommand', {
       body: { pattern: wirePattern('waitForCommand()', checked), ...rest, arrivedSince },
       query: REAL_VALUES,
@@ -323,7 +323,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   async waitFor(predicate: (event: Pop3Event) => boolean, options?: WaitTimeout): Promise<Pop3Event> {
     const checked = checkWaitFor(predicate, options);
     const matches = checked.predicate;
-    const since = Date.now();
+    const since = realNow();
     // Cancelled when the read-back finds the event first (the live wait then lets go of its listener and
     // timer), or by close(), as close() cancels an in-process wait.
     const live = new WaitSet();
@@ -349,7 +349,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   /**
    * Listens to the server's events (secrets masked), from the time of the
    * call: the stream opens with it, and the server first replays what
-   * happened before it connected. The time is this process's `Date.now()`,
+   * happened before it connected. The time is this process's real time (`realNow()`, which fake timers leave alone),
    * compared with the events' times: a server started with a `clock` option
    * of its own replays from the wrong moment (as `waitFor()`'s read-back
    * does); `await remote.listening()` before the client acts then.
