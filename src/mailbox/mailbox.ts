@@ -118,11 +118,16 @@ export class Mailbox {
     this.seed = [...this.stored];
   }
 
-  /** Back to the seeded messages: deliveries and deletions are forgotten, the lock is kept. */
+  /**
+   * Back to the seeded messages: deliveries, deletions and the last login
+   * (LOGIN-DELAY's) are forgotten, so a test after a reset starts as the
+   * first did; the lock is kept.
+   */
   reset(): void {
     this.stored = [...this.seed];
     this.usedUids = new Set(this.seed.map((m) => m.uid));
     this.removed = [];
+    this.lastLoginAt = undefined;
     this.generation++;
   }
 

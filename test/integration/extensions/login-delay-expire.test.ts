@@ -89,6 +89,24 @@ test('§18 LOGIN-DELAY counts per mailbox: another user logs in at once', async 
   );
 });
 
+test('§18 reset() forgets the last login, as it forgets everything of the test before: the next test logs in at once', async () => {
+  const clock = new FakeClock();
+  await withMock(
+    { users: { [USER]: PASSWORD }, clock, capabilities: { loginDelay: DELAY } },
+    async (pop3) => {
+      const first = await RawClient.connect(pop3.port, utf8Lines);
+      await userPass(first);
+      await quit(first);
+      const refused = await RawClient.connect(pop3.port, utf8Lines);
+      expect(await refused.command(`USER ${USER}`)).toMatch(/^\+OK/);
+      expect(await refused.command(`PASS ${PASSWORD}`)).toBe(`-ERR ${texts.loginDelay}`);
+      await quit(refused);
+      await pop3.reset();
+      await userPass(await RawClient.connect(pop3.port, utf8Lines));
+    },
+  );
+});
+
 test('§18 without LOGIN-DELAY a second login right away works', async () => {
   await withMock(aliceOptions(), async (pop3) => {
     const first = await RawClient.connect(pop3.port, utf8Lines);
