@@ -11,7 +11,9 @@ import { defineConfig } from 'tsup';
 // maps: the output is not minified, stack traces read as the source, and
 // zod's maps alone would double the package. Splitting, for CJS too
 // (experimental in tsup 8), lets the entry points share one copy of the
-// library instead of each bundling its own.
+// library instead of each bundling its own. keepNames: CJS splitting turns
+// classes into `_class3 = class ...`, so jest printed `_class3` for a
+// WaitTimeoutError (test/package/cjs-jest checks the names).
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
@@ -39,4 +41,5 @@ export default defineConfig({
   noExternal: ['get-port', 'zod'],
   shims: true,
   splitting: true,
+  keepNames: true,
 });

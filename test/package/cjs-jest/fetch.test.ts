@@ -1,5 +1,13 @@
 import type Pop3CommandType from 'node-pop3' with { 'resolution-mode': 'import' };
-import { on, type Pop3Mock, type Pop3MockOptions, startPop3Mock, usePop3Mock } from 'pop3-mock';
+import {
+  InputError,
+  on,
+  type Pop3Mock,
+  type Pop3MockOptions,
+  startPop3Mock,
+  usePop3Mock,
+  WaitTimeoutError,
+} from 'pop3-mock';
 import { pop3Matchers } from 'pop3-mock/jest';
 
 // node-pop3 ships ESM types only: CommonJS takes the types with resolution-mode and requires its CJS build.
@@ -20,6 +28,18 @@ test('startPop3Mock from the CommonJS build: a real session, a fault, the matche
     expect(pop3).toHaveReceivedCommand('RETR 1', { times: 2 });
     expect(pop3).toHaveEndedWith('quit-update');
     expect(typeof pop3Matchers.toHaveReceivedCommand).toBe('function');
+  } finally {
+    await pop3.close();
+  }
+});
+
+test('the CommonJS build keeps its class names: jest prints WaitTimeoutError, not _class3', async () => {
+  const pop3 = await startPop3Mock(options);
+  try {
+    const timedOut = pop3.waitForCommand('NOOP', { timeoutMs: 10 });
+    await expect(timedOut).rejects.toThrow(WaitTimeoutError);
+    expect(WaitTimeoutError.name).toBe('WaitTimeoutError');
+    expect(InputError.name).toBe('InputError');
   } finally {
     await pop3.close();
   }
