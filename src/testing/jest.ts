@@ -10,10 +10,13 @@
  * expect(session).toHaveEndedWith('quit-update');
  *
  * @example
- * // vitest (3.2+; older: `interface Assertion<T = any>`), e.g. in vitest.d.ts:
+ * // vitest (3.2+; older: `interface Assertion<T = any>`), e.g. in vitest.d.ts.
+ * // `void`, not `T`: this file also declares jest's global Matchers with
+ * // `void`, which vitest's Assertion extends too, and the two must agree
+ * // (`tsc` with skipLibCheck off refuses `Pop3Matchers<T>`).
  * import type { Pop3Matchers } from 'pop3-mock/jest';
  * declare module 'vitest' {
- *   interface Matchers<T = any> extends Pop3Matchers<T> {}
+ *   interface Matchers<T = any> extends Pop3Matchers<void> {}
  * }
  *
  * @example
