@@ -218,12 +218,13 @@ const printMode = z.enum(PRINT_MODES, { error: 'expected "failed", "always" or "
 const usePop3MockSettings = z.lazy(() => {
   const hook = codeOnly<(...args: never[]) => unknown>(
     (v) => typeof v === 'function',
-    "a hook function of the test runner (its beforeAll, afterAll or afterEach; node:test's before, after, afterEach)",
+    "a hook function of the test runner (its beforeAll, afterAll, beforeEach or afterEach; node:test's before, after, beforeEach, afterEach)",
   ).optional();
   return z.strictObject({
     before: hook,
     after: hook,
     afterEach: hook,
+    beforeEach: hook,
     beforeAll: hook,
     afterAll: hook,
     printTranscript: printMode.optional(),

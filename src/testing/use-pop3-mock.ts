@@ -18,6 +18,12 @@ export interface UsePop3MockSettings {
   after?: HookFunction;
   /** Runs after each test. Default: the global `afterEach`. */
   afterEach?: HookFunction;
+  /**
+   * Runs before each test. Default: the global `beforeEach`. Only counts the
+   * tests running, so that tests run at once fail instead of one's reset
+   * wiping what another is checking (pass node:test's to get that there).
+   */
+  beforeEach?: HookFunction;
   /** Same as `before` (vitest's and jest's name). */
   beforeAll?: HookFunction;
   /** Same as `after`. */
@@ -48,6 +54,13 @@ export interface Pop3MockHandle {
  * jest and vitest (with `globals: true`) find the hooks on their own; for
  * node:test, or vitest without globals, pass them.
  *
+ * For tests that run one at a time (the default of every runner). Tests run
+ * at once (vitest's `concurrent`, node:test's `concurrency`) share the one
+ * server, and the reset after one would wipe what another checks: such a
+ * test fails, saying so. jest's `test.concurrent` runs no hooks at all, so
+ * nothing is reset and nothing can tell: give each such test its own
+ * server (`startPop3Mock()`) or user (`createIsolatedUser()`).
+ *
  * @example
  * // jest, vitest with globals
  * const pop3 = usePop3Mock({ users: { alice: { password: 'secret', messages: ['fixtures/a.eml'] } } });
@@ -74,6 +87,11 @@ export function usePop3Mock(
   const before = pick(settings.before, settings.beforeAll, globals.beforeAll, globals.before);
   const after = pick(settings.after, settings.afterAll, globals.afterAll, globals.after);
   const afterEach = pick(settings.afterEach, globals.afterEach);
+  // The global one only beside the global afterEach: a count begun by one runner's hooks and ended by another's is none.
+  const beforeEach = pick(
+    settings.beforeEach,
+    settings.afterEach === undefined ? globals.beforeEach : undefined,
+  );
   if (!before || !after || !afterEach) {
     throw new Error(
       'pop3-mock: usePop3Mock found no beforeAll/afterAll/afterEach hooks. For node:test pass them: ' +
@@ -90,8 +108,20 @@ export function usePop3Mock(
   before(async function startServer() {
     pop3 = await startPop3Mock(options);
   });
+  // Tests begun and not yet ended: more than one at a reset is tests run at once.
+  let running = 0;
+  beforeEach?.(async function countTest() {
+    running++;
+  });
   afterEach(async function resetServer() {
+    const together = running;
+    running = Math.max(0, running - 1);
     if (!pop3) return;
+    if (together > 1) {
+      throw new Error(
+        `pop3-mock: usePop3Mock: ${together} tests ran at once on its one server, and the reset after each would wipe what the others check (their transcripts, mailboxes and faults). Run them one at a time, or give each its own server (startPop3Mock()) or user (createIsolatedUser()).`,
+      );
+    }
     // POP3_MOCK_PRINT overrides the setting.
     const mode = printFromEnv ?? settings.printTranscript ?? 'failed';
     // biome-ignore lint/complexity/noArguments: see above; a parameter would change how the runner calls the hook.

@@ -121,7 +121,7 @@ function expectOneFailureReport(output: string): void {
 }
 
 // The three runs start together (about 2 s for the slowest); each test awaits its own.
-const runs: Partial<Record<'jest' | 'vitest' | 'node', Promise<Run>>> = {};
+const runs: Partial<Record<'jest' | 'vitest' | 'vitestConcurrent' | 'node', Promise<Run>>> = {};
 let workDir: string | undefined;
 
 beforeAll(async () => {
@@ -150,6 +150,18 @@ beforeAll(async () => {
     env,
   );
   runs.node = run(process.execPath, [join(fixtures, 'node-test.fixture.cjs')], env);
+  runs.vitestConcurrent = run(
+    process.execPath,
+    [
+      join(root, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      '--root',
+      fixtures,
+      '--config',
+      join(fixtures, 'vitest-concurrent.config.mjs'),
+    ],
+    env,
+  );
 });
 
 afterAll(async () => {
@@ -176,4 +188,11 @@ test('node:test: hooks passed in; the TestContext tells the failure', async () =
   expect(result.stdout).toMatch(/# pass 2\n# fail 1\n/);
   expect(result.code).toBe(1);
   expectOneFailureReport(result.stderr);
+});
+
+test("vitest: tests run at once on one usePop3Mock server fail, saying so, instead of passing on each other's sessions", async () => {
+  const result = await runs.vitestConcurrent!;
+  const output = `${result.stdout}${result.stderr}`;
+  expect(result.code).toBe(1);
+  expect(output).toContain('pop3-mock: usePop3Mock: 2 tests ran at once on its one server');
 });
