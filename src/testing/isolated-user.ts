@@ -42,7 +42,13 @@ export interface IsolatedUser {
   commands(): Promise<string[]>;
   /** Rejects with a `VerificationError` unless the user's sessions received the command. */
   verify(pattern: string | RegExp, options?: { times?: Times }): Promise<number>;
-  /** Resolves when the user's latest session has ended (now, if it has). */
+  /**
+   * Resolves when the user's latest session, as of the call, has ended (now,
+   * if it has). Before the user's first login it waits for that session to
+   * log in and end, within `timeoutMs` (else a `WaitTimeoutError`). A session
+   * that has not logged in yet is no session of the user: to wait for the end
+   * of one about to begin, call this after its login.
+   */
   sessionEnd(options?: { timeoutMs?: number }): Promise<SessionRecord>;
   /**
    * Mailbox back to its first messages, this user's fault rules removed.
@@ -112,8 +118,13 @@ export async function createIsolatedUser(
     verify: (pattern, verifyOptions = {}) => remote.verify(pattern, { ...verifyOptions, user }),
     async sessionEnd(waitOptions = {}) {
       const latest = (await remote.listSessions({ user })).at(-1);
-      if (!latest) throw new Error(`pop3-mock: user ${user} has not logged in yet`);
-      return remote.sessionEnd(latest.id, waitOptions);
+      if (latest) return remote.sessionEnd(latest.id, waitOptions);
+      // None yet: the first login as the user names the session to wait for.
+      const login = await remote.waitFor(
+        (e) => e.type === 'auth' && e.result === 'ok' && e.user === user,
+        waitOptions,
+      );
+      return remote.sessionEnd(login.sessionId, waitOptions);
     },
     async reset() {
       await removeRules();

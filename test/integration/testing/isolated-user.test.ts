@@ -109,5 +109,14 @@ test('connection faults cannot be scoped to one user and are refused', async () 
   await expect(a.use(connection().close())).rejects.toThrow(/acts on connections, before any login/);
   await expect(a.use(on('RETR').onConnection(2).close())).rejects.toThrow(/cannot be limited to user/);
   expect(pop3.rules()).toEqual([]);
-  await expect(a.sessionEnd()).rejects.toThrow(/has not logged in yet/);
+});
+
+test('sessionEnd() before the first login waits for that session to log in and end; with none, a WaitTimeoutError', async () => {
+  const a = await createIsolatedUser(workerA, { messages: [message('a1')] });
+  await expect(a.sessionEnd({ timeoutMs: 200 })).rejects.toMatchObject({ name: 'WaitTimeoutError' });
+  const ended = a.sessionEnd({ timeoutMs: 5000 });
+  const fetched = fetchAll(a.user, a.password);
+  const record = await ended;
+  expect(record).toMatchObject({ user: a.user, endReason: 'quit-update' });
+  expect(await fetched).toEqual([message('a1')]);
 });
