@@ -5,6 +5,7 @@ import { removeCaFile, writeCaFile } from '../config/ca-file';
 import { optionsFromConfig } from '../config/config-options';
 import { tokenFromEnv } from '../config/env-token';
 import { loadConfig } from '../config/load-config';
+import { FixtureError } from '../fixtures/types';
 import type { Pop3MockOptions } from '../options';
 import type { Pop3Mock } from '../server/pop3-mock';
 
@@ -74,7 +75,16 @@ export async function globalSetup(options: GlobalSetupOptions = {}): Promise<Pop
     running.users++;
     return running.pop3;
   }
-  const pop3 = await startPop3Mock(serverOptions(options));
+  const { merged, file, fileUsers } = serverOptions(options);
+  let pop3: Pop3Mock;
+  try {
+    pop3 = await startPop3Mock(merged);
+  } catch (error) {
+    // A fixture the config file named is placed in the file, as the CLI places it.
+    if (!(error instanceof FixtureError) || file === undefined) throw error;
+    const user = /^users\.([^.[]+)/.exec(error.path)?.[1];
+    throw user !== undefined && fileUsers.has(user) ? error.placedAt(`config ${file}: ${error.path}`) : error;
+  }
   const caFile = writeCaFile(pop3, 'jest');
   const values: Record<(typeof GLOBAL_ENV)[number], string | undefined> = {
     POP3_MOCK_HOST: pop3.host,
@@ -115,7 +125,12 @@ export function globalServer(): Pop3Mock | undefined {
   return holder[KEY]?.pop3;
 }
 
-function serverOptions(options: GlobalSetupOptions): Pop3MockOptions {
+function serverOptions(options: GlobalSetupOptions): {
+  merged: Pop3MockOptions;
+  file: string | undefined;
+  /** The users whose fixtures the config file gives (not overridden by the options). */
+  fileUsers: ReadonlySet<string>;
+} {
   const { config, rootDir = process.cwd(), ...given } = options;
   if (given.control === false) {
     throw new Error('pop3-mock: the jest global setup needs the control channel; do not pass control: false');
@@ -127,7 +142,10 @@ function serverOptions(options: GlobalSetupOptions): Pop3MockOptions {
   const control = typeof merged.control === 'object' ? merged.control : {};
   // A token chosen by the parent process (as for the CLI) wins over a random one.
   merged.control = { ...control, token: control.token ?? tokenFromEnv() };
-  return merged;
+  const fileUsers = new Set(
+    Object.keys(fromFile.users ?? {}).filter((u) => !Object.hasOwn(given.users ?? {}, u)),
+  );
+  return { merged, file, fileUsers };
 }
 
 function findConfig(config: string | undefined, rootDir: string): string | undefined {

@@ -158,6 +158,23 @@ test('control: false is refused; a broken config file names itself', async () =>
   expect(process.env.POP3_MOCK_PORT).toBeUndefined();
 });
 
+test('a fixture the config file names that cannot be read is placed in the file, as the CLI places it; one the options give is not', async () => {
+  writeConfig(
+    'pop3-mock.config.json',
+    JSON.stringify({ users: { a: { password: 'p', messages: ['nope.eml'] } } }),
+  );
+  const failed = (await globalSetup({ rootDir: dir }).catch((e: unknown) => e)) as Error & { path: string };
+  expect(failed.name).toBe('FixtureError');
+  expect(failed.path).toBe('config pop3-mock.config.json: users.a.messages[0]');
+  expect(failed.message).toMatch(/config pop3-mock\.config\.json: users\.a\.messages\[0\].*not found/);
+  const fromOptions = (await globalSetup({
+    rootDir: dir,
+    users: { a: { password: 'p', messages: ['gone.eml'] } },
+  }).catch((e: unknown) => e)) as Error & { path: string };
+  expect(fromOptions.path).toBe('users.a.messages[0]');
+  expect(globalServer()).toBeUndefined();
+});
+
 // Bug in src/control/remote-client.ts: refresh() copies GET /api/status into
 // the object with Object.assign, and the status's `users` array hides the
 // users() method.
