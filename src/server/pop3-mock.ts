@@ -575,9 +575,9 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
 
   /**
    * Stops the server: ends every session (no UPDATE), destroys every socket,
-   * cancels every timer (the system clock's one shared autologout timer may
-   * stay set, unref'd and holding no session), and resolves when the port
-   * is free. Called again
+   * cancels every timer, and resolves when the port is free. A wait begun
+   * after it is a `WaitCancelledError` at once (nothing more can come); the
+   * records stay readable. Called again
    * (an `afterEach` and a teardown both closing), it resolves when the first
    * call does, never before. If a part fails to close (the control API's or
    * the SMTP intake's server), the rest is closed all the same and close()

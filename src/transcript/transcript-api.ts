@@ -334,7 +334,7 @@ export class TranscriptApi {
         }
       });
     }
-    this.waits.cancelAll(reason);
+    this.waits.close(reason);
   }
 
   /** The recorded session with the smallest id greater than `since`. */

@@ -39,6 +39,15 @@ export class WaitSet {
     for (const cancel of [...this.cancels]) cancel(reason);
   }
 
+  /** Why no wait can be met any more (the server closed), once {@link close} said so. */
+  closedReason: string | undefined;
+
+  /** Rejects every pending wait, and every wait begun later at once: nothing more can come. */
+  close(reason: string): void {
+    this.closedReason ??= reason;
+    this.cancelAll(reason);
+  }
+
   get size(): number {
     return this.cancels.size;
   }
@@ -67,6 +76,14 @@ export function waitForEvent(
   options: WaitOptions = {},
 ): Promise<Pop3Event> {
   return new Promise((resolve, reject) => {
+    const closed = options.waits?.closedReason;
+    if (closed !== undefined) {
+      // Not a wait of its full time for what can no longer come.
+      reject(
+        new WaitCancelledError(`pop3-mock: ${closed} before waiting for ${what}: nothing more can come`),
+      );
+      return;
+    }
     const seen: string[] = [];
     let dropped = 0;
     const contexts = new Map<number, LineContext>();

@@ -155,6 +155,25 @@ test('close() ends pending waits at once with a WaitCancelledError', async () =>
   expect(Date.now() - started).toBeLessThan(5000);
 });
 
+test('a wait begun after close() is a WaitCancelledError at once, not a wait of its time for what cannot come', async () => {
+  const client = await RawClient.login(pop3.port, 'alice', ALICE_PASSWORD);
+  await client.command('QUIT');
+  await pop3.close();
+  for (const wait of [
+    () => pop3.waitForCommand('STAT', { timeoutMs: 200 }),
+    () => pop3.nextSession({ timeoutMs: 200 }),
+    () => pop3.waitFor(() => true, { timeoutMs: 200 }),
+  ]) {
+    const error = (await wait().catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(WaitCancelledError);
+    expect(error.message).toMatch(
+      /^pop3-mock: the server was closed before waiting for .*: nothing more can come$/,
+    );
+  }
+  // The records stay readable.
+  expect(pop3.sessions).toHaveLength(1);
+});
+
 test('a session that ends during close() still resolves its sessionEnd wait', async () => {
   const next = pop3.nextSession();
   const client = await RawClient.connect(pop3.port);
