@@ -210,7 +210,7 @@ describe('usePop3Mock() settings, checked before any hook is registered', () => 
       'a hook that is no function',
       { ...hooks, before: 5 },
       'settings.before',
-      "usePop3Mock(): settings.before: expected a hook function of the test runner (its beforeAll, afterAll or afterEach; node:test's before, after, afterEach), got 5",
+      "usePop3Mock(): settings.before: expected a hook function of the test runner (its beforeAll, afterAll, beforeEach or afterEach; node:test's before, after, beforeEach, afterEach), got 5",
     ],
   ])('%s: an InputError naming it', (_, settings, path, message) => {
     expect(refusal(() => usePop3Mock({}, settings as never))).toEqual({ name: 'InputError', path, message });
