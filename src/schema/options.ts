@@ -496,14 +496,7 @@ type ShapeOutput = z.output<z.ZodObject<typeof pop3MockShape, z.core.$strict>>;
  * here does not compile).
  */
 function checkOptionPairs(
-  options: {
-    readonly tls: ShapeOutput['tls'];
-    readonly port: ShapeOutput['port'];
-    readonly tlsPort: ShapeOutput['tlsPort'];
-    readonly control: ShapeOutput['control'];
-    readonly smtp: ShapeOutput['smtp'];
-    readonly capabilities: ShapeOutput['capabilities'];
-  },
+  options: Pick<ShapeOutput, 'tls' | 'port' | 'tlsPort' | 'control' | 'smtp' | 'capabilities'>,
   ctx: z.RefinementCtx,
 ): void {
   checkSharedPorts(options, ctx);
@@ -529,12 +522,7 @@ function refuse(ctx: z.RefinementCtx, path: string[], message: string): void {
  * as "port in use" as if another program held it. Refused naming both.
  */
 function checkSharedPorts(
-  options: {
-    readonly port: ShapeOutput['port'];
-    readonly tlsPort: ShapeOutput['tlsPort'];
-    readonly control: ShapeOutput['control'];
-    readonly smtp: ShapeOutput['smtp'];
-  },
+  options: Pick<ShapeOutput, 'port' | 'tlsPort' | 'control' | 'smtp'>,
   ctx: z.RefinementCtx,
 ): void {
   const { control, smtp } = options;

@@ -434,8 +434,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
 
   /** Resolves with the next command that matches (see {@link CommandPattern}), recorded on arrival. */
   async waitForCommand(pattern: CommandPattern, options?: WaitForCommandOptions): Promise<LocatedCommand> {
-    const { pattern: checked, ...rest } = checkWaitForCommand(pattern, options);
-    return this.transcripts.waitForCommand(checked, rest);
+    return this.waitForCommandArrivedSince(pattern, options, undefined);
   }
 
   /**
@@ -445,7 +444,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    */
   waitForCommandArrivedSince(
     pattern: CommandPattern,
-    options: WaitForCommandOptions,
+    options: WaitForCommandOptions | undefined,
     arrivedSince: number | undefined,
   ): Promise<LocatedCommand> {
     const { pattern: checked, ...rest } = checkWaitForCommand(pattern, options);

@@ -7,6 +7,7 @@ import { tokenFromEnv } from '../config/env-token';
 import { loadConfig } from '../config/load-config';
 import { FixtureError } from '../fixtures/types';
 import type { Pop3MockOptions } from '../options';
+import { pathText } from '../schema/check';
 import type { Pop3Mock } from '../server/pop3-mock';
 
 /** Options of {@link globalSetup}: server options, plus where the config file is. */
@@ -82,8 +83,12 @@ export async function globalSetup(options: GlobalSetupOptions = {}): Promise<Pop
   } catch (error) {
     // A fixture the config file named is placed in the file, as the CLI places it.
     if (!(error instanceof FixtureError) || file === undefined) throw error;
-    const user = /^users\.([^.[]+)/.exec(error.path)?.[1];
-    throw user !== undefined && fileUsers.has(user) ? error.placedAt(`config ${file}: ${error.path}`) : error;
+    // Paths as the schema writes them (`users.a.messages[0]`, `users["a b"]...`): one of a file user's.
+    const inFile = [...fileUsers].some((user) => {
+      const at = pathText(['users', user]);
+      return error.path.startsWith(at) && /^($|[.[])/.test(error.path.slice(at.length));
+    });
+    throw inFile ? error.placedAt(`config ${file}: ${error.path}`) : error;
   }
   const caFile = writeCaFile(pop3, 'jest');
   const values: Record<(typeof GLOBAL_ENV)[number], string | undefined> = {

@@ -45,7 +45,7 @@ export interface IsolatedUser {
   /**
    * Resolves when the user's latest session, as of the call, has ended (now,
    * if it has). Before the user's first login it waits for that session to
-   * log in and end, within `timeoutMs` (else a `WaitTimeoutError`). A session
+   * log in, then to end, each within `timeoutMs` (else a `WaitTimeoutError`). A session
    * that has not logged in yet is no session of the user: to wait for the end
    * of one about to begin, call this after its login.
    */

@@ -146,13 +146,13 @@ function messageSet(
   if ('failed' in args) return args.failed;
   const { options } = args.value;
   const claimed = `the messages ${kind === 'deleted' ? 'deleted at UPDATE' : 'retrieved'} are exactly ${show(expected)}`;
-  const unjudged = unjudgedFilter(name, isNot, claimed, s, options);
+  const sessions = filterSessions(s.records, options);
+  const dropped = s.dropped(options);
+  const unjudged = unjudgedFilter(name, isNot, claimed, s, options, { sessions, dropped });
   if (unjudged) return unjudged;
   const byNumber = expected.every((e) => typeof e === 'number');
   // An exact set: a dropped session may hold a message more, or one of those expected.
-  const dropped = s.dropped(options);
   if (dropped) return cannotTell(name, isNot, claimed, dropped, options);
-  const sessions = filterSessions(s.records, options);
   const found = sessions.flatMap((r) => r[kind].map((m) => ({ ...m, sessionId: r.id })));
   const key = (m: { number: number; uid: string }) => (byNumber ? m.number : m.uid);
   const actual = unique<number | string>(found.map(key));
@@ -235,12 +235,12 @@ function toHaveEndedWith(
   if ('failed' in args) return args.failed;
   const { options } = args.value;
   const claim = `the last session${options.user === undefined ? '' : ` of user ${JSON.stringify(options.user)}`} ended with ${reason}`;
-  const unjudged = unjudgedFilter(name, isNot, claim, s, options);
-  if (unjudged) return unjudged;
   const sessions = filterSessions(s.records, options);
+  const dropped = s.dropped(options);
+  const unjudged = unjudgedFilter(name, isNot, claim, s, options, { sessions, dropped });
+  if (unjudged) return unjudged;
   const target = sessions.at(-1);
   // The last session may be a dropped one: it began after the last one kept.
-  const dropped = s.dropped(options);
   if (dropped && (target === undefined || dropped.lastId > target.id))
     return cannotTell(name, isNot, claim, dropped, options);
   const pass = target?.endReason === reason;

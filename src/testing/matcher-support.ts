@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { checkInput } from '../schema/check';
 import { InputError } from '../schema/input-error';
 import type { ExportableSession } from '../transcript/json-export';
-import { describeFilter, filterSessions, type SessionFilter, unmatchableFilter } from '../transcript/query';
+import { describeFilter, type SessionFilter, unmatchableFilter } from '../transcript/query';
 import { type DroppedSessions, describeDropped } from '../transcript/retention';
 import { CANNOT_TELL_HINT } from '../transcript/verify';
 
@@ -116,8 +116,10 @@ export function unjudgedFilter(
   claim: string,
   s: Extract<Sessions, { records: unknown }>,
   filter: SessionFilter,
+  /** What the filter selected: the sessions kept, and the dropped ones. */
+  selected: { sessions: readonly unknown[]; dropped: DroppedSessions | undefined },
 ): Pop3MatcherResult | undefined {
-  if (filterSessions(s.records, filter).length > 0 || s.dropped(filter) !== undefined) return undefined;
+  if (selected.sessions.length > 0 || selected.dropped !== undefined) return undefined;
   const why = unmatchableFilter(s.records, filter, s.users);
   if (why === undefined) return undefined;
   const message = `pop3-mock: cannot tell whether ${claim}: ${why}, so no session can match ${describeFilter(filter)}.`;

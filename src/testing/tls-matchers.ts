@@ -1,6 +1,7 @@
 import { tlsArguments } from '../schema/matcher-arguments';
 import type { ExportableSession } from '../transcript/json-export';
 import { filterSessions, listSessions, type SessionFilter } from '../transcript/query';
+import type { DroppedSessions } from '../transcript/retention';
 import { isClientRefusal } from '../transcript/tls-causes';
 import {
   acceptedBrokenCertificate,
@@ -67,6 +68,7 @@ export interface TlsFailureExpectation {
 interface Read {
   readonly s: Extract<Sessions, { records: unknown }>;
   readonly sessions: ExportableSession[];
+  readonly dropped: DroppedSessions | undefined;
   readonly filter: SessionFilter;
   readonly causes: readonly TlsFailureCause[] | undefined;
 }
@@ -77,6 +79,8 @@ function readArguments(
   isNot: boolean,
   received: unknown,
   expected: unknown,
+  /** What the matcher asks of a session, for a filter that can match none: `refused TLS`. */
+  asked: string,
 ): Read | Pop3MatcherResult {
   const s = sessionsOf(received);
   if ('error' in s) return badExpectation(name, isNot, s.error);
@@ -85,15 +89,14 @@ function readArguments(
   const { cause, sessionId } = args.value.options;
   const filter = { sessionId };
   const causes = cause === undefined ? undefined : Array.isArray(cause) ? cause : [cause];
-  const unjudged = unjudgedFilter(
-    name,
-    isNot,
-    `session ${sessionId} ${name === 'toHaveRefusedTls' ? 'refused TLS' : 'failed a TLS handshake'}`,
-    s,
-    filter,
-  );
+  const sessions = filterSessions(s.records, filter);
+  const dropped = s.dropped(filter);
+  const unjudged = unjudgedFilter(name, isNot, `session ${sessionId} ${asked}`, s, filter, {
+    sessions,
+    dropped,
+  });
   if (unjudged) return unjudged;
-  return { s, sessions: filterSessions(s.records, filter), filter, causes };
+  return { s, sessions, dropped, filter, causes };
 }
 
 /** One session's failure as a message line. */
@@ -111,9 +114,9 @@ export function toHaveRefusedTls(
 ): Pop3MatcherResult {
   const name = 'toHaveRefusedTls';
   const isNot = this?.isNot === true;
-  const read = readArguments(name, isNot, received, expected);
+  const read = readArguments(name, isNot, received, expected, 'refused TLS');
   if ('pass' in read) return read;
-  const { s, sessions, filter, causes } = read;
+  const { s, sessions, dropped, filter, causes } = read;
   const notRefusal = causes?.find((c) => !isClientRefusal(c));
   if (notRefusal !== undefined) {
     return badExpectation(
@@ -143,7 +146,6 @@ export function toHaveRefusedTls(
       : [];
   });
   // A leak seen stays a leak; "no leak" and "no refusal" may be wrong about a dropped session.
-  const dropped = s.dropped(filter);
   if (dropped && leaks.length === 0 && accepted.length === 0) {
     const claim = 'a session refused TLS and none sent credentials in plaintext';
     return cannotTell(name, isNot, claim, dropped, filter);
@@ -182,9 +184,9 @@ export function toHaveTlsFailure(
 ): Pop3MatcherResult {
   const name = 'toHaveTlsFailure';
   const isNot = this?.isNot === true;
-  const read = readArguments(name, isNot, received, expected);
+  const read = readArguments(name, isNot, received, expected, 'failed a TLS handshake');
   if ('pass' in read) return read;
-  const { s, sessions, filter, causes } = read;
+  const { s, sessions, dropped, filter, causes } = read;
   const failures = sessions.flatMap((r) => {
     const failure = tlsFailureOf(r.events);
     return failure ? [{ id: r.id, failure }] : [];
@@ -192,7 +194,6 @@ export function toHaveTlsFailure(
   const pass = failures.some(({ failure }) => causes === undefined || causes.includes(failure.cause));
   const wanted = causes ? ` with ${causes.join(' or ')}` : '';
   // A failure found in a kept session holds; "none" may be wrong about a dropped one.
-  const dropped = s.dropped(filter);
   if (dropped && !pass && isNot) {
     return cannotTell(name, true, `no TLS handshake failed${wanted}`, dropped, filter);
   }

@@ -154,7 +154,7 @@ export class TranscriptApi {
     // in as it, as verify() counts it; until then it waits here, the earliest per session.
     const beforeLogin = new Map<number, LocatedCommand>();
     const matches = (e: Pop3Event): boolean => {
-      if (e.type === 'auth' || e.type === 'session-end') {
+      if (options.user !== undefined && (e.type === 'auth' || e.type === 'session-end')) {
         const held = beforeLogin.get(e.sessionId);
         if (held && e.type === 'auth' && e.result === 'ok' && e.user === options.user) {
           found = held;

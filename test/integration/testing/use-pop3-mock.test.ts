@@ -120,7 +120,7 @@ function expectOneFailureReport(output: string): void {
   expect(output).not.toContain('"passes quietly" (secrets masked)');
 }
 
-// The three runs start together (about 2 s for the slowest); each test awaits its own.
+// The four runs start together (about 2 s for the slowest); each test awaits its own.
 const runs: Partial<Record<'jest' | 'vitest' | 'vitestConcurrent' | 'node', Promise<Run>>> = {};
 let workDir: string | undefined;
 
@@ -137,31 +137,23 @@ beforeAll(async () => {
     [join(root, 'node_modules/jest/bin/jest.js'), '--config', JSON.stringify(config), '--ci'],
     env,
   );
-  runs.vitest = run(
-    process.execPath,
-    [
-      join(root, 'node_modules/vitest/vitest.mjs'),
-      'run',
-      '--root',
-      fixtures,
-      '--config',
-      join(fixtures, 'vitest.config.mjs'),
-    ],
-    env,
-  );
+  /** A child vitest over the fixture its config includes. */
+  const vitest = (config: string) =>
+    run(
+      process.execPath,
+      [
+        join(root, 'node_modules/vitest/vitest.mjs'),
+        'run',
+        '--root',
+        fixtures,
+        '--config',
+        join(fixtures, config),
+      ],
+      env,
+    );
+  runs.vitest = vitest('vitest.config.mjs');
   runs.node = run(process.execPath, [join(fixtures, 'node-test.fixture.cjs')], env);
-  runs.vitestConcurrent = run(
-    process.execPath,
-    [
-      join(root, 'node_modules/vitest/vitest.mjs'),
-      'run',
-      '--root',
-      fixtures,
-      '--config',
-      join(fixtures, 'vitest-concurrent.config.mjs'),
-    ],
-    env,
-  );
+  runs.vitestConcurrent = vitest('vitest-concurrent.config.mjs');
 });
 
 afterAll(async () => {
