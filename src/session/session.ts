@@ -143,7 +143,13 @@ export class Session
     const info = { remoteAddress: this.connection.remoteAddress ?? '', sessionId: this.id };
     const greeting = greetingReply(this.texts, info, this.greetingTimestamp);
     const sent = this.faults.greeting((shape) => this.send(greeting, shape));
-    return sent instanceof Promise ? sent.then(() => this.readCommands()) : this.readCommands();
+    return sent instanceof Promise ? sent.then(() => this.readCommandsAfterHold()) : this.readCommands();
+  }
+
+  /** After a greeting a fault held: the autologout period starts again once it went out. */
+  private readCommandsAfterHold(): void {
+    if (!this.closing && !this.connection.closed) this.idle.touch();
+    this.readCommands();
   }
 
   /** After the greeting: commands are read, unless the session is ending already (a fault, the client gone). */
@@ -275,6 +281,8 @@ export class Session
         if (waiting) {
           await waiting;
           at = this.host.clock.now();
+          // Its reply went out only now (a fault held it, or a large one was taken): the period starts again.
+          if (!this.closing && !this.connection.closed) this.idle.touch(at);
         }
       }
     } catch (error) {
@@ -539,8 +547,18 @@ export class Session
     this.lockedMailbox = undefined;
   }
 
-  /** The autologout period passed without a command (IdleWatcher). */
+  /**
+   * The autologout period passed without a command (IdleWatcher). A reply a
+   * fault holds (delay, hang, stall, throttle) is the server's doing, and one
+   * the client is still taking is activity: neither ends the session. A
+   * client that took nothing of a waiting reply for a whole period is gone.
+   */
   idleExpired(): void {
+    if (this.closing || this.connection.closed) return;
+    if (this.faults.waiting || this.connection.outputMoved()) {
+      this.idle.touch();
+      return;
+    }
     void this.autologout();
   }
 

@@ -390,6 +390,7 @@ describe('autologout', () => {
         await firstChunk;
         const record = await pop3.sessionEnd(pop3.sessions[0], { timeoutMs: 1_500 });
         expect(record.endReason).toBe('autologout');
+        expect(pop3.transcript()).toContain('-- reply cut');
         expect(pop3.mailbox(USER).lockedBy).toBeUndefined();
         client.destroy();
       },
