@@ -175,6 +175,32 @@ test('a fixture the config file names that cannot be read is placed in the file,
   expect(globalServer()).toBeUndefined();
 });
 
+test('a config file fixture of a user whose name the path brackets (users["bob@example.com"]) is placed in the file; a user of the options whose name merely starts with a file user\'s is not', async () => {
+  const good = join(fixtures, 'alice');
+  writeConfig(
+    'pop3-mock.config.json',
+    JSON.stringify({
+      users: {
+        'bob@example.com': { password: 'p', messages: ['nope.eml'] },
+        a: { password: 'p', messages: [good] },
+      },
+    }),
+  );
+  const bracketed = (await globalSetup({ rootDir: dir }).catch((e: unknown) => e)) as Error & {
+    path: string;
+  };
+  expect(bracketed.name).toBe('FixtureError');
+  expect(bracketed.path).toBe('config pop3-mock.config.json: users["bob@example.com"].messages[0]');
+  writeConfig('pop3-mock.config.json', JSON.stringify({ users: { a: { password: 'p', messages: [good] } } }));
+  const prefixed = (await globalSetup({
+    rootDir: dir,
+    users: { ab: { password: 'p', messages: ['gone.eml'] } },
+  }).catch((e: unknown) => e)) as Error & { path: string };
+  expect(prefixed.name).toBe('FixtureError');
+  expect(prefixed.path).toBe('users.ab.messages[0]');
+  expect(globalServer()).toBeUndefined();
+});
+
 // Bug in src/control/remote-client.ts: refresh() copies GET /api/status into
 // the object with Object.assign, and the status's `users` array hides the
 // users() method.
