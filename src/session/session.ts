@@ -57,6 +57,8 @@ export class Session
   private sasl: PendingSasl | undefined;
   private readonly faults: FaultHook;
   private inputEnded = false;
+  /** How the session ended, while the reply a fault held when the connection closed is still being recorded. */
+  private endAfterPump: EndReason | undefined;
 
   constructor(
     id: number,
@@ -160,6 +162,8 @@ export class Session
 
   /** Called by the server when the socket is gone, however that happened. */
   onClosed(byServer: boolean): void {
+    // A reply a fault holds (a throttle) is let go now, and recorded with what of it left: before the end.
+    const replyHeld = this.pumping && this.faults.waiting;
     this.idle.cancel();
     this.faults.cancel();
     this.queue.length = 0;
@@ -169,7 +173,9 @@ export class Session
     // A client's FIN also closes from this side (finishIfDrained): that end is the client's.
     if (this.handshaking)
       this.recordHandshakeFailure(this.handshaking, byServer && this.endReason !== 'client-closed');
-    this.recordEnd(this.endReason ?? (byServer || aborted ? 'server-closed' : 'client-closed'));
+    const reason = this.endReason ?? (byServer || aborted ? 'server-closed' : 'client-closed');
+    if (replyHeld) this.endAfterPump = reason;
+    else this.recordEnd(reason);
   }
 
   /** Before session-end: why the handshake did not complete, and what came instead of it. */
@@ -293,6 +299,7 @@ export class Session
       this.connection.uncork();
     }
     this.connection.resume();
+    if (this.endAfterPump !== undefined) this.recordEnd(this.endAfterPump);
     this.finishIfDrained();
   }
 

@@ -138,3 +138,29 @@ test.each(CASES)(
     );
   },
 );
+
+test('a throttled reply the client resets in the middle of: recorded cut, before session-end, and sessionEnd() waits for it', async () => {
+  const body = `Subject: slow\r\n\r\n${'a line of a throttled body\r\n'.repeat(200)}`;
+  await withMock({ users: { [USER]: { password: PASSWORD, messages: [body] } } }, async (pop3: Pop3Mock) => {
+    await pop3.use(on('RETR').throttle({ bytesPerSecond: 4_000 }));
+    const client = await RawClient.login(pop3.port, USER, PASSWORD);
+    let received = 0;
+    const someOfIt = new Promise<void>((resolve) =>
+      client.socket.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received >= 400) resolve();
+      }),
+    );
+    client.write('RETR 1\r\n');
+    await someOfIt;
+    client.reset();
+    const record = await pop3.sessionEnd();
+    const types = record.events.map((e) => e.type);
+    expect(types.slice(-2)).toEqual(['reply', 'session-end']);
+    const retr = record.replies().at(-1)!;
+    expect(retr.line).toMatch(/^\+OK \d+ octets$/);
+    expect(retr.wholeBytes).toBeGreaterThan(retr.bytes);
+    expect(retr.bytes).toBeGreaterThanOrEqual(400);
+    expect(pop3.transcript().trimEnd().split('\n').at(-1)).toBe('-- ended: client-closed');
+  });
+});
