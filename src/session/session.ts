@@ -555,14 +555,15 @@ export class Session
   }
 
   /**
-   * The autologout period passed without a command (IdleWatcher). A reply a
-   * fault holds (delay, hang, stall, throttle) is the server's doing, and one
-   * the client is still taking is activity: neither ends the session. A
-   * client that took nothing of a waiting reply for a whole period is gone.
+   * The autologout period passed without a command (IdleWatcher). A reply
+   * the client is still taking is activity, and one a fault holds (delay,
+   * hang, stall, throttle) the server's doing: neither ends the session. A
+   * client that took nothing of the output waiting for it for a whole period
+   * is gone, a fault holding more of it or not.
    */
   idleExpired(): void {
     if (this.closing || this.connection.closed) return;
-    if (this.faults.waiting || this.connection.outputMoved()) {
+    if (this.connection.outputMoved() || (this.faults.waiting && this.connection.pendingBytes === 0)) {
       this.idle.touch();
       return;
     }

@@ -180,3 +180,25 @@ test('§8 a large reply the client takes later than the period: the period start
     { clock, autologoutMs: PERIOD },
   );
 });
+
+test('§8 a throttled reply to a client that stopped reading: logged out once its output backs up, the fault holding more or not', async () => {
+  const clock = new FakeClock();
+  await withMailbox(
+    [bigMessage(16 * 1024 * 1024)],
+    async (pop3) => {
+      const client = await login(pop3);
+      await pop3.use(on('RETR').throttle({ bytesPerSecond: 10_000_000 }));
+      client.socket.pause(); // Never reads again.
+      client.write('RETR 1\r\n');
+      // A MiB a tenth of a second: the kernel's buffers fill within a second, then the output waits.
+      for (let step = 0; step < 100 && pop3.sessions[0]!.endReason === undefined; step++) {
+        clock.advance(100);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(pop3.sessions[0]!.endReason).toBe('autologout');
+      expect(pop3.transcript()).toContain('-- reply cut');
+      client.destroy();
+    },
+    { clock, autologoutMs: PERIOD },
+  );
+});
