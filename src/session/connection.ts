@@ -11,6 +11,13 @@ const WRITE_WINDOW = 1024 * 1024;
 /** Nothing: written after a chunk, its callback says when the chunk was handed on. */
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Octets of a connection's output completed when {@link Connection.outputMoved}
+ * last looked: kept aside, not in a field, as few sessions are ever looked
+ * at (an idle session's size is a benchmark of its own).
+ */
+const takenAtLastLook = new WeakMap<Connection, number>();
+
 /** How a connection was ended by the server side. */
 export type CloseMode = 'fin' | 'reset';
 
@@ -192,8 +199,8 @@ export class Connection {
     const waiting = this.socket.writableLength;
     if (waiting === 0) return false;
     const taken = this.socket.bytesWritten - waiting;
-    const last = this.takenAtLastLook;
-    this.takenAtLastLook = taken;
+    const last = takenAtLastLook.get(this);
+    takenAtLastLook.set(this, taken);
     return last === undefined || taken > last;
   }
 
@@ -301,8 +308,6 @@ export class Connection {
     return this.handshakeBytes;
   }
 
-  /** Octets of output completed when {@link outputMoved} last looked. */
-  private takenAtLastLook: number | undefined;
   private handshakeBytes: Buffer | undefined;
   /** Between STLS (or the POP3S accept) and the client's first byte: nothing may be written. */
   private awaitingHandshake = false;

@@ -57,8 +57,6 @@ export class Session
   private sasl: PendingSasl | undefined;
   private readonly faults: FaultHook;
   private inputEnded = false;
-  /** How the session ended, while the reply a fault held when the connection closed is still being recorded. */
-  private endAfterPump: EndReason | undefined;
 
   constructor(
     id: number,
@@ -173,9 +171,9 @@ export class Session
     // A client's FIN also closes from this side (finishIfDrained): that end is the client's.
     if (this.handshaking)
       this.recordHandshakeFailure(this.handshaking, byServer && this.endReason !== 'client-closed');
-    const reason = this.endReason ?? (byServer || aborted ? 'server-closed' : 'client-closed');
-    if (replyHeld) this.endAfterPump = reason;
-    else this.recordEnd(reason);
+    this.endReason ??= byServer || aborted ? 'server-closed' : 'client-closed';
+    // Else the pump records the end once the reply is recorded.
+    if (!replyHeld) this.recordEnd(this.endReason);
   }
 
   /** Before session-end: why the handshake did not complete, and what came instead of it. */
@@ -299,7 +297,8 @@ export class Session
       this.connection.uncork();
     }
     this.connection.resume();
-    if (this.endAfterPump !== undefined) this.recordEnd(this.endAfterPump);
+    // The connection closed while a fault held the reply just recorded (onClosed): the end comes after it.
+    if (this.connection.closed && this.endReason !== undefined) this.recordEnd(this.endReason);
     this.finishIfDrained();
   }
 
