@@ -135,12 +135,18 @@ const rawText = z
 /** A message as JSON can carry it: a path or raw text (a string with a line break), or one of the objects. */
 const MESSAGE_FORMS = 'a path, raw text, { raw, uid }, { path } or nodemailer fields';
 const JSON_MESSAGE = `expected a message: ${MESSAGE_FORMS}`;
+/** A Buffer fits none of the forms; without this it was "expected an object", the nearest of them. */
+const NOT_A_BUFFER = `${JSON_MESSAGE} (a config file's messages are text: give a Buffer's text as { raw: buffer.toString() }, or its bytes in a file and that file's path)`;
 const jsonMessage = z.lazy(() =>
-  // A .cjs config is code: a Date or a Map can reach here.
-  notBuiltIn(
-    z.union([nonEmptyString, rawText, pathMessage, composedMessage], { error: JSON_MESSAGE }),
-    JSON_MESSAGE,
-  ),
+  // A .cjs config is code: a Buffer, a Date or a Map can reach here.
+  z
+    .custom<unknown>((value) => !Buffer.isBuffer(value), { error: NOT_A_BUFFER })
+    .pipe(
+      notBuiltIn(
+        z.union([nonEmptyString, rawText, pathMessage, composedMessage], { error: JSON_MESSAGE }),
+        JSON_MESSAGE,
+      ),
+    ),
 );
 
 /**

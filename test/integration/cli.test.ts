@@ -11,6 +11,7 @@ import { main } from '../../src/cli/main';
 import { parseCliArgs } from '../../src/cli/parse-args';
 import { loadConfig } from '../../src/config/load-config';
 import { loadDialect } from '../../src/config/load-dialect';
+import { escapeRegExp } from '../../src/escape-regexp';
 import { bundleSource } from '../helpers/bundle-src';
 import { runCurl } from '../helpers/clients/curl';
 import { fetchOverPop3 } from '../helpers/pop3-fetch';
@@ -587,18 +588,22 @@ describe('the pop3-mock process', () => {
     expect(entry?.replace(/\s+/g, ' ')).toContain('bad POP3_MOCK_TOKEN environment variable');
   });
 
-  test('a Buffer among the messages of a .cjs config: one issue at its path, not its indices and methods as unknown keys', async () => {
+  test('a Buffer among the messages of a .cjs config: one issue at its path, saying what a config file takes instead, not its indices and methods as unknown keys', async () => {
     const dir = mkdtempSync(join(workDir, 'buffer-config-'));
     const file = join(dir, 'config.cjs');
     writeFileSync(
       file,
       `module.exports = { users: { alice: { password: ${JSON.stringify(secret())}, messages: [Buffer.from('a\\r\\n')] } } };`,
     );
-    expect(await runToExit(['--config', file])).toEqual({
-      code: 4,
-      stdout: '',
-      stderr: `pop3-mock: config ${file}: users.alice.messages[0]: expected an object, got a Buffer of 3 bytes\n`,
-    });
+    const result = await runToExit(['--config', file]);
+    expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 4, stdout: '' });
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^pop3-mock: config ${escapeRegExp(file)}: users\\.alice\\.messages\\[0\\]: expected a message: .*\\{ raw: buffer\\.toString\\(\\) \\}.*, got a Buffer of 3 bytes$`,
+      ),
+    );
   });
 
   test('--version prints the package version; the build keeps the shebang', async () => {
