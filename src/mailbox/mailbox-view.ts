@@ -24,16 +24,19 @@ export interface MailboxView extends MailboxApi<'local'> {
   deliver(messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]>;
 }
 
-/**
- * The view of a stored mailbox: a new small object each time, never the
- * mailbox itself. `messageNumber` checks `raw()`'s argument (the server's
- * door check, which the remote client makes too).
- */
-export function viewOf(
-  mailbox: Mailbox,
-  deliver: (messages: MessageSource | readonly MessageSource[]) => Promise<MessageInfo[]>,
-  messageNumber: (given: unknown) => number,
-): MailboxView {
+/** What a view needs of its server. */
+export interface ViewServer {
+  /** The server's `deliver()` for this user. */
+  deliver(messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]>;
+  /** Throws when `call` may not change the server now (it was closed). */
+  mayChange(call: string): void;
+  /** Checks `raw()`'s argument (the server's door check, which the remote client makes too). */
+  messageNumber(given: unknown): number;
+}
+
+/** The view of a stored mailbox: a new small object each time, never the mailbox itself. */
+export function viewOf(mailbox: Mailbox, server: ViewServer): MailboxView {
+  const { deliver, mayChange, messageNumber } = server;
   return {
     user: mailbox.user,
     get lockedBy() {
@@ -48,7 +51,10 @@ export function viewOf(
       // A copy each call: the held bytes serve every server of the process.
       return Buffer.from(held);
     },
-    reset: () => mailbox.reset(),
+    reset() {
+      mayChange('reset');
+      mailbox.reset();
+    },
     deliver,
   };
 }
