@@ -126,7 +126,11 @@ export interface Pop3MockApi<W extends Where> {
    * `InputError` (see {@link Pop3MockApi.deliver}).
    */
   addUser(user: string, options: UserOptions | string): Promise<MailboxApi<W>>;
-  /** Removes a user; false when there was none (a name no user can have is an `InputError`). Its sessions go on with their snapshot. */
+  /**
+   * Removes a user; false when there was none (a name no user can have is an
+   * `InputError`). While a session is logged in as the user it throws a
+   * `UserLoggedInError` (over HTTP a 409) and changes nothing, as `addUser()` does.
+   */
   removeUser(user: string): Answer<W, boolean>;
   /** A user's mailbox. For an unknown user it throws a `NotFoundError` at once in process; remotely its first call rejects with one. */
   mailbox(user: string): MailboxApi<W>;

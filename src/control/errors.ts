@@ -10,8 +10,8 @@ import { HttpError, sendJson } from './http-util';
 /**
  * A thrown error as the control API's answer: refused input is a 400 that
  * names the path, a missing user, message or session a 404 naming it
- * (`missing`), a user replaced while logged in a 409 naming the user and
- * the session, a wait that ran out (or was cut short) a 408 with what it saw,
+ * (`missing`), a user replaced or removed while logged in a 409 naming the
+ * user, the session and the call, a wait that ran out (or was cut short) a 408 with what it saw,
  * a change asked of a server that was closed a 410 (`closed: true`). Anything
  * else is a bug of pop3-mock: a 500, and the stack on stderr, never swallowed.
  */
@@ -33,7 +33,8 @@ function describe(error: unknown): { status: number; body: Record<string, unknow
     return { status: 400, body: { error: error.message, ...path, problem: error.problem } };
   }
   if (error instanceof UserLoggedInError) {
-    return { status: 409, body: { error: error.message, user: error.user, sessionId: error.sessionId } };
+    const { message, user, sessionId, call } = error;
+    return { status: 409, body: { error: message, user, sessionId, call } };
   }
   // A request that reached the control API while the server closed (it closes last): the remote client throws it again.
   if (error instanceof ServerClosedError)

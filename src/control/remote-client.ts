@@ -509,7 +509,11 @@ function failure(status: number, text: string, what: string): Error {
     return new ServerClosedError(body.call);
   }
   if (status === 409 && typeof body.user === 'string' && typeof body.sessionId === 'number') {
-    return new UserLoggedInError(body.user, body.sessionId);
+    return new UserLoggedInError(
+      body.user,
+      body.sessionId,
+      body.call === 'removeUser' ? 'removeUser' : 'addUser',
+    );
   }
   return new ControlError(status, message, body);
 }

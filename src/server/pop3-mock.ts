@@ -285,11 +285,25 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return this.users_.names();
   }
 
-  /** Removes a user; false when there was none. Its sessions go on with their snapshot. A {@link ServerClosedError} after `close()`. */
+  /**
+   * Removes a user; false when there was none. Throws a
+   * {@link UserLoggedInError} while a session is logged in as the user (its
+   * deletions would go to a mailbox no one sees; sessions that ended, or
+   * have not logged in, do not hold it), and a {@link ServerClosedError}
+   * after `close()`. Nothing is changed then.
+   */
   removeUser(user: string): boolean {
     const checked = checkUser('removeUser', user);
     this.refuseIfClosed('removeUser');
+    const mailbox = this.users_.get(checked);
+    if (mailbox) this.refuseIfLoggedIn(mailbox, 'removeUser');
     return this.users_.remove(checked);
+  }
+
+  /** A {@link UserLoggedInError} when a live session is logged in on `mailbox`: it would go on where no one sees. */
+  private refuseIfLoggedIn(mailbox: Mailbox, call: 'addUser' | 'removeUser'): void {
+    const session = [...this.live].find((s) => s.worksOn(mailbox));
+    if (session) throw new UserLoggedInError(mailbox.user, session.id, call);
   }
 
   /** The mailbox of a user, read-only; a `NotFoundError` for an unknown user. */
@@ -405,8 +419,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     // Asked again right before the user is set, in the same turn: the messages load in between.
     const mayAdd = (old: Mailbox | undefined): void => {
       this.refuseIfClosed('addUser');
-      const session = old && [...this.live].find((s) => s.worksOn(old));
-      if (session) throw new UserLoggedInError(user, session.id);
+      if (old) this.refuseIfLoggedIn(old, 'addUser');
     };
     return this.viewOf(await this.users_.add(user, checked, 'options.messages', mayAdd));
   }

@@ -86,12 +86,16 @@ export const endpoints = {
     operationId: 'removeUser',
     method: 'DELETE',
     path: '/api/users/{user}',
-    summary: 'Remove a user; its sessions go on with their snapshot',
+    summary: 'Remove a user (one that is not logged in)',
     params: request.userParams,
     answers: {
       200: json('Removed', response.userRemoved),
       400: refused,
       404: unknown('user'),
+      409: json(
+        'A session is logged in as the user (`sessionId`, the oldest); nothing changed: QUIT first',
+        response.userLoggedIn,
+      ),
       410: closed,
     },
   }),

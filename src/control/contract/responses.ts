@@ -67,6 +67,9 @@ export const userLoggedIn = z.lazy(() =>
       error: z.string(),
       user: z.string(),
       sessionId: z.int().min(1),
+      call: z
+        .enum(['addUser', 'removeUser'])
+        .meta({ description: 'The call refused: replacing the user (PUT) or removing it (DELETE).' }),
     })
     .meta({ description: 'A session is logged in as the user: nothing was changed.' }),
 );
