@@ -306,9 +306,16 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     if (session) throw new UserLoggedInError(mailbox.user, session.id, call);
   }
 
-  /** The mailbox of a user, read-only; a `NotFoundError` for an unknown user. */
+  /**
+   * The mailbox of a user, read-only; a `NotFoundError` for an unknown user.
+   * It names the user: each call reads the user's mailbox then (after
+   * `addUser()` replaced the user, the new one; after `removeUser()`, a
+   * `NotFoundError`), as the remote client's does.
+   */
   mailbox(user: string): MailboxView {
-    return this.viewOf(this.users_.require(checkUser('mailbox', user)));
+    const checked = checkUser('mailbox', user);
+    this.users_.require(checked);
+    return this.viewOf(checked);
   }
 
   /**
@@ -389,9 +396,11 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /** The event the listeners are being told of, if any: see {@link reset}. */
   private hearing: Pop3Event | undefined;
 
-  private viewOf(mailbox: Mailbox): MailboxView {
-    return viewOf(mailbox, {
-      deliver: (messages) => this.deliver(mailbox.user, messages),
+  private viewOf(user: string): MailboxView {
+    return viewOf(user, {
+      mailbox: () => this.users_.require(user),
+      mailboxIfAny: () => this.users_.get(user),
+      deliver: (messages) => this.deliver(user, messages),
       mayChange: (call) => this.refuseIfClosed(call),
       messageNumber: checkMessageNumber,
     });
@@ -421,7 +430,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       this.refuseIfClosed('addUser');
       if (old) this.refuseIfLoggedIn(old, 'addUser');
     };
-    return this.viewOf(await this.users_.add(user, checked, 'options.messages', mayAdd));
+    await this.users_.add(user, checked, 'options.messages', mayAdd);
+    return this.viewOf(user);
   }
 
   /**
