@@ -66,6 +66,7 @@ export { type Missing, NotFoundError } from './not-found-error';
 export type { Pop3MockOptions, UserOptions } from './options';
 export { InputError, type InputIssue } from './schema/input-error';
 export type { Pop3Mock } from './server/pop3-mock';
+export { ServerClosedError } from './server/server-closed-error';
 export { UserLoggedInError } from './server/user-logged-in-error';
 export type { SmtpAuthMode, SmtpOptions } from './smtp/intake';
 export { createIsolatedUser, type IsolatedUser, type IsolatedUserOptions } from './testing/isolated-user';

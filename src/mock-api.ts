@@ -84,7 +84,7 @@ export type PatternOf<W extends Where> = W extends 'local' ? CommandPattern : st
  * named by the call and path; a user, message or session the server does
  * not hold is a `NotFoundError`; the other errors (`VerificationError`,
  * `WaitTimeoutError`, `WaitCancelledError`, `UserLoggedInError`,
- * `FixtureError`) cross the wire as themselves. Records that come over the
+ * `FixtureError`, `ServerClosedError`) cross the wire as themselves. Records that come over the
  * wire are real `SessionRecord`s (dates as `Date`, `commands()` callable,
  * real values, printed forms masked), so the jest matchers take either.
  *
@@ -126,7 +126,11 @@ export interface Pop3MockApi<W extends Where> {
    * `InputError` (see {@link Pop3MockApi.deliver}).
    */
   addUser(user: string, options: UserOptions | string): Promise<MailboxApi<W>>;
-  /** Removes a user; false when there was none (a name no user can have is an `InputError`). Its sessions go on with their snapshot. */
+  /**
+   * Removes a user; false when there was none (a name no user can have is an
+   * `InputError`). While a session is logged in as the user it throws a
+   * `UserLoggedInError` (over HTTP a 409) and changes nothing, as `addUser()` does.
+   */
   removeUser(user: string): Answer<W, boolean>;
   /** A user's mailbox. For an unknown user it throws a `NotFoundError` at once in process; remotely its first call rejects with one. */
   mailbox(user: string): MailboxApi<W>;
@@ -192,6 +196,15 @@ export interface Pop3MockApi<W extends Where> {
    * and sees only what comes after the reset.
    */
   reset(): Promise<void>;
-  /** In process: stops the server. Remotely: stops listening to its events (the server runs on). */
+  /**
+   * In process: stops the server; its records stay readable, and a call that
+   * would change it (`use()`, `addUser()`, `removeUser()`, `deliver()`, a
+   * mailbox's `reset()` and `deliver()`, `reset()`, `removeRule()`, `on()`)
+   * is a `ServerClosedError` naming the call. Remotely: stops listening to
+   * its events (the server runs on). A remote call that reaches the control
+   * API while its server closes is that `ServerClosedError` too (a 410); one
+   * made once it has closed finds no control API: a `ControlError` with
+   * `status` 0.
+   */
   close(): Promise<void>;
 }

@@ -183,6 +183,18 @@ export class ControlServer {
    * subscribed in one turn: no event falls between, none comes twice.
    */
   private stream(res: ServerResponse, since: number | undefined): void {
+    // Subscribed before the answer begins: a server closed meanwhile is a 410, not a stream that never speaks.
+    let beat: NodeJS.Timeout | undefined;
+    const stop = this.pop3.on('*', (event) => {
+      // Past the bound the stream ends, said on the stream: the reader learns it missed events instead of finding fewer.
+      if (res.writableLength > MAX_UNREAD_OCTETS) {
+        res.end(`event: overflow\ndata: ${JSON.stringify({ unread: res.writableLength })}\n\n`);
+        clearInterval(beat);
+        stop();
+        return;
+      }
+      res.write(eventBlock(event));
+    });
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-store',
@@ -199,20 +211,10 @@ export class ControlServer {
     }
     // A comment line now and then: a reader's HTTP client (fetch ends a body silent for 300 s)
     // or a proxy must not take a quiet server for a dead stream.
-    const beat = setInterval(() => {
+    beat = setInterval(() => {
       if (!res.writableEnded) res.write(': keep-alive\n\n');
     }, HEARTBEAT_MS);
     beat.unref();
-    const stop = this.pop3.on('*', (event) => {
-      // Past the bound the stream ends, said on the stream: the reader learns it missed events instead of finding fewer.
-      if (res.writableLength > MAX_UNREAD_OCTETS) {
-        res.end(`event: overflow\ndata: ${JSON.stringify({ unread: res.writableLength })}\n\n`);
-        clearInterval(beat);
-        stop();
-        return;
-      }
-      res.write(eventBlock(event));
-    });
     this.streams.add(res);
     res.on('close', () => {
       clearInterval(beat);

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { FixtureError } from '../fixtures/types';
 import { NotFoundError } from '../not-found-error';
 import { InputError } from '../schema/input-error';
+import { ServerClosedError } from '../server/server-closed-error';
 import { UserLoggedInError } from '../server/user-logged-in-error';
 import { WaitCancelledError, WaitTimeoutError } from '../transcript/waiting';
 import { HttpError, sendJson } from './http-util';
@@ -9,8 +10,9 @@ import { HttpError, sendJson } from './http-util';
 /**
  * A thrown error as the control API's answer: refused input is a 400 that
  * names the path, a missing user, message or session a 404 naming it
- * (`missing`), a user replaced while logged in a 409 naming the user and
- * the session, a wait that ran out (or was cut short) a 408 with what it saw. Anything
+ * (`missing`), a user replaced or removed while logged in a 409 naming the
+ * user, the session and the call, a wait that ran out (or was cut short) a 408 with what it saw,
+ * a change asked of a server that was closed a 410 (`closed: true`). Anything
  * else is a bug of pop3-mock: a 500, and the stack on stderr, never swallowed.
  */
 export function answerError(res: ServerResponse, error: unknown): void {
@@ -31,8 +33,12 @@ function describe(error: unknown): { status: number; body: Record<string, unknow
     return { status: 400, body: { error: error.message, ...path, problem: error.problem } };
   }
   if (error instanceof UserLoggedInError) {
-    return { status: 409, body: { error: error.message, user: error.user, sessionId: error.sessionId } };
+    const { message, user, sessionId, call } = error;
+    return { status: 409, body: { error: message, user, sessionId, call } };
   }
+  // A request that reached the control API while the server closed (it closes last): the remote client throws it again.
+  if (error instanceof ServerClosedError)
+    return { status: 410, body: { error: error.message, closed: true, call: error.call } };
   if (error instanceof NotFoundError)
     return { status: 404, body: { error: error.message, missing: error.missing } };
   if (error instanceof WaitTimeoutError) {

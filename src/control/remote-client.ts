@@ -36,6 +36,7 @@ import {
 } from '../schema/api-calls';
 import { builtInKind } from '../schema/built-in-kind';
 import { InputError, type InputIssue } from '../schema/input-error';
+import { ServerClosedError } from '../server/server-closed-error';
 import { UserLoggedInError } from '../server/user-logged-in-error';
 import type { JsonOptions, SessionJSON, TranscriptExport } from '../transcript/json-export';
 import type { CommandPattern, LocatedCommand } from '../transcript/pattern';
@@ -504,8 +505,15 @@ function failure(status: number, text: string, what: string): Error {
       ? new WaitCancelledError(message, seen)
       : new WaitTimeoutError(message, seen);
   }
+  if (status === 410 && body.closed === true && typeof body.call === 'string') {
+    return new ServerClosedError(body.call);
+  }
   if (status === 409 && typeof body.user === 'string' && typeof body.sessionId === 'number') {
-    return new UserLoggedInError(body.user, body.sessionId);
+    return new UserLoggedInError(
+      body.user,
+      body.sessionId,
+      body.call === 'removeUser' ? 'removeUser' : 'addUser',
+    );
   }
   return new ControlError(status, message, body);
 }

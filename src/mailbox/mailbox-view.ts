@@ -10,7 +10,7 @@ import type { DeletedMessage, Mailbox, MessageInfo } from './mailbox';
  */
 export interface MailboxView extends MailboxApi<'local'> {
   readonly user: string;
-  /** The id of the session holding the maildrop lock, if any. */
+  /** The id of the session holding the maildrop lock, if any (none when the user is gone). */
   readonly lockedBy: number | undefined;
   /** The messages now, numbered as a session opened now would see them. */
   messages(): MessageInfo[];
@@ -24,31 +24,47 @@ export interface MailboxView extends MailboxApi<'local'> {
   deliver(messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]>;
 }
 
+/** What a view needs of its server. */
+export interface ViewServer {
+  /** The user's mailbox now; a `NotFoundError` when the user is gone. */
+  mailbox(): Mailbox;
+  /** The user's mailbox now, if the user is there. */
+  mailboxIfAny(): Mailbox | undefined;
+  /** The server's `deliver()` for this user. */
+  deliver(messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]>;
+  /** Throws when `call` may not change the server now (it was closed). */
+  mayChange(call: string): void;
+  /** Checks `raw()`'s argument (the server's door check, which the remote client makes too). */
+  messageNumber(given: unknown): number;
+}
+
 /**
- * The view of a stored mailbox: a new small object each time, never the
- * mailbox itself. `messageNumber` checks `raw()`'s argument (the server's
- * door check, which the remote client makes too).
+ * The view of a user's mailbox: a new small object each time, never the
+ * mailbox itself. It names the user, as the remote client's does: each call
+ * reads the mailbox the user has now (a user replaced by `addUser()` has a
+ * new one; a removed user none: a `NotFoundError`).
  */
-export function viewOf(
-  mailbox: Mailbox,
-  deliver: (messages: MessageSource | readonly MessageSource[]) => Promise<MessageInfo[]>,
-  messageNumber: (given: unknown) => number,
-): MailboxView {
+export function viewOf(user: string, server: ViewServer): MailboxView {
+  const { mailbox, mailboxIfAny, deliver, mayChange, messageNumber } = server;
   return {
-    user: mailbox.user,
+    user,
     get lockedBy() {
-      return mailbox.lockedBy;
+      return mailboxIfAny()?.lockedBy;
     },
-    messages: () => mailbox.messages(),
-    deleted: () => mailbox.deleted(),
+    messages: () => mailbox().messages(),
+    deleted: () => mailbox().deleted(),
     raw(given) {
       const number = messageNumber(given);
-      const held = mailbox.heldBytes(number);
-      if (!held) throw noMessage(mailbox.user, number, mailbox.messages().length);
+      const now = mailbox();
+      const held = now.heldBytes(number);
+      if (!held) throw noMessage(user, number, now.messages().length);
       // A copy each call: the held bytes serve every server of the process.
       return Buffer.from(held);
     },
-    reset: () => mailbox.reset(),
+    reset() {
+      mayChange('reset');
+      mailbox().reset();
+    },
     deliver,
   };
 }

@@ -61,6 +61,7 @@ import type {
 } from '../vocabulary';
 import { HELD_BYTES } from './held-bytes';
 import { listen } from './listen';
+import { SERVER_CLOSED, ServerClosedError } from './server-closed-error';
 import { serverSettings } from './settings';
 import { ServerTls, type TlsContextOptions } from './tls/tls-material';
 import { type DeliveryCopy, UserDirectory } from './user-directory';
@@ -284,14 +285,37 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     return this.users_.names();
   }
 
-  /** Removes a user; false when there was none. Its sessions go on with their snapshot. */
+  /**
+   * Removes a user; false when there was none. Throws a
+   * {@link UserLoggedInError} while a session is logged in as the user (its
+   * deletions would go to a mailbox no one sees; sessions that ended, or
+   * have not logged in, do not hold it), and a {@link ServerClosedError}
+   * after `close()`. Nothing is changed then.
+   */
   removeUser(user: string): boolean {
-    return this.users_.remove(checkUser('removeUser', user));
+    const checked = checkUser('removeUser', user);
+    this.refuseIfClosed('removeUser');
+    const mailbox = this.users_.get(checked);
+    if (mailbox) this.refuseIfLoggedIn(mailbox, 'removeUser');
+    return this.users_.remove(checked);
   }
 
-  /** The mailbox of a user, read-only; a `NotFoundError` for an unknown user. */
+  /** A {@link UserLoggedInError} when a live session is logged in on `mailbox`: it would go on where no one sees. */
+  private refuseIfLoggedIn(mailbox: Mailbox, call: 'addUser' | 'removeUser'): void {
+    const session = [...this.live].find((s) => s.worksOn(mailbox));
+    if (session) throw new UserLoggedInError(mailbox.user, session.id, call);
+  }
+
+  /**
+   * The mailbox of a user, read-only; a `NotFoundError` for an unknown user.
+   * It names the user: each call reads the user's mailbox then (after
+   * `addUser()` replaced the user, the new one; after `removeUser()`, a
+   * `NotFoundError`), as the remote client's does.
+   */
   mailbox(user: string): MailboxView {
-    return this.viewOf(this.users_.require(checkUser('mailbox', user)));
+    const checked = checkUser('mailbox', user);
+    this.users_.require(checked);
+    return this.viewOf(checked);
   }
 
   /**
@@ -372,41 +396,67 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /** The event the listeners are being told of, if any: see {@link reset}. */
   private hearing: Pop3Event | undefined;
 
-  private viewOf(mailbox: Mailbox): MailboxView {
-    return viewOf(mailbox, (messages) => this.deliver(mailbox.user, messages), checkMessageNumber);
+  private viewOf(user: string): MailboxView {
+    return viewOf(user, {
+      mailbox: () => this.users_.require(user),
+      mailboxIfAny: () => this.users_.get(user),
+      deliver: (messages) => this.deliver(user, messages),
+      mayChange: (call) => this.refuseIfClosed(call),
+      messageNumber: checkMessageNumber,
+    });
+  }
+
+  /**
+   * A call that would change the server, made after `close()`: refused with
+   * a {@link ServerClosedError} (the change would reach no client). Read-only
+   * calls never ask: the records stay readable after close.
+   */
+  private refuseIfClosed(call: string): void {
+    if (this.closed) throw new ServerClosedError(call);
   }
 
   /**
    * Adds a user (or replaces one that is not logged in) with its messages.
    * Throws a {@link UserLoggedInError} while a session is logged in as the
-   * user: that session would go on with a mailbox no one sees.
+   * user: that session would go on with a mailbox no one sees. A
+   * {@link ServerClosedError} after `close()`, also when the server closed
+   * while the messages loaded.
    */
   async addUser(user: string, options: UserOptions | string): Promise<MailboxView> {
     const checked = checkAddUser(user, options).options;
-    const notLoggedIn = (old: Mailbox): void => {
-      const session = [...this.live].find((s) => s.worksOn(old));
-      if (session) throw new UserLoggedInError(user, session.id);
+    this.refuseIfClosed('addUser');
+    // Asked again right before the user is set, in the same turn: the messages load in between.
+    const mayAdd = (old: Mailbox | undefined): void => {
+      this.refuseIfClosed('addUser');
+      if (old) this.refuseIfLoggedIn(old, 'addUser');
     };
-    return this.viewOf(await this.users_.add(user, checked, 'options.messages', notLoggedIn));
+    await this.users_.add(user, checked, 'options.messages', mayAdd);
+    return this.viewOf(user);
   }
 
-  /** Delivers messages to a user's mailbox; they show from the next session on (RFC 1939 §4). Resolves with the messages added. */
+  /**
+   * Delivers messages to a user's mailbox; they show from the next session on (RFC 1939 §4). Resolves with the messages added.
+   * A {@link ServerClosedError} after `close()`, also when the server closed while the messages loaded.
+   */
   async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]> {
     const checked = checkDeliver(user, messages);
+    this.refuseIfClosed('deliver');
     this.users_.require(user);
-    return this.users_.deliver(user, checked.messages);
+    return this.users_.deliver(user, checked.messages, () => this.refuseIfClosed('deliver'));
   }
 
   /**
    * Listens to server events: `'session-start'`, `'command'`, `'reply'`, ...,
    * or `'*'` for all. A listener runs as the event happens, and the session's
-   * record (in {@link Pop3Mock.sessions}) already holds the event.
+   * record (in {@link Pop3Mock.sessions}) already holds the event. A
+   * {@link ServerClosedError} after `close()`: no event can come any more.
    */
   on<T extends Pop3EventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
   on(type: '*', listener: (event: Pop3Event) => void): () => void;
   on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void;
   on(type: Pop3EventType | '*', listener: (event: never) => void): () => void {
     const checked = checkOn(type, listener);
+    this.refuseIfClosed('on');
     return this.hub.on(checked.type as '*', checked.listener as (event: Pop3Event) => void);
   }
 
@@ -505,8 +555,11 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * event (`record.restartedAt`) and records what follows. Called by a
    * listener while it hears an event of a live session, that session's
    * restarted record holds the event too, right after its `reset` event.
+   * A {@link ServerClosedError} after `close()`: the records of a closed
+   * server stay as they were, to be read.
    */
   async reset(): Promise<void> {
+    this.refuseIfClosed('reset');
     this.resetCount++;
     this.users_.resetAll();
     const hearing = this.hearing;
@@ -532,6 +585,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * checked first; `reset()` removes them (rules from the `faults` option stay).
    * A rule whose id a stored rule has is refused with the whole batch (an
    * `InputError` naming `rules[i].id`), so `removeRule(id)` always names one rule.
+   * A {@link ServerClosedError} after `close()`: the rule would never fire.
    *
    * @example
    * await pop3.use(on('RETR').nth(2).reply('-ERR [SYS/TEMP] try later'));
@@ -545,6 +599,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
         offersStls: this.offersStls,
       },
     );
+    this.refuseIfClosed('use');
     this.faults.add(accepted, 'runtime');
     return accepted.map((rule) => ({ id: rule.id, explain: rule.explain() }));
   }
@@ -567,16 +622,23 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * holds is let go (a hung or delayed reply goes out, a stalled or throttled
    * one goes on at full speed, a `failHandshake()` whose `+OK` is out fails
    * at once: that `+OK` cannot be taken back); what other rules hold stays held.
+   * A {@link ServerClosedError} after `close()`.
    */
   removeRule(id: string): boolean {
-    return this.faults.remove(checkRuleId(id));
+    const checked = checkRuleId(id);
+    this.refuseIfClosed('removeRule');
+    return this.faults.remove(checked);
   }
 
   /**
    * Stops the server: ends every session (no UPDATE), destroys every socket,
    * cancels every timer, and resolves when the port is free. A wait begun
-   * after it is a `WaitCancelledError` at once (nothing more can come); the
-   * records stay readable. Called again
+   * after it is a `WaitCancelledError` at once (nothing more can come), and
+   * a call that would change the server (`use()`, `addUser()`,
+   * `removeUser()`, `deliver()`, a mailbox's `reset()` and `deliver()`,
+   * `reset()`, `removeRule()`, `on()`) a {@link ServerClosedError}; the
+   * records stay readable (sessions, transcripts, `verify()`, mailboxes,
+   * rules). Called again
    * (an `afterEach` and a teardown both closing), it resolves when the first
    * call does, never before. If a part fails to close (the control API's or
    * the SMTP intake's server), the rest is closed all the same and close()
@@ -599,7 +661,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     if (this.live.size > 0) parts.push(new Promise<void>((resolve) => (this.lastSessionClosed = resolve)));
     if (this.attached.smtp) parts.push(this.attached.smtp.close());
     const results = await Promise.allSettled(parts);
-    await this.transcripts.cancelWaits('the server was closed');
+    await this.transcripts.cancelWaits(SERVER_CLOSED);
     const control = this.attached.control;
     if (control) {
       // The control API closes last: a remote client's wait is answered first (its session's end, or a 408 saying

@@ -55,14 +55,15 @@ export class UserDirectory {
   /**
    * A user with its seed messages, replacing one of the same name. `at`:
    * where the messages were given (`users.alice.messages`), named by a fixture error.
-   * `mayReplace` is asked about the mailbox being replaced, right before it is,
-   * in the same turn: a session may have logged in while the messages loaded.
+   * `mayAdd` is asked right before the user is set, in the same turn, with
+   * the mailbox it replaces, if any: while the messages loaded a session may
+   * have logged in, or the server closed. It throws to refuse.
    */
   async add(
     user: string,
     options: UserOptions | string,
     at: string,
-    mayReplace?: (old: Mailbox) => void,
+    mayAdd?: (old: Mailbox | undefined) => void,
   ): Promise<Mailbox> {
     const { password, messages = [] } = typeof options === 'string' ? { password: options } : options;
     const loaded = await loadMessages(messages, { baseDir: this.baseDir, at });
@@ -70,8 +71,7 @@ export class UserDirectory {
     if (typeof options !== 'string') mailbox.oauthToken = options.oauthToken;
     placeErrors(at, () => mailbox.add(loaded));
     mailbox.markAsSeed();
-    const old = this.mailboxes.get(user);
-    if (old) mayReplace?.(old);
+    mayAdd?.(this.mailboxes.get(user));
     this.mailboxes.set(user, mailbox);
     return mailbox;
   }
@@ -80,10 +80,18 @@ export class UserDirectory {
     return this.mailboxes.delete(user);
   }
 
-  /** Messages into a user's mailbox; they show from the next session on (RFC 1939 §4). */
-  async deliver(user: string, messages: MessageSource | readonly MessageSource[]): Promise<MessageInfo[]> {
+  /**
+   * Messages into a user's mailbox; they show from the next session on (RFC 1939 §4).
+   * `mayAdd` is asked once they are loaded, right before they are added (it throws to refuse).
+   */
+  async deliver(
+    user: string,
+    messages: MessageSource | readonly MessageSource[],
+    mayAdd?: () => void,
+  ): Promise<MessageInfo[]> {
     this.require(user);
     const loaded = await this.loadDelivery(messages, 'messages');
+    mayAdd?.();
     // Found again after the load: a user replaced meanwhile (addUser) gets the messages in its new mailbox.
     const mailbox = this.require(user);
     return mailbox.messagesFrom(placeErrors('messages', () => mailbox.add(loaded)));

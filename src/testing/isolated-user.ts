@@ -57,7 +57,11 @@ export interface IsolatedUser {
    * commands or transcripts, create a user per test instead (`beforeEach`).
    */
   reset(): Promise<void>;
-  /** Removes the user and its fault rules. */
+  /**
+   * Removes the user and its fault rules. While a session is logged in as the
+   * user it rejects with a `UserLoggedInError` and the user stays (its rules
+   * are removed): end the client's session first (QUIT, or `sessionEnd()`).
+   */
   remove(): Promise<void>;
 }
 

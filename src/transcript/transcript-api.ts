@@ -2,7 +2,7 @@ import { clearTimeout, setTimeout } from 'node:timers';
 import type { Clock } from '../clock';
 import type { Pop3Event } from '../vocabulary';
 import { exportSessions, type JsonOptions, type TranscriptExport } from './json-export';
-import { describeLocated } from './near-miss';
+import { describeLocated, describeNearMiss, nearMisses } from './near-miss';
 import { type CommandPattern, describePattern, type LocatedCommand, matchesCommand } from './pattern';
 import { filterSessions, type SessionFilter } from './query';
 import { type RenderOptions, renderSessions } from './render';
@@ -35,7 +35,11 @@ export interface SessionWaitOptions extends WaitTimeout {
 
 /** Options of `waitForCommand`. */
 export interface WaitForCommandOptions extends WaitTimeout, SessionFilter {
-  /** Also accept a command that arrived before the wait began (the earliest such). Default false. */
+  /**
+   * Also accept a command that arrived before the wait began (the earliest
+   * such). Default false. Its timeout error says how many earlier commands
+   * it looked at, and the closest of them.
+   */
   includePast?: boolean;
 }
 
@@ -76,6 +80,25 @@ export interface RecordSource {
   get(id: number): SessionRecord | undefined;
   /** The dropped sessions (`keepSessions`) `filter` would have selected; undefined when none. */
   dropped(filter?: SessionFilter): DroppedSessions | undefined;
+}
+
+/**
+ * What a wait for a command looked at besides the events it saw: `commands`
+ * (none of which matched), described as `which`, with the closest of them.
+ * `sayNone`: say so when there were none (else nothing is said).
+ */
+function lookedAt(
+  commands: readonly LocatedCommand[],
+  pattern: CommandPattern,
+  which: string,
+  sayNone = true,
+): string[] {
+  if (commands.length === 0) return sayNone ? [`Looked at the commands ${which}: there were none.`] : [];
+  const count = commands.length === 1 ? 'the 1 command' : `the ${commands.length} commands`;
+  return [
+    `Looked at ${count} ${which}, none of them ${describePattern(pattern)}; the closest:`,
+    ...nearMisses(commands, pattern).map((miss) => `  ${describeNearMiss(miss)}`),
+  ];
 }
 
 /**
@@ -184,13 +207,29 @@ export class TranscriptApi {
       {
         waits: this.waits,
         context: () => {
-          const before = past.filter((c) => matchesCommand(pattern, c));
           const dropped = this.dropped(options);
           const note = dropped
             ? [`Not looked at for includePast: ${describeDropped(dropped, { filter: options })}.`]
             : [];
-          if (before.length === 0) return note.join('\n');
+          // What the wait looked at before it began is said too: "saw meanwhile: nothing" alone would say it looked at nothing.
+          if (options.includePast)
+            return [
+              ...lookedAt(past, pattern, 'received before the wait began too (includePast)'),
+              ...note,
+            ].join('\n');
+          const between =
+            arrivedSince === undefined
+              ? []
+              : lookedAt(
+                  past.filter((c) => c.at > arrivedSince),
+                  pattern,
+                  'that arrived between the call and its request reaching the server',
+                  false,
+                );
+          const before = past.filter((c) => matchesCommand(pattern, c));
+          if (before.length === 0) return [...between, ...note].join('\n');
           return [
+            ...between,
             'It had been received before the wait began (pass { includePast: true } to accept that):',
             ...before.slice(0, 5).map((c) => `  ${describeLocated(c)}`),
             ...note,

@@ -29,6 +29,11 @@ const json = <S extends z.ZodType>(description: string, schema: S) =>
 const refused = json('The request was refused: `error` says why, `path` where', response.errorBody);
 const unknown = (what: string) => json(`No such ${what}`, response.errorBody);
 const timedOut = json('Nothing matching arrived within `timeoutMs` (default 5000)', response.errorBody);
+/** A change asked of a server that was closing (it takes no more changes; `closed: true`). */
+const closed = json(
+  'The server was closed: it takes no more changes (`closed: true`); nothing changed',
+  response.errorBody,
+);
 
 const endpoint = <const E extends Endpoint>(e: E): E => e;
 
@@ -74,15 +79,25 @@ export const endpoints = {
         'A session is logged in as the user (`sessionId`, the oldest); nothing changed: QUIT first',
         response.userLoggedIn,
       ),
+      410: closed,
     },
   }),
   removeUser: endpoint({
     operationId: 'removeUser',
     method: 'DELETE',
     path: '/api/users/{user}',
-    summary: 'Remove a user; its sessions go on with their snapshot',
+    summary: 'Remove a user (one that is not logged in)',
     params: request.userParams,
-    answers: { 200: json('Removed', response.userRemoved), 400: refused, 404: unknown('user') },
+    answers: {
+      200: json('Removed', response.userRemoved),
+      400: refused,
+      404: unknown('user'),
+      409: json(
+        'A session is logged in as the user (`sessionId`, the oldest); nothing changed: QUIT first',
+        response.userLoggedIn,
+      ),
+      410: closed,
+    },
   }),
   resetMailbox: endpoint({
     operationId: 'resetMailbox',
@@ -90,7 +105,12 @@ export const endpoints = {
     path: '/api/users/{user}/reset',
     summary: 'The mailbox back to its seeded messages',
     params: request.userParams,
-    answers: { 200: json('The messages now', response.userCreated), 400: refused, 404: unknown('user') },
+    answers: {
+      200: json('The messages now', response.userCreated),
+      400: refused,
+      404: unknown('user'),
+      410: closed,
+    },
   }),
   listMessages: endpoint({
     operationId: 'listMessages',
@@ -113,6 +133,7 @@ export const endpoints = {
       201: json('The messages added, as listMessages lists them', z.array(response.messageInfo)),
       400: refused,
       404: unknown('user'),
+      410: closed,
       415: json('The body is neither application/json nor message/rfc822', response.errorBody),
     },
   }),
@@ -161,7 +182,11 @@ export const endpoints = {
     path: '/api/faults',
     summary: 'Add fault rules, all or none; verbs in any case',
     body: request.faultsBody,
-    answers: { 201: json('The rules added, with their ids', z.array(response.createdRule)), 400: refused },
+    answers: {
+      201: json('The rules added, with their ids', z.array(response.createdRule)),
+      400: refused,
+      410: closed,
+    },
   }),
   removeRule: endpoint({
     operationId: 'removeRule',
@@ -169,7 +194,7 @@ export const endpoints = {
     path: '/api/faults/{id}',
     summary: 'Remove one fault rule',
     params: request.ruleParams,
-    answers: { 200: json('Removed', response.ruleRemoved), 400: refused, 404: unknown('rule') },
+    answers: { 200: json('Removed', response.ruleRemoved), 400: refused, 404: unknown('rule'), 410: closed },
   }),
   listPendingRules: endpoint({
     operationId: 'listPendingRules',
@@ -184,7 +209,7 @@ export const endpoints = {
     path: '/api/reset',
     summary:
       'Mailboxes as seeded, run-time rules removed, transcripts forgotten; pending fault delays and hangs released (waits go on)',
-    answers: { 200: json('Reset', response.resetDone) },
+    answers: { 200: json('Reset', response.resetDone), 410: closed },
   }),
   listSessions: endpoint({
     operationId: 'listSessions',
@@ -294,6 +319,7 @@ export const endpoints = {
           'An event stream; each `data:` is an event as JSON. With `since`, the recorded events at or after that time (ms since the epoch, on the server\'s clock) come first, then the live ones, none twice. A reader that leaves more than 8 MiB unread gets a last `event: overflow` (data `{ "unread": octets }`) and the stream ends. When the server closes, a last `event: closing` (data `{}`) ends it. A quiet stream gets a comment line every 30 s.',
         text: 'text/event-stream',
       },
+      410: closed,
     },
   }),
 } as const satisfies Record<string, Endpoint>;

@@ -50,6 +50,13 @@ export const errorBody = z.lazy(() =>
         .literal(true)
         .optional()
         .meta({ description: 'A wait the server cut short (408 only): it was closed while the wait ran.' }),
+      closed: z.literal(true).optional().meta({
+        description: 'A change asked of a server that was closed (410 only): it takes no more changes.',
+      }),
+      call: z.string().optional().meta({
+        description:
+          'The method of the test API the request made, refused as closed (410 only): `use`, `addUser`, ...',
+      }),
     })
     .meta({ description: 'Every 4xx answer: what was wrong, and for a refused request, where.' }),
 );
@@ -60,6 +67,9 @@ export const userLoggedIn = z.lazy(() =>
       error: z.string(),
       user: z.string(),
       sessionId: z.int().min(1),
+      call: z
+        .enum(['addUser', 'removeUser'])
+        .meta({ description: 'The call refused: replacing the user (PUT) or removing it (DELETE).' }),
     })
     .meta({ description: 'A session is logged in as the user: nothing was changed.' }),
 );

@@ -91,7 +91,7 @@ class ControlClient:
         return decode(UserMessages, self._http.call_json('PUT', '/api/users/' + _quoted(user), json_body=body))
 
     def remove_user(self, user: str) -> bool:
-        """False when there was no such user."""
+        """False when there was no such user; an ApiError (status 409) while a session is logged in as it."""
         return self._removed('/api/users/' + _quoted(user))
 
     def reset_user(self, user: str) -> List[MessageInfo]:
