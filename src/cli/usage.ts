@@ -47,7 +47,7 @@ export const USAGE = `Usage: pop3-mock [options]
 Starts a mock POP3 server and keeps it running until SIGINT (Ctrl-C) or SIGTERM.
 When it listens it prints one JSON line to stdout:
   {"host":"127.0.0.1","port":40123,"tlsPort":null,"controlUrl":null,"controlToken":null,"smtpPort":null,
-   "smtpTlsPort":null,"caFile":"/tmp/pop3-mock-123-ca.pem","uiUrl":null}
+   "smtpTlsPort":null,"caFile":"/tmp/pop3-mock-cli-123-ca.pem","uiUrl":null}
 caFile is the CA that signed the generated certificate: clients verify STLS,
 POP3S, STARTTLS and SMTPS against it (curl --cacert FILE).
 Everything else (logs, errors) goes to stderr. Passwords are never printed, but

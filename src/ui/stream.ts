@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { MAX_UNREAD_OCTETS } from '../control/http-util';
 import type { Pop3Mock } from '../server/pop3-mock';
 import type { SessionRecord } from '../transcript/session-record';
+import { SECURITY_HEADERS } from './respond';
 import { droppedText, LIST_LIMIT, LineRenderer, summarize } from './view-model';
 
 /** How often the session list is brought up to date while sessions run. */
@@ -22,10 +23,10 @@ const LIST_INTERVAL = 50;
  * page that opens while a session runs neither misses nor repeats a line.
  */
 export function openStream(pop3: Pop3Mock, res: ServerResponse, query: URLSearchParams): void {
+  // The headers of every page too: the stream is the view's, and opened on its own it is an answer like the others.
   res.writeHead(200, {
+    ...SECURITY_HEADERS,
     'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
     connection: 'keep-alive',
   });
   res.write(': pop3-mock ui\n\n');

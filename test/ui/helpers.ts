@@ -1,4 +1,4 @@
-import { type ClientRequest, get } from 'node:http';
+import { type ClientRequest, get, type IncomingHttpHeaders } from 'node:http';
 import { type Pop3Mock, type Pop3MockOptions, startPop3Mock } from '../../src';
 import { controlServerOf } from '../../src/assembly/start-pop3-mock';
 import { mountUi } from '../../src/ui';
@@ -44,6 +44,8 @@ export interface StreamEvent {
 /** The view's server-sent events, read as they come. */
 export class StreamReader {
   readonly events: StreamEvent[] = [];
+  /** The stream's response headers. */
+  headers: IncomingHttpHeaders = {};
   private text = '';
   private waiters: (() => void)[] = [];
   private finished = false;
@@ -56,6 +58,7 @@ export class StreamReader {
       const req = get(`${pop3.controlUrl}${path}`, { headers: { cookie: cookie(pop3) } });
       const reader = new StreamReader(req);
       req.on('response', (res) => {
+        reader.headers = res.headers;
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => reader.take(chunk));
         res.on('end', () => reader.finish());

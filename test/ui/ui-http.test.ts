@@ -244,6 +244,25 @@ describe('a server with the default options', () => {
     ]);
   });
 
+  test('the event stream carries the headers of every page (CSP, nosniff, no framing, no referrer, no-store)', async () => {
+    const page = await fetchUi(pop3, '/ui/');
+    const reader = await StreamReader.open(pop3, '/ui/events');
+    reader.close();
+    for (const name of [
+      'content-security-policy',
+      'x-content-type-options',
+      'referrer-policy',
+      'x-frame-options',
+      'cross-origin-opener-policy',
+      'cross-origin-resource-policy',
+      'cache-control',
+    ]) {
+      expect([name, reader.headers[name]]).toEqual([name, page.headers.get(name)]);
+      expect(reader.headers[name]).toBeTruthy();
+    }
+    expect(reader.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+  });
+
   test('the list stream sends every session on connect, then each one as it changes', async () => {
     const first = await RawClient.login(pop3.port, USER, PASSWORD);
     await first.command('QUIT');
