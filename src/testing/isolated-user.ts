@@ -5,8 +5,10 @@ import { withExplain } from '../faults/builder';
 import type { FaultRule } from '../faults/rule';
 import type { MessageSource } from '../fixtures/types';
 import { checkIsolatedUser, checkRules } from '../schema/api-calls';
+import { UserLoggedInError } from '../server/user-logged-in-error';
 import type { SessionRecord } from '../transcript/session-record';
 import type { Times } from '../transcript/verify';
+import { WaitTimeoutError } from '../transcript/waiting';
 
 /** Options of {@link createIsolatedUser}. */
 export interface IsolatedUserOptions {
@@ -58,12 +60,17 @@ export interface IsolatedUser {
    */
   reset(): Promise<void>;
   /**
-   * Removes the user and its fault rules. While a session is logged in as the
-   * user it rejects with a `UserLoggedInError` and the user stays (its rules
-   * are removed): end the client's session first (QUIT, or `sessionEnd()`).
+   * Removes the user and its fault rules. A session logged in as the user is
+   * waited for (up to 1 s: a client that has just closed or sent QUIT), then
+   * the user goes. One still logged in after that makes it reject with a
+   * `UserLoggedInError`, and the user stays (its rules are removed): end the
+   * client's session first.
    */
   remove(): Promise<void>;
 }
+
+/** How long `remove()` waits for a session still logged in as the user to end. */
+const END_WAIT_MS = 1_000;
 
 /**
  * Creates a user with fresh random credentials on a shared server (the one
@@ -136,7 +143,25 @@ export async function createIsolatedUser(
     },
     async remove() {
       await removeRules();
-      await remote.removeUser(user);
+      // A client that has just closed or sent QUIT may still be logged in on the server's
+      // side: each such session's end first (within END_WAIT_MS), then the removal.
+      for (;;) {
+        try {
+          await remote.removeUser(user);
+          return;
+        } catch (error) {
+          if (!(error instanceof UserLoggedInError)) throw error;
+          const ended = await remote.sessionEnd(error.sessionId, { timeoutMs: END_WAIT_MS }).then(
+            () => true,
+            (waitError: unknown) => {
+              if (waitError instanceof WaitTimeoutError) return false;
+              throw waitError;
+            },
+          );
+          // Still logged in: the client holds its session open. The refusal says so.
+          if (!ended) throw error;
+        }
+      }
     },
   };
 }

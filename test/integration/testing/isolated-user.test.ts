@@ -104,6 +104,29 @@ test('reset() restores only its own mailbox and removes only its own rules; remo
   await b.remove();
 });
 
+test('remove() while the client is still logging out waits for its session to end, then removes the user; one that stays logged in is refused after the wait', async () => {
+  const mine = await createIsolatedUser(workerA, { messages: [message('m1')] });
+  // A QUIT held by a server-wide rule (remove() takes away only its own): the session stays logged in meanwhile.
+  await workerB.use(on('QUIT').delay(300));
+  const leaving = await RawClient.login(pop3.port, mine.user, mine.password);
+  leaving.write('QUIT\r\n');
+  await pop3.waitForCommand('QUIT');
+  await mine.remove();
+  expect(pop3.users()).toEqual([]);
+  expect(pop3.sessions[0]!.endReason).toBe('quit-update');
+
+  const staying = await createIsolatedUser(workerA);
+  const client = await RawClient.login(pop3.port, staying.user, staying.password);
+  const started = performance.now();
+  await expect(staying.remove()).rejects.toThrow(/is logged in \(session 2\)/);
+  expect(performance.now() - started).toBeGreaterThanOrEqual(1_000 - 5);
+  expect(pop3.users()).toEqual([staying.user]);
+  expect(await client.command('QUIT')).toMatch(/^\+OK/);
+  await pop3.sessionEnd(2);
+  await staying.remove();
+  expect(pop3.users()).toEqual([]);
+});
+
 test('connection faults cannot be scoped to one user and are refused', async () => {
   const a = await createIsolatedUser(workerA);
   await expect(a.use(connection().close())).rejects.toThrow(/acts on connections, before any login/);
