@@ -6,7 +6,7 @@ import pytest
 from conftest import FIRST, SECOND
 from pop3_client import fetch_all
 
-from pop3_mock import FixtureError, InputError, NotFoundError
+from pop3_mock import FixtureError, InputError, NotFoundError, UserLoggedInError
 
 
 def test_poplib_fetches_the_bytes_raw_message_returns(pop3):
@@ -58,6 +58,26 @@ def test_put_and_remove_a_user(pop3):
     with pytest.raises(NotFoundError) as caught:
         pop3.messages('bob')
     assert caught.value.status == 404
+
+
+def test_a_logged_in_user_is_neither_replaced_nor_removed(pop3):
+    pop3.put_user('carol', 'pw')
+    client = poplib.POP3(pop3.host, pop3.port, timeout=10)
+    try:
+        client.user('carol')
+        client.pass_('pw')
+        [session] = pop3.sessions()
+        for call, name in [(lambda: pop3.remove_user('carol'), 'removeUser'),
+                           (lambda: pop3.put_user('carol', 'other'), 'addUser')]:
+            with pytest.raises(UserLoggedInError) as caught:
+                call()
+            assert (caught.value.status, caught.value.user) == (409, 'carol')
+            assert (caught.value.session_id, caught.value.call) == (session.id, name)
+        assert 'carol' in [u.user for u in pop3.users()]
+    finally:
+        client.quit()
+    pop3.session_end(session.id)
+    assert pop3.remove_user('carol') is True
 
 
 def test_a_404_names_what_the_server_does_not_hold(pop3):

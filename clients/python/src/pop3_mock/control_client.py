@@ -47,7 +47,9 @@ class ControlClient:
     Every call raises an ApiError subclass when the server refuses it:
     InputError (400, with `path` and `issues`), NotFoundError (404, with
     `missing`), WaitTimeoutError (408, with `seen`; WaitCancelledError when the
-    server was closed meanwhile), VerificationError (422 from verify).
+    server was closed meanwhile), UserLoggedInError (409, replacing or removing
+    a logged-in user), ServerClosedError (410, a change asked of a server that
+    was closing), VerificationError (422 from verify).
     `request_timeout` (seconds) bounds every call but the waits, whose limit
     follows their own `timeout_ms`, and the reads of an event stream, which
     follow its `timeout`.
@@ -82,7 +84,7 @@ class ControlClient:
         messages: Union[Message, Sequence[Message], None] = None,
         oauth_token: Optional[str] = None,
     ) -> UserMessages:
-        """Creates or replaces a user (one that is not logged in)."""
+        """Creates or replaces a user; a UserLoggedInError (409) while a session is logged in as it."""
         body = without_none(
             password=password,
             messages=None if messages is None else wire_messages(messages),
@@ -91,7 +93,7 @@ class ControlClient:
         return decode(UserMessages, self._http.call_json('PUT', '/api/users/' + _quoted(user), json_body=body))
 
     def remove_user(self, user: str) -> bool:
-        """False when there was no such user; an ApiError (status 409) while a session is logged in as it."""
+        """False when there was no such user; a UserLoggedInError (409) while a session is logged in as it."""
         return self._removed('/api/users/' + _quoted(user))
 
     def reset_user(self, user: str) -> List[MessageInfo]:

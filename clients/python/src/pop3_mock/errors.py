@@ -92,6 +92,29 @@ class VerificationError(ApiError):
         self.near_misses: List[str] = list(body.get('nearMisses', []))
 
 
+class UserLoggedInError(ApiError):
+    """409: a session is logged in as the user, so replacing it (add_user) or
+    removing it (remove_user) was refused and nothing changed: QUIT first."""
+
+    def __init__(self, message: str, status: int, where: str, body: Mapping[str, Any]) -> None:
+        super().__init__(message, status, where, body=body)
+        #: The user asked for.
+        self.user: str = str(body.get('user'))
+        #: The oldest session logged in as it.
+        self.session_id: int = int(body.get('sessionId', 0))
+        #: The call refused: "addUser" or "removeUser".
+        self.call: str = str(body.get('call'))
+
+
+class ServerClosedError(ApiError):
+    """410: the server was closing and takes no more changes; nothing changed."""
+
+    def __init__(self, message: str, status: int, where: str, body: Mapping[str, Any]) -> None:
+        super().__init__(message, status, where, body=body)
+        #: The call refused, as the TypeScript API names it ("use", "addUser", ...).
+        self.call: str = str(body.get('call'))
+
+
 class EventStreamOverflowError(Pop3MockError):
     """The server ended an event stream because its reader left more than 8 MiB
     of it unread: the events after those already read were lost."""
@@ -114,5 +137,9 @@ def error_from_answer(status: int, where: str, body: Mapping[str, Any]) -> ApiEr
         return FixtureError(message, status, where, body)
     if status == 408 and body.get('cancelled') is True:
         return WaitCancelledError(message, status, where, body=body)
+    if status == 409 and isinstance(body.get('sessionId'), int):
+        return UserLoggedInError(message, status, where, body)
+    if status == 410 and body.get('closed') is True:
+        return ServerClosedError(message, status, where, body)
     kind = _BY_STATUS.get(status, ApiError)
     return kind(message, status, where, path=body.get('path'), issues=body.get('issues'), body=body)
