@@ -193,9 +193,10 @@ export const faultRuleFields = z.lazy(() =>
   z.strictObject({
     id: ruleId.optional().meta({ description: 'Given at the door when left out.' }),
     trigger: faultTrigger,
-    user: userName
-      .optional()
-      .meta({ description: 'Only for sessions of this user (the logged-in user, or the USER name given).' }),
+    user: userName.optional().meta({
+      description:
+        'Only for sessions of this user (the logged-in user; before login, the name USER or APOP gives, on its own line too).',
+    }),
     connection: int(1)
       .optional()
       .meta({ description: 'Only on the nth connection to the server (1-based).' }),

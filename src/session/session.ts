@@ -319,7 +319,8 @@ export class Session
       verb: line.verb,
       args: line.args,
       state: this.state,
-      user: this.user ?? this.pendingUser,
+      // USER and APOP name the user of their own line; the name an earlier USER gave is not theirs.
+      user: this.user ?? (line.verb === 'USER' || line.verb === 'APOP' ? line.args[0] : this.pendingUser),
       maildrop: this.maildrop,
       startsTls: startsTls(this, line),
     };

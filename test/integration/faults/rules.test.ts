@@ -3,6 +3,7 @@
 // seeded probability, and the rule API (rules, pendingRules, removeRule,
 // explain, JSON round trip).
 
+import { createHash } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,30 @@ describe('scope: forUser, onConnection, inState, arguments, on(*)', () => {
       carol.destroy();
     });
   });
+
+  // The name USER and APOP give is the user of that very line, not of the next one.
+  test.each(['rfc', 'greenmail'] as const)(
+    "forUser() on USER and APOP: the line naming that user (dialect '%s')",
+    async (dialect) => {
+      await withMock(aliceAndBob({ dialect, apop: true }), async (pop3) => {
+        await pop3.use(
+          on('USER').forUser('bob').reply('-ERR no bob'),
+          on('APOP').forUser(USER).reply('-ERR no APOP for alice'),
+        );
+        const client = await RawClient.connect(pop3.port);
+        expect(await client.command('USER bob')).toBe('-ERR no bob');
+        expect(await client.command(`USER ${USER}`)).toMatch(/^\+OK/);
+        client.destroy();
+        const apop = await RawClient.connect(pop3.port);
+        const stamp = /<[^>]+>/.exec(apop.greeting)?.[0];
+        const digest = createHash('md5').update(`${stamp}${PASSWORD}`).digest('hex');
+        expect(await apop.command(`APOP ${USER} ${digest}`)).toBe('-ERR no APOP for alice');
+        apop.destroy();
+        expect(pop3.pendingRules()).toEqual([]);
+        expect(pop3.rules().map((s) => s.hits)).toEqual([1, 1]);
+      });
+    },
+  );
 
   test('onConnection(2): only the second connection', async () => {
     await withMock(aliceAndBob(), async (pop3) => {
