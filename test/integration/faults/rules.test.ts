@@ -343,6 +343,22 @@ describe('the rule API', () => {
     expect(rule.explain()).toBe(text);
   });
 
+  // JSON "args": [] is a rule on the bare command only; its sentence must not read as every LIST.
+  test('explain() of "args": [] says no arguments, and LIST 1 is not faulted', async () => {
+    await withMock(aliceAndBob(), async (pop3) => {
+      const [added] = await pop3.use({
+        trigger: { point: 'command', verbs: ['LIST'], args: [] },
+        action: { type: 'reply', lines: ['-ERR bare'] },
+      });
+      expect(added!.explain).toBe('on every LIST with no arguments: reply "-ERR bare"');
+      const client = await login(pop3);
+      expect(await client.command('LIST 1')).toMatch(/^\+OK 1 /);
+      expect(await client.command('LIST')).toBe('-ERR bare');
+      client.destroy();
+      expect(pop3.transcript()).toContain(`-- fault ${added!.id}: ${added!.explain}`);
+    });
+  });
+
   test('explain() of a multi-line reply shows each CRLF once, escaped', () => {
     expect(on('LIST').reply('+OK 2', '1 120').explain()).toBe(
       `on every LIST: reply ${JSON.stringify('+OK 2\r\n1 120')}`,
