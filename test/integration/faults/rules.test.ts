@@ -181,6 +181,20 @@ describe('scope: forUser, onConnection, inState, arguments, on(*)', () => {
 });
 
 describe('precedence and reset()', () => {
+  // As FAULTS.md says: a bug mode wins the command before it knows whether it bends the reply.
+  test('a bug mode that changes nothing shadows the rules after it; pendingRules() lists both', async () => {
+    await withMock(aliceAndBob(), async (pop3) => {
+      const busy = on('RETR').reply('-ERR busy');
+      const unstuffed = on('RETR').noDotStuffing();
+      await pop3.use(busy);
+      await pop3.use(unstuffed);
+      const client = await login(pop3);
+      expect((await client.multi('RETR 1')).status).toMatch(/^\+OK/);
+      client.destroy();
+      expect(pop3.pendingRules().map((r) => r.id)).toEqual([unstuffed.id, busy.id]);
+    });
+  });
+
   test('the newest use() rule wins; run-time rules before option rules; removeRule() uncovers the next', async () => {
     const fromOptions = on('NOOP').reply('-ERR options');
     await withMock(aliceAndBob({ faults: [fromOptions] }), async (pop3) => {
