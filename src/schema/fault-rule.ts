@@ -208,7 +208,10 @@ export const faultRuleFields = z.lazy(() =>
     }),
     connection: int(1)
       .optional()
-      .meta({ description: 'Only on the nth connection to the server (1-based).' }),
+      .meta({
+        description:
+          'Only on the nth connection to the server (1-based), counted from its start or the last reset().',
+      }),
     nth: int(1).optional().meta({ description: 'Fire only on the nth matching occurrence (1-based).' }),
     per: z
       .enum(['server', 'session'])

@@ -132,6 +132,20 @@ describe('scope: forUser, onConnection, inState, arguments, on(*)', () => {
     });
   });
 
+  // A server shared by tests is reset between them: each test's first connection is its connection 1.
+  test('onConnection(1) counts from the last reset(), for use() and option rules', async () => {
+    const fromOptions = on('NOOP').onConnection(1).reply('-ERR options conn 1');
+    await withMock(aliceAndBob({ faults: [fromOptions] }), async (pop3) => {
+      expect(await run(pop3, ['NOOP'])).toEqual(['-ERR options conn 1']);
+      await pop3.reset();
+      const added = on('STAT').onConnection(1).reply('-ERR conn 1');
+      await pop3.use(added);
+      expect(await run(pop3, ['STAT', 'NOOP'])).toEqual(['-ERR conn 1', '-ERR options conn 1']);
+      expect(short(await run(pop3, ['STAT', 'NOOP']))).toEqual([OK, OK]);
+      expect(pop3.pendingRules()).toEqual([]);
+    });
+  });
+
   test('inState(): QUIT refused in AUTHORIZATION only', async () => {
     await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('QUIT').inState('AUTHORIZATION').reply('-ERR not yet'));
