@@ -206,12 +206,10 @@ export const faultRuleFields = z.lazy(() =>
       description:
         'Only for sessions of this user (the logged-in user; before login, the name USER or APOP gives, on its own line too).',
     }),
-    connection: int(1)
-      .optional()
-      .meta({
-        description:
-          'Only on the nth connection to the server (1-based), counted from its start or the last reset().',
-      }),
+    connection: int(1).optional().meta({
+      description:
+        'Only on the nth connection to the server (1-based), counted from its start or the last reset().',
+    }),
     nth: int(1).optional().meta({ description: 'Fire only on the nth matching occurrence (1-based).' }),
     per: z
       .enum(['server', 'session'])
