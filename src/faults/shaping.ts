@@ -123,8 +123,9 @@ export function throttle(base: ByteSink, bytesPerSecond: number, controls: Shape
       let passed = 0;
       for (let i = 0; i < chunk.length; i += slice) {
         const piece = chunk.subarray(i, i + slice);
-        await sleep(controls.clock, (piece.length / bytesPerSecond) * 1000, controls.signal);
-        if (controls.signal.aborted) return passed + (await base.write(chunk.subarray(i)));
+        // sleep()'s own answer: a lasting throttle's signal is a new one after a cancel, never aborted.
+        const slept = await sleep(controls.clock, (piece.length / bytesPerSecond) * 1000, controls.signal);
+        if (!slept) return passed + (await base.write(chunk.subarray(i)));
         passed += await base.write(piece);
       }
       return passed;
