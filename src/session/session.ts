@@ -26,6 +26,16 @@ import { handshakeFailureCause, serverAborted } from './tls-failure';
 /** A reply sent as the RFC asks: no fault reshapes it. */
 const NO_SHAPE: ReplyShape = {};
 
+/**
+ * Whose a command line is before login, for a fault rule's `user`: USER and
+ * APOP name theirs, AUTH names it only in the lines after it. The name an
+ * earlier USER gave (kept until PASS by some dialects) is none of theirs.
+ */
+function userBeforeLogin(line: CommandLine, pendingUser: string | undefined): string | undefined {
+  if (line.verb === 'USER' || line.verb === 'APOP') return line.args[0];
+  return line.verb === 'AUTH' ? undefined : pendingUser;
+}
+
 /** Queued lines above which the socket is paused (pipelining with input backpressure). */
 const PAUSE_AT = 64;
 
@@ -319,8 +329,7 @@ export class Session
       verb: line.verb,
       args: line.args,
       state: this.state,
-      // USER and APOP name the user of their own line; the name an earlier USER gave is not theirs.
-      user: this.user ?? (line.verb === 'USER' || line.verb === 'APOP' ? line.args[0] : this.pendingUser),
+      user: this.user ?? userBeforeLogin(line, this.pendingUser),
       maildrop: this.maildrop,
       startsTls: startsTls(this, line),
     };

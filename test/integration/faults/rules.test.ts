@@ -101,24 +101,29 @@ describe('scope: forUser, onConnection, inState, arguments, on(*)', () => {
 
   // The name USER and APOP give is the user of that very line, not of the next one.
   test.each(['rfc', 'greenmail'] as const)(
-    "forUser() on USER and APOP: the line naming that user (dialect '%s')",
+    "forUser() on USER, APOP and AUTH: the user that line names (dialect '%s')",
     async (dialect) => {
       await withMock(aliceAndBob({ dialect, apop: true }), async (pop3) => {
+        const authOfAlice = on('AUTH').forUser(USER).reply('-ERR not for alice');
         await pop3.use(
+          authOfAlice,
           on('USER').forUser('bob').reply('-ERR no bob'),
           on('APOP').forUser(USER).reply('-ERR no APOP for alice'),
         );
         const client = await RawClient.connect(pop3.port);
         expect(await client.command('USER bob')).toBe('-ERR no bob');
         expect(await client.command(`USER ${USER}`)).toMatch(/^\+OK/);
+        // AUTH names its user after its line: bob's, here, though USER named alice before it.
+        expect(await client.command('AUTH PLAIN')).toMatch(/^\+ ?$/);
+        expect(await client.command(Buffer.from('\0bob\0hunter2').toString('base64'))).toMatch(/^\+OK/);
         client.destroy();
         const apop = await RawClient.connect(pop3.port);
         const stamp = /<[^>]+>/.exec(apop.greeting)?.[0];
         const digest = createHash('md5').update(`${stamp}${PASSWORD}`).digest('hex');
         expect(await apop.command(`APOP ${USER} ${digest}`)).toBe('-ERR no APOP for alice');
         apop.destroy();
-        expect(pop3.pendingRules()).toEqual([]);
-        expect(pop3.rules().map((s) => s.hits)).toEqual([1, 1]);
+        expect(pop3.pendingRules()).toEqual([authOfAlice]);
+        expect(pop3.rules().map((s) => s.hits)).toEqual([0, 1, 1]);
       });
     },
   );
