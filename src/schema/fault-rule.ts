@@ -204,7 +204,7 @@ export const faultRuleFields = z.lazy(() =>
     trigger: faultTrigger,
     user: userName.optional().meta({
       description:
-        'Only for sessions of this user (the logged-in user; before login, the name USER or APOP gives, on its own line too).',
+        'Only for sessions of this user (the logged-in user; before login, the name USER or APOP gives, on its own line too; none on AUTH).',
     }),
     connection: int(1).optional().meta({
       description:
