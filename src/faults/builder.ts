@@ -49,7 +49,7 @@ export class FaultBuilder {
   forUser(user: string): FaultBuilder {
     return this.with({ user });
   }
-  /** Only on the nth connection to the server (1-based). */
+  /** Only on the nth connection to the server (1-based), counted from its start or the last `reset()`. */
   onConnection(n: number): FaultBuilder {
     return this.with({ connection: n });
   }

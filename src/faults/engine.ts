@@ -51,6 +51,8 @@ export class FaultEngine {
   /** Made from the entries on the first match after they change. */
   private index: RuleIndex<Entry> | undefined;
   private readonly random: () => number;
+  /** Connections made before the last reset(): a rule's `connection` counts from there (the nth of a test). */
+  private connectionsBefore = 0;
 
   constructor(rules: readonly FaultRule[], seed: number) {
     this.random = seededRandom(seed);
@@ -88,8 +90,12 @@ export class FaultEngine {
     this.entries = [...added, ...this.entries];
   }
 
-  /** Removes run-time rules and restarts the counts of the others. */
-  reset(): void {
+  /**
+   * Removes run-time rules and restarts the counts of the others, the
+   * connection count too: `connections` were made before the reset.
+   */
+  reset(connections: number): void {
+    this.connectionsBefore = connections;
     for (const e of this.entries) if (e.source === 'runtime') e.release?.abort();
     this.entries = this.entries.filter((e) => e.source === 'options');
     for (const e of this.entries) {
@@ -172,8 +178,9 @@ export class FaultEngine {
     const index = this.indexed();
     const candidates = at.point === 'connect' ? index.onConnect : index.onCommand(at.verb);
     let fired: Entry | undefined;
+    const connection = at.connection - this.connectionsBefore;
     for (const entry of candidates) {
-      if (!matches(entry.rule, at)) continue;
+      if (!matches(entry.rule, at, connection)) continue;
       entry.seen++;
       const rule = entry.rule;
       // Counted per session only where a rule asks for it; endSession() forgets the count.
@@ -194,8 +201,9 @@ export class FaultEngine {
   }
 }
 
-function matches(rule: FaultRule, at: FaultPoint): boolean {
-  if (rule.connection !== undefined && rule.connection !== at.connection) return false;
+/** `connection`: the point's connection counted from the last reset(). */
+function matches(rule: FaultRule, at: FaultPoint, connection: number): boolean {
+  if (rule.connection !== undefined && rule.connection !== connection) return false;
   const t = rule.trigger;
   if (t.point !== at.point) return false;
   if (at.point === 'connect' || t.point === 'connect') return rule.user === undefined;

@@ -20,10 +20,15 @@ export function explainRule(rule: FaultRule): string {
 export function sentenceOf(rule: Omit<FaultRule, 'id'>): string {
   const parts: string[] = [];
   const t = rule.trigger;
+  // "args": [] (JSON only) is the bare command: said, so it does not read as every one.
+  const args =
+    t.point === 'connect' || !t.args
+      ? ''
+      : t.args.length === 0
+        ? ' with no arguments'
+        : ` ${t.args.join(' ')}`;
   const what =
-    t.point === 'connect'
-      ? 'connection'
-      : `${t.verbs.join('/')}${t.args ? ` ${t.args.join(' ')}` : ''}${t.state ? ` in ${t.state}` : ''}`;
+    t.point === 'connect' ? 'connection' : `${t.verbs.join('/')}${args}${t.state ? ` in ${t.state}` : ''}`;
   parts.push(rule.nth !== undefined ? `on the ${ordinal(rule.nth)} ${what}` : `on every ${what}`);
   if (rule.nth !== undefined) parts.push(rule.per === 'session' ? '(per session)' : '(per server)');
   if (rule.user !== undefined) parts.push(`of user ${rule.user}`);

@@ -17,7 +17,7 @@ export interface CommandFacts {
   readonly verb: string;
   readonly args: readonly string[];
   readonly state: SessionState;
-  /** The logged-in user, or the USER name given. */
+  /** The logged-in user; before login, the name USER or APOP gives (on its own line too), none on AUTH. */
   readonly user: string | undefined;
   /** The session's maildrop, for the bug modes that renumber or cut replies. */
   readonly maildrop: Maildrop | undefined;

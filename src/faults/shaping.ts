@@ -78,14 +78,18 @@ export function stallAfter(
 
 /**
  * One octet per write, or every chunk split right after each CR (so CRLF
- * spans two writes). Each piece waits for the next turn of the event loop, so
- * the pieces leave as separate segments (a millisecond apart) instead of being coalesced.
+ * spans two writes). Each piece after the first waits for the next turn of
+ * the event loop, so the pieces leave as separate segments (a millisecond
+ * apart) instead of being coalesced. The wait comes before a piece, not
+ * after: the reply is done with its last octet, so what the client sends
+ * upon it (its handshake after STLS's +OK) is not read as sent before it.
  */
 export function fragment(base: ByteSink, mode: 'bytes' | 'split-crlf'): Shaper {
+  let first = true;
   const piece = async (bytes: Buffer) => {
-    const passed = await base.write(bytes);
-    await new Promise<void>((resolve) => delay(resolve, 1));
-    return passed;
+    if (!first) await new Promise<void>((resolve) => delay(resolve, 1));
+    first = false;
+    return base.write(bytes);
   };
   return {
     async write(chunk) {
@@ -119,8 +123,9 @@ export function throttle(base: ByteSink, bytesPerSecond: number, controls: Shape
       let passed = 0;
       for (let i = 0; i < chunk.length; i += slice) {
         const piece = chunk.subarray(i, i + slice);
-        await sleep(controls.clock, (piece.length / bytesPerSecond) * 1000, controls.signal);
-        if (controls.signal.aborted) return passed + (await base.write(chunk.subarray(i)));
+        // sleep()'s own answer: a lasting throttle's signal is a new one after a cancel, never aborted.
+        const slept = await sleep(controls.clock, (piece.length / bytesPerSecond) * 1000, controls.signal);
+        if (!slept) return passed + (await base.write(chunk.subarray(i)));
         passed += await base.write(piece);
       }
       return passed;

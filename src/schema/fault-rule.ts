@@ -45,7 +45,11 @@ const verb = z
   .string()
   .regex(/^(\*|[A-Za-z][A-Za-z0-9-]{0,39})$/, { error: 'expected a command verb such as "RETR", or "*"' })
   // overwrite, not transform: the type stays a string, so answers that hold rules keep a JSON Schema.
-  .overwrite((v) => v.toUpperCase());
+  .overwrite((v) => v.toUpperCase())
+  // on(['greeting']) or "verbs": ["connect"] meant the connection: as a verb it waits for a line no client sends.
+  .refine((v) => v !== 'GREETING' && v !== 'CONNECT', {
+    error: 'expected a command verb: the greeting is no command, write the trigger {"point": "connect"}',
+  });
 
 export const faultTrigger = z.lazy(() =>
   z
@@ -152,7 +156,12 @@ export const faultAction = z.lazy(() =>
       ),
       action(
         'size-skew',
-        { octets: int(-1_000_000, 1_000_000) },
+        // A skew of 0 changes no size: the rule would never fire.
+        {
+          octets: int(-1_000_000, 1_000_000).refine((n) => n !== 0, {
+            error: 'expected octets other than 0',
+          }),
+        },
         'LIST/STAT sizes off by this many octets per message; RETR still sends the real bytes.',
       ),
       action('no-dot-stuffing', {}, 'RETR/TOP without dot-stuffing: a lone `.` line ends the reply early.'),
@@ -193,12 +202,14 @@ export const faultRuleFields = z.lazy(() =>
   z.strictObject({
     id: ruleId.optional().meta({ description: 'Given at the door when left out.' }),
     trigger: faultTrigger,
-    user: userName
-      .optional()
-      .meta({ description: 'Only for sessions of this user (the logged-in user, or the USER name given).' }),
-    connection: int(1)
-      .optional()
-      .meta({ description: 'Only on the nth connection to the server (1-based).' }),
+    user: userName.optional().meta({
+      description:
+        'Only for sessions of this user (the logged-in user; before login, the name USER or APOP gives, on its own line too; none on AUTH).',
+    }),
+    connection: int(1).optional().meta({
+      description:
+        'Only on the nth connection to the server (1-based), counted from its start or the last reset().',
+    }),
     nth: int(1).optional().meta({ description: 'Fire only on the nth matching occurrence (1-based).' }),
     per: z
       .enum(['server', 'session'])
@@ -221,6 +232,12 @@ export const faultRule = z.lazy(() =>
         fail(['per'], 'expected "per" only together with "nth"');
       const type = rule.action.type;
       if (rule.trigger.point === 'connect') {
+        // A session has one connect: counted per session, its 2nd never comes.
+        if (rule.per === 'session' && rule.nth !== undefined && rule.nth > 1)
+          fail(
+            ['nth'],
+            `expected nth 1 with "per": "session" on a connection rule: a session connects once, so its connect number ${rule.nth} never comes`,
+          );
         if (rule.user !== undefined)
           fail(['user'], 'expected no "user" on a connection rule: no user is known before the greeting');
         if (BUG_VERBS[type])

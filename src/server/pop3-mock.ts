@@ -576,7 +576,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       if (hearing?.sessionId === sessionId && hearing.type !== 'session-start' && hearing.type !== 'reset')
         this.record(hearing);
     }
-    this.faults.reset();
+    this.faults.reset(this.nextSessionId - 1);
     for (const session of this.live) session.cancelFaults();
   }
 

@@ -26,6 +26,16 @@ import { handshakeFailureCause, serverAborted } from './tls-failure';
 /** A reply sent as the RFC asks: no fault reshapes it. */
 const NO_SHAPE: ReplyShape = {};
 
+/**
+ * Whose a command line is before login, for a fault rule's `user`: USER and
+ * APOP name theirs, AUTH names it only in the lines after it. The name an
+ * earlier USER gave (kept until PASS by some dialects) is none of theirs.
+ */
+function userBeforeLogin(line: CommandLine, pendingUser: string | undefined): string | undefined {
+  if (line.verb === 'USER' || line.verb === 'APOP') return line.args[0];
+  return line.verb === 'AUTH' ? undefined : pendingUser;
+}
+
 /** Queued lines above which the socket is paused (pipelining with input backpressure). */
 const PAUSE_AT = 64;
 
@@ -333,7 +343,7 @@ export class Session
       verb: line.verb,
       args: line.args,
       state: this.state,
-      user: this.user ?? this.pendingUser,
+      user: this.user ?? userBeforeLogin(line, this.pendingUser),
       maildrop: this.maildrop,
       startsTls: startsTls(this, line),
     };

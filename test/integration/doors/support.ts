@@ -137,6 +137,31 @@ export const BAD_RULES: readonly (readonly [string, unknown, readonly RelativeIs
       ],
     ],
   ],
+  [
+    'a size skew of 0 (it changes no size: it never fires)',
+    { trigger: { point: 'command', verbs: ['LIST'] }, action: { type: 'size-skew', octets: 0 } },
+    [['.action.octets', 'expected octets other than 0, got 0']],
+  ],
+  [
+    'nth 2 per session on a connection (a session connects once: it never fires)',
+    { trigger: { point: 'connect' }, nth: 2, per: 'session', action: { type: 'delay', delay: 10 } },
+    [
+      [
+        '.nth',
+        'expected nth 1 with "per": "session" on a connection rule: a session connects once, so its connect number 2 never comes',
+      ],
+    ],
+  ],
+  [
+    'greeting as a command verb (no client sends it: it never fires)',
+    { trigger: { point: 'command', verbs: ['greeting'] }, action: { type: 'close' } },
+    [
+      [
+        '.trigger.verbs[0]',
+        'expected a command verb: the greeting is no command, write the trigger {"point": "connect"}, got "GREETING"',
+      ],
+    ],
+  ],
 ];
 
 /** The issues of a bad rule at index `i` of a list the door calls `at` (`rules`, `faults`, or `''` for a file). */

@@ -183,6 +183,24 @@ describe('closeAfterBytes and resetAfterBytes mid-RETR', () => {
       expect(ended.bytes.toString()).toMatch(/^\+OK[^\r\n]*\r\n$/);
     });
   });
+
+  // As FAULTS.md says: the cut is in the reply, and QUIT's work (UPDATE) is done before it.
+  test('on QUIT: UPDATE removes the marked message, then the +OK is cut', async () => {
+    await withMock(aliceAndBob(), async (pop3) => {
+      const rule = on('QUIT').closeAfterBytes(2);
+      await pop3.use(rule);
+      const client = await observeLoggedIn(pop3.port);
+      client.socket.write('DELE 2\r\nQUIT\r\n');
+      const ended = await client.ended;
+      expect(ended.end).toBe(true);
+      expect(ended.bytes.toString('latin1')).toMatch(/^\+OK[^\r]*\r\n\+O$/);
+      const session = await pop3.sessionEnd();
+      expect(session.endReason).toBe('fault');
+      expect(session.deleted.map((d) => d.number)).toEqual([2]);
+      expectFault(pop3, session, rule, 'close-after-bytes');
+      expect(pop3.mailbox(USER).messages()).toHaveLength(MESSAGES.length - 1);
+    });
+  });
 });
 
 describe('garbage()', () => {

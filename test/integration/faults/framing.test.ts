@@ -88,6 +88,33 @@ describe('fragment()', () => {
     },
   );
 
+  // A client that starts its handshake on the last octet of +OK sent it after the reply: it is no
+  // line pipelined before TLS, and the fragmented +OK must not make it one.
+  test.each(['bytes', 'split-crlf'] as const)(
+    "a fragment('%s') STLS +OK: Python stls() reads it and the handshake completes",
+    async (mode) => {
+      await withMock(aliceAndBob(), async (pop3) => {
+        const rule = on('STLS').fragment(mode);
+        await pop3.use(rule);
+        const py = await python(pop3.port, [
+          ['stls', pop3.tls.ca],
+          ['user', USER],
+          ['pass_', PASSWORD],
+          ['stat'],
+        ]);
+        expect(py.slice(1)).toEqual([
+          { ok: expect.stringMatching(/^\+OK/) },
+          { ok: expect.stringMatching(/^\+OK/) },
+          { ok: expect.stringMatching(/^\+OK/) },
+          { ok: [MESSAGES.length, MESSAGES.reduce((n, m) => n + sizeOf(m), 0)] },
+        ]);
+        const session = await pop3.sessionEnd();
+        expect(session.tls).toBe('stls');
+        expectFault(pop3, session, rule, 'fragment');
+      });
+    },
+  );
+
   test("§27 on('greeting').fragment(): the greeting comes in many writes; Python reads it whole", async () => {
     await withMock(aliceAndBob(), async (pop3) => {
       const rule = on('greeting').fragment();

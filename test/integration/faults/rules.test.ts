@@ -3,6 +3,7 @@
 // seeded probability, and the rule API (rules, pendingRules, removeRule,
 // explain, JSON round trip).
 
+import { createHash } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,12 +99,55 @@ describe('scope: forUser, onConnection, inState, arguments, on(*)', () => {
     });
   });
 
+  // The name USER and APOP give is the user of that very line, not of the next one.
+  test.each(['rfc', 'greenmail'] as const)(
+    "forUser() on USER, APOP and AUTH: the user that line names (dialect '%s')",
+    async (dialect) => {
+      await withMock(aliceAndBob({ dialect, apop: true }), async (pop3) => {
+        const authOfAlice = on('AUTH').forUser(USER).reply('-ERR not for alice');
+        await pop3.use(
+          authOfAlice,
+          on('USER').forUser('bob').reply('-ERR no bob'),
+          on('APOP').forUser(USER).reply('-ERR no APOP for alice'),
+        );
+        const client = await RawClient.connect(pop3.port);
+        expect(await client.command('USER bob')).toBe('-ERR no bob');
+        expect(await client.command(`USER ${USER}`)).toMatch(/^\+OK/);
+        // AUTH names its user after its line: bob's, here, though USER named alice before it.
+        expect(await client.command('AUTH PLAIN')).toMatch(/^\+ ?$/);
+        expect(await client.command(Buffer.from('\0bob\0hunter2').toString('base64'))).toMatch(/^\+OK/);
+        client.destroy();
+        const apop = await RawClient.connect(pop3.port);
+        const stamp = /<[^>]+>/.exec(apop.greeting)?.[0];
+        const digest = createHash('md5').update(`${stamp}${PASSWORD}`).digest('hex');
+        expect(await apop.command(`APOP ${USER} ${digest}`)).toBe('-ERR no APOP for alice');
+        apop.destroy();
+        expect(pop3.pendingRules()).toEqual([authOfAlice]);
+        expect(pop3.rules().map((s) => s.hits)).toEqual([0, 1, 1]);
+      });
+    },
+  );
+
   test('onConnection(2): only the second connection', async () => {
     await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('NOOP').onConnection(2).reply('-ERR conn 2'));
       expect(short(await run(pop3, ['NOOP']))).toEqual([OK]);
       expect(await run(pop3, ['NOOP', 'NOOP'])).toEqual(['-ERR conn 2', '-ERR conn 2']);
       expect(short(await run(pop3, ['NOOP']))).toEqual([OK]);
+    });
+  });
+
+  // A server shared by tests is reset between them: each test's first connection is its connection 1.
+  test('onConnection(1) counts from the last reset(), for use() and option rules', async () => {
+    const fromOptions = on('NOOP').onConnection(1).reply('-ERR options conn 1');
+    await withMock(aliceAndBob({ faults: [fromOptions] }), async (pop3) => {
+      expect(await run(pop3, ['NOOP'])).toEqual(['-ERR options conn 1']);
+      await pop3.reset();
+      const added = on('STAT').onConnection(1).reply('-ERR conn 1');
+      await pop3.use(added);
+      expect(await run(pop3, ['STAT', 'NOOP'])).toEqual(['-ERR conn 1', '-ERR options conn 1']);
+      expect(short(await run(pop3, ['STAT', 'NOOP']))).toEqual([OK, OK]);
+      expect(pop3.pendingRules()).toEqual([]);
     });
   });
 
@@ -156,6 +200,20 @@ describe('scope: forUser, onConnection, inState, arguments, on(*)', () => {
 });
 
 describe('precedence and reset()', () => {
+  // As FAULTS.md says: a bug mode wins the command before it knows whether it bends the reply.
+  test('a bug mode that changes nothing shadows the rules after it; pendingRules() lists both', async () => {
+    await withMock(aliceAndBob(), async (pop3) => {
+      const busy = on('RETR').reply('-ERR busy');
+      const unstuffed = on('RETR').noDotStuffing();
+      await pop3.use(busy);
+      await pop3.use(unstuffed);
+      const client = await login(pop3);
+      expect((await client.multi('RETR 1')).status).toMatch(/^\+OK/);
+      client.destroy();
+      expect(pop3.pendingRules().map((r) => r.id)).toEqual([unstuffed.id, busy.id]);
+    });
+  });
+
   test('the newest use() rule wins; run-time rules before option rules; removeRule() uncovers the next', async () => {
     const fromOptions = on('NOOP').reply('-ERR options');
     await withMock(aliceAndBob({ faults: [fromOptions] }), async (pop3) => {
@@ -316,6 +374,22 @@ describe('the rule API', () => {
     ['on the 103rd NOOP (per server): close the connection (FIN)', on('NOOP').nth(103).close()],
   ])('explain(): %s', (text, rule) => {
     expect(rule.explain()).toBe(text);
+  });
+
+  // JSON "args": [] is a rule on the bare command only; its sentence must not read as every LIST.
+  test('explain() of "args": [] says no arguments, and LIST 1 is not faulted', async () => {
+    await withMock(aliceAndBob(), async (pop3) => {
+      const [added] = await pop3.use({
+        trigger: { point: 'command', verbs: ['LIST'], args: [] },
+        action: { type: 'reply', lines: ['-ERR bare'] },
+      });
+      expect(added!.explain).toBe('on every LIST with no arguments: reply "-ERR bare"');
+      const client = await login(pop3);
+      expect(await client.command('LIST 1')).toMatch(/^\+OK 1 /);
+      expect(await client.command('LIST')).toBe('-ERR bare');
+      client.destroy();
+      expect(pop3.transcript()).toContain(`-- fault ${added!.id}: ${added!.explain}`);
+    });
   });
 
   test('explain() of a multi-line reply shows each CRLF once, escaped', () => {

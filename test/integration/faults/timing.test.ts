@@ -15,6 +15,8 @@ import {
   python,
   pythonRetrWithShortTimeout,
   RawClient,
+  receivedLines,
+  receivedText,
   retrData,
   since,
   sizeOf,
@@ -355,4 +357,24 @@ test('§27 a connection-wide throttle from the faults option goes on for a live 
       await client.command('QUIT');
     },
   );
+});
+
+// FAULTS.md: reset() releases a throttled reply and sends it in full; an option rule shapes what comes after.
+test('reset() sends in full the reply a connection-wide throttle from the faults option holds', async () => {
+  const line = 'x'.repeat(998);
+  // 10 octets a second: the greeting would take 2 s, the NOOP reply 100 s (past the test's timeout, the bound).
+  const faults = [on('NOOP').reply('+OK long', line), connection().throttle({ bytesPerSecond: 10 })];
+  await withMock(aliceAndBob({ faults }), async (pop3) => {
+    const client = await observe(pop3.port);
+    await client.received(1);
+    await pop3.reset();
+    const greeting = await receivedLines(client, 1);
+    expect(greeting.toString()).toBe('+OK pop3-mock ready\r\n');
+    client.socket.write('NOOP\r\n');
+    await client.received(greeting.length + 1);
+    await pop3.reset();
+    const reply = await receivedText(client, '\r\n.\r\n');
+    expect(reply.subarray(greeting.length).toString()).toBe(`+OK long\r\n${line}\r\n.\r\n`);
+    client.socket.destroy();
+  });
 });
