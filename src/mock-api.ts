@@ -180,7 +180,8 @@ export interface Pop3MockApi<W extends Where> {
   /**
    * A session's end (now, if it has ended): a record or an id; default the
    * latest session, or with `since` the first after it. An id the server
-   * does not hold (never begun, or dropped) is a `NotFoundError`.
+   * does not hold (never begun, or dropped) is a `NotFoundError`. Across a
+   * `reset()` it resolves with the session's restarted record.
    */
   sessionEnd(session?: SessionRecord | number, options?: SessionWaitOptions): Promise<SessionRecord>;
   /** The next command matching `pattern`, recorded on arrival. */

@@ -185,17 +185,27 @@ export class Mailbox {
     return [...this.stored];
   }
 
-  /** Applies a session's deletions (UPDATE state) at `at`, the session's time. */
-  remove(messages: readonly StoredMessage[], sessionId: number, at: number): void {
-    if (messages.length === 0) return;
-    const gone = new Set(messages);
+  /**
+   * Applies a session's deletions (UPDATE state) at `at`, the session's time;
+   * returns those it removed. A message no longer held (another session's
+   * UPDATE removed it under lock `'none'`, or `reset()` took it away) is not
+   * removed again, nor listed as deleted a second time.
+   */
+  remove(messages: readonly StoredMessage[], sessionId: number, at: number): StoredMessage[] {
+    if (messages.length === 0) return [];
+    const marked = new Set(messages);
+    const kept: StoredMessage[] = [];
+    const gone: StoredMessage[] = [];
+    for (const m of this.stored) (marked.has(m) ? gone : kept).push(m);
+    if (gone.length === 0) return gone;
     const deletedAt = new Date(at);
-    this.stored = this.stored.filter((m) => !gone.has(m));
+    this.stored = kept;
     const from = this.removed.length;
-    for (const m of messages) {
+    for (const m of gone) {
       this.removed.push({ uid: m.uid, size: m.size, wire: m.wire, deletedAt, sessionId });
     }
-    this.onRemoved?.({ mailbox: this, generation: this.generation, from, count: messages.length }, sessionId);
+    this.onRemoved?.({ mailbox: this, generation: this.generation, from, count: gone.length }, sessionId);
+    return gone;
   }
 
   /** Takes the maildrop lock for a session; false when another session holds it. */

@@ -92,10 +92,22 @@ export class Maildrop {
       .map((n) => ({ number: n, uid: this.messages[n - 1]!.uid }));
   }
 
-  /** UPDATE at `at` (the session's time): removes the marked messages from the mailbox; returns them. */
-  commit(sessionId: number, at: number): StoredMessage[] {
-    const gone = this.deletedNumbers().map((n) => this.messages[n - 1]!);
-    this.mailbox.remove(gone, sessionId, at);
-    return gone;
+  /**
+   * UPDATE at `at` (the session's time): removes the marked messages from the
+   * mailbox; returns those it removed with their session numbers (not one
+   * the mailbox no longer held: see {@link Mailbox.remove}).
+   */
+  commit(sessionId: number, at: number): { number: number; message: StoredMessage }[] {
+    const numbers = this.deletedNumbers();
+    const removed = new Set(
+      this.mailbox.remove(
+        numbers.map((n) => this.messages[n - 1]!),
+        sessionId,
+        at,
+      ),
+    );
+    return numbers
+      .map((number) => ({ number, message: this.messages[number - 1]! }))
+      .filter(({ message }) => removed.has(message));
   }
 }

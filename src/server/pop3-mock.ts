@@ -552,7 +552,9 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /**
    * Back to the start: mailboxes as seeded, transcripts forgotten. Live
    * sessions go on, and so do their records: each restarts with a `reset`
-   * event (`record.restartedAt`) and records what follows. Called by a
+   * event (`record.restartedAt`) and records what follows, and
+   * `sessionEnd()` (begun before, or given a record from before) resolves
+   * with the restarted record. Called by a
    * listener while it hears an event of a live session, that session's
    * restarted record holds the event too, right after its `reset` event.
    * A {@link ServerClosedError} after `close()`: the records of a closed

@@ -277,28 +277,38 @@ export class TranscriptApi {
    * with `since` (and no session), the first session whose id is greater.
    */
   async sessionEnd(session?: SessionRecord, options: SessionWaitOptions = {}): Promise<SessionRecord> {
-    const target =
+    const given =
       session ??
       (options.since === undefined ? this.recorder.sessions.at(-1) : this.firstAfter(options.since)) ??
       (await this.nextSession(options));
+    // reset() restarts a live session's record in a new one: the record kept now is the one that
+    // hears the session's end (a record from before the reset stops at its `reset`).
+    const current = () => this.recorder.get(given.id) ?? given;
+    const target = current();
     if (target.ended) return target;
+    let ended = target;
     await waitForEvent(
       this.hub,
       this.clock,
       `the end of session ${target.id}`,
-      (e) => e.type === 'session-end' && e.sessionId === target.id,
+      (e) => {
+        if (e.type !== 'session-end' || e.sessionId !== target.id) return false;
+        ended = current();
+        return true;
+      },
       options.timeoutMs ?? DEFAULT_WAIT_MS,
       {
         waits: this.waits,
         context: () => {
-          const last = target.locatedCommands().at(-1);
+          const now = current();
+          const last = now.locatedCommands().at(-1);
           const doing =
             last === undefined ? 'no command received yet' : `last command ${describeLocated(last)}`;
-          return `Session ${target.id} is still open in ${target.state}; ${doing}.`;
+          return `Session ${now.id} is still open in ${now.state}; ${doing}.`;
         },
       },
     );
-    return target;
+    return ended;
   }
 
   /**

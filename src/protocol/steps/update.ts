@@ -12,10 +12,13 @@ export function quitOrUpdate(ctx: CommandContext): CommandResult {
   if (ctx.settings.expire === 0) {
     for (const { number } of maildrop.retrieved()) maildrop.markDeleted(number);
   }
-  const numbers = maildrop.deletedNumbers();
-  const gone = maildrop.commit(ctx.sessionId, ctx.now());
-  const deleted = gone.map((m, i) => ({ number: numbers[i]!, uid: m.uid }));
-  return stepped(ok(ctx.texts.quitUpdate(gone.length, maildrop.mailbox.snapshot().length)), {
+  const marked = maildrop.deletedNumbers().length;
+  const deleted = maildrop
+    .commit(ctx.sessionId, ctx.now())
+    .map(({ number, message }) => ({ number, uid: message.uid }));
+  // The reply counts what the client marked, as Dovecot's does under lock 'none' when another
+  // session removed a marked message first; the record holds what this UPDATE removed.
+  return stepped(ok(ctx.texts.quitUpdate(marked, maildrop.mailbox.snapshot().length)), {
     kind: 'update',
     deleted,
   });

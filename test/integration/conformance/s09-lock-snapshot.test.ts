@@ -138,3 +138,53 @@ test("§9 the default lock mode is exclusive (RFC 1939 §4), not Dovecot's 'none
     expect(await b.command(`PASS ${PASSWORD}`)).toBe(`-ERR ${T.mailboxInUse}`);
   });
 });
+
+test("§9 lock: 'none': a message two sessions delete is removed once, by the first UPDATE, and listed deleted once", async () => {
+  await withMailbox(
+    MSGS,
+    async (pop3) => {
+      const first = await login(pop3);
+      const second = await login(pop3);
+      const [firstId, secondId] = pop3.sessions.map((s) => s.id);
+      expect(await first.command('DELE 1')).toMatch(/^\+OK/);
+      expect(await second.command('DELE 1')).toMatch(/^\+OK/);
+      expect(await first.command('QUIT')).toMatch(/^\+OK/);
+      // As Dovecot answers: the second QUIT is +OK, the message is gone already.
+      expect(await second.command('QUIT')).toMatch(/^\+OK/);
+      await second.closed();
+      const ended = await pop3.sessionEnd(secondId);
+      const uid = pop3.sessions[0]!.deleted[0]!.uid;
+
+      expect(pop3.mailbox(USER).messages()).toHaveLength(1);
+      // One message left the maildrop, at the first UPDATE: the second removed nothing.
+      expect(
+        pop3
+          .mailbox(USER)
+          .deleted()
+          .map((d) => [d.uid, d.sessionId]),
+      ).toEqual([[uid, firstId]]);
+      expect(pop3.outcome(USER).deleted.map((d) => [d.uid, d.sessionId])).toEqual([[uid, firstId]]);
+      expect(ended.endReason).toBe('quit-update');
+      expect(ended.deleted).toEqual([]);
+    },
+    { lock: 'none' },
+  );
+});
+
+test('§9 a session open across reset() lists as deleted nothing its UPDATE could not remove', async () => {
+  await withMailbox(MSGS, async (pop3) => {
+    await pop3.deliver(USER, 'Subject: 3\n\nthree\n');
+    const client = await login(pop3);
+    expect(await client.command('DELE 3')).toMatch(/^\+OK/);
+    // Back to the seed: message 3 is not in the mailbox any more.
+    await pop3.reset();
+    expect(await client.command('QUIT')).toMatch(/^\+OK/);
+    await client.closed();
+    const ended = await pop3.sessionEnd(pop3.sessions[0]!.id);
+
+    expect(pop3.mailbox(USER).messages()).toHaveLength(2);
+    expect(pop3.mailbox(USER).deleted()).toEqual([]);
+    expect(pop3.outcome(USER).deleted).toEqual([]);
+    expect(ended.deleted).toEqual([]);
+  });
+});
