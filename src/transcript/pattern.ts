@@ -88,6 +88,23 @@ function parsePattern(pattern: string): { verb: string; args: string[]; rest: st
   return { verb, args: rest.split(/\s+/).filter((a) => a !== ''), rest };
 }
 
+/**
+ * The verb of a string pattern that names a verb and no argument (`'DELE'`),
+ * which matches only that command with no argument: a `DELE 1` does not
+ * match it, though a reader may take `'DELE'` for any DELE (as a fault
+ * rule's `on('DELE')` is). Undefined for any other pattern.
+ */
+export function bareVerbOf(pattern: CommandPattern): string | undefined {
+  if (typeof pattern !== 'string') return undefined;
+  const { verb, rest } = parsePattern(pattern);
+  return verb !== '' && rest.trim() === '' ? verb : undefined;
+}
+
+/** Words that say what a bare verb pattern matches, and how to write the others. */
+export function bareVerbHint(verb: string): string {
+  return `"${verb}" matches only a ${verb} with no argument: write '${verb} *' for a ${verb} with one, /^${verb}\\b/i for any ${verb}, or /^${verb}$/i for none`;
+}
+
 /** The verb a pattern is about, when it can be told (for near-miss ranking). */
 export function patternVerb(pattern: CommandPattern): string | undefined {
   if (typeof pattern === 'string') return parsePattern(pattern).verb || undefined;

@@ -1,5 +1,7 @@
 import { describeLocated, describeNearMiss, nearMisses } from './near-miss';
 import {
+  bareVerbHint,
+  bareVerbOf,
   type CommandPattern,
   describePattern,
   type LocatedCommand,
@@ -77,6 +79,17 @@ export function checkReceived(
   const within = withinTimes(count, options.times);
   const lines: string[] = [];
   let misses: string[] = [];
+  // 'DELE' is a DELE with no argument; a reader may mean any DELE. Where the two readings judge
+  // differently (a DELE 1 came), no judgement: both forms fail, saying how to write either.
+  const withArguments = sameVerbWithArguments(pattern, commands);
+  if (withArguments.length > 0 && withinTimes(count + withArguments.length, options.times) !== within) {
+    lines.push(
+      `pop3-mock: cannot tell whether ${what} was ${negated ? 'not ' : ''}received ${times}: it was received ${plural(count)}, and ${withArguments.length} more with arguments, which would judge otherwise. ${bareVerbHint(bareVerbOf(pattern)!)}.`,
+    );
+    lines.push(...listed('Commands with arguments:', withArguments.map(describeLocated)));
+    lines.push(...transcriptExcerpt(sessions));
+    return { pass: negated, message: lines.join('\n'), count, matches, nearMisses: [] };
+  }
   // Dropped sessions can only add to the count: a count over the upper bound stays over it.
   const overturnable = negated ? !within && !overUpperBound(count, options.times) : within;
   if (dropped !== undefined && overturnable && (negated || hasUpperBound(options.times))) {
@@ -107,6 +120,15 @@ export function checkReceived(
   }
   lines.push(...transcriptExcerpt(sessions));
   return { pass: within, message: lines.join('\n'), count, matches, nearMisses: misses };
+}
+
+/** The commands a bare verb pattern (`'DELE'`) leaves out for their arguments (`DELE 1`); none for other patterns. */
+function sameVerbWithArguments(
+  pattern: CommandPattern,
+  commands: readonly LocatedCommand[],
+): LocatedCommand[] {
+  const verb = bareVerbOf(pattern);
+  return verb === undefined ? [] : commands.filter((c) => c.verb === verb && !matchesCommand(pattern, c));
 }
 
 /** What a "cannot tell" message suggests. */
@@ -182,6 +204,21 @@ export function checkSequence(
   }
   const expected = patterns.map(describePattern).join(', ');
   const lines: string[] = [];
+  // A bare verb pattern not found, where the same verb came with arguments after the cursor: with
+  // those the order might hold. No judgement (both forms fail), as for a single command.
+  const withArguments =
+    failedAt === undefined ? [] : sameVerbWithArguments(patterns[failedAt]!, commands.slice(cursor));
+  if (withArguments.length > 0) {
+    return {
+      pass: false,
+      unjudged: true,
+      message: [
+        `pop3-mock: cannot tell whether the commands ${expected} were received in this order: ${describePattern(patterns[failedAt!]!)} was not received after the ${found.length} before it, but the same verb with arguments was. ${bareVerbHint(bareVerbOf(patterns[failedAt!]!)!)}.`,
+        ...listed('Commands with arguments:', withArguments.map(describeLocated)),
+      ].join('\n'),
+      matches: found,
+    };
+  }
   if (failedAt === undefined) {
     lines.push(
       `pop3-mock: expected the commands ${expected} not to be received in this order, but they were:`,

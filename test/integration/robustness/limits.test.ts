@@ -69,7 +69,7 @@ describe('line length', () => {
         expect.objectContaining({ raw: user.slice(0, 100), limit }),
         expect.objectContaining({ raw: pass.slice(0, 100), limit }),
       ]);
-      expect(pop3.verify('USER', { times: 0 })).toBe(0);
+      expect(pop3.verify('USER *', { times: 0 })).toBe(0);
       expect(pop3.commands()).toEqual(['QUIT']);
     });
   });
