@@ -1,23 +1,41 @@
+import type { Pop3Event } from '../vocabulary';
 import { printable } from './render';
 
 /** Which sessions a query looks at. */
 export interface SessionFilter {
-  /** Only sessions that logged in as this user. */
+  /**
+   * Only sessions of this user: those that logged in as it, and those that
+   * tried to (a refused PASS, APOP or AUTH as it) and logged in as nobody,
+   * so a client that retries a wrong password is counted against the user.
+   */
   user?: string;
   /** Only this session id. */
   sessionId?: number;
 }
 
+/** What a filter reads of a session: its id, its user, and its login attempts (`auth` events). */
+export interface FilteredSession {
+  readonly id: number;
+  readonly user: string | undefined;
+  readonly events: readonly Pop3Event[];
+}
+
 /** The sessions a filter selects, in their order. */
-export function filterSessions<T extends { readonly id: number; readonly user: string | undefined }>(
+export function filterSessions<T extends FilteredSession>(
   records: readonly T[],
   filter: SessionFilter = {},
 ): T[] {
   return records.filter(
     (s) =>
-      (filter.user === undefined || s.user === filter.user) &&
+      (filter.user === undefined || isSessionOf(s, filter.user)) &&
       (filter.sessionId === undefined || s.id === filter.sessionId),
   );
+}
+
+/** Whether `session` is `user`'s: logged in as it, or logged in as nobody after trying it. */
+export function isSessionOf(session: FilteredSession, user: string): boolean {
+  if (session.user !== undefined) return session.user === user;
+  return session.events.some((e) => e.type === 'auth' && e.user === user);
 }
 
 /** `user alice, session 3`, or '' for no filter. */

@@ -1,0 +1,55 @@
+import { VerificationError } from '../../../src';
+import { installPop3Matchers } from '../../../src/testing/jest';
+import { sides } from '../../helpers/api-sides';
+import { failureOf } from '../../helpers/matcher-failure';
+import { RawClient } from '../../helpers/raw-client';
+
+/*
+ * { user } selects the sessions that logged in as the user and those that
+ * tried to and logged in as nobody. Before, it selected only the first: a
+ * client that retried a wrong password three times passed
+ * verify('PASS *', { user: 'alice', times: { atMost: 1 } }) with a count of 0.
+ */
+
+installPop3Matchers();
+
+const USERS = { alice: 'secret', bob: 'b-secret' };
+
+/** A session that tries `user` with `password`, then QUITs. */
+async function attempt(port: number, user: string, password: string, then: string[] = []): Promise<void> {
+  const client = await RawClient.connect(port);
+  await client.command(`USER ${user}`);
+  await client.command(`PASS ${password}`);
+  for (const line of then) await client.command(line);
+  await client.command('QUIT');
+  await client.closed();
+}
+
+describe.each(sides)('%s: { user } and failed logins', (_name, start) => {
+  test("three refused PASS as alice count against alice; a session that went on to log in as bob is bob's", async () => {
+    const side = await start({ users: USERS });
+    try {
+      for (let i = 0; i < 3; i++) await attempt(side.server.port, 'alice', 'wrong');
+      // Tries alice, then logs in as bob: bob's session.
+      await attempt(side.server.port, 'alice', 'wrong', ['USER bob', 'PASS b-secret']);
+      await side.server.sessionEnd(4);
+
+      const refused = await (async () =>
+        side.api.verify('PASS *', { user: 'alice', times: { atMost: 1 } }))().catch(
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(VerificationError);
+      expect((refused as VerificationError).count).toBe(3);
+      expect((await side.api.listSessions({ user: 'alice' })).map((s) => s.id)).toEqual([1, 2, 3]);
+      expect((await side.api.listSessions({ user: 'bob' })).map((s) => s.id)).toEqual([4]);
+      expect(await side.api.verify('PASS *', { user: 'bob', times: 2 })).toBe(2);
+
+      const sessions = await side.api.listSessions();
+      expect(
+        failureOf(() => expect(sessions).not.toHaveReceivedCommand('PASS *', { user: 'alice' })),
+      ).toContain('received 3 times');
+    } finally {
+      await side.close();
+    }
+  });
+});
