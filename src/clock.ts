@@ -41,7 +41,12 @@ class NodeTimer implements TimerHandle {
  * the mock's clock, and the times a remote client sends the server.
  */
 export function realNow(): number {
-  return Math.floor(TIME_ORIGIN + performance.now());
+  return Math.floor(preciseNow());
+}
+
+/** {@link realNow} to a fraction of a millisecond: to order what happened within one. */
+export function preciseNow(): number {
+  return TIME_ORIGIN + performance.now();
 }
 // Read once: each clock reading (one per stretch of commands) then costs one performance.now().
 const TIME_ORIGIN = performance.timeOrigin;

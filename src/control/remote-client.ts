@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { z } from 'zod';
-import { realNow, systemClock } from '../clock';
+import { preciseNow, realNow, systemClock } from '../clock';
 import { type BuiltRule, withExplain } from '../faults/builder';
 import type { RuleStatus } from '../faults/engine';
 import type { FaultRuleInput } from '../faults/rule';
@@ -304,7 +304,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   ): Promise<LocatedCommand> {
     const { pattern: checked, ...rest } = checkWaitForCommand(pattern, options);
     // As in process, where a command after the call is after the wait began, though it arrive before the request.
-    const arrivedSince = realNow();
+    const arrivedSince = preciseNow();
     const { replyCut, ...c } = await this.call('waitCommand', {
       body: { pattern: wirePattern('waitForCommand()', checked), ...rest, arrivedSince },
       query: REAL_VALUES,

@@ -104,9 +104,9 @@ export const waitEndBody = z.lazy(() => sessionWaitOptions.extend({ sessionId: i
 export const waitCommandBody = z.lazy(() =>
   waitForCommandOptions.extend({
     pattern: wirePattern,
-    arrivedSince: int(0).optional().meta({
+    arrivedSince: z.number().min(0).optional().meta({
       description:
-        'When the caller made the call (ms since the epoch): a command recorded in a later millisecond counts as arriving after it (the remote client sends it, so a command that arrives while the request travels is not missed).',
+        "When the caller made the call (ms since the epoch, with a fraction, as `performance.timeOrigin + performance.now()`): a command that arrived after it counts, though it came while the request travelled. Within the call's own millisecond the server orders commands by their arrival to a fraction of a millisecond.",
     }),
   }),
 );

@@ -59,6 +59,7 @@ import type {
   SessionState,
   TlsMode,
 } from '../vocabulary';
+import { ArrivalTimes } from './arrival-times';
 import { HELD_BYTES } from './held-bytes';
 import { listen } from './listen';
 import { SERVER_CLOSED, ServerClosedError } from './server-closed-error';
@@ -103,6 +104,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   private resetCount = 0;
   /** What the assembly attached (control API, SMTP intake): the core knows them by shape only. */
   private readonly attached: { control?: AttachedControl; smtp?: AttachedSmtp } = {};
+  /** Command arrivals to a fraction of a millisecond, kept once a control API is attached. */
+  private arrivals: ArrivalTimes | undefined;
   private closed = false;
   /** close()'s work, once: a second close() waits for the same end. */
   private closing: Promise<void> | undefined;
@@ -276,8 +279,15 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   attach(part: { kind: 'control' } & AttachedControl): void;
   attach(part: { kind: 'smtp' } & AttachedSmtp): void;
   attach(part: ({ kind: 'control' } & AttachedControl) | ({ kind: 'smtp' } & AttachedSmtp)): void {
-    if (part.kind === 'control') this.attached.control = part;
-    else this.attached.smtp = part;
+    if (part.kind === 'control') {
+      this.attached.control = part;
+      // Its remote waitForCommand() orders commands within a millisecond of its call.
+      if (this.arrivals === undefined) {
+        const arrivals = new ArrivalTimes();
+        this.arrivals = arrivals;
+        this.hub.on('session-end', (event) => arrivals.forget(event.sessionId));
+      }
+    } else this.attached.smtp = part;
   }
 
   /** User names, in the order they were added. */
@@ -344,6 +354,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * them.
    */
   private publishCommand(sessionId: number, at: number, line: CommandLine, state: SessionState): void {
+    this.arrivals?.note(sessionId);
     if (this.hub.hears('command')) {
       const { verb, args, raw } = line;
       this.publish({ type: 'command', sessionId, at, verb, args, raw, state });
@@ -498,7 +509,17 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     arrivedSince: number | undefined,
   ): Promise<LocatedCommand> {
     const { pattern: checked, ...rest } = checkWaitForCommand(pattern, options);
-    return this.transcripts.waitForCommand(checked, rest, arrivedSince);
+    if (arrivedSince === undefined) return this.transcripts.waitForCommand(checked, rest, undefined);
+    // Recorded times are whole milliseconds: within the call's own, the arrival's fraction decides.
+    const millisecond = Math.floor(arrivedSince);
+    const arrivals = this.arrivals;
+    return this.transcripts.waitForCommand(
+      checked,
+      rest,
+      (c) =>
+        c.at > millisecond ||
+        (c.at === millisecond && arrivals?.arrivedAfter(c.sessionId, c.index, arrivedSince) === true),
+    );
   }
 
   /**
@@ -579,6 +600,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
         this.record(hearing);
     }
     this.faults.reset(this.nextSessionId - 1);
+    this.arrivals?.restart();
     for (const session of this.live) session.cancelFaults();
   }
 

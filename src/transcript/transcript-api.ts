@@ -157,17 +157,16 @@ export class TranscriptApi {
     pattern: CommandPattern,
     options: WaitForCommandOptions = {},
     /**
-     * @internal The control API's: a command recorded after this millisecond
-     * counts as arriving after the call, which a remote call's travel would
-     * miss. Not one of the same millisecond: it may have come before the
-     * call, and a wait that took it would pass on a command sent earlier.
+     * @internal The control API's: which commands recorded before the wait
+     * began arrived after the remote call was made (its request's travel
+     * would miss them); see `Pop3Mock.waitForCommandArrivedSince`.
      */
-    arrivedSince?: number,
+    arrivedAfterCall?: (command: LocatedCommand) => boolean,
   ): Promise<LocatedCommand> {
     const past = this.sessions(options).flatMap((s) => s.locatedCommands());
-    if (options.includePast || arrivedSince !== undefined) {
+    if (options.includePast || arrivedAfterCall !== undefined) {
       const earlier = past.find(
-        (c) => (options.includePast || c.at > arrivedSince!) && matchesCommand(pattern, c),
+        (c) => (options.includePast || arrivedAfterCall!(c)) && matchesCommand(pattern, c),
       );
       if (earlier) return earlier;
     }
@@ -218,10 +217,10 @@ export class TranscriptApi {
               ...note,
             ].join('\n');
           const between =
-            arrivedSince === undefined
+            arrivedAfterCall === undefined
               ? []
               : lookedAt(
-                  past.filter((c) => c.at > arrivedSince),
+                  past.filter(arrivedAfterCall),
                   pattern,
                   'that arrived between the call and its request reaching the server',
                   false,

@@ -33,3 +33,35 @@ describe.each(sides)('%s', (_name, start) => {
     }
   });
 });
+
+describe.each(sides)('%s, within one millisecond', (_name, start) => {
+  test('waitForCommand takes every command sent right after the call, and none answered just before it', async () => {
+    const side = await start({ users: { alice: { password: 'pw', messages: [] } } });
+    try {
+      const client = await RawClient.login(side.server.port, 'alice', 'pw');
+      // No wait for the clock to move: most of these fall in the call's own millisecond
+      // (remotely, three in ten were missed when whole milliseconds decided).
+      for (let i = 0; i < 30; i++) {
+        const waiting = side.api.waitForCommand(`NOOP ${i}`, { timeoutMs: 2000 });
+        client.socket.write(`NOOP ${i}\r\n`);
+        expect(await waiting).toMatchObject({ verb: 'NOOP', args: [String(i)] });
+        await client.readLine();
+      }
+      // Answered before the call, in the same millisecond or not: never taken.
+      const late: Promise<unknown>[] = [];
+      for (let i = 0; i < 30; i++) {
+        await client.command(`NOOP before ${i}`);
+        late.push(
+          side.api.waitForCommand(`NOOP before ${i}`, { timeoutMs: 100 }).then(
+            (c) => c,
+            (error: unknown) => (error as Error).name,
+          ),
+        );
+      }
+      expect(new Set(await Promise.all(late))).toEqual(new Set(['WaitTimeoutError']));
+      client.destroy();
+    } finally {
+      await side.close();
+    }
+  });
+});
