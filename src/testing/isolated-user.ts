@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { RemotePop3Mock } from '../control/remote-client';
 import { refuseEach } from '../faults/accept-rules';
 import { withExplain } from '../faults/builder';
 import type { FaultRule } from '../faults/rule';
 import type { MessageSource } from '../fixtures/types';
+import type { Pop3MockApi, Where } from '../mock-api';
 import { checkIsolatedUser, checkRules } from '../schema/api-calls';
 import { UserLoggedInError } from '../server/user-logged-in-error';
 import type { SessionRecord } from '../transcript/session-record';
@@ -75,7 +75,10 @@ const END_WAIT_MS = 1_000;
 /**
  * Creates a user with fresh random credentials on a shared server (the one
  * the jest global setup started, reached with `connectPop3Mock()`), so tests
- * in parallel workers never see each other's mail, faults or sessions.
+ * in parallel workers never see each other's mail, faults or sessions. It
+ * takes either side of {@link Pop3MockApi}: the remote client, typed as the
+ * class or as `Pop3MockApi<'remote'>`, or an in-process server shared by
+ * tests run at once.
  *
  * Create one per test (`beforeEach`, and `remove()` in `afterEach`): it
  * costs one HTTP request. In a shared server, never call `remote.reset()`:
@@ -90,7 +93,7 @@ const END_WAIT_MS = 1_000;
  * await mine.remove();
  */
 export async function createIsolatedUser(
-  remote: RemotePop3Mock,
+  remote: Pop3MockApi<Where>,
   options: IsolatedUserOptions = {},
 ): Promise<IsolatedUser> {
   const checked = checkIsolatedUser(remote, options);
@@ -123,10 +126,11 @@ export async function createIsolatedUser(
     async deliver(messages) {
       await remote.deliver(user, messages);
     },
-    sessions: () => remote.listSessions({ user }),
-    transcript: () => remote.transcript({ user }),
-    commands: () => remote.commands({ user }),
-    verify: (pattern, verifyOptions = {}) => remote.verify(pattern, { ...verifyOptions, user }),
+    // Promises either way: an in-process server answers at once.
+    sessions: async () => remote.listSessions({ user }),
+    transcript: async () => remote.transcript({ user }),
+    commands: async () => remote.commands({ user }),
+    verify: async (pattern, verifyOptions = {}) => remote.verify(pattern, { ...verifyOptions, user }),
     async sessionEnd(waitOptions = {}) {
       const latest = (await remote.listSessions({ user })).at(-1);
       if (latest) return remote.sessionEnd(latest.id, waitOptions);

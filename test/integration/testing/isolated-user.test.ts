@@ -3,6 +3,7 @@ import {
   connectPop3Mock,
   on,
   type Pop3Mock,
+  type Pop3MockApi,
   type RemotePop3Mock,
   startPop3Mock,
 } from '../../../src';
@@ -124,6 +125,24 @@ test('remove() while the client is still logging out waits for its session to en
   expect(await client.command('QUIT')).toMatch(/^\+OK/);
   await pop3.sessionEnd(2);
   await staying.remove();
+  expect(pop3.users()).toEqual([]);
+});
+
+test("it takes either side of the one interface: the remote client typed as Pop3MockApi<'remote'>, or the server itself", async () => {
+  const typedRemote: Pop3MockApi<'remote'> = workerA;
+  const viaInterface = await createIsolatedUser(typedRemote, { messages: [message('r1')] });
+  const inProcess = await createIsolatedUser(pop3, { messages: [message('p1')] });
+  expect(await fetchAll(viaInterface.user, viaInterface.password)).toEqual([message('r1')]);
+  expect(await fetchAll(inProcess.user, inProcess.password)).toEqual([message('p1')]);
+  expect(await inProcess.verify('RETR 1', { times: 1 })).toBe(1);
+  expect(await inProcess.commands()).toEqual([
+    `USER ${inProcess.user}`,
+    'PASS ******',
+    'STAT',
+    'RETR 1',
+    'QUIT',
+  ]);
+  await Promise.all([viaInterface.remove(), inProcess.remove()]);
   expect(pop3.users()).toEqual([]);
 });
 
