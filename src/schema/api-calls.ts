@@ -187,12 +187,14 @@ export function checkConnect(
   if (!url)
     issues.push({
       path: 'options.url',
-      message: 'expected the control API URL: pass { url } or set POP3_MOCK_CONTROL_URL',
+      message:
+        "expected the control API URL: pass { url } or set POP3_MOCK_CONTROL_URL (pop3-mock's jest global setup sets it for its workers)",
     });
   if (!token)
     issues.push({
       path: 'options.token',
-      message: 'expected the control API token: pass { token } or set POP3_MOCK_TOKEN',
+      message:
+        "expected the control API token: pass { token } or set POP3_MOCK_TOKEN (pop3-mock's jest global setup sets it for its workers)",
     });
   if (!url || !token) throw new InputError(issues, 'connectPop3Mock()');
   return { url, token };

@@ -45,7 +45,7 @@ test.each<[string, () => unknown, string, string]>([
     'neither given nor in the environment',
     () => ({}),
     'options.url',
-    'connectPop3Mock(): options.url: expected the control API URL: pass { url } or set POP3_MOCK_CONTROL_URL; options.token: expected the control API token: pass { token } or set POP3_MOCK_TOKEN',
+    "connectPop3Mock(): options.url: expected the control API URL: pass { url } or set POP3_MOCK_CONTROL_URL (pop3-mock's jest global setup sets it for its workers); options.token: expected the control API token: pass { token } or set POP3_MOCK_TOKEN (pop3-mock's jest global setup sets it for its workers)",
   ],
 ])('%s: an InputError naming it', async (_, options, path, message) => {
   const refused = await connectPop3Mock(options() as never).catch((error: unknown) => error);
