@@ -38,6 +38,14 @@ export function isSessionOf(session: FilteredSession, user: string): boolean {
   return session.events.some((e) => e.type === 'auth' && e.user === user);
 }
 
+/** Every user whose session `session` is ({@link isSessionOf}): one, or those it tried. */
+export function usersOf(session: FilteredSession): string[] {
+  if (session.user !== undefined) return [session.user];
+  const tried = new Set<string>();
+  for (const e of session.events) if (e.type === 'auth') tried.add(e.user);
+  return [...tried];
+}
+
 /** `user alice, session 3`, or '' for no filter. */
 export function describeFilter(filter: SessionFilter = {}): string {
   const parts: string[] = [];

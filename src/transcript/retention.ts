@@ -1,4 +1,4 @@
-import type { SessionFilter } from './query';
+import { type FilteredSession, type SessionFilter, usersOf } from './query';
 import { printable } from './render';
 
 /**
@@ -35,14 +35,14 @@ export class DropLedger {
 
   constructor(readonly keep: number) {}
 
-  /** Notes one dropped record. */
-  note(record: { readonly id: number; readonly user: string | undefined }): void {
+  /** Notes one dropped record, under each user a `{ user }` filter would have selected it for. */
+  note(record: FilteredSession): void {
     add(this.all, record.id);
-    if (record.user !== undefined) {
-      let tally = this.byUser.get(record.user);
+    for (const user of usersOf(record)) {
+      let tally = this.byUser.get(user);
       if (!tally) {
         tally = { sessions: 0, lastId: 0 };
-        this.byUser.set(record.user, tally);
+        this.byUser.set(user, tally);
       }
       add(tally, record.id);
     }

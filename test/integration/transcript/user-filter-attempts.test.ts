@@ -52,4 +52,26 @@ describe.each(sides)('%s: { user } and failed logins', (_name, start) => {
       await side.close();
     }
   });
+
+  test("alice's dropped failed logins make a check of alice's sessions unjudgeable, as her dropped logins do", async () => {
+    const side = await start({ users: USERS, keepSessions: 1 });
+    try {
+      await attempt(side.server.port, 'alice', 'wrong');
+      await attempt(side.server.port, 'alice', 'wrong');
+      // The one session kept: bob's.
+      await attempt(side.server.port, 'bob', 'b-secret');
+      await side.server.sessionEnd(3);
+
+      const told = await (async () => side.api.verify('PASS *', { user: 'alice', times: 0 }))().catch(
+        (error: unknown) => error,
+      );
+      expect(told).toBeInstanceOf(VerificationError);
+      expect((told as VerificationError).message).toContain(
+        'cannot tell whether the command "PASS ******" was received exactly 0 times',
+      );
+      expect((told as VerificationError).message).toContain('2 ended sessions of user "alice" were dropped');
+    } finally {
+      await side.close();
+    }
+  });
 });
