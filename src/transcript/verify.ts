@@ -131,6 +131,32 @@ function sameVerbWithArguments(
   return verb === undefined ? [] : commands.filter((c) => c.verb === verb && !matchesCommand(pattern, c));
 }
 
+/**
+ * The commands that match `patterns` in their order, the earliest each (the
+ * earliest match leaves the most room for the rest); `failedAt`: the first
+ * pattern with no match after the one before it, `cursor` where it was looked for.
+ */
+function findInOrder(
+  commands: readonly LocatedCommand[],
+  patterns: readonly CommandPattern[],
+  match: (pattern: CommandPattern, command: LocatedCommand) => boolean,
+): { found: LocatedCommand[]; cursor: number; failedAt: number | undefined } {
+  const found: LocatedCommand[] = [];
+  let cursor = 0;
+  for (const [i, pattern] of patterns.entries()) {
+    const at = commands.findIndex((c, j) => j >= cursor && match(pattern, c));
+    if (at === -1) return { found, cursor, failedAt: i };
+    found.push(commands[at]!);
+    cursor = at + 1;
+  }
+  return { found, cursor, failedAt: undefined };
+}
+
+/** `pattern` as a reader may take it: a bare verb (`'DELE'`) as any command of that verb. */
+function matchesAnyOfBareVerb(pattern: CommandPattern, command: LocatedCommand): boolean {
+  return matchesCommand(pattern, command) || bareVerbOf(pattern) === command.verb;
+}
+
 /** What a "cannot tell" message suggests. */
 export const CANNOT_TELL_HINT =
   'Check kept sessions only ({ sessionId }, or a { user } whose sessions are all kept), raise keepSessions, or reset() between tests.';
@@ -190,31 +216,26 @@ export function checkSequence(
     };
   }
   const commands = sessions.flatMap((s) => locateCommands(s));
-  const found: LocatedCommand[] = [];
-  let cursor = 0;
-  let failedAt: number | undefined;
-  for (const [i, pattern] of patterns.entries()) {
-    const at = commands.findIndex((c, j) => j >= cursor && matchesCommand(pattern, c));
-    if (at === -1) {
-      failedAt = i;
-      break;
-    }
-    found.push(commands[at]!);
-    cursor = at + 1;
-  }
+  const { found, cursor, failedAt } = findInOrder(commands, patterns, matchesCommand);
   const expected = patterns.map(describePattern).join(', ');
   const lines: string[] = [];
-  // A bare verb pattern not found, where the same verb came with arguments after the cursor: with
-  // those the order might hold. No judgement (both forms fail), as for a single command.
-  const withArguments =
-    failedAt === undefined ? [] : sameVerbWithArguments(patterns[failedAt]!, commands.slice(cursor));
-  if (withArguments.length > 0) {
+  // Not in this order as written, but in it with a bare verb pattern read as any command of its verb
+  // ('DELE' as DELE 1 too): the two readings judge otherwise. No judgement (both forms fail), as for
+  // a single command.
+  if (
+    failedAt !== undefined &&
+    findInOrder(commands, patterns, matchesAnyOfBareVerb).failedAt === undefined
+  ) {
+    const bare = patterns.find((p) => sameVerbWithArguments(p, commands).length > 0)!;
     return {
       pass: false,
       unjudged: true,
       message: [
-        `pop3-mock: cannot tell whether the commands ${expected} were received in this order: ${describePattern(patterns[failedAt!]!)} was not received after the ${found.length} before it, but the same verb with arguments was. ${bareVerbHint(bareVerbOf(patterns[failedAt!]!)!)}.`,
-        ...listed('Commands with arguments:', withArguments.map(describeLocated)),
+        `pop3-mock: cannot tell whether the commands ${expected} were received in this order: ${describePattern(patterns[failedAt]!)} was not received after the ${found.length} before it, but with the same verbs with arguments the order holds. ${bareVerbHint(bareVerbOf(bare)!)}.`,
+        ...listed(
+          'Commands with arguments:',
+          patterns.flatMap((p) => sameVerbWithArguments(p, commands)).map(describeLocated),
+        ),
       ].join('\n'),
       matches: found,
     };

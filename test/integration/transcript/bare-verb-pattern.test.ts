@@ -78,6 +78,28 @@ describe.each(sides)('%s: the matchers with a bare verb', (_name, start) => {
       // The bare LIST is judged: no LIST with arguments came.
       expect(sessions).toHaveReceivedCommands(['LIST', 'DELE *', 'QUIT']);
       expect(sessions).not.toHaveReceivedCommand('DELE', { sessionId: 2 });
+      // Judged where both readings agree: no NOOP came after any DELE, so not in this order either way.
+      expect(sessions).not.toHaveReceivedCommands(['DELE', 'NOOP']);
+      const notInOrder = failureOf(() => expect(sessions).toHaveReceivedCommands(['DELE', 'NOOP']));
+      expect(notInOrder).toContain('expected the commands "DELE", "NOOP" to be received in this order');
+      expect(notInOrder).not.toContain('cannot tell');
+    } finally {
+      await side.close();
+    }
+  });
+
+  test('toHaveReceivedCommands(["DELE", "NOOP"]) after DELE 1, NOOP, DELE fails in both forms: a DELE before the NOOP has an argument', async () => {
+    const side = await start({ users: { alice: { password: 'secret', messages: [MESSAGE] } } });
+    try {
+      await aliceSession(side.server, ['DELE 1', 'NOOP', 'DELE']);
+      const sessions = await side.api.listSessions();
+      for (const message of [
+        failureOf(() => expect(sessions).toHaveReceivedCommands(['DELE', 'NOOP'])),
+        failureOf(() => expect(sessions).not.toHaveReceivedCommands(['DELE', 'NOOP'])),
+      ]) {
+        expect(message).toContain('cannot tell whether the commands "DELE", "NOOP" were received');
+        expect(message).toContain(HINT);
+      }
     } finally {
       await side.close();
     }
