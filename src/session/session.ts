@@ -153,7 +153,15 @@ export class Session
     const info = { remoteAddress: this.connection.remoteAddress ?? '', sessionId: this.id };
     const greeting = greetingReply(this.texts, info, this.greetingTimestamp);
     const sent = this.faults.greeting((shape) => this.send(greeting, shape));
-    return sent instanceof Promise ? sent.then(() => this.readCommandsAfterHold()) : this.readCommands();
+    if (!(sent instanceof Promise)) return this.readCommands();
+    // A fault holds the greeting: as for a command's reply, a close now records the end after it (onClosed).
+    this.pumping = true;
+    return sent
+      .finally(() => {
+        this.pumping = false;
+        this.recordEndIfClosed();
+      })
+      .then(() => this.readCommandsAfterHold());
   }
 
   /** After a greeting a fault held: the autologout period starts again once it went out. */
@@ -170,7 +178,7 @@ export class Session
 
   /** Called by the server when the socket is gone, however that happened. */
   onClosed(byServer: boolean): void {
-    // A reply a fault holds (a throttle) is let go now, and recorded with what of it left: before the end.
+    // A reply a fault holds (a throttle, the greeting's too) is let go now, and recorded with what of it left: before the end.
     const replyHeld = this.pumping && this.faults.waiting;
     this.idle.cancel();
     this.faults.cancel();
@@ -307,9 +315,13 @@ export class Session
       this.connection.uncork();
     }
     this.connection.resume();
-    // The connection closed while a fault held the reply just recorded (onClosed): the end comes after it.
-    if (this.connection.closed && this.endReason !== undefined) this.recordEnd(this.endReason);
+    this.recordEndIfClosed();
     this.finishIfDrained();
+  }
+
+  /** The connection closed while a fault held the reply just recorded (onClosed): the end comes after it. */
+  private recordEndIfClosed(): void {
+    if (this.connection.closed && this.endReason !== undefined) this.recordEnd(this.endReason);
   }
 
   private handle(input: InputLine): Pending {

@@ -1,4 +1,5 @@
-import { type BuiltRule, connectPop3Mock, on, type Pop3Event, type Pop3Mock } from '../../../src';
+import { connect } from 'node:net';
+import { type BuiltRule, connection, connectPop3Mock, on, type Pop3Event, type Pop3Mock } from '../../../src';
 // The class (the package exports its type): toJSON's way back, as the remote client takes it.
 import { SessionRecord } from '../../../src/transcript/session-record';
 import { failOnHostErrors } from '../../helpers/host-errors';
@@ -161,6 +162,22 @@ test('a throttled reply the client resets in the middle of: recorded cut, before
     expect(retr.line).toMatch(/^\+OK \d+ octets$/);
     expect(retr.wholeBytes).toBeGreaterThan(retr.bytes);
     expect(retr.bytes).toBeGreaterThanOrEqual(400);
+    expect(pop3.transcript().trimEnd().split('\n').at(-1)).toBe('-- ended: client-closed');
+  });
+});
+
+test('a greeting a connection-wide throttle holds when the client resets: recorded cut, before session-end', async () => {
+  await withMock({ users: { [USER]: PASSWORD } }, async (pop3: Pop3Mock) => {
+    await pop3.use(connection().throttle({ bytesPerSecond: 10 }));
+    // Not RawClient.connect(): that waits for the whole greeting.
+    const socket = connect({ port: pop3.port, host: '127.0.0.1' });
+    socket.on('error', () => {});
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    socket.resetAndDestroy();
+    const record = await pop3.sessionEnd();
+    expect(record.events.map((e) => e.type).slice(-2)).toEqual(['reply', 'session-end']);
+    const greeting = record.replies().at(-1)!;
+    expect(greeting.wholeBytes).toBeGreaterThan(greeting.bytes);
     expect(pop3.transcript().trimEnd().split('\n').at(-1)).toBe('-- ended: client-closed');
   });
 });
