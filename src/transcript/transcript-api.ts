@@ -173,21 +173,37 @@ export class TranscriptApi {
     // Located as it arrives: position and user as they were then, not when the wait resumes.
     let found: LocatedCommand | undefined;
     // With a user: a command before login (USER, PASS, AUTH ...) is that user's once its session logs
-    // in as it, as verify() counts it; until then it waits here, the earliest per session.
+    // in as it or is refused as it, as verify() counts it; until then it waits here, the earliest per session.
     const beforeLogin = new Map<number, LocatedCommand>();
+    // Sessions not logged in that tried the user: the user's (isSessionOf), their commands taken at once.
+    const tried = new Set<number>();
     const matches = (e: Pop3Event): boolean => {
       if (options.user !== undefined && (e.type === 'auth' || e.type === 'session-end')) {
         const held = beforeLogin.get(e.sessionId);
-        if (held && e.type === 'auth' && e.result === 'ok' && e.user === options.user) {
-          found = held;
-          return true;
+        // Logged in as the user or refused as it: the session is the user's either way.
+        if (e.type === 'auth' && e.user === options.user) {
+          if (held) {
+            found = held;
+            return true;
+          }
+          if (e.result !== 'ok') tried.add(e.sessionId);
         }
-        if (e.type === 'session-end' || e.result === 'ok') beforeLogin.delete(e.sessionId);
+        if (e.type === 'session-end' || e.result === 'ok') {
+          beforeLogin.delete(e.sessionId);
+          tried.delete(e.sessionId);
+        }
         return false;
       }
       const located = this.locate(e);
       if (!located) return false;
       if (options.user !== undefined && located.user === undefined) {
+        if (
+          tried.has(located.sessionId) &&
+          this.matchesLive(pattern, located, { sessionId: options.sessionId })
+        ) {
+          found = located;
+          return true;
+        }
         const heldFor = beforeLogin.has(located.sessionId);
         if (!heldFor && this.matchesLive(pattern, located, { sessionId: options.sessionId }))
           beforeLogin.set(located.sessionId, located);

@@ -53,6 +53,29 @@ describe.each(sides)('%s: { user } and failed logins', (_name, start) => {
     }
   });
 
+  test('waitForCommand({ user }) takes the commands of a session refused as the user, as verify() counts them', async () => {
+    const side = await start({ users: USERS });
+    try {
+      const pass = side.api.waitForCommand('PASS *', { user: 'alice', timeoutMs: 5000 });
+      const noop = side.api.waitForCommand('NOOP', { user: 'alice', timeoutMs: 5000 });
+      const client = await RawClient.connect(side.server.port);
+      await client.command('USER alice');
+      expect(await client.command('PASS wrong')).toMatch(/^-ERR/);
+      expect(await pass).toMatchObject({ verb: 'PASS', sessionId: 1, index: 2 });
+      await client.command('NOOP');
+      expect(await noop).toMatchObject({ verb: 'NOOP', sessionId: 1, index: 3 });
+      expect(await side.api.verify('NOOP', { user: 'alice' })).toBe(1);
+      // A session that tried alice and then logged in as bob is bob's: its NOOP is none of alice's.
+      const notAlice = side.api.waitForCommand('NOOP', { user: 'alice', timeoutMs: 300 });
+      await attempt(side.server.port, 'alice', 'wrong', ['USER bob', 'PASS b-secret', 'NOOP']);
+      await expect(notAlice).rejects.toThrow('timed out');
+      await client.command('QUIT');
+      await client.closed();
+    } finally {
+      await side.close();
+    }
+  });
+
   test("alice's dropped failed logins make a check of alice's sessions unjudgeable, as her dropped logins do", async () => {
     const side = await start({ users: USERS, keepSessions: 1 });
     try {
