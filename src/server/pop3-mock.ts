@@ -539,7 +539,12 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   async sessionEnd(session?: SessionRecord | number, options?: SessionWaitOptions): Promise<SessionRecord> {
     const checked = checkSessionEnd(session, options);
     const which = checked.session;
-    if (typeof which !== 'number') return this.transcripts.sessionEnd(which, checked.options);
+    if (typeof which !== 'number') {
+      // A record from before a reset() stops there: with no record of its session kept now, that session
+      // ended since and keepSessions dropped its record (as by id, and remote).
+      if (which !== undefined && !which.ended && !this.recorder.get(which.id)) throw this.noSession(which.id);
+      return this.transcripts.sessionEnd(which, checked.options);
+    }
     const record = this.recorder.get(which);
     if (!record) throw this.noSession(which);
     return this.transcripts.sessionEnd(record, checked.options);

@@ -72,3 +72,24 @@ test('in process, sessionEnd(record) with a record from before reset() finds the
     await side.close();
   }
 });
+
+test('sessionEnd(record) with a record from before reset() whose session ended since and was dropped says so, as by id and remote', async () => {
+  const [, start] = sides[0]!;
+  const side = await start({ users: { alice: 'pw' }, keepSessions: 1 });
+  try {
+    const client = await RawClient.login(side.server.port, 'alice', 'pw');
+    const [before] = side.server.sessions;
+    await side.server.reset();
+    expect(await client.command('QUIT')).toMatch(/^\+OK/);
+    await client.closed();
+    // A second session's end drops the first's record.
+    const other = await RawClient.connect(side.server.port);
+    expect(await other.command('QUIT')).toMatch(/^\+OK/);
+    await other.closed();
+    await side.server.sessionEnd(2);
+    const byRecord = side.server.sessionEnd(before, { timeoutMs: 2000 });
+    await expect(byRecord).rejects.toThrow('no session 1: it ended and its record was dropped');
+  } finally {
+    await side.close();
+  }
+});
