@@ -2,6 +2,7 @@ import { startPop3Mock } from '../assembly/start-pop3-mock';
 import type { Pop3MockOptions } from '../options';
 import { checkUsePop3MockSettings } from '../schema/api-calls';
 import type { Pop3Mock } from '../server/pop3-mock';
+import { ServerClosedError } from '../server/server-closed-error';
 
 /** A test runner's hook function: jest's, vitest's or node:test's `beforeAll`/`before`, ... */
 // biome-ignore lint/suspicious/noExplicitAny: each runner types its hook callbacks differently.
@@ -127,7 +128,8 @@ export function usePop3Mock(
     // biome-ignore lint/complexity/noArguments: see above; a parameter would change how the runner calls the hook.
     const outcome = testOutcome(arguments[0]);
     if (mode === 'always' || (mode === 'failed' && outcome.failed)) print(report(pop3, outcome));
-    if (settings.resetAfterEach ?? true) await pop3.reset();
+    // A server a test closed (on purpose: its clients' handling of a shutdown) has nothing to reset.
+    if (settings.resetAfterEach ?? true) await pop3.reset().catch(unlessClosed);
   });
   after(async function closeServer() {
     const closing = pop3;
@@ -197,4 +199,9 @@ function report(pop3: Pop3Mock, outcome: Outcome): string {
   const name = outcome.name ? ` ${JSON.stringify(outcome.name)}` : '';
   if (pop3.sessions.length === 0) return `pop3-mock: ${what}${name}: no POP3 session was opened\n`;
   return `pop3-mock: sessions of ${what}${name} (secrets masked):\n${pop3.transcript()}\n`;
+}
+
+/** Rethrows `error` unless it is the {@link ServerClosedError} of a server already closed. */
+function unlessClosed(error: unknown): void {
+  if (!(error instanceof ServerClosedError)) throw error;
 }

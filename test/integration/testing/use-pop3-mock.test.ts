@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ServerClosedError } from '../../../src';
 import { testOutcome, usePop3Mock } from '../../../src/testing/use-pop3-mock';
 import { bundleSource } from '../../helpers/bundle-src';
 import { RawClient } from '../../helpers/raw-client';
@@ -36,6 +37,16 @@ describe('in this jest file', () => {
       failed: false,
       name: 'jest: the running test is read from jest-circus (not failed so far, its name)',
     });
+  });
+});
+
+describe('a test that closes the server', () => {
+  const pop3 = usePop3Mock({ users: { alice: 'secret' } });
+
+  test('closes it: the reset after it has nothing to do and fails nothing (a ServerClosedError before)', async () => {
+    await pop3.current.close();
+    // What the afterEach's reset() meets; it must not fail the test.
+    await expect(pop3.current.reset()).rejects.toBeInstanceOf(ServerClosedError);
   });
 });
 
