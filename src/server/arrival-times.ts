@@ -37,9 +37,16 @@ export class ArrivalTimes {
     this.counts.delete(sessionId);
   }
 
-  /** reset() restarted the records: their commands are numbered from 1 again. */
-  restart(): void {
+  /**
+   * reset() restarted the records: their commands are numbered from 1 again.
+   * `heardCommandOf`: the session whose command a listener was hearing (the
+   * last one noted), which its restarted record holds as its first.
+   */
+  restart(heardCommandOf?: number): void {
     this.counts.clear();
+    if (heardCommandOf === undefined) return;
+    this.counts.set(heardCommandOf, 1);
+    this.indexes[(this.next - 1 + KEPT) % KEPT] = 1;
   }
 
   /**

@@ -593,6 +593,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     const hearing = this.hearing;
     // From a listener, the time of the event it hears: the session's events after it carry that turn's reading.
     const at = hearing?.at ?? this.host_.clock.now();
+    // The session whose command a listener hears, if live: its restarted record begins with that command.
+    let heardCommandOf: number | undefined;
     for (const record of this.recorder.clear()) {
       const { id: sessionId, remoteAddress, remotePort, tls, state, user } = record;
       const startedAt = record.startedAt.getTime();
@@ -601,11 +603,13 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       // the restarted record holds that event too, after its reset event, so
       // the listeners after it still find the event they hear in the record.
       // (A session-start is in the reset event already.)
-      if (hearing?.sessionId === sessionId && hearing.type !== 'session-start' && hearing.type !== 'reset')
+      if (hearing?.sessionId === sessionId && hearing.type !== 'session-start' && hearing.type !== 'reset') {
         this.record(hearing);
+        if (hearing.type === 'command') heardCommandOf = sessionId;
+      }
     }
     this.faults.reset(this.nextSessionId - 1);
-    this.arrivals?.restart();
+    this.arrivals?.restart(heardCommandOf);
     for (const session of this.live) session.cancelFaults();
   }
 

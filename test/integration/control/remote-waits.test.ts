@@ -65,3 +65,28 @@ describe.each(sides)('%s, within one millisecond', (_name, start) => {
     }
   });
 });
+
+test('remote, within one millisecond: a reset() by a listener hearing a command keeps the arrivals numbered as the restarted record', async () => {
+  const [, start] = sides[1]!;
+  const side = await start({ users: { alice: { password: 'pw', messages: [] } } });
+  try {
+    // The restarted record begins with the command heard: NOOP reset is its #1.
+    const off = side.server.on('command', (event) => {
+      if (event.raw === 'NOOP reset') void side.server.reset();
+    });
+    const client = await RawClient.login(side.server.port, 'alice', 'pw');
+    await client.command('NOOP reset');
+    off();
+    expect(side.server.sessions[0]!.locatedCommands().map((c) => c.raw)).toEqual(['NOOP reset']);
+    // As in the test above: most fall in the call's own millisecond, where the arrival decides.
+    for (let i = 0; i < 30; i++) {
+      const waiting = side.api.waitForCommand(`NOOP ${i}`, { timeoutMs: 2000 });
+      client.socket.write(`NOOP ${i}\r\n`);
+      expect(await waiting).toMatchObject({ verb: 'NOOP', args: [String(i)], index: i + 2 });
+      await client.readLine();
+    }
+    client.destroy();
+  } finally {
+    await side.close();
+  }
+});
