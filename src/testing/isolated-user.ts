@@ -47,9 +47,10 @@ export interface IsolatedUser {
   /**
    * Resolves when the user's latest session, as of the call, has ended (now,
    * if it has). Before the user's first login it waits for that session to
-   * log in, then to end, each within `timeoutMs` (else a `WaitTimeoutError`). A session
-   * that has not logged in yet is no session of the user: to wait for the end
-   * of one about to begin, call this after its login.
+   * log in (or be refused as the user), then to end, each within `timeoutMs`
+   * (else a `WaitTimeoutError`). A session that has not tried the user yet is
+   * no session of the user: to wait for the end of one about to begin, call
+   * this after its login.
    */
   sessionEnd(options?: { timeoutMs?: number }): Promise<SessionRecord>;
   /**
@@ -134,11 +135,9 @@ export async function createIsolatedUser(
     async sessionEnd(waitOptions = {}) {
       const latest = (await remote.listSessions({ user })).at(-1);
       if (latest) return remote.sessionEnd(latest.id, waitOptions);
-      // None yet: the first login as the user names the session to wait for.
-      const login = await remote.waitFor(
-        (e) => e.type === 'auth' && e.result === 'ok' && e.user === user,
-        waitOptions,
-      );
+      // None yet: the first login as the user, or one refused as it (a session of the user's too,
+      // as { user } selects it), names the session to wait for.
+      const login = await remote.waitFor((e) => e.type === 'auth' && e.user === user, waitOptions);
       return remote.sessionEnd(login.sessionId, waitOptions);
     },
     async reset() {

@@ -162,3 +162,15 @@ test('sessionEnd() before the first login waits for that session to log in and e
   expect(record).toMatchObject({ user: a.user, endReason: 'quit-update' });
   expect(await fetched).toEqual([message('a1')]);
 });
+
+test('sessionEnd() before the first login takes a session refused as the user, as sessions() lists it', async () => {
+  const a = await createIsolatedUser(workerA);
+  const ended = a.sessionEnd({ timeoutMs: 5000 });
+  const client = await RawClient.connect(pop3.port);
+  await client.command(`USER ${a.user}`);
+  expect(await client.command('PASS wrong')).toMatch(/^-ERR/);
+  await client.command('QUIT');
+  const record = await ended;
+  expect(record).toMatchObject({ id: 1, user: undefined, endReason: 'quit-authorization' });
+  expect((await a.sessions()).map((s) => s.id)).toEqual([1]);
+});
