@@ -4,6 +4,7 @@ import { HttpError } from '../control/http-util';
 import { FixtureError } from '../fixtures/types';
 import { describeIssue, InputError } from '../schema/input-error';
 import type { Pop3Mock } from '../server/pop3-mock';
+import { ServerClosedError } from '../server/server-closed-error';
 import { noSession } from '../transcript/retention';
 import { FormError, messageFromForm, ruleFromForm } from './actions';
 import { APP_JS, FAVICON_SVG, STYLE_CSS } from './assets';
@@ -38,9 +39,10 @@ export function uiMount(pop3: Pop3Mock, control: ControlServer): Mount {
         else if (req.method === 'POST') await post(pop3, req, res, path);
         else sendPage(res, 405, message(pop3, 'Method not allowed', `${req.method} is not used here.`));
       } catch (error) {
-        const status = error instanceof HttpError ? error.status : 500;
-        const text =
-          error instanceof HttpError ? error.message : `internal error: ${(error as Error).message}`;
+        // A request that reached the view while the server closed (the control server closes last): a 410, as the API's.
+        const known = error instanceof HttpError || error instanceof ServerClosedError;
+        const status = error instanceof HttpError ? error.status : known ? 410 : 500;
+        const text = known ? error.message : `internal error: ${(error as Error).message}`;
         if (!res.headersSent) sendPage(res, status, message(pop3, 'Request refused', text));
         else res.destroy();
       }

@@ -23,13 +23,6 @@ const LIST_INTERVAL = 50;
  * page that opens while a session runs neither misses nor repeats a line.
  */
 export function openStream(pop3: Pop3Mock, res: ServerResponse, query: URLSearchParams): void {
-  // The headers of every page too: the stream is the view's, and opened on its own it is an answer like the others.
-  res.writeHead(200, {
-    ...SECURITY_HEADERS,
-    'content-type': 'text/event-stream; charset=utf-8',
-    connection: 'keep-alive',
-  });
-  res.write(': pop3-mock ui\n\n');
   const sessionId = query.has('session') ? Number(query.get('session')) : undefined;
   const send = (event: string, data: unknown) =>
     res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -48,6 +41,7 @@ export function openStream(pop3: Pop3Mock, res: ServerResponse, query: URLSearch
     // A browser that reads too slowly is dropped; it reconnects and catches up.
     else if (res.writableLength > MAX_UNREAD_OCTETS) res.destroy();
   };
+  // Subscribed before the answer begins, as the control API's stream: a server closed meanwhile is a 410, not a 200 cut off.
   const stop = pop3.on('*', (event) => {
     if (sessionId !== undefined && event.sessionId !== sessionId) return;
     flush.touched(event.sessionId);
@@ -56,6 +50,13 @@ export function openStream(pop3: Pop3Mock, res: ServerResponse, query: URLSearch
       schedule(run);
     }
   });
+  // The headers of every page too: the stream is the view's, and opened on its own it is an answer like the others.
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'content-type': 'text/event-stream; charset=utf-8',
+    connection: 'keep-alive',
+  });
+  res.write(': pop3-mock ui\n\n');
   res.on('close', () => {
     closed = true;
     stop();
