@@ -194,7 +194,9 @@ export interface Pop3MockApi<W extends Where> {
   /**
    * Mailboxes as seeded, run-time rules removed, transcripts forgotten; the
    * delays and hangs of fault rules released. A pending `waitFor...` goes on,
-   * and sees only what comes after the reset.
+   * and sees only what comes after the reset. A session open across it keeps
+   * its snapshot, but its deletions do not reach the seeded mailbox: a
+   * session a test left open never deletes the next test's mail.
    */
   reset(): Promise<void>;
   /**

@@ -124,7 +124,9 @@ export class Mailbox {
    * first did; the lock is kept.
    */
   reset(): void {
-    this.stored = [...this.seed];
+    // New objects for the same bytes: a session open across the reset marked the old ones, and its
+    // UPDATE (which removes only what the mailbox holds) must not empty the restored mailbox.
+    this.stored = this.seed.map((m) => ({ ...m }));
     this.usedUids = new Set(this.seed.map((m) => m.uid));
     this.removed = [];
     this.lastLoginAt = undefined;

@@ -188,3 +188,20 @@ test('§9 a session open across reset() lists as deleted nothing its UPDATE coul
     expect(ended.deleted).toEqual([]);
   });
 });
+
+test('§9 a session open across reset() deletes nothing from the seeded mailbox: a seed message it marked stays', async () => {
+  await withMailbox(MSGS, async (pop3) => {
+    const client = await login(pop3);
+    expect(await client.command('DELE 1')).toMatch(/^\+OK/);
+    await pop3.reset(); // A test's end: the next one starts from the seed.
+    expect(await client.command('QUIT')).toMatch(/^\+OK/);
+    await client.closed();
+    const ended = await pop3.sessionEnd(pop3.sessions[0]!.id);
+    expect(ended.deleted).toEqual([]);
+    expect(pop3.mailbox(USER).messages()).toHaveLength(MSGS.length);
+    expect(pop3.mailbox(USER).deleted()).toEqual([]);
+    const fresh = await login(pop3);
+    expect(await fresh.command('STAT')).toMatch(new RegExp(`^\\+OK ${MSGS.length} `));
+    await fresh.command('QUIT');
+  });
+});
