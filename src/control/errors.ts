@@ -52,6 +52,7 @@ function describe(error: unknown): { status: number; body: Record<string, unknow
   };
 }
 
-function stackOf(error: unknown): string {
+/** What stderr is told of an internal error: its stack, or what was thrown. */
+export function stackOf(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

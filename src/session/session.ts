@@ -166,8 +166,13 @@ export class Session
 
   /** After a greeting a fault held: the autologout period starts again once it went out. */
   private readCommandsAfterHold(): void {
-    if (!this.closing && !this.connection.closed) this.idle.touch();
+    this.restartIdlePeriod();
     this.readCommands();
+  }
+
+  /** A reply went out only now (a fault held it, or a large one was taken): the period starts again, unless the session is ending. */
+  private restartIdlePeriod(at?: number): void {
+    if (!this.closing && !this.connection.closed) this.idle.touch(at);
   }
 
   /** After the greeting: commands are read, unless the session is ending already (a fault, the client gone). */
@@ -303,8 +308,7 @@ export class Session
         if (waiting) {
           await waiting;
           at = this.host.clock.now();
-          // Its reply went out only now (a fault held it, or a large one was taken): the period starts again.
-          if (!this.closing && !this.connection.closed) this.idle.touch(at);
+          this.restartIdlePeriod(at);
         }
       }
     } catch (error) {

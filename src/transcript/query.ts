@@ -32,13 +32,12 @@ export function filterSessions<T extends FilteredSession>(
   );
 }
 
-/** Whether `session` is `user`'s: logged in as it, or logged in as nobody after trying it. */
+/** Whether `session` is `user`'s: logged in as it, or logged in as nobody after trying it ({@link usersOf}). */
 export function isSessionOf(session: FilteredSession, user: string): boolean {
-  if (session.user !== undefined) return session.user === user;
-  return session.events.some((e) => e.type === 'auth' && e.user === user);
+  return usersOf(session).includes(user);
 }
 
-/** Every user whose session `session` is ({@link isSessionOf}): one, or those it tried. */
+/** Every user whose session `session` is: the one it logged in as, or, logged in as nobody, those it tried. */
 export function usersOf(session: FilteredSession): string[] {
   if (session.user !== undefined) return [session.user];
   const tried = new Set<string>();

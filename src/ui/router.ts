@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ControlServer, Mount } from '../control/control-server';
+import { stackOf } from '../control/errors';
 import { HttpError } from '../control/http-util';
 import { FixtureError } from '../fixtures/types';
 import { describeIssue, InputError } from '../schema/input-error';
@@ -40,9 +41,13 @@ export function uiMount(pop3: Pop3Mock, control: ControlServer): Mount {
         else sendPage(res, 405, message(pop3, 'Method not allowed', `${req.method} is not used here.`));
       } catch (error) {
         // A request that reached the view while the server closed (the control server closes last): a 410, as the API's.
-        const known = error instanceof HttpError || error instanceof ServerClosedError;
-        const status = error instanceof HttpError ? error.status : known ? 410 : 500;
-        const text = known ? error.message : `internal error: ${(error as Error).message}`;
+        const status =
+          error instanceof HttpError ? error.status : error instanceof ServerClosedError ? 410 : 500;
+        // Anything else is a bug of pop3-mock: on stderr too, as the control API's, never swallowed.
+        if (status === 500)
+          process.stderr.write(`pop3-mock browser view: internal error: ${stackOf(error)}\n`);
+        const text =
+          status === 500 ? `internal error: ${(error as Error).message}` : (error as Error).message;
         if (!res.headersSent) sendPage(res, status, message(pop3, 'Request refused', text));
         else res.destroy();
       }

@@ -43,3 +43,19 @@ export const sides: [string, (options?: Pop3MockOptions) => Promise<Side>][] = [
     },
   ],
 ];
+
+/**
+ * Starts a side with `options` before each test of the enclosing block and
+ * closes it after; the function returns the side of the test running.
+ */
+export function sideForEachTest(
+  start: (options?: Pop3MockOptions) => Promise<Side>,
+  options: Pop3MockOptions,
+): () => Side {
+  let side: Side | undefined;
+  beforeEach(async () => {
+    side = await start(options);
+  });
+  afterEach(() => side?.close());
+  return () => side!;
+}

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../../src';
-import { type Side, sides } from '../../helpers/api-sides';
+import { sideForEachTest, sides } from '../../helpers/api-sides';
 import { RawClient } from '../../helpers/raw-client';
 
 /*
@@ -15,14 +15,10 @@ const FIRST = 'Subject: first\r\n\r\nhello\r\n';
 const SECOND = 'Subject: second\r\n\r\nbye\r\n';
 
 describe.each(sides)('%s', (_name, start) => {
-  let side: Side;
-  beforeEach(async () => {
-    side = await start({ users: { alice: { password: 'secret', messages: [FIRST] } } });
-  });
-  afterEach(() => side.close());
+  const side = sideForEachTest(start, { users: { alice: { password: 'secret', messages: [FIRST] } } });
 
   test('after addUser() replaced the user, a handle made before reads the new mailbox, as a client does', async () => {
-    const { api, server } = side;
+    const { api, server } = side();
     const box = api.mailbox('alice');
     await api.addUser('alice', { password: 'secret', messages: [SECOND, FIRST] });
     const client = await RawClient.login(server.port, 'alice', 'secret');
@@ -36,7 +32,7 @@ describe.each(sides)('%s', (_name, start) => {
   });
 
   test('after removeUser(), a handle made before is a NotFoundError for reads and reset()', async () => {
-    const { api } = side;
+    const { api } = side();
     const box = api.mailbox('alice');
     expect(await api.removeUser('alice')).toBe(true);
     const missing = { kind: 'user', user: 'alice' };

@@ -1,5 +1,5 @@
 import { UserLoggedInError } from '../../../src';
-import { type Side, sides } from '../../helpers/api-sides';
+import { sideForEachTest, sides } from '../../helpers/api-sides';
 import { RawClient } from '../../helpers/raw-client';
 
 /*
@@ -12,14 +12,10 @@ import { RawClient } from '../../helpers/raw-client';
 const MESSAGE = 'Subject: one\r\n\r\nbody\r\n';
 
 describe.each(sides)('%s', (_name, start) => {
-  let side: Side;
-  beforeEach(async () => {
-    side = await start({ users: { alice: { password: 'secret', messages: [MESSAGE] } } });
-  });
-  afterEach(() => side.close());
+  const side = sideForEachTest(start, { users: { alice: { password: 'secret', messages: [MESSAGE] } } });
 
   test('removeUser() of a logged-in user is a UserLoggedInError naming the call; after QUIT it is removed', async () => {
-    const { api, server } = side;
+    const { api, server } = side();
     const client = await RawClient.login(server.port, 'alice', 'secret');
     const live = (await api.listSessions({ user: 'alice' })).at(-1)!;
     let refused: unknown;
@@ -45,7 +41,7 @@ describe.each(sides)('%s', (_name, start) => {
   });
 
   test('a session that has not logged in (USER sent, no PASS) does not hold the user', async () => {
-    const { api, server } = side;
+    const { api, server } = side();
     const client = await RawClient.connect(server.port);
     expect(await client.command('USER alice')).toMatch(/^\+OK/);
     expect(await api.removeUser('alice')).toBe(true);

@@ -1,5 +1,5 @@
 import { WaitTimeoutError } from '../../../src';
-import { type Side, sides } from '../../helpers/api-sides';
+import { sideForEachTest, sides } from '../../helpers/api-sides';
 import { RawClient } from '../../helpers/raw-client';
 
 /*
@@ -12,14 +12,10 @@ import { RawClient } from '../../helpers/raw-client';
 const MESSAGE = 'Subject: one\r\n\r\nbody\r\n';
 
 describe.each(sides)('%s', (_name, start) => {
-  let side: Side;
-  beforeEach(async () => {
-    side = await start({ users: { alice: { password: 'secret', messages: [MESSAGE] } } });
-  });
-  afterEach(() => side.close());
+  const side = sideForEachTest(start, { users: { alice: { password: 'secret', messages: [MESSAGE] } } });
 
   test('a timeout with includePast says which earlier commands it looked at, and the closest', async () => {
-    const { api, server } = side;
+    const { api, server } = side();
     const client = await RawClient.login(server.port, 'alice', 'secret');
     expect((await client.multi('RETR 1')).status).toMatch(/^\+OK/);
     expect(await client.command('QUIT')).toMatch(/^\+OK/);
@@ -45,8 +41,8 @@ describe.each(sides)('%s', (_name, start) => {
   });
 
   test('with includePast and nothing received before, it says there was nothing to look at', async () => {
-    const error = await side.api
-      .waitForCommand('RETR 9', { includePast: true, timeoutMs: 100 })
+    const error = await side()
+      .api.waitForCommand('RETR 9', { includePast: true, timeoutMs: 100 })
       .catch((e: unknown) => e);
     expect((error as Error).message).toBe(
       [
