@@ -193,7 +193,7 @@ export class ControlServer {
         stop();
         return;
       }
-      res.write(eventBlock(event));
+      res.write(eventBlock(event, this.pop3.heardAt() ?? event.at));
     });
     res.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -202,12 +202,7 @@ export class ControlServer {
     });
     res.write(': pop3-mock events\n\n');
     if (since !== undefined) {
-      // A session that ended before `since` has no event to replay: its events are not made again.
-      const recorded = this.pop3.sessions.flatMap((record) =>
-        (record.endedAt?.getTime() ?? since) < since ? [] : record.events.filter((e) => e.at >= since),
-      );
-      // Sorted by time; events of one time keep their order (sort is stable).
-      for (const event of recorded.sort((a, b) => a.at - b.at)) res.write(eventBlock(event));
+      for (const { event, at } of this.recordedSince(since)) res.write(eventBlock(event, at));
     }
     // A comment line now and then: a reader's HTTP client (fetch ends a body silent for 300 s)
     // or a proxy must not take a quiet server for a dead stream.
@@ -221,6 +216,29 @@ export class ControlServer {
       stop();
       this.streams.delete(res);
     });
+  }
+
+  /**
+   * The recorded events at or after `since` (ms since the epoch, with a
+   * fraction), each with when it was recorded, in that order. Within
+   * `since`'s own millisecond an event's time to a fraction decides (one
+   * whose fraction is no longer kept counts as before it).
+   */
+  private recordedSince(since: number): { event: Pop3Event; at: number }[] {
+    const millisecond = Math.floor(since);
+    const recordedAt = this.pop3.recordedTimes();
+    const recorded: { event: Pop3Event; at: number }[] = [];
+    for (const record of this.pop3.sessions) {
+      // A session that ended before `since` has no event to replay: its events are not made again.
+      if ((record.endedAt?.getTime() ?? millisecond) < millisecond) continue;
+      record.events.forEach((event, index) => {
+        if (event.at < millisecond) return;
+        const at = recordedAt(record.id, index) ?? event.at;
+        if (at >= since) recorded.push({ event, at });
+      });
+    }
+    // Sorted by time; events of one time keep their order (sort is stable).
+    return recorded.sort((a, b) => a.at - b.at);
   }
 }
 
@@ -246,9 +264,13 @@ const CLOSING_WAIT_MS = 100;
 /** How often a quiet event stream says it is alive. */
 const HEARTBEAT_MS = 30_000;
 
-/** One event as the stream sends it, secrets masked. */
-function eventBlock(event: Pop3Event): string {
-  return `event: ${event.type}\ndata: ${JSON.stringify(redactEvent(event))}\n\n`;
+/**
+ * One event as the stream sends it, secrets masked; its `id` is when it was
+ * recorded (`at`: ms since the epoch, with a fraction when the server kept
+ * one), which a reader compares with the time of its call.
+ */
+function eventBlock(event: Pop3Event, at: number): string {
+  return `event: ${event.type}\nid: ${at}\ndata: ${JSON.stringify(redactEvent(event))}\n\n`;
 }
 
 /** Whether a request carries a body: a length over 0, or one sent in chunks. */

@@ -1,4 +1,4 @@
-import { realNow } from '../clock';
+import { preciseNow } from '../clock';
 import type { Pop3Event, Pop3EventType } from '../vocabulary';
 
 type Listener = (event: Pop3Event) => void;
@@ -9,7 +9,8 @@ type Listener = (event: Pop3Event) => void;
  * a remote client that listens to nothing holds no connection.
  */
 export class EventStream {
-  private readonly listeners = new Set<{ type: Pop3EventType | '*'; listener: Listener }>();
+  /** Each listener hears the events recorded from `from` on (ms since the epoch, with a fraction: when it came). */
+  private readonly listeners = new Set<{ type: Pop3EventType | '*'; listener: Listener; from: number }>();
   private abort: AbortController | undefined;
   private opened: Promise<void> | undefined;
   /** The server ended the stream with `overflow` (see control-server.ts). */
@@ -20,7 +21,8 @@ export class EventStream {
    * When the first listener came, while no stream was open: the stream opens
    * with `since`, so the server first replays what happened from then until
    * it is connected (an event in that gap was lost, and a test counting
-   * events passed on fewer).
+   * events passed on fewer). To a fraction of a millisecond: within the
+   * call's own, the server's record of each event's time decides.
    */
   private since: number | undefined;
 
@@ -35,10 +37,15 @@ export class EventStream {
     return this.opened;
   }
 
+  /**
+   * Adds a listener that hears the events recorded from now on: each event
+   * carries when the server recorded it (its `id`), so one recorded before
+   * the call and still on its way, or replayed, is not heard.
+   */
   on(type: Pop3EventType | '*', listener: Listener): () => void {
-    const entry = { type, listener };
+    const entry = { type, listener, from: preciseNow() };
     this.listeners.add(entry);
-    if (this.opened === undefined) this.since ??= realNow();
+    if (this.opened === undefined) this.since ??= entry.from;
     // Nobody awaits this connection: a failure must still be seen, not leave listeners deaf in silence.
     this.reopen();
     return () => {
@@ -121,11 +128,12 @@ export class EventStream {
   }
 
   private dispatch(block: string): void {
-    const data = block
-      .split('\n')
+    const lines = block.split('\n');
+    const data = lines
       .filter((line) => line.startsWith('data: '))
       .map((line) => line.slice(6))
       .join('\n');
+    const id = lines.find((line) => line.startsWith('id: '));
     if (block.startsWith('event: overflow\n')) {
       // The server ended the stream: this process read it too slowly. Listeners must not miss events in silence.
       this.overflowed = true;
@@ -141,8 +149,10 @@ export class EventStream {
     }
     if (data === '') return;
     const event = JSON.parse(data) as Pop3Event;
-    for (const { type, listener } of [...this.listeners]) {
-      if (type === '*' || type === event.type) listener(event);
+    // When the server recorded it; without an id (not this server's stream), when it says it happened.
+    const recordedAt = id === undefined ? event.at : Number(id.slice(4));
+    for (const { type, listener, from } of [...this.listeners]) {
+      if ((type === '*' || type === event.type) && recordedAt >= from) listener(event);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { z } from 'zod';
-import { preciseNow, realNow, systemClock } from '../clock';
+import { preciseNow, systemClock } from '../clock';
 import { type BuiltRule, withExplain } from '../faults/builder';
 import type { RuleStatus } from '../faults/engine';
 import type { FaultRuleInput } from '../faults/rule';
@@ -122,8 +122,8 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   keepSessions: number | 'all' = 'all';
   private ca: string | undefined;
   private readonly events: EventStream;
-  /** The pending waitFor()s, each with its own set (see waitFor). */
-  private readonly waits = new Set<WaitSet>();
+  /** The pending waitFor()s, cancelled by close(). */
+  private readonly waits = new WaitSet();
 
   /** @internal Use {@link connectPop3Mock}. */
   constructor(
@@ -316,44 +316,32 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   }
 
   /**
-   * The first event matching `predicate`, from the server's event stream
-   * (secrets masked); the timeout error lists what was seen instead, as in
-   * process. Events that happened between this call and the stream's
-   * connection are read back from the recorded sessions, so none is missed.
+   * The first event matching `predicate` recorded after this call, from the
+   * server's event stream (secrets masked); the timeout error lists what was
+   * seen instead, as in process. The stream, if this call opens it, first
+   * replays the events recorded between the call and its connection, so
+   * none is missed; each event carries when the server recorded it, to a
+   * fraction of a millisecond, so none from before the call is taken.
    */
   async waitFor(predicate: (event: Pop3Event) => boolean, options?: WaitTimeout): Promise<Pop3Event> {
     const checked = checkWaitFor(predicate, options);
-    const matches = checked.predicate;
-    const since = realNow();
-    // Cancelled when the read-back finds the event first (the live wait then lets go of its listener and
-    // timer), or by close(), as close() cancels an in-process wait.
-    const live = new WaitSet();
-    this.waits.add(live);
+    const timeoutMs = checked.options.timeoutMs ?? DEFAULT_WAIT_MS;
     return new Promise<Pop3Event>((resolve, reject) => {
-      const timeoutMs = checked.options.timeoutMs ?? DEFAULT_WAIT_MS;
-      waitForEvent(this.events, systemClock, 'a matching event', matches, timeoutMs, { waits: live })
-        .then(resolve, reject)
-        .finally(() => this.waits.delete(live));
-      this.events.connected
-        .then(() => this.call('listSessions', { query: {}, as: 'waitFor()' }))
-        .then((exported) => {
-          const events = exported.sessions.flatMap((s) => SessionRecord.fromJSON(s as SessionJSON).events);
-          const early = events.find((e) => e.at >= since && matches(e));
-          if (!early) return;
-          resolve(early);
-          live.cancelAll('found among the recorded events');
-        })
-        .catch(reject);
+      // Cancelled by close(), as close() cancels an in-process wait.
+      waitForEvent(this.events, systemClock, 'a matching event', checked.predicate, timeoutMs, {
+        waits: this.waits,
+      }).then(resolve, reject);
+      // A stream that cannot open says why, rather than waiting out the timeout.
+      this.events.connected.catch(reject);
     });
   }
 
   /**
-   * Listens to the server's events (secrets masked), from the time of the
-   * call: the stream opens with it, and the server first replays what
-   * happened before it connected. The time is this process's real time (`realNow()`, which fake timers leave alone),
-   * compared with the events' times: a server started with a `clock` option
-   * of its own replays from the wrong moment (as `waitFor()`'s read-back
-   * does); `await remote.listening()` before the client acts then.
+   * Listens to the server's events (secrets masked) recorded from the time
+   * of the call on: the stream opens with it, and the server first replays
+   * what it recorded from then until it connected. The times are this
+   * process's real time (`preciseNow()`, which fake timers leave alone) and
+   * the server's record of each event's, to a fraction of a millisecond.
    */
   on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void {
     const checked = checkOn(type, listener);
@@ -375,7 +363,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
    * to whoever started it).
    */
   async close(): Promise<void> {
-    for (const live of this.waits) live.cancelAll('the remote client was closed');
+    this.waits.cancelAll('the remote client was closed');
     this.events.close();
     // The kept connections end; a call still under way finishes (a wait the server's close cuts short says so).
     for (const sockets of Object.values(this.agent.freeSockets))

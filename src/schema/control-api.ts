@@ -34,9 +34,21 @@ export const sessionQuery = z.lazy(() =>
 /**
  * `since=ms`: the event stream first replays the recorded events at or after
  * that time (the remote client's `on()` gives the time it was called, so no
- * event between the call and the stream's connection is missed).
+ * event between the call and the stream's connection is missed). With a
+ * fraction, as the remote client sends it: within that millisecond the
+ * server's record of each event's time to a fraction decides.
  */
-export const eventsQuery = z.lazy(() => z.strictObject({ since: digits(0).optional() }));
+export const eventsQuery = z.lazy(() =>
+  z.strictObject({
+    since: z
+      .string()
+      .regex(/^\d{1,16}(\.\d{1,9})?$/, {
+        error: 'expected ms since the epoch: digits, with a fraction or not',
+      })
+      .transform(Number)
+      .optional(),
+  }),
+);
 /** `secrets=true`: records with real values, as in process (the remote client asks so); masked by default. */
 export const secretsQuery = z.lazy(() => z.strictObject({ secrets: flag.optional() }));
 export const exportQuery = z.lazy(() => made(sessionQuery).extend(made(secretsQuery).shape));

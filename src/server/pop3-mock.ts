@@ -59,9 +59,9 @@ import type {
   SessionState,
   TlsMode,
 } from '../vocabulary';
-import { ArrivalTimes } from './arrival-times';
 import { HELD_BYTES } from './held-bytes';
 import { listen } from './listen';
+import { PreciseTimes } from './precise-times';
 import { SERVER_CLOSED, ServerClosedError } from './server-closed-error';
 import { serverSettings } from './settings';
 import { ServerTls, type TlsContextOptions } from './tls/tls-material';
@@ -104,8 +104,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   private resetCount = 0;
   /** What the assembly attached (control API, SMTP intake): the core knows them by shape only. */
   private readonly attached: { control?: AttachedControl; smtp?: AttachedSmtp } = {};
-  /** Command arrivals to a fraction of a millisecond, kept once a control API is attached. */
-  private arrivals: ArrivalTimes | undefined;
+  /** Events' times to a fraction of a millisecond, kept once a control API is attached. */
+  private eventTimes: PreciseTimes | undefined;
   private closed = false;
   /** close()'s work, once: a second close() waits for the same end. */
   private closing: Promise<void> | undefined;
@@ -281,11 +281,11 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   attach(part: ({ kind: 'control' } & AttachedControl) | ({ kind: 'smtp' } & AttachedSmtp)): void {
     if (part.kind === 'control') {
       this.attached.control = part;
-      // Its remote waitForCommand() orders commands within a millisecond of its call.
-      if (this.arrivals === undefined) {
-        const arrivals = new ArrivalTimes();
-        this.arrivals = arrivals;
-        this.hub.on('session-end', (event) => arrivals.forget(event.sessionId));
+      // Its remote waits and event stream order events within a millisecond of a call.
+      if (this.eventTimes === undefined) {
+        const times = new PreciseTimes();
+        this.eventTimes = times;
+        this.hub.on('session-end', (event) => times.forget(event.sessionId));
       }
     } else this.attached.smtp = part;
   }
@@ -335,13 +335,16 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * can come before it.
    */
   private publish(event: Pop3Event): void {
-    this.record(event);
+    const preciseAt = this.record(event);
     const outer = this.hearing;
+    const outerAt = this.hearingAt;
     this.hearing = event;
+    this.hearingAt = preciseAt;
     try {
       this.hub.emit(event);
     } finally {
       this.hearing = outer;
+      this.hearingAt = outerAt;
     }
   }
 
@@ -354,7 +357,6 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * them.
    */
   private publishCommand(sessionId: number, at: number, line: CommandLine, state: SessionState): void {
-    this.arrivals?.note(sessionId);
     if (this.hub.hears('command')) {
       const { verb, args, raw } = line;
       this.publish({ type: 'command', sessionId, at, verb, args, raw, state });
@@ -365,6 +367,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     } catch (error) {
       recorderThrew(error);
     }
+    this.eventTimes?.note(sessionId, true);
   }
 
   /**
@@ -393,19 +396,45 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     } catch (error) {
       recorderThrew(error);
     }
+    this.eventTimes?.note(sessionId, false);
   }
 
-  /** Gives `event` to the recorder. */
-  private record(event: Pop3Event): void {
+  /**
+   * Gives `event` to the recorder; returns when it was recorded, to a
+   * fraction of a millisecond (`preciseAt`, for an event recorded again),
+   * when a control API keeps such times.
+   */
+  private record(event: Pop3Event, preciseAt?: number): number | undefined {
     try {
       this.recorder.apply(event);
     } catch (error) {
       recorderThrew(error);
     }
+    return this.eventTimes?.note(event.sessionId, event.type === 'command', preciseAt);
   }
 
   /** The event the listeners are being told of, if any: see {@link reset}. */
   private hearing: Pop3Event | undefined;
+  /** When {@link hearing} was recorded, to a fraction of a millisecond (with a control API). */
+  private hearingAt: number | undefined;
+
+  /**
+   * @internal For the control API's event stream: when the event a listener
+   * hears now was recorded, to a fraction of a millisecond.
+   */
+  heardAt(): number | undefined {
+    return this.hearingAt;
+  }
+
+  /**
+   * @internal For the control API's event stream: when event `index` (0-based,
+   * as in `record.events`) of a session was recorded, to a fraction of a
+   * millisecond, for the events kept; undefined for the others.
+   */
+  recordedTimes(): (sessionId: number, index: number) => number | undefined {
+    const lookUp = this.eventTimes?.timesOfEvents();
+    return (sessionId, index) => lookUp?.(sessionId, index + 1);
+  }
 
   private viewOf(user: string): MailboxView {
     return viewOf(user, {
@@ -512,13 +541,13 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     if (arrivedSince === undefined) return this.transcripts.waitForCommand(checked, rest, undefined);
     // Recorded times are whole milliseconds: within the call's own, the arrival's fraction decides.
     const millisecond = Math.floor(arrivedSince);
-    const arrivals = this.arrivals;
+    const times = this.eventTimes;
     return this.transcripts.waitForCommand(
       checked,
       rest,
       (c) =>
         c.at > millisecond ||
-        (c.at === millisecond && arrivals?.arrivedAfter(c.sessionId, c.index, arrivedSince) === true),
+        (c.at === millisecond && times?.commandArrivedAfter(c.sessionId, c.index, arrivedSince) === true),
     );
   }
 
@@ -593,8 +622,9 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     const hearing = this.hearing;
     // From a listener, the time of the event it hears: the session's events after it carry that turn's reading.
     const at = hearing?.at ?? this.host_.clock.now();
-    // The session whose command a listener hears, if live: its restarted record begins with that command.
-    let heardCommandOf: number | undefined;
+    const hearingAt = this.hearingAt;
+    // The restarted records number their events from 1 again.
+    this.eventTimes?.restart();
     for (const record of this.recorder.clear()) {
       const { id: sessionId, remoteAddress, remotePort, tls, state, user } = record;
       const startedAt = record.startedAt.getTime();
@@ -604,12 +634,10 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       // the listeners after it still find the event they hear in the record.
       // (A session-start is in the reset event already.)
       if (hearing?.sessionId === sessionId && hearing.type !== 'session-start' && hearing.type !== 'reset') {
-        this.record(hearing);
-        if (hearing.type === 'command') heardCommandOf = sessionId;
+        this.record(hearing, hearingAt);
       }
     }
     this.faults.reset(this.nextSessionId - 1);
-    this.arrivals?.restart(heardCommandOf);
     for (const session of this.live) session.cancelFaults();
   }
 

@@ -70,16 +70,18 @@ test('GET /api/events: a reader that leaves too much unread gets an overflow eve
   expect(unread).toBeGreaterThan(MAX_UNREAD_OCTETS);
   // Every block before it is a whole event: nothing was cut in the middle. (One expect over
   // the blocks that are not: an expect per block, about 66,000 of them, took 4 s of CPU.)
-  const cut = blocks.slice(1, -1).filter((block) => !/^event: [a-z-]+\ndata: \{.*\}$/s.test(block));
+  const cut = blocks
+    .slice(1, -1)
+    .filter((block) => !/^event: [a-z-]+\nid: [\d.]+\ndata: \{.*\}$/s.test(block));
   expect(cut).toEqual([]);
   // And the server kept what it had taken, no more: fewer events arrived than the sessions made.
   const arrived = blocks.filter((block) => block.startsWith('event: command')).length;
   expect(arrived).toBeLessThan(4 * 12_503);
 });
 
-/** A session-start event block, as the server writes one. */
+/** A session-start event block, as the server writes one, recorded now (its `id`: after the listener came). */
 const startEvent = (sessionId: number) =>
-  `event: session-start\ndata: ${JSON.stringify({ type: 'session-start', sessionId, at: 0, remoteAddress: '127.0.0.1', remotePort: 1, tls: 'none' })}\n\n`;
+  `event: session-start\nid: ${performance.timeOrigin + performance.now()}\ndata: ${JSON.stringify({ type: 'session-start', sessionId, at: 0, remoteAddress: '127.0.0.1', remotePort: 1, tls: 'none' })}\n\n`;
 
 /**
  * A stand-in for the control server's event stream: `body(n)` writes the nth

@@ -285,7 +285,20 @@ test('a bad secrets flag shows its value: it is a flag, not a secret', async () 
 
 test('GET /api/events checks its query as every endpoint does: a bad since or a misspelt key is a 400, no stream', async () => {
   expect(await call('GET', '/api/events?since=yesterday')).toEqual(
-    refusal('GET /api/events', [{ path: 'query.since', message: 'expected digits, got "yesterday"' }]),
+    refusal('GET /api/events', [
+      {
+        path: 'query.since',
+        message: 'expected ms since the epoch: digits, with a fraction or not, got "yesterday"',
+      },
+    ]),
+  );
+  expect(await call('GET', '/api/events?since=1.2.3')).toEqual(
+    refusal('GET /api/events', [
+      {
+        path: 'query.since',
+        message: 'expected ms since the epoch: digits, with a fraction or not, got "1.2.3"',
+      },
+    ]),
   );
   const misspelt = await call('GET', '/api/events?sinse=1');
   expect(misspelt.status).toBe(400);
