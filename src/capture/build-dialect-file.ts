@@ -220,6 +220,7 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
     'LOGIN-DELAY and [IN-USE] refusals (either stops the capture), SASL challenges and mechanisms other than PLAIN, autologout, UTF8, LANG: not probed; the preset answers',
     // The script opens one session at a time: whether a second login is refused is never seen.
     `locking (a login while another session holds the mailbox): not probed; the ${extendsPreset} preset's (${dialects[extendsPreset].lock === 'exclusive' ? 'refused with [IN-USE]' : 'allowed'}), or behaviour.lock / the lock option`,
+    `messageExpunged (RETR or TOP of a message another session's QUIT removed): not probed, the capture commits no deletion; the ${extendsPreset} preset's (${dialects[extendsPreset].texts.messageExpunged ? 'an -ERR' : 'none: the message is sent from the snapshot'})`,
   ];
   return {
     format: 'pop3-mock-dialect/1',

@@ -54,6 +54,15 @@ export interface ReplyTexts {
   listHeader(count: number, octets: number): string;
   noSuchMessage(number: string, count: number): string;
   messageDeleted(number: number): string;
+  /**
+   * RETR or TOP of a message another session's UPDATE removed after this
+   * session logged in (lock `'none'`; Dovecot: `Message N expunged.`). Such a
+   * fetch of a message numbered above 1 and above every one fetched so
+   * before resets the bad-command count as a success does; any other (message
+   * 1, a repeat, a lower number) counts as bad (Dovecot 2.3, measured).
+   * Absent: the message is sent from the session's snapshot, fixed at login.
+   */
+  messageExpunged?(number: number): string;
   /** `rest`: the argument and the ones after it, joined by single spaces (Dovecot echoes them all). */
   invalidNumber(argument: string, rest: string): string;
   /** `extra` holds the arguments past the ones the command takes. */

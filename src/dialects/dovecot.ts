@@ -68,16 +68,20 @@ const parsed = (argument: string) => argument.replace(/^0+(?=\d)/, '');
  * too large:` past 64 bits; the message looked up before TOP's size is
  * read); the texts for broken base64 (initial response; in a response, bad
  * characters and bad padding apart) and a non-hex APOP digest; no maildrop
- * lock (concurrent sessions allowed); the autologout text. Checked against a
+ * lock (concurrent sessions allowed); `Message N expunged.` to RETR and TOP of
+ * a message another session's QUIT removed since login (after the arguments
+ * are read; STAT, LIST, UIDL and DELE still answer from the login's list),
+ * such a fetch counting as a success for the bad-command count only when
+ * numbered above 1 and above every earlier one (see
+ * `ReplyTexts.messageExpunged`); the autologout text. Checked against a
  * live Dovecot 2.3.19 by test/integration/capture/ (dovecot-capture.test.ts
- * and dovecot-hold-out-2.test.ts, their hold-outs).
+ * and dovecot-hold-out-2.test.ts, their hold-outs; dovecot-expunged.test.ts).
  *
  * Not emulated: the 2 s delay after a failed login; `[SYS/TEMP]` auth
  * backend errors; the per-user+IP connection cap; `pop3_lock_session`; the
  * UIDL format (`%08Xu%08Xv`: the mock keeps its own uids unless a test sets
- * them); `Message N expunged.` from another session's expunge; the larger
- * limit of AUTH lines before login (the 1031-octet limit applies to them
- * too), and pop3-login's limit for command words other than 4 letters
+ * them); the larger limit of AUTH lines before login (the 1031-octet limit
+ * applies to them too), and pop3-login's limit for command words other than 4 letters
  * (1026 octets after a word of up to 8, 1034 in all otherwise); the reset
  * (RST, not FIN) a client sees when Dovecot closes on a long line it has
  * not read to the end; control characters and 8-bit octets in commands
@@ -146,6 +150,8 @@ export const dovecotDialect: Dialect = {
     listHeader: (count) => `${count} messages:`,
     noSuchMessage: (number) => `There's no message ${parsed(number)}.`,
     messageDeleted: () => 'Message is deleted.',
+    // Measured on 2.3.19: only RETR and TOP read the message; STAT, LIST, UIDL, DELE use the login's list.
+    messageExpunged: (number) => `Message ${number} expunged.`,
     // get_msgnum() and get_size() print the rest of the line from the bad argument.
     invalidNumber: (_argument, rest) => `Invalid message number: ${rest}`,
     // Only APOP counts its arguments; the message-number commands scan (argumentReader), AUTH takes the rest.

@@ -55,6 +55,11 @@ export function dialectOfCheckedFile(file: DialectFile): Dialect {
       text('noSuchMessage', { number: decimal(argument), argument, count }) ??
       b.noSuchMessage(argument, count),
     messageDeleted: (number) => text('messageDeleted', { number }) ?? b.messageDeleted(number),
+    // Absent from file and preset: the snapshot is served (see ReplyTexts.messageExpunged).
+    messageExpunged:
+      given.messageExpunged === undefined
+        ? b.messageExpunged
+        : (number) => text('messageExpunged', { number }) ?? '',
     invalidNumber: (argument, rest) =>
       text('invalidNumber', { argument, rest }) ?? b.invalidNumber(argument, rest),
     tooManyArguments: (verb, extra) =>

@@ -64,6 +64,8 @@ export class Mailbox {
   private stored: StoredMessage[] = [];
   private usedUids = new Set<string>();
   private removed: Removal[] = [];
+  /** Messages an UPDATE removed, as sessions' snapshots hold them; made at the first removal. */
+  private expunged: WeakSet<StoredMessage> | undefined;
   private lockHolder: number | undefined;
   private seed: StoredMessage[] = [];
   /** OAuth bearer token for XOAUTH2/OAUTHBEARER: a fixed token, or a function that checks one. */
@@ -203,11 +205,22 @@ export class Mailbox {
     const deletedAt = new Date(at);
     this.stored = kept;
     const from = this.removed.length;
+    this.expunged ??= new WeakSet();
     for (const m of gone) {
       this.removed.push({ uid: m.uid, size: m.size, wire: m.wire, deletedAt, sessionId });
+      this.expunged.add(m);
     }
     this.onRemoved?.({ mailbox: this, generation: this.generation, from, count: gone.length }, sessionId);
     return gone;
+  }
+
+  /**
+   * Whether a session's UPDATE removed `message` (an object of a snapshot).
+   * Not for what `reset()` or `clear()` took away: a session open across
+   * them keeps its snapshot.
+   */
+  removedByUpdate(message: StoredMessage): boolean {
+    return this.expunged?.has(message) ?? false;
   }
 
   /** Takes the maildrop lock for a session; false when another session holds it. */

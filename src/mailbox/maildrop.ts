@@ -20,6 +20,8 @@ export class Maildrop {
   // Made on first use: most sessions delete nothing, and an idle one holds no set.
   private marked: Set<number> | undefined;
   private retrievedNumbers: Set<number> | undefined;
+  /** The highest number an expunged fetch counted as a success for (see {@link Maildrop.fetchExpunged}). */
+  private highestExpungedFetch = 1;
 
   constructor(
     readonly mailbox: Mailbox,
@@ -64,6 +66,23 @@ export class Maildrop {
       octets += m.size;
     });
     return { count, octets };
+  }
+
+  /** Whether another session's UPDATE removed message `number` (lock `'none'`) since this session's login. */
+  expunged(number: number): boolean {
+    const message = this.at(number);
+    return message !== undefined && this.mailbox.removedByUpdate(message);
+  }
+
+  /**
+   * Records a fetch of expunged message `number`; true when it counts as a
+   * success, as on Dovecot 2.3.19 (measured): numbered above every such fetch
+   * that did so far, and above 1 (message 1 never does).
+   */
+  fetchExpunged(number: number): boolean {
+    if (number <= this.highestExpungedFetch) return false;
+    this.highestExpungedFetch = number;
+    return true;
   }
 
   markDeleted(number: number): void {

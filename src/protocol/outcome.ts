@@ -43,7 +43,9 @@ export type NextStep =
   /** The client's next line belongs to this SASL exchange. */
   | { readonly kind: 'sasl'; readonly pending: PendingSasl }
   /** STLS: the TLS handshake starts right after the reply. */
-  | { readonly kind: 'start-tls' };
+  | { readonly kind: 'start-tls' }
+  /** This `-ERR` resets the bad-command count as a success does (see ReplyTexts.messageExpunged). */
+  | { readonly kind: 'not-bad' };
 
 /** A reply together with what should happen next. */
 export interface Stepped {

@@ -389,7 +389,7 @@ export class Session
   private afterReply(result: CommandResult): Pending {
     const reply = replyOf(result);
     const next = nextOf(result);
-    const failed = reply.kind === 'status' && !reply.ok;
+    const failed = reply.kind === 'status' && !reply.ok && next?.kind !== 'not-bad';
     if (!failed) this.badCommands = 0;
     const counted = failed && this.state === 'TRANSACTION' ? this.countBad() : undefined;
     return counted instanceof Promise ? counted.then(() => this.closeOrGoOn(next)) : this.closeOrGoOn(next);
@@ -456,6 +456,9 @@ export class Session
         return;
       case 'start-tls':
         // After the reply: see dispatch().
+        return;
+      case 'not-bad':
+        // Read by afterReply().
         return;
     }
   }

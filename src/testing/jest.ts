@@ -11,9 +11,9 @@
  *
  * @example
  * // vitest (3.2+; older: `interface Assertion<T = any>`), e.g. in vitest.d.ts.
- * // `void`, not `T`: this file also declares jest's global Matchers with
- * // `void`, which vitest's Assertion extends too, and the two must agree
- * // (`tsc` with skipLibCheck off refuses `Pop3Matchers<T>`).
+ * // `void`, not `T`: pop3-mock/jest also declares jest's global Matchers
+ * // (jest-global.d.ts), which vitest's Assertion extends too, and the two
+ * // must agree (`tsc` with skipLibCheck off refuses `Pop3Matchers<T>`).
  * import type { Pop3Matchers } from 'pop3-mock/jest';
  * declare module 'vitest' {
  *   interface Matchers<T = any> extends Pop3Matchers<void> {}
@@ -25,19 +25,16 @@
  *   interface Matchers<R extends void | Promise<void>, T = unknown> extends Pop3Matchers<R> {}
  * }
  */
-import { type Pop3Matchers, pop3Matchers } from './jest-matchers';
+import { pop3Matchers } from './jest-matchers';
 
+// One declaration for both module formats, with jest's Matchers extending it (see the file).
+export type { Pop3Matchers } from '../jest-global.js';
 export type { CommandPattern, LocatedCommand } from '../transcript/pattern';
 export type { SessionFilter } from '../transcript/query';
 export type { Times, VerifyOptions } from '../transcript/verify';
 export type { EndReason } from '../vocabulary';
 export { type GlobalSetupOptions, globalSetup, globalTeardown } from './global-server';
-export type {
-  Pop3MatcherResult,
-  Pop3Matchers,
-  TlsFailureExpectation,
-  TlsRefusalExpectation,
-} from './jest-matchers';
+export type { Pop3MatcherResult, TlsFailureExpectation, TlsRefusalExpectation } from './jest-matchers';
 export { pop3Matchers };
 
 /** Anything with jest's or vitest's `expect.extend`. */
@@ -57,12 +54,4 @@ export function installPop3Matchers(expect?: ExtensibleExpect): void {
     );
   }
   target.extend(pop3Matchers);
-}
-
-declare global {
-  // jest's matcher types live in the global `jest` namespace; T must match its declaration.
-  namespace jest {
-    // biome-ignore lint/complexity/noBannedTypes: must be identical to @types/jest's `Matchers<R, T = {}>`.
-    interface Matchers<R, T = {}> extends Pop3Matchers<R> {}
-  }
 }

@@ -28,6 +28,7 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const CONSUMERS = [
   { dir: 'cjs-jest', what: 'CommonJS, jest + ts-jest (type-checked)' },
   { dir: 'esm', what: 'ES modules in plain node, tsc on the .d.mts types' },
+  { dir: 'dual-jest-types', what: '.ts (CJS) and .mts in one tsc, no skipLibCheck' },
   { dir: 'vitest', what: 'vitest with globals' },
   { dir: 'node-test', what: 'node:test, CommonJS' },
   // A fresh cache: with timings of an earlier run, jest would run two fast files in band.

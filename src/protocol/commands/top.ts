@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command';
+import { expungedRefusal } from '../expunged';
 import { topArguments } from '../message-arguments';
 import { isReply } from '../message-number';
 import { topOf } from '../message-top';
@@ -15,6 +16,8 @@ export const top: CommandSpec = {
   run(ctx, args, rest) {
     const found = topArguments(ctx, args, rest);
     if (isReply(found)) return found;
+    const expunged = expungedRefusal(ctx, found.number);
+    if (expunged) return expunged;
     const refused = utf8Refusal(ctx, found.message);
     if (refused) return refused;
     return messageReply(ctx.texts.top, topOf(found.message, found.lineCount));

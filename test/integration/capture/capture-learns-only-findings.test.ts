@@ -124,7 +124,7 @@ test('CAPA refused after login: the file keeps the list from before, and notLear
   }
 }, 60_000);
 
-test('locking is not probed: notLearned says so and what the replay does', async () => {
+test('locking and messageExpunged are not probed: notLearned says so and what the replay does', async () => {
   const live = await startPop3Mock({
     dialect: 'dovecot',
     users: CAPTURE_USERS,
@@ -136,6 +136,9 @@ test('locking is not probed: notLearned says so and what the replay does', async
     expect(file.behaviour?.lock).toBeUndefined();
     expect(file.notLearned).toContain(
       "locking (a login while another session holds the mailbox): not probed; the dovecot preset's (allowed), or behaviour.lock / the lock option",
+    );
+    expect(file.notLearned).toContain(
+      "messageExpunged (RETR or TOP of a message another session's QUIT removed): not probed, the capture commits no deletion; the dovecot preset's (an -ERR)",
     );
   } finally {
     await live.close();

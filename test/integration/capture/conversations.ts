@@ -109,3 +109,46 @@ export function comparableLines(lines: readonly string[]): string[] {
     return masked.replace(/(\+OK \d+|\| \d+) \S+/g, '$1 <uid>');
   });
 }
+
+/** One turn of {@link converseInTurns}: session `session` (0, 1, ...) sends `steps`. */
+export interface Turn {
+  readonly session: number;
+  readonly steps: readonly Step[];
+}
+
+/**
+ * Sessions of their own taking turns on `port` (a session connects at its
+ * first turn), for what one session sees of another's (`#i` is the session):
+ * one line per command as {@link converse} gives them, then, once every turn
+ * ran, each session's client ends its side and `#i <end> => ...` shows what
+ * the server still wrote before it closed, if anything.
+ */
+export async function converseInTurns(port: number, turns: readonly Turn[]): Promise<string[]> {
+  const clients = new Map<number, RawClient>();
+  const out: string[] = [];
+  try {
+    for (const { session, steps } of turns) {
+      let client = clients.get(session);
+      if (client === undefined) {
+        client = await RawClient.connect(port);
+        clients.set(session, client);
+        out.push(`#${session} greeting => ${client.greeting}`);
+      }
+      for (const step of steps) {
+        const line = typeof step === 'string' ? step : step(client.greeting);
+        const answer = await reply(client, line);
+        out.push(`#${session} ${shown(line)} => ${answer}`);
+        if (answer === '<closed>' || answer === '<no reply>') break;
+      }
+    }
+    for (const [session, client] of clients) {
+      client.end();
+      const rest = (await client.readToEnd()).toString('latin1');
+      if (rest !== '')
+        out.push(`#${session} <end> => ${rest.replace(/\r\n$/, '').split('\r\n').join(' | ')}`);
+    }
+  } finally {
+    for (const client of clients.values()) client.destroy();
+  }
+  return out;
+}

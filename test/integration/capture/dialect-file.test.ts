@@ -204,3 +204,34 @@ test('a file with one CAPA list answers it in both states (the other list is the
     client.destroy();
   });
 });
+
+test("a file's messageExpunged answers RETR and TOP of a message another session's UPDATE removed; without one the preset's", async () => {
+  const own: DialectFile = {
+    format: 'pop3-mock-dialect/1',
+    name: 'expunging',
+    extends: 'rfc',
+    texts: { messageExpunged: 'gone: {number}' },
+    behaviour: { lock: 'none' },
+  };
+  const replies = async (dialect: DialectFile) => {
+    const users = { [USER]: { password: PASSWORD, messages: MESSAGES } };
+    let got: string[] = [];
+    await withMock({ dialect, users }, async (pop3) => {
+      const login = async () => {
+        const client = await RawClient.connect(pop3.port);
+        await client.command(`USER ${USER}`);
+        expect(await client.command(`PASS ${PASSWORD}`)).toMatch(/^\+OK/);
+        return client;
+      };
+      const reader = await login();
+      const deleter = await login();
+      await deleter.command('DELE 2');
+      expect(await deleter.command('QUIT')).toMatch(/^\+OK/);
+      got = [await reader.command('RETR 2'), await reader.command('TOP 2 0')];
+      reader.destroy();
+    });
+    return got;
+  };
+  expect(await replies(own)).toEqual(['-ERR gone: 2', '-ERR gone: 2']);
+  expect(await replies(file)).toEqual(['-ERR Message 2 expunged.', '-ERR Message 2 expunged.']);
+});

@@ -115,6 +115,29 @@ test('§9 the snapshot is not changed by another session’s UPDATE (lock: none)
   );
 });
 
+// RFC 1939 has no reply for a message gone since login (its lock rules that out): the rfc dialect
+// keeps the snapshot's promise, the dovecot one answers as Dovecot (dialects/dovecot.test.ts).
+test("§9 lock: 'none': RETR and TOP of a message another session's UPDATE removed send it from the snapshot", async () => {
+  await withMailbox(
+    MSGS,
+    async (pop3) => {
+      const reader = await login(pop3);
+      const deleter = await login(pop3);
+      expect(await deleter.command('DELE 1')).toMatch(/^\+OK/);
+      expect(await deleter.command('QUIT')).toMatch(/^\+OK/);
+      expect(pop3.mailbox(USER).messages()).toHaveLength(1);
+      const retr = await reader.multi('RETR 1');
+      expect(retr.status).toBe(`+OK ${T.retrieved(SIZES[0]!)}`);
+      expect(retr.data.equals(wireForm(MSGS[0]!))).toBe(true);
+      expect((await reader.multi('TOP 1 0')).data.toString('latin1')).toBe('Subject: 1\r\n\r\n');
+      expect(await reader.command('QUIT')).toMatch(/^\+OK/);
+      await reader.closed();
+      expect((await pop3.sessionEnd(pop3.sessions[0])).retrieved.map((r) => r.number)).toEqual([1]);
+    },
+    { lock: 'none' },
+  );
+});
+
 test("§9 lock: 'none' lets two sessions use one maildrop at the same time", async () => {
   await withMailbox(
     MSGS,

@@ -1,5 +1,6 @@
-import type { Dialect } from '../../../src';
+import type { Dialect, Pop3Mock } from '../../../src';
 import { dovecotDialect } from '../../../src/dialects';
+import { dropNodePop3, nodePop3 } from '../../helpers/clients/node-pop3';
 import { RawClient } from '../../helpers/raw-client';
 import {
   dataLines,
@@ -256,6 +257,83 @@ test('§25 no maildrop lock: two sessions of one user are both logged in', async
     expect(await login(second, USER, PASSWORD)).toEqual(['+OK', '+OK Logged in.']);
     first.destroy();
     second.destroy();
+  });
+});
+
+/** Logs `sessions` clients in, then a deleter that removes `numbers` and QUITs (UPDATE is done by its +OK). */
+async function openedBeforeRemoval(pop3: Pop3Mock, sessions: number, numbers: readonly number[]) {
+  const clients = await Promise.all(Array.from({ length: sessions }, () => loggedIn(pop3)));
+  const deleter = await loggedIn(pop3);
+  for (const n of numbers) expect(await deleter.command(`DELE ${n}`)).toBe('+OK Marked to be deleted.');
+  expect(await deleter.command('QUIT')).toBe('+OK Logging out, messages deleted.');
+  return clients;
+}
+
+// Measured on Dovecot 2.3.19 with the same two sessions (test/integration/capture/dovecot-expunged.test.ts).
+test("§25 RETR and TOP of a message another session's QUIT removed: `Message N expunged.`; LIST, UIDL and DELE answer from the login's list (node-pop3)", async () => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
+    const reader = nodePop3(pop3.port, USER, PASSWORD);
+    const deleter = nodePop3(pop3.port, USER, PASSWORD);
+    try {
+      expect(await reader.STAT()).toBe(`2 ${TOTAL}`);
+      const uid = pop3.mailbox(USER).messages()[0]!.uid;
+      expect(await deleter.DELE(1)).toBe('Marked to be deleted.');
+      expect(await deleter.QUIT()).toBe('Logging out, messages deleted.');
+      expect(pop3.mailbox(USER).messages()).toHaveLength(1);
+
+      await expect(reader.RETR(1)).rejects.toThrow(/^Message 1 expunged\.$/);
+      await expect(reader.TOP(1, 0)).rejects.toThrow(/^Message 1 expunged\.$/);
+      expect(await reader.STAT()).toBe(`2 ${TOTAL}`);
+      expect(await reader.LIST(1)).toEqual(['1', String(SIZES[0])]);
+      expect(await reader.UIDL(1)).toEqual(['1', uid]);
+      // Message 2 is still there: sent whole.
+      expect(`${await reader.RETR(2)}\r\n`).toBe(MESSAGES[1]);
+      expect(await reader.DELE(1)).toBe('Marked to be deleted.');
+      expect(await reader.QUIT()).toBe('Logging out, messages deleted.');
+    } finally {
+      await dropNodePop3(reader);
+      await dropNodePop3(deleter);
+    }
+    // The reader's RETR 1 sent nothing; its UPDATE had nothing left to remove.
+    const read = await pop3.sessionEnd(pop3.sessions[0]);
+    expect(read.retrieved.map((r) => r.number)).toEqual([2]);
+    expect(read.deleted).toEqual([]);
+  });
+});
+
+test('§25 the arguments are read before an expunged message is: `TOP 1 x` is an invalid size, `RETR 1 x` noise', async () => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
+    const [client] = await openedBeforeRemoval(pop3, 1, [1]);
+    expect(await client!.command('TOP 1 x')).toBe('-ERR Invalid size: x');
+    expect(await client!.command('RETR 1 x')).toBe('-ERR Noise after message number:  x');
+    expect(await client!.command('DELE 1')).toBe('+OK Marked to be deleted.');
+    expect(await client!.command('RETR 1')).toBe('-ERR Message is deleted.');
+    expect(await client!.command('RSET')).toBe('+OK');
+    expect(await client!.command('RETR 1')).toBe('-ERR Message 1 expunged.');
+    client!.destroy();
+  });
+});
+
+test('§25 bad-command count: an expunged fetch above 1 and above every earlier one is a success, a repeat or message 1 counts as bad', async () => {
+  await withMock(twoMessages({ dialect }), async (pop3) => {
+    const [first, second] = await openedBeforeRemoval(pop3, 2, [1, 2]);
+    const twentyBad = async (client: RawClient) => {
+      for (let i = 0; i < 20; i++) expect(await client.command('XYZ')).toBe('-ERR Unknown command: XYZ');
+    };
+    // The first fetch of 2 resets the count: 20 more bad commands, then a repeat of it is the 21st.
+    await twentyBad(first!);
+    expect(await first!.command('RETR 2')).toBe('-ERR Message 2 expunged.');
+    await twentyBad(first!);
+    first!.write('TOP 2 0\r\n');
+    expect((await first!.readToEnd()).toString('latin1')).toBe(
+      '-ERR Message 2 expunged.\r\n-ERR Too many bad commands.\r\n',
+    );
+    // Message 1 never resets it.
+    await twentyBad(second!);
+    second!.write('RETR 1\r\n');
+    expect((await second!.readToEnd()).toString('latin1')).toBe(
+      '-ERR Message 1 expunged.\r\n-ERR Too many bad commands.\r\n',
+    );
   });
 });
 
