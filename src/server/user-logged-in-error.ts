@@ -15,10 +15,13 @@ export class UserLoggedInError extends Error {
     readonly sessionId: number,
     /** The call refused. */
     readonly call: 'addUser' | 'removeUser' = 'addUser',
+    /** More on why, said after the rest (a caller that waited says how long). */
+    why?: string,
   ) {
     super(
       `pop3-mock: ${call}(): ${JSON.stringify(user)} is logged in (session ${sessionId}); ` +
-        `a user is ${call === 'addUser' ? 'replaced' : 'removed'} only when no session is logged in as it: QUIT first`,
+        `a user is ${call === 'addUser' ? 'replaced' : 'removed'} only when no session is logged in as it: QUIT first` +
+        (why === undefined ? '' : `; ${why}`),
     );
   }
 }

@@ -65,13 +65,16 @@ export interface IsolatedUser {
    * waited for (up to 1 s: a client that has just closed or sent QUIT), then
    * the user goes. One still logged in after that makes it reject with a
    * `UserLoggedInError`, and the user stays (its rules are removed): end the
-   * client's session first.
+   * client's session first. So does an eleventh session logged in after ten
+   * were waited for in turn (a client still polling).
    */
   remove(): Promise<void>;
 }
 
 /** How long `remove()` waits for a session still logged in as the user to end. */
 const END_WAIT_MS = 1_000;
+/** How many such sessions `remove()` waits for in turn: a client that keeps logging in would hold it for ever. */
+const MOST_SESSIONS_WAITED = 10;
 
 /**
  * Creates a user with fresh random credentials on a shared server (the one
@@ -148,12 +151,20 @@ export async function createIsolatedUser(
       await removeRules();
       // A client that has just closed or sent QUIT may still be logged in on the server's
       // side: each such session's end first (within END_WAIT_MS), then the removal.
-      for (;;) {
+      for (let waited = 0; ; waited++) {
         try {
           await remote.removeUser(user);
           return;
         } catch (error) {
           if (!(error instanceof UserLoggedInError)) throw error;
+          if (waited === MOST_SESSIONS_WAITED) {
+            throw new UserLoggedInError(
+              user,
+              error.sessionId,
+              'removeUser',
+              `remove() waited for ${waited} sessions of the user to end, one after another, and another is logged in: stop the client first`,
+            );
+          }
           const ended = await remote.sessionEnd(error.sessionId, { timeoutMs: END_WAIT_MS }).then(
             () => true,
             (waitError: unknown) => {

@@ -128,6 +128,43 @@ test('remove() while the client is still logging out waits for its session to en
   expect(pop3.users()).toEqual([]);
 });
 
+test('remove() against a client that keeps logging in (lock none: a new session before each QUIT) waits for ten sessions in turn, then refuses', async () => {
+  await pop3.close();
+  pop3 = await startPop3Mock({ control: true, lock: 'none' });
+  workerA = await connectPop3Mock({ url: pop3.controlUrl, token: pop3.controlToken });
+  const polled = await createIsolatedUser(workerA);
+  // Each QUIT is held a moment: the session is still logged in when remove() looks.
+  await pop3.use(on('QUIT').delay(20));
+  let settled = false;
+  let sessions = 0;
+  const poll = (async () => {
+    let previous = await RawClient.login(pop3.port, polled.user, polled.password);
+    sessions++;
+    while (!settled) {
+      // The next session logs in before the previous one leaves: the user is never free.
+      const next = await RawClient.login(pop3.port, polled.user, polled.password);
+      sessions++;
+      expect(await previous.command('QUIT')).toMatch(/^\+OK/);
+      previous = next;
+    }
+    await previous.command('QUIT');
+  })();
+  // remove() starts while the first session is logged in.
+  while (sessions === 0) await new Promise((resolve) => setImmediate(resolve));
+  const outcome = await polled.remove().then(
+    () => 'removed',
+    (error: unknown) => error,
+  );
+  settled = true;
+  await poll;
+  expect(outcome).toMatchObject({
+    name: 'UserLoggedInError',
+    message: expect.stringMatching(/remove\(\) waited for 10 sessions of the user to end, one after another/),
+  });
+  expect(pop3.users()).toEqual([polled.user]);
+  expect(sessions).toBeGreaterThan(10);
+});
+
 test("it takes either side of the one interface: the remote client typed as Pop3MockApi<'remote'>, or the server itself", async () => {
   const typedRemote: Pop3MockApi<'remote'> = workerA;
   const viaInterface = await createIsolatedUser(typedRemote, { messages: [message('r1')] });
