@@ -220,21 +220,23 @@ export class ControlServer {
 
   /**
    * The recorded events at or after `since` (ms since the epoch, with a
-   * fraction), each with when it was recorded, in that order. Within
-   * `since`'s own millisecond an event's time to a fraction decides (one
-   * whose fraction is no longer kept counts as before it).
+   * fraction), each with when it was recorded, in that order. An event's
+   * real time to a fraction decides where it is kept (the server's clock may
+   * be a test's fake one); one whose time is no longer kept counts as before
+   * `since` when the kept times reach back to it, else its own time decides.
    */
   private recordedSince(since: number): { event: Pop3Event; at: number }[] {
     const millisecond = Math.floor(since);
-    const recordedAt = this.pop3.recordedTimes();
+    const kept = this.pop3.recordedTimes(since);
     const recorded: { event: Pop3Event; at: number }[] = [];
     for (const record of this.pop3.sessions) {
-      // A session that ended before `since` has no event to replay: its events are not made again.
-      if ((record.endedAt?.getTime() ?? millisecond) < millisecond) continue;
+      // A session with no event since has none to replay: its events are not made again.
+      const replayed =
+        kept?.sessions?.has(record.id) ?? (record.endedAt?.getTime() ?? millisecond) >= millisecond;
+      if (!replayed) continue;
       record.events.forEach((event, index) => {
-        if (event.at < millisecond) return;
-        const at = recordedAt(record.id, index) ?? event.at;
-        if (at >= since) recorded.push({ event, at });
+        const at = kept?.event(record.id, index + 1) ?? (kept?.sessions === undefined ? event.at : undefined);
+        if (at !== undefined && at >= since) recorded.push({ event, at });
       });
     }
     // Sorted by time; events of one time keep their order (sort is stable).

@@ -61,7 +61,7 @@ import type {
 } from '../vocabulary';
 import { HELD_BYTES } from './held-bytes';
 import { listen } from './listen';
-import { PreciseTimes } from './precise-times';
+import { type KeptTimes, PreciseTimes } from './precise-times';
 import { SERVER_CLOSED, ServerClosedError } from './server-closed-error';
 import { serverSettings } from './settings';
 import { ServerTls, type TlsContextOptions } from './tls/tls-material';
@@ -427,13 +427,12 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   }
 
   /**
-   * @internal For the control API's event stream: when event `index` (0-based,
-   * as in `record.events`) of a session was recorded, to a fraction of a
-   * millisecond, for the events kept; undefined for the others.
+   * @internal For the control API's event stream: when the events kept were
+   * recorded, to a fraction of a millisecond (see {@link KeptTimes});
+   * undefined without a control API.
    */
-  recordedTimes(): (sessionId: number, index: number) => number | undefined {
-    const lookUp = this.eventTimes?.timesOfEvents();
-    return (sessionId, index) => lookUp?.(sessionId, index + 1);
+  recordedTimes(since: number): KeptTimes | undefined {
+    return this.eventTimes?.keptSince(since);
   }
 
   private viewOf(user: string): MailboxView {
@@ -539,16 +538,16 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   ): Promise<LocatedCommand> {
     const { pattern: checked, ...rest } = checkWaitForCommand(pattern, options);
     if (arrivedSince === undefined) return this.transcripts.waitForCommand(checked, rest, undefined);
-    // Recorded times are whole milliseconds: within the call's own, the arrival's fraction decides.
+    // Recorded times are whole milliseconds, on the server's clock (a test's fake one, maybe): the
+    // arrival's real time to a fraction decides where it is kept.
     const millisecond = Math.floor(arrivedSince);
-    const times = this.eventTimes;
-    return this.transcripts.waitForCommand(
-      checked,
-      rest,
-      (c) =>
-        c.at > millisecond ||
-        (c.at === millisecond && times?.commandArrivedAfter(c.sessionId, c.index, arrivedSince) === true),
-    );
+    const kept = this.eventTimes?.keptSince(arrivedSince);
+    return this.transcripts.waitForCommand(checked, rest, (c) => {
+      const at = kept?.command(c.sessionId, c.index);
+      if (at !== undefined) return at > arrivedSince;
+      // Not kept: recorded before the call if the kept times reach back to it.
+      return kept?.sessions === undefined && c.at > millisecond;
+    });
   }
 
   /**

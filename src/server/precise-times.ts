@@ -55,36 +55,58 @@ export class PreciseTimes {
   }
 
   /**
-   * When each kept event was recorded, looked up by session and number
-   * (undefined when no longer kept): the ring read once, for a replay of
-   * many events.
+   * The ring read once (a replay or a remote wait looks up many events):
+   * when each kept event and command was recorded, and which sessions have
+   * one recorded at or after `since` (ms since the epoch, with a fraction).
    */
-  timesOfEvents(): (sessionId: number, number: number) => number | undefined {
+  keptSince(since: number): KeptTimes {
+    const sessions = new Set<number>();
+    for (let slot = 0; slot < KEPT; slot++) {
+      if (this.sessions[slot] !== 0 && this.times[slot]! >= since) sessions.add(this.sessions[slot]!);
+    }
+    // Session ids start at 1: an empty oldest slot means the ring never wrapped, and holds every event.
+    const oldest = this.next;
+    const complete = this.sessions[oldest] === 0 || this.times[oldest]! < since;
+    // Each map made when first asked for: a replay looks up events, a wait commands.
+    let events: Map<string, number> | undefined;
+    let commands: Map<string, number> | undefined;
+    return {
+      event: (sessionId, number) => {
+        events ??= this.timesBy(this.numbers);
+        return events.get(`${sessionId} ${number}`);
+      },
+      command: (sessionId, number) => {
+        commands ??= this.timesBy(this.commandNumbers);
+        return commands.get(`${sessionId} ${number}`);
+      },
+      sessions: complete ? sessions : undefined,
+    };
+  }
+
+  /** The kept times by session and number in `numbers` (0: none). */
+  private timesBy(numbers: Int32Array): Map<string, number> {
     const times = new Map<string, number>();
     // Oldest first: a slot written again later (after a reset's renumbering) wins.
     for (let n = KEPT; n >= 1; n--) {
       const slot = (this.next - n + KEPT) % KEPT;
-      if (this.sessions[slot] !== 0)
-        times.set(`${this.sessions[slot]} ${this.numbers[slot]}`, this.times[slot]!);
+      if (this.sessions[slot] !== 0 && numbers[slot] !== 0)
+        times.set(`${this.sessions[slot]} ${numbers[slot]}`, this.times[slot]!);
     }
-    return (sessionId, number) => times.get(`${sessionId} ${number}`);
+    return times;
   }
+}
 
+/** When events were recorded, to a fraction of a millisecond, as {@link PreciseTimes.keptSince} read them. */
+export interface KeptTimes {
+  /** When event `number` (1-based) of `sessionId` was recorded; undefined when it is not kept. */
+  event(sessionId: number, number: number): number | undefined;
+  /** When command `number` (1-based, among its record's commands) of `sessionId` was recorded; undefined when not kept. */
+  command(sessionId: number, number: number): number | undefined;
   /**
-   * Whether command `index` of `sessionId` arrived after `since` (ms since
-   * the epoch, with a fraction); false when its time is no longer kept.
+   * The sessions with an event recorded at or after `since`, when every such
+   * event is kept: an event not kept was then recorded before `since`,
+   * whatever the server's clock said. Undefined when the ring does not reach
+   * back to `since`: then only the events' own times can tell.
    */
-  commandArrivedAfter(sessionId: number, index: number, since: number): boolean {
-    const slot = this.find(sessionId, index, this.commandNumbers);
-    return slot !== undefined && this.times[slot]! > since;
-  }
-
-  /** The newest slot holding number `number` of `sessionId` in `numbers`. */
-  private find(sessionId: number, number: number, numbers: Int32Array): number | undefined {
-    for (let n = 1; n <= KEPT; n++) {
-      const slot = (this.next - n + KEPT) % KEPT;
-      if (this.sessions[slot] === sessionId && numbers[slot] === number) return slot;
-    }
-    return undefined;
-  }
+  readonly sessions: ReadonlySet<number> | undefined;
 }

@@ -1,5 +1,6 @@
 import { type Pop3Event, RemotePop3Mock } from '../../../src';
 import { type Side, sides } from '../../helpers/api-sides';
+import { FakeClock } from '../../helpers/fake-clock';
 import { RawClient } from '../../helpers/raw-client';
 
 // waitFor() and on() hear events from their call on, on both sides of the
@@ -90,3 +91,56 @@ describe.each(sides)('%s, within one millisecond', (_name, start) => {
       }),
   );
 });
+
+// The server's clock may be a test's fake one, far from the real time a remote call is made at:
+// the events' real times decide, kept to a fraction of a millisecond, not the clock's readings.
+const clocks: [string, number][] = [
+  ['behind', Date.UTC(2026, 0, 1)],
+  ['ahead', Date.UTC(2036, 0, 1)],
+];
+
+describe.each(sides)('%s, a server with a fake clock', (_name, start) => {
+  const waits: [string, (api: Side['api']) => Promise<string>][] = [
+    ['waitFor()', async (api) => ((await api.waitFor(isNoop)) as { raw: string }).raw],
+    ['waitForCommand()', async (api) => (await api.waitForCommand('NOOP *')).raw],
+    [
+      'on()',
+      (api) =>
+        new Promise<string>((resolve) => {
+          const off = api.on('command', (event) => {
+            if (!isNoop(event)) return;
+            off();
+            resolve((event as { raw: string }).raw);
+          });
+        }),
+    ],
+  ];
+  describe.each(clocks)('%s real time', (_clock, startAt) => {
+    test.each(waits)(
+      '%s takes the command sent right after the call, not the one answered before it nor a later one',
+      async (_wait, wait) => {
+        const side = await start({ clock: new FakeClock(startAt), users: { alice: 'pw' } });
+        const client = await RawClient.login(side.server.port, 'alice', 'pw');
+        try {
+          const taken: string[] = [];
+          for (let i = 0; i < 10; i++) {
+            await client.command(`NOOP before-${i}`);
+            const waiting = wait(side.api);
+            await client.command(`NOOP after-${i}`);
+            // A wait that missed the command after its call takes this one (a fake clock never times it out).
+            await client.command(`NOOP later-${i}`);
+            taken.push(await waiting);
+          }
+          expect(taken).toEqual(Array.from({ length: 10 }, (_, i) => `NOOP after-${i}`));
+        } finally {
+          client.destroy();
+          await side.close();
+        }
+      },
+    );
+  });
+});
+
+function isNoop(event: Pop3Event): boolean {
+  return event.type === 'command' && event.verb === 'NOOP';
+}
