@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { preciseNow } from '../clock';
 import { InputError } from '../schema/input-error';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { redactEvent } from '../transcript/redact';
@@ -200,7 +201,8 @@ export class ControlServer {
       'cache-control': 'no-store',
       connection: 'keep-alive',
     });
-    res.write(': pop3-mock events\n\n');
+    // With the server's time: a reader on a host whose clock is off learns by how much (event-stream.ts).
+    res.write(`: pop3-mock events at ${preciseNow()}\n\n`);
     if (since !== undefined) {
       for (const { event, at } of this.recordedSince(since)) res.write(eventBlock(event, at));
     }

@@ -341,10 +341,10 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
    * of the call on: the stream opens with it, and the server first replays
    * what it recorded from then until it connected. The times are this
    * process's real time (`preciseNow()`, which fake timers leave alone) and
-   * the server's record of each event's, to a fraction of a millisecond: the
-   * two processes' clocks must agree (one host). A server whose clock is
-   * behind this one's by some seconds goes unheard for as long after each
-   * call; one ahead is heard from as long before it.
+   * the server's record of each event's, to a fraction of a millisecond. A
+   * server on a host whose clock is off gives its time when the stream
+   * opens, and the difference is taken to within half that round trip: an
+   * event that close to the call may fall on either side of it.
    */
   on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void {
     const checked = checkOn(type, listener);

@@ -316,7 +316,7 @@ export const endpoints = {
     answers: {
       200: {
         description:
-          'An event stream; each `data:` is an event as JSON, and its `id:` when the server recorded it (ms since the epoch, with a fraction while it keeps one: a reader compares it with the time of its call). With `since`, the recorded events at or after that time (ms since the epoch, real time, compared with their `id`s: a server\'s fake clock does not move them) come first, then the live ones, none twice. A reader that leaves more than 8 MiB unread gets a last `event: overflow` (data `{ "unread": octets }`) and the stream ends. When the server closes, a last `event: closing` (data `{}`) ends it. A quiet stream gets a comment line every 30 s.',
+          'An event stream, opened by a comment with the server\'s time (`: pop3-mock events at ms`, ms since the epoch: a reader whose clock is off learns by how much); each `data:` is an event as JSON, and its `id:` when the server recorded it (ms since the epoch, with a fraction while it keeps one: a reader compares it with the time of its call). With `since`, the recorded events at or after that time (ms since the epoch, real time, compared with their `id`s: a server\'s fake clock does not move them) come first, then the live ones, none twice. A reader that leaves more than 8 MiB unread gets a last `event: overflow` (data `{ "unread": octets }`) and the stream ends. When the server closes, a last `event: closing` (data `{}`) ends it. A quiet stream gets a comment line every 30 s.',
         text: 'text/event-stream',
       },
       410: closed,
