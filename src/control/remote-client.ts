@@ -341,7 +341,10 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
    * of the call on: the stream opens with it, and the server first replays
    * what it recorded from then until it connected. The times are this
    * process's real time (`preciseNow()`, which fake timers leave alone) and
-   * the server's record of each event's, to a fraction of a millisecond.
+   * the server's record of each event's, to a fraction of a millisecond. The
+   * replay picks events by their recorded times (`at`): a server started
+   * with a `clock` option of its own replays from the wrong moment (so does
+   * `waitFor()`'s); `await remote.listening()` before the client acts then.
    */
   on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void {
     const checked = checkOn(type, listener);
