@@ -344,7 +344,9 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
    * the server's record of each event's, to a fraction of a millisecond. A
    * server on a host whose clock is off gives its time when the stream
    * opens, and the difference is taken to within half that round trip: an
-   * event that close to the call may fall on either side of it.
+   * event that close to the call may fall on either side of it. The
+   * server's `clock` option (a test's fake time) does not move the replay:
+   * it picks events by when they were recorded in real time.
    */
   on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void {
     const checked = checkOn(type, listener);

@@ -104,6 +104,7 @@ export async function startSmtpIntake(
   const plain = new SMTPServer({ ...common, secure: false });
   const implicit = options.tlsPort === undefined ? undefined : new SMTPServer({ ...common, secure: true });
   const servers = [plain, ...(implicit ? [implicit] : [])];
+  for (const server of servers) greetAtOnce(server);
   const sockets = trackSockets(servers);
   try {
     const port = await listen(plain, settings.host, options.port ?? 0);
@@ -113,6 +114,24 @@ export async function startSmtpIntake(
     await closeAll(servers, sockets);
     throw error;
   }
+}
+
+/**
+ * smtp-server holds every connection 100 ms before its greeting, to catch
+ * clients that talk first (a spam defence; no option turns it off), so each
+ * message a test sent over SMTP paid 100 ms. A test's client is no spammer:
+ * each connection is greeted as soon as it is set up (after the handshake on
+ * the SMTPS port), which is what the connection's `init()` does but for
+ * that timer (and a `maxClients` check: the intake sets no such limit).
+ */
+function greetAtOnce(server: SMTPServer): void {
+  const connections = server.connections;
+  const add = connections.add;
+  // connect() adds each new connection to the set, then calls its init(): it is replaced in between.
+  connections.add = function addGreetingAtOnce(connection) {
+    connection.init = () => connection._setListeners(() => connection.connectionReady());
+    return add.call(this, connection);
+  };
 }
 
 /**

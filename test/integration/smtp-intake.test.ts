@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { type Pop3Mock, startPop3Mock } from '../../src';
@@ -414,4 +415,39 @@ test('close() ends an SMTP connection the client keeps half open at once', async
     jest.useRealTimers();
   }
   expect(socket.destroyed).toBe(true);
+});
+
+test('the greeting comes as soon as the connection is set up, on the plain and the SMTPS port: no timer holds it (smtp-server waited 100 ms for early talkers)', async () => {
+  pop3 = await startPop3Mock({ smtp: { tlsPort: 0 }, users: { alice: 'a-pw' } });
+  const { tls } = pop3;
+  // With every timer held, a greeting that waited for one never comes and the test times out.
+  jest.useFakeTimers({
+    doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'Date', 'performance', 'hrtime'],
+  });
+  try {
+    const plain = connect({ host: '127.0.0.1', port: pop3.smtpPort! });
+    const secure = tlsConnect({
+      host: '127.0.0.1',
+      port: pop3.smtpTlsPort!,
+      ca: tls.ca,
+      servername: 'localhost',
+    });
+    const greetings = await Promise.all(
+      [plain, secure].map(
+        (socket) =>
+          new Promise<string>((resolve, reject) => {
+            socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1')));
+            socket.once('error', reject);
+          }),
+      ),
+    );
+    for (const socket of [plain, secure]) socket.destroy();
+    expect(greetings).toEqual([expect.stringMatching(/^220 /), expect.stringMatching(/^220 /)]);
+  } finally {
+    jest.useRealTimers();
+  }
+  // Held or not, a message still goes through whole, over each port.
+  await send({ port: pop3.smtpPort, ignoreTLS: true }, mail);
+  await send({ port: pop3.smtpTlsPort, secure: true, tls: { ca: tls.ca } }, mail);
+  expect(pop3.mailbox('alice').messages()).toHaveLength(2);
 });
