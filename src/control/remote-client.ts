@@ -346,7 +346,8 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
    * opens, and the difference is taken to within half that round trip: an
    * event that close to the call may fall on either side of it. The
    * server's `clock` option (a test's fake time) does not move the replay:
-   * it picks events by when they were recorded in real time.
+   * it picks events by when they were recorded in real time (kept for the
+   * server's last 8,192 events, which a replay right after a call is among).
    */
   on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void {
     const checked = checkOn(type, listener);
