@@ -13,7 +13,9 @@ import { defineConfig } from 'tsup';
 // (experimental in tsup 8), lets the entry points share one copy of the
 // library instead of each bundling its own. keepNames: CJS splitting turns
 // classes into `_class3 = class ...`, so jest printed `_class3` for a
-// WaitTimeoutError (test/package/cjs-jest checks the names).
+// WaitTimeoutError (test/package/cjs-jest checks the names). It names every
+// arrow function bound to a name or a property with a call (Object.defineProperty)
+// each time it is made: the session path makes none per command (protocol/steps/login.ts).
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
