@@ -237,7 +237,7 @@ export class ControlServer {
         kept?.sessions?.has(record.id) ?? (record.endedAt?.getTime() ?? millisecond) >= millisecond;
       if (!replayed) continue;
       record.events.forEach((event, index) => {
-        const at = kept?.event(record.id, index + 1) ?? (kept?.sessions === undefined ? event.at : undefined);
+        const at = kept ? kept.eventAt(record.id, index + 1, event.at) : event.at;
         if (at !== undefined && at >= since) recorded.push({ event, at });
       });
     }

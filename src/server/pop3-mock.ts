@@ -540,13 +540,10 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     if (arrivedSince === undefined) return this.transcripts.waitForCommand(checked, rest, undefined);
     // Recorded times are whole milliseconds, on the server's clock (a test's fake one, maybe): the
     // arrival's real time to a fraction decides where it is kept.
-    const millisecond = Math.floor(arrivedSince);
     const kept = this.eventTimes?.keptSince(arrivedSince);
     return this.transcripts.waitForCommand(checked, rest, (c) => {
-      const at = kept?.command(c.sessionId, c.index);
-      if (at !== undefined) return at > arrivedSince;
-      // Not kept: recorded before the call if the kept times reach back to it.
-      return kept?.sessions === undefined && c.at > millisecond;
+      const at = kept ? kept.commandAt(c.sessionId, c.index, c.at) : c.at;
+      return at !== undefined && at > arrivedSince;
     });
   }
 

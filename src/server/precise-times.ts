@@ -70,14 +70,17 @@ export class PreciseTimes {
     // Each map made when first asked for: a replay looks up events, a wait commands.
     let events: Map<string, number> | undefined;
     let commands: Map<string, number> | undefined;
+    // Kept: its real time. Not kept: before `since` if the ring reaches back to it, else its record's time.
+    const timeOf = (times: Map<string, number>, sessionId: number, number: number, recordedAt: number) =>
+      times.get(`${sessionId} ${number}`) ?? (complete ? undefined : recordedAt);
     return {
-      event: (sessionId, number) => {
+      eventAt: (sessionId, number, recordedAt) => {
         events ??= this.timesBy(this.numbers);
-        return events.get(`${sessionId} ${number}`);
+        return timeOf(events, sessionId, number, recordedAt);
       },
-      command: (sessionId, number) => {
+      commandAt: (sessionId, number, recordedAt) => {
         commands ??= this.timesBy(this.commandNumbers);
-        return commands.get(`${sessionId} ${number}`);
+        return timeOf(commands, sessionId, number, recordedAt);
       },
       sessions: complete ? sessions : undefined,
     };
@@ -98,10 +101,15 @@ export class PreciseTimes {
 
 /** When events were recorded, to a fraction of a millisecond, as {@link PreciseTimes.keptSince} read them. */
 export interface KeptTimes {
-  /** When event `number` (1-based) of `sessionId` was recorded; undefined when it is not kept. */
-  event(sessionId: number, number: number): number | undefined;
-  /** When command `number` (1-based, among its record's commands) of `sessionId` was recorded; undefined when not kept. */
-  command(sessionId: number, number: number): number | undefined;
+  /**
+   * When event `number` (1-based) of `sessionId` was recorded, as well as can
+   * be told: its kept real time; for one not kept, undefined when the kept
+   * times reach back to `since` (it came before), else `recordedAt` (its
+   * record's own time, on the server's clock).
+   */
+  eventAt(sessionId: number, number: number, recordedAt: number): number | undefined;
+  /** The same for command `number` (1-based, among its record's commands: `LocatedCommand.index`). */
+  commandAt(sessionId: number, number: number, recordedAt: number): number | undefined;
   /**
    * The sessions with an event recorded at or after `since`, when every such
    * event is kept: an event not kept was then recorded before `since`,
