@@ -1,5 +1,6 @@
 import { preciseNow } from '../clock';
 import type { Pop3Event, Pop3EventType } from '../vocabulary';
+import { type ServerClock, streamStartTime } from './server-clock';
 
 type Listener = (event: Pop3Event) => void;
 
@@ -25,15 +26,12 @@ export class EventStream {
    * call's own, the server's record of each event's time decides.
    */
   private since: number | undefined;
-  /**
-   * How far the server's clock is ahead of this process's (ms; negative:
-   * behind), as the stream's first line showed; 0 when the two agree.
-   */
-  private serverAhead = 0;
 
+  /** `clock`: how far the server's clock is from this one's, shared with the remote client's other waits. */
   constructor(
     private readonly url: string,
     private readonly token: string,
+    private readonly clock: ServerClock,
   ) {}
 
   /** Resolves once the stream is connected (opening it if needed). */
@@ -70,7 +68,8 @@ export class EventStream {
     this.abort = abort;
     const since = this.since;
     this.since = undefined;
-    const url = since === undefined ? this.url : `${this.url}?since=${since}`;
+    // The replay is chosen by the server's clock: from the call as it reads it.
+    const url = since === undefined ? this.url : `${this.url}?since=${this.clock.earliestOnServer(since)}`;
     const asked = preciseNow();
     const response = await fetch(url, {
       headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' },
@@ -82,7 +81,8 @@ export class EventStream {
     // The server writes a comment line first: once it is read, events are flowing.
     const first = await reader.read();
     const start = first.value === undefined ? '' : new TextDecoder().decode(first.value);
-    this.serverAhead = clockOffset(start, asked, preciseNow());
+    const serverNow = streamStartTime(start);
+    if (serverNow !== undefined) this.clock.measure(serverNow, asked, preciseNow());
     void this.pump(reader, start, abort);
   }
 
@@ -158,7 +158,7 @@ export class EventStream {
     if (data === '') return;
     const event = JSON.parse(data) as Pop3Event;
     // When the server recorded it; without an id (not this server's stream), when it says it happened.
-    const recordedAt = (id === undefined ? event.at : Number(id.slice(4))) - this.serverAhead;
+    const recordedAt = this.clock.fromServer(id === undefined ? event.at : Number(id.slice(4)));
     for (const { type, listener, from } of [...this.listeners]) {
       if ((type === '*' || type === event.type) && recordedAt >= from) listener(event);
     }
@@ -173,22 +173,4 @@ function overflowOctets(data: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Within this much, a server's time read between a request and its answer is taken as this process's clock. */
-const CLOCK_TOLERANCE_MS = 1;
-
-/**
- * How far the server's clock is ahead of this one's, from the time the
- * stream's first line gives (`: pop3-mock events at ms`): 0 when it lies
- * between `asked` and `received` (this process's times of the request and of
- * its answer: the clocks agree, as on one host), else its distance from their
- * middle, to within half that round trip. 0 for a first line without a time.
- */
-function clockOffset(start: string, asked: number, received: number): number {
-  const match = /^: pop3-mock events at (\d+(?:\.\d+)?)\n/.exec(start);
-  if (match === null) return 0;
-  const serverNow = Number(match[1]);
-  if (serverNow >= asked - CLOCK_TOLERANCE_MS && serverNow <= received + CLOCK_TOLERANCE_MS) return 0;
-  return serverNow - (asked + received) / 2;
 }

@@ -57,6 +57,7 @@ import type { Pop3Event, Pop3EventType } from '../vocabulary';
 import { type Endpoint, type EndpointOf, endpoints, type OperationId } from './contract/endpoints';
 import { missing as missingSchema } from './contract/responses';
 import { EventStream } from './event-stream';
+import { ServerClock } from './server-clock';
 
 /** Where the control API is; both default to what the jest global setup puts in the environment. */
 export interface ConnectOptions {
@@ -122,6 +123,8 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   keepSessions: number | 'all' = 'all';
   private ca: string | undefined;
   private readonly events: EventStream;
+  /** How far the server's clock is from this process's: the waits decide "after the call" on the server's. */
+  private readonly clock = new ServerClock();
   /** The pending waitFor()s, cancelled by close(). */
   private readonly waits = new WaitSet();
 
@@ -130,7 +133,7 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     readonly controlUrl: string,
     private readonly token: string,
   ) {
-    this.events = new EventStream(`${controlUrl}/api/events`, token);
+    this.events = new EventStream(`${controlUrl}/api/events`, token, this.clock);
     // Connections kept for the next call (a wait's request reaches the server at once, as fetch's
     // did); idle ones do not hold the process (Node unrefs them), and close() ends those.
     this.agent = controlUrl.startsWith('https:')
@@ -151,7 +154,9 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
 
   /** @internal Reads the ports. */
   async refresh(): Promise<void> {
+    const asked = preciseNow();
     const status = await this.call('getStatus');
+    this.clock.measure(status.now, asked, preciseNow());
     this.host = status.host;
     this.port = status.port;
     this.tlsPort = status.tlsPort ?? undefined;
@@ -303,8 +308,9 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     options?: WaitForCommandOptions,
   ): Promise<LocatedCommand> {
     const { pattern: checked, ...rest } = checkWaitForCommand(pattern, options);
-    // As in process, where a command after the call is after the wait began, though it arrive before the request.
-    const arrivedSince = preciseNow();
+    // As in process, where a command after the call is after the wait began, though it arrive before
+    // the request: the call's time, as the server's clock reads it.
+    const arrivedSince = this.clock.toServer(preciseNow());
     const { replyCut, ...c } = await this.call('waitCommand', {
       body: { pattern: wirePattern('waitForCommand()', checked), ...rest, arrivedSince },
       query: REAL_VALUES,
@@ -342,8 +348,9 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
    * what it recorded from then until it connected. The times are this
    * process's real time (`preciseNow()`, which fake timers leave alone) and
    * the server's record of each event's, to a fraction of a millisecond. A
-   * server on a host whose clock is off gives its time when the stream
-   * opens, and the difference is taken to within half that round trip: an
+   * server on a host whose clock is off gives its time on connecting and
+   * when the stream opens, and the difference is taken (the replay starts
+   * from the call on the server's clock), to within half a round trip: an
    * event that close to the call may fall on either side of it. The
    * server's `clock` option (a test's fake time) does not move the replay:
    * it picks events by when they were recorded in real time (kept for the
@@ -466,6 +473,8 @@ export async function connectPop3Mock(options: ConnectOptions = {}): Promise<Rem
     token: process.env.POP3_MOCK_TOKEN,
   });
   const remote = new RemotePop3Mock(url.replace(/\/$/, ''), token);
+  await remote.refresh();
+  // Once more, on the connection the first opened: a sharper measure of the server's clock.
   await remote.refresh();
   return remote;
 }

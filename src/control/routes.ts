@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { preciseNow } from '../clock';
 import { FixtureError } from '../fixtures/types';
 import type { MessageInfo } from '../mailbox/mailbox';
 import type { MailboxView } from '../mailbox/mailbox-view';
@@ -91,6 +92,7 @@ export const handlers: Handlers = {
       users: pop3.users(),
       keepSessions: pop3.keepSessions,
       ca: pop3.hasTls ? pop3.tls.ca : null,
+      now: preciseNow(),
     }),
   listUsers: ({ pop3 }) =>
     ok(pop3.users().map((user) => ({ user, messages: pop3.mailbox(user).messages().length }))),

@@ -89,6 +89,10 @@ export const status = z.lazy(() =>
       .string()
       .nullable()
       .meta({ description: 'The CA (PEM) that signed the server certificate; null without TLS.' }),
+    now: z.number().meta({
+      description:
+        "The server's clock when it answered (ms since the epoch, with a fraction): how far a client's clock is from the server's, whose times the event stream's ids, `since` and `arrivedSince` are in.",
+    }),
   }),
 );
 

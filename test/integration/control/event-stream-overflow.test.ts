@@ -3,6 +3,7 @@ import { type AddressInfo, connect } from 'node:net';
 import { type Pop3Mock, startPop3Mock } from '../../../src';
 import { EventStream } from '../../../src/control/event-stream';
 import { MAX_UNREAD_OCTETS } from '../../../src/control/http-util';
+import { ServerClock } from '../../../src/control/server-clock';
 
 // A reader of /api/events that stops reading must not make the server hold
 // every event since: past MAX_UNREAD_OCTETS unread octets the stream ends with
@@ -103,7 +104,7 @@ async function withFakeStream(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const stream = new EventStream(`http://127.0.0.1:${port}/api/events`, 'token');
+  const stream = new EventStream(`http://127.0.0.1:${port}/api/events`, 'token', new ServerClock());
   const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
   try {
     await test(stream, warn, () => streams);

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { connectPop3Mock } from '../../../src';
 import { bundleSource, type SourceBundle } from '../../helpers/bundle-src';
+import { startHeldLink } from '../../helpers/held-link';
 import { RawClient } from '../../helpers/raw-client';
 
-// A server on a host whose clock is behind (the CLI with its clock moved, see shift-clock.cjs):
-// the remote client's on() still hears the commands sent after its call. The stream's first line
-// gives the server's time, and the client takes the difference when it is larger than the round
-// trip (to within half of it: an event that close to the call may fall on either side).
+// A server on a host whose clock is off (the CLI with its clock moved, see shift-clock.cjs): the
+// remote client's waits still decide "after the call" as in process. GET /api/status and the event
+// stream's first line give the server's time, and the client takes the difference when it is larger
+// than the round trip (to within half of it: an event that close to the call may fall on either side).
 
 let bundle: SourceBundle;
 let child: ChildProcess | undefined;
@@ -21,6 +22,13 @@ afterEach(() => {
   child?.kill();
   child = undefined;
 });
+
+/**
+ * Lets 50 ms pass: the commands of a test are that far from the call it checks. The client knows the
+ * server's clock only to within half a control round trip (a few ms on a loaded machine), so a
+ * command sent right after the call may be taken on either side of it; 3 s of skew are far more.
+ */
+const clockMovesOn = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 async function serverWithClockOff(shiftMs: number) {
   child = spawn(
@@ -42,10 +50,11 @@ async function serverWithClockOff(shiftMs: number) {
   return JSON.parse(line) as { port: number; controlUrl: string; controlToken: string };
 }
 
-test('a server clock 3 s behind: remote on() hears the command sent right after its call', async () => {
+test('a server clock 3 s behind: remote on() hears the commands sent after its call, not the login before', async () => {
   const ready = await serverWithClockOff(-3000);
   const remote = await connectPop3Mock({ url: ready.controlUrl, token: ready.controlToken });
   const client = await RawClient.login(ready.port, 'alice', 'pw');
+  await clockMovesOn();
   try {
     const heard: string[] = [];
     const off = remote.on('command', (event) => {
@@ -62,3 +71,59 @@ test('a server clock 3 s behind: remote on() hears the command sent right after 
     await remote.close();
   }
 });
+
+test('a server clock 3 s behind: remote on() hears a command recorded before its stream is connected', async () => {
+  const ready = await serverWithClockOff(-3000);
+  const link = await startHeldLink(Number(new URL(ready.controlUrl).port));
+  const remote = await connectPop3Mock({ url: `http://127.0.0.1:${link.port}`, token: ready.controlToken });
+  const client = await RawClient.login(ready.port, 'alice', 'pw');
+  await clockMovesOn();
+  try {
+    const heard: string[] = [];
+    // The stream's request waits on the link: the command is recorded after the call and before
+    // the stream connects, so only its replay (from the call, on the server's clock) brings it.
+    link.hold();
+    const off = remote.on('command', (event) => {
+      if (event.type === 'command') heard.push(event.raw);
+    });
+    await clockMovesOn();
+    await client.command('NOOP gap');
+    link.release();
+    await remote.listening();
+    while (!heard.includes('NOOP end')) await client.command('NOOP end');
+    off();
+    expect(heard[0]).toBe('NOOP gap');
+  } finally {
+    client.destroy();
+    await remote.close();
+    await link.close();
+  }
+});
+
+test.each([
+  ['ahead', 3000],
+  ['behind', -3000],
+])(
+  'a server clock 3 s %s: remote waitForCommand() takes the command after its call, not the one before',
+  async (_, shift) => {
+    const ready = await serverWithClockOff(shift);
+    const link = await startHeldLink(Number(new URL(ready.controlUrl).port));
+    const remote = await connectPop3Mock({ url: `http://127.0.0.1:${link.port}`, token: ready.controlToken });
+    const client = await RawClient.login(ready.port, 'alice', 'pw');
+    try {
+      await client.command('NOOP before');
+      await clockMovesOn();
+      // The wait's request reaches the server after both commands: the call's time decides.
+      link.hold();
+      const waiting = remote.waitForCommand('NOOP *', { timeoutMs: 2500 });
+      await clockMovesOn();
+      await client.command('NOOP after');
+      link.release();
+      expect((await waiting).raw).toBe('NOOP after');
+    } finally {
+      client.destroy();
+      await remote.close();
+      await link.close();
+    }
+  },
+);

@@ -17,6 +17,8 @@ class Status:
     keep_sessions: Union[int, str]
     #: The CA (PEM text) that signed the server certificate; None without TLS.
     ca: Optional[str]
+    #: The server's clock when it answered (ms since the epoch, with a fraction).
+    now: float
 
 
 @dataclass(frozen=True)
