@@ -30,6 +30,8 @@ export interface FakeStyle {
   readonly greeting?: string;
   /** USER greets everyone but alice by name (`+OK hello bob, send PASS`); alice gets `+OK send PASS`. */
   readonly userByName?: boolean;
+  /** TOP takes any line count, as C's atoi() reads one (`TOP 1 lots` is `TOP 1 0`: +OK and the headers). */
+  readonly topAtoi?: boolean;
 }
 
 const MESSAGES = [
@@ -133,7 +135,9 @@ export async function startFakeServer(
         case 'TOP': {
           const n = message(args[0]);
           if (verb === 'TOP' && style.noTop) return unknown();
-          if (n === undefined || (verb === 'TOP' && !/^\d+$/.test(args[1] ?? ''))) return noSuch();
+          const count = args[1];
+          const countTaken = count !== undefined && (style.topAtoi === true || /^\d+$/.test(count));
+          if (n === undefined || (verb === 'TOP' && !countTaken)) return noSuch();
           const text = MESSAGES[n - 1] ?? '';
           good(`+OK ${text.length} octets`);
           sock.write(verb === 'TOP' ? `${text.split('\r\n\r\n')[0]}\r\n\r\n` : text);
