@@ -3,6 +3,7 @@ import { type FileTextName, fillTemplate, placeholdersOf } from '../dialects/fil
 import { pick } from '../dialects/from-file';
 import { type DialectName, dialects } from '../dialects/index';
 import { escapeRegExp } from '../escape-regexp';
+import { printableText, wireText } from '../protocol/reply-text';
 import type { Findings, Sample } from './findings';
 import { APOP_TIMESTAMP } from './probe-before-login';
 import { templateOf } from './template-of';
@@ -60,6 +61,11 @@ export function combine(samples: readonly Sample[]): FileText {
     byVerb[s.verb] = commonTemplate(samples.filter((o) => o.verb === s.verb)) ?? s.template;
   }
   return Object.keys(byVerb).length === 0 ? otherwise : { byVerb, otherwise };
+}
+
+/** A reply text as read (one octet per character), each octet outside printable ASCII as `\xNN`. */
+function shownOctets(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** How many of the captured texts a preset writes the same: the file extends the closest. */
@@ -170,19 +176,23 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   for (const [name, group] of [...byText.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     const text = combine(group);
     for (const s of group) {
-      const given = fillTemplate(pick(text, s.verb, s.state), s.values);
+      // As the replay sends it: an octet outside printable ASCII (a UTF-8 letter) goes out as `?`.
+      const given = wireText(fillTemplate(pick(text, s.verb, s.state), s.values));
       if (given === s.raw) continue;
       const where = [s.verb, s.state === undefined ? undefined : `in ${s.state}`].filter(Boolean).join(' ');
       const values = Object.keys(s.values).length === 0 ? '' : ` with ${JSON.stringify(s.values)}`;
       mismatches.push(
-        `texts.${name}${where === '' ? '' : ` (${where})`}: the server answered "${s.raw}"${values}; the file gives "${given}"`,
+        `texts.${name}${where === '' ? '' : ` (${where})`}: the server answered "${shownOctets(s.raw)}"${values}; the file gives "${given}"`,
       );
     }
+    // The file holds what the replay sends: `?` where the server sent octets the mock does not.
     const scrub = (t: string) =>
-      clean(
-        name === 'userAccepted'
-          ? replaceWord(t, choices.user, '{user}')
-          : replaceWord(t, choices.user, 'user', () => userReplaced.add(name)),
+      printableText(
+        clean(
+          name === 'userAccepted'
+            ? replaceWord(t, choices.user, '{user}')
+            : replaceWord(t, choices.user, 'user', () => userReplaced.add(name)),
+        ),
       );
     texts[name] =
       typeof text === 'string'

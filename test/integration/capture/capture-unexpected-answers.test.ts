@@ -1,4 +1,6 @@
-import { captureAt } from './capture-helpers';
+import { startPop3Mock } from '../../../src';
+import { RawClient } from '../../helpers/raw-client';
+import { CAPTURE_USERS, captureAt } from './capture-helpers';
 import { startFakeServer } from './fake-server';
 
 test("a server that answers TOP 1 lots with +OK and the headers (atoi's 0): the lines are read as TOP's, not as the next commands' replies", async () => {
@@ -16,5 +18,26 @@ test("a server that answers TOP 1 lots with +OK and the headers (atoi's 0): the 
     );
   } finally {
     await fake.close();
+  }
+}, 60_000);
+
+test('a greeting with UTF-8 letters: the file holds what the replay sends (? for each octet the mock does not send), and notLearned names the difference', async () => {
+  const fake = await startFakeServer({ greeting: 'Serveur prêt' });
+  let replay: Awaited<ReturnType<typeof startPop3Mock>> | undefined;
+  try {
+    const { file } = await captureAt(fake.port, { timeoutMs: 2000 });
+    expect(file.texts?.greeting).toBe('Serveur pr??t');
+    expect(file.notLearned).toContainEqual(
+      expect.stringMatching(
+        /^texts\.greeting: the server answered "Serveur pr\\xc3\\xaat"( with .*)?; the file gives "Serveur pr\?\?t"$/,
+      ),
+    );
+    replay = await startPop3Mock({ dialect: file, users: CAPTURE_USERS, tls: false });
+    const client = await RawClient.connect(replay.port);
+    client.destroy();
+    expect(client.greeting).toBe('+OK Serveur pr??t');
+  } finally {
+    await fake.close();
+    await replay?.close();
   }
 }, 60_000);
