@@ -96,6 +96,21 @@ export function newFindings(): { f: Findings; learn: Learn } {
   return { f, learn };
 }
 
+/**
+ * Whether `answer` is a reply a behaviour can be told from. A close, or no reply
+ * within the timeout, shows nothing of it: the behaviour is left to the preset,
+ * and notLearned says so (never `false` for a server that did not answer).
+ */
+export function decides(f: Findings, answer: Answer, sent: string, behaviour: string): boolean {
+  if (answer.kind === 'line' || answer.kind === 'multi') return true;
+  const what =
+    answer.kind === 'closed'
+      ? 'the server closed the connection'
+      : 'no reply within the timeout (--timeout-ms)';
+  f.notLearned.push(`${sent}: ${what}; behaviour.${behaviour} is the preset's`);
+  return false;
+}
+
 /** What each part of the probe script works with. */
 export interface ProbeRun {
   readonly sessions: ProbeSessions;

@@ -1,4 +1,4 @@
-import { type ProbeRun, T, verbOf } from './findings';
+import { decides, type ProbeRun, T, verbOf } from './findings';
 import type { Answer } from './line-client';
 import { probeArgumentReader } from './probe-arguments';
 import { noteLoginDelay } from './probe-before-login';
@@ -39,9 +39,11 @@ export async function probeAfterLogin(run: ProbeRun): Promise<void> {
   }
   learn('noop', await sessions.probe(T, 'NOOP'));
   const noopX = await sessions.probe(T, 'NOOP extra');
-  f.ignoreExtraArguments = isOk(noopX);
-  if (!f.ignoreExtraArguments)
-    learn('tooManyArguments', noopX, [...verbOf('NOOP'), ['extra', 'extra']], 'NOOP');
+  if (decides(f, noopX, 'NOOP extra', 'ignoreExtraArguments')) {
+    f.ignoreExtraArguments = isOk(noopX);
+    if (!f.ignoreExtraArguments)
+      learn('tooManyArguments', noopX, [...verbOf('NOOP'), ['extra', 'extra']], 'NOOP');
+  }
   const uidl = await sessions.probe(T, 'UIDL', true);
   if (uidl.kind === 'multi') learn('uidlHeader', uidl);
   for (const verb of ['Xyzzy', 'Frobnicate'])

@@ -32,6 +32,8 @@ export interface FakeStyle {
   readonly userByName?: boolean;
   /** TOP takes any line count, as C's atoi() reads one (`TOP 1 lots` is `TOP 1 0`: +OK and the headers). */
   readonly topAtoi?: boolean;
+  /** Lines never answered: the server hangs on them (a reply slower than the capture waits). */
+  readonly silentOn?: readonly string[];
 }
 
 const MESSAGES = [
@@ -84,6 +86,7 @@ export async function startFakeServer(
       return n >= 1 && n <= MESSAGES.length && !deleted.has(n) ? n : undefined;
     };
     const handle = (line: string) => {
+      if (style.silentOn?.includes(line)) return;
       const [word = '', ...args] = line.split(' ');
       const verb = word.toUpperCase();
       const unknown = () => badCommand(style.echoLine ? `unknown command ${line}` : 'unknown command');
