@@ -1,9 +1,10 @@
+import { type CapabilitySettings, RESPONSE_CODES_ON } from '../capabilities/settings';
 import type { DialectFile, FileText, TextState } from '../dialects/dialect-file';
 import { type FileTextName, fillTemplate, placeholdersOf } from '../dialects/file-placeholders';
-import { pick } from '../dialects/from-file';
+import { dialectOfCheckedFile, pick } from '../dialects/from-file';
 import { type DialectName, dialects } from '../dialects/index';
 import { escapeRegExp } from '../escape-regexp';
-import { printableText, wireText } from '../protocol/reply-text';
+import { printableText, sentText } from '../protocol/reply-text';
 import type { Findings, Sample } from './findings';
 import { APOP_TIMESTAMP } from './probe-before-login';
 import { templateOf } from './template-of';
@@ -66,6 +67,29 @@ export function combine(samples: readonly Sample[]): FileText {
 /** A reply text as read (one octet per character), each octet outside printable ASCII as `\xNN`. */
 function shownOctets(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * The samples of one text that a replay with `capabilities` does not answer as
+ * the server did: their text is sent as the mock sends every reply text
+ * ({@link sentText}: printable ASCII, and a leading response code only with
+ * RESP-CODES, or `[AUTH]` with AUTH-RESP-CODE).
+ */
+function mismatchesOf(
+  name: FileTextName,
+  group: readonly Sample[],
+  text: FileText,
+  capabilities: Pick<CapabilitySettings, 'respCodes' | 'authRespCode'>,
+): string[] {
+  return group.flatMap((s) => {
+    const given = sentText(fillTemplate(pick(text, s.verb, s.state), s.values), capabilities);
+    if (given === s.raw) return [];
+    const where = [s.verb, s.state === undefined ? undefined : `in ${s.state}`].filter(Boolean).join(' ');
+    const values = Object.keys(s.values).length === 0 ? '' : ` with ${JSON.stringify(s.values)}`;
+    return [
+      `texts.${name}${where === '' ? '' : ` (${where})`}: the server answered "${shownOctets(s.raw)}"${values}; the file gives "${given}"`,
+    ];
+  });
 }
 
 /** How many of the captured texts a preset writes the same: the file extends the closest. */
@@ -171,20 +195,11 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   const byText = new Map<FileTextName, Sample[]>();
   for (const s of samples) byText.set(s.text, [...(byText.get(s.text) ?? []), s]);
   const texts: Partial<Record<FileTextName, FileText>> = {};
-  /** Replies the file's text does not give back (the mock answers them otherwise): notLearned says so. */
-  const mismatches: string[] = [];
+  /** Each text's samples and the text they made, before the user and host are scrubbed. */
+  const combined: [FileTextName, readonly Sample[], FileText][] = [];
   for (const [name, group] of [...byText.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     const text = combine(group);
-    for (const s of group) {
-      // As the replay sends it: an octet outside printable ASCII (a UTF-8 letter) goes out as `?`.
-      const given = wireText(fillTemplate(pick(text, s.verb, s.state), s.values));
-      if (given === s.raw) continue;
-      const where = [s.verb, s.state === undefined ? undefined : `in ${s.state}`].filter(Boolean).join(' ');
-      const values = Object.keys(s.values).length === 0 ? '' : ` with ${JSON.stringify(s.values)}`;
-      mismatches.push(
-        `texts.${name}${where === '' ? '' : ` (${where})`}: the server answered "${shownOctets(s.raw)}"${values}; the file gives "${given}"`,
-      );
-    }
+    combined.push([name, group, text]);
     // The file holds what the replay sends: `?` where the server sent octets the mock does not.
     const scrub = (t: string) =>
       printableText(
@@ -215,24 +230,7 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   const closeOnLongLine = closes.length === 1 ? closes[0] : undefined;
   // What the server said may hold the user name: never written, in a note either.
   const scrubUser = (line: string) => replaceWord(line, choices.user, 'user');
-  const notLearned = [
-    ...f.notLearned.map(scrubUser),
-    ...(closes.length > 1
-      ? [
-          `closeOnLongLine: the server ${f.closeOnLongLine.AUTHORIZATION ? 'closes' : 'stays open'} after an over-long line before login, ${f.closeOnLongLine.TRANSACTION ? 'closes' : 'stays open'} after; the mock has one setting for both: the ${extendsPreset} preset's`,
-        ]
-      : []),
-    ...mismatches.map((line) => clean(scrubUser(line))),
-    ...[...userReplaced].map(
-      (name) => `texts.${name}: the server showed the user name; the file has "user" in its place`,
-    ),
-    `QUIT after deletions: the capture never commits one; the text is the ${extendsPreset} preset's`,
-    'LOGIN-DELAY and [IN-USE] refusals (either stops the capture), SASL challenges and mechanisms other than PLAIN, autologout, UTF8, LANG: not probed; the preset answers',
-    // The script opens one session at a time: whether a second login is refused is never seen.
-    `locking (a login while another session holds the mailbox): not probed; the ${extendsPreset} preset's (${dialects[extendsPreset].lock === 'exclusive' ? 'refused with [IN-USE]' : 'allowed'}), or behaviour.lock / the lock option`,
-    `messageExpunged (RETR or TOP of a message another session's QUIT removed): not probed, the capture commits no deletion; the ${extendsPreset} preset's (${dialects[extendsPreset].texts.messageExpunged ? 'an -ERR' : 'none: the message is sent from the snapshot'})`,
-  ];
-  return {
+  const file: DialectFile = {
     format: 'pop3-mock-dialect/1',
     name: choices.name,
     extends: extendsPreset,
@@ -260,6 +258,26 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
       ...(f.rfcNumberingAfterDele !== undefined && { rfcNumberingAfterDele: f.rfcNumberingAfterDele }),
       responseCodes: codes,
     },
-    notLearned,
   };
+  // Replies the file's text does not give back as its replay sends it: notLearned says so.
+  const replay = { ...RESPONSE_CODES_ON, ...dialectOfCheckedFile(file).capabilities };
+  const mismatches = combined.flatMap(([name, group, text]) => mismatchesOf(name, group, text, replay));
+  const notLearned = [
+    ...f.notLearned.map(scrubUser),
+    ...(closes.length > 1
+      ? [
+          `closeOnLongLine: the server ${f.closeOnLongLine.AUTHORIZATION ? 'closes' : 'stays open'} after an over-long line before login, ${f.closeOnLongLine.TRANSACTION ? 'closes' : 'stays open'} after; the mock has one setting for both: the ${extendsPreset} preset's`,
+        ]
+      : []),
+    ...new Set(mismatches.map((line) => clean(scrubUser(line)))),
+    ...[...userReplaced].map(
+      (name) => `texts.${name}: the server showed the user name; the file has "user" in its place`,
+    ),
+    `QUIT after deletions: the capture never commits one; the text is the ${extendsPreset} preset's`,
+    'LOGIN-DELAY and [IN-USE] refusals (either stops the capture), SASL challenges and mechanisms other than PLAIN, autologout, UTF8, LANG: not probed; the preset answers',
+    // The script opens one session at a time: whether a second login is refused is never seen.
+    `locking (a login while another session holds the mailbox): not probed; the ${extendsPreset} preset's (${dialects[extendsPreset].lock === 'exclusive' ? 'refused with [IN-USE]' : 'allowed'}), or behaviour.lock / the lock option`,
+    `messageExpunged (RETR or TOP of a message another session's QUIT removed): not probed, the capture commits no deletion; the ${extendsPreset} preset's (${dialects[extendsPreset].texts.messageExpunged ? 'an -ERR' : 'none: the message is sent from the snapshot'})`,
+  ];
+  return { ...file, notLearned };
 }

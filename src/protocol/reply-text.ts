@@ -39,8 +39,16 @@ export function safeText(
   { respCodes, authRespCode }: Pick<CapabilitySettings, 'respCodes' | 'authRespCode'>,
 ): Reply {
   if (reply.kind === 'continue' || reply.kind === 'raw') return reply;
-  const text = wireText(respCodes ? reply.text : withoutCode(reply.text, authRespCode));
+  const text = sentText(reply.text, { respCodes, authRespCode });
   return text === reply.text ? reply : { ...reply, text };
+}
+
+/** A status reply's text as it goes out ({@link safeText}): its response code as the capabilities allow, printable, short. */
+export function sentText(
+  text: string,
+  { respCodes, authRespCode }: Pick<CapabilitySettings, 'respCodes' | 'authRespCode'>,
+): string {
+  return wireText(respCodes ? text : withoutCode(text, authRespCode));
 }
 
 /** `text` with `?` for each character outside printable ASCII. */

@@ -1,6 +1,6 @@
 import { startPop3Mock } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
-import { CAPTURE_USERS, captureAt } from './capture-helpers';
+import { CAPTURE_USER, CAPTURE_USERS, captureAt } from './capture-helpers';
 import { startFakeServer } from './fake-server';
 
 test("a server that answers TOP 1 lots with +OK and the headers (atoi's 0): the lines are read as TOP's, not as the next commands' replies", async () => {
@@ -52,5 +52,32 @@ test('a server that does not answer NOOP extra in time: the file says nothing of
     );
   } finally {
     await fake.close();
+  }
+}, 60_000);
+
+test('a response code from a server whose CAPA lists no RESP-CODES: notLearned says the replay sends the text without it, as it does', async () => {
+  const fake = await startFakeServer({ passFailed: '[AUTH] bad login' });
+  const withCodes = await startFakeServer({ passFailed: '[AUTH] bad login', capaExtra: ['AUTH-RESP-CODE'] });
+  const replays: Awaited<ReturnType<typeof startPop3Mock>>[] = [];
+  try {
+    const note = 'texts.authFailed: the server answered "[AUTH] bad login"; the file gives "bad login"';
+    const answers: string[] = [];
+    for (const server of [fake, withCodes]) {
+      const { file } = await captureAt(server.port, { timeoutMs: 2000 });
+      expect(file.texts?.authFailed).toBe('[AUTH] bad login');
+      const replay = await startPop3Mock({ dialect: file, users: CAPTURE_USERS, tls: false });
+      replays.push(replay);
+      const client = await RawClient.connect(replay.port);
+      await client.command(`USER ${CAPTURE_USER}`);
+      answers.push(await client.command('PASS not-the-password'));
+      client.destroy();
+      if (server === fake) expect(file.notLearned).toContain(note);
+      else expect(file.notLearned).not.toContain(note);
+    }
+    expect(answers).toEqual(['-ERR bad login', '-ERR [AUTH] bad login']);
+  } finally {
+    await fake.close();
+    await withCodes.close();
+    for (const replay of replays) await replay.close();
   }
 }, 60_000);

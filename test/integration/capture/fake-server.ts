@@ -34,6 +34,8 @@ export interface FakeStyle {
   readonly topAtoi?: boolean;
   /** Lines never answered: the server hangs on them (a reply slower than the capture waits). */
   readonly silentOn?: readonly string[];
+  /** The text of a failed PASS (default `bad login`). */
+  readonly passFailed?: string;
 }
 
 const MESSAGES = [
@@ -111,7 +113,7 @@ export async function startFakeServer(
             return good('+OK in');
           }
           user = undefined;
-          return w('-ERR bad login');
+          return w(`-ERR ${style.passFailed ?? 'bad login'}`);
         }
         return unknown();
       }
