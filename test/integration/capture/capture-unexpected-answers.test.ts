@@ -81,3 +81,16 @@ test('a response code from a server whose CAPA lists no RESP-CODES: notLearned s
     for (const replay of replays) await replay.close();
   }
 }, 60_000);
+
+test('a server that closes the connection on LIST 0: notLearned says noSuchMessage was not learned from it (the replay answers it from the other samples)', async () => {
+  const fake = await startFakeServer({ closeOn: ['LIST 0'] });
+  try {
+    const { file } = await captureAt(fake.port, { timeoutMs: 2000 });
+    expect(file.texts?.noSuchMessage).toBe('no such message');
+    expect(file.notLearned).toContain(
+      'noSuchMessage: the server closed the connection where a reply was expected; not learned from it',
+    );
+  } finally {
+    await fake.close();
+  }
+}, 60_000);

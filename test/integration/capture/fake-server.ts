@@ -34,6 +34,8 @@ export interface FakeStyle {
   readonly topAtoi?: boolean;
   /** Lines never answered: the server hangs on them (a reply slower than the capture waits). */
   readonly silentOn?: readonly string[];
+  /** Lines the server closes the connection on, without a reply. */
+  readonly closeOn?: readonly string[];
   /** The text of a failed PASS (default `bad login`). */
   readonly passFailed?: string;
 }
@@ -89,6 +91,7 @@ export async function startFakeServer(
     };
     const handle = (line: string) => {
       if (style.silentOn?.includes(line)) return;
+      if (style.closeOn?.includes(line)) return end();
       const [word = '', ...args] = line.split(' ');
       const verb = word.toUpperCase();
       const unknown = () => badCommand(style.echoLine ? `unknown command ${line}` : 'unknown command');
