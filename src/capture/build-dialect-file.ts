@@ -230,15 +230,23 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   const closeOnLongLine = closes.length === 1 ? closes[0] : undefined;
   // What the server said may hold the user name: never written, in a note either.
   const scrubUser = (line: string) => replaceWord(line, choices.user, 'user');
+  /** CAPA lines the file has otherwise than the server listed them: notLearned names each. */
+  const capaChanged = new Map<string, string>();
+  // As a text: `?` for an octet outside printable ASCII (a file with it would be refused, and nothing written).
+  const capaLine = (line: string) => {
+    const kept = printableText(clean(line));
+    if (kept !== clean(line)) capaChanged.set(shownOctets(clean(line)), kept);
+    return kept;
+  };
   const file: DialectFile = {
     format: 'pop3-mock-dialect/1',
     name: choices.name,
     extends: extendsPreset,
     texts: texts as DialectFile['texts'],
     capa: {
-      ...(f.capa.beforeLogin && { beforeLogin: f.capa.beforeLogin.map(clean) }),
-      ...(f.capa.afterLogin && { afterLogin: f.capa.afterLogin.map(clean) }),
-      ...(f.capa.afterStls && { afterStls: f.capa.afterStls.map(clean) }),
+      ...(f.capa.beforeLogin && { beforeLogin: f.capa.beforeLogin.map(capaLine) }),
+      ...(f.capa.afterLogin && { afterLogin: f.capa.afterLogin.map(capaLine) }),
+      ...(f.capa.afterStls && { afterStls: f.capa.afterStls.map(capaLine) }),
     },
     behaviour: {
       maxLineLength: f.maxLineLength,
@@ -270,6 +278,9 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
         ]
       : []),
     ...new Set(mismatches.map((line) => clean(scrubUser(line)))),
+    ...[...capaChanged].map(
+      ([listed, kept]) => `capa: the server listed "${scrubUser(listed)}"; the file has "${scrubUser(kept)}"`,
+    ),
     ...[...userReplaced].map(
       (name) => `texts.${name}: the server showed the user name; the file has "user" in its place`,
     ),

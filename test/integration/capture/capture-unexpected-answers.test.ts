@@ -94,3 +94,23 @@ test('a server that closes the connection on LIST 0: notLearned says noSuchMessa
     await fake.close();
   }
 }, 60_000);
+
+test('a CAPA line with UTF-8 letters: the file is written, with ? for each octet as for texts, and the replay lists that line', async () => {
+  const fake = await startFakeServer({ capaExtra: ['IMPLEMENTATION Serveur-Français'] });
+  let replay: Awaited<ReturnType<typeof startPop3Mock>> | undefined;
+  try {
+    const { file } = await captureAt(fake.port, { timeoutMs: 2000 });
+    expect(file.capa?.beforeLogin).toContain('IMPLEMENTATION Serveur-Fran??ais');
+    expect(file.notLearned).toContain(
+      'capa: the server listed "IMPLEMENTATION Serveur-Fran\\xc3\\xa7ais"; the file has "IMPLEMENTATION Serveur-Fran??ais"',
+    );
+    replay = await startPop3Mock({ dialect: file, users: CAPTURE_USERS, tls: false });
+    const client = await RawClient.connect(replay.port);
+    const capa = await client.multi('CAPA');
+    client.destroy();
+    expect(capa.lines).toContain('IMPLEMENTATION Serveur-Fran??ais');
+  } finally {
+    await fake.close();
+    await replay?.close();
+  }
+}, 60_000);
