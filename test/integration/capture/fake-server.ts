@@ -38,6 +38,8 @@ export interface FakeStyle {
   readonly closeOn?: readonly string[];
   /** The text of a failed PASS (default `bad login`). */
   readonly passFailed?: string;
+  /** Message numbers go on after DELE (not RFC 1939): `n` is the n-th message not marked deleted. */
+  readonly renumber?: boolean;
 }
 
 const MESSAGES = [
@@ -87,6 +89,7 @@ export async function startFakeServer(
     };
     const message = (arg: string | undefined) => {
       const n = /^\d+$/.test(arg ?? '') ? Number(arg) : 0;
+      if (style.renumber) return MESSAGES.map((_, i) => i + 1).filter((m) => !deleted.has(m))[n - 1];
       return n >= 1 && n <= MESSAGES.length && !deleted.has(n) ? n : undefined;
     };
     const handle = (line: string) => {
