@@ -28,6 +28,12 @@ export interface CapabilitySettings {
   lang: boolean;
 }
 
+/** Response codes are on where neither the dialect nor the options say (the server's default). */
+export const RESPONSE_CODES_ON: Pick<CapabilitySettings, 'respCodes' | 'authRespCode'> = {
+  respCodes: true,
+  authRespCode: true,
+};
+
 /** The facts of the moment that decide what CAPA lists. */
 export interface CapabilityView {
   state: SessionState;

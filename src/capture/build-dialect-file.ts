@@ -1,8 +1,10 @@
+import { type CapabilitySettings, RESPONSE_CODES_ON } from '../capabilities/settings';
 import type { DialectFile, FileText, TextState } from '../dialects/dialect-file';
 import { type FileTextName, fillTemplate, placeholdersOf } from '../dialects/file-placeholders';
-import { pick } from '../dialects/from-file';
+import { dialectOfCheckedFile, pick } from '../dialects/from-file';
 import { type DialectName, dialects } from '../dialects/index';
 import { escapeRegExp } from '../escape-regexp';
+import { printableText, sentText } from '../protocol/reply-text';
 import type { Findings, Sample } from './findings';
 import { APOP_TIMESTAMP } from './probe-before-login';
 import { templateOf } from './template-of';
@@ -60,6 +62,45 @@ export function combine(samples: readonly Sample[]): FileText {
     byVerb[s.verb] = commonTemplate(samples.filter((o) => o.verb === s.verb)) ?? s.template;
   }
   return Object.keys(byVerb).length === 0 ? otherwise : { byVerb, otherwise };
+}
+
+/** A reply text as read (one octet per character), each octet outside printable ASCII as `\xNN`. */
+function shownOctets(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * The samples of one text that a replay with `capabilities` does not answer as
+ * the server did: their text is sent as the mock sends every reply text
+ * ({@link sentText}: printable ASCII, and a leading response code only with
+ * RESP-CODES, or `[AUTH]` with AUTH-RESP-CODE).
+ */
+function mismatchesOf(
+  name: FileTextName,
+  group: readonly Sample[],
+  text: FileText,
+  capabilities: Pick<CapabilitySettings, 'respCodes' | 'authRespCode'>,
+): string[] {
+  return group.flatMap((s) => {
+    const given = sentText(fillTemplate(pick(text, s.verb, s.state), s.values), capabilities);
+    if (given === s.raw) return [];
+    const where = [s.verb, s.state === undefined ? undefined : `in ${s.state}`].filter(Boolean).join(' ');
+    const values = Object.keys(s.values).length === 0 ? '' : ` with ${JSON.stringify(s.values)}`;
+    return [
+      `texts.${name}${where === '' ? '' : ` (${where})`}: the server answered "${shownOctets(s.raw)}"${values}; the file gives "${given}"`,
+    ];
+  });
+}
+
+/**
+ * Whether CAPA (captured with `--starttls`) lists USER after STLS and not before it:
+ * the server refuses cleartext logins. A dialect cannot say so (the `requireTls`
+ * option does), so the replay would take them.
+ */
+function loginOnlyAfterStls(f: Findings): boolean {
+  const user = (lines: readonly string[] | undefined) =>
+    (lines ?? []).some((l) => l.toUpperCase() === 'USER');
+  return user(f.capa.afterStls) && f.capa.beforeLogin !== undefined && !user(f.capa.beforeLogin);
 }
 
 /** How many of the captured texts a preset writes the same: the file extends the closest. */
@@ -165,24 +206,19 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   const byText = new Map<FileTextName, Sample[]>();
   for (const s of samples) byText.set(s.text, [...(byText.get(s.text) ?? []), s]);
   const texts: Partial<Record<FileTextName, FileText>> = {};
-  /** Replies the file's text does not give back (the mock answers them otherwise): notLearned says so. */
-  const mismatches: string[] = [];
+  /** Each text's samples and the text they made, before the user and host are scrubbed. */
+  const combined: [FileTextName, readonly Sample[], FileText][] = [];
   for (const [name, group] of [...byText.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     const text = combine(group);
-    for (const s of group) {
-      const given = fillTemplate(pick(text, s.verb, s.state), s.values);
-      if (given === s.raw) continue;
-      const where = [s.verb, s.state === undefined ? undefined : `in ${s.state}`].filter(Boolean).join(' ');
-      const values = Object.keys(s.values).length === 0 ? '' : ` with ${JSON.stringify(s.values)}`;
-      mismatches.push(
-        `texts.${name}${where === '' ? '' : ` (${where})`}: the server answered "${s.raw}"${values}; the file gives "${given}"`,
-      );
-    }
+    combined.push([name, group, text]);
+    // The file holds what the replay sends: `?` where the server sent octets the mock does not.
     const scrub = (t: string) =>
-      clean(
-        name === 'userAccepted'
-          ? replaceWord(t, choices.user, '{user}')
-          : replaceWord(t, choices.user, 'user', () => userReplaced.add(name)),
+      printableText(
+        clean(
+          name === 'userAccepted'
+            ? replaceWord(t, choices.user, '{user}')
+            : replaceWord(t, choices.user, 'user', () => userReplaced.add(name)),
+        ),
       );
     texts[name] =
       typeof text === 'string'
@@ -205,32 +241,23 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
   const closeOnLongLine = closes.length === 1 ? closes[0] : undefined;
   // What the server said may hold the user name: never written, in a note either.
   const scrubUser = (line: string) => replaceWord(line, choices.user, 'user');
-  const notLearned = [
-    ...f.notLearned.map(scrubUser),
-    ...(closes.length > 1
-      ? [
-          `closeOnLongLine: the server ${f.closeOnLongLine.AUTHORIZATION ? 'closes' : 'stays open'} after an over-long line before login, ${f.closeOnLongLine.TRANSACTION ? 'closes' : 'stays open'} after; the mock has one setting for both: the ${extendsPreset} preset's`,
-        ]
-      : []),
-    ...mismatches.map((line) => clean(scrubUser(line))),
-    ...[...userReplaced].map(
-      (name) => `texts.${name}: the server showed the user name; the file has "user" in its place`,
-    ),
-    `QUIT after deletions: the capture never commits one; the text is the ${extendsPreset} preset's`,
-    'LOGIN-DELAY and [IN-USE] refusals (either stops the capture), SASL challenges and mechanisms other than PLAIN, autologout, UTF8, LANG: not probed; the preset answers',
-    // The script opens one session at a time: whether a second login is refused is never seen.
-    `locking (a login while another session holds the mailbox): not probed; the ${extendsPreset} preset's (${dialects[extendsPreset].lock === 'exclusive' ? 'refused with [IN-USE]' : 'allowed'}), or behaviour.lock / the lock option`,
-    `messageExpunged (RETR or TOP of a message another session's QUIT removed): not probed, the capture commits no deletion; the ${extendsPreset} preset's (${dialects[extendsPreset].texts.messageExpunged ? 'an -ERR' : 'none: the message is sent from the snapshot'})`,
-  ];
-  return {
+  /** CAPA lines the file has otherwise than the server listed them: notLearned names each. */
+  const capaChanged = new Map<string, string>();
+  // As a text: `?` for an octet outside printable ASCII (a file with it would be refused, and nothing written).
+  const capaLine = (line: string) => {
+    const kept = printableText(clean(line));
+    if (kept !== clean(line)) capaChanged.set(shownOctets(clean(line)), kept);
+    return kept;
+  };
+  const file: DialectFile = {
     format: 'pop3-mock-dialect/1',
     name: choices.name,
     extends: extendsPreset,
     texts: texts as DialectFile['texts'],
     capa: {
-      ...(f.capa.beforeLogin && { beforeLogin: f.capa.beforeLogin.map(clean) }),
-      ...(f.capa.afterLogin && { afterLogin: f.capa.afterLogin.map(clean) }),
-      ...(f.capa.afterStls && { afterStls: f.capa.afterStls.map(clean) }),
+      ...(f.capa.beforeLogin && { beforeLogin: f.capa.beforeLogin.map(capaLine) }),
+      ...(f.capa.afterLogin && { afterLogin: f.capa.afterLogin.map(capaLine) }),
+      ...(f.capa.afterStls && { afterStls: f.capa.afterStls.map(capaLine) }),
     },
     behaviour: {
       maxLineLength: f.maxLineLength,
@@ -250,6 +277,34 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
       ...(f.rfcNumberingAfterDele !== undefined && { rfcNumberingAfterDele: f.rfcNumberingAfterDele }),
       responseCodes: codes,
     },
-    notLearned,
   };
+  // Replies the file's text does not give back as its replay sends it: notLearned says so.
+  const replay = { ...RESPONSE_CODES_ON, ...dialectOfCheckedFile(file).capabilities };
+  const mismatches = combined.flatMap(([name, group, text]) => mismatchesOf(name, group, text, replay));
+  const notLearned = [
+    ...f.notLearned.map(scrubUser),
+    ...(closes.length > 1
+      ? [
+          `closeOnLongLine: the server ${f.closeOnLongLine.AUTHORIZATION ? 'closes' : 'stays open'} after an over-long line before login, ${f.closeOnLongLine.TRANSACTION ? 'closes' : 'stays open'} after; the mock has one setting for both: the ${extendsPreset} preset's`,
+        ]
+      : []),
+    ...new Set(mismatches.map((line) => clean(scrubUser(line)))),
+    ...[...capaChanged].map(
+      ([listed, kept]) => `capa: the server listed "${scrubUser(listed)}"; the file has "${scrubUser(kept)}"`,
+    ),
+    ...(loginOnlyAfterStls(f)
+      ? [
+          'USER before STLS: the server lists USER only after STLS (it takes no cleartext login); the replay takes USER and PASS before TLS too, unless started with requireTls: true (--require-tls)',
+        ]
+      : []),
+    ...[...userReplaced].map(
+      (name) => `texts.${name}: the server showed the user name; the file has "user" in its place`,
+    ),
+    `QUIT after deletions: the capture never commits one; the text is the ${extendsPreset} preset's`,
+    'LOGIN-DELAY and [IN-USE] refusals (either stops the capture), SASL challenges and mechanisms other than PLAIN, autologout, UTF8, LANG: not probed; the preset answers',
+    // The script opens one session at a time: whether a second login is refused is never seen.
+    `locking (a login while another session holds the mailbox): not probed; the ${extendsPreset} preset's (${dialects[extendsPreset].lock === 'exclusive' ? 'refused with [IN-USE]' : 'allowed'}), or behaviour.lock / the lock option`,
+    `messageExpunged (RETR or TOP of a message another session's QUIT removed): not probed, the capture commits no deletion; the ${extendsPreset} preset's (${dialects[extendsPreset].texts.messageExpunged ? 'an -ERR' : 'none: the message is sent from the snapshot'})`,
+  ];
+  return { ...file, notLearned };
 }

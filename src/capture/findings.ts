@@ -77,7 +77,14 @@ export function newFindings(): { f: Findings; learn: Learn } {
   };
   const learn: Learn = (text, answer, values = [], verb, state) => {
     const line = lineOf(answer);
-    if (line === undefined) return;
+    if (line === undefined) {
+      // No reply shows nothing of the text; the replay still answers, with the file's other samples or the preset's.
+      const where = state === undefined ? '' : ` (in ${state})`;
+      f.notLearned.push(
+        `${text}${where}: ${noReply(answer)} where a reply was expected; not learned from it`,
+      );
+      return;
+    }
     const status = TEXT_STATUS[text];
     if (!line.startsWith(status)) {
       // Not that text: a server that answered +OK where it should refuse (or a probe run where it meant nothing).
@@ -94,6 +101,24 @@ export function newFindings(): { f: Findings; learn: Learn } {
     });
   };
   return { f, learn };
+}
+
+/**
+ * Whether `answer` is a reply a behaviour can be told from. A close, or no reply
+ * within the timeout, shows nothing of it: the behaviour is left to the preset,
+ * and notLearned says so (never `false` for a server that did not answer).
+ */
+export function decides(f: Findings, answer: Answer, sent: string, behaviour: string): boolean {
+  if (answer.kind === 'line' || answer.kind === 'multi') return true;
+  f.notLearned.push(`${sent}: ${noReply(answer)}; behaviour.${behaviour} is the preset's`);
+  return false;
+}
+
+/** What came instead of a reply. */
+function noReply(answer: Answer): string {
+  return answer.kind === 'closed'
+    ? 'the server closed the connection'
+    : 'no reply within the timeout (--timeout-ms)';
 }
 
 /** What each part of the probe script works with. */

@@ -1,4 +1,4 @@
-import { type ProbeRun, T, verbOf } from './findings';
+import { decides, type ProbeRun, T, verbOf } from './findings';
 import type { Answer } from './line-client';
 import { probeArgumentReader } from './probe-arguments';
 import { noteLoginDelay } from './probe-before-login';
@@ -39,9 +39,11 @@ export async function probeAfterLogin(run: ProbeRun): Promise<void> {
   }
   learn('noop', await sessions.probe(T, 'NOOP'));
   const noopX = await sessions.probe(T, 'NOOP extra');
-  f.ignoreExtraArguments = isOk(noopX);
-  if (!f.ignoreExtraArguments)
-    learn('tooManyArguments', noopX, [...verbOf('NOOP'), ['extra', 'extra']], 'NOOP');
+  if (decides(f, noopX, 'NOOP extra', 'ignoreExtraArguments')) {
+    f.ignoreExtraArguments = isOk(noopX);
+    if (!f.ignoreExtraArguments)
+      learn('tooManyArguments', noopX, [...verbOf('NOOP'), ['extra', 'extra']], 'NOOP');
+  }
   const uidl = await sessions.probe(T, 'UIDL', true);
   if (uidl.kind === 'multi') learn('uidlHeader', uidl);
   for (const verb of ['Xyzzy', 'Frobnicate'])
@@ -122,7 +124,13 @@ export async function probeAfterLogin(run: ProbeRun): Promise<void> {
     if (listed) learn('messageDeleted', listed, [['number', 1]]);
     if (count >= 2) {
       const second = await afterDele('LIST 2', 'message numbers after DELE');
-      if (second) f.rfcNumberingAfterDele = lineOf(second) === `+OK 2 ${sizes[1]}`;
+      const rfc = `+OK 2 ${sizes[1]}`;
+      if (second) f.rfcNumberingAfterDele = lineOf(second) === rfc;
+      // observed changes nothing in a replay: the reader must hear of it here.
+      if (second && !f.rfcNumberingAfterDele)
+        f.notLearned.push(
+          `message numbers after DELE: LIST 2 after DELE 1 was answered ${lineOf(second) ?? `<${second.kind}>`}, not ${rfc} (RFC 1939 keeps numbers); the replay numbers as RFC 1939 does (a renumberAfterDele() fault rule renumbers the LIST and UIDL listings, docs/FAULTS.md)`,
+        );
     }
     const rset = await afterDele('RSET', 'reset');
     if (rset)

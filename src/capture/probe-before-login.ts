@@ -1,5 +1,5 @@
 import { fillTemplate } from '../dialects/file-placeholders';
-import { A, type ProbeRun, type ProbeTls, verbOf } from './findings';
+import { A, decides, type ProbeRun, type ProbeTls, verbOf } from './findings';
 import type { Answer } from './line-client';
 import { isErr, isOk, lineOf, type ProbeSessions } from './probe-session';
 
@@ -45,7 +45,7 @@ export async function probeBeforeLogin(run: ProbeRun, tls: ProbeTls): Promise<vo
   const stlsAnswer = await probeStls(run, tls);
 
   const auth = await sessions.probe(A, 'AUTH', true);
-  f.authListsMechanisms = auth.kind === 'multi';
+  if (decides(f, auth, 'AUTH', 'authListsMechanisms')) f.authListsMechanisms = auth.kind === 'multi';
   if (auth.kind === 'multi') learn('authMechanismList', auth);
   else learn('missingArgument', auth, verbOf('AUTH'), 'AUTH');
   learn('unknownMechanism', await sessions.probe(A, 'AUTH X-NO-SUCH-MECH'), [['name', 'X-NO-SUCH-MECH']]);
@@ -123,8 +123,9 @@ async function probeUserArguments({ sessions, f, learn }: ProbeRun): Promise<voi
   if (isErr(spaced)) {
     learn('tooManyArguments', spaced, [...verbOf('USER'), ['extra', 'probe']], 'USER');
   } else learn('userAccepted', spaced, [['user', 'pop3-mock probe']]);
+  if (!decides(f, bare, 'USER', 'userTakesRestOfLine')) return;
   f.userTakesRestOfLine = isOk(bare);
-  if (isOk(bare) !== isOk(spaced)) {
+  if (isOk(bare) !== isOk(spaced) && (isOk(spaced) || isErr(spaced))) {
     f.notLearned.push(
       `USER: ${isOk(bare) ? 'a bare USER' : 'a name with a space'} was taken, ${isOk(bare) ? 'a name with a space' : 'a bare USER'} refused; the file follows the bare USER`,
     );

@@ -1,4 +1,4 @@
-import { A, offersSasl, type ProbeRun, verbOf } from './findings';
+import { A, decides, offersSasl, type ProbeRun, verbOf } from './findings';
 import { APOP_TIMESTAMP } from './probe-before-login';
 import { isErr, lineOf } from './probe-session';
 
@@ -27,7 +27,8 @@ export async function probeFailedLogins({ sessions, f, learn, user }: ProbeRun):
     // Was the USER used up, as by a wrong password (Dovecot tries the empty one)?
     const again = await sessions.exchange(client3, A, 'PASS not-the-password');
     const failed = lineOf(bare) === lineOf(wrong);
-    f.barePassTriesEmptyPassword = failed && isErr(again) && lineOf(again) !== lineOf(wrong);
+    if (decides(f, again, 'PASS after a bare PASS', 'barePassTriesEmptyPassword'))
+      f.barePassTriesEmptyPassword = failed && isErr(again) && lineOf(again) !== lineOf(wrong);
   }
   sessions.drop();
 

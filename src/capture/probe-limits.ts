@@ -118,38 +118,44 @@ async function badCommandLimit(
   learn: Learn,
 ): Promise<void> {
   const client = await sessions.fresh(state);
-  const first = await sessions.exchange(client, state, 'XYZZY');
-  const normal = lineOf(first);
-  let answered = 1;
-  for (;;) {
+  let answer = await sessions.exchange(client, state, 'XYZZY');
+  // The reply every bad command gets until the limit: none when the first got none (a close at once).
+  const normal = answer.kind === 'line' ? answer.line : undefined;
+  let answered = 0;
+  while (normal !== undefined && lineOf(answer) === normal) {
+    answered++;
     if (answered >= BAD_COMMAND_CEILING[state]) {
       f.maxBadCommands[state] = null;
       f.notLearned.push(
         `a bad-command limit ${where(state)}: none up to ${BAD_COMMAND_CEILING[state]} bad commands (the file says none)`,
       );
-      break;
+      sessions.drop();
+      return;
     }
-    const answer = await sessions.exchange(client, state, 'XYZZY');
-    if (lineOf(answer) === normal) {
-      answered++;
-      continue;
-    }
-    // The limit line (or the close) came after `answered` replies: in addition to the last
-    // one's reply (the mock's way), or in place of the next one's.
-    const inPlace = await goodAfterBad(sessions, state, answered);
-    const limit = inPlace ? answered + 1 : answered;
-    f.maxBadCommands[state] = limit;
-    if (isErr(answer)) learn('tooManyBadCommands', answer, [['state', state]], undefined, state);
-    if (!isErr(answer))
-      f.notLearned.push(
-        `the bad-command limit ${where(state)}: the server ${answer.kind === 'closed' ? 'closed without a line' : `answered ${lineOf(answer) ?? 'nothing'}`} ${inPlace ? `at bad command ${limit}` : `after its reply to bad command ${limit}`}; the mock sends its -ERR and the tooManyBadCommands line, then closes`,
-      );
-    else if (inPlace)
-      f.notLearned.push(
-        `the bad-command limit ${where(state)}: the server answers bad command ${limit} with the limit line alone; the mock sends its -ERR for the command, then that line`,
-      );
-    break;
+    answer = await sessions.exchange(client, state, 'XYZZY');
   }
+  if (answer.kind === 'silent') {
+    // A server that slows down after bad commands, or hangs: no limit shows, and a late reply would be misread.
+    f.notLearned.push(
+      `a bad-command limit ${where(state)}: no reply to bad command ${answered + 1} within the timeout (--timeout-ms); not learned, the preset's`,
+    );
+    sessions.drop();
+    return;
+  }
+  // The limit line (or the close) came after `answered` replies: in addition to the last
+  // one's reply (the mock's way), or in place of the next one's (always so at the first).
+  const inPlace = answered === 0 || (await goodAfterBad(sessions, state, answered));
+  const limit = inPlace ? answered + 1 : answered;
+  f.maxBadCommands[state] = limit;
+  if (isErr(answer)) learn('tooManyBadCommands', answer, [['state', state]], undefined, state);
+  if (!isErr(answer))
+    f.notLearned.push(
+      `the bad-command limit ${where(state)}: the server ${answer.kind === 'closed' ? 'closed without a line' : `answered ${lineOf(answer) ?? 'nothing'}`} ${inPlace ? `at bad command ${limit}` : `after its reply to bad command ${limit}`}; the mock sends its -ERR and the tooManyBadCommands line, then closes`,
+    );
+  else if (inPlace)
+    f.notLearned.push(
+      `the bad-command limit ${where(state)}: the server answers bad command ${limit} with the limit line alone; the mock sends its -ERR for the command, then that line`,
+    );
   sessions.drop();
 }
 

@@ -4,6 +4,9 @@ import { type Answer, type Endpoint, LineClient } from './line-client';
 /** How long a PASS answer may take: longer than any login delay Dovecot's auth penalty imposes. */
 export const LOGIN_TIMEOUT_MS = 20_000;
 
+/** Commands whose +OK is always followed by lines and a `.` (RFC 1939 §7). */
+const MULTI_LINE_OK = /^(RETR|TOP)( |$)/i;
+
 /** One command and what came back, as the transcript keeps it (passwords masked). */
 export interface Exchange {
   readonly state: TextState;
@@ -115,7 +118,10 @@ export class ProbeSessions {
     // A login answer may come late: servers delay it after failures (Dovecot: up to 15 s).
     const logsIn = /^(PASS|APOP|AUTH)\b/i.test(line) || this.challenged;
     const timeout = logsIn ? Math.max(this.endpoint.timeoutMs, LOGIN_TIMEOUT_MS) : this.endpoint.timeoutMs;
-    const answer = raw ? await client.sendRaw(line, multi) : await client.send(line, multi, timeout);
+    // RETR and TOP answer +OK with the message's lines whatever the probe expected (`TOP 1 lots` to a
+    // server that reads the count as C's atoi() does): read them, or they become the next commands' replies.
+    const lines = multi || MULTI_LINE_OK.test(line);
+    const answer = raw ? await client.sendRaw(line, lines) : await client.send(line, lines, timeout);
     this.challenged = answer.kind === 'line' && /^\+( |$)/.test(answer.line);
     this.record(state, this.shown(line), answer);
     return answer;

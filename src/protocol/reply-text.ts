@@ -39,11 +39,28 @@ export function safeText(
   { respCodes, authRespCode }: Pick<CapabilitySettings, 'respCodes' | 'authRespCode'>,
 ): Reply {
   if (reply.kind === 'continue' || reply.kind === 'raw') return reply;
-  let text = respCodes ? reply.text : withoutCode(reply.text, authRespCode);
-  if (!isPrintableAscii(text)) text = text.replace(/[^\x20-\x7e]/g, '?');
-  // Printable ASCII by now: one octet per character.
-  if (text.length > MAX_TEXT) text = text.slice(0, MAX_TEXT);
+  const text = sentText(reply.text, { respCodes, authRespCode });
   return text === reply.text ? reply : { ...reply, text };
+}
+
+/** A status reply's text as it goes out ({@link safeText}): its response code as the capabilities allow, printable, short. */
+export function sentText(
+  text: string,
+  { respCodes, authRespCode }: Pick<CapabilitySettings, 'respCodes' | 'authRespCode'>,
+): string {
+  return wireText(respCodes ? text : withoutCode(text, authRespCode));
+}
+
+/** `text` with `?` for each character outside printable ASCII. */
+export function printableText(text: string): string {
+  return isPrintableAscii(text) ? text : text.replace(/[^\x20-\x7e]/g, '?');
+}
+
+/** What a reply text goes out as: printable ({@link printableText}), cut to the longest text. */
+export function wireText(text: string): string {
+  const printable = printableText(text);
+  // Printable ASCII by now: one octet per character.
+  return printable.length > MAX_TEXT ? printable.slice(0, MAX_TEXT) : printable;
 }
 
 /** Client text echoed in a reply: printable ASCII only, and short. */

@@ -19,8 +19,10 @@ import type { Same } from './same-type';
  * read a dialect file.
  */
 
-/** Reply text: printable, no CR or LF (the mock adds the CRLF). */
-const replyText = z.string().regex(/^[^\r\n]*$/, { error: 'expected one line of text (no CR or LF)' });
+/** Reply text: printable ASCII, as the mock sends it (safeText writes `?` for anything else); the mock adds the CRLF. */
+const replyText = z.string().regex(/^[\x20-\x7e]*$/, {
+  error: 'expected one line of printable ASCII (the mock sends ? for any other character)',
+});
 const states = <T extends z.ZodType>(value: T) =>
   z.strictObject({ AUTHORIZATION: value.optional(), TRANSACTION: value.optional() });
 

@@ -396,6 +396,16 @@ const tlsOptions = z.lazy(() =>
           input: undefined,
         });
       }
+      if (!own && tls.ca !== undefined) {
+        // Exposed only with your own certificate: a generated one is checked against pop3.tls.ca.
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ca'],
+          message:
+            'expected key and cert with it: ca is exposed as pop3.tls.ca only with your own certificate (a generated one is signed by pop3.tls.ca)',
+          input: undefined,
+        });
+      }
       if (own && tls.certificate !== undefined) {
         ctx.addIssue({
           code: 'custom',

@@ -1,4 +1,4 @@
-import type { CapabilitySettings } from '../capabilities/settings';
+import { type CapabilitySettings, RESPONSE_CODES_ON } from '../capabilities/settings';
 import { type Clock, systemClock } from '../clock';
 import { dialects } from '../dialects';
 import type { Dialect } from '../dialects/dialect';
@@ -34,8 +34,7 @@ export function serverSettings(options: CheckedOptions): ServerSettings {
     uidl: true,
     user: true,
     pipelining: true,
-    respCodes: true,
-    authRespCode: true,
+    ...RESPONSE_CODES_ON,
     implementation: dialect.implementation,
     sasl: ALL_MECHANISMS,
     stls: options.tls !== false,

@@ -145,6 +145,19 @@ test('locking and messageExpunged are not probed: notLearned says so and what th
   }
 }, 60_000);
 
+test('a server whose message numbers go on after DELE: observed says so, and notLearned says the replay numbers as RFC 1939 does', async () => {
+  const fake = await startFakeServer({ renumber: true });
+  try {
+    const { file } = await captureAt(fake.port, { timeoutMs: 2000 });
+    expect(file.observed?.rfcNumberingAfterDele).toBe(false);
+    expect(file.notLearned).toContain(
+      'message numbers after DELE: LIST 2 after DELE 1 was answered -ERR no such message, not +OK 2 48 (RFC 1939 keeps numbers); the replay numbers as RFC 1939 does (a renumberAfterDele() fault rule renumbers the LIST and UIDL listings, docs/FAULTS.md)',
+    );
+  } finally {
+    await fake.close();
+  }
+}, 60_000);
+
 test('a server that answers LIST of a deleted message with +OK (renumberAfterDele): no messageDeleted text is learned from it, and notLearned says why', async () => {
   const live = await startPop3Mock({
     dialect: 'rfc',

@@ -9,9 +9,13 @@ import { type FakeStyle, startFakeServer } from './fake-server';
 // after an over-long line's -ERR.
 
 async function captureFake(style: FakeStyle) {
+  return captureFakeWithin(style, 2000);
+}
+
+async function captureFakeWithin(style: FakeStyle, timeoutMs: number) {
   const fake = await startFakeServer(style);
   try {
-    return (await captureAt(fake.port, { timeoutMs: 2000 })).file;
+    return (await captureAt(fake.port, { timeoutMs })).file;
   } finally {
     await fake.close();
   }
@@ -106,5 +110,37 @@ test('a bad-command limit above the ceiling: "none" is written with a notLearned
   expect(file.behaviour?.maxBadCommands).toEqual({ AUTHORIZATION: null, TRANSACTION: 10 });
   expect(file.notLearned).toContain(
     'a bad-command limit before login: none up to 30 bad commands (the file says none)',
+  );
+}, 60_000);
+
+test('a close at the first bad command: the limit is 1, not "none" (a close was no reply to count against)', async () => {
+  const fake = await startFakeServer({ badLimit: { A: 1, T: 10 }, badSilent: true });
+  let replay: Awaited<ReturnType<typeof startPop3Mock>> | undefined;
+  try {
+    const { file } = await captureAt(fake.port, { timeoutMs: 2000 });
+    expect(file.behaviour?.maxBadCommands).toEqual({ AUTHORIZATION: 1, TRANSACTION: 10 });
+    expect(file.notLearned).toContainEqual(
+      expect.stringMatching(
+        /^the bad-command limit before login: the server closed without a line at bad command 1; /,
+      ),
+    );
+    replay = await startPop3Mock({ dialect: file, users: { alice: 'secret' }, tls: false });
+    expect(await badUntilClosed(fake.port)).toEqual([]);
+    // The mock's way: the command's -ERR, then the limit line, then the close.
+    expect(await badUntilClosed(replay.port)).toHaveLength(2);
+  } finally {
+    await fake.close();
+    await replay?.close();
+  }
+}, 60_000);
+
+test('no reply to a bad command in time (a server that slows down or hangs): no limit is written, notLearned says so', async () => {
+  const file = await captureFakeWithin({ silentOn: ['XYZZY'] }, 1000);
+  expect(file.behaviour?.maxBadCommands).toEqual({});
+  expect(file.notLearned).toEqual(
+    expect.arrayContaining([
+      "a bad-command limit before login: no reply to bad command 1 within the timeout (--timeout-ms); not learned, the preset's",
+      "a bad-command limit after login: no reply to bad command 1 within the timeout (--timeout-ms); not learned, the preset's",
+    ]),
   );
 }, 60_000);

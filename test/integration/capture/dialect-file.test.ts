@@ -137,6 +137,20 @@ test('a bad dialect file is refused with the path of the bad field', async () =>
   );
 });
 
+test('a text with a character outside printable ASCII is refused: the replay would send ? in its place', async () => {
+  const accented = { ...file, texts: { greeting: 'Bienvenue à bord' } };
+  await expect(startPop3Mock({ dialect: accented })).rejects.toThrow(
+    /dialect\.texts\.greeting: expected one line of printable ASCII \(the mock sends \? for any other character\)/,
+  );
+  const tab = {
+    ...file,
+    texts: { unknownCommand: { byVerb: { XYZZY: 'no\tthanks' }, otherwise: 'unknown' } },
+  };
+  await expect(startPop3Mock({ dialect: tab })).rejects.toThrow(
+    /dialect\.texts\.unknownCommand\.byVerb\.XYZZY: /,
+  );
+});
+
 test('loadDialect reads and checks a file, naming the file and the field', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pop3-mock-dialect-'));
   try {

@@ -30,6 +30,16 @@ export interface FakeStyle {
   readonly greeting?: string;
   /** USER greets everyone but alice by name (`+OK hello bob, send PASS`); alice gets `+OK send PASS`. */
   readonly userByName?: boolean;
+  /** TOP takes any line count, as C's atoi() reads one (`TOP 1 lots` is `TOP 1 0`: +OK and the headers). */
+  readonly topAtoi?: boolean;
+  /** Lines never answered: the server hangs on them (a reply slower than the capture waits). */
+  readonly silentOn?: readonly string[];
+  /** Lines the server closes the connection on, without a reply. */
+  readonly closeOn?: readonly string[];
+  /** The text of a failed PASS (default `bad login`). */
+  readonly passFailed?: string;
+  /** Message numbers go on after DELE (not RFC 1939): `n` is the n-th message not marked deleted. */
+  readonly renumber?: boolean;
 }
 
 const MESSAGES = [
@@ -79,9 +89,12 @@ export async function startFakeServer(
     };
     const message = (arg: string | undefined) => {
       const n = /^\d+$/.test(arg ?? '') ? Number(arg) : 0;
+      if (style.renumber) return MESSAGES.map((_, i) => i + 1).filter((m) => !deleted.has(m))[n - 1];
       return n >= 1 && n <= MESSAGES.length && !deleted.has(n) ? n : undefined;
     };
     const handle = (line: string) => {
+      if (style.silentOn?.includes(line)) return;
+      if (style.closeOn?.includes(line)) return end();
       const [word = '', ...args] = line.split(' ');
       const verb = word.toUpperCase();
       const unknown = () => badCommand(style.echoLine ? `unknown command ${line}` : 'unknown command');
@@ -106,7 +119,7 @@ export async function startFakeServer(
             return good('+OK in');
           }
           user = undefined;
-          return w('-ERR bad login');
+          return w(`-ERR ${style.passFailed ?? 'bad login'}`);
         }
         return unknown();
       }
@@ -133,7 +146,9 @@ export async function startFakeServer(
         case 'TOP': {
           const n = message(args[0]);
           if (verb === 'TOP' && style.noTop) return unknown();
-          if (n === undefined || (verb === 'TOP' && !/^\d+$/.test(args[1] ?? ''))) return noSuch();
+          const count = args[1];
+          const countTaken = count !== undefined && (style.topAtoi === true || /^\d+$/.test(count));
+          if (n === undefined || (verb === 'TOP' && !countTaken)) return noSuch();
           const text = MESSAGES[n - 1] ?? '';
           good(`+OK ${text.length} octets`);
           sock.write(verb === 'TOP' ? `${text.split('\r\n\r\n')[0]}\r\n\r\n` : text);

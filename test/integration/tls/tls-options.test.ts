@@ -3,6 +3,7 @@ import { buildStartPlan } from '../../../src/cli/build-options';
 import { parseCliArgs } from '../../../src/cli/parse-args';
 import { checkInput } from '../../../src/schema/check';
 import { configFile } from '../../../src/schema/options';
+import { generateTlsMaterial } from '../../../src/server/tls/certificate-modes';
 
 // The TLS options at every door: the options, the config file and the CLI flag.
 
@@ -20,6 +21,15 @@ test('minVersion newer than maxVersion, a key without cert, and a mode with your
   await expect(startPop3Mock({ tls: { key: 'k', cert: 'c', certificate: 'expired' } })).rejects.toThrow(
     /tls\.certificate: expected no certificate mode with your own key and cert/,
   );
+});
+
+test('ca without your own key and cert is refused: it would not be pop3.tls.ca, nor sign what the server presents', async () => {
+  // Accepted, the server presented the generated certificate and pop3.tls.ca was the exposed CA, not this one.
+  const { ca } = generateTlsMaterial();
+  await expect(startPop3Mock({ tls: { ca } })).rejects.toThrow(
+    /tls\.ca: expected key and cert with it: ca is exposed as pop3\.tls\.ca only with your own certificate/,
+  );
+  await expect(startPop3Mock({ tls: { ca, certificate: 'expired' } })).rejects.toThrow(/tls\.ca: /);
 });
 
 const door = { source: 'config test.json' };
