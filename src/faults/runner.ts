@@ -237,6 +237,17 @@ export class FaultRunner implements FaultHook {
         await target.send(ok(target.stlsBegin));
         await Promise.race([connection.nextData(), waitForAbort(controls.signal)]);
         await this.base.write(Buffer.from('this is not TLS\r\n'));
+        // The client's handshake cannot complete: a TLS failure the server caused (no refusal),
+        // as toHaveTlsFailure() asks it, recorded before the close ends the session.
+        target.emit({
+          type: 'tls-failed',
+          sessionId: target.sessionId,
+          at: target.now(),
+          mode: 'stls',
+          cause: 'server-ended',
+          code: '',
+          reason: '',
+        });
         return this.close('fin');
       default:
         assertNever(action);

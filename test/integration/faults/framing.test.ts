@@ -232,6 +232,9 @@ describe('STLS faults', () => {
       expect(session.commands()).toEqual(['CAPA', 'STLS']);
       expect(session.tls).toBe('none');
       expectFault(pop3, session, rule, 'stls-handshake-failure');
+      // The handshake failed, by the server's doing: a TLS failure, no refusal.
+      expect(session.tlsFailure).toMatchObject({ mode: 'stls', cause: 'server-ended', refused: false });
+      expect(session.tlsRefusal).toBeUndefined();
     });
   });
 

@@ -143,6 +143,7 @@ test('STLS that fails mid-handshake: curl --ssl-reqd gives up and never sends US
     }
     const session = await pop3.sessionEnd();
     expect(session.faults.map((f) => f.action)).toEqual(['stls-handshake-failure']);
+    expect(pop3).toHaveTlsFailure({ cause: 'server-ended' });
     expect(pop3).not.toHaveReceivedCommand('USER *');
     expect(pop3).not.toHaveReceivedCommand('PASS *');
   });
