@@ -110,8 +110,9 @@ export interface Pop3MockOptions {
    */
   tlsPort?: number | string;
   /**
-   * Refuse USER/PASS and plaintext SASL mechanisms until TLS is active (RFC 2595 §2.3). Default false.
-   * Refused with STLS off and no `tlsPort`: every login would fail.
+   * Refuse USER/PASS and plaintext SASL mechanisms until TLS is active (RFC 2595 §2.3). Default: the
+   * dialect's (a dialect file's `behaviour.requireTls`), else false. Refused with STLS off and no
+   * `tlsPort`: every login would fail.
    */
   requireTls?: boolean;
   /**

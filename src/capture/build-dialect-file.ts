@@ -92,17 +92,6 @@ function mismatchesOf(
   });
 }
 
-/**
- * Whether CAPA (captured with `--starttls`) lists USER after STLS and not before it:
- * the server refuses cleartext logins. A dialect cannot say so (the `requireTls`
- * option does), so the replay would take them.
- */
-function loginOnlyAfterStls(f: Findings): boolean {
-  const user = (lines: readonly string[] | undefined) =>
-    (lines ?? []).some((l) => l.toUpperCase() === 'USER');
-  return user(f.capa.afterStls) && f.capa.beforeLogin !== undefined && !user(f.capa.beforeLogin);
-}
-
 /** How many of the captured texts a preset writes the same: the file extends the closest. */
 function nearestPreset(
   texts: Partial<Record<FileTextName, FileText>>,
@@ -270,6 +259,7 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
       ...(f.barePassTriesEmptyPassword !== undefined && {
         barePassTriesEmptyPassword: f.barePassTriesEmptyPassword,
       }),
+      ...(f.requireTls && { requireTls: true }),
       apopTimestamp: stamp?.[1] === undefined ? null : apopShape(stamp[1]),
     },
     observed: {
@@ -292,11 +282,6 @@ export function buildDialectFile(f: Findings, choices: FileChoices): DialectFile
     ...[...capaChanged].map(
       ([listed, kept]) => `capa: the server listed "${scrubUser(listed)}"; the file has "${scrubUser(kept)}"`,
     ),
-    ...(loginOnlyAfterStls(f)
-      ? [
-          'USER before STLS: the server lists USER only after STLS (it takes no cleartext login); the replay takes USER and PASS before TLS too, unless started with requireTls: true (--require-tls)',
-        ]
-      : []),
     ...[...userReplaced].map(
       (name) => `texts.${name}: the server showed the user name; the file has "user" in its place`,
     ),

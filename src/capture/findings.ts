@@ -33,6 +33,8 @@ export interface Findings {
   rfcNumberingAfterDele?: boolean;
   argumentReader?: ArgumentReader;
   barePassTriesEmptyPassword?: boolean;
+  /** With --starttls: USER before STLS was refused (the server takes no login before TLS). */
+  requireTls?: boolean;
   notLearned: string[];
 }
 

@@ -42,6 +42,7 @@ export async function probeBeforeLogin(run: ProbeRun, tls: ProbeTls): Promise<vo
   if (capa.kind === 'multi') learn('capaHeader', capa);
   else f.notLearned.push('CAPA: the server does not answer it');
   noteLoginDelay(sessions, f.capa.beforeLogin ?? []);
+  if (tls === 'stls') await probePlaintextLogin(run);
   const stlsAnswer = await probeStls(run, tls);
 
   const auth = await sessions.probe(A, 'AUTH', true);
@@ -68,6 +69,18 @@ export async function probeBeforeLogin(run: ProbeRun, tls: ProbeTls): Promise<vo
   await probeUserArguments(run);
   await probeApopArguments(run);
   sessions.drop();
+}
+
+/**
+ * With `--starttls`: whether the server takes USER before TLS, in a session
+ * that never starts it. Refused: the file says `behaviour.requireTls` and
+ * keeps the refusal as `plaintextDisallowed` (Dovecot's `disable_plaintext_auth`).
+ */
+async function probePlaintextLogin({ sessions, f, learn, user }: ProbeRun): Promise<void> {
+  const answer = await sessions.plaintext(`USER ${user}`);
+  if (!decides(f, answer, 'USER before STLS', 'requireTls')) return;
+  f.requireTls = isErr(answer);
+  if (f.requireTls) learn('plaintextDisallowed', answer, [], 'USER', A);
 }
 
 /**

@@ -152,6 +152,21 @@ export class ProbeSessions {
     this.log(`  ${state === 'AUTHORIZATION' ? 'before login' : 'after login '}: ${sent} -> ${reply[0]}`);
   }
 
+  /**
+   * Sends `line` in a session of its own that never starts TLS (with
+   * `--starttls`: what the server answers before it), then drops it; the
+   * greeting when it is no `+OK`.
+   */
+  async plaintext(line: string): Promise<Answer> {
+    const { client, greeting } = await LineClient.open(this.endpoint);
+    try {
+      if (!lineOf(greeting)?.startsWith('+OK')) return greeting;
+      return await this.exchange(client, 'AUTHORIZATION', line);
+    } finally {
+      client.destroy();
+    }
+  }
+
   /** Closes the session without QUIT, so nothing of it is committed (RFC 1939 §6). */
   drop(): void {
     this.client?.destroy();

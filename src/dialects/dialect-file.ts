@@ -66,6 +66,8 @@ export interface FileBehaviour {
   readonly barePassTriesEmptyPassword?: boolean;
   /** Maildrop locking. */
   readonly lock?: LockMode;
+  /** No login before TLS: USER, PASS and plaintext SASL are refused with `plaintextDisallowed` until STLS (the `requireTls` option overrides it). */
+  readonly requireTls?: boolean;
 }
 
 /** What the capture saw but the dialect does not replay by itself. */

@@ -161,6 +161,12 @@ export interface Dialect {
   readonly capabilityLines?: (settings: CapabilitySettings, view: CapabilityView) => string[];
   /** Default maildrop locking; the `lock` option overrides it. */
   readonly lock: LockMode;
+  /**
+   * Refuses USER, PASS and plaintext SASL until TLS is up, with
+   * `texts.plaintextDisallowed` (a server that lists USER only after STLS);
+   * default false. The `requireTls` option overrides it.
+   */
+  readonly requireTls?: boolean;
   /** Maps the name a client logs in with to a mailbox name (Gmail's `recent:` prefix). */
   readonly mailboxName: (loginName: string) => string;
   /** Enforce LOGIN-DELAY when it is advertised (RFC 2449 §6.5 says SHOULD). */

@@ -147,6 +147,7 @@ export function dialectOfCheckedFile(file: DialectFile): Dialect {
     argumentReader: behaviour.argumentReader ?? base.argumentReader,
     barePassTriesEmptyPassword: behaviour.barePassTriesEmptyPassword ?? base.barePassTriesEmptyPassword,
     lock: behaviour.lock ?? base.lock,
+    requireTls: behaviour.requireTls ?? base.requireTls,
     ...(captured
       ? {
           implementation: settingsFromCapa(capa, given).implementation,

@@ -138,6 +138,7 @@ export const dialectFile = z.lazy(() =>
           .optional(),
         barePassTriesEmptyPassword: z.boolean().optional(),
         lock: z.enum(['exclusive', 'none']).optional(),
+        requireTls: z.boolean().optional(),
       })
       .optional(),
     observed: z

@@ -56,7 +56,7 @@ export function serverSettings(options: CheckedOptions): ServerSettings {
     capabilities,
     lockMode: options.lock ?? dialect.lock,
     autologoutMs: options.autologoutMs ?? 600_000,
-    requireTls: options.requireTls ?? false,
+    requireTls: options.requireTls ?? dialect.requireTls ?? false,
     apop: options.apop ?? dialect.apopTimestamp !== undefined,
     hostname: options.hostname ?? 'localhost',
   };

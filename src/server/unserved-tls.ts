@@ -7,7 +7,7 @@ const TLS_KEYS = ['certificate', 'minVersion', 'maxVersion', 'key', 'cert', 'ca'
 
 /**
  * TLS settings that nothing would use: `tls` given (a certificate mode, your
- * own key, versions) or `requireTls: true`, while STLS is off (by
+ * own key, versions) or `requireTls: true` (or a dialect's), while STLS is off (by
  * `capabilities`, `tls: false` or the dialect) and there is no `tlsPort`.
  * A test of "the client refuses an expired certificate" would then pass for
  * want of any TLS; with `requireTls` every login would fail. Asked once the
@@ -30,6 +30,11 @@ export function unservedTlsIssues(options: CheckedOptions, stls: boolean, dialec
   }
   if (options.requireTls === true) {
     issues.push({ path: 'requireTls', message: `true, but ${why}: every login would be refused` });
+  } else if (options.requireTls === undefined && dialect.requireTls === true) {
+    issues.push({
+      path: 'dialect',
+      message: `the ${JSON.stringify(dialect.name)} dialect requires TLS for a login (behaviour.requireTls), but ${why}: every login would be refused; pass requireTls: false to allow logins without TLS`,
+    });
   }
   return issues;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DialectName, startPop3Mock } from '../../../src';
+import { type DialectName, dovecotDialect, startPop3Mock } from '../../../src';
 import { generateTlsMaterial } from '../../../src/server/tls/certificate-modes';
 import { RawClient } from '../../helpers/raw-client';
 import { CAPTURE_USER, CAPTURE_USERS, captureAt, captureCli, comparable } from './capture-helpers';
@@ -114,28 +114,39 @@ test('a CA that did not sign the certificate: exit 6, the handshake named and wh
   }
 });
 
-test('--starttls against a server that takes no cleartext login (USER only after STLS): notLearned says the replay takes one unless requireTls', async () => {
+test("--starttls against a server that takes no cleartext login: the file says behaviour.requireTls, and its replay refuses USER before STLS with the server's text", async () => {
   const live = await startPop3Mock({ dialect: 'dovecot', users: CAPTURE_USERS, requireTls: true });
   let replay: Awaited<ReturnType<typeof startPop3Mock>> | undefined;
   try {
     const { file } = await captureAt(live.port, { starttls: true, tlsOptions: { ca: live.tls.ca } });
     expect(file.capa?.beforeLogin).not.toContain('USER');
     expect(file.capa?.afterStls).toContain('USER');
-    expect(file.notLearned).toContain(
-      'USER before STLS: the server lists USER only after STLS (it takes no cleartext login); the replay takes USER and PASS before TLS too, unless started with requireTls: true (--require-tls)',
-    );
-    // What the note advises gives the server's answer.
-    replay = await startPop3Mock({ dialect: file, users: CAPTURE_USERS, requireTls: true });
+    expect(file.behaviour?.requireTls).toBe(true);
+    expect(file.texts?.plaintextDisallowed).toBe(dovecotDialect.texts.plaintextDisallowed);
+    // The file alone: no requireTls option.
+    replay = await startPop3Mock({ dialect: file, users: CAPTURE_USERS });
     const answers: string[] = [];
     for (const port of [live.port, replay.port]) {
       const client = await RawClient.connect(port);
       answers.push(await client.command(`USER ${CAPTURE_USER}`));
       client.destroy();
     }
-    expect(answers[0]).toMatch(/^-ERR /);
+    expect(answers[0]).toMatch(/^-ERR \[AUTH\] Plaintext/);
     expect(answers[1]).toBe(answers[0]);
   } finally {
     await live.close();
     await replay?.close();
+  }
+}, 60_000);
+
+test('--starttls against a server that takes a cleartext login: the file says no requireTls', async () => {
+  const live = await startPop3Mock({ dialect: 'dovecot', users: CAPTURE_USERS });
+  try {
+    const { file } = await captureAt(live.port, { starttls: true, tlsOptions: { ca: live.tls.ca } });
+    expect(file.capa?.beforeLogin).toContain('USER');
+    expect(file.behaviour?.requireTls).toBeUndefined();
+    expect(file.texts?.plaintextDisallowed).toBeUndefined();
+  } finally {
+    await live.close();
   }
 }, 60_000);

@@ -249,3 +249,44 @@ test("a file's messageExpunged answers RETR and TOP of a message another session
   expect(await replies(own)).toEqual(['-ERR gone: 2', '-ERR gone: 2']);
   expect(await replies(file)).toEqual(['-ERR Message 2 expunged.', '-ERR Message 2 expunged.']);
 });
+
+test('behaviour.requireTls refuses a login before STLS with plaintextDisallowed, takes it after; requireTls: false overrides; nothing serving TLS is refused at the door', async () => {
+  const strict: DialectFile = {
+    format: 'pop3-mock-dialect/1',
+    name: 'tls-only',
+    extends: 'rfc',
+    texts: { plaintextDisallowed: 'log in over TLS' },
+    behaviour: { requireTls: true },
+  };
+  const users = { [USER]: { password: PASSWORD, messages: MESSAGES } };
+  await withMock({ dialect: strict, users }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    expect((await client.multi('CAPA')).lines).not.toContain('USER');
+    expect(await client.command(`USER ${USER}`)).toBe('-ERR log in over TLS');
+    expect(await client.command('STLS')).toMatch(/^\+OK/);
+    await client.upgradeToTls(pop3.tls.ca);
+    expect(await client.command(`USER ${USER}`)).toMatch(/^\+OK/);
+    expect(await client.command(`PASS ${PASSWORD}`)).toMatch(/^\+OK/);
+    client.destroy();
+  });
+  await withMock({ dialect: strict, users, requireTls: false }, async (pop3) => {
+    const client = await RawClient.connect(pop3.port);
+    expect(await client.command(`USER ${USER}`)).toMatch(/^\+OK/);
+    client.destroy();
+  });
+  const refused = await startPop3Mock({ dialect: strict, users, tls: false }).catch(
+    (error: unknown) => error,
+  );
+  expect(refused).toBeInstanceOf(InputError);
+  expect((refused as InputError).issues).toEqual([
+    {
+      path: 'dialect',
+      message: expect.stringMatching(
+        /^the "tls-only" dialect requires TLS for a login \(behaviour\.requireTls\), but nothing serves TLS: .*pass requireTls: false/,
+      ),
+    },
+  ]);
+  // Told so, it serves logins without TLS.
+  const allowed = await startPop3Mock({ dialect: strict, users, tls: false, requireTls: false });
+  await allowed.close();
+});
