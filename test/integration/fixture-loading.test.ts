@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FixtureError, type MessageSource, type Pop3Mock, startPop3Mock } from '../../src';
+import { longResponse, okValue, runPythonPoplib } from '../helpers/clients/python-poplib';
 import { RawClient } from '../helpers/raw-client';
 
 /*
@@ -465,4 +466,71 @@ test('nodemailer fields read relative content paths (an attachment, html) from b
   } finally {
     await pop3.close();
   }
+});
+
+describe('nodemailer fields whose Message-ID or Date nodemailer would take from chance or the clock', () => {
+  const base = { from: 'a@example.com', to: 'b@example.org', subject: 'stamped', text: 'hello' };
+  /** What Python's poplib fetches of alice's one message: its UIDL line and its RETR lines. */
+  async function fetchWithPoplib(port: number): Promise<{ uidl: string; lines: string[] }> {
+    const [, , uidl, retr] = await runPythonPoplib(port, [
+      ['user', 'alice'],
+      ['pass_', 'pw'],
+      ['uidl', 1],
+      ['retr', 1],
+      ['quit'],
+    ]);
+    const line = okValue(uidl);
+    return {
+      uidl: Buffer.isBuffer(line) ? line.toString('latin1') : String(line),
+      lines: longResponse(retr).lines.map((l) => l.toString('latin1')),
+    };
+  }
+  /** The message built from `fields` by a server started with the system's Date at `at` (only Date faked). */
+  async function builtAt(at: string, fields: MessageSource): Promise<{ uidl: string; lines: string[] }> {
+    jest.useFakeTimers({
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'queueMicrotask',
+        'performance',
+        'hrtime',
+      ],
+      now: new Date(at),
+    });
+    try {
+      const pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages: [fields] } } });
+      try {
+        return await fetchWithPoplib(pop3.port);
+      } finally {
+        await pop3.close();
+      }
+    } finally {
+      jest.useRealTimers();
+    }
+  }
+
+  // nodemailer skips a falsy field and a falsy header value: left so, it wrote the clock's Date or a random Message-ID.
+  test.each([
+    ['date: null (as a JSON config may give it)', { ...base, date: null }],
+    ["date: ''", { ...base, date: '' }],
+    ["messageId: ''", { ...base, messageId: '' }],
+    ["headers: { Date: '' }", { ...base, headers: { Date: '' } }],
+    ["headers: [{ key: 'Message-ID', value: '' }]", { ...base, headers: [{ key: 'Message-ID', value: '' }] }],
+  ])('%s: the same bytes and uid whenever the server starts', async (_what, fields) => {
+    const first = await builtAt('2001-02-03T04:05:06Z', fields as MessageSource);
+    const second = await builtAt('2011-12-13T14:15:16Z', fields as MessageSource);
+    expect(second).toEqual(first);
+    expect(first.lines.join('\n')).toMatch(/^Message-ID: <[0-9a-f]{32}@pop3-mock\.invalid>$/m);
+  });
+
+  test('a Message-ID given as one header { key, value } is kept, as nodemailer reads that form', async () => {
+    const fields = { ...base, headers: { key: 'Message-ID', value: '<mine@example.com>' } };
+    const { lines } = await builtAt('2001-02-03T04:05:06Z', fields);
+    expect(lines).toContain('Message-ID: <mine@example.com>');
+  });
 });
