@@ -306,6 +306,48 @@ describe('a file named .mbox is read as an mbox, and empty lines before its firs
   });
 });
 
+describe('an mbox whose lines end in CR alone is refused naming it, not served as one empty message', () => {
+  // Classic Mac OS wrote CR alone: with no LF the first "From " line ran to the end of the file, taking every message.
+  const crOnly =
+    'From a@example.com Sat Jan  1 00:00:00 2000\rSubject: one\r\rfirst\r\rFrom b@example.com Sat Jan  1 00:00:00 2000\rSubject: two\r\rsecond\r';
+  test.each([
+    ['named .mbox', 'mac.mbox', {}],
+    ['found by its first line', 'Inbox', {}],
+    ['given with mboxFormat', 'mac.txt', { mboxFormat: 'mboxo' as const }],
+  ])('%s', async (_what, name, options) => {
+    writeFileSync(join(dir, name), crOnly);
+    const outcome = await startPop3Mock({
+      users: { alice: { password: 'pw', messages: [{ path: join(dir, name), ...options }] } },
+    }).then(
+      async (pop3) => {
+        const { stat } = await fetchAll(pop3.port);
+        await pop3.close();
+        return `the server started: ${stat}`;
+      },
+      (error: unknown) => error,
+    );
+    expect(outcome).toBeInstanceOf(FixtureError);
+    expect(String(outcome)).toContain(`message 1 in mbox ${join(dir, name)} holds a CR not followed by LF`);
+  });
+
+  test('a CRLF mbox, and a CR inside a message, still load', async () => {
+    const crlf =
+      'From a@example.com Sat Jan  1 00:00:00 2000\r\nSubject: one\r\n\r\na bare\rCR\r\n\r\nFrom b@example.com Sat Jan  1 00:00:00 2000\r\nSubject: two\r\n\r\nsecond\r\n';
+    writeFileSync(join(dir, 'crlf.mbox'), crlf);
+    const pop3 = await startPop3Mock({
+      users: { alice: { password: 'pw', messages: [join(dir, 'crlf.mbox')] } },
+    });
+    try {
+      expect((await fetchAll(pop3.port)).bodies).toEqual([
+        'Subject: one\r\n\r\na bare\rCR\r\n',
+        'Subject: two\r\n\r\nsecond\r\n',
+      ]);
+    } finally {
+      await pop3.close();
+    }
+  });
+});
+
 describe('a folder that holds an mbox is refused naming it, not started with an empty or short mailbox', () => {
   const box = 'From a@example.com Sat Jan  1 00:00:00 2000\r\nSubject: one\r\n\r\nx\r\n';
   test.each([
