@@ -434,6 +434,48 @@ describe('mail a folder or a Maildir would never read is refused naming it; file
     expect(String(outcome)).toContain(message);
   });
 
+  // The parent folder given for one of its folders (fixtures for fixtures/alice): its mail is a level down.
+  test.each([
+    [
+      'folders of .eml files',
+      { 'alice/1.eml': eml, 'bob/2.eml': eml, 'README.md': 'fixtures\n' },
+      'alice/, bob/ hold',
+    ],
+    ['a Maildir', { 'Maildir/new/1': eml, 'Maildir/tmp/2': eml }, 'Maildir/ holds'],
+  ])(
+    'a folder with no .eml file whose folders hold mail, %s, is refused naming them, not started empty',
+    async (_what, files, named) => {
+      const path = tree('fixtures', files);
+      const outcome = await startPop3Mock({ users: { alice: { password: 'pw', messages: [path] } } }).then(
+        async (pop3) => {
+          const { stat } = await fetchAll(pop3.port);
+          await pop3.close();
+          return `the server started: ${stat}`;
+        },
+        (error: unknown) => error,
+      );
+      expect(outcome).toBeInstanceOf(FixtureError);
+      expect(String(outcome)).toContain(
+        `${path} holds no .eml file, and ${named} mail a folder load does not read`,
+      );
+    },
+  );
+
+  test('folders beside .eml files, and folders without mail, do not stop a folder from loading', async () => {
+    const beside = tree('beside', { '1.eml': eml, 'old/2.eml': 'Subject: old\r\n\r\nold\r\n' });
+    const none = tree('none', { 'pictures/cover.png': 'not mail', '.hidden/3.eml': eml });
+    const bodies: string[][] = [];
+    for (const path of [beside, none]) {
+      const pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages: [path] } } });
+      try {
+        bodies.push((await fetchAll(pop3.port)).bodies);
+      } finally {
+        await pop3.close();
+      }
+    }
+    expect(bodies).toEqual([[eml], []]);
+  });
+
   test('an mbox beside a Maildir is not advised into new, where it would be one message: its path is', async () => {
     const outcome = await outcomeOf(tree('maildir', { 'new/1': eml, Sent: box, 'stray.eml': eml }));
     expect(outcome).toBeInstanceOf(FixtureError);
