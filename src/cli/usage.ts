@@ -57,9 +57,10 @@ Options:
 ${configFileLines()}
   -u, --user NAME:PASSWORD[:PATH]
                                 Adds a user (repeatable). PATH, relative to the working
-                                folder: a folder of .eml files (name order), an mbox file,
-                                a Maildir or one message file. The password ends at the
-                                second ":" (use a config file for passwords with ":").
+                                folder: a folder of .eml files (natural name order: 2.eml
+                                before 10.eml), an mbox file, a Maildir or one message
+                                file. The password ends at the second ":" (use a config
+                                file for passwords with ":").
 ${optionFlagLines()}
       --exit-on-stdin-close     Stop when standard input closes (hold the pipe open for as
                                 long as the server should run).

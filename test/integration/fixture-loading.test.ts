@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FixtureError, type MessageSource, type Pop3Mock, startPop3Mock } from '../../src';
+import { longResponse, okValue, runPythonPoplib } from '../helpers/clients/python-poplib';
 import { RawClient } from '../helpers/raw-client';
 
 /*
@@ -305,6 +306,48 @@ describe('a file named .mbox is read as an mbox, and empty lines before its firs
   });
 });
 
+describe('an mbox whose lines end in CR alone is refused naming it, not served as one empty message', () => {
+  // Classic Mac OS wrote CR alone: with no LF the first "From " line ran to the end of the file, taking every message.
+  const crOnly =
+    'From a@example.com Sat Jan  1 00:00:00 2000\rSubject: one\r\rfirst\r\rFrom b@example.com Sat Jan  1 00:00:00 2000\rSubject: two\r\rsecond\r';
+  test.each([
+    ['named .mbox', 'mac.mbox', {}],
+    ['found by its first line', 'Inbox', {}],
+    ['given with mboxFormat', 'mac.txt', { mboxFormat: 'mboxo' as const }],
+  ])('%s', async (_what, name, options) => {
+    writeFileSync(join(dir, name), crOnly);
+    const outcome = await startPop3Mock({
+      users: { alice: { password: 'pw', messages: [{ path: join(dir, name), ...options }] } },
+    }).then(
+      async (pop3) => {
+        const { stat } = await fetchAll(pop3.port);
+        await pop3.close();
+        return `the server started: ${stat}`;
+      },
+      (error: unknown) => error,
+    );
+    expect(outcome).toBeInstanceOf(FixtureError);
+    expect(String(outcome)).toContain(`message 1 in mbox ${join(dir, name)} holds a CR not followed by LF`);
+  });
+
+  test('a CRLF mbox, and a CR inside a message, still load', async () => {
+    const crlf =
+      'From a@example.com Sat Jan  1 00:00:00 2000\r\nSubject: one\r\n\r\na bare\rCR\r\n\r\nFrom b@example.com Sat Jan  1 00:00:00 2000\r\nSubject: two\r\n\r\nsecond\r\n';
+    writeFileSync(join(dir, 'crlf.mbox'), crlf);
+    const pop3 = await startPop3Mock({
+      users: { alice: { password: 'pw', messages: [join(dir, 'crlf.mbox')] } },
+    });
+    try {
+      expect((await fetchAll(pop3.port)).bodies).toEqual([
+        'Subject: one\r\n\r\na bare\rCR\r\n',
+        'Subject: two\r\n\r\nsecond\r\n',
+      ]);
+    } finally {
+      await pop3.close();
+    }
+  });
+});
+
 describe('a folder that holds an mbox is refused naming it, not started with an empty or short mailbox', () => {
   const box = 'From a@example.com Sat Jan  1 00:00:00 2000\r\nSubject: one\r\n\r\nx\r\n';
   test.each([
@@ -391,6 +434,48 @@ describe('mail a folder or a Maildir would never read is refused naming it; file
     expect(String(outcome)).toContain(message);
   });
 
+  // The parent folder given for one of its folders (fixtures for fixtures/alice): its mail is a level down.
+  test.each([
+    [
+      'folders of .eml files',
+      { 'alice/1.eml': eml, 'bob/2.eml': eml, 'README.md': 'fixtures\n' },
+      'alice/, bob/ hold',
+    ],
+    ['a Maildir', { 'Maildir/new/1': eml, 'Maildir/tmp/2': eml }, 'Maildir/ holds'],
+  ])(
+    'a folder with no .eml file whose folders hold mail, %s, is refused naming them, not started empty',
+    async (_what, files, named) => {
+      const path = tree('fixtures', files);
+      const outcome = await startPop3Mock({ users: { alice: { password: 'pw', messages: [path] } } }).then(
+        async (pop3) => {
+          const { stat } = await fetchAll(pop3.port);
+          await pop3.close();
+          return `the server started: ${stat}`;
+        },
+        (error: unknown) => error,
+      );
+      expect(outcome).toBeInstanceOf(FixtureError);
+      expect(String(outcome)).toContain(
+        `${path} holds no .eml file, and ${named} mail a folder load does not read`,
+      );
+    },
+  );
+
+  test('folders beside .eml files, and folders without mail, do not stop a folder from loading', async () => {
+    const beside = tree('beside', { '1.eml': eml, 'old/2.eml': 'Subject: old\r\n\r\nold\r\n' });
+    const none = tree('none', { 'pictures/cover.png': 'not mail', '.hidden/3.eml': eml });
+    const bodies: string[][] = [];
+    for (const path of [beside, none]) {
+      const pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages: [path] } } });
+      try {
+        bodies.push((await fetchAll(pop3.port)).bodies);
+      } finally {
+        await pop3.close();
+      }
+    }
+    expect(bodies).toEqual([[eml], []]);
+  });
+
   test('an mbox beside a Maildir is not advised into new, where it would be one message: its path is', async () => {
     const outcome = await outcomeOf(tree('maildir', { 'new/1': eml, Sent: box, 'stray.eml': eml }));
     expect(outcome).toBeInstanceOf(FixtureError);
@@ -465,4 +550,71 @@ test('nodemailer fields read relative content paths (an attachment, html) from b
   } finally {
     await pop3.close();
   }
+});
+
+describe('nodemailer fields whose Message-ID or Date nodemailer would take from chance or the clock', () => {
+  const base = { from: 'a@example.com', to: 'b@example.org', subject: 'stamped', text: 'hello' };
+  /** What Python's poplib fetches of alice's one message: its UIDL line and its RETR lines. */
+  async function fetchWithPoplib(port: number): Promise<{ uidl: string; lines: string[] }> {
+    const [, , uidl, retr] = await runPythonPoplib(port, [
+      ['user', 'alice'],
+      ['pass_', 'pw'],
+      ['uidl', 1],
+      ['retr', 1],
+      ['quit'],
+    ]);
+    const line = okValue(uidl);
+    return {
+      uidl: Buffer.isBuffer(line) ? line.toString('latin1') : String(line),
+      lines: longResponse(retr).lines.map((l) => l.toString('latin1')),
+    };
+  }
+  /** The message built from `fields` by a server started with the system's Date at `at` (only Date faked). */
+  async function builtAt(at: string, fields: MessageSource): Promise<{ uidl: string; lines: string[] }> {
+    jest.useFakeTimers({
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'queueMicrotask',
+        'performance',
+        'hrtime',
+      ],
+      now: new Date(at),
+    });
+    try {
+      const pop3 = await startPop3Mock({ users: { alice: { password: 'pw', messages: [fields] } } });
+      try {
+        return await fetchWithPoplib(pop3.port);
+      } finally {
+        await pop3.close();
+      }
+    } finally {
+      jest.useRealTimers();
+    }
+  }
+
+  // nodemailer skips a falsy field and a falsy header value: left so, it wrote the clock's Date or a random Message-ID.
+  test.each([
+    ['date: null (as a JSON config may give it)', { ...base, date: null }],
+    ["date: ''", { ...base, date: '' }],
+    ["messageId: ''", { ...base, messageId: '' }],
+    ["headers: { Date: '' }", { ...base, headers: { Date: '' } }],
+    ["headers: [{ key: 'Message-ID', value: '' }]", { ...base, headers: [{ key: 'Message-ID', value: '' }] }],
+  ])('%s: the same bytes and uid whenever the server starts', async (_what, fields) => {
+    const first = await builtAt('2001-02-03T04:05:06Z', fields as MessageSource);
+    const second = await builtAt('2011-12-13T14:15:16Z', fields as MessageSource);
+    expect(second).toEqual(first);
+    expect(first.lines.join('\n')).toMatch(/^Message-ID: <[0-9a-f]{32}@pop3-mock\.invalid>$/m);
+  });
+
+  test('a Message-ID given as one header { key, value } is kept, as nodemailer reads that form', async () => {
+    const fields = { ...base, headers: { key: 'Message-ID', value: '<mine@example.com>' } };
+    const { lines } = await builtAt('2001-02-03T04:05:06Z', fields);
+    expect(lines).toContain('Message-ID: <mine@example.com>');
+  });
 });
