@@ -65,5 +65,5 @@ export function wireText(text: string): string {
 
 /** Client text echoed in a reply: printable ASCII only, and short. */
 export function echoedText(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 40);
+  return printableText(text).slice(0, 40);
 }
