@@ -117,3 +117,14 @@ def test_a_bad_filter_is_refused_with_its_path(pop3):
     with pytest.raises(InputError) as caught:
         pop3.dropped_sessions(session_id=0)
     assert (caught.value.status, caught.value.path) == (400, 'query.sessionId')
+
+
+def test_outcome_says_when_the_users_sessions_were_dropped(pop3):
+    first = session(pop3, 'bob', 'RETR 1')  # dropped below: its retrieval leaves the outcome
+    session(pop3, 'alice', 'STAT')
+    session(pop3, 'alice', 'STAT')
+
+    bob = pop3.outcome('bob')
+    assert bob.retrieved == []
+    assert bob.dropped == DroppedSessions(sessions=1, last_id=first, keep=KEEP)
+    assert pop3.outcome('alice').dropped is None

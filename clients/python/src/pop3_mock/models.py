@@ -83,6 +83,8 @@ class Outcome:
     remaining: List[RemainingMessage]
     deleted: List[OutcomeDeletion]
     retrieved: List[Retrieval]
+    #: None when none of the user's sessions was dropped (keepSessions); else `retrieved` leaves theirs out.
+    dropped: Optional['DroppedSessions'] = None
 
 
 @dataclass(frozen=True)
