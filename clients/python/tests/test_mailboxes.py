@@ -108,3 +108,15 @@ def test_stls_against_the_generated_ca(pop3):
     finally:
         client.quit()
     assert pop3.sessions()[0].tls == 'stls'
+
+
+def test_a_failed_stls_handshake_is_in_the_session(pop3):
+    client = poplib.POP3(pop3.host, pop3.port, timeout=10)
+    assert client._shortcmd('STLS').startswith(b'+OK')
+    client.sock.sendall(b'not a TLS record\r\n')  # no handshake: the server gives up on it
+    pop3.session_end(timeout_ms=5000)
+    client.close()
+
+    [session] = pop3.sessions()
+    assert session.tls_refusal is None
+    assert (session.tls_failure['mode'], session.tls_failure['cause']) == ('stls', 'not-tls')

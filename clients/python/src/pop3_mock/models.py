@@ -138,6 +138,9 @@ class Session:
     events: List[Dict[str, Any]]
     errors: List[Dict[str, Any]]
     transcript: List[str]
+    #: The TLS handshake that did not complete, whoever caused it ({"mode", "cause", "refused", ...});
+    #: None when none failed (a close after a completed handshake is in `tls_refusal` only).
+    tls_failure: Optional[Dict[str, Any]] = None
 
 
 @dataclass(frozen=True)
