@@ -66,3 +66,19 @@ def test_the_cli_keeps_1000_ended_sessions_by_default(pop3):
     assert pop3.status().keep_sessions == 1000
     assert pop3.dropped_sessions() is None
     assert pop3.export_transcripts().dropped is None
+
+
+@pytest.mark.parametrize('source', [r'\ARETR 1', r'^RETR 1\Z', r'^RETR \d{,3}$', r'^RETR []1]', r'^RETR [^]2]'])
+def test_python_only_regex_syntax_is_refused_not_misread(fetched, source):
+    # Each matches "RETR 1" in Python; as a JavaScript RegExp it would match no command, and pass times=0.
+    assert re.search(source, 'RETR 1')
+    with pytest.raises(ValueError, match='runs as a JavaScript RegExp'):
+        fetched.verify(re.compile(source), times=0)
+    with pytest.raises(ValueError, match='runs as a JavaScript RegExp'):
+        fetched.start_wait_for_command(re.compile(source), include_past=True)
+
+
+def test_regex_syntax_both_read_alike_is_sent(fetched):
+    assert fetched.verify(re.compile(r'^RETR [\]1]$'), times=1) == 1
+    assert fetched.verify(re.compile(r'^RETR \d{1,3}$'), times=2) == 2
+    assert fetched.verify(re.compile(r'^RETR \\A|^RETR 1$'), times=1) == 1
