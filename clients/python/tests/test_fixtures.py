@@ -1,4 +1,7 @@
 """The pytest fixtures of the plugin, loaded through its entry point."""
+import subprocess
+import sys
+
 import pytest
 
 from pop3_mock import Pop3Mock
@@ -30,3 +33,25 @@ def test_the_session_server_is_shared(pop3_mock_session, round):
 
 def test_the_plugin_came_from_the_entry_point(pytestconfig):
     assert pytestconfig.pluginmanager.has_plugin('pop3_mock')
+
+
+MARKED_SESSION_TEST = '''
+import pytest
+
+@pytest.mark.pop3_mock(dialect='gmail')
+def test_marked_but_on_the_shared_server(pop3_mock_session):
+    pass
+'''
+
+
+def test_a_marker_the_shared_server_cannot_honour_is_an_error(tmp_path):
+    # The shared server was started once with its own options: the marker would be ignored, and the
+    # test would run against a server that is not what it asked for.
+    (tmp_path / 'test_marked.py').write_text(MARKED_SESSION_TEST)
+    run = subprocess.run(
+        [sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', str(tmp_path / 'test_marked.py')],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert '1 error' in run.stdout
+    assert 'configures the pop3_mock fixture only' in run.stdout
