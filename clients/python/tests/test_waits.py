@@ -74,3 +74,10 @@ def test_a_wait_the_server_closes_is_cancelled_and_says_what_it_saw():
     assert 'the server was closed while waiting' in str(caught.value)
     # The lines after the NOOP's (the session's end) follow the server's close.
     assert caught.value.seen[:2] == ['#1 C: NOOP', '#1 S: +OK']
+
+
+def test_a_wait_goes_on_across_a_reset(pop3):
+    pending = pop3.start_next_session(timeout_ms=5000)
+    pop3.reset()
+    fetch_all(pop3.host, pop3.port, 'alice', 'secret')
+    assert pending.result().id == pop3.sessions()[0].id

@@ -69,7 +69,8 @@ class ControlClient:
         return self._http.call_json('GET', '/openapi.json')
 
     def reset(self) -> None:
-        """Mailboxes as seeded, run-time rules removed, transcripts forgotten; waits and hangs released."""
+        """Mailboxes as seeded, run-time rules removed, transcripts forgotten; pending fault delays
+        and hangs released. Waits go on: one started before still takes what comes after."""
         self._http.call('POST', '/api/reset')
 
     # Users and mailboxes ------------------------------------------------------
