@@ -65,3 +65,10 @@ def test_a_command_that_prints_something_else_is_refused():
 def test_users_with_a_colon_in_the_password_are_refused_before_starting():
     with pytest.raises(ValueError, match='config file'):
         Pop3Mock(users=[('alice', 'se:cret')])
+
+
+def test_the_ready_line_gives_every_port():
+    with Pop3Mock(args=['--smtp-port', '0', '--smtp-tls-port', '0']) as server:
+        status = server.status()
+        assert status.smtp_tls_port
+        assert (server.ready.smtp_port, server.ready.smtp_tls_port) == (status.smtp_port, status.smtp_tls_port)

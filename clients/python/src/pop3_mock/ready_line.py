@@ -19,6 +19,8 @@ class ReadyLine:
     ca_file: Optional[str]
     #: The browser view's login link.
     ui_url: Optional[str]
+    #: The SMTP intake's implicit-TLS (SMTPS) port, with --smtp-tls-port; else None.
+    smtp_tls_port: Optional[int] = None
 
 
 def parse_ready_line(line: bytes) -> ReadyLine:
