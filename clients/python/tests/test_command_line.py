@@ -39,6 +39,6 @@ def test_options_become_flags_and_the_control_api_is_always_on():
 
 
 def test_exit_on_stdin_close_is_off_unless_asked_for():
-    # Today's CLI refuses the flag (exit 2); a later one ends when its stdin closes.
+    # Off by default: a CLI from before the flag refuses it (exit 2).
     assert '--exit-on-stdin-close' not in cli_arguments()
     assert cli_arguments(exit_on_stdin_close=True)[-1] == '--exit-on-stdin-close'

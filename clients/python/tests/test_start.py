@@ -72,3 +72,13 @@ def test_the_ready_line_gives_every_port():
         status = server.status()
         assert status.smtp_tls_port
         assert (server.ready.smtp_port, server.ready.smtp_tls_port) == (status.smtp_port, status.smtp_tls_port)
+
+
+def test_exit_on_stdin_close_stops_the_cli_when_its_stdin_closes():
+    server = Pop3Mock(exit_on_stdin_close=True)
+    try:
+        server.process.stdin.close()
+        assert server.process.wait(timeout=10) == 0
+        assert 'standard input closed' in server.log()
+    finally:
+        server.close()
