@@ -135,7 +135,7 @@ test('a close at the first bad command: the limit is 1, not "none" (a close was 
 }, 60_000);
 
 test('no reply to a bad command in time (a server that slows down or hangs): no limit is written, notLearned says so', async () => {
-  const file = await captureFakeWithin({ silentOn: ['XYZZY'] }, 1000);
+  const file = await captureFakeWithin({ silentOn: ['XYZZY'] }, 500);
   expect(file.behaviour?.maxBadCommands).toEqual({});
   expect(file.notLearned).toEqual(
     expect.arrayContaining([

@@ -45,7 +45,7 @@ test('a greeting with UTF-8 letters: the file holds what the replay sends (? for
 test('a server that does not answer NOOP extra in time: the file says nothing of ignoreExtraArguments (not false), and notLearned says why', async () => {
   const fake = await startFakeServer({ silentOn: ['NOOP extra'] });
   try {
-    const { file } = await captureAt(fake.port, { timeoutMs: 1000 });
+    const { file } = await captureAt(fake.port, { timeoutMs: 500 });
     expect(file.behaviour).not.toHaveProperty('ignoreExtraArguments');
     expect(file.notLearned).toContain(
       "NOOP extra: no reply within the timeout (--timeout-ms); behaviour.ignoreExtraArguments is the preset's",

@@ -12,15 +12,16 @@ import { RawClient } from '../../helpers/raw-client';
 // than the round trip (to within half of it: an event that close to the call may fall on either side).
 
 let bundle: SourceBundle;
-let child: ChildProcess | undefined;
+/** One server per clock shift, shared by the tests: each test logs in and connects a remote of its own. */
+const servers = new Map<number, Promise<Ready>>();
+const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   bundle = await bundleSource('cli.ts', 'cli.js');
 });
-afterAll(() => bundle?.remove());
-afterEach(() => {
-  child?.kill();
-  child = undefined;
+afterAll(() => {
+  for (const child of children) child.kill();
+  bundle?.remove();
 });
 
 /**
@@ -30,8 +31,23 @@ afterEach(() => {
  */
 const clockMovesOn = () => new Promise((resolve) => setTimeout(resolve, 50));
 
-async function serverWithClockOff(shiftMs: number) {
-  child = spawn(
+interface Ready {
+  port: number;
+  controlUrl: string;
+  controlToken: string;
+}
+
+function serverWithClockOff(shiftMs: number): Promise<Ready> {
+  let ready = servers.get(shiftMs);
+  if (ready === undefined) {
+    ready = startServer(shiftMs);
+    servers.set(shiftMs, ready);
+  }
+  return ready;
+}
+
+async function startServer(shiftMs: number): Promise<Ready> {
+  const child = spawn(
     process.execPath,
     [
       '-r',
@@ -39,15 +55,18 @@ async function serverWithClockOff(shiftMs: number) {
       bundle.file,
       '--user',
       'alice:pw',
+      '--lock',
+      'none',
       '--control-port',
       '0',
     ],
     { env: { ...process.env, SHIFT_CLOCK_MS: String(shiftMs) }, stdio: ['ignore', 'pipe', 'ignore'] },
   );
+  children.push(child);
   const line = await new Promise<string>((resolve) =>
-    createInterface({ input: child!.stdout! }).once('line', resolve),
+    createInterface({ input: child.stdout! }).once('line', resolve),
   );
-  return JSON.parse(line) as { port: number; controlUrl: string; controlToken: string };
+  return JSON.parse(line) as Ready;
 }
 
 test('a server clock 3 s behind: remote on() hears the commands sent after its call, not the login before', async () => {
