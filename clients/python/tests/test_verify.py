@@ -43,6 +43,17 @@ def test_sessions_commands_and_transcript(fetched):
     assert 'C: PASS secret' in fetched.transcript(secrets=True)
 
 
+def test_transcript_notes_header_and_timestamps_are_sent(fetched):
+    full = fetched.transcript()
+    assert any(line.startswith('--') for line in full.splitlines())
+    assert any(line.startswith('#') for line in full.splitlines())
+    bare = fetched.transcript(notes=False, header=False)
+    assert bare.splitlines() and not any(line.startswith(('--', '#')) for line in bare.splitlines())
+    assert 'C: RETR 1' in bare
+    timed = fetched.transcript(timestamps=True, header=False, notes=False)
+    assert all(re.match(r'^\[\+\d+ms\] [CS]: ', line) for line in timed.splitlines() if line)
+
+
 def test_sessions_and_session_waits_show_passwords_only_with_secrets(fetched):
     [session] = fetched.sessions()
     before = session.id - 1

@@ -184,9 +184,22 @@ class ControlClient:
         session_id: Optional[int] = None,
         stable: Optional[bool] = None,
         secrets: Optional[bool] = None,
+        notes: Optional[bool] = None,
+        header: Optional[bool] = None,
+        timestamps: Optional[bool] = None,
     ) -> str:
-        """Sessions as C:/S: text; passwords masked unless `secrets`, times and ids fixed with `stable`."""
-        query = {'user': user, 'sessionId': session_id, 'stable': stable, 'secrets': secrets}
+        """Sessions as C:/S: text; passwords masked unless `secrets`, times and ids fixed with `stable`;
+        `notes=False` leaves out the `--` lines, `header=False` the `#` line of each session, and
+        `timestamps=True` prefixes each line with the time since its session began (not with `stable`)."""
+        query = {
+            'user': user,
+            'sessionId': session_id,
+            'stable': stable,
+            'secrets': secrets,
+            'notes': notes,
+            'header': header,
+            'timestamps': timestamps,
+        }
         return self._http.call('GET', '/api/transcript', query=query)[2].decode('utf-8')
 
     def commands(self, user: Optional[str] = None, session_id: Optional[int] = None) -> List[str]:
