@@ -75,16 +75,19 @@ function readConfig(path: string, shown: string): unknown {
 }
 
 /**
- * Runs a config file's code with console output sent to stderr: the ready
- * line must be stdout's first line (a program reads it), whatever the file logs.
+ * Runs a config file's code with what it writes to stdout sent to stderr:
+ * the ready line must be stdout's first line (a program reads it), whatever
+ * the file logs. The stream's write, not console.log: console.dir and
+ * process.stdout.write reach stdout without console.log.
  */
 function quietly<T>(load: () => T): T {
-  const { log, info, debug } = console;
-  console.log = console.info = console.debug = console.error;
+  const { stdout, stderr } = process;
+  const write = stdout.write;
+  stdout.write = stderr.write.bind(stderr) as typeof stdout.write;
   try {
     return load();
   } finally {
-    Object.assign(console, { log, info, debug });
+    stdout.write = write;
   }
 }
 

@@ -302,6 +302,23 @@ describe('the pop3-mock process', () => {
     expect(await cli.exited).toBe(0);
   });
 
+  test('a config file that writes to stdout another way (console.dir, process.stdout.write): stderr too', async () => {
+    const dir = mkdtempSync(join(workDir, 'writing-config-'));
+    const config = join(dir, 'pop3.cjs');
+    writeFileSync(
+      config,
+      "console.dir({ from: 'dir' }); process.stdout.write('written\\n'); module.exports = { port: 0 };",
+    );
+    const cli = new Cli(['--config', config, '--user', `alice:${secret()}`]);
+    // ready() reads stdout's first line as JSON: it was "{ from: 'dir' }".
+    expect((await cli.ready()).port).toEqual(expect.any(Number));
+    expect(cli.stderr).toContain("{ from: 'dir' }");
+    expect(cli.stderr).toContain('written');
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(cli.stdout.trimEnd().split('\n')).toHaveLength(1);
+  });
+
   test('an ES module config with a default export and named ones: refused (exit 4), the named ones were dropped unread', async () => {
     const dir = mkdtempSync(join(workDir, 'esm-config-'));
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
