@@ -91,8 +91,9 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
     key: 'lock',
     value: 'MODE',
     help: [
-      'Maildrop lock: exclusive (default: a second login gets',
-      '-ERR [IN-USE]) or none (concurrent sessions, as Dovecot).',
+      'Maildrop lock: exclusive (a second login gets -ERR [IN-USE])',
+      "or none (concurrent sessions). Default: the dialect's, none",
+      'for dovecot and greenmail (as those servers), else exclusive.',
     ],
   },
   {

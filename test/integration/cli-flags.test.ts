@@ -8,6 +8,7 @@ import { CONFIG_ONLY, OPTION_FLAGS } from '../../src/cli/option-flags';
 import { parseCliArgs } from '../../src/cli/parse-args';
 import { USAGE } from '../../src/cli/usage';
 import { loadConfig } from '../../src/config/load-config';
+import { DIALECT_NAMES } from '../../src/schema/dialect-names';
 import { configFile, pop3MockOptions } from '../../src/schema/options';
 import { RawClient } from '../helpers/raw-client';
 
@@ -181,6 +182,31 @@ describe('flag values', () => {
       await pop3.close();
     }
   });
+});
+
+test("--help's --lock default is each dialect's: a second login of one user, as each --dialect answers it", async () => {
+  // The help said "exclusive (default ...)" whatever the dialect, while --dialect dovecot let the second login in.
+  const lockEntry = USAGE.slice(USAGE.indexOf('--lock MODE'), USAGE.indexOf('--seed N'));
+  const unlocked = lockEntry.slice(lockEntry.indexOf('Default:'));
+  for (const dialect of DIALECT_NAMES) {
+    const args = parseCliArgs(['--dialect', dialect, '--user', 'alice:pw']);
+    const pop3 = await startPop3Mock(buildStartPlan(args, undefined, process.cwd(), {}).options);
+    try {
+      const first = await RawClient.login(pop3.port, 'alice', 'pw');
+      const second = await RawClient.connect(pop3.port);
+      await second.command('USER alice');
+      const concurrent = (await second.command('PASS pw')).startsWith('+OK');
+      first.destroy();
+      second.destroy();
+      // The help names a dialect as lock-free exactly when its second login gets in.
+      expect({ dialect, concurrent }).toEqual({
+        dialect,
+        concurrent: new RegExp(`\\b${dialect}\\b`).test(unlocked),
+      });
+    } finally {
+      await pop3.close();
+    }
+  }
 });
 
 describe('what a command line loads', () => {
