@@ -17,7 +17,7 @@ export const ExitCode = {
   usage: 2,
   /** The port asked for with `--port` (or `port` in the config) is taken. */
   portInUse: 3,
-  /** A config file, fixture or `--ca` file that cannot be read or is not valid; a capture's `--out` that cannot be written. */
+  /** A config file, fixture, `--faults`, `--dialect` or `--ca` file that cannot be read or is not valid; a capture's `--out` that cannot be written. */
   badInput: 4,
   /** `capture`: the server refused the login or behaved in a way the script cannot take as harmless. */
   captureStopped: 5,

@@ -77,7 +77,7 @@ Exit codes:
      TLS flags with nothing to serve TLS, one port for two listeners)
      or a bad POP3_MOCK_TOKEN environment variable
   ${ExitCode.portInUse}  the port asked for is in use
-  ${ExitCode.badInput}  bad config file or fixture path
+  ${ExitCode.badInput}  bad config file, fixture path, --faults file or --dialect file
 
 Subcommand:
   pop3-mock capture --host H --port P --user U --password PW [--out FILE]

@@ -701,6 +701,18 @@ describe('main() without serving', () => {
     expect(stderr).toBe('');
   });
 
+  test('a --faults or --dialect file that cannot be read exits 4, and --help says 4 is for them too', async () => {
+    const missing = `missing-${randomBytes(4).toString('hex')}.json`;
+    const faults = await runMain(['--user', 'alice:pw', '--faults', missing]);
+    const dialect = await runMain(['--user', 'alice:pw', '--dialect', `./${missing}`]);
+    expect([faults.code, dialect.code]).toEqual([4, 4]);
+    // The exit-code table said "bad config file or fixture path": a script branching on it was misled.
+    const usage = (await runMain(['--help'])).stdout;
+    const four = usage.slice(usage.indexOf('\n  4  '), usage.indexOf('\n\nSubcommand'));
+    expect(four).toMatch(/faults/);
+    expect(four).toMatch(/dialect/);
+  });
+
   // The port named is the one that is busy (SMTP's, not POP3's), and an explicit port has no fallback.
   test.each([
     ['a port in use with an explicit --port: no fallback, exit code 3', '--port'],

@@ -35,7 +35,7 @@ def test_a_missing_fixture_reports_exit_code_4(tmp_path):
     with pytest.raises(StartError) as caught:
         Pop3Mock(users=['alice:secret:' + str(tmp_path / 'missing')])
     assert caught.value.exit_code == 4
-    assert 'bad config file or fixture' in str(caught.value)
+    assert 'bad config, fixture, faults or dialect file' in str(caught.value)
     assert 'missing' in caught.value.stderr
 
 

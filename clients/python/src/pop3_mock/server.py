@@ -16,7 +16,7 @@ from .parent_death import child_setup
 from .ready_line import ReadyLine, parse_ready_line
 
 #: What the CLI's exit codes mean (pop3-mock --help).
-EXIT_CODES = {1: 'unexpected error', 2: 'bad command line', 3: 'port in use', 4: 'bad config file or fixture'}
+EXIT_CODES = {1: 'unexpected error', 2: 'bad command line', 3: 'port in use', 4: 'bad config, fixture, faults or dialect file'}
 
 # Servers not closed yet: closed at interpreter exit if the test run forgot.
 _running: Set['Pop3Mock'] = set()
