@@ -77,7 +77,7 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
       'Server personality: rfc (default), dovecot, gmail,',
       'greenmail or rfc1939-minimal, or a dialect file (a value',
       'with / or ending in .json) as pop3-mock capture writes it',
-      '(see docs/DIALECTS.md).',
+      '(see docs/DIALECTS.md), relative to the working folder.',
     ],
   },
   { flag: 'apop', key: 'apop', help: ['Offer APOP: the greeting carries a timestamp.'] },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startPop3Mock } from '../../src';
@@ -207,6 +207,29 @@ test("--help's --lock default is each dialect's: a second login of one user, as 
       await pop3.close();
     }
   }
+});
+
+test("--help says what each path is relative to; --dialect FILE: the working folder, not the config's", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pop3-mock-relative-'));
+  try {
+    const configDir = join(dir, 'config');
+    mkdirSync(configDir);
+    const dialect = (name: string) => ({ format: 'pop3-mock-dialect/1', name, extends: 'rfc' });
+    writeFileSync(join(dir, 'mine.json'), JSON.stringify(dialect('working-folder')));
+    writeFileSync(join(configDir, 'mine.json'), JSON.stringify(dialect('config-folder')));
+    writeFileSync(join(configDir, 'pop3.json'), JSON.stringify({ users: { alice: 'pw' } }));
+    const args = parseCliArgs(['--config', 'config/pop3.json', '--dialect', 'mine.json']);
+    const plan = buildStartPlan(args, loadConfig('config/pop3.json', dir), dir, {});
+    expect(plan.dialectName).toBe('working-folder (mine.json)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // Each entry that takes a path names its base (the --dialect entry named none).
+  const entry = (from: string, to: string) => USAGE.slice(USAGE.indexOf(from), USAGE.indexOf(to));
+  expect(entry('--config FILE', '--user NAME')).toMatch(/against\s+the\s+file's\s+folder/);
+  expect(entry('--user NAME', '--host HOST')).toMatch(/relative to the working\s+folder/);
+  expect(entry('--faults FILE', '--max-sessions N')).toMatch(/relative to\s+the working folder/);
+  expect(entry('--dialect NAME|FILE', '--apop')).toMatch(/relative to the working\s+folder/);
 });
 
 describe('what a command line loads', () => {
