@@ -44,8 +44,9 @@ export interface Pop3MockOptions {
    */
   dialect?: Dialect | DialectName | DialectFile;
   /**
-   * `exclusive` (default, RFC 1939 §4): a second login to a maildrop in use gets `-ERR [IN-USE]`.
+   * `exclusive` (RFC 1939 §4): a second login to a maildrop in use gets `-ERR [IN-USE]`.
    * `none`: concurrent sessions are allowed, as Dovecot does by default.
+   * Default: the dialect's (`none` for `dovecot` and `greenmail`, else `exclusive`).
    */
   lock?: LockMode;
   /**
