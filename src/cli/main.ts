@@ -3,6 +3,7 @@ import { ExitCode } from '../exit-codes';
 import { FixtureError } from '../fixtures/types';
 import { InputError } from '../schema/input-error';
 import { CliError } from './errors';
+import type { EarlyStop } from './listen-early';
 import { packageVersion } from './package-version';
 import { givesOptionFlags, readCliArgs } from './read-args';
 import type { CliIo } from './run';
@@ -32,15 +33,19 @@ function writeLine(stream: NodeJS.WriteStream, line: string): void {
  * The whole `pop3-mock` command: resolves with the exit code. Expected
  * failures (bad flags, config, fixtures, a port in use) are reported as one
  * stderr line; anything else is a bug and is printed with its stack (code 1).
+ * `early`: the stop signals caught since the process began (the CLI's
+ * entry), which a serving CLI answers with exit 0 once it is there.
  */
 export async function main(
   argv: readonly string[],
   io: CliIo = processIo,
   cwd = process.cwd(),
+  early?: EarlyStop,
 ): Promise<number> {
   // `pop3-mock capture ...`: its own flags and usage (src/capture/capture-command.ts).
   // Loaded only for it: a serving CLI (every test that starts one) does not pay for the capture code.
   if (argv[0] === 'capture') {
+    releaseEarly(early);
     const { runCaptureCommand } = await import('../capture/capture-command.js');
     return runCaptureCommand(argv.slice(1), { out: (t) => io.out(t.trimEnd()), err: io.err }, cwd);
   }
@@ -49,6 +54,7 @@ export async function main(
     // and a malformed command line answer without them; tests start the CLI for their exit codes.
     const args = readCliArgs(argv);
     if (args.help || args.version) {
+      releaseEarly(early);
       // A bad option flag value is a usage error before any answer; checking one loads the schemas.
       if (givesOptionFlags(args)) (await import('./parse-args.js')).checkCliArgs(args);
       if (args.help) {
@@ -59,7 +65,7 @@ export async function main(
       return ExitCode.ok;
     }
     const { serve } = await import('./serve.js');
-    return await serve(args, io, cwd);
+    return await serve(args, io, cwd, early);
   } catch (error) {
     if (error instanceof CliError) {
       io.err(`pop3-mock: ${error.message}`);
@@ -76,4 +82,10 @@ export async function main(
     );
     return ExitCode.unexpected;
   }
+}
+
+/** Not serving: the early listeners go, and a signal they caught ends the process, as it would have without them. */
+function releaseEarly(early: EarlyStop | undefined): void {
+  const signal = early?.take();
+  if (signal !== undefined) process.kill(process.pid, signal);
 }

@@ -7,6 +7,7 @@ import { uiLink } from '../ui/link';
 import type { StartPlan } from './build-options';
 import { curlExample } from './curl-example';
 import { CliError } from './errors';
+import type { EarlyStop } from './listen-early';
 import { watchParent, watchStdin } from './parent-watch';
 
 /** Where the CLI writes: stdout carries only the ready line, stderr everything else. */
@@ -44,11 +45,12 @@ type StopReason = NodeJS.Signals | 'parent process gone' | 'standard input close
  * resolves with exit code 0 once it has closed: on SIGINT/SIGTERM, when the
  * parent process is gone (unless `outliveParent`), or when standard input
  * closes (with `exitOnStdinClose`). A stop that arrives while the server is
- * starting stops it as soon as it listens, with no ready line.
+ * starting stops it as soon as it listens, with no ready line; so does one
+ * `early` caught before this listened (while the CLI's modules loaded).
  *
  * @throws CliError when the server cannot start (port in use: 3, bad fixture: 4).
  */
-export async function run(plan: StartPlan, io: CliIo): Promise<number> {
+export async function run(plan: StartPlan, io: CliIo, early?: EarlyStop): Promise<number> {
   let stop: StopReason | undefined;
   let onStop: (reason: StopReason) => void = () => {};
   const stopRequested = new Promise<StopReason>((resolve) => {
@@ -58,6 +60,12 @@ export async function run(plan: StartPlan, io: CliIo): Promise<number> {
     };
   });
   for (const signal of STOP_SIGNALS) process.on(signal, onStop);
+  // A stop asked for before these listeners were there (the CLI's modules loading) is this one's.
+  const caughtEarly = early?.take();
+  if (caughtEarly !== undefined) onStop(caughtEarly);
+  // One that came while the start ran without a turn of the event loop is still waiting in it:
+  // heard now, it stops the server before it serves, with no ready line.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const unwatch = [
     plan.outliveParent ? () => {} : watchParent(() => onStop('parent process gone')),
     plan.exitOnStdinClose ? watchStdin(() => onStop('standard input closed')) : () => {},

@@ -3,6 +3,7 @@ import { FixtureError } from '../fixtures/types';
 import { pathText } from '../schema/check';
 import { InputError, OPTIONS_SOURCE } from '../schema/input-error';
 import { buildStartPlan } from './build-options';
+import type { EarlyStop } from './listen-early';
 import { placeOptionIssues } from './option-place';
 import { checkCliArgs } from './parse-args';
 import type { ReadArgs } from './read-args';
@@ -13,11 +14,11 @@ import { type CliIo, run } from './run';
  * the server run until it is stopped. `main()` loads this module (the schemas,
  * the server) only once the command line asks for a server.
  */
-export async function serve(read: ReadArgs, io: CliIo, cwd: string): Promise<number> {
+export async function serve(read: ReadArgs, io: CliIo, cwd: string, early?: EarlyStop): Promise<number> {
   const args = checkCliArgs(read);
   const config = args.config === undefined ? undefined : loadConfig(args.config, cwd);
   try {
-    return await run(buildStartPlan(args, config, cwd), io);
+    return await run(buildStartPlan(args, config, cwd), io, early);
   } catch (error) {
     if (error instanceof InputError && error.source === OPTIONS_SOURCE)
       throw placeOptionIssues(error, args.options, config);
