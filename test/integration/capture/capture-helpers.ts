@@ -2,6 +2,7 @@ import { type Capture, type CaptureOptions, captureDialect } from '../../../src/
 import type { Exchange } from '../../../src/capture/probe-session';
 import { main } from '../../../src/cli/main';
 import { type DovecotExtras, type DovecotServer, startDovecot } from '../../helpers/dovecot';
+import { type FakeStyle, startFakeServer } from './fake-server';
 
 /** Three small messages, LF line ends (Dovecot's Maildir and the mock agree on their CRLF sizes). */
 export const CAPTURE_MESSAGES = [
@@ -32,6 +33,16 @@ export function captureAt(port: number, extra: Partial<CaptureOptions> = {}): Pr
     password: CAPTURE_PASSWORD,
     ...extra,
   });
+}
+
+/** Captures a scripted server of `style` (fake-server.ts), then closes it. */
+export async function captureFake(style: FakeStyle = {}, timeoutMs = 2000): Promise<Capture> {
+  const fake = await startFakeServer(style);
+  try {
+    return await captureAt(fake.port, { timeoutMs });
+  } finally {
+    await fake.close();
+  }
 }
 
 /** A transcript with what may differ between two servers of one dialect made equal: UIDs and timestamps. */

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { on, rfcDialect, startPop3Mock } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
-import { CAPTURE_PASSWORD, CAPTURE_USER, CAPTURE_USERS, captureAt } from './capture-helpers';
+import { CAPTURE_PASSWORD, CAPTURE_USER, CAPTURE_USERS, captureAt, captureFake } from './capture-helpers';
 import { startFakeServer } from './fake-server';
 
 test('a server without TOP: the file has no top text, and the replay answers TOP with -ERR as the server did', async () => {
@@ -62,18 +62,13 @@ test('over --tls, a server that does not know STLS: no tlsAlreadyActive, STLS st
 }, 60_000);
 
 test('a reply the combined text does not give back is named in notLearned', async () => {
-  const fake = await startFakeServer({ listZero: 'message numbers start at 1' });
-  try {
-    const { file } = await captureAt(fake.port, { timeoutMs: 2000 });
-    expect(file.texts?.noSuchMessage).toBe('no such message');
-    expect(file.notLearned).toContainEqual(
-      expect.stringMatching(
-        /^texts\.noSuchMessage: the server answered "message numbers start at 1" with .*"argument":"0".*; the file gives "no such message"$/,
-      ),
-    );
-  } finally {
-    await fake.close();
-  }
+  const { file } = await captureFake({ listZero: 'message numbers start at 1' });
+  expect(file.texts?.noSuchMessage).toBe('no such message');
+  expect(file.notLearned).toContainEqual(
+    expect.stringMatching(
+      /^texts\.noSuchMessage: the server answered "message numbers start at 1" with .*"argument":"0".*; the file gives "no such message"$/,
+    ),
+  );
 }, 60_000);
 
 /** The greeting line the server on 127.0.0.1:`port` sends a client at `localAddress`. */
@@ -112,16 +107,11 @@ test("the client's address in the greeting becomes {remoteAddress}: the replay s
 }, 60_000);
 
 test('CAPA refused after login: the file keeps the list from before, and notLearned says the replay answers it', async () => {
-  const fake = await startFakeServer({ noCapaAfterLogin: true });
-  try {
-    const { file } = await captureAt(fake.port, { timeoutMs: 2000 });
-    expect(file.capa).toEqual({ beforeLogin: ['USER', 'UIDL', 'TOP'] });
-    expect(file.notLearned).toContain(
-      'CAPA after login: the server answered -ERR unknown command; the mock answers the list from before login',
-    );
-  } finally {
-    await fake.close();
-  }
+  const { file } = await captureFake({ noCapaAfterLogin: true });
+  expect(file.capa).toEqual({ beforeLogin: ['USER', 'UIDL', 'TOP'] });
+  expect(file.notLearned).toContain(
+    'CAPA after login: the server answered -ERR unknown command; the mock answers the list from before login',
+  );
 }, 60_000);
 
 test('locking and messageExpunged are not probed: notLearned says so and what the replay does', async () => {

@@ -1,25 +1,12 @@
 import { startPop3Mock } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
-import { captureAt } from './capture-helpers';
-import { type FakeStyle, startFakeServer } from './fake-server';
+import { captureAt, captureFake } from './capture-helpers';
+import { startFakeServer } from './fake-server';
 
 // Limits of server styles the presets lack, from a scripted server (fake-server.ts):
 // by default it takes 600 octets before login and 1200 after, closes at the 5th bad
 // command before login and the 10th after (its -ERR, then the limit line), and closes
 // after an over-long line's -ERR.
-
-async function captureFake(style: FakeStyle) {
-  return captureFakeWithin(style, 2000);
-}
-
-async function captureFakeWithin(style: FakeStyle, timeoutMs: number) {
-  const fake = await startFakeServer(style);
-  try {
-    return (await captureAt(fake.port, { timeoutMs })).file;
-  } finally {
-    await fake.close();
-  }
-}
 
 /** Sends bad commands until the server closes; the replies in order. */
 async function badUntilClosed(port: number): Promise<string[]> {
@@ -38,7 +25,7 @@ async function badUntilClosed(port: number): Promise<string[]> {
 }
 
 test('an unknown-command reply that echoes the line: the line limits are found, not 255', async () => {
-  const file = await captureFake({ echoLine: true });
+  const file = (await captureFake({ echoLine: true })).file;
   expect(file.behaviour?.maxLineLength).toEqual({ AUTHORIZATION: 600, TRANSACTION: 1200 });
   expect(file.behaviour?.closeOnLongLine).toBe(true);
   expect(file.texts?.lineTooLong).toBe('line too long');
@@ -49,7 +36,7 @@ test('an unknown-command reply that echoes the line: the line limits are found, 
 }, 60_000);
 
 test('closing after an over-long line in one state only: no closeOnLongLine, notLearned says why', async () => {
-  const file = await captureFake({ longClose: { A: false, T: true } });
+  const file = (await captureFake({ longClose: { A: false, T: true } })).file;
   expect(file.behaviour?.closeOnLongLine).toBeUndefined();
   expect(file.notLearned).toContainEqual(
     expect.stringMatching(
@@ -59,7 +46,7 @@ test('closing after an over-long line in one state only: no closeOnLongLine, not
 }, 60_000);
 
 test('a silent close after an over-long line: no lineTooLong text, notLearned says so', async () => {
-  const file = await captureFake({ longSilent: true });
+  const file = (await captureFake({ longSilent: true })).file;
   expect(file.texts?.lineTooLong).toBeUndefined();
   expect(file.behaviour?.maxLineLength).toEqual({ AUTHORIZATION: 600, TRANSACTION: 1200 });
   expect(file.notLearned).toContainEqual(
@@ -89,13 +76,13 @@ test('the limit line in place of the last bad command reply: the limit is that c
 }, 60_000);
 
 test('the limit line after the last bad command reply (the mock way): the limit as it was, nothing noted', async () => {
-  const file = await captureFake({});
+  const file = (await captureFake({})).file;
   expect(file.behaviour?.maxBadCommands).toEqual({ AUTHORIZATION: 5, TRANSACTION: 10 });
   expect(file.notLearned?.filter((l) => /bad-command/.test(l))).toEqual([]);
 }, 60_000);
 
 test('a silent close at the bad-command limit: the limit counted right, notLearned says the mock sends a line', async () => {
-  const file = await captureFake({ badSilent: true });
+  const file = (await captureFake({ badSilent: true })).file;
   expect(file.behaviour?.maxBadCommands).toEqual({ AUTHORIZATION: 5, TRANSACTION: 10 });
   expect(file.texts?.tooManyBadCommands).toBeUndefined();
   expect(file.notLearned).toContainEqual(
@@ -106,7 +93,7 @@ test('a silent close at the bad-command limit: the limit counted right, notLearn
 }, 60_000);
 
 test('a bad-command limit above the ceiling: "none" is written with a notLearned line', async () => {
-  const file = await captureFake({ badLimit: { A: 40, T: 10 } });
+  const file = (await captureFake({ badLimit: { A: 40, T: 10 } })).file;
   expect(file.behaviour?.maxBadCommands).toEqual({ AUTHORIZATION: null, TRANSACTION: 10 });
   expect(file.notLearned).toContain(
     'a bad-command limit before login: none up to 30 bad commands (the file says none)',
@@ -135,7 +122,7 @@ test('a close at the first bad command: the limit is 1, not "none" (a close was 
 }, 60_000);
 
 test('no reply to a bad command in time (a server that slows down or hangs): no limit is written, notLearned says so', async () => {
-  const file = await captureFakeWithin({ silentOn: ['XYZZY'] }, 500);
+  const file = (await captureFake({ silentOn: ['XYZZY'] }, 500)).file;
   expect(file.behaviour?.maxBadCommands).toEqual({});
   expect(file.notLearned).toEqual(
     expect.arrayContaining([

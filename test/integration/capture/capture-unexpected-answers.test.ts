@@ -1,24 +1,19 @@
 import { startPop3Mock } from '../../../src';
 import { RawClient } from '../../helpers/raw-client';
-import { CAPTURE_USER, CAPTURE_USERS, captureAt } from './capture-helpers';
+import { CAPTURE_USER, CAPTURE_USERS, captureAt, captureFake } from './capture-helpers';
 import { startFakeServer } from './fake-server';
 
 test("a server that answers TOP 1 lots with +OK and the headers (atoi's 0): the lines are read as TOP's, not as the next commands' replies", async () => {
-  const fake = await startFakeServer({ topAtoi: true });
-  try {
-    const { file, transcript } = await captureAt(fake.port, { timeoutMs: 2000 });
-    const replyTo = (sent: string) => transcript.find((e) => e.sent === sent)?.reply[0];
-    expect(replyTo('TOP 1 lots')).toBe('+OK 48 octets');
-    expect(replyTo('RETR 1')).toBe('+OK 48 octets');
-    expect(replyTo('DELE 1')).toBe('+OK deleted');
-    expect(file.texts?.retrieved).toBe('{size} octets');
-    expect(file.texts?.deleted).toBe('deleted');
-    expect(file.notLearned).toContain(
-      'invalidLineCount: the server answered "+OK 48 octets" where -ERR was expected',
-    );
-  } finally {
-    await fake.close();
-  }
+  const { file, transcript } = await captureFake({ topAtoi: true });
+  const replyTo = (sent: string) => transcript.find((e) => e.sent === sent)?.reply[0];
+  expect(replyTo('TOP 1 lots')).toBe('+OK 48 octets');
+  expect(replyTo('RETR 1')).toBe('+OK 48 octets');
+  expect(replyTo('DELE 1')).toBe('+OK deleted');
+  expect(file.texts?.retrieved).toBe('{size} octets');
+  expect(file.texts?.deleted).toBe('deleted');
+  expect(file.notLearned).toContain(
+    'invalidLineCount: the server answered "+OK 48 octets" where -ERR was expected',
+  );
 }, 60_000);
 
 test('a greeting with UTF-8 letters: the file holds what the replay sends (? for each octet the mock does not send), and notLearned names the difference', async () => {
@@ -43,16 +38,11 @@ test('a greeting with UTF-8 letters: the file holds what the replay sends (? for
 }, 60_000);
 
 test('a server that does not answer NOOP extra in time: the file says nothing of ignoreExtraArguments (not false), and notLearned says why', async () => {
-  const fake = await startFakeServer({ silentOn: ['NOOP extra'] });
-  try {
-    const { file } = await captureAt(fake.port, { timeoutMs: 500 });
-    expect(file.behaviour).not.toHaveProperty('ignoreExtraArguments');
-    expect(file.notLearned).toContain(
-      "NOOP extra: no reply within the timeout (--timeout-ms); behaviour.ignoreExtraArguments is the preset's",
-    );
-  } finally {
-    await fake.close();
-  }
+  const { file } = await captureFake({ silentOn: ['NOOP extra'] }, 500);
+  expect(file.behaviour).not.toHaveProperty('ignoreExtraArguments');
+  expect(file.notLearned).toContain(
+    "NOOP extra: no reply within the timeout (--timeout-ms); behaviour.ignoreExtraArguments is the preset's",
+  );
 }, 60_000);
 
 test('a response code from a server whose CAPA lists no RESP-CODES: notLearned says the replay sends the text without it, as it does', async () => {
@@ -83,16 +73,11 @@ test('a response code from a server whose CAPA lists no RESP-CODES: notLearned s
 }, 60_000);
 
 test('a server that closes the connection on LIST 0: notLearned says noSuchMessage was not learned from it (the replay answers it from the other samples)', async () => {
-  const fake = await startFakeServer({ closeOn: ['LIST 0'] });
-  try {
-    const { file } = await captureAt(fake.port, { timeoutMs: 2000 });
-    expect(file.texts?.noSuchMessage).toBe('no such message');
-    expect(file.notLearned).toContain(
-      'noSuchMessage: the server closed the connection where a reply was expected; not learned from it',
-    );
-  } finally {
-    await fake.close();
-  }
+  const { file } = await captureFake({ closeOn: ['LIST 0'] });
+  expect(file.texts?.noSuchMessage).toBe('no such message');
+  expect(file.notLearned).toContain(
+    'noSuchMessage: the server closed the connection where a reply was expected; not learned from it',
+  );
 }, 60_000);
 
 test('a CAPA line with UTF-8 letters: the file is written, with ? for each octet as for texts, and the replay lists that line', async () => {
