@@ -59,23 +59,35 @@ async function lineLimit(
     f.notLearned.push(
       `unknown commands ${where(state)}: the server echoes their arguments ("${normal}" to ${LONG_LINE_VERB} ${SHORT_ARGUMENT}); the mock's unknownCommand text has the verb only`,
     );
-  const tooLong = new Map<number, { answer: Answer; closed: boolean }>();
-  const accepted = async (length: number) => {
+  // `closed` undefined: the command after the long line got no reply in time, so whether the server closes is unknown.
+  const tooLong = new Map<number, { answer: Answer; closed: boolean | undefined }>();
+  /** Whether a line of `length` octets is taken; undefined when it got no reply in time (a late one would be misread). */
+  const accepted = async (length: number): Promise<boolean | undefined> => {
     const client = await sessions.fresh(state);
     const argument = 'a'.repeat(Math.max(0, length - LONG_LINE_VERB.length - 3));
     const answer = await sessions.exchange(client, state, `${LONG_LINE_VERB} ${argument}\r\n`, false, true);
     if (isUnknownReply(lineOf(answer), normal, argument)) return true;
+    if (answer.kind === 'silent') return undefined;
     const next = await sessions.exchange(
       client,
       state,
       state === 'AUTHORIZATION' ? 'CAPA' : 'NOOP',
       state === 'AUTHORIZATION',
     );
-    tooLong.set(length, { answer, closed: !isOk(next) });
+    tooLong.set(length, { answer, closed: next.kind === 'silent' ? undefined : !isOk(next) });
     return false;
   };
+  /** No reply in time to a line of `length` octets: the limit is not learned (a reply after the timeout would be read as the next probe's). */
+  const unheard = (length: number) => {
+    f.notLearned.push(
+      `a line limit ${where(state)}: no reply to a line of ${length} octets within the timeout (--timeout-ms); not learned, the preset's`,
+    );
+    sessions.drop();
+  };
   let low = 255;
-  if (!(await accepted(low))) {
+  const first = await accepted(low);
+  if (first === undefined) return unheard(low);
+  if (!first) {
     f.notLearned.push(
       `a line limit ${where(state)}: a line of ${low} octets was not answered as an unknown command; not learned, the preset's`,
     );
@@ -83,7 +95,11 @@ async function lineLimit(
     return;
   }
   let high = 512;
-  while (high <= LINE_SEARCH_CEILING && (await accepted(high))) {
+  for (;;) {
+    if (high > LINE_SEARCH_CEILING) break;
+    const taken = await accepted(high);
+    if (taken === undefined) return unheard(high);
+    if (!taken) break;
     low = high;
     high *= 2;
   }
@@ -94,13 +110,19 @@ async function lineLimit(
   }
   while (high - low > 1) {
     const mid = Math.floor((low + high) / 2);
-    if (await accepted(mid)) low = mid;
+    const taken = await accepted(mid);
+    if (taken === undefined) return unheard(mid);
+    if (taken) low = mid;
     else high = mid;
   }
   f.maxLineLength[state] = low;
   const seen = tooLong.get(high);
   if (seen !== undefined) {
-    f.closeOnLongLine[state] = seen.closed;
+    if (seen.closed === undefined)
+      f.notLearned.push(
+        `whether the server closes after an over-long line ${where(state)}: no reply to ${state === 'AUTHORIZATION' ? 'CAPA' : 'NOOP'} after it within the timeout (--timeout-ms); not learned from it`,
+      );
+    else f.closeOnLongLine[state] = seen.closed;
     if (isErr(seen.answer)) learn('lineTooLong', seen.answer, [['state', state]], undefined, state);
     else
       f.notLearned.push(

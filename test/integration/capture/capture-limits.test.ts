@@ -54,6 +54,36 @@ test('a silent close after an over-long line: no lineTooLong text, notLearned sa
   );
 }, 60_000);
 
+test("an over-long line answered after the timeout: no line limit learned, and the late reply is not read as the next probe's (capture, limits)", async () => {
+  // The reply comes 700 ms late, the capture waits 400: read as the answer to the CAPA sent
+  // after it, a late "-ERR line too long" made the server one that closes on long lines.
+  const file = (await captureFake({ longLateMs: 700, longClose: { A: false, T: false } }, 400)).file;
+  expect(file.behaviour?.maxLineLength).toEqual({});
+  expect(file.behaviour?.closeOnLongLine).toBeUndefined();
+  expect(file.notLearned).toContain(
+    "a line limit before login: no reply to a line of 1024 octets within the timeout (--timeout-ms); not learned, the preset's",
+  );
+  expect(file.notLearned).toContain(
+    "a line limit after login: no reply to a line of 2048 octets within the timeout (--timeout-ms); not learned, the preset's",
+  );
+}, 60_000);
+
+test('a server that hangs after answering an over-long line: its limit is learned, whether it closes is not (capture, limits)', async () => {
+  // Only 1024 and 2048 octets are too long here, so one probe a state waits out the timeout.
+  const style = { hangAfterLong: true, longClose: { A: false, T: false }, maxLine: { A: 1023, T: 2047 } };
+  const file = (await captureFake(style, 400)).file;
+  expect(file.behaviour?.maxLineLength).toEqual({ AUTHORIZATION: 1023, TRANSACTION: 2047 });
+  expect(file.texts?.lineTooLong).toBe('line too long');
+  expect(file.behaviour?.closeOnLongLine).toBeUndefined();
+  for (const [where, command] of [
+    ['before login', 'CAPA'],
+    ['after login', 'NOOP'],
+  ])
+    expect(file.notLearned).toContain(
+      `whether the server closes after an over-long line ${where}: no reply to ${command} after it within the timeout (--timeout-ms); not learned from it`,
+    );
+}, 60_000);
+
 test('the limit line in place of the last bad command reply: the limit is that command, and the replay closes there too', async () => {
   const fake = await startFakeServer({ badReplace: true });
   let replay: Awaited<ReturnType<typeof startPop3Mock>> | undefined;

@@ -16,6 +16,14 @@ export interface FakeStyle {
   readonly longClose?: ByState<boolean>;
   /** Close after an over-long line without a reply. */
   readonly longSilent?: boolean;
+  /**
+   * An over-long line is answered this many ms late (a server slower than the
+   * capture waits), and lines after it wait for that answer, as a server that
+   * reads one line at a time answers them.
+   */
+  readonly longLateMs?: number;
+  /** After answering an over-long line, the server answers nothing more in that session (it hangs). */
+  readonly hangAfterLong?: boolean;
   /** The unknown-command reply echoes the whole line. */
   readonly echoLine?: boolean;
   /** Extra CAPA lines. */
@@ -70,6 +78,9 @@ export async function startFakeServer(
     let user: string | undefined;
     let bad = 0;
     let buffer = '';
+    // An over-long line is being answered late (longLateMs): lines after it wait.
+    let held = false;
+    let hung = false;
     const deleted = new Set<number>();
     const w = (line: string) => sock.write(`${line}\r\n`);
     const end = () => sock.end();
@@ -167,21 +178,36 @@ export async function startFakeServer(
           return unknown();
       }
     };
-    sock.on('data', (data) => {
-      buffer += data.toString('latin1');
+    const lines = () => {
       for (;;) {
-        if (sock.destroyed || sock.writableEnded) return;
+        if (sock.destroyed || sock.writableEnded || held || hung) return;
         const i = buffer.indexOf('\r\n');
         if (i === -1) return;
         const line = buffer.slice(0, i);
         buffer = buffer.slice(i + 2);
         if (line.length + 2 > maxLine[state]) {
+          hung = style.hangAfterLong === true;
+          if (style.longLateMs !== undefined) {
+            held = true;
+            setTimeout(() => {
+              held = false;
+              if (sock.destroyed) return;
+              w('-ERR line too long');
+              if (longClose[state]) end();
+              else lines();
+            }, style.longLateMs);
+            return;
+          }
           if (!style.longSilent) w('-ERR line too long');
           if (longClose[state]) return end();
           continue;
         }
         handle(line);
       }
+    };
+    sock.on('data', (data) => {
+      buffer += data.toString('latin1');
+      lines();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
