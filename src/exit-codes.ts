@@ -5,7 +5,7 @@
  * subcommand gives it.
  */
 export const ExitCode = {
-  /** Stopped cleanly (SIGINT/SIGTERM), `--help` / `--version`, or `capture` wrote its file. */
+  /** Stopped cleanly (SIGINT/SIGTERM/SIGHUP), `--help` / `--version`, or `capture` wrote its file. */
   ok: 0,
   /** Anything unexpected: a bug, or the system refused to listen (bad address, no permission). */
   unexpected: 1,

@@ -1,5 +1,5 @@
 /**
- * A SIGINT or SIGTERM that comes while the CLI's modules load and its
+ * A SIGINT, SIGTERM or SIGHUP that comes while the CLI's modules load and its
  * options are read, before `run()` listens, would end the process by the
  * signal, where the CLI promises exit code 0 (`--help`). src/cli.ts imports
  * this module before any other, so its listeners are there from the first
@@ -13,7 +13,7 @@ export interface EarlyStop {
   take(): NodeJS.Signals | undefined;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 let caught: NodeJS.Signals | undefined;
 const note = (signal: NodeJS.Signals): void => {
   caught ??= signal;

@@ -35,14 +35,15 @@ export interface ReadyLine {
   uiUrl: string | null;
 }
 
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/** SIGHUP too: the terminal the CLI ran in closed; by default it would end the process and leave the CA file behind. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Why the CLI stops, for its last log lines. */
 type StopReason = NodeJS.Signals | 'parent process gone' | 'standard input closed';
 
 /**
  * Starts the server, prints the ready line, logs sessions to stderr and
- * resolves with exit code 0 once it has closed: on SIGINT/SIGTERM, when the
+ * resolves with exit code 0 once it has closed: on SIGINT/SIGTERM/SIGHUP, when the
  * parent process is gone (unless `outliveParent`), or when standard input
  * closes (with `exitOnStdinClose`). A stop that arrives while the server is
  * starting stops it as soon as it listens, with no ready line; so does one

@@ -44,7 +44,8 @@ function configFileLines(): string {
 /** `--help` text. Kept next to the exit codes it documents. */
 export const USAGE = `Usage: pop3-mock [options]
 
-Starts a mock POP3 server and keeps it running until SIGINT (Ctrl-C) or SIGTERM.
+Starts a mock POP3 server and keeps it running until SIGINT (Ctrl-C), SIGTERM or
+SIGHUP (its terminal closed).
 When it listens it prints one JSON line to stdout:
   {"host":"127.0.0.1","port":40123,"tlsPort":null,"controlUrl":null,"controlToken":null,"smtpPort":null,
    "smtpTlsPort":null,"caFile":"/tmp/pop3-mock-cli-123-ca.pem","uiUrl":null}
@@ -70,7 +71,7 @@ ${optionFlagLines()}
       --version                 Prints the version.
 
 Exit codes:
-  ${ExitCode.ok}  stopped by SIGINT/SIGTERM, or --help/--version
+  ${ExitCode.ok}  stopped by SIGINT/SIGTERM/SIGHUP, or --help/--version
   ${ExitCode.unexpected}  unexpected error (including an address that cannot be bound)
   ${ExitCode.usage}  bad command line (unknown option, bad value, unknown dialect,
      a flag with a value, other than --user or --faults, given twice,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { bundleSource, type SourceBundle } from '../helpers/bundle-src';
 
-// The CLI promises exit code 0 on SIGINT or SIGTERM (--help). A signal that comes while it loads
+// The CLI promises exit code 0 on SIGINT, SIGTERM or SIGHUP (--help). A signal that comes while it loads
 // and reads its options, before run() listens, used to end the process by the signal. The CLI is
 // held in its read of the config file (test/helpers/hold-config-read.cjs) and signalled there.
 
@@ -21,7 +21,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test.each(['SIGTERM', 'SIGINT'] as const)(
+test.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
   '%s while the CLI reads its config, before it serves: exit 0, no ready line',
   async (signal) => {
     const config = join(dir, `held-${signal}.json`);

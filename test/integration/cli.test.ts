@@ -257,6 +257,17 @@ describe('the pop3-mock process', () => {
     expect(existsSync(ready.caFile!)).toBe(false);
   });
 
+  test('SIGHUP (the terminal it ran in closed, its outputs with it): it closes, exits 0 and removes its CA file', async () => {
+    // By default SIGHUP ends a Node process at once: the CA file the ready line named stayed in the temp folder.
+    const cli = new Cli(['--user', `alice:${secret()}`]);
+    const ready = await cli.ready();
+    expect(existsSync(ready.caFile!)).toBe(true);
+    cli.closeOutputs();
+    cli.kill('SIGHUP');
+    expect(await cli.exited).toBe(0);
+    expect(existsSync(ready.caFile!)).toBe(false);
+  });
+
   test('STLS off but the SMTP intake on: caFile is still printed, and STARTTLS verifies against it', async () => {
     const dir = mkdtempSync(join(workDir, 'smtp-ca-'));
     const config = join(dir, 'pop3.json');
