@@ -4,6 +4,7 @@ import { tokenFromEnv } from '../config/env-token';
 import type { CliConfig } from '../config/load-config';
 import { loadDialect } from '../config/load-dialect';
 import type { Pop3MockOptions, UserOptions } from '../options';
+import { isDialectPath } from '../schema/dialect-names';
 import { asUsage } from './errors';
 import { faultFilesRules } from './fault-files';
 import type { CliArgs } from './parse-args';
@@ -64,7 +65,8 @@ export function buildStartPlan(
   if (flags.tls !== undefined && config?.options.tls !== undefined)
     flags.tls = { ...config.options.tls, ...flags.tls };
   const merged = optionsFromConfig({
-    options: { ...config?.options, ...flags },
+    // `--dialect FILE` wins over the config's dialect, whose file (if it names one) is then not read.
+    options: { ...config?.options, ...flags, ...(args.dialectFile !== undefined && { dialect: undefined }) },
     baseDir: config?.baseDir ?? cwd,
     displayPath: config?.displayPath ?? '',
   });
@@ -91,10 +93,12 @@ export function buildStartPlan(
   // `--dialect ./my-server.json`: a dialect file, checked by its schema (exit 4 when wrong).
   const fileDialect = args.dialectFile === undefined ? undefined : loadDialect(args.dialectFile, cwd);
   const dialect = fileDialect ?? merged.dialect ?? 'rfc';
+  // A file's dialect is named with the path it was given by (the flag's, else the config's).
+  const dialectPath = args.dialectFile ?? configDialectPath(config);
   const dialectName =
     typeof dialect === 'string'
       ? dialect
-      : `${dialect.name}${args.dialectFile === undefined ? '' : ` (${args.dialectFile})`}`;
+      : `${dialect.name}${dialectPath === undefined ? '' : ` (${dialectPath})`}`;
   const options: Pop3MockOptions = {
     ...merged,
     host: merged.host ?? '127.0.0.1',
@@ -116,4 +120,10 @@ export function buildStartPlan(
     exitOnStdinClose: args.exitOnStdinClose,
     outliveParent: args.outliveParent,
   };
+}
+
+/** The dialect file's path a config gives, if it gives one (not a preset's name or a file's object). */
+function configDialectPath(config: CliConfig | undefined): string | undefined {
+  const dialect = config?.options.dialect;
+  return typeof dialect === 'string' && isDialectPath(dialect) ? dialect : undefined;
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isDialectPath } from '../schema/dialect-names';
 import { describeParseError, givenMoreThanOnce } from '../schema/parse-args-error';
 import { userName } from '../schema/primitives';
 import { UsageError } from './errors';
@@ -144,11 +145,6 @@ export function parseUser(value: string): UserArg {
   if (password === '') throw new UsageError(`--user ${name}: the password is empty`);
   if (path === '') throw new UsageError(`--user ${name}: the fixture path after the second ":" is empty`);
   return { name, password, path };
-}
-
-/** Whether a `--dialect` value names a file rather than a preset: it has a path separator or ends in `.json`. */
-export function isDialectPath(value: string): boolean {
-  return /[/\\]/.test(value) || value.toLowerCase().endsWith('.json');
 }
 
 function nonEmpty(option: string, value: string | undefined): string | undefined {

@@ -8,7 +8,7 @@ import type { Pop3MockOptions } from '../options';
 import type { TlsCertificateMode, TlsVersion } from '../vocabulary';
 import { builtInKind } from './built-in-kind';
 import { dialectFile } from './dialect-file';
-import { DIALECT_NAMES } from './dialect-names';
+import { DIALECT_NAMES, isDialectPath } from './dialect-names';
 import { faultRules } from './fault-rule';
 import { strictObjectOfGivenKeys } from './given-keys';
 import { made } from './made';
@@ -571,17 +571,26 @@ export const pop3MockOptions = optionsOfGivenKeys.whole;
 /** {@link pop3MockOptions} cut to the options `input` gives: what a server start checks them with. */
 export const pop3MockOptionsFor = (input: unknown) => optionsOfGivenKeys.for(input);
 
-/** What a config file may hold: the options as JSON, the dialect by name, and the other listeners' ports. */
+/** A config's `dialect` string that is neither a preset's name nor a file's path. */
+const CONFIG_DIALECT_NAMED = `expected one of ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')}, or a dialect file's path (with / or ending in .json)`;
+
+/** What a config file may hold: the options as JSON, the dialect by name or file, and the other listeners' ports. */
 const configFileShape = () => ({
   ...sharedFields,
   users: usersOf(jsonUser).optional(),
   capabilities: jsonCapabilities.optional(),
-  // A string is a preset's name (its enum names them); an object is a dialect file's content.
+  // A string is a preset's name (its enum names them) or, as `--dialect` takes, a dialect file's
+  // path (read by optionsFromConfig, relative to the config's folder); an object is a file's content.
   dialect: z
-    .union([z.enum(DIALECT_NAMES), dialectFile], {
-      error: (issue) =>
-        `expected ${typeof issue.input === 'string' ? 'one of' : "a dialect file's object or one of"} ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')}`,
-    })
+    .union(
+      [z.enum(DIALECT_NAMES), z.string().refine(isDialectPath, { error: CONFIG_DIALECT_NAMED }), dialectFile],
+      {
+        error: (issue) =>
+          typeof issue.input === 'string'
+            ? CONFIG_DIALECT_NAMED
+            : `expected a dialect file's object or one of ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')}`,
+      },
+    )
     .optional(),
   tls: jsonTlsOptions.optional(),
   controlPort: port.optional(),

@@ -12,6 +12,7 @@ import { parseCliArgs } from '../../src/cli/parse-args';
 import { loadConfig } from '../../src/config/load-config';
 import { loadDialect } from '../../src/config/load-dialect';
 import { escapeRegExp } from '../../src/escape-regexp';
+import { DIALECT_NAMES } from '../../src/schema/dialect-names';
 import { bundleSource } from '../helpers/bundle-src';
 import { runCurl } from '../helpers/clients/curl';
 import { fetchOverPop3 } from '../helpers/pop3-fetch';
@@ -266,6 +267,55 @@ describe('the pop3-mock process', () => {
     cli.kill('SIGHUP');
     expect(await cli.exited).toBe(0);
     expect(existsSync(ready.caFile!)).toBe(false);
+  });
+
+  test("a config's \"dialect\" may be a dialect file's path, relative to the config's folder, as --dialect FILE is; --dialect wins over it unread; a word that is neither is refused", async () => {
+    // The README says every flag is a config key checked by the same schema; "dialect": "./x.json" was refused.
+    const dir = mkdtempSync(join(workDir, 'config-dialect-'));
+    try {
+      const write = (name: string, data: object) => {
+        writeFileSync(join(dir, name), JSON.stringify(data));
+        return join(dir, name);
+      };
+      write('mine.json', {
+        format: 'pop3-mock-dialect/1',
+        name: 'mine',
+        extends: 'rfc',
+        texts: { greeting: 'the config folder server is ready' },
+      });
+      const password = secret();
+      const users = { alice: { password } };
+      const cli = new Cli(['--config', write('by-path.json', { users, dialect: './mine.json' })]);
+      const client = await RawClient.connect((await cli.ready()).port);
+      expect(client.greeting).toBe('+OK the config folder server is ready');
+      await client.command('QUIT');
+      expect(cli.stderr).toContain('(dialect mine (./mine.json))');
+      cli.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+
+      // The flag wins: the config's file is not read (it does not exist).
+      const missing = write('missing.json', { users, dialect: './no-such-dialect.json' });
+      const flagged = new Cli(['--config', missing, '--dialect', 'dovecot']);
+      const dovecot = await RawClient.connect((await flagged.ready()).port);
+      expect(dovecot.greeting).toBe('+OK Dovecot ready.');
+      await dovecot.command('QUIT');
+      flagged.kill('SIGTERM');
+      expect(await flagged.exited).toBe(0);
+      // Without the flag the missing file is a bad config (4), named by its whole path.
+      const alone = await runToExit(['--config', missing]);
+      expect(alone.code).toBe(4);
+      expect(alone.stderr).toContain(
+        `dialect: cannot read dialect file ${join(dir, 'no-such-dialect.json')}`,
+      );
+
+      const misspelt = await runToExit(['--config', write('misspelt.json', { users, dialect: 'dovcot' })]);
+      expect(misspelt.code).toBe(4);
+      expect(misspelt.stderr).toContain(
+        `dialect: expected one of ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')}, or a dialect file's path (with / or ending in .json), got "dovcot"`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('STLS off but the SMTP intake on: caFile is still printed, and STARTTLS verifies against it', async () => {
@@ -687,7 +737,7 @@ describe('main() without serving', () => {
     [['--user', 'a:x', '--user', 'a:y'], '--user a is given twice'],
     [
       ['--dialect', 'nope'],
-      '--dialect: expected one of "rfc", "dovecot", "gmail", "greenmail", "rfc1939-minimal", got "nope"',
+      '--dialect: expected one of "rfc", "dovecot", "gmail", "greenmail", "rfc1939-minimal", or a dialect file\'s path (with / or ending in .json), got "nope"',
     ],
   ])('usage error %j: exit code 2', async (args, message) => {
     expect(await runMain(args)).toEqual({
@@ -770,7 +820,7 @@ describe('config files: exit code 4 with the file and the problem', () => {
     [{ capabilities: { starttls: true } }, 'capabilities: unknown key "starttls"'],
     [
       { dialect: 'nope' },
-      'dialect: expected one of "rfc", "dovecot", "gmail", "greenmail", "rfc1939-minimal", got "nope"',
+      'dialect: expected one of "rfc", "dovecot", "gmail", "greenmail", "rfc1939-minimal", or a dialect file\'s path (with / or ending in .json), got "nope"',
     ],
     [[], 'expected an object, got []'],
   ])('%j', async (config, message) => {
