@@ -1,5 +1,5 @@
 import { fillTemplate } from '../dialects/file-placeholders';
-import { A, decides, type ProbeRun, type ProbeTls, verbOf } from './findings';
+import { A, decides, noReply, type ProbeRun, type ProbeTls, verbOf } from './findings';
 import type { Answer } from './line-client';
 import { isErr, isOk, lineOf, type ProbeSessions } from './probe-session';
 
@@ -40,7 +40,8 @@ export async function probeBeforeLogin(run: ProbeRun, tls: ProbeTls): Promise<vo
     if (sessions.beforeStls) learn('stlsBegin', sessions.beforeStls.stls);
   } else f.capa.beforeLogin = capaLines(capa);
   if (capa.kind === 'multi') learn('capaHeader', capa);
-  else f.notLearned.push('CAPA: the server does not answer it');
+  else if (capa.kind === 'line') f.notLearned.push('CAPA: the server does not answer it');
+  else f.notLearned.push(`CAPA before login: ${noReply(capa)}; the file has no list from it`);
   noteLoginDelay(sessions, f.capa.beforeLogin ?? []);
   if (tls === 'stls') await probePlaintextLogin(run);
   const stlsAnswer = await probeStls(run, tls);

@@ -11,7 +11,7 @@ const MULTI_LINE_OK = /^(RETR|TOP)( |$)/i;
 export interface Exchange {
   readonly state: TextState;
   readonly sent: string;
-  /** The reply's lines (status line first), or `<closed>` / `<silent>`. */
+  /** The reply's lines (status line first), or `<closed>` / `<silent>` (after the lines of a multi-line reply cut short). */
   readonly reply: readonly string[];
 }
 
@@ -141,15 +141,14 @@ export class ProbeSessions {
   /** Records an answer read without sending (a line the server adds before closing). */
   record(state: TextState, sent: string, answer: Answer): void {
     const reply =
-      answer.kind === 'closed'
-        ? ['<closed>']
-        : answer.kind === 'silent'
-          ? ['<silent>']
-          : answer.kind === 'multi'
-            ? [answer.line, ...answer.body]
-            : [answer.line];
+      answer.kind === 'closed' || answer.kind === 'silent'
+        ? [...(answer.cut ?? []), `<${answer.kind}>`]
+        : answer.kind === 'multi'
+          ? [answer.line, ...answer.body]
+          : [answer.line];
     this.transcript.push({ state, sent, reply });
-    this.log(`  ${state === 'AUTHORIZATION' ? 'before login' : 'after login '}: ${sent} -> ${reply[0]}`);
+    const shown = 'cut' in answer && answer.cut !== undefined ? `${reply[0]} ... <${answer.kind}>` : reply[0];
+    this.log(`  ${state === 'AUTHORIZATION' ? 'before login' : 'after login '}: ${sent} -> ${shown}`);
   }
 
   /**

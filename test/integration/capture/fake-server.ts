@@ -24,6 +24,12 @@ export interface FakeStyle {
   readonly longLateMs?: number;
   /** After answering an over-long line, the server answers nothing more in that session (it hangs). */
   readonly hangAfterLong?: boolean;
+  /**
+   * The first time the server is sent `line` (once a server), it sends the status
+   * line and the first line of the multi-line reply, then the rest `ms` later; the
+   * lines after it wait, as with `longLateMs`.
+   */
+  readonly lateBody?: readonly { readonly line: string; readonly ms: number }[];
   /** The unknown-command reply echoes the whole line. */
   readonly echoLine?: boolean;
   /** Extra CAPA lines. */
@@ -68,6 +74,7 @@ export async function startFakeServer(
   const maxLine = style.maxLine ?? { A: 600, T: 1200 };
   const longClose = style.longClose ?? { A: true, T: true };
   const sockets = new Set<Socket>();
+  const lateSent = new Set<string>();
   // noDelay, as the mock's own server: a reply written in pieces would otherwise wait for
   // the client's delayed ACK (Nagle), about 40 ms a time, over a second per capture.
   const server: Server = createServer({ noDelay: true }, (sock) => {
@@ -82,7 +89,10 @@ export async function startFakeServer(
     let held = false;
     let hung = false;
     const deleted = new Set<number>();
-    const w = (line: string) => sock.write(`${line}\r\n`);
+    // While set (lateBody), the reply's lines are kept here instead of sent.
+    let kept: string[] | undefined;
+    const send = (lines: readonly string[]) => sock.write(lines.map((l) => `${l}\r\n`).join(''));
+    const w = (line: string) => (kept ? kept.push(line) : send([line]));
     const end = () => sock.end();
     w(`+OK ${style.greeting ?? 'fake ready'}`);
     const badCommand = (text: string) => {
@@ -202,7 +212,25 @@ export async function startFakeServer(
           if (longClose[state]) return end();
           continue;
         }
+        const late = style.lateBody?.find((l) => l.line === line && !lateSent.has(l.line));
+        if (late === undefined) {
+          handle(line);
+          continue;
+        }
+        lateSent.add(late.line);
+        kept = [];
         handle(line);
+        const reply = kept;
+        kept = undefined;
+        send(reply.slice(0, 2));
+        held = true;
+        setTimeout(() => {
+          held = false;
+          if (sock.destroyed) return;
+          send(reply.slice(2));
+          lines();
+        }, late.ms);
+        return;
       }
     };
     sock.on('data', (data) => {
