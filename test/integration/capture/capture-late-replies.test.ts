@@ -7,9 +7,9 @@ import { captureFake } from './capture-helpers';
 test('a multi-line reply whose rest comes after the timeout (CAPA before login, LIST): no partial list in the file, and the rest is not read as the next replies', async () => {
   // Each sends its status line and first line at once, the rest 700 ms later; the capture waits 400.
   const style = {
-    lateBody: [
-      { line: 'CAPA', ms: 700 },
-      { line: 'LIST', ms: 700 },
+    late: [
+      { line: 'CAPA', nth: 1, atOnce: 2, ms: 700 },
+      { line: 'LIST', nth: 1, atOnce: 2, ms: 700 },
     ],
   };
   const { file, transcript } = await captureFake(style, 400);
@@ -37,4 +37,40 @@ test('a multi-line reply whose rest comes after the timeout (CAPA before login, 
       'message numbers after DELE: LIST gave no size for message 2 to compare LIST 2 with; not learned',
     ]),
   );
+}, 60_000);
+
+test('single-line replies that come after the timeout, and a close after a wrong password: no limit, numbering or login behaviour is decided from them', async () => {
+  const style = {
+    badReplace: true,
+    late: [
+      // Before login (a limit of 5, the limit line in place of the 5th reply): the second
+      // session's 4th XYZZY (the server's 9th); a late reply was read as CAPA's.
+      { line: 'XYZZY', nth: 9, ms: 700 },
+      // After login (a limit of 10): NOOP after 9 bad commands.
+      { line: 'NOOP', afterBad: 3, ms: 700 },
+      { line: 'LIST 2', ms: 700 },
+      { line: 'USER pop3-mock-capture-no-such-user', ms: 700 },
+    ],
+    closeOnWrongPassOf: 'alice',
+  };
+  const { file } = await captureFake(style, 400);
+  // Both limits were written one short (4 and 9), the silent good command taken for a refusal.
+  expect(file.behaviour?.maxBadCommands).toEqual({});
+  expect(file.texts?.tooManyBadCommands).toBe('too many errors, bye');
+  // LIST 2 after DELE with no reply was taken for renumbering.
+  expect(file.observed).not.toHaveProperty('rfcNumberingAfterDele');
+  // A wrong password's close was taken for a reply other than the bare PASS's (false).
+  expect(file.behaviour).not.toHaveProperty('barePassTriesEmptyPassword');
+  const noReply = 'no reply within the timeout (--timeout-ms)';
+  expect(file.notLearned).toEqual(
+    expect.arrayContaining([
+      `a bad-command limit before login: in a second session, no reply to bad command 4 within the timeout (--timeout-ms); not learned, the preset's`,
+      `a bad-command limit after login: in a second session, no reply to NOOP after 9 bad commands within the timeout (--timeout-ms); not learned, the preset's`,
+      `message numbers after DELE: LIST 2 after DELE 1: ${noReply}; not learned`,
+      `authFailed (an unknown user): not probed, USER of an unknown user got ${noReply}`,
+      "PASS with a wrong password: the server closed the connection; behaviour.barePassTriesEmptyPassword is the preset's",
+    ]),
+  );
+  // The late +OK to USER was read as the PASS's answer: a server that says +OK to a failed login.
+  expect(file.notLearned).not.toContainEqual(expect.stringMatching(/^authFailed: the server answered "\+OK/));
 }, 60_000);
