@@ -1,4 +1,5 @@
-import { captureFake } from './capture-helpers';
+import { on, rfcDialect, startPop3Mock } from '../../../src';
+import { CAPTURE_USERS, captureAt, captureFake } from './capture-helpers';
 
 // Replies that come after the capture stopped waiting (--timeout-ms): each must be
 // dropped with its session, never read as the next probe's answer, and what it would
@@ -73,4 +74,26 @@ test('single-line replies that come after the timeout, and a close after a wrong
   );
   // The late +OK to USER was read as the PASS's answer: a server that says +OK to a failed login.
   expect(file.notLearned).not.toContainEqual(expect.stringMatching(/^authFailed: the server answered "\+OK/));
+}, 60_000);
+
+test('--starttls, CAPA before STLS answered after the timeout: STLS goes in a new session, and the file has no list from before it', async () => {
+  const live = await startPop3Mock({ dialect: 'rfc', users: CAPTURE_USERS });
+  try {
+    await live.use(on('CAPA').once().delay(700));
+    const { file, transcript } = await captureAt(live.port, {
+      starttls: true,
+      tlsOptions: { ca: live.tls.ca },
+      timeoutMs: 400,
+    });
+    expect(file.capa?.beforeLogin).toBeUndefined();
+    expect(file.capa?.afterStls).toContain('USER');
+    expect(file.notLearned).toContain(
+      'CAPA before STLS: no reply within the timeout (--timeout-ms); the file has no list from it',
+    );
+    // Before, STLS's text was CAPA's header, and every reply after it the previous command's.
+    expect(transcript.find((e) => e.sent === 'STLS')?.reply).toEqual([`+OK ${rfcDialect.texts.stlsBegin}`]);
+    expect(file.texts?.stlsBegin).toBe(rfcDialect.texts.stlsBegin);
+  } finally {
+    await live.close();
+  }
 }, 60_000);
