@@ -154,6 +154,10 @@ export async function probeAfterLogin(run: ProbeRun): Promise<void> {
         ['unmarked', 1],
       ]);
     const check = await sessions.probe(T, 'STAT');
+    if (lineOf(check) === undefined)
+      throw new CaptureStopped(
+        `after RSET, STAT got ${noReply(check)}: the mailbox was not checked, stopping`,
+      );
     if (lineOf(check) !== lineOf(stat)) {
       sessions.drop();
       throw new CaptureStopped(`after RSET, STAT says ${lineOf(check)} instead of ${lineOf(stat)}: stopping`);

@@ -1,5 +1,5 @@
 import type { TextState } from '../dialects/dialect-file';
-import { A, type Findings, type Learn, type ProbeRun, T } from './findings';
+import { A, type Findings, type Learn, noReply, type ProbeRun, T } from './findings';
 import type { Answer } from './line-client';
 import { isErr, isOk, lineOf, type ProbeSessions } from './probe-session';
 
@@ -54,7 +54,15 @@ async function lineLimit(
   f: Findings,
   learn: Learn,
 ): Promise<void> {
-  const normal = lineOf(await sessions.probe(state, `${LONG_LINE_VERB} ${SHORT_ARGUMENT}`));
+  const reference = await sessions.probe(state, `${LONG_LINE_VERB} ${SHORT_ARGUMENT}`);
+  const normal = lineOf(reference);
+  if (normal === undefined) {
+    // Nothing to tell a taken line by: every line would pass for too long.
+    f.notLearned.push(
+      `a line limit ${where(state)}: ${LONG_LINE_VERB} ${SHORT_ARGUMENT} got ${noReply(reference)}; not learned, the preset's`,
+    );
+    return;
+  }
   if (normal?.includes(SHORT_ARGUMENT))
     f.notLearned.push(
       `unknown commands ${where(state)}: the server echoes their arguments ("${normal}" to ${LONG_LINE_VERB} ${SHORT_ARGUMENT}); the mock's unknownCommand text has the verb only`,

@@ -51,6 +51,8 @@ test('single-line replies that come after the timeout, and a close after a wrong
       { line: 'NOOP', afterBad: 3, ms: 700 },
       { line: 'LIST 2', ms: 700 },
       { line: 'USER pop3-mock-capture-no-such-user', ms: 700 },
+      // The reference line of the line-limit search, in both states.
+      { line: 'XPAD aaaaaaaa', ms: 700 },
     ],
     closeOnWrongPassOf: 'alice',
   };
@@ -70,6 +72,9 @@ test('single-line replies that come after the timeout, and a close after a wrong
       `message numbers after DELE: LIST 2 after DELE 1: ${noReply}; not learned`,
       `authFailed (an unknown user): not probed, USER of an unknown user got ${noReply}`,
       "PASS with a wrong password: the server closed the connection; behaviour.barePassTriesEmptyPassword is the preset's",
+      // Before: "a line of 255 octets was not answered as an unknown command".
+      `a line limit before login: XPAD aaaaaaaa got ${noReply}; not learned, the preset's`,
+      `a line limit after login: XPAD aaaaaaaa got ${noReply}; not learned, the preset's`,
     ]),
   );
   // The late +OK to USER was read as the PASS's answer: a server that says +OK to a failed login.
@@ -96,4 +101,11 @@ test('--starttls, CAPA before STLS answered after the timeout: STLS goes in a ne
   } finally {
     await live.close();
   }
+}, 60_000);
+
+test('STAT after RSET answered after the timeout: the capture stops saying so, not that the mailbox changed', async () => {
+  // The second STAT the server is sent (the first is the login's count).
+  await expect(captureFake({ late: [{ line: 'STAT', nth: 2, ms: 700 }] }, 400)).rejects.toThrow(
+    'after RSET, STAT got no reply within the timeout (--timeout-ms): the mailbox was not checked, stopping',
+  );
 }, 60_000);
