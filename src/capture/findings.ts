@@ -117,9 +117,14 @@ export function decides(f: Findings, answer: Answer, sent: string, behaviour: st
 }
 
 /** What came instead of a reply. */
-function noReply(answer: Answer): string {
-  return answer.kind === 'closed'
-    ? 'the server closed the connection'
+export function noReply(answer: Answer): string {
+  const cut = 'cut' in answer && answer.cut !== undefined;
+  if (answer.kind === 'closed')
+    return cut
+      ? 'the server closed the connection before the end of its multi-line reply'
+      : 'the server closed the connection';
+  return cut
+    ? 'a multi-line reply that did not end within the timeout (--timeout-ms)'
     : 'no reply within the timeout (--timeout-ms)';
 }
 

@@ -77,12 +77,17 @@ function connected<S extends Socket>(
   });
 }
 
-/** What came back for one command: a line, a multi-line answer, or the end of the connection. */
+/**
+ * What came back for one command: a line, a whole multi-line answer, the end
+ * of the connection, or nothing within the timeout. `cut`: the lines of a
+ * multi-line answer that ended (closed, or silent) before its `.`, status line
+ * first; such an answer is no answer (a partial CAPA list is no list).
+ */
 export type Answer =
   | { readonly kind: 'line'; readonly line: string }
   | { readonly kind: 'multi'; readonly line: string; readonly body: readonly string[] }
-  | { readonly kind: 'closed' }
-  | { readonly kind: 'silent' };
+  | { readonly kind: 'closed'; readonly cut?: readonly string[] }
+  | { readonly kind: 'silent'; readonly cut?: readonly string[] };
 
 /**
  * A small POP3 client for probing: it reads replies line by line, without
@@ -182,7 +187,8 @@ export class LineClient {
     const body: string[] = [];
     for (;;) {
       const next = await this.readLine(timeoutMs);
-      if (next === undefined) return { kind: 'multi', line, body };
+      // Cut before its `.`: the rest may still come, and would be read as the next command's reply.
+      if (next === undefined) return { kind: this.ended ? 'closed' : 'silent', cut: [line, ...body] };
       if (next === '.') return { kind: 'multi', line, body };
       body.push(next.startsWith('..') ? next.slice(1) : next);
     }

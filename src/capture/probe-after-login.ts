@@ -1,4 +1,4 @@
-import { decides, type ProbeRun, T, verbOf } from './findings';
+import { decides, noReply, type ProbeRun, T, verbOf } from './findings';
 import type { Answer } from './line-client';
 import { probeArgumentReader } from './probe-arguments';
 import { noteLoginDelay } from './probe-before-login';
@@ -104,7 +104,12 @@ export async function probeAfterLogin(run: ProbeRun): Promise<void> {
       ['rest', 'lots'],
     ]);
     const retr = await sessions.probe(T, 'RETR 1', true);
-    learn('retrieved', retr, [['size', sizes[0] ?? -1]]);
+    // Without the size, the text is learned as fixed ("48 octets" for every message).
+    if (sizes[0] !== undefined) learn('retrieved', retr, [['size', sizes[0]]]);
+    else
+      f.notLearned.push(
+        'retrieved: LIST gave no size for message 1 to tell {size} from the text; not learned',
+      );
     // Only a +OK with its lines is TOP's text: a file with a `top` text turns TOP on in the replay.
     const top = await sessions.probe(T, 'TOP 1 0', true);
     if (top.kind === 'multi') learn('top', top);
@@ -125,12 +130,21 @@ export async function probeAfterLogin(run: ProbeRun): Promise<void> {
     if (count >= 2) {
       const second = await afterDele('LIST 2', 'message numbers after DELE');
       const rfc = `+OK 2 ${sizes[1]}`;
-      if (second) f.rfcNumberingAfterDele = lineOf(second) === rfc;
-      // observed changes nothing in a replay: the reader must hear of it here.
-      if (second && !f.rfcNumberingAfterDele)
+      // Without message 2's size, or without a reply, nothing tells RFC numbering from renumbering.
+      if (second && sizes[1] === undefined)
         f.notLearned.push(
-          `message numbers after DELE: LIST 2 after DELE 1 was answered ${lineOf(second) ?? `<${second.kind}>`}, not ${rfc} (RFC 1939 keeps numbers); the replay numbers as RFC 1939 does (a renumberAfterDele() fault rule renumbers the LIST and UIDL listings, docs/FAULTS.md)`,
+          'message numbers after DELE: LIST gave no size for message 2 to compare LIST 2 with; not learned',
         );
+      else if (second && lineOf(second) === undefined)
+        f.notLearned.push(`message numbers after DELE: LIST 2 after DELE 1: ${noReply(second)}; not learned`);
+      else if (second) {
+        f.rfcNumberingAfterDele = lineOf(second) === rfc;
+        // observed changes nothing in a replay: the reader must hear of it here.
+        if (!f.rfcNumberingAfterDele)
+          f.notLearned.push(
+            `message numbers after DELE: LIST 2 after DELE 1 was answered ${lineOf(second)}, not ${rfc} (RFC 1939 keeps numbers); the replay numbers as RFC 1939 does (a renumberAfterDele() fault rule renumbers the LIST and UIDL listings, docs/FAULTS.md)`,
+          );
+      }
     }
     const rset = await afterDele('RSET', 'reset');
     if (rset)
@@ -140,6 +154,10 @@ export async function probeAfterLogin(run: ProbeRun): Promise<void> {
         ['unmarked', 1],
       ]);
     const check = await sessions.probe(T, 'STAT');
+    if (lineOf(check) === undefined)
+      throw new CaptureStopped(
+        `after RSET, STAT got ${noReply(check)}: the mailbox was not checked, stopping`,
+      );
     if (lineOf(check) !== lineOf(stat)) {
       sessions.drop();
       throw new CaptureStopped(`after RSET, STAT says ${lineOf(check)} instead of ${lineOf(stat)}: stopping`);

@@ -1,5 +1,5 @@
 import { fillTemplate } from '../dialects/file-placeholders';
-import { A, decides, type ProbeRun, type ProbeTls, verbOf } from './findings';
+import { A, decides, noReply, type ProbeRun, type ProbeTls, verbOf } from './findings';
 import type { Answer } from './line-client';
 import { isErr, isOk, lineOf, type ProbeSessions } from './probe-session';
 
@@ -35,12 +35,20 @@ export async function probeBeforeLogin(run: ProbeRun, tls: ProbeTls): Promise<vo
   const capaLines = (answer: Answer | undefined) => (answer?.kind === 'multi' ? [...answer.body] : undefined);
   if (tls === 'stls') {
     // The first session asked CAPA before its STLS (probe-session.ts).
-    f.capa.beforeLogin = capaLines(sessions.beforeStls?.capa);
+    const before = sessions.beforeStls?.capa;
+    f.capa.beforeLogin = capaLines(before);
+    if (before !== undefined && lineOf(before) === undefined)
+      f.notLearned.push(`CAPA before STLS: ${noReply(before)}; the file has no list from it`);
     f.capa.afterStls = capaLines(capa);
-    if (sessions.beforeStls) learn('stlsBegin', sessions.beforeStls.stls);
+    const stls = sessions.beforeStls?.stls;
+    if (stls) learn('stlsBegin', stls);
   } else f.capa.beforeLogin = capaLines(capa);
   if (capa.kind === 'multi') learn('capaHeader', capa);
-  else f.notLearned.push('CAPA: the server does not answer it');
+  else if (capa.kind === 'line') f.notLearned.push('CAPA: the server does not answer it');
+  else
+    f.notLearned.push(
+      `CAPA ${tls === 'stls' ? 'after STLS' : 'before login'}: ${noReply(capa)}; the file has no list from it`,
+    );
   noteLoginDelay(sessions, f.capa.beforeLogin ?? []);
   if (tls === 'stls') await probePlaintextLogin(run);
   const stlsAnswer = await probeStls(run, tls);

@@ -1,4 +1,5 @@
-import { A, decides, offersSasl, type ProbeRun, verbOf } from './findings';
+import { A, decides, noReply, offersSasl, type ProbeRun, verbOf } from './findings';
+import type { LineClient } from './line-client';
 import { APOP_TIMESTAMP } from './probe-before-login';
 import { isErr, lineOf } from './probe-session';
 
@@ -12,23 +13,42 @@ import { isErr, lineOf } from './probe-session';
  */
 export async function probeFailedLogins({ sessions, f, learn, user }: ProbeRun): Promise<void> {
   const unknownUser = 'pop3-mock-capture-no-such-user';
-  const client = await sessions.fresh(A);
-  learn('userAccepted', await sessions.exchange(client, A, `USER ${unknownUser}`), [['user', unknownUser]]);
-  learn('authFailed', await sessions.exchange(client, A, 'PASS not-the-password'));
-  const client2 = await sessions.fresh(A);
-  learn('userAccepted', await sessions.exchange(client2, A, `USER ${user}`), [['user', user]]);
-  const wrong = await sessions.exchange(client2, A, 'PASS not-the-password');
-  learn('authFailed', wrong);
-  const client3 = await sessions.fresh(A);
-  await sessions.exchange(client3, A, `USER ${user}`);
-  const bare = await sessions.exchange(client3, A, 'PASS');
-  if (isErr(bare)) {
+  /**
+   * USER `name` in a fresh session; whether PASS may follow. After no reply it may
+   * not: a late +OK would be read as the PASS's answer (notLearned names `then`).
+   */
+  const userSent = async (name: string, then: string): Promise<LineClient | undefined> => {
+    const client = await sessions.fresh(A);
+    const answer = await sessions.exchange(client, A, `USER ${name}`);
+    learn('userAccepted', answer, [['user', name]]);
+    if (lineOf(answer) !== undefined) return client;
+    f.notLearned.push(
+      `${then}: not probed, USER ${name === user ? 'with the user' : 'of an unknown user'} got ${noReply(answer)}`,
+    );
+    sessions.drop();
+    return undefined;
+  };
+  const client = await userSent(unknownUser, 'authFailed (an unknown user)');
+  if (client) learn('authFailed', await sessions.exchange(client, A, 'PASS not-the-password'));
+  const client2 = await userSent(user, 'authFailed (a wrong password)');
+  const wrong = client2 && (await sessions.exchange(client2, A, 'PASS not-the-password'));
+  if (wrong) learn('authFailed', wrong);
+  const client3 = await userSent(user, 'a bare PASS');
+  const bare = client3 && (await sessions.exchange(client3, A, 'PASS'));
+  if (client3 && bare && isErr(bare)) {
     learn('missingArgument', bare, verbOf('PASS'), 'PASS');
     // Was the USER used up, as by a wrong password (Dovecot tries the empty one)?
     const again = await sessions.exchange(client3, A, 'PASS not-the-password');
-    const failed = lineOf(bare) === lineOf(wrong);
-    if (decides(f, again, 'PASS after a bare PASS', 'barePassTriesEmptyPassword'))
+    const told = decides(f, again, 'PASS after a bare PASS', 'barePassTriesEmptyPassword');
+    // Told only against a wrong password's reply: without one, any other line would pass for "not the same".
+    if (wrong === undefined)
+      f.notLearned.push(
+        "PASS after a bare PASS: no wrong password's reply to compare with; behaviour.barePassTriesEmptyPassword is the preset's",
+      );
+    else if (told && decides(f, wrong, 'PASS with a wrong password', 'barePassTriesEmptyPassword')) {
+      const failed = lineOf(bare) === lineOf(wrong);
       f.barePassTriesEmptyPassword = failed && isErr(again) && lineOf(again) !== lineOf(wrong);
+    }
   }
   sessions.drop();
 

@@ -1,5 +1,5 @@
 import type { TextState } from '../dialects/dialect-file';
-import { A, type Findings, type Learn, type ProbeRun, T } from './findings';
+import { A, type Findings, type Learn, noReply, type ProbeRun, T } from './findings';
 import type { Answer } from './line-client';
 import { isErr, isOk, lineOf, type ProbeSessions } from './probe-session';
 
@@ -54,7 +54,15 @@ async function lineLimit(
   f: Findings,
   learn: Learn,
 ): Promise<void> {
-  const normal = lineOf(await sessions.probe(state, `${LONG_LINE_VERB} ${SHORT_ARGUMENT}`));
+  const reference = await sessions.probe(state, `${LONG_LINE_VERB} ${SHORT_ARGUMENT}`);
+  const normal = lineOf(reference);
+  if (normal === undefined) {
+    // Nothing to tell a taken line by: every line would pass for too long.
+    f.notLearned.push(
+      `a line limit ${where(state)}: ${LONG_LINE_VERB} ${SHORT_ARGUMENT} got ${noReply(reference)}; not learned, the preset's`,
+    );
+    return;
+  }
   if (normal?.includes(SHORT_ARGUMENT))
     f.notLearned.push(
       `unknown commands ${where(state)}: the server echoes their arguments ("${normal}" to ${LONG_LINE_VERB} ${SHORT_ARGUMENT}); the mock's unknownCommand text has the verb only`,
@@ -167,9 +175,16 @@ async function badCommandLimit(
   // The limit line (or the close) came after `answered` replies: in addition to the last
   // one's reply (the mock's way), or in place of the next one's (always so at the first).
   const inPlace = answered === 0 || (await goodAfterBad(sessions, state, answered));
+  if (isErr(answer)) learn('tooManyBadCommands', answer, [['state', state]], undefined, state);
+  if (typeof inPlace === 'string') {
+    // Either limit would be a guess: off by one, the replay closes a command early or late.
+    f.notLearned.push(
+      `a bad-command limit ${where(state)}: in a second session, ${inPlace}; not learned, the preset's`,
+    );
+    return;
+  }
   const limit = inPlace ? answered + 1 : answered;
   f.maxBadCommands[state] = limit;
-  if (isErr(answer)) learn('tooManyBadCommands', answer, [['state', state]], undefined, state);
   if (!isErr(answer))
     f.notLearned.push(
       `the bad-command limit ${where(state)}: the server ${answer.kind === 'closed' ? 'closed without a line' : `answered ${lineOf(answer) ?? 'nothing'}`} ${inPlace ? `at bad command ${limit}` : `after its reply to bad command ${limit}`}; the mock sends its -ERR and the tooManyBadCommands line, then closes`,
@@ -181,16 +196,29 @@ async function badCommandLimit(
   sessions.drop();
 }
 
-/** Whether a command that succeeds is still answered after `count` bad ones: then the limit is the next one. */
-async function goodAfterBad(sessions: ProbeSessions, state: TextState, count: number): Promise<boolean> {
+/**
+ * Whether a command that succeeds is still answered after `count` bad ones: then the
+ * limit is the next one. A string when the second session cannot tell: which probe
+ * got no reply in time (a late reply would be read as the next one's, and a silent
+ * good command is no refusal).
+ */
+async function goodAfterBad(
+  sessions: ProbeSessions,
+  state: TextState,
+  count: number,
+): Promise<boolean | string> {
   const client = await sessions.fresh(state);
-  for (let i = 0; i < count; i++) await sessions.exchange(client, state, 'XYZZY');
-  const good = await sessions.exchange(
-    client,
-    state,
-    state === 'AUTHORIZATION' ? 'CAPA' : 'NOOP',
-    state === 'AUTHORIZATION',
-  );
-  sessions.drop();
-  return isOk(good);
+  const good = state === 'AUTHORIZATION' ? 'CAPA' : 'NOOP';
+  try {
+    for (let i = 1; i <= count; i++) {
+      const bad = await sessions.exchange(client, state, 'XYZZY');
+      if (bad.kind === 'silent') return `no reply to bad command ${i} within the timeout (--timeout-ms)`;
+    }
+    const answer = await sessions.exchange(client, state, good, state === 'AUTHORIZATION');
+    if (answer.kind === 'silent')
+      return `no reply to ${good} after ${count} bad commands within the timeout (--timeout-ms)`;
+    return isOk(answer);
+  } finally {
+    sessions.drop();
+  }
 }

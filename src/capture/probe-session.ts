@@ -11,7 +11,7 @@ const MULTI_LINE_OK = /^(RETR|TOP)( |$)/i;
 export interface Exchange {
   readonly state: TextState;
   readonly sent: string;
-  /** The reply's lines (status line first), or `<closed>` / `<silent>`. */
+  /** The reply's lines (status line first), or `<closed>` / `<silent>` (after the lines of a multi-line reply cut short). */
   readonly reply: readonly string[];
 }
 
@@ -71,8 +71,8 @@ export class ProbeSessions {
   greeting = '';
   /** The address the server sees this side as, for `{remoteAddress}`. */
   localAddress = '';
-  /** With STLS: CAPA before it and the STLS answer, from the first session. */
-  beforeStls: { capa: Answer; stls: Answer } | undefined;
+  /** With STLS: CAPA before it, from the first session, and the first STLS answer. */
+  beforeStls: { readonly capa: Answer; stls?: Answer } | undefined;
   /** The LOGIN-DELAY the server advertised, for the advice when a login is refused. */
   loginDelay: number | undefined;
   /** Logins that succeeded so far. */
@@ -141,15 +141,14 @@ export class ProbeSessions {
   /** Records an answer read without sending (a line the server adds before closing). */
   record(state: TextState, sent: string, answer: Answer): void {
     const reply =
-      answer.kind === 'closed'
-        ? ['<closed>']
-        : answer.kind === 'silent'
-          ? ['<silent>']
-          : answer.kind === 'multi'
-            ? [answer.line, ...answer.body]
-            : [answer.line];
+      answer.kind === 'closed' || answer.kind === 'silent'
+        ? [...(answer.cut ?? []), `<${answer.kind}>`]
+        : answer.kind === 'multi'
+          ? [answer.line, ...answer.body]
+          : [answer.line];
     this.transcript.push({ state, sent, reply });
-    this.log(`  ${state === 'AUTHORIZATION' ? 'before login' : 'after login '}: ${sent} -> ${reply[0]}`);
+    const shown = 'cut' in answer && answer.cut !== undefined ? `${reply[0]} ... <${answer.kind}>` : reply[0];
+    this.log(`  ${state === 'AUTHORIZATION' ? 'before login' : 'after login '}: ${sent} -> ${shown}`);
   }
 
   /**
@@ -204,13 +203,29 @@ export class ProbeSessions {
     this.greeting = first;
     this.localAddress = localAddress;
     if (this.account.starttls) {
-      // The first session also shows what the server offers before TLS.
-      const capa = this.beforeStls ? undefined : await this.exchange(client, 'AUTHORIZATION', 'CAPA', true);
+      if (this.beforeStls === undefined) {
+        // The first session also shows what the server offers before TLS.
+        const capa = await this.exchange(client, 'AUTHORIZATION', 'CAPA', true);
+        this.beforeStls = { capa };
+        if (lineOf(capa) === undefined) {
+          // A late CAPA reply would be read as STLS's (its +OK), and the list as TLS: STLS goes in a new session.
+          client.destroy();
+          return this.session(state);
+        }
+      }
       const stls = await this.exchange(client, 'AUTHORIZATION', 'STLS');
-      if (capa) this.beforeStls = { capa, stls };
+      this.beforeStls.stls ??= stls;
+      if (stls.kind === 'silent' || stls.kind === 'closed') {
+        client.destroy();
+        const what =
+          stls.kind === 'silent'
+            ? 'no reply to STLS within the timeout (--timeout-ms)'
+            : 'the server closed the connection after STLS';
+        throw new CaptureStopped(`${what}: TLS was not started, and --starttls sends nothing before it`);
+      }
       if (!isOk(stls)) {
         client.destroy();
-        throw new CaptureStopped(`STLS refused: ${lineOf(stls) ?? stls.kind}`);
+        throw new CaptureStopped(`STLS refused: ${lineOf(stls)}`);
       }
       try {
         await client.startTls();
@@ -220,7 +235,16 @@ export class ProbeSessions {
       }
     }
     if (state === 'TRANSACTION') {
-      await this.exchange(client, 'AUTHORIZATION', `USER ${this.account.user}`);
+      const user = await this.exchange(client, 'AUTHORIZATION', `USER ${this.account.user}`);
+      if (user.kind === 'silent' || user.kind === 'closed') {
+        client.destroy();
+        // PASS after it would read a late +OK to USER as its own: a login that never happened.
+        const what =
+          user.kind === 'silent'
+            ? 'no reply to USER within the timeout (--timeout-ms)'
+            : 'the server closed the connection after USER';
+        throw new CaptureStopped(`${what}: the login was not tried`);
+      }
       const pass = await this.exchange(client, 'AUTHORIZATION', `PASS ${this.account.password}`);
       if (pass.kind === 'silent' || pass.kind === 'closed') {
         client.destroy();

@@ -107,3 +107,28 @@ test('a server that closes at PASS without a reply: exit 5 saying the login was 
     await pop3.close();
   }
 });
+
+test('no reply in time to the USER of a login, or to STLS: exit 5 saying so, not a login or a refusal read from a late reply', async () => {
+  const pop3 = await startPop3Mock({ users: CAPTURE_USERS });
+  try {
+    const run = async (...args: string[]) => {
+      const { code, err } = await captureCli(['--port', String(pop3.port), '--timeout-ms', '300', ...args]);
+      return { code, last: err.at(-1) };
+    };
+    // Before, PASS read USER's late +OK as its own and STAT the PASS's: "STAT did not answer".
+    await pop3.use(on('USER', CAPTURE_USER).delay(600));
+    expect(await run()).toEqual({
+      code: 5,
+      last: 'pop3-mock capture: stopped: no reply to USER within the timeout (--timeout-ms): the login was not tried',
+    });
+    await pop3.reset();
+    // Before: "STLS refused: silent".
+    await pop3.use(on('STLS').hang());
+    expect(await run('--starttls', '--insecure')).toEqual({
+      code: 5,
+      last: 'pop3-mock capture: stopped: no reply to STLS within the timeout (--timeout-ms): TLS was not started, and --starttls sends nothing before it',
+    });
+  } finally {
+    await pop3.close();
+  }
+});

@@ -24,6 +24,8 @@ export interface FakeStyle {
   readonly longLateMs?: number;
   /** After answering an over-long line, the server answers nothing more in that session (it hangs). */
   readonly hangAfterLong?: boolean;
+  /** Replies that come late (a server slower than the capture waits), each as {@link LateReply} says. */
+  readonly late?: readonly LateReply[];
   /** The unknown-command reply echoes the whole line. */
   readonly echoLine?: boolean;
   /** Extra CAPA lines. */
@@ -44,10 +46,26 @@ export interface FakeStyle {
   readonly silentOn?: readonly string[];
   /** Lines the server closes the connection on, without a reply. */
   readonly closeOn?: readonly string[];
+  /** A PASS with a wrong password (not a bare PASS) after USER of this name: the server closes without a reply. */
+  readonly closeOnWrongPassOf?: string;
   /** The text of a failed PASS (default `bad login`). */
   readonly passFailed?: string;
   /** Message numbers go on after DELE (not RFC 1939): `n` is the n-th message not marked deleted. */
   readonly renumber?: boolean;
+}
+
+/**
+ * A reply to `line` whose first `atOnce` lines (default none) go out at once and
+ * the rest `ms` later; the lines after it wait, as with `longLateMs`. Only the
+ * `nth` time the server (all sessions) is sent `line`, or, with `afterBad`, when it
+ * follows that many bad commands in a row; else every time.
+ */
+export interface LateReply {
+  readonly line: string;
+  readonly ms: number;
+  readonly atOnce?: number;
+  readonly nth?: number;
+  readonly afterBad?: number;
 }
 
 const MESSAGES = [
@@ -68,6 +86,8 @@ export async function startFakeServer(
   const maxLine = style.maxLine ?? { A: 600, T: 1200 };
   const longClose = style.longClose ?? { A: true, T: true };
   const sockets = new Set<Socket>();
+  // How often the server was sent each line, for LateReply.nth.
+  const seen = new Map<string, number>();
   // noDelay, as the mock's own server: a reply written in pieces would otherwise wait for
   // the client's delayed ACK (Nagle), about 40 ms a time, over a second per capture.
   const server: Server = createServer({ noDelay: true }, (sock) => {
@@ -82,8 +102,15 @@ export async function startFakeServer(
     let held = false;
     let hung = false;
     const deleted = new Set<number>();
-    const w = (line: string) => sock.write(`${line}\r\n`);
-    const end = () => sock.end();
+    // While set (a late reply), the reply's lines are kept here, and a close waits for them.
+    let kept: string[] | undefined;
+    let endAfterKept = false;
+    const send = (lines: readonly string[]) => sock.write(lines.map((l) => `${l}\r\n`).join(''));
+    const w = (line: string) => (kept ? kept.push(line) : send([line]));
+    const end = () => {
+      if (kept) endAfterKept = true;
+      else sock.end();
+    };
     w(`+OK ${style.greeting ?? 'fake ready'}`);
     const badCommand = (text: string) => {
       bad++;
@@ -129,6 +156,7 @@ export async function startFakeServer(
             state = 'T';
             return good('+OK in');
           }
+          if (user === style.closeOnWrongPassOf && args.length > 0) return end();
           user = undefined;
           return w(`-ERR ${style.passFailed ?? 'bad login'}`);
         }
@@ -202,7 +230,32 @@ export async function startFakeServer(
           if (longClose[state]) return end();
           continue;
         }
+        const nth = (seen.get(line) ?? 0) + 1;
+        seen.set(line, nth);
+        const late = style.late?.find(
+          (l) =>
+            l.line === line &&
+            (l.nth === undefined || l.nth === nth) &&
+            (l.afterBad === undefined || bad >= l.afterBad),
+        );
+        if (late === undefined) {
+          handle(line);
+          continue;
+        }
+        kept = [];
         handle(line);
+        const reply = kept;
+        kept = undefined;
+        send(reply.slice(0, late.atOnce ?? 0));
+        held = true;
+        setTimeout(() => {
+          held = false;
+          if (sock.destroyed) return;
+          send(reply.slice(late.atOnce ?? 0));
+          if (endAfterKept) end();
+          else lines();
+        }, late.ms);
+        return;
       }
     };
     sock.on('data', (data) => {
