@@ -1,6 +1,7 @@
 import type { CliConfig } from '../config/load-config';
 import { ExitCode } from '../exit-codes';
 import { describeIssue, type InputError, type InputIssue } from '../schema/input-error';
+import { otherListenerOf } from '../schema/options';
 import { CliError } from './errors';
 import type { FlagOptions } from './flag-values';
 import { OPTION_FLAGS } from './option-flags';
@@ -20,17 +21,32 @@ interface Place {
  * (`config pop3.json: tls.certificate: ...`), not the options path the CLI
  * built (`pop3-mock options: tls.certificate: ...`). Flags win over the
  * config, so a setting both give is the flag's. Exit code 2 when only flags
- * are refused, as for a bad flag value; 4 when a config file's setting is.
+ * are refused, as for a bad flag value; 4 when a config file's setting is
+ * (or is the other of two listeners given one port).
  */
 export function placeOptionIssues(
   error: InputError,
   flags: FlagOptions,
   config: CliConfig | undefined,
 ): CliError {
-  const placed = error.issues.map((issue) => ({
-    place: placeOf(issue.path, flags, config) ?? { source: error.source, path: issue.path, byFlag: false },
-    message: issue.message,
-  }));
+  const placed = error.issues.map((issue) => {
+    const place = placeOf(issue.path, flags, config) ?? {
+      source: error.source,
+      path: issue.path,
+      byFlag: false,
+    };
+    // A port two listeners ask for: the other is named where it was written too, not by its option path.
+    const other = otherListenerOf(issue.message);
+    const otherPlace = other === undefined ? undefined : placeOf(other, flags, config);
+    if (other === undefined || otherPlace === undefined)
+      return { place, byFlag: place.byFlag, message: issue.message };
+    const named = otherPlace.byFlag ? otherPlace.source : `${otherPlace.path} of ${otherPlace.source}`;
+    return {
+      place,
+      byFlag: place.byFlag && otherPlace.byFlag,
+      message: issue.message.replace(`${other} asks for`, `${named} asks for`),
+    };
+  });
   // Adjacent issues of one source share it, as in an InputError's message.
   const parts: { source: string; issues: InputIssue[] }[] = [];
   for (const { place, message } of placed) {
@@ -41,7 +57,7 @@ export function placeOptionIssues(
   }
   const text = parts.map((p) => `${p.source}: ${p.issues.map(describeIssue).join('; ')}`).join('; ');
   // Flags alone refused are a bad command line (2); a config file's setting among them, a bad file (4).
-  return new CliError(text, placed.every((p) => p.place.byFlag) ? ExitCode.usage : ExitCode.badInput);
+  return new CliError(text, placed.every((p) => p.byFlag) ? ExitCode.usage : ExitCode.badInput);
 }
 
 function placeOf(path: string, flags: FlagOptions, config: CliConfig | undefined): Place | undefined {

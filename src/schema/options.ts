@@ -533,6 +533,14 @@ function refuse(ctx: z.RefinementCtx, path: string[], message: string): void {
   ctx.addIssue({ code: 'custom', path, message, input: undefined });
 }
 
+/** How a port another listener asks for is refused: the other's option path follows. */
+const SHARED_PORT = 'expected a port no other listener asks for: ';
+
+/** The other listener's option path in a refusal of a shared port (`tlsPort`, `control.port`), else undefined. */
+export function otherListenerOf(message: string): string | undefined {
+  return message.startsWith(SHARED_PORT) ? message.slice(SHARED_PORT.length).split(' ')[0] : undefined;
+}
+
 /**
  * Two listeners given one port (not 0): the second would fail to bind, told
  * as "port in use" as if another program held it. Refused naming both.
@@ -554,7 +562,7 @@ function checkSharedPorts(
     if (value === undefined || value === 0) continue;
     const other = first.get(value);
     if (other === undefined) first.set(value, path.join('.'));
-    else refuse(ctx, path, `expected a port no other listener asks for: ${other} asks for ${value} too`);
+    else refuse(ctx, path, `${SHARED_PORT}${other} asks for ${value} too`);
   }
 }
 

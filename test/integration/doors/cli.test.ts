@@ -60,7 +60,7 @@ test.each<[string[], string]>([
   // One port for two listeners was "port 4110 on 127.0.0.1 is in use", exit 3.
   [
     ['--port', '4110', '--tls-port', '4110'],
-    '--tls-port: expected a port no other listener asks for: port asks for 4110 too',
+    '--tls-port: expected a port no other listener asks for: --port asks for 4110 too',
   ],
   // Node's message is three lines; the CLI keeps one line, its first sentence.
   [['--port', '-1'], '--port needs a value; for one starting with "-" write --port=VALUE'],
@@ -108,6 +108,31 @@ test.each<[string, unknown, string]>([
     stderr: `pop3-mock: config ${name}: ${message}`,
   });
 });
+
+// Each listener named where it was written, not by its option path (`control.port asks for ...`);
+// a config's setting on either side is a bad file (4), whichever listener comes first.
+test.each<[string, object, string[], string]>([
+  [
+    'the config second',
+    { controlPort: 4110 },
+    ['--port', '4110'],
+    'controlPort: expected a port no other listener asks for: --port asks for 4110 too',
+  ],
+  [
+    'the config first',
+    { port: 4110 },
+    ['--control-port', '4110'],
+    'expected a port no other listener asks for: port of config NAME asks for 4110 too',
+  ],
+])(
+  'one port for a config key and a flag, %s: exit 4, both named as written',
+  async (_, content, flags, message) => {
+    const name = configFile(content);
+    const { code, stderr } = await runMain(['--config', name, ...flags], dir);
+    expect(code).toBe(4);
+    expect(stderr).toContain(message.replace('NAME', name));
+  },
+);
 
 test.each(BAD_RULES)('a config whose faults hold %s: exit 4 with faults[1]', async (_, rule, relative) => {
   const name = configFile({ faults: [GOOD_RULE, rule] });
