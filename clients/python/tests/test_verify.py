@@ -1,5 +1,6 @@
 """verify and the transcript calls."""
 import re
+import socket
 
 import pytest
 from pop3_client import fetch_all
@@ -93,3 +94,54 @@ def test_regex_syntax_both_read_alike_is_sent(fetched):
     assert fetched.verify(re.compile(r'^RETR [\]1]$'), times=1) == 1
     assert fetched.verify(re.compile(r'^RETR \d{1,3}$'), times=2) == 2
     assert fetched.verify(re.compile(r'^RETR \\A|^RETR 1$'), times=1) == 1
+
+
+def _send_commands(host, port, lines):
+    """Sends each line raw (UTF-8) in one session, reading a reply to each, then QUIT."""
+    with socket.create_connection((host, port), timeout=5) as sock:
+        replies = sock.makefile('rb')
+        replies.readline()
+        for line in [*lines, 'QUIT']:
+            sock.sendall(line.encode('utf-8') + b'\r\n')
+            replies.readline()
+
+
+# Non-ASCII words, a digit of another script, spaces JavaScript and Python disagree on (U+FEFF is
+# JavaScript's \s only), as a UTF-8 client could send them.
+_UNICODE_COMMANDS = ['NOOP j\u00f6rg', 'NOOP \u0663', 'NOOP a\ufeffb', 'NOOP a\u3000b', 'NOOP x_y', 'NOOP 42']
+
+
+@pytest.mark.parametrize(
+    'pattern',
+    [
+        re.compile(r'^NOOP \w+$'),
+        re.compile(r'^NOOP [\w]+$'),
+        re.compile(r'^NOOP \W'),
+        re.compile(r'^NOOP \d$'),
+        re.compile(r'^NOOP \D$'),
+        re.compile(r'^NOOP a\sb$'),
+        re.compile(r'^NOOP a\Sb$'),
+        re.compile(r'\bj'),
+        re.compile(r'\Bg'),
+        re.compile(r'^NOOP \w+$', re.ASCII),
+        re.compile(r'^NOOP a\sb$', re.ASCII),
+        re.compile(re.escape('NOOP j\u00f6rg') + r'$'),
+        re.compile(r'^noop J\u00d6RG$', re.IGNORECASE),
+    ],
+    ids=lambda p: '%s%s' % (p.pattern, ' (ASCII)' if p.flags & re.ASCII else ''),
+)
+def test_a_pattern_counts_on_the_server_what_python_counts(pop3, pattern):
+    # The server matches with JavaScript's RegExp, whose \w, \d and \b are ASCII and whose \s is other
+    # than Python's: sent as written, these counted other commands than Python does (times=0 passed).
+    _send_commands(pop3.host, pop3.port, _UNICODE_COMMANDS)
+    pop3.session_end()
+    expected = sum(1 for command in pop3.commands() if pattern.search(command))
+    assert pop3.verify(pattern, times=expected) == expected
+
+
+def test_classes_javascript_cannot_write_in_a_class_are_refused(pop3):
+    for source in (r'[\W]', r'[^\S]'):
+        with pytest.raises(ValueError, match='inside'):
+            pop3.verify(re.compile(source), times=0)
+    with pytest.raises(ValueError, match='runs as a JavaScript RegExp'):
+        pop3.verify(re.compile(r'\U0001F4EC'), times=0)
