@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import nodemailer from 'nodemailer';
@@ -315,6 +316,28 @@ describe('the pop3-mock process', () => {
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the CA files of CLIs and jest runs that were killed are removed when a CLI starts; a running process keeps its own', async () => {
+    // A SIGKILLed CLI cannot remove its CA file: the temp folder kept one per killed run.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    const stale = [
+      join(tmpdir(), `pop3-mock-cli-${gone}-ca.pem`),
+      join(tmpdir(), `pop3-mock-jest-${gone}-ca.pem`),
+    ];
+    const live = join(tmpdir(), `pop3-mock-jest-${process.pid}-ca.pem`);
+    try {
+      for (const file of [...stale, live]) writeFileSync(file, 'not a CA');
+      const cli = new Cli(['--user', `alice:${secret()}`]);
+      const ready = await cli.ready();
+      expect(stale.filter((file) => existsSync(file))).toEqual([]);
+      expect(existsSync(live)).toBe(true);
+      expect(existsSync(ready.caFile!)).toBe(true);
+      cli.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+    } finally {
+      for (const file of [...stale, live]) rmSync(file, { force: true });
     }
   });
 
