@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { A, offersSasl, type ProbeRun } from './findings';
+import { A, noReply, offersSasl, type ProbeRun } from './findings';
 import { APOP_TIMESTAMP } from './probe-before-login';
 import { isOk, lineOf } from './probe-session';
 import type { KnownValues } from './template-of';
@@ -22,7 +22,10 @@ export async function probeLogins({ sessions, f, learn, user, password }: ProbeR
     const client = await sessions.fresh(A);
     const answer = await sessions.exchange(client, A, `AUTH PLAIN ${message}`);
     if (isOk(answer)) learn('loggedIn', answer, counts, 'AUTH');
-    else f.notLearned.push(`a login by AUTH PLAIN: the server answered ${lineOf(answer) ?? answer.kind}`);
+    else
+      f.notLearned.push(
+        `a login by AUTH PLAIN: ${lineOf(answer) === undefined ? noReply(answer) : `the server answered ${lineOf(answer)}`}`,
+      );
     sessions.drop();
   }
   if (!APOP_TIMESTAMP.test(sessions.greeting)) return;
@@ -35,7 +38,10 @@ export async function probeLogins({ sessions, f, learn, user, password }: ProbeR
     sessions.hide(digest);
     const answer = await sessions.exchange(client, A, `APOP ${user} ${digest}`);
     if (isOk(answer)) learn('loggedIn', answer, counts, 'APOP');
-    else f.notLearned.push(`a login by APOP: the server answered ${lineOf(answer) ?? answer.kind}`);
+    else
+      f.notLearned.push(
+        `a login by APOP: ${lineOf(answer) === undefined ? noReply(answer) : `the server answered ${lineOf(answer)}`}`,
+      );
   }
   sessions.drop();
 }

@@ -45,6 +45,14 @@ test('a server that does not answer NOOP extra in time: the file says nothing of
   );
 }, 60_000);
 
+test('a login by AUTH PLAIN answered by a close: notLearned says so, not "the server answered closed"', async () => {
+  // The PLAIN message of alice/secret, as the capture sends it. (A silent one is waited for as long
+  // as a slow login, 20 s: a close says the same through the same words.)
+  const plain = `AUTH PLAIN ${Buffer.from('\0alice\0secret').toString('base64')}`;
+  const { file } = await captureFake({ capaExtra: ['SASL PLAIN'], closeOn: [plain] }, 400);
+  expect(file.notLearned).toContain('a login by AUTH PLAIN: the server closed the connection');
+}, 60_000);
+
 test('a response code from a server whose CAPA lists no RESP-CODES: notLearned says the replay sends the text without it, as it does', async () => {
   const fake = await startFakeServer({ passFailed: '[AUTH] bad login' });
   const withCodes = await startFakeServer({ passFailed: '[AUTH] bad login', capaExtra: ['AUTH-RESP-CODE'] });
