@@ -74,6 +74,33 @@ describe.each(['POP3S', 'STLS'] as const)('over %s', (mode) => {
   });
 });
 
+test('on STLS, a byte-count cut closes with its FIN or RST, no TLS starts, and the session ends as the fault', async () => {
+  await withMock(aliceAndBob({ tlsPort: 0 }), async (pop3) => {
+    // Within the +OK: the client never gets a whole line, so it starts no handshake.
+    for (const rule of [on('STLS').closeAfterBytes(5), on('STLS').resetAfterBytes(5)]) {
+      await pop3.use(rule);
+      const client = await RawClient.connect(pop3.port);
+      client.write('STLS\r\n');
+      expect((await client.readToEnd()).toString('latin1')).toBe('+OK B');
+      const session = await pop3.sessionEnd();
+      expect([session.endReason, session.tls]).toEqual(['fault', 'none']);
+      expectFault(pop3, session, rule, rule.action.type);
+      await pop3.reset();
+    }
+    // Past the +OK: the whole reply, then the close, before the client's handshake could complete.
+    for (const rule of [on('STLS').closeAfterBytes(100), on('STLS').resetAfterBytes(100)]) {
+      await pop3.use(rule);
+      const client = await RawClient.connect(pop3.port);
+      expect(await client.command('STLS')).toMatch(/^\+OK /);
+      await expect(client.upgradeToTls(pop3.tls.ca)).rejects.toThrow();
+      const session = await pop3.sessionEnd();
+      expect([session.endReason, session.tls]).toEqual(['fault', 'none']);
+      expectFault(pop3, session, rule, rule.action.type);
+      await pop3.reset();
+    }
+  });
+});
+
 test('curl pop3s:// on a message cut by resetAfterBytes exits 56, as over cleartext', async () => {
   await withMock(aliceAndBob({ tlsPort: 0 }), async (pop3) => {
     const ca = await caFile(pop3);
