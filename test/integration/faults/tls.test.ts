@@ -10,14 +10,17 @@ import {
   failOnHostErrors,
   MESSAGES,
   PASSWORD,
+  python,
   RawClient,
   retrData,
   sizeOf,
   USER,
+  warmPython,
   withMock,
 } from './helpers';
 
 failOnHostErrors();
+warmPython();
 
 /** The bytes an unfaulted `RETR 1` sends, computed from the fixture. */
 const retr1 = Buffer.concat([Buffer.from(`+OK ${sizeOf(MESSAGES[0]!)} octets\r\n`), retrData(MESSAGES[0]!)]);
@@ -112,6 +115,26 @@ test('curl pop3s:// on a message cut by resetAfterBytes exits 56, as over cleart
       expect(result.stdout.toString('latin1')).not.toContain('-ERR');
     } finally {
       await ca.remove();
+    }
+  });
+});
+
+// Measured for FAULTS.md: under TLS, Python's ssl (OpenSSL 3) reads an RST as an EOF without
+// close_notify, which poplib takes as the end of the stream: it cannot tell the RST from a FIN.
+test('Python poplib after STLS reads an RST mid-message as an EOF (error_proto), as a FIN', async () => {
+  await withMock(aliceAndBob({ tlsPort: 0 }), async (pop3) => {
+    for (const rule of [on('RETR').resetAfterBytes(30), on('RETR').closeAfterBytes(30)]) {
+      await pop3.use(rule);
+      const py = await python(pop3.port, [
+        ['stls', pop3.tls.ca],
+        ['user', USER],
+        ['pass_', PASSWORD],
+        ['retr', 1],
+      ]);
+      expect(py[4]).toEqual({ raised: 'error_proto', message: '-ERR EOF' });
+      const session = await pop3.sessionEnd();
+      expectFault(pop3, session, rule, rule.action.type);
+      await pop3.reset();
     }
   });
 });
