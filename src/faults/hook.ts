@@ -7,6 +7,12 @@ import type { ByteSink, WriteOptions } from '../wire';
 /** How a reply is written, and how a bug mode bends it first. */
 export interface ReplyShape extends WriteOptions {
   bend?: (reply: Reply) => { reply: Reply; stuff: boolean };
+  /**
+   * Runs once the reply is written and recorded, before what follows it
+   * (QUIT's close, STLS's handshake): a byte-count cut of a reply shorter
+   * than its count closes there.
+   */
+  replied?: () => Pending;
 }
 
 /** Sends the normal reply (the greeting, or the command's), written with the shape a fault gives it. */

@@ -193,8 +193,10 @@ export class FaultRunner implements FaultHook {
     const { target } = this;
     const { connection } = target;
     const controls = this.controls(rule);
+    // finish() as soon as the reply is out, before what follows it (QUIT's close, STLS's
+    // handshake), and again in case no reply went through the shaper (it runs once).
     const shaped = async (shaper: Shaper) => {
-      await run({ sink: shaper });
+      await run({ sink: shaper, replied: () => shaper.finish() });
       await shaper.finish();
     };
     switch (action.type) {

@@ -11,7 +11,7 @@ export interface ShapeControls {
   close(mode: 'fin' | 'rst'): Promise<void>;
 }
 
-/** A sink that reshapes one reply's bytes; `finish()` runs after the reply's last write. */
+/** A sink that reshapes one reply's bytes; `finish()` runs after the reply's last write, and may run again. */
 export interface Shaper extends ByteSink {
   finish(): Promise<void>;
 }
@@ -43,7 +43,7 @@ export function cutAfter(
       if (mode === 'rst') await closing;
       return passed;
     },
-    // A reply shorter than the limit still ends with the close.
+    // A reply shorter than the limit still ends with the close, as soon as it is out (ReplyShape.replied).
     finish: () => (closing ??= controls.close(mode)),
   };
 }

@@ -60,11 +60,15 @@ export class Connection {
   private early: Buffer[] | undefined;
   private peerEnded = false;
 
+  /** The TCP socket under TLS too: the one an RST is sent on. */
+  private readonly tcp: Socket;
+
   constructor(
     private socket: Socket,
     /** Called once when the socket is gone, with whether the server side closed it. */
     private readonly onClosed: (byServer: boolean) => void,
   ) {
+    this.tcp = socket;
     this.attach(socket);
   }
 
@@ -165,7 +169,9 @@ export class Connection {
   reset(): void {
     if (this.closedFlag) return;
     this.serverClosing = true;
-    this.socket.resetAndDestroy();
+    // On the TCP socket: a TLS socket's resetAndDestroy() throws (its handle is no TCP handle), and
+    // the TLS socket over it closes with it.
+    this.tcp.resetAndDestroy();
   }
 
   /** Resolves when the client next sends anything, or the connection closes. */

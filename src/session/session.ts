@@ -395,10 +395,9 @@ export class Session
     return counted instanceof Promise ? counted.then(() => this.closeOrGoOn(next)) : this.closeOrGoOn(next);
   }
 
+  /** A session that is ending starts no TLS: its connection is closing (a fault cut STLS's reply). */
   private closeOrGoOn(next: NextStep | undefined): Pending {
-    return this.closing
-      ? andThen(this.connection.end(), () => this.startTlsAfter(next))
-      : this.startTlsAfter(next);
+    return this.closing ? this.connection.end() : this.startTlsAfter(next);
   }
 
   private startTlsAfter(next: NextStep | undefined): Pending {
@@ -557,8 +556,11 @@ export class Session
     // One first line for the wire and the transcript.
     const line = firstLine(sent);
     const written = this.writer.send(sent, options, line);
-    if (typeof written === 'number') return this.recordReply(sent, line, written);
-    return andThen(written, (taken) => this.recordReply(sent, line, taken));
+    const recorded =
+      typeof written === 'number'
+        ? this.recordReply(sent, line, written)
+        : andThen(written, (taken) => this.recordReply(sent, line, taken));
+    return shape.replied === undefined ? recorded : andThen(recorded, shape.replied);
   }
 
   private recordReply(sent: Reply, line: string, taken: Sent): void {

@@ -31,7 +31,8 @@ export interface IsolatedUser {
   /**
    * Adds fault rules that fire only in this user's sessions (the rules get
    * `user` set and an id of their own). Connection-level rules (`connection()`,
-   * `onConnection()`) cannot be scoped to a user and are refused.
+   * `onConnection()`) cannot be scoped to a user and are refused, as is a rule
+   * `forUser()` another user.
    */
   use(...rules: FaultRule[]): Promise<void>;
   /** Delivers more messages to this user. */
@@ -121,6 +122,12 @@ export async function createIsolatedUser(
       refuseEach(rules, { source: 'use()', at: 'rules' }, [], (rule) =>
         rule.trigger.point === 'connect' || rule.connection !== undefined
           ? `expected a rule on commands: this one acts on connections, before any login, so it cannot be limited to user ${user}; use a server of its own (startPop3Mock) for connection faults`
+          : undefined,
+      );
+      // Scoping sets `user`: a rule for another user would silently become one for this user.
+      refuseEach(rules, { source: 'use()', at: 'rules' }, ['user'], (rule) =>
+        rule.user !== undefined && rule.user !== user
+          ? `expected no user or ${user}: the rules of an isolated user fire only in its sessions, not in ${rule.user}'s`
           : undefined,
       );
       const scoped = rules.map((rule) => withExplain({ ...rule, id: `${user}-rule-${nextRule++}`, user }));

@@ -184,6 +184,28 @@ describe('closeAfterBytes and resetAfterBytes mid-RETR', () => {
     });
   });
 
+  // QUIT closes by itself after its reply: the fault's close must come first, with its own FIN or RST.
+  test.each([
+    ['resetAfterBytes', on('QUIT').resetAfterBytes(1000), { end: false, error: 'ECONNRESET' }],
+    ['closeAfterBytes', on('QUIT').closeAfterBytes(1000), { end: true, error: undefined }],
+  ])(
+    'on QUIT, a reply shorter than the limit: %s still ends the session as the fault, after UPDATE',
+    async (_, rule, how) => {
+      await withMock(aliceAndBob(), async (pop3) => {
+        await pop3.use(rule);
+        const client = await observeLoggedIn(pop3.port);
+        client.socket.write('DELE 2\r\nQUIT\r\n');
+        const ended = await client.ended;
+        expect(ended.bytes.toString('latin1')).toMatch(/^\+OK[^\r]*\r\n\+OK[^\r]*\r\n$/);
+        expect({ end: ended.end, error: ended.error?.code }).toEqual(how);
+        const session = await pop3.sessionEnd();
+        expect(session.endReason).toBe('fault');
+        expect(session.deleted.map((d) => d.number)).toEqual([2]);
+        expectFault(pop3, session, rule, rule.action.type);
+      });
+    },
+  );
+
   // As FAULTS.md says: the cut is in the reply, and QUIT's work (UPDATE) is done before it.
   test('on QUIT: UPDATE removes the marked message, then the +OK is cut', async () => {
     await withMock(aliceAndBob(), async (pop3) => {

@@ -183,11 +183,18 @@ test("it takes either side of the one interface: the remote client typed as Pop3
   expect(pop3.users()).toEqual([]);
 });
 
-test('connection faults cannot be scoped to one user and are refused', async () => {
+test('connection faults and rules for another user cannot be scoped to one user and are refused', async () => {
   const a = await createIsolatedUser(workerA);
   await expect(a.use(connection().close())).rejects.toThrow(/acts on connections, before any login/);
   await expect(a.use(on('RETR').onConnection(2).close())).rejects.toThrow(/cannot be limited to user/);
+  // A rule for another user would have become one for this user.
+  await expect(a.use(on('STAT').forUser('bob').reply('-ERR x'))).rejects.toMatchObject({
+    name: 'InputError',
+    path: 'rules[0].user',
+  });
   expect(pop3.rules()).toEqual([]);
+  await a.use(on('STAT').forUser(a.user).reply('-ERR x'));
+  expect(pop3.rules().map((s) => s.rule.user)).toEqual([a.user]);
 });
 
 test('sessionEnd() before the first login waits for that session to log in and end; with none, a WaitTimeoutError', async () => {
