@@ -65,6 +65,8 @@ export interface FaultTarget {
   send(reply: Reply, shape?: ReplyShape): Pending;
   /** A fault is closing the connection: the session ends, no more commands run. */
   endingByFault(): void;
+  /** STLS was answered `+OK`: the plaintext read after it is dropped and recorded, as before a handshake. */
+  dropAfterStls(): void;
 }
 
 /**
@@ -237,6 +239,8 @@ export class FaultRunner implements FaultHook {
         // +OK to STLS, then, once the client has started its handshake, bytes that are
         // not TLS, then FIN. Sent earlier, they would read as a bad POP3 reply instead.
         await target.send(ok(target.stlsBegin));
+        // As a real STLS does: lines the client pipelined after it (an injection) are dropped, on the record.
+        target.dropAfterStls();
         await Promise.race([connection.nextData(), waitForAbort(controls.signal)]);
         await this.base.write(Buffer.from('this is not TLS\r\n'));
         // The client's handshake cannot complete: a TLS failure the server caused (no refusal),

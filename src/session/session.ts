@@ -477,9 +477,7 @@ export class Session
    * never falls back to plaintext (RFC 2595 §2.5).
    */
   private async upgrade(): Promise<void> {
-    const held = this.reader.dropHeld();
-    this.recordDropped(droppedLines(this.queue, held, this.reader.limit), 'after-stls');
-    this.queue.length = 0;
+    this.dropAfterStls();
     const upgrade = await this.handshake('stls');
     if (!upgrade.secured) return;
     this.tlsActive = true;
@@ -493,6 +491,13 @@ export class Session
       certificate: this.host.certificate,
     });
     this.listen();
+  }
+
+  /** Drops what was read after STLS in plaintext, on the record (FaultTarget: the handshake-failure fault's `+OK` too). */
+  dropAfterStls(): void {
+    const held = this.reader.dropHeld();
+    this.recordDropped(droppedLines(this.queue, held, this.reader.limit), 'after-stls');
+    this.queue.length = 0;
   }
 
   /** A TLS handshake; while it runs, a close is recorded as its failure (see onClosed). */

@@ -238,6 +238,29 @@ describe('STLS faults', () => {
     });
   });
 
+  test('failHandshake with plaintext pipelined after STLS: those lines are recorded as dropped, as a real STLS drops them', async () => {
+    // A STARTTLS injection (RFC 2595 §2.5's class): USER sent in the same write as STLS. A test
+    // asking whether its client leaked it must see it in both cases, fault or none.
+    const dropped = async (pop3: Pop3Mock) => {
+      const client = await RawClient.connect(pop3.port);
+      client.write('STLS\r\nUSER evil\r\n');
+      expect(await client.readLine()).toMatch(/^\+OK/);
+      // Not a ClientHello: the handshake fails either way, once the server has read it.
+      client.write('not a handshake\r\n');
+      const session = await pop3.sessionEnd();
+      client.socket.destroy();
+      // Lines after STLS only: what the client sent in place of a handshake is another record.
+      return session.events.flatMap((e) =>
+        e.type === 'plaintext-dropped' && e.cause === 'after-stls' ? [e.raw] : [],
+      );
+    };
+    await withMock(aliceAndBob(), async (pop3) => {
+      expect(await dropped(pop3)).toEqual(['USER evil']);
+      await pop3.use(on('STLS').failHandshake());
+      expect(await dropped(pop3)).toEqual(['USER evil']);
+    });
+  });
+
   test('failHandshake on STLS: Python stls() raises an SSL error', async () => {
     await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('STLS').failHandshake());
