@@ -127,6 +127,7 @@ _UNICODE_COMMANDS = ['NOOP j\u00f6rg', 'NOOP \u0663', 'NOOP a\ufeffb', 'NOOP a\u
         re.compile(r'^NOOP a\sb$', re.ASCII),
         re.compile(re.escape('NOOP j\u00f6rg') + r'$'),
         re.compile(r'^noop J\u00d6RG$', re.IGNORECASE),
+        re.compile(r'(?i)^noop j\u00d6rg$'),
     ],
     ids=lambda p: '%s%s' % (p.pattern, ' (ASCII)' if p.flags & re.ASCII else ''),
 )

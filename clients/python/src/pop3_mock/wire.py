@@ -32,7 +32,8 @@ def wire_pattern(pattern: CommandPattern) -> Union[str, Dict[str, str]]:
     unsupported = flags & ~sum(_REGEX_FLAGS)
     if unsupported:
         raise ValueError('only re.IGNORECASE, re.MULTILINE, re.DOTALL and re.ASCII carry over to the server')
-    source, unicode_classes = _javascript_source(pattern.pattern, ascii_only)
+    # Global inline flags ("(?i)" first) are in pattern.flags already; JavaScript has no such syntax.
+    source, unicode_classes = _javascript_source(_INLINE_FLAGS.sub('', pattern.pattern, count=1), ascii_only)
     wire = {'regex': source}
     letters = ''.join(letter for flag, letter in _REGEX_FLAGS.items() if flags & flag)
     if unicode_classes:
@@ -46,6 +47,7 @@ def wire_pattern(pattern: CommandPattern) -> Union[str, Dict[str, str]]:
 # the server would take the pattern and count, or wait for, other commands.
 _OPEN_RANGE = re.compile(r'\{,\d*\}')
 _QUANTIFIER = re.compile(r'\{\d+(,\d*)?\}')
+_INLINE_FLAGS = re.compile(r'^\(\?[aiLmsux]+\)')
 # Characters a JavaScript RegExp escapes as syntax; another escaped character is written as itself
 # (Python's re.escape escapes a space, "-", "#", ...: the u flag refuses those escapes).
 _SYNTAX = frozenset('^$\\.*+?()[]{}|/')
