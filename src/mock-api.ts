@@ -184,7 +184,12 @@ export interface Pop3MockApi<W extends Where> {
    * `reset()` it resolves with the session's restarted record.
    */
   sessionEnd(session?: SessionRecord | number, options?: SessionWaitOptions): Promise<SessionRecord>;
-  /** The next command matching `pattern`, recorded on arrival. */
+  /**
+   * The next command matching `pattern`, as recorded on arrival: before its
+   * reply, so `reply` is undefined (remotely too, for one answered while the
+   * request travelled). With `includePast`, one received before the call comes
+   * with its reply.
+   */
   waitForCommand(pattern: PatternOf<W>, options?: WaitForCommandOptions): Promise<LocatedCommand>;
   /** The first event matching `predicate`. */
   waitFor(predicate: (event: Pop3Event) => boolean, options?: WaitTimeout): Promise<Pop3Event>;
