@@ -212,7 +212,10 @@ export interface Pop3MockApi<W extends Where> {
    * its events (the server runs on). A remote call that reaches the control
    * API while its server closes is that `ServerClosedError` too (a 410); one
    * made once it has closed finds no control API: a `ControlError` with
-   * `status` 0.
+   * `status` 0. A remote client that hears its server close (the event
+   * stream's last word) cancels its pending `waitFor()`s with the
+   * `WaitCancelledError` an in-process wait gets, and after it cancels a
+   * new `waitFor()` and refuses `on()` (a `ServerClosedError`), as in process.
    */
   close(): Promise<void>;
 }
