@@ -86,7 +86,10 @@ export type PatternOf<W extends Where> = W extends 'local' ? CommandPattern : st
  * `WaitTimeoutError`, `WaitCancelledError`, `UserLoggedInError`,
  * `FixtureError`, `ServerClosedError`) cross the wire as themselves. Records that come over the
  * wire are real `SessionRecord`s (dates as `Date`, `commands()` callable,
- * real values, printed forms masked), so the jest matchers take either.
+ * real values, printed forms masked), so the jest matchers take either;
+ * but each is the session as the server answered: one of a live session
+ * does not grow with it, as an in-process record does (ask again, or wait
+ * for `sessionEnd()`, before judging what the session did).
  *
  * What cannot cross the wire, refused by an `InputError` naming it: a
  * predicate pattern (use a string or RegExp), a function `oauthToken`. A
@@ -157,7 +160,7 @@ export interface Pop3MockApi<W extends Where> {
   /** Removes one rule; false when there was none (an id no rule can have is an `InputError`). */
   removeRule(id: string): Answer<W, boolean>;
 
-  /** Sessions matching `filter` (all by default), oldest first, live ones included. */
+  /** Sessions matching `filter` (all by default), oldest first, live ones included (remotely, as they were when the server answered). */
   listSessions(filter?: SessionFilter): Answer<W, readonly SessionRecord[]>;
   /** Ended sessions `filter` selects whose records were dropped (`keepSessions`); undefined when none. */
   droppedSessions(filter?: SessionFilter): Answer<W, DroppedSessions | undefined>;
@@ -175,7 +178,12 @@ export interface Pop3MockApi<W extends Where> {
    */
   verify(pattern: PatternOf<W>, options?: VerifyOptions): Answer<W, number>;
 
-  /** The next session to connect; with `since`, the first session with a greater id (now, if it has begun). */
+  /**
+   * The next session to connect; with `since`, the first session with a
+   * greater id (now, if it has begun). In process the record goes on
+   * recording the session; remotely it is the session at its start (read
+   * its commands from `sessionEnd()`'s record).
+   */
   nextSession(options?: SessionWaitOptions): Promise<SessionRecord>;
   /**
    * A session's end (now, if it has ended): a record or an id; default the
