@@ -86,7 +86,10 @@ export type PatternOf<W extends Where> = W extends 'local' ? CommandPattern : st
  * `WaitTimeoutError`, `WaitCancelledError`, `UserLoggedInError`,
  * `FixtureError`, `ServerClosedError`) cross the wire as themselves. Records that come over the
  * wire are real `SessionRecord`s (dates as `Date`, `commands()` callable,
- * real values, printed forms masked), so the jest matchers take either.
+ * real values, printed forms masked), so the jest matchers take either;
+ * but each is the session as the server answered: one of a live session
+ * does not grow with it, as an in-process record does (ask again, or wait
+ * for `sessionEnd()`, before judging what the session did).
  *
  * What cannot cross the wire, refused by an `InputError` naming it: a
  * predicate pattern (use a string or RegExp), a function `oauthToken`. A
@@ -157,7 +160,7 @@ export interface Pop3MockApi<W extends Where> {
   /** Removes one rule; false when there was none (an id no rule can have is an `InputError`). */
   removeRule(id: string): Answer<W, boolean>;
 
-  /** Sessions matching `filter` (all by default), oldest first, live ones included. */
+  /** Sessions matching `filter` (all by default), oldest first, live ones included (remotely, as they were when the server answered). */
   listSessions(filter?: SessionFilter): Answer<W, readonly SessionRecord[]>;
   /** Ended sessions `filter` selects whose records were dropped (`keepSessions`); undefined when none. */
   droppedSessions(filter?: SessionFilter): Answer<W, DroppedSessions | undefined>;
@@ -175,7 +178,12 @@ export interface Pop3MockApi<W extends Where> {
    */
   verify(pattern: PatternOf<W>, options?: VerifyOptions): Answer<W, number>;
 
-  /** The next session to connect; with `since`, the first session with a greater id (now, if it has begun). */
+  /**
+   * The next session to connect; with `since`, the first session with a
+   * greater id (now, if it has begun). In process the record goes on
+   * recording the session; remotely it is the session at its start (read
+   * its commands from `sessionEnd()`'s record).
+   */
   nextSession(options?: SessionWaitOptions): Promise<SessionRecord>;
   /**
    * A session's end (now, if it has ended): a record or an id; default the
@@ -184,7 +192,12 @@ export interface Pop3MockApi<W extends Where> {
    * `reset()` it resolves with the session's restarted record.
    */
   sessionEnd(session?: SessionRecord | number, options?: SessionWaitOptions): Promise<SessionRecord>;
-  /** The next command matching `pattern`, recorded on arrival. */
+  /**
+   * The next command matching `pattern`, as recorded on arrival: before its
+   * reply, so `reply` is undefined (remotely too, for one answered while the
+   * request travelled). With `includePast`, one received before the call comes
+   * with its reply.
+   */
   waitForCommand(pattern: PatternOf<W>, options?: WaitForCommandOptions): Promise<LocatedCommand>;
   /** The first event matching `predicate`. */
   waitFor(predicate: (event: Pop3Event) => boolean, options?: WaitTimeout): Promise<Pop3Event>;
@@ -207,7 +220,10 @@ export interface Pop3MockApi<W extends Where> {
    * its events (the server runs on). A remote call that reaches the control
    * API while its server closes is that `ServerClosedError` too (a 410); one
    * made once it has closed finds no control API: a `ControlError` with
-   * `status` 0.
+   * `status` 0. A remote client that hears its server close (the event
+   * stream's last word) cancels its pending `waitFor()`s with the
+   * `WaitCancelledError` an in-process wait gets, and after it cancels a
+   * new `waitFor()` and refuses `on()` (a `ServerClosedError`), as in process.
    */
   close(): Promise<void>;
 }

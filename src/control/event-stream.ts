@@ -16,8 +16,8 @@ export class EventStream {
   private opened: Promise<void> | undefined;
   /** The server ended the stream with `overflow` (see control-server.ts). */
   private overflowed = false;
-  /** The server said it is closing: the end of its stream is no loss to warn of. */
-  private serverClosed = false;
+  /** The server said it is closing: the end of its stream is no loss to warn of, and nothing more will come. */
+  private closedByServer = false;
   /**
    * When the first listener came, while no stream was open: the stream opens
    * with `since`, so the server first replays what happened from then until
@@ -32,7 +32,14 @@ export class EventStream {
     private readonly url: string,
     private readonly token: string,
     private readonly clock: ServerClock,
+    /** Told once the server said it is closing (the remote client cancels its waits, as a closing server does). */
+    private readonly onServerClosed: () => void = () => {},
   ) {}
+
+  /** Whether the server said it was closing: no event will come any more. */
+  get serverClosed(): boolean {
+    return this.closedByServer;
+  }
 
   /** Resolves once the stream is connected (opening it if needed). */
   get connected(): Promise<void> {
@@ -109,7 +116,7 @@ export class EventStream {
       // Aborted by close(), or the connection broke (below).
     }
     // close() ended it, no listener is left, or the server closed: nothing to say.
-    if (abort.signal.aborted || this.abort !== abort || this.listeners.size === 0 || this.serverClosed)
+    if (abort.signal.aborted || this.abort !== abort || this.listeners.size === 0 || this.closedByServer)
       return;
     // The stream ended under listeners: after an overflow (its warning said what they missed),
     // or the server closed it. Listeners must not go deaf in silence: said, and a new one opened
@@ -152,7 +159,8 @@ export class EventStream {
       return;
     }
     if (block.startsWith('event: closing\n')) {
-      this.serverClosed = true;
+      this.closedByServer = true;
+      this.onServerClosed();
       return;
     }
     if (data === '') return;

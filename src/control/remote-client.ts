@@ -36,7 +36,7 @@ import {
 } from '../schema/api-calls';
 import { builtInKind } from '../schema/built-in-kind';
 import { InputError, type InputIssue } from '../schema/input-error';
-import { ServerClosedError } from '../server/server-closed-error';
+import { SERVER_CLOSED, ServerClosedError } from '../server/server-closed-error';
 import { UserLoggedInError } from '../server/user-logged-in-error';
 import type { JsonOptions, SessionJSON, TranscriptExport } from '../transcript/json-export';
 import type { CommandPattern, LocatedCommand } from '../transcript/pattern';
@@ -133,7 +133,10 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     readonly controlUrl: string,
     private readonly token: string,
   ) {
-    this.events = new EventStream(`${controlUrl}/api/events`, token, this.clock);
+    // A closing server cancels its waits: so are this client's, over the stream, as in process.
+    this.events = new EventStream(`${controlUrl}/api/events`, token, this.clock, () =>
+      this.waits.close(SERVER_CLOSED),
+    );
     // Connections kept for the next call (a wait's request reaches the server at once, as fetch's
     // did); idle ones do not hold the process (Node unrefs them), and close() ends those.
     this.agent = controlUrl.startsWith('https:')
@@ -337,8 +340,8 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
       waitForEvent(this.events, systemClock, 'a matching event', checked.predicate, timeoutMs, {
         waits: this.waits,
       }).then(resolve, reject);
-      // A stream that cannot open says why, rather than waiting out the timeout.
-      this.events.connected.catch(reject);
+      // A stream that cannot open says why, rather than waiting out the timeout (none opens once the server closed).
+      if (!this.events.serverClosed) this.events.connected.catch(reject);
     });
   }
 
@@ -358,6 +361,8 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
    */
   on(type: Pop3EventType | '*', listener: (event: Pop3Event) => void): () => void {
     const checked = checkOn(type, listener);
+    // As in process, once this client heard the server close (its stream's last word).
+    if (this.events.serverClosed) throw new ServerClosedError('on');
     return this.events.on(checked.type, checked.listener);
   }
 

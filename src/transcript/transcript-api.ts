@@ -82,6 +82,11 @@ export interface RecordSource {
   dropped(filter?: SessionFilter): DroppedSessions | undefined;
 }
 
+/** A command as a wait sees it on arrival: recorded, not yet answered (no reply, no cut). */
+function asArrived({ replyCut: _, ...command }: LocatedCommand): LocatedCommand {
+  return { ...command, reply: undefined };
+}
+
 /**
  * What a wait for a command looked at besides the events it saw: `commands`
  * (none of which matched), described as `which`, with the closest of them.
@@ -168,7 +173,9 @@ export class TranscriptApi {
       const earlier = past.find(
         (c) => (options.includePast || arrivedAfterCall!(c)) && matchesCommand(pattern, c),
       );
-      if (earlier) return earlier;
+      // One that arrived after the remote call is given as on arrival, as an in-process wait gives
+      // it: its reply was sent while the request travelled, which an in-process wait never sees.
+      if (earlier) return arrivedAfterCall?.(earlier) ? asArrived(earlier) : earlier;
     }
     // Located as it arrives: position and user as they were then, not when the wait resumes.
     let found: LocatedCommand | undefined;

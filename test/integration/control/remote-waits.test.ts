@@ -1,4 +1,6 @@
+import { connectPop3Mock, on, startPop3Mock } from '../../../src';
 import { sides } from '../../helpers/api-sides';
+import { startHeldLink } from '../../helpers/held-link';
 import { RawClient } from '../../helpers/raw-client';
 
 // waitForCommand looks ahead from the call, on both sides of the one
@@ -88,5 +90,32 @@ test('remote, within one millisecond: a reset() by a listener hearing a command 
     client.destroy();
   } finally {
     await side.close();
+  }
+});
+
+// Remotely, a command that arrived while the wait's request travelled was taken from the record
+// with its reply (and replyCut) once sent: in process the same wait resolves on arrival, before it.
+test('a command answered while the remote wait travelled comes as on arrival, as in process: no reply yet', async () => {
+  const server = await startPop3Mock({ control: true, users: { alice: { password: 'pw', messages: [] } } });
+  const link = await startHeldLink(Number(new URL(server.controlUrl!).port));
+  const remote = await connectPop3Mock({ url: `http://127.0.0.1:${link.port}`, token: server.controlToken });
+  try {
+    await server.use(on('NOOP').closeAfterBytes(3));
+    const client = await RawClient.login(server.port, 'alice', 'pw');
+    link.hold();
+    const remoteWait = remote.waitForCommand('NOOP', { timeoutMs: 5000 });
+    const localWait = server.waitForCommand('NOOP', { timeoutMs: 5000 });
+    client.socket.write('NOOP\r\n');
+    await client.closed();
+    // Answered (cut short, here) and recorded before the remote wait's request reaches the server.
+    expect(server.sessions[0]!.locatedCommands().at(-1)).toMatchObject({ replyCut: { bytes: 3 } });
+    link.release();
+    const local = await localWait;
+    expect(local.reply).toBeUndefined();
+    expect(await remoteWait).toEqual(local);
+  } finally {
+    await remote.close();
+    await link.close();
+    await server.close();
   }
 });

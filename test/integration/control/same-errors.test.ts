@@ -3,6 +3,7 @@ import {
   type Missing,
   NotFoundError,
   type Pop3MockApi,
+  ServerClosedError,
   startPop3Mock,
   WaitCancelledError,
   type Where,
@@ -213,6 +214,25 @@ describe.each(sides)('%s: a wait the close cuts short', (_name, start) => {
     expect((error as Error).message).toMatch(
       /^pop3-mock: the server was closed while waiting for a new session/,
     );
+  });
+
+  // Remotely, the event stream's last word (`closing`) was heard and nothing more done: the wait ran
+  // out its timeout and said it had timed out, and on() went on as if the server were there.
+  test('waitFor() pending when the server closes is cancelled saying so, and on() after it is refused', async () => {
+    const side = await start();
+    try {
+      const waiting = side.api.waitFor(() => false, { timeoutMs: 10_000 }).catch((error: unknown) => error);
+      if ('listening' in side.api) await (side.api as { listening(): Promise<void> }).listening();
+      await side.server.close();
+      const error = await waiting;
+      expect(error).toBeInstanceOf(WaitCancelledError);
+      expect((error as Error).message).toMatch(
+        /^pop3-mock: the server was closed while waiting for a matching event/,
+      );
+      expect(() => side.api.on('*', () => {})).toThrow(ServerClosedError);
+    } finally {
+      await side.close();
+    }
   });
 });
 
