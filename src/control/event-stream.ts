@@ -1,5 +1,6 @@
 import { preciseNow } from '../clock';
 import type { Pop3Event, Pop3EventType } from '../vocabulary';
+import { ControlError, causeOf } from './control-error';
 import { type ServerClock, streamStartTime } from './server-clock';
 
 type Listener = (event: Pop3Event) => void;
@@ -78,12 +79,23 @@ export class EventStream {
     // The replay is chosen by the server's clock: from the call as it reads it.
     const url = since === undefined ? this.url : `${this.url}?since=${this.clock.earliestOnServer(since)}`;
     const asked = preciseNow();
+    // Failures as the client's other calls report them: a ControlError, status 0 when no answer came.
     const response = await fetch(url, {
       headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' },
       signal: abort.signal,
+    }).catch((error: unknown) => {
+      throw new ControlError(
+        0,
+        `pop3-mock: GET ${this.url}: no answer from the control API (${causeOf(error)}); is the server running, with control on?`,
+        {},
+        error,
+      );
     });
     if (!response.ok || !response.body)
-      throw new Error(`pop3-mock: event stream answered ${response.status}`);
+      throw new ControlError(
+        response.status,
+        `pop3-mock: GET ${this.url}: the event stream answered ${response.status}`,
+      );
     const reader = response.body.getReader();
     // The server writes a comment line first: once it is read, events are flowing.
     const first = await reader.read();

@@ -86,6 +86,22 @@ test("the POP3 port given as the control API's: a ControlError with status 0, no
   expect((failed as Error).message).toMatch(/no answer from the control API \(\w+\)/);
 });
 
+test('a server gone before the event stream opened: waitFor() fails as the other calls do, a ControlError with status 0', async () => {
+  // Killed, or closed with no stream open, the server says nothing: the stream's open found no
+  // control API, and reported a bare TypeError ("fetch failed") where every other call reports this.
+  const own = await startPop3Mock({ control: { port: 0 }, users: { alice: 'pw' } });
+  const remote = await connectPop3Mock({ url: own.controlUrl, token: own.controlToken });
+  const url = `${own.controlUrl}/api/events`;
+  await own.close();
+  const failed = await remote.waitFor(() => true, { timeoutMs: 5_000 }).catch((error: unknown) => error);
+  expect(failed).toBeInstanceOf(ControlError);
+  expect(failed).toMatchObject({ status: 0 });
+  expect((failed as Error).message).toBe(
+    `pop3-mock: GET ${url}: no answer from the control API (ECONNREFUSED); is the server running, with control on?`,
+  );
+  await remote.close();
+});
+
 test('the right URL and token connect', async () => {
   const remote = await connectPop3Mock({ url: pop3.controlUrl, token: pop3.controlToken });
   expect(remote.port).toBe(pop3.port);
