@@ -181,15 +181,18 @@ export interface Pop3MockApi<W extends Where> {
   /**
    * The next session to connect; with `since`, the first session with a
    * greater id (now, if it has begun). In process the record goes on
-   * recording the session; remotely it is the session at its start (read
-   * its commands from `sessionEnd()`'s record).
+   * recording the session; remotely it is the session at its start, until
+   * `sessionEnd(record)` brings it to the end.
    */
   nextSession(options?: SessionWaitOptions): Promise<SessionRecord>;
   /**
    * A session's end (now, if it has ended): a record or an id; default the
    * latest session, or with `since` the first after it. An id the server
    * does not hold (never begun, or dropped) is a `NotFoundError`. Across a
-   * `reset()` it resolves with the session's restarted record.
+   * `reset()` it resolves with the session's restarted record. Given a
+   * record, it resolves with that record, holding the whole session: in
+   * process it is live; remotely the events it lacked are added to it (a
+   * record of the session from before a `reset()` is not: a new one comes).
    */
   sessionEnd(session?: SessionRecord | number, options?: SessionWaitOptions): Promise<SessionRecord>;
   /**

@@ -286,8 +286,14 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     const checked = checkSessionEnd(session, options);
     const sessionId = typeof checked.session === 'number' ? checked.session : checked.session?.id;
     const body = { sessionId, ...checked.options };
-    const record = await this.call('waitSessionEnd', { body, query: REAL_VALUES, as: 'sessionEnd()' });
-    return SessionRecord.fromJSON(record as SessionJSON);
+    const record = (await this.call('waitSessionEnd', {
+      body,
+      query: REAL_VALUES,
+      as: 'sessionEnd()',
+    })) as SessionJSON;
+    // As in process, where the record given is the live one: it is brought up to the end and returned.
+    if (checked.session instanceof SessionRecord && caughtUp(checked.session, record)) return checked.session;
+    return SessionRecord.fromJSON(record);
   }
 
   async waitForCommand(
@@ -636,4 +642,23 @@ function exchange(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * Brings `record` (an earlier answer's, the session as it was then) up to
+ * `ended`, the server's record of the same session at its end, by applying
+ * the events it lacks: a remote record does not grow with its session, and a
+ * test that awaits `sessionEnd(record)` then asks `record` what the session
+ * did (as it may in process, where the record is live). False when `ended`
+ * does not go on from it (another session, or one restarted by `reset()`).
+ */
+function caughtUp(record: SessionRecord, ended: SessionJSON): boolean {
+  const had = record.events;
+  if (record.id !== ended.id || ended.events.length < had.length) return false;
+  const goesOn = had.every(
+    (event, i) => event.type === ended.events[i]!.type && event.at === ended.events[i]!.at,
+  );
+  if (!goesOn) return false;
+  for (const event of ended.events.slice(had.length)) record.apply(event);
+  return true;
 }

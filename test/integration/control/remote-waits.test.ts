@@ -119,3 +119,23 @@ test('a command answered while the remote wait travelled comes as on arrival, as
     await server.close();
   }
 });
+
+describe.each(sides)('%s: the record nextSession() gave, after sessionEnd(record)', (_name, start) => {
+  test('holds what the session did (remotely it was the session at its start, and a .not matcher on it proved nothing)', async () => {
+    const side = await start({ users: { alice: { password: 'pw', messages: ['Subject: a\r\n\r\nA\r\n'] } } });
+    try {
+      const next = side.api.nextSession({ timeoutMs: 5000 });
+      const client = await RawClient.login(side.server.port, 'alice', 'pw');
+      const record = await next;
+      expect(await client.command('DELE 1')).toMatch(/^\+OK/);
+      expect(await client.command('QUIT')).toMatch(/^\+OK/);
+      const ended = await side.api.sessionEnd(record, { timeoutMs: 5000 });
+      expect(ended).toBe(record);
+      expect(record.commands()).toEqual(['USER alice', 'PASS ******', 'DELE 1', 'QUIT']);
+      expect(record.ended).toBe(true);
+      expect(record.deleted).toEqual([{ number: 1, uid: expect.any(String) }]);
+    } finally {
+      await side.close();
+    }
+  });
+});
