@@ -103,8 +103,7 @@ async function lineLimit(
     return;
   }
   let high = 512;
-  for (;;) {
-    if (high > LINE_SEARCH_CEILING) break;
+  while (high <= LINE_SEARCH_CEILING) {
     const taken = await accepted(high);
     if (taken === undefined) return unheard(high);
     if (!taken) break;

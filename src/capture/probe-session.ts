@@ -215,14 +215,7 @@ export class ProbeSessions {
       }
       const stls = await this.exchange(client, 'AUTHORIZATION', 'STLS');
       this.beforeStls.stls ??= stls;
-      if (stls.kind === 'silent' || stls.kind === 'closed') {
-        client.destroy();
-        const what =
-          stls.kind === 'silent'
-            ? 'no reply to STLS within the timeout (--timeout-ms)'
-            : 'the server closed the connection after STLS';
-        throw new CaptureStopped(`${what}: TLS was not started, and --starttls sends nothing before it`);
-      }
+      stopUnanswered(client, 'STLS', stls, 'TLS was not started, and --starttls sends nothing before it');
       if (!isOk(stls)) {
         client.destroy();
         throw new CaptureStopped(`STLS refused: ${lineOf(stls)}`);
@@ -236,25 +229,11 @@ export class ProbeSessions {
     }
     if (state === 'TRANSACTION') {
       const user = await this.exchange(client, 'AUTHORIZATION', `USER ${this.account.user}`);
-      if (user.kind === 'silent' || user.kind === 'closed') {
-        client.destroy();
-        // PASS after it would read a late +OK to USER as its own: a login that never happened.
-        const what =
-          user.kind === 'silent'
-            ? 'no reply to USER within the timeout (--timeout-ms)'
-            : 'the server closed the connection after USER';
-        throw new CaptureStopped(`${what}: the login was not tried`);
-      }
+      // PASS after it would read a late +OK to USER as its own: a login that never happened.
+      stopUnanswered(client, 'USER', user, 'the login was not tried');
       const pass = await this.exchange(client, 'AUTHORIZATION', `PASS ${this.account.password}`);
-      if (pass.kind === 'silent' || pass.kind === 'closed') {
-        client.destroy();
-        // No answer is no refusal: the credentials were never judged.
-        const what =
-          pass.kind === 'silent'
-            ? 'no reply to PASS within the timeout (--timeout-ms)'
-            : 'the server closed the connection after PASS';
-        throw new CaptureStopped(`${what}: the login was not answered, so the credentials were not judged`);
-      }
+      // No answer is no refusal: the credentials were never judged.
+      stopUnanswered(client, 'PASS', pass, 'the login was not answered, so the credentials were not judged');
       if (!isOk(pass)) {
         client.destroy();
         const line = lineOf(pass) ?? `<${pass.kind}>`;
@@ -268,4 +247,24 @@ export class ProbeSessions {
     this.clientState = state;
     return client;
   }
+}
+
+/**
+ * A command of the session's set-up (STLS, USER, PASS) that got no reply in
+ * time, or a close: the session is dropped and the capture stops saying so,
+ * with `consequence`. Anything else is an answer, and the caller reads it.
+ */
+function stopUnanswered(
+  client: LineClient,
+  verb: string,
+  answer: Answer,
+  consequence: string,
+): asserts answer is Extract<Answer, { kind: 'line' | 'multi' }> {
+  if (answer.kind !== 'silent' && answer.kind !== 'closed') return;
+  client.destroy();
+  const what =
+    answer.kind === 'silent'
+      ? `no reply to ${verb} within the timeout (--timeout-ms)`
+      : `the server closed the connection after ${verb}`;
+  throw new CaptureStopped(`${what}: ${consequence}`);
 }
