@@ -6,7 +6,7 @@ import { loadDialect } from '../config/load-dialect';
 import type { Pop3MockOptions, UserOptions } from '../options';
 import { isDialectPath } from '../schema/dialect-names';
 import { asUsage } from './errors';
-import { faultFilesRules } from './fault-files';
+import { type FaultOrigin, faultFilesRules } from './fault-files';
 import type { CliArgs } from './parse-args';
 
 /** A user as the logs show it: where to find the password, and the password itself only when it is demo data. */
@@ -36,6 +36,8 @@ export interface StartPlan {
   exitOnStdinClose: boolean;
   /** Keep serving after the parent process is gone. */
   outliveParent: boolean;
+  /** Where each of `options.faults`' rules was written, when several `--faults` files were read into one list. */
+  faultOrigins?: FaultOrigin[];
 }
 
 /**
@@ -58,9 +60,13 @@ export function buildStartPlan(
   // --faults replaces the config's faults, as any flag its key. Relative to where the command was typed:
   // one file goes as its path (the server reads it), several are read here as one list, in the order given.
   const [faultFile, ...moreFaultFiles] = args.faultFiles;
-  if (faultFile !== undefined)
-    flags.faults =
-      moreFaultFiles.length === 0 ? resolve(cwd, faultFile) : faultFilesRules(args.faultFiles, cwd);
+  let faultOrigins: FaultOrigin[] | undefined;
+  if (faultFile !== undefined && moreFaultFiles.length === 0) flags.faults = resolve(cwd, faultFile);
+  else if (faultFile !== undefined) {
+    const read = faultFilesRules(args.faultFiles, cwd);
+    flags.faults = read.rules;
+    faultOrigins = read.origins;
+  }
   // A flag that sets one field of an object key (--tls-certificate) keeps the config's other fields.
   if (flags.tls !== undefined && config?.options.tls !== undefined)
     flags.tls = { ...config.options.tls, ...flags.tls };
@@ -119,6 +125,7 @@ export function buildStartPlan(
     users: [...summaries.values()],
     exitOnStdinClose: args.exitOnStdinClose,
     outliveParent: args.outliveParent,
+    ...(faultOrigins && { faultOrigins }),
   };
 }
 

@@ -3,6 +3,7 @@ import { ExitCode } from '../exit-codes';
 import { describeIssue, type InputError, type InputIssue } from '../schema/input-error';
 import { otherListenerOf } from '../schema/options';
 import { CliError } from './errors';
+import type { FaultOrigin } from './fault-files';
 import type { FlagOptions } from './flag-values';
 import { OPTION_FLAGS } from './option-flags';
 
@@ -20,21 +21,24 @@ interface Place {
  * (`--tls-certificate: ...`), else the config file and its key
  * (`config pop3.json: tls.certificate: ...`), not the options path the CLI
  * built (`pop3-mock options: tls.certificate: ...`). Flags win over the
- * config, so a setting both give is the flag's. Exit code 2 when only flags
- * are refused, as for a bad flag value; 4 when a config file's setting is
- * (or is the other of two listeners given one port).
+ * config, so a setting both give is the flag's; a rule of several `--faults`
+ * files is named in its file (`fault rules /x/b.json: [0].action.type`).
+ * Exit code 2 when only flags are refused, as for a bad flag value; 4 when a
+ * file's setting is (or is the other of two listeners given one port).
  */
 export function placeOptionIssues(
   error: InputError,
   flags: FlagOptions,
   config: CliConfig | undefined,
+  faultOrigins: readonly FaultOrigin[] = [],
 ): CliError {
   const placed = error.issues.map((issue) => {
-    const place = placeOf(issue.path, flags, config) ?? {
-      source: error.source,
-      path: issue.path,
-      byFlag: false,
-    };
+    const place = faultFilePlace(issue.path, faultOrigins) ??
+      placeOf(issue.path, flags, config) ?? {
+        source: error.source,
+        path: issue.path,
+        byFlag: false,
+      };
     // A port two listeners ask for: the other is named where it was written too, not by its option path.
     const other = otherListenerOf(issue.message);
     const otherPlace = other === undefined ? undefined : placeOf(other, flags, config);
@@ -52,12 +56,23 @@ export function placeOptionIssues(
   for (const { place, message } of placed) {
     const last = parts.at(-1);
     const issue = { path: place.path, message };
-    if (last?.source === place.source) last.issues.push(issue);
-    else parts.push({ source: place.source, issues: [issue] });
+    // The same refusal twice (one file given to --faults twice) is said once.
+    if (last?.source === place.source) {
+      if (!last.issues.some((i) => i.path === issue.path && i.message === issue.message))
+        last.issues.push(issue);
+    } else parts.push({ source: place.source, issues: [issue] });
   }
   const text = parts.map((p) => `${p.source}: ${p.issues.map(describeIssue).join('; ')}`).join('; ');
   // Flags alone refused are a bad command line (2); a config file's setting among them, a bad file (4).
   return new CliError(text, placed.every((p) => p.byFlag) ? ExitCode.usage : ExitCode.badInput);
+}
+
+/** A rule of several `--faults` files, read into one list: `faults[3].action` is named in its file. */
+function faultFilePlace(path: string, origins: readonly FaultOrigin[]): Place | undefined {
+  const at = /^faults\[(\d+)\](.*)$/.exec(path);
+  const origin = at === null ? undefined : origins[Number(at[1])];
+  if (at === null || origin === undefined) return undefined;
+  return { source: `fault rules ${origin.file}`, path: `[${origin.index}]${at[2]}`, byFlag: false };
 }
 
 function placeOf(path: string, flags: FlagOptions, config: CliConfig | undefined): Place | undefined {
@@ -72,10 +87,11 @@ function placeOf(path: string, flags: FlagOptions, config: CliConfig | undefined
   return undefined;
 }
 
-/** The value at a dotted path of plain keys (`tls.certificate`), if there is one. */
+/** The value at a path as `pathText` writes it (`tls.certificate`, `faults[0].action`), if there is one. */
 function valueAt(object: object, path: string): unknown {
   let value: unknown = object;
-  for (const key of path.split('.')) {
+  for (const [, index, quoted, plain] of path.matchAll(/\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|([^.[\]]+)/g)) {
+    const key = index ?? (quoted === undefined ? plain : (JSON.parse(quoted) as string)) ?? '';
     if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
     value = (value as Record<string, unknown>)[key];
   }

@@ -2,7 +2,7 @@ import { loadConfig } from '../config/load-config';
 import { FixtureError } from '../fixtures/types';
 import { pathText } from '../schema/check';
 import { InputError, OPTIONS_SOURCE } from '../schema/input-error';
-import { buildStartPlan } from './build-options';
+import { buildStartPlan, type StartPlan } from './build-options';
 import type { EarlyStop } from './listen-early';
 import { placeOptionIssues } from './option-place';
 import { checkCliArgs } from './parse-args';
@@ -17,11 +17,13 @@ import { type CliIo, run } from './run';
 export async function serve(read: ReadArgs, io: CliIo, cwd: string, early?: EarlyStop): Promise<number> {
   const args = checkCliArgs(read);
   const config = args.config === undefined ? undefined : loadConfig(args.config, cwd);
+  let plan: StartPlan | undefined;
   try {
-    return await run(buildStartPlan(args, config, cwd), io, early);
+    plan = buildStartPlan(args, config, cwd);
+    return await run(plan, io, early);
   } catch (error) {
     if (error instanceof InputError && error.source === OPTIONS_SOURCE)
-      throw placeOptionIssues(error, args.options, config);
+      throw placeOptionIssues(error, args.options, config, plan?.faultOrigins);
     throw error instanceof FixtureError ? cliPlace(error, args.users, config?.displayPath) : error;
   }
 }

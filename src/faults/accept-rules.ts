@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { newRuleId, noteGivenRuleId } from '../rule-id';
 import { checkInput, type Door, pathText } from '../schema/check';
 import { type faultRule, faultRules } from '../schema/fault-rule';
-import { InputError } from '../schema/input-error';
+import { InputError, type InputIssue } from '../schema/input-error';
 import { type BuiltRule, withExplain } from './builder';
 
 /**
@@ -15,33 +15,43 @@ import { type BuiltRule, withExplain } from './builder';
 export function acceptRules(rules: unknown, door: Door, server?: ServingServer): BuiltRule[] {
   const accepted = withIds(checkInput(faultRules, rules, door));
   if (server) {
-    refuseStoredIds(accepted, (id) => server.has(id), door);
-    refuseUnfireable(accepted, server, door);
+    if (server.has) refuseStoredIds(accepted, server.has, door);
+    const unfireable = unfireableIssues(accepted, server.stlsOff, door.at === undefined ? [] : [door.at]);
+    if (unfireable.length > 0) throw new InputError(unfireable, door.source);
   }
   return accepted;
 }
 
-/** What rules handed to a running server (`use()`) are checked against, besides their shape. */
+/** What rules handed to a server (`use()`, its `faults` file) are checked against, besides their shape. */
 export interface ServingServer {
-  /** Whether a stored rule has this id. */
-  has(id: string): boolean;
-  /** Whether STLS starts TLS there (TLS on, STLS offered). */
-  readonly offersStls: boolean;
+  /** Whether a stored rule has this id (none at the start, before the `faults` option's file is read). */
+  has?(id: string): boolean;
+  /** Why STLS starts no TLS there (`tls: false`, ...), or undefined when it does. */
+  readonly stlsOff: string | undefined;
 }
 
 /**
- * A failed STLS handshake exists only where STLS starts one. Given to a
- * server where it does not (`tls: false`, or STLS left out), the rule could
- * never fire: the test would believe it set a fault it never could. A rules
- * file is data that may serve several servers, so only a running server's
- * door refuses it (docs/FAULTS.md).
+ * A failed STLS handshake exists only where STLS starts one. On a server
+ * where it does not (`tls: false`, or STLS left out), the rule could never
+ * fire: the test would believe it set a fault it never could. Every door
+ * that knows the server asks this: `use()`, the control API, and the start
+ * for the `faults` option and its file.
  */
-function refuseUnfireable(rules: readonly BuiltRule[], server: ServingServer, door: Door): void {
-  if (server.offersStls) return;
-  refuseEach(rules, door, ['action', 'type'], (rule) =>
+export function unfireableIssues(
+  rules: readonly { readonly action: { readonly type: string } }[],
+  stlsOff: string | undefined,
+  at: readonly PropertyKey[],
+): InputIssue[] {
+  if (stlsOff === undefined) return [];
+  return rules.flatMap((rule, i) =>
     rule.action.type === 'stls-handshake-failure'
-      ? 'expected a server whose STLS starts TLS: this one has tls: false or leaves STLS out, so a failed handshake could never happen'
-      : undefined,
+      ? [
+          {
+            path: pathText([...at, i, 'action', 'type']),
+            message: `expected a server whose STLS starts TLS: STLS is off here (${stlsOff}), so a failed handshake could never happen`,
+          },
+        ]
+      : [],
   );
 }
 

@@ -98,6 +98,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   private readonly users_: UserDirectory;
   private readonly live = new Set<Session>();
   private readonly faults: FaultEngine;
+  /** Why STLS starts no TLS here, or undefined when it does: a failed-handshake rule could never fire. */
+  private readonly stlsOff: string | undefined;
   private readonly host_: SessionHost;
   private readonly transcripts: TranscriptApi;
   private nextSessionId = 1;
@@ -121,6 +123,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     // entry per deletion, not by the messages.
     this.recorder = new Recorder(this.keepSessions, (record) => this.users_.releaseDeletedBytes(record.id));
     const settings = serverSettings(options);
+    this.stlsOff = settings.stlsOff;
     this.users_ = new UserDirectory(options.baseDir, () => settings.clock.now(), this.keepSessions !== 'all');
     this.serverTls = options.tls === false ? undefined : new ServerTls(options.tls);
     this.faults = new FaultEngine(
@@ -653,7 +656,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       { source: 'use()', at: 'rules' },
       {
         has: (id) => this.faults.has(id),
-        offersStls: this.offersStls,
+        stlsOff: this.stlsOff,
       },
     );
     this.refuseIfClosed('use');
@@ -742,7 +745,10 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /** @internal Loads the users and the faults file; the assembly calls it before {@link listen}. */
   async load(): Promise<void> {
     if (typeof this.options.faults === 'string') {
-      this.faults.add(await loadFaultFixture(this.options.faults, this.options.baseDir), 'options');
+      const rules = await loadFaultFixture(this.options.faults, this.options.baseDir, {
+        stlsOff: this.stlsOff,
+      });
+      this.faults.add(rules, 'options');
     }
     for (const [user, options] of Object.entries(this.options.users ?? {}))
       await this.users_.add(user, options, pathText(['users', user, 'messages']));

@@ -39,7 +39,8 @@ export function unservedTlsIssues(options: CheckedOptions, stls: boolean, dialec
   return issues;
 }
 
-function stlsOffBecause(options: CheckedOptions, dialect: Dialect): string {
+/** Why STLS is off, as the options say it: `tls: false`, `capabilities.stls: false`, or the dialect. */
+export function stlsOffBecause(options: CheckedOptions, dialect: Dialect): string {
   if (options.tls === false) return 'tls: false';
   if (options.capabilities?.stls === false) return 'capabilities.stls: false';
   return `the ${JSON.stringify(dialect.name)} dialect offers none`;

@@ -158,6 +158,52 @@ test('a config whose faults hold a lower-case verb: accepted, and the rule fires
   }
 });
 
+// A failed STLS handshake on a server whose STLS starts no TLS could never fire: refused where it was written.
+describe('a failHandshake rule on a server without STLS: exit 4, named in its file', () => {
+  const STLS_RULE = {
+    trigger: { point: 'command', verbs: ['STLS'] },
+    action: { type: 'stls-handshake-failure' },
+  };
+  const why =
+    'expected a server whose STLS starts TLS: STLS is off here (capabilities.stls: false), so a failed handshake could never happen';
+  const users = { [USER]: { password: PASSWORD, messages: [MESSAGE] } };
+  const noStls = () => configFile({ users, capabilities: { stls: false } });
+
+  test('in the config file', async () => {
+    const name = configFile({ users, capabilities: { stls: false }, faults: [GOOD_RULE, STLS_RULE] });
+    expect(await runMain(['--config', name], dir)).toEqual({
+      code: 4,
+      stdout: '',
+      stderr: `pop3-mock: config ${name}: faults[1].action.type: ${why}`,
+    });
+  });
+
+  test('in a --faults file', async () => {
+    const rules = configFile([GOOD_RULE, STLS_RULE]);
+    expect(await runMain(['--config', noStls(), '--faults', rules], dir)).toEqual({
+      code: 4,
+      stdout: '',
+      stderr: `pop3-mock: fault rules ${join(dir, rules)}: [1].action.type: ${why}`,
+    });
+  });
+
+  test('in the second of two --faults files, and a file given twice', async () => {
+    const good = configFile([GOOD_RULE]);
+    const bad = configFile([GOOD_RULE, STLS_RULE]);
+    for (const files of [
+      [good, bad],
+      [bad, good, bad],
+    ]) {
+      const flags = files.flatMap((file) => ['--faults', file]);
+      expect(await runMain(['--config', noStls(), ...flags], dir)).toEqual({
+        code: 4,
+        stdout: '',
+        stderr: `pop3-mock: fault rules ${join(dir, bad)}: [1].action.type: ${why}`,
+      });
+    }
+  });
+});
+
 // A .cjs config is code: a Map there fitted nodemailer fields and became an empty message.
 test('a .cjs config with a Map as a message: refused with the file and the path', () => {
   const name = `config-${++count}.cjs`;

@@ -4,7 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, on, type Pop3Mock, type Pop3MockOptions, rfcDialect } from '../../../src';
+import { InputError, on, type Pop3Mock, type Pop3MockOptions, rfcDialect, startPop3Mock } from '../../../src';
 import { runCurl } from '../../helpers/clients/curl';
 import { RawClient } from '../../helpers/raw-client';
 import { connectStls } from '../extensions/helpers';
@@ -291,41 +291,92 @@ describe('STLS faults', () => {
   const ALREADY_ACTIVE = new RegExp(`^-ERR ${rfcDialect.texts.tlsAlreadyActive}$`);
   // failHandshake stands for STLS's +OK: where STLS itself is refused, the
   // client gets that -ERR, the session goes on, and the rule has not fired.
-  // On a server whose STLS starts no TLS the rule could never fire: use() refuses it. A rules
-  // file or the faults option is data that may serve several servers: accepted, and it never fires.
-  test.each<[string, Pop3MockOptions]>([
-    ['with tls: false', { tls: false }],
-    ['with capabilities.stls: false', { capabilities: { stls: false } }],
-  ])('failHandshake on a server %s: use() refuses it, nothing stored', async (_, options) => {
-    await withMock(aliceAndBob(options), async (pop3) => {
-      const refused = await pop3.use(on('STLS').failHandshake()).catch((error: unknown) => error);
-      expect(refused).toBeInstanceOf(InputError);
-      expect(refused).toMatchObject({ path: 'rules[0].action.type' });
-      expect((refused as Error).message).toMatch(
-        /^use\(\): rules\[0\]\.action\.type: expected a server whose STLS starts TLS/,
-      );
-      expect(pop3.rules()).toEqual([]);
-    });
-  });
+  // On a server whose STLS starts no TLS the rule could never fire: every door that knows the
+  // server refuses it, so no test believes it set a fault its server could never make.
+  const NO_STLS: [string, Pop3MockOptions, string][] = [
+    ['with tls: false', { tls: false }, 'tls: false'],
+    ['with capabilities.stls: false', { capabilities: { stls: false } }, 'capabilities.stls: false'],
+    [
+      'of a dialect without STLS',
+      { dialect: 'rfc1939-minimal' },
+      'the "rfc1939-minimal" dialect offers none',
+    ],
+  ];
+  const UNFIREABLE = 'expected a server whose STLS starts TLS: STLS is off here';
+  /** The start's error; a server that started anyway is closed (and returned, for the failure). */
+  const startError = (options: Pop3MockOptions) =>
+    startPop3Mock(options).then(
+      async (pop3) => {
+        await pop3.close();
+        return pop3;
+      },
+      (error: unknown) => error,
+    );
 
-  test.each<[string, Pop3MockOptions]>([
-    ['with tls: false', { tls: false }],
-    ['with capabilities.stls: false', { capabilities: { stls: false } }],
-  ])(
-    'failHandshake from the faults option on a server %s: the normal -ERR, no hit, no fault recorded',
-    async (_, options) => {
-      const rule = on('STLS').failHandshake();
-      await withMock(aliceAndBob({ ...options, faults: [rule] }), async (pop3) => {
-        const client = await RawClient.connect(pop3.port);
-        expect(await client.command('STLS')).toMatch(/^-ERR /);
-        expect(await client.command('QUIT')).toMatch(/^\+OK/);
-        const session = await pop3.sessionEnd();
-        expect(session.faults).toEqual([]);
-        expect(pop3.rules().map((r) => r.hits)).toEqual([0]);
-        expect(pop3.pendingRules().map((r) => r.id)).toEqual([rule.id]);
+  test.each(NO_STLS)(
+    'failHandshake on a server %s: use() refuses it, nothing stored',
+    async (_, options, why) => {
+      await withMock(aliceAndBob(options), async (pop3) => {
+        const refused = await pop3.use(on('STLS').failHandshake()).catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(InputError);
+        expect(refused).toMatchObject({ path: 'rules[0].action.type' });
+        expect((refused as Error).message).toBe(
+          `use(): rules[0].action.type: ${UNFIREABLE} (${why}), so a failed handshake could never happen`,
+        );
+        expect(pop3.rules()).toEqual([]);
       });
     },
   );
+
+  test.each(NO_STLS)(
+    'failHandshake in the faults option of a server %s: the start is refused, naming the rule',
+    async (_, options, why) => {
+      const faults = [on('RETR').delay(1), on('STLS').failHandshake()];
+      const refused = await startPop3Mock(aliceAndBob({ ...options, faults })).catch(
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(InputError);
+      expect((refused as Error).message).toBe(
+        `pop3-mock options: faults[1].action.type: ${UNFIREABLE} (${why}), so a failed handshake could never happen`,
+      );
+    },
+  );
+
+  test.each(NO_STLS)(
+    'failHandshake in the faults file of a server %s: the start is refused, naming the file',
+    async (_, options, why) => {
+      const dir = await mkdtemp(join(tmpdir(), 'pop3-mock-faults-'));
+      try {
+        const file = join(dir, 'stls.json');
+        await writeFile(file, JSON.stringify([on('STLS').failHandshake()]));
+        const refused = await startError(aliceAndBob({ ...options, faults: file }));
+        expect(refused).toBeInstanceOf(InputError);
+        expect((refused as Error).message).toBe(
+          `fault rules ${file}: [0].action.type: ${UNFIREABLE} (${why}), so a failed handshake could never happen`,
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  test('failHandshake in the faults option and file of a server with STLS: taken', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pop3-mock-faults-'));
+    try {
+      const file = join(dir, 'stls.json');
+      await writeFile(file, JSON.stringify([on('STLS').failHandshake()]));
+      for (const faults of [[on('STLS').failHandshake()], file]) {
+        const pop3 = await startPop3Mock(aliceAndBob({ faults }));
+        try {
+          expect(pop3.rules().map((r) => r.rule.action.type)).toEqual(['stls-handshake-failure']);
+        } finally {
+          await pop3.close();
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   test.each<[string, Pop3MockOptions, (pop3: Pop3Mock) => Promise<RawClient>, string, RegExp]>([
     ['in TRANSACTION', {}, (p) => RawClient.login(p.port, USER, PASSWORD), 'STLS', /^-ERR /],
