@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { newRuleId, noteGivenRuleId } from '../rule-id';
 import { checkInput, type Door, pathText } from '../schema/check';
-import { type faultRule, faultRules } from '../schema/fault-rule';
+import { BUG_VERBS, type faultRule, faultRules } from '../schema/fault-rule';
 import { InputError, type InputIssue } from '../schema/input-error';
 import { type BuiltRule, withExplain } from './builder';
 
@@ -16,7 +16,7 @@ export function acceptRules(rules: unknown, door: Door, server?: ServingServer):
   const accepted = withIds(checkInput(faultRules, rules, door));
   if (server) {
     if (server.has) refuseStoredIds(accepted, server.has, door);
-    const unfireable = unfireableIssues(accepted, server.stlsOff, door.at === undefined ? [] : [door.at]);
+    const unfireable = unfireableIssues(accepted, server.verbsOff, door.at === undefined ? [] : [door.at]);
     if (unfireable.length > 0) throw new InputError(unfireable, door.source);
   }
   return accepted;
@@ -26,33 +26,43 @@ export function acceptRules(rules: unknown, door: Door, server?: ServingServer):
 export interface ServingServer {
   /** Whether a stored rule has this id (none at the start, before the `faults` option's file is read). */
   has?(id: string): boolean;
-  /** Why STLS starts no TLS there (`tls: false`, ...), or undefined when it does. */
-  readonly stlsOff: string | undefined;
+  /** The verbs the server answers as unknown (STLS: refuses), each with why (`capabilities.top: false`, ...). */
+  readonly verbsOff: ReadonlyMap<string, string>;
 }
 
 /**
- * A failed STLS handshake exists only where STLS starts one. On a server
- * where it does not (`tls: false`, or STLS left out), the rule could never
- * fire: the test would believe it set a fault it never could. Every door
- * that knows the server asks this: `use()`, the control API, and the start
- * for the `faults` option and its file.
+ * A server-bug mode fires only on a reply whose octets it changes, and
+ * `failHandshake()` only where STLS starts TLS. A rule that bends only the
+ * replies of verbs this server leaves out (TOP with `capabilities.top:
+ * false`, STLS with `tls: false`) could never fire: the test would believe
+ * it set a fault it never could. Every door that knows the server asks
+ * this: `use()`, the control API, and the start for the `faults` option and
+ * its file.
  */
 export function unfireableIssues(
-  rules: readonly { readonly action: { readonly type: string } }[],
-  stlsOff: string | undefined,
+  rules: readonly Pick<z.output<typeof faultRule>, 'trigger' | 'action'>[],
+  verbsOff: ReadonlyMap<string, string>,
   at: readonly PropertyKey[],
 ): InputIssue[] {
-  if (stlsOff === undefined) return [];
-  return rules.flatMap((rule, i) =>
-    rule.action.type === 'stls-handshake-failure'
-      ? [
-          {
-            path: pathText([...at, i, 'action', 'type']),
-            message: `expected a server whose STLS starts TLS: STLS is off here (${stlsOff}), so a failed handshake could never happen`,
-          },
-        ]
-      : [],
-  );
+  if (verbsOff.size === 0) return [];
+  return rules.flatMap((rule, i) => {
+    const message = unfireable(rule, verbsOff);
+    return message === undefined ? [] : [{ path: pathText([...at, i, 'action', 'type']), message }];
+  });
+}
+
+function unfireable(
+  { trigger, action }: Pick<z.output<typeof faultRule>, 'trigger' | 'action'>,
+  verbsOff: ReadonlyMap<string, string>,
+): string | undefined {
+  const bent = BUG_VERBS[action.type];
+  if (bent === undefined || trigger.point !== 'command') return undefined;
+  const aimed = trigger.verbs.includes('*') ? bent : bent.filter((verb) => trigger.verbs.includes(verb));
+  if (aimed.length === 0 || aimed.some((verb) => !verbsOff.has(verb))) return undefined;
+  if (action.type === 'stls-handshake-failure')
+    return `expected a server whose STLS starts TLS: STLS is off here (${verbsOff.get('STLS')}), so a failed handshake could never happen`;
+  const off = aimed.map((verb) => `${verb} (${verbsOff.get(verb)})`).join(' and ');
+  return `expected a verb this server answers: "${action.type}" bends only ${aimed.join(', ')} here, and this server leaves out ${off}, so the rule could never fire`;
 }
 
 /**

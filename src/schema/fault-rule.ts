@@ -197,6 +197,9 @@ export const BUG_VERBS: Partial<Record<z.output<typeof faultAction>['type'], rea
   'no-terminator': ['RETR', 'TOP', 'LIST', 'UIDL', 'CAPA'],
 };
 
+/** The verbs of BUG_VERBS a server answers only after login; before it, they get -ERR. */
+const TRANSACTION_ONLY: ReadonlySet<string> = new Set(['LIST', 'STAT', 'RETR', 'TOP', 'UIDL']);
+
 /** The rule's fields, before the checks across fields (answers extend it with the stored `id`). */
 export const faultRuleFields = z.lazy(() =>
   z.strictObject({
@@ -260,7 +263,15 @@ export const faultRule = z.lazy(() =>
           ['action', 'type'],
           `expected a verb it applies to: "${type}" changes only ${bent.join(', ')}, the rule names ${verbs.join(', ')}`,
         );
+        return;
       }
+      // Before login these verbs get -ERR, which no bug mode changes: the rule would never fire.
+      const aimed = verbs.includes('*') ? bent : bent?.filter((v) => verbs.includes(v));
+      if (state === 'AUTHORIZATION' && aimed && aimed.every((v) => TRANSACTION_ONLY.has(v)))
+        fail(
+          ['trigger', 'state'],
+          `expected "TRANSACTION" or no state: "${type}" bends only ${aimed.join(', ')} here, answered only in TRANSACTION (RFC 1939 §5), so the rule could never fire in AUTHORIZATION`,
+        );
     })
     .meta({
       description:

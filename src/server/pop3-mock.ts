@@ -98,8 +98,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   private readonly users_: UserDirectory;
   private readonly live = new Set<Session>();
   private readonly faults: FaultEngine;
-  /** Why STLS starts no TLS here, or undefined when it does: a failed-handshake rule could never fire. */
-  private readonly stlsOff: string | undefined;
+  /** The verbs answered as unknown here (STLS: refused), with why: a rule bending only their replies could never fire. */
+  private readonly verbsOff: ReadonlyMap<string, string>;
   private readonly host_: SessionHost;
   private readonly transcripts: TranscriptApi;
   private nextSessionId = 1;
@@ -123,7 +123,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     // entry per deletion, not by the messages.
     this.recorder = new Recorder(this.keepSessions, (record) => this.users_.releaseDeletedBytes(record.id));
     const settings = serverSettings(options);
-    this.stlsOff = settings.stlsOff;
+    this.verbsOff = settings.verbsOff;
     this.users_ = new UserDirectory(options.baseDir, () => settings.clock.now(), this.keepSessions !== 'all');
     this.serverTls = options.tls === false ? undefined : new ServerTls(options.tls);
     this.faults = new FaultEngine(
@@ -656,7 +656,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       { source: 'use()', at: 'rules' },
       {
         has: (id) => this.faults.has(id),
-        stlsOff: this.stlsOff,
+        verbsOff: this.verbsOff,
       },
     );
     this.refuseIfClosed('use');
@@ -746,7 +746,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   async load(): Promise<void> {
     if (typeof this.options.faults === 'string') {
       const rules = await loadFaultFixture(this.options.faults, this.options.baseDir, {
-        stlsOff: this.stlsOff,
+        verbsOff: this.verbsOff,
       });
       this.faults.add(rules, 'options');
     }

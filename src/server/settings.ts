@@ -8,15 +8,16 @@ import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
 import { InputError, OPTIONS_SOURCE } from '../schema/input-error';
 import type { CheckedOptions } from '../schema/options';
 import type { SessionHost } from '../session/session-host';
-import { stlsOffBecause, unservedTlsIssues } from './unserved-tls';
+import { unservedTlsIssues } from './unserved-tls';
+import { verbsOff } from './verbs-off';
 
 /** What a server's sessions share that the options decide, defaults filled in. */
 export type ServerSettings = Pick<
   SessionHost,
   'dialect' | 'clock' | 'capabilities' | 'lockMode' | 'autologoutMs' | 'requireTls' | 'apop' | 'hostname'
 > & {
-  /** Why STLS starts no TLS (`tls: false`, ...), or undefined when it does. */
-  readonly stlsOff: string | undefined;
+  /** The verbs answered as unknown (STLS: refused), each with why (`capabilities.top: false`, ...). */
+  readonly verbsOff: ReadonlyMap<string, string>;
 };
 
 /**
@@ -25,7 +26,7 @@ export type ServerSettings = Pick<
  * options change them, and every default (RFC 1939 §3's ten-minute
  * autologout, loopback, `localhost` in APOP and CRAM-MD5). With `tls: false`
  * STLS is off whatever the dialect says. TLS settings nothing would serve,
- * and `faults` rules that could never fire without STLS, are refused here,
+ * and `faults` rules that bend only replies of verbs it leaves out, are refused here,
  * where the dialect's STLS is known (an InputError, as at the options door).
  */
 export function serverSettings(options: CheckedOptions): ServerSettings {
@@ -52,15 +53,15 @@ export function serverSettings(options: CheckedOptions): ServerSettings {
   // Without a certificate there is no STLS, whatever a dialect (a captured
   // server's CAPA) says; `capabilities.stls: true` with it is refused at the door.
   if (options.tls === false) capabilities.stls = false;
-  const stlsOff = capabilities.stls ? undefined : stlsOffBecause(options, dialect);
+  const off = verbsOff(options, dialect, capabilities);
   const unserved = [
     ...unservedTlsIssues(options, capabilities.stls, dialect),
     // A rules file is read at the start, by the server it is for (Pop3Mock.load()).
-    ...(typeof options.faults === 'object' ? unfireableIssues(options.faults, stlsOff, ['faults']) : []),
+    ...(typeof options.faults === 'object' ? unfireableIssues(options.faults, off, ['faults']) : []),
   ];
   if (unserved.length > 0) throw new InputError(unserved, OPTIONS_SOURCE);
   return {
-    stlsOff,
+    verbsOff: off,
     dialect,
     clock,
     capabilities,

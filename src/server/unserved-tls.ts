@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialects/dialect';
 import type { InputIssue } from '../schema/input-error';
 import type { CheckedOptions } from '../schema/options';
+import { stlsOffBecause } from './verbs-off';
 
 /** The `tls` keys a caller may set, in the order an issue names the first one given. */
 const TLS_KEYS = ['certificate', 'minVersion', 'maxVersion', 'key', 'cert', 'ca'] as const;
@@ -37,11 +38,4 @@ export function unservedTlsIssues(options: CheckedOptions, stls: boolean, dialec
     });
   }
   return issues;
-}
-
-/** Why STLS is off, as the options say it: `tls: false`, `capabilities.stls: false`, or the dialect. */
-export function stlsOffBecause(options: CheckedOptions, dialect: Dialect): string {
-  if (options.tls === false) return 'tls: false';
-  if (options.capabilities?.stls === false) return 'capabilities.stls: false';
-  return `the ${JSON.stringify(dialect.name)} dialect offers none`;
 }

@@ -22,6 +22,7 @@ import {
   receivedText,
   retrData,
   sizeOf,
+  startError,
   USER,
   warmPython,
   wireOf,
@@ -303,15 +304,6 @@ describe('STLS faults', () => {
     ],
   ];
   const UNFIREABLE = 'expected a server whose STLS starts TLS: STLS is off here';
-  /** The start's error; a server that started anyway is closed (and returned, for the failure). */
-  const startError = (options: Pop3MockOptions) =>
-    startPop3Mock(options).then(
-      async (pop3) => {
-        await pop3.close();
-        return pop3;
-      },
-      (error: unknown) => error,
-    );
 
   test.each(NO_STLS)(
     'failHandshake on a server %s: use() refuses it, nothing stored',
@@ -332,9 +324,7 @@ describe('STLS faults', () => {
     'failHandshake in the faults option of a server %s: the start is refused, naming the rule',
     async (_, options, why) => {
       const faults = [on('RETR').delay(1), on('STLS').failHandshake()];
-      const refused = await startPop3Mock(aliceAndBob({ ...options, faults })).catch(
-        (error: unknown) => error,
-      );
+      const refused = await startError(aliceAndBob({ ...options, faults }));
       expect(refused).toBeInstanceOf(InputError);
       expect((refused as Error).message).toBe(
         `pop3-mock options: faults[1].action.type: ${UNFIREABLE} (${why}), so a failed handshake could never happen`,

@@ -3,7 +3,14 @@
 
 import { execFile } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import type { BuiltRule, FaultActionType, Pop3Mock, Pop3MockOptions, SessionRecord } from '../../../src';
+import {
+  type BuiltRule,
+  type FaultActionType,
+  type Pop3Mock,
+  type Pop3MockOptions,
+  type SessionRecord,
+  startPop3Mock,
+} from '../../../src';
 import { pythonExecutable } from '../../helpers/clients/python-poplib';
 import { stuff, wireOf as wireOfBytes } from '../../helpers/wire';
 import { PASSWORD, USER } from '../../helpers/with-mock';
@@ -43,6 +50,16 @@ export function aliceAndBob(
 }
 
 /** A plain Node socket, connected, with its events recorded. */
+/** A start's error; a server that started anyway is closed (and returned, for the test's failure). */
+export const startError = (options: Pop3MockOptions): Promise<unknown> =>
+  startPop3Mock(options).then(
+    async (pop3) => {
+      await pop3.close();
+      return pop3;
+    },
+    (error: unknown) => error,
+  );
+
 export interface Observed {
   socket: Socket;
   chunks: Buffer[];
