@@ -197,6 +197,13 @@ export const BUG_VERBS: Partial<Record<z.output<typeof faultAction>['type'], rea
   'no-terminator': ['RETR', 'TOP', 'LIST', 'UIDL', 'CAPA'],
 };
 
+/** A chance of 0 would never fire: a test would believe it set a fault that never comes. */
+const PROBABILITY = 'expected a number above 0 and at most 1 (a chance of 0 never fires: leave the rule out)';
+const probability = z
+  .number({ error: PROBABILITY })
+  .gt(0, { error: PROBABILITY })
+  .max(1, { error: PROBABILITY });
+
 /** The verbs of BUG_VERBS a server answers only after login; before it, they get -ERR. */
 const TRANSACTION_ONLY: ReadonlySet<string> = new Set(['LIST', 'STAT', 'RETR', 'TOP', 'UIDL']);
 
@@ -219,7 +226,7 @@ export const faultRuleFields = z.lazy(() =>
       .optional()
       .meta({ description: 'Where `nth` counts occurrences. Default `server`.' }),
     times: int(1).optional().meta({ description: 'At most this many times; absent: every time.' }),
-    probability: numberIn(0, 1).optional().meta({
+    probability: probability.optional().meta({
       description: "Chance of firing at each eligible occurrence, from the server's seeded generator.",
     }),
     action: faultAction,

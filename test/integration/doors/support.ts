@@ -30,6 +30,8 @@ const DELAY_FORMS =
 export type RelativeIssue = readonly [path: string, message: string];
 
 /** [what, rule, issues]: every rule here must be refused at every door that takes rules. */
+const PROBABILITY = 'expected a number above 0 and at most 1 (a chance of 0 never fires: leave the rule out)';
+
 export const BAD_RULES: readonly (readonly [string, unknown, readonly RelativeIssue[]])[] = [
   [
     'an unknown action type',
@@ -49,7 +51,13 @@ export const BAD_RULES: readonly (readonly [string, unknown, readonly RelativeIs
   [
     'probability 30',
     { trigger: ON_RETR, probability: 30, action: { type: 'close' } },
-    [['.probability', 'expected a number from 0 to 1, got 30']],
+    [['.probability', `${PROBABILITY}, got 30`]],
+  ],
+  // A chance of 0 never fires: the test would believe it set a fault.
+  [
+    'probability 0',
+    { trigger: ON_RETR, probability: 0, action: { type: 'close' } },
+    [['.probability', `${PROBABILITY}, got 0`]],
   ],
   [
     'the unknown key forUser',
