@@ -44,6 +44,21 @@ def test_a_poplib_session_is_heard_in_order_with_its_password_masked(pop3):
     assert pop3.session(events[0]['sessionId']).events == events
 
 
+def test_since_hears_the_recorded_events_first_then_the_live_ones(pop3):
+    since = time.time() * 1000
+    fetch_all(pop3.host, pop3.port, 'alice', 'secret')
+    past = pop3.session_end()
+    with pop3.events('session-start', since=since) as replayed, pop3.events('session-start') as live_only:
+        fetch_all(pop3.host, pop3.port, 'alice', 'secret')
+        now = pop3.session_end()
+        assert [replayed.next_event()['sessionId'] for _ in range(2)] == [past.id, now.id]
+        assert live_only.next_event()['sessionId'] == now.id
+    # A time after both: only what comes next, none of them.
+    with pop3.events('session-start', since=time.time() * 1000 + 60_000) as later:
+        with pytest.raises(WaitTimeoutError):
+            later.next_event(timeout=0.2)
+
+
 def test_the_type_filter_keeps_only_those_types(pop3):
     with pop3.events('command') as commands, pop3.events(['session-start', 'session-end']) as ends:
         fetch_all(pop3.host, pop3.port, 'alice', 'secret')

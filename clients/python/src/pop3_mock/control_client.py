@@ -295,13 +295,20 @@ class ControlClient:
 
     # Events -------------------------------------------------------------------
 
-    def events(self, types: Union[str, Iterable[str], None] = None, timeout: float = 5.0) -> EventStream:
+    def events(
+        self,
+        types: Union[str, Iterable[str], None] = None,
+        timeout: float = 5.0,
+        since: Optional[float] = None,
+    ) -> EventStream:
         """Opens the server's event stream (GET /api/events): an iterator of event dicts
         ({"type", "sessionId", "at", ...}, secrets masked), optionally of `types` only.
         Connected when this returns: a session that begins after the call is heard whole.
+        With `since` (ms since the epoch, real time: `time.time() * 1000` on the server's
+        machine), the recorded events from then on come first, then the live ones, none twice.
         Each event is waited for at most `timeout` seconds (WaitTimeoutError); close it,
         or use `with`. More than 8 MiB left unread ends it: EventStreamOverflowError."""
-        return EventStream(self._http, event_types(types), timeout)
+        return EventStream(self._http, event_types(types), timeout, since)
 
     # --------------------------------------------------------------------------
 

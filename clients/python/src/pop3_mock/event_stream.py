@@ -7,7 +7,7 @@ import time
 from typing import Any, Dict, FrozenSet, Iterator, List, Optional
 
 from .errors import EventStreamOverflowError, Pop3MockError, WaitTimeoutError
-from .http_transport import HttpTransport, StreamingBody
+from .http_transport import HttpTransport, StreamingBody, query_string
 
 #: Every event type the server sends (src/vocabulary.ts, Pop3Event).
 EVENT_TYPES = (
@@ -46,10 +46,14 @@ class EventStream:
     socket, and the server forgets the reader.
     """
 
-    def __init__(self, http: HttpTransport, types: Optional[FrozenSet[str]], timeout: float) -> None:
+    def __init__(
+        self, http: HttpTransport, types: Optional[FrozenSet[str]], timeout: float, since: Optional[float] = None
+    ) -> None:
         self.types = types
         self.timeout = timeout
-        self._body: StreamingBody = http.open_stream('/api/events', 'text/event-stream')
+        # Three decimals: the API reads digits with a fraction or not, never Python's 1e+20.
+        query = query_string({'since': None if since is None else '%.3f' % since})
+        self._body: StreamingBody = http.open_stream('/api/events' + query, 'text/event-stream')
         self._text = ''
         self._decoder = codecs.getincrementaldecoder('utf-8')()
         try:

@@ -55,7 +55,7 @@ class HttpTransport:
         read_timeout: Optional[float] = None,
     ) -> PendingAnswer:
         """Sends the whole request and returns before its answer is read; `path` is already quoted."""
-        target = path + _query_string(query)
+        target = path + query_string(query)
         headers = {'Authorization': 'Bearer ' + self._token}
         data = None
         if json_body is not None:
@@ -209,7 +209,7 @@ def _read_head(sock: socket.socket, where: str) -> Tuple[int, http.client.HTTPMe
     return status, http.client.parse_headers(io.BytesIO(header_lines + b'\r\n\r\n')), rest
 
 
-def _query_string(query: Optional[Mapping[str, Any]]) -> str:
+def query_string(query: Optional[Mapping[str, Any]]) -> str:
     present = {k: _query_value(v) for k, v in (query or {}).items() if v is not None}
     return '?' + urllib.parse.urlencode(present) if present else ''
 
