@@ -111,6 +111,8 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   private readonly clock = new ServerClock();
   /** The pending waitFor()s, cancelled by close(). */
   private readonly waits = new WaitSet();
+  /** Set by {@link close}: no more listeners, no more waits. */
+  private closed = false;
 
   /** @internal Use {@link connectPop3Mock}. */
   constructor(
@@ -353,6 +355,11 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
     const checked = checkOn(type, listener);
     // As in process, once this client heard the server close (its stream's last word).
     if (this.events.serverClosed) throw new ServerClosedError('on');
+    // A listener would open the stream again: a connection the test believes closed.
+    if (this.closed)
+      throw new Error(
+        'pop3-mock: on() after close(): this remote client was closed and hears no more events (the server runs on); connect again with connectPop3Mock() to listen',
+      );
     return this.events.on(checked.type, checked.listener);
   }
 
@@ -368,10 +375,13 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   /**
    * Stops listening to the server's events, and ends this client's pending
    * `waitFor()`s with a `WaitCancelledError`; the server runs on (it belongs
-   * to whoever started it).
+   * to whoever started it). After it, a `waitFor()` is cancelled at once and
+   * `on()` throws: neither would hear anything, or would open the stream again.
    */
   async close(): Promise<void> {
-    this.waits.cancelAll('the remote client was closed');
+    this.closed = true;
+    // Pending waits end, and a wait begun later is cancelled at once: this client hears no more events.
+    this.waits.close('the remote client was closed');
     this.events.close();
     // The kept connections end; a call still under way finishes (a wait the server's close cuts short says so).
     for (const sockets of Object.values(this.agent.freeSockets))

@@ -236,6 +236,26 @@ describe.each(sides)('%s: a wait the close cuts short', (_name, start) => {
   });
 });
 
+// Remotely, a waitFor() after the client's own close() waited out its timeout, and on() opened the
+// event stream again: a connection the test believed closed.
+describe.each(sides)("%s: after the API's own close()", (name, start) => {
+  test('waitFor() is cancelled at once and on() is refused', async () => {
+    const side = await start();
+    try {
+      await side.api.close();
+      const error = await side.api.waitFor(() => true, { timeoutMs: 60_000 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WaitCancelledError);
+      const who = name === 'remote' ? 'remote client' : 'server';
+      expect((error as Error).message).toMatch(
+        new RegExp(`^pop3-mock: the ${who} was closed before waiting for a matching event`),
+      );
+      expect(() => side.api.on('*', () => {})).toThrow(/^pop3-mock: on\(\)/);
+    } finally {
+      await side.close();
+    }
+  });
+});
+
 test("sessionEnd() takes a record of another copy of the package (CJS beside ESM): recognised by its shape, as the matchers' are", async () => {
   const pop3 = await startPop3Mock({ users: { alice: { password: 'secret', messages: [MESSAGE] } } });
   try {
