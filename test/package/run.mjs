@@ -33,6 +33,7 @@ const CONSUMERS = [
   { dir: 'node-test', what: 'node:test, CommonJS' },
   // A fresh cache: with timings of an earlier run, jest would run two fast files in band.
   { dir: 'jest-global-setup', what: 'jest globalSetup, 2 workers, control channel', fresh: true },
+  { dir: 'doc-examples', what: 'README.md and docs/*.md ```ts blocks type-check' },
 ];
 
 const chosen = process.argv.slice(2);
