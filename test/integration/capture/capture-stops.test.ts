@@ -77,12 +77,15 @@ test('a TLS handshake the server never answers (POP3S, or after STLS +OK) ends t
   const stls = await scripted('+OK hello\r\n', { CAPA: '+OK\r\nSTLS\r\n.\r\n', STLS: '+OK go ahead\r\n' });
   try {
     const timeout = ['--timeout-ms', '300', '--insecure'];
-    const implicit = await captureCli(['--port', String(silent.port), '--tls', ...timeout]);
+    // Both at once: each waits out its own timeout.
+    const [implicit, afterStls] = await Promise.all([
+      captureCli(['--port', String(silent.port), '--tls', ...timeout]),
+      captureCli(['--port', String(stls.port), '--starttls', ...timeout]),
+    ]);
     expect(implicit.code).toBe(6);
     expect(implicit.err.at(-1)).toMatch(
       /TLS handshake with 127\.0\.0\.1:\d+ failed: no TLS handshake within 300 ms \(--timeout-ms\)/,
     );
-    const afterStls = await captureCli(['--port', String(stls.port), '--starttls', ...timeout]);
     expect(afterStls.code).toBe(6);
     expect(afterStls.err.at(-1)).toMatch(
       /TLS handshake with 127\.0\.0\.1:\d+ failed: no TLS handshake within 300 ms/,
@@ -109,26 +112,30 @@ test('a server that closes at PASS without a reply: exit 5 saying the login was 
 });
 
 test('no reply in time to the USER of a login, or to STLS: exit 5 saying so, not a login or a refusal read from a late reply', async () => {
-  const pop3 = await startPop3Mock({ users: CAPTURE_USERS });
+  // Two servers, so both captures wait out their timeout at once.
+  const [late, hung] = await Promise.all([
+    startPop3Mock({ users: CAPTURE_USERS }),
+    startPop3Mock({ users: CAPTURE_USERS }),
+  ]);
   try {
-    const run = async (...args: string[]) => {
-      const { code, err } = await captureCli(['--port', String(pop3.port), '--timeout-ms', '300', ...args]);
+    const run = async (port: number, ...args: string[]) => {
+      const { code, err } = await captureCli(['--port', String(port), '--timeout-ms', '300', ...args]);
       return { code, last: err.at(-1) };
     };
     // Before, PASS read USER's late +OK as its own and STAT the PASS's: "STAT did not answer".
-    await pop3.use(on('USER', CAPTURE_USER).delay(600));
-    expect(await run()).toEqual({
+    await late.use(on('USER', CAPTURE_USER).delay(600));
+    // Before: "STLS refused: silent".
+    await hung.use(on('STLS').hang());
+    const [user, stls] = await Promise.all([run(late.port), run(hung.port, '--starttls', '--insecure')]);
+    expect(user).toEqual({
       code: 5,
       last: 'pop3-mock capture: stopped: no reply to USER within the timeout (--timeout-ms): the login was not tried',
     });
-    await pop3.reset();
-    // Before: "STLS refused: silent".
-    await pop3.use(on('STLS').hang());
-    expect(await run('--starttls', '--insecure')).toEqual({
+    expect(stls).toEqual({
       code: 5,
       last: 'pop3-mock capture: stopped: no reply to STLS within the timeout (--timeout-ms): TLS was not started, and --starttls sends nothing before it',
     });
   } finally {
-    await pop3.close();
+    await Promise.all([late.close(), hung.close()]);
   }
 });
