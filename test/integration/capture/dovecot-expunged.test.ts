@@ -24,11 +24,13 @@ const bad = (n: number) => Array.from({ length: n }, () => 'XYZ');
  * Sessions 0 and 1 log in; session 2 removes messages 1 and 2; then session 0 reads them
  * every way, and ends on the bad-command count (Dovecot counts a repeated or message-1
  * expunged fetch as bad, a first one above them as a success); session 1 deletes 1 and 3
- * and QUITs; session 3 looks at what is left.
+ * and QUITs; session 3 looks at what is left. Sessions 0 and 1 send STAT after logging in,
+ * so their message lists are read before session 2 logs in: Dovecot's PASS reply may come
+ * first (once, session 1 listed the mailbox as session 2's UPDATE left it).
  */
 const TURNS: readonly Turn[] = [
-  { session: 0, steps: login },
-  { session: 1, steps: login },
+  { session: 0, steps: [...login, 'STAT'] },
+  { session: 1, steps: [...login, 'STAT'] },
   { session: 2, steps: [...login, 'DELE 1', 'DELE 2', 'QUIT'] },
   {
     session: 0,
