@@ -286,7 +286,14 @@ describe('the pop3-mock process', () => {
       });
       const password = secret();
       const users = { alice: { password } };
+      const missing = write('missing.json', { users, dialect: './no-such-dialect.json' });
+      // The four processes start at once: none needs another.
       const cli = new Cli(['--config', write('by-path.json', { users, dialect: './mine.json' })]);
+      // The flag wins: the config's file is not read (it does not exist).
+      const flagged = new Cli(['--config', missing, '--dialect', 'dovecot']);
+      const aloneRun = runToExit(['--config', missing]);
+      const misspeltRun = runToExit(['--config', write('misspelt.json', { users, dialect: 'dovcot' })]);
+
       const client = await RawClient.connect((await cli.ready()).port);
       expect(client.greeting).toBe('+OK the config folder server is ready');
       await client.command('QUIT');
@@ -294,22 +301,19 @@ describe('the pop3-mock process', () => {
       cli.kill('SIGTERM');
       expect(await cli.exited).toBe(0);
 
-      // The flag wins: the config's file is not read (it does not exist).
-      const missing = write('missing.json', { users, dialect: './no-such-dialect.json' });
-      const flagged = new Cli(['--config', missing, '--dialect', 'dovecot']);
       const dovecot = await RawClient.connect((await flagged.ready()).port);
       expect(dovecot.greeting).toBe('+OK Dovecot ready.');
       await dovecot.command('QUIT');
       flagged.kill('SIGTERM');
       expect(await flagged.exited).toBe(0);
       // Without the flag the missing file is a bad config (4), named by its whole path.
-      const alone = await runToExit(['--config', missing]);
+      const alone = await aloneRun;
       expect(alone.code).toBe(4);
       expect(alone.stderr).toContain(
         `dialect: cannot read dialect file ${join(dir, 'no-such-dialect.json')}`,
       );
 
-      const misspelt = await runToExit(['--config', write('misspelt.json', { users, dialect: 'dovcot' })]);
+      const misspelt = await misspeltRun;
       expect(misspelt.code).toBe(4);
       expect(misspelt.stderr).toContain(
         `dialect: expected one of ${DIALECT_NAMES.map((n) => JSON.stringify(n)).join(', ')}, or a dialect file's path (with / or ending in .json), got "dovcot"`,
@@ -455,7 +459,9 @@ describe('the pop3-mock process', () => {
   });
 
   test('transcripts: the newest 1000 ended sessions unless told; --keep-sessions bounds them and the control API says what was dropped', async () => {
+    // Both processes start at once.
     const byDefault = new Cli(['--config', 'examples/pop3-mock.config.json']);
+    const bounded = new Cli(['--config', 'examples/pop3-mock.config.json', '--keep-sessions', '2']);
     const ready = await byDefault.ready();
     await byDefault.stderrMatch(
       /keeping the transcripts of the newest 1000 ended sessions \(--keep-sessions N\|all\)/,
@@ -466,7 +472,6 @@ describe('the pop3-mock process', () => {
     byDefault.kill('SIGTERM');
     expect(await byDefault.exited).toBe(0);
 
-    const bounded = new Cli(['--config', 'examples/pop3-mock.config.json', '--keep-sessions', '2']);
     const small = await bounded.ready();
     for (let i = 0; i < 3; i++) {
       const client = await RawClient.login(small.port, 'alice', 'alice-secret');
