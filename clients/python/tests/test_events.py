@@ -73,7 +73,7 @@ def test_the_type_filter_keeps_only_those_types(pop3):
         assert [e['type'] for e in ends.until('session-end')] == ['session-start', 'session-end']
         # What the filter skipped is no event: the wait runs out, and says what it skipped.
         with pytest.raises(WaitTimeoutError, match=r'skipped meanwhile .*: .*session-end'):
-            commands.next_event(timeout=0.3)
+            commands.next_event(timeout=0.1)
 
 
 def test_a_bad_type_is_refused_naming_where_and_what_was_expected(pop3):
@@ -89,15 +89,15 @@ def test_a_bad_type_is_refused_naming_where_and_what_was_expected(pop3):
 
 
 def test_a_wait_that_runs_out_raises_and_the_stream_goes_on(pop3):
-    with pop3.events(timeout=0.3) as stream:
+    with pop3.events(timeout=0.1) as stream:
         started = time.monotonic()
         with pytest.raises(WaitTimeoutError) as caught:
             next(stream)
-        assert time.monotonic() - started >= 0.3
+        assert time.monotonic() - started >= 0.1
         assert caught.value.status == 408
-        assert str(caught.value) == 'pop3-mock: no event on GET /api/events within 0.3 s'
-        with pytest.raises(WaitTimeoutError, match="no event up to a 'session-end' one .* within 0.2 s"):
-            stream.until('session-end', timeout=0.2)
+        assert str(caught.value) == 'pop3-mock: no event on GET /api/events within 0.1 s'
+        with pytest.raises(WaitTimeoutError, match="no event up to a 'session-end' one .* within 0.05 s"):
+            stream.until('session-end', timeout=0.05)
         # The timeouts spoiled nothing: the next session is heard whole.
         fetch_all(pop3.host, pop3.port, 'alice', 'secret')
         events = stream.until('session-end', timeout=5)

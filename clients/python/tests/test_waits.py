@@ -39,12 +39,12 @@ def test_a_past_command_counts_only_with_include_past(pop3):
 
 
 def test_the_read_timeout_follows_the_wait_not_the_client(pop3):
-    # A client whose calls give up after 0.3 s still waits out a 0.6 s wait and gets the server's 408.
-    impatient = ControlClient(pop3.ready.control_url, pop3.ready.control_token, request_timeout=0.3)
+    # A client whose calls give up after 0.2 s still waits out a 0.4 s wait and gets the server's 408.
+    impatient = ControlClient(pop3.ready.control_url, pop3.ready.control_token, request_timeout=0.2)
     started = time.monotonic()
     with pytest.raises(WaitTimeoutError, match='a new session'):
-        impatient.next_session(timeout_ms=600)
-    assert time.monotonic() - started >= 0.6
+        impatient.next_session(timeout_ms=400)
+    assert time.monotonic() - started >= 0.4
 
 
 def test_a_wait_that_runs_out_is_not_cancelled_and_saw_nothing(pop3):
