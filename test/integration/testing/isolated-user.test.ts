@@ -199,7 +199,7 @@ test('connection faults and rules for another user cannot be scoped to one user 
 
 test('sessionEnd() before the first login waits for that session to log in and end; with none, a WaitTimeoutError', async () => {
   const a = await createIsolatedUser(workerA, { messages: [message('a1')] });
-  await expect(a.sessionEnd({ timeoutMs: 200 })).rejects.toMatchObject({ name: 'WaitTimeoutError' });
+  await expect(a.sessionEnd({ timeoutMs: 50 })).rejects.toMatchObject({ name: 'WaitTimeoutError' });
   const ended = a.sessionEnd({ timeoutMs: 5000 });
   const fetched = fetchAll(a.user, a.password);
   const record = await ended;
