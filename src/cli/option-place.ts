@@ -1,5 +1,6 @@
 import type { CliConfig } from '../config/load-config';
 import { ExitCode } from '../exit-codes';
+import { valueAtPath } from '../schema/check';
 import { describeIssue, type InputError, type InputIssue } from '../schema/input-error';
 import { otherListenerOf } from '../schema/options';
 import { CliError } from './errors';
@@ -80,20 +81,9 @@ function placeOf(path: string, flags: FlagOptions, config: CliConfig | undefined
   // The config key holding the option: a flag's (`controlPort` for `control.port`), else the same path.
   const configPath =
     flag === undefined ? path : [flag.key, ...(flag.within === undefined ? [] : [flag.within])].join('.');
-  if (flag !== undefined && valueAt(flags, configPath) !== undefined)
+  if (flag !== undefined && valueAtPath(flags, configPath) !== undefined)
     return { source: `--${flag.flag}`, path: '', byFlag: true };
-  if (config !== undefined && valueAt(config.options, configPath) !== undefined)
+  if (config !== undefined && valueAtPath(config.options, configPath) !== undefined)
     return { source: `config ${config.displayPath}`, path: configPath, byFlag: false };
   return undefined;
-}
-
-/** The value at a path as `pathText` writes it (`tls.certificate`, `faults[0].action`), if there is one. */
-function valueAt(object: object, path: string): unknown {
-  let value: unknown = object;
-  for (const [, index, quoted, plain] of path.matchAll(/\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|([^.[\]]+)/g)) {
-    const key = index ?? (quoted === undefined ? plain : (JSON.parse(quoted) as string)) ?? '';
-    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
 }

@@ -255,6 +255,17 @@ function kindOf(value: unknown): string {
   return typeof value;
 }
 
+/** The value at a path as {@link pathText} writes it (`tls.certificate`, `faults[0].action`), if there is one. */
+export function valueAtPath(object: object, path: string): unknown {
+  let value: unknown = object;
+  for (const [, index, quoted, plain] of path.matchAll(/\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|([^.[\]]+)/g)) {
+    const key = index ?? (quoted === undefined ? plain : (JSON.parse(quoted) as string)) ?? '';
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
 /** `faults[0].action.bytes`; keys that are not identifiers in brackets. */
 export function pathText(path: Path): string {
   let text = '';

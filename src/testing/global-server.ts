@@ -7,7 +7,8 @@ import { tokenFromEnv } from '../config/env-token';
 import { loadConfig } from '../config/load-config';
 import { FixtureError } from '../fixtures/types';
 import type { Pop3MockOptions } from '../options';
-import { pathText } from '../schema/check';
+import { pathText, valueAtPath } from '../schema/check';
+import { InputError, OPTIONS_SOURCE } from '../schema/input-error';
 import type { Pop3Mock } from '../server/pop3-mock';
 
 /** Options of {@link globalSetup}: server options, plus where the config file is. */
@@ -76,11 +77,14 @@ export async function globalSetup(options: GlobalSetupOptions = {}): Promise<Pop
     running.users++;
     return running.pop3;
   }
-  const { merged, file, fileUsers } = serverOptions(options);
+  const { merged, file, fileUsers, fromFile, given } = serverOptions(options);
   let pop3: Pop3Mock;
   try {
     pop3 = await startPop3Mock(merged);
   } catch (error) {
+    // Options the config file gave are refused in the file, as the CLI names them.
+    if (error instanceof InputError && error.source === OPTIONS_SOURCE && file !== undefined)
+      throw inConfigFile(error, file, fromFile, given);
     // A fixture the config file named is placed in the file, as the CLI places it.
     if (!(error instanceof FixtureError) || file === undefined) throw error;
     // Paths as the schema writes them (`users.a.messages[0]`, `users["a b"]...`): one of a file user's.
@@ -130,11 +134,28 @@ export function globalServer(): Pop3Mock | undefined {
   return holder[KEY]?.pop3;
 }
 
+/**
+ * A refusal of the options whose every issue is at a setting the config file
+ * gave (and the setup's options did not override) is the file's:
+ * `config pop3-mock.config.json: faults[0].action.type: ...`, as the CLI says
+ * it. One with an issue of the setup's own options stays as it was.
+ */
+function inConfigFile(error: InputError, file: string, fromFile: object, given: object): InputError {
+  const inFile = (path: string) =>
+    valueAtPath(fromFile, path) !== undefined && valueAtPath(given, path) === undefined;
+  return error.issues.every((issue) => issue.path !== '' && inFile(issue.path))
+    ? new InputError(error.issues, `config ${file}`)
+    : error;
+}
+
 function serverOptions(options: GlobalSetupOptions): {
   merged: Pop3MockOptions;
   file: string | undefined;
   /** The users whose fixtures the config file gives (not overridden by the options). */
   fileUsers: ReadonlySet<string>;
+  /** What the config file gave, and the setup's own options, before they were merged. */
+  fromFile: Pop3MockOptions;
+  given: Omit<GlobalSetupOptions, 'config' | 'rootDir'>;
 } {
   const { config, rootDir = process.cwd(), ...given } = options;
   if (given.control === false) {
@@ -150,7 +171,7 @@ function serverOptions(options: GlobalSetupOptions): {
   const fileUsers = new Set(
     Object.keys(fromFile.users ?? {}).filter((u) => !Object.hasOwn(given.users ?? {}, u)),
   );
-  return { merged, file, fileUsers };
+  return { merged, file, fileUsers, fromFile, given };
 }
 
 function findConfig(config: string | undefined, rootDir: string): string | undefined {

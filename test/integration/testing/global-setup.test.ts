@@ -201,6 +201,30 @@ test('a config file fixture of a user whose name the path brackets (users["bob@e
   expect(globalServer()).toBeUndefined();
 });
 
+// The server's own refusals of what the file gave (a rule that could never fire, TLS settings nothing
+// serves) named "pop3-mock options: faults[0]...", where the CLI names the file.
+test('options of the config file the server refuses are named in the file, as the CLI names them; those of the setup are not', async () => {
+  const stlsRule = {
+    trigger: { point: 'command', verbs: ['STLS'] },
+    action: { type: 'stls-handshake-failure' },
+  };
+  writeConfig(
+    'pop3-mock.config.json',
+    JSON.stringify({ users: { a: 'p' }, capabilities: { stls: false }, faults: [stlsRule] }),
+  );
+  const why =
+    'faults[0].action.type: expected a server whose STLS starts TLS: STLS is off here (capabilities.stls: false), so a failed handshake could never happen';
+  const inFile = (await globalSetup({ rootDir: dir }).catch((e: unknown) => e)) as Error;
+  expect(inFile.name).toBe('InputError');
+  expect(inFile.message).toBe(`config pop3-mock.config.json: ${why}`);
+  // The same rule given by the setup's options, over the file's faults: the options' own.
+  const given = (await globalSetup({ rootDir: dir, faults: [stlsRule] as never }).catch(
+    (e: unknown) => e,
+  )) as Error;
+  expect(given.message).toBe(`pop3-mock options: ${why}`);
+  expect(globalServer()).toBeUndefined();
+});
+
 // Bug in src/control/remote-client.ts: refresh() copies GET /api/status into
 // the object with Object.assign, and the status's `users` array hides the
 // users() method.
