@@ -135,7 +135,8 @@ async function main() {
     if (existsSync(join(root, entry))) cpSync(join(root, entry), join(stage, entry), { recursive: true });
   }
   if (!(await step('build (tsup)', bin('tsup'), ['--out-dir', join(stage, 'dist')], root))) return summary();
-  const packed = await run('npm', ['pack', '--json', '--pack-destination', stage], stage);
+  // --ignore-scripts: dist/ is built above; the staging folder has no sources for prepack's build.
+  const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', stage], stage);
   let tarball;
   try {
     tarball = join(stage, JSON.parse(packed.output.slice(packed.output.indexOf('[')))[0].filename);
