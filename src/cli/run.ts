@@ -2,12 +2,14 @@ import { startPop3Mock } from '../assembly/start-pop3-mock';
 import { removeCaFile, writeCaFile } from '../config/ca-file';
 import { errorCode, errorPlace } from '../error-code';
 import { ExitCode } from '../exit-codes';
+import { valueAtPath } from '../schema/check';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { uiLink } from '../ui/link';
 import type { StartPlan } from './build-options';
 import { curlExample } from './curl-example';
 import { CliError } from './errors';
 import type { EarlyStop } from './listen-early';
+import { OPTION_FLAGS } from './option-flags';
 import { watchParent, watchStdin } from './parent-watch';
 
 /** Where the CLI writes: stdout carries only the ready line, stderr everything else. */
@@ -121,7 +123,11 @@ async function start(plan: StartPlan): Promise<Pop3Mock> {
     // The port of the listener that failed (POP3, POP3S, SMTP, SMTPS or the control API), as Node names it.
     const { port, address = host } = errorPlace(error);
     const where = `${port === undefined ? 'a port' : `port ${port}`} on ${address}`;
-    if (code === 'EADDRINUSE') throw new CliError(`${where} is in use`, ExitCode.portInUse);
+    if (code === 'EADDRINUSE') {
+      const flag = port === undefined ? undefined : flagOfPort(port, plan);
+      const hint = flag === undefined ? '' : ` (${flag}): choose another, or 0 for any free port`;
+      throw new CliError(`${where} is in use${hint}`, ExitCode.portInUse);
+    }
     if (code === 'EACCES') throw new CliError(`no permission to listen on ${where}`, ExitCode.unexpected);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
       throw new CliError(`cannot listen on ${host}: no such local address`, ExitCode.unexpected);
@@ -130,8 +136,26 @@ async function start(plan: StartPlan): Promise<Pop3Mock> {
   }
 }
 
+/** The listeners' ports by option path, for the flag that sets each. */
+const PORT_OPTIONS = ['port', 'tlsPort', 'control.port', 'smtp.port', 'smtp.tlsPort'];
+
+/** The flag of the listener asked for `port` (`--tls-port`), when one was. */
+function flagOfPort(port: number, plan: StartPlan): string | undefined {
+  const path = PORT_OPTIONS.find((p) => Number(valueAtPath(plan.options, p)) === port);
+  const flag = OPTION_FLAGS.find((f) => (f.optionPath ?? f.key) === path);
+  return flag === undefined ? undefined : `--${flag.flag}`;
+}
+
 function logStartup(pop3: Pop3Mock, plan: StartPlan, io: CliIo): void {
   io.err(`pop3-mock: listening on ${pop3.url} (dialect ${plan.dialectName})`);
+  // The other listeners too: a reader of the log alone would not know of them (they are in the JSON line).
+  const also = [
+    pop3.tlsPort === undefined ? undefined : `POP3S (implicit TLS) on port ${pop3.tlsPort}`,
+    pop3.smtpPort === undefined ? undefined : `SMTP on port ${pop3.smtpPort}`,
+    pop3.smtpTlsPort === undefined ? undefined : `SMTPS on port ${pop3.smtpTlsPort}`,
+    pop3.controlUrl === undefined ? undefined : `the control API at ${pop3.controlUrl}`,
+  ].filter((listener) => listener !== undefined);
+  if (also.length > 0) io.err(`pop3-mock: also listening: ${also.join(', ')}`);
   const preferred = Number(plan.options.port ?? 0);
   if (preferred !== 0 && pop3.port !== preferred) {
     // Only a config's portFallback: true gets here; a script reading the configured port would miss the server.

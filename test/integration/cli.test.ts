@@ -456,6 +456,10 @@ describe('the pop3-mock process', () => {
     expect(await cli.exited).toBe(0);
     expect(existsSync(ready.caFile!)).toBe(false);
     expect(cli.stderr).not.toContain(password);
+    // The log names the listeners besides POP3 too, not only the JSON line.
+    expect(cli.stderr).toContain(
+      `pop3-mock: also listening: POP3S (implicit TLS) on port ${ready.tlsPort}, the control API at ${ready.controlUrl}\n`,
+    );
   });
 
   test('transcripts: the newest 1000 ended sessions unless told; --keep-sessions bounds them and the control API says what was dropped', async () => {
@@ -611,7 +615,7 @@ describe('the pop3-mock process', () => {
       expect(inUse).toEqual({
         code: 3,
         stdout: '',
-        stderr: `pop3-mock: port ${port} on 127.0.0.1 is in use\n`,
+        stderr: `pop3-mock: port ${port} on 127.0.0.1 is in use (--port): choose another, or 0 for any free port\n`,
       });
       expect(badFixture).toEqual({
         code: 4,
@@ -813,7 +817,7 @@ describe('main() without serving', () => {
       expect(await runMain([flag, String(port)])).toEqual({
         code: 3,
         stdout: '',
-        stderr: `pop3-mock: port ${port} on 127.0.0.1 is in use`,
+        stderr: `pop3-mock: port ${port} on 127.0.0.1 is in use (${flag}): choose another, or 0 for any free port`,
       });
     } finally {
       await closeServer(holder);
