@@ -48,6 +48,17 @@ def test_a_port_in_use_reports_exit_code_3():
     assert 'port in use' in str(caught.value)
 
 
+def test_npx_without_the_package_is_said_to_be_npx_failing_with_what_to_do():
+    # A stand-in for `npx --no-install pop3-mock` where no pop3-mock is installed: npm's errors, exit 1.
+    npx = [sys.executable, '-S', '-c', 'import sys; sys.stderr.write("npm error code E404\\n"); sys.exit(1)']
+    with pytest.raises(StartError) as caught:
+        Pop3Mock(command=npx)
+    message = str(caught.value)
+    assert 'exited with code 1 (npx could not run pop3-mock)' in message
+    assert 'unexpected error' not in message
+    assert message.endswith("set POP3_MOCK_CLI to a build's dist/cli.js.")
+
+
 def test_a_command_that_never_prints_its_ready_line_times_out():
     # A stand-in CLI that blocks on its stdin, which the helper keeps open.
     silent = [sys.executable, '-S', '-c', 'import sys; sys.stdin.read()']

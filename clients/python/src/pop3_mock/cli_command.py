@@ -13,7 +13,7 @@ FALLBACK_COMMAND = ['npx', '--no-install', 'pop3-mock']
 def resolve_command(command: Optional[Command] = None) -> List[str]:
     """The explicit command; else POP3_MOCK_CLI (a .js file runs with node,
     anything else is a command line); else `npx --no-install pop3-mock`,
-    which runs the copy in node_modules and never downloads one."""
+    which runs the copy in node_modules and never installs one."""
     if command is not None:
         return shlex.split(command) if isinstance(command, str) else list(command)
     from_env = os.environ.get('POP3_MOCK_CLI')

@@ -173,11 +173,20 @@ class Pop3Mock(ControlClient):
             code = self.process.wait(timeout=5) if 'exited' in what else None
         except subprocess.TimeoutExpired:
             pass
-        if code is not None:
-            what = 'exited with code %d (%s) before it was ready' % (code, EXIT_CODES.get(code, 'unknown'))
         stderr = self.log()
+        # npm's own errors: npx found no pop3-mock to run (its exit code is not one of the CLI's).
+        npx_failed = any(line.startswith(('npm error', 'npm ERR!')) for line in stderr.splitlines())
+        if code is not None:
+            meaning = 'npx could not run pop3-mock' if npx_failed else EXIT_CODES.get(code, 'unknown')
+            what = 'exited with code %d (%s) before it was ready' % (code, meaning)
+        hint = (
+            '\nInstall it in this project (npm install --save-dev pop3-mock), or set POP3_MOCK_CLI'
+            " to a build's dist/cli.js."
+            if npx_failed
+            else ''
+        )
         return StartError(
-            'pop3-mock %s: %s\n%s' % (what, ' '.join(self.command), stderr.rstrip()), code, stderr
+            'pop3-mock %s: %s\n%s%s' % (what, ' '.join(self.command), stderr.rstrip(), hint), code, stderr
         )
 
 
