@@ -29,6 +29,8 @@ export interface CommandFacts {
   readonly maildrop: Maildrop | undefined;
   /** The command, run now, would start a TLS handshake (STLS accepted): only then may a handshake fault fire. */
   readonly startsTls: boolean;
+  /** The server answers this verb (`capabilities`, the dialect): a bug mode bends no reply of a verb it leaves out. */
+  readonly offered: boolean;
 }
 
 /**

@@ -362,6 +362,7 @@ export class Session
       user: this.user ?? userBeforeLogin(line, this.pendingUser),
       maildrop: this.maildrop,
       startsTls: startsTls(this, line),
+      offered: this.offers(line.verb),
     };
     return this.faults.command(command, (shape = NO_SHAPE) => this.dispatch(line, shape));
   }

@@ -154,3 +154,22 @@ describe.each(sides)('%s: a mode bending only TRANSACTION verbs, in AUTHORIZATIO
     }
   });
 });
+
+// The refusal above rests on this: a verb the server leaves out answers its -ERR, which no mode
+// changes. renumberAfterDele() made `UIDL 1` on a server without UIDL a +OK with the uid.
+test('renumberAfterDele() on LIST and UIDL, UIDL off: taken; UIDL stays -ERR, LIST is renumbered', async () => {
+  const pop3 = await startPop3Mock(aliceAndBob({ messages: TWO, dialect: 'rfc1939-minimal' }));
+  try {
+    await pop3.use(on(['LIST', 'UIDL']).renumberAfterDele());
+    const client = await RawClient.login(pop3.port, USER, PASSWORD);
+    expect(await client.command('UIDL 1')).toMatch(/^-ERR /);
+    expect(pop3.rules().map((r) => r.hits)).toEqual([0]);
+    expect(await client.command('DELE 1')).toMatch(/^\+OK/);
+    expect(await client.command('UIDL 1')).toMatch(/^-ERR /);
+    expect(await client.command('LIST 1')).toMatch(/^\+OK 1 /);
+    expect(pop3.rules().map((r) => r.hits)).toEqual([1]);
+    await client.command('QUIT');
+  } finally {
+    await pop3.close();
+  }
+});
