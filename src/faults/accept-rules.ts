@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { newRuleId, noteGivenRuleId } from '../rule-id';
 import { checkInput, type Door, pathText } from '../schema/check';
-import { BUG_VERBS, type faultRule, faultRules } from '../schema/fault-rule';
+import { BUG_VERBS, type faultRule, faultRules, TRANSACTION_ONLY } from '../schema/fault-rule';
 import { InputError, type InputIssue } from '../schema/input-error';
 import { type BuiltRule, withExplain } from './builder';
 
@@ -57,12 +57,19 @@ function unfireable(
 ): string | undefined {
   const bent = BUG_VERBS[action.type];
   if (bent === undefined || trigger.point !== 'command') return undefined;
-  const aimed = trigger.verbs.includes('*') ? bent : bent.filter((verb) => trigger.verbs.includes(verb));
+  const named = trigger.verbs.includes('*') ? bent : bent.filter((verb) => trigger.verbs.includes(verb));
+  // In AUTHORIZATION the TRANSACTION verbs get -ERR too (the schema refuses a rule left with none).
+  const before = trigger.state === 'AUTHORIZATION';
+  const aimed = before ? named.filter((verb) => !TRANSACTION_ONLY.has(verb)) : named;
   if (aimed.length === 0 || aimed.some((verb) => !verbsOff.has(verb))) return undefined;
   if (action.type === 'stls-handshake-failure')
     return `expected a server whose STLS starts TLS: STLS is off here (${verbsOff.get('STLS')}), so a failed handshake could never happen`;
   const off = aimed.map((verb) => `${verb} (${verbsOff.get(verb)})`).join(' and ');
-  return `expected a verb this server answers: "${action.type}" bends only ${aimed.join(', ')} here, and this server leaves out ${off}, so the rule could never fire`;
+  const state =
+    before && aimed.length < named.length
+      ? ` in AUTHORIZATION (${named.filter((verb) => !aimed.includes(verb)).join(', ')} only in TRANSACTION)`
+      : '';
+  return `expected a verb this server answers: "${action.type}" bends only ${aimed.join(', ')} here${state}, and this server leaves out ${off}, so the rule could never fire`;
 }
 
 /**

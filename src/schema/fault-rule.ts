@@ -205,7 +205,7 @@ const probability = z
   .max(1, { error: PROBABILITY });
 
 /** The verbs of BUG_VERBS a server answers only after login; before it, they get -ERR. */
-const TRANSACTION_ONLY: ReadonlySet<string> = new Set(['LIST', 'STAT', 'RETR', 'TOP', 'UIDL']);
+export const TRANSACTION_ONLY: ReadonlySet<string> = new Set(['LIST', 'STAT', 'RETR', 'TOP', 'UIDL']);
 
 /** The rule's fields, before the checks across fields (answers extend it with the stored `id`). */
 export const faultRuleFields = z.lazy(() =>

@@ -44,6 +44,13 @@ const LEFT_OUT: [string, () => BuiltRule, Pop3MockOptions, string, string][] = [
     'CAPA',
     '"no-terminator" bends only TOP, CAPA here, and this server leaves out TOP (capabilities.top: false) and CAPA (capabilities.capa: false)',
   ],
+  [
+    'noTerminator() on any verb in AUTHORIZATION, capabilities.capa: false',
+    () => on('*').inState('AUTHORIZATION').noTerminator(),
+    { capabilities: { capa: false } },
+    'CAPA',
+    '"no-terminator" bends only CAPA here in AUTHORIZATION (RETR, TOP, LIST, UIDL only in TRANSACTION), and this server leaves out CAPA (capabilities.capa: false)',
+  ],
 ];
 
 const why = (words: string) => `expected a verb this server answers: ${words}, so the rule could never fire`;
