@@ -7,6 +7,7 @@ import type { Pop3MockOptions, UserOptions } from '../options';
 import { isDialectPath } from '../schema/dialect-names';
 import { asUsage } from './errors';
 import { type FaultOrigin, faultFilesRules } from './fault-files';
+import { writtenAt } from './option-place';
 import type { CliArgs } from './parse-args';
 
 /** A user as the logs show it: where to find the password, and the password itself only when it is demo data. */
@@ -38,6 +39,8 @@ export interface StartPlan {
   outliveParent: boolean;
   /** Where each of `options.faults`' rules was written, when several `--faults` files were read into one list. */
   faultOrigins?: FaultOrigin[];
+  /** Where an option (its path, `control.port`) was written: `--control-port`, or `config pop3.json: controlPort`. */
+  writtenAt?: (path: string) => string | undefined;
 }
 
 /**
@@ -126,6 +129,7 @@ export function buildStartPlan(
     exitOnStdinClose: args.exitOnStdinClose,
     outliveParent: args.outliveParent,
     ...(faultOrigins && { faultOrigins }),
+    writtenAt: (path) => writtenAt(path, args.options, config),
   };
 }
 

@@ -76,6 +76,17 @@ function faultFilePlace(path: string, origins: readonly FaultOrigin[]): Place | 
   return { source: `fault rules ${origin.file}`, path: `[${origin.index}]${at[2]}`, byFlag: false };
 }
 
+/** Where an option was written, as a refusal names it (`--port`, `config pop3.json: port`); undefined if neither gave it. */
+export function writtenAt(
+  path: string,
+  flags: FlagOptions,
+  config: CliConfig | undefined,
+): string | undefined {
+  const place = placeOf(path, flags, config);
+  if (place === undefined) return undefined;
+  return place.byFlag ? place.source : `${place.source}: ${place.path}`;
+}
+
 function placeOf(path: string, flags: FlagOptions, config: CliConfig | undefined): Place | undefined {
   const flag = OPTION_FLAGS.find((f) => (f.optionPath ?? f.key) === path);
   // The config key holding the option: a flag's (`controlPort` for `control.port`), else the same path.

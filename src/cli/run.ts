@@ -9,7 +9,6 @@ import type { StartPlan } from './build-options';
 import { curlExample } from './curl-example';
 import { CliError } from './errors';
 import type { EarlyStop } from './listen-early';
-import { OPTION_FLAGS } from './option-flags';
 import { watchParent, watchStdin } from './parent-watch';
 
 /** Where the CLI writes: stdout carries only the ready line, stderr everything else. */
@@ -124,8 +123,8 @@ async function start(plan: StartPlan): Promise<Pop3Mock> {
     const { port, address = host } = errorPlace(error);
     const where = `${port === undefined ? 'a port' : `port ${port}`} on ${address}`;
     if (code === 'EADDRINUSE') {
-      const flag = port === undefined ? undefined : flagOfPort(port, plan);
-      const hint = flag === undefined ? '' : ` (${flag}): choose another, or 0 for any free port`;
+      const place = port === undefined ? undefined : placeOfPort(port, plan);
+      const hint = place === undefined ? '' : ` (${place}): choose another, or 0 for any free port`;
       throw new CliError(`${where} is in use${hint}`, ExitCode.portInUse);
     }
     if (code === 'EACCES') throw new CliError(`no permission to listen on ${where}`, ExitCode.unexpected);
@@ -136,14 +135,13 @@ async function start(plan: StartPlan): Promise<Pop3Mock> {
   }
 }
 
-/** The listeners' ports by option path, for the flag that sets each. */
+/** The listeners' ports by option path, for where each was written. */
 const PORT_OPTIONS = ['port', 'tlsPort', 'control.port', 'smtp.port', 'smtp.tlsPort'];
 
-/** The flag of the listener asked for `port` (`--tls-port`), when one was. */
-function flagOfPort(port: number, plan: StartPlan): string | undefined {
+/** Where the listener asked for `port` was written (`--tls-port`, `config pop3.json: tlsPort`), when one was. */
+function placeOfPort(port: number, plan: StartPlan): string | undefined {
   const path = PORT_OPTIONS.find((p) => Number(valueAtPath(plan.options, p)) === port);
-  const flag = OPTION_FLAGS.find((f) => (f.optionPath ?? f.key) === path);
-  return flag === undefined ? undefined : `--${flag.flag}`;
+  return path === undefined ? undefined : plan.writtenAt?.(path);
 }
 
 function logStartup(pop3: Pop3Mock, plan: StartPlan, io: CliIo): void {

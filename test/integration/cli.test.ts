@@ -823,6 +823,30 @@ describe('main() without serving', () => {
       await closeServer(holder);
     }
   });
+
+  // No flag was given: the port is the config file's, named there as its other settings are.
+  test.each([
+    ['port', 'port'],
+    ['the control API', 'controlPort'],
+  ])(
+    'a port in use that the config file asks for (%s) is named in the file, not by a flag',
+    async (_, key) => {
+      const holder = await listenOn(0);
+      const dir = mkdtempSync(join(tmpdir(), 'pop3-mock-in-use-'));
+      try {
+        const port = portOf(holder);
+        writeFileSync(join(dir, 'pop3.json'), JSON.stringify({ [key]: port, users: { alice: 'pw' } }));
+        expect(await runMain(['--config', 'pop3.json'], dir)).toEqual({
+          code: 3,
+          stdout: '',
+          stderr: `pop3-mock: port ${port} on 127.0.0.1 is in use (config pop3.json: ${key}): choose another, or 0 for any free port`,
+        });
+      } finally {
+        await closeServer(holder);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('config files: exit code 4 with the file and the problem', () => {
