@@ -185,17 +185,35 @@ export const faultAction = z.lazy(() =>
     .meta({ description: 'What happens when a rule fires.' }),
 );
 
-/** The verbs whose replies a bug mode bends; on other verbs the rule does not match (it would change nothing). */
-export const BUG_VERBS: Partial<Record<z.output<typeof faultAction>['type'], readonly string[]>> = {
-  'size-skew': ['LIST', 'STAT'],
-  'no-dot-stuffing': ['RETR', 'TOP'],
-  'bare-lf': ['RETR', 'TOP'],
-  uidl: ['UIDL'],
-  'top-ignores-count': ['TOP'],
-  'renumber-after-dele': ['LIST', 'UIDL'],
-  'stls-handshake-failure': ['STLS'],
-  'no-terminator': ['RETR', 'TOP', 'LIST', 'UIDL', 'CAPA'],
+type ActionType = z.output<typeof faultAction>['type'];
+
+/**
+ * The commands whose replies each bug mode bends: the verb, and how many
+ * arguments the command has when its reply is one the mode changes (`LIST`
+ * with none is a listing, `LIST 1` one line). A rule whose `args` give
+ * another count could never fire.
+ */
+const BUG_COMMANDS: Partial<Record<ActionType, Readonly<Record<string, readonly number[]>>>> = {
+  'size-skew': { LIST: [0, 1], STAT: [0] },
+  'no-dot-stuffing': { RETR: [1], TOP: [2] },
+  'bare-lf': { RETR: [1], TOP: [2] },
+  uidl: { UIDL: [0, 1] },
+  'top-ignores-count': { TOP: [2] },
+  'renumber-after-dele': { LIST: [0, 1], UIDL: [0, 1] },
+  'stls-handshake-failure': { STLS: [0] },
+  'no-terminator': { RETR: [1], TOP: [2], LIST: [0], UIDL: [0], CAPA: [0] },
 };
+
+/** The verbs whose replies a bug mode bends; on other verbs the rule does not match (it would change nothing). */
+export const BUG_VERBS: Partial<Record<ActionType, readonly string[]>> = Object.fromEntries(
+  Object.entries(BUG_COMMANDS).map(([type, commands]) => [type, Object.keys(commands)]),
+);
+
+/** How many arguments `verb` has when `action` bends its reply (`uidlBug('duplicate')` bends only the listing). */
+function bentArgCounts(action: z.output<typeof faultAction>, verb: string): readonly number[] {
+  if (action.type === 'uidl' && action.mode === 'duplicate') return [0];
+  return BUG_COMMANDS[action.type]?.[verb] ?? [];
+}
 
 /** A chance of 0 would never fire: a test would believe it set a fault that never comes. */
 const PROBABILITY = 'expected a number above 0 and at most 1 (a chance of 0 never fires: leave the rule out)';
@@ -279,6 +297,15 @@ export const faultRule = z.lazy(() =>
           ['trigger', 'state'],
           `expected "TRANSACTION" or no state: "${type}" bends only ${aimed.join(', ')} here, answered only in TRANSACTION (RFC 1939 §5), so the rule could never fire in AUTHORIZATION`,
         );
+      // A command matches only with as many arguments as `args` gives: LIST 1's one line has no terminator to leave out.
+      const given = rule.trigger.args?.length;
+      if (aimed && given !== undefined && !aimed.some((v) => bentArgCounts(rule.action, v).includes(given))) {
+        const bends = aimed.map((v) => `${v} with ${bentArgCounts(rule.action, v).join(' or ')}`).join(', ');
+        fail(
+          ['trigger', 'args'],
+          `expected as many arguments as a command it bends has: "${type}" bends ${bends} argument(s) here, and the rule matches only commands with ${given}, so it could never fire`,
+        );
+      }
     })
     .meta({
       description:

@@ -180,3 +180,76 @@ test('renumberAfterDele() on LIST and UIDL, UIDL off: taken; UIDL stays -ERR, LI
     await pop3.close();
   }
 });
+
+// A rule matches a command only with as many arguments as its `args` give: LIST 1's one line has no
+// terminator to leave out, UIDL 2 no listing to put a uid twice in, TOP 1 and STLS x get -ERR.
+describe.each(sides)('%s: a mode whose args no command it bends has', (_, start) => {
+  test.each<[string, () => BuiltRule, string, string, RegExp]>([
+    [
+      "on('LIST', '1').noTerminator()",
+      () => on('LIST', '1').noTerminator(),
+      'LIST 1',
+      '"no-terminator" bends LIST with 0',
+      /^\+OK 1 \d+$/,
+    ],
+    [
+      "on('UIDL', '2').uidlBug('duplicate')",
+      () => on('UIDL', '2').uidlBug('duplicate'),
+      'UIDL 2',
+      '"uidl" bends UIDL with 0',
+      /^\+OK 2 \S+$/,
+    ],
+    [
+      "on('TOP', '1').noDotStuffing()",
+      () => on('TOP', '1').noDotStuffing(),
+      'TOP 1',
+      '"no-dot-stuffing" bends TOP with 2',
+      /^-ERR /,
+    ],
+    [
+      "on('STLS', 'x').failHandshake()",
+      () => on('STLS', 'x').failHandshake(),
+      'STLS x',
+      '"stls-handshake-failure" bends STLS with 0',
+      /^-ERR /,
+    ],
+  ])(
+    '%s: refused at trigger.args; on the wire the reply is not one it bends',
+    async (__, rule, line, words, answer) => {
+      const side = await start(aliceAndBob({ messages: TWO }));
+      try {
+        const refused = await side.api.use(rule()).catch((error: unknown) => error);
+        expect(refused).toMatchObject({
+          message: expect.stringContaining(
+            `rules[0].trigger.args: expected as many arguments as a command it bends has: ${words} argument(s) here, and the rule matches only commands with 1, so it could never fire`,
+          ),
+        });
+        expect(await side.server.rules()).toEqual([]);
+        // The reply such a command gets is one line (or -ERR): nothing the mode could bend.
+        const client = line.startsWith('STLS')
+          ? await RawClient.connect(side.server.port)
+          : await RawClient.login(side.server.port, USER, PASSWORD);
+        expect(await client.command(line)).toMatch(answer);
+        await client.command('QUIT');
+      } finally {
+        await side.close();
+      }
+    },
+  );
+
+  test("modes that bend a command with that many arguments are taken, and fire: on('UIDL', '2').uidlBug('space'), on('LIST', '1').sizeSkew(3)", async () => {
+    const side = await start(aliceAndBob({ messages: TWO }));
+    try {
+      await side.api.use(on('UIDL', '2').uidlBug('space'), on('LIST', '1').sizeSkew(3));
+      const client = await RawClient.login(side.server.port, USER, PASSWORD);
+      expect(await client.command('UIDL 2')).toMatch(/^\+OK 2 \S+ \S+$/);
+      expect(await client.command('LIST 1')).toBe(
+        `+OK 1 ${side.server.mailbox(USER).messages()[0]!.size + 3}`,
+      );
+      await client.command('QUIT');
+      expect(side.server.rules().map((r) => r.hits)).toEqual([1, 1]);
+    } finally {
+      await side.close();
+    }
+  });
+});
