@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { newRuleId, noteGivenRuleId } from '../rule-id';
 import { checkInput, type Door, pathText } from '../schema/check';
-import { BUG_VERBS, type faultRule, faultRules, TRANSACTION_ONLY } from '../schema/fault-rule';
+import { bentVerbsOf, type faultRule, faultRules, TRANSACTION_ONLY } from '../schema/fault-rule';
 import { InputError, type InputIssue } from '../schema/input-error';
 import { type BuiltRule, withExplain } from './builder';
 
@@ -55,9 +55,9 @@ function unfireable(
   { trigger, action }: Pick<z.output<typeof faultRule>, 'trigger' | 'action'>,
   verbsOff: ReadonlyMap<string, string>,
 ): string | undefined {
-  const bent = BUG_VERBS[action.type];
-  if (bent === undefined || trigger.point !== 'command') return undefined;
-  const named = trigger.verbs.includes('*') ? bent : bent.filter((verb) => trigger.verbs.includes(verb));
+  if (trigger.point !== 'command') return undefined;
+  const named = bentVerbsOf(action.type, trigger.verbs);
+  if (named === undefined) return undefined;
   // In AUTHORIZATION the TRANSACTION verbs get -ERR too (the schema refuses a rule left with none).
   const before = trigger.state === 'AUTHORIZATION';
   const aimed = before ? named.filter((verb) => !TRANSACTION_ONLY.has(verb)) : named;

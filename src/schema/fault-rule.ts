@@ -209,6 +209,12 @@ export const BUG_VERBS: Partial<Record<ActionType, readonly string[]>> = Object.
   Object.entries(BUG_COMMANDS).map(([type, commands]) => [type, Object.keys(commands)]),
 );
 
+/** The verbs a bug-mode rule can bend: those of its `verbs` the mode bends, every one on `"*"`; undefined for other actions. */
+export function bentVerbsOf(type: ActionType, verbs: readonly string[]): readonly string[] | undefined {
+  const bent = BUG_VERBS[type];
+  return verbs.includes('*') ? bent : bent?.filter((v) => verbs.includes(v));
+}
+
 /** How many arguments `verb` has when `action` bends its reply (`uidlBug('duplicate')` bends only the listing). */
 function bentArgCounts(action: z.output<typeof faultAction>, verb: string): readonly number[] {
   if (action.type === 'uidl' && action.mode === 'duplicate') return [0];
@@ -281,17 +287,16 @@ export const faultRule = z.lazy(() =>
           ['trigger', 'state'],
           `expected "AUTHORIZATION" or no state: STLS starts TLS only in AUTHORIZATION (RFC 2595 §4), the rule names ${state}`,
         );
-      const bent = BUG_VERBS[type];
       const verbs = rule.trigger.verbs;
-      if (bent && !verbs.includes('*') && !verbs.some((v) => bent.includes(v))) {
+      const aimed = bentVerbsOf(type, verbs);
+      if (aimed?.length === 0) {
         fail(
           ['action', 'type'],
-          `expected a verb it applies to: "${type}" changes only ${bent.join(', ')}, the rule names ${verbs.join(', ')}`,
+          `expected a verb it applies to: "${type}" changes only ${BUG_VERBS[type]!.join(', ')}, the rule names ${verbs.join(', ')}`,
         );
         return;
       }
       // Before login these verbs get -ERR, which no bug mode changes: the rule would never fire.
-      const aimed = verbs.includes('*') ? bent : bent?.filter((v) => verbs.includes(v));
       if (state === 'AUTHORIZATION' && aimed && aimed.every((v) => TRANSACTION_ONLY.has(v)))
         fail(
           ['trigger', 'state'],
