@@ -11,9 +11,17 @@ import { defineConfig } from 'tsup';
 // maps: the output is not minified, stack traces read as the source, and
 // zod's maps alone would double the package. Splitting, for CJS too
 // (experimental in tsup 8), lets the entry points share one copy of the
-// library instead of each bundling its own. keepNames: CJS splitting turns
-// classes into `_class3 = class ...`, so jest printed `_class3` for a
-// WaitTimeoutError (test/package/cjs-jest checks the names). It names every
+// library instead of each bundling its own. treeshake: rollup, not sucrase,
+// then turns each split chunk into CommonJS. sucrase also rewrote every `?.`,
+// `??` and class field into helper calls (an array and closures per `?.`),
+// and a session cost 1.28-1.38x the CPU in the CommonJS build that jest loads
+// (test/package/cjs-syntax-kept.mjs; bench/README.md, twenty-first session).
+// rollup writes an entry with only a default export as `module.exports =`,
+// against its typings' `export default`: the jest hooks also export their
+// function by name, which keeps `exports.default` (attw checks it).
+// keepNames: sucrase's CJS turned classes into `_class3 = class ...`, so jest
+// printed `_class3` for a WaitTimeoutError (test/package/cjs-jest checks the
+// names); it keeps every name whatever the output does to it. It names every
 // arrow function bound to a name or a property with a call (Object.defineProperty)
 // each time it is made: the session path makes none per command (protocol/steps/login.ts).
 export default defineConfig({
@@ -49,4 +57,5 @@ export default defineConfig({
   shims: true,
   splitting: true,
   keepNames: true,
+  treeshake: true,
 });

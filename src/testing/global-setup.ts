@@ -20,10 +20,17 @@ export interface JestConfigLike {
   rootDir?: string;
 }
 
-/** Jest's `globalSetup` hook: starts the server, configured from the config file in `rootDir`. */
-export default async function pop3MockGlobalSetup(
+/**
+ * Jest's `globalSetup` hook: starts the server, configured from the config
+ * file in `rootDir`. The default export; also exported by name, for a
+ * global setup of your own that does more (and so that the CommonJS build
+ * keeps `exports.default`, as its typings say).
+ */
+export async function pop3MockGlobalSetup(
   globalConfig?: JestConfigLike,
   projectConfig?: JestConfigLike,
 ): Promise<void> {
   await globalSetup({ rootDir: projectConfig?.rootDir ?? globalConfig?.rootDir });
 }
+
+export default pop3MockGlobalSetup;

@@ -5,7 +5,9 @@
  */
 import { globalTeardown } from './global-server';
 
-/** Jest's `globalTeardown` hook. */
-export default async function pop3MockGlobalTeardown(): Promise<void> {
+/** Jest's `globalTeardown` hook. The default export; also exported by name, as `pop3MockGlobalSetup` is. */
+export async function pop3MockGlobalTeardown(): Promise<void> {
   await globalTeardown();
 }
+
+export default pop3MockGlobalTeardown;

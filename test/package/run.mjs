@@ -189,6 +189,12 @@ async function main() {
       root,
     ),
     step(
+      'the CommonJS build keeps ?., ?? and class fields',
+      process.execPath,
+      [join(here, 'cjs-syntax-kept.mjs'), tarball],
+      root,
+    ),
+    step(
       'zod bundled with its English locale only',
       process.execPath,
       [join(here, 'zod-english-only.mjs'), tarball],

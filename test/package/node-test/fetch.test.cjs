@@ -28,3 +28,13 @@ test('faults and transcripts were reset after the last test', () => {
   assert.deepEqual(pop3.current.rules(), []);
   assert.deepEqual(pop3.current.sessions, []);
 });
+
+test("the jest hooks are their modules' default export and named exports, in CommonJS", () => {
+  // The typings say `export default`: the CommonJS build must keep `exports.default`, not `module.exports =`.
+  const setup = require('pop3-mock/jest/global-setup');
+  const teardown = require('pop3-mock/jest/global-teardown');
+  assert.equal(typeof setup.default, 'function');
+  assert.equal(setup.pop3MockGlobalSetup, setup.default);
+  assert.equal(typeof teardown.default, 'function');
+  assert.equal(teardown.pop3MockGlobalTeardown, teardown.default);
+});
