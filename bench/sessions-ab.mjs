@@ -5,8 +5,11 @@
 // the median over rounds of its CPU per session against the first build's in
 // the same round. A build given as DIR:detached runs with its recorder
 // detached (lib/replay.mjs): the floor for recording, over real sessions.
+// DIR:cjs loads the build's CommonJS entry (index.js, what jest and other
+// `require()` users load) instead of its ES module one.
 //
-// Run: node bench/sessions-ab.mjs [--lock-step] [--rounds N] DIST_A[:detached] DIST_B[:detached] ...
+// Run: node bench/sessions-ab.mjs [--lock-step] [--rounds N] DIST_A[:cjs][:detached] DIST_B[:cjs][:detached] ...
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadClient } from './lib/child.mjs';
@@ -22,16 +25,20 @@ const take = (flag) => {
 const pipelined = take('--lock-step') === undefined;
 const rounds = Number(take('--rounds') ?? 24);
 if (args.length === 0 || !(rounds > 0)) {
-  console.error('usage: node bench/sessions-ab.mjs [--lock-step] [--rounds N] DIST_DIR[:detached] ...');
+  console.error('usage: node bench/sessions-ab.mjs [--lock-step] [--rounds N] DIST_DIR[:cjs][:detached] ...');
   process.exit(2);
 }
 
 const builds = [];
 for (const spec of args) {
-  // Only `:detached` is a suffix: anything else is part of the folder's name (and fails to load if it is none).
+  // Only `:detached` and `:cjs` are suffixes: anything else is part of the folder's name (and fails to load if it is none).
   const detach = spec.endsWith(':detached');
-  const dir = detach ? spec.slice(0, -':detached'.length) : spec;
-  const { startPop3Mock } = await import(pathToFileURL(resolve(dir, 'index.mjs')).href);
+  const withoutDetach = detach ? spec.slice(0, -':detached'.length) : spec;
+  const cjs = withoutDetach.endsWith(':cjs');
+  const dir = cjs ? withoutDetach.slice(0, -':cjs'.length) : withoutDetach;
+  const { startPop3Mock } = cjs
+    ? createRequire(import.meta.url)(resolve(dir, 'index.js'))
+    : await import(pathToFileURL(resolve(dir, 'index.mjs')).href);
   const mock = (await startPair(startPop3Mock, { withFloor: false })).pop3;
   if (detach) {
     const recorder = recorderSwitch(mock);

@@ -2,6 +2,7 @@
 // process memory, and loading the built package.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,12 +35,16 @@ export function ensureGc(scriptUrl) {
   process.exit(result.status ?? 1);
 }
 
-/** The built package (`npx tsup` first). */
-export async function loadPackage() {
+/**
+ * The built package (`npx tsup` first): its ES module entry, or with `cjs`
+ * its CommonJS one (`index.js`: what jest and other `require()` users load).
+ */
+export async function loadPackage({ cjs = false } = {}) {
   if (!existsSync(DIST)) {
     console.error(`bench: ${DIST} is missing; build the package first with: npx tsup`);
     process.exit(2);
   }
+  if (cjs) return createRequire(import.meta.url)(DIST.replace(/\.mjs$/, '.js'));
   return import(pathToFileURL(DIST).href);
 }
 

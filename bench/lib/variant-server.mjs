@@ -10,7 +10,8 @@
 // No full collection is forced between runs: in scratch runs a forced one
 // more than doubled the next run's CPU per session in every variant (430-500
 // µs against 150-160 µs without), burying the costs measured here.
-// Run: forked by overhead.mjs with `VARIANT [DIST]` (DIST: another build's dist/).
+// Run: forked by overhead.mjs and sessions.mjs with `VARIANT [DIST] [--cjs]`
+// (DIST: another build's dist/; --cjs: the project's CommonJS build).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serveRequests } from './child.mjs';
@@ -19,9 +20,11 @@ import { idleRules } from './idle-rules.mjs';
 import { recorderSwitch } from './replay.mjs';
 import { startPair } from './session-load.mjs';
 
-const [variant, dist] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const cjs = args.includes('--cjs');
+const [variant, dist] = args.filter((a) => a !== '--cjs');
 // DIST: another build's dist/ (an A/B comparison); the project's own by default.
-const pkg = dist ? await import(pathToFileURL(resolve(dist, 'index.mjs')).href) : await loadPackage();
+const pkg = dist ? await import(pathToFileURL(resolve(dist, 'index.mjs')).href) : await loadPackage({ cjs });
 let pop3;
 let floor;
 let rules = [];
