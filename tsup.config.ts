@@ -1,4 +1,36 @@
-import { defineConfig } from 'tsup';
+import { transform } from 'sucrase';
+import { defineConfig, type Options } from 'tsup';
+
+type Plugin = NonNullable<Options['plugins']>[number];
+type PluginContext = ThisParameterType<NonNullable<Plugin['renderChunk']>>;
+
+/** The CommonJS builds this plugin converts (it turned their `splitting` off, see below). */
+const converting = new WeakSet<PluginContext>();
+
+/**
+ * tsup's cjs-splitting step (its esbuild writes the split CommonJS chunks as
+ * ES modules, then converts them), with sucrase's syntax transforms off.
+ * tsup's own step runs after user plugins and skips a build whose context
+ * says it is not split: the context is told so once this plugin has taken
+ * the build over.
+ */
+const cjsSplittingKeepingSyntax: Plugin = {
+  name: 'cjs-splitting-keeping-syntax',
+  renderChunk(code, info) {
+    if (this.format !== 'cjs' || info.type !== 'chunk' || !/\.(js|cjs)$/.test(info.path)) return;
+    if (this.splitting) {
+      converting.add(this);
+      this.splitting = false;
+    }
+    if (!converting.has(this)) return;
+    const { code: converted } = transform(code, {
+      filePath: info.path,
+      transforms: ['imports'],
+      disableESTransforms: true,
+    });
+    return { code: converted };
+  },
+};
 
 // Dual CJS + ESM build. get-port is ESM-only, so it is bundled (noExternal):
 // otherwise the CJS build could not require() it on Node 20. zod is bundled
@@ -11,17 +43,21 @@ import { defineConfig } from 'tsup';
 // maps: the output is not minified, stack traces read as the source, and
 // zod's maps alone would double the package. Splitting, for CJS too
 // (experimental in tsup 8), lets the entry points share one copy of the
-// library instead of each bundling its own. treeshake: rollup, not sucrase,
-// then turns each split chunk into CommonJS. sucrase also rewrote every `?.`,
-// `??` and class field into helper calls (an array and closures per `?.`),
-// and a session cost 1.28-1.38x the CPU in the CommonJS build that jest loads
-// (test/package/cjs-syntax-kept.mjs; bench/README.md, twenty-first session).
-// rollup writes an entry with only a default export as `module.exports =`,
-// against its typings' `export default`: the jest hooks also export their
-// function by name, which keeps `exports.default` (attw checks it).
-// keepNames: sucrase's CJS turned classes into `_class3 = class ...`, so jest
-// printed `_class3` for a WaitTimeoutError (test/package/cjs-jest checks the
-// names); it keeps every name whatever the output does to it. It names every
+// library instead of each bundling its own. tsup makes the split CommonJS
+// chunks from ES module ones with sucrase, whose default also rewrote every
+// `?.`, `??` and class field into helper calls (an array and closures per
+// `?.`): a session cost 1.28-1.38x the CPU in the CommonJS build that jest
+// loads (test/package/cjs-syntax-kept.mjs; bench/README.md, twenty-first
+// session). So the plugin below does that step itself, with sucrase's
+// syntax transforms off. (tsup's `treeshake` has rollup make the chunks
+// instead, but rollup keeps a dynamic `import()` in CommonJS, which jest runs
+// only with --experimental-vm-modules: the control API, the SMTP intake,
+// nodemailer fields and a preferred port failed in a jest test file;
+// test/package/cjs-jest/dynamic-imports.test.ts.)
+// keepNames: sucrase's class-field transform turned classes into `_class3 =
+// class ...`, so jest printed `_class3` for a WaitTimeoutError
+// (test/package/cjs-jest checks the names); it keeps every name whatever the
+// output does to it. It names every
 // arrow function bound to a name or a property with a call (Object.defineProperty)
 // each time it is made: the session path makes none per command (protocol/steps/login.ts).
 export default defineConfig({
@@ -57,5 +93,5 @@ export default defineConfig({
   shims: true,
   splitting: true,
   keepNames: true,
-  treeshake: true,
+  plugins: [cjsSplittingKeepingSyntax],
 });

@@ -23,8 +23,7 @@ export interface JestConfigLike {
 /**
  * Jest's `globalSetup` hook: starts the server, configured from the config
  * file in `rootDir`. The default export; also exported by name, for a
- * global setup of your own that does more (and so that the CommonJS build
- * keeps `exports.default`, as its typings say).
+ * global setup of your own that does more.
  */
 export async function pop3MockGlobalSetup(
   globalConfig?: JestConfigLike,

@@ -5,7 +5,7 @@
  */
 import { globalTeardown } from './global-server';
 
-/** Jest's `globalTeardown` hook. The default export; also exported by name, as `pop3MockGlobalSetup` is. */
+/** Jest's `globalTeardown` hook. The default export; also exported by name, for a global teardown of your own. */
 export async function pop3MockGlobalTeardown(): Promise<void> {
   await globalTeardown();
 }

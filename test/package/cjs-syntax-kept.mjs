@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The CommonJS build keeps the source's syntax: `?.`, `??` and class fields
-// as written, as the ES module build does. tsup turned its split CommonJS
+// as written, as the ES module build does. tsup, left to itself, turned its split CommonJS
 // chunks into CommonJS with sucrase, which also rewrote every `a?.b` into a
 // call of `_optionalChain` with an array and a closure per step, every
 // `a ?? b` into a closure, and class fields into `__init` methods: a session
