@@ -17,6 +17,8 @@ import { BENCH_DIR, DIST, machine, markdownTable, num } from './lib/common.mjs';
 
 const MEASURES = [
   { key: 'a', script: 'lifecycle.mjs' },
+  // The CommonJS build, what jest loads, in a process of its own (lifecycle.mjs).
+  { key: 'a', script: 'lifecycle.mjs', args: ['--cjs'] },
   { key: 'b', script: 'sessions.mjs' },
   { key: 'c', script: 'retr.mjs' },
   { key: 'd', script: 'idle-memory.mjs' },
@@ -49,10 +51,10 @@ const sections = [];
 const failed = [];
 const t0 = performance.now();
 try {
-  for (const { key, script } of MEASURES) {
+  for (const [index, { key, script, args: extra = [] }] of MEASURES.entries()) {
     if (only && !only.includes(key)) continue;
-    const json = join(dir, `${key}.json`);
-    const args = ['--expose-gc', join(BENCH_DIR, script), '--json', json];
+    const json = join(dir, `${index}.json`);
+    const args = ['--expose-gc', join(BENCH_DIR, script), ...extra, '--json', json];
     if (quick) args.push('--quick');
     const started = performance.now();
     const result = spawnSync(process.execPath, args, { stdio: 'inherit' });

@@ -95,3 +95,21 @@ export function timeWaitCount() {
     return undefined;
   }
 }
+
+/**
+ * Waits (up to `maxMs`) until fewer than `below` connections are in
+ * TIME_WAIT: a run that starts among the tens of thousands an earlier run
+ * left (the kernel keeps each for 60 s) reads every ratio near 1x (a listen
+ * took over a millisecond, for the floor too). Returns the count it started
+ * at and the one it ended at.
+ */
+export async function drainTimeWait({ below = 1_000, maxMs = 90_000 } = {}) {
+  const from = timeWaitCount();
+  const until = Date.now() + maxMs;
+  let now = from;
+  while (now !== undefined && now >= below && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    now = timeWaitCount();
+  }
+  return { from, to: now };
+}
