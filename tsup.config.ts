@@ -48,7 +48,7 @@ const cjsSplittingKeepingSyntax: Plugin = {
 // `?.`, `??` and class field into helper calls (an array and closures per
 // `?.`): a session cost 1.28-1.38x the CPU in the CommonJS build that jest
 // loads (test/package/cjs-syntax-kept.mjs; bench/README.md, twenty-first
-// session). So the plugin below does that step itself, with sucrase's
+// session). So the plugin above (cjsSplittingKeepingSyntax) does that step itself, with sucrase's
 // syntax transforms off. (tsup's `treeshake` has rollup make the chunks
 // instead, but rollup keeps a dynamic `import()` in CommonJS, which jest runs
 // only with --experimental-vm-modules: the control API, the SMTP intake,
