@@ -2,27 +2,20 @@ import { transform } from 'sucrase';
 import { defineConfig, type Options } from 'tsup';
 
 type Plugin = NonNullable<Options['plugins']>[number];
-type PluginContext = ThisParameterType<NonNullable<Plugin['renderChunk']>>;
-
-/** The CommonJS builds this plugin converts (it turned their `splitting` off, see below). */
-const converting = new WeakSet<PluginContext>();
 
 /**
  * tsup's cjs-splitting step (its esbuild writes the split CommonJS chunks as
  * ES modules, then converts them), with sucrase's syntax transforms off.
  * tsup's own step runs after user plugins and skips a build whose context
- * says it is not split: the context is told so once this plugin has taken
- * the build over.
+ * says it is not split: the context is told so (the options still say
+ * whether it is).
  */
 const cjsSplittingKeepingSyntax: Plugin = {
   name: 'cjs-splitting-keeping-syntax',
   renderChunk(code, info) {
-    if (this.format !== 'cjs' || info.type !== 'chunk' || !/\.(js|cjs)$/.test(info.path)) return;
-    if (this.splitting) {
-      converting.add(this);
-      this.splitting = false;
-    }
-    if (!converting.has(this)) return;
+    if (this.format !== 'cjs' || this.options.splitting !== true) return;
+    if (info.type !== 'chunk' || !/\.(js|cjs)$/.test(info.path)) return;
+    this.splitting = false;
     const { code: converted } = transform(code, {
       filePath: info.path,
       transforms: ['imports'],

@@ -9,11 +9,8 @@
 // `require()` users load) instead of its ES module one.
 //
 // Run: node bench/sessions-ab.mjs [--lock-step] [--rounds N] DIST_A[:cjs][:detached] DIST_B[:cjs][:detached] ...
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadClient } from './lib/child.mjs';
-import { num, stats } from './lib/common.mjs';
+import { loadBuild, num, stats } from './lib/common.mjs';
 import { recorderSwitch } from './lib/replay.mjs';
 import { sessionRate, startPair } from './lib/session-load.mjs';
 
@@ -36,9 +33,7 @@ for (const spec of args) {
   const withoutDetach = detach ? spec.slice(0, -':detached'.length) : spec;
   const cjs = withoutDetach.endsWith(':cjs');
   const dir = cjs ? withoutDetach.slice(0, -':cjs'.length) : withoutDetach;
-  const { startPop3Mock } = cjs
-    ? createRequire(import.meta.url)(resolve(dir, 'index.js'))
-    : await import(pathToFileURL(resolve(dir, 'index.mjs')).href);
+  const { startPop3Mock } = await loadBuild(dir, { cjs });
   const mock = (await startPair(startPop3Mock, { withFloor: false })).pop3;
   if (detach) {
     const recorder = recorderSwitch(mock);

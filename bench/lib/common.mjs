@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,15 +37,24 @@ export function ensureGc(scriptUrl) {
 
 /**
  * The built package (`npx tsup` first): its ES module entry, or with `cjs`
- * its CommonJS one (`index.js`: what jest and other `require()` users load).
+ * its CommonJS one (see {@link loadBuild}).
  */
 export async function loadPackage({ cjs = false } = {}) {
   if (!existsSync(DIST)) {
     console.error(`bench: ${DIST} is missing; build the package first with: npx tsup`);
     process.exit(2);
   }
-  if (cjs) return createRequire(import.meta.url)(DIST.replace(/\.mjs$/, '.js'));
-  return import(pathToFileURL(DIST).href);
+  return loadBuild(dirname(DIST), { cjs });
+}
+
+/**
+ * A build in the dist folder `dir`: its ES module entry (`index.mjs`), or
+ * with `cjs` its CommonJS one (`index.js`: what jest and other `require()`
+ * users load).
+ */
+export async function loadBuild(dir, { cjs = false } = {}) {
+  if (cjs) return createRequire(import.meta.url)(resolve(dir, 'index.js'));
+  return import(pathToFileURL(resolve(dir, 'index.mjs')).href);
 }
 
 /** Full garbage collection, twice (weak callbacks and finalizers run in between). */

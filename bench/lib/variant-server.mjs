@@ -11,11 +11,9 @@
 // more than doubled the next run's CPU per session in every variant (430-500
 // µs against 150-160 µs without), burying the costs measured here.
 // Run: forked by overhead.mjs and sessions.mjs with `VARIANT [DIST] [--cjs]`
-// (DIST: another build's dist/; --cjs: the project's CommonJS build).
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// (DIST: another build's dist/; --cjs: the build's CommonJS entry).
 import { serveRequests } from './child.mjs';
-import { loadPackage } from './common.mjs';
+import { loadBuild, loadPackage } from './common.mjs';
 import { idleRules } from './idle-rules.mjs';
 import { recorderSwitch } from './replay.mjs';
 import { startPair } from './session-load.mjs';
@@ -24,7 +22,7 @@ const args = process.argv.slice(2);
 const cjs = args.includes('--cjs');
 const [variant, dist] = args.filter((a) => a !== '--cjs');
 // DIST: another build's dist/ (an A/B comparison); the project's own by default.
-const pkg = dist ? await import(pathToFileURL(resolve(dist, 'index.mjs')).href) : await loadPackage({ cjs });
+const pkg = dist ? await loadBuild(dist, { cjs }) : await loadPackage({ cjs });
 let pop3;
 let floor;
 let rules = [];

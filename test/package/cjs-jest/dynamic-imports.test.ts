@@ -57,8 +57,11 @@ test('a taken preferred port falls back to a free one (get-port is loaded on fir
   const taken = (blocker.address() as net.AddressInfo).port;
   try {
     const pop3 = await startPop3Mock({ port: taken, portFallback: true });
-    expect(pop3.port).not.toBe(taken);
-    await pop3.close();
+    try {
+      expect(pop3.port).not.toBe(taken);
+    } finally {
+      await pop3.close();
+    }
   } finally {
     blocker.close();
   }
