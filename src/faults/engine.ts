@@ -149,6 +149,16 @@ export class FaultEngine {
     };
   }
 
+  /**
+   * Counts a firing of `rule` that no {@link match} made: a connection a rule
+   * shapes still after `reset()` (an option rule's throttle or fragmentation
+   * on a live session) fires again in the counts that restarted there.
+   */
+  countLasting(rule: BuiltRule): void {
+    const entry = this.entries.find((e) => e.rule === rule);
+    if (entry) entry.hits++;
+  }
+
   /** Whether `rule` (as {@link match} gave it) is still stored: not removed by `reset()` or `removeRule()`. */
   holds(rule: BuiltRule): boolean {
     return this.entries.some((e) => e.rule === rule);

@@ -49,4 +49,6 @@ export interface FaultHook extends ByteSink {
   command(command: CommandFacts, run: SendNormally): Pending;
   /** Releases every pending wait: delayed and hung replies go out now. */
   cancel(): void;
+  /** After `reset()`: {@link cancel}, and a rule still shaping the connection fires again in the restarted counts. */
+  restart(): void;
 }

@@ -79,6 +79,8 @@ export class FaultRunner implements FaultHook {
   private abort: AbortController | undefined;
   /** The connection, or a connection-wide throttle or fragmentation over it. */
   private base: ByteSink;
+  /** The rules that shape the whole connection ({@link shapeConnection}): they fire again after `reset()`. */
+  private readonly shapedBy: BuiltRule[] = [];
 
   constructor(
     private readonly engine: FaultEngine,
@@ -122,6 +124,22 @@ export class FaultRunner implements FaultHook {
     this.abort = undefined;
   }
 
+  /**
+   * After `reset()`: what was held is let go ({@link cancel}), and a rule
+   * that still shapes the connection (an option rule's; a `use()` rule's
+   * went with the reset) fires again in the restarted counts and record, so
+   * `pendingRules()` does not list a rule at work and the transcript says
+   * why the session's replies are slow.
+   */
+  restart(): void {
+    this.cancel();
+    for (const rule of this.shapedBy) {
+      if (!this.engine.holds(rule)) continue;
+      this.engine.countLasting(rule);
+      this.report(rule);
+    }
+  }
+
   greeting(send: SendNormally): Pending {
     const { sessionId } = this.target;
     const rule = this.engine.empty
@@ -158,6 +176,7 @@ export class FaultRunner implements FaultHook {
     const { action } = rule;
     if (action.type !== 'throttle' && action.type !== 'fragment') return;
     this.report(rule);
+    this.shapedBy.push(rule);
     const base = this.base;
     const { connection } = this.target;
     // Each piece leaves at once: replies to pipelined commands are corked together, and

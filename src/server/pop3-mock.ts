@@ -637,7 +637,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       }
     }
     this.faults.reset(this.nextSessionId - 1);
-    for (const session of this.live) session.cancelFaults();
+    for (const session of this.live) session.restartFaults();
   }
 
   /**

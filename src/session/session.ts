@@ -229,9 +229,13 @@ export class Session
     this.host.emit({ type: 'session-end', sessionId: this.id, at: this.now(), reason });
   }
 
-  /** Releases this session's pending fault waits: delayed and hung replies go out now. */
-  cancelFaults(): void {
-    this.faults.cancel();
+  /**
+   * After `reset()`: releases this session's pending fault waits (delayed and
+   * hung replies go out now), and a rule still shaping its connection fires
+   * again in the restarted counts and record.
+   */
+  restartFaults(): void {
+    this.faults.restart();
   }
 
   /** Ends the session from the server side (shutdown): no UPDATE. */

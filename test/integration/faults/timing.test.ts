@@ -359,6 +359,43 @@ test('§27 a connection-wide throttle from the faults option goes on for a live 
   );
 });
 
+// FAULTS.md: a rule still shaping a live session after reset() counts as fired again, so
+// pendingRules() does not list a rule at work and the restarted record says why replies are slow.
+test.each([
+  ['throttle', connection().throttle({ bytesPerSecond: 1_000_000 })],
+  ['fragment', connection().fragment('bytes')],
+])(
+  '§27 after reset(), a faults-option %s still shaping a live session has fired in the restarted counts and record',
+  async (type, rule) => {
+    await withMock(aliceAndBob({ faults: [rule] }), async (pop3) => {
+      const client = await login(pop3);
+      await pop3.reset();
+      expect(pop3.rules().map((r) => r.hits)).toEqual([1]);
+      expect(pop3.pendingRules()).toEqual([]);
+      const [restarted] = pop3.sessions;
+      expect(restarted!.restartedAt).toBeDefined();
+      expect(restarted!.faults.map((f) => [f.ruleId, f.action])).toEqual([[rule.id, type]]);
+      // The session goes on shaped, and a new one fires the rule once more.
+      expect(await client.command('NOOP')).toMatch(/^\+OK/);
+      const other = await login(pop3, 'bob', 'hunter2');
+      expect(pop3.rules().map((r) => r.hits)).toEqual([2]);
+      await other.command('QUIT');
+      await client.command('QUIT');
+    });
+  },
+);
+
+test('§27 after reset(), a use() throttle that shaped a live session is gone: not counted, not in the restarted record', async () => {
+  await withMock(aliceAndBob(), async (pop3) => {
+    await pop3.use(connection().throttle({ bytesPerSecond: 1_000_000 }));
+    const client = await login(pop3);
+    await pop3.reset();
+    expect(pop3.rules()).toEqual([]);
+    expect(pop3.sessions[0]!.faults).toEqual([]);
+    await client.command('QUIT');
+  });
+});
+
 // FAULTS.md: reset() releases a throttled reply and sends it in full; an option rule shapes what comes after.
 test('reset() sends in full the reply a connection-wide throttle from the faults option holds', async () => {
   const line = 'x'.repeat(998);
