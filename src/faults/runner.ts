@@ -79,8 +79,8 @@ export class FaultRunner implements FaultHook {
   private abort: AbortController | undefined;
   /** The connection, or a connection-wide throttle or fragmentation over it. */
   private base: ByteSink;
-  /** The rules that shape the whole connection ({@link shapeConnection}): they fire again after `reset()`. */
-  private readonly shapedBy: BuiltRule[] = [];
+  /** The rules that shape the whole connection ({@link shapeConnection}): they fire again after `reset()`. Made with the first (most sessions have none). */
+  private shapedBy: BuiltRule[] | undefined;
 
   constructor(
     private readonly engine: FaultEngine,
@@ -133,7 +133,7 @@ export class FaultRunner implements FaultHook {
    */
   restart(): void {
     this.cancel();
-    for (const rule of this.shapedBy) {
+    for (const rule of this.shapedBy ?? []) {
       if (!this.engine.holds(rule)) continue;
       this.engine.countLasting(rule);
       this.report(rule);
@@ -176,7 +176,7 @@ export class FaultRunner implements FaultHook {
     const { action } = rule;
     if (action.type !== 'throttle' && action.type !== 'fragment') return;
     this.report(rule);
-    this.shapedBy.push(rule);
+    (this.shapedBy ??= []).push(rule);
     const base = this.base;
     const { connection } = this.target;
     // Each piece leaves at once: replies to pipelined commands are corked together, and
