@@ -50,7 +50,10 @@ const cjsSplittingKeepingSyntax: Plugin = {
 // keepNames: sucrase's class-field transform turned classes into `_class3 =
 // class ...`, so jest printed `_class3` for a WaitTimeoutError
 // (test/package/cjs-jest checks the names); it keeps every name whatever the
-// output does to it. It names every
+// output does to it. Without it, esbuild names a class with static members
+// `_FaultBuilder`, a SessionRecord prints as `_SessionRecord`, and the
+// CommonJS build's error classes have no name at all
+// (test/package/names-kept.cjs, run by the node-test and esm consumers). It names every
 // arrow function bound to a name or a property with a call (Object.defineProperty)
 // each time it is made: the session path makes none per command (protocol/steps/login.ts).
 export default defineConfig({

@@ -176,7 +176,8 @@ export class FaultRunner implements FaultHook {
     const { action } = rule;
     if (action.type !== 'throttle' && action.type !== 'fragment') return;
     this.report(rule);
-    (this.shapedBy ??= []).push(rule);
+    this.shapedBy ??= [];
+    this.shapedBy.push(rule);
     const base = this.base;
     const { connection } = this.target;
     // Each piece leaves at once: replies to pipelined commands are corked together, and

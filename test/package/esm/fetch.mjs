@@ -1,5 +1,6 @@
 // @ts-check
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import Pop3Command from 'node-pop3';
 import { connectPop3Mock, createIsolatedUser, on, startPop3Mock } from 'pop3-mock';
 import { globalSetup, globalTeardown, pop3Matchers } from 'pop3-mock/jest';
@@ -43,4 +44,13 @@ const shared = await globalSetup({ config: false, users: { bob: 'pw' } });
 assert.equal(process.env.POP3_MOCK_PORT, String(shared.port));
 await globalTeardown();
 assert.equal(process.env.POP3_MOCK_PORT, undefined);
+// Every export and what a server hands out keeps its source name in the ES module build (names-kept.cjs).
+const { misnamed, objectsOf } = createRequire(import.meta.url)('../names-kept.cjs');
+const modules = {
+  'pop3-mock': await import('pop3-mock'),
+  'pop3-mock/jest': await import('pop3-mock/jest'),
+  'pop3-mock/jest/global-setup': await import('pop3-mock/jest/global-setup'),
+  'pop3-mock/jest/global-teardown': await import('pop3-mock/jest/global-teardown'),
+};
+assert.deepEqual(misnamed(modules, await objectsOf(modules['pop3-mock'])), []);
 console.log('esm consumer: ok');

@@ -38,3 +38,14 @@ test("the jest hooks are their modules' default export and named exports, in Com
   assert.equal(typeof teardown.default, 'function');
   assert.equal(teardown.pop3MockGlobalTeardown, teardown.default);
 });
+
+test('every export and what a server hands out keeps its source name in the CommonJS build', async () => {
+  const { misnamed, objectsOf } = require('../names-kept.cjs');
+  const modules = {
+    'pop3-mock': require('pop3-mock'),
+    'pop3-mock/jest': require('pop3-mock/jest'),
+    'pop3-mock/jest/global-setup': require('pop3-mock/jest/global-setup'),
+    'pop3-mock/jest/global-teardown': require('pop3-mock/jest/global-teardown'),
+  };
+  assert.deepEqual(misnamed(modules, await objectsOf(modules['pop3-mock'])), []);
+});
