@@ -16,18 +16,30 @@ export function acceptRules(rules: unknown, door: Door, server?: ServingServer):
   const accepted = withIds(checkInput(faultRules, rules, door));
   if (server) {
     if (server.has) refuseStoredIds(accepted, server.has, door);
-    const unfireable = unfireableIssues(accepted, server.verbsOff, door.at === undefined ? [] : [door.at]);
+    const unfireable = unfireableIssues(accepted, server, door.at === undefined ? [] : [door.at]);
     if (unfireable.length > 0) throw new InputError(unfireable, door.source);
   }
   return accepted;
 }
 
-/** What rules handed to a server (`use()`, its `faults` file) are checked against, besides their shape. */
-export interface ServingServer {
-  /** Whether a stored rule has this id (none at the start, before the `faults` option's file is read). */
-  has?(id: string): boolean;
+/** What a server serves that decides whether a rule can fire there. */
+export interface Served {
   /** The verbs the server answers as unknown (STLS: refuses), each with why (`capabilities.top: false`, ...). */
   readonly verbsOff: ReadonlyMap<string, string>;
+  /**
+   * Whether, before login, a line after USER still carries USER's name (AUTH's
+   * excepted), as the dialect's `userKeptUntilPass` says; otherwise only a
+   * USER, APOP or PASS line names a user there.
+   */
+  readonly userKeptUntilPass: boolean;
+  /** The dialect's name, to say why. */
+  readonly dialectName: string;
+}
+
+/** What rules handed to a server (`use()`, its `faults` file) are checked against, besides their shape. */
+export interface ServingServer extends Served {
+  /** Whether a stored rule has this id (none at the start, before the `faults` option's file is read). */
+  has?(id: string): boolean;
 }
 
 /**
@@ -35,27 +47,57 @@ export interface ServingServer {
  * `failHandshake()` only where STLS starts TLS. A rule that bends only the
  * replies of verbs this server leaves out (TOP with `capabilities.top:
  * false`, STLS with `tls: false`) could never fire: the test would believe
- * it set a fault it never could. Every door that knows the server asks
- * this: `use()`, the control API, and the start for the `faults` option and
- * its file.
+ * it set a fault it never could. Nor could a rule for one user on lines
+ * that name no user before login, where it acts. Every door that knows the
+ * server asks this: `use()`, the control API, and the start for the
+ * `faults` option and its file.
  */
 export function unfireableIssues(
-  rules: readonly Pick<z.output<typeof faultRule>, 'trigger' | 'action'>[],
-  verbsOff: ReadonlyMap<string, string>,
+  rules: readonly Pick<z.output<typeof faultRule>, 'trigger' | 'action' | 'user'>[],
+  served: Served,
   at: readonly PropertyKey[],
 ): InputIssue[] {
-  if (verbsOff.size === 0) return [];
   return rules.flatMap((rule, i) => {
-    const message = unfireable(rule, verbsOff);
-    return message === undefined ? [] : [{ path: pathText([...at, i, 'action', 'type']), message }];
+    const off = unfireable(rule, served.verbsOff);
+    if (off !== undefined) return [{ path: pathText([...at, i, 'action', 'type']), message: off }];
+    const nameless = namelessBeforeLogin(rule, served);
+    return nameless === undefined ? [] : [{ path: pathText([...at, i, 'user']), message: nameless }];
   });
+}
+
+/** The lines that name a user before login in every dialect: USER and APOP their own, PASS USER's. */
+const NAMING_VERBS: ReadonlySet<string> = new Set(['USER', 'APOP', 'PASS']);
+
+/**
+ * A rule for one user that acts only before login (`state: "AUTHORIZATION"`,
+ * or a failed STLS handshake) matches only a line that names that user: USER,
+ * APOP, PASS (right after USER), and in a dialect that keeps USER's name until
+ * PASS any line but AUTH, which names its user only in the lines after it.
+ * On other verbs it could never fire.
+ */
+function namelessBeforeLogin(
+  { trigger, action, user }: Pick<z.output<typeof faultRule>, 'trigger' | 'action' | 'user'>,
+  served: Served,
+): string | undefined {
+  if (user === undefined || trigger.point !== 'command') return undefined;
+  if (trigger.state !== 'AUTHORIZATION' && action.type !== 'stls-handshake-failure') return undefined;
+  // A bug mode matches only the verbs it bends, answered before login (the others refused above).
+  const bent = bentVerbsOf(action.type, trigger.verbs)?.filter((verb) => !TRANSACTION_ONLY.has(verb));
+  const verbs = bent ?? trigger.verbs;
+  const named = (verb: string) =>
+    verb === '*' || NAMING_VERBS.has(verb) || (served.userKeptUntilPass && verb !== 'AUTH');
+  if (verbs.length === 0 || verbs.some(named)) return undefined;
+  const why = served.userKeptUntilPass
+    ? 'AUTH names its user only in the lines after it'
+    : `only a USER, APOP or PASS line names one: the ${JSON.stringify(served.dialectName)} dialect forgets USER's name at any other command`;
+  return `expected no "user" on a rule that acts only on ${verbs.join(', ')} before login: no such line names a user there (${why}), so the rule could never fire`;
 }
 
 function unfireable(
   { trigger, action }: Pick<z.output<typeof faultRule>, 'trigger' | 'action'>,
   verbsOff: ReadonlyMap<string, string>,
 ): string | undefined {
-  if (trigger.point !== 'command') return undefined;
+  if (trigger.point !== 'command' || verbsOff.size === 0) return undefined;
   const named = bentVerbsOf(action.type, trigger.verbs);
   if (named === undefined) return undefined;
   // In AUTHORIZATION the TRANSACTION verbs get -ERR too (the schema refuses a rule left with none).

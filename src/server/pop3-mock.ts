@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { type InspectOptions, inspect } from 'node:util';
-import { acceptRules, withIds } from '../faults/accept-rules';
+import { acceptRules, type Served, withIds } from '../faults/accept-rules';
 import type { BuiltRule } from '../faults/builder';
 import { FaultEngine, type RuleStatus } from '../faults/engine';
 import { loadFaultFixture } from '../faults/fixture';
@@ -98,8 +98,8 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   private readonly users_: UserDirectory;
   private readonly live = new Set<Session>();
   private readonly faults: FaultEngine;
-  /** The verbs answered as unknown here (STLS: refused), with why: a rule bending only their replies could never fire. */
-  private readonly verbsOff: ReadonlyMap<string, string>;
+  /** What decides whether a rule could fire here: the verbs answered as unknown (STLS: refused), whose name a line before login carries. */
+  private readonly served: Served;
   private readonly host_: SessionHost;
   private readonly transcripts: TranscriptApi;
   private nextSessionId = 1;
@@ -123,7 +123,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
     // entry per deletion, not by the messages.
     this.recorder = new Recorder(this.keepSessions, (record) => this.users_.releaseDeletedBytes(record.id));
     const settings = serverSettings(options);
-    this.verbsOff = settings.verbsOff;
+    this.served = settings.served;
     this.users_ = new UserDirectory(options.baseDir, () => settings.clock.now(), this.keepSessions !== 'all');
     this.serverTls = options.tls === false ? undefined : new ServerTls(options.tls);
     this.faults = new FaultEngine(
@@ -656,7 +656,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
       { source: 'use()', at: 'rules' },
       {
         has: (id) => this.faults.has(id),
-        verbsOff: this.verbsOff,
+        ...this.served,
       },
     );
     this.refuseIfClosed('use');
@@ -745,9 +745,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   /** @internal Loads the users and the faults file; the assembly calls it before {@link listen}. */
   async load(): Promise<void> {
     if (typeof this.options.faults === 'string') {
-      const rules = await loadFaultFixture(this.options.faults, this.options.baseDir, {
-        verbsOff: this.verbsOff,
-      });
+      const rules = await loadFaultFixture(this.options.faults, this.options.baseDir, this.served);
       this.faults.add(rules, 'options');
     }
     for (const [user, options] of Object.entries(this.options.users ?? {}))

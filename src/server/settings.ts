@@ -3,7 +3,7 @@ import { type Clock, systemClock } from '../clock';
 import { dialects } from '../dialects';
 import type { Dialect } from '../dialects/dialect';
 import { rfcDialect } from '../dialects/rfc';
-import { unfireableIssues } from '../faults/accept-rules';
+import { type Served, unfireableIssues } from '../faults/accept-rules';
 import { ALL_MECHANISMS } from '../protocol/sasl/mechanisms';
 import { InputError, OPTIONS_SOURCE } from '../schema/input-error';
 import type { CheckedOptions } from '../schema/options';
@@ -16,8 +16,8 @@ export type ServerSettings = Pick<
   SessionHost,
   'dialect' | 'clock' | 'capabilities' | 'lockMode' | 'autologoutMs' | 'requireTls' | 'apop' | 'hostname'
 > & {
-  /** The verbs answered as unknown (STLS: refused), each with why (`capabilities.top: false`, ...). */
-  readonly verbsOff: ReadonlyMap<string, string>;
+  /** The verbs answered as unknown (STLS: refused), each with why, and whose name a line before login carries. */
+  readonly served: Served;
 };
 
 /**
@@ -53,15 +53,19 @@ export function serverSettings(options: CheckedOptions): ServerSettings {
   // Without a certificate there is no STLS, whatever a dialect (a captured
   // server's CAPA) says; `capabilities.stls: true` with it is refused at the door.
   if (options.tls === false) capabilities.stls = false;
-  const off = verbsOff(options, dialect, capabilities);
+  const served: Served = {
+    verbsOff: verbsOff(options, dialect, capabilities),
+    userKeptUntilPass: dialect.userKeptUntilPass === true,
+    dialectName: dialect.name,
+  };
   const unserved = [
     ...unservedTlsIssues(options, capabilities.stls, dialect),
     // A rules file is read at the start, by the server it is for (Pop3Mock.load()).
-    ...(typeof options.faults === 'object' ? unfireableIssues(options.faults, off, ['faults']) : []),
+    ...(typeof options.faults === 'object' ? unfireableIssues(options.faults, served, ['faults']) : []),
   ];
   if (unserved.length > 0) throw new InputError(unserved, OPTIONS_SOURCE);
   return {
-    verbsOff: off,
+    served,
     dialect,
     clock,
     capabilities,
