@@ -89,8 +89,8 @@ function namelessBeforeLogin(
   if (verbs.length === 0 || verbs.some(named)) return undefined;
   const why = served.userKeptUntilPass
     ? 'AUTH names its user only in the lines after it'
-    : `only a USER, APOP or PASS line names one: the ${JSON.stringify(served.dialectName)} dialect forgets USER's name at any other command`;
-  return `expected no "user" on a rule that acts only on ${verbs.join(', ')} before login: no such line names a user there (${why}), so the rule could never fire`;
+    : `only a USER, APOP or PASS line names one (the ${JSON.stringify(served.dialectName)} dialect forgets USER's name at any other command)`;
+  return `expected a rule for user ${user} to act on a line that names a user before login: this one acts only on ${verbs.join(', ')} there, and ${why}, so it could never fire`;
 }
 
 function unfireable(

@@ -5,6 +5,7 @@ import type { FaultRule } from '../faults/rule';
 import type { MessageSource } from '../fixtures/types';
 import type { Pop3MockApi, Where } from '../mock-api';
 import { checkIsolatedUser, checkRules } from '../schema/api-calls';
+import { InputError } from '../schema/input-error';
 import { UserLoggedInError } from '../server/user-logged-in-error';
 import type { SessionRecord } from '../transcript/session-record';
 import type { Times } from '../transcript/verify';
@@ -131,7 +132,9 @@ export async function createIsolatedUser(
           : undefined,
       );
       const scoped = rules.map((rule) => withExplain({ ...rule, id: `${user}-rule-${nextRule++}`, user }));
-      await remote.use(...scoped);
+      await remote.use(...scoped).catch((error: unknown) => {
+        throw scopingRefused(error, rules);
+      });
       for (const rule of scoped) ruleIds.add(rule.id);
     },
     async deliver(messages) {
@@ -185,6 +188,25 @@ export async function createIsolatedUser(
       }
     },
   };
+}
+
+/**
+ * The server's refusal of a scoped rule, saying when the scoping made it: a
+ * rule given for no user that acts only before login on lines that name none
+ * (`on('STLS').failHandshake()`, a QUIT in AUTHORIZATION) could never fire
+ * for this user, as a connection rule could not.
+ */
+function scopingRefused(error: unknown, given: readonly { readonly user?: string }[]): unknown {
+  if (!(error instanceof InputError)) return error;
+  const issues = error.issues.map((issue) => {
+    const at = /^rules\[(\d+)\]\.user$/.exec(issue.path)?.[1];
+    if (at === undefined || given[Number(at)]?.user !== undefined) return issue;
+    return {
+      ...issue,
+      message: `${issue.message}; the rules of an isolated user fire only in its sessions: use a server of its own (startPop3Mock) for this fault`,
+    };
+  });
+  return new InputError(issues, error.source);
 }
 
 function defaultPrefix(): string {

@@ -15,9 +15,9 @@ import { aliceAndBob, failOnHostErrors, PASSWORD, startError, USER } from './hel
 failOnHostErrors();
 
 const never = (verbs: string, why: string) =>
-  `expected no "user" on a rule that acts only on ${verbs} before login: no such line names a user there (${why}), so the rule could never fire`;
+  `expected a rule for user ${USER} to act on a line that names a user before login: this one acts only on ${verbs} there, and ${why}, so it could never fire`;
 const FORGETS =
-  'only a USER, APOP or PASS line names one: the "rfc" dialect forgets USER\'s name at any other command';
+  'only a USER, APOP or PASS line names one (the "rfc" dialect forgets USER\'s name at any other command)';
 
 /** A rule, the dialect, the refusal's words. */
 const NAMELESS: [string, () => BuiltRule, 'rfc' | 'dovecot', string][] = [

@@ -1,4 +1,5 @@
 import {
+  type BuiltRule,
   connection,
   connectPop3Mock,
   on,
@@ -194,6 +195,35 @@ test('connection faults and rules for another user cannot be scoped to one user 
   });
   expect(pop3.rules()).toEqual([]);
   await a.use(on('STAT').forUser(a.user).reply('-ERR x'));
+  expect(pop3.rules().map((s) => s.rule.user)).toEqual([a.user]);
+});
+
+// Scoped to the user, a rule that acts only before login on lines that name no user never fired:
+// `a.use(on('STLS').failHandshake())` resolved, and STLS after `USER a` got its TLS.
+test('a rule acting before login on lines that name no user cannot be scoped to one user and is refused', async () => {
+  const a = await createIsolatedUser(workerA);
+  const scoped = 'the rules of an isolated user fire only in its sessions: use a server of its own';
+  const rules: [BuiltRule, string][] = [
+    [on('STLS').failHandshake(), 'STLS'],
+    [on('QUIT').inState('AUTHORIZATION').reply('-ERR x'), 'QUIT'],
+  ];
+  for (const [rule, verb] of rules) {
+    const refused = await a.use(on('NOOP').reply('-ERR first'), rule).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ name: 'InputError', path: 'rules[1].user' });
+    expect((refused as Error).message).toContain(`before login: this one acts only on ${verb} there`);
+    expect((refused as Error).message).toContain(scoped);
+  }
+  expect(pop3.rules()).toEqual([]);
+  // On the wire, STLS after USER starts TLS: no rule for the user could have failed it.
+  const client = await RawClient.connect(pop3.port);
+  expect(await client.command(`USER ${a.user}`)).toMatch(/^\+OK/);
+  expect(await client.command('STLS')).toMatch(/^\+OK/);
+  client.destroy();
+  // Given for the user itself, the refusal is the server's alone; PASS names the user, and is taken.
+  await expect(a.use(on('QUIT').forUser(a.user).inState('AUTHORIZATION').reply('-ERR x'))).rejects.toThrow(
+    /could never fire$/,
+  );
+  await a.use(on('PASS').inState('AUTHORIZATION').reply('-ERR [SYS/TEMP] later'));
   expect(pop3.rules().map((s) => s.rule.user)).toEqual([a.user]);
 });
 
