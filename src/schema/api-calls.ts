@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { EVENT_TYPES } from '../transcript/event-log';
 import type { SessionRecord } from '../transcript/session-record';
 import type { Pop3Event, Pop3EventType } from '../vocabulary';
-import { checkInput, type Door } from './check';
+import { checkInput, type Door, show } from './check';
 import { faultRules } from './fault-rule';
 import { InputError, type InputIssue } from './input-error';
 import { codeMessages, codeUserOrPassword, controlToken } from './options';
@@ -156,6 +156,28 @@ const sharedServer = z.lazy(() =>
     'the client connectPop3Mock() resolves with (or a server startPop3Mock() resolves with)',
   ),
 );
+
+/**
+ * The options an isolated user's `verify()` is given, to spread beside its
+ * own user: an object or none, as the server's `verify()` takes them (`5`
+ * spread to nothing would verify "at least once"), and no other user's
+ * sessions (the spread would read this user's instead).
+ */
+export function checkIsolatedVerify(options: unknown, user: string): object {
+  const given = spreadable('verify', options);
+  const other: unknown = (given as { user?: unknown }).user;
+  if (other !== undefined && other !== user)
+    throw new InputError(
+      [
+        {
+          path: 'options.user',
+          message: `expected no user or ${user}: an isolated user verifies only its own sessions, not ${show(other)}'s`,
+        },
+      ],
+      'verify()',
+    );
+  return given;
+}
 
 export function checkIsolatedUser(server: unknown, options: unknown) {
   checkInput(sharedServer, server, door('createIsolatedUser', 'server'));

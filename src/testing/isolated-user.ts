@@ -4,7 +4,7 @@ import { withExplain } from '../faults/builder';
 import type { FaultRule } from '../faults/rule';
 import type { MessageSource } from '../fixtures/types';
 import type { Pop3MockApi, Where } from '../mock-api';
-import { checkIsolatedUser, checkRules } from '../schema/api-calls';
+import { checkIsolatedUser, checkIsolatedVerify, checkRules } from '../schema/api-calls';
 import { InputError } from '../schema/input-error';
 import { UserLoggedInError } from '../server/user-logged-in-error';
 import type { SessionRecord } from '../transcript/session-record';
@@ -144,7 +144,8 @@ export async function createIsolatedUser(
     sessions: async () => remote.listSessions({ user }),
     transcript: async () => remote.transcript({ user }),
     commands: async () => remote.commands({ user }),
-    verify: async (pattern, verifyOptions = {}) => remote.verify(pattern, { ...verifyOptions, user }),
+    verify: async (pattern, verifyOptions) =>
+      remote.verify(pattern, { ...checkIsolatedVerify(verifyOptions, user), user }),
     async sessionEnd(waitOptions = {}) {
       const latest = (await remote.listSessions({ user })).at(-1);
       if (latest) return remote.sessionEnd(latest.id, waitOptions);

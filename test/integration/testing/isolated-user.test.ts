@@ -198,6 +198,27 @@ test('connection faults and rules for another user cannot be scoped to one user 
   expect(pop3.rules().map((s) => s.rule.user)).toEqual([a.user]);
 });
 
+// The options were spread beside the user: `a.verify('RETR 1', 5)` verified "at least once" and
+// passed, where the server's verify() refuses the 5; `{ user: 'bob' }` read a's sessions instead.
+test("verify()'s options: what the server's verify() refuses is refused, and no other user's sessions", async () => {
+  const a = await createIsolatedUser(workerA, { messages: [message('a')] });
+  await fetchAll(a.user, a.password);
+  await a.sessionEnd();
+  for (const options of [5, null, 'twice']) {
+    const refused = await a.verify('RETR 1', options as never).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ name: 'InputError', path: 'options' });
+    // In the server's words.
+    expect(() => pop3.verify('RETR 1', options as never)).toThrow((refused as Error).message);
+  }
+  await expect(a.verify('RETR 1', { user: 'bob' } as never)).rejects.toMatchObject({
+    name: 'InputError',
+    path: 'options.user',
+    message: `verify(): options.user: expected no user or ${a.user}: an isolated user verifies only its own sessions, not "bob"'s`,
+  });
+  expect(await a.verify('RETR 1', { user: a.user, times: 1 } as never)).toBe(1);
+  expect(await a.verify('RETR 1')).toBe(1);
+});
+
 // Scoped to the user, a rule that acts only before login on lines that name no user never fired:
 // `a.use(on('STLS').failHandshake())` resolved, and STLS after `USER a` got its TLS.
 test('a rule acting before login on lines that name no user cannot be scoped to one user and is refused', async () => {
