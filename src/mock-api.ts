@@ -187,7 +187,8 @@ export interface Pop3MockApi<W extends Where> {
   nextSession(options?: SessionWaitOptions): Promise<SessionRecord>;
   /**
    * A session's end (now, if it has ended): a record or an id; default the
-   * latest session, or with `since` the first after it. An id the server
+   * latest session, or with `since` the first after it (`since` beside a
+   * record or an id is an `InputError`: it would be ignored). An id the server
    * does not hold (never begun, or dropped) is a `NotFoundError`. Across a
    * `reset()` it resolves with the session's restarted record. Given a
    * record, it resolves with that record, holding the whole session: in

@@ -11,6 +11,7 @@ import {
   codeWaitForCommand,
   exportOptions,
   filterOptions,
+  SINCE_WITH_SESSION,
   sessionWaitOptions,
   transcriptOptions,
   verifyOptions,
@@ -97,12 +98,15 @@ const session = z.lazy(() =>
   }),
 );
 
-/** `sessionEnd()`'s session: a record, an id, or none (the latest). */
+/** `sessionEnd()`'s session: a record, an id, or none (the latest); `since` only with none, as it picks the session. */
 export function checkSessionEnd(which: unknown, options: unknown) {
-  return {
+  const checked = {
     session: which === undefined ? undefined : checkInput(session, which, door('sessionEnd', 'session')),
     options: checkSessionWait('sessionEnd', options),
   };
+  if (checked.session !== undefined && checked.options.since !== undefined)
+    throw new InputError([{ path: 'since', message: SINCE_WITH_SESSION }], 'sessionEnd()');
+  return checked;
 }
 
 const predicate = z.lazy(() =>

@@ -3,7 +3,14 @@ import { faultRule, faultRules } from './fault-rule';
 import { made } from './made';
 import { wireMessages, wireUser } from './options';
 import { int, ruleId, userName } from './primitives';
-import { sessionFilter, sessionWaitOptions, textPattern, times, waitForCommandOptions } from './queries';
+import {
+  SINCE_WITH_SESSION,
+  sessionFilter,
+  sessionWaitOptions,
+  textPattern,
+  times,
+  waitForCommandOptions,
+} from './queries';
 
 /*
  * What a client of the HTTP control API hands over: path parameters, query
@@ -112,7 +119,13 @@ export const verifyBody = z.lazy(() =>
   z.strictObject({ pattern: wirePattern, times: times.optional(), ...sessionFilter }),
 );
 export const waitSessionBody = sessionWaitOptions;
-export const waitEndBody = z.lazy(() => sessionWaitOptions.extend({ sessionId: int(1).optional() }));
+export const waitEndBody = z.lazy(() =>
+  sessionWaitOptions.extend({ sessionId: int(1).optional() }).superRefine((body, ctx) => {
+    // The issue explains itself: no "got" (the input is the whole body).
+    if (body.sessionId !== undefined && body.since !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['since'], message: SINCE_WITH_SESSION, input: undefined });
+  }),
+);
 export const waitCommandBody = z.lazy(() =>
   waitForCommandOptions.extend({
     pattern: wirePattern,

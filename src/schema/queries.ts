@@ -82,6 +82,13 @@ export const transcriptOptions = exportOptions.extend({
 /** Options of `waitFor()`. */
 export const waitTimeoutOptions = z.strictObject({ timeoutMs: timeoutMs.optional() });
 
+/**
+ * `sessionEnd()`'s `since` picks the session to wait for when none is given:
+ * beside a session it would be ignored, and the wait not the one asked for.
+ */
+export const SINCE_WITH_SESSION =
+  'expected no since with a session: since picks the session to wait for (the first after it) when none is given';
+
 /** Options of `nextSession()` and `sessionEnd()`, in process and over the control API. */
 export const sessionWaitOptions = z.strictObject({
   timeoutMs: timeoutMs.optional(),
