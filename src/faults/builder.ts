@@ -55,7 +55,10 @@ export class FaultBuilder {
   }
   /** Only in this session state (not UPDATE: no command is read there; `use()` refuses it). */
   inState(state: Exclude<SessionState, 'UPDATE'>): FaultBuilder {
-    if (this.trigger.point !== 'command') throw new Error('inState() applies to command rules');
+    if (this.trigger.point !== 'command') {
+      const message = `expected a rule on a command: a rule on the connection (connection(), on('greeting')) acts before any command, in no state`;
+      throw new InputError([{ path: 'state', message }], 'inState()');
+    }
     return new FaultBuilder({ ...this.trigger, state }, this.conditions);
   }
 

@@ -160,7 +160,15 @@ describe('scope: forUser, onConnection, inState, arguments, on(*)', () => {
       expect(await client.command(`PASS ${PASSWORD}`)).toMatch(/^\+OK/);
       expect(await client.command('QUIT')).toMatch(/^\+OK/);
       await client.closed();
-      expect(() => on('greeting').inState('TRANSACTION')).toThrow('inState() applies to command rules');
+      // An InputError naming what was expected, as every door's (it was a plain Error).
+      for (const rule of [on('greeting'), on('connect'), connection()]) {
+        expect(() => rule.inState('TRANSACTION')).toThrow(
+          expect.objectContaining({
+            name: 'InputError',
+            message: expect.stringMatching(/^inState\(\): state: expected a rule on a command: /),
+          }),
+        );
+      }
     });
   });
 
