@@ -34,6 +34,8 @@ export interface Served {
   readonly userKeptUntilPass: boolean;
   /** The dialect's name, to say why. */
   readonly dialectName: string;
+  /** Why USER and PASS are answered as unknown (`capabilities.user: false`, the dialect); undefined when they are not. */
+  readonly userOffBecause?: string;
 }
 
 /** What rules handed to a server (`use()`, its `faults` file) are checked against, besides their shape. */
@@ -73,7 +75,8 @@ const NAMING_VERBS: ReadonlySet<string> = new Set(['USER', 'APOP', 'PASS']);
  * or a failed STLS handshake) matches only a line that names that user: USER,
  * APOP, PASS (right after USER), and in a dialect that keeps USER's name until
  * PASS any line but AUTH, which names its user only in the lines after it.
- * On other verbs it could never fire.
+ * With USER off, only the USER and APOP lines name one (their own). On other
+ * verbs it could never fire.
  */
 function namelessBeforeLogin(
   { trigger, action, user }: Pick<z.output<typeof faultRule>, 'trigger' | 'action' | 'user'>,
@@ -84,12 +87,18 @@ function namelessBeforeLogin(
   // A bug mode matches only the verbs it bends, answered before login (the others refused above).
   const bent = bentVerbsOf(action.type, trigger.verbs)?.filter((verb) => !TRANSACTION_ONLY.has(verb));
   const verbs = bent ?? trigger.verbs;
+  const userOff = served.userOffBecause;
   const named = (verb: string) =>
-    verb === '*' || NAMING_VERBS.has(verb) || (served.userKeptUntilPass && verb !== 'AUTH');
+    userOff === undefined
+      ? verb === '*' || NAMING_VERBS.has(verb) || (served.userKeptUntilPass && verb !== 'AUTH')
+      : verb === '*' || verb === 'USER' || verb === 'APOP';
   if (verbs.length === 0 || verbs.some(named)) return undefined;
-  const why = served.userKeptUntilPass
-    ? 'AUTH names its user only in the lines after it'
-    : `only a USER, APOP or PASS line names one (the ${JSON.stringify(served.dialectName)} dialect forgets USER's name at any other command)`;
+  const why =
+    userOff !== undefined
+      ? `USER is answered as unknown (${userOff}), so no line after it carries its name`
+      : served.userKeptUntilPass
+        ? 'AUTH names its user only in the lines after it'
+        : `only a USER, APOP or PASS line names one (the ${JSON.stringify(served.dialectName)} dialect forgets USER's name at any other command)`;
   return `expected a rule for user ${user} to act on a line that names a user before login: this one acts only on ${verbs.join(', ')} there, and ${why}, so it could never fire`;
 }
 

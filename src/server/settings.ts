@@ -9,7 +9,7 @@ import { InputError, OPTIONS_SOURCE } from '../schema/input-error';
 import type { CheckedOptions } from '../schema/options';
 import type { SessionHost } from '../session/session-host';
 import { unservedTlsIssues } from './unserved-tls';
-import { verbsOff } from './verbs-off';
+import { userOffBecause, verbsOff } from './verbs-off';
 
 /** What a server's sessions share that the options decide, defaults filled in. */
 export type ServerSettings = Pick<
@@ -57,6 +57,7 @@ export function serverSettings(options: CheckedOptions): ServerSettings {
     verbsOff: verbsOff(options, dialect, capabilities),
     userKeptUntilPass: dialect.userKeptUntilPass === true,
     dialectName: dialect.name,
+    userOffBecause: userOffBecause(options, dialect, capabilities),
   };
   const unserved = [
     ...unservedTlsIssues(options, capabilities.stls, dialect),

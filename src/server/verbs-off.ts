@@ -23,6 +23,15 @@ export function verbsOff(
   return off;
 }
 
+/** Why USER and PASS are answered as unknown, as the options say it; undefined when they are not. */
+export function userOffBecause(
+  options: CheckedOptions,
+  dialect: Dialect,
+  capabilities: CapabilitySettings,
+): string | undefined {
+  return offersVerb(capabilities, 'USER') ? undefined : offBecause(options, dialect, 'USER');
+}
+
 /** Why STLS is off, as the options say it: `tls: false`, `capabilities.stls: false`, or the dialect. */
 export function stlsOffBecause(options: CheckedOptions, dialect: Dialect): string {
   return offBecause(options, dialect, 'STLS');
