@@ -4,6 +4,7 @@ import { made } from './made';
 import { wireMessages, wireUser } from './options';
 import { int, ruleId, userName } from './primitives';
 import {
+  noTimestampsWhenStable,
   SINCE_WITH_SESSION,
   sessionFilter,
   sessionWaitOptions,
@@ -60,12 +61,14 @@ export const eventsQuery = z.lazy(() =>
 export const secretsQuery = z.lazy(() => z.strictObject({ secrets: flag.optional() }));
 export const exportQuery = z.lazy(() => made(sessionQuery).extend(made(secretsQuery).shape));
 export const transcriptQuery = z.lazy(() =>
-  made(exportQuery).extend({
-    stable: flag.optional(),
-    notes: flag.optional(),
-    header: flag.optional(),
-    timestamps: flag.optional(),
-  }),
+  made(exportQuery)
+    .extend({
+      stable: flag.optional(),
+      notes: flag.optional(),
+      header: flag.optional(),
+      timestamps: flag.optional(),
+    })
+    .superRefine(noTimestampsWhenStable),
 );
 
 /** A command pattern as JSON carries it: a string, or a RegExp's source and flags. */

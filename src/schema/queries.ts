@@ -71,13 +71,33 @@ export const filterOptions = z.strictObject(sessionFilter);
 /** Options of `exportTranscripts()`: which sessions, and whether secrets stay unmasked. */
 export const exportOptions = z.strictObject({ secrets: z.boolean().optional(), ...sessionFilter });
 
-/** Options of `transcript()`: which sessions, and how they are printed. */
-export const transcriptOptions = exportOptions.extend({
+/** How sessions are printed (`RenderOptions`), besides `secrets`. */
+const printing = {
   stable: z.boolean().optional(),
   notes: z.boolean().optional(),
   header: z.boolean().optional(),
   timestamps: z.boolean().optional(),
-});
+};
+
+/**
+ * `stable` output has no times (it is for snapshots), so `timestamps` beside
+ * it would be dropped: refused, at every door that prints sessions.
+ */
+export function noTimestampsWhenStable(
+  options: { stable?: boolean | undefined; timestamps?: boolean | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (options.stable === true && options.timestamps === true)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['timestamps'],
+      message: 'expected no timestamps with stable: stable output has no times (it is for snapshots)',
+      input: undefined,
+    });
+}
+
+/** Options of `transcript()`: which sessions, and how they are printed. */
+export const transcriptOptions = exportOptions.extend(printing).superRefine(noTimestampsWhenStable);
 
 /** Options of `waitFor()`. */
 export const waitTimeoutOptions = z.strictObject({ timeoutMs: timeoutMs.optional() });

@@ -41,7 +41,7 @@ export interface RenderOptions {
   notes?: boolean;
   /** A `#` line naming the session before its lines. Default true. */
   header?: boolean;
-  /** Prefix lines with the time since the session started, `[+12ms]`. Ignored when `stable`. Default false. */
+  /** Prefix lines with the time since the session started, `[+12ms]`. Default false. `stable` output has none: `transcript()` refuses the two together, `record.render()` prints no time. */
   timestamps?: boolean;
 }
 
