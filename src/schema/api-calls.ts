@@ -116,6 +116,15 @@ const predicate = z.lazy(() =>
   ),
 );
 
+/**
+ * An isolated user's `sessionEnd()`: only a time limit. It picks the session
+ * itself (its user's latest), so `since` would be ignored, and without a
+ * session yet it waits through `waitFor()`: one check for both ways.
+ */
+export function checkIsolatedSessionEnd(options: unknown) {
+  return checkInput(waitTimeoutOptions, options ?? {}, door('sessionEnd'));
+}
+
 export function checkWaitFor(test: unknown, options: unknown) {
   return {
     predicate: checkInput(predicate, test, door('waitFor', 'predicate')),

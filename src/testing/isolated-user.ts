@@ -4,7 +4,12 @@ import { withExplain } from '../faults/builder';
 import type { FaultRule } from '../faults/rule';
 import type { MessageSource } from '../fixtures/types';
 import type { Pop3MockApi, Where } from '../mock-api';
-import { checkIsolatedUser, checkIsolatedVerify, checkRules } from '../schema/api-calls';
+import {
+  checkIsolatedSessionEnd,
+  checkIsolatedUser,
+  checkIsolatedVerify,
+  checkRules,
+} from '../schema/api-calls';
 import { InputError } from '../schema/input-error';
 import { UserLoggedInError } from '../server/user-logged-in-error';
 import type { SessionRecord } from '../transcript/session-record';
@@ -146,7 +151,8 @@ export async function createIsolatedUser(
     commands: async () => remote.commands({ user }),
     verify: async (pattern, verifyOptions) =>
       remote.verify(pattern, { ...checkIsolatedVerify(verifyOptions, user), user }),
-    async sessionEnd(waitOptions = {}) {
+    async sessionEnd(options) {
+      const waitOptions = checkIsolatedSessionEnd(options);
       const latest = (await remote.listSessions({ user })).at(-1);
       if (latest) return remote.sessionEnd(latest.id, waitOptions);
       // None yet: the first login as the user, or one refused as it (a session of the user's too,

@@ -2,6 +2,7 @@ import {
   type BuiltRule,
   connection,
   connectPop3Mock,
+  InputError,
   on,
   type Pop3Mock,
   type Pop3MockApi,
@@ -217,6 +218,24 @@ test("verify()'s options: what the server's verify() refuses is refused, and no 
   });
   expect(await a.verify('RETR 1', { user: a.user, times: 1 } as never)).toBe(1);
   expect(await a.verify('RETR 1')).toBe(1);
+});
+
+// sessionEnd() picks the session itself: its options went on to the server's sessionEnd() or
+// waitFor(), so `{ since: 1 }` was refused in words about a session the test never gave, or not
+// at all, depending on whether the user had a session yet.
+test("sessionEnd()'s options: only timeoutMs, refused in one way whether the user has a session yet or not", async () => {
+  const a = await createIsolatedUser(workerA, { messages: [message('a')] });
+  const refusal = async () =>
+    a.sessionEnd({ since: 1, timeoutMs: 50 } as never).catch((error: unknown) => error);
+  const before = await refusal();
+  // In the words the server's own waits use for a key they do not take.
+  expect(before).toBeInstanceOf(InputError);
+  await expect(pop3.waitFor(() => true, { since: 1 } as never)).rejects.toThrow(
+    (before as Error).message.replace('sessionEnd()', 'waitFor()'),
+  );
+  await fetchAll(a.user, a.password);
+  expect((await a.sessionEnd({ timeoutMs: 5000 })).user).toBe(a.user);
+  expect(await refusal()).toMatchObject({ name: 'InputError', message: (before as Error).message });
 });
 
 // Scoped to the user, a rule that acts only before login on lines that name no user never fired:
