@@ -147,8 +147,7 @@ async function post(pop3: Pop3Mock, req: IncomingMessage, res: ServerResponse, p
   } else if (path === '/ui/faults') {
     await addFault(pop3, req, res);
   } else if (section === 'faults' && parts.length === 3 && b === 'remove') {
-    pop3.removeRule(a!);
-    redirect(res, '/ui/faults?removed');
+    removeFault(pop3, res, a!);
   } else if (path === '/ui/reset') {
     await pop3.reset();
     redirect(res, '/ui/faults?reset');
@@ -178,6 +177,23 @@ async function addFault(pop3: Pop3Mock, req: IncomingMessage, res: ServerRespons
     const shown = error instanceof InputError ? error.issues.map(describeIssue).join('; ') : error.message;
     sendPage(res, 400, faultsPage(pop3, { error: shown, values: form.fields }));
   }
+}
+
+/**
+ * A remove button's post: "Rule removed." only when a rule went. A rule gone
+ * already (another tab, a reset) is a 404 and an id no rule can have a 400,
+ * as `DELETE /api/faults/{id}` answers them, in the schema's words.
+ */
+function removeFault(pop3: Pop3Mock, res: ServerResponse, id: string): void {
+  let removed: boolean;
+  try {
+    removed = pop3.removeRule(id);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new HttpError(400, error.issues.map(describeIssue).join('; '));
+  }
+  if (!removed) throw new HttpError(404, `no fault rule ${id}`);
+  redirect(res, '/ui/faults?removed');
 }
 
 function page(pop3: Pop3Mock, res: ServerResponse, found: SafeHtml | undefined): void {

@@ -1,0 +1,62 @@
+import { on, type Pop3Mock } from '../../../src';
+import { fetchUi, startUiServer } from '../../ui/helpers';
+
+// The browser view's remove buttons, over real HTTP: a post says "Rule
+// removed." only when a rule went, as DELETE /api/faults/{id} answers 200
+// only then.
+
+let pop3: Pop3Mock;
+
+beforeEach(async () => {
+  pop3 = await startUiServer();
+});
+
+afterEach(async () => {
+  await pop3.close();
+});
+
+const remove = (id: string) =>
+  fetchUi(pop3, `/ui/faults/${encodeURIComponent(id)}/remove`, { method: 'POST' });
+const api = (id: string) =>
+  fetch(`${pop3.controlUrl}/api/faults/${encodeURIComponent(id)}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${pop3.controlToken}` },
+  });
+
+test('removing a rule that is gone (another tab, a reset) is a 404 naming it, not "Rule removed."', async () => {
+  const [added] = await pop3.use(on('RETR').reply('-ERR [SYS/TEMP] later'));
+  const first = await remove(added!.id);
+  expect(first.status).toBe(303);
+  expect(first.headers.get('location')).toBe('/ui/faults?removed');
+  const again = await remove(added!.id);
+  expect(again.status).toBe(404);
+  const page = await again.text();
+  expect(page).toContain(`no fault rule ${added!.id}`);
+  expect(page).not.toContain('Rule removed.');
+  // The control API's answer to the same request.
+  expect((await api(added!.id)).status).toBe(404);
+});
+
+test("an id no rule can have is a 400 in the schema's words, not an internal error on stderr", async () => {
+  const kept = await pop3.use(on('RETR').reply('-ERR [SYS/TEMP] later'));
+  const written: string[] = [];
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    written.push(String(chunk));
+    return true;
+  });
+  let res: Response;
+  try {
+    res = await remove('a b');
+  } finally {
+    spy.mockRestore();
+  }
+  expect(res.status).toBe(400);
+  const page = await res.text();
+  expect(page).toContain(
+    'id: expected an id of 1 to 100 letters, digits, &quot;_&quot;, &quot;.&quot;, &quot;:&quot; or &quot;-&quot;, got &quot;a b&quot;',
+  );
+  expect(page).not.toContain('internal error');
+  expect(written.join('')).not.toContain('internal error');
+  expect((await api('a b')).status).toBe(400);
+  expect(pop3.rules().map((s) => s.rule.id)).toEqual([kept[0]!.id]);
+});
