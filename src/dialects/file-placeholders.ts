@@ -76,6 +76,28 @@ export const TEXT_PLACEHOLDERS: Readonly<Record<FileTextName, readonly string[]>
 
 export const FILE_TEXT_NAMES = Object.keys(TEXT_PLACEHOLDERS) as FileTextName[];
 
+/** How the mock picks among a text's templates: by the command (`byVerb`: any, or these), by the session's state (`byState`). */
+export interface TextChoices {
+  readonly byVerb?: 'any' | readonly string[];
+  readonly byState?: true;
+}
+
+/**
+ * The texts the mock hands a command or a state when it sends them
+ * (src/dialects/from-file.ts); every other text goes out as its `otherwise`,
+ * so a `byVerb` or `byState` there would never be read, and is refused.
+ */
+export const TEXT_CHOICES: Readonly<Partial<Record<FileTextName, TextChoices>>> = {
+  missingArgument: { byVerb: 'any' },
+  loggedIn: { byVerb: ['PASS', 'APOP', 'AUTH'] },
+  tooManyArguments: { byVerb: 'any' },
+  unknownCommand: { byVerb: 'any', byState: true },
+  wrongState: { byVerb: 'any', byState: true },
+  emptyCommand: { byState: true },
+  lineTooLong: { byState: true },
+  tooManyBadCommands: { byState: true },
+};
+
 /** The status line each text goes out with: a text learned from a reply of the other status is not that text. */
 export const TEXT_STATUS: Readonly<Record<FileTextName, '+OK' | '-ERR'>> = {
   greeting: '+OK',

@@ -4,6 +4,7 @@ import {
   FILE_TEXT_NAMES,
   type FileTextName,
   placeholdersOf,
+  TEXT_CHOICES,
   TEXT_PLACEHOLDERS,
 } from '../dialects/file-placeholders';
 import { DIALECT_NAMES } from './dialect-names';
@@ -66,6 +67,7 @@ const texts = z.lazy(() =>
   z.strictObject(textsShape()).superRefine((given, ctx) => {
     for (const [name, text] of Object.entries(given) as [FileTextName, z.output<typeof fileText> | null][]) {
       if (text === null || text === undefined) continue;
+      if (typeof text === 'object') unreadChoices(name, text, ctx);
       const allowed = TEXT_PLACEHOLDERS[name];
       for (const placeholder of templatesOf(text).flatMap(placeholdersOf)) {
         if (allowed.includes(placeholder)) continue;
@@ -81,6 +83,36 @@ const texts = z.lazy(() =>
     }
   }),
 );
+
+/** A `byVerb` or `byState` the mock never reads for `name` (it sends `otherwise`), or a `byVerb` verb it never hands it. */
+function unreadChoices(
+  name: FileTextName,
+  text: { byVerb?: object; byState?: object },
+  ctx: z.RefinementCtx,
+) {
+  const choices = TEXT_CHOICES[name] ?? {};
+  const refuse = (path: string[], message: string) =>
+    ctx.addIssue({ code: 'custom', path: [name, ...path], input: undefined, message });
+  if (text.byState !== undefined && choices.byState === undefined)
+    refuse(
+      ['byState'],
+      `expected no byState: ${name} is the same in every state (the mock sends "otherwise")`,
+    );
+  if (text.byVerb === undefined) return;
+  if (choices.byVerb === undefined)
+    refuse(
+      ['byVerb'],
+      `expected no byVerb: ${name} is the same for every command (the mock sends "otherwise")`,
+    );
+  else if (choices.byVerb !== 'any') {
+    const verbs = choices.byVerb;
+    for (const verb of Object.keys(text.byVerb).filter((v) => !verbs.includes(v)))
+      refuse(
+        ['byVerb', verb],
+        `expected one of ${verbs.join(', ')}: ${name} is chosen by the command that logged in`,
+      );
+  }
+}
 
 const capaLines = z
   .array(z.string().regex(/^[\x21-\x7e][\x20-\x7e]*$/, { error: 'expected a CAPA line' }))

@@ -151,6 +151,65 @@ test('a text with a character outside printable ASCII is refused: the replay wou
   );
 });
 
+test('a byVerb or byState the mock never reads is refused at its path; the ones it reads are taken and answer', async () => {
+  // The mock hands these texts no command or state: the RETR template was taken and RETR 9 got "otherwise".
+  const unread: [DialectFile['texts'], RegExp][] = [
+    [
+      { noSuchMessage: { byVerb: { RETR: 'no RETR {number}' }, otherwise: 'no {number}' } },
+      /dialect\.texts\.noSuchMessage\.byVerb: expected no byVerb: noSuchMessage is the same for every command \(the mock sends "otherwise"\)/,
+    ],
+    [
+      { greeting: { byState: { AUTHORIZATION: 'hi' }, otherwise: 'hello' } },
+      /dialect\.texts\.greeting\.byState: expected no byState: greeting is the same in every state/,
+    ],
+    [
+      { missingArgument: { byState: { TRANSACTION: 'later' }, otherwise: '{verb} needs one' } },
+      /dialect\.texts\.missingArgument\.byState: expected no byState/,
+    ],
+    [
+      { loggedIn: { byVerb: { RETR: 'never', APOP: 'in by APOP' }, otherwise: 'in' } },
+      /dialect\.texts\.loggedIn\.byVerb\.RETR: expected one of PASS, APOP, AUTH: loggedIn is chosen by the command that logged in/,
+    ],
+  ];
+  for (const [texts, refusal] of unread) {
+    await expect(startPop3Mock({ dialect: { ...file, texts } })).rejects.toThrow(refusal);
+  }
+  // The same file through --dialect FILE: the file and the field named (the CLI exits 4 with it).
+  const dir = mkdtempSync(join(tmpdir(), 'pop3-mock-dialect-'));
+  try {
+    writeFileSync(join(dir, 'unread.json'), JSON.stringify({ ...file, texts: unread[0]![0] }));
+    expect(() => buildStartPlan(parseCliArgs(['--dialect', './unread.json']), undefined, dir)).toThrow(
+      /dialect file \.\/unread\.json: texts\.noSuchMessage\.byVerb: expected no byVerb/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // loggedIn by the command that logged in, wrongState by verb and state: read, so taken.
+  const read: DialectFile = {
+    ...file,
+    texts: {
+      loggedIn: { byVerb: { APOP: 'in by APOP' }, otherwise: 'in by {count}' },
+      wrongState: {
+        byVerb: { RETR: 'not yet: RETR' },
+        byState: { TRANSACTION: 'done' },
+        otherwise: 'no {VERB}',
+      },
+    },
+  };
+  await withMock(
+    { dialect: read, users: { [USER]: { password: PASSWORD, messages: MESSAGES } } },
+    async (pop3) => {
+      const client = await RawClient.connect(pop3.port);
+      expect(await client.command('RETR 1')).toBe('-ERR not yet: RETR');
+      expect(await client.command('STAT')).toBe('-ERR no STAT');
+      await client.command(`USER ${USER}`);
+      expect(await client.command(`PASS ${PASSWORD}`)).toBe('+OK in by 2');
+      expect(await client.command('QUIT')).toMatch(/^\+OK/);
+      client.destroy();
+    },
+  );
+});
+
 test('loadDialect reads and checks a file, naming the file and the field', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pop3-mock-dialect-'));
   try {
