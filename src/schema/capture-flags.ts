@@ -44,13 +44,22 @@ export const captureFlags = z
   })
   .superRefine((flags, ctx) => {
     // No input on the issue: the message says it all, and the flags hold the password.
+    const refuse = (flag: 'starttls' | 'ca' | 'insecure', message: string) =>
+      ctx.addIssue({ code: 'custom', path: [flag], input: undefined, message });
     if (flags.tls && flags.starttls)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['starttls'],
-        input: undefined,
-        message: 'cannot be given with --tls (implicit TLS already starts in TLS)',
-      });
+      refuse('starttls', 'cannot be given with --tls (implicit TLS already starts in TLS)');
+    // Certificate flags without TLS were taken and ignored: the capture then logged in in cleartext.
+    const tls = flags.tls === true || flags.starttls === true;
+    const noTls =
+      'needs --tls or --starttls (without them the capture speaks cleartext and checks no certificate)';
+    // An empty --ca is refused by its own schema.
+    if (flags.ca && !tls) refuse('ca', noTls);
+    if (flags.insecure && !tls) refuse('insecure', noTls);
+    else if (flags.insecure && flags.ca)
+      refuse(
+        'insecure',
+        'cannot be given with --ca (--insecure checks no certificate, so the CA would be ignored)',
+      );
   });
 
 export type CaptureFlags = z.output<typeof captureFlags>;

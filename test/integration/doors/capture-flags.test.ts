@@ -39,6 +39,19 @@ test.each<[string[], string]>([
     [...good, '--tls', '--starttls'],
     '--starttls: cannot be given with --tls (implicit TLS already starts in TLS)',
   ],
+  // Certificate flags without TLS were taken and ignored: the capture logged in in cleartext.
+  [
+    [...good, '--ca', 'ca.pem'],
+    '--ca: needs --tls or --starttls (without them the capture speaks cleartext and checks no certificate)',
+  ],
+  [
+    [...good, '--insecure'],
+    '--insecure: needs --tls or --starttls (without them the capture speaks cleartext and checks no certificate)',
+  ],
+  [
+    [...good, '--tls', '--ca', 'ca.pem', '--insecure'],
+    '--insecure: cannot be given with --ca (--insecure checks no certificate, so the CA would be ignored)',
+  ],
   [[...good, '--tsl'], 'unknown option --tsl'],
   [[...good, '--tls=yes'], "Option '--tls' does not take an argument"],
   [[...good, 'extra'], 'unexpected argument "extra"'],
