@@ -279,7 +279,12 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   }
 
   async nextSession(options?: SessionWaitOptions): Promise<SessionRecord> {
-    const body = checkSessionWait('nextSession', options);
+    // As in process, where a session that begins after the call is the next one, though it begin
+    // before the request arrives: the call's time, as the server's clock reads it.
+    const body = {
+      ...checkSessionWait('nextSession', options),
+      arrivedSince: this.clock.toServer(preciseNow()),
+    };
     const record = await this.call('waitNextSession', { body, query: REAL_VALUES, as: 'nextSession()' });
     return SessionRecord.fromJSON(record as SessionJSON);
   }
@@ -287,7 +292,8 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   async sessionEnd(session?: SessionRecord | number, options?: SessionWaitOptions): Promise<SessionRecord> {
     const checked = checkSessionEnd(session, options);
     const sessionId = typeof checked.session === 'number' ? checked.session : checked.session?.id;
-    const body = { sessionId, ...checked.options };
+    // With no session, the latest at the call (as in process), not at the request's arrival.
+    const body = { sessionId, ...checked.options, arrivedSince: this.clock.toServer(preciseNow()) };
     const record = (await this.call('waitSessionEnd', {
       body,
       query: REAL_VALUES,

@@ -194,12 +194,17 @@ export const handlers: Handlers = {
     }
   },
   // The record the wait resolved with, not a lookup by id: with keepSessions it may be dropped already.
-  waitNextSession: async ({ pop3, query, body }) => ok((await pop3.nextSession(body)).toJSON(query)),
+  async waitNextSession({ pop3, query, body }) {
+    const { arrivedSince, ...options } = body;
+    return ok((await pop3.nextSessionArrivedSince(options, arrivedSince)).toJSON(query));
+  },
   async waitSessionEnd({ pop3, query, body }) {
-    const target = body.sessionId === undefined ? undefined : pop3.sessionById(body.sessionId);
-    if (body.sessionId !== undefined && !target) throw pop3.noSession(body.sessionId);
-    const ended = await pop3.sessionEnd(target, { timeoutMs: body.timeoutMs, since: body.since });
-    return ok(ended.toJSON(query));
+    const options = { timeoutMs: body.timeoutMs, since: body.since };
+    if (body.sessionId === undefined)
+      return ok((await pop3.sessionEndArrivedSince(options, body.arrivedSince)).toJSON(query));
+    const target = pop3.sessionById(body.sessionId);
+    if (!target) throw pop3.noSession(body.sessionId);
+    return ok((await pop3.sessionEnd(target, options)).toJSON(query));
   },
   async waitCommand({ pop3, query, body }) {
     const { pattern, arrivedSince, ...options } = body;

@@ -121,20 +121,41 @@ export const faultsBody = z.lazy(() =>
 export const verifyBody = z.lazy(() =>
   z.strictObject({ pattern: wirePattern, times: times.optional(), ...sessionFilter }),
 );
-export const waitSessionBody = sessionWaitOptions;
-export const waitEndBody = z.lazy(() =>
-  sessionWaitOptions.extend({ sessionId: int(1).optional() }).superRefine((body, ctx) => {
-    // The issue explains itself: no "got" (the input is the whole body).
-    if (body.sessionId !== undefined && body.since !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['since'], message: SINCE_WITH_SESSION, input: undefined });
+/** When a remote caller made its call, so a wait looks from then on: the request's travel would miss what came meanwhile. */
+const callTime = (what: string) =>
+  z
+    .number()
+    .min(0)
+    .optional()
+    .meta({
+      description: `When the caller made the call (ms since the epoch, with a fraction, as \`performance.timeOrigin + performance.now()\`): ${what}`,
+    });
+export const waitSessionBody = z.lazy(() =>
+  sessionWaitOptions.extend({
+    arrivedSince: callTime(
+      'without `since`, a session that began after it is the next one, though it began while the request travelled.',
+    ),
   }),
+);
+export const waitEndBody = z.lazy(() =>
+  sessionWaitOptions
+    .extend({
+      sessionId: int(1).optional(),
+      arrivedSince: callTime(
+        'without `sessionId` and `since`, the latest session is the latest begun before it (else the first after it), as at the call.',
+      ),
+    })
+    .superRefine((body, ctx) => {
+      // The issue explains itself: no "got" (the input is the whole body).
+      if (body.sessionId !== undefined && body.since !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['since'], message: SINCE_WITH_SESSION, input: undefined });
+    }),
 );
 export const waitCommandBody = z.lazy(() =>
   waitForCommandOptions.extend({
     pattern: wirePattern,
-    arrivedSince: z.number().min(0).optional().meta({
-      description:
-        "When the caller made the call (ms since the epoch, with a fraction, as `performance.timeOrigin + performance.now()`): a command that arrived after it counts, though it came while the request travelled. Within the call's own millisecond the server orders commands by their arrival to a fraction of a millisecond.",
-    }),
+    arrivedSince: callTime(
+      "a command that arrived after it counts, though it came while the request travelled. Within the call's own millisecond the server orders commands by their arrival to a fraction of a millisecond.",
+    ),
   }),
 );

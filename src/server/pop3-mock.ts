@@ -556,7 +556,61 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
    * so a wait started after connecting still sees its session.
    */
   async nextSession(options?: SessionWaitOptions): Promise<SessionRecord> {
-    return this.transcripts.nextSession(checkSessionWait('nextSession', options));
+    return this.nextSessionArrivedSince(options, undefined);
+  }
+
+  /**
+   * @internal The control API's `nextSession`: without `since`, a session
+   * that began since `arrivedSince` (ms, when the remote client made the
+   * call) is the next one, as it is to an in-process call; the request's
+   * travel would miss it, and the wait took the session after it.
+   */
+  async nextSessionArrivedSince(
+    options: SessionWaitOptions | undefined,
+    arrivedSince: number | undefined,
+  ): Promise<SessionRecord> {
+    const checked = checkSessionWait('nextSession', options);
+    if (arrivedSince !== undefined && checked.since === undefined) {
+      const begun = this.recorder.sessions.find(this.begunSince(arrivedSince));
+      if (begun) return begun;
+    }
+    return this.transcripts.nextSession(checked);
+  }
+
+  /**
+   * @internal The control API's `sessionEnd` with no session: the latest
+   * session begun by `arrivedSince` (when the remote client made the call),
+   * else the first one after it, as for an in-process call; at the
+   * request's arrival the latest may be one begun while it travelled.
+   */
+  async sessionEndArrivedSince(
+    options: SessionWaitOptions | undefined,
+    arrivedSince: number | undefined,
+  ): Promise<SessionRecord> {
+    const checked = checkSessionEnd(undefined, options);
+    if (arrivedSince === undefined || checked.options.since !== undefined)
+      return this.transcripts.sessionEnd(undefined, checked.options);
+    const since = this.begunSince(arrivedSince);
+    const sessions = this.recorder.sessions;
+    const after = sessions.findIndex(since);
+    // Sessions are kept oldest first: those begun before the call come before those begun since.
+    const given = after === -1 ? sessions.at(-1) : (sessions[after - 1] ?? sessions[after]);
+    return this.transcripts.sessionEnd(given, checked.options);
+  }
+
+  /**
+   * Whether a session began after `at` (ms, with a fraction), as the kept
+   * times tell (see {@link waitForCommandArrivedSince}). A record that
+   * restarted at a reset() begins with it, and is taken as begun before.
+   */
+  private begunSince(at: number): (record: SessionRecord) => boolean {
+    const kept = this.eventTimes?.keptSince(at);
+    return (record) => {
+      if (record.restartedAt !== undefined) return false;
+      const startedAt = record.startedAt.getTime();
+      const begun = kept ? kept.eventAt(record.id, 1, startedAt) : startedAt;
+      return begun !== undefined && begun > at;
+    };
   }
 
   /**

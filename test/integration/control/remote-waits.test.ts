@@ -1,6 +1,6 @@
-import { connectPop3Mock, on, startPop3Mock } from '../../../src';
+import { connectPop3Mock, on, type Pop3Mock, type RemotePop3Mock, startPop3Mock } from '../../../src';
 import { sides } from '../../helpers/api-sides';
-import { startHeldLink } from '../../helpers/held-link';
+import { type HeldLink, startHeldLink } from '../../helpers/held-link';
 import { RawClient } from '../../helpers/raw-client';
 
 // waitForCommand looks ahead from the call, on both sides of the one
@@ -139,5 +139,61 @@ describe.each(sides)('%s: the record nextSession() gave, after sessionEnd(record
     } finally {
       await side.close();
     }
+  });
+});
+
+// nextSession() and sessionEnd() with no session look from the call too: a session that began while
+// the request travelled is after the call, as in process. Remotely it was missed: nextSession() took
+// the session after it (or timed out), and sessionEnd() took it for the latest one at the call.
+describe('remote session waits, a session beginning while the request travels', () => {
+  let server: Pop3Mock;
+  let link: HeldLink;
+  let remote: RemotePop3Mock;
+  beforeEach(async () => {
+    server = await startPop3Mock({ control: true, users: { alice: { password: 'pw', messages: [] } } });
+    link = await startHeldLink(Number(new URL(server.controlUrl!).port));
+    remote = await connectPop3Mock({ url: `http://127.0.0.1:${link.port}`, token: server.controlToken });
+  });
+  afterEach(async () => {
+    await remote.close();
+    await link.close();
+    await server.close();
+  });
+
+  test('nextSession() takes the first session after the call, not the one after it', async () => {
+    link.hold();
+    const next = remote.nextSession({ timeoutMs: 1000 });
+    const first = await RawClient.connect(server.port);
+    link.release();
+    // Only once the wait is at the server: a later session, which the wait took instead.
+    await remote.users();
+    const second = await RawClient.connect(server.port);
+    expect((await next).id).toBe(1);
+    first.destroy();
+    second.destroy();
+  });
+
+  test('sessionEnd() waits for the latest session at the call, not one begun after it', async () => {
+    const open = await RawClient.connect(server.port);
+    link.hold();
+    const end = remote.sessionEnd(undefined, { timeoutMs: 1000 });
+    const later = await RawClient.connect(server.port);
+    link.release();
+    await remote.users();
+    expect(await open.command('QUIT')).toMatch(/^\+OK/);
+    expect(await end).toMatchObject({ id: 1, endReason: 'quit-authorization' });
+    later.destroy();
+  });
+
+  test('sessionEnd() with no session at the call takes the first one after it', async () => {
+    link.hold();
+    const end = remote.sessionEnd(undefined, { timeoutMs: 1000 });
+    const first = await RawClient.connect(server.port);
+    const second = await RawClient.connect(server.port);
+    link.release();
+    await remote.users();
+    expect(await first.command('QUIT')).toMatch(/^\+OK/);
+    expect(await end).toMatchObject({ id: 1, endReason: 'quit-authorization' });
+    second.destroy();
   });
 });
