@@ -69,9 +69,9 @@ export interface Pop3Matchers<R = unknown> {
    * handshake, or closed right after it without a command under a broken
    * certificate), with one of `cause` if given (`'unknown_ca'`,
    * `'no-alert'`, ...); no session sent USER, PASS, APOP or AUTH in
-   * plaintext (dropped lines around STLS included); and, under a broken
-   * `tls.certificate` mode, no session completed the handshake and went on
-   * to send commands. "The client refused the certificate and never sent
+   * plaintext (dropped lines around STLS and lines too long to be read
+   * included); and, under a broken `tls.certificate` mode, no session
+   * completed the handshake and went on to send commands (or such a line). "The client refused the certificate and never sent
    * its password". A failure no client caused (`no-handshake`, `not-tls`,
    * `server-error`, `server-ended`) is no refusal: as a `cause` here it is a
    * compile error, and at run time both `expect(...)` and `.not` fail; ask

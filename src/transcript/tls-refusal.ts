@@ -87,6 +87,8 @@ export function tlsRefusalOf(events: readonly Pop3Event[], secrets = false): Tls
   // TLS starts at `found`: everything before it came in plaintext.
   const plaintext = commands(0, found);
   const after = failed === -1 ? [] : commands(found + 1, events.length);
+  // Lines too long to be read went over the wire all the same: in plaintext before TLS, and after a failed handshake.
+  const unread = [...events.slice(0, found), ...(failed === -1 ? [] : events.slice(found + 1))];
   const print = (list: typeof plaintext) => list.map((c) => printedCommand(c, secrets));
   const base = {
     at: event.at,
@@ -94,7 +96,8 @@ export function tlsRefusalOf(events: readonly Pop3Event[], secrets = false): Tls
     commandsAfter: print(after),
     credentialsInPlaintext:
       [...plaintext, ...after].some((c) => CREDENTIAL_VERBS.has(c.verb)) ||
-      events.some((e) => e.type === 'plaintext-dropped' && carriesCredentials(e.raw)),
+      events.some((e) => e.type === 'plaintext-dropped' && carriesCredentials(e.raw)) ||
+      unread.some((e) => e.type === 'line-too-long' && carriesCredentials(e.raw)),
   };
   if (event.type === 'tls-failed' && isClientRefusal(event.cause)) {
     const { mode, cause, code, reason } = event;
@@ -126,14 +129,17 @@ function closedAfterHandshake(events: readonly Pop3Event[]): number | undefined 
   const end = events.at(-1);
   if (end?.type !== 'session-end' || end.reason !== 'client-closed') return undefined;
   const later = events.slice(tls + 1);
-  return later.some((e) => e.type === 'command' || e.type === 'sasl-response') ? undefined : tls;
+  // A line too long to be read is no command, but the client sent it under TLS: it went on.
+  return later.some((e) => e.type === 'command' || e.type === 'sasl-response' || e.type === 'line-too-long')
+    ? undefined
+    : tls;
 }
 
 /** A session that went on under a certificate a client should have refused: what, and the first command it sent. */
 export interface AcceptedCertificate {
   readonly certificate: Exclude<TlsCertificateMode, 'valid'>;
   readonly mode: 'implicit' | 'stls';
-  /** The first command sent over that TLS, secrets masked. */
+  /** The first command sent over that TLS (or line too long to be read), secrets masked. */
   readonly command: string;
 }
 
@@ -142,9 +148,20 @@ export function acceptedBrokenCertificate(events: readonly Pop3Event[]): Accepte
   const tls = events.findIndex((e) => e.type === 'tls');
   const event = events[tls];
   if (event?.type !== 'tls' || !isBrokenCertificate(event.certificate)) return undefined;
-  const command = events.slice(tls + 1).find((e) => e.type === 'command');
-  if (command?.type !== 'command') return undefined;
-  return { certificate: event.certificate, mode: event.mode, command: printedCommand(command) };
+  const sent = events
+    .slice(tls + 1)
+    .find(
+      (e): e is Extract<Pop3Event, { type: 'command' | 'line-too-long' }> =>
+        e.type === 'command' || e.type === 'line-too-long',
+    );
+  if (sent === undefined) return undefined;
+  const command = sent.type === 'command' ? printedCommand(sent) : unreadLine(sent);
+  return { certificate: event.certificate, mode: event.mode, command };
+}
+
+/** A line too long to be read, as the matchers print it: its start, masked, and why it was not read. */
+function unreadLine(event: { readonly raw: string; readonly limit: number }): string {
+  return `${redactDroppedLine(event.raw)}... (not read: longer than the ${event.limit}-octet limit)`;
 }
 
 /** Whether a raw line starts with USER, PASS, APOP or AUTH (any case, after blanks, as redaction reads it). */
@@ -154,8 +171,8 @@ function carriesCredentials(raw: string): boolean {
 
 /**
  * USER, PASS, APOP and AUTH lines a session received before TLS was up (all
- * of them without TLS), masked: commands, and lines dropped unread around
- * STLS or instead of a handshake (these named as such).
+ * of them without TLS), masked: commands, lines dropped unread around STLS
+ * or instead of a handshake, and lines too long to be read (these named as such).
  */
 export function plaintextCredentials(events: readonly Pop3Event[]): string[] {
   const tls = events.findIndex((e) => e.type === 'tls');
@@ -164,6 +181,7 @@ export function plaintextCredentials(events: readonly Pop3Event[]): string[] {
     if (e.type === 'command') return CREDENTIAL_VERBS.has(e.verb) ? [printedCommand(e)] : [];
     if (e.type === 'plaintext-dropped' && carriesCredentials(e.raw))
       return [`${redactDroppedLine(e.raw)} (dropped unread: ${e.cause})`];
+    if (e.type === 'line-too-long' && carriesCredentials(e.raw)) return [unreadLine(e)];
     return [];
   });
 }

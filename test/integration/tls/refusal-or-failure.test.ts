@@ -4,6 +4,7 @@ import { connectPop3Mock, type Pop3Mock, type SessionRecord, startPop3Mock } fro
 import { installPop3Matchers } from '../../../src/testing/jest';
 import { failOnHostErrors } from '../../helpers/host-errors';
 import { failureOf } from '../../helpers/matcher-failure';
+import { RawClient } from '../../helpers/raw-client';
 
 // docs/TLS.md: toHaveRefusedTls asks whether a client refused TLS; a failure
 // no client caused (a port probe, bytes that are not TLS, the server's own
@@ -135,6 +136,62 @@ test('over the control API: the same records, matchers and JSON', async () => {
     ]);
   } finally {
     await remote.close();
+    await pop3.close();
+  }
+});
+
+// A line longer than the dialect's limit is never read, so it is no command; but it went over the
+// wire all the same. An AUTH XOAUTH2 with a bearer token is such a line past Dovecot's 1031 octets
+// before login: the credentials the refusal matcher must see, where it passed on them.
+
+/** An `AUTH XOAUTH2` line whose token makes it `octets` long or more. */
+function longAuthLine(octets: number): string {
+  const token = Buffer.from(`user=alice\x01auth=Bearer ${'t'.repeat(octets)}\x01\x01`).toString('base64');
+  return `AUTH XOAUTH2 ${token}`;
+}
+
+test('toHaveRefusedTls fails on credentials in a line too long to be read, sent in plaintext', async () => {
+  const pop3 = await startPop3Mock({
+    tlsPort: 0,
+    tls: { certificate: 'self-signed' },
+    dialect: 'dovecot',
+    users: { alice: { password: 'pw', messages: [] } },
+  });
+  try {
+    await refuseWithNode(pop3);
+    await pop3.sessionEnd();
+    // The downgrade: the same client tries again without TLS, with its token.
+    const plain = await RawClient.connect(pop3.port);
+    expect(await plain.command(longAuthLine(1500))).toBe('-ERR Input buffer full, aborting');
+    await pop3.sessionEnd(undefined, { since: 1 });
+    expect(pop3).not.toHaveRefusedTls();
+    expect(failureOf(() => expect(pop3).toHaveRefusedTls())).toMatch(
+      /Credentials sent in plaintext:\n {2}session 2: AUTH XOAUTH2 \*{6}\.\.\. \(not read: longer than the 1031-octet limit\)/,
+    );
+    expect(pop3).toHaveRefusedTls({ sessionId: 1 });
+  } finally {
+    await pop3.close();
+  }
+});
+
+test('toHaveRefusedTls fails when a client accepts the broken certificate and sends a line too long to be read', async () => {
+  const pop3 = await startPop3Mock({
+    tlsPort: 0,
+    tls: { certificate: 'self-signed' },
+    users: { alice: { password: 'pw', messages: [] } },
+  });
+  try {
+    const client = await RawClient.connectTls(pop3.tlsPort!, pop3.tls.ca, { rejectUnauthorized: false });
+    expect(await client.command(longAuthLine(6200))).toBe('-ERR line too long');
+    client.destroy();
+    const session = await pop3.sessionEnd();
+    // Closed by the client after a line it sent over TLS: no refusal, though no command was read.
+    expect(session.tlsRefusal).toBeUndefined();
+    expect(pop3).not.toHaveRefusedTls();
+    expect(failureOf(() => expect(pop3).toHaveRefusedTls())).toMatch(
+      /Broken certificate accepted:\n {2}session 1: completed the implicit TLS handshake with the self-signed certificate, then sent AUTH XOAUTH2 \*{6}\.\.\. \(not read: longer than the 8192-octet limit\)/,
+    );
+  } finally {
     await pop3.close();
   }
 });
