@@ -60,7 +60,7 @@ export interface Pop3Matchers<R = unknown> {
    * sessions numbered them) or UIDs. Order and repeats do not matter.
    */
   toHaveDeletedMessages(expected: readonly number[] | readonly string[], options?: SessionFilter): R;
-  /** Exactly these messages were RETRieved (numbers or UIDs; order and repeats do not matter). */
+  /** Exactly these messages were RETRieved, their replies whole (numbers or UIDs; order and repeats do not matter): see `record.retrieved`. */
   toHaveRetrievedMessages(expected: readonly number[] | readonly string[], options?: SessionFilter): R;
   /** The session (for a server: the last session, or the last matching `options`) ended this way. */
   toHaveEndedWith(reason: EndReason, options?: SessionFilter): R;

@@ -363,13 +363,19 @@ export class EventLog {
    * record asked only for, say, its retrievals at every session end (the
    * CLI's log line) stays small.
    */
-  only<T extends Pop3EventType>(type: T, sessionId: number, base: number): Extract<Pop3Event, { type: T }>[] {
-    const events = this.objects ?? this.decode(sessionId, base, type);
-    return events.filter((e): e is Extract<Pop3Event, { type: T }> => e.type === type);
+  only<T extends Pop3EventType>(
+    types: readonly T[],
+    sessionId: number,
+    base: number,
+  ): Extract<Pop3Event, { type: T }>[] {
+    const events = this.objects ?? this.decode(sessionId, base, types);
+    return events.filter((e): e is Extract<Pop3Event, { type: T }> =>
+      (types as readonly string[]).includes(e.type),
+    );
   }
 
-  /** Makes the events objects; with `only`, just the events of that type. */
-  private decode(sessionId: number, base: number, only?: Pop3EventType): Pop3Event[] {
+  /** Makes the events objects; with `only`, just the events of those types, in order. */
+  private decode(sessionId: number, base: number, only?: readonly Pop3EventType[]): Pop3Event[] {
     const out: Pop3Event[] = [];
     const { slots, texts, text } = this;
     const sealed = text !== undefined;
@@ -383,7 +389,7 @@ export class EventLog {
           : splitHead(head as number);
       const fields = FIELDS[type];
       const isText = IS_TEXT[type];
-      if (only !== undefined && type !== only) {
+      if (only !== undefined && !only.includes(type)) {
         // Passed over: only its place in the slots, the texts and the text move on.
         for (let f = 0; f < fields.length; f++, i++) {
           if (isText[f] && typeof slots[i] === 'number') {

@@ -115,9 +115,25 @@ export class SessionRecord implements SessionView {
   get restartedAt(): Date | undefined {
     return this.restartedAtNow;
   }
-  /** Messages RETRieved: number and uid in that session, in order (repeats included). A new list on every read. */
+  /**
+   * Messages RETRieved: number and uid in that session, in order (repeats
+   * included), once the reply went out whole. A RETR whose reply a fault cut
+   * short (`closeAfterBytes()`, `resetAfterBytes()`, ...) or that was never
+   * sent did not give the client its message, and is left out: see the
+   * reply's `wholeBytes` in {@link events}. A new list on every read.
+   */
   get retrieved(): readonly { readonly number: number; readonly uid: string }[] {
-    return this.collect('retrieve', ({ number, uid }) => ({ number, uid }));
+    // A `retrieve` event comes as the maildrop serves the RETR, before its reply: the next reply tells.
+    const out: { number: number; uid: string }[] = [];
+    let served: { number: number; uid: string } | undefined;
+    for (const e of this.log.only(['retrieve', 'reply', 'reply-unsent'], this.id, this.startedAtMs)) {
+      if (e.type === 'retrieve') served = { number: e.number, uid: e.uid };
+      else {
+        if (served && e.type === 'reply' && e.wholeBytes === undefined) out.push(served);
+        served = undefined;
+      }
+    }
+    return out;
   }
   /** Messages removed at UPDATE: number in that session and uid. */
   get deleted(): readonly { readonly number: number; readonly uid: string }[] {
@@ -298,7 +314,7 @@ export class SessionRecord implements SessionView {
     type: K,
     make: (event: Extract<Pop3Event, { type: K }>) => T,
   ): T[] {
-    return this.log.only(type, this.id, this.startedAtMs).map(make);
+    return this.log.only([type], this.id, this.startedAtMs).map(make);
   }
 
   /** {@link apply} for a command as the session parsed it, with no event object (the recorder's path when no listener hears commands). */

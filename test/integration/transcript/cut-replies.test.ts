@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { type BuiltRule, connection, connectPop3Mock, on, type Pop3Event, type Pop3Mock } from '../../../src';
+import { installPop3Matchers } from '../../../src/testing/jest';
 // The class (the package exports its type): toJSON's way back, as the remote client takes it.
 import { SessionRecord } from '../../../src/transcript/session-record';
 import { failOnHostErrors } from '../../helpers/host-errors';
@@ -12,6 +13,7 @@ import { PASSWORD, USER, withMock } from '../../helpers/with-mock';
 // `S: .` unless the terminator went out whole, and where it was cut.
 
 failOnHostErrors();
+installPop3Matchers();
 
 const BODY = `Subject: a\r\n\r\n${'line of the body\r\n'.repeat(20)}`;
 /** RETR 1's status line, its octets with CRLF, and the whole reply's octets (no line to dot-stuff). */
@@ -181,3 +183,41 @@ test('a greeting a connection-wide throttle holds when the client resets: record
     expect(pop3.transcript().trimEnd().split('\n').at(-1)).toBe('-- ended: client-closed');
   });
 });
+
+// A RETR counted as retrieved when its reply was cut: `toHaveRetrievedMessages([1])` and
+// `outcome(user).retrieved` said the client got message 1 when 40 of its octets reached it,
+// so a test of "the client tried again and got the message" passed on a client that gave up.
+test.each(CASES)(
+  '%s: the message is not retrieved until a RETR of it goes out whole, in process and remotely',
+  async (_name, rule) => {
+    await withMock(
+      { users: { [USER]: { password: PASSWORD, messages: [BODY] } }, control: true },
+      async (pop3) => {
+        await cutRetr(pop3, rule);
+        const cut = await pop3.sessionEnd();
+        expect(cut.retrieved).toEqual([]);
+        expect(pop3).not.toHaveRetrievedMessages([1]);
+        expect(pop3.outcome(USER).retrieved).toEqual([]);
+        // The client comes back, and this time (the fault gone) the whole message reaches it.
+        for (const { rule: stored } of pop3.rules()) pop3.removeRule(stored.id);
+        const client = await RawClient.login(pop3.port, USER, PASSWORD);
+        expect((await client.multi('RETR 1')).status).toBe(LINE);
+        expect(await client.command('QUIT')).toMatch(/^\+OK/);
+        const whole = await pop3.sessionEnd();
+        const uid = pop3.mailbox(USER).messages()[0]!.uid;
+        expect(whole.retrieved).toEqual([{ number: 1, uid }]);
+        expect(pop3).toHaveRetrievedMessages([1]);
+        expect(pop3).not.toHaveRetrievedMessages([1], { sessionId: cut.id });
+        expect(pop3.outcome(USER).retrieved).toEqual([{ sessionId: whole.id, number: 1, uid }]);
+        const remote = await connectPop3Mock({ url: pop3.controlUrl!, token: pop3.controlToken! });
+        try {
+          const sessions = await remote.listSessions();
+          expect(sessions.map((s) => s.retrieved)).toEqual([[], [{ number: 1, uid }]]);
+          expect((await remote.outcome(USER)).retrieved).toEqual([{ sessionId: whole.id, number: 1, uid }]);
+        } finally {
+          await remote.close();
+        }
+      },
+    );
+  },
+);
