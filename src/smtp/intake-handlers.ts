@@ -59,7 +59,12 @@ export function intakeHandlers(target: SmtpTarget, settings: HandlerSettings): H
       _session: SMTPServerSession,
       callback: (error: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void,
     ) {
-      const user = auth.username === undefined ? undefined : target.userFor(auth.username);
+      // The login name as POP3's USER takes it: a user's name, never resolved as a recipient address
+      // (alice@any.domain is no name of alice's: POP3 refuses it, so must SMTP).
+      const user =
+        auth.username !== undefined && target.userFor(auth.username) === auth.username
+          ? auth.username
+          : undefined;
       const password = auth.password;
       // As POP3's PLAIN: acting for another identity is not supported (authzid empty or the user itself).
       const actingForAnother =

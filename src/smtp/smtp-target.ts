@@ -6,7 +6,7 @@ import type { DeliveryCopy } from '../server/user-directory';
  * The assembly builds it from the server's public methods.
  */
 export interface SmtpTarget {
-  /** The mailbox user for a recipient address (or an AUTH name), or undefined for none. */
+  /** The mailbox user for a recipient address, or undefined for none (an AUTH name is a user's only if this gives it back). */
   userFor(address: string): string | undefined;
   /** Whether `password` is the POP3 password of `user`. */
   passwordMatches(user: string, password: string): boolean;

@@ -451,3 +451,20 @@ test('the greeting comes as soon as the connection is set up, on the plain and t
   await send({ port: pop3.smtpTlsPort, secure: true, tls: { ca: tls.ca } }, mail);
   expect(pop3.mailbox('alice').messages()).toHaveLength(2);
 });
+
+test('AUTH takes a user name as POP3 USER does: an address that delivers to alice is no login name of hers (535)', async () => {
+  pop3 = await startPop3Mock({ smtp: { auth: 'required' }, users: { alice: 'a-pw' } });
+  for (const user of ['alice@example.com', 'alice@elsewhere.invalid']) {
+    await expect(
+      send({ port: pop3.smtpPort, ignoreTLS: true, auth: { user, pass: 'a-pw' } }, mail),
+    ).rejects.toMatchObject({ responseCode: 535 });
+    // The POP3 door refuses the same name and password.
+    const client = await RawClient.connect(pop3.port);
+    expect(await client.command(`USER ${user}`)).toMatch(/^\+OK/);
+    expect(await client.command('PASS a-pw')).toMatch(/^-ERR/);
+    await client.command('QUIT');
+  }
+  expect(pop3.mailbox('alice').messages()).toHaveLength(0);
+  await send({ port: pop3.smtpPort, ignoreTLS: true, auth: { user: 'alice', pass: 'a-pw' } }, mail);
+  expect(pop3.mailbox('alice').messages()).toHaveLength(1);
+});
