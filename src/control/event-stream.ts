@@ -65,6 +65,15 @@ export class EventStream {
     };
   }
 
+  /**
+   * Resolves once a stream being opened has connected (or failed to), at
+   * once when none is: its replay reads the server's records, which a
+   * `reset()` sent meanwhile would clear first.
+   */
+  async opening(): Promise<void> {
+    await this.opened?.catch(() => {});
+  }
+
   close(): void {
     this.abort?.abort();
     this.abort = undefined;

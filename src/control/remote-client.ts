@@ -375,6 +375,8 @@ export class RemotePop3Mock implements Pop3MockApi<'remote'> {
   }
 
   async reset(): Promise<void> {
+    // A stream that `on()` is still opening replays from the records a reset clears: it connects first.
+    await this.events.opening();
     await this.call('reset');
   }
 
