@@ -1,5 +1,6 @@
 import { checkInput } from '../schema/check';
 import { faultRule } from '../schema/fault-rule';
+import { isSecretVerb, MASK, redactArgs } from '../transcript/redact';
 import type { DelaySpec, FaultAction, FaultRule } from './rule';
 
 const ordinal = (n: number): string => {
@@ -20,13 +21,13 @@ export function explainRule(rule: FaultRule): string {
 export function sentenceOf(rule: Omit<FaultRule, 'id'>): string {
   const parts: string[] = [];
   const t = rule.trigger;
+  // A secret the rule names (PASS's password, APOP's digest, AUTH's initial response) is masked:
+  // the sentence is printed, in transcripts (a fault's line), the event stream and errors.
+  const given = t.point === 'connect' ? undefined : t.args;
+  const secretVerb = t.point === 'connect' ? undefined : t.verbs.find(isSecretVerb);
+  const shown = given && secretVerb !== undefined ? maskedArgs(secretVerb, given) : given;
   // "args": [] (JSON only) is the bare command: said, so it does not read as every one.
-  const args =
-    t.point === 'connect' || !t.args
-      ? ''
-      : t.args.length === 0
-        ? ' with no arguments'
-        : ` ${t.args.join(' ')}`;
+  const args = !shown ? '' : shown.length === 0 ? ' with no arguments' : ` ${shown.join(' ')}`;
   const what =
     t.point === 'connect' ? 'connection' : `${t.verbs.join('/')}${args}${t.state ? ` in ${t.state}` : ''}`;
   parts.push(rule.nth !== undefined ? `on the ${ordinal(rule.nth)} ${what}` : `on every ${what}`);
@@ -36,6 +37,14 @@ export function sentenceOf(rule: Omit<FaultRule, 'id'>): string {
   if (rule.probability !== undefined) parts.push(`with probability ${rule.probability}`);
   if (rule.times !== undefined) parts.push(rule.times === 1 ? 'once' : `at most ${rule.times} times`);
   return `${parts.join(' ')}: ${explainAction(rule.action)}`;
+}
+
+/** A secret verb's arguments as printed: the secret masked, unless the rule takes any (`*`) there. */
+function maskedArgs(verb: string, args: readonly string[]): readonly string[] {
+  const masked = redactArgs(verb, args);
+  // The mask stands for the arguments from its place on.
+  const secret = args.slice(masked.length - 1);
+  return masked.at(-1) === MASK && secret.every((a) => a === '*') ? args : masked;
 }
 
 export function explainAction(action: FaultAction): string {
