@@ -67,6 +67,8 @@ export interface FaultTarget {
   endingByFault(): void;
   /** STLS was answered `+OK`: the plaintext read after it is dropped and recorded, as before a handshake. */
   dropAfterStls(): void;
+  /** After that `+OK`: plaintext sent where the handshake should begin is dropped and recorded. */
+  dropInsteadOfHandshake(): void;
 }
 
 /**
@@ -262,6 +264,8 @@ export class FaultRunner implements FaultHook {
         // As a real STLS does: lines the client pipelined after it (an injection) are dropped, on the record.
         target.dropAfterStls();
         await Promise.race([connection.nextData(), waitForAbort(controls.signal)]);
+        // What came instead of a ClientHello (a client that ignored the +OK) is on the record too.
+        target.dropInsteadOfHandshake();
         await this.base.write(Buffer.from('this is not TLS\r\n'));
         // The client's handshake cannot complete: a TLS failure the server caused (no refusal),
         // as toHaveTlsFailure() asks it, recorded before the close ends the session.

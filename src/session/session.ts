@@ -21,7 +21,7 @@ import { type InputLine, LineReader, type LineTaker } from './line-reader';
 import { reportReply } from './reply-event';
 import { ReplyWriter, type Sent } from './reply-writer';
 import type { SessionHost } from './session-host';
-import { handshakeFailureCause, serverAborted } from './tls-failure';
+import { HANDSHAKE_RECORD, handshakeFailureCause, serverAborted } from './tls-failure';
 
 /** A reply sent as the RFC asks: no fault reshapes it. */
 const NO_SHAPE: ReplyShape = {};
@@ -502,6 +502,21 @@ export class Session
   dropAfterStls(): void {
     const held = this.reader.dropHeld();
     this.recordDropped(droppedLines(this.queue, held, this.reader.limit), 'after-stls');
+    this.queue.length = 0;
+  }
+
+  /**
+   * What the client sent where a handshake should begin, when no handshake reads it (FaultTarget:
+   * the handshake-failure fault): bytes that are no TLS record are dropped and recorded as the
+   * STLS path records them (`instead-of-handshake`), a ClientHello is not.
+   */
+  dropInsteadOfHandshake(): void {
+    const held = this.reader.dropHeld();
+    const first = this.queue[0];
+    const firstByte =
+      first === undefined ? held?.[0] : first.kind === 'line' ? first.chunk[first.start] : first.start[0];
+    if (firstByte !== undefined && firstByte !== HANDSHAKE_RECORD)
+      this.recordDropped(droppedLines(this.queue, held, this.reader.limit), 'instead-of-handshake');
     this.queue.length = 0;
   }
 

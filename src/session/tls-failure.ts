@@ -2,7 +2,7 @@ import { isTlsAlert } from '../transcript/tls-causes';
 import type { TlsAlertName, TlsFailureCause } from '../vocabulary';
 
 /** The first byte of a TLS handshake record (RFC 8446 §5.1, ContentType handshake). */
-const HANDSHAKE_RECORD = 0x16;
+export const HANDSHAKE_RECORD = 0x16;
 
 /** What Node reported when a server-side handshake failed; empty strings for a plain close. */
 export interface TlsError {

@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, on, type Pop3Mock, type Pop3MockOptions, rfcDialect, startPop3Mock } from '../../../src';
+import { installPop3Matchers } from '../../../src/testing/jest';
 import { runCurl } from '../../helpers/clients/curl';
 import { RawClient } from '../../helpers/raw-client';
 import { connectStls } from '../extensions/helpers';
@@ -31,6 +32,7 @@ import {
 
 failOnHostErrors();
 warmPython();
+installPop3Matchers();
 
 const fullRetr = (raw: string) =>
   Buffer.concat([Buffer.from(`+OK ${sizeOf(raw)} octets\r\n`), retrData(raw)]);
@@ -259,6 +261,37 @@ describe('STLS faults', () => {
       expect(await dropped(pop3)).toEqual(['USER evil']);
       await pop3.use(on('STLS').failHandshake());
       expect(await dropped(pop3)).toEqual(['USER evil']);
+    });
+  });
+
+  test('failHandshake, then USER and PASS in plaintext instead of a handshake: recorded as dropped, as a real STLS records them', async () => {
+    // The client ignores STLS's +OK and sends its password in the clear. Without the fault that
+    // is a plaintext-dropped event and credentialsInPlaintext (docs/TLS.md); the fault must not hide it.
+    const instead = async (pop3: Pop3Mock) => {
+      const client = await RawClient.connect(pop3.port);
+      expect(await client.command('STLS')).toMatch(/^\+OK/);
+      client.write(`USER ${USER}\r\nPASS ${PASSWORD}\r\n`);
+      await client.readToEnd();
+      const session = await pop3.sessionEnd();
+      return session
+        .toJSON()
+        .events.flatMap((e) => (e.type === 'plaintext-dropped' ? [[e.raw, e.cause]] : []));
+    };
+    const expected = [
+      [`USER ${USER}`, 'instead-of-handshake'],
+      ['PASS ******', 'instead-of-handshake'],
+    ];
+    await withMock(aliceAndBob(), async (pop3) => {
+      expect(await instead(pop3)).toEqual(expected);
+      await pop3.reset();
+      await pop3.use(on('STLS').failHandshake());
+      expect(await instead(pop3)).toEqual(expected);
+      expect(pop3.sessions[0]!.render()).toContain(
+        'C: PASS ******   <- dropped unread: sent instead of the TLS handshake',
+      );
+      expect(() => expect(pop3).toHaveRefusedTls()).toThrow(
+        /Credentials sent in plaintext:\n {2}session \d+: USER alice \(dropped unread: instead-of-handshake\)/,
+      );
     });
   });
 
