@@ -69,6 +69,8 @@ export interface FaultTarget {
   dropAfterStls(): void;
   /** After that `+OK`: plaintext sent where the handshake should begin is dropped and recorded. */
   dropInsteadOfHandshake(): void;
+  /** Whether the client closed the connection (its FIN or RST), before the server did. */
+  readonly clientClosed: boolean;
 }
 
 /**
@@ -266,18 +268,16 @@ export class FaultRunner implements FaultHook {
         await Promise.race([connection.nextData(), waitForAbort(controls.signal)]);
         // What came instead of a ClientHello (a client that ignored the +OK) is on the record too.
         target.dropInsteadOfHandshake();
+        if (target.clientClosed) {
+          // The client left without a byte: its close ended the session, not the fault's junk
+          // (none can go out), a port probe's failure as a real STLS records it.
+          target.emit(stlsFailed(target, 'no-handshake'));
+          return;
+        }
         await this.base.write(Buffer.from('this is not TLS\r\n'));
         // The client's handshake cannot complete: a TLS failure the server caused (no refusal),
         // as toHaveTlsFailure() asks it, recorded before the close ends the session.
-        target.emit({
-          type: 'tls-failed',
-          sessionId: target.sessionId,
-          at: target.now(),
-          mode: 'stls',
-          cause: 'server-ended',
-          code: '',
-          reason: '',
-        });
+        target.emit(stlsFailed(target, 'server-ended'));
         return this.close('fin');
       default:
         assertNever(action);
@@ -395,4 +395,17 @@ export class FaultRunner implements FaultHook {
     // AbortSignal.any (Node >= 20.3, as package.json asks) holds its sources weakly: no listener left per wait.
     return AbortSignal.any([this.abort.signal, this.engine.released(rule)]);
   }
+}
+
+/** The `tls-failed` event of a handshake the handshake-failure fault stood in for: no TLS error, only its cause. */
+function stlsFailed(target: FaultTarget, cause: 'no-handshake' | 'server-ended'): Pop3Event {
+  return {
+    type: 'tls-failed',
+    sessionId: target.sessionId,
+    at: target.now(),
+    mode: 'stls',
+    cause,
+    code: '',
+    reason: '',
+  };
 }

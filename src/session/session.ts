@@ -100,6 +100,11 @@ export class Session
     this.host.emit(event);
   }
 
+  /** The client closed the connection (FaultTarget): a fault waiting on it has nothing left to do. */
+  get clientClosed(): boolean {
+    return this.endReason === 'client-closed';
+  }
+
   /** A fault is closing the connection: the session ends, no more commands run. */
   endingByFault(): void {
     this.closing = true;

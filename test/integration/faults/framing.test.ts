@@ -295,6 +295,28 @@ describe('STLS faults', () => {
     });
   });
 
+  test('failHandshake, then the client closes without a byte: its close, recorded as a real STLS records it', async () => {
+    // A client that gives up after STLS's +OK: the server never sent its junk, the client left first.
+    const leaves = async (pop3: Pop3Mock, how: 'end' | 'destroy') => {
+      const client = await RawClient.connect(pop3.port);
+      expect(await client.command('STLS')).toMatch(/^\+OK/);
+      client.socket[how]();
+      const session = await pop3.sessionEnd();
+      return { endReason: session.endReason, cause: session.tlsFailure?.cause };
+    };
+    const expected = { endReason: 'client-closed', cause: 'no-handshake' };
+    await withMock(aliceAndBob(), async (pop3) => {
+      expect(await leaves(pop3, 'end')).toEqual(expected);
+      await pop3.use(on('STLS').failHandshake());
+      for (const how of ['end', 'destroy'] as const) {
+        expect(await leaves(pop3, how)).toEqual(expected);
+      }
+      expect(pop3.sessions.map((s) => s.faults.length)).toEqual([0, 1, 1]);
+      expect(pop3).toHaveTlsFailure({ cause: 'no-handshake', sessionId: 2 });
+      expect(pop3).not.toHaveTlsFailure({ cause: 'server-ended' });
+    });
+  });
+
   test('failHandshake on STLS: Python stls() raises an SSL error', async () => {
     await withMock(aliceAndBob(), async (pop3) => {
       await pop3.use(on('STLS').failHandshake());
