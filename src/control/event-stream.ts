@@ -71,6 +71,7 @@ export class EventStream {
    * `reset()` sent meanwhile would clear first.
    */
   async opening(): Promise<void> {
+    // A failure is not this wait's to report: whoever opened the stream reports it (on()'s reopen(), waitFor()).
     await this.opened?.catch(() => {});
   }
 

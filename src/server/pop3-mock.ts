@@ -98,7 +98,7 @@ export class Pop3Mock implements Pop3MockApi<'local'> {
   private readonly users_: UserDirectory;
   private readonly live = new Set<Session>();
   private readonly faults: FaultEngine;
-  /** What decides whether a rule could fire here: the verbs answered as unknown (STLS: refused), whose name a line before login carries. */
+  /** What decides whether a rule could fire here ({@link Served}): the verbs answered as unknown (STLS: refused), and which lines before login name a user. */
   private readonly served: Served;
   private readonly host_: SessionHost;
   private readonly transcripts: TranscriptApi;
