@@ -30,7 +30,6 @@ export function loadConfig(file: string, cwd: string): CliConfig {
   // As the user wrote it: that is the path they will recognise.
   const displayPath = file;
   const data = readConfig(path, displayPath);
-  refusePromise(data, displayPath);
   return { options: checkConfig(data, displayPath), baseDir: dirname(path), displayPath };
 }
 
@@ -90,33 +89,6 @@ function quietly<T>(load: () => T): T {
   } finally {
     stdout.write = write;
   }
-}
-
-/**
- * A config file's code runs when it is required, and its export is read at
- * once. A Promise there (an async config, or one of its values) has no keys:
- * it read as an empty object, and the server started without any of it.
- */
-function refusePromise(loaded: unknown, shown: string): void {
-  const at = promiseAt(loaded, '', new Set());
-  if (at === undefined) return;
-  throw new ConfigError(
-    `config ${shown}: ${at === '' ? '' : `${at}: `}expected a value, got a Promise: a config file is read when it is required, not awaited (compute its values synchronously)`,
-  );
-}
-
-/** Where `value` holds a Promise (any thenable), as a path (`users.alice`, `faults[0]`); '' for `value` itself. */
-function promiseAt(value: unknown, path: string, seen: Set<object>): string | undefined {
-  if (typeof value !== 'object' || value === null || seen.has(value) || Buffer.isBuffer(value))
-    return undefined;
-  if (typeof (value as { then?: unknown }).then === 'function') return path;
-  seen.add(value);
-  for (const [key, inner] of Object.entries(value)) {
-    const at = Array.isArray(value) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
-    const found = promiseAt(inner, at, seen);
-    if (found !== undefined) return found;
-  }
-  return undefined;
 }
 
 function checkConfig(data: unknown, shown: string): ConfigFileOptions {

@@ -20,6 +20,7 @@ export interface Door {
  * problem by path. Nothing is applied before this returns.
  */
 export function checkInput<S extends z.ZodType>(schema: S, value: unknown, door: Door): z.output<S> {
+  refusePromises(value, door);
   // Without parse options zod takes its fast path (half the time of a server
   // start's check); the messages are made by a second parse, only for input
   // that failed. Parsing is pure, so both give the same verdict.
@@ -28,6 +29,47 @@ export function checkInput<S extends z.ZodType>(schema: S, value: unknown, door:
   const result = schema.safeParse(value, { error: expectedText, reportInput: true });
   if (result.success) return result.data;
   throw new InputError(namingBuilders(issuesOf(result.error.issues, door), value, door), door.source);
+}
+
+/** What a Promise where a value goes is called, at every door. */
+const PROMISE_GIVEN =
+  'expected a value, got a Promise: what is given here is read at once, never awaited (await it first, or compute it synchronously)';
+
+/**
+ * A Promise (any thenable) is refused wherever it sits: no door awaits its
+ * input. Read as an object it has no keys, so zod took one as an empty
+ * object (`capabilities: Promise.resolve({...})` served the defaults, an
+ * async config file served nothing), or threw a TypeError from inside.
+ */
+function refusePromises(value: unknown, door: Door): void {
+  const at = thenablePath(value, door.at === undefined ? [] : [door.at], new Set());
+  if (at !== undefined) throw new InputError([{ path: at, message: PROMISE_GIVEN }], door.source);
+}
+
+/** Where in `value` (its plain objects and arrays) a thenable sits, as a path text. */
+function thenablePath(value: unknown, path: PropertyKey[], seen: Set<object>): string | undefined {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
+  if (typeof (value as { then?: unknown }).then === 'function') return pathText(path);
+  if (Array.isArray(value)) {
+    seen.add(value);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      // A list of thousands of messages is mostly strings: no path made for them.
+      if (typeof item !== 'object' || item === null) continue;
+      const at = thenablePath(item, [...path, i], seen);
+      if (at !== undefined) return at;
+    }
+    return undefined;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  seen.add(value);
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item !== 'object' || item === null) continue;
+    const at = thenablePath(item, [...path, key], seen);
+    if (at !== undefined) return at;
+  }
+  return undefined;
 }
 
 /** What a fault rule builder left without its action is called, wherever a rule goes. */

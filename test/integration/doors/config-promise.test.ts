@@ -10,7 +10,7 @@ import { loadConfig } from '../../../src/config/load-config';
 import { bundleSource, type SourceBundle } from '../../helpers/bundle-src';
 
 const WHY =
-  'expected a value, got a Promise: a config file is read when it is required, not awaited (compute its values synchronously)';
+  'expected a value, got a Promise: what is given here is read at once, never awaited (await it first, or compute it synchronously)';
 const USERS = "{ alice: { password: 'secret', messages: ['Subject: a\\r\\n\\r\\nx\\r\\n'] } }";
 
 let cli: SourceBundle;
