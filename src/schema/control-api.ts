@@ -128,7 +128,7 @@ const callTime = (what: string) =>
     .min(0)
     .optional()
     .meta({
-      description: `When the caller made the call (ms since the epoch, with a fraction, as \`performance.timeOrigin + performance.now()\`): ${what}`,
+      description: `When the caller made the call, on the server's clock (ms since the epoch, with a fraction, as the server's \`performance.timeOrigin + performance.now()\`; \`GET /api/status\`'s \`now\` tells a caller how far its own clock is from it): ${what}`,
     });
 export const waitSessionBody = z.lazy(() =>
   sessionWaitOptions.extend({

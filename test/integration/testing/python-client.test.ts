@@ -18,7 +18,7 @@ const root = resolve(__dirname, '../../..');
 /**
  * The test files the second pytest run takes (see the test), about half the suite's time:
  * pytest --durations=0, one run, summed by file (s): start 1.1, events 1.1, parent_death 0.7,
- * retention 0.3, models, mailboxes and command_line 0.2 against guide 1.4, waits 1.0,
+ * retention 0.3, models, mailboxes and command_line 0.2 against guide 1.4, waits 1.4,
  * fixtures 1.0, verify and faults 0.1.
  */
 const SECOND_RUN = [

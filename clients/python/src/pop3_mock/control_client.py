@@ -23,6 +23,7 @@ from .models import (
     UserSummary,
 )
 from .pending_wait import PendingWait
+from .server_clock import ServerClock, now_ms
 from .wire import CommandPattern, Message, wire_messages, wire_pattern, wire_times, without_none
 
 T = TypeVar('T')
@@ -58,11 +59,16 @@ class ControlClient:
     def __init__(self, control_url: str, token: str, request_timeout: float = 30.0) -> None:
         self.control_url = control_url
         self._http = HttpTransport(control_url, token, request_timeout)
+        #: How far the server's clock is from this process's: the waits decide "after the call" on the server's.
+        self._clock = ServerClock()
 
     # Server -------------------------------------------------------------------
 
     def status(self) -> Status:
-        return decode(Status, self._http.call_json('GET', '/api/status'))
+        asked = now_ms()
+        answer = self._http.call_json('GET', '/api/status')
+        self._clock.measure(answer['now'], asked, now_ms())
+        return decode(Status, answer)
 
     def openapi(self) -> Mapping[str, Any]:
         """The OpenAPI 3.1 document of this API."""
@@ -234,9 +240,10 @@ class ControlClient:
         self, timeout_ms: Optional[int] = None, since: Optional[int] = None, secrets: Optional[bool] = None
     ) -> 'PendingWait[Session]':
         """Sends the wait for the next session to connect; `result()` returns it (passwords
-        masked unless `secrets`). With `since` (a session id), the first session with a
-        greater id: now, if it has begun."""
-        body = without_none(timeoutMs=timeout_ms, since=since)
+        masked unless `secrets`). A session that begins after the call is the next one, though
+        it begin before the request arrives. With `since` (a session id), the first session
+        with a greater id: now, if it has begun."""
+        body = without_none(timeoutMs=timeout_ms, since=since, arrivedSince=self._call_time())
         return self._wait('/api/wait/next-session', body, Session, secrets)
 
     def start_session_end(
@@ -246,9 +253,9 @@ class ControlClient:
         since: Optional[int] = None,
         secrets: Optional[bool] = None,
     ) -> 'PendingWait[Session]':
-        """Sends the wait for a session (default: the latest, or the next; with `since`,
-        the first after that id) to end; passwords masked unless `secrets`."""
-        body = without_none(sessionId=session_id, timeoutMs=timeout_ms, since=since)
+        """Sends the wait for a session (default: the latest at the call, or the first after
+        it; with `since`, the first after that id) to end; passwords masked unless `secrets`."""
+        body = without_none(sessionId=session_id, timeoutMs=timeout_ms, since=since, arrivedSince=self._call_time())
         return self._wait('/api/wait/session-end', body, Session, secrets)
 
     def start_wait_for_command(
@@ -259,13 +266,15 @@ class ControlClient:
         user: Optional[str] = None,
         session_id: Optional[int] = None,
     ) -> 'PendingWait[LocatedCommand]':
-        """Sends the wait for a command matching `pattern` (one received before counts with `include_past`)."""
+        """Sends the wait for a command matching `pattern` received after the call, though before
+        the request arrives (one received before counts with `include_past`)."""
         body = without_none(
             pattern=wire_pattern(pattern),
             timeoutMs=timeout_ms,
             includePast=include_past,
             user=user,
             sessionId=session_id,
+            arrivedSince=self._call_time(),
         )
         return self._wait('/api/wait/command', body, LocatedCommand)
 
@@ -312,6 +321,14 @@ class ControlClient:
 
     # --------------------------------------------------------------------------
 
+    def _call_time(self) -> float:
+        """Now on the server's clock (`arrivedSince`): the server takes what came from then on,
+        though it came while the request travelled. The first call measures the clock."""
+        called = now_ms()
+        if not self._clock.measured:
+            self.status()
+        return self._clock.to_server(called)
+
     def _wait(
         self, path: str, body: Mapping[str, Any], kind: Any, secrets: Optional[bool] = None
     ) -> 'PendingWait[Any]':
@@ -319,10 +336,11 @@ class ControlClient:
         read_timeout = body.get('timeoutMs', DEFAULT_WAIT_MS) / 1000 + WAIT_MARGIN_S
         query = {'secrets': secrets}
         pending = self._http.send('POST', path, json_body=body, query=query, read_timeout=read_timeout)
-        # The server registers a wait a few event-loop turns after its bytes arrive, and a client
-        # connecting meanwhile would be missed (seen with next-session). A request answered after
-        # the wait was sent gives the server those turns before the caller connects anyone.
-        self._http.call('GET', '/api/status')
+        # The server registers a wait a few event-loop turns after its bytes arrive: a request answered
+        # after the wait was sent gives it those turns, so start_ returns once the server has the wait
+        # (arrivedSince covers what came meanwhile only as far as the server still keeps it). Its `now`
+        # measures the server's clock once more.
+        self.status()
         return PendingWait(pending, _decoder(kind))
 
     def _removed(self, path: str) -> bool:
