@@ -73,7 +73,7 @@ export { createIsolatedUser, type IsolatedUser, type IsolatedUserOptions } from 
 export { type Pop3MockHandle, type UsePop3MockSettings, usePop3Mock } from './testing/use-pop3-mock';
 export type { Logger } from './transcript/debug-log';
 export type { JsonOptions, SessionJSON, TranscriptExport } from './transcript/json-export';
-export type { CommandPattern, LocatedCommand, RecordedCommand, ReplyCut } from './transcript/pattern';
+export type { CommandPattern } from './transcript/pattern';
 export type { SessionFilter } from './transcript/query';
 export type { RenderOptions } from './transcript/render';
 export type { DroppedSessions } from './transcript/retention';
@@ -91,11 +91,14 @@ export { WaitCancelledError, WaitTimeoutError } from './transcript/waiting';
 export { uiLink } from './ui/link';
 export type {
   EndReason,
+  LocatedCommand,
   LockMode,
   PlaintextDroppedCause,
   Pop3Event,
   Pop3EventType,
   PresentedCertificate,
+  RecordedCommand,
+  ReplyCut,
   ReplyStatus,
   SessionState,
   TlsAlertName,

@@ -4,7 +4,7 @@ import type { FaultRuleInput } from './faults/rule';
 import type { MessageSource } from './fixtures/types';
 import type { UserOptions } from './options';
 import type { JsonOptions, TranscriptExport } from './transcript/json-export';
-import type { CommandPattern, LocatedCommand } from './transcript/pattern';
+import type { CommandPattern } from './transcript/pattern';
 import type { SessionFilter } from './transcript/query';
 import type { RenderOptions } from './transcript/render';
 import type { DroppedSessions } from './transcript/retention';
@@ -16,7 +16,7 @@ import type {
   WaitTimeout,
 } from './transcript/transcript-api';
 import type { VerifyOptions } from './transcript/verify';
-import type { Pop3Event, Pop3EventType } from './vocabulary';
+import type { LocatedCommand, Pop3Event, Pop3EventType } from './vocabulary';
 
 /**
  * `local`: the server in this process (`startPop3Mock`), answers at once.

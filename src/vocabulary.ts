@@ -1,7 +1,8 @@
 /**
  * The words every room of the server shares: session states, lock and TLS
- * modes, why a session ended, and the events a session reports. Plain types
- * only, importing nothing from the project, so any room may use them without
+ * modes, why a session ended, the events a session reports and the commands
+ * it recorded. Plain types, and the list of event types a check needs at run
+ * time; importing nothing from the project, so any room may use them without
  * depending on another room.
  */
 
@@ -292,3 +293,63 @@ export type Pop3Event =
   | (EventBase & { readonly type: 'session-end'; readonly reason: EndReason });
 
 export type Pop3EventType = Pop3Event['type'];
+
+/** Every {@link Pop3EventType}: a Record, so a type added to `Pop3Event` fails to compile until listed. */
+const EVENT_TYPE_SET: Readonly<Record<Pop3EventType, true>> = {
+  'session-start': true,
+  command: true,
+  reply: true,
+  'reply-unsent': true,
+  auth: true,
+  'sasl-response': true,
+  state: true,
+  tls: true,
+  'tls-failed': true,
+  'plaintext-dropped': true,
+  'line-too-long': true,
+  retrieve: true,
+  update: true,
+  fault: true,
+  'internal-error': true,
+  reset: true,
+  'session-end': true,
+};
+
+/** Every event type, once, in the order above (the event log numbers them so). */
+export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as readonly Pop3EventType[];
+
+/** A command as recorded: when it arrived, in which state. */
+export interface RecordedCommand {
+  /** The keyword, upper-cased. */
+  readonly verb: string;
+  /** The space-separated arguments, real values (secrets included). */
+  readonly args: readonly string[];
+  /** The line as received, without CRLF; secrets included. */
+  readonly raw: string;
+  /** The state the session was in when the command arrived. */
+  readonly state: SessionState;
+  readonly at: number;
+}
+
+/** A command with where it was seen: its session, its position, the reply it got. */
+export interface LocatedCommand extends RecordedCommand {
+  readonly sessionId: number;
+  /** 1-based position among the session's commands. */
+  readonly index: number;
+  /** Who the session had logged in as when the command arrived (undefined before login). */
+  readonly user: string | undefined;
+  /** The first line of the reply, when one has been sent. */
+  readonly reply: string | undefined;
+  /**
+   * Present only when the reply was cut short (a fault, the client's close):
+   * the octets of it that went out (`bytes`) and the octets it had (`wholeBytes`),
+   * as in its `reply` event. The cut may be inside `reply` itself.
+   */
+  readonly replyCut?: ReplyCut;
+}
+
+/** How far a reply cut short went: `bytes` of its `wholeBytes` octets reached the client. */
+export interface ReplyCut {
+  readonly bytes: number;
+  readonly wholeBytes: number;
+}

@@ -39,7 +39,7 @@ import { InputError, type InputIssue } from '../schema/input-error';
 import { SERVER_CLOSED, ServerClosedError } from '../server/server-closed-error';
 import { UserLoggedInError } from '../server/user-logged-in-error';
 import type { JsonOptions, SessionJSON, TranscriptExport } from '../transcript/json-export';
-import type { CommandPattern, LocatedCommand } from '../transcript/pattern';
+import type { CommandPattern } from '../transcript/pattern';
 import type { SessionFilter } from '../transcript/query';
 import type { RenderOptions } from '../transcript/render';
 import type { DroppedSessions } from '../transcript/retention';
@@ -53,7 +53,7 @@ import {
 } from '../transcript/transcript-api';
 import { VerificationError, type VerifyOptions } from '../transcript/verify';
 import { WaitCancelledError, WaitSet, WaitTimeoutError, waitForEvent } from '../transcript/waiting';
-import type { Pop3Event, Pop3EventType } from '../vocabulary';
+import type { LocatedCommand, Pop3Event, Pop3EventType } from '../vocabulary';
 import { type Endpoint, type EndpointOf, endpoints, type OperationId } from './contract/endpoints';
 import { missing as missingSchema } from './contract/responses';
 import { ControlError, causeOf } from './control-error';

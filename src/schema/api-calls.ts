@@ -1,7 +1,5 @@
 import * as z from 'zod';
-import { EVENT_TYPES } from '../transcript/event-log';
-import type { SessionRecord } from '../transcript/session-record';
-import type { Pop3Event, Pop3EventType } from '../vocabulary';
+import { EVENT_TYPES, type Pop3Event, type Pop3EventType } from '../vocabulary';
 import { checkInput, type Door, show } from './check';
 import { faultRules } from './fault-rule';
 import { InputError, type InputIssue } from './input-error';
@@ -11,6 +9,7 @@ import {
   codeWaitForCommand,
   exportOptions,
   filterOptions,
+  renderOptions,
   SINCE_WITH_SESSION,
   sessionWaitOptions,
   transcriptOptions,
@@ -70,6 +69,11 @@ export function checkTranscript(options: unknown) {
   return checkInput(transcriptOptions, options ?? {}, door('transcript'));
 }
 
+/** A session record's `render()` options: `transcript()`'s, but for which sessions. */
+export function checkRender(options: unknown) {
+  return checkInput(renderOptions, options ?? {}, door('render'));
+}
+
 export function checkExport(options: unknown) {
   return checkInput(exportOptions, options ?? {}, door('exportTranscripts'));
 }
@@ -93,15 +97,21 @@ export function checkSessionWait(call: 'nextSession' | 'sessionEnd', options: un
 // The schemas of this file are made on first use (z.lazy), as the control API's are: every process
 // that loads the package loads this file, and most never hand over a bad argument.
 const session = z.lazy(() =>
-  z.union([int(1), codeOnly<SessionRecord>(isSessionRecord, 'a SessionRecord')], {
+  z.union([int(1), codeOnly<object>(isSessionRecord, 'a SessionRecord')], {
     error: 'expected a session: a SessionRecord or its id (an integer >= 1)',
   }),
 );
 
-/** `sessionEnd()`'s session: a record, an id, or none (the latest); `since` only with none, as it picks the session. */
-export function checkSessionEnd(which: unknown, options: unknown) {
+/**
+ * `sessionEnd()`'s session: a record, an id, or none (the latest); `since` only with none, as it picks the session.
+ * `R` is the record type the caller declares (`SessionRecord`, which schema/ cannot import: transcript/ imports schema/).
+ */
+export function checkSessionEnd<R extends object>(which: R | number | undefined, options: unknown) {
   const checked = {
-    session: which === undefined ? undefined : checkInput(session, which, door('sessionEnd', 'session')),
+    session:
+      which === undefined
+        ? undefined
+        : (checkInput(session, which, door('sessionEnd', 'session')) as R | number),
     options: checkSessionWait('sessionEnd', options),
   };
   if (checked.session !== undefined && checked.options.since !== undefined)

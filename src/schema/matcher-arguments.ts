@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { TLS_FAILURE_CAUSES } from '../transcript/tls-causes';
+import { TLS_FAILURE_CAUSES } from '../tls-causes';
 import type { EndReason, TlsFailureCause } from '../vocabulary';
 import { nearest } from './nearest';
 import { int } from './primitives';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { LocatedCommand } from '../transcript/pattern';
+import type { LocatedCommand } from '../vocabulary';
 import { int, userName } from './primitives';
 
 /*
@@ -68,16 +68,23 @@ export const since = int(0).meta({
 /** Which sessions a query reads: `commands()`, `listSessions()`. */
 export const filterOptions = z.strictObject(sessionFilter);
 
-/** Options of `exportTranscripts()`: which sessions, and whether secrets stay unmasked. */
-export const exportOptions = z.strictObject({ secrets: z.boolean().optional(), ...sessionFilter });
+/** Whether PASS, APOP digests and SASL data are printed as sent: exported and rendered sessions alike. */
+const secrets = z.boolean().optional();
 
-/** How sessions are printed (`RenderOptions`), besides `secrets`. */
-const printing = {
+/** Options of `exportTranscripts()`: which sessions, and whether secrets stay unmasked. */
+export const exportOptions = z.strictObject({ secrets, ...sessionFilter });
+
+/**
+ * How sessions are printed: `RenderOptions`, whose TSDoc users see
+ * (transcript/render.ts fails to compile the day the two part).
+ */
+const printing = z.strictObject({
   stable: z.boolean().optional(),
+  secrets,
   notes: z.boolean().optional(),
   header: z.boolean().optional(),
   timestamps: z.boolean().optional(),
-};
+});
 
 /**
  * `stable` output has no times (it is for snapshots), so `timestamps` beside
@@ -96,8 +103,11 @@ export function noTimestampsWhenStable(
     });
 }
 
+/** Options of a session record's `render()`: how it is printed. */
+export const renderOptions = printing.superRefine(noTimestampsWhenStable);
+
 /** Options of `transcript()`: which sessions, and how they are printed. */
-export const transcriptOptions = exportOptions.extend(printing).superRefine(noTimestampsWhenStable);
+export const transcriptOptions = printing.extend(sessionFilter).superRefine(noTimestampsWhenStable);
 
 /** Options of `waitFor()`. */
 export const waitTimeoutOptions = z.strictObject({ timeoutMs: timeoutMs.optional() });

@@ -37,7 +37,6 @@ import type { SessionHost } from '../session/session-host';
 import { attachDebugLog, debugLoggerFromEnv } from '../transcript/debug-log';
 import { EventHub, type EventOf } from '../transcript/event-hub';
 import type { JsonOptions, TranscriptExport } from '../transcript/json-export';
-import type { LocatedCommand } from '../transcript/pattern';
 import { Recorder } from '../transcript/recorder';
 import type { RenderOptions } from '../transcript/render';
 import { type DroppedSessions, noSession } from '../transcript/retention';
@@ -52,6 +51,7 @@ import {
 } from '../transcript/transcript-api';
 import type { VerifyOptions } from '../transcript/verify';
 import type {
+  LocatedCommand,
   Pop3Event,
   Pop3EventType,
   PresentedCertificate,

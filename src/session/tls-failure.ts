@@ -1,4 +1,4 @@
-import { isTlsAlert } from '../transcript/tls-causes';
+import { isTlsAlert } from '../tls-causes';
 import type { TlsAlertName, TlsFailureCause } from '../vocabulary';
 
 /** The first byte of a TLS handshake record (RFC 8446 §5.1, ContentType handshake). */

@@ -29,10 +29,10 @@ import { pop3Matchers } from './jest-matchers';
 
 // One declaration for both module formats, with jest's Matchers extending it (see the file).
 export type { Pop3Matchers } from '../jest-global.js';
-export type { CommandPattern, LocatedCommand } from '../transcript/pattern';
+export type { CommandPattern } from '../transcript/pattern';
 export type { SessionFilter } from '../transcript/query';
 export type { Times, VerifyOptions } from '../transcript/verify';
-export type { EndReason } from '../vocabulary';
+export type { EndReason, LocatedCommand } from '../vocabulary';
 export { type GlobalSetupOptions, globalSetup, globalTeardown } from './global-server';
 export type { Pop3MatcherResult, TlsFailureExpectation, TlsRefusalExpectation } from './jest-matchers';
 export { pop3Matchers };

@@ -1,8 +1,8 @@
 import { tlsArguments } from '../schema/matcher-arguments';
+import { isClientRefusal } from '../tls-causes';
 import type { ExportableSession } from '../transcript/json-export';
 import { filterSessions, listSessions, type SessionFilter } from '../transcript/query';
 import type { DroppedSessions } from '../transcript/retention';
-import { isClientRefusal } from '../transcript/tls-causes';
 import {
   acceptedBrokenCertificate,
   plaintextCredentials,

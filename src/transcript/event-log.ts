@@ -1,5 +1,11 @@
 import { argumentsOf, type CommandLine, isArgumentsOf } from '../protocol/command-line';
-import type { Pop3Event, Pop3EventType, ReplyStatus, SessionState } from '../vocabulary';
+import {
+  EVENT_TYPES,
+  type Pop3Event,
+  type Pop3EventType,
+  type ReplyStatus,
+  type SessionState,
+} from '../vocabulary';
 
 type EventOf<T extends Pop3EventType> = Extract<Pop3Event, { type: T }>;
 type FieldsOf<T extends Pop3EventType> = Exclude<keyof EventOf<T>, 'type' | 'sessionId' | 'at'>;
@@ -44,9 +50,6 @@ const FIELD_KINDS = {
   },
   'session-end': { reason: 'value' },
 } as const satisfies { [T in Pop3EventType]: { [F in FieldsOf<T>]-?: KindOf<EventOf<T>[F]> } };
-
-/** Every event type, once: the keys of the table above, which must name them all. */
-export const EVENT_TYPES = Object.keys(FIELD_KINDS) as Pop3EventType[];
 
 /** A table with an entry per event type. */
 function perType<V>(make: (type: Pop3EventType, number: number) => V): Record<Pop3EventType, V> {

@@ -1,12 +1,5 @@
-import {
-  type CommandPattern,
-  commandText,
-  type LocatedCommand,
-  patternText,
-  patternVerb,
-  printedCommand,
-  type ReplyCut,
-} from './pattern';
+import type { LocatedCommand, ReplyCut } from '../vocabulary';
+import { type CommandPattern, commandText, patternText, patternVerb, printedCommand } from './pattern';
 import { carriesSecret } from './redact';
 import { printable, sentPart } from './render';
 

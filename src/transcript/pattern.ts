@@ -1,41 +1,5 @@
-import type { Pop3Event, SessionState } from '../vocabulary';
+import type { LocatedCommand, Pop3Event, RecordedCommand } from '../vocabulary';
 import { isSecretVerb, MASK, redactCommand } from './redact';
-
-/** A command as recorded: when it arrived, in which state. */
-export interface RecordedCommand {
-  /** The keyword, upper-cased. */
-  readonly verb: string;
-  /** The space-separated arguments, real values (secrets included). */
-  readonly args: readonly string[];
-  /** The line as received, without CRLF; secrets included. */
-  readonly raw: string;
-  /** The state the session was in when the command arrived. */
-  readonly state: SessionState;
-  readonly at: number;
-}
-
-/** A command with where it was seen: its session, its position, the reply it got. */
-export interface LocatedCommand extends RecordedCommand {
-  readonly sessionId: number;
-  /** 1-based position among the session's commands. */
-  readonly index: number;
-  /** Who the session had logged in as when the command arrived (undefined before login). */
-  readonly user: string | undefined;
-  /** The first line of the reply, when one has been sent. */
-  readonly reply: string | undefined;
-  /**
-   * Present only when the reply was cut short (a fault, the client's close):
-   * the octets of it that went out (`bytes`) and the octets it had (`wholeBytes`),
-   * as in its `reply` event. The cut may be inside `reply` itself.
-   */
-  readonly replyCut?: ReplyCut;
-}
-
-/** How far a reply cut short went: `bytes` of its `wholeBytes` octets reached the client. */
-export interface ReplyCut {
-  readonly bytes: number;
-  readonly wholeBytes: number;
-}
 
 /**
  * What a query or verification matches:

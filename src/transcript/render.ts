@@ -1,5 +1,8 @@
+import type * as z from 'zod';
 import { assertNever } from '../assert-never';
 import { MADE_ID } from '../rule-id';
+import type { renderOptions } from '../schema/queries';
+import type { Same } from '../schema/same-type';
 import type {
   EndReason,
   PlaintextDroppedCause,
@@ -26,7 +29,11 @@ const DROPPED_CAUSE: Readonly<Record<PlaintextDroppedCause, string>> = {
   'instead-of-handshake': 'sent instead of the TLS handshake',
 };
 
-/** Options of the `C:`/`S:` text rendering. */
+/**
+ * Options of the `C:`/`S:` text rendering: `record.render()`'s, and
+ * `transcript()`'s besides which sessions. Checked at run time at both: a
+ * misspelt key or a value not true or false is an `InputError` naming it.
+ */
 export interface RenderOptions {
   /**
    * Output that does not change from run to run, for snapshots: no times or
@@ -41,9 +48,12 @@ export interface RenderOptions {
   notes?: boolean;
   /** A `#` line naming the session before its lines. Default true. */
   header?: boolean;
-  /** Prefix lines with the time since the session started, `[+12ms]`. Default false. `stable` output has none: `transcript()` refuses the two together, `record.render()` prints no time. */
+  /** Prefix lines with the time since the session started, `[+12ms]`. Default false. `stable` output has none: `transcript()` and `record.render()` refuse the two together. */
   timestamps?: boolean;
 }
+
+/** Fails to compile the day {@link RenderOptions} and the schema that checks them part. */
+export const renderOptionsMatchSchema: Same<RenderOptions, z.input<typeof renderOptions>> = true;
 
 /** What rendering needs of a session: a `SessionRecord` has all of it. */
 export interface SessionView {

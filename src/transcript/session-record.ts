@@ -1,22 +1,24 @@
 import { inspect } from 'node:util';
 import { assertNever } from '../assert-never';
 import type { CommandLine } from '../protocol/command-line';
+import { checkRender } from '../schema/api-calls';
 import type {
   EndReason,
   FaultActionType,
+  LocatedCommand,
   Pop3Event,
   Pop3EventType,
+  RecordedCommand,
   ReplyStatus,
   SessionState,
   TlsMode,
 } from '../vocabulary';
 import { EventLog } from './event-log';
 import { type JsonOptions, type SessionJSON, sessionToJSON } from './json-export';
-import { type LocatedCommand, locateCommands, printedCommand, type RecordedCommand } from './pattern';
+import { locateCommands, printedCommand } from './pattern';
 import { type RenderOptions, renderSession, type SessionView } from './render';
 import { type TlsFailure, type TlsRefusal, tlsFailureOf, tlsRefusalOf } from './tls-refusal';
 
-export type { LocatedCommand, RecordedCommand } from './pattern';
 export type { TlsFailure, TlsRefusal } from './tls-refusal';
 
 /** A reply as recorded: status, first line, the octets of it the socket took. */
@@ -236,14 +238,18 @@ export class SessionRecord implements SessionView {
     return out;
   }
 
-  /** The session as `C:`/`S:` text; secrets masked unless `{ secrets: true }`. */
+  /**
+   * The session as `C:`/`S:` text; secrets masked unless `{ secrets: true }`.
+   * The options are checked as `transcript()`'s are: a misspelt key or a value
+   * not true or false is an `InputError` naming it, not a quietly different text.
+   */
   render(options?: RenderOptions): string {
-    return renderSession(this, options);
+    return renderSession(this, checkRender(options));
   }
 
   /** Redacted `C:`/`S:` text. */
   toString(): string {
-    return this.render();
+    return renderSession(this);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { isClientRefusal } from '../tls-causes';
 import type {
   Pop3Event,
   PresentedCertificate,
@@ -7,7 +8,6 @@ import type {
 } from '../vocabulary';
 import { printedCommand } from './pattern';
 import { redactDroppedLine } from './redact';
-import { isClientRefusal } from './tls-causes';
 
 /** Commands that carry credentials: none of them may arrive before TLS when a client requires it. */
 export const CREDENTIAL_VERBS: ReadonlySet<string> = new Set(['USER', 'PASS', 'APOP', 'AUTH']);

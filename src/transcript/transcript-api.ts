@@ -1,9 +1,9 @@
 import { clearTimeout, setTimeout } from 'node:timers';
 import type { Clock } from '../clock';
-import type { Pop3Event } from '../vocabulary';
+import type { LocatedCommand, Pop3Event } from '../vocabulary';
 import { exportSessions, type JsonOptions, type TranscriptExport } from './json-export';
 import { describeLocated, describeNearMiss, nearMisses } from './near-miss';
-import { type CommandPattern, describePattern, type LocatedCommand, matchesCommand } from './pattern';
+import { type CommandPattern, describePattern, matchesCommand } from './pattern';
 import { filterSessions, type SessionFilter } from './query';
 import { type RenderOptions, renderSessions } from './render';
 import { type DroppedSessions, describeDropped } from './retention';

@@ -1,10 +1,10 @@
+import type { LocatedCommand } from '../vocabulary';
 import { describeLocated, describeNearMiss, nearMisses } from './near-miss';
 import {
   bareVerbHint,
   bareVerbOf,
   type CommandPattern,
   describePattern,
-  type LocatedCommand,
   locateCommands,
   matchesCommand,
 } from './pattern';

@@ -3,7 +3,7 @@ import type { Missing } from '../../not-found-error';
 import { faultRuleFields } from '../../schema/fault-rule';
 import { made } from '../../schema/made';
 import type { Same } from '../../schema/same-type';
-import { TLS_FAILURE_CAUSES, TLS_REFUSAL_CAUSES } from '../../transcript/tls-causes';
+import { TLS_FAILURE_CAUSES, TLS_REFUSAL_CAUSES } from '../../tls-causes';
 import type { Pop3Event } from '../../vocabulary';
 
 /*

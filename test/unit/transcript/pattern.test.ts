@@ -1,4 +1,5 @@
-import { describePattern, type LocatedCommand, matchesCommand } from '../../../src/transcript/pattern';
+import { describePattern, matchesCommand } from '../../../src/transcript/pattern';
+import type { LocatedCommand } from '../../../src/vocabulary';
 import { SyntheticSession } from './synthetic';
 
 const command = (raw: string): LocatedCommand =>

@@ -1,4 +1,4 @@
-import type { TlsAlertName, TlsFailureCause, TlsNonRefusalCause, TlsRefusalCause } from '../vocabulary';
+import type { TlsAlertName, TlsFailureCause, TlsNonRefusalCause, TlsRefusalCause } from './vocabulary';
 
 /*
  * The causes of a failed TLS handshake as values: which are alerts, which
