@@ -10,6 +10,11 @@ export class HttpError extends Error {
   }
 }
 
+/** A remove of a rule that is not there (gone already, or never was): the control API's and the browser view's one answer. */
+export function noSuchRule(id: string): HttpError {
+  return new HttpError(404, `no fault rule ${id}`);
+}
+
 /** Largest request body accepted (a delivered message included). */
 export const MAX_BODY = 64 * 1024 * 1024;
 

@@ -11,7 +11,7 @@ import { VerificationError } from '../transcript/verify';
 import type { LocatedCommand } from '../vocabulary';
 import type { Endpoint, OperationId } from './contract/endpoints';
 import { endpoints } from './contract/endpoints';
-import { HttpError } from './http-util';
+import { noSuchRule } from './http-util';
 import { openApiDocument } from './openapi';
 
 /** What a handler answers: JSON, or text of a given type. The control server writes it. */
@@ -159,7 +159,7 @@ export const handlers: Handlers = {
     ),
   addRules: async ({ pop3, body }) => ok(await pop3.use(...body.rules), 201),
   removeRule({ pop3, params }) {
-    if (!pop3.removeRule(params.id)) throw new HttpError(404, `no fault rule ${params.id}`);
+    if (!pop3.removeRule(params.id)) throw noSuchRule(params.id);
     return ok({ removed: params.id });
   },
   listPendingRules: ({ pop3 }) => ok(pop3.pendingRules().map((rule) => ({ rule, explain: rule.explain() }))),

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ControlServer, Mount } from '../control/control-server';
 import { stackOf } from '../control/errors';
-import { HttpError } from '../control/http-util';
+import { HttpError, noSuchRule } from '../control/http-util';
 import { FixtureError } from '../fixtures/types';
 import { describeIssue, InputError } from '../schema/input-error';
 import type { Pop3Mock } from '../server/pop3-mock';
@@ -168,7 +168,7 @@ async function deliver(pop3: Pop3Mock, req: IncomingMessage, res: ServerResponse
 async function addFault(pop3: Pop3Mock, req: IncomingMessage, res: ServerResponse) {
   const form = await readForm(req);
   try {
-    const rule = ruleFromForm(form.fields, pop3.users());
+    const rule = ruleFromForm(form.fields);
     await pop3.use(rule);
     redirect(res, `/ui/faults?added=${encodeURIComponent(rule.id)}`);
   } catch (error) {
@@ -192,7 +192,7 @@ function removeFault(pop3: Pop3Mock, res: ServerResponse, id: string): void {
     if (!(error instanceof InputError)) throw error;
     throw new HttpError(400, error.issues.map(describeIssue).join('; '));
   }
-  if (!removed) throw new HttpError(404, `no fault rule ${id}`);
+  if (!removed) throw noSuchRule(id);
   redirect(res, '/ui/faults?removed');
 }
 

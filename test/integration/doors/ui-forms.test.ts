@@ -60,3 +60,45 @@ test("an id no rule can have is a 400 in the schema's words, not an internal err
   expect((await api('a b')).status).toBe(400);
   expect(pop3.rules().map((s) => s.rule.id)).toEqual([kept[0]!.id]);
 });
+
+// The "Add a fault" form: a rule for a user the server does not hold is taken, as
+// use() and POST /api/faults take it (the user may be added later); the view had a
+// check of its own that refused it ("no user ..."), one verdict at one door only.
+const addFault = (fields: Record<string, string>) =>
+  fetchUi(pop3, '/ui/faults', {
+    method: 'POST',
+    body: new URLSearchParams({ verb: 'RETR', kind: 'err', reply: '-ERR [SYS/TEMP] later', ...fields }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+
+test('a rule for a user not (yet) held is taken, as use() and the control API take it', async () => {
+  expect(pop3.users()).not.toContain('carol');
+  const added = await addFault({ user: 'carol' });
+  expect(added.status).toBe(303);
+  const viaApi = await fetch(`${pop3.controlUrl}/api/faults`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${pop3.controlToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      rules: [
+        {
+          trigger: { point: 'command', verbs: ['RETR'] },
+          action: { type: 'reply', lines: ['-ERR [SYS/TEMP] later'] },
+          user: 'carol',
+        },
+      ],
+    }),
+  });
+  expect(viaApi.status).toBe(201);
+  const rules = pop3.rules().map((s) => s.rule.explain());
+  expect(rules).toHaveLength(2);
+  expect(rules[0]).toBe(rules[1]);
+  expect(rules[0]).toContain('carol');
+});
+
+test("a user name no rule can have is a 400 in the rule schema's words, nothing added", async () => {
+  const refused = await addFault({ user: 'a b' });
+  expect(refused.status).toBe(400);
+  const page = await refused.text();
+  expect(page).toContain('rules[0].user: expected a user name');
+  expect(pop3.rules()).toEqual([]);
+});
