@@ -267,12 +267,13 @@ function bound(origin: string, op: '>=' | '<=', limit: unknown, inclusive?: bool
   return `a number ${strict} ${n}`;
 }
 
+/** A key whose value an error never shows. `secrets` (the flag that unmasks transcripts) holds no secret. */
+const SECRET_KEY = /password|token|secret(?!s$)/i;
+
 /** A value as an error shows it: short, and never a secret. */
 export function show(value: unknown, path: Path = []): string {
   const key = String(path.at(-1) ?? '');
-  // `secrets` (the flag that unmasks transcripts) holds no secret: its value is shown.
-  if (/password|token|secret(?!s$)/i.test(key) && value !== undefined)
-    return `a ${kindOf(value)} (not shown)`;
+  if (SECRET_KEY.test(key) && value !== undefined) return `a ${kindOf(value)} (not shown)`;
   if (value === undefined) return 'nothing';
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
@@ -284,11 +285,23 @@ export function show(value: unknown, path: Path = []): string {
   if (builtIn !== undefined) return `a ${builtIn}`;
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value, shownInside) ?? String(value);
   } catch {
     text = String(value);
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * JSON's replacer for what an object or list shows inside: a secret's key
+ * with its kind only (an error goes to CI logs, and `users: [{ password }]`
+ * showed the password), a function as one (JSON drops it: an object of
+ * methods showed as `{}`).
+ */
+function shownInside(key: string, item: unknown): unknown {
+  if (key !== '' && SECRET_KEY.test(key) && item !== undefined) return `(a ${kindOf(item)}, not shown)`;
+  if (typeof item === 'function') return '(a function)';
+  return item;
 }
 
 function kindOf(value: unknown): string {
