@@ -64,7 +64,10 @@ function thenablePath(value: unknown, path: PropertyKey[], seen: Set<object>): s
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return undefined;
   seen.add(value);
-  for (const [key, item] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    // Read from the descriptor: a getter is not run here (a dialect's texts may be getters that the
+    // session runs, and whose failures it records), so a Promise a getter returns is not seen.
+    const item: unknown = Object.getOwnPropertyDescriptor(value, key)?.value;
     if (typeof item !== 'object' || item === null) continue;
     const at = thenablePath(item, [...path, key], seen);
     if (at !== undefined) return at;
