@@ -45,7 +45,6 @@ export interface FaultConnection extends ByteSink {
   readonly closed: boolean;
   /** Replies already written go out before a fault acts on the next one. */
   uncork(): void;
-  nextData(): Promise<void>;
   flush(): Promise<void>;
   end(): Promise<void>;
   reset(): void;
@@ -69,8 +68,12 @@ export interface FaultTarget {
   dropAfterStls(): void;
   /** After that `+OK`: plaintext sent where the handshake should begin is dropped and recorded. */
   dropInsteadOfHandshake(): void;
-  /** Whether the client closed the connection (its FIN or RST), before the server did. */
-  readonly clientClosed: boolean;
+  /**
+   * After the handshake-failure fault's `+OK`: waits for the client's first byte as STLS waits
+   * for its handshake (nothing written meanwhile; a close recorded as that handshake's failure).
+   * Resolves at that byte, at the close, or at `released`.
+   */
+  awaitHandshakeStart(released: Promise<void>): Promise<void>;
 }
 
 /**
@@ -117,6 +120,16 @@ export class FaultRunner implements FaultHook {
     return work.finally(() => {
       this.holds--;
     });
+  }
+
+  /** Inside a fault's work, the client's turn (a wait for its next bytes): no reply is held meanwhile. */
+  private async clientsTurn(work: Promise<void>): Promise<void> {
+    this.holds--;
+    try {
+      await work;
+    } finally {
+      this.holds++;
+    }
   }
 
   idleFor(verb: string): boolean {
@@ -265,19 +278,17 @@ export class FaultRunner implements FaultHook {
         await target.send(ok(target.stlsBegin));
         // As a real STLS does: lines the client pipelined after it (an injection) are dropped, on the record.
         target.dropAfterStls();
-        await Promise.race([connection.nextData(), waitForAbort(controls.signal)]);
+        // The +OK is out: until the client's first byte it is the client's turn, as after a real
+        // STLS. No reply is held, so the autologout period runs; a close meanwhile (the client's,
+        // the autologout's, close()) ends the session as it ends a real STLS's, recorded there.
+        await this.clientsTurn(target.awaitHandshakeStart(waitForAbort(controls.signal)));
+        if (connection.closed) return;
         // What came instead of a ClientHello (a client that ignored the +OK) is on the record too.
         target.dropInsteadOfHandshake();
-        if (target.clientClosed) {
-          // The client left without a byte: its close ended the session, not the fault's junk
-          // (none can go out), a port probe's failure as a real STLS records it.
-          target.emit(stlsFailed(target, 'no-handshake'));
-          return;
-        }
         await this.base.write(Buffer.from('this is not TLS\r\n'));
         // The client's handshake cannot complete: a TLS failure the server caused (no refusal),
         // as toHaveTlsFailure() asks it, recorded before the close ends the session.
-        target.emit(stlsFailed(target, 'server-ended'));
+        target.emit(stlsFailed(target));
         return this.close('fin');
       default:
         assertNever(action);
@@ -397,14 +408,14 @@ export class FaultRunner implements FaultHook {
   }
 }
 
-/** The `tls-failed` event of a handshake the handshake-failure fault stood in for: no TLS error, only its cause. */
-function stlsFailed(target: FaultTarget, cause: 'no-handshake' | 'server-ended'): Pop3Event {
+/** The `tls-failed` event of a handshake the handshake-failure fault ended: no TLS error, the server's end. */
+function stlsFailed(target: FaultTarget): Pop3Event {
   return {
     type: 'tls-failed',
     sessionId: target.sessionId,
     at: target.now(),
     mode: 'stls',
-    cause,
+    cause: 'server-ended',
     code: '',
     reason: '',
   };

@@ -174,17 +174,32 @@ export class Connection {
     this.tcp.resetAndDestroy();
   }
 
-  /** Resolves when the client next sends anything, or the connection closes. */
-  nextData(): Promise<void> {
+  /**
+   * Where a handshake should begin and none will run (the handshake-failure fault): as in
+   * {@link upgradeToTls} until the client's first byte, nothing is written, and a client that
+   * half-closes is gone. Resolves at that byte, at the close, or at `released`.
+   */
+  awaitHandshakeStart(released: Promise<void>): Promise<void> {
     if (this.closedFlag) return Promise.resolve();
+    const socket = this.socket;
+    this.awaitingHandshake = true;
     return new Promise((resolve) => {
+      let settled = false;
       const done = () => {
-        this.socket.off('data', done);
-        this.socket.off('close', done);
+        if (settled) return;
+        settled = true;
+        socket.off('data', done);
+        socket.off('close', done);
+        socket.off('end', ended);
+        this.awaitingHandshake = false;
         resolve();
       };
-      this.socket.on('data', done);
-      this.socket.on('close', done);
+      // A client that half-closes without a byte has nothing more to say: its close, as in upgradeToTls.
+      const ended = () => socket.destroy();
+      socket.on('data', done);
+      socket.on('close', done);
+      socket.once('end', ended);
+      void released.then(done);
     });
   }
 

@@ -100,9 +100,18 @@ export class Session
     this.host.emit(event);
   }
 
-  /** The client closed the connection (FaultTarget): a fault waiting on it has nothing left to do. */
-  get clientClosed(): boolean {
-    return this.endReason === 'client-closed';
+  /**
+   * After the handshake-failure fault's `+OK` (FaultTarget): the session stands as while STLS's
+   * handshake waits for its first byte, so a close then (the client's, the autologout's) is
+   * recorded as it is there: `no-handshake` or `server-ended` (onClosed).
+   */
+  async awaitHandshakeStart(released: Promise<void>): Promise<void> {
+    this.handshaking = 'stls';
+    try {
+      await this.connection.awaitHandshakeStart(released);
+    } finally {
+      this.handshaking = undefined;
+    }
   }
 
   /** A fault is closing the connection: the session ends, no more commands run. */

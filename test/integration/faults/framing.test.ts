@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { InputError, on, type Pop3Mock, type Pop3MockOptions, rfcDialect, startPop3Mock } from '../../../src';
 import { installPop3Matchers } from '../../../src/testing/jest';
 import { runCurl } from '../../helpers/clients/curl';
+import { FakeClock } from '../../helpers/fake-clock';
 import { RawClient } from '../../helpers/raw-client';
+import { within } from '../../helpers/within';
 import { connectStls } from '../extensions/helpers';
 import {
   aliceAndBob,
@@ -315,6 +317,65 @@ describe('STLS faults', () => {
       expect(pop3).toHaveTlsFailure({ cause: 'no-handshake', sessionId: 2 });
       expect(pop3).not.toHaveTlsFailure({ cause: 'server-ended' });
     });
+  });
+
+  test('failHandshake, then a client that stalls after the +OK: logged out as without the fault, and recorded alike', async () => {
+    // Once its +OK is out the fault holds no reply: a client that sends nothing is idle, fault or
+    // none. The autologout ends it; nothing more reaches the wire (no junk, no -ERR in plaintext).
+    const clock = new FakeClock();
+    const stalls = async (pop3: Pop3Mock) => {
+      const client = await RawClient.connect(pop3.port);
+      expect(await client.command('STLS')).toMatch(/^\+OK/);
+      clock.advance(1000);
+      const after = await within(client.readToEnd(), 5000, 'the autologout after STLS');
+      const session = await pop3.sessionEnd();
+      const { mode, cause, refused } = session.tlsFailure ?? {};
+      return {
+        after: after.toString('latin1'),
+        endReason: session.endReason,
+        tlsFailure: { mode, cause, refused },
+        unsent: session.events.flatMap((e) => (e.type === 'reply-unsent' ? [e.line] : [])),
+      };
+    };
+    for (const dialect of ['rfc', 'dovecot'] as const) {
+      await withMock(aliceAndBob({ dialect, autologoutMs: 1000, clock }), async (pop3) => {
+        const without = await stalls(pop3);
+        expect(without).toMatchObject({
+          after: '',
+          endReason: 'autologout',
+          tlsFailure: { mode: 'stls', cause: 'server-ended', refused: false },
+        });
+        const rule = on('STLS').failHandshake();
+        await pop3.use(rule);
+        expect(await stalls(pop3)).toEqual(without);
+        const faulted = pop3.sessions[1]!;
+        expectFault(pop3, faulted, rule, 'stls-handshake-failure');
+        expect(faulted.render()).toMatch(/^-- TLS handshake failed \(STLS\): the server ended/m);
+        expect(pop3).toHaveTlsFailure({ cause: 'server-ended', sessionId: 2 });
+        expect(pop3).not.toHaveRefusedTls();
+      });
+    }
+  });
+
+  test('failHandshake, then close() before the client sends a byte: the server closed it, as without the fault', async () => {
+    const closedBefore = async (fault: boolean) => {
+      const pop3 = await startPop3Mock(aliceAndBob());
+      if (fault) await pop3.use(on('STLS').failHandshake());
+      const client = await RawClient.connect(pop3.port);
+      expect(await client.command('STLS')).toMatch(/^\+OK/);
+      const session = pop3.sessions[0]!;
+      await pop3.close();
+      const after = (await client.readToEnd()).toString('latin1');
+      return {
+        after,
+        endReason: session.endReason,
+        cause: session.tlsFailure?.cause,
+        faults: session.faults.length,
+      };
+    };
+    const expected = { after: '', endReason: 'server-closed', cause: 'server-ended' };
+    expect(await closedBefore(false)).toEqual({ ...expected, faults: 0 });
+    expect(await closedBefore(true)).toEqual({ ...expected, faults: 1 });
   });
 
   test('failHandshake on STLS: Python stls() raises an SSL error', async () => {
