@@ -66,8 +66,10 @@ export interface FaultTarget {
   endingByFault(): void;
   /** STLS was answered `+OK`: the plaintext read after it is dropped and recorded, as before a handshake. */
   dropAfterStls(): void;
-  /** After that `+OK`: plaintext sent where the handshake should begin is dropped and recorded. */
-  dropInsteadOfHandshake(): void;
+  /** After that `+OK`: plaintext sent where the handshake should begin is dropped and recorded; whether there was any. */
+  dropInsteadOfHandshake(): boolean;
+  /** That plaintext came instead of a handshake: it fails as a real STLS's does (`not-tls`, the server's close). */
+  endNotTls(): Promise<void>;
   /**
    * After the handshake-failure fault's `+OK`: waits for the client's first byte as STLS waits
    * for its handshake (nothing written meanwhile; a close recorded as that handshake's failure).
@@ -283,8 +285,10 @@ export class FaultRunner implements FaultHook {
         // the autologout's, close()) ends the session as it ends a real STLS's, recorded there.
         await this.clientsTurn(target.awaitHandshakeStart(waitForAbort(controls.signal)));
         if (connection.closed) return;
-        // What came instead of a ClientHello (a client that ignored the +OK) is on the record too.
-        target.dropInsteadOfHandshake();
+        // What came instead of a ClientHello (a client that ignored the +OK) is on the record too,
+        // and fails the handshake as it fails a real STLS's: not-tls, closed by the server, no junk
+        // after it (the client would read it as a reply to its plaintext).
+        if (target.dropInsteadOfHandshake()) return target.endNotTls();
         await this.base.write(Buffer.from('this is not TLS\r\n'));
         // The client's handshake cannot complete: a TLS failure the server caused (no refusal),
         // as toHaveTlsFailure() asks it, recorded before the close ends the session.

@@ -522,16 +522,37 @@ export class Session
   /**
    * What the client sent where a handshake should begin, when no handshake reads it (FaultTarget:
    * the handshake-failure fault): bytes that are no TLS record are dropped and recorded as the
-   * STLS path records them (`instead-of-handshake`), a ClientHello is not.
+   * STLS path records them (`instead-of-handshake`), a ClientHello is not. Whether any were.
    */
-  dropInsteadOfHandshake(): void {
+  dropInsteadOfHandshake(): boolean {
     const held = this.reader.dropHeld();
     const first = this.queue[0];
     const firstByte =
       first === undefined ? held?.[0] : first.kind === 'line' ? first.chunk[first.start] : first.start[0];
-    if (firstByte !== undefined && firstByte !== HANDSHAKE_RECORD)
+    const plaintext = firstByte !== undefined && firstByte !== HANDSHAKE_RECORD;
+    if (plaintext)
       this.recordDropped(droppedLines(this.queue, held, this.reader.limit), 'instead-of-handshake');
     this.queue.length = 0;
+    return plaintext;
+  }
+
+  /**
+   * The handshake-failure fault met plaintext where the handshake should begin (FaultTarget): the
+   * handshake fails as a real STLS's does there, `not-tls`, and the server closes. No TLS layer
+   * read the bytes, so no `code` or `reason`.
+   */
+  endNotTls(): Promise<void> {
+    const { id: sessionId } = this;
+    this.host.emit({
+      type: 'tls-failed',
+      sessionId,
+      at: this.now(),
+      mode: 'stls',
+      cause: 'not-tls',
+      code: '',
+      reason: '',
+    });
+    return this.endByServer('server-closed');
   }
 
   /** A TLS handshake; while it runs, a close is recorded as its failure (see onClosed). */

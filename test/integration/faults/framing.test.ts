@@ -297,6 +297,29 @@ describe('STLS faults', () => {
     });
   });
 
+  test("failHandshake, then plaintext instead of a handshake: not-tls and the server's close, as without the fault", async () => {
+    // The client ignored the +OK: it never tried TLS, so toHaveTlsFailure must say not-tls, not
+    // that the server ended a handshake; and nothing follows (junk would read as a reply to USER).
+    const instead = async (pop3: Pop3Mock) => {
+      const client = await RawClient.connect(pop3.port);
+      expect(await client.command('STLS')).toMatch(/^\+OK/);
+      client.write(`USER ${USER}\r\n`);
+      const after = (await client.readToEnd()).toString('latin1');
+      const session = await pop3.sessionEnd();
+      return { after, endReason: session.endReason, cause: session.tlsFailure?.cause };
+    };
+    await withMock(aliceAndBob(), async (pop3) => {
+      const without = await instead(pop3);
+      expect(without).toEqual({ after: '', endReason: 'server-closed', cause: 'not-tls' });
+      const rule = on('STLS').failHandshake();
+      await pop3.use(rule);
+      expect(await instead(pop3)).toEqual(without);
+      expectFault(pop3, pop3.sessions[1]!, rule, 'stls-handshake-failure');
+      expect(pop3).toHaveTlsFailure({ cause: 'not-tls', sessionId: 2 });
+      expect(pop3).not.toHaveTlsFailure({ cause: 'server-ended' });
+    });
+  });
+
   test('failHandshake, then the client closes without a byte: its close, recorded as a real STLS records it', async () => {
     // A client that gives up after STLS's +OK: the server never sent its junk, the client left first.
     const leaves = async (pop3: Pop3Mock, how: 'end' | 'destroy') => {
