@@ -17,6 +17,7 @@ import type {
 import { type Missing, NotFoundError } from '../not-found-error';
 import type { UserOptions } from '../options';
 import {
+  type ConnectTarget,
   checkAddUser,
   checkConnect,
   checkDeliver,
@@ -64,7 +65,11 @@ export { ControlError } from './control-error';
 
 /** Where the control API is; both default to what the jest global setup puts in the environment. */
 export interface ConnectOptions {
-  /** Default `process.env.POP3_MOCK_CONTROL_URL`. */
+  /**
+   * The scheme, host and port, as `controlUrl` gives it (`http://127.0.0.1:4000`; no
+   * path: the client adds `/api/...`). Default `process.env.POP3_MOCK_CONTROL_URL`,
+   * checked the same way.
+   */
   url?: string;
   /** Default `process.env.POP3_MOCK_TOKEN`. */
   token?: string;
@@ -481,15 +486,28 @@ export class RemoteMailbox implements MailboxApi<'remote'> {
  * {@link Pop3MockApi} as the in-process server.
  */
 export async function connectPop3Mock(options: ConnectOptions = {}): Promise<RemotePop3Mock> {
-  const { url, token } = checkConnect(options, {
-    url: process.env.POP3_MOCK_CONTROL_URL,
-    token: process.env.POP3_MOCK_TOKEN,
+  const target = checkConnect(options, process.env);
+  const remote = new RemotePop3Mock(target.url.replace(/\/$/, ''), target.token);
+  await remote.refresh().catch((error: unknown) => {
+    throw wrongToken(error, target);
   });
-  const remote = new RemotePop3Mock(url.replace(/\/$/, ''), token);
-  await remote.refresh();
   // Once more, on the connection the first opened: a sharper measure of the server's clock.
   await remote.refresh();
   return remote;
+}
+
+/**
+ * A 401 on connecting says which token, from where, the server refused: a
+ * worker holding the token of another server (another run's, a second
+ * config's) read only "missing or wrong token".
+ */
+function wrongToken(error: unknown, target: ConnectTarget): unknown {
+  if (!(error instanceof ControlError) || error.status !== 401) return error;
+  return new ControlError(
+    401,
+    `pop3-mock: connectPop3Mock(): the control API at ${target.url} (${target.urlFrom}) refused the token of ${target.tokenFrom}: it is not that server's token (another server's, or another run's); give the controlToken of the server at that URL`,
+    error.body,
+  );
 }
 
 /** An error answer as the error class the in-process call would throw. */

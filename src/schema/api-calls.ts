@@ -207,27 +207,53 @@ export function checkIsolatedUser(server: unknown, options: unknown) {
   return checkInput(isolatedUserOptions, options ?? {}, door('createIsolatedUser', 'options'));
 }
 
+/**
+ * The control API's address: scheme, host and port, as `controlUrl` gives it.
+ * The client adds the API's paths (`/api/...`): a URL with a path (`.../api`,
+ * the browser view's `/ui/` link), query or fragment reached no endpoint and
+ * failed with a 404's or an HTML page's words, or as "no answer" from a
+ * running server.
+ */
+const controlApiUrl = z
+  .string()
+  .regex(/^https?:\/\/[^/\s]+/, { error: 'expected the control API URL, such as http://127.0.0.1:4000' })
+  // Only a URL with its scheme: one without is the check above's.
+  .regex(/^https?:\/\/[^/\s?#]+\/?$|^(?!https?:\/\/)/, {
+    error:
+      'expected the control API URL with no path, query or fragment, such as http://127.0.0.1:4000 (the client adds /api/...)',
+  });
+
 const connectOptions = z.lazy(() =>
   z.strictObject({
-    url: z
-      .string()
-      .regex(/^https?:\/\/[^/\s]+/, { error: 'expected the control API URL, such as http://127.0.0.1:4000' })
-      .optional(),
+    url: controlApiUrl.optional(),
     token: controlToken.optional(),
   }),
 );
 
+/** Where a connection's URL and token came from, for the messages of its refusals. */
+export interface ConnectTarget {
+  url: string;
+  token: string;
+  /** `options.url` or `POP3_MOCK_CONTROL_URL`. */
+  urlFrom: string;
+  /** `options.token` or `POP3_MOCK_TOKEN`. */
+  tokenFrom: string;
+}
+
 /**
  * `connectPop3Mock()`'s options, then the environment the jest global setup
- * fills: the URL and token, or an InputError naming the one missing.
+ * fills (`POP3_MOCK_CONTROL_URL`, `POP3_MOCK_TOKEN`, empty counting as unset):
+ * the URL and token, checked by the options' schemas and named as the
+ * variable when read from it, or an InputError naming the one missing.
  */
-export function checkConnect(
-  options: unknown,
-  env: { url: string | undefined; token: string | undefined },
-): { url: string; token: string } {
+export function checkConnect(options: unknown, env: NodeJS.ProcessEnv): ConnectTarget {
   const given = checkInput(connectOptions, options ?? {}, door('connectPop3Mock', 'options'));
-  const url = given.url ?? env.url;
-  const token = given.token ?? env.token;
+  const fromEnv = <T>(schema: z.ZodType<T>, name: string): T | undefined => {
+    const value = env[name] || undefined;
+    return value === undefined ? undefined : checkInput(schema, value, { source: 'environment', at: name });
+  };
+  const url = given.url ?? fromEnv(controlApiUrl, 'POP3_MOCK_CONTROL_URL');
+  const token = given.token ?? fromEnv(controlToken, 'POP3_MOCK_TOKEN');
   const issues: InputIssue[] = [];
   if (!url)
     issues.push({
@@ -242,7 +268,12 @@ export function checkConnect(
         "expected the control API token: pass { token } or set POP3_MOCK_TOKEN (pop3-mock's jest global setup sets it for its workers)",
     });
   if (!url || !token) throw new InputError(issues, 'connectPop3Mock()');
-  return { url, token };
+  return {
+    url,
+    token,
+    urlFrom: given.url === undefined ? 'POP3_MOCK_CONTROL_URL' : 'options.url',
+    tokenFrom: given.token === undefined ? 'POP3_MOCK_TOKEN' : 'options.token',
+  };
 }
 
 /**

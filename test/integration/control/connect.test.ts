@@ -53,6 +53,93 @@ test.each<[string, () => unknown, string, string]>([
   expect(refused).toMatchObject({ path, message });
 });
 
+/** The control channel's address and token (it is on in this file). */
+const controlUrl = (): string => pop3.controlUrl ?? '';
+const controlToken = (): string => pop3.controlToken ?? '';
+
+test.each<[string, (url: string) => string]>([
+  ['a path', (url) => `${url}/api`],
+  ["the browser view's link", (url) => `${url}/ui/`],
+  ['a query', (url) => `${url}?token=x`],
+])('a URL with %s: an InputError, not a request to a path no endpoint has', async (_, urlWith) => {
+  // Taken before: the client added /api/... to it, and a running server's 404 (or its
+  // browser view's whole HTML page) came back as the ControlError's message.
+  const url = urlWith(controlUrl());
+  const refused = await connectPop3Mock({ url, token: controlToken() }).catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(InputError);
+  expect(refused).toMatchObject({
+    path: 'options.url',
+    message: `connectPop3Mock(): options.url: expected the control API URL with no path, query or fragment, such as http://127.0.0.1:4000 (the client adds /api/...), got ${JSON.stringify(url)}`,
+  });
+});
+
+test('a URL with a trailing slash connects', async () => {
+  const remote = await connectPop3Mock({ url: `${controlUrl()}/`, token: controlToken() });
+  expect(remote.port).toBe(pop3.port);
+  await remote.close();
+});
+
+describe('the environment is checked as the options are, each variable named', () => {
+  afterEach(() => {
+    delete process.env.POP3_MOCK_CONTROL_URL;
+    delete process.env.POP3_MOCK_TOKEN;
+  });
+
+  test.each<[string, () => Record<string, string>, string, () => string]>([
+    [
+      'POP3_MOCK_CONTROL_URL without its scheme',
+      () => ({
+        POP3_MOCK_CONTROL_URL: controlUrl().replace('http://', ''),
+        POP3_MOCK_TOKEN: controlToken(),
+      }),
+      'POP3_MOCK_CONTROL_URL',
+      () =>
+        `environment: POP3_MOCK_CONTROL_URL: expected the control API URL, such as http://127.0.0.1:4000, got ${JSON.stringify(controlUrl().replace('http://', ''))}`,
+    ],
+    [
+      'POP3_MOCK_CONTROL_URL with a path',
+      () => ({ POP3_MOCK_CONTROL_URL: `${controlUrl()}/api`, POP3_MOCK_TOKEN: controlToken() }),
+      'POP3_MOCK_CONTROL_URL',
+      () =>
+        `environment: POP3_MOCK_CONTROL_URL: expected the control API URL with no path, query or fragment, such as http://127.0.0.1:4000 (the client adds /api/...), got ${JSON.stringify(`${controlUrl()}/api`)}`,
+    ],
+    [
+      'a POP3_MOCK_TOKEN no server can have',
+      () => ({ POP3_MOCK_CONTROL_URL: controlUrl(), POP3_MOCK_TOKEN: 'short' }),
+      'POP3_MOCK_TOKEN',
+      () =>
+        'environment: POP3_MOCK_TOKEN: expected a token of 8 to 512 printable characters, got a string (not shown)',
+    ],
+  ])('%s: an InputError naming it', async (_, env, path, message) => {
+    Object.assign(process.env, env());
+    const refused = await connectPop3Mock().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(InputError);
+    expect(refused).toMatchObject({ path, message: message() });
+  });
+
+  test('a variable the options override is not read', async () => {
+    process.env.POP3_MOCK_CONTROL_URL = 'not a url';
+    process.env.POP3_MOCK_TOKEN = 'short';
+    const remote = await connectPop3Mock({ url: controlUrl(), token: controlToken() });
+    expect(remote.port).toBe(pop3.port);
+    await remote.close();
+  });
+
+  test("another server's token: a ControlError 401 naming the URL and the variable the token came from", async () => {
+    // A worker holding a token of another run's server read only "missing or wrong token".
+    const other = await startPop3Mock({ control: true });
+    process.env.POP3_MOCK_CONTROL_URL = controlUrl();
+    process.env.POP3_MOCK_TOKEN = other.controlToken;
+    const failed = await connectPop3Mock().catch((error: unknown) => error);
+    await other.close();
+    expect(failed).toBeInstanceOf(ControlError);
+    expect(failed).toMatchObject({ status: 401 });
+    expect((failed as Error).message).toBe(
+      `pop3-mock: connectPop3Mock(): the control API at ${controlUrl()} (POP3_MOCK_CONTROL_URL) refused the token of POP3_MOCK_TOKEN: it is not that server's token (another server's, or another run's); give the controlToken of the server at that URL`,
+    );
+  });
+});
+
 /** A port nothing listens on: one a server held and let go. */
 async function closedPort(): Promise<number> {
   const server = createServer();
