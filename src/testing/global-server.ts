@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { startPop3Mock } from '../assembly/start-pop3-mock';
 import { removeCaFile, writeCaFile } from '../config/ca-file';
 import { optionsFromConfig } from '../config/config-options';
@@ -162,7 +162,7 @@ function serverOptions(options: GlobalSetupOptions): {
     throw new Error('pop3-mock: the jest global setup needs the control channel; do not pass control: false');
   }
   const file = config === false ? undefined : findConfig(config, rootDir);
-  const fromFile = file === undefined ? {} : configFileOptions(file, rootDir);
+  const fromFile = file === undefined ? {} : configFileOptions(file, rootDir, config === undefined);
   const merged: Pop3MockOptions = { ...fromFile, ...given };
   if (fromFile.users || given.users) merged.users = { ...fromFile.users, ...given.users };
   const control = typeof merged.control === 'object' ? merged.control : {};
@@ -175,17 +175,54 @@ function serverOptions(options: GlobalSetupOptions): {
 }
 
 function findConfig(config: string | undefined, rootDir: string): string | undefined {
-  const named = config ?? (process.env.POP3_MOCK_CONFIG || undefined);
-  if (named !== undefined) return named;
-  return CONFIG_FILES.find((name) => existsSync(resolve(rootDir, name)));
+  return config ?? envConfig() ?? configIn(rootDir);
 }
 
-/** A config file in the CLI's format, as server options; relative fixture paths resolve against its folder. */
-function configFileOptions(file: string, rootDir: string): Pop3MockOptions {
+/** `POP3_MOCK_CONFIG`, empty counting as unset. */
+function envConfig(): string | undefined {
+  return process.env.POP3_MOCK_CONFIG || undefined;
+}
+
+/** The config file a folder holds: the first of {@link CONFIG_FILES} there, by name. */
+function configIn(dir: string): string | undefined {
+  return CONFIG_FILES.find((name) => existsSync(resolve(dir, name)));
+}
+
+/**
+ * The folder whose config file serves a jest run of several projects. Jest
+ * runs a global setup module once for the whole run, with the config of
+ * whichever project's test comes first (it varies with the tests' timings):
+ * the other projects' config files were never read, and which one served
+ * changed from run to run. So the run's folder and every project's are
+ * looked in: one config file among them serves, wherever it is; two are
+ * refused, naming them. `POP3_MOCK_CONFIG` names the one file outright.
+ */
+export function configRootOfRun(own: string, runRoot: string, projectRoots: readonly string[]): string {
+  if (envConfig() !== undefined || projectRoots.length < 2) return own;
+  const found = [...new Set([runRoot, ...projectRoots])].flatMap((dir) => {
+    const name = configIn(dir);
+    return name === undefined ? [] : [resolve(dir, name)];
+  });
+  if (found.length === 1) return dirname(found[0]!);
+  if (found.length === 0) return own;
+  const shown = found.map((f) => relative(runRoot, f) || f).join(', ');
+  throw new Error(
+    `pop3-mock jest global setup: the run's projects hold ${found.length} config files (${shown}), and one server, started once, serves the whole run (jest runs the global setup once, for one project): keep one config file (in ${runRoot}), or name one with POP3_MOCK_CONFIG`,
+  );
+}
+
+/**
+ * A config file in the CLI's format, as server options; relative fixture
+ * paths resolve against its folder. A file that `POP3_MOCK_CONFIG` named is
+ * said to be that variable's, with where its path led.
+ */
+function configFileOptions(file: string, rootDir: string, mayBeEnv: boolean): Pop3MockOptions {
   try {
     return optionsFromConfig(loadConfig(file, rootDir));
   } catch (error) {
-    throw new Error(`pop3-mock jest global setup: ${(error as Error).message}`, { cause: error });
+    const named = mayBeEnv ? envConfig() : undefined;
+    const from = named === undefined ? '' : `POP3_MOCK_CONFIG (${resolve(rootDir, named)}): `;
+    throw new Error(`pop3-mock jest global setup: ${from}${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -13,23 +13,49 @@
  *   globalTeardown: 'pop3-mock/jest/global-teardown',
  * };
  */
-import { globalSetup } from './global-server';
+import { dirname, resolve } from 'node:path';
+import { configRootOfRun, globalSetup } from './global-server';
 
-/** What jest passes: its global and project configs (only `rootDir` is read). */
+/** What jest passes: its global and project configs (only `rootDir` and `projects` are read). */
 export interface JestConfigLike {
   rootDir?: string;
+  /** The run's projects, as its config lists them: folders or config files, or inline configs. */
+  projects?: ReadonlyArray<unknown>;
 }
 
 /**
  * Jest's `globalSetup` hook: starts the server, configured from the config
- * file in `rootDir`. The default export; also exported by name, for a
- * global setup of your own that does more.
+ * file in `rootDir`. In a run of several projects, jest runs it once for
+ * all: the one config file among the run's folder and its projects' serves,
+ * and two are refused (see `configRootOfRun`). The default export; also
+ * exported by name, for a global setup of your own that does more.
  */
 export async function pop3MockGlobalSetup(
   globalConfig?: JestConfigLike,
   projectConfig?: JestConfigLike,
 ): Promise<void> {
-  await globalSetup({ rootDir: projectConfig?.rootDir ?? globalConfig?.rootDir });
+  const runRoot = globalConfig?.rootDir ?? process.cwd();
+  const own = projectConfig?.rootDir ?? runRoot;
+  const projects = (globalConfig?.projects ?? []).map((p) => projectRoot(p, runRoot));
+  await globalSetup({
+    rootDir: configRootOfRun(
+      own,
+      runRoot,
+      projects.filter((p) => p !== undefined),
+    ),
+  });
+}
+
+/** A project's folder: a folder or config file path as listed, or an inline config's `rootDir`. */
+function projectRoot(project: unknown, runRoot: string): string | undefined {
+  const expand = (path: string) => resolve(runRoot, path.replaceAll('<rootDir>', runRoot));
+  if (typeof project === 'string') {
+    // A config file (jest.config.js, package.json) stands for its folder.
+    return /\.[cm]?[jt]s$|\.json$/.test(project) ? dirname(expand(project)) : expand(project);
+  }
+  if (typeof project !== 'object' || project === null) return undefined;
+  const { rootDir } = project as { rootDir?: unknown };
+  return typeof rootDir === 'string' ? expand(rootDir) : runRoot;
 }
 
 export default pop3MockGlobalSetup;

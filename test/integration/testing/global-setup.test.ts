@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectPop3Mock } from '../../../src';
@@ -90,6 +90,62 @@ test('POP3_MOCK_CONFIG names the file; options win over it and users are merged'
   await client.command('QUIT');
   // No TLS: no CA file to hand on.
   expect(process.env.POP3_MOCK_CA_FILE).toBeUndefined();
+});
+
+test('a POP3_MOCK_CONFIG that cannot be read is named as that variable, with the path it led to', async () => {
+  // The message said only "cannot read config missing.json: not found": not where the name came
+  // from, nor what it was relative to (rootDir, not the shell's folder).
+  process.env.POP3_MOCK_CONFIG = 'missing.json';
+  await expect(jestGlobalSetup({ rootDir: dir }, { rootDir: dir })).rejects.toMatchObject({
+    message: `pop3-mock jest global setup: POP3_MOCK_CONFIG (${join(dir, 'missing.json')}): cannot read config missing.json: not found`,
+  });
+  process.env.POP3_MOCK_CONFIG = 'pop3-mock.config.yaml';
+  await expect(globalSetup({ rootDir: dir })).rejects.toMatchObject({
+    message: `pop3-mock jest global setup: POP3_MOCK_CONFIG (${join(dir, 'pop3-mock.config.yaml')}): config pop3-mock.config.yaml: use a .json, .js or .cjs file`,
+  });
+  // A config the setup's options name is theirs, not the variable's.
+  await expect(globalSetup({ rootDir: dir, config: 'gone.json' })).rejects.toMatchObject({
+    message: 'pop3-mock jest global setup: cannot read config gone.json: not found',
+  });
+  expect(globalServer()).toBeUndefined();
+});
+
+describe("a run of several jest projects: jest runs the global setup once, with one project's rootDir", () => {
+  const project = (name: string, config?: object) => {
+    mkdirSync(join(dir, name));
+    if (config) writeFileSync(join(dir, name, 'pop3-mock.config.json'), JSON.stringify(config));
+    return join(dir, name);
+  };
+
+  test('two config files among the projects are refused, naming both, where one was read and the other never', async () => {
+    const a = project('a', { users: { alice: 'pa' } });
+    const b = project('b', { users: { bob: 'pb' }, dialect: 'gmail' });
+    // As jest passes them: its projects as listed (folders here), and the first test's project.
+    await expect(jestGlobalSetup({ rootDir: dir, projects: [a, b] }, { rootDir: a })).rejects.toMatchObject({
+      message: `pop3-mock jest global setup: the run's projects hold 2 config files (${join('a', 'pop3-mock.config.json')}, ${join('b', 'pop3-mock.config.json')}), and one server, started once, serves the whole run (jest runs the global setup once, for one project): keep one config file (in ${dir}), or name one with POP3_MOCK_CONFIG`,
+    });
+    expect(globalServer()).toBeUndefined();
+    // POP3_MOCK_CONFIG names the one: no refusal.
+    process.env.POP3_MOCK_CONFIG = join(b, 'pop3-mock.config.json');
+    await jestGlobalSetup({ rootDir: dir, projects: [a, b] }, { rootDir: a });
+    expect(globalServer()?.users()).toEqual(['bob']);
+  });
+
+  test("the one config file serves whichever project jest passes: another project's, or the run's folder's", async () => {
+    const a = project('a', { users: { alice: 'pa' } });
+    const b = project('b');
+    // Inline project configs, a config file path and <rootDir>, as jest.config.js may list them.
+    await jestGlobalSetup(
+      { rootDir: dir, projects: [{ rootDir: '<rootDir>/a' }, join(b, 'jest.config.js')] },
+      { rootDir: b },
+    );
+    expect(globalServer()?.users()).toEqual(['alice']);
+    await globalTeardown();
+    rmSync(join(a, 'pop3-mock.config.json'));
+    writeConfig('pop3-mock.config.json', JSON.stringify({ users: { root: 'pr' } }));
+    await jestGlobalSetup({ rootDir: dir, projects: [a, b] }, { rootDir: b });
+    expect(globalServer()?.users()).toEqual(['root']);
+  });
 });
 
 test('a tlsPort from the config file is handed on as POP3_MOCK_TLS_PORT', async () => {
