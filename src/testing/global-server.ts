@@ -7,6 +7,7 @@ import { tokenFromEnv } from '../config/env-token';
 import { loadConfig } from '../config/load-config';
 import { FixtureError } from '../fixtures/types';
 import type { Pop3MockOptions } from '../options';
+import { MADE_ID } from '../rule-id';
 import { pathText, valueAtPath } from '../schema/check';
 import { InputError, OPTIONS_SOURCE } from '../schema/input-error';
 import type { Pop3Mock } from '../server/pop3-mock';
@@ -45,6 +46,8 @@ interface GlobalState {
   caFile: string | undefined;
   /** The variables as they were before the setup, restored by the teardown. */
   saved: Record<string, string | undefined>;
+  /** What the first setup was given (see {@link setupSignature}); a later one must give the same. */
+  signature?: string | undefined;
 }
 
 // Jest runs globalSetup and globalTeardown in its main process, but each from
@@ -63,7 +66,10 @@ const holder = globalThis as Holder;
  * to trust for STLS, POP3S, STARTTLS and SMTPS, a PEM file). In a worker, `connectPop3Mock()` reads them.
  *
  * For a setup file of your own; jest's `globalSetup: 'pop3-mock/jest/global-setup'`
- * calls it with no options. Stop the server with {@link globalTeardown}.
+ * calls it with no options. Stop the server with {@link globalTeardown}. A
+ * second call before that (another jest project's setup) shares the server
+ * when it gives the same options and config file, and is refused otherwise:
+ * the server would not serve them.
  *
  * @example
  * // jest.global-setup.js
@@ -73,7 +79,14 @@ const holder = globalThis as Holder;
 export async function globalSetup(options: GlobalSetupOptions = {}): Promise<Pop3Mock> {
   const running = holder[KEY];
   if (running) {
-    // A second project of the same run: share the server, keep its settings.
+    // A second project of the same run: share the server, which keeps the first setup's
+    // options; other ones would not be served (their users, dialect, faults), so they are refused.
+    const signature = setupSignature(options);
+    if (signature !== undefined && running.signature !== undefined && signature !== running.signature) {
+      throw new Error(
+        "pop3-mock: globalSetup(): a server an earlier setup of this run started (another jest project's) serves the whole run, with that setup's options and config file, and this setup gives others, which it would not serve: give every setup of the run the same options and config, or list one setup for the run",
+      );
+    }
     running.users++;
     return running.pop3;
   }
@@ -110,7 +123,7 @@ export async function globalSetup(options: GlobalSetupOptions = {}): Promise<Pop
     saved[name] = process.env[name];
     setEnv(name, values[name]);
   }
-  holder[KEY] = { pop3, users: 1, caFile, saved };
+  holder[KEY] = { pop3, users: 1, caFile, saved, signature: setupSignature(options) };
   return pop3;
 }
 
@@ -127,6 +140,26 @@ export async function globalTeardown(): Promise<void> {
   await running.pop3.close();
   removeCaFile(running.caFile);
   for (const [name, value] of Object.entries(running.saved)) setEnv(name, value);
+}
+
+/**
+ * What a setup asks for, to compare with another's: the config file it
+ * finds (its full path) and its own options, as JSON (a rule built twice
+ * alike is the same, its made id left out; so are functions). Undefined when the options do
+ * not turn into JSON: then no comparison is made.
+ */
+function setupSignature(options: GlobalSetupOptions): string | undefined {
+  const { config, rootDir = process.cwd(), ...given } = options;
+  const file = config === false ? undefined : findConfig(config, rootDir);
+  try {
+    // A rule's made id differs each time it is built; one the user gave counts.
+    return JSON.stringify(
+      { file: file === undefined ? null : resolve(rootDir, file), given },
+      (key, value) => (key === 'id' && typeof value === 'string' && MADE_ID.test(value) ? undefined : value),
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 /** The server the global setup started in this process, if any (for tests of a setup file). */

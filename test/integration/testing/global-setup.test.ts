@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { connectPop3Mock } from '../../../src';
+import { connectPop3Mock, on } from '../../../src';
 import { GLOBAL_ENV, globalServer } from '../../../src/testing/global-server';
 import jestGlobalSetup from '../../../src/testing/global-setup';
 import jestGlobalTeardown from '../../../src/testing/global-teardown';
@@ -25,7 +25,8 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  await globalTeardown();
+  // Every setup a test left standing (one that should have been refused counts too).
+  while (globalServer()) await globalTeardown();
   for (const [name, value] of Object.entries(savedEnv)) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
@@ -194,7 +195,7 @@ test('a bad POP3_MOCK_TOKEN is refused, named as that variable (not control.toke
 
 test('a second setup in the same run (another jest project) shares the server until the last teardown', async () => {
   const first = await globalSetup({ config: false, users: { a: 'pa' } });
-  const second = await globalSetup({ config: false, users: { other: 'po' } });
+  const second = await globalSetup({ config: false, users: { a: 'pa' } });
   expect(second).toBe(first);
   await globalTeardown();
   expect(globalServer()).toBe(first);
@@ -202,6 +203,28 @@ test('a second setup in the same run (another jest project) shares the server un
   await globalTeardown();
   expect(globalServer()).toBeUndefined();
   expect(process.env.POP3_MOCK_PORT).toBeUndefined();
+});
+
+test('a second setup with other options or another config file is refused: the shared server would not serve them', async () => {
+  // It shared the server and dropped its options without a word: user "other" was never served.
+  const first = await globalSetup({
+    config: false,
+    users: { a: 'pa' },
+    faults: [on('RETR').once().reply('-ERR x')],
+  });
+  const refusal =
+    "pop3-mock: globalSetup(): a server an earlier setup of this run started (another jest project's) serves the whole run, with that setup's options and config file, and this setup gives others, which it would not serve: give every setup of the run the same options and config, or list one setup for the run";
+  await expect(globalSetup({ config: false, users: { other: 'po' } })).rejects.toThrow(refusal);
+  writeConfig('pop3-mock.config.json', JSON.stringify({ users: { b: 'pb' } }));
+  await expect(
+    globalSetup({ rootDir: dir, users: { a: 'pa' }, faults: [on('RETR').once().reply('-ERR x')] }),
+  ).rejects.toThrow(refusal);
+  // The same options, its rules built again alike: the server is shared.
+  expect(
+    await globalSetup({ config: false, users: { a: 'pa' }, faults: [on('RETR').once().reply('-ERR x')] }),
+  ).toBe(first);
+  await globalTeardown();
+  expect(globalServer()).toBe(first);
 });
 
 test('control: false is refused; a broken config file names itself', async () => {
