@@ -16,9 +16,13 @@
 import { dirname, resolve } from 'node:path';
 import { configRootOfRun, globalSetup } from './global-server';
 
-/** What jest passes: its global and project configs (only `rootDir` and `projects` are read). */
+/** What jest passes: its global and project configs (only `rootDir`, `projects` and the two hooks are read). */
 export interface JestConfigLike {
   rootDir?: string;
+  /** The module jest runs before the run (this one, when listed). */
+  globalSetup?: string | null;
+  /** The module jest runs after the run: one must stop the server. */
+  globalTeardown?: string | null;
   /** The run's projects, as its config lists them: folders or config files, or inline configs. */
   projects?: ReadonlyArray<unknown>;
 }
@@ -34,6 +38,7 @@ export async function pop3MockGlobalSetup(
   globalConfig?: JestConfigLike,
   projectConfig?: JestConfigLike,
 ): Promise<void> {
+  refuseWithoutTeardown(globalConfig, projectConfig);
   const runRoot = globalConfig?.rootDir ?? process.cwd();
   const own = projectConfig?.rootDir ?? runRoot;
   const projects = (globalConfig?.projects ?? []).map((p) => projectRoot(p, runRoot));
@@ -44,6 +49,21 @@ export async function pop3MockGlobalSetup(
       projects.filter((p) => p !== undefined),
     ),
   });
+}
+
+/**
+ * A jest config that lists this setup and no `globalTeardown`: the server
+ * would hold jest's process open after the run ("Jest did not exit one
+ * second after the test run has completed", for ever) and leave its CA file.
+ * Judged only on configs as jest passes them (they have the `globalSetup`
+ * key); a setup of your own that calls this with none is its own judge.
+ */
+function refuseWithoutTeardown(globalConfig?: JestConfigLike, projectConfig?: JestConfigLike): void {
+  const fromJest = [globalConfig, projectConfig].some((c) => c !== undefined && 'globalSetup' in c);
+  if (!fromJest || projectConfig?.globalTeardown || globalConfig?.globalTeardown) return;
+  throw new Error(
+    "pop3-mock jest global setup: the jest config lists no globalTeardown, so the server would outlive the tests and hold jest open after the run: add globalTeardown: 'pop3-mock/jest/global-teardown' next to globalSetup",
+  );
 }
 
 /** A project's folder: a folder or config file path as listed, or an inline config's `rootDir`. */

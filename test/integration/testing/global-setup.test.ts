@@ -69,6 +69,24 @@ test('the default export reads pop3-mock.config.json from rootDir and puts the a
   await expect(RawClient.connect(pop3.port)).rejects.toThrow(/ECONNREFUSED/);
 });
 
+test('a jest config that lists no globalTeardown is refused, before a server starts that would hold jest open', async () => {
+  // Without one, the run passed and jest never exited ("Jest did not exit one second after ...").
+  const hooks = { globalSetup: 'pop3-mock/jest/global-setup', globalTeardown: undefined };
+  await expect(jestGlobalSetup({ rootDir: dir, ...hooks }, { rootDir: dir, ...hooks })).rejects.toMatchObject(
+    {
+      message:
+        "pop3-mock jest global setup: the jest config lists no globalTeardown, so the server would outlive the tests and hold jest open after the run: add globalTeardown: 'pop3-mock/jest/global-teardown' next to globalSetup",
+    },
+  );
+  expect(globalServer()).toBeUndefined();
+  // Listed (in the project's config, or the run's), it starts.
+  await jestGlobalSetup(
+    { rootDir: dir, ...hooks },
+    { rootDir: dir, ...hooks, globalTeardown: 'pop3-mock/jest/global-teardown' },
+  );
+  expect(globalServer()).toBeDefined();
+});
+
 test('a CommonJS config file is found (.js before .cjs before .json); fixture paths resolve against its folder', async () => {
   writeConfig('pop3-mock.config.cjs', 'module.exports = { users: { cjs: "pw" } };');
   writeConfig('pop3-mock.config.js', 'module.exports = { users: { js: "pw" }, dialect: "dovecot" };');
