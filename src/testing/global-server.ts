@@ -222,7 +222,7 @@ function configIn(dir: string): string | undefined {
 }
 
 /**
- * The folder whose config file serves a jest run of several projects. Jest
+ * The folder whose config file serves a jest run of projects. Jest
  * runs a global setup module once for the whole run, with the config of
  * whichever project's test comes first (it varies with the tests' timings):
  * the other projects' config files were never read, and which one served
@@ -231,7 +231,7 @@ function configIn(dir: string): string | undefined {
  * refused, naming them. `POP3_MOCK_CONFIG` names the one file outright.
  */
 export function configRootOfRun(own: string, runRoot: string, projectRoots: readonly string[]): string {
-  if (envConfig() !== undefined || projectRoots.length < 2) return own;
+  if (envConfig() !== undefined || projectRoots.length === 0) return own;
   const found = [...new Set([runRoot, ...projectRoots])].flatMap((dir) => {
     const name = configIn(dir);
     return name === undefined ? [] : [resolve(dir, name)];

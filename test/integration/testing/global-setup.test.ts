@@ -164,6 +164,10 @@ describe("a run of several jest projects: jest runs the global setup once, with 
     writeConfig('pop3-mock.config.json', JSON.stringify({ users: { root: 'pr' } }));
     await jestGlobalSetup({ rootDir: dir, projects: [a, b] }, { rootDir: b });
     expect(globalServer()?.users()).toEqual(['root']);
+    await globalTeardown();
+    // One project listed: the run's folder is looked in too.
+    await jestGlobalSetup({ rootDir: dir, projects: [b] }, { rootDir: b });
+    expect(globalServer()?.users()).toEqual(['root']);
   });
 });
 
