@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectPop3Mock, on } from '../../../src';
@@ -85,6 +86,25 @@ test('a jest config that lists no globalTeardown is refused, before a server sta
     { rootDir: dir, ...hooks, globalTeardown: 'pop3-mock/jest/global-teardown' },
   );
   expect(globalServer()).toBeDefined();
+});
+
+test('a CA file that cannot be written is named, and the server that started is closed, not left holding the process', async () => {
+  // It failed with a bare EISDIR (or ENOENT) of a path, and the server it had started ran on with
+  // nobody to close it. A folder where this process's CA file goes makes the write fail.
+  const caPath = join(tmpdir(), `pop3-mock-jest-${process.pid}-ca.pem`);
+  mkdirSync(caPath);
+  // A port nothing listens on (one a server held and let go), to see that nothing listens there after.
+  const held = createServer();
+  await new Promise<void>((done) => held.listen(0, '127.0.0.1', done));
+  const { port } = held.address() as AddressInfo;
+  await new Promise<void>((done) => held.close(() => done()));
+  const failed = await globalSetup({ config: false, port }).catch((error: unknown) => error);
+  rmSync(caPath, { recursive: true });
+  expect(globalServer()).toBeUndefined();
+  await expect(RawClient.connect(port)).rejects.toThrow(/ECONNREFUSED/);
+  expect(failed).toMatchObject({
+    message: `pop3-mock jest global setup: cannot write the CA file the workers trust for TLS, ${caPath} (in the temp folder, TMPDIR): it is a folder`,
+  });
 });
 
 test('a CommonJS config file is found (.js before .cjs before .json); fixture paths resolve against its folder', async () => {
