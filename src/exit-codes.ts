@@ -7,7 +7,7 @@
 export const ExitCode = {
   /** Stopped cleanly (SIGINT/SIGTERM/SIGHUP), `--help` / `--version`, or `capture` wrote its file. */
   ok: 0,
-  /** Anything unexpected: a bug, or the system refused to listen (bad address, no permission). */
+  /** Anything unexpected: a bug, or the system refused to listen (bad address, no permission) or to write the CA file to the temp folder. */
   unexpected: 1,
   /**
    * Bad command line: unknown option, malformed value, unknown dialect, a feature not available yet,

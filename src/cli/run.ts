@@ -1,5 +1,5 @@
 import { startPop3Mock } from '../assembly/start-pop3-mock';
-import { removeCaFile, writeCaFile } from '../config/ca-file';
+import { CaFileError, removeCaFile, writeCaFile } from '../config/ca-file';
 import { errorCode, errorPlace } from '../error-code';
 import { ExitCode } from '../exit-codes';
 import { valueAtPath } from '../schema/check';
@@ -84,7 +84,7 @@ export async function run(plan: StartPlan, io: CliIo, early?: EarlyStop): Promis
       controlToken: pop3.controlToken ?? null,
       smtpPort: pop3.smtpPort ?? null,
       smtpTlsPort: pop3.smtpTlsPort ?? null,
-      caFile: writeCaFile(pop3, 'cli') ?? null,
+      caFile: (await caFileOf(pop3)) ?? null,
       uiUrl: uiLink(pop3) ?? null,
     };
     io.out(JSON.stringify(ready));
@@ -111,6 +111,17 @@ async function closeFor(
   removeCaFile(caFile);
   io.err('pop3-mock: closed');
   return ExitCode.ok;
+}
+
+/** The CA file for the ready line; one that cannot be written closes the server (no ready line) and says why. */
+async function caFileOf(pop3: Pop3Mock): Promise<string | undefined> {
+  try {
+    return writeCaFile(pop3, 'cli');
+  } catch (error) {
+    await pop3.close();
+    if (error instanceof CaFileError) throw new CliError(error.message, ExitCode.unexpected);
+    throw error;
+  }
 }
 
 async function start(plan: StartPlan): Promise<Pop3Mock> {

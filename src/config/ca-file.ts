@@ -2,6 +2,7 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorCode } from '../error-code';
+import { fileReason } from '../json-file';
 import type { Pop3Mock } from '../server/pop3-mock';
 
 /**
@@ -16,9 +17,31 @@ export function writeCaFile(pop3: Pop3Mock, purpose: string): string | undefined
   const smtpTls = pop3.hasTls && (pop3.smtpPort !== undefined || pop3.smtpTlsPort !== undefined);
   if (pop3.tlsPort === undefined && !pop3.offersStls && !smtpTls) return undefined;
   const file = join(tmpdir(), `pop3-mock-${purpose}-${process.pid}-ca.pem`);
-  writeFileSync(file, pop3.tls.ca);
+  try {
+    writeFileSync(file, pop3.tls.ca);
+  } catch (error) {
+    throw new CaFileError(file, error);
+  }
   removeStaleCaFiles();
   return file;
+}
+
+/**
+ * The CA file could not be written (a temp folder gone, unwritable, full).
+ * Whoever started the server closes it before passing this on: nothing
+ * stays half-way, and no server runs on that nobody holds.
+ */
+export class CaFileError extends Error {
+  override readonly name = 'CaFileError';
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(
+      `cannot write the CA file that TLS clients trust, ${file} (in the temp folder, TMPDIR): ${fileReason(cause)}`,
+      { cause },
+    );
+  }
 }
 
 /** The name {@link writeCaFile} gives a file: its purpose and the pid of the process that wrote it. */

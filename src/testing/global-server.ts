@@ -1,13 +1,11 @@
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { startPop3Mock } from '../assembly/start-pop3-mock';
-import { removeCaFile, writeCaFile } from '../config/ca-file';
+import { CaFileError, removeCaFile, writeCaFile } from '../config/ca-file';
 import { optionsFromConfig } from '../config/config-options';
 import { tokenFromEnv } from '../config/env-token';
 import { loadConfig } from '../config/load-config';
 import { FixtureError } from '../fixtures/types';
-import { fileReason } from '../json-file';
 import type { Pop3MockOptions } from '../options';
 import { MADE_ID } from '../rule-id';
 import { pathText, valueAtPath } from '../schema/check';
@@ -115,11 +113,8 @@ export async function globalSetup(options: GlobalSetupOptions = {}): Promise<Pop
   } catch (error) {
     // Nothing stays half-way: a server nobody holds would keep jest's process open after the run.
     await pop3.close();
-    const { path = tmpdir() } = error as { path?: string };
-    throw new Error(
-      `pop3-mock jest global setup: cannot write the CA file the workers trust for TLS, ${path} (in the temp folder, TMPDIR): ${fileReason(error)}`,
-      { cause: error },
-    );
+    if (!(error instanceof CaFileError)) throw error;
+    throw new Error(`pop3-mock jest global setup: ${error.message}`, { cause: error });
   }
   const values: Record<(typeof GLOBAL_ENV)[number], string | undefined> = {
     POP3_MOCK_HOST: pop3.host,

@@ -2,7 +2,8 @@
 // file (exit 4, `pop3-mock: config FILE: path: ...`), run through main() in
 // this process. The fault rules the issue reported are refused in a config
 // file too; a lower-case verb there is accepted and fires.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPop3Mock } from '../../../src';
@@ -10,6 +11,7 @@ import { buildStartPlan } from '../../../src/cli/build-options';
 import { parseCliArgs } from '../../../src/cli/parse-args';
 import { loadConfig } from '../../../src/config/load-config';
 import { watchHost } from '../../helpers/host-errors';
+import { RawClient } from '../../helpers/raw-client';
 import {
   BAD_RULES,
   expectLowerCaseRuleFires,
@@ -214,4 +216,28 @@ test('a .cjs config with a Map as a message: refused with the file and the path'
   expect(() => loadConfig(name, dir)).toThrow(
     `config ${name}: users.a.messages[0]: expected a message: a path, raw text, { raw, uid }, { path } or nodemailer fields, got a Map`,
   );
+});
+
+test('a CA file that cannot be written: exit 1 naming it, the server closed, no ready line', async () => {
+  // It came out as "unexpected error: Error: ENOENT ..." with a stack, as if the mock had a bug.
+  // A folder where this process's CA file goes makes the write fail.
+  const caPath = join(tmpdir(), `pop3-mock-cli-${process.pid}-ca.pem`);
+  mkdirSync(caPath);
+  // A port nothing listens on (one a server held and let go), to see that nothing listens there after.
+  const held = createServer();
+  await new Promise<void>((done) => held.listen(0, '127.0.0.1', done));
+  const { port } = held.address() as AddressInfo;
+  await new Promise<void>((done) => held.close(() => done()));
+  let result: Awaited<ReturnType<typeof runMain>>;
+  try {
+    result = await runMain(['--user', `${USER}:${PASSWORD}`, '--port', String(port)], dir);
+  } finally {
+    rmSync(caPath, { recursive: true });
+  }
+  expect(result).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `pop3-mock: cannot write the CA file that TLS clients trust, ${caPath} (in the temp folder, TMPDIR): it is a folder`,
+  });
+  await expect(RawClient.connect(port)).rejects.toThrow(/ECONNREFUSED/);
 });

@@ -103,7 +103,7 @@ test('a CA file that cannot be written is named, and the server that started is 
   expect(globalServer()).toBeUndefined();
   await expect(RawClient.connect(port)).rejects.toThrow(/ECONNREFUSED/);
   expect(failed).toMatchObject({
-    message: `pop3-mock jest global setup: cannot write the CA file the workers trust for TLS, ${caPath} (in the temp folder, TMPDIR): it is a folder`,
+    message: `pop3-mock jest global setup: cannot write the CA file that TLS clients trust, ${caPath} (in the temp folder, TMPDIR): it is a folder`,
   });
 });
 
