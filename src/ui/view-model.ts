@@ -1,6 +1,6 @@
 import type { Pop3Mock } from '../server/pop3-mock';
 import { eventLines, type LineContext, newLineContext, printable } from '../transcript/render';
-import { describeDropped } from '../transcript/retention';
+import { type DroppedSessions, describeDropped } from '../transcript/retention';
 import type { SessionRecord } from '../transcript/session-record';
 import type { Pop3Event } from '../vocabulary';
 import { seg } from './html';
@@ -127,7 +127,17 @@ export class LineRenderer {
 /** The view's sentence on dropped sessions (`keepSessions`); undefined when none was dropped. */
 export function droppedText(pop3: Pop3Mock): string | undefined {
   const dropped = pop3.droppedSessions();
-  if (!dropped) return undefined;
-  const text = describeDropped(dropped);
-  return `${text[0]!.toUpperCase()}${text.slice(1)}.`;
+  return dropped && sentence(describeDropped(dropped));
 }
+
+/**
+ * The mailbox page's sentence on the user's dropped sessions, as `outcome(user).dropped`
+ * says: what they retrieved is not in the outcome, so "no" may not mean never retrieved.
+ */
+export function droppedOfUser(user: string, dropped: DroppedSessions | undefined): string | undefined {
+  if (!dropped) return undefined;
+  const what = dropped.sessions === 1 ? 'what it retrieved is' : 'what they retrieved is';
+  return sentence(`${describeDropped(dropped, { filter: { user } })}; ${what} not counted under Retrieved`);
+}
+
+const sentence = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}.`;

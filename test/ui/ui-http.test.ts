@@ -391,6 +391,27 @@ describe('a server with keepSessions: 1', () => {
     expect(await raw.text()).toBe('Subject: delivered 2\r\n\r\nbody 2\r\n');
   });
 
+  test("a mailbox whose user's sessions were dropped says so, as outcome() does: their RETRs are not under Retrieved", async () => {
+    for (let i = 0; i < 2; i++) {
+      const client = await RawClient.login(pop3.port, USER, PASSWORD);
+      await client.multi('RETR 1');
+      await client.command('QUIT');
+      await client.closed();
+    }
+    const other = await RawClient.connect(pop3.port);
+    await other.command('QUIT');
+    await other.closed();
+    // Sessions 1 and 2 retrieved message 1; only session 3, which did not, is kept.
+    const outcome = pop3.outcome(USER);
+    expect(outcome.retrieved).toEqual([]);
+    expect(outcome.dropped).toEqual({ sessions: 2, lastId: 2, keep: 1 });
+    const page = await (await fetchUi(pop3, `/ui/mailboxes/${USER}`)).text();
+    expect(page).toContain(
+      '<p class="notice" role="status" id="dropped">2 ended sessions of user &quot;alice&quot; were dropped, the newest of them session 2 (keepSessions: 1 keeps the newest ended sessions); what they retrieved is not counted under Retrieved.</p>',
+    );
+    expect(page).toContain('<td>no</td></tr>');
+  });
+
   test('with keepSessions the list says what was dropped, live too, and a dropped session says why', async () => {
     const list = await StreamReader.open(pop3, '/ui/events');
     try {

@@ -4,7 +4,7 @@ import type { Pop3Mock } from '../../server/pop3-mock';
 import { printable } from '../../transcript/render';
 import { html, type SafeHtml, seg } from '../html';
 import { layout } from '../layout';
-import { octets } from '../view-model';
+import { droppedOfUser, octets } from '../view-model';
 
 /** How much of a message source a page shows; the whole message is one download away. */
 export const SOURCE_LIMIT = 256 * 1024;
@@ -58,6 +58,7 @@ export function mailboxPage(pop3: Pop3Mock, user: string, notice: MailboxNotice 
   }
   const messages = mailbox.messages();
   const delivered = messages.find((m) => m.uid === notice.delivered);
+  const dropped = droppedOfUser(user, outcome.dropped);
   const sessionLinks = (ids: readonly number[]) =>
     ids.map((id, i) => html`${i > 0 ? ', ' : ''}<a href="/ui/sessions/${id}">session ${id}</a>`);
   return layout(
@@ -68,6 +69,7 @@ ${notice.reset ? html`<p class="notice" role="status">Mailbox reset to its seede
 ${notice.error ? html`<p class="error" role="alert">${notice.error}</p>` : ''}
 <section aria-labelledby="messages-heading">
 <h2 id="messages-heading">Messages</h2>
+${dropped === undefined ? '' : html`<p class="notice" role="status" id="dropped">${dropped}</p>`}
 ${
   messages.length === 0
     ? html`<p>No messages.</p>`
