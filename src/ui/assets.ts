@@ -127,6 +127,7 @@ export const APP_JS = String.raw`// pop3-mock browser view: live session list an
   function sessionPage() {
     var id = body.getAttribute('data-session');
     var from = Number(body.getAttribute('data-from'));
+    var resets = body.getAttribute('data-resets');
     var list = document.getElementById('transcript');
     var state = document.getElementById('state');
     var facts = document.getElementById('facts');
@@ -149,9 +150,17 @@ export const APP_JS = String.raw`// pop3-mock browser view: live session list an
     }
     stream = connect(
       function () {
-        return '/ui/events?session=' + encodeURIComponent(id) + '&from=' + from;
+        return (
+          '/ui/events?session=' + encodeURIComponent(id) + '&from=' + from + '&resets=' + encodeURIComponent(resets)
+        );
       },
       {
+        // reset() restarted the session's record: it holds nothing from before, so neither does the page.
+        restarted: function (message) {
+          list.textContent = '';
+          from = 0;
+          resets = String(message.resets);
+        },
         lines: function (message) {
           if (message.from !== from) {
             // Lines the page does not have yet were skipped: start over.

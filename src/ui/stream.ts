@@ -20,7 +20,12 @@ const LIST_INTERVAL = 50;
  * changes (null: none). With
  * `session=ID&from=N`: `event: lines`, the transcript lines of that
  * session's events from index N on (the page rendered those before N), so a
- * page that opens while a session runs neither misses nor repeats a line.
+ * page that opens while a session runs neither misses nor repeats a line;
+ * `event: restarted` when `reset()` restarted the live session's record since
+ * the page was rendered (`resets=K`, the count it was rendered at) or since
+ * the stream began: the page drops its lines, and lines follow from the new
+ * record's first; `event: gone` when the record is no more (dropped, or ended
+ * and forgotten by `reset()`).
  */
 export function openStream(pop3: Pop3Mock, res: ServerResponse, query: URLSearchParams): void {
   const sessionId = query.has('session') ? Number(query.get('session')) : undefined;
@@ -106,18 +111,28 @@ function sessionFlusher(pop3: Pop3Mock, id: number, query: URLSearchParams, send
   let record: SessionRecord | undefined;
   let renderer: LineRenderer | undefined;
   let sent = Number(query.get('from') ?? '0');
+  // The reset() count the page was rendered at: a record found now may have restarted since.
+  const resets = query.has('resets') ? Number(query.get('resets')) : pop3.resets;
   const flush = () => {
-    // keepSessions may drop it; reset() forgets it (a live one gets a new record).
+    // keepSessions may drop it; reset() forgets it if it ended, and restarts its record (same id) if it is live.
     const found = pop3.sessionById(id);
-    if (!found || (record !== undefined && found !== record)) {
+    if (!found) {
       const dropped = pop3.droppedSessions({ sessionId: id });
       send('gone', {
         id,
         why: dropped
           ? 'This session ended and its record was dropped (keepSessions keeps the newest ended sessions).'
-          : 'This session is no longer recorded: the server was reset.',
+          : 'This session is no longer recorded: it ended before the server was reset.',
       });
       return 'done' as const;
+    }
+    if (record === undefined ? resets !== pop3.resets : found !== record) {
+      // Restarted by reset(): the record holds nothing from before, so neither does the page. The
+      // session is still recorded: its lines, from the record's first (the reset note), go on.
+      send('restarted', { id, resets: pop3.resets });
+      record = found;
+      renderer = new LineRenderer(record);
+      sent = 0;
     }
     if (!record) {
       record = found;

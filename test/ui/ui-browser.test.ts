@@ -122,6 +122,29 @@ test('sessions appear and transcripts grow live, with the password never shown',
   }
 });
 
+test('reset() while a session runs: its page starts over with the restarted record and stays live, line for line the transcript', async () => {
+  const client = await RawClient.login(pop3.port, USER, PASSWORD);
+  try {
+    await client.multi('RETR 1');
+    await page.goto(`${pop3.controlUrl}/ui/sessions/1`);
+    await live('on');
+    await markPage();
+    await pop3.reset();
+    await client.command('NOOP');
+    await page.locator('#transcript li', { hasText: 'C: NOOP' }).waitFor();
+    await client.command('QUIT');
+    await page.locator('#state', { hasText: 'Session ended: quit-update.' }).waitFor();
+    await live('ended');
+    expect(await stillSamePage()).toBe(true);
+    // The lines before the reset went with the record; the page says what the record says.
+    const lines = pop3.transcript({ sessionId: 1, header: false }).split('\n');
+    expect(lines[0]).toMatch(/^-- recording restarted by reset\(\) /);
+    expect(await lineTexts()).toEqual(lines);
+  } finally {
+    client.destroy();
+  }
+});
+
 test('deliver by upload and by paste, read the message, fetch it over POP3, reset the mailbox', async () => {
   const eml =
     'From: mallory@example.com\r\nSubject: <img src=x onerror="alert(1)">\r\n\r\n</pre><script>alert(2)</script>\r\n';

@@ -293,28 +293,57 @@ describe('a server with the default options', () => {
     expect(last.cells.ended).toBe('quit-authorization');
   });
 
-  test('after reset() a session page hears its record is gone and the list starts over, with the live session restarted', async () => {
-    const c = await RawClient.connect(pop3.port);
-    const session = await StreamReader.open(pop3, '/ui/events?session=1&from=0');
+  test("after reset() a live session's page starts over with its restarted record and goes on live; the list starts over", async () => {
+    const c = await RawClient.login(pop3.port, USER, PASSWORD);
+    await c.multi('RETR 1');
+    const session = await StreamReader.open(pop3, `/ui/events?session=1&from=0&resets=${pop3.resets}`);
     const list = await StreamReader.open(pop3, '/ui/events');
     try {
       await session.until((events) => events.length === 1);
       await list.until((events) => events.length === 1);
+      // A page rendered before the reset, its stream opened after it.
+      const rendered = pop3.resets;
+      const page = await fetchUi(pop3, '/ui/sessions/1');
+      expect(await page.text()).toContain(`data-resets="${rendered}"`);
       await pop3.reset();
-      // The next event of the forgotten session tells both streams.
+      const late = await StreamReader.open(pop3, `/ui/events?session=1&from=3&resets=${rendered}`);
+      // The next event of the restarted session tells both streams.
       await c.command('NOOP');
-      const ended = await session.until();
-      expect(ended.map((e) => e.event)).toEqual(['lines', 'gone']);
+      await c.command('QUIT');
+      for (const stream of [session, late]) {
+        const events = await stream.until();
+        const after = events.slice(events.findIndex((e) => e.event === 'restarted'));
+        expect(after.map((e) => e.event)).toEqual(['restarted', ...after.slice(1).map(() => 'lines')]);
+        expect(after[1]!.data).toMatchObject({ from: 0 });
+        // The page's lines from then on are the restarted record's, as the transcript says: still recorded, not gone.
+        const lines = after.slice(1).flatMap((e) => (e.data as { lines: { text: string }[] }).lines);
+        expect(lines.map((l) => l.text)).toEqual(
+          pop3.transcript({ sessionId: 1, header: false }).split('\n'),
+        );
+        expect(lines[0]!.text).toMatch(/^-- recording restarted by reset\(\) /);
+      }
       // reset() keeps recording the live session: the list starts over with its restarted record.
       const listed = await list.until(
         (events) => events.some((e) => e.event === 'reset') && events.at(-1)?.event === 'session',
       );
-      expect(listed.map((e) => e.event)).toEqual(['session', 'reset', 'session']);
+      expect(listed.slice(0, 3).map((e) => e.event)).toEqual(['session', 'reset', 'session']);
     } finally {
       session.close();
       list.close();
       c.destroy();
     }
+    // A session that ended before the reset is forgotten: its page hears it is gone.
+    const ended = await RawClient.connect(pop3.port);
+    await ended.command('QUIT');
+    await pop3.sessionEnd();
+    await pop3.reset();
+    const gone = await StreamReader.open(pop3, '/ui/events?session=2&from=0&resets=1');
+    expect(await gone.until()).toEqual([
+      {
+        event: 'gone',
+        data: { id: 2, why: 'This session is no longer recorded: it ended before the server was reset.' },
+      },
+    ]);
   });
 
   test('forms are refused from another origin', async () => {

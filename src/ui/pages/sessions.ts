@@ -46,7 +46,12 @@ export function sessionPage(pop3: Pop3Mock, id: number): SafeHtml | undefined {
   const lines = new LineRenderer(record).lines(record.events);
   return layout(
     pop3,
-    { title: `Session ${id}`, section: 'sessions', page: 'session', data: { session: id, from: events } },
+    {
+      title: `Session ${id}`,
+      section: 'sessions',
+      page: 'session',
+      data: { session: id, from: events, resets: pop3.resets },
+    },
     html`<dl class="facts" id="facts">
 <div><dt>From</dt><dd>${record.remoteAddress}:${record.remotePort}</dd></div>
 ${SESSION_FIELDS.map(([key, label]) => html`<div><dt>${label}</dt><dd data-field="${key}">${summary.cells[key]}</dd></div>`)}
