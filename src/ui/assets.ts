@@ -272,6 +272,7 @@ tr.pending .badge { background: var(--panel); border: 1px solid var(--line); bor
 .error { border-left: 4px solid var(--error); color: var(--error); padding: 6px 10px; font-weight: 600; }
 .source { background: var(--panel); padding: 8px 12px; border-radius: 6px; max-height: 60vh; overflow: auto; }
 .source pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.octet { background: var(--fault-bg); color: var(--fault-fg); border: 1px dotted var(--fault-fg); border-radius: 3px; padding: 0 1px; }
 .stack fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 8px 0; }
 .stack label { display: inline-block; min-width: 16em; }
 .stack input[type="radio"] + label { min-width: 0; }

@@ -3,6 +3,7 @@ import { on, type Pop3Mock, startPop3Mock } from '../../src';
 import { controlServerOf } from '../../src/assembly/start-pop3-mock';
 import { mountUi, uiLink } from '../../src/ui';
 import { parseMultipart } from '../../src/ui/forms';
+import { SOURCE_LIMIT } from '../../src/ui/pages/mailboxes';
 import { RawClient } from '../helpers/raw-client';
 import { cookie, FIRST, fetchUi, PASSWORD, StreamReader, startUiServer, USER } from './helpers';
 
@@ -168,6 +169,42 @@ describe('a server with the default options', () => {
     expect(pages[0]).toContain('<h1>Mailbox &lt;b&gt;&quot;x&#39;&amp;</h1>');
     // The password is a secret: no page shows it.
     expect(pages.join('')).not.toContain(PASSWORD);
+  });
+
+  test('a message that is not all UTF-8 text shows the octets it has, marked, never U+FFFD; a long one is cut between characters', async () => {
+    const latin1 = Buffer.from('Subject: caf\xe9\r\n\r\nna\xefve \x00 body\r\n', 'latin1');
+    const snowman = Buffer.from('\u2603');
+    // The snowman's 3 octets straddle the page's limit.
+    const head = Buffer.from('Subject: long\r\n\r\n');
+    const long = Buffer.concat([
+      head,
+      Buffer.alloc(SOURCE_LIMIT - 1 - head.length, 'a'),
+      snowman,
+      Buffer.from('\r\n'),
+    ]);
+    // A character cut short, a surrogate, a code point past U+10FFFF: octets each; an emoji: text.
+    const illFormed = [0xe2, 0x98, 0x41, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80];
+    const [odd, big] = await pop3.deliver(USER, [
+      Buffer.concat([latin1, snowman, Buffer.from(illFormed), Buffer.from('\u{1f600}\r\n')]),
+      long,
+    ]);
+    const page = await (await fetchUi(pop3, `/ui/mailboxes/${USER}/messages/${odd!.uid}`)).text();
+    expect(page).not.toContain('\ufffd');
+    expect(page).toContain('<th scope="row">Subject</th><td>caf<span class="octet">\\xe9</span></td>');
+    const marks = (octets: number[]) =>
+      octets.map((o) => `<span class="octet">\\x${o.toString(16).padStart(2, '0')}</span>`).join('');
+    expect(page).toContain(
+      `<pre id="raw-source">Subject: caf${marks([0xe9])}\r\n\r\nna${marks([0xef])}ve ${marks([0])} body\r\n\u2603${marks(illFormed.slice(0, 2))}A${marks(illFormed.slice(3))}\u{1f600}\r\n</pre>`,
+    );
+    expect(page).toContain('<p class="notice" id="octets-note">');
+    // What a client gets: the octets as delivered.
+    const c = await RawClient.login(pop3.port, USER, PASSWORD);
+    expect((await c.multi('RETR 2')).data.subarray(0, latin1.length)).toEqual(latin1);
+    await c.command('QUIT');
+    const cut = await (await fetchUi(pop3, `/ui/mailboxes/${USER}/messages/${big!.uid}`)).text();
+    expect(cut).not.toContain('\ufffd');
+    expect(cut).not.toContain('class="octet"');
+    expect(cut).toContain(` · showing the first ${SOURCE_LIMIT - 1} of ${big!.size} octets`);
   });
 
   test('the exports are the library forms, with secrets masked', async () => {

@@ -4,6 +4,7 @@ import type { Pop3Mock } from '../../server/pop3-mock';
 import { printable } from '../../transcript/render';
 import { html, type SafeHtml, seg } from '../html';
 import { layout } from '../layout';
+import { cutAt, showOctets } from '../octets-text';
 import { droppedOfUser, octets } from '../view-model';
 
 /** How much of a message source a page shows; the whole message is one download away. */
@@ -116,10 +117,13 @@ ${
   );
 }
 
-/** Splits the header block into fields, unfolding continuation lines (RFC 5322 §2.2.3). */
+/**
+ * Splits the header block into fields, unfolding continuation lines (RFC 5322 §2.2.3). Names
+ * and values are the octets as they are: read as latin1, one character per octet.
+ */
 export function headerFields(bytes: Buffer): [string, string][] {
   const end = bytes.indexOf('\r\n\r\n');
-  const block = bytes.subarray(0, end === -1 ? bytes.length : end).toString('utf8');
+  const block = bytes.subarray(0, end === -1 ? bytes.length : end).toString('latin1');
   const fields: [string, string][] = [];
   for (const line of block.split('\r\n')) {
     const last = fields[fields.length - 1];
@@ -170,19 +174,26 @@ function releasedContent(sessionId: number | undefined): SafeHtml {
 }
 
 function messageContent(user: string, uid: string, bytes: Buffer, size: number): SafeHtml {
-  const shown = bytes.subarray(0, SOURCE_LIMIT).toString('utf8');
+  const cut = cutAt(bytes, SOURCE_LIMIT);
+  const source = showOctets(bytes.subarray(0, cut));
+  const fields = headerFields(bytes).map(([name, value]) => [latin1(name), latin1(value)] as const);
+  const marked = source.marked || fields.some(([name, value]) => name.marked || value.marked);
   const raw = `${messageHref(user, uid)}/raw`;
   return html`<section aria-labelledby="headers-heading">
 <h2 id="headers-heading">Headers</h2>
 <table class="headers">
 <caption>Header fields, unfolded</caption>
 <thead><tr><th scope="col">Field</th><th scope="col">Value</th></tr></thead>
-<tbody>${headerFields(bytes).map(([name, value]) => html`<tr><th scope="row">${name}</th><td>${value}</td></tr>`)}</tbody>
+<tbody>${fields.map(([name, value]) => html`<tr><th scope="row">${name.html}</th><td>${value.html}</td></tr>`)}</tbody>
 </table>
 </section>
 <section aria-labelledby="source-heading">
 <h2 id="source-heading">Raw source</h2>
-<p><a href="${raw}" download>Download the message (.eml)</a>${size > SOURCE_LIMIT ? ` · showing the first ${SOURCE_LIMIT} of ${size} octets` : ''}</p>
-<div class="source" role="region" aria-label="Raw source of message ${uid}" tabindex="0"><pre id="raw-source">${shown}</pre></div>
+<p><a href="${raw}" download>Download the message (.eml)</a>${size > SOURCE_LIMIT ? ` · showing the first ${cut} of ${size} octets` : ''}</p>
+${marked ? html`<p class="notice" id="octets-note">Not all of it is UTF-8 text: each octet that is not (or is a control character) is shown marked, as <span class="octet">\\xNN</span>; the download has it as it is.</p>` : ''}
+<div class="source" role="region" aria-label="Raw source of message ${uid}" tabindex="0"><pre id="raw-source">${source.html}</pre></div>
 </section>`;
 }
+
+/** Header text as headerFields() gives it (an octet a character) shown as the octets it is. */
+const latin1 = (text: string) => showOctets(Buffer.from(text, 'latin1'));
