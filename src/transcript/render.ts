@@ -250,9 +250,26 @@ function decodeChallenge(line: string): string {
   return Buffer.from(line.slice(2), 'base64').toString('latin1');
 }
 
-/** Control characters shown as `\xNN`, so a line always prints as one line. */
+/**
+ * Characters a reader that knows Unicode obeys rather than shows (a browser, an editor, a CI
+ * log page): bidi controls, which reorder the rest of a line (`NOOP \u202eABC` reads `NOOP CBA`),
+ * and the line and paragraph separators, which break it.
+ */
+export const FORMAT_CHARACTERS = '\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069';
+
+const UNPRINTABLE = new RegExp(`[\\x00-\\x1f\\x7f-\\x9f${FORMAT_CHARACTERS}]`, 'g');
+
+/**
+ * Control characters (C0, DEL, C1) shown as `\xNN`, {@link FORMAT_CHARACTERS} as `\uNNNN`, so a
+ * line always prints as one line, and as what was sent.
+ */
 export function printable(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** One session as `C:`/`S:` text, RFC 1939 example style. */

@@ -1,21 +1,28 @@
 import { isUtf8 } from 'node:buffer';
+import { FORMAT_CHARACTERS } from '../transcript/render';
 import { html, type SafeHtml } from './html';
 
-/**
- * Bytes as the view shows them: UTF-8 text as text; each octet that is not
- * part of well-formed UTF-8 (RFC 3629 §4), and each control character but
- * TAB, CR and LF, as a marked `\xNN`. Decoding alone would show U+FFFD, or
- * nothing, where the client gets a real octet.
- */
+/** Bytes as {@link showOctets} shows them. */
 export interface ShownOctets {
   readonly html: SafeHtml;
   /** Whether any octet was marked: the page then says what the marks are. */
   readonly marked: boolean;
 }
 
-/** Control characters shown as octets (a NUL would be U+FFFD to the HTML parser, an ESC nothing). */
-const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+/** Characters shown as octets: a NUL would be U+FFFD to the HTML parser, an ESC nothing, a U+202E reorder the text. */
+const CONTROL = new RegExp(`[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f${FORMAT_CHARACTERS}]`);
 
+/** An ASCII control character but TAB, LF and CR. */
+const ASCII_CONTROL = (octet: number) =>
+  octet === 0x7f || (octet < 0x20 && octet !== 9 && octet !== 10 && octet !== 13);
+
+/**
+ * Bytes as the view shows them: UTF-8 text as text; each octet that is not
+ * part of well-formed UTF-8 (RFC 3629 §4), and the octets of each control
+ * character but TAB, CR and LF and of each bidi or separator character
+ * ({@link FORMAT_CHARACTERS}), as a marked `\xNN`. Decoding alone would show
+ * U+FFFD, nothing, or text in another order, where the client gets real octets.
+ */
 export function showOctets(bytes: Buffer): ShownOctets {
   if (isUtf8(bytes)) {
     const text = bytes.toString('utf8');
@@ -24,21 +31,24 @@ export function showOctets(bytes: Buffer): ShownOctets {
   const parts: (string | SafeHtml)[] = [];
   let run = 0;
   let i = 0;
-  const mark = (octet: number) => {
+  // Marks the `count` octets at i.
+  const mark = (count: number) => {
     if (run < i) parts.push(bytes.subarray(run, i).toString('utf8'));
-    parts.push(html`<span class="octet">\\x${octet.toString(16).padStart(2, '0')}</span>`);
-    i++;
+    for (const octet of bytes.subarray(i, i + count)) {
+      parts.push(html`<span class="octet">\\x${octet.toString(16).padStart(2, '0')}</span>`);
+    }
+    i += count;
     run = i;
   };
   while (i < bytes.length) {
     const octet = bytes[i]!;
-    if (octet < 0x80) {
-      if (CONTROL.test(String.fromCharCode(octet))) mark(octet);
-      else i++;
-      continue;
-    }
-    const length = sequenceLength(bytes, i);
-    if (length === 0) mark(octet);
+    // ASCII by its code: decoding each character of a long message would cost.
+    const length = octet < 0x80 ? 1 : sequenceLength(bytes, i);
+    if (length === 0) mark(1);
+    else if (
+      length === 1 ? ASCII_CONTROL(octet) : CONTROL.test(bytes.subarray(i, i + length).toString('utf8'))
+    )
+      mark(length);
     else i += length;
   }
   if (run < i) parts.push(bytes.subarray(run, i).toString('utf8'));

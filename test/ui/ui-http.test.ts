@@ -207,6 +207,33 @@ describe('a server with the default options', () => {
     expect(cut).toContain(` · showing the first ${SOURCE_LIMIT - 1} of ${big!.size} octets`);
   });
 
+  test('bidi controls, separators and C1 controls show as escapes, in the transcript and the view alike, never obeyed', async () => {
+    // A browser shows `C: NOOP \u202eABC DEF` as `C: NOOP FED CBA`: not what the client sent.
+    const c = await RawClient.connect(pop3.port);
+    c.write(Buffer.from('NOOP \u202eABC DEF\r\nNOOP x\u2028y\u0085z\r\n'));
+    await c.readLine();
+    await c.readLine();
+    await c.command('QUIT');
+    const session = await pop3.sessionEnd();
+    const shown = ['C: NOOP \\u202eABC DEF', 'C: NOOP x\\u2028y\\x85z'];
+    expect(
+      session
+        .render({ header: false })
+        .split('\n')
+        .filter((l) => l.startsWith('C: NOOP')),
+    ).toEqual(shown);
+    const page = await (await fetchUi(pop3, `/ui/sessions/${session.id}`)).text();
+    for (const line of shown) expect(page).toContain(`<li class="client">${line}</li>`);
+    expect(page).not.toMatch(/[\u202e\u2028\u0085]/);
+    // A message's source: those characters as their octets, marked.
+    const [added] = await pop3.deliver(USER, 'Subject: \u202etxt.exe\r\n\r\nbody\r\n');
+    const message = await (await fetchUi(pop3, `/ui/mailboxes/${USER}/messages/${added!.uid}`)).text();
+    expect(message).toContain(
+      '<td><span class="octet">\\xe2</span><span class="octet">\\x80</span><span class="octet">\\xae</span>txt.exe</td>',
+    );
+    expect(message).not.toContain('\u202e');
+  });
+
   test('the exports are the library forms, with secrets masked', async () => {
     const c = await RawClient.login(pop3.port, USER, PASSWORD);
     await c.multi('RETR 1');

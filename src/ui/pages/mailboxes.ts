@@ -190,7 +190,7 @@ function messageContent(user: string, uid: string, bytes: Buffer, size: number):
 <section aria-labelledby="source-heading">
 <h2 id="source-heading">Raw source</h2>
 <p><a href="${raw}" download>Download the message (.eml)</a>${size > SOURCE_LIMIT ? ` · showing the first ${cut} of ${size} octets` : ''}</p>
-${marked ? html`<p class="notice" id="octets-note">Not all of it is UTF-8 text: each octet that is not (or is a control character) is shown marked, as <span class="octet">\\xNN</span>; the download has it as it is.</p>` : ''}
+${marked ? html`<p class="notice" id="octets-note">Not all of it is plain UTF-8 text: each octet that is not UTF-8, or is part of a control, bidi or separator character, is shown marked, as <span class="octet">\\xNN</span>; the download has it as it is.</p>` : ''}
 <div class="source" role="region" aria-label="Raw source of message ${uid}" tabindex="0"><pre id="raw-source">${source.html}</pre></div>
 </section>`;
 }
