@@ -3,13 +3,13 @@
 // this process. The fault rules the issue reported are refused in a config
 // file too; a lower-case verb there is accepted and fires.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPop3Mock } from '../../../src';
 import { buildStartPlan } from '../../../src/cli/build-options';
 import { parseCliArgs } from '../../../src/cli/parse-args';
 import { loadConfig } from '../../../src/config/load-config';
+import { closedPort } from '../../helpers/closed-port';
 import { watchHost } from '../../helpers/host-errors';
 import { RawClient } from '../../helpers/raw-client';
 import {
@@ -223,11 +223,7 @@ test('a CA file that cannot be written: exit 1 naming it, the server closed, no 
   // A folder where this process's CA file goes makes the write fail.
   const caPath = join(tmpdir(), `pop3-mock-cli-${process.pid}-ca.pem`);
   mkdirSync(caPath);
-  // A port nothing listens on (one a server held and let go), to see that nothing listens there after.
-  const held = createServer();
-  await new Promise<void>((done) => held.listen(0, '127.0.0.1', done));
-  const { port } = held.address() as AddressInfo;
-  await new Promise<void>((done) => held.close(() => done()));
+  const port = await closedPort();
   let result: Awaited<ReturnType<typeof runMain>>;
   try {
     result = await runMain(['--user', `${USER}:${PASSWORD}`, '--port', String(port)], dir);

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectPop3Mock, on } from '../../../src';
@@ -7,6 +6,7 @@ import { GLOBAL_ENV, globalServer } from '../../../src/testing/global-server';
 import jestGlobalSetup from '../../../src/testing/global-setup';
 import jestGlobalTeardown from '../../../src/testing/global-teardown';
 import { globalSetup, globalTeardown } from '../../../src/testing/jest';
+import { closedPort } from '../../helpers/closed-port';
 import { RawClient } from '../../helpers/raw-client';
 import { ehloLines } from '../../helpers/smtp-ehlo';
 
@@ -93,11 +93,7 @@ test('a CA file that cannot be written is named, and the server that started is 
   // nobody to close it. A folder where this process's CA file goes makes the write fail.
   const caPath = join(tmpdir(), `pop3-mock-jest-${process.pid}-ca.pem`);
   mkdirSync(caPath);
-  // A port nothing listens on (one a server held and let go), to see that nothing listens there after.
-  const held = createServer();
-  await new Promise<void>((done) => held.listen(0, '127.0.0.1', done));
-  const { port } = held.address() as AddressInfo;
-  await new Promise<void>((done) => held.close(() => done()));
+  const port = await closedPort();
   const failed = await globalSetup({ config: false, port }).catch((error: unknown) => error);
   rmSync(caPath, { recursive: true });
   expect(globalServer()).toBeUndefined();
