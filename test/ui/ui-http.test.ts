@@ -234,6 +234,17 @@ describe('a server with the default options', () => {
     expect(message).not.toContain('\u202e');
   });
 
+  test('a UTF-8 header value ending in a character whose last octet is 0xA0 (à) shows as text, not a lone marked octet', async () => {
+    // Read as latin1, that octet is U+00A0, which String.prototype.trim() strips as white space.
+    const [message] = await pop3.deliver(USER, [
+      Buffer.from('Subject: voil\u00e0\r\nX-Tab: \tvalue\t\r\n\r\nbody\r\n'),
+    ]);
+    const page = await (await fetchUi(pop3, `/ui/mailboxes/${USER}/messages/${message!.uid}`)).text();
+    expect(page).toContain('<th scope="row">Subject</th><td>voil\u00e0</td>');
+    expect(page).toContain('<th scope="row">X-Tab</th><td>value</td>');
+    expect(page).not.toContain('class="octet"');
+  });
+
   test('the exports are the library forms, with secrets masked', async () => {
     const c = await RawClient.login(pop3.port, USER, PASSWORD);
     await c.multi('RETR 1');

@@ -127,14 +127,20 @@ export function headerFields(bytes: Buffer): [string, string][] {
   const fields: [string, string][] = [];
   for (const line of block.split('\r\n')) {
     const last = fields[fields.length - 1];
-    if (/^[ \t]/.test(line) && last) last[1] += ` ${line.trim()}`;
+    if (/^[ \t]/.test(line) && last) last[1] += ` ${trimWsp(line)}`;
     else {
       const colon = line.indexOf(':');
-      if (colon > 0) fields.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+      if (colon > 0) fields.push([line.slice(0, colon), trimWsp(line.slice(colon + 1))]);
     }
   }
   return fields;
 }
+
+/**
+ * Without the white space around it (RFC 5322 WSP: space, tab) and nothing else: trim() would
+ * also take U+00A0, which is the octet 0xA0 here, the last of a UTF-8 à (C3 A0).
+ */
+const trimWsp = (text: string) => text.replace(/^[ \t]+|[ \t]+$/g, '');
 
 /** A message by uid, still in the maildrop or deleted at UPDATE. */
 export function findMessage(pop3: Pop3Mock, user: string, uid: string) {
