@@ -200,6 +200,8 @@ export class Connection {
       socket.on('close', done);
       socket.once('end', ended);
       void released.then(done);
+      // As upgradeToTls does: lines pipelined after STLS may have paused the socket (input backpressure).
+      socket.resume();
     });
   }
 

@@ -266,6 +266,25 @@ describe('STLS faults', () => {
     });
   });
 
+  test('failHandshake with many lines pipelined after STLS: what the client sends next is still read, as a real STLS reads it', async () => {
+    // Enough lines to pause the socket (input backpressure); the real STLS resumes it for the handshake.
+    const many = async (pop3: Pop3Mock) => {
+      const client = await RawClient.connect(pop3.port);
+      client.write(`STLS\r\n${'NOOP\r\n'.repeat(100)}`);
+      expect(await client.readLine()).toMatch(/^\+OK/);
+      client.write('not a handshake\r\n');
+      await within(client.readToEnd(), 5000, 'the close after plaintext instead of a handshake');
+      const session = await pop3.sessionEnd();
+      return { endReason: session.endReason, cause: session.tlsFailure?.cause };
+    };
+    await withMock(aliceAndBob(), async (pop3) => {
+      const without = await many(pop3);
+      expect(without).toEqual({ endReason: 'server-closed', cause: 'not-tls' });
+      await pop3.use(on('STLS').failHandshake());
+      expect(await many(pop3)).toEqual(without);
+    });
+  });
+
   test('failHandshake, then USER and PASS in plaintext instead of a handshake: recorded as dropped, as a real STLS records them', async () => {
     // The client ignores STLS's +OK and sends its password in the clear. Without the fault that
     // is a plaintext-dropped event and credentialsInPlaintext (docs/TLS.md); the fault must not hide it.
