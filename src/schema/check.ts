@@ -276,7 +276,7 @@ const SECRET_KEY = /password|token|secret(?!s$)/i;
 /** A value as an error shows it: short, and never a secret. */
 export function show(value: unknown, path: Path = []): string {
   const key = String(path.at(-1) ?? '');
-  if (SECRET_KEY.test(key) && value !== undefined) return `a ${kindOf(value)} (not shown)`;
+  if (SECRET_KEY.test(key) && value !== undefined) return `${kindOf(value)} (not shown)`;
   if (value === undefined) return 'nothing';
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
@@ -302,15 +302,17 @@ export function show(value: unknown, path: Path = []): string {
  * methods showed as `{}`).
  */
 function shownInside(key: string, item: unknown): unknown {
-  if (key !== '' && SECRET_KEY.test(key) && item !== undefined) return `(a ${kindOf(item)}, not shown)`;
+  if (key !== '' && SECRET_KEY.test(key) && item !== undefined) return `(${kindOf(item)}, not shown)`;
   if (typeof item === 'function') return '(a function)';
   return item;
 }
 
+/** A secret's kind, with its article: `a string`, `an object`, `a list`, `null`. */
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'list';
-  return typeof value;
+  if (Array.isArray(value)) return 'a list';
+  const kind = typeof value;
+  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 /** The value at a path as {@link pathText} writes it (`tls.certificate`, `faults[0].action`), if there is one. */

@@ -62,3 +62,11 @@ describe('over HTTP', () => {
     expect(text).not.toContain(SECRET);
   });
 });
+
+test('a secret that is an object is named as one, not "a object"', async () => {
+  const error = await refusal({ users: { alice: { password: { value: SECRET } } } });
+  expect(error.message).toContain(
+    'users.alice.password: expected a password (a non-empty string), got an object (not shown)',
+  );
+  expect(error.message).not.toContain(SECRET);
+});
