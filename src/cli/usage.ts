@@ -72,7 +72,8 @@ ${optionFlagLines()}
 
 Exit codes:
   ${ExitCode.ok}  stopped by SIGINT/SIGTERM/SIGHUP, or --help/--version
-  ${ExitCode.unexpected}  unexpected error (including an address that cannot be bound)
+  ${ExitCode.unexpected}  unexpected error (including an address that cannot be bound, or a CA
+     file the temp folder refuses)
   ${ExitCode.usage}  bad command line (unknown option, bad value, unknown dialect,
      a flag with a value, other than --user or --faults, given twice,
      TLS flags with nothing to serve TLS, one port for two listeners)
