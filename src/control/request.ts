@@ -26,17 +26,11 @@ export function checkedRequest(
   body: Buffer | undefined,
 ): CheckedRequest {
   const source = `${endpoint.method} ${endpoint.path}`;
-  const query: Record<string, string> = {};
-  for (const [key, value] of search) {
-    if (key in query)
-      throw new InputError([{ path: `query.${key}`, message: 'expected one value, got several' }], source);
-    query[key] = value;
-  }
   const raw = endpoint.rawMessage ? rawMessage(contentType, body) : undefined;
   if (endpoint.body && !endpoint.rawMessage && body !== undefined && body.length > 0) jsonOnly(contentType);
   return {
     params: endpoint.params ? checkInput(endpoint.params, params, { source, at: 'path' }) : undefined,
-    query: checkInput(endpoint.query ?? noQuery, query, { source, at: 'query' }),
+    query: checkQuery(endpoint.query ?? noQuery, search, source),
     body:
       endpoint.body && raw === undefined
         ? checkInput(endpoint.body, parseJson(body, source), { source })
@@ -46,6 +40,21 @@ export function checkedRequest(
 }
 
 const noQuery = z.strictObject({});
+
+/** A query string checked against `schema`, each key given once (a repeated one is refused, not the last taken). */
+export function checkQuery<S extends z.ZodType>(
+  schema: S,
+  search: URLSearchParams,
+  source: string,
+): z.output<S> {
+  const query: Record<string, string> = {};
+  for (const [key, value] of search) {
+    if (key in query)
+      throw new InputError([{ path: `query.${key}`, message: 'expected one value, got several' }], source);
+    query[key] = value;
+  }
+  return checkInput(schema, query, { source, at: 'query' });
+}
 
 /**
  * The body as one raw message when it says it is one (message/rfc822);

@@ -36,6 +36,19 @@ export const messageParams = z.lazy(() => z.strictObject({ user: userName, numbe
 export const ruleParams = z.lazy(() => z.strictObject({ id: ruleId }));
 export const sessionParams = z.lazy(() => z.strictObject({ id: digits(1) }));
 
+/**
+ * The browser view's live stream, `/ui/events`: the session list, or with
+ * `session` that session's lines from `from` on, its page rendered at the
+ * `reset()` count `resets`. The view's own script sends it.
+ */
+export const uiEventsQuery = z.lazy(() =>
+  z.strictObject({
+    session: digits(1).optional(),
+    from: digits(0).optional(),
+    resets: digits(0).optional(),
+  }),
+);
+
 export const sessionQuery = z.lazy(() =>
   z.strictObject({ user: userName.optional(), sessionId: digits(1).optional() }),
 );

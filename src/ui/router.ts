@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ControlServer, Mount } from '../control/control-server';
 import { stackOf } from '../control/errors';
 import { HttpError, noSuchRule } from '../control/http-util';
+import { checkQuery } from '../control/request';
 import { FixtureError } from '../fixtures/types';
+import { uiEventsQuery } from '../schema/control-api';
 import { describeIssue, InputError } from '../schema/input-error';
 import type { Pop3Mock } from '../server/pop3-mock';
 import { ServerClosedError } from '../server/server-closed-error';
@@ -100,7 +102,12 @@ function get(pop3: Pop3Mock, res: ServerResponse, path: string, url: URL): void 
   else if (path === '/ui/app.js') sendAsset(res, 'text/javascript; charset=utf-8', APP_JS);
   else if (path === '/ui/style.css') sendAsset(res, 'text/css; charset=utf-8', STYLE_CSS);
   else if (path === '/ui/favicon.svg') sendAsset(res, 'image/svg+xml', FAVICON_SVG);
-  else if (path === '/ui/events') openStream(pop3, res, q);
+  else if (path === '/ui/events')
+    openStream(
+      pop3,
+      res,
+      asBadRequest(() => checkQuery(uiEventsQuery, q, path)),
+    );
   else if (path === '/ui/faults') {
     const notice = { added: q.get('added') ?? undefined, removed: q.has('removed'), reset: q.has('reset') };
     sendPage(res, 200, faultsPage(pop3, notice));
@@ -185,15 +192,18 @@ async function addFault(pop3: Pop3Mock, req: IncomingMessage, res: ServerRespons
  * as `DELETE /api/faults/{id}` answers them, in the schema's words.
  */
 function removeFault(pop3: Pop3Mock, res: ServerResponse, id: string): void {
-  let removed: boolean;
+  if (!asBadRequest(() => pop3.removeRule(id))) throw noSuchRule(id);
+  redirect(res, '/ui/faults?removed');
+}
+
+/** `check()`'s value; its InputError a 400 in the schema's words, as the control API answers one. */
+function asBadRequest<T>(check: () => T): T {
   try {
-    removed = pop3.removeRule(id);
+    return check();
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     throw new HttpError(400, error.issues.map(describeIssue).join('; '));
   }
-  if (!removed) throw noSuchRule(id);
-  redirect(res, '/ui/faults?removed');
 }
 
 function page(pop3: Pop3Mock, res: ServerResponse, found: SafeHtml | undefined): void {

@@ -1,9 +1,14 @@
 import type { ServerResponse } from 'node:http';
+import type * as z from 'zod';
 import { MAX_UNREAD_OCTETS } from '../control/http-util';
+import type { uiEventsQuery } from '../schema/control-api';
 import type { Pop3Mock } from '../server/pop3-mock';
 import type { SessionRecord } from '../transcript/session-record';
 import { SECURITY_HEADERS } from './respond';
 import { droppedText, LIST_LIMIT, LineRenderer, summarize } from './view-model';
+
+/** `/ui/events`'s query, checked (schema/control-api.ts). */
+type UiEventsQuery = z.output<typeof uiEventsQuery>;
 
 /** How often the session list is brought up to date while sessions run. */
 const LIST_INTERVAL = 50;
@@ -27,8 +32,8 @@ const LIST_INTERVAL = 50;
  * record's first; `event: gone` when the record is no more (dropped, or ended
  * and forgotten by `reset()`).
  */
-export function openStream(pop3: Pop3Mock, res: ServerResponse, query: URLSearchParams): void {
-  const sessionId = query.has('session') ? Number(query.get('session')) : undefined;
+export function openStream(pop3: Pop3Mock, res: ServerResponse, query: UiEventsQuery): void {
+  const sessionId = query.session;
   const send = (event: string, data: unknown) =>
     res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const flush =
@@ -107,12 +112,12 @@ function listFlusher(pop3: Pop3Mock, send: Send): Flusher {
   return Object.assign(flush, { touched: (id: number) => touched.add(id) });
 }
 
-function sessionFlusher(pop3: Pop3Mock, id: number, query: URLSearchParams, send: Send): Flusher {
+function sessionFlusher(pop3: Pop3Mock, id: number, query: UiEventsQuery, send: Send): Flusher {
   let record: SessionRecord | undefined;
   let renderer: LineRenderer | undefined;
-  let sent = Number(query.get('from') ?? '0');
+  let sent = query.from ?? 0;
   // The reset() count the page was rendered at: a record found now may have restarted since.
-  const resets = query.has('resets') ? Number(query.get('resets')) : pop3.resets;
+  const resets = query.resets ?? pop3.resets;
   const flush = () => {
     // keepSessions may drop it; reset() forgets it if it ended, and restarts its record (same id) if it is live.
     const found = pop3.sessionById(id);

@@ -102,3 +102,16 @@ test("a user name no rule can have is a 400 in the rule schema's words, nothing 
   expect(page).toContain('rules[0].user: expected a user name');
   expect(pop3.rules()).toEqual([]);
 });
+
+// The view's live stream reads its query through the one door check, as the control API's
+// queries are: a malformed number or an unknown key is a 400 naming it, not a stream from NaN.
+test.each([
+  ['session=abc', 'query.session: expected digits, got &quot;abc&quot;'],
+  ['session=1&from=-1', 'query.from: expected digits, got &quot;-1&quot;'],
+  ['session=1&resets=x', 'query.resets: expected digits, got &quot;x&quot;'],
+  ['sesion=1', 'unknown key &quot;sesion&quot;; did you mean &quot;session&quot;?'],
+])('GET /ui/events?%s is a 400 naming it', async (query, words) => {
+  const answer = await fetchUi(pop3, `/ui/events?${query}`);
+  expect(answer.status).toBe(400);
+  expect(await answer.text()).toContain(words);
+});
