@@ -68,8 +68,8 @@ export interface FaultTarget {
   dropAfterStls(): void;
   /** After that `+OK`: plaintext sent where the handshake should begin is dropped and recorded; whether there was any. */
   dropInsteadOfHandshake(): boolean;
-  /** That plaintext came instead of a handshake: it fails as a real STLS's does (`not-tls`, the server's close). */
-  endNotTls(): Promise<void>;
+  /** Ends the session by the server's close (`server-closed`), as a real STLS does once its handshake failed on plaintext. */
+  closeAsServer(): Promise<void>;
   /**
    * After the handshake-failure fault's `+OK`: waits for the client's first byte as STLS waits
    * for its handshake (nothing written meanwhile; a close recorded as that handshake's failure).
@@ -288,11 +288,15 @@ export class FaultRunner implements FaultHook {
         // What came instead of a ClientHello (a client that ignored the +OK) is on the record too,
         // and fails the handshake as it fails a real STLS's: not-tls, closed by the server, no junk
         // after it (the client would read it as a reply to its plaintext).
-        if (target.dropInsteadOfHandshake()) return target.endNotTls();
+        // No TLS layer read those bytes, so the failure has no code or reason.
+        if (target.dropInsteadOfHandshake()) {
+          target.emit(stlsFailed(target, 'not-tls'));
+          return target.closeAsServer();
+        }
         await this.base.write(Buffer.from('this is not TLS\r\n'));
         // The client's handshake cannot complete: a TLS failure the server caused (no refusal),
         // as toHaveTlsFailure() asks it, recorded before the close ends the session.
-        target.emit(stlsFailed(target));
+        target.emit(stlsFailed(target, 'server-ended'));
         return this.close('fin');
       default:
         assertNever(action);
@@ -412,14 +416,14 @@ export class FaultRunner implements FaultHook {
   }
 }
 
-/** The `tls-failed` event of a handshake the handshake-failure fault ended: no TLS error, the server's end. */
-function stlsFailed(target: FaultTarget): Pop3Event {
+/** The `tls-failed` event of a handshake the handshake-failure fault stood in for: no TLS error, only its cause. */
+function stlsFailed(target: FaultTarget, cause: 'not-tls' | 'server-ended'): Pop3Event {
   return {
     type: 'tls-failed',
     sessionId: target.sessionId,
     at: target.now(),
     mode: 'stls',
-    cause: 'server-ended',
+    cause,
     code: '',
     reason: '',
   };

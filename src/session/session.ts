@@ -536,22 +536,8 @@ export class Session
     return plaintext;
   }
 
-  /**
-   * The handshake-failure fault met plaintext where the handshake should begin (FaultTarget): the
-   * handshake fails as a real STLS's does there, `not-tls`, and the server closes. No TLS layer
-   * read the bytes, so no `code` or `reason`.
-   */
-  endNotTls(): Promise<void> {
-    const { id: sessionId } = this;
-    this.host.emit({
-      type: 'tls-failed',
-      sessionId,
-      at: this.now(),
-      mode: 'stls',
-      cause: 'not-tls',
-      code: '',
-      reason: '',
-    });
+  /** The server closes, as it does where a real STLS's handshake fails on plaintext (FaultTarget): `server-closed`. */
+  closeAsServer(): Promise<void> {
     return this.endByServer('server-closed');
   }
 
